@@ -1,0 +1,81 @@
+//! The signature value's wire encoding: standard base64, then percent-encoding.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::error::{Error, Result};
+
+/// Standard padded base64, then every non-alphanumeric byte (`+`, `/`, `=`) as `%XX` with
+/// upper-case hex — the form every official SDK sends and Antom itself returns.
+pub(crate) fn encode_signature(raw: &[u8]) -> String {
+    utf8_percent_encode(&STANDARD.encode(raw), NON_ALPHANUMERIC).to_string()
+}
+
+/// Percent-decodes (either hex case; `+` stays `+`), then strictly base64-decodes.
+///
+/// A raw, unencoded base64 value passes through the first step unchanged, so both forms
+/// are accepted.
+pub(crate) fn decode_signature(value: &str) -> Result<Vec<u8>> {
+    if value.is_empty() {
+        return Err(Error::malformed_signature("the signature value is empty"));
+    }
+    let bytes = value.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hi = bytes.get(i + 1).and_then(|h| hex_value(*h));
+            let lo = bytes.get(i + 2).and_then(|l| hex_value(*l));
+            match (hi, lo) {
+                (Some(hi), Some(lo)) => decoded.push(hi << 4 | lo),
+                _ => {
+                    return Err(Error::malformed_signature(
+                        "the signature has a '%' that is not followed by two hex digits",
+                    ));
+                }
+            }
+            i += 3;
+        } else {
+            decoded.push(b);
+            i += 1;
+        }
+    }
+    STANDARD.decode(&decoded).map_err(|_| {
+        Error::malformed_signature(
+            "the signature is not standard padded base64 (after percent-decoding)",
+        )
+    })
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_only_base64_punctuation_with_upper_case_hex() {
+        assert_eq!(encode_signature(&[0xfb, 0xff]), "%2B%2F8%3D");
+    }
+
+    #[test]
+    fn decodes_both_hex_cases_and_raw_base64() {
+        assert_eq!(decode_signature("%2b%2F8%3d").ok(), Some(vec![0xfb, 0xff]));
+        assert_eq!(decode_signature("+/8=").ok(), Some(vec![0xfb, 0xff]));
+    }
+
+    #[test]
+    fn rejects_broken_escapes_and_bad_base64() {
+        for bad in ["", "%", "%2", "%zz", "ab c", "-_8=", "+/8"] {
+            assert!(decode_signature(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The `Signature` header: `algorithm=RSA256,keyVersion=1,signature=...`.
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+
+/// The only algorithm label Antom defines (RSASSA-PKCS1-v1_5 with SHA-256).
+pub const ALGORITHM_RSA256: &str = "RSA256";
+
+/// A parsed `Signature` header.
+///
+/// Parsing tolerates spaces around items (the docs show `, ` separators), any item order and
+/// unknown items; it rejects duplicates, a missing or empty `signature`, and any algorithm
+/// other than `RSA256`. An absent `algorithm` is taken as `RSA256`. Formatting (`Display`)
+/// always writes the compact form every official SDK sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureHeader {
+    /// The `keyVersion` item, if present.
+    pub key_version: Option<u32>,
+    /// The `signature` item exactly as written (normally percent-encoded base64).
+    pub signature: String,
+}
+
+impl SignatureHeader {
+    /// A header for a freshly computed signature value.
+    pub fn new(key_version: u32, signature: impl Into<String>) -> SignatureHeader {
+        SignatureHeader {
+            key_version: Some(key_version),
+            signature: signature.into(),
+        }
+    }
+
+    /// The algorithm label; always `RSA256` (anything else is refused by [`parse`](Self::parse)).
+    pub fn algorithm(&self) -> &'static str {
+        ALGORITHM_RSA256
+    }
+
+    /// Parses a `Signature` header value.
+    ///
+    /// # Errors
+    /// `MALFORMED_SIGNATURE` for an empty header, an item without `=`, a duplicate item, a
+    /// non-numeric `keyVersion` or a missing/empty `signature`; `UNSUPPORTED_ALGORITHM` for
+    /// an `algorithm` other than `RSA256`.
+    pub fn parse(value: &str) -> Result<SignatureHeader> {
+        if value.trim_matches(is_space).is_empty() {
+            return Err(Error::malformed_signature("the Signature header is empty"));
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        let mut algorithm = None;
+        let mut key_version = None;
+        let mut signature = None;
+        for item in value.split(',') {
+            let item = item.trim_matches(is_space);
+            let Some((key, val)) = item.split_once('=') else {
+                return Err(Error::malformed_signature(
+                    "a Signature header item is not of the form key=value",
+                ));
+            };
+            if key.is_empty() {
+                return Err(Error::malformed_signature(
+                    "a Signature header item has an empty name",
+                ));
+            }
+            if seen.contains(&key) {
+                return Err(Error::malformed_signature(format!(
+                    "the Signature header repeats the item {:?}",
+                    truncate(key)
+                )));
+            }
+            seen.push(key);
+            match key {
+                "algorithm" => algorithm = Some(val),
+                "keyVersion" => key_version = Some(parse_key_version(val)?),
+                "signature" => signature = Some(val),
+                _ => {}
+            }
+        }
+        if let Some(algorithm) = algorithm {
+            if algorithm != ALGORITHM_RSA256 {
+                return Err(Error::unsupported_algorithm(format!(
+                    "the Signature header names algorithm {:?}; only RSA256 is supported",
+                    truncate(algorithm)
+                )));
+            }
+        }
+        match signature {
+            Some(signature) if !signature.is_empty() => Ok(SignatureHeader {
+                key_version,
+                signature: signature.to_owned(),
+            }),
+            _ => Err(Error::malformed_signature(
+                "the Signature header has no signature=... item",
+            )),
+        }
+    }
+}
+
+impl fmt::Display for SignatureHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "algorithm={ALGORITHM_RSA256},")?;
+        if let Some(version) = self.key_version {
+            write!(f, "keyVersion={version},")?;
+        }
+        write!(f, "signature={}", self.signature)
+    }
+}
+
+fn parse_key_version(value: &str) -> Result<u32> {
+    let digits_only = !value.is_empty() && value.len() <= 9 && value.bytes().all(|b| b.is_ascii_digit());
+    match digits_only.then(|| value.parse::<u32>().ok()).flatten() {
+        Some(version) => Ok(version),
+        None => Err(Error::malformed_signature(
+            "keyVersion in the Signature header must be 1 to 9 digits",
+        )),
+    }
+}
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+/// Item names and labels are echoed only shortened, so an error never carries a whole value.
+fn truncate(text: &str) -> String {
+    text.chars().take(24).collect()
+}

@@ -1,0 +1,76 @@
+//! # antom-core
+//!
+//! Sign Antom API requests and verify Antom responses and notifications — correctly, in one
+//! place, for every language. This crate is pure: no network, no clock, no files, no global
+//! state, no panics. Time and bytes come in as arguments; results go out as data.
+//!
+//! ## The round trip
+//!
+//! ```
+//! # fn main() -> Result<(), antom_core::Error> {
+//! # let private_key = include_str!("../../../tests/vectors/keys/TEST-ONLY-merchant.private.pkcs8.b64");
+//! # let antom_public_key = include_str!("../../../tests/vectors/keys/TEST-ONLY-antom.public.spki.b64");
+//! use antom_core::{Client, ClientConfig, NextAction, PrivateKey, PublicKey};
+//!
+//! // Once, at start-up: keys from your secret store, exactly as the Antom Dashboard shows them.
+//! let client = Client::new(ClientConfig::new(
+//!     "SANDBOX_5X00000000000000",
+//!     PrivateKey::parse(private_key)?,
+//!     PublicKey::parse(antom_public_key)?,
+//! ))?;
+//!
+//! // 1. Prepare: the core signs; your HTTP client sends exactly these bytes.
+//! let body = r#"{"paymentRequestId":"order-42"}"#;
+//! let request = client.prepare("v1/payments/inquiryPayment", body, 1_700_000_000_000)?;
+//! assert_eq!(request.headers[3].0, "Signature");
+//!
+//! // 2. Send request.method, request.url, request.headers, request.body (your HTTP client).
+//! // 3. Verify the raw response headers and bytes before trusting anything in them.
+//! let headers = [("content-type", "application/json")];
+//! let unsigned_error = br#"{"result":{"resultStatus":"U","resultCode":"UNKNOWN_EXCEPTION"}}"#;
+//! let response = client.verify_response(&request.path, &headers, unsigned_error)?;
+//! assert!(!response.verified);
+//! assert_eq!(response.next_action(), NextAction::Inquire); // never "pay again"
+//! # Ok(()) }
+//! ```
+//!
+//! Notifications: [`Client::verify_notification`] with your endpoint's path, the raw headers
+//! and the raw body; process it only after that succeeds, then answer [`NOTIFICATION_ACK`].
+//!
+//! ## Security rules this crate enforces
+//! * A response with `resultStatus` `S` is never accepted without a valid signature.
+//! * A notification is verified before its body is parsed.
+//! * `U` (and any unexpected status) maps to [`NextAction::Inquire`]: inquire or resend the
+//!   identical request, never ask the buyer to pay again. A browser redirect is not proof of
+//!   payment.
+//! * Private keys are zeroized on drop, never printed by `Debug`, never in error messages.
+
+mod amount;
+mod client;
+mod config;
+mod content;
+mod currency_table;
+mod encoding;
+mod endpoints;
+mod engine;
+mod error;
+mod header;
+mod headers;
+mod keys;
+mod notification;
+mod path;
+mod pem;
+mod response;
+mod result;
+
+pub use amount::{MAX_VALUE_DIGITS, from_minor_units, minor_unit_exponent, to_minor_units};
+pub use client::{CONTENT_TYPE, Client, METHOD, PreparedRequest};
+pub use config::{ApiKey, ApiKeyKind, ClientConfig, Credential, Environment, Region};
+pub use content::content_to_sign;
+pub use endpoints::{Endpoint, endpoint, endpoints};
+pub use error::{Error, ErrorCode, Result};
+pub use header::{ALGORITHM_RSA256, SignatureHeader};
+pub use keys::{MAX_PRIVATE_KEY_BITS, MAX_PUBLIC_KEY_BITS, MIN_KEY_BITS, PrivateKey, PublicKey};
+pub use notification::{NOTIFICATION_ACK, Notification};
+pub use response::ApiResponse;
+pub use result::{NextAction, ResultStatus};

@@ -1,0 +1,129 @@
+//! Verifying an API response before anything in it is trusted.
+
+use crate::client::{Client, METHOD};
+use crate::content::content_bytes;
+use crate::error::{Error, Result};
+use crate::header::SignatureHeader;
+use crate::headers::HeaderList;
+use crate::result::{NextAction, ResultStatus, body_result, not_json_object, parse_object};
+
+/// A response whose authenticity has been settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiResponse {
+    /// `true` when Antom's signature was checked. `false` only for unsigned gateway errors
+    /// (`F`/`U`), which are never success.
+    pub verified: bool,
+    /// `result.resultStatus`.
+    pub result_status: ResultStatus,
+    /// `result.resultCode` (`""` if absent). An open set: branch on `result_status` first.
+    pub result_code: String,
+    /// `result.resultMessage` (`""` if absent).
+    pub result_message: String,
+    /// The raw body (the bytes that were verified), for the caller to parse.
+    pub body: Vec<u8>,
+}
+
+impl ApiResponse {
+    /// What to do next: see [`NextAction`].
+    pub fn next_action(&self) -> NextAction {
+        self.result_status.next_action()
+    }
+
+    /// `true` only for a verified `S` response.
+    pub fn is_success(&self) -> bool {
+        self.verified && self.result_status == ResultStatus::Success
+    }
+}
+
+impl Client {
+    /// Verifies a response to a request sent to `path` (the [`crate::PreparedRequest::path`];
+    /// the `api` forms accepted by [`Client::prepare`] work too), given the raw response
+    /// headers and the raw body bytes.
+    ///
+    /// Rules: `signature` and `response-time` both present → the signature must verify over
+    /// `POST path\nclient-id.response-time.body` with Antom's public key and the `client-id`
+    /// header must equal the configured client id; both absent → accepted only when
+    /// `result.resultStatus` is `F` or `U`, with `verified = false`. Anything else is an
+    /// error. Header names match case-insensitively. A non-2xx HTTP status is the host's to
+    /// report: treat it like `U` (inquire), never as failure.
+    ///
+    /// # Errors
+    /// `UNSIGNED_RESPONSE` for an unsigned `S` (or unsigned non-error) body; `MISSING_HEADER`
+    /// when only one of the two signature headers, or the `client-id` header, is missing;
+    /// `CLIENT_ID_MISMATCH`; `MALFORMED_SIGNATURE`; `UNSUPPORTED_ALGORITHM`;
+    /// `SIGNATURE_MISMATCH`; `INVALID_INPUT` for a bad path, a repeated header, or a verified
+    /// body without `result.resultStatus`.
+    pub fn verify_response<H, K, V>(&self, path: &str, headers: &H, body: &[u8]) -> Result<ApiResponse>
+    where
+        for<'a> &'a H: IntoIterator<Item = &'a (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let path = self.resolve_path(path)?;
+        let headers = HeaderList::new(headers);
+        let signature = headers.get("signature")?;
+        let response_time = headers.get("response-time")?;
+        match (signature, response_time) {
+            (Some(signature), Some(response_time)) => {
+                let header = SignatureHeader::parse(signature)?;
+                let client_id = headers.get("client-id")?.ok_or_else(|| {
+                    Error::missing_header("the signed response has no client-id header")
+                })?;
+                self.check_client_id(client_id)?;
+                let content = content_bytes(METHOD, &path, client_id, response_time, body);
+                if !self.antom_public_key().verify_bytes(&content, &header.signature)? {
+                    return Err(Error::signature_mismatch(
+                        "the response signature does not match: check the Antom public key \
+                         (sandbox and live differ) and that the body and path are unmodified",
+                    ));
+                }
+                let result = parse_object(body)
+                    .as_ref()
+                    .and_then(body_result)
+                    .ok_or_else(|| not_json_object("verified response"))?;
+                Ok(ApiResponse {
+                    verified: true,
+                    result_status: ResultStatus::from_wire(&result.status),
+                    result_code: result.code,
+                    result_message: result.message,
+                    body: body.to_vec(),
+                })
+            }
+            (None, None) => {
+                let result = parse_object(body).as_ref().and_then(body_result);
+                match result {
+                    Some(result) if result.status == "F" || result.status == "U" => {
+                        Ok(ApiResponse {
+                            verified: false,
+                            result_status: ResultStatus::from_wire(&result.status),
+                            result_code: result.code,
+                            result_message: result.message,
+                            body: body.to_vec(),
+                        })
+                    }
+                    _ => Err(Error::unsigned_response(
+                        "the response carries no signature and is not an F/U gateway error; \
+                         it cannot be trusted (inquire to learn the real outcome)",
+                    )),
+                }
+            }
+            (None, Some(_)) => Err(Error::missing_header(
+                "the response has a response-time header but no signature header",
+            )),
+            (Some(_), None) => Err(Error::missing_header(
+                "the response has a signature header but no response-time header",
+            )),
+        }
+    }
+
+    pub(crate) fn check_client_id(&self, received: &str) -> Result<()> {
+        if received == self.client_id() {
+            Ok(())
+        } else {
+            Err(Error::client_id_mismatch(
+                "the client-id header is not this client's id: the message is for another \
+                 client (or sandbox and live credentials are mixed)",
+            ))
+        }
+    }
+}
