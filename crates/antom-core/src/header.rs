@@ -106,11 +106,11 @@ impl fmt::Display for SignatureHeader {
 }
 
 fn parse_key_version(value: &str) -> Result<u32> {
-    let digits_only = !value.is_empty() && value.len() <= 9 && value.bytes().all(|b| b.is_ascii_digit());
+    let digits_only = !value.is_empty() && value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit());
     match digits_only.then(|| value.parse::<u32>().ok()).flatten() {
         Some(version) => Ok(version),
         None => Err(Error::malformed_signature(
-            "keyVersion in the Signature header must be 1 to 9 digits",
+            "keyVersion in the Signature header must be a decimal number (at most 4294967295)",
         )),
     }
 }
