@@ -46,7 +46,11 @@ pub fn to_minor_units(amount: &str, currency: &str) -> Result<String> {
         None => (amount, ""),
     };
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(fraction) || (amount.contains('.') && fraction.is_empty()) {
+    if whole.is_empty()
+        || !digits(whole)
+        || !digits(fraction)
+        || (amount.contains('.') && fraction.is_empty())
+    {
         return Err(Error::invalid_amount(
             "the amount must be plain digits with an optional decimal point, e.g. 10.50 \
              (no sign, exponent, spaces or thousands separators)",
@@ -63,7 +67,9 @@ pub fn to_minor_units(amount: &str, currency: &str) -> Result<String> {
     value.extend(std::iter::repeat_n('0', exponent - kept.len()));
     let value = value.trim_start_matches('0');
     if value.is_empty() {
-        return Err(Error::invalid_amount("the amount must be greater than zero"));
+        return Err(Error::invalid_amount(
+            "the amount must be greater than zero",
+        ));
     }
     if value.len() > MAX_VALUE_DIGITS {
         return Err(Error::invalid_amount(format!(
@@ -81,7 +87,10 @@ pub fn to_minor_units(amount: &str, currency: &str) -> Result<String> {
 /// unknown currency.
 pub fn from_minor_units(value: &str, currency: &str) -> Result<String> {
     let exponent = usize::from(minor_unit_exponent(currency)?);
-    if value.is_empty() || value.len() > MAX_VALUE_DIGITS || !value.bytes().all(|b| b.is_ascii_digit()) {
+    if value.is_empty()
+        || value.len() > MAX_VALUE_DIGITS
+        || !value.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(Error::invalid_amount(format!(
             "an Antom amount value is 1 to {MAX_VALUE_DIGITS} digits, e.g. 1050"
         )));

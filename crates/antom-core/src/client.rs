@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::config::{ApiKey, ClientConfig, Credential, Environment};
 use crate::content::content_to_sign;
+use crate::engine::{RsaEngine, RustCryptoEngine};
 use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
 use crate::keys::{PrivateKey, PublicKey};
@@ -205,8 +206,22 @@ impl Client {
         body: impl AsRef<[u8]>,
         request_time: u64,
     ) -> Result<PreparedRequest> {
+        self.prepare_with(&RustCryptoEngine, api, body.as_ref(), request_time)
+    }
+
+    /// As [`Client::prepare`], with the RSA operation done by `engine`.
+    ///
+    /// # Errors
+    /// As for [`Client::prepare`].
+    pub fn prepare_with(
+        &self,
+        engine: &dyn RsaEngine,
+        api: &str,
+        body: &[u8],
+        request_time: u64,
+    ) -> Result<PreparedRequest> {
         let path = self.resolve_path(api)?;
-        let body = check_request_body(body.as_ref())?;
+        let body = check_request_body(body)?;
         let mut headers = vec![("Content-Type".to_owned(), CONTENT_TYPE.to_owned())];
         match &self.auth {
             Auth::Signature {
@@ -216,7 +231,10 @@ impl Client {
             } => {
                 let time = request_time.to_string();
                 let content = content_to_sign(METHOD, &path, &self.client_id, &time, &body);
-                let header = SignatureHeader::new(*key_version, private_key.sign(&content)?);
+                let header = SignatureHeader::new(
+                    *key_version,
+                    private_key.sign_with(engine, content.as_bytes())?,
+                );
                 headers.push(("Client-Id".to_owned(), self.client_id.clone()));
                 headers.push(("Request-Time".to_owned(), time));
                 headers.push(("Signature".to_owned(), header.to_string()));
@@ -241,7 +259,9 @@ impl Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let auth = match &self.auth {
-            Auth::Signature { key_version, .. } => format!("rsa-signature(keyVersion={key_version})"),
+            Auth::Signature { key_version, .. } => {
+                format!("rsa-signature(keyVersion={key_version})")
+            }
             Auth::Bearer(_) => "api-key(<redacted>)".to_owned(),
         };
         f.debug_struct("Client")

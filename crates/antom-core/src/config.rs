@@ -135,13 +135,11 @@ impl ApiKey {
         // in an HTTP header.
         let visible = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic());
         match (parts.next(), parts.next()) {
-            (Some(identity), Some(secret)) if visible(identity) && visible(secret) => {
-                Ok(ApiKey {
-                    secret: Zeroizing::new(text.to_owned()),
-                    kind,
-                    environment,
-                })
-            }
+            (Some(identity), Some(secret)) if visible(identity) && visible(secret) => Ok(ApiKey {
+                secret: Zeroizing::new(text.to_owned()),
+                kind,
+                environment,
+            }),
             _ => Err(invalid()),
         }
     }
@@ -163,7 +161,11 @@ impl ApiKey {
 
 impl fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ApiKey({:?}, {:?}, <redacted>)", self.kind, self.environment)
+        write!(
+            f,
+            "ApiKey({:?}, {:?}, <redacted>)",
+            self.kind, self.environment
+        )
     }
 }
 
@@ -209,7 +211,11 @@ impl ClientConfig {
         private_key: PrivateKey,
         antom_public_key: PublicKey,
     ) -> ClientConfig {
-        ClientConfig::with_credential(client_id, Credential::PrivateKey(private_key), antom_public_key)
+        ClientConfig::with_credential(
+            client_id,
+            Credential::PrivateKey(private_key),
+            antom_public_key,
+        )
     }
 
     /// A configuration for API-key (Bearer) authentication. The client id and Antom public

@@ -12,7 +12,13 @@
 ///     "POST", "/ams/api/v1/payments/pay", "SANDBOX_5X00000000000000", "1685599933871", "{}");
 /// assert_eq!(content, "POST /ams/api/v1/payments/pay\nSANDBOX_5X00000000000000.1685599933871.{}");
 /// ```
-pub fn content_to_sign(method: &str, path: &str, client_id: &str, time: &str, body: &str) -> String {
+pub fn content_to_sign(
+    method: &str,
+    path: &str,
+    client_id: &str,
+    time: &str,
+    body: &str,
+) -> String {
     let mut content = String::with_capacity(
         method.len() + path.len() + client_id.len() + time.len() + body.len() + 4,
     );

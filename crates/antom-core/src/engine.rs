@@ -11,6 +11,37 @@ use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::Sha256;
 
 use crate::error::{Error, Result};
+use crate::keys::{PrivateKey, PublicKey};
+
+/// The two RSA operations antom-core needs, so a binding can run them on its host's own
+/// crypto (e.g. `node:crypto`) while the core keeps every protocol rule: key parsing, the
+/// content, the encodings, the length check, the header and response rules.
+///
+/// Implementations must compute RSASSA-PKCS1-v1_5 with SHA-256 over `message`.
+pub trait RsaEngine {
+    /// Signs `message` with `key`; returns the raw signature (modulus length).
+    ///
+    /// # Errors
+    /// `SIGNING_FAILED` when the backend fails.
+    fn sign(&self, key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>>;
+
+    /// `true` when `signature` (already exactly modulus length) verifies over `message`.
+    fn verify(&self, key: &PublicKey, message: &[u8], signature: &[u8]) -> bool;
+}
+
+/// The built-in engine: the pure-Rust `rsa` crate, with blinded signing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RustCryptoEngine;
+
+impl RsaEngine for RustCryptoEngine {
+    fn sign(&self, key: &PrivateKey, message: &[u8]) -> Result<Vec<u8>> {
+        key.engine_key().sign(message)
+    }
+
+    fn verify(&self, key: &PublicKey, message: &[u8], signature: &[u8]) -> bool {
+        key.engine_key().verify(message, signature)
+    }
+}
 
 /// A private key ready to sign. Zeroized on drop (the `rsa` crate zeroizes its key parts).
 #[derive(Clone)]
@@ -37,7 +68,7 @@ impl EngineSigningKey {
             })
     }
 
-    #[cfg(feature = "host-crypto")]
+    #[cfg_attr(not(feature = "host-crypto"), allow(dead_code))]
     pub(crate) fn rsa_key(&self) -> &RsaPrivateKey {
         self.0.as_ref()
     }

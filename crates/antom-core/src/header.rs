@@ -106,7 +106,8 @@ impl fmt::Display for SignatureHeader {
 }
 
 fn parse_key_version(value: &str) -> Result<u32> {
-    let digits_only = !value.is_empty() && value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit());
+    let digits_only =
+        !value.is_empty() && value.len() <= 10 && value.bytes().all(|b| b.is_ascii_digit());
     match digits_only.then(|| value.parse::<u32>().ok()).flatten() {
         Some(version) => Ok(version),
         None => Err(Error::malformed_signature(

@@ -11,7 +11,7 @@ use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::{Digest, Sha256};
 
 use crate::encoding::{decode_signature, encode_signature};
-use crate::engine::{EngineSigningKey, EngineVerifyingKey};
+use crate::engine::{EngineSigningKey, EngineVerifyingKey, RsaEngine, RustCryptoEngine};
 use crate::error::{Error, Result};
 use crate::pem::{KeyText, decode_key_text};
 
@@ -138,7 +138,19 @@ impl PrivateKey {
     /// # Errors
     /// `SIGNING_FAILED`, as for [`PrivateKey::sign`].
     pub fn sign_bytes(&self, content: &[u8]) -> Result<String> {
-        Ok(encode_signature(&self.signer.sign(content)?))
+        self.sign_with(&RustCryptoEngine, content)
+    }
+
+    /// As [`PrivateKey::sign_bytes`], with the RSA operation done by `engine`.
+    ///
+    /// # Errors
+    /// `SIGNING_FAILED` when the engine fails.
+    pub fn sign_with(&self, engine: &dyn RsaEngine, content: &[u8]) -> Result<String> {
+        Ok(encode_signature(&engine.sign(self, content)?))
+    }
+
+    pub(crate) fn engine_key(&self) -> &EngineSigningKey {
+        &self.signer
     }
 
     /// Crate-internal export of the PKCS#8 DER, for a binding that hands the parsed key to
@@ -263,6 +275,20 @@ impl PublicKey {
     /// # Errors
     /// `MALFORMED_SIGNATURE`, as for [`PublicKey::verify`].
     pub fn verify_bytes(&self, content: &[u8], signature: &str) -> Result<bool> {
+        self.verify_with(&RustCryptoEngine, content, signature)
+    }
+
+    /// As [`PublicKey::verify_bytes`], with the RSA operation done by `engine`. Decoding and
+    /// the length check stay here.
+    ///
+    /// # Errors
+    /// `MALFORMED_SIGNATURE`, as for [`PublicKey::verify`].
+    pub fn verify_with(
+        &self,
+        engine: &dyn RsaEngine,
+        content: &[u8],
+        signature: &str,
+    ) -> Result<bool> {
         let raw = decode_signature(signature)?;
         if raw.len() != self.verifier.signature_len() {
             return Err(Error::malformed_signature(format!(
@@ -272,13 +298,24 @@ impl PublicKey {
                 self.verifier.signature_len()
             )));
         }
-        Ok(self.verifier.verify(content, &raw))
+        Ok(engine.verify(self, content, &raw))
+    }
+}
+
+impl PublicKey {
+    pub(crate) fn engine_key(&self) -> &EngineVerifyingKey {
+        &self.verifier
     }
 }
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PublicKey(RSA-{}, sha256:{})", self.bits, self.fingerprint())
+        write!(
+            f,
+            "PublicKey(RSA-{}, sha256:{})",
+            self.bits,
+            self.fingerprint()
+        )
     }
 }
 

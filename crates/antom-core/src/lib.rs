@@ -68,6 +68,7 @@ pub use client::{CONTENT_TYPE, Client, METHOD, PreparedRequest};
 pub use config::{ApiKey, ApiKeyKind, ClientConfig, Credential, Environment, Region};
 pub use content::content_to_sign;
 pub use endpoints::{Endpoint, endpoint, endpoints};
+pub use engine::{RsaEngine, RustCryptoEngine};
 pub use error::{Error, ErrorCode, Result};
 pub use header::{ALGORITHM_RSA256, SignatureHeader};
 pub use keys::{MAX_PRIVATE_KEY_BITS, MAX_PUBLIC_KEY_BITS, MIN_KEY_BITS, PrivateKey, PublicKey};

@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use crate::client::{Client, METHOD};
 use crate::content::content_bytes;
+use crate::engine::{RsaEngine, RustCryptoEngine};
 use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
 use crate::headers::HeaderList;
@@ -64,6 +65,25 @@ impl Client {
         K: AsRef<str>,
         V: AsRef<str>,
     {
+        self.verify_notification_with(&RustCryptoEngine, path, headers, body)
+    }
+
+    /// As [`Client::verify_notification`], with the RSA operation done by `engine`.
+    ///
+    /// # Errors
+    /// As for [`Client::verify_notification`].
+    pub fn verify_notification_with<H, K, V>(
+        &self,
+        engine: &dyn RsaEngine,
+        path: &str,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Notification>
+    where
+        for<'a> &'a H: IntoIterator<Item = &'a (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
         check_notification_path(path)?;
         let headers = HeaderList::new(headers);
         let require = |name: &str| {
@@ -77,7 +97,10 @@ impl Client {
         let header = SignatureHeader::parse(signature)?;
         self.check_client_id(client_id)?;
         let content = content_bytes(METHOD, path, client_id, request_time, body);
-        if !self.antom_public_key().verify_bytes(&content, &header.signature)? {
+        if !self
+            .antom_public_key()
+            .verify_with(engine, &content, &header.signature)?
+        {
             return Err(Error::signature_mismatch(
                 "the notification signature does not match: check the Antom public key \
                  (sandbox and live differ), that the path is the one registered with Antom, \

@@ -110,7 +110,9 @@ pub(crate) fn check_gateway_url(url: &str) -> Result<String> {
         _ => authority,
     };
     let host_ok = !host.is_empty()
-        && (host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && (host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
             || host == "[::1]");
     if !host_ok {
         return Err(Error::invalid_input(

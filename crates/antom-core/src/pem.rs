@@ -35,9 +35,15 @@ pub(crate) fn decode_key_text(text: &str) -> Result<KeyText> {
 fn decode_pem(pem: &str) -> Result<KeyText> {
     let after_begin = pem.get("-----BEGIN ".len()..).unwrap_or_default();
     let Some(label_end) = after_begin.find("-----") else {
-        return Err(Error::invalid_key("the PEM BEGIN line is not terminated by -----"));
+        return Err(Error::invalid_key(
+            "the PEM BEGIN line is not terminated by -----",
+        ));
     };
-    let label = after_begin.get(..label_end).unwrap_or_default().trim().to_owned();
+    let label = after_begin
+        .get(..label_end)
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
     let rest = after_begin.get(label_end + 5..).unwrap_or_default();
     let end_marker = format!("-----END {label}-----");
     let Some(body_end) = rest.find(&end_marker) else {

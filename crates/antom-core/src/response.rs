@@ -2,6 +2,7 @@
 
 use crate::client::{Client, METHOD};
 use crate::content::content_bytes;
+use crate::engine::{RsaEngine, RustCryptoEngine};
 use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
 use crate::headers::HeaderList;
@@ -53,7 +54,31 @@ impl Client {
     /// `CLIENT_ID_MISMATCH`; `MALFORMED_SIGNATURE`; `UNSUPPORTED_ALGORITHM`;
     /// `SIGNATURE_MISMATCH`; `INVALID_INPUT` for a bad path, a repeated header, or a verified
     /// body without `result.resultStatus`.
-    pub fn verify_response<H, K, V>(&self, path: &str, headers: &H, body: &[u8]) -> Result<ApiResponse>
+    pub fn verify_response<H, K, V>(
+        &self,
+        path: &str,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<ApiResponse>
+    where
+        for<'a> &'a H: IntoIterator<Item = &'a (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        self.verify_response_with(&RustCryptoEngine, path, headers, body)
+    }
+
+    /// As [`Client::verify_response`], with the RSA operation done by `engine`.
+    ///
+    /// # Errors
+    /// As for [`Client::verify_response`].
+    pub fn verify_response_with<H, K, V>(
+        &self,
+        engine: &dyn RsaEngine,
+        path: &str,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<ApiResponse>
     where
         for<'a> &'a H: IntoIterator<Item = &'a (K, V)>,
         K: AsRef<str>,
@@ -71,7 +96,10 @@ impl Client {
                 })?;
                 self.check_client_id(client_id)?;
                 let content = content_bytes(METHOD, &path, client_id, response_time, body);
-                if !self.antom_public_key().verify_bytes(&content, &header.signature)? {
+                if !self
+                    .antom_public_key()
+                    .verify_with(engine, &content, &header.signature)?
+                {
                     return Err(Error::signature_mismatch(
                         "the response signature does not match: check the Antom public key \
                          (sandbox and live differ) and that the body and path are unmodified",

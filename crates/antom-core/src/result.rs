@@ -103,7 +103,13 @@ pub(crate) fn parse_object(body: &[u8]) -> Option<serde_json::Map<String, Value>
 /// Reads `result.resultStatus` (required), `resultCode` and `resultMessage` (default "").
 pub(crate) fn body_result(body: &serde_json::Map<String, Value>) -> Option<BodyResult> {
     let result = body.get("result")?.as_object()?;
-    let text = |key: &str| result.get(key).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let text = |key: &str| {
+        result
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
     Some(BodyResult {
         status: result.get("resultStatus")?.as_str()?.to_owned(),
         code: text("resultCode"),
@@ -116,4 +122,3 @@ pub(crate) fn not_json_object(what: &str) -> Error {
         "the {what} body is not a JSON object with result.resultStatus"
     ))
 }
-

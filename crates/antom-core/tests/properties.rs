@@ -2,13 +2,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use antom_core::{
-    Client, ClientConfig, PrivateKey, PublicKey, SignatureHeader, content_to_sign, from_minor_units,
-    to_minor_units,
+    Client, ClientConfig, PrivateKey, PublicKey, SignatureHeader, content_to_sign,
+    from_minor_units, to_minor_units,
 };
 use proptest::prelude::*;
 
-const MERCHANT: &str = include_str!("../../../tests/vectors/keys/TEST-ONLY-merchant.private.pkcs8.b64");
-const ANTOM_PUBLIC: &str = include_str!("../../../tests/vectors/keys/TEST-ONLY-antom.public.spki.b64");
+const MERCHANT: &str =
+    include_str!("../../../tests/vectors/keys/TEST-ONLY-merchant.private.pkcs8.b64");
+const ANTOM_PUBLIC: &str =
+    include_str!("../../../tests/vectors/keys/TEST-ONLY-antom.public.spki.b64");
 
 fn client() -> Client {
     Client::new(ClientConfig::new(

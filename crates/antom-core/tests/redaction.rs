@@ -3,8 +3,10 @@
 
 use antom_core::{ApiKey, Client, ClientConfig, ErrorCode, PrivateKey, PublicKey};
 
-const MERCHANT: &str = include_str!("../../../tests/vectors/keys/TEST-ONLY-merchant.private.pkcs8.b64");
-const ANTOM_PUBLIC: &str = include_str!("../../../tests/vectors/keys/TEST-ONLY-antom.public.spki.b64");
+const MERCHANT: &str =
+    include_str!("../../../tests/vectors/keys/TEST-ONLY-merchant.private.pkcs8.b64");
+const ANTOM_PUBLIC: &str =
+    include_str!("../../../tests/vectors/keys/TEST-ONLY-antom.public.spki.b64");
 const API_KEY: &str = "irak_TEST_c2VjcmV0LWlk_s3cr3tPART";
 
 #[test]
@@ -13,7 +15,10 @@ fn private_key_debug_shows_no_key_material() {
     let shown = format!("{key:?} {:#?}", key);
     assert!(shown.contains("redacted"), "{shown}");
     for window in MERCHANT.trim().as_bytes().chunks(16) {
-        assert!(!shown.contains(std::str::from_utf8(window).unwrap()), "{shown}");
+        assert!(
+            !shown.contains(std::str::from_utf8(window).unwrap()),
+            "{shown}"
+        );
     }
 }
 
@@ -28,8 +33,16 @@ fn api_key_is_never_printed() {
     .unwrap();
     let request = client.prepare("v1/payments/pay", "{}", 1).unwrap();
     let shown = format!("{key:?} {client:?} {request:?}");
-    assert!(!shown.contains("s3cr3tPART") && !shown.contains("c2VjcmV0"), "{shown}");
-    assert!(request.headers.iter().any(|(k, v)| k == "Authorization" && v == &format!("Bearer {API_KEY}")));
+    assert!(
+        !shown.contains("s3cr3tPART") && !shown.contains("c2VjcmV0"),
+        "{shown}"
+    );
+    assert!(
+        request
+            .headers
+            .iter()
+            .any(|(k, v)| k == "Authorization" && v == &format!("Bearer {API_KEY}"))
+    );
 }
 
 #[test]
@@ -49,7 +62,9 @@ fn errors_do_not_echo_their_input() {
     ))
     .unwrap();
     let body = br#"{"result":{"resultStatus":"S","card":"4111111111111111"}}"#;
-    let err = client.verify_response("v1/payments/pay", &[("x", "y")], body).unwrap_err();
+    let err = client
+        .verify_response("v1/payments/pay", &[("x", "y")], body)
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::UnsignedResponse);
     assert!(!err.to_string().contains("4111"), "{err}");
 }
@@ -60,9 +75,17 @@ fn error_codes_are_stable_strings() {
     assert_eq!(
         codes,
         [
-            "INVALID_KEY", "INVALID_INPUT", "MALFORMED_SIGNATURE", "UNSUPPORTED_ALGORITHM",
-            "SIGNATURE_MISMATCH", "MISSING_HEADER", "CLIENT_ID_MISMATCH", "UNSIGNED_RESPONSE",
-            "INVALID_AMOUNT", "UNSUPPORTED_CURRENCY", "SIGNING_FAILED",
+            "INVALID_KEY",
+            "INVALID_INPUT",
+            "MALFORMED_SIGNATURE",
+            "UNSUPPORTED_ALGORITHM",
+            "SIGNATURE_MISMATCH",
+            "MISSING_HEADER",
+            "CLIENT_ID_MISMATCH",
+            "UNSIGNED_RESPONSE",
+            "INVALID_AMOUNT",
+            "UNSUPPORTED_CURRENCY",
+            "SIGNING_FAILED",
         ]
     );
 }

@@ -1,5 +1,11 @@
 //! Runs every conformance vector in `tests/vectors/` and checks the manifest's counts.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +35,12 @@ fn text(value: &Value) -> String {
         Value::Object(o) => {
             let part = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
             let count = o["count"].as_u64().unwrap() as usize;
-            format!("{}{}{}", part("prefix"), part("repeat").repeat(count), part("suffix"))
+            format!(
+                "{}{}{}",
+                part("prefix"),
+                part("repeat").repeat(count),
+                part("suffix")
+            )
         }
         other => panic!("not a text: {other}"),
     }
@@ -57,8 +68,12 @@ fn client(config: &Value) -> Result<Client, antom_core::Error> {
     let antom = PublicKey::parse(&read_file(&config["antom_public_key_file"]))?;
     let client_id = config["client_id"].as_str().unwrap();
     let mut cfg = match (config.get("private_key_file"), config.get("api_key")) {
-        (Some(file), None) => ClientConfig::new(client_id, PrivateKey::parse(&read_file(file))?, antom),
-        (None, Some(key)) => ClientConfig::with_api_key(client_id, ApiKey::parse(key.as_str().unwrap())?, antom),
+        (Some(file), None) => {
+            ClientConfig::new(client_id, PrivateKey::parse(&read_file(file))?, antom)
+        }
+        (None, Some(key)) => {
+            ClientConfig::with_api_key(client_id, ApiKey::parse(key.as_str().unwrap())?, antom)
+        }
         _ => panic!("config needs exactly one of private_key_file / api_key"),
     };
     if let Some(region) = config.get("region") {
@@ -67,11 +82,15 @@ fn client(config: &Value) -> Result<Client, antom_core::Error> {
     if let Some(env) = config.get("environment") {
         cfg.environment = Some(Environment::parse(env.as_str().unwrap())?);
     }
-    cfg.gateway_url = config.get("gateway_url").map(|v| v.as_str().unwrap().to_owned());
+    cfg.gateway_url = config
+        .get("gateway_url")
+        .map(|v| v.as_str().unwrap().to_owned());
     if let Some(kv) = config.get("key_version") {
         cfg.key_version = u32::try_from(kv.as_u64().unwrap()).unwrap();
     }
-    cfg.agent_token = config.get("agent_token").map(|v| v.as_str().unwrap().to_owned());
+    cfg.agent_token = config
+        .get("agent_token")
+        .map(|v| v.as_str().unwrap().to_owned());
     Client::new(cfg)
 }
 
@@ -80,7 +99,12 @@ fn pairs(headers: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_str().unwrap().to_owned()))
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_owned(),
+                p[1].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -97,70 +121,125 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
             let private = input["kind"] == "private";
             let public = if let Some(der) = input.get("der_base64") {
                 let der = STANDARD.decode(der.as_str().unwrap()).unwrap();
-                if private { PrivateKey::from_der(&der)?.public_key() } else { PublicKey::from_der(&der)? }
+                if private {
+                    PrivateKey::from_der(&der)?.public_key()
+                } else {
+                    PublicKey::from_der(&der)?
+                }
             } else {
                 let text = match input.get("text_file") {
                     Some(file) => read_file(file),
                     None => text(&input["text"]),
                 };
-                if private { PrivateKey::parse(&text)?.public_key() } else { PublicKey::parse(&text)? }
+                if private {
+                    PrivateKey::parse(&text)?.public_key()
+                } else {
+                    PublicKey::parse(&text)?
+                }
             };
             Ok(json!({"bits": public.bits(), "public_key_base64": public.to_base64()}))
         }
         "content_to_sign" => {
             let s = |k: &str| input[k].as_str().unwrap();
-            let content = content_to_sign(s("method"), s("path"), s("client_id"), s("time"), &text(&input["body"]));
-            let digest: String = Sha256::digest(content.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-            Ok(json!({"content": content, "content_sha256": digest, "content_length": content.len()}))
+            let content = content_to_sign(
+                s("method"),
+                s("path"),
+                s("client_id"),
+                s("time"),
+                &text(&input["body"]),
+            );
+            let digest: String = Sha256::digest(content.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            Ok(
+                json!({"content": content, "content_sha256": digest, "content_length": content.len()}),
+            )
         }
         "sign" => {
             let key = PrivateKey::parse(&read_file(&input["private_key_file"]))?;
             let signature = key.sign(&text(&input["content"]))?;
-            let raw = signature.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=");
+            let raw = signature
+                .replace("%2B", "+")
+                .replace("%2F", "/")
+                .replace("%3D", "=");
             Ok(json!({"signature": signature, "signature_base64": raw}))
         }
         "verify" => {
             let key = PublicKey::parse(&read_file(&input["public_key_file"]))?;
-            let valid = key.verify(&text(&input["content"]), input["signature"].as_str().unwrap())?;
+            let valid = key.verify(
+                &text(&input["content"]),
+                input["signature"].as_str().unwrap(),
+            )?;
             Ok(json!({"valid": valid}))
         }
         "signature_header" => {
             if let Some(header) = input.get("parse") {
                 let parsed = SignatureHeader::parse(header.as_str().unwrap())?;
-                Ok(json!({"algorithm": parsed.algorithm(), "key_version": parsed.key_version, "signature": parsed.signature}))
+                Ok(
+                    json!({"algorithm": parsed.algorithm(), "key_version": parsed.key_version, "signature": parsed.signature}),
+                )
             } else {
                 let f = &input["format"];
                 let kv = u32::try_from(f["key_version"].as_u64().unwrap()).unwrap();
-                Ok(json!({"header": SignatureHeader::new(kv, f["signature"].as_str().unwrap()).to_string()}))
+                Ok(
+                    json!({"header": SignatureHeader::new(kv, f["signature"].as_str().unwrap()).to_string()}),
+                )
             }
         }
         "prepare" => {
             let client = client(&input["config"])?;
             let request_time = input["request_time"].as_u64().unwrap();
-            let req = client.prepare(input["api"].as_str().unwrap(), text(&input["body"]), request_time)?;
-            let headers: Vec<[&str; 2]> = req.headers.iter().map(|(k, v)| [k.as_str(), v.as_str()]).collect();
-            Ok(json!({"method": req.method, "url": req.url, "path": req.path, "headers": headers, "body": req.body}))
+            let req = client.prepare(
+                input["api"].as_str().unwrap(),
+                text(&input["body"]),
+                request_time,
+            )?;
+            let headers: Vec<[&str; 2]> = req
+                .headers
+                .iter()
+                .map(|(k, v)| [k.as_str(), v.as_str()])
+                .collect();
+            Ok(
+                json!({"method": req.method, "url": req.url, "path": req.path, "headers": headers, "body": req.body}),
+            )
         }
         "verify_response" => {
             let client = client(&input["config"])?;
-            let r = client.verify_response(input["path"].as_str().unwrap(), &pairs(&input["headers"]), &body_bytes(input))?;
+            let r = client.verify_response(
+                input["path"].as_str().unwrap(),
+                &pairs(&input["headers"]),
+                &body_bytes(input),
+            )?;
             assert_eq!(r.body, body_bytes(input));
-            Ok(json!({"verified": r.verified, "result_status": r.result_status.as_str(),
+            Ok(
+                json!({"verified": r.verified, "result_status": r.result_status.as_str(),
                 "result_code": r.result_code, "result_message": r.result_message,
-                "next_action": r.next_action().as_str()}))
+                "next_action": r.next_action().as_str()}),
+            )
         }
         "verify_notification" => {
             let client = client(&input["config"])?;
-            let n = client.verify_notification(input["path"].as_str().unwrap(), &pairs(&input["headers"]), &body_bytes(input))?;
-            Ok(json!({"notify_type": n.notify_type, "result_status": n.result_status.map(|s| s.as_str()),
-                "client_id": n.client_id, "request_time": n.request_time}))
+            let n = client.verify_notification(
+                input["path"].as_str().unwrap(),
+                &pairs(&input["headers"]),
+                &body_bytes(input),
+            )?;
+            Ok(
+                json!({"notify_type": n.notify_type, "result_status": n.result_status.map(|s| s.as_str()),
+                "client_id": n.client_id, "request_time": n.request_time}),
+            )
         }
         "amount" => {
             if let Some(to) = input.get("to_minor_units") {
-                Ok(json!({"value": to_minor_units(to["amount"].as_str().unwrap(), to["currency"].as_str().unwrap())?}))
+                Ok(
+                    json!({"value": to_minor_units(to["amount"].as_str().unwrap(), to["currency"].as_str().unwrap())?}),
+                )
             } else {
                 let from = &input["from_minor_units"];
-                Ok(json!({"amount": from_minor_units(from["value"].as_str().unwrap(), from["currency"].as_str().unwrap())?}))
+                Ok(
+                    json!({"amount": from_minor_units(from["value"].as_str().unwrap(), from["currency"].as_str().unwrap())?}),
+                )
             }
         }
         "endpoint" => Ok(match endpoint(input["name"].as_str().unwrap()) {
@@ -179,20 +258,36 @@ fn every_vector_passes_and_the_manifest_count_is_met() {
         let doc = load(file);
         let operation = doc["operation"].as_str().unwrap();
         let cases = doc["cases"].as_array().unwrap();
-        assert_eq!(cases.len() as u64, count.as_u64().unwrap(), "{file}: case count vs manifest");
+        assert_eq!(
+            cases.len() as u64,
+            count.as_u64().unwrap(),
+            "{file}: case count vs manifest"
+        );
         for case in cases {
             let id = format!("{file}#{}", case["id"].as_str().unwrap());
             let expect = &case["expect"];
             // Informational stage fields are checked where this runner can produce them.
             let expect = match (operation, expect.as_object()) {
-                ("prepare", Some(o)) => Value::Object(o.iter().filter(|(k, _)| *k != "content").map(|(k, v)| (k.clone(), v.clone())).collect()),
+                ("prepare", Some(o)) => Value::Object(
+                    o.iter()
+                        .filter(|(k, _)| *k != "content")
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                ),
                 _ => expect.clone(),
             };
             check(&id, &expect, run_case(operation, &case["input"]));
             total += 1;
         }
     }
-    assert_eq!(total, manifest["total"].as_u64().unwrap(), "total cases vs manifest");
-    assert!(total >= 200, "the contract needs at least 200 cases, found {total}");
+    assert_eq!(
+        total,
+        manifest["total"].as_u64().unwrap(),
+        "total cases vs manifest"
+    );
+    assert!(
+        total >= 200,
+        "the contract needs at least 200 cases, found {total}"
+    );
     println!("ran {total} conformance vectors");
 }

@@ -37,6 +37,10 @@ mod tests {
 
     #[test]
     fn table_is_sorted_and_unique() {
-        assert!(endpoints().windows(2).all(|w| matches!(w, [a, b] if a.name < b.name)));
+        assert!(
+            endpoints()
+                .windows(2)
+                .all(|w| matches!(w, [a, b] if a.name < b.name))
+        );
     }
 }
