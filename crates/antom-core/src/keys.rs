@@ -99,11 +99,10 @@ impl PrivateKey {
                 "not a PKCS#8 or PKCS#1 RSA private key (corrupt, truncated or another format)",
             ));
         };
-        let bits = modulus_bits(key.n().as_ref().bits());
-        check_size(bits, MAX_PRIVATE_KEY_BITS)?;
+        check_size(key.n().as_ref().bits(), MAX_PRIVATE_KEY_BITS)?;
         key.validate()
             .map_err(|_| Error::invalid_key("the RSA private key is inconsistent (corrupt key)"))?;
-        let public = PublicKey::from_rsa(key.to_public_key())?;
+        let public = PublicKey::from_rsa(key.to_public_key(), MAX_PRIVATE_KEY_BITS)?;
         Ok(PrivateKey {
             signer: Arc::new(EngineSigningKey::new(key)),
             public,
@@ -215,12 +214,14 @@ impl PublicKey {
                  (corrupt, truncated or another format)",
             ));
         };
-        PublicKey::from_rsa(key)
+        PublicKey::from_rsa(key, MAX_PUBLIC_KEY_BITS)
     }
 
-    fn from_rsa(key: RsaPublicKey) -> Result<PublicKey> {
-        let bits = modulus_bits(key.n().as_ref().bits());
-        check_size(bits, MAX_PUBLIC_KEY_BITS)?;
+    /// `max_bits` is [`MAX_PUBLIC_KEY_BITS`] for keys received from outside, and the private
+    /// limit for the public half of a key the merchant holds.
+    fn from_rsa(key: RsaPublicKey, max_bits: u32) -> Result<PublicKey> {
+        let bits = key.n().as_ref().bits();
+        check_size(bits, max_bits)?;
         let spki_der: Arc<[u8]> = key
             .to_public_key_der()
             .map_err(|_| malformed("RSA public key"))?
@@ -326,10 +327,6 @@ impl PartialEq for PublicKey {
 }
 
 impl Eq for PublicKey {}
-
-fn modulus_bits(bits: u32) -> u32 {
-    bits
-}
 
 fn check_algorithm(oid: ObjectIdentifier) -> Result<()> {
     if oid == RSA_ENCRYPTION {

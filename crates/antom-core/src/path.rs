@@ -46,6 +46,8 @@ fn check_api_text(relative: &str) -> Result<()> {
         || relative.starts_with("../")
         || relative.starts_with("./")
         || relative.ends_with("/..")
+        || relative.ends_with("/.")
+        || relative.starts_with('/')
         || relative == ".."
         || relative == ".";
     if relative.is_empty() {
