@@ -211,8 +211,13 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
                 .iter()
                 .map(|(k, v)| [k.as_str(), v.as_str()])
                 .collect();
+            // The signed stage, rebuilt from the outputs: it must match the generator's.
+            let time = request_time.to_string();
+            let client_id = input["config"]["client_id"].as_str().unwrap();
+            let content = content_to_sign(&req.method, &req.path, client_id, &time, &req.body);
             Ok(
-                json!({"method": req.method, "url": req.url, "path": req.path, "headers": headers, "body": req.body}),
+                json!({"method": req.method, "url": req.url, "path": req.path,
+                "headers": headers, "body": req.body, "content": content}),
             )
         }
         "verify_response" => {
