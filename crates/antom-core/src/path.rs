@@ -105,7 +105,8 @@ pub(crate) fn check_gateway_url(url: &str) -> Result<String> {
                 && (!host.contains(':') || host.ends_with(']'))
                 && !port.is_empty()
                 && port.len() <= 5
-                && port.bytes().all(|b| b.is_ascii_digit()) =>
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && port.parse::<u16>().is_ok_and(|p| p > 0) =>
         {
             host
         }

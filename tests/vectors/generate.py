@@ -1,0 +1,2475 @@
+#!/usr/bin/env python3
+"""Conformance-vector generator for antom-core.
+
+This is the project's INDEPENDENT implementation of the Antom (Alipay global "AMS")
+signing protocol, in Python. Every expected value in tests/vectors/*.json is computed
+here, with Python `cryptography` (OpenSSL) and plain Python -- never by calling antom-core.
+The file format is specified in tests/vectors/README.md.
+
+Setup: python3.11 -m venv /tmp/vecvenv && /tmp/vecvenv/bin/pip install -r tests/vectors/requirements.txt
+
+Usage (from the repository root):
+
+    python tests/vectors/generate.py            # (re)write tests/vectors/*.json
+    python tests/vectors/generate.py --check    # regenerate in memory; exit 1 and list the
+                                                # files that differ from disk, else 0; also
+                                                # re-verifies every emitted signature with the
+                                                # `openssl` CLI when it is on PATH
+    python tests/vectors/generate.py --crosscheck   # only the openssl cross-check (required)
+
+Inputs: the throw-away keys in tests/vectors/keys/ (made once by make_keys.sh) and
+tests/vectors/data/endpoints.tsv. Output is byte-deterministic (RSASSA-PKCS1-v1_5 is
+deterministic; no timestamps; fixed case order).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import iso4217
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import NameOID
+
+HERE = Path(__file__).resolve().parent
+FORMAT_VERSION = 1
+
+# API-key mode (official SDKs, 2026-09): `(isak|irak)_(TEST|PROD)_<identity>_<secret>`, the
+# identity without "_", both parts non-empty. antom-core narrows the SDKs' check to visible
+# ASCII (the key travels in an HTTP header). These are fake, throw-away test values.
+API_KEY_TEST = "irak_TEST_VEVTVC1PTkxZ_not-a-real-secret_0123456789"
+API_KEY_PROD = "isak_PROD_VEVTVC1PTkxZ_not-a-real-secret_0123456789"
+API_KEY_RE = re.compile(r"(isak|irak)_(TEST|PROD)_[\x21-\x5e\x60-\x7e]+_[\x21-\x7e]+")
+
+ERROR_CODES = [
+    "INVALID_KEY",
+    "INVALID_INPUT",
+    "MALFORMED_SIGNATURE",
+    "UNSUPPORTED_ALGORITHM",
+    "SIGNATURE_MISMATCH",
+    "MISSING_HEADER",
+    "CLIENT_ID_MISMATCH",
+    "UNSIGNED_RESPONSE",
+    "INVALID_AMOUNT",
+    "UNSUPPORTED_CURRENCY",
+]
+
+
+class ProtocolError(Exception):
+    """A failure with one of the stable error codes."""
+
+    def __init__(self, code: str, why: str = ""):
+        assert code in ERROR_CODES, code
+        super().__init__(f"{code}: {why}")
+        self.code = code
+
+
+def fail(code: str, why: str = ""):
+    raise ProtocolError(code, why)
+
+
+# ---------------------------------------------------------------------------------------
+# Key files
+# ---------------------------------------------------------------------------------------
+
+def priv_file(name: str) -> str:
+    return f"keys/TEST-ONLY-{name}.private.pkcs8.b64"
+
+
+def pub_file(name: str) -> str:
+    return f"keys/TEST-ONLY-{name}.public.spki.b64"
+
+
+ENCRYPTED_PKCS8_FILE = "keys/TEST-ONLY-merchant.private.encrypted-pkcs8.pem"
+LEGACY_ENCRYPTED_FILE = "keys/TEST-ONLY-merchant.private.legacy-encrypted-pkcs1.pem"
+
+MERCHANT_PRIV = priv_file("merchant")
+MERCHANT_PUB = pub_file("merchant")
+ANTOM_PRIV = priv_file("antom")
+ANTOM_PUB = pub_file("antom")
+OTHER_PRIV = priv_file("other")
+
+
+def read_text(rel: str) -> str:
+    return (HERE / rel).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------
+# Text helpers ("text" fields may use the repeat form)
+# ---------------------------------------------------------------------------------------
+
+def repeat_text(prefix: str, unit: str, count: int, suffix: str) -> dict:
+    return {"prefix": prefix, "repeat": unit, "count": count, "suffix": suffix}
+
+
+def materialize(text) -> str:
+    if isinstance(text, str):
+        return text
+    return text["prefix"] + text["repeat"] * text["count"] + text["suffix"]
+
+
+def compact(obj) -> str:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+# ---------------------------------------------------------------------------------------
+# Base64 / PEM / key parsing (the rules of PrivateKey::parse and PublicKey::parse)
+# ---------------------------------------------------------------------------------------
+
+KEY_WS = " \t\r\n"
+
+
+def strip_key_ws(s: str) -> str:
+    return "".join(ch for ch in s if ch not in KEY_WS)
+
+
+def b64_strict(s) -> bytes:
+    """Standard alphabet, '=' padding required, canonical, no whitespace. ValueError otherwise."""
+    if isinstance(s, bytes):
+        try:
+            s = s.decode("ascii")
+        except UnicodeDecodeError:
+            raise ValueError("non-ASCII base64")
+    if not s or not re.fullmatch(r"[A-Za-z0-9+/]*={0,2}", s):
+        raise ValueError("not base64")
+    try:
+        data = base64.b64decode(s, validate=True)
+    except binascii.Error as e:
+        raise ValueError(str(e))
+    if b64(data) != s:
+        raise ValueError("non-canonical base64")
+    return data
+
+
+def parse_pem(text: str):
+    m = re.fullmatch(r"-----BEGIN ([^\r\n-]+)-----(.*?)-----END ([^\r\n-]+)-----", text, re.S)
+    if not m:
+        fail("INVALID_KEY", "not a complete PEM block")
+    label, body, end = m.group(1), m.group(2), m.group(3)
+    if label != end:
+        fail("INVALID_KEY", "PEM END label differs from BEGIN")
+    if ":" in body:
+        fail("INVALID_KEY", "PEM headers (legacy encrypted PEM)")
+    try:
+        der = b64_strict(strip_key_ws(body))
+    except ValueError:
+        fail("INVALID_KEY", "PEM body is not base64")
+    return label, der
+
+
+def der_outer_second_tag(der: bytes):
+    """Tag of the second element of the outer SEQUENCE (0x30 for PKCS#8, 0x02 for PKCS#1)."""
+    try:
+        if der[0] != 0x30:
+            return None
+        i = 1
+        if der[i] & 0x80:
+            i += 1 + (der[i] & 0x7F)
+        else:
+            i += 1
+        if der[i] != 0x02:  # version INTEGER
+            return None
+        i += 2 + der[i + 1]
+        return der[i]
+    except IndexError:
+        return None
+
+
+_DER_CACHE: dict = {}
+
+
+def load_private_der(der: bytes, allow_pkcs1: bool = True):
+    """Memoised (loading validates the RSA key, which is slow for big keys)."""
+    k = (der, allow_pkcs1)
+    if k not in _DER_CACHE:
+        try:
+            _DER_CACHE[k] = _load_private_der(der, allow_pkcs1)
+        except ProtocolError as e:
+            _DER_CACHE[k] = e
+    if isinstance(_DER_CACHE[k], ProtocolError):
+        raise _DER_CACHE[k]
+    return _DER_CACHE[k]
+
+
+def _load_private_der(der: bytes, allow_pkcs1: bool):
+    tag = der_outer_second_tag(der)
+    if tag == 0x02 and not allow_pkcs1:
+        fail("INVALID_KEY", "PKCS#1 body where PKCS#8 is required")
+    try:
+        key = serialization.load_der_private_key(der, password=None)
+    except TypeError:
+        fail("INVALID_KEY", "encrypted private key")
+    except (ValueError, Exception):
+        fail("INVALID_KEY", "not a private key")
+    if not isinstance(key, rsa.RSAPrivateKey):
+        fail("INVALID_KEY", "not an RSA key")
+    if not 2048 <= key.key_size <= 16384:
+        fail("INVALID_KEY", f"RSA private key of {key.key_size} bits")
+    return key
+
+
+def load_public_der(der: bytes):
+    try:
+        key = serialization.load_der_public_key(der)
+    except (ValueError, Exception):
+        fail("INVALID_KEY", "not a public key")
+    if not isinstance(key, rsa.RSAPublicKey):
+        fail("INVALID_KEY", "not an RSA key")
+    if not 2048 <= key.key_size <= 4096:
+        fail("INVALID_KEY", f"RSA public key of {key.key_size} bits")
+    return key
+
+
+def parse_private_text(text: str):
+    t = text.strip(KEY_WS)
+    if not t:
+        fail("INVALID_KEY", "empty")
+    if t.startswith("-----"):
+        label, der = parse_pem(t)
+        if label == "PRIVATE KEY":
+            return load_private_der(der, allow_pkcs1=False)
+        if label == "RSA PRIVATE KEY":
+            return load_private_der(der, allow_pkcs1=True)
+        fail("INVALID_KEY", f"PEM label {label!r}")
+    try:
+        der = b64_strict(strip_key_ws(t))
+    except ValueError:
+        fail("INVALID_KEY", "not base64")
+    return load_private_der(der)
+
+
+def parse_public_text(text: str):
+    t = text.strip(KEY_WS)
+    if not t:
+        fail("INVALID_KEY", "empty")
+    if t.startswith("-----"):
+        label, der = parse_pem(t)
+        if label not in ("PUBLIC KEY", "RSA PUBLIC KEY"):
+            fail("INVALID_KEY", f"PEM label {label!r}")
+        return load_public_der(der)
+    try:
+        der = b64_strict(strip_key_ws(t))
+    except ValueError:
+        fail("INVALID_KEY", "not base64")
+    return load_public_der(der)
+
+
+def spki_der(pub) -> bytes:
+    return pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def key_expect(key) -> dict:
+    pub = key.public_key() if isinstance(key, rsa.RSAPrivateKey) else key
+    return {"bits": pub.key_size, "public_key_base64": b64(spki_der(pub))}
+
+
+_KEY_CACHE: dict = {}
+
+
+def private_key(rel: str):
+    if rel not in _KEY_CACHE:
+        _KEY_CACHE[rel] = parse_private_text(read_text(rel))
+    return _KEY_CACHE[rel]
+
+
+def public_key(rel: str):
+    if rel not in _KEY_CACHE:
+        _KEY_CACHE[rel] = parse_public_text(read_text(rel))
+    return _KEY_CACHE[rel]
+
+
+# ---------------------------------------------------------------------------------------
+# Signing, signature encoding/decoding, verification
+# ---------------------------------------------------------------------------------------
+
+def content_to_sign(method: str, path: str, client_id: str, time: str, body) -> bytes:
+    head = f"{method} {path}\n{client_id}.{time}.".encode("utf-8")
+    return head + (body if isinstance(body, bytes) else body.encode("utf-8"))
+
+
+def sign_raw(key, content: bytes) -> bytes:
+    return key.sign(content, padding.PKCS1v15(), hashes.SHA256())
+
+
+def pct_encode_b64(s: str) -> str:
+    return s.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
+
+
+def sign(key, content: bytes):
+    """-> (signature (percent-encoded), signature_base64)."""
+    sig64 = b64(sign_raw(key, content))
+    return pct_encode_b64(sig64), sig64
+
+
+HEX = "0123456789abcdefABCDEF"
+
+
+def pct_decode(s: str) -> bytes:
+    raw = s.encode("utf-8")
+    out = bytearray()
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        if c == 0x25:  # '%'
+            h = raw[i + 1:i + 3]
+            if len(h) != 2 or chr(h[0]) not in HEX or chr(h[1]) not in HEX:
+                fail("MALFORMED_SIGNATURE", "bad percent escape")
+            out.append(int(h, 16))
+            i += 3
+        else:
+            out.append(c)
+            i += 1
+    return bytes(out)
+
+
+def decode_signature(sig: str, modulus_bytes: int) -> bytes:
+    raw = pct_decode(sig)
+    if not raw:
+        fail("MALFORMED_SIGNATURE", "empty")
+    try:
+        data = b64_strict(raw)
+    except ValueError:
+        fail("MALFORMED_SIGNATURE", "not strict base64")
+    if len(data) != modulus_bytes:
+        fail("MALFORMED_SIGNATURE", f"{len(data)} bytes, key needs {modulus_bytes}")
+    return data
+
+
+def verify(pub, content: bytes, sig: str) -> bool:
+    data = decode_signature(sig, (pub.key_size + 7) // 8)
+    try:
+        pub.verify(data, content, padding.PKCS1v15(), hashes.SHA256())
+        return True
+    except InvalidSignature:
+        return False
+
+
+# ---------------------------------------------------------------------------------------
+# Signature header
+# ---------------------------------------------------------------------------------------
+
+def parse_signature_header(value: str) -> dict:
+    if value.strip(" \t") == "":
+        fail("MALFORMED_SIGNATURE", "empty header")
+    fields: dict = {}
+    for item in value.split(","):
+        item = item.strip(" \t")
+        if not item:
+            fail("MALFORMED_SIGNATURE", "empty item")
+        if "=" not in item:
+            fail("MALFORMED_SIGNATURE", "item without '='")
+        k, v = item.split("=", 1)
+        if not k:
+            fail("MALFORMED_SIGNATURE", "empty key")
+        if k in fields:
+            fail("MALFORMED_SIGNATURE", f"duplicate {k}")
+        fields[k] = v
+    sig = fields.get("signature")
+    if not sig:
+        fail("MALFORMED_SIGNATURE", "missing signature")
+    alg = fields.get("algorithm")
+    if alg is not None and alg != "RSA256":
+        fail("UNSUPPORTED_ALGORITHM", alg)
+    kv = fields.get("keyVersion")
+    if kv is not None:
+        if not re.fullmatch(r"[0-9]{1,10}", kv) or int(kv) > 0xFFFFFFFF:
+            fail("MALFORMED_SIGNATURE", "bad keyVersion")
+        kv = int(kv)
+    return {"algorithm": "RSA256", "key_version": kv, "signature": sig}
+
+
+def format_signature_header(key_version: int, signature: str) -> str:
+    return f"algorithm=RSA256,keyVersion={key_version},signature={signature}"
+
+
+# ---------------------------------------------------------------------------------------
+# Client configuration, path resolution, prepare
+# ---------------------------------------------------------------------------------------
+
+REGIONS = {
+    "asia": "https://open-sea-global.alipay.com",
+    "north_america": "https://open-na-global.alipay.com",
+    "europe": "https://open-de-global.alipay.com",
+}
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def visible_ascii(s: str) -> bool:
+    return all(0x21 <= ord(ch) <= 0x7E for ch in s)
+
+
+def validate_gateway(url: str) -> str:
+    if url.startswith("https://"):
+        scheme, rest = "https", url[len("https://"):]
+    elif url.startswith("http://"):
+        scheme, rest = "http", url[len("http://"):]
+    else:
+        fail("INVALID_INPUT", "gateway scheme")
+    if rest.endswith("/"):
+        rest = rest[:-1]
+    if not rest or not visible_ascii(rest) or any(c in rest for c in "/?#@\\"):
+        fail("INVALID_INPUT", "gateway must be scheme://host[:port]")
+    if rest.startswith("["):
+        end = rest.find("]")
+        if end < 0:
+            fail("INVALID_INPUT", "bad IPv6 literal")
+        host, after = rest[:end + 1], rest[end + 1:]
+    else:
+        host, _, port = rest.partition(":")
+        after = ":" + port if _ else ""
+    if not host or host == "[]":
+        fail("INVALID_INPUT", "empty host")
+    if after:
+        if not re.fullmatch(r":[0-9]{1,5}", after) or not 1 <= int(after[1:]) <= 65535:
+            fail("INVALID_INPUT", "bad port")
+    if scheme == "http" and host not in LOOPBACK_HOSTS:
+        fail("INVALID_INPUT", "http only for loopback")
+    return f"{scheme}://{rest}"
+
+
+class Client:
+    def __init__(self, cfg: dict):
+        cid = cfg["client_id"]
+        if not cid or len(cid) > 256 or not visible_ascii(cid):
+            fail("INVALID_INPUT", "client_id")
+        self.client_id = cid
+        region = cfg.get("region", "asia")
+        self.gateway = REGIONS[region]
+        if "gateway_url" in cfg:
+            self.gateway = validate_gateway(cfg["gateway_url"])
+        env = cfg.get("environment")
+        self.api_key = cfg.get("api_key")
+        if self.api_key is not None:
+            m = API_KEY_RE.fullmatch(self.api_key)
+            if not m:
+                fail("INVALID_KEY", "api key format")
+            if "agent_token" in cfg:
+                fail("INVALID_INPUT", "agent_token with an API key")
+            key_sandbox = m.group(2) == "TEST"
+            if env is not None and (env == "sandbox") != key_sandbox:
+                fail("INVALID_INPUT", "environment contradicts the API key")
+            self.sandbox = key_sandbox
+        else:
+            self.sandbox = env == "sandbox" if env is not None else cid.startswith("SANDBOX_")
+        self.key_version = cfg.get("key_version", 1)
+        assert 0 <= self.key_version <= 0xFFFFFFFF
+        self.agent_token = cfg.get("agent_token")
+        if self.agent_token is not None:
+            if not 1 <= len(self.agent_token) <= 128 or not visible_ascii(self.agent_token):
+                fail("INVALID_INPUT", "agent_token")
+        self.private_key = None
+        if "private_key_file" in cfg:
+            self.private_key = parse_private_text(read_text(cfg["private_key_file"]))
+        self.antom_public_key = parse_public_text(read_text(cfg["antom_public_key_file"]))
+
+
+def resolve_path(api: str, sandbox: bool) -> str:
+    a = api[1:] if api.startswith("/") else api
+    if (
+        not a
+        or any(ch in a for ch in " \t\r\n\x0b\x0c?#%\\")
+        or "//" in a
+        or "/../" in a
+        or "/./" in a
+        or a.startswith("../")
+        or a.startswith("./")
+        or a.endswith("/..")
+        or "://" in a
+    ):
+        fail("INVALID_INPUT", f"api {api!r}")
+    # Decisions beyond the brief (see README of the report): an api that still starts with
+    # "/" after stripping one (i.e. "//x"), and a "." or ".." segment anywhere (".", "..",
+    # "x/."), are rejected too.
+    if a.startswith("/") or any(seg in (".", "..") for seg in a.split("/")):
+        fail("INVALID_INPUT", f"api {api!r}")
+    path = "/" + a if a.startswith("ams/") else "/ams/api/" + a
+    if sandbox:
+        if not path.startswith("/ams/sandbox/") and path.startswith("/ams/api/"):
+            path = "/ams/sandbox/api/" + path[len("/ams/api/"):]
+    elif path.startswith("/ams/sandbox/"):
+        fail("INVALID_INPUT", "sandbox path in production")
+    return path
+
+
+def _reject_constant(name):
+    raise ValueError(name)
+
+
+def json_object(body):
+    """The body parsed as a JSON object, or None."""
+    if isinstance(body, bytes):
+        try:
+            body = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    try:
+        value = json.loads(body, parse_constant=_reject_constant)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def prepare(cfg: dict, api: str, body: str, request_time: int) -> dict:
+    client = Client(cfg)
+    path = resolve_path(api, client.sandbox)
+    if json_object(body) is None:
+        fail("INVALID_INPUT", "body is not a JSON object")
+    if client.api_key is not None:
+        return {
+            "method": "POST",
+            "url": client.gateway + path,
+            "path": path,
+            "headers": [
+                ["Content-Type", "application/json; charset=UTF-8"],
+                ["Authorization", "Bearer " + client.api_key],
+            ],
+            "body": body,
+        }
+    t = str(request_time)
+    content = content_to_sign("POST", path, client.client_id, t, body)
+    enc, _ = sign(client.private_key, content)
+    headers = [
+        ["Content-Type", "application/json; charset=UTF-8"],
+        ["Client-Id", client.client_id],
+        ["Request-Time", t],
+        ["Signature", format_signature_header(client.key_version, enc)],
+    ]
+    if client.agent_token is not None:
+        headers.append(["Agent-Token", client.agent_token])
+    return {
+        "method": "POST",
+        "url": client.gateway + path,
+        "path": path,
+        "headers": headers,
+        "body": body,
+        "content": content.decode("utf-8"),
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# Response and notification verification
+# ---------------------------------------------------------------------------------------
+
+def collect_headers(headers, names):
+    found: dict = {}
+    for name, value in headers:
+        n = name.lower()
+        if n in names:
+            if n in found:
+                fail("INVALID_INPUT", f"duplicate header {n}")
+            found[n] = value.strip(" \t")
+    # optional whitespace around a value is not part of it; an empty value counts as absent
+    return {n: v for n, v in found.items() if v != ""}
+
+
+NEXT_ACTION = {"S": "DONE", "F": "FAILED", "U": "INQUIRE"}
+
+
+def verify_response(cfg: dict, path: str, headers, body: bytes) -> dict:
+    client = Client(cfg)
+    p = resolve_path(path, client.sandbox)
+    h = collect_headers(headers, ("signature", "response-time", "client-id"))
+    sig, rt = h.get("signature"), h.get("response-time")
+    if sig is not None and rt is not None:
+        parsed = parse_signature_header(sig)
+        cid = h.get("client-id")
+        if cid is None:
+            fail("MISSING_HEADER", "client-id")
+        if cid != client.client_id:
+            fail("CLIENT_ID_MISMATCH")
+        content = content_to_sign("POST", p, cid, rt, body)
+        if not verify(client.antom_public_key, content, parsed["signature"]):
+            fail("SIGNATURE_MISMATCH")
+        obj = json_object(body)
+        result = obj.get("result") if obj is not None else None
+        status = result.get("resultStatus") if isinstance(result, dict) else None
+        if not isinstance(status, str):
+            fail("INVALID_INPUT", "no result.resultStatus")
+        verified = True
+        if status not in NEXT_ACTION:
+            status = "U"
+    elif sig is None and rt is None:
+        obj = json_object(body)
+        result = obj.get("result") if obj is not None else None
+        status = result.get("resultStatus") if isinstance(result, dict) else None
+        if status not in ("F", "U"):
+            fail("UNSIGNED_RESPONSE")
+        verified = False
+    else:
+        fail("MISSING_HEADER", "half-signed response")
+    code = result.get("resultCode", "")
+    message = result.get("resultMessage", "")
+    assert isinstance(code, str) and isinstance(message, str)
+    return {
+        "verified": verified,
+        "result_status": status,
+        "result_code": code,
+        "result_message": message,
+        "next_action": NEXT_ACTION[status],
+    }
+
+
+NOTIFY_TYPE_FIELDS = ("notifyType", "authorizationNotifyType", "disputeNotificationType",
+                      "subscriptionNotificationType")
+
+
+def verify_notification(cfg: dict, path: str, headers, body: bytes) -> dict:
+    client = Client(cfg)
+    if not path.startswith("/") or any(ch.isspace() for ch in path) or "://" in path:
+        fail("INVALID_INPUT", "notification path")
+    h = collect_headers(headers, ("signature", "request-time", "client-id"))
+    for name in ("signature", "request-time", "client-id"):
+        if name not in h:
+            fail("MISSING_HEADER", name)
+    parsed = parse_signature_header(h["signature"])
+    cid, rt = h["client-id"], h["request-time"]
+    if cid != client.client_id:
+        fail("CLIENT_ID_MISMATCH")
+    if not verify(client.antom_public_key, content_to_sign("POST", path, cid, rt, body),
+                  parsed["signature"]):
+        fail("SIGNATURE_MISMATCH")
+    obj = json_object(body)
+    if obj is None:
+        fail("INVALID_INPUT", "notification body is not a JSON object")
+    notify_type = None
+    for f in NOTIFY_TYPE_FIELDS:
+        if isinstance(obj.get(f), str):
+            notify_type = obj[f]
+            break
+    result = obj.get("result")
+    status = result.get("resultStatus") if isinstance(result, dict) else None
+    assert status is None or isinstance(status, str)
+    if status is not None and status not in ("S", "F", "U"):
+        status = "U"
+    return {"notify_type": notify_type, "result_status": status, "client_id": cid,
+            "request_time": rt}
+
+
+# ---------------------------------------------------------------------------------------
+# Amounts
+# ---------------------------------------------------------------------------------------
+
+CURRENCY_EXPONENTS = {c.code: c.exponent for c in iso4217.Currency if c.exponent is not None}
+NO_MINOR_UNIT = sorted(c.code for c in iso4217.Currency if c.exponent is None)
+assert set(CURRENCY_EXPONENTS.values()) == {0, 2, 3, 4}, set(CURRENCY_EXPONENTS.values())
+
+
+def currency_exponent(code: str) -> int:
+    if not re.fullmatch(r"[A-Z]{3}", code) or code not in CURRENCY_EXPONENTS:
+        fail("UNSUPPORTED_CURRENCY", code)
+    return CURRENCY_EXPONENTS[code]
+
+
+def to_minor_units(amount: str, currency: str) -> str:
+    e = currency_exponent(currency)
+    m = re.fullmatch(r"([0-9]+)(?:\.([0-9]+))?", amount)
+    if not m:
+        fail("INVALID_AMOUNT", "grammar")
+    ip, fp = m.group(1), m.group(2) or ""
+    if fp[e:].strip("0"):
+        fail("INVALID_AMOUNT", "too many fractional digits")
+    digits = (ip + fp[:e].ljust(e, "0")).lstrip("0") or "0"
+    if digits == "0":
+        fail("INVALID_AMOUNT", "zero")
+    if len(digits) > 16:
+        fail("INVALID_AMOUNT", "too long")
+    return digits
+
+
+def from_minor_units(value: str, currency: str) -> str:
+    e = currency_exponent(currency)
+    if not re.fullmatch(r"[0-9]{1,16}", value):
+        fail("INVALID_AMOUNT", "value")
+    v = value.lstrip("0") or "0"
+    if e == 0:
+        return v
+    v = v.rjust(e + 1, "0")
+    return v[:-e] + "." + v[-e:]
+
+
+# ---------------------------------------------------------------------------------------
+# Case building
+# ---------------------------------------------------------------------------------------
+
+def run(fn, *args) -> dict:
+    try:
+        return fn(*args)
+    except ProtocolError as e:
+        return {"error": e.code}
+
+
+def case(cid: str, description: str, input_: dict, expect: dict) -> dict:
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", cid), cid
+    return {"id": cid, "description": description, "input": input_, "expect": expect}
+
+
+def check_expected(c: dict, want):
+    """want: None (no assertion), an error code, or 'ok'."""
+    if want is None:
+        return
+    got = c["expect"].get("error", "ok")
+    assert got == want, f"case {c['id']}: expected {want}, model says {got}"
+
+
+# Shared realistic data ---------------------------------------------------------------
+
+DOC_CLIENT = "SANDBOX_5X00000000000000"
+DOC_TIME = 1685599933871
+PROD_CLIENT = "5J5YEX4C2YQK01523"
+SBX_CLIENT = "SANDBOX_5YBX2N2ZQ4K801234"
+RESPONSE_TIME = "2025-05-19T01:52:32Z"
+NOTIFY_TIME = "2019-07-12T12:08:56+05:30"
+PAY_PATH = "/ams/api/v1/payments/pay"
+SBX_PAY_PATH = "/ams/sandbox/api/v1/payments/pay"
+
+PAY_REQUEST = {
+    "productCode": "CASHIER_PAYMENT",
+    "paymentRequestId": "pay_20250519_000001",
+    "order": {
+        "referenceOrderId": "ORDER_20250519_000001",
+        "orderDescription": "Cappuccino x2",
+        "orderAmount": {"currency": "USD", "value": "1000"},
+    },
+    "paymentAmount": {"currency": "USD", "value": "1000"},
+    "paymentMethod": {"paymentMethodType": "ALIPAY_HK"},
+    "paymentRedirectUrl": "https://merchant.example/checkout/result",
+    "paymentNotifyUrl": "https://merchant.example/antom/notify",
+    "settlementStrategy": {"settlementCurrency": "USD"},
+    "env": {"terminalType": "WEB"},
+}
+PAY_BODY = compact(PAY_REQUEST)
+PAY_BODY_PRETTY = json.dumps(PAY_REQUEST, indent=4, ensure_ascii=False)
+DOC_BODY = json.dumps({
+    "env": {"terminalType": "WEB"},
+    "order": {
+        "orderAmount": {"currency": "USD", "value": "100"},
+        "orderDescription": "Cappuccino #grande (Mika's coffee shop)",
+        "referenceOrderId": "ORDER_20230601_0001",
+    },
+    "paymentAmount": {"currency": "USD", "value": "100"},
+    "paymentMethod": {"paymentMethodType": "ALIPAY_HK"},
+    "paymentNotifyUrl": "https://www.alipay.com/notify",
+    "paymentRedirectUrl": "https://www.alipay.com",
+    "paymentRequestId": "pay_1685599933871",
+    "productCode": "CASHIER_PAYMENT",
+    "settlementStrategy": {"settlementCurrency": "USD"},
+}, indent=4)
+
+UNICODE_REQUEST = dict(PAY_REQUEST, paymentRequestId="pay_20250519_000002",
+                       order={"referenceOrderId": "ORDER_CJK_0002",
+                              "orderDescription": "珍珠奶茶 (大杯) — 香港 🧋 café",
+                              "orderAmount": {"currency": "HKD", "value": "3800"}},
+                       paymentAmount={"currency": "HKD", "value": "3800"})
+UNICODE_BODY = compact(UNICODE_REQUEST)
+
+INQUIRY_BODY = compact({"paymentRequestId": "pay_20250519_000001"})
+REFUND_BODY = compact({"refundRequestId": "refund_20250519_000001",
+                       "paymentId": "20250519194010890100111010001234567",
+                       "refundAmount": {"currency": "USD", "value": "500"},
+                       "refundReason": "customer request"})
+
+RESP_S = {
+    "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"},
+    "paymentRequestId": "pay_20250519_000001",
+    "paymentId": "20250519194010890100111010001234567",
+    "paymentAmount": {"currency": "USD", "value": "1000"},
+    "paymentCreateTime": "2025-05-18T18:52:32-07:00",
+    "normalUrl": "https://open-sea-global.alipay.com/api/open/cashier?token=abc123",
+}
+RESP_F = {"result": {"resultCode": "PARAM_ILLEGAL", "resultStatus": "F",
+                     "resultMessage": "Illegal parameters. For example, non-numeric input, invalid date."}}
+RESP_U = {"result": {"resultCode": "PAYMENT_IN_PROCESS", "resultStatus": "U",
+                     "resultMessage": "payment in process"},
+          "paymentRequestId": "pay_20250519_000001",
+          "paymentAmount": {"currency": "USD", "value": "1000"}}
+RESP_GW_F = {"result": {"resultCode": "SIGNATURE_INVALID", "resultStatus": "F",
+                        "resultMessage": "The signature is invalid."}}
+RESP_GW_U = {"result": {"resultCode": "UNKNOWN_EXCEPTION", "resultStatus": "U",
+                        "resultMessage": "An API calling is failed, which is caused by unknown reasons."}}
+
+NOTIFY_PAYMENT = {
+    "notifyType": "PAYMENT_RESULT",
+    "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"},
+    "paymentRequestId": "pay_20190712_000001",
+    "paymentId": "20190712194010800100188000000001",
+    "paymentAmount": {"currency": "INR", "value": "100000"},
+    "paymentCreateTime": "2019-07-12T12:08:50+05:30",
+    "paymentTime": "2019-07-12T12:08:55+05:30",
+}
+NOTIFY_REFUND = {
+    "notifyType": "REFUND_RESULT",
+    "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"},
+    "refundRequestId": "refund_20190712_000001",
+    "refundId": "20190712194010800100188000000002",
+    "refundAmount": {"currency": "INR", "value": "50000"},
+    "refundStatus": "SUCCESS",
+    "refundTime": "2019-07-12T12:08:56+05:30",
+}
+NOTIFY_AUTH = {
+    "authorizationNotifyType": "TOKEN_CREATED",
+    "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"},
+    "authState": "STATE_20190712_0001",
+    "accessToken": "281666040092356659FLB3qcb4uD9XYvSmYJF0Fa",
+    "accessTokenExpiryTime": "2019-08-12T12:08:56+05:30",
+}
+NOTIFY_DISPUTE = {
+    "disputeNotificationType": "DISPUTE_CREATED",
+    "disputeId": "20190712194010800100188000000003",
+    "paymentRequestId": "pay_20190712_000001",
+    "disputeAmount": {"currency": "INR", "value": "100000"},
+    "disputeReasonCode": "4853",
+}
+NOTIFY_SUBSCRIPTION = {
+    "subscriptionNotificationType": "CREATE",
+    "subscriptionRequestId": "sub_20190712_000001",
+    "subscriptionId": "20190712194010800100188000000004",
+    "subscriptionStatus": "ACTIVE",
+    "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"},
+}
+
+ONE_MB_UNIT = "0123456789abcdef"
+ONE_MB_COUNT = 65536  # 16 * 65536 = 1 MiB
+
+
+def one_mb_body() -> dict:
+    return repeat_text('{"paymentRequestId":"pay_1mb","memo":"', ONE_MB_UNIT, ONE_MB_COUNT, '"}')
+
+
+def cfg_prod(**kw) -> dict:
+    c = {"client_id": PROD_CLIENT, "private_key_file": MERCHANT_PRIV, "antom_public_key_file": ANTOM_PUB}
+    c.update(kw)
+    return c
+
+
+def cfg_sbx(**kw) -> dict:
+    return cfg_prod(client_id=SBX_CLIENT, **kw)
+
+
+def cfg_api_key(**kw) -> dict:
+    c = {"client_id": PROD_CLIENT, "api_key": API_KEY_PROD, "antom_public_key_file": ANTOM_PUB}
+    c.update(kw)
+    return c
+
+
+# ---------------------------------------------------------------------------------------
+# keys.json
+# ---------------------------------------------------------------------------------------
+
+def pem(label: str, der: bytes, width: int = 64, eol: str = "\n") -> str:
+    s = b64(der)
+    lines = [s[i:i + width] for i in range(0, len(s), width)]
+    return eol.join([f"-----BEGIN {label}-----", *lines, f"-----END {label}-----"]) + eol
+
+
+def sprinkle_ws(s: str) -> str:
+    """Insert spaces, tabs, CR and LF at fixed places inside a base64 string."""
+    out = []
+    for i, ch in enumerate(s):
+        if i and i % 64 == 0:
+            out.append("\r\n")
+        elif i and i % 37 == 0:
+            out.append("\t")
+        elif i and i % 10 == 0:
+            out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
+def ssh_string(b: bytes) -> bytes:
+    return len(b).to_bytes(4, "big") + b
+
+
+def ssh_mpint(n: int) -> bytes:
+    b = n.to_bytes((n.bit_length() + 8) // 8, "big") if n else b""
+    return ssh_string(b)
+
+
+def openssh_private_pem(key) -> str:
+    """An "OPENSSH PRIVATE KEY" of `key`, deterministic (fixed check integer)."""
+    pn = key.private_numbers()
+    pubn = pn.public_numbers
+    pub_blob = ssh_string(b"ssh-rsa") + ssh_mpint(pubn.e) + ssh_mpint(pubn.n)
+    check = (0x5EED5EED).to_bytes(4, "big")
+    priv = (check + check + ssh_string(b"ssh-rsa") + ssh_mpint(pubn.n) + ssh_mpint(pubn.e)
+            + ssh_mpint(pn.d) + ssh_mpint(pn.iqmp) + ssh_mpint(pn.p) + ssh_mpint(pn.q)
+            + ssh_string(b"TEST-ONLY merchant key"))
+    pad = 1
+    while len(priv) % 8:
+        priv += bytes([pad])
+        pad += 1
+    blob = (b"openssh-key-v1\x00" + ssh_string(b"none") + ssh_string(b"none") + ssh_string(b"")
+            + (1).to_bytes(4, "big") + ssh_string(pub_blob) + ssh_string(priv))
+    text = pem("OPENSSH PRIVATE KEY", blob, width=70)
+    loaded = serialization.load_ssh_private_key(text.encode(), password=None)
+    assert loaded.private_numbers() == pn
+    return text
+
+
+def test_certificate(key):
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TEST-ONLY antom-core vectors")])
+    import datetime
+    builder = (x509.CertificateBuilder()
+               .subject_name(name).issuer_name(name).public_key(key.public_key())
+               .serial_number(0x0A0B0C0D)
+               .not_valid_before(datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc))
+               .not_valid_after(datetime.datetime(2035, 1, 1, tzinfo=datetime.timezone.utc)))
+    cert = builder.sign(key, hashes.SHA256())
+    return cert.public_bytes(serialization.Encoding.DER)
+
+
+def keys_cases() -> list:
+    cases = []
+    merchant = private_key(MERCHANT_PRIV)
+    m_p8 = merchant.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption())
+    m_p1 = merchant.private_bytes(serialization.Encoding.DER,
+                                  serialization.PrivateFormat.TraditionalOpenSSL,
+                                  serialization.NoEncryption())
+    m_spki = spki_der(merchant.public_key())
+    m_pub_p1 = merchant.public_key().public_bytes(serialization.Encoding.DER,
+                                                  serialization.PublicFormat.PKCS1)
+    assert b64_strict(strip_key_ws(read_text(MERCHANT_PRIV))) == m_p8
+    assert b64_strict(strip_key_ws(read_text(MERCHANT_PUB))) == m_spki
+    ec_p8 = b64_strict(strip_key_ws(read_text(priv_file("ec-p256"))))
+    ec_key = serialization.load_der_private_key(ec_p8, None)
+    assert isinstance(ec_key, ec.EllipticCurvePrivateKey)
+    ec_sec1_pem = ec_key.private_bytes(serialization.Encoding.PEM,
+                                       serialization.PrivateFormat.TraditionalOpenSSL,
+                                       serialization.NoEncryption()).decode()
+    ec_spki = b64_strict(strip_key_ws(read_text(pub_file("ec-p256"))))
+    small_p8 = b64_strict(strip_key_ws(read_text(priv_file("rsa1024"))))
+    small_key = serialization.load_der_private_key(small_p8, None)
+    small_p1 = small_key.private_bytes(serialization.Encoding.DER,
+                                       serialization.PrivateFormat.TraditionalOpenSSL,
+                                       serialization.NoEncryption())
+    enc_text = read_text(ENCRYPTED_PKCS8_FILE)
+    enc_lines = enc_text.strip().splitlines()
+    assert enc_lines[0] == "-----BEGIN ENCRYPTED PRIVATE KEY-----", enc_lines[0]
+    assert enc_lines[-1] == "-----END ENCRYPTED PRIVATE KEY-----", enc_lines[-1]
+    enc_der = b64_strict("".join(enc_lines[1:-1]))
+    cert_der = test_certificate(merchant)
+    m_spki_b64 = b64(m_spki)
+    m_expect = {"bits": 2048, "public_key_base64": m_spki_b64}
+
+    def add(cid, desc, inp, want):
+        if "text" in inp:
+            res = run(lambda: key_expect((parse_private_text if inp["kind"] == "private"
+                                          else parse_public_text)(inp["text"])))
+        elif "text_file" in inp:
+            res = run(lambda: key_expect((parse_private_text if inp["kind"] == "private"
+                                          else parse_public_text)(read_text(inp["text_file"]))))
+        else:
+            der = base64.b64decode(inp["der_base64"])
+            res = run(lambda: key_expect(load_private_der(der) if inp["kind"] == "private"
+                                         else load_public_der(der)))
+        c = case(cid, desc, inp, res)
+        if isinstance(want, dict):
+            assert res == want, (cid, res)
+        else:
+            check_expected(c, want)
+        cases.append(c)
+
+    # --- private keys: accepted forms ----------------------------------------------
+    P = "private"
+    add("private-dashboard-base64-file", "the dashboard form: one-line base64 PKCS#8 read from a file "
+        "(trailing newline included)", {"kind": P, "text_file": MERCHANT_PRIV}, m_expect)
+    add("private-dashboard-base64-inline", "one-line base64 PKCS#8, no surrounding whitespace",
+        {"kind": P, "text": b64(m_p8)}, m_expect)
+    add("private-base64-pkcs1-bare", "one-line base64 of a PKCS#1 RSAPrivateKey (no PEM armour)",
+        {"kind": P, "text": b64(m_p1)}, m_expect)
+    add("private-pem-pkcs8", "PEM 'PRIVATE KEY' (PKCS#8), 64-column lines, LF",
+        {"kind": P, "text": pem("PRIVATE KEY", m_p8)}, m_expect)
+    add("private-pem-pkcs8-crlf", "PEM 'PRIVATE KEY' with CRLF line endings",
+        {"kind": P, "text": pem("PRIVATE KEY", m_p8, eol="\r\n")}, m_expect)
+    add("private-pem-pkcs8-no-final-newline", "PEM 'PRIVATE KEY' without a newline after the END line",
+        {"kind": P, "text": pem("PRIVATE KEY", m_p8).rstrip("\n")}, m_expect)
+    add("private-pem-pkcs8-76-columns", "PEM 'PRIVATE KEY' wrapped at 76 columns",
+        {"kind": P, "text": pem("PRIVATE KEY", m_p8, width=76)}, m_expect)
+    add("private-pem-pkcs8-surrounding-whitespace", "PEM with leading and trailing blank lines, "
+        "spaces and tabs", {"kind": P, "text": "\n \t\r\n" + pem("PRIVATE KEY", m_p8) + "\n\t  \n"},
+        m_expect)
+    add("private-pem-pkcs1", "PEM 'RSA PRIVATE KEY' with a PKCS#1 body",
+        {"kind": P, "text": pem("RSA PRIVATE KEY", m_p1)}, m_expect)
+    add("private-pem-pkcs1-crlf", "PEM 'RSA PRIVATE KEY' (PKCS#1) with CRLF line endings",
+        {"kind": P, "text": pem("RSA PRIVATE KEY", m_p1, eol="\r\n")}, m_expect)
+    add("private-pem-rsa-label-pkcs8-body", "PEM labelled 'RSA PRIVATE KEY' whose body is PKCS#8 "
+        "(seen in the wild): accepted", {"kind": P, "text": pem("RSA PRIVATE KEY", m_p8)}, m_expect)
+    add("private-base64-wrapped-lf", "base64 PKCS#8 wrapped at 64 columns with LF, no armour",
+        {"kind": P, "text": "\n".join(b64(m_p8)[i:i + 64] for i in range(0, len(b64(m_p8)), 64))},
+        m_expect)
+    add("private-base64-whitespace-everywhere", "base64 PKCS#8 with spaces, tabs, CR and LF inside",
+        {"kind": P, "text": sprinkle_ws(b64(m_p8))}, m_expect)
+    add("private-base64-leading-trailing-whitespace", "base64 PKCS#8 with leading/trailing whitespace",
+        {"kind": P, "text": " \t\r\n" + b64(m_p8) + "\r\n \t"}, m_expect)
+    add("private-der-pkcs8", "from_der with PKCS#8 DER", {"kind": P, "der_base64": b64(m_p8)}, m_expect)
+    add("private-der-pkcs1", "from_der with PKCS#1 DER", {"kind": P, "der_base64": b64(m_p1)}, m_expect)
+    for name, bits in (("antom", 2048), ("other", 2048), ("rsa3072", 3072), ("rsa4096", 4096),
+                       ("rsa8192", 8192)):
+        k = private_key(priv_file(name))
+        add(f"private-{name}-file", f"{bits}-bit RSA private key, dashboard form"
+            + (" (private keys up to 16384 bits are accepted)" if bits > 4096 else ""),
+            {"kind": P, "text_file": priv_file(name)}, {"bits": bits, **{
+                "public_key_base64": b64(spki_der(k.public_key()))}})
+
+    # --- private keys: rejected ----------------------------------------------------
+    E = "INVALID_KEY"
+    add("private-encrypted-pkcs8-pem", "encrypted PKCS#8 ('ENCRYPTED PRIVATE KEY', password 'test')",
+        {"kind": P, "text_file": ENCRYPTED_PKCS8_FILE}, E)
+    add("private-encrypted-pkcs8-base64", "the same encrypted PKCS#8 as bare base64",
+        {"kind": P, "text": b64(enc_der)}, E)
+    add("private-encrypted-pkcs8-der", "the same encrypted PKCS#8 via from_der",
+        {"kind": P, "der_base64": b64(enc_der)}, E)
+    add("private-legacy-encrypted-pem", "legacy OpenSSL-encrypted 'RSA PRIVATE KEY' "
+        "(Proc-Type: 4,ENCRYPTED / DEK-Info headers)", {"kind": P, "text_file": LEGACY_ENCRYPTED_FILE}, E)
+    add("private-ec-pkcs8-base64", "EC P-256 PKCS#8, base64 (not RSA)",
+        {"kind": P, "text_file": priv_file("ec-p256")}, E)
+    add("private-ec-pkcs8-pem", "EC P-256 PKCS#8 as PEM 'PRIVATE KEY'",
+        {"kind": P, "text": pem("PRIVATE KEY", ec_p8)}, E)
+    add("private-ec-sec1-pem", "EC P-256 as PEM 'EC PRIVATE KEY'", {"kind": P, "text": ec_sec1_pem}, E)
+    add("private-ec-pkcs8-der", "EC P-256 PKCS#8 via from_der", {"kind": P, "der_base64": b64(ec_p8)}, E)
+    add("private-rsa1024-base64", "RSA-1024 PKCS#8 (too small)", {"kind": P, "text_file": priv_file("rsa1024")}, E)
+    add("private-rsa1024-pem-pkcs1", "RSA-1024 as PEM 'RSA PRIVATE KEY' (too small)",
+        {"kind": P, "text": pem("RSA PRIVATE KEY", small_p1)}, E)
+    add("private-rsa1024-der", "RSA-1024 PKCS#8 via from_der (too small)",
+        {"kind": P, "der_base64": b64(small_p8)}, E)
+    add("private-given-public-spki-base64", "a public key (base64 SPKI) passed as private",
+        {"kind": P, "text_file": MERCHANT_PUB}, E)
+    add("private-given-public-pem", "a public key (PEM 'PUBLIC KEY') passed as private",
+        {"kind": P, "text": pem("PUBLIC KEY", m_spki)}, E)
+    add("private-given-rsa-public-pem", "a public key (PEM 'RSA PUBLIC KEY') passed as private",
+        {"kind": P, "text": pem("RSA PUBLIC KEY", m_pub_p1)}, E)
+    add("private-given-public-der", "SPKI DER passed to from_der for a private key",
+        {"kind": P, "der_base64": b64(m_spki)}, E)
+    add("private-empty", "empty text", {"kind": P, "text": ""}, E)
+    add("private-whitespace-only", "whitespace-only text", {"kind": P, "text": " \t\r\n  "}, E)
+    add("private-garbage", "not base64 at all", {"kind": P, "text": "this is not a key!"}, E)
+    add("private-invalid-base64-char", "base64 PKCS#8 with one character replaced by '!'",
+        {"kind": P, "text": b64(m_p8)[:100] + "!" + b64(m_p8)[101:]}, E)
+    urlsafe = b64(m_p8).replace("+", "-").replace("/", "_")
+    assert urlsafe != b64(m_p8)
+    add("private-url-safe-base64", "base64url alphabet ('-', '_') instead of the standard one",
+        {"kind": P, "text": urlsafe}, E)
+    add("private-truncated-base64", "base64 of the first 600 bytes of the PKCS#8 DER",
+        {"kind": P, "text": b64(m_p8[:600])}, E)
+    add("private-truncated-der", "from_der with the PKCS#8 DER minus its last 16 bytes",
+        {"kind": P, "der_base64": b64(m_p8[:-16])}, E)
+    add("private-der-garbage", "from_der with 32 bytes that are not DER",
+        {"kind": P, "der_base64": b64(bytes(range(32)))}, E)
+    add("private-pem-end-label-mismatch", "BEGIN PRIVATE KEY ... END RSA PRIVATE KEY",
+        {"kind": P, "text": pem("PRIVATE KEY", m_p8).replace("-----END PRIVATE KEY-----",
+                                                             "-----END RSA PRIVATE KEY-----")}, E)
+    add("private-pem-missing-end", "PEM without its END line",
+        {"kind": P, "text": pem("PRIVATE KEY", m_p8).replace("-----END PRIVATE KEY-----\n", "")}, E)
+    add("private-openssh", "an 'OPENSSH PRIVATE KEY' of the same RSA key",
+        {"kind": P, "text": openssh_private_pem(merchant)}, E)
+    add("private-certificate-pem", "an X.509 'CERTIFICATE' (of the merchant key)",
+        {"kind": P, "text": pem("CERTIFICATE", cert_der)}, E)
+    add("private-certificate-der", "an X.509 certificate via from_der",
+        {"kind": P, "der_base64": b64(cert_der)}, E)
+
+    # --- public keys: accepted -----------------------------------------------------
+    U = "public"
+    add("public-spki-base64-file", "the dashboard form: one-line base64 SPKI from a file",
+        {"kind": U, "text_file": MERCHANT_PUB}, m_expect)
+    add("public-spki-base64-inline", "one-line base64 SPKI", {"kind": U, "text": m_spki_b64}, m_expect)
+    add("public-pkcs1-base64-bare", "one-line base64 PKCS#1 RSAPublicKey",
+        {"kind": U, "text": b64(m_pub_p1)}, m_expect)
+    add("public-pem-spki", "PEM 'PUBLIC KEY'", {"kind": U, "text": pem("PUBLIC KEY", m_spki)}, m_expect)
+    add("public-pem-spki-crlf", "PEM 'PUBLIC KEY' with CRLF",
+        {"kind": U, "text": pem("PUBLIC KEY", m_spki, eol="\r\n")}, m_expect)
+    add("public-pem-pkcs1", "PEM 'RSA PUBLIC KEY' (PKCS#1)",
+        {"kind": U, "text": pem("RSA PUBLIC KEY", m_pub_p1)}, m_expect)
+    add("public-pem-surrounding-whitespace", "PEM 'PUBLIC KEY' with leading/trailing whitespace",
+        {"kind": U, "text": "\r\n\t " + pem("PUBLIC KEY", m_spki) + " \n\n"}, m_expect)
+    add("public-base64-whitespace-everywhere", "base64 SPKI with spaces, tabs, CR and LF inside",
+        {"kind": U, "text": sprinkle_ws(m_spki_b64)}, m_expect)
+    add("public-der-spki", "from_der with SPKI DER", {"kind": U, "der_base64": m_spki_b64}, m_expect)
+    add("public-der-pkcs1", "from_der with PKCS#1 RSAPublicKey DER",
+        {"kind": U, "der_base64": b64(m_pub_p1)}, m_expect)
+    for name, bits in (("antom", 2048), ("other", 2048), ("rsa3072", 3072), ("rsa4096", 4096)):
+        pk = public_key(pub_file(name))
+        add(f"public-{name}-file", f"{bits}-bit RSA public key, base64 SPKI",
+            {"kind": U, "text_file": pub_file(name)},
+            {"bits": bits, "public_key_base64": b64(spki_der(pk))})
+
+    # --- public keys: rejected -----------------------------------------------------
+    add("public-rsa1024", "RSA-1024 SPKI (too small)", {"kind": U, "text_file": pub_file("rsa1024")}, E)
+    add("public-rsa8192", "RSA-8192 SPKI (public keys above 4096 bits are rejected)",
+        {"kind": U, "text_file": pub_file("rsa8192")}, E)
+    add("public-ec-spki-base64", "EC P-256 SPKI (not RSA)", {"kind": U, "text_file": pub_file("ec-p256")}, E)
+    add("public-ec-spki-pem", "EC P-256 SPKI as PEM 'PUBLIC KEY'",
+        {"kind": U, "text": pem("PUBLIC KEY", ec_spki)}, E)
+    add("public-given-private-base64", "a private key (base64 PKCS#8) passed as public",
+        {"kind": U, "text_file": MERCHANT_PRIV}, E)
+    add("public-given-private-pkcs1-base64", "a private key (base64 PKCS#1) passed as public",
+        {"kind": U, "text": b64(m_p1)}, E)
+    add("public-given-private-pem", "a private key (PEM 'PRIVATE KEY') passed as public",
+        {"kind": U, "text": pem("PRIVATE KEY", m_p8)}, E)
+    add("public-given-rsa-private-pem", "a private key (PEM 'RSA PRIVATE KEY') passed as public",
+        {"kind": U, "text": pem("RSA PRIVATE KEY", m_p1)}, E)
+    add("public-given-private-der", "PKCS#8 private DER passed to from_der for a public key",
+        {"kind": U, "der_base64": b64(m_p8)}, E)
+    add("public-empty", "empty text", {"kind": U, "text": ""}, E)
+    add("public-whitespace-only", "whitespace-only text", {"kind": U, "text": "\n\n  \t"}, E)
+    add("public-garbage", "not base64", {"kind": U, "text": "-- not a key --"}, E)
+    add("public-truncated-base64", "base64 of the SPKI DER minus its last 20 bytes",
+        {"kind": U, "text": b64(m_spki[:-20])}, E)
+    add("public-truncated-der", "from_der with a truncated SPKI", {"kind": U, "der_base64": b64(m_spki[:100])}, E)
+    add("public-pem-end-label-mismatch", "BEGIN PUBLIC KEY ... END RSA PUBLIC KEY",
+        {"kind": U, "text": pem("PUBLIC KEY", m_spki).replace("END PUBLIC KEY", "END RSA PUBLIC KEY")}, E)
+    add("public-certificate-pem", "an X.509 'CERTIFICATE' is not a public key",
+        {"kind": U, "text": pem("CERTIFICATE", cert_der)}, E)
+    add("public-certificate-der", "an X.509 certificate via from_der", {"kind": U, "der_base64": b64(cert_der)}, E)
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# content.json
+# ---------------------------------------------------------------------------------------
+
+def content_cases() -> list:
+    cases = []
+
+    def add(cid, desc, method, path, client_id, time, body):
+        inp = {"method": method, "path": path, "client_id": client_id, "time": time, "body": body}
+        content = content_to_sign(method, path, client_id, time, materialize(body))
+        if isinstance(body, dict):
+            exp = {"content_sha256": hashlib.sha256(content).hexdigest(), "content_length": len(content)}
+        else:
+            exp = {"content": content.decode("utf-8")}
+        cases.append(case(cid, desc, inp, exp))
+
+    T = str(DOC_TIME)
+    add("doc-example", "the documentation example: sandbox client id, epoch-millis time, "
+        "pretty-printed body with 4-space indents", "POST", PAY_PATH, DOC_CLIENT, T, DOC_BODY)
+    add("compact-body", "a compact JSON pay request", "POST", PAY_PATH, PROD_CLIENT, T, PAY_BODY)
+    add("empty-body", "empty body: the content ends with the dot after the time",
+        "POST", PAY_PATH, PROD_CLIENT, T, "")
+    add("empty-object-body", "body '{}'", "POST", "/ams/api/v1/payments/inquiryPayment", PROD_CLIENT, T, "{}")
+    add("sandbox-path", "sandbox path /ams/sandbox/api/...", "POST", SBX_PAY_PATH, SBX_CLIENT, T, PAY_BODY)
+    add("iso8601-time", "an ISO-8601 request time is taken verbatim", "POST", PAY_PATH, PROD_CLIENT,
+        "2019-05-28T12:12:12+08:00", INQUIRY_BODY)
+    add("response-time-utc", "response-style time with Z suffix", "POST", PAY_PATH, PROD_CLIENT,
+        RESPONSE_TIME, compact(RESP_S))
+    add("unicode-cjk", "CJK characters in the body (UTF-8, not escaped)", "POST", PAY_PATH, PROD_CLIENT, T,
+        compact({"paymentRequestId": "pay_cjk", "orderDescription": "支付宝 アリペイ 알리페이"}))
+    add("unicode-emoji", "astral-plane emoji (4-byte UTF-8)", "POST", PAY_PATH, PROD_CLIENT, T,
+        compact({"paymentRequestId": "pay_emoji", "orderDescription": "☕🧋🍰 👍🏽"}))
+    add("unicode-combining-nfd", "combining marks (NFD 'e' + U+0301) are not normalised",
+        "POST", PAY_PATH, PROD_CLIENT, T, compact({"orderDescription": "cafe\u0301 Ame\u0301lie"}))
+    add("unicode-precomposed-nfc", "precomposed (NFC) counterpart of the previous case",
+        "POST", PAY_PATH, PROD_CLIENT, T, compact({"orderDescription": "caf\u00e9 Am\u00e9lie"}))
+    add("unicode-escaped", "JSON \\u escapes stay escaped: the body is not re-serialised",
+        "POST", PAY_PATH, PROD_CLIENT, T, '{"orderDescription":"caf\\u00e9 \\ud83e\\uddcb"}')
+    add("body-crlf", "CRLF line breaks inside the body are kept", "POST", PAY_PATH, PROD_CLIENT, T,
+        '{\r\n  "paymentRequestId": "pay_crlf",\r\n  "paymentAmount": {"currency": "USD", "value": "1000"}\r\n}')
+    add("body-lf", "LF line breaks inside the body are kept", "POST", PAY_PATH, PROD_CLIENT, T,
+        '{\n  "paymentRequestId": "pay_lf",\n  "paymentAmount": {"currency": "USD", "value": "1000"}\n}')
+    add("body-trailing-newline", "a trailing newline in the body is part of the content",
+        "POST", PAY_PATH, PROD_CLIENT, T, PAY_BODY + "\n")
+    add("body-pretty-printed", "pretty-printed body (4-space indent)", "POST", PAY_PATH, PROD_CLIENT, T,
+        PAY_BODY_PRETTY)
+    add("body-leading-whitespace", "leading whitespace in the body is kept", "POST", PAY_PATH,
+        PROD_CLIENT, T, "  \n" + INQUIRY_BODY)
+    add("body-1mb", "1 MiB body (repeat form); expect SHA-256 and length of the content",
+        "POST", PAY_PATH, PROD_CLIENT, T, one_mb_body())
+    add("north-america-refund", "refund endpoint path", "POST", "/ams/api/v1/payments/refund",
+        PROD_CLIENT, T, REFUND_BODY)
+    add("notification-path", "a notification: merchant's own path", "POST", "/antom/notify",
+        PROD_CLIENT, NOTIFY_TIME, compact(NOTIFY_PAYMENT))
+    add("notification-path-with-query", "a query string is part of the path as given", "POST",
+        "/antom/notify?source=antom&v=1", PROD_CLIENT, NOTIFY_TIME, compact(NOTIFY_REFUND))
+    add("openapi-file-path", "a long non-standard path", "POST",
+        "/ams/api/open/openapiv2_file/v1/business/attachment/submitAttachment", PROD_CLIENT, T,
+        compact({"submitAttachmentRequestId": "att_0001", "attachmentType": "SIGNATURE_AUTHORIZATION_LETTER"}))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# sign.json
+# ---------------------------------------------------------------------------------------
+
+def sign_cases() -> list:
+    cases = []
+
+    def add(cid, desc, key_file, content):
+        c_bytes = materialize(content).encode("utf-8")
+        enc, raw = sign(private_key(key_file), c_bytes)
+        cases.append(case(cid, desc, {"private_key_file": key_file, "content": content},
+                          {"signature": enc, "signature_base64": raw}))
+
+    T = str(DOC_TIME)
+    c = lambda path, cid, t, body: content_to_sign("POST", path, cid, t, body).decode("utf-8")
+    add("doc-example", "documentation example content (sandbox client, pretty body)", MERCHANT_PRIV,
+        c(PAY_PATH, DOC_CLIENT, T, DOC_BODY))
+    add("compact-pay", "compact pay request", MERCHANT_PRIV, c(PAY_PATH, PROD_CLIENT, T, PAY_BODY))
+    add("sandbox-pay", "sandbox path", MERCHANT_PRIV, c(SBX_PAY_PATH, SBX_CLIENT, T, PAY_BODY))
+    add("empty-body", "empty request body", MERCHANT_PRIV, c(PAY_PATH, PROD_CLIENT, T, ""))
+    add("empty-content", "the empty string", MERCHANT_PRIV, "")
+    add("unicode-cjk-emoji", "CJK and emoji body", MERCHANT_PRIV, c(PAY_PATH, PROD_CLIENT, T, UNICODE_BODY))
+    add("unicode-combining", "combining marks", MERCHANT_PRIV,
+        c(PAY_PATH, PROD_CLIENT, T, compact({"orderDescription": "cafe\u0301 Ame\u0301lie"})))
+    add("body-crlf", "CRLF inside the body", MERCHANT_PRIV,
+        c(PAY_PATH, PROD_CLIENT, T, '{\r\n"paymentRequestId":"pay_crlf"\r\n}'))
+    add("body-trailing-newline", "trailing newline in the body", MERCHANT_PRIV,
+        c(PAY_PATH, PROD_CLIENT, T, PAY_BODY + "\n"))
+    add("pretty-body", "pretty-printed body", MERCHANT_PRIV, c(PAY_PATH, PROD_CLIENT, T, PAY_BODY_PRETTY))
+    add("iso8601-time", "ISO-8601 time in the content", MERCHANT_PRIV,
+        c("/ams/api/v1/payments/inquiryPayment", PROD_CLIENT, "2019-05-28T12:12:12+08:00", INQUIRY_BODY))
+    body = one_mb_body()
+    head = c(PAY_PATH, PROD_CLIENT, T, "")
+    add("body-1mb", "1 MiB body (repeat form)", MERCHANT_PRIV,
+        repeat_text(head + body["prefix"], body["repeat"], body["count"], body["suffix"]))
+    add("antom-key-response-content", "response-style content signed with the 'antom' test key",
+        ANTOM_PRIV, c(PAY_PATH, PROD_CLIENT, RESPONSE_TIME, compact(RESP_S)))
+    add("rsa3072-key", "3072-bit key: 384-byte signature, base64 without padding", priv_file("rsa3072"),
+        c(PAY_PATH, PROD_CLIENT, T, PAY_BODY))
+    add("rsa4096-key", "4096-bit key: 512-byte signature", priv_file("rsa4096"),
+        c(PAY_PATH, PROD_CLIENT, T, PAY_BODY))
+    add("rsa8192-key", "8192-bit private key (accepted for signing): 1024-byte signature",
+        priv_file("rsa8192"), c(PAY_PATH, PROD_CLIENT, T, INQUIRY_BODY))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# verify.json
+# ---------------------------------------------------------------------------------------
+
+# Contents whose (antom-key) signature base64 has no '+' / no '/' / neither; the smallest
+# such nonces, found once by searching 0, 1, 2, ... (--find-nonces); asserted on every run.
+NONCE_NO_PLUS = 228
+NONCE_NO_SLASH = 440
+NONCE_NO_PLUS_NO_SLASH = 4427
+
+
+def nonce_content(n: int) -> bytes:
+    return content_to_sign("POST", "/ams/api/v1/payments/inquiryPayment", PROD_CLIENT, str(DOC_TIME),
+                           compact({"paymentRequestId": f"pay_nonce_{n}"}))
+
+
+def find_nonce(pred) -> int:
+    n = 0
+    while not pred(sign(private_key(ANTOM_PRIV), nonce_content(n))[1]):
+        n += 1
+    return n
+
+
+def verify_cases() -> list:
+    cases = []
+
+    def add(cid, desc, pub_file_rel, content, signature, want):
+        res = run(lambda: {"valid": verify(public_key(pub_file_rel), materialize(content).encode("utf-8"),
+                                           signature)})
+        c = case(cid, desc, {"public_key_file": pub_file_rel, "content": content, "signature": signature}, res)
+        if isinstance(want, dict):
+            assert res == want, (cid, res)
+        else:
+            check_expected(c, want)
+        cases.append(c)
+
+    antom = private_key(ANTOM_PRIV)
+    T = str(DOC_TIME)
+    content = content_to_sign("POST", PAY_PATH, PROD_CLIENT, RESPONSE_TIME, compact(RESP_S)).decode()
+    enc, raw = sign(antom, content.encode())
+    assert "%2B" in enc and "%2F" in enc and enc.endswith("%3D%3D"), enc
+    OK, BAD = {"valid": True}, {"valid": False}
+    MAL = "MALFORMED_SIGNATURE"
+
+    add("valid-encoded", "valid signature, percent-encoded with upper-case hex", ANTOM_PUB, content, enc, OK)
+    add("valid-lowercase-hex", "valid signature, percent-encoded with lower-case hex (.NET style)",
+        ANTOM_PUB, content, enc.replace("%2B", "%2b").replace("%2F", "%2f").replace("%3D", "%3d"), OK)
+    add("valid-raw-base64", "valid signature given as raw (unencoded) base64: '+' is not a space",
+        ANTOM_PUB, content, raw, OK)
+    mixed = raw.replace("/", "%2F", 1).replace("==", "%3D=")
+    add("valid-partially-encoded", "mixture of raw and percent-encoded characters", ANTOM_PUB, content, mixed, OK)
+    add("valid-encoded-letter", "percent-decoding is generic: '%41' decodes to 'A' etc.", ANTOM_PUB, content,
+        "".join(f"%{ord(ch):02X}" for ch in raw[:4]) + pct_encode_b64(raw[4:]), OK)
+    # signatures without '+' / without '/'
+    for n, ch, cid in ((NONCE_NO_PLUS, "+", "valid-no-plus"), (NONCE_NO_SLASH, "/", "valid-no-slash")):
+        nc = nonce_content(n)
+        e2, r2 = sign(antom, nc)
+        assert ch not in r2, (cid, r2)
+        add(cid, f"a valid signature whose base64 contains no '{ch}'", ANTOM_PUB, nc.decode(), e2, OK)
+    nc = nonce_content(NONCE_NO_PLUS_NO_SLASH)
+    e2, r2 = sign(antom, nc)
+    assert "+" not in r2 and "/" not in r2 and e2 == r2[:-2] + "%3D%3D", r2
+    add("valid-no-plus-no-slash", "a valid signature whose base64 has neither '+' nor '/': only the '==' "
+        "padding is encoded (a 2048-bit signature always ends in '==', so one with none of '+', '/', '=' "
+        "cannot exist)", ANTOM_PUB, nc.decode(), e2, OK)
+    add("valid-no-plus-no-slash-raw", "the same signature unencoded: no percent sign at all",
+        ANTOM_PUB, nc.decode(), r2, OK)
+    # request content with the merchant key
+    req = content_to_sign("POST", PAY_PATH, DOC_CLIENT, T, DOC_BODY).decode()
+    add("valid-merchant-request", "the doc-example request verified with the merchant public key",
+        MERCHANT_PUB, req, sign(private_key(MERCHANT_PRIV), req.encode())[0], OK)
+    # 1 MB
+    body = one_mb_body()
+    head = content_to_sign("POST", PAY_PATH, PROD_CLIENT, T, "").decode()
+    big = repeat_text(head + body["prefix"], body["repeat"], body["count"], body["suffix"])
+    add("valid-1mb", "valid signature over a 1 MiB content (repeat form)", ANTOM_PUB, big,
+        sign(antom, materialize(big).encode())[0], OK)
+
+    # tampering -> false
+    add("tampered-method", "content with GET instead of POST", ANTOM_PUB, "GET" + content[4:], enc, BAD)
+    add("tampered-path", "content with the sandbox path instead", ANTOM_PUB,
+        content.replace(PAY_PATH, SBX_PAY_PATH, 1), enc, BAD)
+    add("tampered-client-id", "content with another client id", ANTOM_PUB,
+        content.replace(PROD_CLIENT, PROD_CLIENT[:-1] + "4", 1), enc, BAD)
+    add("tampered-time", "content with a time one second later", ANTOM_PUB,
+        content.replace(RESPONSE_TIME, "2025-05-19T01:52:33Z", 1), enc, BAD)
+    add("tampered-body-one-byte", "content with one body byte changed ('1000' -> '1001')", ANTOM_PUB,
+        content.replace('"value":"1000"', '"value":"1001"', 1), enc, BAD)
+    add("tampered-trailing-newline", "content with a trailing newline appended", ANTOM_PUB, content + "\n", enc, BAD)
+    add("wrong-key-other", "signed by the 'other' key", ANTOM_PUB, content,
+        sign(private_key(OTHER_PRIV), content.encode())[0], BAD)
+    add("wrong-key-merchant-public", "antom signature checked with the merchant public key",
+        MERCHANT_PUB, content, enc, BAD)
+    add("all-zero-256-bytes", "well-formed 256-byte all-zero value: just invalid", ANTOM_PUB, content,
+        pct_encode_b64(b64(bytes(256))), BAD)
+    add("all-ff-256-bytes", "256 bytes of 0xFF (>= modulus): just invalid", ANTOM_PUB, content,
+        pct_encode_b64(b64(b"\xff" * 256)), BAD)
+    flipped = bytearray(base64.b64decode(raw))
+    flipped[128] ^= 0x01
+    add("bit-flipped-signature", "one bit of the signature flipped", ANTOM_PUB, content,
+        pct_encode_b64(b64(bytes(flipped))), BAD)
+
+    # malformed
+    add("empty-signature", "empty signature", ANTOM_PUB, content, "", MAL)
+    add("percent-truncated-end", "a '%' followed by one hex digit at the end", ANTOM_PUB, content,
+        enc[:-2], MAL)
+    add("percent-alone-end", "a lone '%' at the end", ANTOM_PUB, content, enc + "%", MAL)
+    add("percent-non-hex", "'%ZZ' is not an escape", ANTOM_PUB, content, enc.replace("%2B", "%ZB", 1), MAL)
+    add("percent-half-hex", "'%2G': second character not hex", ANTOM_PUB, content,
+        enc.replace("%2F", "%2G", 1), MAL)
+    add("double-encoded", "percent-encoded twice ('%252B'): decodes to '%2B', not base64", ANTOM_PUB,
+        content, enc.replace("%", "%25"), MAL)
+    add("plus-as-space", "'+' replaced by a space (what a form decoder would produce)", ANTOM_PUB,
+        content, raw.replace("+", " "), MAL)
+    add("encoded-space", "'%2B' replaced by '%20'", ANTOM_PUB, content, enc.replace("%2B", "%20"), MAL)
+    add("url-safe-alphabet", "base64url alphabet ('-', '_')", ANTOM_PUB, content,
+        raw.replace("+", "-").replace("/", "_"), MAL)
+    add("missing-padding", "base64 without its '==' padding", ANTOM_PUB, content, enc[:-6], MAL)
+    add("extra-padding", "one '=' too many", ANTOM_PUB, content, enc + "%3D", MAL)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = raw[-3]
+    noncanon = raw[:-3] + alphabet[alphabet.index(last) | 1] + "=="
+    assert noncanon != raw
+    add("non-canonical-trailing-bits", "last base64 character before '==' has non-zero unused bits",
+        ANTOM_PUB, content, pct_encode_b64(noncanon), MAL)
+    add("embedded-newline", "a newline inside the base64", ANTOM_PUB, content, raw[:76] + "\n" + raw[76:], MAL)
+    add("leading-space", "a leading space", ANTOM_PUB, content, " " + enc, MAL)
+    add("trailing-space", "a trailing space", ANTOM_PUB, content, enc + " ", MAL)
+    add("not-base64", "plain text", ANTOM_PUB, content, "not-a-signature", MAL)
+    add("non-ascii-after-decoding", "'%C3%A9' decodes to non-ASCII bytes", ANTOM_PUB, content,
+        "%C3%A9" + enc[6:], MAL)
+    add("non-ascii-character", "a non-ASCII character in the value", ANTOM_PUB, content, "é" + enc[1:], MAL)
+    add("too-short-255-bytes", "valid base64 of 255 bytes (key needs 256)", ANTOM_PUB, content,
+        pct_encode_b64(b64(base64.b64decode(raw)[:255])), MAL)
+    add("too-long-257-bytes", "valid base64 of 257 bytes", ANTOM_PUB, content,
+        pct_encode_b64(b64(base64.b64decode(raw) + b"\x00")), MAL)
+    add("short-value", "'AAAA' (3 bytes)", ANTOM_PUB, content, "AAAA", MAL)
+
+    # other key sizes
+    k3 = private_key(priv_file("rsa3072"))
+    e3, r3 = sign(k3, content.encode())
+    assert "=" not in r3
+    add("rsa3072-valid", "3072-bit key: 384-byte signature, no padding", pub_file("rsa3072"), content, e3, OK)
+    add("rsa3072-raw-base64", "3072-bit key, raw base64", pub_file("rsa3072"), content, r3, OK)
+    add("rsa3072-tampered", "3072-bit key, tampered content", pub_file("rsa3072"), content + " ", e3, BAD)
+    add("rsa3072-with-2048-signature", "a 256-byte signature for a 3072-bit key: wrong length",
+        pub_file("rsa3072"), content, enc, MAL)
+    add("rsa2048-with-3072-signature", "a 384-byte signature for a 2048-bit key: wrong length",
+        ANTOM_PUB, content, e3, MAL)
+    k4 = private_key(priv_file("rsa4096"))
+    add("rsa4096-valid", "4096-bit key", pub_file("rsa4096"), content, sign(k4, content.encode())[0], OK)
+    add("rsa4096-wrong-content", "4096-bit key, other content", pub_file("rsa4096"), req,
+        sign(k4, content.encode())[0], BAD)
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# signature_header.json
+# ---------------------------------------------------------------------------------------
+
+def signature_header_cases() -> list:
+    cases = []
+    content = content_to_sign("POST", PAY_PATH, PROD_CLIENT, RESPONSE_TIME, compact(RESP_S))
+    enc, raw = sign(private_key(ANTOM_PRIV), content)
+    lower = enc.replace("%2B", "%2b").replace("%2F", "%2f").replace("%3D", "%3d")
+
+    def parse(cid, desc, header, want):
+        res = run(parse_signature_header, header)
+        c = case(cid, desc, {"parse": header}, res)
+        if isinstance(want, dict):
+            assert res == want, (cid, res)
+        else:
+            check_expected(c, want)
+        cases.append(c)
+
+    def ok(kv, sig=enc):
+        return {"algorithm": "RSA256", "key_version": kv, "signature": sig}
+
+    parse("sdk-style", "what every SDK sends: no spaces", f"algorithm=RSA256,keyVersion=1,signature={enc}", ok(1))
+    parse("doc-style-spaces", "documentation style: ', ' separators",
+          f"algorithm=RSA256, keyVersion=1, signature={enc}", ok(1))
+    parse("spaces-and-tabs-around-items", "spaces and tabs around items are trimmed",
+          f"  algorithm=RSA256 ,\tkeyVersion=1\t, signature={enc}  ", ok(1))
+    parse("any-order", "items in another order", f"signature={enc},keyVersion=1,algorithm=RSA256", ok(1))
+    parse("unknown-keys-ignored", "unknown keys are ignored",
+          f"algorithm=RSA256,charset=UTF-8,keyVersion=1,foo=,signature={enc}", ok(1))
+    parse("key-version-absent", "keyVersion absent -> null", f"algorithm=RSA256,signature={enc}", ok(None))
+    parse("key-version-2", "keyVersion 2", f"algorithm=RSA256,keyVersion=2,signature={enc}", ok(2))
+    parse("key-version-leading-zero", "keyVersion '01' -> 1", f"algorithm=RSA256,keyVersion=01,signature={enc}", ok(1))
+    parse("key-version-zero", "keyVersion '0' -> 0", f"algorithm=RSA256,keyVersion=0,signature={enc}", ok(0))
+    parse("key-version-nine-digits", "keyVersion with 9 digits",
+          f"algorithm=RSA256,keyVersion=999999999,signature={enc}", ok(999999999))
+    parse("algorithm-absent", "algorithm absent is accepted and reported as RSA256",
+          f"keyVersion=1,signature={enc}", ok(1))
+    parse("signature-only", "only the signature item", f"signature={enc}", ok(None))
+    parse("lowercase-hex-kept", "lower-case percent hex is kept verbatim",
+          f"algorithm=RSA256,keyVersion=1,signature={lower}", ok(1, lower))
+    parse("raw-base64-value-kept", "a raw base64 value (with '=' inside) is split at the first '=' and kept",
+          f"algorithm=RSA256,keyVersion=1,signature={raw}", ok(1, raw))
+    parse("case-sensitive-unknown-keyversion", "'KeyVersion' is not 'keyVersion': ignored",
+          f"algorithm=RSA256,KeyVersion=7,signature={enc}", ok(None))
+    parse("case-sensitive-unknown-algorithm", "'ALGORITHM' is not 'algorithm': ignored",
+          f"ALGORITHM=HMAC,keyVersion=1,signature={enc}", ok(1))
+
+    MAL, ALG = "MALFORMED_SIGNATURE", "UNSUPPORTED_ALGORITHM"
+    parse("empty-header", "empty header value", "", MAL)
+    parse("whitespace-header", "header of spaces and tabs", "  \t ", MAL)
+    parse("missing-signature", "no signature item", "algorithm=RSA256,keyVersion=1", MAL)
+    parse("empty-signature", "'signature=' with an empty value", "algorithm=RSA256,keyVersion=1,signature=", MAL)
+    parse("signature-key-wrong-case", "'Signature=' is an unknown key, so the signature is missing",
+          f"algorithm=RSA256,keyVersion=1,Signature={enc}", MAL)
+    parse("space-before-equals", "'signature =' : key 'signature ' is unknown (no trimming around '=')",
+          f"algorithm=RSA256,keyVersion=1,signature ={enc}", MAL)
+    parse("trailing-comma", "a trailing comma makes an empty item", f"algorithm=RSA256,keyVersion=1,signature={enc},", MAL)
+    parse("leading-comma", "a leading comma makes an empty item", f",algorithm=RSA256,keyVersion=1,signature={enc}", MAL)
+    parse("double-comma", "',,' makes an empty item", f"algorithm=RSA256,,keyVersion=1,signature={enc}", MAL)
+    parse("blank-item", "an item of only spaces", f"algorithm=RSA256, ,signature={enc}", MAL)
+    parse("item-without-equals", "an item without '='", f"algorithm=RSA256,RSA256,signature={enc}", MAL)
+    parse("empty-key", "an item '=value'", f"algorithm=RSA256,=1,signature={enc}", MAL)
+    parse("duplicate-signature", "signature twice", f"signature={enc},algorithm=RSA256,signature={enc}", MAL)
+    parse("duplicate-algorithm", "algorithm twice", f"algorithm=RSA256,algorithm=RSA256,signature={enc}", MAL)
+    parse("duplicate-key-version", "keyVersion twice (same value)",
+          f"algorithm=RSA256,keyVersion=1,keyVersion=1,signature={enc}", MAL)
+    parse("duplicate-unknown-key", "an unknown key twice", f"foo=1,foo=2,signature={enc}", MAL)
+    parse("key-version-empty", "keyVersion=''", f"algorithm=RSA256,keyVersion=,signature={enc}", MAL)
+    parse("key-version-negative", "keyVersion '-1'", f"algorithm=RSA256,keyVersion=-1,signature={enc}", MAL)
+    parse("key-version-plus", "keyVersion '+1'", f"algorithm=RSA256,keyVersion=+1,signature={enc}", MAL)
+    parse("key-version-letters", "keyVersion 'v1'", f"algorithm=RSA256,keyVersion=v1,signature={enc}", MAL)
+    parse("key-version-decimal", "keyVersion '1.0'", f"algorithm=RSA256,keyVersion=1.0,signature={enc}", MAL)
+    parse("key-version-ten-digits", "keyVersion with 10 digits and leading zeros",
+          f"algorithm=RSA256,keyVersion=0000000001,signature={enc}", ok(1, enc))
+    parse("key-version-u32-max", "'4294967295' is the largest keyVersion",
+          f"algorithm=RSA256,keyVersion=4294967295,signature={enc}", ok(4294967295, enc))
+    parse("key-version-u32-overflow", "'4294967296' does not fit in 32 bits",
+          f"algorithm=RSA256,keyVersion=4294967296,signature={enc}", MAL)
+    parse("key-version-eleven-digits", "keyVersion with 11 digits",
+          f"algorithm=RSA256,keyVersion=00000000001,signature={enc}", MAL)
+    parse("key-version-fullwidth-digit", "a non-ASCII digit", f"algorithm=RSA256,keyVersion=１,signature={enc}", MAL)
+    parse("key-version-inner-space", "'keyVersion= 1': the value ' 1' is not digits",
+          f"algorithm=RSA256,keyVersion= 1,signature={enc}", MAL)
+    parse("algorithm-lowercase", "algorithm 'rsa256'", f"algorithm=rsa256,keyVersion=1,signature={enc}", ALG)
+    parse("algorithm-rsa2048", "algorithm 'RSA2048'", f"algorithm=RSA2048,keyVersion=1,signature={enc}", ALG)
+    parse("algorithm-hmac", "algorithm 'HmacSHA256'", f"algorithm=HmacSHA256,keyVersion=1,signature={enc}", ALG)
+    parse("algorithm-empty", "algorithm ''", f"algorithm=,keyVersion=1,signature={enc}", ALG)
+
+    def fmt(cid, desc, kv, sig):
+        header = format_signature_header(kv, sig)
+        cases.append(case(cid, desc, {"format": {"key_version": kv, "signature": sig}}, {"header": header}))
+        assert parse_signature_header(header) == ok(kv, sig)
+
+    fmt("format-key-version-1", "format with keyVersion 1", 1, enc)
+    fmt("format-key-version-2", "format with keyVersion 2", 2, enc)
+    fmt("format-key-version-0", "format with keyVersion 0", 0, enc)
+    fmt("format-key-version-large", "format with a large keyVersion", 123456789, enc)
+    fmt("format-lowercase-hex-verbatim", "the signature value is written verbatim", 1, lower)
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# prepare.json
+# ---------------------------------------------------------------------------------------
+
+def api_key_prepare_cases() -> list:
+    """API-key (Bearer) mode: `Authorization: Bearer <key>` instead of the signature headers;
+    the key's TEST/PROD marker picks the environment."""
+    cases = []
+
+    def add(cid, desc, cfg, api, want="ok"):
+        res = run(prepare, cfg, api, PAY_BODY, DOC_TIME)
+        c = case(cid, desc, {"config": cfg, "api": api, "body": PAY_BODY, "request_time": DOC_TIME}, res)
+        check_expected(c, want)
+        cases.append(c)
+
+    test_key = {"api_key": API_KEY_TEST}
+    add("api-key-test-key-is-sandbox", "a TEST key sends Bearer auth to the sandbox path",
+        cfg_api_key(**test_key), "v1/payments/pay")
+    add("api-key-prod-key-is-production", "a PROD key sends Bearer auth to the production path",
+        cfg_api_key(), "v1/payments/pay")
+    add("api-key-test-key-beats-client-id-prefix", "the key decides, not a production client id",
+        cfg_api_key(**test_key, client_id=PROD_CLIENT), "/ams/api/v1/payments/inquiryPayment")
+    add("api-key-prod-key-with-sandbox-client-id", "a PROD key is production even with a SANDBOX_ id",
+        cfg_api_key(client_id=SBX_CLIENT), "v1/payments/pay")
+    add("api-key-matching-environment", "an explicit environment that agrees with the key",
+        cfg_api_key(**test_key, environment="sandbox"), "v1/payments/pay")
+    add("api-key-europe", "API-key mode uses the region's gateway too",
+        cfg_api_key(region="europe"), "v1/payments/refund")
+    add("api-key-loopback-gateway", "API-key mode with a loopback simulator",
+        cfg_api_key(**test_key, gateway_url="http://127.0.0.1:8080"), "v1/payments/pay")
+    add("api-key-environment-conflict", "production forced on a TEST key is refused",
+        cfg_api_key(**test_key, environment="production"), "v1/payments/pay", "INVALID_INPUT")
+    add("api-key-with-agent-token", "an agent token cannot be combined with an API key",
+        cfg_api_key(agent_token="AGENT_TOKEN_0001"), "v1/payments/pay", "INVALID_INPUT")
+    bad_keys = [
+        ("api-key-unknown-prefix", "prefix must be isak_ or irak_", "sk_TEST_abc_def"),
+        ("api-key-unknown-marker", "marker must be TEST or PROD", "isak_LIVE_abc_def"),
+        ("api-key-lowercase-marker", "the marker is case-sensitive", "isak_test_abc_def"),
+        ("api-key-three-parts", "the secret part is missing", "irak_TEST_abc"),
+        ("api-key-empty-identity", "the identity part is empty", "irak_TEST__secret"),
+        ("api-key-empty-secret", "the secret part is empty", "irak_TEST_abc_"),
+        ("api-key-space", "no whitespace anywhere", "irak_TEST_abc_de f"),
+        ("api-key-non-ascii", "only visible ASCII (it goes in a header)", "irak_TEST_abc_d\u00e9f"),
+        ("api-key-empty", "an empty key", ""),
+    ]
+    for cid, desc, key in bad_keys:
+        add(cid, desc, cfg_api_key(api_key=key), "v1/payments/pay", "INVALID_KEY")
+    add("api-key-secret-may-contain-underscores", "the secret part may contain '_'",
+        cfg_api_key(api_key="irak_PROD_abc_def_ghi"), "v1/payments/pay")
+    return cases
+
+
+def prepare_cases() -> list:
+    cases = []
+
+    def add(cid, desc, cfg, api, body, request_time=DOC_TIME, want="ok"):
+        res = run(prepare, cfg, api, body, request_time)
+        c = case(cid, desc, {"config": cfg, "api": api, "body": body, "request_time": request_time}, res)
+        check_expected(c, want)
+        cases.append(c)
+        return res
+
+    # regions x environments
+    for region in ("asia", "north_america", "europe"):
+        r = region.replace("_", "-")
+        add(f"{r}-production", f"{region}: production by client id", cfg_prod(region=region),
+            "v1/payments/pay", PAY_BODY)
+        add(f"{r}-sandbox-by-client-id", f"{region}: sandbox because the client id starts with SANDBOX_",
+            cfg_sbx(region=region), "v1/payments/pay", PAY_BODY)
+        add(f"{r}-sandbox-by-environment", f"{region}: explicit environment=sandbox with a production-style id",
+            cfg_prod(region=region, environment="sandbox"), "v1/payments/pay", PAY_BODY)
+        add(f"{r}-production-by-environment", f"{region}: explicit environment=production wins over "
+            "the SANDBOX_ prefix", cfg_sbx(region=region, environment="production"), "v1/payments/pay", PAY_BODY)
+    add("default-region-asia", "no region: asia gateway", cfg_prod(), "v1/payments/pay", PAY_BODY)
+    add("doc-example", "documentation example client id, time and pretty body; the SANDBOX_ id selects "
+        "the sandbox path",
+        cfg_prod(client_id=DOC_CLIENT, region="north_america"), "v1/payments/pay", DOC_BODY)
+    add("sandbox-prefix-case-sensitive", "'sandbox_' (lower case) is not the sandbox prefix",
+        cfg_prod(client_id="sandbox_5YBX2N2ZQ4K801234"), "v1/payments/pay", PAY_BODY)
+
+    # api forms
+    add("api-version-relative", "api 'v1/payments/inquiryPayment'", cfg_prod(), "v1/payments/inquiryPayment", INQUIRY_BODY)
+    add("api-leading-slash", "api '/v1/payments/pay'", cfg_prod(), "/v1/payments/pay", PAY_BODY)
+    add("api-full-path", "api '/ams/api/v1/payments/pay'", cfg_prod(), "/ams/api/v1/payments/pay", PAY_BODY)
+    add("api-full-path-no-slash", "api 'ams/api/v1/payments/pay'", cfg_prod(), "ams/api/v1/payments/pay", PAY_BODY)
+    add("api-full-path-sandbox", "api '/ams/api/v1/payments/pay' in sandbox is rewritten",
+        cfg_sbx(), "/ams/api/v1/payments/pay", PAY_BODY)
+    add("api-leading-slash-sandbox", "api '/v1/payments/pay' in sandbox", cfg_sbx(), "/v1/payments/pay", PAY_BODY)
+    add("api-sandbox-path-in-sandbox", "api '/ams/sandbox/api/v1/payments/pay' in sandbox is kept",
+        cfg_sbx(), "/ams/sandbox/api/v1/payments/pay", PAY_BODY)
+    add("api-sandbox-path-in-production", "api '/ams/sandbox/api/...' in production", cfg_prod(),
+        "/ams/sandbox/api/v1/payments/pay", PAY_BODY, want="INVALID_INPUT")
+    add("api-sandbox-path-no-slash-in-production", "api 'ams/sandbox/api/...' in production", cfg_prod(),
+        "ams/sandbox/api/v1/payments/pay", PAY_BODY, want="INVALID_INPUT")
+    add("api-openapi-file-path", "a non-v1-rooted full path", cfg_prod(),
+        "/ams/api/open/openapiv2_file/v1/business/attachment/submitAttachment",
+        compact({"submitAttachmentRequestId": "att_0001", "attachmentType": "SIGNATURE_AUTHORIZATION_LETTER"}))
+    add("api-openapi-file-path-sandbox", "the same path in sandbox gets /ams/sandbox/api/", cfg_sbx(),
+        "/ams/api/open/openapiv2_file/v1/business/attachment/submitAttachment", compact({"a": "b"}))
+    add("api-refund", "refund", cfg_prod(region="europe"), "v1/payments/refund", REFUND_BODY)
+    add("api-nested", "three-level api path", cfg_prod(), "v1/payments/reserve/createHold", compact({"holdRequestId": "h1"}))
+    bad_api = [
+        ("api-empty", "''", ""),
+        ("api-slash-only", "'/' (empty after stripping)", "/"),
+        ("api-double-leading-slash", "'//v1/payments/pay'", "//v1/payments/pay"),
+        ("api-query", "query string", "v1/payments/pay?x=1"),
+        ("api-fragment", "fragment", "v1/payments/pay#top"),
+        ("api-percent", "percent escape", "v1/payments/p%61y"),
+        ("api-backslash", "backslash", "v1\\payments\\pay"),
+        ("api-double-slash", "'//' inside", "v1//payments/pay"),
+        ("api-dot-dot-inside", "'/../' inside", "v1/payments/../payments/pay"),
+        ("api-dot-inside", "'/./' inside", "v1/./payments/pay"),
+        ("api-starts-dot-dot", "starts with '../'", "../v1/payments/pay"),
+        ("api-starts-dot", "starts with './'", "./v1/payments/pay"),
+        ("api-ends-dot-dot", "ends with '/..'", "v1/payments/.."),
+        ("api-ends-dot", "ends with '/.'", "v1/payments/."),
+        ("api-dot-dot-alone", "'..'", ".."),
+        ("api-dot-alone", "'.'", "."),
+        ("api-slash-dot-dot", "'/..'", "/.."),
+        ("api-full-url", "a full URL (contains '://')", "https://open-sea-global.alipay.com/ams/api/v1/payments/pay"),
+        ("api-space", "a space", "v1/payments/ pay"),
+        ("api-tab", "a tab", "v1/payments/\tpay"),
+        ("api-newline", "a trailing newline", "v1/payments/pay\n"),
+        ("api-trailing-space", "a trailing space", "v1/payments/pay "),
+    ]
+    for cid, desc, api in bad_api:
+        add(cid, f"invalid api: {desc}", cfg_prod(), api, PAY_BODY, want="INVALID_INPUT")
+
+    # gateway overrides
+    add("gateway-https-custom", "https custom host", cfg_prod(gateway_url="https://antom-proxy.merchant.example"),
+        "v1/payments/pay", PAY_BODY)
+    add("gateway-https-port", "https custom host with port", cfg_prod(gateway_url="https://antom-proxy.merchant.example:8443"),
+        "v1/payments/pay", PAY_BODY)
+    add("gateway-trailing-slash", "a single trailing slash is stripped",
+        cfg_prod(gateway_url="https://open-na-global.alipay.com/"), "v1/payments/pay", PAY_BODY)
+    add("gateway-http-127", "http to 127.0.0.1:8080", cfg_prod(gateway_url="http://127.0.0.1:8080"),
+        "v1/payments/pay", PAY_BODY)
+    add("gateway-http-localhost", "http to localhost:9", cfg_sbx(gateway_url="http://localhost:9"),
+        "v1/payments/pay", PAY_BODY)
+    add("gateway-http-ipv6-loopback", "http to [::1]:8080/", cfg_prod(gateway_url="http://[::1]:8080/"),
+        "v1/payments/pay", PAY_BODY)
+    add("gateway-http-localhost-no-port", "http to localhost without port",
+        cfg_prod(gateway_url="http://localhost"), "v1/payments/pay", PAY_BODY)
+    add("gateway-overrides-region", "gateway_url wins over region",
+        cfg_prod(region="europe", gateway_url="https://antom-proxy.merchant.example"), "v1/payments/pay", PAY_BODY)
+    bad_gw = [
+        ("gateway-http-remote", "http to a non-loopback host", "http://open-sea-global.alipay.com"),
+        ("gateway-http-127-0-0-2", "http to 127.0.0.2 (only 127.0.0.1 is allowed)", "http://127.0.0.2:8080"),
+        ("gateway-ftp", "ftp scheme", "ftp://open-sea-global.alipay.com"),
+        ("gateway-no-scheme", "no scheme", "open-sea-global.alipay.com"),
+        ("gateway-path", "a path", "https://antom-proxy.merchant.example/antom"),
+        ("gateway-path-with-slash", "a path with a trailing slash", "https://antom-proxy.merchant.example/ams/"),
+        ("gateway-two-trailing-slashes", "two trailing slashes", "https://antom-proxy.merchant.example//"),
+        ("gateway-query", "a query", "https://antom-proxy.merchant.example?x=1"),
+        ("gateway-fragment", "a fragment", "https://antom-proxy.merchant.example#f"),
+        ("gateway-userinfo", "userinfo", "https://user:pass@antom-proxy.merchant.example"),
+        ("gateway-empty-host", "empty host", "https://"),
+        ("gateway-empty", "empty string", ""),
+    ]
+    for cid, desc, url in bad_gw:
+        add(cid, f"invalid gateway_url: {desc}", cfg_prod(gateway_url=url), "v1/payments/pay", PAY_BODY,
+            want="INVALID_INPUT")
+
+    # key version, agent token
+    add("key-version-2", "key_version 2 appears in the Signature header", cfg_prod(key_version=2),
+        "v1/payments/pay", PAY_BODY)
+    add("agent-token", "agent_token adds an Agent-Token header after Signature",
+        cfg_prod(agent_token="ZYxWvU9876tSrQpO5432nMlKjI1hGfEdCbA0zYxWvU98765"), "v1/payments/pay", PAY_BODY)
+    add("agent-token-128", "a 128-character agent token", cfg_sbx(agent_token="A" * 64 + "z" * 64),
+        "v1/payments/pay", PAY_BODY)
+    add("agent-token-and-key-version", "agent token with key_version 3 in sandbox",
+        cfg_sbx(agent_token="agent-token_01", key_version=3, region="europe"), "v1/payments/pay", PAY_BODY)
+    for cid, desc, tok in (("agent-token-empty", "empty", ""), ("agent-token-129", "129 characters", "A" * 129),
+                           ("agent-token-space", "contains a space", "agent token"),
+                           ("agent-token-non-ascii", "non-ASCII", "tökén"),
+                           ("agent-token-newline", "trailing newline (header injection)", "token\n")):
+        add(cid, f"invalid agent_token: {desc}", cfg_prod(agent_token=tok), "v1/payments/pay", PAY_BODY,
+            want="INVALID_INPUT")
+
+    # client id
+    for cid, desc, client in (("client-id-empty", "empty", ""), ("client-id-space", "contains a space", "5J5Y EX4C"),
+                              ("client-id-non-ascii", "non-ASCII", "5J5YÉX4C"),
+                              ("client-id-tab", "contains a tab", "5J5Y\tEX4C"),
+                              ("client-id-newline", "header injection attempt",
+                               "5J5YEX4C\r\nX-Evil: 1"),
+                              ("client-id-del", "contains DEL (0x7F)", "5J5YEX4C\x7f")):
+        add(cid, f"invalid client_id: {desc}", cfg_prod(client_id=client), "v1/payments/pay", PAY_BODY,
+            want="INVALID_INPUT")
+    add("client-id-punctuation", "visible ASCII punctuation is allowed in a client id",
+        cfg_prod(client_id="SANDBOX_ab-CD.ef_01~!"), "v1/payments/pay", PAY_BODY)
+
+    # keys in the config
+    add("config-private-key-too-small", "an RSA-1024 merchant key is rejected when building the client",
+        cfg_prod(private_key_file=priv_file("rsa1024")), "v1/payments/pay", PAY_BODY, want="INVALID_KEY")
+    add("config-antom-key-ec", "an EC Antom public key is rejected when building the client",
+        cfg_prod(antom_public_key_file=pub_file("ec-p256")), "v1/payments/pay", PAY_BODY, want="INVALID_KEY")
+    add("config-private-key-encrypted", "an encrypted merchant key is rejected",
+        cfg_prod(private_key_file=ENCRYPTED_PKCS8_FILE), "v1/payments/pay", PAY_BODY, want="INVALID_KEY")
+    add("config-private-key-3072", "a 3072-bit merchant key signs 384-byte signatures",
+        cfg_prod(private_key_file=priv_file("rsa3072")), "v1/payments/pay", PAY_BODY)
+
+    # bodies
+    add("body-unicode", "CJK and emoji body is sent and signed unchanged", cfg_prod(), "v1/payments/pay", UNICODE_BODY)
+    add("body-pretty", "pretty-printed body", cfg_prod(), "v1/payments/pay", PAY_BODY_PRETTY)
+    add("body-empty-object", "'{}'", cfg_prod(), "v1/payments/inquiryPayment", "{}")
+    add("body-leading-whitespace", "leading whitespace before the object", cfg_prod(), "v1/payments/inquiryPayment",
+        "\n \t" + INQUIRY_BODY)
+    add("body-trailing-newline", "trailing newline after the object", cfg_prod(), "v1/payments/inquiryPayment",
+        INQUIRY_BODY + "\n")
+    add("body-escaped-unicode", "\\u escapes are kept as sent", cfg_prod(), "v1/payments/pay",
+        '{"orderDescription":"caf\\u00e9 \\ud83e\\uddcb"}')
+    add("request-time-other", "another request time", cfg_prod(), "v1/payments/inquiryPayment", INQUIRY_BODY,
+        request_time=1747619552000)
+    for cid, desc, body in (("body-empty", "empty", ""), ("body-whitespace", "whitespace only", "  \n"),
+                            ("body-array", "a JSON array", "[]"), ("body-string", "a JSON string", '"pay"'),
+                            ("body-number", "a JSON number", "42"), ("body-null", "null", "null"),
+                            ("body-truncated", "truncated object", '{"paymentRequestId":'),
+                            ("body-trailing-garbage", "garbage after the object", '{"a":"b"} x'),
+                            ("body-two-objects", "two objects", "{}{}"),
+                            ("body-single-quotes", "single-quoted keys", "{'a':'b'}"),
+                            ("body-trailing-comma", "trailing comma", '{"a":"b",}'),
+                            ("body-nan", "NaN is not JSON", '{"a":NaN}'),
+                            ("body-control-char", "raw control character in a string", '{"a":"b\x01"}'),
+                            ("body-not-json", "plain text", "paymentRequestId=pay_1")):
+        add(cid, f"invalid body: {desc}", cfg_prod(), "v1/payments/pay", body, want="INVALID_INPUT")
+
+    cases.extend(api_key_prepare_cases())
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# response.json
+# ---------------------------------------------------------------------------------------
+
+def response_cases() -> list:
+    cases = []
+    antom = private_key(ANTOM_PRIV)
+
+    def signed_headers(path, body, client_id=PROD_CLIENT, key=antom, rt=RESPONSE_TIME, names=None,
+                       sig_style=None):
+        b = body if isinstance(body, bytes) else body.encode("utf-8")
+        enc, _ = sign(key, content_to_sign("POST", path, client_id, rt, b))
+        sig = f"algorithm=RSA256,keyVersion=1,signature={enc}"
+        if sig_style:
+            sig = sig_style(enc)
+        n = names or ("signature", "response-time", "client-id")
+        return [["content-type", "application/json; charset=UTF-8"], [n[0], sig], [n[1], rt], [n[2], client_id]]
+
+    def add(cid, desc, cfg, path, headers, body, want):
+        inp = {"config": cfg, "path": path, "headers": headers}
+        if isinstance(body, bytes):
+            inp["body_base64"] = b64(body)
+        else:
+            inp["body"] = body
+        b = body if isinstance(body, bytes) else body.encode("utf-8")
+        res = run(verify_response, cfg, path, headers, b)
+        c = case(cid, desc, inp, res)
+        if isinstance(want, dict):
+            assert all(res.get(k) == v for k, v in want.items()), (cid, res)
+        else:
+            check_expected(c, want)
+        cases.append(c)
+
+    S, F, U = compact(RESP_S), compact(RESP_F), compact(RESP_U)
+    P = PAY_PATH
+    add("signed-s", "signed S response, lower-case header names (what Antom sends)", cfg_prod(), P,
+        signed_headers(P, S), S, {"verified": True, "result_status": "S", "next_action": "DONE"})
+    add("signed-f-title-case", "signed F response, Title-Case header names", cfg_prod(), P,
+        signed_headers(P, F, names=("Signature", "Response-Time", "Client-Id")), F,
+        {"verified": True, "result_status": "F", "next_action": "FAILED"})
+    add("signed-u-upper-case", "signed U response, UPPER-CASE header names", cfg_prod(), P,
+        signed_headers(P, U, names=("SIGNATURE", "RESPONSE-TIME", "CLIENT-ID")), U,
+        {"verified": True, "result_status": "U", "next_action": "INQUIRE"})
+    add("signed-doc-style-header", "Signature header with ', ' separators", cfg_prod(), P,
+        signed_headers(P, S, sig_style=lambda e: f"algorithm=RSA256, keyVersion=1, signature={e}"), S,
+        {"verified": True})
+    add("signed-lowercase-hex", "signature percent-encoded with lower-case hex", cfg_prod(), P,
+        signed_headers(P, S, sig_style=lambda e: "algorithm=RSA256,keyVersion=1,signature="
+                       + e.replace("%2B", "%2b").replace("%2F", "%2f").replace("%3D", "%3d")), S,
+        {"verified": True})
+    add("signed-raw-base64", "signature given as raw base64 inside the header", cfg_prod(), P,
+        signed_headers(P, S, sig_style=lambda e: "algorithm=RSA256,keyVersion=1,signature="
+                       + e.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")), S, {"verified": True})
+    add("signed-no-algorithm-key-version", "Signature header with only signature=", cfg_prod(), P,
+        signed_headers(P, S, sig_style=lambda e: f"signature={e}"), S, {"verified": True})
+    add("signed-key-version-2", "keyVersion 2 in the response header is accepted", cfg_prod(), P,
+        signed_headers(P, S, sig_style=lambda e: f"algorithm=RSA256,keyVersion=2,signature={e}"), S,
+        {"verified": True})
+    add("sandbox-relative-path", "sandbox config, path given as 'v1/payments/pay': verified over "
+        "/ams/sandbox/api/v1/payments/pay", cfg_sbx(), "v1/payments/pay",
+        signed_headers(SBX_PAY_PATH, S, client_id=SBX_CLIENT), S, {"verified": True})
+    add("sandbox-full-path", "sandbox config, path '/ams/api/v1/payments/pay' is rewritten before verifying",
+        cfg_sbx(), PAY_PATH, signed_headers(SBX_PAY_PATH, S, client_id=SBX_CLIENT), S, {"verified": True})
+    add("sandbox-signed-over-production-path", "sandbox response signed over the production path",
+        cfg_sbx(), "v1/payments/pay", signed_headers(PAY_PATH, S, client_id=SBX_CLIENT), S, "SIGNATURE_MISMATCH")
+    add("production-relative-path", "production config, path 'v1/payments/inquiryPayment'", cfg_prod(),
+        "v1/payments/inquiryPayment", signed_headers("/ams/api/v1/payments/inquiryPayment", S), S,
+        {"verified": True})
+    add("extra-headers-ignored", "other headers (even duplicated) are ignored", cfg_prod(), P,
+        signed_headers(P, S) + [["Content-Type", "application/json"], ["x-trace", "1"], ["X-Trace", "2"]], S,
+        {"verified": True})
+    uni = compact(dict(RESP_S, result={"resultCode": "SUCCESS", "resultStatus": "S",
+                                       "resultMessage": "成功 ✅ succès"}))
+    add("signed-unicode-body", "signed body with CJK/emoji/accents", cfg_prod(), P, signed_headers(P, uni), uni,
+        {"verified": True, "result_message": "成功 ✅ succès"})
+    pretty = json.dumps(RESP_S, indent=2)
+    add("signed-pretty-body", "a pretty-printed body that was signed as such verifies", cfg_prod(), P,
+        signed_headers(P, pretty), pretty, {"verified": True})
+    x = compact({"result": {"resultCode": "SOMETHING_NEW", "resultStatus": "X", "resultMessage": "new status"}})
+    add("signed-unknown-status", "a verified unknown resultStatus 'X' is reported as U", cfg_prod(), P,
+        signed_headers(P, x), x, {"verified": True, "result_status": "U", "next_action": "INQUIRE"})
+    nocode = compact({"result": {"resultStatus": "S"}})
+    add("signed-no-code-message", "resultCode/resultMessage absent -> ''", cfg_prod(), P,
+        signed_headers(P, nocode), nocode, {"verified": True, "result_code": "", "result_message": ""})
+
+    # unsigned
+    GF, GU = compact(RESP_GW_F), compact(RESP_GW_U)
+    ct = [["content-type", "application/json; charset=UTF-8"]]
+    add("unsigned-f", "unsigned gateway F error: accepted, verified=false", cfg_prod(), P,
+        ct + [["client-id", PROD_CLIENT]], GF, {"verified": False, "result_status": "F", "next_action": "FAILED"})
+    add("unsigned-u", "unsigned gateway U error: accepted, verified=false", cfg_prod(), P,
+        ct, GU, {"verified": False, "result_status": "U", "next_action": "INQUIRE"})
+    add("unsigned-f-empty-headers", "empty signature/response-time values count as absent", cfg_prod(), P,
+        ct + [["signature", ""], ["response-time", "  "], ["client-id", PROD_CLIENT]], GF, {"verified": False})
+    add("unsigned-s", "an unsigned S response is rejected", cfg_prod(), P, ct, S, "UNSIGNED_RESPONSE")
+    add("unsigned-unknown-status", "an unsigned 'X' status is rejected", cfg_prod(), P, ct, x, "UNSIGNED_RESPONSE")
+    add("unsigned-not-json", "an unsigned non-JSON body (e.g. an HTML error page)", cfg_prod(), P, ct,
+        "<html><body>502 Bad Gateway</body></html>", "UNSIGNED_RESPONSE")
+    add("unsigned-empty-body", "an unsigned empty body", cfg_prod(), P, ct, "", "UNSIGNED_RESPONSE")
+    add("unsigned-no-result", "an unsigned JSON object without result", cfg_prod(), P, ct,
+        compact({"paymentRequestId": "pay_1"}), "UNSIGNED_RESPONSE")
+    add("unsigned-status-not-string", "an unsigned result.resultStatus that is not a string", cfg_prod(), P, ct,
+        compact({"result": {"resultStatus": ["F"]}}), "UNSIGNED_RESPONSE")
+    add("unsigned-array", "an unsigned JSON array", cfg_prod(), P, ct, "[" + GF + "]", "UNSIGNED_RESPONSE")
+
+    # half-signed, missing/mismatch
+    full = signed_headers(P, S)
+    no = lambda hs, name: [h for h in hs if h[0].lower() != name]
+    add("half-signed-no-response-time", "signature present, response-time absent", cfg_prod(), P,
+        no(full, "response-time"), S, "MISSING_HEADER")
+    add("half-signed-no-signature", "response-time present, signature absent", cfg_prod(), P,
+        no(full, "signature"), GF, "MISSING_HEADER")
+    add("half-signed-empty-signature", "response-time present, signature empty", cfg_prod(), P,
+        [h if h[0] != "signature" else ["signature", " "] for h in full], S, "MISSING_HEADER")
+    add("missing-client-id", "signed but no client-id header", cfg_prod(), P, no(full, "client-id"), S, "MISSING_HEADER")
+    add("empty-client-id", "signed, client-id empty", cfg_prod(), P,
+        [h if h[0] != "client-id" else ["client-id", ""] for h in full], S, "MISSING_HEADER")
+    add("client-id-mismatch", "client-id header differs from the configured id (signed over the header value)",
+        cfg_prod(), P, signed_headers(P, S, client_id="5J5YEX4C2YQK09999"), S, "CLIENT_ID_MISMATCH")
+    add("client-id-case-mismatch", "client-id comparison is case-sensitive", cfg_sbx(), "v1/payments/pay",
+        signed_headers(SBX_PAY_PATH, S, client_id=SBX_CLIENT.lower()), S, "CLIENT_ID_MISMATCH")
+    add("malformed-signature-and-missing-client-id", "the Signature header is parsed before client-id is checked",
+        cfg_prod(), P, no([h if h[0] != "signature" else ["signature", "algorithm=RSA256,keyVersion=1"] for h in full],
+                          "client-id"), S, "MALFORMED_SIGNATURE")
+
+    # tampering / wrong key / wrong path
+    add("tampered-body", "one byte of the body changed", cfg_prod(), P, full, S.replace('"1000"', '"1001"', 1),
+        "SIGNATURE_MISMATCH")
+    add("reserialised-body", "the body re-serialised (pretty-printed) after signing", cfg_prod(), P, full,
+        json.dumps(RESP_S, indent=2), "SIGNATURE_MISMATCH")
+    add("body-trailing-newline-added", "a newline appended to the signed body", cfg_prod(), P, full, S + "\n",
+        "SIGNATURE_MISMATCH")
+    add("tampered-response-time", "response-time changed", cfg_prod(), P,
+        [h if h[0] != "response-time" else ["response-time", "2025-05-19T01:52:33Z"] for h in full], S,
+        "SIGNATURE_MISMATCH")
+    add("wrong-key-merchant", "signed with the merchant key instead of Antom's", cfg_prod(), P,
+        signed_headers(P, S, key=private_key(MERCHANT_PRIV)), S, "SIGNATURE_MISMATCH")
+    add("wrong-key-other", "signed with an unrelated key", cfg_prod(), P,
+        signed_headers(P, S, key=private_key(OTHER_PRIV)), S, "SIGNATURE_MISMATCH")
+    add("wrong-path", "signed over another endpoint's path", cfg_prod(), P,
+        signed_headers("/ams/api/v1/payments/inquiryPayment", S), S, "SIGNATURE_MISMATCH")
+    add("invalid-path", "an invalid path is rejected before anything else", cfg_prod(), "v1/../payments/pay",
+        full, S, "INVALID_INPUT")
+    add("invalid-path-sandbox-in-production", "a sandbox path with a production config", cfg_prod(),
+        SBX_PAY_PATH, full, S, "INVALID_INPUT")
+    add("malformed-signature-value", "signature value with a bad percent escape", cfg_prod(), P,
+        signed_headers(P, S, sig_style=lambda e: "algorithm=RSA256,keyVersion=1,signature=" + e[:-2]), S,
+        "MALFORMED_SIGNATURE")
+    add("malformed-signature-header", "Signature header with an empty item", cfg_prod(), P,
+        signed_headers(P, S, sig_style=lambda e: f"algorithm=RSA256,,signature={e}"), S, "MALFORMED_SIGNATURE")
+    add("malformed-signature-length", "a well-formed base64 value of the wrong length", cfg_prod(), P,
+        signed_headers(P, S, sig_style=lambda e: "algorithm=RSA256,keyVersion=1,signature=" + e[:40]), S,
+        "MALFORMED_SIGNATURE")
+    add("unsupported-algorithm", "algorithm=RSA512", cfg_prod(), P,
+        signed_headers(P, S, sig_style=lambda e: f"algorithm=RSA512,keyVersion=1,signature={e}"), S,
+        "UNSUPPORTED_ALGORITHM")
+    add("duplicate-signature-header", "signature header twice (same value)", cfg_prod(), P,
+        full + [["Signature", full[1][1]]], S, "INVALID_INPUT")
+    add("duplicate-client-id-header", "client-id twice with different casing", cfg_prod(), P,
+        full + [["Client-Id", PROD_CLIENT]], S, "INVALID_INPUT")
+    add("duplicate-response-time-header", "response-time twice", cfg_prod(), P,
+        full + [["response-time", RESPONSE_TIME]], S, "INVALID_INPUT")
+    add("duplicate-empty-signature-header", "a duplicate counts even if one value is empty", cfg_prod(), P,
+        ct + [["signature", ""], ["Signature", ""]], GF, "INVALID_INPUT")
+
+    # signed but the body is unusable
+    nores = compact({"paymentRequestId": "pay_1"})
+    add("signed-no-result", "validly signed body without result", cfg_prod(), P, signed_headers(P, nores), nores,
+        "INVALID_INPUT")
+    nostat = compact({"result": {"resultCode": "SUCCESS", "resultMessage": "success"}})
+    add("signed-no-result-status", "validly signed body whose result has no resultStatus", cfg_prod(), P,
+        signed_headers(P, nostat), nostat, "INVALID_INPUT")
+    numstat = compact({"result": {"resultCode": "SUCCESS", "resultStatus": 1, "resultMessage": "success"}})
+    add("signed-result-status-number", "validly signed body whose resultStatus is a number", cfg_prod(), P,
+        signed_headers(P, numstat), numstat, "INVALID_INPUT")
+    add("signed-array-body", "validly signed JSON array", cfg_prod(), P, signed_headers(P, "[" + S + "]"),
+        "[" + S + "]", "INVALID_INPUT")
+    add("signed-not-json", "validly signed non-JSON body", cfg_prod(), P, signed_headers(P, "OK"), "OK",
+        "INVALID_INPUT")
+    add("signed-empty-body", "validly signed empty body", cfg_prod(), P, signed_headers(P, ""), "", "INVALID_INPUT")
+    latin1 = ('{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"caf\u00e9"}}').encode("latin-1")
+    add("signed-non-utf8-body", "validly signed body that is not UTF-8 (Latin-1 'é'): not JSON", cfg_prod(), P,
+        signed_headers(P, latin1), latin1, "INVALID_INPUT")
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# notification.json
+# ---------------------------------------------------------------------------------------
+
+def notification_cases() -> list:
+    cases = []
+    antom = private_key(ANTOM_PRIV)
+    NP = "/antom/notify"
+
+    def hdrs(path, body, client_id=PROD_CLIENT, key=antom, rt=NOTIFY_TIME, names=None, sig_style=None):
+        enc, _ = sign(key, content_to_sign("POST", path, client_id, rt, body))
+        sig = sig_style(enc) if sig_style else f"algorithm=RSA256,keyVersion=1,signature={enc}"
+        n = names or ("signature", "request-time", "client-id")
+        return [["content-type", "application/json"], [n[1], rt], [n[2], client_id], [n[0], sig]]
+
+    def add(cid, desc, cfg, path, headers, body, want):
+        res = run(verify_notification, cfg, path, headers, body.encode("utf-8"))
+        c = case(cid, desc, {"config": cfg, "path": path, "headers": headers, "body": body}, res)
+        if isinstance(want, dict):
+            assert all(res.get(k) == v for k, v in want.items()), (cid, res)
+        else:
+            check_expected(c, want)
+        cases.append(c)
+
+    pay = compact(NOTIFY_PAYMENT)
+    add("payment-result", "payment result notification (notifyType)", cfg_prod(), NP, hdrs(NP, pay), pay,
+        {"notify_type": "PAYMENT_RESULT", "result_status": "S", "client_id": PROD_CLIENT, "request_time": NOTIFY_TIME})
+    ref = compact(NOTIFY_REFUND)
+    add("refund-result", "refund notification (notifyType REFUND_RESULT, result S)", cfg_prod(), NP,
+        hdrs(NP, ref), ref, {"notify_type": "REFUND_RESULT", "result_status": "S"})
+    auth = compact(NOTIFY_AUTH)
+    add("authorization", "authorization notification (authorizationNotifyType)", cfg_prod(), "/antom/auth-notify",
+        hdrs("/antom/auth-notify", auth), auth, {"notify_type": "TOKEN_CREATED"})
+    dis = compact(NOTIFY_DISPUTE)
+    add("dispute", "dispute notification (disputeNotificationType), no result -> null", cfg_prod(), NP,
+        hdrs(NP, dis), dis, {"notify_type": "DISPUTE_CREATED", "result_status": None})
+    sub = compact(NOTIFY_SUBSCRIPTION)
+    add("subscription", "subscription notification (subscriptionNotificationType)", cfg_prod(), NP,
+        hdrs(NP, sub), sub, {"notify_type": "CREATE"})
+    none = compact({"paymentRequestId": "pay_1", "result": {"resultCode": "SUCCESS", "resultStatus": "S",
+                                                              "resultMessage": "success"}})
+    add("no-notify-type", "no known notify-type field -> null", cfg_prod(), NP, hdrs(NP, none), none,
+        {"notify_type": None})
+    two = compact({"disputeNotificationType": "DISPUTE_JUDGED", "notifyType": "PAYMENT_RESULT",
+                   "result": {"resultStatus": "F", "resultCode": "PROCESS_FAIL", "resultMessage": "fail"}})
+    add("two-notify-types", "notifyType wins over disputeNotificationType (field order in the list, "
+        "not in the body)", cfg_prod(), NP, hdrs(NP, two), two,
+        {"notify_type": "PAYMENT_RESULT", "result_status": "F"})
+    nonstr = compact({"notifyType": 7, "authorizationNotifyType": "AUTHCODE_CREATED"})
+    add("notify-type-not-string", "a non-string notifyType is skipped", cfg_prod(), NP, hdrs(NP, nonstr), nonstr,
+        {"notify_type": "AUTHCODE_CREATED", "result_status": None})
+    odd = compact({"notifyType": "PAYMENT_PENDING", "result": {"resultStatus": "P", "resultCode": "X"}})
+    add("unknown-result-status", "an unknown resultStatus string is reported as U", cfg_prod(), NP,
+        hdrs(NP, odd), odd, {"result_status": "U"})
+    fres = compact(dict(NOTIFY_PAYMENT, result={"resultCode": "PAYMENT_FAIL", "resultStatus": "F",
+                                                "resultMessage": "payment failed"}))
+    add("payment-failed", "payment result F", cfg_prod(), NP, hdrs(NP, fres), fres, {"result_status": "F"})
+    add("title-case-headers", "Title-Case header names", cfg_prod(), NP,
+        hdrs(NP, pay, names=("Signature", "Request-Time", "Client-Id")), pay, {"notify_type": "PAYMENT_RESULT"})
+    add("doc-style-signature-header", "Signature header with ', ' separators", cfg_prod(), NP,
+        hdrs(NP, pay, sig_style=lambda e: f"algorithm=RSA256, keyVersion=1, signature={e}"), pay,
+        {"notify_type": "PAYMENT_RESULT"})
+    qp = "/antom/notify?shop=hk-01&v=2"
+    add("query-string-path", "a query string in the path is signed as given", cfg_prod(), qp, hdrs(qp, pay), pay,
+        {"notify_type": "PAYMENT_RESULT"})
+    add("query-string-dropped", "signed with the query string, verified without it", cfg_prod(), NP,
+        hdrs(qp, pay), pay, "SIGNATURE_MISMATCH")
+    add("sandbox-no-rewrite", "a sandbox config does not rewrite notification paths", cfg_sbx(), "/ams/api/notify",
+        hdrs("/ams/api/notify", pay, client_id=SBX_CLIENT), pay, {"client_id": SBX_CLIENT})
+    add("api-key-config", "a config that authenticates requests with an API key verifies notifications the same way",
+        cfg_api_key(), NP, hdrs(NP, pay), pay, {"notify_type": "PAYMENT_RESULT"})
+    add("api-key-config-mismatch", "API-key config, tampered body", cfg_api_key(), NP, hdrs(NP, pay),
+        pay.replace("100000", "100001"), "SIGNATURE_MISMATCH")
+    epoch = "1562913536000"
+    add("epoch-request-time", "request-time is opaque text (epoch millis also works)", cfg_prod(), NP,
+        hdrs(NP, pay, rt=epoch), pay, {"request_time": epoch})
+    uni = compact(dict(NOTIFY_PAYMENT, result={"resultCode": "SUCCESS", "resultStatus": "S",
+                                               "resultMessage": "支付成功 ✅"}))
+    add("unicode-body", "body with CJK and emoji", cfg_prod(), NP, hdrs(NP, uni), uni, {"result_status": "S"})
+
+    full = hdrs(NP, pay)
+    without = lambda name: [h for h in full if h[0] != name]
+    emptied = lambda name: [h if h[0] != name else [name, ""] for h in full]
+    for name in ("signature", "request-time", "client-id"):
+        add(f"missing-{name}", f"no {name} header", cfg_prod(), NP, without(name), pay, "MISSING_HEADER")
+        add(f"empty-{name}", f"{name} header empty", cfg_prod(), NP, emptied(name), pay, "MISSING_HEADER")
+    add("blank-signature", "signature header of spaces", cfg_prod(), NP,
+        [h if h[0] != "signature" else ["signature", "   "] for h in full], pay, "MISSING_HEADER")
+    add("missing-all-headers", "no headers at all", cfg_prod(), NP, [], pay, "MISSING_HEADER")
+    add("malformed-signature-and-missing-client-id", "required headers are checked before the Signature "
+        "header is parsed", cfg_prod(), NP,
+        [h if h[0] != "signature" else ["signature", "algorithm=RSA256"] for h in without("client-id")], pay,
+        "MISSING_HEADER")
+    add("duplicate-signature", "signature header twice", cfg_prod(), NP, full + [["Signature", full[3][1]]], pay,
+        "INVALID_INPUT")
+    add("duplicate-request-time", "request-time twice", cfg_prod(), NP, full + [["Request-Time", NOTIFY_TIME]],
+        pay, "INVALID_INPUT")
+    add("client-id-mismatch", "client-id differs from the configured id (and the signature covers the header)",
+        cfg_prod(), NP, hdrs(NP, pay, client_id="5J5YEX4C2YQK09999"), pay, "CLIENT_ID_MISMATCH")
+    add("tampered-body", "amount changed after signing", cfg_prod(), NP, full, pay.replace("100000", "900000"),
+        "SIGNATURE_MISMATCH")
+    add("tampered-request-time", "request-time changed", cfg_prod(), NP,
+        [h if h[0] != "request-time" else ["request-time", "2019-07-12T12:08:57+05:30"] for h in full], pay,
+        "SIGNATURE_MISMATCH")
+    add("wrong-path", "verified against another path", cfg_prod(), "/antom/refund-notify", full, pay,
+        "SIGNATURE_MISMATCH")
+    add("signed-by-other-key", "signed with an unrelated key", cfg_prod(), NP,
+        hdrs(NP, pay, key=private_key(OTHER_PRIV)), pay, "SIGNATURE_MISMATCH")
+    add("signed-by-merchant-key", "signed with the merchant key", cfg_prod(), NP,
+        hdrs(NP, pay, key=private_key(MERCHANT_PRIV)), pay, "SIGNATURE_MISMATCH")
+    add("malformed-signature", "signature value is not base64", cfg_prod(), NP,
+        hdrs(NP, pay, sig_style=lambda e: "algorithm=RSA256,keyVersion=1,signature=%%%"), pay,
+        "MALFORMED_SIGNATURE")
+    add("unsupported-algorithm", "algorithm=SHA256withRSA", cfg_prod(), NP,
+        hdrs(NP, pay, sig_style=lambda e: f"algorithm=SHA256withRSA,keyVersion=1,signature={e}"), pay,
+        "UNSUPPORTED_ALGORITHM")
+    for cid, desc, p in (("path-no-leading-slash", "path without a leading '/'", "antom/notify"),
+                         ("path-empty", "empty path", ""),
+                         ("path-full-url", "a full URL", "https://merchant.example/antom/notify"),
+                         ("path-with-url-in-query", "'://' anywhere", "/antom/notify?next=https://x.example"),
+                         ("path-space", "whitespace in the path", "/antom/ notify")):
+        add(cid, f"invalid path: {desc}", cfg_prod(), p, hdrs(p, pay), pay, "INVALID_INPUT")
+    add("signed-not-json", "validly signed body that is not JSON", cfg_prod(), NP, hdrs(NP, "notifyType=PAYMENT_RESULT"),
+        "notifyType=PAYMENT_RESULT", "INVALID_INPUT")
+    add("signed-json-array", "validly signed JSON array", cfg_prod(), NP, hdrs(NP, "[" + pay + "]"),
+        "[" + pay + "]", "INVALID_INPUT")
+    add("signed-empty-body", "validly signed empty body", cfg_prod(), NP, hdrs(NP, ""), "", "INVALID_INPUT")
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# amounts.json
+# ---------------------------------------------------------------------------------------
+
+def amount_cases() -> list:
+    cases = []
+
+    def to(cid, desc, amount, cur, want=None):
+        res = run(lambda: {"value": to_minor_units(amount, cur)})
+        c = case(cid, desc, {"to_minor_units": {"amount": amount, "currency": cur}}, res)
+        if isinstance(want, str) and want in ERROR_CODES:
+            check_expected(c, want)
+        elif want is not None:
+            assert res == {"value": want}, (cid, res)
+        cases.append(c)
+
+    def frm(cid, desc, value, cur, want=None):
+        res = run(lambda: {"amount": from_minor_units(value, cur)})
+        c = case(cid, desc, {"from_minor_units": {"value": value, "currency": cur}}, res)
+        if isinstance(want, str) and want in ERROR_CODES:
+            check_expected(c, want)
+        elif want is not None:
+            assert res == {"amount": want}, (cid, res)
+        cases.append(c)
+
+    IA, UC = "INVALID_AMOUNT", "UNSUPPORTED_CURRENCY"
+    # exponent 2
+    to("usd-10-50", "USD 10.50", "10.50", "USD", "1050")
+    to("usd-10-5", "USD 10.5 (one fractional digit)", "10.5", "USD", "1050")
+    to("usd-10", "USD 10 (no fraction)", "10", "USD", "1000")
+    to("usd-0-01", "USD 0.01 (smallest)", "0.01", "USD", "1")
+    to("usd-extra-zeros", "USD 10.500 (extra trailing zeros are fine)", "10.500", "USD", "1050")
+    to("usd-leading-zeros", "USD 007.10 (leading zeros stripped)", "007.10", "USD", "710")
+    to("usd-max-16-digits", "USD 99999999999999.99 (16 digits)", "99999999999999.99", "USD", "9999999999999999")
+    to("usd-17-digits", "USD 100000000000000.00 (17 digits)", "100000000000000.00", "USD", IA)
+    to("usd-leading-zeros-not-counted", "leading zeros do not count toward 16 digits", "0000000000000000012.34",
+       "USD", "1234")
+    to("usd-too-precise", "USD 10.505", "10.505", "USD", IA)
+    to("usd-zero", "USD 0.00 (zero is not a valid Antom amount)", "0.00", "USD", IA)
+    to("usd-zero-plain", "USD 0", "0", "USD", IA)
+    to("idr-10000", "IDR 10000.00 -> 1000000 (IDR has 2 minor digits in ISO 4217)", "10000.00", "IDR", "1000000")
+    to("eur-19-99", "EUR 19.99", "19.99", "EUR", "1999")
+    to("hkd-38", "HKD 38", "38", "HKD", "3800")
+    to("cny-0-5", "CNY 0.5", "0.5", "CNY", "50")
+    to("inr-1000", "INR 1000", "1000", "INR", "100000")
+    # exponent 0
+    to("jpy-100", "JPY 100", "100", "JPY", "100")
+    to("jpy-100-0", "JPY 100.0 (zero fraction allowed)", "100.0", "JPY", "100")
+    to("jpy-100-00", "JPY 100.00", "100.00", "JPY", "100")
+    to("jpy-100-5", "JPY 100.5 (JPY has no minor unit)", "100.5", "JPY", IA)
+    to("jpy-max", "JPY 16 digits", "9999999999999999", "JPY", "9999999999999999")
+    to("jpy-17-digits", "JPY 17 digits", "10000000000000000", "JPY", IA)
+    to("krw-50000", "KRW 50000", "50000", "KRW", "50000")
+    to("vnd-250000", "VND 250000", "250000", "VND", "250000")
+    to("clp-1500", "CLP 1500.000", "1500.000", "CLP", "1500")
+    # exponent 3, 4
+    to("bhd-1-234", "BHD 1.234", "1.234", "BHD", "1234")
+    to("bhd-1-2", "BHD 1.2", "1.2", "BHD", "1200")
+    to("kwd-0-001", "KWD 0.001", "0.001", "KWD", "1")
+    to("kwd-too-precise", "KWD 1.2345", "1.2345", "KWD", IA)
+    to("clf-1-2345", "CLF 1.2345 (4 minor digits)", "1.2345", "CLF", "12345")
+    to("clf-3", "CLF 3", "3", "CLF", "30000")
+    to("clf-too-precise", "CLF 1.23456", "1.23456", "CLF", IA)
+    to("uyw-0-0001", "UYW 0.0001", "0.0001", "UYW", "1")
+    # grammar rejections
+    for cid, desc, amt in (("empty", "empty", ""), ("negative", "negative sign", "-1.00"),
+                           ("plus", "plus sign", "+1.00"), ("exponent", "exponent", "1e3"),
+                           ("exponent-upper", "exponent 'E'", "1E2"),
+                           ("leading-space", "leading space", " 1.00"), ("trailing-space", "trailing space", "1.00 "),
+                           ("inner-space", "inner space", "1 000"),
+                           ("comma-decimal", "comma as decimal separator", "1,00"),
+                           ("thousands-comma", "thousands separator", "1,000.00"),
+                           ("leading-dot", "leading '.'", ".50"), ("trailing-dot", "trailing '.'", "5."),
+                           ("dot-only", "'.' alone", "."), ("two-dots", "two dots", "1.2.3"),
+                           ("arabic-indic-digits", "non-ASCII digits", "١٢٣"),
+                           ("fullwidth-digits", "fullwidth digits", "１２"),
+                           ("hex", "hex literal", "0x10"), ("underscore", "digit separator", "1_000"),
+                           ("nan", "NaN", "NaN"), ("infinity", "Infinity", "Infinity"),
+                           ("letters", "letters", "ten"), ("newline", "trailing newline", "10\n")):
+        to(f"invalid-{cid}", f"invalid amount: {desc}", amt, "USD", IA)
+    # currency rejections
+    for cid, desc, cur in (("lowercase", "lower-case code", "usd"), ("mixed-case", "mixed case", "Usd"),
+                           ("two-letters", "2 letters", "US"), ("four-letters", "4 letters", "USDT"),
+                           ("empty", "empty", ""), ("numeric", "numeric code", "840"),
+                           ("space", "trailing space", "USD "), ("non-ascii", "non-ASCII letter", "ÜSD"),
+                           ("unknown", "unknown code", "ABC"), ("bitcoin", "not ISO 4217", "BTC"),
+                           ("gold", "XAU: no minor unit", "XAU"), ("no-currency", "XXX: no minor unit", "XXX"),
+                           ("testing", "XTS: no minor unit", "XTS"), ("sdr", "XDR: no minor unit", "XDR")):
+        to(f"currency-{cid}", f"unsupported currency: {desc}", "10.00", cur, UC)
+
+    # from_minor_units
+    frm("from-usd-1050", "USD 1050 -> 10.50", "1050", "USD", "10.50")
+    frm("from-usd-5", "USD 5 -> 0.05", "5", "USD", "0.05")
+    frm("from-usd-zero", "USD 0 -> 0.00 (zero allowed here)", "0", "USD", "0.00")
+    frm("from-usd-leading-zeros", "USD 000123 -> 1.23", "000123", "USD", "1.23")
+    frm("from-usd-max", "USD 16 digits", "9999999999999999", "USD", "99999999999999.99")
+    frm("from-usd-17-digits", "USD 17 digits", "10000000000000000", "USD", IA)
+    frm("from-usd-17-digits-leading-zero", "17 characters even if a leading zero", "00000000000000001", "USD", IA)
+    frm("from-idr", "IDR 1000000 -> 10000.00", "1000000", "IDR", "10000.00")
+    frm("from-jpy", "JPY 100 -> 100", "100", "JPY", "100")
+    frm("from-jpy-zero", "JPY 0 -> 0", "0", "JPY", "0")
+    frm("from-jpy-leading-zeros", "JPY 0042 -> 42", "0042", "JPY", "42")
+    frm("from-krw", "KRW 50000", "50000", "KRW", "50000")
+    frm("from-vnd", "VND 250000", "250000", "VND", "250000")
+    frm("from-clp", "CLP 1500", "1500", "CLP", "1500")
+    frm("from-bhd", "BHD 1234 -> 1.234", "1234", "BHD", "1.234")
+    frm("from-kwd-1", "KWD 1 -> 0.001", "1", "KWD", "0.001")
+    frm("from-clf", "CLF 12345 -> 1.2345", "12345", "CLF", "1.2345")
+    frm("from-clf-small", "CLF 7 -> 0.0007", "7", "CLF", "0.0007")
+    for cid, desc, v in (("empty", "empty", ""), ("negative", "negative", "-1"), ("plus", "plus sign", "+5"),
+                         ("decimal", "a decimal point", "10.50"), ("space", "a space", " 1"),
+                         ("exponent", "exponent", "1e2"), ("fullwidth", "fullwidth digit", "１"),
+                         ("letters", "letters", "abc")):
+        frm(f"from-invalid-{cid}", f"invalid minor-unit value: {desc}", v, "USD", IA)
+    frm("from-currency-lowercase", "unsupported currency: lower case", "100", "jpy", UC)
+    frm("from-currency-xau", "unsupported currency: XAU", "100", "XAU", UC)
+    frm("from-currency-unknown", "unsupported currency: unknown", "100", "ZZZ", UC)
+
+    # the whole ISO 4217 table: one case per currency
+    for code in sorted(CURRENCY_EXPONENTS):
+        e = CURRENCY_EXPONENTS[code]
+        to(f"table-{code.lower()}", f"ISO 4217 table: {code} has {e} minor digit(s)", "1", code,
+           "1" + "0" * e)
+    for code in NO_MINOR_UNIT:
+        to(f"table-{code.lower()}-no-minor-unit", f"ISO 4217 table: {code} has no minor unit", "1", code, UC)
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# endpoints.json
+# ---------------------------------------------------------------------------------------
+
+def endpoint_catalogue() -> list:
+    rows = read_text("data/endpoints.tsv").splitlines()
+    assert rows[0].split("\t")[0] == "path", rows[0]
+    seen, out = set(), []
+    for row in rows[1:]:
+        if not row.strip():
+            continue
+        path = re.sub(r"/+", "/", row.split("\t")[0].strip())
+        if path.startswith("/ams/v1/"):
+            path = "/ams/api/v1/" + path[len("/ams/v1/"):]
+        if path in seen:
+            continue
+        seen.add(path)
+        segs = path.strip("/").split("/")
+        vi = next(i for i, s in enumerate(segs) if re.fullmatch(r"v[0-9]+", s))
+        name = ".".join(segs[vi + 1:])
+        out.append((name, path, name.split(".")[0]))
+    names = [n for n, _, _ in out]
+    assert len(names) == len(set(names)), "endpoint names collide"
+    return out
+
+
+def endpoint_cases() -> list:
+    cases = []
+    for name, path, group in endpoint_catalogue():
+        cases.append(case("ep-" + re.sub(r"[^a-z0-9]+", "-", re.sub(r"([a-z0-9])([A-Z])", r"\1-\2", name).lower()),
+                          f"endpoint {name}", {"name": name}, {"path": path, "group": group}))
+    for cid, name, desc in (("unknown-payments-nope", "payments.nope", "unknown name in a known group"),
+                            ("unknown-empty", "", "empty name"),
+                            ("unknown-pay", "pay", "a bare last segment is not a name"),
+                            ("unknown-wrong-case", "Payments.Pay", "names are case-sensitive"),
+                            ("unknown-path-form", "payments/pay", "a path is not a name"),
+                            ("unknown-full-path", "/ams/api/v1/payments/pay", "a full path is not a name"),
+                            ("unknown-trailing-dot", "payments.pay.", "trailing dot")):
+        cases.append(case(cid, f"not in the catalogue: {desc}", {"name": name}, {"found": False}))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
+# Files, schema, manifest
+# ---------------------------------------------------------------------------------------
+
+FILES = [
+    ("keys.json", "parse_key", "Every accepted and every rejected key form (PrivateKey::parse, "
+     "PublicKey::parse, from_der).", keys_cases),
+    ("content.json", "content_to_sign", "The exact string that is signed: METHOD SP path LF "
+     "client_id '.' time '.' body.", content_cases),
+    ("sign.json", "sign", "PrivateKey::sign(content): RSASSA-PKCS1-v1_5 SHA-256, standard base64, "
+     "then '+', '/', '=' percent-encoded.", sign_cases),
+    ("verify.json", "verify", "PublicKey::verify(content, signature): percent-decoding only, strict "
+     "base64, length must equal the modulus size.", verify_cases),
+    ("signature_header.json", "signature_header", "Parsing and formatting of the Signature header.",
+     signature_header_cases),
+    ("prepare.json", "prepare", "Client::prepare: gateway, path resolution, sandbox rewriting, headers, "
+     "signature.", prepare_cases),
+    ("response.json", "verify_response", "Response acceptance: signed, unsigned gateway errors, "
+     "half-signed, mismatches.", response_cases),
+    ("notification.json", "verify_notification", "Notification (webhook) verification.", notification_cases),
+    ("amounts.json", "amount", "to_minor_units / from_minor_units with the ISO 4217 table.", amount_cases),
+    ("endpoints.json", "endpoint", "The endpoint catalogue, looked up by name.", endpoint_cases),
+]
+
+
+def schema() -> dict:
+    text = {"oneOf": [
+        {"type": "string"},
+        {"type": "object", "required": ["prefix", "repeat", "count", "suffix"], "additionalProperties": False,
+         "properties": {"prefix": {"type": "string"}, "repeat": {"type": "string"},
+                        "count": {"type": "integer", "minimum": 0}, "suffix": {"type": "string"}}},
+    ]}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "antom-core conformance vector file",
+        "description": "Shape of every tests/vectors/*.json vector file except manifest.json and schema.json. "
+                       "Generated by generate.py.",
+        "type": "object",
+        "required": ["operation", "version", "description", "cases"],
+        "additionalProperties": False,
+        "properties": {
+            "operation": {"enum": [op for _, op, _, _ in FILES]},
+            "version": {"const": FORMAT_VERSION},
+            "description": {"type": "string"},
+            "cases": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/case"}},
+        },
+        "$defs": {
+            "text": text,
+            "case": {
+                "type": "object",
+                "required": ["id", "description", "input", "expect"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                    "description": {"type": "string", "minLength": 1},
+                    "input": {"type": "object"},
+                    "expect": {"$ref": "#/$defs/expect"},
+                },
+            },
+            "expect": {
+                "type": "object",
+                "oneOf": [
+                    {"required": ["error"], "additionalProperties": False,
+                     "properties": {"error": {"enum": ERROR_CODES}}},
+                    {"not": {"required": ["error"]}, "minProperties": 1},
+                ],
+            },
+        },
+    }
+
+
+def dumps(obj) -> bytes:
+    return (json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+
+
+def generate() -> dict:
+    """-> {filename: bytes}, in a fixed order."""
+    out = {}
+    counts = {}
+    for fname, op, desc, fn in FILES:
+        cases = fn()
+        ids = [c["id"] for c in cases]
+        dup = {i for i in ids if ids.count(i) > 1}
+        assert not dup, f"{fname}: duplicate ids {sorted(dup)}"
+        out[fname] = dumps({"operation": op, "version": FORMAT_VERSION, "description": desc, "cases": cases})
+        counts[fname] = len(cases)
+    out["manifest.json"] = dumps({"version": FORMAT_VERSION, "files": counts, "total": sum(counts.values())})
+    out["schema.json"] = dumps(schema())
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Independent cross-check with the openssl CLI
+# ---------------------------------------------------------------------------------------
+
+def _openssl_verify(tmp: Path, pub_pem: bytes, content: bytes, sig: bytes) -> bool:
+    (tmp / "pub.pem").write_bytes(pub_pem)
+    (tmp / "content.bin").write_bytes(content)
+    (tmp / "sig.bin").write_bytes(sig)
+    r = subprocess.run(["openssl", "dgst", "-sha256", "-verify", str(tmp / "pub.pem"), "-signature",
+                        str(tmp / "sig.bin"), str(tmp / "content.bin")], capture_output=True)
+    return r.returncode == 0 and b"Verified OK" in r.stdout
+
+
+def _openssl_sign(tmp: Path, key_der_b64_text: str, content: bytes) -> bytes:
+    der = base64.b64decode(strip_key_ws(key_der_b64_text))
+    (tmp / "key.der").write_bytes(der)
+    (tmp / "content.bin").write_bytes(content)
+    r = subprocess.run(["openssl", "dgst", "-sha256", "-keyform", "DER", "-sign", str(tmp / "key.der"),
+                        str(tmp / "content.bin")], capture_output=True, check=True)
+    return r.stdout
+
+
+def _pub_pem_of_file(rel: str) -> bytes:
+    text = read_text(rel)
+    der = base64.b64decode(strip_key_ws(text))
+    if "private" in rel:
+        k = serialization.load_der_private_key(der, None)
+        der = spki_der(k.public_key())
+    return pem("PUBLIC KEY", der).encode()
+
+
+def _unquote_sig(value: str) -> bytes:
+    # independent of pct_decode/b64_strict on purpose
+    import urllib.parse
+    return base64.b64decode(urllib.parse.unquote_to_bytes(value))
+
+
+def openssl_crosscheck(files: dict) -> list:
+    """Re-verify emitted signatures with `openssl dgst`. Returns a list of problems."""
+    problems = []
+    load = lambda f: json.loads(files[f].decode("utf-8"))
+    with tempfile.TemporaryDirectory() as td:
+        tmp = Path(td)
+        n = 0
+        for c in load("sign.json")["cases"]:
+            content = materialize(c["input"]["content"]).encode("utf-8")
+            sig = base64.b64decode(c["expect"]["signature_base64"])
+            if pct_encode_b64(c["expect"]["signature_base64"]) != c["expect"]["signature"]:
+                problems.append(f"sign.json {c['id']}: signature is not the encoded signature_base64")
+            if not _openssl_verify(tmp, _pub_pem_of_file(c["input"]["private_key_file"]), content, sig):
+                problems.append(f"sign.json {c['id']}: openssl dgst -verify failed")
+            if _openssl_sign(tmp, read_text(c["input"]["private_key_file"]), content) != sig:
+                problems.append(f"sign.json {c['id']}: openssl dgst -sign gives other bytes")
+            n += 1
+        for c in load("verify.json")["cases"]:
+            exp = c["expect"]
+            if "valid" not in exp:
+                continue
+            content = materialize(c["input"]["content"]).encode("utf-8")
+            ok = _openssl_verify(tmp, _pub_pem_of_file(c["input"]["public_key_file"]), content,
+                                 _unquote_sig(c["input"]["signature"].replace("+", "%2B")))
+            if ok != exp["valid"]:
+                problems.append(f"verify.json {c['id']}: openssl says {ok}")
+            n += 1
+        merchant_pub = _pub_pem_of_file(MERCHANT_PRIV)
+        for c in load("prepare.json")["cases"]:
+            exp = c["expect"]
+            if "error" in exp:
+                continue
+            sig_header = dict(exp["headers"])["Signature"]
+            sig = _unquote_sig(sig_header.split("signature=", 1)[1])
+            key_file = c["input"]["config"]["private_key_file"]
+            pub = merchant_pub if key_file == MERCHANT_PRIV else _pub_pem_of_file(key_file)
+            if not _openssl_verify(tmp, pub, exp["content"].encode("utf-8"), sig):
+                problems.append(f"prepare.json {c['id']}: openssl dgst -verify failed")
+            n += 1
+        antom_pub = _pub_pem_of_file(ANTOM_PUB)
+        for fname, time_header in (("response.json", "response-time"), ("notification.json", "request-time")):
+            for c in load(fname)["cases"]:
+                exp = c["expect"]
+                if "error" in exp or exp.get("verified") is False:
+                    continue
+                inp = c["input"]
+                hs = {k.lower(): v for k, v in inp["headers"]}
+                sig = _unquote_sig(hs["signature"].split("signature=", 1)[1].replace("+", "%2B"))
+                body = base64.b64decode(inp["body_base64"]) if "body_base64" in inp else inp["body"].encode()
+                path = inp["path"]
+                if fname == "response.json":
+                    env = inp["config"].get("environment")
+                    sbx = env == "sandbox" if env else inp["config"]["client_id"].startswith("SANDBOX_")
+                    path = resolve_path(path, sbx)
+                content = f"POST {path}\n{hs['client-id']}.{hs[time_header]}.".encode() + body
+                if not _openssl_verify(tmp, antom_pub, content, sig):
+                    problems.append(f"{fname} {c['id']}: openssl dgst -verify failed")
+                n += 1
+    print(f"openssl cross-check: {n} signatures re-verified, {len(problems)} problem(s)", file=sys.stderr)
+    return problems
+
+
+# ---------------------------------------------------------------------------------------
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true", help="compare with the files on disk; exit 1 if any differ")
+    ap.add_argument("--crosscheck", action="store_true", help="only re-verify the signatures with the openssl CLI")
+    ap.add_argument("--find-nonces", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.find_nonces:
+        print("no '+':", find_nonce(lambda s: "+" not in s), " no '/':", find_nonce(lambda s: "/" not in s),
+              " neither:", find_nonce(lambda s: "+" not in s and "/" not in s))
+        return 0
+
+    files = generate()
+
+    if args.crosscheck:
+        if shutil.which("openssl") is None:
+            print("openssl not found on PATH", file=sys.stderr)
+            return 2
+        problems = openssl_crosscheck(files)
+        for p in problems:
+            print(p, file=sys.stderr)
+        return 1 if problems else 0
+
+    if args.check:
+        differ = []
+        for name, data in files.items():
+            path = HERE / name
+            if not path.exists() or path.read_bytes() != data:
+                differ.append(name)
+        generated = set(files)
+        stray = sorted(p.name for p in HERE.glob("*.json") if p.name not in generated)
+        for name in differ:
+            print(f"differs: tests/vectors/{name}")
+        for name in stray:
+            print(f"not generated (stale?): tests/vectors/{name}")
+        problems = []
+        if shutil.which("openssl") is not None:
+            problems = openssl_crosscheck(files)
+            for p in problems:
+                print(p)
+        else:
+            print("warning: openssl not on PATH, signature cross-check skipped", file=sys.stderr)
+        if differ or stray or problems:
+            print("run: python tests/vectors/generate.py", file=sys.stderr)
+            return 1
+        return 0
+
+    for name, data in files.items():
+        path = HERE / name
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+    manifest = json.loads(files["manifest.json"])
+    for name, n in manifest["files"].items():
+        print(f"{name:24} {n:5} cases")
+    print(f"{'total':24} {manifest['total']:5} cases")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
