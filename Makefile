@@ -17,8 +17,10 @@ help:
 	@echo "make vectors       regenerate tests/vectors with the independent Python generator"
 	@echo "make bench         criterion benchmarks + openssl speed, rewrites BENCHMARKS.md"
 
-## test: every suite that exists. Later suites (Node, Python, JVM) join this list.
-test: vectors-check test-rust wasm-check
+## test: every suite that exists. Each binding's .mk file appends its suite to TEST_SUITES.
+TEST_SUITES := vectors-check test-rust wasm-check
+-include npm/npm.mk python/python.mk
+test: $(TEST_SUITES)
 
 test-rust:
 	cargo test --workspace --all-targets
