@@ -58,8 +58,10 @@ def replace_section(name, body):
 
 
 def main():
+    load_before = os.getloadavg()[0]
     times = criterion()
     version, ossl_sign, ossl_verify = openssl_speed()
+    load_after = os.getloadavg()[0]
     ops = {k: 1.0 / v for k, v in times.items()}
     rows = "\n".join(f"| `{k}` | {v * 1e6:,.1f} µs | {ops[k]:,.0f} |" for k, v in times.items())
     body = f"""## Rust core (`make bench`)
@@ -67,6 +69,9 @@ def main():
 Measured {datetime.date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores,
 in one run: criterion (`cargo bench -p antom-core`, release, `rsa` {'0.10.0-rc.20'}, blinded
 signing) and `openssl speed -seconds 3 rsa2048` ({version}, single thread).
+1-minute load average {load_before:.2f} before and {load_after:.2f} after: above ~0.5 other
+work shared the cores and absolute numbers are pessimistic (ratios less so, as both sides ran
+under the same load).
 
 | benchmark | time per op | ops/s |
 | --- | --- | --- |
