@@ -530,6 +530,8 @@ def prepare(cfg: dict, api: str, body: str, request_time: int) -> dict:
     path = resolve_path(api, client.sandbox)
     if json_object(body) is None:
         fail("INVALID_INPUT", "body is not a JSON object")
+    if client.private_key is None and client.api_key is None:
+        fail("INVALID_INPUT", "a verify-only client cannot prepare requests")
     if client.api_key is not None:
         return {
             "method": "POST",
@@ -859,6 +861,13 @@ def cfg_prod(**kw) -> dict:
 
 def cfg_sbx(**kw) -> dict:
     return cfg_prod(client_id=SBX_CLIENT, **kw)
+
+
+def cfg_verify_only(**kw) -> dict:
+    """Neither a private key nor an API key: the client can verify but not prepare."""
+    c = {"client_id": PROD_CLIENT, "antom_public_key_file": ANTOM_PUB}
+    c.update(kw)
+    return c
 
 
 def cfg_api_key(**kw) -> dict:
@@ -1554,6 +1563,8 @@ def api_key_prepare_cases() -> list:
         add(cid, desc, cfg_api_key(api_key=key), "v1/payments/pay", "INVALID_KEY")
     add("api-key-secret-may-contain-underscores", "the secret part may contain '_'",
         cfg_api_key(api_key="irak_PROD_abc_def_ghi"), "v1/payments/pay")
+    add("verify-only-cannot-prepare", "a config with neither a private key nor an API key only verifies",
+        cfg_verify_only(), "v1/payments/pay", "INVALID_INPUT")
     return cases
 
 
@@ -1771,6 +1782,8 @@ def response_cases() -> list:
     S, F, U = compact(RESP_S), compact(RESP_F), compact(RESP_U)
     P = PAY_PATH
     add("signed-s", "signed S response, lower-case header names (what Antom sends)", cfg_prod(), P,
+        signed_headers(P, S), S, {"verified": True, "result_status": "S", "next_action": "DONE"})
+    add("verify-only-signed-s", "a verify-only config verifies responses too", cfg_verify_only(), P,
         signed_headers(P, S), S, {"verified": True, "result_status": "S", "next_action": "DONE"})
     add("signed-f-title-case", "signed F response, Title-Case header names", cfg_prod(), P,
         signed_headers(P, F, names=("Signature", "Response-Time", "Client-Id")), F,
@@ -1994,6 +2007,10 @@ def notification_cases() -> list:
         cfg_api_key(), NP, hdrs(NP, pay), pay, {"notify_type": "PAYMENT_RESULT"})
     add("api-key-config-mismatch", "API-key config, tampered body", cfg_api_key(), NP, hdrs(NP, pay),
         pay.replace("100000", "100001"), "SIGNATURE_MISMATCH")
+    add("verify-only-config", "a verify-only config (no private key at all) verifies notifications",
+        cfg_verify_only(), NP, hdrs(NP, pay), pay, {"notify_type": "PAYMENT_RESULT"})
+    add("verify-only-config-mismatch", "verify-only config, tampered body", cfg_verify_only(), NP,
+        hdrs(NP, pay), pay.replace("100000", "100001"), "SIGNATURE_MISMATCH")
     epoch = "1562913536000"
     add("epoch-request-time", "request-time is opaque text (epoch millis also works)", cfg_prod(), NP,
         hdrs(NP, pay, rt=epoch), pay, {"request_time": epoch})

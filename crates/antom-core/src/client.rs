@@ -58,6 +58,7 @@ enum Auth {
         agent_token: Option<String>,
     },
     Bearer(ApiKey),
+    VerifyOnly,
 }
 
 /// A request ready for the host's HTTP client: send exactly these bytes and headers.
@@ -111,16 +112,17 @@ impl Client {
             Some(url) => check_gateway_url(url)?,
             None => config.region.gateway_url().to_owned(),
         };
+        let by_prefix = if config.client_id.starts_with("SANDBOX_") {
+            Environment::Sandbox
+        } else {
+            Environment::Production
+        };
         let (auth, environment) = match config.credential {
+            Credential::VerifyOnly => (Auth::VerifyOnly, config.environment.unwrap_or(by_prefix)),
             Credential::PrivateKey(private_key) => {
                 if let Some(token) = &config.agent_token {
                     check_header_token("agent_token", token, MAX_AGENT_TOKEN_LEN)?;
                 }
-                let by_prefix = if config.client_id.starts_with("SANDBOX_") {
-                    Environment::Sandbox
-                } else {
-                    Environment::Production
-                };
                 let auth = Auth::Signature {
                     private_key,
                     key_version: config.key_version,
@@ -171,6 +173,11 @@ impl Client {
     /// The Antom public key responses and notifications are verified with.
     pub fn antom_public_key(&self) -> &PublicKey {
         &self.antom_public_key
+    }
+
+    /// `true` when the client can only verify (it holds no credential).
+    pub fn is_verify_only(&self) -> bool {
+        matches!(self.auth, Auth::VerifyOnly)
     }
 
     /// `true` when the client authenticates with an API key instead of a signature.
@@ -245,6 +252,12 @@ impl Client {
             Auth::Bearer(api_key) => {
                 headers.push(("Authorization".to_owned(), api_key.bearer()));
             }
+            Auth::VerifyOnly => {
+                return Err(Error::invalid_input(
+                    "this client is verify-only: build it with a private key or an API key to \
+                     prepare requests",
+                ));
+            }
         }
         Ok(PreparedRequest {
             method: METHOD.to_owned(),
@@ -263,6 +276,7 @@ impl fmt::Debug for Client {
                 format!("rsa-signature(keyVersion={key_version})")
             }
             Auth::Bearer(_) => "api-key(<redacted>)".to_owned(),
+            Auth::VerifyOnly => "verify-only".to_owned(),
         };
         f.debug_struct("Client")
             .field("client_id", &self.client_id)

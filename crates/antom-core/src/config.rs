@@ -177,6 +177,9 @@ pub enum Credential {
     PrivateKey(PrivateKey),
     /// `Authorization: Bearer` with an Antom API key; no request signature.
     ApiKey(ApiKey),
+    /// No credential: the client verifies responses and notifications but cannot prepare
+    /// requests. For a notification receiver that should never hold the private key.
+    VerifyOnly,
 }
 
 /// Everything a [`crate::Client`] needs. Build it with [`ClientConfig::new`] or
@@ -226,6 +229,12 @@ impl ClientConfig {
         antom_public_key: PublicKey,
     ) -> ClientConfig {
         ClientConfig::with_credential(client_id, Credential::ApiKey(api_key), antom_public_key)
+    }
+
+    /// A configuration that can only verify (notifications, responses): no private key or
+    /// API key is loaded where none is needed.
+    pub fn verify_only(client_id: impl Into<String>, antom_public_key: PublicKey) -> ClientConfig {
+        ClientConfig::with_credential(client_id, Credential::VerifyOnly, antom_public_key)
     }
 
     fn with_credential(

@@ -35,7 +35,7 @@ pub fn content_to_sign(
 }
 
 /// As [`content_to_sign`], for a body that is raw bytes (a response may not be UTF-8).
-pub(crate) fn content_bytes(
+pub fn content_bytes(
     method: &str,
     path: &str,
     client_id: &str,

@@ -2,12 +2,11 @@
 
 use serde_json::Value;
 
-use crate::client::{Client, METHOD};
-use crate::content::content_bytes;
+use crate::client::Client;
 use crate::engine::{RsaEngine, RustCryptoEngine};
 use crate::error::{Error, Result};
-use crate::header::SignatureHeader;
 use crate::headers::HeaderList;
+use crate::message::{check_signature, read_signed_headers};
 use crate::path::check_notification_path;
 use crate::result::{ResultStatus, parse_object};
 
@@ -86,27 +85,9 @@ impl Client {
     {
         check_notification_path(path)?;
         let headers = HeaderList::new(headers);
-        let require = |name: &str| {
-            headers.get(name)?.ok_or_else(|| {
-                Error::missing_header(format!("the notification has no {name} header"))
-            })
-        };
-        let signature = require("signature")?;
-        let request_time = require("request-time")?;
-        let client_id = require("client-id")?;
-        let header = SignatureHeader::parse(signature)?;
-        self.check_client_id(client_id)?;
-        let content = content_bytes(METHOD, path, client_id, request_time, body);
-        if !self
-            .antom_public_key()
-            .verify_with(engine, &content, &header.signature)?
-        {
-            return Err(Error::signature_mismatch(
-                "the notification signature does not match: check the Antom public key \
-                 (sandbox and live differ), that the path is the one registered with Antom, \
-                 and that the raw body is passed unmodified",
-            ));
-        }
+        let message = read_signed_headers(&headers)?;
+        self.check_client_id(message.client_id)?;
+        check_signature(engine, self.antom_public_key(), path, &message, body)?;
         let object = parse_object(body).ok_or_else(|| {
             Error::invalid_input("the verified notification body is not a JSON object")
         })?;
@@ -122,8 +103,8 @@ impl Client {
         Ok(Notification {
             notify_type,
             result_status,
-            client_id: client_id.to_owned(),
-            request_time: request_time.to_owned(),
+            client_id: message.client_id.to_owned(),
+            request_time: message.time.to_owned(),
             body: body.to_vec(),
         })
     }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use antom_core::{
     ApiKey, Client, ClientConfig, Environment, PrivateKey, PublicKey, Region, SignatureHeader,
-    content_to_sign, endpoint, from_minor_units, to_minor_units,
+    content_to_sign, endpoint, from_minor_units, to_minor_units, verify_request,
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -85,7 +85,8 @@ fn client(config: &Value) -> Result<Client, antom_core::Error> {
         (None, Some(key)) => {
             ClientConfig::with_api_key(client_id, ApiKey::parse(key.as_str().unwrap())?, antom)
         }
-        _ => panic!("config needs exactly one of private_key_file / api_key"),
+        (None, None) => ClientConfig::verify_only(client_id, antom),
+        _ => panic!("config has both private_key_file and api_key"),
     };
     if let Some(region) = config.get("region") {
         cfg.region = Region::parse(region.as_str().unwrap())?;
@@ -211,6 +212,12 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
                 .iter()
                 .map(|(k, v)| [k.as_str(), v.as_str()])
                 .collect();
+            // The receiving side's check, on what we produced: Antom's view of the request.
+            if let Some(file) = input["config"].get("private_key_file") {
+                let public = PrivateKey::parse(&read_file(file))?.public_key();
+                let seen = verify_request(&public, &req.path, &req.headers, req.body.as_bytes())?;
+                assert_eq!(seen.time, request_time.to_string());
+            }
             // The signed stage, rebuilt from the outputs: it must match the generator's.
             let time = request_time.to_string();
             let client_id = input["config"]["client_id"].as_str().unwrap();
@@ -283,7 +290,7 @@ fn every_vector_passes_and_the_manifest_count_is_met() {
         for case in cases {
             let id = format!("{file}#{}", case["id"].as_str().unwrap());
             let expect = &case["expect"];
-            if let Err(failure) = check(&id, &expect, run_case(operation, &case["input"])) {
+            if let Err(failure) = check(&id, expect, run_case(operation, &case["input"])) {
                 failures.push(failure);
             }
             total += 1;

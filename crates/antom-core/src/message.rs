@@ -1,0 +1,120 @@
+//! Signed messages in both directions, for the side that is not a merchant client: a
+//! simulator, a test harness, or a tool that checks what a merchant sends.
+//!
+//! A merchant integration needs only [`crate::Client`]; these functions expose the same rules
+//! so that nothing outside the core has to rebuild them.
+
+use crate::client::METHOD;
+use crate::content::content_bytes;
+use crate::engine::{RsaEngine, RustCryptoEngine};
+use crate::error::{Error, Result};
+use crate::header::SignatureHeader;
+use crate::headers::HeaderList;
+use crate::keys::{PrivateKey, PublicKey};
+
+/// Who signed a verified message and when, as its headers said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedMessage {
+    /// The `client-id` header.
+    pub client_id: String,
+    /// The `request-time` header, verbatim.
+    pub time: String,
+    /// The `keyVersion` of the `Signature` header, if present.
+    pub key_version: Option<u32>,
+}
+
+/// The `Signature` header value for `POST path\nclient_id.time.body`, signed with `key`:
+/// what a request, a response or a notification carries.
+///
+/// # Errors
+/// `SIGNING_FAILED` if the platform has no randomness for blinding.
+pub fn signature_header(
+    key: &PrivateKey,
+    path: &str,
+    client_id: &str,
+    time: &str,
+    body: &[u8],
+    key_version: u32,
+) -> Result<String> {
+    let content = content_bytes(METHOD, path, client_id, time, body);
+    Ok(SignatureHeader::new(key_version, key.sign_bytes(&content)?).to_string())
+}
+
+/// Verifies a signed request or notification as its receiver does: the `signature`,
+/// `request-time` and `client-id` headers are required (matched case-insensitively) and the
+/// signature must verify over `POST path\nclient-id.request-time.body` with `key`.
+///
+/// This does not check *which* client id signed; compare [`VerifiedMessage::client_id`]
+/// yourself (the merchant-side [`crate::Client::verify_notification`] does).
+///
+/// # Errors
+/// `MISSING_HEADER`, `MALFORMED_SIGNATURE`, `UNSUPPORTED_ALGORITHM`, `SIGNATURE_MISMATCH`;
+/// `INVALID_INPUT` for a repeated header.
+pub fn verify_request<H, K, V>(
+    key: &PublicKey,
+    path: &str,
+    headers: &H,
+    body: &[u8],
+) -> Result<VerifiedMessage>
+where
+    for<'a> &'a H: IntoIterator<Item = &'a (K, V)>,
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
+    let message = read_signed_headers(&HeaderList::new(headers))?;
+    check_signature(&RustCryptoEngine, key, path, &message, body)?;
+    Ok(message.into_verified())
+}
+
+/// The three signed headers of a request or notification, read but not yet checked.
+pub(crate) struct SignedHeaders<'a> {
+    pub client_id: &'a str,
+    pub time: &'a str,
+    pub header: SignatureHeader,
+}
+
+impl SignedHeaders<'_> {
+    pub(crate) fn into_verified(self) -> VerifiedMessage {
+        VerifiedMessage {
+            client_id: self.client_id.to_owned(),
+            time: self.time.to_owned(),
+            key_version: self.header.key_version,
+        }
+    }
+}
+
+/// Requires `signature`, `request-time`, `client-id` (in that order) and parses the first.
+pub(crate) fn read_signed_headers<'a>(headers: &HeaderList<'a>) -> Result<SignedHeaders<'a>> {
+    let require = |name: &str| {
+        headers
+            .get(name)?
+            .ok_or_else(|| Error::missing_header(format!("the message has no {name} header")))
+    };
+    let signature = require("signature")?;
+    let time = require("request-time")?;
+    let client_id = require("client-id")?;
+    Ok(SignedHeaders {
+        client_id,
+        time,
+        header: SignatureHeader::parse(signature)?,
+    })
+}
+
+/// Verifies the signature of headers read by [`read_signed_headers`].
+pub(crate) fn check_signature(
+    engine: &dyn RsaEngine,
+    key: &PublicKey,
+    path: &str,
+    message: &SignedHeaders<'_>,
+    body: &[u8],
+) -> Result<()> {
+    let content = content_bytes(METHOD, path, message.client_id, message.time, body);
+    if key.verify_with(engine, &content, &message.header.signature)? {
+        Ok(())
+    } else {
+        Err(Error::signature_mismatch(
+            "the signature does not match: check the public key (sandbox and live differ), \
+             that the path is the one that was signed, and that the raw body is unmodified",
+        ))
+    }
+}
