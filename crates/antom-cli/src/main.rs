@@ -1,0 +1,534 @@
+//! `antom`: check keys, sign requests, verify notifications, and run a local Antom simulator.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use antom_cli::mock::{self, MockConfig, MockServer};
+use antom_cli::{clock, http, keyfile};
+use antom_core::{Client, ClientConfig, signature_header};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::{Map, Value, json};
+
+#[derive(Parser)]
+#[command(
+    name = "antom",
+    version,
+    about = "Antom payment API tools: key checks, request signing, notification verification \
+             and a local Antom simulator (127.0.0.1 only)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Inspect key files (format, size, whether a pair matches, fingerprints). Never prints keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Print the headers (or a curl command) for a signed request.
+    Sign(SignArgs),
+    /// Verify a notification from its raw headers and body.
+    VerifyNotification(VerifyArgs),
+    /// Run a local Antom simulator on 127.0.0.1.
+    Mock(MockArgs),
+    /// Send one signed test notification to a local webhook.
+    Trigger {
+        #[command(subcommand)]
+        command: TriggerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Parse the keys; report format, bits, fingerprint and whether the pair matches.
+    Check {
+        /// A private key file (Dashboard base64 PKCS#8, PEM, PKCS#1 or DER).
+        #[arg(long, value_name = "FILE")]
+        private: Option<PathBuf>,
+        /// A public key file (Dashboard base64 SPKI, PEM, PKCS#1 or DER).
+        #[arg(long, value_name = "FILE")]
+        public: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct SignArgs {
+    /// Your client id (SANDBOX_... selects the sandbox paths).
+    #[arg(long)]
+    client_id: String,
+    /// Your private key file.
+    #[arg(long, value_name = "FILE")]
+    private_key: PathBuf,
+    /// The API, e.g. v1/payments/pay.
+    #[arg(long)]
+    api: String,
+    /// The request body file; sent and signed byte for byte.
+    #[arg(long, value_name = "FILE")]
+    body: PathBuf,
+    /// Request-Time in epoch milliseconds (default: now).
+    #[arg(long)]
+    request_time: Option<u64>,
+    /// Gateway origin, e.g. http://127.0.0.1:8080 for the simulator (default: the Asia gateway).
+    #[arg(long)]
+    gateway_url: Option<String>,
+    /// Print a ready curl command instead of the headers.
+    #[arg(long)]
+    curl: bool,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// Your notification endpoint's path as registered with Antom, e.g. /antom/notify.
+    #[arg(long)]
+    path: String,
+    /// The received headers: `Name: value` lines (a request line and the body after a blank
+    /// line are ignored) or a JSON object of name → value.
+    #[arg(long, value_name = "FILE")]
+    headers: PathBuf,
+    /// The raw body file, exactly as received.
+    #[arg(long, value_name = "FILE")]
+    body: PathBuf,
+    /// Your client id (the notification's client-id header must equal it).
+    #[arg(long)]
+    client_id: String,
+    /// Antom's public key file (sandbox and live differ).
+    #[arg(long, value_name = "FILE")]
+    antom_public_key: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct MockArgs {
+    /// Port on 127.0.0.1 (0 picks a free one; the bound address is printed).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// The merchant's public key file: request signatures are verified with it.
+    #[arg(long, value_name = "FILE")]
+    merchant_public_key: PathBuf,
+    /// The only client id accepted.
+    #[arg(long, default_value = mock::DEFAULT_CLIENT_ID)]
+    client_id: String,
+    /// Divide the notification retry schedule by this (60: 2 min becomes 2 s).
+    #[arg(long, default_value_t = 1.0)]
+    time_scale: f64,
+    /// Sign with this key instead of a freshly generated RSA-2048 key.
+    #[arg(long, value_name = "FILE")]
+    antom_private_key: Option<PathBuf>,
+    /// Also write the simulator's public key (base64 SPKI) to this file.
+    #[arg(long, value_name = "FILE")]
+    write_public_key: Option<PathBuf>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, default_value_t = mock::DEFAULT_MAX_BODY_BYTES)]
+    max_body_bytes: usize,
+    /// Do not print a line per request and notification attempt.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum TriggerCommand {
+    /// A notifyPayment (PAYMENT_RESULT).
+    #[command(name = "notifyPayment")]
+    NotifyPayment(TriggerArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+#[value(rename_all = "UPPER")]
+enum PaymentOutcome {
+    Success,
+    Fail,
+}
+
+#[derive(clap::Args)]
+struct TriggerArgs {
+    /// The webhook URL (http on 127.0.0.1, localhost or ::1 only).
+    #[arg(long)]
+    to: String,
+    /// The payment result to report.
+    #[arg(long, value_enum, default_value = "SUCCESS")]
+    status: PaymentOutcome,
+    /// The client-id header to send.
+    #[arg(long, default_value = mock::DEFAULT_CLIENT_ID)]
+    client_id: String,
+    /// Sign with this key (e.g. the one given to `antom mock`); default: a fresh key whose
+    /// public half is printed.
+    #[arg(long, value_name = "FILE")]
+    antom_private_key: Option<PathBuf>,
+    /// paymentRequestId in the body (default: trigger-MILLIS).
+    #[arg(long)]
+    payment_request_id: Option<String>,
+    /// paymentAmount.value in minor units.
+    #[arg(long, default_value = "1000")]
+    amount: String,
+    /// paymentAmount.currency.
+    #[arg(long, default_value = "USD")]
+    currency: String,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Keys {
+            command: KeysCommand::Check { private, public },
+        } => keys_check(private.as_deref(), public.as_deref()),
+        Command::Sign(args) => sign(&args),
+        Command::VerifyNotification(args) => verify_notification(&args),
+        Command::Mock(args) => run_async(run_mock(args)),
+        Command::Trigger {
+            command: TriggerCommand::NotifyPayment(args),
+        } => run_async(trigger_payment(args)),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("antom: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Outcome = Result<ExitCode, String>;
+
+fn run_async(future: impl std::future::Future<Output = Outcome>) -> Outcome {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?
+        .block_on(future)
+}
+
+fn core_error(what: &str, error: &antom_core::Error) -> String {
+    format!("{what}: {} ({})", error.message(), error.code())
+}
+
+fn keys_check(private: Option<&Path>, public: Option<&Path>) -> Outcome {
+    if private.is_none() && public.is_none() {
+        return Err("give --private FILE, --public FILE, or both".to_owned());
+    }
+    let mut ok = true;
+    let mut private_half = None;
+    if let Some(path) = private {
+        let file = keyfile::read(path)?;
+        println!("private key {}", path.display());
+        println!("  format:      {}", file.describe_format());
+        match file.private_key() {
+            Ok(key) => {
+                let public = key.public_key();
+                println!("  valid:       yes (RSA-{})", key.bits());
+                println!(
+                    "  fingerprint: sha256:{} (of its public half)",
+                    public.fingerprint()
+                );
+                private_half = Some(public);
+            }
+            Err(error) => {
+                println!("  valid:       no: {} ({})", error.message(), error.code());
+                ok = false;
+            }
+        }
+    }
+    let mut public_key = None;
+    if let Some(path) = public {
+        let file = keyfile::read(path)?;
+        println!("public key {}", path.display());
+        println!("  format:      {}", file.describe_format());
+        match file.public_key() {
+            Ok(key) => {
+                println!("  valid:       yes (RSA-{})", key.bits());
+                println!("  fingerprint: sha256:{}", key.fingerprint());
+                public_key = Some(key);
+            }
+            Err(error) => {
+                println!("  valid:       no: {} ({})", error.message(), error.code());
+                ok = false;
+            }
+        }
+    }
+    if let (Some(a), Some(b)) = (&private_half, &public_key) {
+        if a == b {
+            println!("pair: the keys match");
+        } else {
+            println!("pair: the keys DO NOT match (the public key is not this private key's half)");
+            ok = false;
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn sign(args: &SignArgs) -> Outcome {
+    let private_key = keyfile::read(&args.private_key)?
+        .private_key()
+        .map_err(|e| core_error("the private key", &e))?;
+    let body = std::fs::read(&args.body)
+        .map_err(|e| format!("cannot read {}: {e}", args.body.display()))?;
+    // Signing needs no Antom public key; the client only requires one, so give it ours.
+    let mut config = ClientConfig::new(
+        args.client_id.clone(),
+        private_key.clone(),
+        private_key.public_key(),
+    );
+    config.gateway_url = args.gateway_url.clone();
+    let client = Client::new(config).map_err(|e| core_error("the configuration", &e))?;
+    let request_time = args.request_time.unwrap_or_else(clock::now_millis);
+    let request = client
+        .prepare(&args.api, &body, request_time)
+        .map_err(|e| core_error("cannot sign", &e))?;
+    if args.curl {
+        let mut line = format!("curl -sS -X POST {}", shell_quote(&request.url));
+        for (name, value) in &request.headers {
+            line.push_str(&format!(
+                " \\\n  -H {}",
+                shell_quote(&format!("{name}: {value}"))
+            ));
+        }
+        let body_arg = format!("@{}", args.body.display());
+        line.push_str(&format!(" \\\n  --data-binary {}", shell_quote(&body_arg)));
+        println!("{line}");
+    } else {
+        println!("{} {}", request.method, request.url);
+        for (name, value) in &request.headers {
+            println!("{name}: {value}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Reads `Name: value` lines (skipping a request line, stopping at a blank line) or a JSON
+/// object.
+fn parse_headers(text: &str) -> Result<Vec<(String, String)>, String> {
+    if text.trim_start().starts_with('{') {
+        let object: Map<String, Value> = serde_json::from_str(text)
+            .map_err(|e| format!("the headers file is not a JSON object: {e}"))?;
+        return object
+            .into_iter()
+            .map(|(name, value)| match value {
+                Value::String(value) => Ok((name, value)),
+                _ => Err(format!("header {name:?} must be a string")),
+            })
+            .collect();
+    }
+    let mut headers = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            if headers.is_empty() {
+                continue;
+            }
+            break;
+        }
+        if index == 0 && !line.contains(':') || line.starts_with("POST ") {
+            continue;
+        }
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| format!("line {} is not `Name: value`", index + 1))?;
+        headers.push((name.trim().to_owned(), value.trim().to_owned()));
+    }
+    Ok(headers)
+}
+
+fn verify_notification(args: &VerifyArgs) -> Outcome {
+    let antom_public_key = keyfile::read(&args.antom_public_key)?
+        .public_key()
+        .map_err(|e| core_error("the Antom public key", &e))?;
+    let headers_text = std::fs::read_to_string(&args.headers)
+        .map_err(|e| format!("cannot read {}: {e}", args.headers.display()))?;
+    let headers = parse_headers(&headers_text)?;
+    let body = std::fs::read(&args.body)
+        .map_err(|e| format!("cannot read {}: {e}", args.body.display()))?;
+    // Verifying a notification needs no merchant private key: a verify-only client.
+    let client = Client::new(ClientConfig::verify_only(
+        args.client_id.clone(),
+        antom_public_key,
+    ))
+    .map_err(|e| core_error("the configuration", &e))?;
+    match client.verify_notification(&args.path, &headers, &body) {
+        Ok(notification) => {
+            println!("verified: the notification is signed by the Antom key");
+            println!(
+                "  notifyType:   {}",
+                notification.notify_type.as_deref().unwrap_or("(none)")
+            );
+            println!(
+                "  resultStatus: {}",
+                notification.result_status.map_or("(none)", |s| s.as_str())
+            );
+            println!("  client-id:    {}", notification.client_id);
+            println!("  request-time: {}", notification.request_time);
+            println!(
+                "answer it with HTTP 200 and {}",
+                antom_core::NOTIFICATION_ACK
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            println!("NOT verified: {} ({})", error.message(), error.code());
+            println!("do not process it and do not acknowledge it");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn run_mock(args: MockArgs) -> Outcome {
+    let merchant_public_key = keyfile::read(&args.merchant_public_key)?
+        .public_key()
+        .map_err(|e| core_error("the merchant public key", &e))?;
+    let antom_private_key = match &args.antom_private_key {
+        Some(path) => Some(
+            keyfile::read(path)?
+                .private_key()
+                .map_err(|e| core_error("the Antom private key", &e))?,
+        ),
+        None => None,
+    };
+    let mut config = MockConfig::new(merchant_public_key);
+    config.port = args.port;
+    config.client_id = args.client_id;
+    config.antom_private_key = antom_private_key;
+    config.time_scale = args.time_scale;
+    config.max_body_bytes = args.max_body_bytes;
+    config.log = !args.quiet;
+    let client_id = config.client_id.clone();
+    let server = MockServer::start(config).await?;
+    let public_key = server.antom_public_key();
+    if let Some(path) = &args.write_public_key {
+        std::fs::write(path, format!("{}\n", public_key.to_base64()))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let base = server.base_url().to_owned();
+    println!("antom mock: listening on {base}");
+    println!("  gateway_url:      {base}");
+    println!("  client id:        {client_id}");
+    println!("  antom public key: {}", public_key.to_base64());
+    println!("                    (also at GET {base}/antom-public-key)");
+    println!("  fingerprint:      sha256:{}", public_key.fingerprint());
+    println!(
+        "  notifications:    retried at 0s, 2min, 10min, 10min, 1h, 2h, 6h, 15h / {}",
+        args.time_scale
+    );
+    println!("  delivery log:     GET {base}/notifications");
+    let _ = std::io::stdout().flush();
+    server.wait().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn trigger_payment(args: TriggerArgs) -> Outcome {
+    let url = http::LoopbackUrl::parse(&args.to)?;
+    let key = match &args.antom_private_key {
+        Some(path) => keyfile::read(path)?
+            .private_key()
+            .map_err(|e| core_error("the Antom private key", &e))?,
+        None => {
+            let key = mock::generate_key()?;
+            println!(
+                "signing with a fresh key; its public half (configure it as the Antom public key):"
+            );
+            println!("  {}", key.public_key().to_base64());
+            key
+        }
+    };
+    antom_core::from_minor_units(&args.amount, &args.currency)
+        .map_err(|e| core_error("the amount", &e))?;
+    let now = clock::now_iso8601();
+    let request_id = args
+        .payment_request_id
+        .clone()
+        .unwrap_or_else(|| format!("trigger-{}", clock::now_millis()));
+    let (status, code, message) = match args.status {
+        PaymentOutcome::Success => ("S", "SUCCESS", "success."),
+        PaymentOutcome::Fail => (
+            "F",
+            "USER_BALANCE_NOT_ENOUGH",
+            "the user balance is not enough",
+        ),
+    };
+    let mut fields = Map::new();
+    fields.insert("notifyType".into(), json!("PAYMENT_RESULT"));
+    fields.insert("paymentRequestId".into(), json!(request_id));
+    fields.insert(
+        "paymentId".into(),
+        json!(format!("TRIGGER{}", clock::now_millis())),
+    );
+    fields.insert(
+        "paymentAmount".into(),
+        json!({"currency": args.currency, "value": args.amount}),
+    );
+    fields.insert("paymentCreateTime".into(), json!(now));
+    if status == "S" {
+        fields.insert("paymentTime".into(), json!(now));
+    }
+    let body = mock::render(status, code, message, &fields);
+    let signature = signature_header(&key, &url.path, &args.client_id, &now, body.as_bytes(), 1)
+        .map_err(|e| core_error("signing", &e))?;
+    let headers = vec![
+        (
+            "content-type".to_owned(),
+            "application/json; charset=UTF-8".to_owned(),
+        ),
+        ("client-id".to_owned(), args.client_id.clone()),
+        ("request-time".to_owned(), now.clone()),
+        ("signature".to_owned(), signature),
+    ];
+    println!(
+        "POST {} (notifyPayment, {status} {code}, paymentRequestId {request_id})",
+        args.to
+    );
+    let response = http::send(
+        "POST",
+        &args.to,
+        &headers,
+        body.into_bytes(),
+        Duration::from_secs(10),
+    )
+    .await?;
+    let acknowledged = mock::notify::is_ack(response.status, &response.body);
+    println!(
+        "answer: HTTP {}{}",
+        response.status,
+        if acknowledged {
+            ", acknowledged"
+        } else {
+            ", NOT the ack (Antom would retry)"
+        }
+    );
+    Ok(if acknowledged {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_header_files() {
+        let text =
+            "POST /notify HTTP/1.1\r\nclient-id: A\r\nrequest-time: 2026-01-01T00:00:00Z\r\n\r\n{}";
+        let headers = parse_headers(text).unwrap();
+        assert_eq!(headers.len(), 2);
+        assert_eq!(headers[0], ("client-id".to_owned(), "A".to_owned()));
+        let headers = parse_headers(r#"{"signature":"x","client-id":"A"}"#).unwrap();
+        assert_eq!(headers.len(), 2);
+        assert!(parse_headers("nonsense\nmore nonsense").is_err());
+    }
+
+    #[test]
+    fn quotes_for_the_shell() {
+        assert_eq!(shell_quote("a'b"), r"'a'\''b'");
+    }
+}

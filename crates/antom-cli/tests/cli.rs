@@ -1,0 +1,353 @@
+//! The built `antom` binary: keys check, sign, trigger + verify-notification, and mock.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+
+use antom_core::{Client, ClientConfig, PublicKey, ResultStatus};
+use common::*;
+use serde_json::Value;
+
+fn antom(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_antom"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn path(name: &str) -> String {
+    key_path(name).display().to_string()
+}
+
+/// No 32-character run of a key file's base64 appears in `output`.
+fn assert_no_key_material(output: &str, key_file: &str) {
+    let key: String = key_text(key_file).split_whitespace().collect();
+    let chars: Vec<char> = key.chars().collect();
+    for window in chars.windows(32).step_by(16) {
+        let piece: String = window.iter().collect();
+        assert!(!output.contains(&piece), "key material printed");
+    }
+}
+
+#[test]
+fn keys_check_reports_without_printing_keys() {
+    let output = antom(&[
+        "keys",
+        "check",
+        "--private",
+        &path("TEST-ONLY-merchant.private.pkcs8.b64"),
+        "--public",
+        &path("TEST-ONLY-merchant.public.spki.b64"),
+    ]);
+    let shown = text(&output);
+    assert!(output.status.success(), "{shown}");
+    assert!(shown.contains("PKCS#8"));
+    assert!(shown.contains("RSA-2048"));
+    assert!(shown.contains("the keys match"));
+    assert!(shown.contains(&merchant_public().fingerprint()));
+    assert_no_key_material(&shown, "TEST-ONLY-merchant.private.pkcs8.b64");
+
+    let output = antom(&[
+        "keys",
+        "check",
+        "--private",
+        &path("TEST-ONLY-merchant.private.pkcs8.b64"),
+        "--public",
+        &path("TEST-ONLY-other.public.spki.b64"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output).contains("DO NOT match"));
+
+    let output = antom(&[
+        "keys",
+        "check",
+        "--private",
+        &path("TEST-ONLY-rsa1024.private.pkcs8.b64"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output).contains("INVALID_KEY"));
+    assert_no_key_material(&text(&output), "TEST-ONLY-rsa1024.private.pkcs8.b64");
+
+    let output = antom(&[
+        "keys",
+        "check",
+        "--public",
+        &path("TEST-ONLY-merchant.private.pkcs8.b64"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_no_key_material(&text(&output), "TEST-ONLY-merchant.private.pkcs8.b64");
+
+    assert!(!antom(&["keys", "check"]).status.success());
+    assert!(
+        !antom(&["keys", "check", "--private", "/nonexistent"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn sign_prints_the_core_headers() {
+    let dir = std::env::temp_dir().join(format!("antom-cli-sign-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let body_path = dir.join("body.json");
+    let body = r#"{"paymentRequestId":"sign-1"}"#;
+    std::fs::write(&body_path, body).unwrap();
+    let body_arg = body_path.display().to_string();
+    let args = [
+        "sign",
+        "--client-id",
+        CLIENT_ID,
+        "--private-key",
+        &path("TEST-ONLY-merchant.private.pkcs8.b64"),
+        "--api",
+        "v1/payments/inquiryPayment",
+        "--body",
+        &body_arg,
+        "--request-time",
+        "1685599933871",
+        "--gateway-url",
+        "http://127.0.0.1:8080",
+    ];
+    let output = antom(&args);
+    let shown = text(&output);
+    assert!(output.status.success(), "{shown}");
+    let mut config = ClientConfig::new(CLIENT_ID, merchant_private(), merchant_public());
+    config.gateway_url = Some("http://127.0.0.1:8080".to_owned());
+    let expected = Client::new(config)
+        .unwrap()
+        .prepare("v1/payments/inquiryPayment", body, 1_685_599_933_871)
+        .unwrap();
+    assert!(shown.starts_with(&format!("POST {}\n", expected.url)));
+    for (name, value) in &expected.headers {
+        assert!(shown.contains(&format!("{name}: {value}\n")), "{name}");
+    }
+    assert_no_key_material(&shown, "TEST-ONLY-merchant.private.pkcs8.b64");
+
+    let mut curl_args = args.to_vec();
+    curl_args.push("--curl");
+    let output = antom(&curl_args);
+    let shown = text(&output);
+    assert!(shown.starts_with(
+        "curl -sS -X POST 'http://127.0.0.1:8080/ams/sandbox/api/v1/payments/inquiryPayment'"
+    ));
+    assert!(shown.contains(&format!("--data-binary '@{body_arg}'")));
+
+    // Not a JSON object → refused.
+    std::fs::write(&body_path, "[1]").unwrap();
+    assert!(!antom(&args).status.success());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn trigger_then_verify_notification() {
+    let webhook = Webhook::start("/antom/notify", vec![]);
+    let output = antom(&[
+        "trigger",
+        "notifyPayment",
+        "--to",
+        &webhook.url,
+        "--antom-private-key",
+        &path("TEST-ONLY-antom.private.pkcs8.b64"),
+        "--payment-request-id",
+        "trig-1",
+    ]);
+    let shown = text(&output);
+    assert!(output.status.success(), "{shown}");
+    assert!(shown.contains("acknowledged"));
+    let received = webhook.received();
+    assert_eq!(received.len(), 1);
+
+    // The core verifies it.
+    let antom_public = PublicKey::parse(&key_text("TEST-ONLY-antom.public.spki.b64")).unwrap();
+    let client = Client::new(ClientConfig::new(
+        CLIENT_ID,
+        merchant_private(),
+        antom_public,
+    ))
+    .unwrap();
+    let notification = client
+        .verify_notification("/antom/notify", &received[0].headers, &received[0].body)
+        .unwrap();
+    assert_eq!(notification.result_status, Some(ResultStatus::Success));
+    let body: Value = serde_json::from_slice(&notification.body).unwrap();
+    assert_eq!(body["paymentRequestId"], "trig-1");
+    assert_eq!(body["notifyType"], "PAYMENT_RESULT");
+
+    // And so does `antom verify-notification`, from files.
+    let dir = std::env::temp_dir().join(format!("antom-cli-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let headers_path = dir.join("headers.txt");
+    let body_path = dir.join("body.json");
+    let mut headers = String::from("POST /antom/notify HTTP/1.1\r\n");
+    for (name, value) in &received[0].headers {
+        headers.push_str(&format!("{name}: {value}\r\n"));
+    }
+    std::fs::write(&headers_path, headers).unwrap();
+    std::fs::write(&body_path, &received[0].body).unwrap();
+    let headers_arg = headers_path.display().to_string();
+    let body_arg = body_path.display().to_string();
+    let antom_public_arg = path("TEST-ONLY-antom.public.spki.b64");
+    let verify = |notify_path: &str, client_id: &str, key: &str| {
+        antom(&[
+            "verify-notification",
+            "--path",
+            notify_path,
+            "--headers",
+            &headers_arg,
+            "--body",
+            &body_arg,
+            "--client-id",
+            client_id,
+            "--antom-public-key",
+            key,
+        ])
+    };
+    let output = verify("/antom/notify", CLIENT_ID, &antom_public_arg);
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("PAYMENT_RESULT"));
+
+    let output = verify("/other", CLIENT_ID, &antom_public_arg);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output).contains("SIGNATURE_MISMATCH"));
+    let output = verify("/antom/notify", "SANDBOX_OTHER", &antom_public_arg);
+    assert!(text(&output).contains("CLIENT_ID_MISMATCH"));
+    let output = verify(
+        "/antom/notify",
+        CLIENT_ID,
+        &path("TEST-ONLY-other.public.spki.b64"),
+    );
+    assert_eq!(output.status.code(), Some(1));
+
+    let mut tampered = received[0].body.clone();
+    tampered.push(b' ');
+    std::fs::write(&body_path, tampered).unwrap();
+    let output = verify("/antom/notify", CLIENT_ID, &antom_public_arg);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output).contains("NOT verified"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn trigger_reports_a_missing_ack_and_refuses_remote_urls() {
+    let webhook = Webhook::start("/notify", vec![(500, "no")]);
+    let output = antom(&[
+        "trigger",
+        "notifyPayment",
+        "--to",
+        &webhook.url,
+        "--status",
+        "FAIL",
+        "--antom-private-key",
+        &path("TEST-ONLY-antom.private.pkcs8.b64"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output).contains("HTTP 500"));
+    let body: Value = serde_json::from_slice(&webhook.received()[0].body).unwrap();
+    assert_eq!(body["result"]["resultStatus"], "F");
+
+    let output = antom(&[
+        "trigger",
+        "notifyPayment",
+        "--to",
+        "https://example.com/notify",
+    ]);
+    assert!(!output.status.success());
+    assert!(text(&output).contains("127.0.0.1"));
+}
+
+/// Kills the spawned simulator (by its own handle) however the test ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn mock_binary_serves_signed_responses() {
+    let dir = std::env::temp_dir().join(format!("antom-cli-mock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let public_out = dir.join("antom.pub");
+    let mut child = Running(
+        Command::new(env!("CARGO_BIN_EXE_antom"))
+            .args([
+                "mock",
+                "--port",
+                "0",
+                "--merchant-public-key",
+                &path("TEST-ONLY-merchant.public.spki.b64"),
+                "--write-public-key",
+                &public_out.display().to_string(),
+                "--time-scale",
+                "1000",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let (lines_tx, lines_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let base = loop {
+        let line = lines_rx
+            .recv_timeout(WAIT)
+            .expect("the simulator prints its address");
+        if let Some(url) = line.strip_prefix("antom mock: listening on ") {
+            break url.trim().to_owned();
+        }
+    };
+    assert!(base.starts_with("http://127.0.0.1:"));
+    let served = get(&format!("{base}/antom-public-key")).await;
+    let antom_public = PublicKey::parse(String::from_utf8(served.body).unwrap().trim()).unwrap();
+    let written = PublicKey::parse(&std::fs::read_to_string(&public_out).unwrap()).unwrap();
+    assert_eq!(antom_public, written);
+
+    let mut config = ClientConfig::new(CLIENT_ID, merchant_private(), antom_public);
+    config.gateway_url = Some(base.clone());
+    let client = Client::new(config).unwrap();
+    let (pay, body) = call_ok(&client, "v1/payments/pay", &pay_body("bin-1", "100", None)).await;
+    assert_eq!(pay.result_code, "PAYMENT_IN_PROCESS");
+    get(body["normalUrl"].as_str().unwrap()).await;
+    let (inquiry, body) = call_ok(
+        &client,
+        "v1/payments/inquiryPayment",
+        &serde_json::json!({"paymentRequestId": "bin-1"}),
+    )
+    .await;
+    assert!(inquiry.is_success());
+    assert_eq!(body["paymentStatus"], "SUCCESS");
+
+    // It logs each request.
+    let logged = wait_for(WAIT, || {
+        lines_rx
+            .try_recv()
+            .ok()
+            .filter(|l| l.contains("inquiryPayment"))
+    })
+    .await;
+    assert!(logged.contains("S SUCCESS"));
+    drop(child);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
