@@ -1,0 +1,95 @@
+"""antom-core: sign Antom payment API requests and verify Antom responses and notifications.
+
+Your code does its own HTTP; antom-core hands you the URL, headers and body bytes to send,
+and takes back the raw response headers and bytes to verify::
+
+    from antom_core import Client, NextAction
+
+    client = Client(client_id="SANDBOX_5X00000000000000",
+                    private_key=MERCHANT_PRIVATE_KEY, antom_public_key=ANTOM_PUBLIC_KEY)
+    request = client.prepare("v1/payments/inquiryPayment", body_bytes)
+    # send request.method / request.url / request.headers / request.body, then:
+    response = client.verify_response(request.path, response_headers, response_bytes)
+    if response.next_action is NextAction.INQUIRE: ...   # never "pay again"
+
+The protocol lives in the Rust core (one implementation for every language); this package
+only converts types.
+"""
+
+from ._api import (
+    NOTIFICATION_ACK,
+    ApiResponse,
+    Body,
+    Client,
+    Endpoint,
+    Environment,
+    Headers,
+    NextAction,
+    Notification,
+    PreparedRequest,
+    PrivateKey,
+    PublicKey,
+    Region,
+    ResultStatus,
+    SignatureHeader,
+    content_to_sign,
+    endpoint,
+    endpoints,
+    format_signature_header,
+    from_minor_units,
+    minor_unit_exponent,
+    parse_signature_header,
+    to_minor_units,
+)
+from ._errors import (
+    AntomError,
+    ClientIdMismatchError,
+    InvalidAmountError,
+    InvalidInputError,
+    InvalidKeyError,
+    MalformedSignatureError,
+    MissingHeaderError,
+    SignatureMismatchError,
+    SigningFailedError,
+    UnsignedResponseError,
+    UnsupportedAlgorithmError,
+    UnsupportedCurrencyError,
+)
+
+__all__ = [
+    "NOTIFICATION_ACK",
+    "AntomError",
+    "ApiResponse",
+    "Body",
+    "Client",
+    "ClientIdMismatchError",
+    "Endpoint",
+    "Environment",
+    "Headers",
+    "InvalidAmountError",
+    "InvalidInputError",
+    "InvalidKeyError",
+    "MalformedSignatureError",
+    "MissingHeaderError",
+    "NextAction",
+    "Notification",
+    "PreparedRequest",
+    "PrivateKey",
+    "PublicKey",
+    "Region",
+    "ResultStatus",
+    "SignatureHeader",
+    "SignatureMismatchError",
+    "SigningFailedError",
+    "UnsignedResponseError",
+    "UnsupportedAlgorithmError",
+    "UnsupportedCurrencyError",
+    "content_to_sign",
+    "endpoint",
+    "endpoints",
+    "format_signature_header",
+    "from_minor_units",
+    "minor_unit_exponent",
+    "parse_signature_header",
+    "to_minor_units",
+]

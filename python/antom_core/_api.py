@@ -1,0 +1,551 @@
+"""The idiomatic layer over the generated bindings: conversions only, no protocol rules."""
+
+from __future__ import annotations
+
+import enum
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, Iterable, List, Optional, Protocol, Tuple, Union
+
+from ._errors import _call
+from ._ffi import antom_core as _ffi
+
+__all__ = [
+    "ApiResponse",
+    "Body",
+    "Client",
+    "Endpoint",
+    "Environment",
+    "Headers",
+    "NextAction",
+    "Notification",
+    "NOTIFICATION_ACK",
+    "PreparedRequest",
+    "PrivateKey",
+    "PublicKey",
+    "Region",
+    "ResultStatus",
+    "SignatureHeader",
+    "content_to_sign",
+    "endpoint",
+    "endpoints",
+    "format_signature_header",
+    "from_minor_units",
+    "minor_unit_exponent",
+    "parse_signature_header",
+    "to_minor_units",
+]
+
+#: A body: the exact bytes (or text, sent as UTF-8) that were or will be on the wire.
+Body = Union[bytes, bytearray, memoryview, str]
+
+
+class SupportsItems(Protocol):
+    """Anything with ``.items()`` yielding ``(name, value)`` pairs."""
+
+    def items(self) -> Iterable[Tuple[Any, Any]]: ...
+
+
+#: Received headers: any mapping with ``.items()`` (dict, ``http.client.HTTPMessage``,
+#: requests / httpx / Starlette / Django / Werkzeug headers) or an iterable of
+#: ``(name, value)`` pairs. Names and values may be ``str`` or ``bytes`` (latin-1).
+Headers = Union[SupportsItems, Iterable[Tuple[Union[str, bytes], Union[str, bytes]]]]
+
+#: The body to answer a verified, accepted notification with (HTTP 200).
+NOTIFICATION_ACK: str = _ffi.notification_ack()
+
+
+class ResultStatus(str, enum.Enum):
+    """The outcome Antom reports in ``result.resultStatus`` (the value is the wire letter)."""
+
+    SUCCESS = "S"
+    FAILED = "F"
+    #: The outcome is unknown: inquire, never ask the buyer to pay again.
+    UNKNOWN = "U"
+
+
+class NextAction(str, enum.Enum):
+    """What to do after a verified response."""
+
+    #: The call is done: use the response.
+    DONE = "DONE"
+    #: The call failed: handle ``result_code``; do not retry the same request blindly.
+    FAILED = "FAILED"
+    #: Unknown outcome: inquire, or resend the identical request until it is final.
+    INQUIRE = "INQUIRE"
+
+
+class Region(str, enum.Enum):
+    """The Antom region whose gateway serves your account."""
+
+    ASIA = "asia"
+    NORTH_AMERICA = "north_america"
+    EUROPE = "europe"
+
+
+class Environment(str, enum.Enum):
+    """Sandbox (test mode) or production (live mode)."""
+
+    SANDBOX = "sandbox"
+    PRODUCTION = "production"
+
+
+_RESULT_STATUS = {
+    _ffi.ResultStatus.SUCCESS: ResultStatus.SUCCESS,
+    _ffi.ResultStatus.FAILED: ResultStatus.FAILED,
+    _ffi.ResultStatus.UNKNOWN: ResultStatus.UNKNOWN,
+}
+_NEXT_ACTION = {
+    _ffi.NextAction.DONE: NextAction.DONE,
+    _ffi.NextAction.FAILED: NextAction.FAILED,
+    _ffi.NextAction.INQUIRE: NextAction.INQUIRE,
+}
+_ENVIRONMENT = {
+    _ffi.Environment.SANDBOX: Environment.SANDBOX,
+    _ffi.Environment.PRODUCTION: Environment.PRODUCTION,
+}
+
+
+def _body(body: Body) -> bytes:
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, (bytes, bytearray, memoryview)):
+        return bytes(body)
+    raise TypeError(f"body must be bytes or str, not {type(body).__name__}")
+
+
+def _header_text(part: Any) -> str:
+    if isinstance(part, str):
+        return part
+    if isinstance(part, (bytes, bytearray)):
+        return bytes(part).decode("latin-1")
+    raise TypeError(f"header names and values must be str or bytes, not {type(part).__name__}")
+
+
+def _headers(headers: Headers) -> List[_ffi.Header]:
+    source: Any = headers
+    items: Iterable[Tuple[Any, Any]] = (
+        source.items() if callable(getattr(source, "items", None)) else source
+    )
+    return [_ffi.Header(name=_header_text(n), value=_header_text(v)) for n, v in items]
+
+
+def _name(value: Union[str, enum.Enum]) -> str:
+    return str(value.value) if isinstance(value, enum.Enum) else value
+
+
+class PrivateKey:
+    """A merchant's RSA private key, used to sign requests.
+
+    ``PrivateKey(text)`` accepts the Antom Dashboard form (one-line base64 PKCS#8), PEM
+    (``PRIVATE KEY`` / ``RSA PRIVATE KEY``) or base64 PKCS#1; :meth:`from_der` takes DER
+    bytes. ``repr()`` never shows key material, and the key cannot be read back out.
+
+    Raises :class:`InvalidKeyError` when the text is not a usable RSA private key.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError("PrivateKey(text) takes the key text; use PrivateKey.from_der for DER")
+        self._inner: _ffi.PrivateKey = _call(_ffi.PrivateKey, text)
+
+    @classmethod
+    def from_der(cls, der: bytes) -> "PrivateKey":
+        """Parses a PKCS#8 or PKCS#1 DER private key."""
+        key = cls.__new__(cls)
+        key._inner = _call(_ffi.PrivateKey.from_der, bytes(der))
+        return key
+
+    def sign(self, content: str) -> str:
+        """Signs ``content`` (see :func:`content_to_sign`); returns the percent-encoded base64
+        value that goes after ``signature=`` in the ``Signature`` header."""
+        return _call(self._inner.sign, content)
+
+    def public_key(self) -> "PublicKey":
+        """The public half (what you upload to the Antom Dashboard)."""
+        return PublicKey._wrap(self._inner.public_key())
+
+    @property
+    def bits(self) -> int:
+        """Modulus size in bits."""
+        return self._inner.bits()
+
+    def __repr__(self) -> str:
+        return repr(self._inner)
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a PrivateKey cannot be pickled; load it from your secret store")
+
+
+class PublicKey:
+    """An RSA public key: Antom's (to verify responses and notifications) or your own.
+
+    ``PublicKey(text)`` accepts the Antom Dashboard form (one-line base64
+    SubjectPublicKeyInfo), PEM (``PUBLIC KEY`` / ``RSA PUBLIC KEY``) or base64 PKCS#1.
+
+    Raises :class:`InvalidKeyError` when the text is not a usable RSA public key.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(self, text: str) -> None:
+        if not isinstance(text, str):
+            raise TypeError("PublicKey(text) takes the key text; use PublicKey.from_der for DER")
+        self._inner: _ffi.PublicKey = _call(_ffi.PublicKey, text)
+
+    @classmethod
+    def _wrap(cls, inner: _ffi.PublicKey) -> "PublicKey":
+        key = cls.__new__(cls)
+        key._inner = inner
+        return key
+
+    @classmethod
+    def from_der(cls, der: bytes) -> "PublicKey":
+        """Parses a SubjectPublicKeyInfo or PKCS#1 DER public key."""
+        return cls._wrap(_call(_ffi.PublicKey.from_der, bytes(der)))
+
+    def verify(self, content: str, signature: str) -> bool:
+        """``True`` when ``signature`` (percent-encoded or raw base64) is valid over
+        ``content``. Raises :class:`MalformedSignatureError` when it cannot be decoded."""
+        return _call(self._inner.verify, content, signature)
+
+    @property
+    def bits(self) -> int:
+        """Modulus size in bits."""
+        return self._inner.bits()
+
+    def to_der(self) -> bytes:
+        """The key as SubjectPublicKeyInfo DER."""
+        return self._inner.to_der()
+
+    def to_base64(self) -> str:
+        """The Antom Dashboard form: one-line base64 of the SubjectPublicKeyInfo DER."""
+        return self._inner.to_base64()
+
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the SubjectPublicKeyInfo DER, lower-case hex."""
+        return self._inner.fingerprint()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PublicKey):
+            return NotImplemented
+        return self.to_der() == other.to_der()
+
+    def __hash__(self) -> int:
+        return hash(self.to_der())
+
+    def __repr__(self) -> str:
+        return repr(self._inner)
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A request ready for your HTTP client: send exactly these bytes and headers."""
+
+    #: Always ``"POST"``.
+    method: str
+    #: Gateway origin plus :attr:`path`.
+    url: str
+    #: The path that was signed; pass it to :meth:`Client.verify_response`.
+    path: str
+    #: Headers in order, with their exact casing (``dict(request.headers)`` for most clients).
+    headers: Tuple[Tuple[str, str], ...]
+    #: The body, byte for byte as signed. Do not re-serialise it.
+    body: bytes
+
+    def __repr__(self) -> str:
+        # The Authorization header (API-key mode) carries a secret.
+        shown = tuple(
+            (n, "<redacted>" if n.lower() == "authorization" else v) for n, v in self.headers
+        )
+        return (
+            f"PreparedRequest(method={self.method!r}, url={self.url!r}, "
+            f"headers={shown!r}, body=<{len(self.body)} bytes>)"
+        )
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """A response whose authenticity has been settled by :meth:`Client.verify_response`."""
+
+    #: ``True`` when Antom's signature was checked; ``False`` only for unsigned F/U errors.
+    verified: bool
+    #: ``result.resultStatus``.
+    result_status: ResultStatus
+    #: ``result.resultCode`` (``""`` if absent). Branch on :attr:`result_status` first.
+    result_code: str
+    #: ``result.resultMessage`` (``""`` if absent).
+    result_message: str
+    #: What to do next.
+    next_action: NextAction
+    #: ``True`` only for a verified ``S`` response.
+    is_success: bool
+    #: The raw body that was verified.
+    body: bytes
+
+    def json(self) -> Any:
+        """The body, parsed as JSON."""
+        return json.loads(self.body)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A notification whose signature has been verified by :meth:`Client.verify_notification`."""
+
+    #: ``notifyType`` (or the dispute / authorization / subscription variant), if present.
+    notify_type: Optional[str]
+    #: ``result.resultStatus`` when present.
+    result_status: Optional[ResultStatus]
+    #: The ``client-id`` header (equal to the configured client id).
+    client_id: str
+    #: The ``request-time`` header, verbatim.
+    request_time: str
+    #: The raw body that was verified.
+    body: bytes
+
+    def json(self) -> Any:
+        """The body, parsed as JSON."""
+        return json.loads(self.body)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One Antom API endpoint."""
+
+    #: Dotted name, e.g. ``payments.inquiryPayment``.
+    name: str
+    #: Product group, e.g. ``payments``.
+    group: str
+    #: Production path, e.g. ``/ams/api/v1/payments/inquiryPayment``.
+    path: str
+
+
+@dataclass(frozen=True)
+class SignatureHeader:
+    """A parsed ``Signature`` header."""
+
+    #: Always ``RSA256``.
+    algorithm: str
+    #: The ``keyVersion`` item, if present.
+    key_version: Optional[int]
+    #: The ``signature`` item exactly as written (normally percent-encoded base64).
+    signature: str
+
+
+class Client:
+    """A configured Antom client: prepares signed requests and verifies responses and
+    notifications. It does no IO; build it once and share it (it is thread-safe).
+
+    Pass ``private_key`` (RSA request signing) or ``api_key`` (Bearer authentication), or
+    neither for a verify-only client (e.g. a notification receiver that should never hold the
+    private key): it verifies responses and notifications, and ``prepare`` raises
+    :class:`InvalidInputError`. Keys may be given as text or as :class:`PrivateKey` / :class:`PublicKey`.
+    ``region`` and ``environment`` take the enum or its string value (``"north_america"``,
+    ``"sandbox"``...). By default the environment is sandbox exactly when ``client_id``
+    starts with ``SANDBOX_`` (or follows the API key's TEST/PROD marker).
+
+    Raises :class:`InvalidKeyError` or :class:`InvalidInputError` for a bad configuration.
+    """
+
+    __slots__ = ("_inner",)
+
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        antom_public_key: Union[str, PublicKey],
+        private_key: Union[str, PrivateKey, None] = None,
+        api_key: Optional[str] = None,
+        region: Union[Region, str, None] = None,
+        environment: Union[Environment, str, None] = None,
+        gateway_url: Optional[str] = None,
+        key_version: Optional[int] = None,
+        agent_token: Optional[str] = None,
+    ) -> None:
+        credential: Any
+        if private_key is not None and api_key is not None:
+            raise TypeError("Client() takes at most one of private_key= or api_key=")
+        if private_key is not None:
+            if not isinstance(private_key, PrivateKey):
+                private_key = PrivateKey(private_key)
+            credential = _ffi.Credential.PRIVATE_KEY(key=private_key._inner)
+        elif api_key is not None:
+            credential = _ffi.Credential.API_KEY(key=api_key)
+        else:
+            credential = _ffi.Credential.VERIFY_ONLY()
+        if not isinstance(antom_public_key, PublicKey):
+            antom_public_key = PublicKey(antom_public_key)
+        config = _ffi.ClientConfig(
+            client_id=client_id,
+            credential=credential,
+            antom_public_key=antom_public_key._inner,
+            region=None if region is None else _call(_ffi.parse_region, _name(region)),
+            environment=(
+                None if environment is None else _call(_ffi.parse_environment, _name(environment))
+            ),
+            gateway_url=gateway_url,
+            key_version=key_version,
+            agent_token=agent_token,
+        )
+        self._inner: _ffi.Client = _call(_ffi.Client, config)
+
+    def prepare(self, api: str, body: Body, request_time: Optional[int] = None) -> PreparedRequest:
+        """Signs a request to ``api`` (``"v1/payments/pay"``, ``"/ams/api/v1/payments/pay"``
+        or :func:`endpoint` ``(...).path``) with ``body`` — serialise your JSON once and send
+        exactly these bytes. ``request_time`` is epoch milliseconds (default: now).
+
+        Raises :class:`InvalidInputError` for a bad path or a body that is not a JSON object.
+        """
+        if request_time is None:
+            request_time = time.time_ns() // 1_000_000
+        r = _call(self._inner.prepare, api, _body(body), request_time)
+        return PreparedRequest(
+            method=r.method,
+            url=r.url,
+            path=r.path,
+            headers=tuple((h.name, h.value) for h in r.headers),
+            body=r.body.encode("utf-8"),
+        )
+
+    def verify_response(self, path: str, headers: Headers, body: Body) -> ApiResponse:
+        """Verifies a response to the request sent to ``path`` (the prepared request's
+        ``path``) from the raw response headers and raw body bytes. Nothing unverified is
+        ever success: an unsigned response is accepted only as an F/U gateway error, with
+        ``verified=False``. A non-2xx HTTP status is yours to treat like ``U`` (inquire).
+
+        Raises :class:`UnsignedResponseError`, :class:`MissingHeaderError`,
+        :class:`ClientIdMismatchError`, :class:`MalformedSignatureError`,
+        :class:`UnsupportedAlgorithmError`, :class:`SignatureMismatchError` or
+        :class:`InvalidInputError`.
+        """
+        r = _call(self._inner.verify_response, path, _headers(headers), _body(body))
+        return ApiResponse(
+            verified=r.verified,
+            result_status=_RESULT_STATUS[r.result_status],
+            result_code=r.result_code,
+            result_message=r.result_message,
+            next_action=_NEXT_ACTION[r.next_action],
+            is_success=r.is_success,
+            body=r.body,
+        )
+
+    def verify_notification(self, path: str, headers: Headers, body: Body) -> Notification:
+        """Verifies a notification Antom posted to your endpoint at ``path`` (the path
+        registered with Antom, e.g. ``"/antom/notify"``) from the raw request headers and the
+        raw body. Only after it succeeds: process it idempotently, then answer HTTP 200 with
+        :data:`NOTIFICATION_ACK`.
+
+        Raises :class:`MissingHeaderError`, :class:`ClientIdMismatchError`,
+        :class:`MalformedSignatureError`, :class:`UnsupportedAlgorithmError`,
+        :class:`SignatureMismatchError` or :class:`InvalidInputError`.
+        """
+        n = _call(self._inner.verify_notification, path, _headers(headers), _body(body))
+        return Notification(
+            notify_type=n.notify_type,
+            result_status=None if n.result_status is None else _RESULT_STATUS[n.result_status],
+            client_id=n.client_id,
+            request_time=n.request_time,
+            body=n.body,
+        )
+
+    def resolve_path(self, api: str) -> str:
+        """The path this client requests and signs for ``api``."""
+        return _call(self._inner.resolve_path, api)
+
+    @property
+    def client_id(self) -> str:
+        """The configured client id."""
+        return self._inner.client_id()
+
+    @property
+    def environment(self) -> Environment:
+        """The environment requests go to."""
+        return _ENVIRONMENT[self._inner.environment()]
+
+    @property
+    def gateway_url(self) -> str:
+        """The gateway origin requests go to."""
+        return self._inner.gateway_url()
+
+    @property
+    def uses_api_key(self) -> bool:
+        """``True`` when the client authenticates with an API key instead of a signature."""
+        return self._inner.uses_api_key()
+
+    @property
+    def is_verify_only(self) -> bool:
+        """``True`` when the client holds no credential and can only verify."""
+        return self._inner.is_verify_only()
+
+    @property
+    def antom_public_key(self) -> PublicKey:
+        """The Antom public key responses and notifications are verified with."""
+        return PublicKey._wrap(self._inner.antom_public_key())
+
+    def __repr__(self) -> str:
+        return repr(self._inner)
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a Client cannot be pickled (it holds a private key)")
+
+
+def content_to_sign(method: str, path: str, client_id: str, time: Union[str, int], body: str) -> str:
+    """The exact string that is signed: ``"{method} {path}\\n{client_id}.{time}.{body}"``."""
+    return _ffi.content_to_sign(method, path, client_id, str(time), body)
+
+
+def parse_signature_header(value: str) -> SignatureHeader:
+    """Parses a ``Signature`` header value (``algorithm=RSA256,keyVersion=1,signature=...``).
+
+    Raises :class:`MalformedSignatureError` or :class:`UnsupportedAlgorithmError`.
+    """
+    h = _call(_ffi.parse_signature_header, value)
+    return SignatureHeader(algorithm=h.algorithm, key_version=h.key_version, signature=h.signature)
+
+
+def format_signature_header(key_version: int, signature: str) -> str:
+    """Formats a ``Signature`` header value for a signature from :meth:`PrivateKey.sign`."""
+    return _ffi.format_signature_header(key_version, signature)
+
+
+def to_minor_units(amount: str, currency: str) -> str:
+    """``to_minor_units("10.50", "USD") == "1050"``. Never rounds.
+
+    Raises :class:`InvalidAmountError` or :class:`UnsupportedCurrencyError`.
+    """
+    return _call(_ffi.to_minor_units, amount, currency)
+
+
+def from_minor_units(value: str, currency: str) -> str:
+    """``from_minor_units("1050", "USD") == "10.50"``.
+
+    Raises :class:`InvalidAmountError` or :class:`UnsupportedCurrencyError`.
+    """
+    return _call(_ffi.from_minor_units, value, currency)
+
+
+def minor_unit_exponent(currency: str) -> int:
+    """The ISO 4217 minor-unit exponent (``USD`` → 2, ``JPY`` → 0, ``KWD`` → 3).
+
+    Raises :class:`UnsupportedCurrencyError`.
+    """
+    return _call(_ffi.minor_unit_exponent, currency)
+
+
+def _endpoint(e: _ffi.Endpoint) -> Endpoint:
+    return Endpoint(name=e.name, group=e.group, path=e.path)
+
+
+def endpoint(name: str) -> Optional[Endpoint]:
+    """The endpoint called ``name`` (e.g. ``"payments.pay"``), or ``None`` when unknown."""
+    found = _ffi.endpoint(name)
+    return None if found is None else _endpoint(found)
+
+
+def endpoints() -> List[Endpoint]:
+    """Every known endpoint, sorted by name."""
+    return [_endpoint(e) for e in _ffi.endpoints()]

@@ -1,0 +1,180 @@
+"""Every conformance vector in tests/vectors/, run against the installed wheel."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any, Dict, List, Tuple
+
+import pytest
+
+import antom_core as ac
+from support import VECTORS
+
+MANIFEST = json.loads((VECTORS / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _load(name: str) -> Dict[str, Any]:
+    return json.loads((VECTORS / name).read_text(encoding="utf-8"))
+
+
+DOCS = {name: _load(name) for name in MANIFEST["files"]}
+CASES: List[Tuple[str, str, Dict[str, Any]]] = [
+    (name, doc["operation"], case) for name, doc in DOCS.items() for case in doc["cases"]
+]
+
+
+def text(value: Any) -> str:
+    """A vector "text": a string, or {"prefix", "repeat", "count", "suffix"}."""
+    if isinstance(value, str):
+        return value
+    return value.get("prefix", "") + value.get("repeat", "") * value["count"] + value.get("suffix", "")
+
+
+def read(rel: str) -> str:
+    return (VECTORS / rel).read_text(encoding="utf-8")
+
+
+def body_bytes(data: Dict[str, Any]) -> bytes:
+    if "body_base64" in data:
+        return base64.b64decode(data["body_base64"])
+    return text(data["body"]).encode("utf-8")
+
+
+def make_client(config: Dict[str, Any]) -> ac.Client:
+    antom = ac.PublicKey(read(config["antom_public_key_file"]))
+    credential: Dict[str, Any] = {}
+    if "private_key_file" in config:
+        credential["private_key"] = ac.PrivateKey(read(config["private_key_file"]))
+    if "api_key" in config:
+        credential["api_key"] = config["api_key"]
+    # Neither: a verify-only client.
+    return ac.Client(
+        client_id=config["client_id"],
+        antom_public_key=antom,
+        region=config.get("region"),
+        environment=config.get("environment"),
+        gateway_url=config.get("gateway_url"),
+        key_version=config.get("key_version"),
+        agent_token=config.get("agent_token"),
+        **credential,
+    )
+
+
+def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
+    if operation == "parse_key":
+        private = data["kind"] == "private"
+        if "der_base64" in data:
+            der = base64.b64decode(data["der_base64"])
+            public = ac.PrivateKey.from_der(der).public_key() if private else ac.PublicKey.from_der(der)
+        else:
+            key_text = read(data["text_file"]) if "text_file" in data else text(data["text"])
+            public = ac.PrivateKey(key_text).public_key() if private else ac.PublicKey(key_text)
+        return {"bits": public.bits, "public_key_base64": public.to_base64()}
+    if operation == "content_to_sign":
+        content = ac.content_to_sign(
+            data["method"], data["path"], data["client_id"], data["time"], text(data["body"])
+        )
+        encoded = content.encode("utf-8")
+        return {
+            "content": content,
+            "content_sha256": hashlib.sha256(encoded).hexdigest(),
+            "content_length": len(encoded),
+        }
+    if operation == "sign":
+        key = ac.PrivateKey(read(data["private_key_file"]))
+        signature = key.sign(text(data["content"]))
+        raw = signature.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")
+        return {"signature": signature, "signature_base64": raw}
+    if operation == "verify":
+        key = ac.PublicKey(read(data["public_key_file"]))
+        return {"valid": key.verify(text(data["content"]), data["signature"])}
+    if operation == "signature_header":
+        if "parse" in data:
+            parsed = ac.parse_signature_header(data["parse"])
+            return {
+                "algorithm": parsed.algorithm,
+                "key_version": parsed.key_version,
+                "signature": parsed.signature,
+            }
+        fmt = data["format"]
+        return {"header": ac.format_signature_header(fmt["key_version"], fmt["signature"])}
+    if operation == "prepare":
+        request = make_client(data["config"]).prepare(
+            data["api"], text(data["body"]), data["request_time"]
+        )
+        body = request.body.decode("utf-8")
+        content = ac.content_to_sign(
+            request.method, request.path, data["config"]["client_id"], data["request_time"], body
+        )
+        return {
+            "method": request.method,
+            "url": request.url,
+            "path": request.path,
+            "headers": [list(pair) for pair in request.headers],
+            "body": body,
+            "content": content,
+        }
+    if operation == "verify_response":
+        r = make_client(data["config"]).verify_response(
+            data["path"], [tuple(pair) for pair in data["headers"]], body_bytes(data)
+        )
+        assert r.body == body_bytes(data)
+        assert r.is_success == (r.verified and r.result_status is ac.ResultStatus.SUCCESS)
+        return {
+            "verified": r.verified,
+            "result_status": r.result_status.value,
+            "result_code": r.result_code,
+            "result_message": r.result_message,
+            "next_action": r.next_action.value,
+        }
+    if operation == "verify_notification":
+        n = make_client(data["config"]).verify_notification(
+            data["path"], [tuple(pair) for pair in data["headers"]], body_bytes(data)
+        )
+        assert n.body == body_bytes(data)
+        return {
+            "notify_type": n.notify_type,
+            "result_status": None if n.result_status is None else n.result_status.value,
+            "client_id": n.client_id,
+            "request_time": n.request_time,
+        }
+    if operation == "amount":
+        if "to_minor_units" in data:
+            to = data["to_minor_units"]
+            return {"value": ac.to_minor_units(to["amount"], to["currency"])}
+        frm = data["from_minor_units"]
+        return {"amount": ac.from_minor_units(frm["value"], frm["currency"])}
+    if operation == "endpoint":
+        found = ac.endpoint(data["name"])
+        if found is None:
+            return {"found": False}
+        assert found.name == data["name"]
+        return {"found": True, "path": found.path, "group": found.group}
+    raise AssertionError(f"unknown operation {operation}")
+
+
+def test_the_manifest_counts_match_the_files() -> None:
+    for name, count in MANIFEST["files"].items():
+        assert len(DOCS[name]["cases"]) == count, name
+    assert len(CASES) == MANIFEST["total"]
+    assert MANIFEST["total"] >= 200
+
+
+@pytest.mark.parametrize(
+    ("file", "operation", "case"),
+    CASES,
+    ids=[f"{name}#{case['id']}" for name, _, case in CASES],
+)
+def test_vector(file: str, operation: str, case: Dict[str, Any]) -> None:
+    expect = case["expect"]
+    if "error" in expect:
+        with pytest.raises(ac.AntomError) as raised:
+            run(operation, case["input"])
+        assert raised.value.code == expect["error"], str(raised.value)
+        assert str(raised.value).startswith(expect["error"] + ": ")
+        return
+    got = run(operation, case["input"])
+    for key, want in expect.items():
+        assert got.get(key) == want, f"{key}: expected {want!r}, got {got.get(key)!r}"
