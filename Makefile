@@ -19,7 +19,7 @@ help:
 
 ## test: every suite that exists. Each binding's .mk file appends its suite to TEST_SUITES.
 TEST_SUITES := vectors-check test-rust wasm-check
--include npm/npm.mk python/python.mk crates/antom-cli/cli.mk
+-include npm/npm.mk python/python.mk crates/antom-cli/cli.mk bindings/bindings.mk
 test: $(TEST_SUITES)
 
 test-rust:

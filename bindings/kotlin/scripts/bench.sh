@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# make bench-jvm: package the jar (tests compiled, not run), then run antom.core.bench.BenchKt
+# with the jar — not target/classes — on the classpath. Rewrites the jvm block of BENCHMARKS.md.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$here"
+mvn -B -q -DskipTests package
+mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+jar="$(ls target/antom-core-*.jar)"
+env -u LD_LIBRARY_PATH java -cp "$jar:target/test-classes:$(cat target/test-classpath.txt)" \
+  antom.core.bench.BenchKt "$root/tests/vectors" "$root/BENCHMARKS.md"

@@ -1,0 +1,176 @@
+package antom.core
+
+import com.google.gson.JsonElement
+import com.google.gson.JsonNull
+import com.google.gson.JsonObject
+import com.google.gson.JsonParser
+import java.nio.file.Files
+import java.nio.file.Path
+import java.nio.file.Paths
+import java.security.MessageDigest
+import java.util.Base64
+
+/** Reads tests/vectors/ (path from the `antom.vectors` system property, set by the pom). */
+object Vectors {
+    val dir: Path = Paths.get(System.getProperty("antom.vectors") ?: "../../tests/vectors").toAbsolutePath().normalize()
+
+    fun load(name: String): JsonObject = JsonParser.parseString(Files.readString(dir.resolve(name))).asJsonObject
+
+    fun readFile(rel: String): String = Files.readString(dir.resolve(rel))
+
+    /** A vector "text": a string, or {"prefix", "repeat", "count", "suffix"}. */
+    fun text(value: JsonElement): String {
+        if (value.isJsonPrimitive) return value.asString
+        val o = value.asJsonObject
+        fun part(k: String) = if (o.has(k)) o[k].asString else ""
+        return part("prefix") + part("repeat").repeat(o["count"].asInt) + part("suffix")
+    }
+}
+
+/** Runs one vector operation through the public API; returns the fields to compare with `expect`. */
+object VectorRunner {
+    private fun JsonObject.str(k: String): String = this[k].asString
+
+    /** Neither `private_key_file` nor `api_key`: a verify-only client. */
+    private fun client(config: JsonObject): Client {
+        val antom = PublicKey(Vectors.readFile(config.str("antom_public_key_file")))
+        return Client(
+            clientId = config.str("client_id"),
+            antomPublicKey = antom,
+            privateKey = if (config.has("private_key_file")) PrivateKey(Vectors.readFile(config.str("private_key_file"))) else null,
+            apiKey = if (config.has("api_key")) config.str("api_key") else null,
+            region = if (config.has("region")) Region.parse(config.str("region")) else null,
+            environment = if (config.has("environment")) Environment.parse(config.str("environment")) else null,
+            gatewayUrl = if (config.has("gateway_url")) config.str("gateway_url") else null,
+            keyVersion = if (config.has("key_version")) config["key_version"].asLong else null,
+            agentToken = if (config.has("agent_token")) config.str("agent_token") else null,
+        )
+    }
+
+    private fun headers(value: JsonElement): List<Pair<String, String>> =
+        value.asJsonArray.map { it.asJsonArray[0].asString to it.asJsonArray[1].asString }
+
+    private fun body(input: JsonObject): ByteArray =
+        if (input.has("body_base64")) Base64.getDecoder().decode(input.str("body_base64"))
+        else Vectors.text(input["body"]).toByteArray(Charsets.UTF_8)
+
+    private fun hex(bytes: ByteArray) = bytes.joinToString("") { "%02x".format(it) }
+
+    fun run(operation: String, input: JsonObject): Map<String, Any?> = when (operation) {
+        "parse_key" -> {
+            val private = input.str("kind") == "private"
+            val public = if (input.has("der_base64")) {
+                val der = Base64.getDecoder().decode(input.str("der_base64"))
+                if (private) PrivateKey.fromDer(der).publicKey() else PublicKey.fromDer(der)
+            } else {
+                val text = if (input.has("text_file")) Vectors.readFile(input.str("text_file")) else Vectors.text(input["text"])
+                if (private) PrivateKey(text).publicKey() else PublicKey(text)
+            }
+            mapOf("bits" to public.bits.toLong(), "public_key_base64" to public.toBase64())
+        }
+        "content_to_sign" -> {
+            val content = contentToSign(
+                input.str("method"), input.str("path"), input.str("client_id"), input.str("time"), Vectors.text(input["body"]),
+            )
+            val bytes = content.toByteArray(Charsets.UTF_8)
+            mapOf(
+                "content" to content,
+                "content_sha256" to hex(MessageDigest.getInstance("SHA-256").digest(bytes)),
+                "content_length" to bytes.size.toLong(),
+            )
+        }
+        "sign" -> {
+            val key = PrivateKey(Vectors.readFile(input.str("private_key_file")))
+            val signature = key.sign(Vectors.text(input["content"]))
+            val raw = signature.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")
+            mapOf("signature" to signature, "signature_base64" to raw)
+        }
+        "verify" -> {
+            val key = PublicKey(Vectors.readFile(input.str("public_key_file")))
+            mapOf("valid" to key.verify(Vectors.text(input["content"]), input.str("signature")))
+        }
+        "signature_header" -> if (input.has("parse")) {
+            val h = parseSignatureHeader(input.str("parse"))
+            mapOf("algorithm" to h.algorithm, "key_version" to h.keyVersion, "signature" to h.signature)
+        } else {
+            val f = input["format"].asJsonObject
+            mapOf("header" to formatSignatureHeader(f["key_version"].asLong, f.str("signature")))
+        }
+        "prepare" -> {
+            val config = input["config"].asJsonObject
+            val requestTime = input["request_time"].asLong
+            val r = client(config).prepare(input.str("api"), Vectors.text(input["body"]), requestTime)
+            // The signed stage, rebuilt from the outputs: it must match the generator's.
+            val content = contentToSign(r.method, r.path, config.str("client_id"), requestTime.toString(), r.body)
+            mapOf(
+                "method" to r.method, "url" to r.url, "path" to r.path,
+                "headers" to r.headers.map { listOf(it.first, it.second) }, "body" to r.body, "content" to content,
+            )
+        }
+        "verify_response" -> {
+            val sent = body(input)
+            val r = client(input["config"].asJsonObject).verifyResponse(input.str("path"), headers(input["headers"]), sent)
+            check(r.body.contentEquals(sent)) { "the response body is not the bytes that were verified" }
+            mapOf(
+                "verified" to r.verified, "result_status" to r.resultStatus.code, "result_code" to r.resultCode,
+                "result_message" to r.resultMessage, "next_action" to r.nextAction.name,
+            )
+        }
+        "verify_notification" -> {
+            val sent = body(input)
+            val n = client(input["config"].asJsonObject).verifyNotification(input.str("path"), headers(input["headers"]), sent)
+            check(n.body.contentEquals(sent)) { "the notification body is not the bytes that were verified" }
+            mapOf(
+                "notify_type" to n.notifyType, "result_status" to n.resultStatus?.code,
+                "client_id" to n.clientId, "request_time" to n.requestTime,
+            )
+        }
+        "amount" -> if (input.has("to_minor_units")) {
+            val t = input["to_minor_units"].asJsonObject
+            mapOf("value" to toMinorUnits(t.str("amount"), t.str("currency")))
+        } else {
+            val f = input["from_minor_units"].asJsonObject
+            mapOf("amount" to fromMinorUnits(f.str("value"), f.str("currency")))
+        }
+        "endpoint" -> when (val e = endpoint(input.str("name"))) {
+            null -> mapOf("found" to false)
+            else -> mapOf("path" to e.path, "group" to e.group, "found" to true)
+        }
+        else -> error("unknown operation $operation")
+    }
+
+    /** Converts a JSON expectation value to the Kotlin shape [run] produces. */
+    fun plain(value: JsonElement): Any? = when {
+        value is JsonNull -> null
+        value.isJsonArray -> value.asJsonArray.map { plain(it) }
+        value.asJsonPrimitive.isBoolean -> value.asBoolean
+        value.asJsonPrimitive.isNumber -> value.asLong
+        else -> value.asString
+    }
+
+    /** `null` when the case passes, else why it failed. */
+    fun check(operation: String, case: JsonObject): String? {
+        val id = case["id"].asString
+        val expect = case["expect"].asJsonObject
+        val outcome = try {
+            Result.success(run(operation, case["input"].asJsonObject))
+        } catch (e: AntomException) {
+            Result.failure(e)
+        }
+        val wantError = expect["error"]?.asString
+        val error = outcome.exceptionOrNull() as AntomException?
+        return when {
+            wantError != null && error != null ->
+                if (error.code == wantError && error.message!!.startsWith("$wantError:")) null
+                else "$id: expected error $wantError, got ${error.code} (${error.message})"
+            wantError != null -> "$id: expected error $wantError, got ${outcome.getOrNull()}"
+            error != null -> "$id: unexpected error ${error.message}"
+            else -> {
+                val got = outcome.getOrThrow()
+                expect.entrySet().firstNotNullOfOrNull { (key, want) ->
+                    if (!got.containsKey(key) || got[key] != plain(want)) "$id: field $key: expected $want, got ${got[key]}" else null
+                }
+            }
+        }
+    }
+}

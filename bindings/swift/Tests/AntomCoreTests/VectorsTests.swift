@@ -1,0 +1,249 @@
+// Runs every conformance vector in tests/vectors/ through the Swift API and checks the
+// manifest's counts. Mirrors crates/antom-core/tests/vectors.rs. Needs a Swift toolchain
+// (macOS, or Swift on Linux): our CI machines have none; see README.md.
+import Crypto
+import Foundation
+import XCTest
+
+import AntomCore
+
+private let vectorsDir: URL = {
+    if let dir = ProcessInfo.processInfo.environment["ANTOM_VECTORS"] {
+        return URL(fileURLWithPath: dir)
+    }
+    // bindings/swift/Tests/AntomCoreTests/VectorsTests.swift -> repository root
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<5 { url.deleteLastPathComponent() }
+    return url.appendingPathComponent("tests/vectors")
+}()
+
+private func load(_ name: String) throws -> [String: Any] {
+    let data = try Data(contentsOf: vectorsDir.appendingPathComponent(name))
+    return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+}
+
+private func readFile(_ rel: String) throws -> String {
+    try String(contentsOf: vectorsDir.appendingPathComponent(rel), encoding: .utf8)
+}
+
+/// A JSON number, whichever type JSONSerialization produced it as (Darwin and Linux differ).
+private func number(_ value: Any?) -> NSNumber? {
+    switch value {
+    case let n as NSNumber: return n
+    case let i as Int: return NSNumber(value: i)
+    case let i as Int64: return NSNumber(value: i)
+    case let u as UInt64: return NSNumber(value: u)
+    case let d as Double: return NSNumber(value: d)
+    default: return nil
+    }
+}
+
+/// A vector "text": a string, or {"prefix", "repeat", "count", "suffix"}.
+private func text(_ value: Any?) -> String {
+    if let s = value as? String { return s }
+    let o = value as! [String: Any]
+    let count = number(o["count"])!.intValue
+    return (o["prefix"] as? String ?? "") + String(repeating: o["repeat"] as? String ?? "", count: count)
+        + (o["suffix"] as? String ?? "")
+}
+
+private func headers(_ value: Any?) -> [Header] {
+    (value as! [[String]]).map { Header(name: $0[0], value: $0[1]) }
+}
+
+private func body(_ input: [String: Any]) -> Data {
+    if let b64 = input["body_base64"] as? String { return Data(base64Encoded: b64)! }
+    return Data(text(input["body"]).utf8)
+}
+
+/// Neither `private_key_file` nor `api_key`: a verify-only client.
+private func makeClient(_ c: [String: Any]) throws -> Client {
+    let antom = try PublicKey(text: readFile(c["antom_public_key_file"] as! String))
+    let credential: Credential
+    if let file = c["private_key_file"] as? String {
+        let key = try PrivateKey(text: readFile(file))
+        credential = .privateKey(key: key)
+    } else if let apiKey = c["api_key"] as? String {
+        credential = .apiKey(key: apiKey)
+    } else {
+        credential = .verifyOnly
+    }
+    let region = try (c["region"] as? String).map { try parseRegion(text: $0) }
+    let environment = try (c["environment"] as? String).map { try parseEnvironment(text: $0) }
+    return try Client(config: ClientConfig(
+        clientId: c["client_id"] as! String,
+        credential: credential,
+        antomPublicKey: antom,
+        region: region,
+        environment: environment,
+        gatewayUrl: c["gateway_url"] as? String,
+        keyVersion: number(c["key_version"]).map { $0.uint32Value },
+        agentToken: c["agent_token"] as? String
+    ))
+}
+
+private func nextActionName(_ action: NextAction) -> String {
+    switch action {
+    case .done: return "DONE"
+    case .failed: return "FAILED"
+    case .inquire: return "INQUIRE"
+    }
+}
+
+/// Runs one operation; the values are String, Bool, Int64, [[String]] or nil (JSON null).
+private func run(_ operation: String, _ input: [String: Any]) throws -> [String: Any?] {
+    switch operation {
+    case "parse_key":
+        let isPrivate = (input["kind"] as! String) == "private"
+        let key: PublicKey
+        if let der = input["der_base64"] as? String {
+            let bytes = Data(base64Encoded: der)!
+            key = try isPrivate ? PrivateKey.fromDer(der: bytes).publicKey() : PublicKey.fromDer(der: bytes)
+        } else {
+            let t = try (input["text_file"] as? String).map { try readFile($0) } ?? text(input["text"])
+            key = try isPrivate ? PrivateKey(text: t).publicKey() : PublicKey(text: t)
+        }
+        return ["bits": Int64(key.bits()), "public_key_base64": key.toBase64()]
+    case "content_to_sign":
+        let content = contentToSign(
+            method: input["method"] as! String, path: input["path"] as! String,
+            clientId: input["client_id"] as! String, time: input["time"] as! String, body: text(input["body"]))
+        let digest = SHA256.hash(data: Data(content.utf8)).map { String(format: "%02x", $0) }.joined()
+        return ["content": content, "content_sha256": digest, "content_length": Int64(content.utf8.count)]
+    case "sign":
+        let key = try PrivateKey(text: readFile(input["private_key_file"] as! String))
+        let signature = try key.sign(content: text(input["content"]))
+        let raw = signature.replacingOccurrences(of: "%2B", with: "+")
+            .replacingOccurrences(of: "%2F", with: "/").replacingOccurrences(of: "%3D", with: "=")
+        return ["signature": signature, "signature_base64": raw]
+    case "verify":
+        let key = try PublicKey(text: readFile(input["public_key_file"] as! String))
+        let valid = try key.verify(content: text(input["content"]), signature: input["signature"] as! String)
+        return ["valid": valid]
+    case "signature_header":
+        if let value = input["parse"] as? String {
+            let h = try parseSignatureHeader(value: value)
+            return ["algorithm": h.algorithm, "key_version": h.keyVersion.map { Int64($0) }, "signature": h.signature]
+        }
+        let f = input["format"] as! [String: Any]
+        return ["header": formatSignatureHeader(
+            keyVersion: number(f["key_version"])!.uint32Value, signature: f["signature"] as! String)]
+    case "prepare":
+        let config = input["config"] as! [String: Any]
+        let requestTime = number(input["request_time"])!.uint64Value
+        let r = try makeClient(config).prepare(
+            api: input["api"] as! String, body: Data(text(input["body"]).utf8), requestTime: requestTime)
+        let content = contentToSign(
+            method: r.method, path: r.path, clientId: config["client_id"] as! String,
+            time: String(requestTime), body: r.body)
+        return ["method": r.method, "url": r.url, "path": r.path,
+                "headers": r.headers.map { [$0.name, $0.value] }, "body": r.body, "content": content]
+    case "verify_response":
+        let sent = body(input)
+        let r = try makeClient(input["config"] as! [String: Any]).verifyResponse(
+            path: input["path"] as! String, headers: headers(input["headers"]), body: sent)
+        XCTAssertEqual(r.body, sent, "the response body is not the bytes that were verified")
+        return ["verified": r.verified, "result_status": r.resultStatus.letter, "result_code": r.resultCode,
+                "result_message": r.resultMessage, "next_action": nextActionName(r.nextAction)]
+    case "verify_notification":
+        let sent = body(input)
+        let n = try makeClient(input["config"] as! [String: Any]).verifyNotification(
+            path: input["path"] as! String, headers: headers(input["headers"]), body: sent)
+        XCTAssertEqual(n.body, sent, "the notification body is not the bytes that were verified")
+        return ["notify_type": n.notifyType, "result_status": n.resultStatus.map { $0.letter },
+                "client_id": n.clientId, "request_time": n.requestTime]
+    case "amount":
+        if let t = input["to_minor_units"] as? [String: Any] {
+            let value = try toMinorUnits(amount: t["amount"] as! String, currency: t["currency"] as! String)
+            return ["value": value]
+        }
+        let f = input["from_minor_units"] as! [String: Any]
+        let amount = try fromMinorUnits(value: f["value"] as! String, currency: f["currency"] as! String)
+        return ["amount": amount]
+    case "endpoint":
+        guard let e = endpoint(name: input["name"] as! String) else { return ["found": false] }
+        return ["path": e.path, "group": e.group, "found": true]
+    default:
+        fatalError("unknown operation \(operation)")
+    }
+}
+
+/// Compares an expected JSON value with a value `run` produced, by the produced value's type.
+private func matches(_ want: Any, _ got: Any?) -> Bool {
+    switch got {
+    case .none: return want is NSNull
+    case let s as String: return (want as? String) == s
+    case let b as Bool: return (want as? Bool) == b
+    case let i as Int64: return number(want)?.int64Value == i
+    case let rows as [[String]]: return (want as? [[String]]) == rows
+    default: return false
+    }
+}
+
+/// `nil` when the case passes, else why it failed.
+private func check(_ operation: String, _ testCase: [String: Any]) -> String? {
+    let id = testCase["id"] as! String
+    let expect = testCase["expect"] as! [String: Any]
+    let wantError = expect["error"] as? String
+    do {
+        let got = try run(operation, testCase["input"] as! [String: Any])
+        if let wantError = wantError { return "\(id): expected error \(wantError), got a result" }
+        for (key, want) in expect {
+            guard let value = got[key] else { return "\(id): no field \(key)" }
+            if !matches(want, value) { return "\(id): field \(key): expected \(want), got \(String(describing: value))" }
+        }
+        return nil
+    } catch let error as AntomError {
+        guard let wantError = wantError else { return "\(id): unexpected error \(error.message)" }
+        if error.code != wantError { return "\(id): expected error \(wantError), got \(error.code)" }
+        if !error.message.hasPrefix("\(wantError):") { return "\(id): message does not start with the code" }
+        return nil
+    } catch {
+        return "\(id): unexpected \(error)"
+    }
+}
+
+final class VectorsTests: XCTestCase {
+    func testEveryVectorPassesAndTheManifestCountIsMet() throws {
+        let manifest = try load("manifest.json")
+        let files = manifest["files"] as! [String: Any]
+        var total = 0
+        var failures: [String] = []
+        for (file, count) in files.sorted(by: { $0.key < $1.key }) {
+            let doc = try load(file)
+            let operation = doc["operation"] as! String
+            let cases = doc["cases"] as! [[String: Any]]
+            XCTAssertEqual(cases.count, number(count)!.intValue, "\(file): case count vs manifest")
+            for testCase in cases {
+                if let failure = check(operation, testCase) { failures.append("\(file)#\(failure)") }
+                total += 1
+            }
+        }
+        for failure in failures { XCTFail(failure) }
+        XCTAssertEqual(total, number(manifest["total"])!.intValue, "total cases vs manifest")
+        XCTAssertGreaterThanOrEqual(total, 200)
+        print("VectorsTests: \(total - failures.count) of \(total) conformance vectors passed")
+    }
+
+    func testErrorsCarryTheirCode() {
+        XCTAssertThrowsError(try PrivateKey(text: "certainly-not-a-key")) { error in
+            XCTAssertEqual((error as? AntomError)?.code, "INVALID_KEY")
+        }
+        XCTAssertThrowsError(try toMinorUnits(amount: "10.505", currency: "USD")) { error in
+            XCTAssertEqual((error as? AntomError)?.code, "INVALID_AMOUNT")
+        }
+    }
+
+    func testDescriptionsNeverShowKeyMaterial() throws {
+        let keyText = try readFile("keys/TEST-ONLY-merchant.private.pkcs8.b64")
+        let key = try PrivateKey(text: keyText)
+        let compact = keyText.filter { !$0.isWhitespace }
+        let shown = "\(key) \(String(reflecting: key))"
+        var offset = compact.startIndex
+        while compact.distance(from: offset, to: compact.endIndex) >= 12 {
+            let window = String(compact[offset..<compact.index(offset, offsetBy: 12)])
+            XCTAssertFalse(shown.contains(window), "the description shows part of the key")
+            offset = compact.index(offset, offsetBy: 6)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The Swift checks that run on machines without a Swift toolchain (ours):
+#   1. the committed generated files match what the current libantom_ffi generates;
+#   2. the generated C header compiles on its own (clang -fsyntax-only -Wall -Werror, and gcc
+#      with the clang-only nullability qualifiers defined away);
+#   3. a C program calls libantom_ffi through that header, exactly as the generated Swift
+#      does, and passes the vectors cases.py extracts from tests/vectors/.
+# Then, only where `swift` is installed: swift build and swift test (every vector, XCTest).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$here/../.." && pwd)"
+build="$here/ctest/build"
+mkdir -p "$build"
+case "$(uname -s)" in Darwin) file=libantom_ffi.dylib ;; *) file=libantom_ffi.so ;; esac
+lib_dir="$root/target/release"
+
+bash "$here/scripts/generate.sh" --check   # builds target/release/$file first
+
+command -v clang >/dev/null || { echo "ctest: clang is required (Debian: apt-get install clang)" >&2; exit 1; }
+echo '#include "AntomCoreFFI.h"' > "$build/header.c"
+clang -fsyntax-only -std=c11 -Wall -Wextra -Werror -I"$here/Sources/AntomCoreFFI" "$build/header.c"
+if command -v gcc >/dev/null; then
+  gcc -fsyntax-only -std=c11 -Wall -Wextra -Werror -D_Nonnull= -D_Nullable= -I"$here/Sources/AntomCoreFFI" "$build/header.c"
+fi
+echo "ctest: AntomCoreFFI.h compiles (clang -fsyntax-only$(command -v gcc >/dev/null && echo ', gcc'))"
+
+python3 "$here/ctest/cases.py" "$root/tests/vectors" > "$build/cases.tsv"
+clang -std=c11 -O1 -Wall -Wextra -Werror -I"$here/Sources/AntomCoreFFI" "$here/ctest/main.c" \
+  -L"$lib_dir" -lantom_ffi -Wl,-rpath,"$lib_dir" -o "$build/ctest"
+"$build/ctest" "$build/cases.tsv" "$root/tests/vectors"
+
+if command -v swift >/dev/null; then
+  cd "$here"
+  swift build -Xlinker -L"$lib_dir"
+  LD_LIBRARY_PATH="$lib_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" swift test -Xlinker -L"$lib_dir" -Xlinker -rpath -Xlinker "$lib_dir"
+else
+  echo "ctest: swift is not installed here: skipping 'swift build' and 'swift test' (the XCTest suite runs on macOS / Swift-on-Linux machines; see bindings/swift/README.md)"
+fi

@@ -1,0 +1,36 @@
+# Node.js package (npm/): build with wasm-bindgen-cli pinned to Cargo.lock, test the packed and
+# installed tarball, benchmark. Included by the root Makefile (paths are from the repo root).
+
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
+# Cached by version: a different lockfile version installs next to it, never over it.
+WASM_BINDGEN_ROOT    := $(HOME)/.cache/antom-core/wasm-bindgen-cli-$(WASM_BINDGEN_VERSION)
+NPM_ENV              := PATH="$(WASM_BINDGEN_ROOT)/bin:$$PATH"
+
+TEST_SUITES += test-node
+
+.PHONY: wasm-bindgen-cli npm-build test-node bench-node soak-node
+
+## wasm-bindgen-cli: exactly the lockfile's version, from PATH or the cache; else install it
+## (~4 min once; `--locked` fails for this crate, see shared recipes).
+wasm-bindgen-cli:
+	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "wasm-bindgen is not in Cargo.lock" >&2; exit 1; }
+	@if [ "$$($(NPM_ENV) wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) into $(WASM_BINDGEN_ROOT)"; \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --root $(WASM_BINDGEN_ROOT); \
+	fi
+
+npm-build: wasm-bindgen-cli
+	$(NPM_ENV) node npm/scripts/build.mjs
+
+## test-node: every vector on both engines, errors, browser refusal, end to end, from the
+## `npm pack` tarball installed into a temporary project.
+test-node: npm-build
+	node npm/scripts/test-packed.mjs
+
+## bench-node: rewrites the node block of BENCHMARKS.md.
+bench-node: npm-build
+	node npm/bench/bench.mjs
+
+## soak-node: RSS over 10^6 sign + verify calls (SOAK_N to change), recorded in BENCHMARKS.md.
+soak-node: npm-build
+	node --expose-gc npm/bench/soak.mjs

@@ -1,0 +1,7 @@
+'use strict';
+// Bundlers resolve the package to this file for browser builds (package.json "browser" and
+// the "browser" export condition): a private key must never reach a browser.
+throw new Error(
+  'antom-core is server-only: it signs with your Antom private key, which must never be ' +
+    'shipped to a browser. Use it in Node.js on your server and call your server from the page.',
+);

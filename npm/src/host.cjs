@@ -1,0 +1,62 @@
+'use strict';
+// The host side of antom-core's RSA engine, imported by the WebAssembly glue.
+//
+// antom-core (in WebAssembly) parses and validates every key, builds what is signed, decodes
+// and length-checks signatures and applies every response and notification rule. Only the
+// RSASSA-PKCS1-v1_5 / SHA-256 operation itself runs here, in node:crypto (OpenSSL, blinded),
+// on KeyObjects created once per key from the DER the core hands over.
+const crypto = require('node:crypto');
+
+/** An antom-core error: `code` is the core's stable error code. */
+class AntomError extends Error {
+  /**
+   * @param {string} code a stable code such as `SIGNATURE_MISMATCH`
+   * @param {string} message what to fix; never contains keys, signatures or bodies
+   */
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+Object.defineProperty(AntomError.prototype, 'name', {
+  value: 'AntomError',
+  writable: true,
+  configurable: true,
+});
+
+function antomError(code, message) {
+  return new AntomError(code, message);
+}
+
+// `der` is a view into WebAssembly memory: Node copies it into OpenSSL, then the core
+// zeroizes its copy. No JavaScript copy of the private key is made.
+function privateKeyObject(der) {
+  try {
+    return crypto.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  } catch {
+    return undefined; // the core falls back to its own engine for this key
+  }
+}
+
+function publicKeyObject(der) {
+  try {
+    return crypto.createPublicKey({ key: der, format: 'der', type: 'spki' });
+  } catch {
+    return undefined;
+  }
+}
+
+// RSA KeyObjects sign and verify with PKCS#1 v1.5 padding by default.
+function hostSign(key, message) {
+  return crypto.sign('sha256', message, key);
+}
+
+function hostVerify(key, message, signature) {
+  try {
+    return crypto.verify('sha256', message, key, signature) ? 1 : 0;
+  } catch {
+    return -1; // the core re-runs the check with its own engine
+  }
+}
+
+module.exports = { AntomError, antomError, privateKeyObject, publicKeyObject, hostSign, hostVerify };

@@ -1,0 +1,385 @@
+/**
+ * antom-core for Node.js: sign Antom API requests and verify Antom responses and
+ * notifications. Server-only; no network, no clock of its own — your code does the HTTP.
+ *
+ * ```ts
+ * import { Client, NOTIFICATION_ACK } from 'antom-core';
+ * const client = new Client({ clientId, privateKey, antomPublicKey });
+ * const request = client.prepare('v1/payments/pay', JSON.stringify(payRequest));
+ * const res = await fetch(request.url, request);
+ * const response = client.verifyResponse(request.path, res.headers, Buffer.from(await res.arrayBuffer()));
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+/// <reference types="node" />
+
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** The stable error codes of antom-core. */
+export type ErrorCode =
+  | 'INVALID_KEY'
+  | 'INVALID_INPUT'
+  | 'MALFORMED_SIGNATURE'
+  | 'UNSUPPORTED_ALGORITHM'
+  | 'SIGNATURE_MISMATCH'
+  | 'MISSING_HEADER'
+  | 'CLIENT_ID_MISMATCH'
+  | 'UNSIGNED_RESPONSE'
+  | 'INVALID_AMOUNT'
+  | 'UNSUPPORTED_CURRENCY'
+  | 'SIGNING_FAILED';
+
+/** Every {@link ErrorCode}, in the core's order. */
+export declare const ERROR_CODES: readonly ErrorCode[];
+
+/**
+ * An error from antom-core. Branch on `code`, which never changes; `message` says what to fix
+ * and never contains key material, signature values or bodies, so it is safe to log.
+ * Wrong argument types (a number where a string is needed) throw `TypeError` instead.
+ */
+export declare class AntomError extends Error {
+  /** The stable code, e.g. `SIGNATURE_MISMATCH`. */
+  readonly code: ErrorCode;
+  readonly name: 'AntomError';
+  constructor(code: ErrorCode, message: string);
+}
+
+/**
+ * Which implementation runs the RSA operation. `"node"` (default): `node:crypto` (OpenSSL) with
+ * a `KeyObject` created once per key — antom-core still parses the keys, builds what is signed
+ * and applies every verification rule. `"wasm"`: pure WebAssembly (20-35x slower for signing;
+ * each signature blocks the event loop for 6-10 ms).
+ */
+export type Engine = 'node' | 'wasm';
+
+/** Per-call options of the key methods. */
+export interface EngineOptions {
+  /** Default `"node"`. */
+  engine?: Engine;
+}
+
+/** Raw bytes: a `Buffer`, a `Uint8Array` (or other view / `ArrayBuffer`), or a string sent as UTF-8. */
+export type Bytes = Buffer | Uint8Array | ArrayBuffer | ArrayBufferView | string;
+
+/**
+ * Received headers, exactly as your framework gives them: Node's `req.headers`
+ * (`IncomingHttpHeaders`), `req.rawHeaders` (flat `[name, value, ...]`), a fetch `Headers`, or
+ * `[name, value]` pairs. Names match case-insensitively; a repeated signature header is refused.
+ */
+export type HeadersInput =
+  | IncomingHttpHeaders
+  | Headers
+  | Iterable<readonly [string, string]>
+  | ReadonlyArray<readonly [string, string]>
+  | readonly string[]
+  | Record<string, string | string[] | undefined>;
+
+/**
+ * A merchant's RSA private key. Accepts the Antom Dashboard form (one-line base64 PKCS#8),
+ * PEM (`PRIVATE KEY`, `RSA PRIVATE KEY`) and base64 PKCS#1 via {@link PrivateKey.parse}, or DER
+ * via {@link PrivateKey.fromDer}. It cannot be read back out; `toString()` prints only its size.
+ */
+export declare class PrivateKey {
+  private constructor();
+  /**
+   * Parses key text. @throws {AntomError} `INVALID_KEY` (empty, not base64/PEM, encrypted, not
+   * RSA, a public key, or smaller than 2048 bits; the message says which).
+   */
+  static parse(text: string): PrivateKey;
+  /** Parses PKCS#8 or PKCS#1 DER. @throws {AntomError} `INVALID_KEY`. */
+  static fromDer(der: Uint8Array | ArrayBuffer | ArrayBufferView): PrivateKey;
+  /** Modulus size in bits. */
+  readonly bits: number;
+  /** The public half (what you upload to the Antom Dashboard). */
+  publicKey(): PublicKey;
+  /**
+   * Signs `content` (usually from {@link contentToSign}): RSASSA-PKCS1-v1_5 / SHA-256,
+   * returned percent-encoded as it goes after `signature=`.
+   * @throws {AntomError} `SIGNING_FAILED` only if the platform has no randomness.
+   */
+  sign(content: string | Uint8Array, options?: EngineOptions): string;
+  /** Releases the WebAssembly memory now (otherwise a FinalizationRegistry does it after GC). */
+  free(): void;
+  [Symbol.dispose](): void;
+  /** `PrivateKey(RSA-2048, <redacted>)`. */
+  toString(): string;
+  toJSON(): string;
+}
+
+/**
+ * An RSA public key: Antom's (to verify responses and notifications) or your own. Accepts the
+ * Dashboard form (base64 SubjectPublicKeyInfo), PEM (`PUBLIC KEY`, `RSA PUBLIC KEY`) and base64
+ * PKCS#1.
+ */
+export declare class PublicKey {
+  private constructor();
+  /** @throws {AntomError} `INVALID_KEY` (including keys outside 2048..4096 bits). */
+  static parse(text: string): PublicKey;
+  /** SubjectPublicKeyInfo or PKCS#1 DER. @throws {AntomError} `INVALID_KEY`. */
+  static fromDer(der: Uint8Array | ArrayBuffer | ArrayBufferView): PublicKey;
+  /** Modulus size in bits. */
+  readonly bits: number;
+  /** SubjectPublicKeyInfo DER. */
+  toDer(): Buffer;
+  /** The Dashboard form: one-line base64 of the SPKI DER. */
+  toBase64(): string;
+  /** SHA-256 of the SPKI DER, lower-case hex: a safe way to tell keys apart in logs. */
+  fingerprint(): string;
+  /** Same key. */
+  equals(other: PublicKey): boolean;
+  /**
+   * Checks `signature` (the value after `signature=`, percent-encoded or raw base64) over
+   * `content`. A well-formed signature that does not match returns `false`.
+   * @throws {AntomError} `MALFORMED_SIGNATURE` (bad encoding, or not exactly the key's size).
+   */
+  verify(content: string | Uint8Array, signature: string, options?: EngineOptions): boolean;
+  free(): void;
+  [Symbol.dispose](): void;
+  /** `PublicKey(RSA-2048, sha256:...)`. */
+  toString(): string;
+  /** The Dashboard form. */
+  toJSON(): string;
+}
+
+/** Antom regions; each has its own gateway. */
+export type Region = 'asia' | 'north_america' | 'europe';
+
+/** Keys, client ids and the Antom public key differ between the two. */
+export type Environment = 'sandbox' | 'production';
+
+/**
+ * Everything a {@link Client} needs. Pass `privateKey` or `apiKey`; with neither, the client is
+ * verify-only: it verifies responses and notifications (a webhook receiver that should never
+ * hold the private key) and `prepare()` throws `INVALID_INPUT`.
+ */
+export interface ClientOptions {
+  /** Your client id from the Antom Dashboard (`SANDBOX_...` for test mode). */
+  clientId: string;
+  /** Your RSA private key (text as the Dashboard shows it, or a parsed {@link PrivateKey}). */
+  privateKey?: string | PrivateKey;
+  /**
+   * An Antom API key (`isak_TEST_...`), sent as `Authorization: Bearer`. Notifications stay
+   * RSA-signed, and an unsigned `S` response is refused (`UNSIGNED_RESPONSE`).
+   */
+  apiKey?: string;
+  /** Antom's public key for the same environment. */
+  antomPublicKey: string | PublicKey;
+  /** Default `"asia"`. */
+  region?: Region;
+  /** Default: the API key's marker, else sandbox exactly when `clientId` starts with `SANDBOX_`. */
+  environment?: Environment;
+  /** Overrides the region's gateway: `https://host[:port]`, or `http://` for loopback only. */
+  gatewayUrl?: string;
+  /** The `keyVersion` sent in the `Signature` header. Default 1. */
+  keyVersion?: number;
+  /** An ISV agent token, sent as `Agent-Token` (RSA mode only). */
+  agentToken?: string;
+  /** Default `"node"`; see {@link Engine}. */
+  engine?: Engine;
+}
+
+/** A request ready for `fetch(request.url, request)`: send exactly these bytes and headers. */
+export interface PreparedRequest {
+  /** Always `POST`. */
+  method: 'POST';
+  /** Gateway origin plus `path`. */
+  url: string;
+  /** The path that was signed; pass it to {@link Client.verifyResponse}. */
+  path: string;
+  /** `Content-Type`, `Client-Id`, `Request-Time`, `Signature` (+ `Agent-Token`), in order. */
+  headers: Record<string, string>;
+  /** The body exactly as signed. Do not re-serialise it. */
+  body: string;
+}
+
+/** `DONE`: use the response. `FAILED`: handle `resultCode`. `INQUIRE`: inquire or resend the identical request; never ask the buyer to pay again. */
+export type NextAction = 'DONE' | 'FAILED' | 'INQUIRE';
+
+/** `S` success, `F` failed, `U` unknown (any unexpected value reads as `U`). */
+export type ResultStatus = 'S' | 'F' | 'U';
+
+/** A response whose authenticity has been settled. */
+export interface ApiResponse {
+  /** `true` when Antom's signature was checked; `false` only for unsigned `F`/`U` gateway errors. */
+  verified: boolean;
+  resultStatus: ResultStatus;
+  /** `result.resultCode` (`""` if absent); branch on `resultStatus` / `nextAction` first. */
+  resultCode: string;
+  resultMessage: string;
+  nextAction: NextAction;
+  /** `true` only for a verified `S`. */
+  isSuccess: boolean;
+  /** The raw bytes that were verified. */
+  body: Buffer;
+  /** `JSON.parse` of `body`. */
+  json<T = unknown>(): T;
+}
+
+/** A notification whose signature has been verified. */
+export interface Notification {
+  /** `notifyType` (or the authorization / dispute / subscription type field), e.g. `PAYMENT_RESULT`. */
+  notifyType: string | null;
+  resultStatus: ResultStatus | null;
+  /** The `client-id` header (equal to your client id). */
+  clientId: string;
+  /** The `request-time` header, verbatim. */
+  requestTime: string;
+  /** The raw bytes that were verified. */
+  body: Buffer;
+  /** `JSON.parse` of `body`. */
+  json<T = unknown>(): T;
+}
+
+/**
+ * A configured Antom client. It performs no IO: `prepare()` gives you what to send, and
+ * `verifyResponse()` / `verifyNotification()` take back the raw headers and bytes you received.
+ */
+export declare class Client {
+  /**
+   * @throws {AntomError} `INVALID_KEY` for a bad key; `INVALID_INPUT` for a bad client id,
+   * region, environment, gateway URL or agent token, or an environment that contradicts the
+   * API key. @throws {TypeError} for missing or wrongly typed options.
+   */
+  constructor(options: ClientOptions);
+  readonly clientId: string;
+  readonly environment: Environment;
+  readonly gatewayUrl: string;
+  readonly usesApiKey: boolean;
+  /** Built without a credential: verifies, never prepares. */
+  readonly isVerifyOnly: boolean;
+  readonly engine: Engine;
+  /** The key responses and notifications are verified with. */
+  antomPublicKey(): PublicKey;
+  /** The path requested and signed for `api` (`v1/payments/pay` → `/ams/api/v1/payments/pay`). */
+  resolvePath(api: string): string;
+  /**
+   * Signs a request: `POST path\nclientId.requestTime.body`.
+   * @param api an API path such as `v1/payments/pay` (or the full `/ams/api/...` path)
+   * @param body the JSON object, serialised once (string or bytes)
+   * @param requestTime epoch milliseconds; default `Date.now()`
+   * @throws {AntomError} `INVALID_INPUT` for a bad path or a body that is not a JSON object.
+   */
+  prepare(api: string, body: string | Uint8Array, requestTime?: number | bigint | Date): PreparedRequest;
+  /**
+   * Verifies a response before anything in it is trusted. Pass the raw bytes received, never a
+   * re-serialised body. A non-2xx HTTP status is yours to report: treat it like `U` (inquire).
+   * @throws {AntomError} `UNSIGNED_RESPONSE`, `MISSING_HEADER`, `CLIENT_ID_MISMATCH`,
+   * `MALFORMED_SIGNATURE`, `UNSUPPORTED_ALGORITHM`, `SIGNATURE_MISMATCH`, `INVALID_INPUT`.
+   */
+  verifyResponse(path: string, headers: HeadersInput, body: Bytes): ApiResponse;
+  /**
+   * Verifies a notification at your endpoint `path` (as registered with Antom, e.g.
+   * `/antom/notify`) from the raw headers and raw body. Only then process it (idempotently)
+   * and answer HTTP 200 with {@link NOTIFICATION_ACK}.
+   * @throws {AntomError} `MISSING_HEADER`, `CLIENT_ID_MISMATCH`, `MALFORMED_SIGNATURE`,
+   * `UNSUPPORTED_ALGORITHM`, `SIGNATURE_MISMATCH`, `INVALID_INPUT`.
+   */
+  verifyNotification(path: string, headers: HeadersInput, body: Bytes): Notification;
+  /** Releases the WebAssembly memory now (otherwise a FinalizationRegistry does it after GC). */
+  free(): void;
+  [Symbol.dispose](): void;
+  /** The configuration without secrets. */
+  toString(): string;
+  toJSON(): string;
+}
+
+/** The body to answer a verified, accepted notification with (HTTP 200). */
+export declare const NOTIFICATION_ACK: string;
+
+/** Exactly `"{method} {path}\n{clientId}.{time}.{body}"`, the string that is signed. */
+export declare function contentToSign(
+  method: string,
+  path: string,
+  clientId: string,
+  time: string | number | bigint,
+  body: string,
+): string;
+
+/** A parsed `Signature` header. */
+export interface SignatureHeader {
+  algorithm: 'RSA256';
+  keyVersion: number | null;
+  /** The `signature` item as written (normally percent-encoded base64). */
+  signature: string;
+}
+
+/**
+ * Parses a `Signature` header value (spaces, any order and unknown items tolerated).
+ * @throws {AntomError} `MALFORMED_SIGNATURE`, `UNSUPPORTED_ALGORITHM`.
+ */
+export declare function parseSignatureHeader(value: string): SignatureHeader;
+
+/** `algorithm=RSA256,keyVersion=N,signature=...` (the compact form every SDK sends). */
+export declare function formatSignatureHeader(keyVersion: number, signature: string): string;
+
+/**
+ * The `Signature` header value for `POST path\nclientId.time.body` signed with `privateKey`:
+ * what the sender of a request, response or notification attaches. For simulators and tests
+ * that play Antom's side; a merchant integration needs only {@link Client.prepare}.
+ * @throws {AntomError} `INVALID_KEY` (key text), `SIGNING_FAILED`.
+ */
+export declare function signatureHeader(
+  privateKey: string | PrivateKey,
+  path: string,
+  clientId: string,
+  time: string | number | bigint,
+  body: Bytes,
+  keyVersion: number,
+): string;
+
+/** What {@link verifyRequest} read from a verified request or notification. */
+export interface VerifiedRequest {
+  /** The `client-id` header: compare it yourself. */
+  clientId: string;
+  /** The `request-time` header, verbatim. */
+  time: string;
+  keyVersion: number | null;
+}
+
+/**
+ * Verifies a signed request or notification as its receiver does (Antom's view of a merchant
+ * request, or a test harness): `signature`, `request-time` and `client-id` are required and the
+ * signature must verify over `POST path\nclient-id.request-time.body`. It does not check which
+ * client id signed; {@link Client.verifyNotification} does. Runs on the WebAssembly engine.
+ * @throws {AntomError} `MISSING_HEADER`, `MALFORMED_SIGNATURE`, `UNSUPPORTED_ALGORITHM`,
+ * `SIGNATURE_MISMATCH`, `INVALID_INPUT`.
+ */
+export declare function verifyRequest(
+  publicKey: string | PublicKey,
+  path: string,
+  headers: HeadersInput,
+  body: Bytes,
+): VerifiedRequest;
+
+/**
+ * `("10.50", "USD")` → `"1050"`. Never rounds.
+ * @throws {AntomError} `INVALID_AMOUNT`, `UNSUPPORTED_CURRENCY`.
+ */
+export declare function toMinorUnits(amount: string, currency: string): string;
+
+/**
+ * `("1050", "USD")` → `"10.50"`.
+ * @throws {AntomError} `INVALID_AMOUNT`, `UNSUPPORTED_CURRENCY`.
+ */
+export declare function fromMinorUnits(value: string, currency: string): string;
+
+/** ISO 4217 minor-unit exponent (`USD` → 2, `JPY` → 0). @throws {AntomError} `UNSUPPORTED_CURRENCY`. */
+export declare function minorUnitExponent(currency: string): number;
+
+/** An entry of the endpoint catalogue (paths from the official SDKs). */
+export interface Endpoint {
+  /** e.g. `payments.inquiryPayment`. */
+  readonly name: string;
+  /** e.g. `payments`. */
+  readonly group: string;
+  /** e.g. `/ams/api/v1/payments/inquiryPayment`. */
+  readonly path: string;
+}
+
+/** Looks an endpoint up by name; `undefined` when unknown. */
+export declare function endpoint(name: string): Endpoint | undefined;
+
+/** The whole catalogue. */
+export declare function endpoints(): readonly Endpoint[];

@@ -1,0 +1,18 @@
+// Type-checked (never run) by types.test.mjs: the declarations as an ES module consumer sees them.
+import { Client, PrivateKey, PublicKey, AntomError, NOTIFICATION_ACK, ERROR_CODES, toMinorUnits, endpoint, type ApiResponse, type ErrorCode } from 'antom-core';
+import antom from 'antom-core';
+import http from 'node:http';
+const client = new Client({ clientId: 'SANDBOX_1', privateKey: 'x', antomPublicKey: 'y', engine: 'node', region: 'asia' });
+const req = client.prepare('v1/payments/pay', '{}');
+const res = await fetch(req.url, req);
+const r: ApiResponse = client.verifyResponse(req.path, res.headers, Buffer.from(await res.arrayBuffer()));
+if (r.nextAction === 'INQUIRE') console.log(r.json<{ a: number }>().a);
+http.createServer((q, s) => { const n = client.verifyNotification('/antom/notify', q.headers, Buffer.alloc(0)); s.end(NOTIFICATION_ACK + n.notifyType); });
+client.verifyResponse('/x', q_raw(), 'body');
+function q_raw(): string[] { return []; }
+client.verifyResponse('/x', [['a', 'b']], new Uint8Array(1));
+try { PrivateKey.parse('x'); } catch (e) { if (e instanceof AntomError) { const c: ErrorCode = e.code; console.log(c); } }
+const k: string = PublicKey.parse('x').toBase64();
+console.log(ERROR_CODES, toMinorUnits('1', 'USD'), endpoint('x')?.path, antom.Client === Client, k);
+// @ts-expect-error: engine is 'node' | 'wasm'
+new Client({ clientId: 'x', privateKey: 'x', antomPublicKey: 'y', engine: 'gpu' });

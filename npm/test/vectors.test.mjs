@@ -1,0 +1,191 @@
+// Every conformance vector in tests/vectors/, on both engines, against the installed package.
+// The mapping from each operation to the API mirrors crates/antom-core/tests/vectors.rs.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+
+import {
+  AntomError,
+  Client,
+  PrivateKey,
+  PublicKey,
+  contentToSign,
+  endpoint,
+  formatSignatureHeader,
+  fromMinorUnits,
+  parseSignatureHeader,
+  toMinorUnits,
+  verifyRequest,
+} from 'antom-core';
+
+import { vectorsDir } from './helpers.mjs';
+
+const load = (name) => JSON.parse(readFileSync(new URL(name, vectorsDir), 'utf8'));
+const readText = (rel) => readFileSync(new URL(rel, vectorsDir), 'utf8');
+
+/** A vector "text": a string, or {prefix, repeat, count, suffix}. */
+function vectorText(value) {
+  if (typeof value === 'string') return value;
+  return (value.prefix ?? '') + (value.repeat ?? '').repeat(value.count) + (value.suffix ?? '');
+}
+
+function bodyBytes(input) {
+  return input.body_base64 !== undefined
+    ? Buffer.from(input.body_base64, 'base64')
+    : Buffer.from(vectorText(input.body), 'utf8');
+}
+
+function makeClient(config, engine) {
+  // Same order as the Rust runner: the Antom key, then the credential, then the settings.
+  // Neither private_key_file nor api_key: a verify-only client.
+  const antomPublicKey = PublicKey.parse(readText(config.antom_public_key_file));
+  const options = { clientId: config.client_id, antomPublicKey, engine };
+  if (config.private_key_file !== undefined) options.privateKey = PrivateKey.parse(readText(config.private_key_file));
+  if (config.api_key !== undefined) options.apiKey = config.api_key;
+  if (config.region !== undefined) options.region = config.region;
+  if (config.environment !== undefined) options.environment = config.environment;
+  if (config.gateway_url !== undefined) options.gatewayUrl = config.gateway_url;
+  if (config.key_version !== undefined) options.keyVersion = config.key_version;
+  if (config.agent_token !== undefined) options.agentToken = config.agent_token;
+  return new Client(options);
+}
+
+const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+function runCase(operation, input, engine) {
+  const options = { engine };
+  switch (operation) {
+    case 'parse_key': {
+      const isPrivate = input.kind === 'private';
+      let key;
+      if (input.der_base64 !== undefined) {
+        const der = Buffer.from(input.der_base64, 'base64');
+        key = isPrivate ? PrivateKey.fromDer(der).publicKey() : PublicKey.fromDer(der);
+      } else {
+        const text = input.text_file !== undefined ? readText(input.text_file) : vectorText(input.text);
+        key = isPrivate ? PrivateKey.parse(text).publicKey() : PublicKey.parse(text);
+      }
+      return { bits: key.bits, public_key_base64: key.toBase64() };
+    }
+    case 'content_to_sign': {
+      const content = contentToSign(input.method, input.path, input.client_id, input.time, vectorText(input.body));
+      return { content, content_sha256: sha256(content), content_length: Buffer.byteLength(content, 'utf8') };
+    }
+    case 'sign': {
+      const key = PrivateKey.parse(readText(input.private_key_file));
+      const signature = key.sign(vectorText(input.content), options);
+      return { signature, signature_base64: decodeURIComponent(signature) };
+    }
+    case 'verify': {
+      const key = PublicKey.parse(readText(input.public_key_file));
+      return { valid: key.verify(vectorText(input.content), input.signature, options) };
+    }
+    case 'signature_header': {
+      if (input.parse !== undefined) {
+        const parsed = parseSignatureHeader(input.parse);
+        return { algorithm: parsed.algorithm, key_version: parsed.keyVersion, signature: parsed.signature };
+      }
+      return { header: formatSignatureHeader(input.format.key_version, input.format.signature) };
+    }
+    case 'prepare': {
+      const client = makeClient(input.config, engine);
+      const request = client.prepare(input.api, vectorText(input.body), input.request_time);
+      // The receiving side's check, on what we produced: Antom's view of the request.
+      if (input.config.private_key_file !== undefined) {
+        const publicKey = PrivateKey.parse(readText(input.config.private_key_file)).publicKey();
+        const seen = verifyRequest(publicKey, request.path, Object.entries(request.headers), request.body);
+        assert.equal(seen.time, String(input.request_time));
+      }
+      const content = contentToSign(
+        request.method,
+        request.path,
+        input.config.client_id,
+        String(input.request_time),
+        request.body,
+      );
+      return {
+        method: request.method,
+        url: request.url,
+        path: request.path,
+        headers: Object.entries(request.headers),
+        body: request.body,
+        content,
+      };
+    }
+    case 'verify_response': {
+      const client = makeClient(input.config, engine);
+      const body = bodyBytes(input);
+      const r = client.verifyResponse(input.path, input.headers, body);
+      assert.ok(r.body.equals(body), 'the verified body is the received body');
+      return {
+        verified: r.verified,
+        result_status: r.resultStatus,
+        result_code: r.resultCode,
+        result_message: r.resultMessage,
+        next_action: r.nextAction,
+      };
+    }
+    case 'verify_notification': {
+      const client = makeClient(input.config, engine);
+      const n = client.verifyNotification(input.path, input.headers, bodyBytes(input));
+      return { notify_type: n.notifyType, result_status: n.resultStatus, client_id: n.clientId, request_time: n.requestTime };
+    }
+    case 'amount': {
+      if (input.to_minor_units !== undefined) {
+        return { value: toMinorUnits(input.to_minor_units.amount, input.to_minor_units.currency) };
+      }
+      return { amount: fromMinorUnits(input.from_minor_units.value, input.from_minor_units.currency) };
+    }
+    case 'endpoint': {
+      const found = endpoint(input.name);
+      return found ? { path: found.path, group: found.group, found: true } : { found: false };
+    }
+    default:
+      throw new Error(`unknown operation ${operation}`);
+  }
+}
+
+/** `undefined` when the outcome matches `expect`, else a one-line failure. */
+function check(id, expect, run) {
+  let got;
+  try {
+    got = run();
+  } catch (err) {
+    if (!(err instanceof AntomError)) return `${id}: threw ${err && err.stack}`;
+    if (expect.error === err.code) return undefined;
+    return `${id}: ${expect.error ? `expected error ${expect.error}` : 'unexpected error'}, got ${err.code}: ${err.message}`;
+  }
+  if (expect.error !== undefined) return `${id}: expected error ${expect.error}, got ${JSON.stringify(got).slice(0, 200)}`;
+  for (const [key, want] of Object.entries(expect)) {
+    if (!isDeepStrictEqual(got[key], want)) {
+      return `${id}: field ${key}: expected ${JSON.stringify(want).slice(0, 200)}, got ${JSON.stringify(got[key])?.slice(0, 200)}`;
+    }
+  }
+  return undefined;
+}
+
+const manifest = load('manifest.json');
+
+for (const engine of ['node', 'wasm']) {
+  test(`every conformance vector passes on the ${engine} engine, exactly the manifest's count`, async (t) => {
+    let total = 0;
+    for (const [file, count] of Object.entries(manifest.files)) {
+      await t.test(`${file} (${engine})`, () => {
+        const doc = load(file);
+        assert.equal(doc.cases.length, count, `${file}: case count vs manifest`);
+        const failures = [];
+        for (const c of doc.cases) {
+          const failure = check(`${file}#${c.id}`, c.expect, () => runCase(doc.operation, c.input, engine));
+          if (failure) failures.push(failure);
+          total += 1;
+        }
+        if (failures.length) assert.fail(`${failures.length} of ${doc.cases.length} vectors failed:\n${failures.join('\n')}`);
+      });
+    }
+    assert.equal(total, manifest.total, 'total cases vs manifest');
+    assert.ok(total >= 200, `the contract needs at least 200 cases, found ${total}`);
+    t.diagnostic(`ran ${total} conformance vectors on the ${engine} engine`);
+  });
+}
