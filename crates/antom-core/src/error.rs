@@ -85,8 +85,10 @@ pub struct Error {
 }
 
 impl Error {
-    /// Builds an error. Callers inside the crate pass fixed wording, never secrets.
-    pub(crate) fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    /// Builds an error with a stable code, e.g. for an [`crate::RsaEngine`] backed by host
+    /// crypto that must report `SIGNING_FAILED`. Pass fixed wording: never key material,
+    /// signatures or bodies.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error {
             code,
             message: message.into(),
