@@ -241,7 +241,7 @@ impl State {
             }
         };
         key.and_then(|key| self.payments.get(&key))
-            .ok_or_else(|| Fail("ORDER_NOT_EXIST", "the payment does not exist".to_owned()))
+            .ok_or_else(no_such_payment)
     }
 
     /// Checks a repeat of `(op, request_id)`: `Ok(Some(done))` for a replay, `Ok(None)` for a
@@ -424,7 +424,7 @@ impl State {
         let payment = self
             .payments
             .get_mut(&request_id)
-            .ok_or_else(|| Fail("ORDER_NOT_EXIST", "the payment does not exist".to_owned()))?;
+            .ok_or_else(no_such_payment)?;
         match payment.status {
             Status::Processing | Status::Success => {
                 if payment.refunded > 0 || payment.capture.is_some() {
@@ -480,11 +480,8 @@ impl State {
             .payment_ids
             .get(payment_id)
             .cloned()
-            .ok_or_else(|| Fail("ORDER_NOT_EXIST", "the payment does not exist".to_owned()))?;
-        let payment = self
-            .payments
-            .get_mut(&key)
-            .ok_or_else(|| Fail("ORDER_NOT_EXIST", "the payment does not exist".to_owned()))?;
+            .ok_or_else(no_such_payment)?;
+        let payment = self.payments.get_mut(&key).ok_or_else(no_such_payment)?;
         if payment.status != Status::Success {
             return Err(Fail(
                 "ORDER_STATUS_INVALID",
@@ -592,11 +589,8 @@ impl State {
             .payment_ids
             .get(payment_id)
             .cloned()
-            .ok_or_else(|| Fail("ORDER_NOT_EXIST", "the payment does not exist".to_owned()))?;
-        let payment = self
-            .payments
-            .get_mut(&key)
-            .ok_or_else(|| Fail("ORDER_NOT_EXIST", "the payment does not exist".to_owned()))?;
+            .ok_or_else(no_such_payment)?;
+        let payment = self.payments.get_mut(&key).ok_or_else(no_such_payment)?;
         if payment.status != Status::Success || payment.capture.is_some() || payment.refunded > 0 {
             return Err(Fail(
                 "ORDER_STATUS_INVALID",
@@ -864,4 +858,9 @@ fn canonical(value: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
         other => other.clone(),
     }
+}
+
+/// The `F ORDER_NOT_EXIST` answer for an unknown `paymentId` / `paymentRequestId`.
+fn no_such_payment() -> Fail {
+    Fail("ORDER_NOT_EXIST", "the payment does not exist".to_owned())
 }
