@@ -1,37 +1,66 @@
-# One task runner for the whole repository. `make test` is the command the README gives
-# and the one .ci/run runs.
+# One task runner for the whole repository. `make demo`, `make test` and `make lint` are the
+# commands the README gives, and the ones .ci/run runs.
+#
+# Set-up is part of every target: what can be installed without root is installed on first use
+# and skipped when present (rustup target and components, pinned tools cached by version in
+# ~/.cache/antom-core/, virtualenvs in .cache/). What cannot (Rust itself, Node.js, Python,
+# a JDK, ...) is checked before anything runs: see "Prerequisites" at the end of this file.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
 CACHE      := .cache
+TOOLS      := $(HOME)/.cache/antom-core
 VENV       := $(CACHE)/venv-vectors
 PY         := $(VENV)/bin/python
 VECTORS    := tests/vectors
+DOCTOR     := bash tests/setup/doctor.sh
 
-.PHONY: help test lint test-rust vectors vectors-check wasm-check bench tools-python
+.PHONY: help doctor test lint test-rust vectors vectors-check wasm-check bench tools-python \
+	tools-wasm32 tools-rust-lint tools-nightly tools-fuzz tools-deny test-doctor
 
 help:
+	@echo "make doctor        list the prerequisites make cannot install (ok / missing, versions)"
+	@echo "make demo          local Antom simulator + the signed round trip in Rust, Node.js, Python"
+	@echo "make demo-rust     (or demo-node, demo-python) one language: builds only what it runs"
 	@echo "make test          run every test suite (what CI runs)"
 	@echo "make lint          rustfmt check, clippy -D warnings, rustdoc -D warnings"
 	@echo "make vectors       regenerate tests/vectors with the independent Python generator"
 	@echo "make bench         criterion benchmarks + openssl speed, rewrites BENCHMARKS.md"
 
+## NEEDS_<target>: the prerequisites (tests/setup/doctor.sh names) a goal needs; checked
+## before make runs anything. A target added anywhere should say what it needs here or in its
+## .mk file; `python@3.10` raises a minimum version.
+NEEDS_lint          := rust cc
+NEEDS_test-rust     := rust cc
+NEEDS_wasm-check    := rust cc
+NEEDS_vectors       := python openssl
+NEEDS_vectors-check := python openssl
+NEEDS_tools-python  := python
+NEEDS_bench         := rust cc python openssl
+NEEDS_tools-wasm32  := rust
+NEEDS_tools-rust-lint := rust
+NEEDS_tools-nightly := rust
+NEEDS_tools-fuzz    := rust cc
+NEEDS_tools-deny    := rust cc
+
 ## test: every suite that exists. Each binding's .mk file appends its suite to TEST_SUITES.
-TEST_SUITES := vectors-check test-rust wasm-check
+## test-doctor goes first: it takes seconds.
+TEST_SUITES := test-doctor vectors-check test-rust wasm-check
 -include npm/npm.mk python/python.mk crates/antom-cli/cli.mk bindings/bindings.mk
 test: $(TEST_SUITES)
+NEEDS_test = $(foreach s,$(TEST_SUITES),$(NEEDS_$(s)))
 
 test-rust:
 	cargo test --workspace --all-targets
 	cargo test --workspace --doc
 
-lint:
+lint: tools-rust-lint
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
-wasm-check:
+wasm-check: tools-wasm32
 	cargo build --target wasm32-unknown-unknown -p antom-core
 
 $(PY): $(VECTORS)/requirements.txt
@@ -50,3 +79,76 @@ vectors-check: $(PY)
 
 bench: $(PY)
 	$(PY) tests/bench/run.py
+
+## test-doctor: with node, then java/javac, then openssl, then cargo hidden from PATH, a real
+## `make demo` / `make test` / `make lint` stops in seconds with exactly the one-line message.
+test-doctor:
+	bash tests/setup/test-doctor.sh
+
+## ---------------------------------------------------------------------------------------------
+## Installed by make, without root, on first use; each is a quick no-op when already there.
+
+# The Rust standard library for wasm32 (wasm-check, npm-build and so the demo need it).
+tools-wasm32:
+	@test -d "$$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown" \
+		|| rustup target add wasm32-unknown-unknown
+
+tools-rust-lint:
+	@cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1 \
+		|| rustup component add rustfmt clippy
+
+# The nightly toolchain (cargo-fuzz builds with it). RUSTUP_AUTO_INSTALL=0: the check itself
+# must not install a full default-profile toolchain.
+tools-nightly:
+	@RUSTUP_AUTO_INSTALL=0 cargo +nightly --version >/dev/null 2>&1 \
+		|| rustup toolchain install nightly --profile minimal
+
+# Pinned cargo tools, each cached by version: a new version installs next to the old one.
+# Use them by path: `$(CARGO_DENY) check`, and for fuzzing
+# `$(FUZZ_ENV) cargo +nightly fuzz run <target>` (cargo finds cargo-fuzz on that PATH).
+CARGO_FUZZ_VERSION := 0.13.2
+CARGO_FUZZ_ROOT    := $(TOOLS)/cargo-fuzz-$(CARGO_FUZZ_VERSION)
+CARGO_FUZZ         := $(CARGO_FUZZ_ROOT)/bin/cargo-fuzz
+FUZZ_ENV           := PATH="$(CARGO_FUZZ_ROOT)/bin:$$PATH"
+CARGO_DENY_VERSION := 0.20.2
+CARGO_DENY_ROOT    := $(TOOLS)/cargo-deny-$(CARGO_DENY_VERSION)
+CARGO_DENY         := $(CARGO_DENY_ROOT)/bin/cargo-deny
+
+$(CARGO_FUZZ):
+	cargo install --locked cargo-fuzz --version $(CARGO_FUZZ_VERSION) --root $(CARGO_FUZZ_ROOT)
+
+$(CARGO_DENY):
+	cargo install --locked cargo-deny --version $(CARGO_DENY_VERSION) --root $(CARGO_DENY_ROOT)
+
+tools-fuzz: tools-nightly $(CARGO_FUZZ)
+tools-deny: $(CARGO_DENY)
+
+## ---------------------------------------------------------------------------------------------
+## Prerequisites: checked once, when make starts, for the goals on its command line (the union
+## of their NEEDS_), so `make test` stops before its first build step with one line per missing
+## piece. `make doctor` lists them all. Skipped by `make -n` and with PREREQ_CHECK=0.
+
+# The goals `make doctor` reports per prerequisite, and every tool it shows the cache state of.
+DOCTOR_GOALS := lint test demo demo-rust demo-node demo-python
+DOCTOR_ITEMS  = $(sort $(foreach g,$(DOCTOR_GOALS),$(NEEDS_$(g))))
+DOCTOR_ENV    = PYTHON3='$(or $(PYTHON3),python3)' MVN='$(or $(MVN),mvn)'
+DOCTOR_TOOLS  = $(if $(WASM_BINDGEN_VERSION),--tool 'wasm-bindgen-cli $(WASM_BINDGEN_VERSION)=$(WASM_BINDGEN_ROOT)/bin/wasm-bindgen') \
+	--tool 'cargo-fuzz $(CARGO_FUZZ_VERSION)=$(CARGO_FUZZ)' \
+	--tool 'cargo-deny $(CARGO_DENY_VERSION)=$(CARGO_DENY)' \
+	--tool 'Python vector tools=$(PY)' \
+	$(if $(MATURIN),--tool 'maturin=$(MATURIN)')
+doctor_used_by = $(strip $(foreach g,$(DOCTOR_GOALS),$(if $(filter $(1) $(1)@%,$(NEEDS_$(g))),$(g))))
+
+doctor:
+	@$(DOCTOR_ENV) $(DOCTOR) --all $(DOCTOR_ITEMS) $(DOCTOR_TOOLS) \
+		$(foreach i,$(sort $(foreach t,$(DOCTOR_ITEMS),$(firstword $(subst @, ,$(t))))),--used-by '$(i)=$(call doctor_used_by,$(i))')
+
+PREREQ_CHECK ?= 1
+PREREQ_NEEDS := $(sort $(foreach g,$(MAKECMDGOALS),$(NEEDS_$(g))))
+ifeq ($(PREREQ_CHECK)$(findstring n,$(firstword -$(MAKEFLAGS)))$(filter doctor,$(MAKECMDGOALS)),1)
+ifneq ($(PREREQ_NEEDS),)
+ifneq ($(shell $(DOCTOR_ENV) $(DOCTOR) $(PREREQ_NEEDS) >&2 && echo ok),ok)
+$(error make $(MAKECMDGOALS): stopped before building anything; install what is missing above (`make doctor` lists every prerequisite))
+endif
+endif
+endif

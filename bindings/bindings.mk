@@ -12,33 +12,25 @@
 # Maven's local repository (~/.m2/repository) is its download cache: keep it between CI runs.
 
 TEST_SUITES += test-jvm test-swift-c
+# A JDK, Maven and clang are checked by the root Makefile before anything runs (make doctor);
+# they are system packages, never installed from here.
+NEEDS_test-jvm       := rust cc jdk maven
+NEEDS_bench-jvm      := rust cc jdk maven
+NEEDS_test-swift-c   := rust cc clang python
+NEEDS_swift-generate := rust cc
 
 MVN       ?= mvn
 MVN_FLAGS ?= -B -q -Dstyle.color=never
 
-.PHONY: test-jvm test-swift-c bench-jvm swift-generate tools-jvm tools-clang
+.PHONY: test-jvm test-swift-c bench-jvm swift-generate
 
-# Debian packages for what is missing (as root, like .ci/run); otherwise say what to install.
-define bindings_apt_install
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
-	else echo "missing: $(1) (install it and re-run)" >&2; exit 1; fi
-endef
-
-tools-jvm:
-	@command -v javac >/dev/null || { $(call bindings_apt_install,openjdk-17-jdk-headless); }
-	@command -v mvn >/dev/null || { $(call bindings_apt_install,maven); }
-
-tools-clang:
-	@command -v clang >/dev/null || { $(call bindings_apt_install,clang); }
-
-test-jvm: tools-jvm
+test-jvm:
 	cd bindings/kotlin && $(MVN) $(MVN_FLAGS) verify
 
-test-swift-c: tools-clang
+test-swift-c:
 	bash bindings/swift/ctest/run.sh
 
-bench-jvm: tools-jvm
+bench-jvm:
 	bash bindings/kotlin/scripts/bench.sh
 
 swift-generate:

@@ -7,6 +7,11 @@ WASM_BINDGEN_ROOT    := $(HOME)/.cache/antom-core/wasm-bindgen-cli-$(WASM_BINDGE
 NPM_ENV              := PATH="$(WASM_BINDGEN_ROOT)/bin:$$PATH"
 
 TEST_SUITES += test-node
+NEEDS_wasm-bindgen-cli := rust cc
+NEEDS_npm-build        := rust cc node
+NEEDS_test-node        := rust cc node
+NEEDS_bench-node       := rust cc node
+NEEDS_soak-node        := rust cc node
 
 .PHONY: wasm-bindgen-cli npm-build test-node bench-node soak-node
 
@@ -19,7 +24,8 @@ wasm-bindgen-cli:
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --root $(WASM_BINDGEN_ROOT); \
 	fi
 
-npm-build: wasm-bindgen-cli
+# tools-wasm32 (root Makefile): the wasm32 target, added through rustup when missing.
+npm-build: tools-wasm32 wasm-bindgen-cli
 	$(NPM_ENV) node npm/scripts/build.mjs
 
 ## test-node: every vector on both engines, errors, browser refusal, end to end, from the

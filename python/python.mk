@@ -8,6 +8,11 @@
 # Tools are pinned in python/requirements-*.txt and cached under .cache/ (venvs + pip cache).
 
 TEST_SUITES += test-python
+# The wheel supports Python >= 3.9; the pinned pytest (requirements-test.txt) needs >= 3.10.
+NEEDS_python-wheel     := rust cc python
+NEEDS_python-test-venv := rust cc python@3.10
+NEEDS_test-python      := rust cc python@3.10
+NEEDS_bench-python     := rust cc python@3.10
 
 PYTHON3          ?= python3
 PY_BUILD_VENV    := $(CACHE)/python-build

@@ -1,0 +1,266 @@
+#!/usr/bin/env bash
+# The prerequisites that `make` cannot install without root, checked in a few seconds.
+#
+#   doctor.sh ITEM...          print one line per missing ITEM (what, which version, how to
+#                              install it); exit 1 if any is missing. The Makefile runs this before
+#                              anything else, with what the goals on its command line need.
+#   doctor.sh --all [--used-by NAME=GOALS]... [--tool LABEL=PATH]... ITEM...
+#                              `make doctor`: every ITEM, ok or missing, with the version found;
+#                              then what make installs by itself (rustup target and components,
+#                              pinned tools cached by version) and whether it is there yet.
+#
+# ITEM is rust, cc, node, python, jdk, maven, openssl or clang, optionally with a minimum version
+# that raises the default: python@3.10. An ITEM named twice keeps the higher minimum.
+# Environment: PYTHON3 (default python3), MVN (default mvn), DOCTOR_PLATFORM (apt, brew or
+# other: which install commands to suggest; detected when unset).
+#
+# Portable to bash 3.2 (macOS): no associative arrays, no ${x,,}, no mapfile.
+set -uo pipefail
+
+PYTHON3="${PYTHON3:-python3}"
+MVN="${MVN:-mvn}"
+
+mode=check
+items=()
+used_by=()
+tools=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --all) mode=all ;;
+    --used-by) used_by+=("$2"); shift ;;
+    --tool) tools+=("$2"); shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -*) echo "doctor.sh: unknown option $1" >&2; exit 2 ;;
+    *) items+=("$1") ;;
+  esac
+  shift
+done
+
+platform="${DOCTOR_PLATFORM:-}"
+if [ -z "$platform" ]; then
+  if command -v apt-get >/dev/null 2>&1; then platform=apt
+  elif command -v brew >/dev/null 2>&1; then platform=brew
+  else platform=other; fi
+fi
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# version_ge A B: dotted version A >= B (missing parts count as 0, suffixes like -ea are ignored).
+version_ge() {
+  local IFS=.
+  local -a a b
+  a=($1); b=($2)
+  local i=0 x y
+  while [ "$i" -lt "${#a[@]}" ] || [ "$i" -lt "${#b[@]}" ]; do
+    x="${a[$i]:-0}"; y="${b[$i]:-0}"
+    x="${x%%[!0-9]*}"; y="${y%%[!0-9]*}"
+    x=$((10#${x:-0})); y=$((10#${y:-0}))
+    [ "$x" -gt "$y" ] && return 0
+    [ "$x" -lt "$y" ] && return 1
+    i=$((i + 1))
+  done
+  return 0
+}
+
+# first_version TEXT: the first dotted number in TEXT (20.20.2 from v20.20.2).
+first_version() { printf '%s\n' "$1" | grep -oE '[0-9]+(\.[0-9]+)+' | head -n 1; }
+
+# hint APT BREW OTHER: the usual install command on this platform.
+hint() {
+  case "$platform" in
+    apt) printf '%s' "$1" ;;
+    brew) printf '%s' "$2" ;;
+    *) printf '%s' "$3" ;;
+  esac
+}
+
+# Every check sets LABEL (what, which version), FOUND (ok: what was found), PROBLEM (empty when
+# ok) and HINT.
+check_rust() { # min
+  LABEL="Rust >= $1 via rustup (cargo, rustc)"
+  HINT="install: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh (https://rustup.rs)"
+  PROBLEM=""; FOUND=""
+  local tool out v
+  for tool in rustup cargo rustc; do
+    have "$tool" || { PROBLEM="$tool not found"; return; }
+  done
+  if ! out="$(rustc --version 2>&1)"; then
+    PROBLEM="rustc does not run ($(printf '%s' "$out" | head -n 1))"
+    HINT="run: rustup default stable"
+    return
+  fi
+  v="$(first_version "$out")"
+  if ! version_ge "$v" "$1"; then
+    PROBLEM="found rustc $v"; HINT="update: rustup update stable"; return
+  fi
+  have cargo && cargo --version >/dev/null 2>&1 || { PROBLEM="cargo does not run"; HINT="run: rustup default stable"; return; }
+  FOUND="rustc $v, $(rustup --version 2>/dev/null | head -n 1 | cut -d' ' -f1-2)"
+}
+
+check_cc() {
+  LABEL="C compiler (cc, Rust links with it)"
+  HINT="$(hint 'install: apt-get install build-essential' 'install: xcode-select --install' 'install: gcc or clang, as cc')"
+  PROBLEM=""; FOUND=""
+  have cc || { PROBLEM="cc not found"; return; }
+  # Linking a program needs the C library's development files too (Debian: libc6-dev).
+  local tmp ok=0
+  tmp="$(mktemp -d "${TMPDIR:-/tmp}/doctor-cc.XXXXXX")" || { PROBLEM="no temporary directory"; return; }
+  printf 'int main(void) { return 0; }\n' > "$tmp/t.c"
+  cc "$tmp/t.c" -o "$tmp/t" >/dev/null 2>&1 && ok=1
+  rm -rf "$tmp"
+  [ "$ok" = 1 ] || { PROBLEM="cc cannot link a C program"; return; }
+  FOUND="$(cc --version 2>/dev/null | head -n 1)"
+  [ -n "$FOUND" ] || FOUND="cc"
+}
+
+check_node() { # min
+  LABEL="Node.js >= $1 with npm"
+  HINT="$(hint "install: apt-get install nodejs npm (Debian 13, Ubuntu 24.04; older releases ship Node 18: https://nodejs.org)" \
+    'install: brew install node' 'install: https://nodejs.org')"
+  PROBLEM=""; FOUND=""
+  local v
+  have node || { PROBLEM="node not found"; return; }
+  v="$(first_version "$(node --version 2>/dev/null)")"
+  version_ge "${v:-0}" "$1" || { PROBLEM="found node ${v:-(version unknown)}"; return; }
+  have npm || { PROBLEM="npm not found (node $v)"; return; }
+  FOUND="node $v, npm $(npm --version 2>/dev/null)"
+}
+
+check_python() { # min
+  LABEL="Python >= $1 with venv and ensurepip ($PYTHON3)"
+  HINT="$(hint 'install: apt-get install python3 python3-venv' 'install: brew install python' 'install: https://www.python.org/downloads/')"
+  PROBLEM=""; FOUND=""
+  local out v
+  have "$PYTHON3" || { PROBLEM="$PYTHON3 not found"; return; }
+  out="$("$PYTHON3" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null)" \
+    || { PROBLEM="$PYTHON3 does not run"; return; }
+  v="$out"
+  version_ge "$v" "$1" || { PROBLEM="found $PYTHON3 $v"; return; }
+  "$PYTHON3" -c 'import venv, ensurepip; assert ensurepip.version()' >/dev/null 2>&1 \
+    || { PROBLEM="found $PYTHON3 $v without venv/ensurepip"; return; }
+  FOUND="$PYTHON3 $v (venv, ensurepip)"
+}
+
+check_jdk() { # min
+  LABEL="JDK >= $1 (javac, java)"
+  HINT="$(hint 'install: apt-get install default-jdk-headless' "install: brew install openjdk@$1" 'install: https://adoptium.net')"
+  PROBLEM=""; FOUND=""
+  local out v
+  have javac || { PROBLEM="javac not found"; return; }
+  have java || { PROBLEM="java not found"; return; }
+  out="$(javac -version 2>&1 | grep -E '^javac ' | head -n 1)"
+  v="${out#javac }"
+  case "$v" in 1.*) v="${v#1.}" ;; esac   # javac 1.8.0_x is JDK 8
+  v="${v%%[!0-9.]*}"
+  [ -n "$v" ] || { PROBLEM="javac does not run"; return; }
+  version_ge "$v" "$1" || { PROBLEM="found javac ${out#javac }"; return; }
+  FOUND="javac ${out#javac }"
+}
+
+check_maven() { # min
+  LABEL="Maven >= $1 (mvn)"
+  HINT="$(hint 'install: apt-get install maven' 'install: brew install maven' 'install: https://maven.apache.org/download.cgi')"
+  PROBLEM=""; FOUND=""
+  local out v
+  have "$MVN" || { PROBLEM="$MVN not found"; return; }
+  out="$("$MVN" -B -v 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' | grep -E '^Apache Maven ' | head -n 1)"
+  v="$(first_version "$out")"
+  if [ -z "$v" ]; then
+    # mvn runs on a JDK: without one it cannot say its version, and the JDK line says what to do.
+    if ! have java; then FOUND="$MVN (version unchecked: no java)"; return; fi
+    PROBLEM="$MVN -v fails"; return
+  fi
+  version_ge "$v" "$1" || { PROBLEM="found Maven $v"; return; }
+  FOUND="Maven $v"
+}
+
+check_openssl() {
+  LABEL="OpenSSL CLI (openssl)"
+  HINT="$(hint 'install: apt-get install openssl' 'install: brew install openssl' 'install: https://www.openssl.org')"
+  PROBLEM=""; FOUND=""
+  have openssl || { PROBLEM="openssl not found"; return; }
+  FOUND="$(openssl version 2>/dev/null | cut -d' ' -f1-2)"
+  [ -n "$FOUND" ] || PROBLEM="openssl does not run"
+}
+
+check_clang() {
+  LABEL="clang (checks the Swift C header)"
+  HINT="$(hint 'install: apt-get install clang' 'install: xcode-select --install' 'install: https://releases.llvm.org')"
+  PROBLEM=""; FOUND=""
+  have clang || { PROBLEM="clang not found"; return; }
+  FOUND="$(clang --version 2>/dev/null | head -n 1)"
+  [ -n "$FOUND" ] || PROBLEM="clang does not run"
+}
+
+default_min() {
+  case "$1" in
+    rust) echo 1.85 ;; node) echo 20 ;; python) echo 3.9 ;; jdk) echo 17 ;; maven) echo 3.6.3 ;;
+    cc|openssl|clang) echo "" ;;
+    *) return 1 ;;
+  esac
+}
+
+# Deduplicate ITEMs (fixed order, highest minimum wins) without associative arrays.
+ORDER="rust cc node python jdk maven openssl clang"
+for name in $ORDER; do eval "want_$name=0; min_$name=\$(default_min $name)"; done
+for item in ${items[@]+"${items[@]}"}; do
+  name="${item%%@*}"
+  default_min "$name" >/dev/null || { echo "doctor.sh: unknown prerequisite '$name' (known: $ORDER)" >&2; exit 2; }
+  eval "want_$name=1"
+  if [ "$item" != "$name" ]; then
+    v="${item#*@}"
+    eval "cur=\$min_$name"
+    if [ -z "$cur" ] || ! version_ge "$cur" "$v"; then eval "min_$name=\$v"; fi
+  fi
+done
+
+used_by_of() { # name -> the --used-by text for it
+  local e
+  for e in ${used_by[@]+"${used_by[@]}"}; do
+    [ "${e%%=*}" = "$1" ] && { printf '%s' "${e#*=}"; return; }
+  done
+}
+
+missing=0
+[ "$mode" = all ] && echo "Prerequisites (install these yourself; make installs everything else):"
+for name in $ORDER; do
+  eval "want=\$want_$name; min=\$min_$name"
+  [ "$want" = 1 ] || continue
+  "check_$name" "$min"
+  if [ -n "$PROBLEM" ]; then
+    missing=$((missing + 1))
+    line="missing: $LABEL: $PROBLEM; $HINT"
+  else
+    line="ok:      $LABEL: $FOUND"
+  fi
+  if [ "$mode" = all ]; then
+    by="$(used_by_of "$name")"
+    echo "  $line${by:+   [make $by]}"
+  elif [ -n "$PROBLEM" ]; then
+    echo "$line"
+  fi
+done
+
+if [ "$mode" = all ]; then
+  echo
+  echo "Installed by make when a target needs them (no root; skipped when present):"
+  status() { if "$@" >/dev/null 2>&1; then echo "present"; else echo "not yet"; fi; }
+  if have rustc && have rustup; then
+    sysroot="$(rustc --print sysroot 2>/dev/null)"
+    echo "  $(status test -d "$sysroot/lib/rustlib/wasm32-unknown-unknown"): wasm32-unknown-unknown target (rustup target add)"
+    echo "  $(status cargo fmt --version): rustfmt (rustup component add)"
+    echo "  $(status cargo clippy --version): clippy (rustup component add)"
+    echo "  $(status env RUSTUP_AUTO_INSTALL=0 cargo +nightly --version): nightly toolchain, minimal profile (rustup toolchain install)"
+  fi
+  for t in ${tools[@]+"${tools[@]}"}; do
+    echo "  $(status test -e "${t#*=}"): ${t%%=*} (${t#*=})"
+  done
+  echo
+  if [ "$missing" -gt 0 ]; then
+    echo "$missing prerequisite(s) missing: every make target that needs one stops before building."
+  else
+    echo "Every prerequisite is present."
+  fi
+fi
+
+[ "$missing" -eq 0 ]

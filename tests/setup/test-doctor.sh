@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# `make test-doctor` (the first suite of `make test`): hide one prerequisite at a time from PATH
+# and run the README's command that needs it, for real. Each run must stop within seconds,
+# exit non-zero, and print exactly two lines: the one-line message for that piece (what, which
+# version, the install command) and make's "stopped before building anything". Nothing else:
+# no build output, no stack trace.
+#
+#   hidden          command      expected first line
+#   node            make demo    missing: Node.js >= 20 with npm: node not found; ...
+#   java, javac     make test    missing: JDK >= 17 (javac, java): javac not found; ...
+#   openssl         make test    missing: OpenSSL CLI (openssl): openssl not found; ...
+#   cargo           make lint    missing: Rust >= 1.85 via rustup (cargo, rustc): cargo not found; ...
+#
+# Hiding: every directory on PATH that holds a hidden name is replaced by a directory of
+# symlinks to everything else in it; the test asserts the name no longer resolves.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+LIMIT="${TEST_DOCTOR_LIMIT:-20}"   # seconds a stopped command may take
+
+if [ -n "${ANTOM_TEST_DOCTOR_INNER:-}" ]; then
+  # Only reachable if a hidden-prerequisite `make test` got past its check and ran the suites.
+  echo "test-doctor: make test ran its suites with a prerequisite hidden: the check let it through" >&2
+  exit 1
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/antom-test-doctor.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+make_bin="$(command -v make)"
+failures=0
+ran=0
+
+fail() { echo "  FAIL: $*"; failures=$((failures + 1)); }
+
+# shadow_path DIR NAME...: prints PATH with every NAME hidden, building shadows under DIR.
+shadow_path() {
+  local shadows="$1"; shift
+  local out="" dir n i=0 hit
+  local IFS=:
+  local -a dirs
+  dirs=($PATH)
+  unset IFS
+  for dir in "${dirs[@]}"; do
+    [ -n "$dir" ] && [ -d "$dir" ] || continue
+    hit=0
+    for n in "$@"; do [ -e "$dir/$n" ] || [ -L "$dir/$n" ] && hit=1; done
+    if [ "$hit" = 1 ]; then
+      i=$((i + 1))
+      mkdir -p "$shadows/$i"
+      # One ln for the whole directory (about a thousand names in /usr/bin), then drop the hidden.
+      find "$dir" -mindepth 1 -maxdepth 1 ! -type d -print0 | xargs -0 -r ln -s -t "$shadows/$i"
+      for n in "$@"; do rm -f "$shadows/$i/$n"; done
+      dir="$shadows/$i"
+    fi
+    out="${out:+$out:}$dir"
+  done
+  printf '%s' "$out"
+}
+
+# expect_stop HIDDEN GOAL FIRST_LINE: with HIDDEN (comma-separated) off PATH, `make GOAL` must
+# print exactly FIRST_LINE and make's stop line, fast, with a failing exit status.
+expect_stop() {
+  local hidden="$1" goal="$2" want="$3"
+  local -a names
+  IFS=, read -r -a names <<< "$hidden"
+  ran=$((ran + 1))
+  local failures_before=$failures
+  echo "== make $goal with $hidden hidden from PATH"
+  local case_dir="$work/case$ran"
+  mkdir -p "$case_dir"
+  local path
+  path="$(shadow_path "$case_dir/path" "${names[@]}")"
+  local n
+  for n in "${names[@]}"; do
+    if PATH="$path" command -v "$n" >/dev/null 2>&1; then
+      fail "$n is still on the shadow PATH ($(PATH="$path" command -v "$n")): the case would prove nothing"
+      return
+    fi
+  done
+  PATH="$path" command -v make >/dev/null || { fail "make itself is not on the shadow PATH"; return; }
+
+  local start end status=0
+  start=$(date +%s)
+  # A user's shell: no outer make's flags or level; DOCTOR_PLATFORM pins the install hints.
+  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u PREREQ_CHECK \
+    PATH="$path" ANTOM_TEST_DOCTOR_INNER=1 DOCTOR_PLATFORM=apt \
+    timeout --kill-after=5 "$((LIMIT * 3))" "$make_bin" "$goal" > "$case_dir/out" 2>&1 || status=$?
+  end=$(date +%s)
+  sed 's/^/   | /' "$case_dir/out"
+
+  local stop_re="^Makefile:[0-9]+: \*\*\* make $goal: stopped before building anything; install what is missing above \(\`make doctor\` lists every prerequisite\)\.  Stop\.$"
+  local lines
+  lines=$(wc -l < "$case_dir/out")
+  [ "$status" -ne 0 ] || fail "make $goal exited 0"
+  [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || fail "make $goal did not stop: killed by timeout"
+  [ $((end - start)) -le "$LIMIT" ] || fail "make $goal took $((end - start)) s (limit $LIMIT s)"
+  [ "$(sed -n 1p "$case_dir/out")" = "$want" ] || fail "first line is not: $want"
+  sed -n 2p "$case_dir/out" | grep -Eq "$stop_re" || fail "second line is not make's stop line"
+  [ "$lines" -eq 2 ] || fail "expected exactly 2 lines of output, got $lines"
+  if grep -Eq 'Traceback|panicked|node:internal|^[[:space:]]+at |Error:|error\[|Compiling|Exception' "$case_dir/out"; then
+    fail "stack trace or build output in the output"
+  fi
+  [ "$failures" -ne "$failures_before" ] || echo "   ok: exit $status in $((end - start)) s"
+}
+
+# With the full PATH every prerequisite these cases rely on is present: otherwise the expected
+# output (exactly one missing line) cannot hold, and the machine needs `make doctor` first.
+if ! bash tests/setup/doctor.sh rust cc node python jdk maven openssl >/dev/null; then
+  echo "test-doctor: a prerequisite is missing with the full PATH; see make doctor:" >&2
+  bash tests/setup/doctor.sh rust cc node python jdk maven openssl >&2 || true
+  exit 1
+fi
+
+expect_stop node demo \
+  "missing: Node.js >= 20 with npm: node not found; install: apt-get install nodejs npm (Debian 13, Ubuntu 24.04; older releases ship Node 18: https://nodejs.org)"
+# `make test` also needs clang; on a machine without it, use test-jvm / vectors-check, which
+# need the same hidden piece and nothing more.
+if command -v clang >/dev/null 2>&1; then jvm_goal=test; openssl_goal=test; else jvm_goal=test-jvm; openssl_goal=vectors-check; fi
+expect_stop java,javac "$jvm_goal" \
+  "missing: JDK >= 17 (javac, java): javac not found; install: apt-get install default-jdk-headless"
+expect_stop openssl "$openssl_goal" \
+  "missing: OpenSSL CLI (openssl): openssl not found; install: apt-get install openssl"
+expect_stop cargo lint \
+  "missing: Rust >= 1.85 via rustup (cargo, rustc): cargo not found; install: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh (https://rustup.rs)"
+
+if [ "$failures" -gt 0 ] || [ "$ran" -ne 4 ]; then
+  echo "test-doctor: $failures failure(s) in $ran case(s)" >&2
+  exit 1
+fi
+echo "test-doctor: $ran cases, each stopped in seconds with its one-line message"
