@@ -1,34 +1,63 @@
 # The `antom` CLI and simulator (crates/antom-cli/): included by the root Makefile.
 #
-#   make test-cli   cargo test -p antom-cli (simulator, retries, bad input, the built binary)
-#   make demo       start the local Antom simulator and run the merchant flow in Rust, Node.js
-#                   (the packed npm tarball) and Python (the wheel); bounded by DEMO_TIMEOUT
+#   make test-cli     cargo test -p antom-cli (simulator, retries, bad input, the built binary)
+#   make demo         start the local Antom simulator and run the merchant flow in Rust, Node.js
+#                     (the packed npm tarball) and Python (the wheel); bounded by DEMO_TIMEOUT
+#   make demo-rust    one flow only, building only what it runs (likewise demo-node,
+#   make demo-node    demo-python): the simulator binary plus that language's package
+#   make demo-python
 
 TEST_SUITES += test-cli
+NEEDS_test-cli := rust cc
 
 DEMO_TIMEOUT ?= 600
-# The Node and Python flows need their packages built; each binding's .mk file provides the
-# target. A binding that is not in the tree is skipped by the demo script, and says so.
-DEMO_PACKAGES :=
-DEMO_FLOWS    ?= rust
-ifneq ($(wildcard npm/npm.mk),)
-DEMO_PACKAGES += npm-build
-DEMO_FLOWS    += node
-endif
-ifneq ($(wildcard python/python.mk),)
-DEMO_PACKAGES += python-wheel
-DEMO_FLOWS    += python
-endif
+# The flows `make demo` runs: Node and Python only where their package's .mk file is in the tree.
+DEMO_FLOWS ?= rust $(if $(wildcard npm/npm.mk),node) $(if $(wildcard python/python.mk),python)
 
-.PHONY: test-cli demo demo-build
+# Per flow: the package target it runs, and the prerequisites it needs beyond Rust.
+demo_package_rust   :=
+demo_package_node   := npm-build
+demo_package_python := python-wheel
+demo_needs_rust     :=
+demo_needs_node     := node
+demo_needs_python   := python
+
+# $(call demo_packages,flows), $(call demo_needs,flows)
+demo_packages = $(foreach f,$(1),$(demo_package_$(f)))
+demo_needs    = rust cc $(foreach f,$(1),$(demo_needs_$(f)))
+# The simulator is always needed; the Rust example only for the rust flow.
+demo_cargo_build = $(strip cargo build -p antom-cli --bin antom $(if $(filter rust,$(1)),--example merchant_flow))
+# Every flow asked for must pass; the whole run is killed after DEMO_TIMEOUT seconds.
+demo_run = DEMO_FLOWS="$(strip $(1))" DEMO_REQUIRE_ALL=1 \
+	timeout --kill-after=10 $(DEMO_TIMEOUT) bash crates/antom-cli/demo/run.sh
+
+NEEDS_demo-build  = $(call demo_needs,$(DEMO_FLOWS))
+NEEDS_demo        = $(call demo_needs,$(DEMO_FLOWS))
+NEEDS_demo-rust   = $(call demo_needs,rust)
+NEEDS_demo-node   = $(call demo_needs,node)
+NEEDS_demo-python = $(call demo_needs,python)
+
+.PHONY: test-cli demo demo-build demo-rust demo-node demo-python
 
 test-cli:
 	cargo test -p antom-cli
 
-demo-build: $(DEMO_PACKAGES)
-	cargo build -p antom-cli --bin antom --example merchant_flow
+## demo-build: only what the demo runs (DEMO_FLOWS): the simulator binary, the Rust example if
+## rust is a flow, the npm package if node is, the wheel if python is.
+demo-build: $(call demo_packages,$(DEMO_FLOWS))
+	$(call demo_cargo_build,$(DEMO_FLOWS))
 
-## demo: every flow that is built must pass; the whole run is killed after DEMO_TIMEOUT seconds.
 demo: demo-build
-	DEMO_FLOWS="$(DEMO_FLOWS)" DEMO_REQUIRE_ALL=1 \
-		timeout --kill-after=10 $(DEMO_TIMEOUT) bash crates/antom-cli/demo/run.sh
+	$(call demo_run,$(DEMO_FLOWS))
+
+demo-rust:
+	$(call demo_cargo_build,rust)
+	$(call demo_run,rust)
+
+demo-node: $(call demo_packages,node)
+	$(call demo_cargo_build,node)
+	$(call demo_run,node)
+
+demo-python: $(call demo_packages,python)
+	$(call demo_cargo_build,python)
+	$(call demo_run,python)
