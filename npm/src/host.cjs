@@ -5,7 +5,16 @@
 // and length-checks signatures and applies every response and notification rule. Only the
 // RSASSA-PKCS1-v1_5 / SHA-256 operation itself runs here, in node:crypto (OpenSSL, blinded),
 // on KeyObjects created once per key from the DER the core hands over.
-const crypto = require('node:crypto');
+//
+// The node:crypto functions are captured once, when this module loads: a module loaded later
+// that replaces `crypto.sign`/`crypto.verify` (or the others) can neither see key DER nor make
+// a check pass.
+const {
+  createPrivateKey,
+  createPublicKey,
+  createSign,
+  createVerify,
+} = require('node:crypto');
 
 /** An antom-core error: `code` is the core's stable error code. */
 class AntomError extends Error {
@@ -32,7 +41,7 @@ function antomError(code, message) {
 // zeroizes its copy. No JavaScript copy of the private key is made.
 function privateKeyObject(der) {
   try {
-    return crypto.createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   } catch {
     return undefined; // the core falls back to its own engine for this key
   }
@@ -40,20 +49,27 @@ function privateKeyObject(der) {
 
 function publicKeyObject(der) {
   try {
-    return crypto.createPublicKey({ key: der, format: 'der', type: 'spki' });
+    return createPublicKey({ key: der, format: 'der', type: 'spki' });
   } catch {
     return undefined;
   }
 }
 
-// RSA KeyObjects sign and verify with PKCS#1 v1.5 padding by default.
-function hostSign(key, message) {
-  return crypto.sign('sha256', message, key);
+// RSA KeyObjects sign and verify with PKCS#1 v1.5 padding by default. What is signed is
+// `head` then `body`, hashed in order: the body is never copied into a joined buffer.
+function hostSign(key, head, body) {
+  const signer = createSign('sha256');
+  if (head.length > 0) signer.update(head);
+  signer.update(body);
+  return signer.sign(key);
 }
 
-function hostVerify(key, message, signature) {
+function hostVerify(key, head, body, signature) {
   try {
-    return crypto.verify('sha256', message, key, signature) ? 1 : 0;
+    const verifier = createVerify('sha256');
+    if (head.length > 0) verifier.update(head);
+    verifier.update(body);
+    return verifier.verify(key, signature) ? 1 : 0;
   } catch {
     return -1; // the core re-runs the check with its own engine
   }

@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use antom_core::{
     ApiKey, Client, ClientConfig, Endpoint, Environment, ErrorCode, PrivateKey, PublicKey, Region,
-    RsaEngine, RustCryptoEngine, SignatureHeader, VerifiedMessage,
+    BuiltinEngine, RsaEngine, SignatureHeader, SignedContent, VerifiedMessage,
 };
 use wasm_bindgen::prelude::*;
 
@@ -35,13 +35,13 @@ extern "C" {
     #[wasm_bindgen(js_name = publicKeyObject)]
     fn public_key_object(spki_der: &[u8]) -> JsValue;
 
-    /// `crypto.sign("sha256", message, key)`: RSASSA-PKCS1-v1_5 / SHA-256.
+    /// RSASSA-PKCS1-v1_5 / SHA-256 over `head` then `body` (hashed in order, not joined).
     #[wasm_bindgen(js_name = hostSign, catch)]
-    fn host_sign(key: &JsValue, message: &[u8]) -> Result<Vec<u8>, JsValue>;
+    fn host_sign(key: &JsValue, head: &[u8], body: &[u8]) -> Result<Vec<u8>, JsValue>;
 
-    /// `crypto.verify(...)`: 1 valid, 0 invalid, -1 when Node failed to run the check.
+    /// The matching verification: 1 valid, 0 invalid, -1 when Node failed to run the check.
     #[wasm_bindgen(js_name = hostVerify)]
-    fn host_verify(key: &JsValue, message: &[u8], signature: &[u8]) -> i32;
+    fn host_verify(key: &JsValue, head: &[u8], body: &[u8], signature: &[u8]) -> i32;
 }
 
 fn error(err: antom_core::Error) -> JsValue {
@@ -71,27 +71,27 @@ struct NodeEngine<'a> {
 }
 
 impl RsaEngine for NodeEngine<'_> {
-    fn sign(&self, key: &PrivateKey, message: &[u8]) -> antom_core::Result<Vec<u8>> {
+    fn sign(&self, key: &PrivateKey, message: &SignedContent<'_>) -> antom_core::Result<Vec<u8>> {
         let host = self.private.and_then(|host| {
             host.get(|| match key.export_pkcs8_der_for_host_crypto() {
                 Ok(der) => private_key_object(&der),
                 Err(_) => JsValue::UNDEFINED,
             })
         });
-        match host.map(|host| host_sign(host, message)) {
+        match host.map(|host| host_sign(host, message.head(), message.body())) {
             Some(Ok(signature)) => Ok(signature),
-            _ => RustCryptoEngine.sign(key, message),
+            _ => BuiltinEngine.sign(key, message),
         }
     }
 
-    fn verify(&self, key: &PublicKey, message: &[u8], signature: &[u8]) -> bool {
+    fn verify(&self, key: &PublicKey, message: &SignedContent<'_>, signature: &[u8]) -> bool {
         let host = self
             .public
             .and_then(|host| host.get(|| public_key_object(&key.to_der())));
-        match host.map(|host| host_verify(host, message, signature)) {
+        match host.map(|host| host_verify(host, message.head(), message.body(), signature)) {
             Some(1) => true,
             Some(0) => false,
-            _ => RustCryptoEngine.verify(key, message, signature),
+            _ => BuiltinEngine.verify(key, message, signature),
         }
     }
 }
@@ -106,7 +106,7 @@ fn with_engine<R>(
     if node {
         f(&NodeEngine { private, public })
     } else {
-        f(&RustCryptoEngine)
+        f(&BuiltinEngine)
     }
 }
 

@@ -3,7 +3,10 @@
 //! Antom's `amount.value` is a positive integer string of at most 16 characters in the
 //! currency's ISO 4217 minor unit: USD 10.50 → `"1050"`, JPY 1050 → `"1050"`, IDR 1.00 →
 //! `"100"` (IDR has two decimals for Antom even though cents are not used in practice),
-//! KWD 1.000 → `"1000"`. Some payment methods add rules this function does not know about:
+//! KWD 1.000 → `"1000"`. Antom takes IDR in whole rupiah only, so an IDR value must be a
+//! multiple of 100 (`"100.50"` IDR is refused). ISO 4217 fund codes (BOV, CLF, USN, ...) are
+//! not payment currencies and are refused. Some payment methods add rules this function does
+//! not know about:
 //! JKOPay TWD values must be multiples of 100, Octopus HKD multiples of 10, and each method
 //! has minimum amounts.
 
@@ -37,8 +40,9 @@ pub fn minor_unit_exponent(currency: &str) -> Result<u8> {
 /// function never rounds).
 ///
 /// # Errors
-/// `INVALID_AMOUNT` for signs, exponents, separators, spaces, excess precision, zero, or more
-/// than 16 digits; `UNSUPPORTED_CURRENCY` for an unknown currency.
+/// `INVALID_AMOUNT` for signs, exponents, separators, spaces, excess precision, zero, more
+/// than 16 digits, or IDR with sen; `UNSUPPORTED_CURRENCY` for an unknown currency or a
+/// fund code.
 pub fn to_minor_units(amount: &str, currency: &str) -> Result<String> {
     let exponent = usize::from(minor_unit_exponent(currency)?);
     let (whole, fraction) = match amount.split_once('.') {
@@ -75,6 +79,12 @@ pub fn to_minor_units(amount: &str, currency: &str) -> Result<String> {
         return Err(Error::invalid_amount(format!(
             "the amount is too large: Antom values have at most {MAX_VALUE_DIGITS} digits"
         )));
+    }
+    if currency == "IDR" && !value.ends_with("00") {
+        return Err(Error::invalid_amount(
+            "Antom takes IDR in whole rupiah: the amount must have no sen (e.g. 10000 or \
+             10000.00)",
+        ));
     }
     Ok(value.to_owned())
 }

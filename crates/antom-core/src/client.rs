@@ -4,8 +4,8 @@
 use std::fmt;
 
 use crate::config::{ApiKey, ClientConfig, Credential, Environment};
-use crate::content::content_to_sign;
-use crate::engine::{RsaEngine, RustCryptoEngine};
+use crate::content::SignedContent;
+use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
 use crate::keys::{PrivateKey, PublicKey};
@@ -48,6 +48,7 @@ pub struct Client {
     antom_public_key: PublicKey,
     environment: Environment,
     gateway_url: String,
+    max_body_bytes: usize,
 }
 
 #[derive(Clone)]
@@ -152,7 +153,19 @@ impl Client {
             antom_public_key: config.antom_public_key,
             environment,
             gateway_url,
+            max_body_bytes: config.max_body_bytes,
         })
+    }
+
+    /// The largest body, in bytes, this client prepares or verifies
+    /// ([`ClientConfig::max_body_bytes`]). Bindings check it before copying a body.
+    pub fn max_body_bytes(&self) -> usize {
+        self.max_body_bytes
+    }
+
+    /// Refuses a body over [`Client::max_body_bytes`] before anything else looks at it.
+    pub(crate) fn check_body_size(&self, len: usize, what: &str) -> Result<()> {
+        check_body_size(len, self.max_body_bytes, what)
     }
 
     /// The configured client id.
@@ -213,7 +226,7 @@ impl Client {
         body: impl AsRef<[u8]>,
         request_time: u64,
     ) -> Result<PreparedRequest> {
-        self.prepare_with(&RustCryptoEngine, api, body.as_ref(), request_time)
+        self.prepare_with(&BuiltinEngine, api, body.as_ref(), request_time)
     }
 
     /// As [`Client::prepare`], with the RSA operation done by `engine`.
@@ -227,6 +240,7 @@ impl Client {
         body: &[u8],
         request_time: u64,
     ) -> Result<PreparedRequest> {
+        self.check_body_size(body.len(), "request")?;
         let path = self.resolve_path(api)?;
         let body = check_request_body(body)?;
         let mut headers = vec![("Content-Type".to_owned(), CONTENT_TYPE.to_owned())];
@@ -237,10 +251,11 @@ impl Client {
                 agent_token,
             } => {
                 let time = request_time.to_string();
-                let content = content_to_sign(METHOD, &path, &self.client_id, &time, &body);
+                let content =
+                    SignedContent::new(METHOD, &path, &self.client_id, &time, body.as_bytes());
                 let header = SignatureHeader::new(
                     *key_version,
-                    private_key.sign_with(engine, content.as_bytes())?,
+                    private_key.sign_content_with(engine, &content)?,
                 );
                 headers.push(("Client-Id".to_owned(), self.client_id.clone()));
                 headers.push(("Request-Time".to_owned(), time));
@@ -298,5 +313,18 @@ fn check_request_body(body: &[u8]) -> Result<String> {
         Err(Error::invalid_input(
             "the request body must be a JSON object (serialise it once and pass those bytes)",
         ))
+    }
+}
+
+/// `INVALID_INPUT` when a body of `len` bytes is over `max`: checked before the body is
+/// copied, hashed or parsed, since nothing about it is authenticated yet.
+pub(crate) fn check_body_size(len: usize, max: usize, what: &str) -> Result<()> {
+    if len > max {
+        Err(Error::invalid_input(format!(
+            "the {what} body is {len} bytes; at most {max} are accepted (raise \
+             max_body_bytes if Antom really sends more)"
+        )))
+    } else {
+        Ok(())
     }
 }

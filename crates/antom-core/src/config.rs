@@ -205,7 +205,13 @@ pub struct ClientConfig {
     /// Forces the environment. By default: the API key's marker, else sandbox exactly when
     /// the client id starts with `SANDBOX_`.
     pub environment: Option<Environment>,
+    /// The largest request, response or notification body accepted, in bytes (default
+    /// [`DEFAULT_MAX_BODY_BYTES`]). Checked first, before a body is copied, hashed or parsed.
+    pub max_body_bytes: usize,
 }
+
+/// The default [`ClientConfig::max_body_bytes`]: 4 MiB. Antom's messages are a few KiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 impl ClientConfig {
     /// A configuration for RSA request signing, with the defaults (Asia, key version 1).
@@ -251,6 +257,7 @@ impl ClientConfig {
             key_version: 1,
             agent_token: None,
             environment: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }

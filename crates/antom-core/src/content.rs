@@ -48,3 +48,76 @@ pub fn content_bytes(
     content.extend_from_slice(body);
     content
 }
+
+/// Exactly what is signed, held as two parts so the body is never copied or concatenated:
+/// the head `"{method} {path}\n{client_id}.{time}."` and the body bytes.
+///
+/// An [`crate::RsaEngine`] (or an external signer) may hash the parts in order
+/// ([`SignedContent::digest`]) or feed them to a streaming signer; the bytes signed are
+/// [`head`](Self::head) followed by [`body`](Self::body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedContent<'a> {
+    head: Vec<u8>,
+    body: &'a [u8],
+}
+
+impl<'a> SignedContent<'a> {
+    /// The content of a request, response or notification: `POST path\nclient_id.time.body`.
+    pub fn new(
+        method: &str,
+        path: &str,
+        client_id: &str,
+        time: &str,
+        body: &'a [u8],
+    ) -> SignedContent<'a> {
+        SignedContent {
+            head: content_to_sign(method, path, client_id, time, "").into_bytes(),
+            body,
+        }
+    }
+
+    /// Arbitrary bytes to sign or verify as they are (no head).
+    pub fn raw(bytes: &'a [u8]) -> SignedContent<'a> {
+        SignedContent {
+            head: Vec::new(),
+            body: bytes,
+        }
+    }
+
+    /// The part before the body.
+    pub fn head(&self) -> &[u8] {
+        &self.head
+    }
+
+    /// The body, byte for byte.
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// Total length in bytes.
+    pub fn len(&self) -> usize {
+        self.head.len() + self.body.len()
+    }
+
+    /// `true` when there is nothing to sign.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// SHA-256 of head then body, computed without concatenating them.
+    pub fn digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        hasher.update(&self.head);
+        hasher.update(self.body);
+        hasher.finalize().into()
+    }
+
+    /// The whole content as one buffer (a copy; for hosts whose signer needs one).
+    pub fn to_vec(&self) -> Vec<u8> {
+        let mut content = Vec::with_capacity(self.len());
+        content.extend_from_slice(&self.head);
+        content.extend_from_slice(self.body);
+        content
+    }
+}

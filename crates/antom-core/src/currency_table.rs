@@ -1,11 +1,13 @@
 //! ISO 4217 minor units (the number of decimals of each currency).
 //!
 //! Generated from the ISO 4217 list-one data shipped in the `iso4217` Python package
-//! (version 1.16.20260101); currencies without a minor unit (metals, XDR, XXX...) are omitted.
+//! (version 1.16.20260101); currencies without a minor unit (metals, XDR, XXX...) are omitted,
+//! and so are the ISO 4217 fund codes (BOV, CHE, CHW, CLF, COU, MXV, USN, UYI, UYW): they are
+//! units of account, not payment currencies, and no Antom documentation accepts one.
 //! Sorted by code for binary search.
 
 /// `(code, minor-unit exponent)` for every ISO 4217 currency that has a minor unit.
-pub(crate) const MINOR_UNITS: [(&str, u8); 165] = [
+pub(crate) const MINOR_UNITS: [(&str, u8); 156] = [
     ("AED", 2),
     ("AFN", 2),
     ("ALL", 2),
@@ -23,7 +25,6 @@ pub(crate) const MINOR_UNITS: [(&str, u8); 165] = [
     ("BMD", 2),
     ("BND", 2),
     ("BOB", 2),
-    ("BOV", 2),
     ("BRL", 2),
     ("BSD", 2),
     ("BTN", 2),
@@ -32,14 +33,10 @@ pub(crate) const MINOR_UNITS: [(&str, u8); 165] = [
     ("BZD", 2),
     ("CAD", 2),
     ("CDF", 2),
-    ("CHE", 2),
     ("CHF", 2),
-    ("CHW", 2),
-    ("CLF", 4),
     ("CLP", 0),
     ("CNY", 2),
     ("COP", 2),
-    ("COU", 2),
     ("CRC", 2),
     ("CUP", 2),
     ("CVE", 2),
@@ -102,7 +99,6 @@ pub(crate) const MINOR_UNITS: [(&str, u8); 165] = [
     ("MVR", 2),
     ("MWK", 2),
     ("MXN", 2),
-    ("MXV", 2),
     ("MYR", 2),
     ("MZN", 2),
     ("NAD", 2),
@@ -151,10 +147,7 @@ pub(crate) const MINOR_UNITS: [(&str, u8); 165] = [
     ("UAH", 2),
     ("UGX", 0),
     ("USD", 2),
-    ("USN", 2),
-    ("UYI", 0),
     ("UYU", 2),
-    ("UYW", 4),
     ("UZS", 2),
     ("VED", 2),
     ("VES", 2),

@@ -15,10 +15,20 @@ pub(crate) fn encode_signature(raw: &[u8]) -> String {
 /// Percent-decodes (either hex case; `+` stays `+`), then strictly base64-decodes.
 ///
 /// A raw, unencoded base64 value passes through the first step unchanged, so both forms
-/// are accepted.
-pub(crate) fn decode_signature(value: &str) -> Result<Vec<u8>> {
+/// are accepted. A value longer than any encoding of `modulus_len` bytes could be is refused
+/// before it is decoded.
+pub(crate) fn decode_signature(value: &str, modulus_len: usize) -> Result<Vec<u8>> {
     if value.is_empty() {
         return Err(Error::malformed_signature("the signature value is empty"));
+    }
+    // Every base64 character percent-encoded: 3 bytes each, 4 characters per 3 bytes.
+    let longest = modulus_len.div_ceil(3).saturating_mul(12);
+    if value.len() > longest {
+        return Err(Error::malformed_signature(format!(
+            "the signature value is {} characters; a signature of {modulus_len} bytes needs \
+             at most {longest}",
+            value.len()
+        )));
     }
     let bytes = value.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
@@ -68,14 +78,14 @@ mod tests {
 
     #[test]
     fn decodes_both_hex_cases_and_raw_base64() {
-        assert_eq!(decode_signature("%2b%2F8%3d").ok(), Some(vec![0xfb, 0xff]));
-        assert_eq!(decode_signature("+/8=").ok(), Some(vec![0xfb, 0xff]));
+        assert_eq!(decode_signature("%2b%2F8%3d", 2).ok(), Some(vec![0xfb, 0xff]));
+        assert_eq!(decode_signature("+/8=", 2).ok(), Some(vec![0xfb, 0xff]));
     }
 
     #[test]
     fn rejects_broken_escapes_and_bad_base64() {
         for bad in ["", "%", "%2", "%zz", "ab c", "-_8=", "+/8"] {
-            assert!(decode_signature(bad).is_err(), "{bad:?}");
+            assert!(decode_signature(bad, 256).is_err(), "{bad:?}");
         }
     }
 }

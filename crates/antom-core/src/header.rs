@@ -7,12 +7,21 @@ use crate::error::{Error, Result};
 /// The only algorithm label Antom defines (RSASSA-PKCS1-v1_5 with SHA-256).
 pub const ALGORITHM_RSA256: &str = "RSA256";
 
+/// Longest `Signature` header value accepted, in bytes. A 4096-bit signature, base64 and
+/// percent-encoded, is under 1 KiB.
+pub const MAX_SIGNATURE_HEADER_LEN: usize = 4096;
+
+/// Most items accepted in a `Signature` header (Antom sends three).
+pub const MAX_SIGNATURE_HEADER_ITEMS: usize = 8;
+
 /// A parsed `Signature` header.
 ///
 /// Parsing tolerates spaces around items (the docs show `, ` separators), any item order and
-/// unknown items; it rejects duplicates, a missing or empty `signature`, and any algorithm
-/// other than `RSA256`. An absent `algorithm` is taken as `RSA256`. Formatting (`Display`)
-/// always writes the compact form every official SDK sends.
+/// unknown items; it rejects duplicates, a missing or empty `signature`, a missing
+/// `algorithm` (the header grammar requires it), any algorithm other than `RSA256`, a value
+/// over [`MAX_SIGNATURE_HEADER_LEN`] bytes and more than [`MAX_SIGNATURE_HEADER_ITEMS`] items
+/// (parsing runs before anything is authenticated, so its cost is bounded). Formatting
+/// (`Display`) always writes the compact form every official SDK sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignatureHeader {
     /// The `keyVersion` item, if present.
@@ -38,14 +47,26 @@ impl SignatureHeader {
     /// Parses a `Signature` header value.
     ///
     /// # Errors
-    /// `MALFORMED_SIGNATURE` for an empty header, an item without `=`, a duplicate item, a
-    /// non-numeric `keyVersion` or a missing/empty `signature`; `UNSUPPORTED_ALGORITHM` for
-    /// an `algorithm` other than `RSA256`.
+    /// `MALFORMED_SIGNATURE` for an empty or over-long header, too many items, an item
+    /// without `=`, a duplicate item, a non-numeric `keyVersion`, a missing `algorithm` or a
+    /// missing/empty `signature`; `UNSUPPORTED_ALGORITHM` for an `algorithm` other than
+    /// `RSA256`.
     pub fn parse(value: &str) -> Result<SignatureHeader> {
         if value.trim_matches(is_space).is_empty() {
             return Err(Error::malformed_signature("the Signature header is empty"));
         }
-        let mut seen: Vec<&str> = Vec::new();
+        if value.len() > MAX_SIGNATURE_HEADER_LEN {
+            return Err(Error::malformed_signature(format!(
+                "the Signature header is {} bytes; at most {MAX_SIGNATURE_HEADER_LEN} are accepted",
+                value.len()
+            )));
+        }
+        if value.split(',').count() > MAX_SIGNATURE_HEADER_ITEMS {
+            return Err(Error::malformed_signature(format!(
+                "the Signature header has more than {MAX_SIGNATURE_HEADER_ITEMS} items"
+            )));
+        }
+        let mut seen: Vec<&str> = Vec::with_capacity(MAX_SIGNATURE_HEADER_ITEMS);
         let mut algorithm = None;
         let mut key_version = None;
         let mut signature = None;
@@ -75,12 +96,18 @@ impl SignatureHeader {
                 _ => {}
             }
         }
-        if let Some(algorithm) = algorithm {
-            if algorithm != ALGORITHM_RSA256 {
+        match algorithm {
+            Some(ALGORITHM_RSA256) => {}
+            Some(algorithm) => {
                 return Err(Error::unsupported_algorithm(format!(
                     "the Signature header names algorithm {:?}; only RSA256 is supported",
                     truncate(algorithm)
                 )));
+            }
+            None => {
+                return Err(Error::malformed_signature(
+                    "the Signature header has no algorithm=... item (expected algorithm=RSA256)",
+                ));
             }
         }
         match signature {
@@ -120,7 +147,11 @@ fn is_space(c: char) -> bool {
     c == ' ' || c == '\t'
 }
 
-/// Item names and labels are echoed only shortened, so an error never carries a whole value.
+/// Item names and labels are echoed only shortened and only as visible ASCII, so an error
+/// never carries a whole value or control characters.
 fn truncate(text: &str) -> String {
-    text.chars().take(24).collect()
+    text.chars()
+        .take(24)
+        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .collect()
 }

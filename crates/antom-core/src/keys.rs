@@ -7,11 +7,12 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs8::der::Decode;
 use rsa::pkcs8::{EncodePublicKey, ObjectIdentifier, PrivateKeyInfoRef, SubjectPublicKeyInfoRef};
 use rsa::traits::PublicKeyParts;
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use rsa::{PrivateKey as RsaPrivateKey, PublicKey as RsaPublicKey};
 use sha2::{Digest, Sha256};
 
-use crate::encoding::{decode_signature, encode_signature};
-use crate::engine::{EngineSigningKey, EngineVerifyingKey, RsaEngine, RustCryptoEngine};
+use crate::backend::{self, DIGEST_LEN};
+use crate::content::SignedContent;
+use crate::encoding::encode_signature;
 use crate::error::{Error, Result};
 use crate::pem::{KeyText, decode_key_text};
 
@@ -19,8 +20,8 @@ use crate::pem::{KeyText, decode_key_text};
 pub const MIN_KEY_BITS: u32 = 2048;
 /// Largest RSA modulus accepted for a public key, in bits (bounds verification cost).
 pub const MAX_PUBLIC_KEY_BITS: u32 = 4096;
-/// Largest RSA modulus accepted for a private key, in bits.
-pub const MAX_PRIVATE_KEY_BITS: u32 = 16384;
+/// Largest RSA modulus accepted for a private key, in bits (what every engine supports).
+pub const MAX_PRIVATE_KEY_BITS: u32 = 8192;
 
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
@@ -37,7 +38,7 @@ const PKCS12_PBE_OID_PREFIX: [u8; 9] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01
 /// there is no public way to read the key back out.
 #[derive(Clone)]
 pub struct PrivateKey {
-    signer: Arc<EngineSigningKey>,
+    signer: Arc<backend::SigningKey>,
     public: PublicKey,
 }
 
@@ -47,7 +48,7 @@ pub struct PrivateKey {
 /// (`PUBLIC KEY`, `RSA PUBLIC KEY`), bare base64 PKCS#1 and DER.
 #[derive(Clone)]
 pub struct PublicKey {
-    verifier: Arc<EngineVerifyingKey>,
+    verifier: Arc<backend::VerifyingKey>,
     spki_der: Arc<[u8]>,
     bits: u32,
 }
@@ -99,12 +100,12 @@ impl PrivateKey {
                 "not a PKCS#8 or PKCS#1 RSA private key (corrupt, truncated or another format)",
             ));
         };
-        check_size(key.n().as_ref().bits(), MAX_PRIVATE_KEY_BITS)?;
+        check_size(key.n().as_ref().bit_width(), MAX_PRIVATE_KEY_BITS)?;
         key.validate()
             .map_err(|_| Error::invalid_key("the RSA private key is inconsistent (corrupt key)"))?;
         let public = PublicKey::from_rsa(key.to_public_key(), MAX_PRIVATE_KEY_BITS)?;
         Ok(PrivateKey {
-            signer: Arc::new(EngineSigningKey::new(key)),
+            signer: Arc::new(backend::SigningKey::new(key)?),
             public,
         })
     }
@@ -137,19 +138,24 @@ impl PrivateKey {
     /// # Errors
     /// `SIGNING_FAILED`, as for [`PrivateKey::sign`].
     pub fn sign_bytes(&self, content: &[u8]) -> Result<String> {
-        self.sign_with(&RustCryptoEngine, content)
+        self.sign_content(&SignedContent::raw(content))
     }
 
-    /// As [`PrivateKey::sign_bytes`], with the RSA operation done by `engine`.
+    /// Signs a [`SignedContent`] (hashed in parts, never concatenated) with the built-in
+    /// engine; returns the percent-encoded signature value.
+    ///
+    /// # Errors
+    /// `SIGNING_FAILED`, as for [`PrivateKey::sign`].
+    pub fn sign_content(&self, content: &SignedContent<'_>) -> Result<String> {
+        Ok(encode_signature(&self.sign_digest(&content.digest())?))
+    }
+
+    /// The raw RSASSA-PKCS1-v1_5 signature of a SHA-256 digest, with the built-in engine.
     ///
     /// # Errors
     /// `SIGNING_FAILED` when the engine fails.
-    pub fn sign_with(&self, engine: &dyn RsaEngine, content: &[u8]) -> Result<String> {
-        Ok(encode_signature(&engine.sign(self, content)?))
-    }
-
-    pub(crate) fn engine_key(&self) -> &EngineSigningKey {
-        &self.signer
+    pub fn sign_digest(&self, digest: &[u8; DIGEST_LEN]) -> Result<Vec<u8>> {
+        self.signer.sign_digest(digest)
     }
 
     /// Crate-internal export of the PKCS#8 DER, for a binding that hands the parsed key to
@@ -157,12 +163,9 @@ impl PrivateKey {
     #[cfg(feature = "host-crypto")]
     #[doc(hidden)]
     pub fn export_pkcs8_der_for_host_crypto(&self) -> Result<zeroize::Zeroizing<Vec<u8>>> {
-        use rsa::pkcs8::EncodePrivateKey;
         self.signer
-            .rsa_key()
             .to_pkcs8_der()
-            .map(|doc| zeroize::Zeroizing::new(doc.as_bytes().to_vec()))
-            .map_err(|_| Error::invalid_key("the private key could not be re-encoded"))
+            .ok_or_else(|| Error::invalid_key("the private key could not be re-encoded"))
     }
 }
 
@@ -220,7 +223,7 @@ impl PublicKey {
     /// `max_bits` is [`MAX_PUBLIC_KEY_BITS`] for keys received from outside, and the private
     /// limit for the public half of a key the merchant holds.
     fn from_rsa(key: RsaPublicKey, max_bits: u32) -> Result<PublicKey> {
-        let bits = key.n().as_ref().bits();
+        let bits = key.n().as_ref().bit_width();
         check_size(bits, max_bits)?;
         let spki_der: Arc<[u8]> = key
             .to_public_key_der()
@@ -228,7 +231,7 @@ impl PublicKey {
             .as_bytes()
             .into();
         Ok(PublicKey {
-            verifier: Arc::new(EngineVerifyingKey::new(key)),
+            verifier: Arc::new(backend::VerifyingKey::new(&key, &spki_der)?),
             spki_der,
             bits,
         })
@@ -276,36 +279,27 @@ impl PublicKey {
     /// # Errors
     /// `MALFORMED_SIGNATURE`, as for [`PublicKey::verify`].
     pub fn verify_bytes(&self, content: &[u8], signature: &str) -> Result<bool> {
-        self.verify_with(&RustCryptoEngine, content, signature)
+        self.verify_content(&SignedContent::raw(content), signature)
     }
 
-    /// As [`PublicKey::verify_bytes`], with the RSA operation done by `engine`. Decoding and
-    /// the length check stay here.
+    /// As [`PublicKey::verify`], over a [`SignedContent`] (hashed in parts).
     ///
     /// # Errors
     /// `MALFORMED_SIGNATURE`, as for [`PublicKey::verify`].
-    pub fn verify_with(
-        &self,
-        engine: &dyn RsaEngine,
-        content: &[u8],
-        signature: &str,
-    ) -> Result<bool> {
-        let raw = decode_signature(signature)?;
-        if raw.len() != self.verifier.signature_len() {
-            return Err(Error::malformed_signature(format!(
-                "the signature decodes to {} bytes; an RSA-{} signature has {}",
-                raw.len(),
-                self.bits,
-                self.verifier.signature_len()
-            )));
-        }
-        Ok(engine.verify(self, content, &raw))
+    pub fn verify_content(&self, content: &SignedContent<'_>, signature: &str) -> Result<bool> {
+        let raw = self.decode_signature_value(signature)?;
+        Ok(self.verify_digest(&content.digest(), &raw))
     }
-}
 
-impl PublicKey {
-    pub(crate) fn engine_key(&self) -> &EngineVerifyingKey {
-        &self.verifier
+    /// `true` when the raw `signature` is a valid RSASSA-PKCS1-v1_5 signature of the SHA-256
+    /// `digest`, with the built-in engine. A signature of the wrong length is `false`.
+    pub fn verify_digest(&self, digest: &[u8; DIGEST_LEN], signature: &[u8]) -> bool {
+        signature.len() == self.signature_len() && self.verifier.verify_digest(digest, signature)
+    }
+
+    /// The exact length in bytes of a signature made with this key (the modulus size).
+    pub fn signature_len(&self) -> usize {
+        self.verifier.signature_len()
     }
 }
 

@@ -46,6 +46,7 @@
 //! * Private keys are zeroized on drop, never printed by `Debug`, never in error messages.
 
 mod amount;
+mod backend;
 mod client;
 mod config;
 mod content;
@@ -66,14 +67,18 @@ mod result;
 
 pub use amount::{MAX_VALUE_DIGITS, from_minor_units, minor_unit_exponent, to_minor_units};
 pub use client::{CONTENT_TYPE, Client, METHOD, PreparedRequest};
-pub use config::{ApiKey, ApiKeyKind, ClientConfig, Credential, Environment, Region};
-pub use content::{content_bytes, content_to_sign};
+pub use config::{
+    ApiKey, ApiKeyKind, ClientConfig, Credential, DEFAULT_MAX_BODY_BYTES, Environment, Region,
+};
+pub use content::{SignedContent, content_bytes, content_to_sign};
 pub use endpoints::{Endpoint, endpoint, endpoints};
-pub use engine::{RsaEngine, RustCryptoEngine};
+pub use engine::{BuiltinEngine, RsaEngine};
 pub use error::{Error, ErrorCode, Result};
-pub use header::{ALGORITHM_RSA256, SignatureHeader};
+pub use header::{
+    ALGORITHM_RSA256, MAX_SIGNATURE_HEADER_ITEMS, MAX_SIGNATURE_HEADER_LEN, SignatureHeader,
+};
 pub use keys::{MAX_PRIVATE_KEY_BITS, MAX_PUBLIC_KEY_BITS, MIN_KEY_BITS, PrivateKey, PublicKey};
 pub use message::{VerifiedMessage, signature_header, verify_request};
-pub use notification::{NOTIFICATION_ACK, Notification};
+pub use notification::{Freshness, NOTIFICATION_ACK, Notification};
 pub use response::ApiResponse;
 pub use result::{NextAction, ResultStatus};

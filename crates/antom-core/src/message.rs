@@ -4,9 +4,10 @@
 //! A merchant integration needs only [`crate::Client`]; these functions expose the same rules
 //! so that nothing outside the core has to rebuild them.
 
-use crate::client::METHOD;
-use crate::content::content_bytes;
-use crate::engine::{RsaEngine, RustCryptoEngine};
+use crate::client::{METHOD, check_body_size};
+use crate::config::DEFAULT_MAX_BODY_BYTES;
+use crate::content::SignedContent;
+use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
 use crate::headers::HeaderList;
@@ -36,8 +37,8 @@ pub fn signature_header(
     body: &[u8],
     key_version: u32,
 ) -> Result<String> {
-    let content = content_bytes(METHOD, path, client_id, time, body);
-    Ok(SignatureHeader::new(key_version, key.sign_bytes(&content)?).to_string())
+    let content = SignedContent::new(METHOD, path, client_id, time, body);
+    Ok(SignatureHeader::new(key_version, key.sign_content(&content)?).to_string())
 }
 
 /// Verifies a signed request or notification as its receiver does: the `signature`,
@@ -49,7 +50,7 @@ pub fn signature_header(
 ///
 /// # Errors
 /// `MISSING_HEADER`, `MALFORMED_SIGNATURE`, `UNSUPPORTED_ALGORITHM`, `SIGNATURE_MISMATCH`;
-/// `INVALID_INPUT` for a repeated header.
+/// `INVALID_INPUT` for a repeated header or a body over [`DEFAULT_MAX_BODY_BYTES`].
 pub fn verify_request<H, K, V>(
     key: &PublicKey,
     path: &str,
@@ -61,8 +62,9 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
+    check_body_size(body.len(), DEFAULT_MAX_BODY_BYTES, "message")?;
     let message = read_signed_headers(&HeaderList::new(headers))?;
-    check_signature(&RustCryptoEngine, key, path, &message, body)?;
+    check_signature(&BuiltinEngine, key, path, &message, body)?;
     Ok(message.into_verified())
 }
 
@@ -108,8 +110,8 @@ pub(crate) fn check_signature(
     message: &SignedHeaders<'_>,
     body: &[u8],
 ) -> Result<()> {
-    let content = content_bytes(METHOD, path, message.client_id, message.time, body);
-    if key.verify_with(engine, &content, &message.header.signature)? {
+    let content = SignedContent::new(METHOD, path, message.client_id, message.time, body);
+    if key.verify_content_with(engine, &content, &message.header.signature)? {
         Ok(())
     } else {
         Err(Error::signature_mismatch(

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::client::Client;
-use crate::engine::{RsaEngine, RustCryptoEngine};
+use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::headers::HeaderList;
 use crate::message::{check_signature, read_signed_headers};
@@ -23,6 +23,29 @@ const NOTIFY_TYPE_FIELDS: [&str; 4] = [
     "subscriptionNotificationType",
 ];
 
+/// The id fields tried, most specific first, for [`Notification::dedup_key`]: a refund or
+/// capture notification also carries its payment's id.
+const DEDUP_ID_FIELDS: [&str; 8] = [
+    "refundId",
+    "captureId",
+    "disputeId",
+    "refundRequestId",
+    "captureRequestId",
+    "paymentId",
+    "paymentRequestId",
+    "authPaymentId",
+];
+
+/// Opt-in freshness for [`Client::verify_notification_fresh`]: reject notifications whose
+/// signed `request-time` is further than `max_age_ms` from `now_ms` (either direction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Freshness {
+    /// The current time, epoch milliseconds (the core has no clock).
+    pub now_ms: u64,
+    /// The largest accepted distance between `now_ms` and the notification's `request-time`.
+    pub max_age_ms: u64,
+}
+
 /// A notification whose signature has been verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
@@ -37,6 +60,14 @@ pub struct Notification {
     pub request_time: String,
     /// The raw body that was verified, for the caller to parse.
     pub body: Vec<u8>,
+    /// A stable key to process each notification once: `"{notifyType}:{field}={value}"`
+    /// with the first of `refundId`, `captureId`, `disputeId`, `refundRequestId`,
+    /// `captureRequestId`, `paymentId`, `paymentRequestId`, `authPaymentId` present (e.g.
+    /// `PAYMENT_RESULT:paymentId=2024...`), else `"sha256:{hex of the body}"`. Antom resends a
+    /// notification until it is acknowledged; store this key with the effect of processing it
+    /// (in the same database transaction) and acknowledge a key already seen without
+    /// processing it again.
+    pub dedup_key: String,
 }
 
 impl Client {
@@ -64,7 +95,32 @@ impl Client {
         K: AsRef<str>,
         V: AsRef<str>,
     {
-        self.verify_notification_with(&RustCryptoEngine, path, headers, body)
+        self.verify_notification_with(&BuiltinEngine, path, headers, body)
+    }
+
+    /// As [`Client::verify_notification`], and also refuses a notification whose signed
+    /// `request-time` is not within `freshness.max_age_ms` of `freshness.now_ms`: a replay
+    /// guard. Off by default because Antom retries deliveries for about a day; if you turn it
+    /// on, keep `max_age_ms` generous and rely on [`Notification::dedup_key`] for
+    /// idempotency. The age is checked before the signature (it is cheap), but a stale
+    /// notification is refused whether or not its signature is valid.
+    ///
+    /// # Errors
+    /// As for [`Client::verify_notification`]; `INVALID_INPUT` when `request-time` is not
+    /// epoch milliseconds or is outside the window.
+    pub fn verify_notification_fresh<H, K, V>(
+        &self,
+        path: &str,
+        headers: &H,
+        body: &[u8],
+        freshness: Freshness,
+    ) -> Result<Notification>
+    where
+        for<'a> &'a H: IntoIterator<Item = &'a (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        self.verify_notification_inner(&BuiltinEngine, path, headers, body, Some(freshness))
     }
 
     /// As [`Client::verify_notification`], with the RSA operation done by `engine`.
@@ -83,10 +139,50 @@ impl Client {
         K: AsRef<str>,
         V: AsRef<str>,
     {
+        self.verify_notification_inner(engine, path, headers, body, None)
+    }
+
+    /// As [`Client::verify_notification_fresh`], with the RSA operation done by `engine`.
+    ///
+    /// # Errors
+    /// As for [`Client::verify_notification_fresh`].
+    pub fn verify_notification_fresh_with<H, K, V>(
+        &self,
+        engine: &dyn RsaEngine,
+        path: &str,
+        headers: &H,
+        body: &[u8],
+        freshness: Freshness,
+    ) -> Result<Notification>
+    where
+        for<'a> &'a H: IntoIterator<Item = &'a (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        self.verify_notification_inner(engine, path, headers, body, Some(freshness))
+    }
+
+    fn verify_notification_inner<H, K, V>(
+        &self,
+        engine: &dyn RsaEngine,
+        path: &str,
+        headers: &H,
+        body: &[u8],
+        freshness: Option<Freshness>,
+    ) -> Result<Notification>
+    where
+        for<'a> &'a H: IntoIterator<Item = &'a (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        self.check_body_size(body.len(), "notification")?;
         check_notification_path(path)?;
         let headers = HeaderList::new(headers);
         let message = read_signed_headers(&headers)?;
         self.check_client_id(message.client_id)?;
+        if let Some(freshness) = freshness {
+            check_freshness(message.time, freshness)?;
+        }
         check_signature(engine, self.antom_public_key(), path, &message, body)?;
         let object = parse_object(body).ok_or_else(|| {
             Error::invalid_input("the verified notification body is not a JSON object")
@@ -100,12 +196,59 @@ impl Client {
             .and_then(|result| result.get("resultStatus"))
             .and_then(Value::as_str)
             .map(ResultStatus::from_wire);
+        let dedup_key = dedup_key(&object, notify_type.as_deref(), body);
         Ok(Notification {
             notify_type,
             result_status,
             client_id: message.client_id.to_owned(),
             request_time: message.time.to_owned(),
             body: body.to_vec(),
+            dedup_key,
         })
+    }
+}
+
+fn check_freshness(request_time: &str, freshness: Freshness) -> Result<()> {
+    let time = (request_time.len() <= 19 && request_time.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| request_time.parse::<u64>().ok())
+        .flatten()
+        .ok_or_else(|| {
+            Error::invalid_input(
+                "the notification's request-time is not epoch milliseconds, so its age \
+                 cannot be checked",
+            )
+        })?;
+    let age = freshness.now_ms.abs_diff(time);
+    if age > freshness.max_age_ms {
+        return Err(Error::invalid_input(format!(
+            "the notification's request-time is {} s away from now; at most {} s are \
+             accepted (a replay, or a clock that is off)",
+            age / 1000,
+            freshness.max_age_ms / 1000
+        )));
+    }
+    Ok(())
+}
+
+fn dedup_key(
+    object: &serde_json::Map<String, Value>,
+    notify_type: Option<&str>,
+    body: &[u8],
+) -> String {
+    let id = DEDUP_ID_FIELDS.iter().find_map(|field| {
+        object
+            .get(*field)
+            .and_then(Value::as_str)
+            .filter(|value| !value.is_empty())
+            .map(|value| (*field, value))
+    });
+    match id {
+        Some((field, value)) => format!("{}:{field}={value}", notify_type.unwrap_or("")),
+        None => {
+            use sha2::{Digest, Sha256};
+            let digest = Sha256::digest(body);
+            let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+            format!("sha256:{hex}")
+        }
     }
 }

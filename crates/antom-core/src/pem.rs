@@ -32,24 +32,48 @@ pub(crate) fn decode_key_text(text: &str) -> Result<KeyText> {
     }
 }
 
+/// Longest PEM label accepted (`ENCRYPTED PRIVATE KEY` has 21 characters).
+const MAX_LABEL_LEN: usize = 40;
+
+/// Labels that may be named in an error message; any other label is never echoed, since a
+/// malformed BEGIN line can hold key material.
+const KNOWN_LABELS: [&str; 8] = [
+    "PRIVATE KEY",
+    "RSA PRIVATE KEY",
+    "ENCRYPTED PRIVATE KEY",
+    "EC PRIVATE KEY",
+    "OPENSSH PRIVATE KEY",
+    "PUBLIC KEY",
+    "RSA PUBLIC KEY",
+    "CERTIFICATE",
+];
+
 fn decode_pem(pem: &str) -> Result<KeyText> {
     let after_begin = pem.get("-----BEGIN ".len()..).unwrap_or_default();
-    let Some(label_end) = after_begin.find("-----") else {
-        return Err(Error::invalid_key(
-            "the PEM BEGIN line is not terminated by -----",
-        ));
-    };
-    let label = after_begin
-        .get(..label_end)
-        .unwrap_or_default()
-        .trim()
+    // The label comes from the BEGIN line only: never read across a line break, where the
+    // base64 body (or the END line) would be taken for a label.
+    let line_end = after_begin
+        .find(['\n', '\r'])
+        .unwrap_or(after_begin.len());
+    let begin_line = after_begin.get(..line_end).unwrap_or_default().trim_end();
+    let label = begin_line
+        .strip_suffix("-----")
+        .map(str::trim)
+        .filter(|label| is_label(label))
+        .ok_or_else(|| {
+            Error::invalid_key(
+                "the PEM BEGIN line is malformed: expected -----BEGIN <LABEL>----- on a line \
+                 of its own (e.g. -----BEGIN PRIVATE KEY-----)",
+            )
+        })?
         .to_owned();
-    let rest = after_begin.get(label_end + 5..).unwrap_or_default();
+    let rest = after_begin.get(line_end..).unwrap_or_default();
     let end_marker = format!("-----END {label}-----");
     let Some(body_end) = rest.find(&end_marker) else {
-        return Err(Error::invalid_key(format!(
-            "the PEM block has no matching \"-----END {label}-----\" line"
-        )));
+        return Err(Error::invalid_key(match KNOWN_LABELS.contains(&label.as_str()) {
+            true => format!("the PEM block has no matching \"-----END {label}-----\" line"),
+            false => "the PEM block has no END line matching its BEGIN line".to_owned(),
+        }));
     };
     let body = rest.get(..body_end).unwrap_or_default();
     if body.contains("Proc-Type:") || body.contains("DEK-Info:") {
@@ -62,6 +86,16 @@ fn decode_pem(pem: &str) -> Result<KeyText> {
         label: Some(label),
         der: decode_base64(body)?,
     })
+}
+
+/// A PEM label: 1 to 40 upper-case letters, digits and single inner spaces.
+fn is_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= MAX_LABEL_LEN
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b' ')
+        && !label.contains("  ")
 }
 
 fn decode_base64(text: &str) -> Result<Zeroizing<Vec<u8>>> {

@@ -1,8 +1,8 @@
 //! Verifying an API response before anything in it is trusted.
 
 use crate::client::{Client, METHOD};
-use crate::content::content_bytes;
-use crate::engine::{RsaEngine, RustCryptoEngine};
+use crate::content::SignedContent;
+use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
 use crate::headers::HeaderList;
@@ -12,7 +12,8 @@ use crate::result::{NextAction, ResultStatus, body_result, not_json_object, pars
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiResponse {
     /// `true` when Antom's signature was checked. `false` only for unsigned gateway errors
-    /// (`F`/`U`), which are never success.
+    /// (`F`/`U`), which are never success and never a final failure: their next action is
+    /// always [`NextAction::Inquire`] (the status and code stay visible for diagnosis).
     pub verified: bool,
     /// `result.resultStatus`.
     pub result_status: ResultStatus,
@@ -25,9 +26,15 @@ pub struct ApiResponse {
 }
 
 impl ApiResponse {
-    /// What to do next: see [`NextAction`].
+    /// What to do next: see [`NextAction`]. An unverified response is always
+    /// [`NextAction::Inquire`], whatever its status says: anyone on the network path can
+    /// forge an unsigned `F`, and "failed" would invite asking the buyer to pay again.
     pub fn next_action(&self) -> NextAction {
-        self.result_status.next_action()
+        if self.verified {
+            self.result_status.next_action()
+        } else {
+            NextAction::Inquire
+        }
     }
 
     /// `true` only for a verified `S` response.
@@ -65,7 +72,7 @@ impl Client {
         K: AsRef<str>,
         V: AsRef<str>,
     {
-        self.verify_response_with(&RustCryptoEngine, path, headers, body)
+        self.verify_response_with(&BuiltinEngine, path, headers, body)
     }
 
     /// As [`Client::verify_response`], with the RSA operation done by `engine`.
@@ -84,6 +91,7 @@ impl Client {
         K: AsRef<str>,
         V: AsRef<str>,
     {
+        self.check_body_size(body.len(), "response")?;
         let path = self.resolve_path(path)?;
         let headers = HeaderList::new(headers);
         let signature = headers.get("signature")?;
@@ -95,10 +103,10 @@ impl Client {
                     Error::missing_header("the signed response has no client-id header")
                 })?;
                 self.check_client_id(client_id)?;
-                let content = content_bytes(METHOD, &path, client_id, response_time, body);
+                let content = SignedContent::new(METHOD, &path, client_id, response_time, body);
                 if !self
                     .antom_public_key()
-                    .verify_with(engine, &content, &header.signature)?
+                    .verify_content_with(engine, &content, &header.signature)?
                 {
                     return Err(Error::signature_mismatch(
                         "the response signature does not match: check the Antom public key \

@@ -109,7 +109,7 @@ pub fn generate_key() -> Result<PrivateKey, String> {
     // so UnwrapErr below cannot panic in practice.
     let mut probe = [0u8; 8];
     getrandom::fill(&mut probe).map_err(|e| format!("no system randomness: {e}"))?;
-    let key = rsa::RsaPrivateKey::new(&mut UnwrapErr(SysRng), 2048)
+    let key = rsa::PrivateKey::new(&mut UnwrapErr(SysRng), 2048)
         .map_err(|e| format!("RSA key generation failed: {e}"))?;
     let der = key
         .to_pkcs8_der()
