@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::path::{check_gateway_url, check_header_token, resolve_api_path};
+use crate::redact::redact_header;
 
 /// The only HTTP method Antom APIs use.
 pub const METHOD: &str = "POST";
@@ -82,14 +83,7 @@ impl fmt::Debug for PreparedRequest {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
-            .map(|(name, value)| {
-                let shown = if name.eq_ignore_ascii_case("authorization") {
-                    "<redacted>"
-                } else {
-                    value.as_str()
-                };
-                (name.as_str(), shown)
-            })
+            .map(|(name, value)| (name.as_str(), redact_header(name, value)))
             .collect();
         f.debug_struct("PreparedRequest")
             .field("method", &self.method)

@@ -62,6 +62,7 @@ mod message;
 mod notification;
 mod path;
 mod pem;
+mod redact;
 mod response;
 mod result;
 
@@ -80,5 +81,6 @@ pub use header::{
 pub use keys::{MAX_PRIVATE_KEY_BITS, MAX_PUBLIC_KEY_BITS, MIN_KEY_BITS, PrivateKey, PublicKey};
 pub use message::{VerifiedMessage, signature_header, verify_request};
 pub use notification::{Freshness, NOTIFICATION_ACK, Notification};
+pub use redact::{SECRET_HEADERS, describe_body, redact_header};
 pub use response::ApiResponse;
 pub use result::{NextAction, ResultStatus};

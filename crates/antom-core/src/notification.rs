@@ -46,8 +46,8 @@ pub struct Freshness {
     pub max_age_ms: u64,
 }
 
-/// A notification whose signature has been verified.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A notification whose signature has been verified. `Debug` shows the body's length only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Notification {
     /// The first of `notifyType`, `authorizationNotifyType`, `disputeNotificationType`,
     /// `subscriptionNotificationType` present in the body (e.g. `PAYMENT_RESULT`).
@@ -250,5 +250,18 @@ fn dedup_key(
             let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
             format!("sha256:{hex}")
         }
+    }
+}
+
+impl std::fmt::Debug for Notification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notification")
+            .field("notify_type", &self.notify_type)
+            .field("result_status", &self.result_status)
+            .field("client_id", &self.client_id)
+            .field("request_time", &self.request_time)
+            .field("dedup_key", &self.dedup_key)
+            .field("body", &crate::redact::describe_body(&self.body))
+            .finish()
     }
 }

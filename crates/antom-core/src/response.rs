@@ -8,8 +8,8 @@ use crate::header::SignatureHeader;
 use crate::headers::HeaderList;
 use crate::result::{NextAction, ResultStatus, body_result, not_json_object, parse_object};
 
-/// A response whose authenticity has been settled.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A response whose authenticity has been settled. `Debug` shows the body's length only.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ApiResponse {
     /// `true` when Antom's signature was checked. `false` only for unsigned gateway errors
     /// (`F`/`U`), which are never success and never a final failure: their next action is
@@ -161,5 +161,17 @@ impl Client {
                  client (or sandbox and live credentials are mixed)",
             ))
         }
+    }
+}
+
+impl std::fmt::Debug for ApiResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiResponse")
+            .field("verified", &self.verified)
+            .field("result_status", &self.result_status)
+            .field("result_code", &self.result_code)
+            .field("next_action", &self.next_action())
+            .field("body", &crate::redact::describe_body(&self.body))
+            .finish()
     }
 }
