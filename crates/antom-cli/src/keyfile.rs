@@ -3,9 +3,8 @@
 use std::path::Path;
 
 use antom_core::{PrivateKey, PublicKey};
-use base64::Engine;
 
-/// Largest key file read (a 16384-bit PEM private key is about 13 KiB).
+/// Largest key file read (an 8192-bit PEM private key is about 6.5 KiB).
 const MAX_KEY_FILE_BYTES: u64 = 64 * 1024;
 
 /// Reads a key file as text (PEM or base64) or, for binary files, as DER.
@@ -71,73 +70,11 @@ impl KeyFile {
         }
     }
 
-    /// A human description of the encoding: `PEM "PRIVATE KEY" (PKCS#8)`, `base64 DER
-    /// (PKCS#8, the Antom Dashboard form)`, `DER (X.509 SubjectPublicKeyInfo)`...
+    /// A human description of the encoding, from the core: `PEM "PRIVATE KEY", PKCS#8
+    /// PrivateKeyInfo`, `base64, PKCS#8 PrivateKeyInfo`, `DER, ...`. Never any key material.
     pub fn describe_format(&self) -> String {
-        let (container, der) = match self.text() {
-            Some(text) => {
-                let trimmed = text.trim();
-                if let Some(label) = pem_label(trimmed) {
-                    let body: String = trimmed
-                        .lines()
-                        .filter(|line| !line.starts_with("-----") && !line.contains(':'))
-                        .collect::<String>()
-                        .split_whitespace()
-                        .collect();
-                    let der = base64::engine::general_purpose::STANDARD
-                        .decode(body)
-                        .unwrap_or_default();
-                    (format!("PEM \"{label}\""), der)
-                } else {
-                    let compact: String = trimmed.split_whitespace().collect();
-                    let der = base64::engine::general_purpose::STANDARD
-                        .decode(compact)
-                        .unwrap_or_default();
-                    ("base64".to_owned(), der)
-                }
-            }
-            None => ("DER".to_owned(), self.bytes.clone()),
-        };
-        format!("{container}, {}", der_kind(&der))
+        antom_core::describe_key_format(&self.bytes)
     }
-}
-
-fn pem_label(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix("-----BEGIN ")?;
-    let end = rest.find("-----")?;
-    rest.get(..end)
-}
-
-/// Names the ASN.1 structure from its first elements (enough to tell the four RSA forms apart).
-fn der_kind(der: &[u8]) -> &'static str {
-    let Some(inner) = sequence_content(der) else {
-        return "unrecognised structure";
-    };
-    match inner {
-        // version INTEGER 0, then AlgorithmIdentifier SEQUENCE → PKCS#8 PrivateKeyInfo
-        [0x02, 0x01, 0x00, 0x30, ..] => "PKCS#8 PrivateKeyInfo",
-        [0x02, 0x01, 0x01, 0x30, ..] => "PKCS#8 OneAsymmetricKey",
-        // version INTEGER 0, then modulus INTEGER → PKCS#1 RSAPrivateKey
-        [0x02, 0x01, 0x00, 0x02, ..] => "PKCS#1 RSAPrivateKey",
-        // AlgorithmIdentifier SEQUENCE first → X.509 SubjectPublicKeyInfo (or encrypted PKCS#8)
-        [0x30, ..] => "X.509 SubjectPublicKeyInfo (or an encrypted PKCS#8 container)",
-        // modulus INTEGER first → PKCS#1 RSAPublicKey
-        [0x02, ..] => "PKCS#1 RSAPublicKey",
-        _ => "unrecognised structure",
-    }
-}
-
-fn sequence_content(der: &[u8]) -> Option<&[u8]> {
-    let (&tag, rest) = der.split_first()?;
-    if tag != 0x30 {
-        return None;
-    }
-    let (&len, rest) = rest.split_first()?;
-    if len < 0x80 {
-        return Some(rest);
-    }
-    let count = usize::from(len & 0x7f);
-    rest.get(count..)
 }
 
 #[cfg(test)]

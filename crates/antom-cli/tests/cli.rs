@@ -97,6 +97,60 @@ fn keys_check_reports_without_printing_keys() {
     );
 }
 
+/// Every PEM delimiter broken in turn, for a private and a public key: `antom keys check`
+/// fails (or describes the file) without printing any of the key.
+#[test]
+fn keys_check_never_prints_a_key_from_a_broken_pem() {
+    let dir = std::env::temp_dir().join(format!("antom-cli-pem-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        ("TEST-ONLY-merchant.private.pkcs8.b64", "PRIVATE KEY", "--private"),
+        ("TEST-ONLY-merchant.public.spki.b64", "PUBLIC KEY", "--public"),
+    ];
+    let mut checked = 0;
+    for (file, label, flag) in cases {
+        let body: String = key_text(file).split_whitespace().collect();
+        let good = [
+            "-----BEGIN ".to_owned(),
+            format!("{label}-----\n"),
+            format!("{body}\n"),
+            "-----END ".to_owned(),
+            format!("{label}-----\n"),
+        ];
+        let mut broken: Vec<String> = vec![
+            format!("-----BEGIN {label}----\n{body}\n-----END {label}-----\n"),
+            format!("----BEGIN {label}-----\n{body}\n-----END {label}-----\n"),
+            format!("-----BEGIN {label}-----\n{body}\n-----END {label}----\n"),
+            format!("-----BEGIN {label}-----\n{body}\n----END {label}-----\n"),
+            format!("-----BEGIN {body}-----\n"),
+            format!("-----BEGIN {label}{body}\n-----END {label}-----\n"),
+            format!("-----BEGIN {label}-----{body}-----END {label}-----"),
+        ];
+        // Drop each of the five delimiter pieces in turn.
+        for skip in 0..good.len() {
+            if skip != 2 {
+                broken.push(
+                    good.iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != skip)
+                        .map(|(_, piece)| piece.as_str())
+                        .collect(),
+                );
+            }
+        }
+        for (index, pem) in broken.iter().enumerate() {
+            let key_path = dir.join(format!("broken-{flag}-{index}.pem"));
+            std::fs::write(&key_path, pem).unwrap();
+            let output = antom(&["keys", "check", flag, &key_path.display().to_string()]);
+            let shown = text(&output);
+            assert_no_key_material(&shown, file);
+            checked += 1;
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(checked, 22);
+}
+
 #[test]
 fn sign_prints_the_core_headers() {
     let dir = std::env::temp_dir().join(format!("antom-cli-sign-{}", std::process::id()));

@@ -57,6 +57,7 @@ mod engine;
 mod error;
 mod header;
 mod headers;
+mod key_format;
 mod keys;
 mod message;
 mod notification;
@@ -78,6 +79,7 @@ pub use error::{Error, ErrorCode, Result};
 pub use header::{
     ALGORITHM_RSA256, MAX_SIGNATURE_HEADER_ITEMS, MAX_SIGNATURE_HEADER_LEN, SignatureHeader,
 };
+pub use key_format::describe_key_format;
 pub use keys::{MAX_PRIVATE_KEY_BITS, MAX_PUBLIC_KEY_BITS, MIN_KEY_BITS, PrivateKey, PublicKey};
 pub use message::{VerifiedMessage, signature_header, verify_request};
 pub use notification::{Freshness, NOTIFICATION_ACK, Notification};

@@ -37,7 +37,7 @@ const MAX_LABEL_LEN: usize = 40;
 
 /// Labels that may be named in an error message; any other label is never echoed, since a
 /// malformed BEGIN line can hold key material.
-const KNOWN_LABELS: [&str; 8] = [
+pub(crate) const KNOWN_LABELS: [&str; 8] = [
     "PRIVATE KEY",
     "RSA PRIVATE KEY",
     "ENCRYPTED PRIVATE KEY",
