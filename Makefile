@@ -17,14 +17,14 @@ VECTORS    := tests/vectors
 DOCTOR     := bash tests/setup/doctor.sh
 
 .PHONY: help doctor test lint test-rust vectors vectors-check wasm-check bench tools-python \
-	tools-wasm32 tools-rust-lint tools-nightly tools-fuzz tools-deny test-doctor
+	tools-wasm32 tools-rust-lint tools-nightly tools-fuzz tools-deny test-doctor deny
 
 help:
 	@echo "make doctor        list the prerequisites make cannot install (ok / missing, versions)"
 	@echo "make demo          local Antom simulator + the signed round trip in Rust, Node.js, Python"
 	@echo "make demo-rust     (or demo-node, demo-python) one language: builds only what it runs"
 	@echo "make test          run every test suite (what CI runs)"
-	@echo "make lint          rustfmt check, clippy -D warnings, rustdoc -D warnings"
+	@echo "make lint          rustfmt check, clippy -D warnings, rustdoc -D warnings, cargo deny (offline)"
 	@echo "make vectors       regenerate tests/vectors with the independent Python generator"
 	@echo "make bench         criterion benchmarks + openssl speed, rewrites BENCHMARKS.md"
 
@@ -43,6 +43,7 @@ NEEDS_tools-rust-lint := rust
 NEEDS_tools-nightly := rust
 NEEDS_tools-fuzz    := rust cc
 NEEDS_tools-deny    := rust cc
+NEEDS_deny          := rust cc
 
 ## test: every suite that exists. Each binding's .mk file appends its suite to TEST_SUITES.
 ## test-doctor goes first: it takes seconds.
@@ -51,11 +52,23 @@ TEST_SUITES := test-doctor vectors-check test-rust wasm-check
 test: $(TEST_SUITES)
 NEEDS_test = $(foreach s,$(TEST_SUITES),$(NEEDS_$(s)))
 
+## test-rust: the whole workspace on the default engine (AWS-LC natively), then the core's
+## whole suite again on the pure-Rust engine (rsa 0.10.0, the one wasm32 uses).
 test-rust:
 	cargo test --workspace --all-targets
 	cargo test --workspace --doc
+	cargo test -p antom-core --features pure-rust --all-targets
 
-lint: tools-rust-lint
+## deny: the supply-chain gate (advisories, bans, licenses, sources), offline, against the
+## RustSec snapshot in ADVISORY_DB (default: ../shared/advisory-db beside the clone).
+ADVISORY_DB ?= $(firstword $(wildcard $(CURDIR)/../shared/advisory-db /work/shared/advisory-db))
+deny: tools-deny
+	@test -n "$(ADVISORY_DB)" || { echo "missing: the offline RustSec advisory snapshot (../shared/advisory-db); set ADVISORY_DB=path" >&2; exit 1; }
+	cargo fetch --locked --quiet
+	bash tests/supply-chain/advisory-db.sh "$(ADVISORY_DB)" "$(TOOLS)/advisory-dbs"
+	$(CARGO_DENY) --offline --locked --config tests/supply-chain/deny.toml check
+
+lint: tools-rust-lint deny
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
