@@ -104,8 +104,16 @@ fn keys_check_never_prints_a_key_from_a_broken_pem() {
     let dir = std::env::temp_dir().join(format!("antom-cli-pem-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let cases = [
-        ("TEST-ONLY-merchant.private.pkcs8.b64", "PRIVATE KEY", "--private"),
-        ("TEST-ONLY-merchant.public.spki.b64", "PUBLIC KEY", "--public"),
+        (
+            "TEST-ONLY-merchant.private.pkcs8.b64",
+            "PRIVATE KEY",
+            "--private",
+        ),
+        (
+            "TEST-ONLY-merchant.public.spki.b64",
+            "PUBLIC KEY",
+            "--public",
+        ),
     ];
     let mut checked = 0;
     for (file, label, flag) in cases {

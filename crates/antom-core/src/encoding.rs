@@ -78,7 +78,10 @@ mod tests {
 
     #[test]
     fn decodes_both_hex_cases_and_raw_base64() {
-        assert_eq!(decode_signature("%2b%2F8%3d", 2).ok(), Some(vec![0xfb, 0xff]));
+        assert_eq!(
+            decode_signature("%2b%2F8%3d", 2).ok(),
+            Some(vec![0xfb, 0xff])
+        );
         assert_eq!(decode_signature("+/8=", 2).ok(), Some(vec![0xfb, 0xff]));
     }
 

@@ -152,6 +152,12 @@ fn is_space(c: char) -> bool {
 fn truncate(text: &str) -> String {
     text.chars()
         .take(24)
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
         .collect()
 }

@@ -66,10 +66,16 @@ mod tests {
         let key = include_str!("../../../tests/vectors/keys/TEST-ONLY-merchant.private.pkcs8.b64");
         let key = key.trim();
         let described = describe_key_format(format!("-----BEGIN {key}-----").as_bytes());
-        assert!(!described.contains(key.get(..24).unwrap_or_default()), "{described}");
+        assert!(
+            !described.contains(key.get(..24).unwrap_or_default()),
+            "{described}"
+        );
         let pem = format!("-----BEGIN PRIVATE KEY----\n{key}\n-----END PRIVATE KEY-----");
         let described = describe_key_format(pem.as_bytes());
-        assert!(!described.contains(key.get(..24).unwrap_or_default()), "{described}");
+        assert!(
+            !described.contains(key.get(..24).unwrap_or_default()),
+            "{described}"
+        );
         assert_eq!(
             describe_key_format(key.as_bytes()),
             "base64, PKCS#8 PrivateKeyInfo"

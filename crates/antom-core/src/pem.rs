@@ -52,9 +52,7 @@ fn decode_pem(pem: &str) -> Result<KeyText> {
     let after_begin = pem.get("-----BEGIN ".len()..).unwrap_or_default();
     // The label comes from the BEGIN line only: never read across a line break, where the
     // base64 body (or the END line) would be taken for a label.
-    let line_end = after_begin
-        .find(['\n', '\r'])
-        .unwrap_or(after_begin.len());
+    let line_end = after_begin.find(['\n', '\r']).unwrap_or(after_begin.len());
     let begin_line = after_begin.get(..line_end).unwrap_or_default().trim_end();
     let label = begin_line
         .strip_suffix("-----")
@@ -70,10 +68,12 @@ fn decode_pem(pem: &str) -> Result<KeyText> {
     let rest = after_begin.get(line_end..).unwrap_or_default();
     let end_marker = format!("-----END {label}-----");
     let Some(body_end) = rest.find(&end_marker) else {
-        return Err(Error::invalid_key(match KNOWN_LABELS.contains(&label.as_str()) {
-            true => format!("the PEM block has no matching \"-----END {label}-----\" line"),
-            false => "the PEM block has no END line matching its BEGIN line".to_owned(),
-        }));
+        return Err(Error::invalid_key(
+            match KNOWN_LABELS.contains(&label.as_str()) {
+                true => format!("the PEM block has no matching \"-----END {label}-----\" line"),
+                false => "the PEM block has no END line matching its BEGIN line".to_owned(),
+            },
+        ));
     };
     let body = rest.get(..body_end).unwrap_or_default();
     if body.contains("Proc-Type:") || body.contains("DEK-Info:") {

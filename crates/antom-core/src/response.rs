@@ -104,10 +104,11 @@ impl Client {
                 })?;
                 self.check_client_id(client_id)?;
                 let content = SignedContent::new(METHOD, &path, client_id, response_time, body);
-                if !self
-                    .antom_public_key()
-                    .verify_content_with(engine, &content, &header.signature)?
-                {
+                if !self.antom_public_key().verify_content_with(
+                    engine,
+                    &content,
+                    &header.signature,
+                )? {
                     return Err(Error::signature_mismatch(
                         "the response signature does not match: check the Antom public key \
                          (sandbox and live differ) and that the body and path are unmodified",

@@ -28,12 +28,14 @@ impl SigningKey {
         let der = key
             .to_pkcs8_der()
             .map_err(|_| Error::invalid_key("the private key could not be re-encoded"))?;
-        KeyPair::from_pkcs8(der.as_bytes()).map(SigningKey).map_err(|_| {
-            Error::invalid_key(
-                "the native RSA engine (AWS-LC) refused this private key; it supports \
+        KeyPair::from_pkcs8(der.as_bytes())
+            .map(SigningKey)
+            .map_err(|_| {
+                Error::invalid_key(
+                    "the native RSA engine (AWS-LC) refused this private key; it supports \
                  2048 to 8192 bits",
-            )
-        })
+                )
+            })
     }
 
     /// RSASSA-PKCS1-v1_5 over a SHA-256 `digest`; AWS-LC blinds the private-key operation.

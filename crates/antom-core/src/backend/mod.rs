@@ -9,14 +9,30 @@
 //! * wasm32, or the `pure-rust` feature: the `rsa` crate 0.10.0 (constant-time exponentiation,
 //!   blinded signing).
 
-#[cfg(all(feature = "aws-lc", not(feature = "pure-rust"), not(target_arch = "wasm32")))]
+#[cfg(all(
+    feature = "aws-lc",
+    not(feature = "pure-rust"),
+    not(target_arch = "wasm32")
+))]
 mod aws_lc;
-#[cfg(all(feature = "aws-lc", not(feature = "pure-rust"), not(target_arch = "wasm32")))]
+#[cfg(all(
+    feature = "aws-lc",
+    not(feature = "pure-rust"),
+    not(target_arch = "wasm32")
+))]
 pub(crate) use aws_lc::{NAME, SigningKey, VerifyingKey};
 
-#[cfg(not(all(feature = "aws-lc", not(feature = "pure-rust"), not(target_arch = "wasm32"))))]
+#[cfg(not(all(
+    feature = "aws-lc",
+    not(feature = "pure-rust"),
+    not(target_arch = "wasm32")
+)))]
 mod rust_crypto;
-#[cfg(not(all(feature = "aws-lc", not(feature = "pure-rust"), not(target_arch = "wasm32"))))]
+#[cfg(not(all(
+    feature = "aws-lc",
+    not(feature = "pure-rust"),
+    not(target_arch = "wasm32")
+)))]
 pub(crate) use rust_crypto::{NAME, SigningKey, VerifyingKey};
 
 /// Length of a SHA-256 digest, the only digest Antom signatures use.
