@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import iso4217
@@ -132,7 +133,11 @@ def b64(data: bytes) -> str:
 # Base64 / PEM / key parsing (the rules of PrivateKey::parse and PublicKey::parse)
 # ---------------------------------------------------------------------------------------
 
-KEY_WS = " \t\r\n"
+# The Unicode White_Space property (what is trimmed around key text), and the ASCII
+# whitespace that may appear anywhere inside base64 key data (space, TAB, LF, FF, CR).
+UNICODE_WS = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+              "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+KEY_WS = " \t\n\x0c\r"
 
 
 def strip_key_ws(s: str) -> str:
@@ -157,14 +162,33 @@ def b64_strict(s) -> bytes:
     return data
 
 
+# PEM labels an error message may name; any other label text is never echoed (a malformed
+# BEGIN line can hold key material).
+KNOWN_PEM_LABELS = ("PRIVATE KEY", "RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "EC PRIVATE KEY",
+                    "OPENSSH PRIVATE KEY", "PUBLIC KEY", "RSA PUBLIC KEY", "CERTIFICATE")
+PEM_BEGIN = "-----BEGIN "
+
+
 def parse_pem(text: str):
-    m = re.fullmatch(r"-----BEGIN ([^\r\n-]+)-----(.*?)-----END ([^\r\n-]+)-----", text, re.S)
-    if not m:
-        fail("INVALID_KEY", "not a complete PEM block")
-    label, body, end = m.group(1), m.group(2), m.group(3)
-    if label != end:
-        fail("INVALID_KEY", "PEM END label differs from BEGIN")
-    if ":" in body:
+    """One PEM block starting at the first '-----BEGIN ' (text before it and after its END line
+    is ignored). The label comes from the BEGIN line only: after '-----BEGIN ' up to the first
+    LF or CR; that line, trailing whitespace trimmed, must end with '-----', and the text
+    before that, trimmed, must be 1-40 of A-Z, 0-9 and single spaces."""
+    after = text[text.index(PEM_BEGIN) + len(PEM_BEGIN):]
+    m = re.search(r"[\r\n]", after)
+    eol = m.start() if m else len(after)
+    line = after[:eol].rstrip(UNICODE_WS)
+    if not line.endswith("-----"):
+        fail("INVALID_KEY", "malformed PEM BEGIN line")
+    label = line[:-5].strip(UNICODE_WS)
+    if not re.fullmatch(r"[A-Z0-9]+( [A-Z0-9]+)*", label) or len(label) > 40:
+        fail("INVALID_KEY", "malformed PEM label")
+    rest = after[eol:]
+    end = rest.find(f"-----END {label}-----")
+    if end < 0:
+        fail("INVALID_KEY", "no matching PEM END line")
+    body = rest[:end]
+    if "Proc-Type:" in body or "DEK-Info:" in body:
         fail("INVALID_KEY", "PEM headers (legacy encrypted PEM)")
     try:
         der = b64_strict(strip_key_ws(body))
@@ -191,6 +215,7 @@ def der_outer_second_tag(der: bytes):
         return None
 
 
+MAX_PRIVATE_BITS = 8192
 _DER_CACHE: dict = {}
 
 
@@ -219,7 +244,7 @@ def _load_private_der(der: bytes, allow_pkcs1: bool):
         fail("INVALID_KEY", "not a private key")
     if not isinstance(key, rsa.RSAPrivateKey):
         fail("INVALID_KEY", "not an RSA key")
-    if not 2048 <= key.key_size <= 16384:
+    if not 2048 <= key.key_size <= MAX_PRIVATE_BITS:
         fail("INVALID_KEY", f"RSA private key of {key.key_size} bits")
     return key
 
@@ -236,37 +261,35 @@ def load_public_der(der: bytes):
     return key
 
 
-def parse_private_text(text: str):
-    t = text.strip(KEY_WS)
+def key_text(text: str):
+    """-> (label or None, der): one PEM block if the text contains '-----BEGIN ', else bare
+    base64 (ASCII whitespace anywhere is ignored)."""
+    t = text.strip(UNICODE_WS)
     if not t:
         fail("INVALID_KEY", "empty")
-    if t.startswith("-----"):
-        label, der = parse_pem(t)
-        if label == "PRIVATE KEY":
-            return load_private_der(der, allow_pkcs1=False)
-        if label == "RSA PRIVATE KEY":
-            return load_private_der(der, allow_pkcs1=True)
-        fail("INVALID_KEY", f"PEM label {label!r}")
+    if PEM_BEGIN in t:
+        return parse_pem(t)
     try:
-        der = b64_strict(strip_key_ws(t))
+        return None, b64_strict(strip_key_ws(t))
     except ValueError:
         fail("INVALID_KEY", "not base64")
-    return load_private_der(der)
+
+
+def parse_private_text(text: str):
+    label, der = key_text(text)
+    if label is None:
+        return load_private_der(der)
+    if label == "PRIVATE KEY":
+        return load_private_der(der, allow_pkcs1=False)
+    if label == "RSA PRIVATE KEY":
+        return load_private_der(der, allow_pkcs1=True)
+    fail("INVALID_KEY", f"PEM label {label!r}")
 
 
 def parse_public_text(text: str):
-    t = text.strip(KEY_WS)
-    if not t:
-        fail("INVALID_KEY", "empty")
-    if t.startswith("-----"):
-        label, der = parse_pem(t)
-        if label not in ("PUBLIC KEY", "RSA PUBLIC KEY"):
-            fail("INVALID_KEY", f"PEM label {label!r}")
-        return load_public_der(der)
-    try:
-        der = b64_strict(strip_key_ws(t))
-    except ValueError:
-        fail("INVALID_KEY", "not base64")
+    label, der = key_text(text)
+    if label is not None and label not in ("PUBLIC KEY", "RSA PUBLIC KEY"):
+        fail("INVALID_KEY", f"PEM label {label!r}")
     return load_public_der(der)
 
 
@@ -339,9 +362,12 @@ def pct_decode(s: str) -> bytes:
 
 
 def decode_signature(sig: str, modulus_bytes: int) -> bytes:
-    raw = pct_decode(sig)
-    if not raw:
+    if not sig:
         fail("MALFORMED_SIGNATURE", "empty")
+    # The longest encoding of a modulus-sized value: every base64 character as '%XX'.
+    if len(sig.encode("utf-8")) > -(-modulus_bytes // 3) * 12:
+        fail("MALFORMED_SIGNATURE", "longer than any encoding of a signature")
+    raw = pct_decode(sig)
     try:
         data = b64_strict(raw)
     except ValueError:
@@ -364,34 +390,41 @@ def verify(pub, content: bytes, sig: str) -> bool:
 # Signature header
 # ---------------------------------------------------------------------------------------
 
+MAX_SIGNATURE_HEADER_BYTES = 4096
+MAX_SIGNATURE_HEADER_ITEMS = 8
+
+
 def parse_signature_header(value: str) -> dict:
     if value.strip(" \t") == "":
         fail("MALFORMED_SIGNATURE", "empty header")
+    if len(value.encode("utf-8")) > MAX_SIGNATURE_HEADER_BYTES:
+        fail("MALFORMED_SIGNATURE", "header too long")
+    items = value.split(",")
+    if len(items) > MAX_SIGNATURE_HEADER_ITEMS:
+        fail("MALFORMED_SIGNATURE", "too many items")
     fields: dict = {}
-    for item in value.split(","):
+    for item in items:
         item = item.strip(" \t")
-        if not item:
-            fail("MALFORMED_SIGNATURE", "empty item")
         if "=" not in item:
-            fail("MALFORMED_SIGNATURE", "item without '='")
+            fail("MALFORMED_SIGNATURE", "item without '='")  # an empty item included
         k, v = item.split("=", 1)
         if not k:
             fail("MALFORMED_SIGNATURE", "empty key")
         if k in fields:
             fail("MALFORMED_SIGNATURE", f"duplicate {k}")
+        if k == "keyVersion" and (not re.fullmatch(r"[0-9]{1,10}", v) or int(v) > 0xFFFFFFFF):
+            fail("MALFORMED_SIGNATURE", "bad keyVersion")
         fields[k] = v
+    alg = fields.get("algorithm")
+    if alg is None:
+        fail("MALFORMED_SIGNATURE", "no algorithm item")
+    if alg != "RSA256":
+        fail("UNSUPPORTED_ALGORITHM", alg)
     sig = fields.get("signature")
     if not sig:
         fail("MALFORMED_SIGNATURE", "missing signature")
-    alg = fields.get("algorithm")
-    if alg is not None and alg != "RSA256":
-        fail("UNSUPPORTED_ALGORITHM", alg)
     kv = fields.get("keyVersion")
-    if kv is not None:
-        if not re.fullmatch(r"[0-9]{1,10}", kv) or int(kv) > 0xFFFFFFFF:
-            fail("MALFORMED_SIGNATURE", "bad keyVersion")
-        kv = int(kv)
-    return {"algorithm": "RSA256", "key_version": kv, "signature": sig}
+    return {"algorithm": "RSA256", "key_version": None if kv is None else int(kv), "signature": sig}
 
 
 def format_signature_header(key_version: int, signature: str) -> str:
@@ -443,12 +476,28 @@ def validate_gateway(url: str) -> str:
     return f"{scheme}://{rest}"
 
 
+DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024  # 4 MiB
+
+
+def check_body_size(client, body: bytes):
+    """Checked first, before anything else looks at a body (nothing is authenticated yet)."""
+    if len(body) > client.max_body_bytes:
+        fail("INVALID_INPUT", f"body of {len(body)} bytes over max_body_bytes")
+
+
+def bad_path_char(ch: str) -> bool:
+    """Unicode White_Space or a control character (general category Cc)."""
+    return ch in UNICODE_WS or unicodedata.category(ch) == "Cc"
+
+
 class Client:
     def __init__(self, cfg: dict):
         cid = cfg["client_id"]
         if not cid or len(cid) > 256 or not visible_ascii(cid):
             fail("INVALID_INPUT", "client_id")
         self.client_id = cid
+        self.max_body_bytes = cfg.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
+        assert isinstance(self.max_body_bytes, int) and self.max_body_bytes >= 0
         region = cfg.get("region", "asia")
         self.gateway = REGIONS[region]
         if "gateway_url" in cfg:
@@ -483,7 +532,7 @@ def resolve_path(api: str, sandbox: bool) -> str:
     a = api[1:] if api.startswith("/") else api
     if (
         not a
-        or any(ch in a for ch in " \t\r\n\x0b\x0c?#%\\")
+        or any(bad_path_char(ch) or ch in "?#%\\" for ch in a)
         or "//" in a
         or "/../" in a
         or "/./" in a
@@ -520,16 +569,20 @@ def json_object(body):
             return None
     try:
         value = json.loads(body, parse_constant=_reject_constant)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None
 
 
-def prepare(cfg: dict, api: str, body: str, request_time: int) -> dict:
+def prepare(cfg: dict, api: str, body, request_time: int) -> dict:
+    """body: str, or bytes (which must be UTF-8)."""
     client = Client(cfg)
+    raw = body if isinstance(body, bytes) else body.encode("utf-8")
+    check_body_size(client, raw)
     path = resolve_path(api, client.sandbox)
-    if json_object(body) is None:
-        fail("INVALID_INPUT", "body is not a JSON object")
+    if json_object(raw) is None:
+        fail("INVALID_INPUT", "body is not a UTF-8 JSON object")
+    body = raw.decode("utf-8")
     if client.private_key is None and client.api_key is None:
         fail("INVALID_INPUT", "a verify-only client cannot prepare requests")
     if client.api_key is not None:
@@ -568,16 +621,27 @@ def prepare(cfg: dict, api: str, body: str, request_time: int) -> dict:
 # Response and notification verification
 # ---------------------------------------------------------------------------------------
 
-def collect_headers(headers, names):
-    found: dict = {}
-    for name, value in headers:
-        n = name.lower()
-        if n in names:
-            if n in found:
-                fail("INVALID_INPUT", f"duplicate header {n}")
-            found[n] = value.strip(" \t")
-    # optional whitespace around a value is not part of it; an empty value counts as absent
-    return {n: v for n, v in found.items() if v != ""}
+def header(headers, name):
+    """The value of `name` (matched case-insensitively), optional spaces/tabs around it
+    trimmed; None when absent or empty. INVALID_INPUT when it appears more than once."""
+    found = None
+    for n, v in headers:
+        if n.lower() == name:
+            if found is not None:
+                fail("INVALID_INPUT", f"duplicate header {name}")
+            found = v.strip(" \t")
+    return found or None
+
+
+def result_fields(obj):
+    """-> (resultStatus, resultCode, resultMessage) of a body's `result` object; the status
+    None unless it is a string, code and message '' unless they are strings."""
+    result = obj.get("result") if obj is not None else None
+    if not isinstance(result, dict):
+        return None, "", ""
+    text = lambda k: result.get(k) if isinstance(result.get(k), str) else ""
+    status = result.get("resultStatus")
+    return (status if isinstance(status, str) else None), text("resultCode"), text("resultMessage")
 
 
 NEXT_ACTION = {"S": "DONE", "F": "FAILED", "U": "INQUIRE"}
@@ -585,12 +649,14 @@ NEXT_ACTION = {"S": "DONE", "F": "FAILED", "U": "INQUIRE"}
 
 def verify_response(cfg: dict, path: str, headers, body: bytes) -> dict:
     client = Client(cfg)
+    check_body_size(client, body)
     p = resolve_path(path, client.sandbox)
-    h = collect_headers(headers, ("signature", "response-time", "client-id"))
-    sig, rt = h.get("signature"), h.get("response-time")
+    # Only the signature and response-time headers decide whether the response is signed;
+    # client-id is looked at only when it is.
+    sig, rt = header(headers, "signature"), header(headers, "response-time")
     if sig is not None and rt is not None:
         parsed = parse_signature_header(sig)
-        cid = h.get("client-id")
+        cid = header(headers, "client-id")
         if cid is None:
             fail("MISSING_HEADER", "client-id")
         if cid != client.client_id:
@@ -598,51 +664,63 @@ def verify_response(cfg: dict, path: str, headers, body: bytes) -> dict:
         content = content_to_sign("POST", p, cid, rt, body)
         if not verify(client.antom_public_key, content, parsed["signature"]):
             fail("SIGNATURE_MISMATCH")
-        obj = json_object(body)
-        result = obj.get("result") if obj is not None else None
-        status = result.get("resultStatus") if isinstance(result, dict) else None
-        if not isinstance(status, str):
+        status, code, message = result_fields(json_object(body))
+        if status is None:
             fail("INVALID_INPUT", "no result.resultStatus")
-        verified = True
         if status not in NEXT_ACTION:
             status = "U"
-    elif sig is None and rt is None:
-        obj = json_object(body)
-        result = obj.get("result") if obj is not None else None
-        status = result.get("resultStatus") if isinstance(result, dict) else None
+        return {"verified": True, "result_status": status, "result_code": code,
+                "result_message": message, "next_action": NEXT_ACTION[status]}
+    if sig is None and rt is None:
+        status, code, message = result_fields(json_object(body))
         if status not in ("F", "U"):
             fail("UNSIGNED_RESPONSE")
-        verified = False
-    else:
-        fail("MISSING_HEADER", "half-signed response")
-    code = result.get("resultCode", "")
-    message = result.get("resultMessage", "")
-    assert isinstance(code, str) and isinstance(message, str)
-    return {
-        "verified": verified,
-        "result_status": status,
-        "result_code": code,
-        "result_message": message,
-        "next_action": NEXT_ACTION[status],
-    }
+        # Anyone on the path can forge an unsigned F: its status stays visible, but the next
+        # action of an unverified response is always INQUIRE.
+        return {"verified": False, "result_status": status, "result_code": code,
+                "result_message": message, "next_action": "INQUIRE"}
+    fail("MISSING_HEADER", "half-signed response")
 
 
 NOTIFY_TYPE_FIELDS = ("notifyType", "authorizationNotifyType", "disputeNotificationType",
                       "subscriptionNotificationType")
 
 
-def verify_notification(cfg: dict, path: str, headers, body: bytes) -> dict:
+DEDUP_ID_FIELDS = ("refundId", "captureId", "disputeId", "refundRequestId", "captureRequestId",
+                   "paymentId", "paymentRequestId", "authPaymentId")
+
+
+def dedup_key(obj: dict, notify_type, body: bytes) -> str:
+    for f in DEDUP_ID_FIELDS:
+        v = obj.get(f)
+        if isinstance(v, str) and v:
+            return f"{notify_type or ''}:{f}={v}"
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+def check_freshness(request_time: str, freshness: dict):
+    if not re.fullmatch(r"[0-9]{1,19}", request_time) or int(request_time) > 2**64 - 1:
+        fail("INVALID_INPUT", "request-time is not epoch milliseconds")
+    if abs(freshness["now_ms"] - int(request_time)) > freshness["max_age_ms"]:
+        fail("INVALID_INPUT", "request-time outside the freshness window")
+
+
+def verify_notification(cfg: dict, path: str, headers, body: bytes, freshness=None) -> dict:
     client = Client(cfg)
-    if not path.startswith("/") or any(ch.isspace() for ch in path) or "://" in path:
+    check_body_size(client, body)
+    if not path.startswith("/") or any(bad_path_char(ch) for ch in path) or "://" in path:
         fail("INVALID_INPUT", "notification path")
-    h = collect_headers(headers, ("signature", "request-time", "client-id"))
+    h = {}
     for name in ("signature", "request-time", "client-id"):
-        if name not in h:
+        h[name] = header(headers, name)
+        if h[name] is None:
             fail("MISSING_HEADER", name)
     parsed = parse_signature_header(h["signature"])
     cid, rt = h["client-id"], h["request-time"]
     if cid != client.client_id:
         fail("CLIENT_ID_MISMATCH")
+    if freshness is not None:
+        check_freshness(rt, freshness)
     if not verify(client.antom_public_key, content_to_sign("POST", path, cid, rt, body),
                   parsed["signature"]):
         fail("SIGNATURE_MISMATCH")
@@ -654,22 +732,24 @@ def verify_notification(cfg: dict, path: str, headers, body: bytes) -> dict:
         if isinstance(obj.get(f), str):
             notify_type = obj[f]
             break
-    result = obj.get("result")
-    status = result.get("resultStatus") if isinstance(result, dict) else None
-    assert status is None or isinstance(status, str)
+    status, _, _ = result_fields(obj)
     if status is not None and status not in ("S", "F", "U"):
         status = "U"
     return {"notify_type": notify_type, "result_status": status, "client_id": cid,
-            "request_time": rt}
+            "request_time": rt, "dedup_key": dedup_key(obj, notify_type, body)}
 
 
 # ---------------------------------------------------------------------------------------
 # Amounts
 # ---------------------------------------------------------------------------------------
 
-CURRENCY_EXPONENTS = {c.code: c.exponent for c in iso4217.Currency if c.exponent is not None}
+# ISO 4217 fund codes: units of account, not payment currencies (Antom accepts none of them).
+FUND_CODES = ("BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UYI", "UYW")
+ISO_EXPONENTS = {c.code: c.exponent for c in iso4217.Currency if c.exponent is not None}
+assert all(code in ISO_EXPONENTS for code in FUND_CODES)
+CURRENCY_EXPONENTS = {code: e for code, e in ISO_EXPONENTS.items() if code not in FUND_CODES}
 NO_MINOR_UNIT = sorted(c.code for c in iso4217.Currency if c.exponent is None)
-assert set(CURRENCY_EXPONENTS.values()) == {0, 2, 3, 4}, set(CURRENCY_EXPONENTS.values())
+assert set(CURRENCY_EXPONENTS.values()) == {0, 2, 3}, set(CURRENCY_EXPONENTS.values())
 
 
 def currency_exponent(code: str) -> int:
@@ -691,6 +771,9 @@ def to_minor_units(amount: str, currency: str) -> str:
         fail("INVALID_AMOUNT", "zero")
     if len(digits) > 16:
         fail("INVALID_AMOUNT", "too long")
+    # Antom takes IDR in whole rupiah (the official Python SDK 1.7.1 enforces it).
+    if currency == "IDR" and not digits.endswith("00"):
+        fail("INVALID_AMOUNT", "IDR with sen")
     return digits
 
 
@@ -1032,7 +1115,7 @@ def keys_cases() -> list:
                        ("rsa8192", 8192)):
         k = private_key(priv_file(name))
         add(f"private-{name}-file", f"{bits}-bit RSA private key, dashboard form"
-            + (" (private keys up to 16384 bits are accepted)" if bits > 4096 else ""),
+            + (" (private keys up to 8192 bits are accepted)" if bits > 4096 else ""),
             {"kind": P, "text_file": priv_file(name)}, {"bits": bits, **{
                 "public_key_base64": b64(spki_der(k.public_key()))}})
 
@@ -1448,17 +1531,20 @@ def signature_header_cases() -> list:
     parse("key-version-zero", "keyVersion '0' -> 0", f"algorithm=RSA256,keyVersion=0,signature={enc}", ok(0))
     parse("key-version-nine-digits", "keyVersion with 9 digits",
           f"algorithm=RSA256,keyVersion=999999999,signature={enc}", ok(999999999))
-    parse("algorithm-absent", "algorithm absent is accepted and reported as RSA256",
-          f"keyVersion=1,signature={enc}", ok(1))
-    parse("signature-only", "only the signature item", f"signature={enc}", ok(None))
+    parse("algorithm-absent", "algorithm absent: the header grammar requires it (it is not taken as RSA256)",
+          f"keyVersion=1,signature={enc}", "MALFORMED_SIGNATURE")
+    parse("signature-only", "only the signature item: algorithm is required", f"signature={enc}",
+          "MALFORMED_SIGNATURE")
     parse("lowercase-hex-kept", "lower-case percent hex is kept verbatim",
           f"algorithm=RSA256,keyVersion=1,signature={lower}", ok(1, lower))
     parse("raw-base64-value-kept", "a raw base64 value (with '=' inside) is split at the first '=' and kept",
           f"algorithm=RSA256,keyVersion=1,signature={raw}", ok(1, raw))
     parse("case-sensitive-unknown-keyversion", "'KeyVersion' is not 'keyVersion': ignored",
           f"algorithm=RSA256,KeyVersion=7,signature={enc}", ok(None))
-    parse("case-sensitive-unknown-algorithm", "'ALGORITHM' is not 'algorithm': ignored",
-          f"ALGORITHM=HMAC,keyVersion=1,signature={enc}", ok(1))
+    parse("case-sensitive-unknown-algorithm", "'ALGORITHM' is not 'algorithm': an unknown item, so "
+          "algorithm is missing", f"ALGORITHM=HMAC,keyVersion=1,signature={enc}", "MALFORMED_SIGNATURE")
+    parse("case-sensitive-unknown-algorithm-with-algorithm", "'ALGORITHM' is an unknown item, ignored "
+          "next to algorithm=RSA256", f"ALGORITHM=HMAC,algorithm=RSA256,keyVersion=1,signature={enc}", ok(1))
 
     MAL, ALG = "MALFORMED_SIGNATURE", "UNSUPPORTED_ALGORITHM"
     parse("empty-header", "empty header value", "", MAL)
@@ -1500,6 +1586,25 @@ def signature_header_cases() -> list:
     parse("algorithm-rsa2048", "algorithm 'RSA2048'", f"algorithm=RSA2048,keyVersion=1,signature={enc}", ALG)
     parse("algorithm-hmac", "algorithm 'HmacSHA256'", f"algorithm=HmacSHA256,keyVersion=1,signature={enc}", ALG)
     parse("algorithm-empty", "algorithm ''", f"algorithm=,keyVersion=1,signature={enc}", ALG)
+    parse("algorithm-unsupported-before-missing-signature", "the algorithm is checked before the signature "
+          "item", "algorithm=RSA512,keyVersion=1", ALG)
+    parse("algorithm-missing-and-signature-missing", "a missing algorithm is reported before a missing "
+          "signature (both MALFORMED_SIGNATURE)", "keyVersion=1", MAL)
+    parse("bad-key-version-before-algorithm", "items are checked before the algorithm", 
+          f"algorithm=RSA512,keyVersion=x,signature={enc}", MAL)
+    # bounds: at most 4096 bytes and 8 items, checked before the items are looked at
+    eight = f"algorithm=RSA256,keyVersion=1,signature={enc},a=1,b=2,c=3,d=4,e=5"
+    parse("eight-items", "8 items (3 known, 5 unknown) is the most accepted", eight, ok(1))
+    parse("nine-items", "9 items are refused", eight + ",f=6", MAL)
+    parse("nine-items-trailing-comma", "8 items and a trailing comma count as 9", eight + ",", MAL)
+    parse("nine-empty-items", "8 commas: 9 (empty) items, refused by the count first", ",,,,,,,,", MAL)
+    base = f"algorithm=RSA256,keyVersion=1,signature={enc},pad="
+    at_limit = base + "x" * (4096 - len(base))
+    assert len(at_limit) == 4096
+    parse("header-4096-bytes", "a 4096-byte header is accepted", at_limit, ok(1))
+    parse("header-4097-bytes", "a 4097-byte header is refused", at_limit + "x", MAL)
+    parse("header-4097-bytes-multibyte", "the limit counts UTF-8 bytes, not characters",
+          at_limit[:-2] + "\u00e9x", MAL)
 
     def fmt(cid, desc, kv, sig):
         header = format_signature_header(kv, sig)
@@ -1801,8 +1906,9 @@ def response_cases() -> list:
     add("signed-raw-base64", "signature given as raw base64 inside the header", cfg_prod(), P,
         signed_headers(P, S, sig_style=lambda e: "algorithm=RSA256,keyVersion=1,signature="
                        + e.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=")), S, {"verified": True})
-    add("signed-no-algorithm-key-version", "Signature header with only signature=", cfg_prod(), P,
-        signed_headers(P, S, sig_style=lambda e: f"signature={e}"), S, {"verified": True})
+    add("signed-no-algorithm-key-version", "Signature header with only signature=: a missing algorithm "
+        "item is malformed, even over a valid signature", cfg_prod(), P,
+        signed_headers(P, S, sig_style=lambda e: f"signature={e}"), S, "MALFORMED_SIGNATURE")
     add("signed-key-version-2", "keyVersion 2 in the response header is accepted", cfg_prod(), P,
         signed_headers(P, S, sig_style=lambda e: f"algorithm=RSA256,keyVersion=2,signature={e}"), S,
         {"verified": True})
@@ -1836,12 +1942,14 @@ def response_cases() -> list:
     # unsigned
     GF, GU = compact(RESP_GW_F), compact(RESP_GW_U)
     ct = [["content-type", "application/json; charset=UTF-8"]]
-    add("unsigned-f", "unsigned gateway F error: accepted, verified=false", cfg_prod(), P,
-        ct + [["client-id", PROD_CLIENT]], GF, {"verified": False, "result_status": "F", "next_action": "FAILED"})
+    add("unsigned-f", "unsigned gateway F error: accepted, verified=false; its status stays F but the next "
+        "action is INQUIRE (anyone can forge an unsigned F)", cfg_prod(), P,
+        ct + [["client-id", PROD_CLIENT]], GF, {"verified": False, "result_status": "F", "next_action": "INQUIRE"})
     add("unsigned-u", "unsigned gateway U error: accepted, verified=false", cfg_prod(), P,
         ct, GU, {"verified": False, "result_status": "U", "next_action": "INQUIRE"})
     add("unsigned-f-empty-headers", "empty signature/response-time values count as absent", cfg_prod(), P,
-        ct + [["signature", ""], ["response-time", "  "], ["client-id", PROD_CLIENT]], GF, {"verified": False})
+        ct + [["signature", ""], ["response-time", "  "], ["client-id", PROD_CLIENT]], GF,
+        {"verified": False, "result_status": "F", "next_action": "INQUIRE"})
     add("unsigned-s", "an unsigned S response is rejected", cfg_prod(), P, ct, S, "UNSIGNED_RESPONSE")
     add("unsigned-unknown-status", "an unsigned 'X' status is rejected", cfg_prod(), P, ct, x, "UNSIGNED_RESPONSE")
     add("unsigned-not-json", "an unsigned non-JSON body (e.g. an HTML error page)", cfg_prod(), P, ct,
@@ -1928,6 +2036,17 @@ def response_cases() -> list:
     add("signed-not-json", "validly signed non-JSON body", cfg_prod(), P, signed_headers(P, "OK"), "OK",
         "INVALID_INPUT")
     add("signed-empty-body", "validly signed empty body", cfg_prod(), P, signed_headers(P, ""), "", "INVALID_INPUT")
+    # max_body_bytes: checked first
+    add("body-at-max-body-bytes", "a body of exactly max_body_bytes is verified", cfg_prod(max_body_bytes=len(S)),
+        P, full, S, {"verified": True})
+    add("body-over-max-body-bytes", "one byte over max_body_bytes: INVALID_INPUT, even for a validly signed "
+        "response", cfg_prod(max_body_bytes=len(S) - 1), P, full, S, "INVALID_INPUT")
+    add("body-over-max-body-bytes-before-headers", "the body size is checked before the headers (half-signed "
+        "would be MISSING_HEADER)", cfg_prod(max_body_bytes=10), P, no(full, "response-time"), S, "INVALID_INPUT")
+    add("body-over-max-body-bytes-unsigned-s", "the body size is checked before the unsigned rule (an unsigned "
+        "S would be UNSIGNED_RESPONSE)", cfg_prod(max_body_bytes=10), P, ct, S, "INVALID_INPUT")
+    add("body-over-max-body-bytes-unsigned", "an unsigned F body over max_body_bytes is refused too",
+        cfg_prod(max_body_bytes=len(GF) - 1), P, ct, GF, "INVALID_INPUT")
     latin1 = ('{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"caf\u00e9"}}').encode("latin-1")
     add("signed-non-utf8-body", "validly signed body that is not UTF-8 (Latin-1 'é'): not JSON", cfg_prod(), P,
         signed_headers(P, latin1), latin1, "INVALID_INPUT")
@@ -1949,9 +2068,12 @@ def notification_cases() -> list:
         n = names or ("signature", "request-time", "client-id")
         return [["content-type", "application/json"], [n[1], rt], [n[2], client_id], [n[0], sig]]
 
-    def add(cid, desc, cfg, path, headers, body, want):
-        res = run(verify_notification, cfg, path, headers, body.encode("utf-8"))
-        c = case(cid, desc, {"config": cfg, "path": path, "headers": headers, "body": body}, res)
+    def add(cid, desc, cfg, path, headers, body, want, freshness=None):
+        res = run(verify_notification, cfg, path, headers, body.encode("utf-8"), freshness)
+        inp = {"config": cfg, "path": path, "headers": headers, "body": body}
+        if freshness is not None:
+            inp["freshness"] = freshness
+        c = case(cid, desc, inp, res)
         if isinstance(want, dict):
             assert all(res.get(k) == v for k, v in want.items()), (cid, res)
         else:
@@ -2065,6 +2187,90 @@ def notification_cases() -> list:
     add("signed-json-array", "validly signed JSON array", cfg_prod(), NP, hdrs(NP, "[" + pay + "]"),
         "[" + pay + "]", "INVALID_INPUT")
     add("signed-empty-body", "validly signed empty body", cfg_prod(), NP, hdrs(NP, ""), "", "INVALID_INPUT")
+
+    # dedup_key: "{notifyType}:{field}={value}" for the first non-empty id field, else sha256 of the body
+    add("dedup-key-payment", "dedup_key of a payment result: paymentId wins over paymentRequestId", cfg_prod(),
+        NP, hdrs(NP, pay), pay, {"dedup_key": "PAYMENT_RESULT:paymentId=20190712194010800100188000000001"})
+    add("dedup-key-refund", "dedup_key of a refund: refundId wins over refundRequestId", cfg_prod(), NP,
+        hdrs(NP, ref), ref, {"dedup_key": "REFUND_RESULT:refundId=20190712194010800100188000000002"})
+    add("dedup-key-dispute", "dedup_key of a dispute: disputeId wins over paymentRequestId, with the "
+        "disputeNotificationType", cfg_prod(), NP, hdrs(NP, dis), dis,
+        {"dedup_key": "DISPUTE_CREATED:disputeId=20190712194010800100188000000003"})
+    empty_ref = compact({"notifyType": "REFUND_RESULT", "refundId": "", "refundRequestId": "refund_1",
+                         "paymentId": "pay_id_1"})
+    add("dedup-key-empty-id-skipped", "an empty refundId is skipped: refundRequestId is next", cfg_prod(), NP,
+        hdrs(NP, empty_ref), empty_ref, {"dedup_key": "REFUND_RESULT:refundRequestId=refund_1"})
+    num_id = compact({"notifyType": "CAPTURE_RESULT", "captureId": 12345, "captureRequestId": "cap_1"})
+    add("dedup-key-non-string-id-skipped", "a non-string captureId is skipped", cfg_prod(), NP,
+        hdrs(NP, num_id), num_id, {"dedup_key": "CAPTURE_RESULT:captureRequestId=cap_1"})
+    untyped = compact({"paymentRequestId": "pay_untyped_1", "authPaymentId": "auth_1"})
+    add("dedup-key-no-notify-type", "no notify type: the key starts with ':'", cfg_prod(), NP,
+        hdrs(NP, untyped), untyped, {"dedup_key": ":paymentRequestId=pay_untyped_1", "notify_type": None})
+    auth_pay = compact({"notifyType": "PAYMENT_RESULT", "authPaymentId": "auth_2"})
+    add("dedup-key-auth-payment-id", "authPaymentId is the last id tried", cfg_prod(), NP,
+        hdrs(NP, auth_pay), auth_pay, {"dedup_key": "PAYMENT_RESULT:authPaymentId=auth_2"})
+    add("dedup-key-sha256", "no id field at all: sha256 of the raw body (the authorization notification)",
+        cfg_prod(), "/antom/auth-notify", hdrs("/antom/auth-notify", auth), auth,
+        {"dedup_key": "sha256:" + hashlib.sha256(auth.encode()).hexdigest()})
+    pretty_pay = json.dumps(NOTIFY_PAYMENT, indent=2)
+    add("dedup-key-independent-of-formatting", "the same ids in a pretty-printed body give the same key",
+        cfg_prod(), NP, hdrs(NP, pretty_pay), pretty_pay,
+        {"dedup_key": "PAYMENT_RESULT:paymentId=20190712194010800100188000000001"})
+
+    # opt-in freshness: request-time must be epoch millis within max_age_ms of now_ms
+    T0 = 1562913536000
+    rt0 = str(T0)
+    fresh_h = hdrs(NP, pay, rt=rt0)
+    W = 300000
+    add("fresh-within-window", "freshness: a minute old, 5-minute window", cfg_prod(), NP, fresh_h, pay,
+        {"request_time": rt0}, freshness={"now_ms": T0 + 60000, "max_age_ms": W})
+    add("fresh-at-window-edge", "freshness: exactly max_age_ms old is accepted", cfg_prod(), NP, fresh_h, pay,
+        {"request_time": rt0}, freshness={"now_ms": T0 + W, "max_age_ms": W})
+    add("fresh-slightly-future", "freshness: a request-time a little ahead of now (clock skew) is accepted",
+        cfg_prod(), NP, fresh_h, pay, {"request_time": rt0}, freshness={"now_ms": T0 - 1000, "max_age_ms": W})
+    add("fresh-zero-window", "freshness: max_age_ms 0 accepts exactly now", cfg_prod(), NP, fresh_h, pay,
+        {"request_time": rt0}, freshness={"now_ms": T0, "max_age_ms": 0})
+    add("stale-past", "freshness: one millisecond older than max_age_ms", cfg_prod(), NP, fresh_h, pay,
+        "INVALID_INPUT", freshness={"now_ms": T0 + W + 1, "max_age_ms": W})
+    add("stale-past-day", "freshness: a replay a day later", cfg_prod(), NP, fresh_h, pay,
+        "INVALID_INPUT", freshness={"now_ms": T0 + 86400000, "max_age_ms": W})
+    add("stale-future", "freshness: request-time further in the future than max_age_ms", cfg_prod(), NP,
+        fresh_h, pay, "INVALID_INPUT", freshness={"now_ms": T0 - W - 1, "max_age_ms": W})
+    add("fresh-non-numeric-time", "freshness: an ISO-8601 request-time cannot be aged", cfg_prod(), NP,
+        hdrs(NP, pay), pay, "INVALID_INPUT", freshness={"now_ms": T0, "max_age_ms": W})
+    add("no-freshness-iso-time", "without freshness the same ISO-8601 notification verifies", cfg_prod(), NP,
+        hdrs(NP, pay), pay, {"request_time": NOTIFY_TIME})
+    for cid, desc, rt in (("fresh-time-20-digits", "20 digits", rt0 + "0000000"),
+                          ("fresh-time-sign", "a leading '+'", "+" + rt0),
+                          ("fresh-time-decimal", "a decimal point", rt0 + ".5"),
+                          ("fresh-time-seconds-suffix", "a unit suffix", rt0 + "ms"),
+                          ("fresh-time-fullwidth", "non-ASCII digits", "１５６２９１３５３６０００")):
+        add(cid, f"freshness: request-time with {desc} is not epoch milliseconds", cfg_prod(), NP,
+            hdrs(NP, pay, rt=rt), pay, "INVALID_INPUT", freshness={"now_ms": T0, "max_age_ms": W})
+    padded = "000000" + rt0
+    add("fresh-time-leading-zeros", "freshness: 19 digits with leading zeros still parse", cfg_prod(), NP,
+        hdrs(NP, pay, rt=padded), pay, {"request_time": padded}, freshness={"now_ms": T0, "max_age_ms": W})
+    add("stale-before-signature", "freshness is checked before the signature: stale and tampered is "
+        "INVALID_INPUT", cfg_prod(), NP, fresh_h, pay.replace("100000", "100001"), "INVALID_INPUT",
+        freshness={"now_ms": T0 + 86400000, "max_age_ms": W})
+    add("fresh-bad-signature", "fresh but tampered: SIGNATURE_MISMATCH", cfg_prod(), NP, fresh_h,
+        pay.replace("100000", "100001"), "SIGNATURE_MISMATCH", freshness={"now_ms": T0, "max_age_ms": W})
+    add("stale-after-client-id", "freshness is checked after the client id", cfg_prod(), NP,
+        hdrs(NP, pay, rt=rt0, client_id="5J5YEX4C2YQK09999"), pay, "CLIENT_ID_MISMATCH",
+        freshness={"now_ms": T0 + 86400000, "max_age_ms": W})
+    add("stale-after-malformed-signature", "the Signature header is parsed before freshness", cfg_prod(), NP,
+        hdrs(NP, pay, rt=rt0, sig_style=lambda e: f"keyVersion=1,signature={e}"), pay, "MALFORMED_SIGNATURE",
+        freshness={"now_ms": T0 + 86400000, "max_age_ms": W})
+
+    # max_body_bytes: checked first
+    add("body-at-max-body-bytes", "a body of exactly max_body_bytes is verified", cfg_prod(max_body_bytes=len(pay)),
+        NP, hdrs(NP, pay), pay, {"notify_type": "PAYMENT_RESULT"})
+    add("body-over-max-body-bytes", "one byte over max_body_bytes: INVALID_INPUT", cfg_prod(max_body_bytes=len(pay) - 1),
+        NP, hdrs(NP, pay), pay, "INVALID_INPUT")
+    add("body-over-max-body-bytes-before-path", "the body size is checked before the path",
+        cfg_prod(max_body_bytes=10), "antom/notify", hdrs("antom/notify", pay), pay, "INVALID_INPUT")
+    add("body-over-max-body-bytes-before-headers", "the body size is checked before the headers (would be "
+        "MISSING_HEADER)", cfg_prod(max_body_bytes=10), NP, [], pay, "INVALID_INPUT")
     return cases
 
 
@@ -2128,10 +2334,29 @@ def amount_cases() -> list:
     to("bhd-1-2", "BHD 1.2", "1.2", "BHD", "1200")
     to("kwd-0-001", "KWD 0.001", "0.001", "KWD", "1")
     to("kwd-too-precise", "KWD 1.2345", "1.2345", "KWD", IA)
-    to("clf-1-2345", "CLF 1.2345 (4 minor digits)", "1.2345", "CLF", "12345")
-    to("clf-3", "CLF 3", "3", "CLF", "30000")
-    to("clf-too-precise", "CLF 1.23456", "1.23456", "CLF", IA)
-    to("uyw-0-0001", "UYW 0.0001", "0.0001", "UYW", "1")
+    # ISO 4217 fund codes are units of account, not payment currencies: refused both ways
+    to("clf-1-2345", "CLF 1.2345: CLF (4 minor digits in ISO 4217) is a fund code, refused", "1.2345", "CLF", UC)
+    to("clf-3", "CLF 3: fund code, refused", "3", "CLF", UC)
+    to("clf-too-precise", "CLF 1.23456: the fund code is refused before the amount is read", "1.23456", "CLF", UC)
+    to("uyw-0-0001", "UYW 0.0001: fund code (4 minor digits in ISO 4217), refused", "0.0001", "UYW", UC)
+    to("fund-code-bad-amount", "a fund code with a malformed amount: the currency is checked first", "-1",
+       "USN", UC)
+    # IDR: whole rupiah only (the minor-unit value must end in "00")
+    to("idr-whole", "IDR 15000 -> 1500000", "15000", "IDR", "1500000")
+    to("idr-whole-with-zero-sen", "IDR 15000.00: zero sen is whole rupiah", "15000.00", "IDR", "1500000")
+    to("idr-whole-extra-zeros", "IDR 15000.000: extra zero digits are fine", "15000.000", "IDR", "1500000")
+    to("idr-one-rupiah", "IDR 1 -> 100", "1", "IDR", "100")
+    to("idr-sen-50", "IDR 100.50: sen are refused", "100.50", "IDR", IA)
+    to("idr-sen-5", "IDR 100.5: 50 sen, refused", "100.5", "IDR", IA)
+    to("idr-sen-01", "IDR 0.01: one sen, refused", "0.01", "IDR", IA)
+    to("idr-sen-only", "IDR 0.10, refused", "0.10", "IDR", IA)
+    to("idr-max", "IDR 99999999999999: 16 digits ending in 00", "99999999999999", "IDR", "9999999999999900")
+    to("idr-17-digits-before-sen", "IDR with 17 digits and sen: the length check comes first (also INVALID_AMOUNT)",
+       "100000000000000.01", "IDR", IA)
+    to("idr-too-precise", "IDR 1.001: more decimals than IDR has", "1.001", "IDR", IA)
+    to("idr-zero", "IDR 0: zero is refused", "0", "IDR", IA)
+    frm("from-idr-sen", "from_minor_units accepts any IDR value: 10050 -> 100.50", "10050", "IDR", "100.50")
+    frm("from-idr-one", "IDR 1 -> 0.01", "1", "IDR", "0.01")
     # grammar rejections
     for cid, desc, amt in (("empty", "empty", ""), ("negative", "negative sign", "-1.00"),
                            ("plus", "plus sign", "+1.00"), ("exponent", "exponent", "1e3"),
@@ -2175,8 +2400,8 @@ def amount_cases() -> list:
     frm("from-clp", "CLP 1500", "1500", "CLP", "1500")
     frm("from-bhd", "BHD 1234 -> 1.234", "1234", "BHD", "1.234")
     frm("from-kwd-1", "KWD 1 -> 0.001", "1", "KWD", "0.001")
-    frm("from-clf", "CLF 12345 -> 1.2345", "12345", "CLF", "1.2345")
-    frm("from-clf-small", "CLF 7 -> 0.0007", "7", "CLF", "0.0007")
+    frm("from-clf", "CLF 12345: fund code, refused", "12345", "CLF", UC)
+    frm("from-clf-small", "CLF 7: fund code, refused", "7", "CLF", UC)
     for cid, desc, v in (("empty", "empty", ""), ("negative", "negative", "-1"), ("plus", "plus sign", "+5"),
                          ("decimal", "a decimal point", "10.50"), ("space", "a space", " 1"),
                          ("exponent", "exponent", "1e2"), ("fullwidth", "fullwidth digit", "１"),
@@ -2193,6 +2418,10 @@ def amount_cases() -> list:
            "1" + "0" * e)
     for code in NO_MINOR_UNIT:
         to(f"table-{code.lower()}-no-minor-unit", f"ISO 4217 table: {code} has no minor unit", "1", code, UC)
+    for code in FUND_CODES:
+        to(f"table-{code.lower()}", f"ISO 4217 fund code {code} ({ISO_EXPONENTS[code]} minor digit(s)) is not a "
+           "payment currency", "1", code, UC)
+        frm(f"table-from-{code.lower()}", f"from_minor_units: fund code {code} is refused", "1", code, UC)
     return cases
 
 

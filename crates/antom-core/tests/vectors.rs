@@ -10,8 +10,8 @@
 use std::path::{Path, PathBuf};
 
 use antom_core::{
-    ApiKey, Client, ClientConfig, Environment, PrivateKey, PublicKey, Region, SignatureHeader,
-    content_to_sign, endpoint, from_minor_units, to_minor_units, verify_request,
+    ApiKey, Client, ClientConfig, Environment, Freshness, PrivateKey, PublicKey, Region,
+    SignatureHeader, content_to_sign, endpoint, from_minor_units, to_minor_units, verify_request,
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -103,6 +103,9 @@ fn client(config: &Value) -> Result<Client, antom_core::Error> {
     cfg.agent_token = config
         .get("agent_token")
         .map(|v| v.as_str().unwrap().to_owned());
+    if let Some(max) = config.get("max_body_bytes") {
+        cfg.max_body_bytes = usize::try_from(max.as_u64().unwrap()).unwrap();
+    }
     Client::new(cfg)
 }
 
@@ -111,12 +114,7 @@ fn pairs(headers: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| {
-            (
-                p[0].as_str().unwrap().to_owned(),
-                p[1].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|p| (p[0].as_str().unwrap().to_owned(), text(&p[1])))
         .collect()
 }
 
@@ -243,14 +241,27 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
         }
         "verify_notification" => {
             let client = client(&input["config"])?;
-            let n = client.verify_notification(
+            let (path, headers, body) = (
                 input["path"].as_str().unwrap(),
-                &pairs(&input["headers"]),
-                &body_bytes(input),
-            )?;
+                pairs(&input["headers"]),
+                body_bytes(input),
+            );
+            let n = match input.get("freshness") {
+                Some(f) => client.verify_notification_fresh(
+                    path,
+                    &headers,
+                    &body,
+                    Freshness {
+                        now_ms: f["now_ms"].as_u64().unwrap(),
+                        max_age_ms: f["max_age_ms"].as_u64().unwrap(),
+                    },
+                ),
+                None => client.verify_notification(path, &headers, &body),
+            }?;
+            assert_eq!(n.body, body);
             Ok(
                 json!({"notify_type": n.notify_type, "result_status": n.result_status.map(|s| s.as_str()),
-                "client_id": n.client_id, "request_time": n.request_time}),
+                "client_id": n.client_id, "request_time": n.request_time, "dedup_key": n.dedup_key}),
             )
         }
         "amount" => {
