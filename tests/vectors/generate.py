@@ -236,16 +236,19 @@ def _load_private_der(der: bytes, allow_pkcs1: bool):
     tag = der_outer_second_tag(der)
     if tag == 0x02 and not allow_pkcs1:
         fail("INVALID_KEY", "PKCS#1 body where PKCS#8 is required")
-    try:
-        key = serialization.load_der_private_key(der, password=None)
-    except TypeError:
-        fail("INVALID_KEY", "encrypted private key")
-    except (ValueError, Exception):
-        fail("INVALID_KEY", "not a private key")
-    if not isinstance(key, rsa.RSAPrivateKey):
-        fail("INVALID_KEY", "not an RSA key")
-    if not 2048 <= key.key_size <= MAX_PRIVATE_BITS:
-        fail("INVALID_KEY", f"RSA private key of {key.key_size} bits")
+    # The size is checked before the (costly) consistency check, as the core does.
+    for unchecked in (True, False):
+        try:
+            key = serialization.load_der_private_key(der, password=None,
+                                                     unsafe_skip_rsa_key_validation=unchecked)
+        except TypeError:
+            fail("INVALID_KEY", "encrypted private key")
+        except (ValueError, Exception):
+            fail("INVALID_KEY", "not a private key")
+        if not isinstance(key, rsa.RSAPrivateKey):
+            fail("INVALID_KEY", "not an RSA key")
+        if not 2048 <= key.key_size <= MAX_PRIVATE_BITS:
+            fail("INVALID_KEY", f"RSA private key of {key.key_size} bits")
     return key
 
 
@@ -1013,6 +1016,54 @@ def openssh_private_pem(key) -> str:
     return text
 
 
+# A TEST-ONLY 8200-bit RSA key (just over the 8192-bit private-key limit), built
+# deterministically so that no extra key file is needed: p and q are the first primes at
+# base + 2k of a SHA-256 expansion of a fixed tag (the offsets were found once and are
+# re-checked with Miller-Rabin on every run).
+RSA8200_OFFSETS = (("TEST-ONLY rsa8200 p", 1751), ("TEST-ONLY rsa8200 q", 254))
+
+
+def _expand_odd(tag: str, bits: int) -> int:
+    out, i = b"", 0
+    while len(out) * 8 < bits:
+        out += hashlib.sha256(f"{tag}:{i}".encode()).digest()
+        i += 1
+    n = int.from_bytes(out, "big") >> (len(out) * 8 - bits)
+    return n | (3 << (bits - 2)) | 1
+
+
+def _probable_prime(n: int, rounds: int = 3) -> bool:
+    if any(n % p == 0 for p in (3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)):
+        return False
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for a in (2, 3, 5, 7, 11, 13)[:rounds]:
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(r - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def rsa8200_private_der() -> bytes:
+    p, q = (_expand_odd(tag, 4100) + 2 * k for tag, k in RSA8200_OFFSETS)
+    assert _probable_prime(p) and _probable_prime(q)
+    e = 65537
+    d = pow(e, -1, (p - 1) * (q - 1))
+    numbers = rsa.RSAPrivateNumbers(p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p),
+                                    rsa.RSAPublicNumbers(e, p * q))
+    key = numbers.private_key(unsafe_skip_rsa_key_validation=True)
+    assert key.key_size == 8200
+    return key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
 def test_certificate(key):
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "TEST-ONLY antom-core vectors")])
     import datetime
@@ -1121,6 +1172,10 @@ def keys_cases() -> list:
 
     # --- private keys: rejected ----------------------------------------------------
     E = "INVALID_KEY"
+    big_der = rsa8200_private_der()
+    add("private-rsa8200-too-large", "an 8200-bit RSA private key: over the 8192-bit limit",
+        {"kind": P, "text": b64(big_der)}, E)
+    add("private-rsa8200-too-large-der", "the same 8200-bit key via from_der", {"kind": P, "der_base64": b64(big_der)}, E)
     add("private-encrypted-pkcs8-pem", "encrypted PKCS#8 ('ENCRYPTED PRIVATE KEY', password 'test')",
         {"kind": P, "text_file": ENCRYPTED_PKCS8_FILE}, E)
     add("private-encrypted-pkcs8-base64", "the same encrypted PKCS#8 as bare base64",
@@ -1846,6 +1901,16 @@ def prepare_cases() -> list:
                             ("body-control-char", "raw control character in a string", '{"a":"b\x01"}'),
                             ("body-not-json", "plain text", "paymentRequestId=pay_1")):
         add(cid, f"invalid body: {desc}", cfg_prod(), "v1/payments/pay", body, want="INVALID_INPUT")
+
+    # max_body_bytes (default 4 MiB): checked first, before the path and the body
+    add("body-at-max-body-bytes", "a body of exactly max_body_bytes is prepared",
+        cfg_prod(max_body_bytes=len(PAY_BODY)), "v1/payments/pay", PAY_BODY)
+    add("body-over-max-body-bytes", "one byte over max_body_bytes: INVALID_INPUT",
+        cfg_prod(max_body_bytes=len(PAY_BODY) - 1), "v1/payments/pay", PAY_BODY, want="INVALID_INPUT")
+    add("body-over-max-body-bytes-api-key", "the limit applies in API-key mode too",
+        cfg_api_key(max_body_bytes=len(PAY_BODY) - 1), "v1/payments/pay", PAY_BODY, want="INVALID_INPUT")
+    add("max-body-bytes-zero-empty-object", "max_body_bytes 0 refuses even '{}'", cfg_prod(max_body_bytes=0),
+        "v1/payments/inquiryPayment", "{}", want="INVALID_INPUT")
 
     cases.extend(api_key_prepare_cases())
     return cases
