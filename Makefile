@@ -17,7 +17,7 @@ VECTORS    := tests/vectors
 DOCTOR     := bash tests/setup/doctor.sh
 
 .PHONY: help doctor test lint test-rust vectors vectors-check wasm-check bench tools-python \
-	tools-wasm32 tools-rust-lint tools-nightly tools-fuzz tools-deny test-doctor deny
+	tools-wasm32 tools-aarch64 tools-rust-lint tools-nightly tools-fuzz tools-deny test-doctor deny
 
 help:
 	@echo "make doctor        list the prerequisites make cannot install (ok / missing, versions)"
@@ -39,6 +39,7 @@ NEEDS_vectors-check := python openssl
 NEEDS_tools-python  := python
 NEEDS_bench         := rust cc python openssl
 NEEDS_tools-wasm32  := rust
+NEEDS_tools-aarch64 := rust
 NEEDS_tools-rust-lint := rust
 NEEDS_tools-nightly := rust
 NEEDS_tools-fuzz    := rust cc
@@ -105,6 +106,11 @@ test-doctor:
 tools-wasm32:
 	@test -d "$$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown" \
 		|| rustup target add wasm32-unknown-unknown
+
+# The aarch64 Linux standard library (the aarch64 wheel and jar are cross-compiled with zig).
+tools-aarch64:
+	@test -d "$$(rustc --print sysroot)/lib/rustlib/aarch64-unknown-linux-gnu" \
+		|| rustup target add aarch64-unknown-linux-gnu
 
 tools-rust-lint:
 	@cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1 \

@@ -12,11 +12,13 @@
 #
 # Maven's local repository (~/.m2/repository) is its download cache: keep it between CI runs.
 
-TEST_SUITES += test-jvm test-jvm-lts test-swift-c
+TEST_SUITES += test-jvm test-jvm-lts test-jvm-aarch64 test-swift-c
 # A JDK, Maven and clang are checked by the root Makefile before anything runs (make doctor);
 # they are system packages, never installed from here.
-NEEDS_test-jvm       := rust cc jdk maven
-NEEDS_test-jvm-lts   := rust cc jdk maven
+NEEDS_test-jvm       := rust cc jdk maven python
+NEEDS_test-jvm-lts   := rust cc jdk maven python
+NEEDS_test-jvm-aarch64 := rust cc jdk maven python qemu
+NEEDS_jvm-native     := rust cc python
 NEEDS_bench-jvm      := rust cc jdk maven
 NEEDS_test-swift-c   := rust cc clang python
 NEEDS_swift-generate := rust cc
@@ -24,19 +26,44 @@ NEEDS_swift-generate := rust cc
 MVN       ?= mvn
 MVN_FLAGS ?= -B -q -Dstyle.color=never
 
-.PHONY: test-jvm test-jvm-lts test-swift-c bench-jvm swift-generate
+.PHONY: jvm-native test-jvm test-jvm-lts test-jvm-aarch64 test-swift-c bench-jvm swift-generate
 
-test-jvm:
-	cd bindings/kotlin && $(MVN) $(MVN_FLAGS) verify
+## The jar carries the native library for linux-x86-64 and linux-aarch64, both the manylinux2014
+## (glibc 2.17) builds of the Python wheels (the same uniffi cdylib; one build each), taken out
+## of the wheels into JNA's layout. Other platforms: ANTOM_EXTRA_NATIVE="darwin-aarch64=... "
+## (see bindings/kotlin/README.md).
+JVM_NATIVE := $(CACHE)/jvm-native
+JVM_ENV = ANTOM_FFI_LIB=$(CURDIR)/$(JVM_NATIVE)/linux-x86-64/libantom_ffi.so \
+	ANTOM_EXTRA_NATIVE="linux-aarch64=$(CURDIR)/$(JVM_NATIVE)/linux-aarch64/libantom_ffi.so $(ANTOM_EXTRA_NATIVE)"
+jvm-native: python-wheel python-wheel-aarch64
+	rm -rf $(JVM_NATIVE)
+	for pair in linux-x86-64=$(PY_DIST) linux-aarch64=$(PY_DIST_AARCH64); do \
+	  dir="$(JVM_NATIVE)/$${pair%%=*}"; mkdir -p "$$dir"; \
+	  python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("antom_core/_ffi/libantom_ffi.so"))' \
+	    "$$(ls $${pair#*=}/*.whl)" "$$dir/libantom_ffi.so"; \
+	done
+	ls -l $(JVM_NATIVE)/*/libantom_ffi.so
+
+## test-jvm: mvn verify: generate the Kotlin glue, package the jar with both libraries, run
+## every JUnit test against that jar.
+test-jvm: jvm-native
+	cd bindings/kotlin && $(JVM_ENV) $(MVN) $(MVN_FLAGS) verify
+
+## test-jvm-aarch64: the packaged jar loads and signs on aarch64 (Debian's arm64 JRE under
+## qemu-user), checked against the conformance vector's signature.
+test-jvm-aarch64: test-jvm
+	bash tests/setup/arm64-sysroot.sh $(ARM64_SYSROOT)
+	bash bindings/kotlin/scripts/load-and-sign.sh qemu-aarch64-static -L $(ARM64_SYSROOT)/root \
+		$(ARM64_SYSROOT)/root/usr/lib/jvm/java-17-openjdk-arm64/bin/java -Xshare:off
 
 ## test-jvm-lts: the same suite on a second, newer LTS JDK (25 or 21) when the default is 17.
 ## These machines have a Temurin JDK beside Debian's; JDK_LTS_HOME=path picks another.
 JDK_LTS_HOME ?= $(firstword $(wildcard /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/temurin-21-jdk* \
 	/usr/lib/jvm/java-25-openjdk* /usr/lib/jvm/java-21-openjdk*))
-test-jvm-lts:
+test-jvm-lts: jvm-native
 	@test -n "$(JDK_LTS_HOME)" || { echo "missing: a JDK 21 or 25 beside the default JDK (e.g. Temurin 25 in /usr/lib/jvm, or set JDK_LTS_HOME=path)" >&2; exit 1; }
 	@echo "== JVM package on $$($(JDK_LTS_HOME)/bin/java -version 2>&1 | head -n 1)"
-	cd bindings/kotlin && JAVA_HOME=$(JDK_LTS_HOME) PATH="$(JDK_LTS_HOME)/bin:$$PATH" $(MVN) $(MVN_FLAGS) verify
+	cd bindings/kotlin && $(JVM_ENV) JAVA_HOME=$(JDK_LTS_HOME) PATH="$(JDK_LTS_HOME)/bin:$$PATH" $(MVN) $(MVN_FLAGS) verify
 
 test-swift-c:
 	bash bindings/swift/ctest/run.sh

@@ -9,7 +9,7 @@
 #                              then what make installs by itself (rustup target and components,
 #                              pinned tools cached by version) and whether it is there yet.
 #
-# ITEM is rust, cc, node, python, jdk, maven, openssl or clang, optionally with a minimum version
+# ITEM is rust, cc, node, python, jdk, maven, openssl, clang or qemu, optionally with a minimum version
 # that raises the default: python@3.10. An ITEM named twice keeps the higher minimum.
 # Environment: PYTHON3 (default python3), MVN (default mvn), DOCTOR_PLATFORM (apt, brew or
 # other: which install commands to suggest; detected when unset).
@@ -192,16 +192,26 @@ check_clang() {
   [ -n "$FOUND" ] || PROBLEM="clang does not run"
 }
 
+check_qemu() {
+  LABEL="qemu-user with Debian's arm64 package lists (runs the aarch64 wheel and jar)"
+  HINT="install: apt-get install qemu-user-static && dpkg --add-architecture arm64 && apt-get update"
+  PROBLEM=""; FOUND=""
+  have qemu-aarch64-static || { PROBLEM="qemu-aarch64-static not found"; return; }
+  dpkg --print-foreign-architectures 2>/dev/null | grep -qx arm64 \
+    || { PROBLEM="the arm64 architecture is not added to dpkg"; return; }
+  FOUND="$(qemu-aarch64-static --version 2>/dev/null | head -n 1)"
+}
+
 default_min() {
   case "$1" in
     rust) echo 1.85 ;; node) echo 20 ;; python) echo 3.9 ;; jdk) echo 17 ;; maven) echo 3.6.3 ;;
-    cc|openssl|clang) echo "" ;;
+    cc|openssl|clang|qemu) echo "" ;;
     *) return 1 ;;
   esac
 }
 
 # Deduplicate ITEMs (fixed order, highest minimum wins) without associative arrays.
-ORDER="rust cc node python jdk maven openssl clang"
+ORDER="rust cc node python jdk maven openssl clang qemu"
 for name in $ORDER; do eval "want_$name=0; min_$name=\$(default_min $name)"; done
 for item in ${items[@]+"${items[@]}"}; do
   name="${item%%@*}"

@@ -5,7 +5,8 @@
 #   2. generates the Kotlin glue from that library with the workspace's pinned uniffi-bindgen
 #      into <target>/generated-sources/uniffi (a build output: never committed);
 #   3. stages the library as <target>/native/<jna-prefix>/<file>, which Maven packages into
-#      the jar where JNA looks for it (linux-x86-64/libantom_ffi.so on this machine).
+#      the jar where JNA looks for it (linux-x86-64/libantom_ffi.so on this machine), plus
+#      any libraries for other platforms named in ANTOM_EXTRA_NATIVE.
 # Usage: generate.sh <maven target dir>
 set -euo pipefail
 target="$(cd "${1:?usage: generate.sh <target dir>}" 2>/dev/null && pwd || { mkdir -p "$1" && cd "$1" && pwd; })"
@@ -42,4 +43,13 @@ cargo run -q -p uniffi-bindgen --bin uniffi-bindgen -- generate \
 rm -rf "$target/native"
 mkdir -p "$target/native/$prefix"
 cp "$lib" "$target/native/$prefix/$(basename "$lib")"
+# More platforms in the same jar: ANTOM_EXTRA_NATIVE="linux-aarch64=/path/libantom_ffi.so ..."
+# (JNA resource prefix = library built for it; e.g. darwin-aarch64=...dylib, win32-x86-64=...dll).
+for extra in ${ANTOM_EXTRA_NATIVE:-}; do
+  extra_prefix="${extra%%=*}"; extra_lib="${extra#*=}"
+  [ -f "$extra_lib" ] || { echo "generate.sh: $extra_lib not found" >&2; exit 1; }
+  mkdir -p "$target/native/$extra_prefix"
+  cp "$extra_lib" "$target/native/$extra_prefix/$(basename "$extra_lib")"
+  echo "generate.sh: also staged $extra_prefix/$(basename "$extra_lib")"
+done
 echo "generate.sh: $(find "$out" -name '*.kt' | wc -l) Kotlin file(s) in $out; native library staged as $prefix/$(basename "$lib")"
