@@ -17,7 +17,7 @@ VECTORS    := tests/vectors
 DOCTOR     := bash tests/setup/doctor.sh
 
 .PHONY: help doctor test lint test-rust vectors vectors-check wasm-check bench tools-python \
-	tools-wasm32 tools-aarch64 tools-rust-lint tools-nightly tools-fuzz tools-deny test-doctor deny
+	tools-wasm32 tools-aarch64 tools-rust-lint tools-nightly tools-fuzz tools-deny test-doctor deny dist
 
 help:
 	@echo "make doctor        list the prerequisites make cannot install (ok / missing, versions)"
@@ -25,6 +25,7 @@ help:
 	@echo "make demo-rust     (or demo-node, demo-python) one language: builds only what it runs"
 	@echo "make test          run every test suite (what CI runs)"
 	@echo "make lint          rustfmt check, clippy -D warnings, rustdoc -D warnings, cargo deny (offline)"
+	@echo "make dist          every artifact (wheels, sdist, npm tarball, jar, CLI) into dist/ with SHA256SUMS"
 	@echo "make vectors       regenerate tests/vectors with the independent Python generator"
 	@echo "make bench         criterion benchmarks + openssl speed, rewrites BENCHMARKS.md"
 
@@ -40,6 +41,7 @@ NEEDS_tools-python  := python
 NEEDS_bench         := rust cc python openssl
 NEEDS_tools-wasm32  := rust
 NEEDS_tools-aarch64 := rust
+NEEDS_dist          := rust cc node python jdk maven
 NEEDS_tools-rust-lint := rust
 NEEDS_tools-nightly := rust
 NEEDS_tools-fuzz    := rust cc
@@ -98,6 +100,21 @@ bench: $(PY)
 ## `make demo` / `make test` / `make lint` stops in seconds with exactly the one-line message.
 test-doctor:
 	bash tests/setup/test-doctor.sh
+
+## dist: every artifact a user installs, in dist/, with SHA256SUMS: the Python wheels
+## (manylinux2014 x86_64 and aarch64) and sdist, the npm tarball, the jar (linux-x86-64 and
+## linux-aarch64 inside) and the `antom` CLI for this machine.
+DIST := dist
+dist: python-wheel python-wheel-aarch64 npm-build jvm-native
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	cp $(PY_DIST)/*.whl $(PY_DIST_AARCH64)/*.whl $(DIST)/
+	cd python && $(CURDIR)/$(MATURIN) sdist --out $(CURDIR)/$(DIST)
+	cd npm && npm pack --silent --pack-destination $(CURDIR)/$(DIST) >/dev/null
+	cd bindings/kotlin && $(JVM_ENV) $(MVN) $(MVN_FLAGS) package -DskipTests -Dmaven.test.skip=true
+	cp $$(ls bindings/kotlin/target/antom-core-*.jar | grep -v -e sources -e javadoc) $(DIST)/
+	cargo build --release --locked -p antom-cli --bin antom
+	cp target/release/antom $(DIST)/antom-$$(uname -m)-linux
+	cd $(DIST) && sha256sum * > SHA256SUMS && cat SHA256SUMS
 
 ## ---------------------------------------------------------------------------------------------
 ## Installed by make, without root, on first use; each is a quick no-op when already there.
