@@ -2533,6 +2533,618 @@ def endpoint_cases() -> list:
 
 
 # ---------------------------------------------------------------------------------------
+# hostile.json: one file, many operations, each case with "forbidden" substrings
+# ---------------------------------------------------------------------------------------
+
+def model(op: str, inp: dict) -> dict:
+    """Runs one case input exactly as a runner does (text forms materialised), on the model."""
+    def body_of(i):
+        return base64.b64decode(i["body_base64"]) if "body_base64" in i else materialize(i["body"]).encode("utf-8")
+
+    def hdrs(i):
+        return [[n, materialize(v)] for n, v in i["headers"]]
+
+    if op == "parse_key":
+        private = inp["kind"] == "private"
+        if "der_base64" in inp:
+            der = base64.b64decode(inp["der_base64"])
+            return key_expect(load_private_der(der) if private else load_public_der(der))
+        text = read_text(inp["text_file"]) if "text_file" in inp else materialize(inp["text"])
+        return key_expect(parse_private_text(text) if private else parse_public_text(text))
+    if op == "content_to_sign":
+        content = content_to_sign(inp["method"], inp["path"], inp["client_id"], inp["time"], materialize(inp["body"]))
+        return {"content": content.decode("utf-8")}
+    if op == "verify":
+        return {"valid": verify(public_key(inp["public_key_file"]), materialize(inp["content"]).encode("utf-8"),
+                                materialize(inp["signature"]))}
+    if op == "signature_header":
+        return parse_signature_header(materialize(inp["parse"]))
+    if op == "prepare":
+        return prepare(inp["config"], inp["api"], body_of(inp), inp["request_time"])
+    if op == "verify_response":
+        return verify_response(inp["config"], inp["path"], hdrs(inp), body_of(inp))
+    if op == "verify_notification":
+        return verify_notification(inp["config"], inp["path"], hdrs(inp), body_of(inp), inp.get("freshness"))
+    if op == "amount":
+        if "to_minor_units" in inp:
+            return {"value": to_minor_units(inp["to_minor_units"]["amount"], inp["to_minor_units"]["currency"])}
+        return {"amount": from_minor_units(inp["from_minor_units"]["value"], inp["from_minor_units"]["currency"])}
+    if op == "endpoint":
+        found = {name: (path, group) for name, path, group in endpoint_catalogue()}.get(inp["name"])
+        return {"path": found[0], "group": found[1]} if found else {"found": False}
+    raise AssertionError(op)
+
+
+HOSTILE_OPERATIONS = ("parse_key", "content_to_sign", "verify", "signature_header", "prepare", "verify_response",
+                      "verify_notification", "amount", "endpoint")
+
+
+def runs(s: str, n: int = 5, width: int = 24, line=64) -> list:
+    """`n` substrings of `width` characters spread over `s`. With `line`, each lies inside one
+    `line`-character line of its PEM wrapping, so it also occurs verbatim in the wrapped text."""
+    out = []
+    for k in range(n):
+        if line:
+            lines = len(s) // line
+            start = min((lines - 1) * k // (n - 1) * line + (line - width) // 2, len(s) - width)
+        else:
+            start = (len(s) - width) * k // (n - 1)
+        out.append(s[start:start + width])
+    assert all(len(r) == width for r in out) and len(set(out)) == n
+    return out
+
+
+def over_limit_body(marker: str, size: int) -> dict:
+    """A JSON object of exactly `size` bytes in the repeat form, carrying `marker`."""
+    prefix, suffix = '{"card":"' + marker + '","pad":"', '"}'
+    body = repeat_text(prefix, "x", size - len(prefix) - len(suffix), suffix)
+    assert len(materialize(body).encode()) == size
+    return body
+
+
+def hostile_cases() -> list:
+    cases = []
+
+    def add(op, cid, desc, inp, want, forbidden=()):
+        """want: 'ok', an error code, or a dict of expected fields (asserted on the model)."""
+        assert op in HOSTILE_OPERATIONS, op
+        res = run(model, op, inp)
+        c = case(cid, desc, inp, res)
+        if isinstance(want, dict):
+            assert "error" not in res and all(res.get(k) == v for k, v in want.items()), (cid, res)
+        else:
+            check_expected(c, want)
+        forbidden = list(forbidden)
+        assert all(isinstance(f, str) and len(f) >= 6 for f in forbidden), (cid, forbidden)
+        cases.append({"id": c["id"], "operation": op, "description": desc, "input": inp, "expect": res,
+                      "forbidden": forbidden})
+
+    E, OK = "INVALID_KEY", "ok"
+    merchant = private_key(MERCHANT_PRIV)
+    m_p8 = merchant.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption())
+    a_spki = b64_strict(strip_key_ws(read_text(ANTOM_PUB)))
+
+    # --- keys: every PEM delimiter broken in turn, for a private and a public key ----------
+    for kind, label, der, other_label in (("private", "PRIVATE KEY", m_p8, "PUBLIC KEY"),
+                                          ("public", "PUBLIC KEY", a_spki, "PRIVATE KEY")):
+        key64 = b64(der)
+        secret = runs(key64)
+        good = pem(label, der)
+        lines = good.rstrip("\n").split("\n")
+        body_lines = lines[1:-1]
+        BEGIN, END = lines[0], lines[-1]
+        assert BEGIN == f"-----BEGIN {label}-----" and END == f"-----END {label}-----"
+
+        def with_lines(begin=BEGIN, body=None, end=END, sep="\n", tail="\n"):
+            return sep.join([begin, *(body_lines if body is None else body), end]) + tail
+
+        def k(cid, desc, text, want, extra=()):
+            add("parse_key", f"{kind}-{cid}", f"{kind} key: {desc}", {"kind": kind, "text": text}, want,
+                secret + list(extra))
+
+        # the BEGIN line
+        k("begin-dashes-4-before", "BEGIN line with 4 leading dashes", with_lines(begin=BEGIN[1:]), E)
+        k("begin-dashes-6-before", "BEGIN line with 6 leading dashes: the block starts at the first "
+          "'-----BEGIN ' and text before it is ignored, so this parses", with_lines(begin="-" + BEGIN), OK)
+        k("begin-dashes-0-before", "BEGIN line without leading dashes", with_lines(begin=BEGIN[5:]), E)
+        k("begin-dashes-4-after", "BEGIN line with 4 trailing dashes (issue 9 reproducer: the label must not "
+          "be read up to the END line)", with_lines(begin=BEGIN[:-1]), E)
+        k("begin-dashes-6-after", "BEGIN line with 6 trailing dashes", with_lines(begin=BEGIN + "-"), E)
+        k("begin-dashes-0-after", "BEGIN line without trailing dashes", with_lines(begin=BEGIN[:-5]), E)
+        k("begin-word-misspelt", "'BEGN' instead of 'BEGIN'", with_lines(begin=BEGIN.replace("BEGIN", "BEGN")), E)
+        k("begin-word-lowercase", "'begin' in lower case", with_lines(begin=BEGIN.replace("BEGIN", "begin")), E)
+        k("begin-word-no-space", "no space between BEGIN and the label",
+          with_lines(begin=BEGIN.replace("BEGIN ", "BEGIN")), E)
+        k("begin-two-spaces", "two spaces after BEGIN: the label is trimmed, this parses",
+          with_lines(begin=BEGIN.replace("BEGIN ", "BEGIN  ")), OK)
+        k("begin-space-before-dashes", "a space between the label and the dashes: trimmed, this parses",
+          with_lines(begin=BEGIN.replace(f"{label}-", f"{label} -")), OK)
+        k("begin-trailing-whitespace", "spaces and a tab after the BEGIN line's dashes: trimmed, this parses",
+          with_lines(begin=BEGIN + " \t "), OK)
+        k("begin-trailing-nul", "a NUL after the BEGIN line's dashes: the line no longer ends with '-----'",
+          with_lines(begin=BEGIN + "\x00"), E)
+        k("begin-line-joined", "no line break after the BEGIN line: the base64 is on the BEGIN line",
+          with_lines(begin=BEGIN + body_lines[0], body=body_lines[1:]), E)
+        k("single-line", "the whole PEM on one line, no line breaks", BEGIN + "".join(body_lines) + END, E)
+        k("single-line-spaces", "the whole PEM on one line, separated by spaces", with_lines(sep=" ", tail=""), E)
+        k("begin-line-100k", "a 100000-character BEGIN line (repeat form)",
+          repeat_text("-----BEGIN ", "A", 100000, "-----\n" + "\n".join(body_lines) + "\n" + END + "\n"), E)
+        k("begin-cr-line-endings", "CR-only line endings (the BEGIN line ends at the CR): parses",
+          with_lines(sep="\r", tail="\r"), OK)
+        # the label
+        def relabel(lbl, end_lbl=None):
+            return with_lines(begin=f"-----BEGIN {lbl}-----", end=f"-----END {end_lbl or lbl}-----")
+        k("label-lowercase", "a lower-case label (BEGIN and END)", relabel(label.lower()), E)
+        k("label-empty", "an empty label (BEGIN and END)", relabel(""), E)
+        k("label-double-space", "a label with two inner spaces", relabel(label.replace(" ", "  ")), E)
+        k("label-tab", "a label with a tab", relabel(label.replace(" ", "\t")), E)
+        k("label-nul", "a label with a NUL", relabel(label.replace(" ", "\x00")), E)
+        k("label-dash", "a label with a dash", relabel(label.replace(" ", "-")), E)
+        k("label-non-ascii", "a label with a dotted capital I", relabel(label.replace("I", "\u0130")), E)
+        unknown40 = "TOPSECRET LABEL 0123456789 QWERTYUIOPASD"
+        assert len(unknown40) == 40
+        k("label-unknown-40-characters", "a well-formed but unknown 40-character label: never echoed", relabel(unknown40), E, [unknown40])
+        k("label-41-characters", "a 41-character label", relabel("SECRETVALUE" + "X" * 30), E,
+          ["SECRETVALUE" + "X" * 30])
+        k("label-is-key-base64", "issue 9 reproducer: the key's base64 as the BEGIN label",
+          f"-----BEGIN {key64}-----", E)
+        k("label-is-key-base64-with-end", "the key's base64 as the BEGIN label, followed by an END line",
+          f"-----BEGIN {key64}-----\n{END}\n", E)
+        k("label-is-wrapped-key", "the wrapped base64 inside the BEGIN line's label position",
+          "-----BEGIN " + "\n".join(body_lines) + f"-----\n{END}\n", E)
+        k("label-other-known", f"the body under the label {other_label!r}", relabel(other_label), E)
+        k("label-certificate", "the body under the label 'CERTIFICATE'", relabel("CERTIFICATE"), E)
+        if kind == "private":
+            k("label-encrypted", "an unencrypted body under 'ENCRYPTED PRIVATE KEY'",
+              relabel("ENCRYPTED PRIVATE KEY"), E)
+        else:
+            k("label-rsa-private", "a public body under 'RSA PRIVATE KEY'", relabel("RSA PRIVATE KEY"), E)
+        # the END line
+        k("end-dashes-4-before", "END line with 4 leading dashes", with_lines(end=END[1:]), E)
+        k("end-dashes-6-before", "END line with 6 leading dashes: the extra dash is left in the body",
+          with_lines(end="-" + END), E)
+        k("end-dashes-0-before", "END line without leading dashes", with_lines(end=END[5:]), E)
+        k("end-dashes-4-after", "END line with 4 trailing dashes", with_lines(end=END[:-1]), E)
+        k("end-dashes-6-after", "END line with 6 trailing dashes: text after the END marker is ignored, "
+          "this parses", with_lines(end=END + "-"), OK)
+        k("end-dashes-0-after", "END line without trailing dashes", with_lines(end=END[:-5]), E)
+        k("end-word-misspelt", "'EDN' instead of 'END'", with_lines(end=END.replace("END", "EDN")), E)
+        k("end-word-lowercase", "'end' in lower case", with_lines(end=END.replace("END", "end")), E)
+        k("end-label-lowercase", "the END label in lower case", with_lines(end=END.replace(label, label.lower())), E)
+        k("end-label-other", "the END line names another label", with_lines(end=f"-----END {other_label}-----"), E)
+        k("end-missing", "no END line", with_lines(end="", tail=""), E)
+        k("end-twice", "the END line twice: the first one ends the block, this parses",
+          with_lines(end=END + "\n" + END), OK)
+        k("end-joined-to-body", "the END line directly after the last base64 characters: parses",
+          "\n".join([BEGIN, *body_lines[:-1], body_lines[-1] + END]) + "\n", OK)
+        # around the block
+        k("text-before", "text before the BEGIN line (as 'openssl pkcs12' writes): ignored, parses",
+          "Bag Attributes\n    friendlyName: TEST-ONLY\n" + good, OK)
+        k("text-after", "text after the END line: ignored, parses", good + "trailing notes\n", OK)
+        k("bom-before", "a UTF-8 BOM before the BEGIN line: ignored like any text before it, parses",
+          "\ufeff" + good, OK)
+        k("nul-before", "NUL bytes before the BEGIN line: ignored like any text before it, parses",
+          "\x00\x00" + good, OK)
+        k("two-blocks-other-first", f"a {other_label!r} block first: only the first block is read",
+          pem(other_label, der) + good, E)
+        # the body
+        mid = len(body_lines) // 2
+        def body_with(i, fn):
+            return with_lines(body=[fn(l) if j == i else l for j, l in enumerate(body_lines)])
+        k("body-nul", "a NUL inside the base64", body_with(mid, lambda l: l[:30] + "\x00" + l[30:]), E)
+        k("body-form-feed", "a form feed inside the base64 (ASCII whitespace): parses",
+          body_with(mid, lambda l: l[:30] + "\x0c" + l[30:]), OK)
+        k("body-vertical-tab", "a vertical tab inside the base64 (not ASCII whitespace)",
+          body_with(mid, lambda l: l[:30] + "\x0b" + l[30:]), E)
+        k("body-nbsp", "a no-break space inside the base64", body_with(mid, lambda l: l[:30] + "\u00a0" + l[30:]), E)
+        k("body-proc-type", "legacy encryption headers in the body",
+          with_lines(body=["Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF", "",
+                           *body_lines]), E)
+        k("body-colon-line", "a 'Comment: ...' line in the body", with_lines(body=["Comment: TEST-ONLY", *body_lines]), E)
+        k("body-missing-last-line", "the last base64 line removed", with_lines(body=body_lines[:-1]), E)
+        k("body-missing-first-line", "the first base64 line removed", with_lines(body=body_lines[1:]), E)
+        k("body-missing-one-char", "one base64 character removed", body_with(mid, lambda l: l[1:]), E)
+        k("body-extra-padding", "one '=' too many", with_lines(body=body_lines[:-1] + [body_lines[-1] + "="]), E)
+        if key64.endswith("="):
+            k("body-padding-stripped", "the '=' padding removed",
+              with_lines(body=body_lines[:-1] + [body_lines[-1].rstrip("=")]), E)
+        else:
+            k("body-padding-added", "'==' padding after a base64 body that needs none",
+              with_lines(body=body_lines[:-1] + [body_lines[-1] + "=="]), E)
+        k("body-over-long-der", "base64 of the DER plus two trailing zero bytes",
+          with_lines(body=[b64(der + b"\x00\x00")]), E, runs(b64(der + b"\x00\x00"), n=3, line=None))
+        k("body-doubled", "the base64 body twice", with_lines(body=body_lines + body_lines), E)
+        k("body-empty", "no body between BEGIN and END", with_lines(body=[]), E)
+        k("body-url-safe", "base64url alphabet", with_lines(body=[l.replace("+", "-").replace("/", "_")
+                                                                  for l in body_lines]), E)
+        k("body-1mb", "a 1 MiB base64 body of 'A' (repeat form)",
+          repeat_text(BEGIN + "\n", "AAAA", 262144, "\n" + END + "\n"), E)
+        # bare base64
+        k("bare-truncated-4", "bare base64 without its last 4 characters", key64[:-4], E)
+        k("bare-truncated-1", "bare base64 without its last character", key64[:-1], E)
+        k("bare-extra-padding", "bare base64 with one '=' too many", key64 + "=", E)
+        k("bare-over-long", "bare base64 of the DER plus one zero byte", b64(der + b"\x00"), E)
+        k("bare-nul-inside", "bare base64 with a NUL inside", key64[:200] + "\x00" + key64[200:], E)
+        k("bare-nul-end", "bare base64 followed by a NUL", key64 + "\x00", E)
+        k("bare-bom", "bare base64 after a UTF-8 BOM (not whitespace, no PEM block)", "\ufeff" + key64, E)
+        k("bare-zero-width-space", "bare base64 after a zero-width space (not whitespace)", "\u200b" + key64, E)
+        k("bare-unicode-whitespace-around", "bare base64 between a no-break space and an ideographic space "
+          "(Unicode whitespace is trimmed): parses", "\u00a0" + key64 + "\u3000", OK)
+        k("bare-begin-without-dashes-prefix", "bare base64 after a lone 'BEGIN ' word", "BEGIN " + key64, E)
+        k("bare-1mb", "1 MiB of 'A' (repeat form)", repeat_text("", "AAAA", 262144, ""), E)
+        # DER
+        def d(cid, desc, data, want=E):
+            add("parse_key", f"{kind}-{cid}", f"{kind} key: {desc}", {"kind": kind, "der_base64": b64(data)}, want,
+                secret)
+        d("der-trailing-byte", "from_der with one trailing zero byte", der + b"\x00")
+        d("der-truncated", "from_der without the last byte", der[:-1])
+        d("der-huge-length", "from_der with a SEQUENCE claiming 4 GiB", b"\x30\x84\xff\xff\xff\xff" + der[4:])
+        d("der-indefinite-length", "from_der with a BER indefinite length", b"\x30\x80" + der[4:] + b"\x00\x00")
+        d("der-zero-bytes", "from_der with 4096 zero bytes", bytes(4096))
+        d("der-empty", "from_der with no bytes", b"")
+
+    # --- signature_header -------------------------------------------------------------------
+    antom = private_key(ANTOM_PRIV)
+    content = content_to_sign("POST", PAY_PATH, PROD_CLIENT, RESPONSE_TIME, compact(RESP_S))
+    enc, raw = sign(antom, content)
+    sig_runs = runs(raw, n=4, line=None)
+    MAL, ALG = "MALFORMED_SIGNATURE", "UNSUPPORTED_ALGORITHM"
+
+    def sh(cid, desc, value, want, extra=()):
+        add("signature_header", f"header-{cid}", f"Signature header: {desc}", {"parse": value}, want,
+            [enc[:24], enc[-30:]] + list(extra))
+
+    sh("100000-items", "100000 items (repeat form): refused by the bounds, before any item is read",
+       repeat_text("algorithm=RSA256,keyVersion=1,", "k=,", 100000, f"signature={enc}"), MAL)
+    many = ",".join(f"a{i}=" for i in range(600)) + f",algorithm=RSA256,signature={enc}"
+    assert len(many) <= 4096
+    sh("600-distinct-items", "600 distinct items within 4096 bytes: refused by the item count", many, MAL)
+    sh("1mb", "a 1 MiB header (repeat form)",
+       repeat_text(f"algorithm=RSA256,signature={enc},pad=", "x", 1 << 20, ""), MAL)
+    sh("nul-in-algorithm", "a NUL after RSA256: an unsupported algorithm",
+       f"algorithm=RSA256\x00,keyVersion=1,signature={enc}", ALG)
+    sh("crlf-in-algorithm", "CRLF after RSA256 (only spaces and tabs are trimmed)",
+       f"algorithm=RSA256\r\n,keyVersion=1,signature={enc}", ALG)
+    sh("crlf-injection-kept", "CRLF and a header after the signature: parsing keeps the value verbatim "
+       "(it can never verify)", f"algorithm=RSA256,keyVersion=1,signature={enc}\r\nX-Evil: injected",
+       {"signature": enc + "\r\nX-Evil: injected"})
+    sh("missing-algorithm", "keyVersion and signature only", f"keyVersion=1,signature={enc}", MAL)
+    sh("algorithm-in-signature-value", "'signature=algorithm=RSA256': the value holds the '=', algorithm "
+       "is missing", "signature=algorithm=RSA256", MAL)
+    sh("algorithm-with-spaces-around-equals", "'algorithm = RSA256' names the item 'algorithm '",
+       f"algorithm = RSA256,signature={enc}", MAL)
+    sh("algorithm-upper-case-name", "'ALGORITHM=RSA256' is not the algorithm item",
+       f"ALGORITHM=RSA256,signature={enc}", MAL)
+    sh("algorithm-twice-different", "algorithm twice with different values",
+       f"algorithm=RSA256,algorithm=HmacSHA256,signature={enc}", MAL)
+    sh("nine-commas", "9 empty items", ",,,,,,,,", MAL)
+    sh("equals-only", "items of only '='", "=,=,=", MAL)
+    sh("nul-only", "a single NUL", "\x00", MAL)
+    sh("crlf-only", "CRLF only (not trimmed: an item without '=')", "\r\n", MAL)
+    sh("unicode-space-only", "no-break and ideographic spaces only (not trimmed)", "\u00a0\u3000", MAL)
+    sh("key-version-1000-digits", "a 1000-digit keyVersion", f"algorithm=RSA256,keyVersion={'9' * 1000},signature={enc}",
+       MAL)
+    sh("non-ascii-item-name", "an unknown non-ASCII item is ignored",
+       f"algorithm=RSA256,\u043a\u043b\u044e\u0447=1,signature={enc}", {"key_version": None})
+
+    # --- verify: signature values --------------------------------------------------------
+    c_text = content.decode("utf-8")
+    full_pct = "".join(f"%{ord(ch):02X}" for ch in raw)
+    assert len(full_pct) == -(-256 // 3) * 12 == 1032
+
+    def vf(cid, desc, sig, want):
+        add("verify", f"verify-{cid}", f"PublicKey::verify: {desc}",
+            {"public_key_file": ANTOM_PUB, "content": c_text, "signature": sig}, want, sig_runs)
+
+    vf("fully-percent-encoded", "every character percent-encoded: 1032 characters, the longest accepted "
+       "for a 2048-bit key", full_pct, {"valid": True})
+    vf("fully-percent-encoded-plus-one", "1033 characters: refused before decoding", full_pct + "A", MAL)
+    vf("1mb", "a 1 MiB value (repeat form)", repeat_text(enc, "A", 1 << 20, ""), MAL)
+    vf("nul-inside", "a NUL inside the value", enc[:10] + "\x00" + enc[10:], MAL)
+    vf("escaped-nul", "'%00' inside the value", enc[:9] + "%00" + enc[9:], MAL)
+    vf("crlf-after", "CRLF after the value", enc + "\r\n", MAL)
+    vf("512-bytes", "well-formed base64 of 512 bytes for a 2048-bit key", b64(base64.b64decode(raw) * 2), MAL)
+
+    # --- content_to_sign: nothing is escaped or normalised --------------------------------
+    add("content_to_sign", "content-nul-crlf-body", "content_to_sign keeps NUL, CR and LF in the body verbatim",
+        {"method": "POST", "path": PAY_PATH, "client_id": PROD_CLIENT, "time": str(DOC_TIME),
+         "body": '{"a":"\x00"}\r\n{"b":1}'}, OK)
+    add("content_to_sign", "content-injected-client-id", "content_to_sign does not validate its parts: a CRLF "
+        "client id is taken verbatim (Client rejects it)",
+        {"method": "POST", "path": PAY_PATH, "client_id": "X\r\nY", "time": str(DOC_TIME), "body": "{}"}, OK)
+
+    # --- endpoint ------------------------------------------------------------------------
+    for cid, desc, name in (("nul", "a trailing NUL", "payments.pay\x00"), ("lf", "a trailing LF", "payments.pay\n"),
+                            ("leading-space", "a leading space", " payments.pay"),
+                            ("dot-dot", "a '..' prefix", "../payments.pay"),
+                            ("long", "a 10000-character name", "payments." + "a" * 9991)):
+        add("endpoint", f"endpoint-{cid}", f"endpoint lookup: {desc}", {"name": name}, {"found": False})
+
+    # --- prepare -------------------------------------------------------------------------
+    API_SECRET = "not-a-real-secret_0123456789"
+    MARK = "CARD-4111111111111111-TEST"
+    marked = compact({"paymentRequestId": "pay_hostile", "card": MARK})
+
+    def pr(cid, desc, cfg, want, api="v1/payments/pay", body=marked, extra=(), body_b64=None):
+        inp = {"config": cfg, "api": api}
+        if body_b64 is not None:
+            inp["body_base64"] = b64(body_b64)
+        else:
+            inp["body"] = body
+        inp["request_time"] = DOC_TIME
+        add("prepare", f"prepare-{cid}", f"prepare: {desc}", inp, want, [MARK, API_SECRET, "X-Evil"] + list(extra))
+
+    for cid, desc, client in (("client-id-crlf", "CRLF header injection in client_id", PROD_CLIENT + "\r\nX-Evil: 1"),
+                              ("client-id-lf", "LF in client_id", PROD_CLIENT + "\nX-Evil: 1"),
+                              ("client-id-nul", "NUL in client_id", PROD_CLIENT + "\x00X-Evil"),
+                              ("client-id-257", "a 257-character client_id", "X-Evil" + "A" * 251)):
+        pr(cid, desc, cfg_prod(client_id=client), "INVALID_INPUT")
+    pr("client-id-256", "a 256-character client_id is accepted", cfg_prod(client_id="A" * 256), OK)
+    pr("agent-token-crlf", "CRLF in agent_token", cfg_prod(agent_token="tok\r\nX-Evil: 1"), "INVALID_INPUT")
+    pr("agent-token-nul", "NUL in agent_token", cfg_prod(agent_token="tok\x00X-Evil"), "INVALID_INPUT")
+    pr("api-key-crlf", "CRLF in the API key: refused, never echoed",
+       cfg_api_key(api_key=API_KEY_PROD + "\r\nX-Evil: 1"), "INVALID_KEY")
+    pr("api-key-nul", "NUL in the API key", cfg_api_key(api_key=API_KEY_PROD + "\x00"), "INVALID_KEY")
+    pr("api-key-space-in-secret", "a space in the secret part: refused, never echoed",
+       cfg_api_key(api_key="isak_PROD_VEVTVC1PTkxZ_s3cr3t-Pa55w0rd-XYZ 123"), "INVALID_KEY", extra=["s3cr3t-Pa55w0rd-XYZ"])
+    pr("api-key-non-ascii-secret", "a non-ASCII secret part: refused, never echoed",
+       cfg_api_key(api_key="irak_TEST_VEVTVC1PTkxZ_s3cr3t-\u00fcberPa55-XYZ"), "INVALID_KEY", extra=["s3cr3t-\u00fcberPa55"])
+    for cid, desc, api in (("api-crlf", "CRLF header injection in the api", "v1/payments/pay\r\nX-Evil: 1"),
+                           ("api-nul", "a NUL in the api", "v1/payments/pay\x00"),
+                           ("api-del", "DEL in the api", "v1/payments/pay\x7f"),
+                           ("api-line-separator", "U+2028 in the api", "v1/payments/\u2028pay"),
+                           ("api-nbsp", "a no-break space in the api", "v1/payments/\u00a0pay"),
+                           ("api-c1-control", "a C1 control character in the api", "v1/payments/\x9bpay")):
+        pr(cid, desc, cfg_prod(), "INVALID_INPUT", api=api)
+    pr("gateway-crlf", "CRLF in gateway_url", cfg_prod(gateway_url="https://antom.example\r\nX-Evil: 1"), "INVALID_INPUT")
+    pr("body-invalid-utf8", "a body that is not UTF-8 (body_base64)", cfg_prod(), "INVALID_INPUT",
+       body_b64=marked.encode()[:-2] + b"\xff\"}")
+    pr("body-overlong-utf8", "an overlong UTF-8 encoding of '/' (C0 AF)", cfg_prod(), "INVALID_INPUT",
+       body_b64=marked.encode()[:-2] + b"\xc0\xaf\"}")
+    pr("body-utf8-surrogate", "a UTF-8-encoded surrogate (ED A0 80)", cfg_prod(), "INVALID_INPUT",
+       body_b64=marked.encode()[:-2] + b"\xed\xa0\x80\"}")
+    pr("body-utf16", "the body in UTF-16LE", cfg_prod(), "INVALID_INPUT", body_b64=marked.encode("utf-16-le"))
+    pr("body-bom", "a UTF-8 BOM before the object", cfg_prod(), "INVALID_INPUT", body="\ufeff" + marked)
+    pr("body-raw-nul", "a raw NUL inside a string", cfg_prod(), "INVALID_INPUT", body=marked[:-2] + "\x00\"}")
+    pr("body-trailing-nul", "a NUL after the object", cfg_prod(), "INVALID_INPUT", body=marked + "\x00")
+    pr("body-escaped-nul", "an escaped NUL (\\u0000) is valid JSON and is sent as is", cfg_prod(), OK,
+       body='{"paymentRequestId":"pay_\\u0000"}')
+    pr("body-duplicate-keys", "duplicate keys are valid JSON text and sent as is", cfg_prod(), OK,
+       body='{"paymentRequestId":"a","paymentRequestId":"b"}')
+    pr("body-nested-64", "64 levels of nesting are fine", cfg_prod(), OK, body='{"a":' + "[" * 63 + "]" * 63 + "}")
+    pr("body-unclosed-100000", "100000 unclosed brackets (repeat form)", cfg_prod(), "INVALID_INPUT",
+       body=repeat_text('{"card":"' + MARK + '","a":', "[", 100000, ""))
+    pr("body-not-json-1mb", "1 MiB of text that is not JSON (repeat form)", cfg_prod(), "INVALID_INPUT",
+       body=repeat_text(MARK, "x", 1 << 20, ""))
+    pr("body-over-default-limit", "4 MiB + 1 byte with the default max_body_bytes (repeat form)", cfg_prod(),
+       "INVALID_INPUT", body=over_limit_body(MARK, DEFAULT_MAX_BODY_BYTES + 1))
+    pr("body-over-small-limit-bad-api", "over max_body_bytes and a bad api: the size is refused first", 
+       cfg_prod(max_body_bytes=16), "INVALID_INPUT", api="v1/payments/pay\r\nX-Evil: 1")
+
+    # --- verify_response -------------------------------------------------------------------
+    P = PAY_PATH
+    S = compact(dict(RESP_S, card=MARK))
+
+    def signed(path, body, client_id=PROD_CLIENT, rt=RESPONSE_TIME, style=None):
+        b = body if isinstance(body, bytes) else body.encode("utf-8")
+        e, _ = sign(antom, content_to_sign("POST", path, client_id, rt, b))
+        value = style(e) if style else f"algorithm=RSA256,keyVersion=1,signature={e}"
+        return [["content-type", "application/json; charset=UTF-8"], ["signature", value], ["response-time", rt],
+                ["client-id", client_id]], e
+
+    def vr(cid, desc, headers, body, want, cfg=None, path=P, extra=()):
+        inp = {"config": cfg or cfg_prod(), "path": path, "headers": headers}
+        if isinstance(body, bytes):
+            inp["body_base64"] = b64(body)
+        else:
+            inp["body"] = body
+        sigs = [v for n, v in headers if isinstance(v, str) and "signature=" in v]
+        sig_forbidden = [v.split("signature=", 1)[1][:24] for v in sigs if len(v.split("signature=", 1)[1]) >= 24]
+        add("verify_response", f"response-{cid}", f"verify_response: {desc}", inp, want,
+            [MARK] + sig_forbidden + list(extra))
+
+    ct = [["content-type", "application/json"]]
+    forged_f = compact({"result": {"resultCode": "USER_BALANCE_NOT_ENOUGH", "resultStatus": "F",
+                                   "resultMessage": "forged: ask the buyer to pay again"}, "card": MARK})
+    vr("unsigned-forged-f", "a forged unsigned F: status F kept for diagnosis, next action INQUIRE", ct, forged_f,
+       {"verified": False, "result_status": "F", "next_action": "INQUIRE"})
+    dup_fs = '{"result":{"resultStatus":"S","resultStatus":"F","resultCode":"X"}}'
+    vr("unsigned-duplicate-status-s-then-f", "duplicate resultStatus keys, the last (F) wins: unverified, INQUIRE",
+       ct, dup_fs, {"verified": False, "result_status": "F", "next_action": "INQUIRE"})
+    vr("unsigned-duplicate-status-f-then-s", "duplicate resultStatus keys, the last (S) wins: unsigned S refused",
+       ct, '{"result":{"resultStatus":"F","resultStatus":"S"}}', "UNSIGNED_RESPONSE")
+    vr("unsigned-status-nul", "an unsigned status 'F\\u0000' is not F", ct,
+       '{"result":{"resultStatus":"F\\u0000"}}', "UNSIGNED_RESPONSE")
+    vr("unsigned-code-not-string", "an unsigned F whose resultCode is a number: code ''", ct,
+       '{"result":{"resultStatus":"F","resultCode":7,"resultMessage":["x"]}}',
+       {"verified": False, "result_code": "", "result_message": "", "next_action": "INQUIRE"})
+    h, e = signed(P, S)
+    vr("over-default-limit", "4 MiB + 1 byte with the default max_body_bytes (repeat form)", ct,
+       over_limit_body(MARK, DEFAULT_MAX_BODY_BYTES + 1), "INVALID_INPUT")
+    vr("over-small-limit-signed", "a validly signed S one byte over max_body_bytes", h, S, "INVALID_INPUT",
+       cfg=cfg_prod(max_body_bytes=len(S) - 1))
+    bad_utf8 = S.encode()[:-2] + b"\xff\"}"
+    hb, _ = signed(P, bad_utf8)
+    vr("signed-invalid-utf8", "a validly signed body that is not UTF-8", hb, bad_utf8, "INVALID_INPUT")
+    vr("unsigned-invalid-utf8", "an unsigned body that is not UTF-8", ct, compact(RESP_GW_F).encode()[:-2] + b"\xff}",
+       "UNSIGNED_RESPONSE")
+    bom = "\ufeff" + S
+    vr("signed-bom", "a validly signed body with a UTF-8 BOM: not JSON", signed(P, bom)[0], bom, "INVALID_INPUT")
+    vr("unsigned-bom-f", "an unsigned F body with a UTF-8 BOM: not JSON, so not an F", ct, "\ufeff" + compact(RESP_GW_F),
+       "UNSIGNED_RESPONSE")
+    deep = '{"card":"' + MARK + '","result":{"resultStatus":"S"},"a":' + "[" * 10000 + "]" * 10000 + "}"
+    vr("signed-deep-nesting", "a validly signed body nested 10000 levels deep", signed(P, deep)[0],
+       repeat_text('{"card":"' + MARK + '","result":{"resultStatus":"S"},"a":', "[", 10000, "]" * 10000 + "}"),
+       "INVALID_INPUT")
+    vr("unsigned-deep-nesting", "an unsigned F nested 100000 levels deep",
+       ct, repeat_text('{"result":{"resultStatus":"F"},"a":', "[", 100000, ""), "UNSIGNED_RESPONSE")
+    vr("unsigned-not-json-1mb", "1 MiB unsigned non-JSON (repeat form)", ct, repeat_text(MARK, "<html>", 174763, ""),
+       "UNSIGNED_RESPONSE")
+    def with_sig(value):
+        return [x if x[0] != "signature" else ["signature", value] for x in h]
+    vr("sig-100000-items", "a Signature header of 100000 items (repeat form)",
+       with_sig(repeat_text("algorithm=RSA256,", "k=,", 100000, f"signature={e}")), S, MAL)
+    vr("sig-1mb", "a 1 MiB Signature header (repeat form)",
+       with_sig(repeat_text(f"algorithm=RSA256,signature={e},pad=", "x", 1 << 20, "")), S, MAL)
+    vr("sig-missing-algorithm", "a valid signature without the algorithm item", with_sig(f"keyVersion=1,signature={e}"),
+       S, MAL)
+    vr("sig-value-too-long", "a signature value of 1100 escapes (3300 characters, within the header limit)",
+       with_sig("algorithm=RSA256,signature=" + "%41" * 1100), S, MAL)
+    vr("signature-three-times", "the signature header three times", h + [["Signature", h[1][1]], ["SIGNATURE", h[1][1]]],
+       S, "INVALID_INPUT")
+    vr("response-time-twice-cases", "response-time twice with different casing",
+       h + [["Response-Time", RESPONSE_TIME]], S, "INVALID_INPUT")
+    hc, _ = signed(P, S, client_id=PROD_CLIENT + "\r\nX-Evil: 1")
+    vr("client-id-crlf", "a CRLF-injected client-id (signed over as sent): not this client", hc, S, "CLIENT_ID_MISMATCH")
+    hn, _ = signed(P, S, client_id=PROD_CLIENT + "\x00")
+    vr("client-id-nul", "a client-id with a trailing NUL (signed over as sent): not this client", hn, S,
+       "CLIENT_ID_MISMATCH")
+    vr("client-id-1mb", "a 1 MiB client-id (repeat form)",
+       [x if x[0] != "client-id" else ["client-id", repeat_text(PROD_CLIENT, "X-Evil", 174763, "")] for x in h], S,
+       "CLIENT_ID_MISMATCH")
+    vr("response-time-crlf", "CRLF appended to response-time (not trimmed): the signature no longer matches",
+       [x if x[0] != "response-time" else ["response-time", RESPONSE_TIME + "\r\n"] for x in h], S, "SIGNATURE_MISMATCH")
+    vr("response-time-1mb", "a 1 MiB response-time (repeat form)",
+       [x if x[0] != "response-time" else ["response-time", repeat_text(RESPONSE_TIME, "9", 1 << 20, "")] for x in h],
+       S, "SIGNATURE_MISMATCH")
+    vr("header-name-nul", "a NUL in the signature header's name: it is not the signature header, so the "
+       "response is half-signed", [x if x[0] != "signature" else ["signature\x00", x[1]] for x in h], S,
+       "MISSING_HEADER")
+    vr("many-unrelated-headers", "2000 unrelated headers around a valid signed response",
+       [[f"x-filler-{i}", "v"] for i in range(2000)] + h, S, {"verified": True, "next_action": "DONE"})
+    for cid, desc, path in (("path-nul", "a NUL in the path", P + "\x00"), ("path-crlf", "CRLF in the path", P + "\r\nX-Evil: 1"),
+                            ("path-nbsp", "a no-break space in the path", P + "\u00a0")):
+        vr(cid, desc, h, S, "INVALID_INPUT", path=path)
+
+    # --- verify_notification ---------------------------------------------------------------
+    NP = "/antom/notify"
+    T0 = 1562913536000
+    W = 300000
+    pay = compact(dict(NOTIFY_PAYMENT, card=MARK))
+    PAY_KEY = "PAYMENT_RESULT:paymentId=" + NOTIFY_PAYMENT["paymentId"]
+
+    def nh(path, body, client_id=PROD_CLIENT, rt=str(T0), style=None):
+        b = body if isinstance(body, bytes) else body.encode("utf-8")
+        e, _ = sign(antom, content_to_sign("POST", path, client_id, rt, b))
+        value = style(e) if style else f"algorithm=RSA256,keyVersion=1,signature={e}"
+        return [["content-type", "application/json"], ["request-time", rt], ["client-id", client_id],
+                ["signature", value]]
+
+    def vn(cid, desc, headers, body, want, cfg=None, path=NP, freshness=None, extra=()):
+        inp = {"config": cfg or cfg_prod(), "path": path, "headers": headers}
+        if isinstance(body, bytes):
+            inp["body_base64"] = b64(body)
+        else:
+            inp["body"] = body
+        if freshness is not None:
+            inp["freshness"] = freshness
+        sigs = [v for n, v in headers if isinstance(v, str) and "signature=" in v]
+        sig_forbidden = [v.split("signature=", 1)[1][:24] for v in sigs if len(v.split("signature=", 1)[1]) >= 24]
+        add("verify_notification", f"notification-{cid}", f"verify_notification: {desc}", inp, want,
+            [MARK] + sig_forbidden + list(extra))
+
+    first = nh(NP, pay)
+    vn("replay-first-delivery", "a fresh delivery (1 s old, 5-minute window)", first, pay,
+       {"dedup_key": PAY_KEY}, freshness={"now_ms": T0 + 1000, "max_age_ms": W})
+    vn("replay-a-day-later", "the same bytes replayed a day later: refused by freshness", first, pay, "INVALID_INPUT",
+       freshness={"now_ms": T0 + 86400000, "max_age_ms": W})
+    vn("replay-without-freshness", "the same replay without freshness verifies, with the same dedup_key "
+       "(process it once)", first, pay, {"dedup_key": PAY_KEY})
+    retry_rt = str(T0 + 3600000)
+    vn("replay-antom-retry", "Antom's own retry an hour later (new request-time, re-signed): fresh, same dedup_key",
+       nh(NP, pay, rt=retry_rt), pay, {"dedup_key": PAY_KEY, "request_time": retry_rt},
+       freshness={"now_ms": T0 + 3600000 + 500, "max_age_ms": W})
+    vn("replay-time-tampered", "a replay whose request-time was moved forward: fresh, but the signature fails",
+       [x if x[0] != "request-time" else ["request-time", str(T0 + 86400000)] for x in first], pay,
+       "SIGNATURE_MISMATCH", freshness={"now_ms": T0 + 86400000, "max_age_ms": W})
+    vn("future-dated", "a request-time a day in the future", first, pay, "INVALID_INPUT",
+       freshness={"now_ms": T0 - 86400000, "max_age_ms": W})
+    for cid, desc, rt in (("time-u64-overflow", "20 digits over u64", "18446744073709551616"),
+                          ("time-19-nines", "19 nines (fits in u64, far future)", "9" * 19),
+                          ("time-crlf", "CRLF after the digits (not trimmed)", str(T0) + "\r\n"),
+                          ("time-nul", "a NUL after the digits", str(T0) + "\x00"),
+                          ("time-negative", "a negative number", "-" + str(T0))):
+        vn(f"fresh-{cid}", f"freshness with a request-time of {desc}", nh(NP, pay, rt=rt), pay, "INVALID_INPUT",
+           freshness={"now_ms": T0, "max_age_ms": W})
+    vn("fresh-time-1mb", "freshness with a 1 MiB request-time of digits (repeat form)",
+       [x if x[0] != "request-time" else ["request-time", repeat_text("", "1", 1 << 20, "")] for x in first], pay,
+       "INVALID_INPUT", freshness={"now_ms": T0, "max_age_ms": W})
+    spaced = [x if x[0] != "request-time" else ["request-time", f" \t{T0} "] for x in first]
+    vn("fresh-time-spaces-trimmed", "spaces and tabs around request-time are trimmed before aging and verifying",
+       spaced, pay, {"request_time": str(T0)}, freshness={"now_ms": T0, "max_age_ms": W})
+    for cid, desc, path in (("path-nul", "a NUL in the path", NP + "\x00"), ("path-cr", "a CR in the path", NP + "\r"),
+                            ("path-lf", "an LF in the path", NP + "\nX-Evil: 1"),
+                            ("path-line-separator", "U+2028 in the path", NP + "\u2028"),
+                            ("path-del", "DEL in the path", NP + "\x7f")):
+        vn(cid, desc, nh(path, pay), pay, "INVALID_INPUT", path=path)
+    vn("client-id-crlf", "a CRLF-injected client-id (signed over as sent)",
+       nh(NP, pay, client_id=PROD_CLIENT + "\r\nX-Evil: 1"), pay, "CLIENT_ID_MISMATCH")
+    bad = pay.encode()[:-2] + b"\xff\"}"
+    vn("signed-invalid-utf8", "a validly signed body that is not UTF-8", nh(NP, bad), bad, "INVALID_INPUT")
+    vn("signed-bom", "a validly signed body with a UTF-8 BOM", nh(NP, "\ufeff" + pay), "\ufeff" + pay, "INVALID_INPUT")
+    deep_n = '{"card":"' + MARK + '","a":' + "[" * 10000 + "]" * 10000 + "}"
+    vn("signed-deep-nesting", "a validly signed body nested 10000 levels deep", nh(NP, deep_n),
+       repeat_text('{"card":"' + MARK + '","a":', "[", 10000, "]" * 10000 + "}"), "INVALID_INPUT")
+    nested = compact(dict(NOTIFY_PAYMENT, deep=json.loads("[" * 60 + "]" * 60)))
+    vn("signed-nested-60", "a validly signed body nested 61 levels deep verifies", nh(NP, nested), nested,
+       {"dedup_key": PAY_KEY})
+    vn("signed-raw-nul", "a validly signed body with a raw NUL in a string: not JSON",
+       nh(NP, pay[:-2] + "\x00\"}"), pay[:-2] + "\x00\"}", "INVALID_INPUT")
+    esc = '{"notifyType":"PAYMENT_RESULT","paymentId":"pay\\u0000id","card":"' + MARK + '"}'
+    vn("signed-escaped-nul-id", "an escaped NUL inside paymentId is kept in the dedup_key", nh(NP, esc), esc,
+       {"dedup_key": "PAYMENT_RESULT:paymentId=pay\x00id"})
+    dupid = '{"notifyType":"PAYMENT_RESULT","paymentId":"first","paymentId":"second"}'
+    vn("signed-duplicate-id-keys", "duplicate paymentId keys: the last one wins in the dedup_key", nh(NP, dupid),
+       dupid, {"dedup_key": "PAYMENT_RESULT:paymentId=second"})
+    vn("over-default-limit", "4 MiB + 1 byte with the default max_body_bytes (repeat form)", first,
+       over_limit_body(MARK, DEFAULT_MAX_BODY_BYTES + 1), "INVALID_INPUT")
+    at_limit = over_limit_body(MARK, DEFAULT_MAX_BODY_BYTES)
+    vn("at-default-limit", "exactly 4 MiB with the default max_body_bytes, validly signed: verified (no id "
+       "field, so the dedup_key is the body's SHA-256)", nh(NP, materialize(at_limit)), at_limit,
+       {"dedup_key": "sha256:" + hashlib.sha256(materialize(at_limit).encode()).hexdigest()})
+    vn("over-small-limit", "a validly signed notification one byte over max_body_bytes", first, pay, "INVALID_INPUT",
+       cfg=cfg_prod(max_body_bytes=len(pay) - 1))
+    def nsig(value):
+        return [x if x[0] != "signature" else ["signature", value] for x in first]
+    e1 = first[3][1].split("signature=", 1)[1]
+    vn("sig-100000-items", "a Signature header of 100000 items (repeat form)",
+       nsig(repeat_text("algorithm=RSA256,", "k=,", 100000, f"signature={e1}")), pay, MAL)
+    vn("sig-missing-algorithm", "a valid signature without the algorithm item", nsig(f"keyVersion=1,signature={e1}"),
+       pay, MAL)
+    vn("signature-twice", "the signature header twice", first + [["Signature", first[3][1]]], pay, "INVALID_INPUT")
+    vn("client-id-twice", "client-id twice", first + [["CLIENT-ID", PROD_CLIENT]], pay, "INVALID_INPUT")
+    vn("request-time-twice-one-empty", "request-time twice, one of them empty", first + [["Request-Time", ""]], pay,
+       "INVALID_INPUT")
+
+    # --- amounts ---------------------------------------------------------------------------
+    IA, UC = "INVALID_AMOUNT", "UNSUPPORTED_CURRENCY"
+
+    def am(cid, desc, amount, currency, want, direction="to"):
+        inp = ({"to_minor_units": {"amount": amount, "currency": currency}} if direction == "to"
+               else {"from_minor_units": {"value": amount, "currency": currency}})
+        add("amount", f"amount-{cid}", f"{'to' if direction == 'to' else 'from'}_minor_units: {desc}", inp, want,
+            ["1234567890123456789"])
+
+    am("idr-sen", "IDR 100.50 has sen: refused", "100.50", "IDR", IA)
+    am("idr-half", "IDR 1.5 has sen: refused", "1.5", "IDR", IA)
+    am("idr-one-sen", "IDR 0.01: refused", "0.01", "IDR", IA)
+    am("idr-whole", "IDR 100 -> 10000", "100", "IDR", {"value": "10000"})
+    am("idr-from-sen", "IDR 10050 -> 100.50 (any received value is shown)", "10050", "IDR", {"amount": "100.50"}, "from")
+    for code in FUND_CODES:
+        am(f"fund-{code.lower()}", f"fund code {code}", "1.00", code, UC)
+    am("fund-from-usn", "fund code USN", "100", "USN", UC, "from")
+    am("nul-in-amount", "a NUL after the digits", "10.00\x00", "USD", IA)
+    am("nul-in-currency", "a NUL after the currency", "10.00", "USD\x00", UC)
+    am("crlf-in-currency", "CRLF after the currency", "10.00", "USD\r\n", UC)
+    am("1000-digits", "a 1000-digit amount", "1234567890123456789" + "0" * 981, "USD", IA)
+    am("1000-fraction-zeros", "1000 zero fraction digits are fine", "10." + "0" * 1000, "USD", {"value": "1000"})
+    am("from-1000-digits", "a 1000-digit value", "1234567890123456789" + "0" * 981, "USD", IA, "from")
+    am("from-nul", "a NUL in the value", "10\x0050", "USD", IA, "from")
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
 # Files, schema, manifest
 # ---------------------------------------------------------------------------------------
 
@@ -2554,6 +3166,9 @@ FILES = [
     ("notification.json", "verify_notification", "Notification (webhook) verification.", notification_cases),
     ("amounts.json", "amount", "to_minor_units / from_minor_units with the ISO 4217 table.", amount_cases),
     ("endpoints.json", "endpoint", "The endpoint catalogue, looked up by name.", endpoint_cases),
+    ("hostile.json", "hostile", "Hostile input for every operation: each case names its own operation and the "
+     "substrings (key material, secrets, bodies, injected text) its error message must not contain.",
+     hostile_cases),
 ]
 
 
@@ -2618,7 +3233,12 @@ def generate() -> dict:
         assert not dup, f"{fname}: duplicate ids {sorted(dup)}"
         out[fname] = dumps({"operation": op, "version": FORMAT_VERSION, "description": desc, "cases": cases})
         counts[fname] = len(cases)
-    out["manifest.json"] = dumps({"version": FORMAT_VERSION, "files": counts, "total": sum(counts.values())})
+    hostile_ops = {}
+    for c in json.loads(out["hostile.json"])["cases"]:
+        hostile_ops[c["operation"]] = hostile_ops.get(c["operation"], 0) + 1
+    out["manifest.json"] = dumps({"version": FORMAT_VERSION, "files": counts, "total": sum(counts.values()),
+                                  "hostile_operations": {op: hostile_ops[op] for op in HOSTILE_OPERATIONS
+                                                         if op in hostile_ops}})
     out["schema.json"] = dumps(schema())
     return out
 
@@ -2677,18 +3297,20 @@ def openssl_crosscheck(files: dict) -> list:
             if _openssl_sign(tmp, read_text(c["input"]["private_key_file"]), content) != sig:
                 problems.append(f"sign.json {c['id']}: openssl dgst -sign gives other bytes")
             n += 1
-        for c in load("verify.json")["cases"]:
+        hostile = load("hostile.json")["cases"]
+        of = lambda op: [("hostile.json", c) for c in hostile if c["operation"] == op]
+        for fname, c in [("verify.json", c) for c in load("verify.json")["cases"]] + of("verify"):
             exp = c["expect"]
             if "valid" not in exp:
                 continue
             content = materialize(c["input"]["content"]).encode("utf-8")
             ok = _openssl_verify(tmp, _pub_pem_of_file(c["input"]["public_key_file"]), content,
-                                 _unquote_sig(c["input"]["signature"].replace("+", "%2B")))
+                                 _unquote_sig(materialize(c["input"]["signature"]).replace("+", "%2B")))
             if ok != exp["valid"]:
-                problems.append(f"verify.json {c['id']}: openssl says {ok}")
+                problems.append(f"{fname} {c['id']}: openssl says {ok}")
             n += 1
         merchant_pub = _pub_pem_of_file(MERCHANT_PRIV)
-        for c in load("prepare.json")["cases"]:
+        for fname, c in [("prepare.json", c) for c in load("prepare.json")["cases"]] + of("prepare"):
             exp = c["expect"]
             if "error" in exp or "api_key" in c["input"]["config"]:
                 continue  # API-key requests carry no signature
@@ -2697,26 +3319,28 @@ def openssl_crosscheck(files: dict) -> list:
             key_file = c["input"]["config"]["private_key_file"]
             pub = merchant_pub if key_file == MERCHANT_PRIV else _pub_pem_of_file(key_file)
             if not _openssl_verify(tmp, pub, exp["content"].encode("utf-8"), sig):
-                problems.append(f"prepare.json {c['id']}: openssl dgst -verify failed")
+                problems.append(f"{fname} {c['id']}: openssl dgst -verify failed")
             n += 1
         antom_pub = _pub_pem_of_file(ANTOM_PUB)
-        for fname, time_header in (("response.json", "response-time"), ("notification.json", "request-time")):
-            for c in load(fname)["cases"]:
+        for fname, op, time_header in (("response.json", "verify_response", "response-time"),
+                                       ("notification.json", "verify_notification", "request-time")):
+            for label, c in [(fname, c) for c in load(fname)["cases"]] + of(op):
                 exp = c["expect"]
                 if "error" in exp or exp.get("verified") is False:
                     continue
                 inp = c["input"]
-                hs = {k.lower(): v for k, v in inp["headers"]}
+                hs = {k.lower(): materialize(v).strip(" \t") for k, v in inp["headers"]}
                 sig = _unquote_sig(hs["signature"].split("signature=", 1)[1].replace("+", "%2B"))
-                body = base64.b64decode(inp["body_base64"]) if "body_base64" in inp else inp["body"].encode()
+                body = (base64.b64decode(inp["body_base64"]) if "body_base64" in inp
+                        else materialize(inp["body"]).encode())
                 path = inp["path"]
-                if fname == "response.json":
+                if op == "verify_response":
                     env = inp["config"].get("environment")
                     sbx = env == "sandbox" if env else inp["config"]["client_id"].startswith("SANDBOX_")
                     path = resolve_path(path, sbx)
                 content = f"POST {path}\n{hs['client-id']}.{hs[time_header]}.".encode() + body
                 if not _openssl_verify(tmp, antom_pub, content, sig):
-                    problems.append(f"{fname} {c['id']}: openssl dgst -verify failed")
+                    problems.append(f"{label} {c['id']}: openssl dgst -verify failed")
                 n += 1
     print(f"openssl cross-check: {n} signatures re-verified, {len(problems)} problem(s)", file=sys.stderr)
     return problems

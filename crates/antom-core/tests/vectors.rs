@@ -50,12 +50,25 @@ fn read_file(rel: &Value) -> String {
     std::fs::read_to_string(vectors_dir().join(rel.as_str().unwrap())).unwrap()
 }
 
-/// Compares an operation's outcome with `expect`: an error code, or a JSON object.
+/// Compares an operation's outcome with `expect`: an error code, or a JSON object. An error's
+/// message (and its full string form) must contain none of the `forbidden` substrings.
 fn check(
     id: &str,
     expect: &Value,
+    forbidden: &[String],
     outcome: Result<Value, antom_core::Error>,
 ) -> Result<(), String> {
+    if let Err(err) = &outcome {
+        for text in [
+            err.message().to_owned(),
+            err.to_string(),
+            format!("{err:?}"),
+        ] {
+            if let Some(leak) = forbidden.iter().find(|f| text.contains(f.as_str())) {
+                return Err(format!("{id}: the error text contains {leak:?}: {text}"));
+            }
+        }
+    }
     match (expect.get("error"), outcome) {
         (Some(code), Err(err)) if err.code().as_str() == code => Ok(()),
         (Some(code), Err(err)) => Err(format!("{id}: expected error {code}, got {err}")),
@@ -177,15 +190,12 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
         }
         "verify" => {
             let key = PublicKey::parse(&read_file(&input["public_key_file"]))?;
-            let valid = key.verify(
-                &text(&input["content"]),
-                input["signature"].as_str().unwrap(),
-            )?;
+            let valid = key.verify(&text(&input["content"]), &text(&input["signature"]))?;
             Ok(json!({"valid": valid}))
         }
         "signature_header" => {
             if let Some(header) = input.get("parse") {
-                let parsed = SignatureHeader::parse(header.as_str().unwrap())?;
+                let parsed = SignatureHeader::parse(&text(header))?;
                 Ok(
                     json!({"algorithm": parsed.algorithm(), "key_version": parsed.key_version, "signature": parsed.signature}),
                 )
@@ -202,7 +212,7 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
             let request_time = input["request_time"].as_u64().unwrap();
             let req = client.prepare(
                 input["api"].as_str().unwrap(),
-                text(&input["body"]),
+                body_bytes(input),
                 request_time,
             )?;
             let headers: Vec<[&str; 2]> = req
@@ -284,14 +294,28 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
     }
 }
 
+/// The substrings a case's error text must not contain (hostile.json; none elsewhere).
+fn forbidden(case: &Value) -> Vec<String> {
+    case.get("forbidden")
+        .map(|list| {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f.as_str().unwrap().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[test]
 fn every_vector_passes_and_the_manifest_count_is_met() {
     let manifest = load("manifest.json");
     let mut total = 0;
     let mut failures = Vec::new();
+    let mut hostile_operations = serde_json::Map::new();
     for (file, count) in manifest["files"].as_object().unwrap() {
         let doc = load(file);
-        let operation = doc["operation"].as_str().unwrap();
+        let file_operation = doc["operation"].as_str().unwrap();
         let cases = doc["cases"].as_array().unwrap();
         assert_eq!(
             cases.len() as u64,
@@ -300,8 +324,19 @@ fn every_vector_passes_and_the_manifest_count_is_met() {
         );
         for case in cases {
             let id = format!("{file}#{}", case["id"].as_str().unwrap());
+            // hostile.json: every case names its own operation.
+            let operation = match file_operation {
+                "hostile" => {
+                    let op = case["operation"].as_str().unwrap();
+                    let n = hostile_operations.entry(op).or_insert(json!(0));
+                    *n = json!(n.as_u64().unwrap() + 1);
+                    op
+                }
+                op => op,
+            };
             let expect = &case["expect"];
-            if let Err(failure) = check(&id, expect, run_case(operation, &case["input"])) {
+            let outcome = run_case(operation, &case["input"]);
+            if let Err(failure) = check(&id, expect, &forbidden(case), outcome) {
                 failures.push(failure);
             }
             total += 1;
@@ -317,6 +352,11 @@ fn every_vector_passes_and_the_manifest_count_is_met() {
         total,
         manifest["total"].as_u64().unwrap(),
         "total cases vs manifest"
+    );
+    assert_eq!(
+        Value::Object(hostile_operations),
+        manifest["hostile_operations"],
+        "hostile.json cases per operation vs manifest"
     );
     assert!(
         total >= 200,
