@@ -45,7 +45,7 @@ const MAX_AGENT_TOKEN_LEN: usize = 128;
 #[derive(Clone)]
 pub struct Client {
     client_id: String,
-    auth: Auth,
+    pub(crate) auth: Auth,
     antom_public_key: PublicKey,
     environment: Environment,
     gateway_url: String,
@@ -53,9 +53,14 @@ pub struct Client {
 }
 
 #[derive(Clone)]
-enum Auth {
+pub(crate) enum Auth {
     Signature {
         private_key: PrivateKey,
+        key_version: u32,
+        agent_token: Option<String>,
+    },
+    External {
+        public_key: Option<PublicKey>,
         key_version: u32,
         agent_token: Option<String>,
     },
@@ -125,6 +130,17 @@ impl Client {
                 };
                 (auth, config.environment.unwrap_or(by_prefix))
             }
+            Credential::ExternalSigner(public_key) => {
+                if let Some(token) = &config.agent_token {
+                    check_header_token("agent_token", token, MAX_AGENT_TOKEN_LEN)?;
+                }
+                let auth = Auth::External {
+                    public_key,
+                    key_version: config.key_version,
+                    agent_token: config.agent_token,
+                };
+                (auth, config.environment.unwrap_or(by_prefix))
+            }
             Credential::ApiKey(api_key) => {
                 if config.agent_token.is_some() {
                     return Err(Error::invalid_input(
@@ -155,6 +171,31 @@ impl Client {
     /// ([`ClientConfig::max_body_bytes`]). Bindings check it before copying a body.
     pub fn max_body_bytes(&self) -> usize {
         self.max_body_bytes
+    }
+
+    /// The headers of an RSA-signed request, in order: `Content-Type`, `Client-Id`,
+    /// `Request-Time`, `Signature`, then `Agent-Token` when configured. `signature` is the
+    /// percent-encoded value.
+    pub(crate) fn signed_headers(
+        &self,
+        time: String,
+        signature: String,
+        key_version: u32,
+        agent_token: &Option<String>,
+    ) -> Vec<(String, String)> {
+        let mut headers = vec![
+            ("Content-Type".to_owned(), CONTENT_TYPE.to_owned()),
+            ("Client-Id".to_owned(), self.client_id.clone()),
+            ("Request-Time".to_owned(), time),
+            (
+                "Signature".to_owned(),
+                SignatureHeader::new(key_version, signature).to_string(),
+            ),
+        ];
+        if let Some(token) = agent_token {
+            headers.push(("Agent-Token".to_owned(), token.clone()));
+        }
+        headers
     }
 
     /// Refuses a body over [`Client::max_body_bytes`] before anything else looks at it.
@@ -247,16 +288,8 @@ impl Client {
                 let time = request_time.to_string();
                 let content =
                     SignedContent::new(METHOD, &path, &self.client_id, &time, body.as_bytes());
-                let header = SignatureHeader::new(
-                    *key_version,
-                    private_key.sign_content_with(engine, &content)?,
-                );
-                headers.push(("Client-Id".to_owned(), self.client_id.clone()));
-                headers.push(("Request-Time".to_owned(), time));
-                headers.push(("Signature".to_owned(), header.to_string()));
-                if let Some(token) = agent_token {
-                    headers.push(("Agent-Token".to_owned(), token.clone()));
-                }
+                let signature = private_key.sign_content_with(engine, &content)?;
+                headers = self.signed_headers(time, signature, *key_version, agent_token);
             }
             Auth::Bearer(api_key) => {
                 headers.push(("Authorization".to_owned(), api_key.bearer()));
@@ -265,6 +298,12 @@ impl Client {
                 return Err(Error::invalid_input(
                     "this client is verify-only: build it with a private key or an API key to \
                      prepare requests",
+                ));
+            }
+            Auth::External { .. } => {
+                return Err(Error::invalid_input(
+                    "this client signs with an external signer: use prepare_external, sign the \
+                     message (or its digest) with your KMS/HSM, then finish_external",
                 ));
             }
         }
@@ -286,6 +325,9 @@ impl fmt::Debug for Client {
             }
             Auth::Bearer(_) => "api-key(<redacted>)".to_owned(),
             Auth::VerifyOnly => "verify-only".to_owned(),
+            Auth::External { key_version, .. } => {
+                format!("external-signer(keyVersion={key_version})")
+            }
         };
         f.debug_struct("Client")
             .field("client_id", &self.client_id)
@@ -296,7 +338,7 @@ impl fmt::Debug for Client {
     }
 }
 
-fn check_request_body(body: &[u8]) -> Result<String> {
+pub(crate) fn check_request_body(body: &[u8]) -> Result<String> {
     let text = std::str::from_utf8(body)
         .map_err(|_| Error::invalid_input("the request body is not valid UTF-8"))?;
     let is_object = text.trim_start().starts_with('{')

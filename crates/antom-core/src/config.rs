@@ -180,6 +180,11 @@ pub enum Credential {
     /// No credential: the client verifies responses and notifications but cannot prepare
     /// requests. For a notification receiver that should never hold the private key.
     VerifyOnly,
+    /// RSA request signing by a signer outside the process (a cloud KMS, an HSM): the key
+    /// never enters it. Requests are prepared in two steps ([`crate::Client::prepare_external`],
+    /// then [`crate::Client::finish_external`] with the raw signature). With the merchant's
+    /// public key, every signature is verified before the request is handed out.
+    ExternalSigner(Option<PublicKey>),
 }
 
 /// Everything a [`crate::Client`] needs. Build it with [`ClientConfig::new`] or
@@ -235,6 +240,22 @@ impl ClientConfig {
         antom_public_key: PublicKey,
     ) -> ClientConfig {
         ClientConfig::with_credential(client_id, Credential::ApiKey(api_key), antom_public_key)
+    }
+
+    /// A configuration whose requests are signed outside the process (KMS, HSM), in two
+    /// steps. `merchant_public_key` (the public half of the external key, as uploaded to the
+    /// Antom Dashboard) is strongly recommended: each signature is then checked before the
+    /// request is handed out, so a misconfigured key fails here, not at Antom.
+    pub fn with_external_signer(
+        client_id: impl Into<String>,
+        merchant_public_key: Option<PublicKey>,
+        antom_public_key: PublicKey,
+    ) -> ClientConfig {
+        ClientConfig::with_credential(
+            client_id,
+            Credential::ExternalSigner(merchant_public_key),
+            antom_public_key,
+        )
     }
 
     /// A configuration that can only verify (notifications, responses): no private key or

@@ -55,6 +55,7 @@ mod encoding;
 mod endpoints;
 mod engine;
 mod error;
+mod external;
 mod header;
 mod headers;
 mod key_format;
@@ -76,6 +77,7 @@ pub use content::{SignedContent, content_bytes, content_to_sign};
 pub use endpoints::{Endpoint, endpoint, endpoints};
 pub use engine::{BuiltinEngine, RsaEngine};
 pub use error::{Error, ErrorCode, Result};
+pub use external::SigningRequest;
 pub use header::{
     ALGORITHM_RSA256, MAX_SIGNATURE_HEADER_ITEMS, MAX_SIGNATURE_HEADER_LEN, SignatureHeader,
 };
