@@ -4,10 +4,66 @@
 //! (what is signed, which responses are trusted, the error codes) live only in the core.
 //! Doc comments here are copied into the generated Python, Kotlin and Swift code, so they
 //! are written for the reader of those languages.
+//!
+//! Secrets crossing the boundary: key text, key DER and API keys arrive in buffers this
+//! library owns; they are wiped after use ([`zeroize::Zeroizing`]), and so is every heap
+//! block this library frees (the [`WipingAllocator`]): uniffi's transfer buffers (records
+//! such as `ClientConfig`, byte arrays, and the returned `PreparedRequest` whose
+//! `Authorization` header carries the API key, freed by the host through
+//! `rustbuffer_free`) are overwritten with zeros before they return to the system
+//! allocator. What the host language keeps (Python `str`/`bytes`, Java `String`, Swift
+//! `String`) is immutable there and cannot be wiped from here.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::mem::MaybeUninit;
 use std::sync::Arc;
 
 use antom_core as ac;
+use zeroize::{Zeroize, Zeroizing};
+
+/// The allocator of this library: the system allocator, except that every block is
+/// overwritten with zeros before it is freed (and so before `realloc` moves it), so no key
+/// text, API key, `Authorization` value or body lingers in freed memory. Costs one `memset`
+/// per freed byte: negligible next to an RSA operation.
+pub struct WipingAllocator;
+
+/// Overwrites `len` bytes at `ptr` with zeros in a way the compiler cannot elide.
+///
+/// # Safety
+/// `ptr` must be valid for writes of `len` bytes (initialised or not).
+unsafe fn wipe(ptr: *mut u8, len: usize) {
+    if len > 0 {
+        // SAFETY: the caller guarantees `len` writable bytes; `MaybeUninit<u8>` accepts any
+        // (including uninitialised) contents.
+        unsafe { std::slice::from_raw_parts_mut(ptr.cast::<MaybeUninit<u8>>(), len) }.zeroize();
+    }
+}
+
+// SAFETY: every method delegates to `System`; `dealloc` only writes to the block it is about
+// to free. `realloc` is the trait's default (alloc, copy, dealloc), so a moved block is wiped
+// too.
+unsafe impl GlobalAlloc for WipingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` is a live block of `layout.size()` bytes that the caller gives up.
+        unsafe {
+            wipe(ptr, layout.size());
+            System.dealloc(ptr, layout);
+        }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: WipingAllocator = WipingAllocator;
 
 // The namespace names the generated modules: `antom_core.py` for Python; Kotlin and Swift
 // names come from the root `uniffi.toml`.
@@ -162,6 +218,7 @@ impl PrivateKey {
     /// smaller than 2048 bits).
     #[uniffi::constructor]
     pub fn new(text: String) -> Result<Arc<PrivateKey>> {
+        let text = Zeroizing::new(text);
         Ok(Arc::new(PrivateKey(ac::PrivateKey::parse(&text)?)))
     }
 
@@ -170,6 +227,7 @@ impl PrivateKey {
     /// Errors: `InvalidKey`.
     #[uniffi::constructor]
     pub fn from_der(der: Vec<u8>) -> Result<Arc<PrivateKey>> {
+        let der = Zeroizing::new(der);
         Ok(Arc::new(PrivateKey(ac::PrivateKey::from_der(&der)?)))
     }
 
@@ -371,10 +429,15 @@ pub struct ClientConfig {
     /// An ISV agent token, sent as `Agent-Token` (RSA mode only).
     #[uniffi(default)]
     pub agent_token: Option<String>,
+    /// The largest request, response or notification body accepted, in bytes (default
+    /// 4 MiB, `default_max_body_bytes()`). Larger bodies are refused with `InvalidInput`
+    /// before they are copied or hashed.
+    #[uniffi(default)]
+    pub max_body_bytes: Option<u64>,
 }
 
 /// One HTTP header, name and value.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Header {
     /// The header name, with its exact casing.
     pub name: String,
@@ -382,8 +445,17 @@ pub struct Header {
     pub value: String,
 }
 
+impl std::fmt::Debug for Header {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Header")
+            .field("name", &self.name)
+            .field("value", &ac::redact_header(&self.name, &self.value))
+            .finish()
+    }
+}
+
 /// A request ready for your HTTP client: send exactly these bytes and headers.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PreparedRequest {
     /// Always `POST`.
     pub method: String,
@@ -395,6 +467,17 @@ pub struct PreparedRequest {
     pub headers: Vec<Header>,
     /// The body, byte for byte as signed. Do not re-serialise it.
     pub body: String,
+}
+
+impl std::fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .field("body", &ac::describe_body(self.body.as_bytes()))
+            .finish()
+    }
 }
 
 /// The outcome Antom reports in `result.resultStatus`.
@@ -419,7 +502,8 @@ impl From<ac::ResultStatus> for ResultStatus {
     }
 }
 
-/// What to do next after a verified response.
+/// What to do next after a response. Always taken from the core: an unverified response is
+/// always `Inquire`, whatever its status says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum NextAction {
     /// The call is done: use the response.
@@ -442,10 +526,11 @@ impl From<ac::NextAction> for NextAction {
 }
 
 /// A response whose authenticity has been settled.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ApiResponse {
     /// `true` when Antom's signature was checked. `false` only for unsigned gateway errors
-    /// (`F`/`U`), which are never success.
+    /// (`F`/`U`), which are never success and never a final failure: their `next_action` is
+    /// always `Inquire`.
     pub verified: bool,
     /// `result.resultStatus`.
     pub result_status: ResultStatus,
@@ -453,7 +538,7 @@ pub struct ApiResponse {
     pub result_code: String,
     /// `result.resultMessage` (`""` if absent).
     pub result_message: String,
-    /// What to do next.
+    /// What to do next (the core's decision: `Inquire` for every unverified response).
     pub next_action: NextAction,
     /// `true` only for a verified `S` response.
     pub is_success: bool,
@@ -461,8 +546,20 @@ pub struct ApiResponse {
     pub body: Vec<u8>,
 }
 
+impl std::fmt::Debug for ApiResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiResponse")
+            .field("verified", &self.verified)
+            .field("result_status", &self.result_status)
+            .field("result_code", &self.result_code)
+            .field("next_action", &self.next_action)
+            .field("body", &ac::describe_body(&self.body))
+            .finish()
+    }
+}
+
 /// A notification whose signature has been verified.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Notification {
     /// The first of `notifyType`, `authorizationNotifyType`, `disputeNotificationType`,
     /// `subscriptionNotificationType` present in the body (e.g. `PAYMENT_RESULT`).
@@ -475,6 +572,136 @@ pub struct Notification {
     pub request_time: String,
     /// The raw body that was verified, for you to parse.
     pub body: Vec<u8>,
+    /// A stable key to process each notification once (`"{notifyType}:{field}={value}"`,
+    /// e.g. `PAYMENT_RESULT:paymentId=2024...`, else `"sha256:{hex of the body}"`). Antom
+    /// resends a notification until it is acknowledged: store this key with the effect of
+    /// processing it (in the same transaction) and acknowledge a key already seen without
+    /// processing it again.
+    pub dedup_key: String,
+}
+
+impl std::fmt::Debug for Notification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notification")
+            .field("notify_type", &self.notify_type)
+            .field("result_status", &self.result_status)
+            .field("client_id", &self.client_id)
+            .field("request_time", &self.request_time)
+            .field("dedup_key", &self.dedup_key)
+            .field("body", &ac::describe_body(&self.body))
+            .finish()
+    }
+}
+
+/// Opt-in replay window for `Client.verify_notification_fresh`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct Freshness {
+    /// The current time, epoch milliseconds.
+    pub now_ms: u64,
+    /// The largest accepted distance between `now_ms` and the notification's `request-time`.
+    pub max_age_ms: u64,
+}
+
+impl From<Freshness> for ac::Freshness {
+    fn from(freshness: Freshness) -> ac::Freshness {
+        ac::Freshness {
+            now_ms: freshness.now_ms,
+            max_age_ms: freshness.max_age_ms,
+        }
+    }
+}
+
+/// Which body a size check is about (the word used in the error message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum BodyKind {
+    /// A request body (`Client.prepare`).
+    Request,
+    /// A response body (`Client.verify_response`).
+    Response,
+    /// A notification body (`Client.verify_notification`).
+    Notification,
+}
+
+impl BodyKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            BodyKind::Request => "request",
+            BodyKind::Response => "response",
+            BodyKind::Notification => "notification",
+        }
+    }
+}
+
+/// The core's refusal of a `len`-byte `what` body over `max` bytes, or `None` within the
+/// limit. Bindings call [`check_body_size`] with the length only, before they copy a body
+/// across the boundary.
+///
+/// The wording is the core's (`antom_core`'s `check_body_size`, which the core does not export
+/// yet); `the_length_check_words_its_error_as_the_core_does` pins it against the core's own
+/// error for an oversized body, so the two cannot drift.
+fn body_size_error(what: &str, len: u64, max: u64) -> Option<ac::Error> {
+    (len > max).then(|| {
+        ac::Error::new(
+            ac::ErrorCode::InvalidInput,
+            format!(
+                "the {what} body is {len} bytes; at most {max} are accepted (raise \
+                 max_body_bytes if Antom really sends more)"
+            ),
+        )
+    })
+}
+
+/// Checks a body's length against a limit (`Client.max_body_bytes()`), given the length
+/// only: bindings call it before copying an oversized body into this library.
+///
+/// Errors: `InvalidInput` (the same error the core gives) when `length > max_body_bytes`.
+#[uniffi::export]
+pub fn check_body_size(kind: BodyKind, length: u64, max_body_bytes: u64) -> Result<()> {
+    match body_size_error(kind.as_str(), length, max_body_bytes) {
+        Some(error) => Err(error.into()),
+        None => Ok(()),
+    }
+}
+
+/// The default `ClientConfig.max_body_bytes`: 4 MiB.
+#[uniffi::export]
+pub fn default_max_body_bytes() -> u64 {
+    u64::try_from(ac::DEFAULT_MAX_BODY_BYTES).unwrap_or(u64::MAX)
+}
+
+/// How a header value may be shown in logs and string forms: `"<redacted>"` for
+/// `Authorization`, `Agent-Token` and `Cookie` (any case), the value itself otherwise. The
+/// one redaction rule of every binding's `repr` / `toString` / `description`.
+#[uniffi::export]
+pub fn redact_header(name: String, value: String) -> String {
+    let value = Zeroizing::new(value);
+    ac::redact_header(&name, &value).to_owned()
+}
+
+/// How a body is shown in logs and string forms: its length only, `"<N bytes>"`.
+#[uniffi::export]
+pub fn describe_body(body: Vec<u8>) -> String {
+    ac::describe_body(&body)
+}
+
+/// The RSA engine this library uses: `"aws-lc"` (AWS-LC through aws-lc-rs), or `"rsa-0.10"`
+/// when built with the pure-Rust engine.
+#[uniffi::export]
+pub fn engine() -> String {
+    ac::BuiltinEngine::NAME.to_owned()
+}
+
+impl From<ac::Notification> for Notification {
+    fn from(notification: ac::Notification) -> Notification {
+        Notification {
+            notify_type: notification.notify_type,
+            result_status: notification.result_status.map(Into::into),
+            client_id: notification.client_id,
+            request_time: notification.request_time,
+            body: notification.body,
+            dedup_key: notification.dedup_key,
+        }
+    }
 }
 
 /// A configured Antom client: prepares signed requests and verifies responses and
@@ -507,11 +734,14 @@ impl Client {
             Credential::PrivateKey { key } => {
                 ac::ClientConfig::new(config.client_id, key.0.clone(), antom_public_key)
             }
-            Credential::ApiKey { key } => ac::ClientConfig::with_api_key(
-                config.client_id,
-                ac::ApiKey::parse(&key)?,
-                antom_public_key,
-            ),
+            Credential::ApiKey { key } => {
+                let key = Zeroizing::new(key);
+                ac::ClientConfig::with_api_key(
+                    config.client_id,
+                    ac::ApiKey::parse(&key)?,
+                    antom_public_key,
+                )
+            }
             Credential::VerifyOnly => {
                 ac::ClientConfig::verify_only(config.client_id, antom_public_key)
             }
@@ -525,7 +755,17 @@ impl Client {
         core.environment = config.environment.map(Into::into);
         core.gateway_url = config.gateway_url;
         core.agent_token = config.agent_token;
+        if let Some(max) = config.max_body_bytes {
+            core.max_body_bytes = usize::try_from(max).unwrap_or(usize::MAX);
+        }
         Ok(Arc::new(Client(ac::Client::new(core)?)))
+    }
+
+    /// The largest body, in bytes, this client prepares or verifies
+    /// (`ClientConfig.max_body_bytes`). Check a body's length against it (or call
+    /// `check_body_size`) before handing the body over.
+    pub fn max_body_bytes(&self) -> u64 {
+        u64::try_from(self.0.max_body_bytes()).unwrap_or(u64::MAX)
     }
 
     /// Prepares a request to `api` (`v1/payments/pay`, `/ams/api/v1/payments/pay` or an
@@ -540,6 +780,8 @@ impl Client {
         body: Vec<u8>,
         request_time: u64,
     ) -> Result<PreparedRequest> {
+        // The core's request (and so the `Authorization` value in API-key mode) is wiped when
+        // dropped, by the allocator of this library.
         let request = self.0.prepare(&api, &body, request_time)?;
         Ok(PreparedRequest {
             method: request.method,
@@ -557,7 +799,9 @@ impl Client {
     /// Verifies a response to a request sent to `path` (the prepared request's `path`),
     /// given the raw response headers and the raw body bytes — never a re-serialised body.
     /// An unsigned response is accepted only as an `F`/`U` gateway error, with
-    /// `verified = false`.
+    /// `verified = false` and `next_action = Inquire`. An error here, after the request was
+    /// sent, means "outcome unknown: inquire" — never "failed", never ask the buyer to pay
+    /// again.
     ///
     /// Errors: `UnsignedResponse`, `MissingHeader`, `ClientIdMismatch`,
     /// `MalformedSignature`, `UnsupportedAlgorithm`, `SignatureMismatch`, `InvalidInput`.
@@ -592,14 +836,30 @@ impl Client {
         headers: Vec<Header>,
         body: Vec<u8>,
     ) -> Result<Notification> {
-        let notification = self.0.verify_notification(&path, &pairs(headers), &body)?;
-        Ok(Notification {
-            notify_type: notification.notify_type,
-            result_status: notification.result_status.map(Into::into),
-            client_id: notification.client_id,
-            request_time: notification.request_time,
-            body: notification.body,
-        })
+        Ok(self
+            .0
+            .verify_notification(&path, &pairs(headers), &body)?
+            .into())
+    }
+
+    /// As `verify_notification`, and also refuses a notification whose signed `request-time`
+    /// is further than `freshness.max_age_ms` from `freshness.now_ms` (a replay guard). Off
+    /// by default because Antom retries deliveries for about a day: keep the window generous
+    /// and rely on `dedup_key` for idempotency.
+    ///
+    /// Errors: as `verify_notification`; `InvalidInput` when `request-time` is not epoch
+    /// milliseconds or is outside the window.
+    pub fn verify_notification_fresh(
+        &self,
+        path: String,
+        headers: Vec<Header>,
+        body: Vec<u8>,
+        freshness: Freshness,
+    ) -> Result<Notification> {
+        Ok(self
+            .0
+            .verify_notification_fresh(&path, &pairs(headers), &body, freshness.into())?
+            .into())
     }
 
     /// The path this client requests and signs for `api` (sandbox paths for sandbox clients).
@@ -753,6 +1013,110 @@ pub fn noop() {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MERCHANT_PRIVATE: &str =
+        include_str!("../../../tests/vectors/keys/TEST-ONLY-merchant.private.pkcs8.b64");
+    const ANTOM_PUBLIC: &str =
+        include_str!("../../../tests/vectors/keys/TEST-ONLY-antom.public.spki.b64");
+
+    fn test_client(max_body_bytes: Option<u64>) -> Arc<Client> {
+        let config = ClientConfig {
+            client_id: "SANDBOX_5X00000000000000".to_owned(),
+            credential: Credential::PrivateKey {
+                key: PrivateKey::new(MERCHANT_PRIVATE.to_owned())
+                    .unwrap_or_else(|e| unreachable!("{e}")),
+            },
+            antom_public_key: PublicKey::new(ANTOM_PUBLIC.to_owned())
+                .unwrap_or_else(|e| unreachable!("{e}")),
+            region: None,
+            environment: None,
+            gateway_url: None,
+            key_version: None,
+            agent_token: None,
+            max_body_bytes,
+        };
+        Client::new(config).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn the_length_check_words_its_error_as_the_core_does() {
+        let client = test_client(Some(8));
+        assert_eq!(client.max_body_bytes(), 8);
+        let body = b"{\"ab\":12}".to_vec(); // 9 bytes
+        let core = [
+            (
+                BodyKind::Request,
+                client
+                    .prepare("v1/payments/pay".into(), body.clone(), 1)
+                    .err(),
+            ),
+            (
+                BodyKind::Response,
+                client
+                    .verify_response("v1/payments/pay".into(), vec![], body.clone())
+                    .err(),
+            ),
+            (
+                BodyKind::Notification,
+                client
+                    .verify_notification("/notify".into(), vec![], body.clone())
+                    .err(),
+            ),
+        ];
+        for (kind, error) in core {
+            let core_text = error.map(|e| e.to_string());
+            let glue_text = check_body_size(kind, 9, 8).err().map(|e| e.to_string());
+            assert!(core_text.is_some(), "{kind:?}");
+            assert_eq!(glue_text, core_text, "{kind:?}");
+            assert!(check_body_size(kind, 8, 8).is_ok());
+        }
+        assert_eq!(
+            test_client(None).max_body_bytes(),
+            default_max_body_bytes(),
+            "the default is the core's"
+        );
+    }
+
+    #[test]
+    fn redaction_and_engine_are_the_cores() {
+        assert_eq!(
+            redact_header("authorization".into(), "Bearer x".into()),
+            "<redacted>"
+        );
+        assert_eq!(
+            redact_header("Agent-Token".into(), "t".into()),
+            "<redacted>"
+        );
+        assert_eq!(
+            redact_header("Client-Id".into(), "SANDBOX_1".into()),
+            "SANDBOX_1"
+        );
+        assert_eq!(describe_body(b"{}".to_vec()), "<2 bytes>");
+        assert_eq!(engine(), ac::BuiltinEngine::NAME);
+        let request = PreparedRequest {
+            method: "POST".into(),
+            url: "u".into(),
+            path: "p".into(),
+            headers: vec![Header {
+                name: "Authorization".into(),
+                value: "Bearer isak_TEST_a_SECRET".into(),
+            }],
+            body: "{\"card\":\"4111\"}".into(),
+        };
+        let shown = format!("{request:?}");
+        assert!(
+            !shown.contains("SECRET") && !shown.contains("4111"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn wipe_zeroes_every_byte() {
+        let mut block = vec![0xA5u8; 4096];
+        // SAFETY: the vector owns 4096 writable bytes.
+        unsafe { wipe(block.as_mut_ptr(), block.len()) };
+        assert!(block.iter().all(|&b| b == 0));
+    }
 
     #[test]
     fn every_core_error_code_has_its_own_variant() {
