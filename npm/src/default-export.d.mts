@@ -3,8 +3,15 @@ declare const antom: {
   Client: typeof Client;
   PrivateKey: typeof PrivateKey;
   PublicKey: typeof PublicKey;
+  PreparedRequest: typeof PreparedRequest;
+  ApiResponse: typeof ApiResponse;
+  Notification: typeof Notification;
   NOTIFICATION_ACK: string;
   ERROR_CODES: readonly ErrorCode[];
+  DEFAULT_MAX_BODY_BYTES: number;
+  WASM_ENGINE: string;
+  redactHeader: typeof redactHeader;
+  describeBody: typeof describeBody;
   contentToSign: typeof contentToSign;
   parseSignatureHeader: typeof parseSignatureHeader;
   formatSignatureHeader: typeof formatSignatureHeader;

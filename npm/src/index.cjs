@@ -3,7 +3,9 @@
 //
 // This file converts types and nothing else: headers (IncomingHttpHeaders, rawHeaders, fetch
 // Headers, pairs) become a flat list, bodies become bytes, `requestTime` becomes a bigint,
-// results become plain objects. Every protocol rule runs in antom-core.
+// results become plain data objects whose string forms (inspect, toString, toJSON) use the
+// core's redaction rule. Every protocol rule runs in antom-core (or its WebAssembly glue): the
+// body size limit, which engine runs RSA and whether it may fall back, what is redacted.
 
 const SERVER_ONLY =
   'antom-core is server-only: it signs with your Antom private key, which must never be ' +
@@ -31,10 +33,55 @@ function useNode(engine) {
   throw new TypeError('engine must be "node" (the default) or "wasm"');
 }
 
+function fallbackOf(value) {
+  if (value === undefined || value === null) return true;
+  if (typeof value !== 'boolean') throw new TypeError('engineFallback must be a boolean');
+  return value;
+}
+
+/** Per-call key options: `[node, fallback]`. */
 function engineOf(options) {
-  if (options === undefined || options === null) return true;
+  if (options === undefined || options === null) return [true, true];
   if (typeof options !== 'object') throw new TypeError('options must be an object like { engine: "wasm" }');
-  return useNode(options.engine);
+  return [useNode(options.engine), fallbackOf(options.engineFallback)];
+}
+
+function maxBodyBytesOf(value) {
+  if (value === undefined || value === null) return undefined;
+  // A wasm32 usize: the WebAssembly memory cannot hold more anyway.
+  if (Number.isSafeInteger(value) && value >= 0 && value <= 0xffffffff) return value;
+  throw new TypeError('maxBodyBytes must be an integer from 0 to 4294967295');
+}
+
+/**
+ * The byte length of a body argument, read without copying it (a string's UTF-8 length is
+ * counted, not encoded), so an oversized body is refused before it reaches WebAssembly memory.
+ */
+function bodyLength(value, what) {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value.byteLength;
+  throw new TypeError(`${what} must be a Buffer, Uint8Array or string (the raw bytes, not a parsed object)`);
+}
+
+function epochMillisOption(value, what) {
+  if (value instanceof Date) value = value.getTime();
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  if (typeof value === 'bigint' && value >= 0n && value <= MAX_U64) return value;
+  throw new TypeError(`${what} must be milliseconds: a non-negative integer or bigint`);
+}
+
+/** `{ maxAgeMs, nowMs }` of verifyNotification: `[nowMs, maxAgeMs]` as bigints, or undefineds. */
+function freshnessOf(options) {
+  if (options === undefined || options === null) return [undefined, undefined];
+  if (typeof options !== 'object') throw new TypeError('options must be an object like { maxAgeMs: 600000 }');
+  const { maxAgeMs, nowMs } = options;
+  if (maxAgeMs === undefined || maxAgeMs === null) {
+    if (nowMs !== undefined && nowMs !== null) throw new TypeError('nowMs needs maxAgeMs');
+    return [undefined, undefined];
+  }
+  const max = epochMillisOption(maxAgeMs, 'maxAgeMs');
+  const now = nowMs === undefined || nowMs === null ? BigInt(Date.now()) : epochMillisOption(nowMs, 'nowMs');
+  return [now, max];
 }
 
 function bytes(value, what) {
@@ -121,9 +168,115 @@ function freed(what) {
   return new Error(`this ${what} was freed with free()`);
 }
 
-function jsonOf(body) {
-  return () => JSON.parse(body.toString('utf8'));
+// ---- results: plain data, printed through the core's redaction rule --------------------------
+
+/** Header values as they may be shown: the core's `redact_header`. */
+function shownHeaders(headers) {
+  const shown = {};
+  for (const name of Object.keys(headers)) shown[name] = wasm.redactHeader(name, headers[name]);
+  return shown;
 }
+
+/** A body as it may be shown: the core's `describe_body` (`<N bytes>`). */
+function shownBody(body) {
+  return wasm.describeBody(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+}
+
+/** `inspect`, `toString` and `toJSON` of a result class, from its redacted view. */
+function printable(Class) {
+  Object.defineProperties(Class.prototype, {
+    toString: {
+      value() {
+        return `${Class.name} ${inspect(this.toJSON(), { depth: 4, breakLength: Infinity })}`;
+      },
+      configurable: true,
+      writable: true,
+    },
+    [inspect.custom]: {
+      value(depth, options) {
+        return `${Class.name} ${inspect(this.toJSON(), { ...options, depth: 4 })}`;
+      },
+      configurable: true,
+      writable: true,
+    },
+  });
+}
+
+/**
+ * A request ready for `fetch(request.url, request)`. `toString()`, `util.inspect` and `toJSON()`
+ * show `Authorization` / `Agent-Token` as `<redacted>` and the body as its length.
+ */
+class PreparedRequest {
+  constructor(token, fields) {
+    if (token !== INTERNAL) throw new TypeError('PreparedRequest comes from client.prepare()');
+    Object.assign(this, fields);
+  }
+
+  toJSON() {
+    return {
+      method: this.method,
+      url: this.url,
+      path: this.path,
+      headers: shownHeaders(this.headers),
+      body: shownBody(this.body),
+      engine: this.engine,
+    };
+  }
+}
+printable(PreparedRequest);
+
+/** A response whose authenticity has been settled; string forms show the body's length only. */
+class ApiResponse {
+  constructor(token, fields) {
+    if (token !== INTERNAL) throw new TypeError('ApiResponse comes from client.verifyResponse()');
+    Object.assign(this, fields);
+  }
+
+  /** `JSON.parse` of `body`. */
+  json() {
+    return JSON.parse(this.body.toString('utf8'));
+  }
+
+  toJSON() {
+    return {
+      verified: this.verified,
+      resultStatus: this.resultStatus,
+      resultCode: this.resultCode,
+      resultMessage: this.resultMessage,
+      nextAction: this.nextAction,
+      isSuccess: this.isSuccess,
+      body: shownBody(this.body),
+      engine: this.engine,
+    };
+  }
+}
+printable(ApiResponse);
+
+/** A verified notification; string forms show the body's length only. */
+class Notification {
+  constructor(token, fields) {
+    if (token !== INTERNAL) throw new TypeError('Notification comes from client.verifyNotification()');
+    Object.assign(this, fields);
+  }
+
+  /** `JSON.parse` of `body`. */
+  json() {
+    return JSON.parse(this.body.toString('utf8'));
+  }
+
+  toJSON() {
+    return {
+      notifyType: this.notifyType,
+      resultStatus: this.resultStatus,
+      clientId: this.clientId,
+      requestTime: this.requestTime,
+      dedupKey: this.dedupKey,
+      body: shownBody(this.body),
+      engine: this.engine,
+    };
+  }
+}
+printable(Notification);
 
 let innerPrivate;
 let innerPublic;
@@ -161,9 +314,11 @@ class PrivateKey {
   }
 
   sign(content, options) {
-    const node = engineOf(options);
+    const [node, fallback] = engineOf(options);
     const inner = this.#live();
-    return typeof content === 'string' ? inner.signText(content, node) : inner.sign(binary(content, 'content'), node);
+    return typeof content === 'string'
+      ? inner.signText(content, node, fallback)
+      : inner.sign(binary(content, 'content'), node, fallback);
   }
 
   free() {
@@ -231,12 +386,12 @@ class PublicKey {
   }
 
   verify(content, signature, options) {
-    const node = engineOf(options);
+    const [node, fallback] = engineOf(options);
     const inner = this.#live();
     text(signature, 'signature');
     return typeof content === 'string'
-      ? inner.verifyText(content, signature, node)
-      : inner.verify(binary(content, 'content'), signature, node);
+      ? inner.verifyText(content, signature, node, fallback)
+      : inner.verify(binary(content, 'content'), signature, node, fallback);
   }
 
   free() {
@@ -282,14 +437,27 @@ function keyArgument(value, Class, inner, what) {
 class Client {
   #inner;
   #node;
+  #fallback;
+  #maxBodyBytes;
 
   constructor(options) {
     if (options === null || typeof options !== 'object') {
       throw new TypeError('new Client({ clientId, privateKey, antomPublicKey, ... })');
     }
-    const { clientId, privateKey, apiKey, antomPublicKey, region, environment, gatewayUrl, keyVersion, agentToken } =
-      options;
+    const {
+      clientId,
+      privateKey,
+      apiKey,
+      antomPublicKey,
+      region,
+      environment,
+      gatewayUrl,
+      keyVersion,
+      agentToken,
+      maxBodyBytes,
+    } = options;
     this.#node = useNode(options.engine);
+    this.#fallback = fallbackOf(options.engineFallback);
     text(clientId, 'clientId');
     const hasPrivateKey = privateKey !== undefined && privateKey !== null;
     const hasApiKey = apiKey !== undefined && apiKey !== null;
@@ -300,7 +468,9 @@ class Client {
       optionalText(gatewayUrl, 'gatewayUrl'),
       keyVersionOf(keyVersion),
       optionalText(agentToken, 'agentToken'),
+      maxBodyBytesOf(maxBodyBytes),
       this.#node,
+      this.#fallback,
     ];
     const keys = [];
     try {
@@ -318,6 +488,7 @@ class Client {
     } finally {
       for (const key of keys) key.release();
     }
+    this.#maxBodyBytes = this.#inner.maxBodyBytes;
   }
 
   get clientId() {
@@ -340,8 +511,19 @@ class Client {
     return this.#live().isVerifyOnly;
   }
 
+  /** The configured engine; each result's `engine` says which one actually ran. */
   get engine() {
     return this.#node ? 'node' : 'wasm';
+  }
+
+  /** `false`: a key or operation node:crypto refuses is an error, never a switch to WebAssembly. */
+  get engineFallback() {
+    return this.#fallback;
+  }
+
+  /** The largest body prepared or verified, in bytes. */
+  get maxBodyBytes() {
+    return this.#maxBodyBytes;
   }
 
   antomPublicKey() {
@@ -352,55 +534,79 @@ class Client {
     return this.#live().resolvePath(text(api, 'api'));
   }
 
+  /**
+   * Refuses a body over `maxBodyBytes` from its length alone, before it is copied into
+   * WebAssembly memory; the error (code and wording) is the core's.
+   */
+  #checkSize(kind, body) {
+    const length = bodyLength(body, 'body');
+    if (length > this.#maxBodyBytes) this.#live().checkBodySize(kind, length);
+  }
+
   prepare(api, body, requestTime) {
     const inner = this.#live();
     text(api, 'api');
     const time = epochMillis(requestTime);
+    if (typeof body !== 'string') binary(body, 'body');
+    this.#checkSize('request', body);
     const prepared =
       typeof body === 'string' ? inner.prepareText(api, body, time) : inner.prepare(api, binary(body, 'body'), time);
     try {
-      const flat = prepared.headers;
+      const flat = prepared.headers();
       const headers = {};
       for (let i = 0; i < flat.length; i += 2) headers[flat[i]] = flat[i + 1];
-      return { method: prepared.method, url: prepared.url, path: prepared.path, headers, body: prepared.body };
+      return new PreparedRequest(INTERNAL, {
+        method: prepared.method,
+        url: prepared.url,
+        path: prepared.path,
+        headers,
+        body: prepared.body,
+        engine: prepared.engine ?? null,
+      });
     } finally {
-      prepared.free();
+      prepared.free(); // wipes the headers (the API key in API-key mode) in WebAssembly memory
     }
   }
 
   verifyResponse(path, headers, body) {
     const inner = this.#live();
-    const response = inner.verifyResponse(text(path, 'path'), headerList(headers), bytes(body, 'body'));
+    text(path, 'path');
+    const flat = headerList(headers);
+    this.#checkSize('response', body);
+    const response = inner.verifyResponse(path, flat, bytes(body, 'body'));
     try {
-      const raw = asBuffer(response.body);
-      return {
+      return new ApiResponse(INTERNAL, {
         verified: response.verified,
         resultStatus: response.resultStatus,
         resultCode: response.resultCode,
         resultMessage: response.resultMessage,
-        nextAction: response.nextAction,
+        nextAction: response.nextAction, // the core's: every unverified response is INQUIRE
         isSuccess: response.isSuccess,
-        body: raw,
-        json: jsonOf(raw),
-      };
+        body: asBuffer(response.body),
+        engine: response.engine ?? null,
+      });
     } finally {
       response.free();
     }
   }
 
-  verifyNotification(path, headers, body) {
+  verifyNotification(path, headers, body, options) {
     const inner = this.#live();
-    const notification = inner.verifyNotification(text(path, 'path'), headerList(headers), bytes(body, 'body'));
+    text(path, 'path');
+    const flat = headerList(headers);
+    const [nowMs, maxAgeMs] = freshnessOf(options);
+    this.#checkSize('notification', body);
+    const notification = inner.verifyNotification(path, flat, bytes(body, 'body'), nowMs, maxAgeMs);
     try {
-      const raw = asBuffer(notification.body);
-      return {
+      return new Notification(INTERNAL, {
         notifyType: notification.notifyType ?? null,
         resultStatus: notification.resultStatus ?? null,
         clientId: notification.clientId,
         requestTime: notification.requestTime,
-        body: raw,
-        json: jsonOf(raw),
-      };
+        dedupKey: notification.dedupKey,
+        body: asBuffer(notification.body),
+        engine: notification.engine ?? null,
+      });
     } finally {
       notification.free();
     }
@@ -510,6 +716,16 @@ function minorUnitExponent(currency) {
   return wasm.minorUnitExponent(text(currency, 'currency'));
 }
 
+/** The core's redaction rule for a header value: `<redacted>` for credentials. */
+function redactHeader(name, value) {
+  return wasm.redactHeader(text(name, 'name'), text(value, 'value'));
+}
+
+/** The core's description of a body: `<N bytes>`. */
+function describeBody(body) {
+  return shownBody(typeof body === 'string' ? body : bytes(body, 'body'));
+}
+
 function entryOf(entry) {
   try {
     return Object.freeze({ name: entry.name, group: entry.group, path: entry.path });
@@ -532,14 +748,23 @@ function endpoint(name) {
 
 const NOTIFICATION_ACK = wasm.notificationAck();
 const ERROR_CODES = Object.freeze(wasm.errorCodes());
+const DEFAULT_MAX_BODY_BYTES = wasm.defaultMaxBodyBytes();
+const WASM_ENGINE = wasm.builtinEngine();
 
 module.exports = {
   AntomError,
   Client,
   PrivateKey,
   PublicKey,
+  PreparedRequest,
+  ApiResponse,
+  Notification,
   NOTIFICATION_ACK,
   ERROR_CODES,
+  DEFAULT_MAX_BODY_BYTES,
+  WASM_ENGINE,
+  redactHeader,
+  describeBody,
   contentToSign,
   parseSignatureHeader,
   formatSignatureHeader,

@@ -58,6 +58,13 @@ export type Engine = 'node' | 'wasm';
 export interface EngineOptions {
   /** Default `"node"`. */
   engine?: Engine;
+  /**
+   * Default `true`: when `node:crypto` refuses a key antom-core accepted (or fails at run time),
+   * the operation runs on the WebAssembly engine instead. `false`: that refusal is an
+   * {@link AntomError} (`INVALID_KEY`, or `SIGNING_FAILED` for a failed signature), never a
+   * switch and never a successful verification.
+   */
+  engineFallback?: boolean;
 }
 
 /** Raw bytes: a `Buffer`, a `Uint8Array` (or other view / `ArrayBuffer`), or a string sent as UTF-8. */
@@ -178,10 +185,23 @@ export interface ClientOptions {
   agentToken?: string;
   /** Default `"node"`; see {@link Engine}. */
   engine?: Engine;
+  /** Default `true`; see {@link EngineOptions.engineFallback}. Each result's `engine` says which ran. */
+  engineFallback?: boolean;
+  /**
+   * The largest request, response or notification body accepted, in bytes (default
+   * {@link DEFAULT_MAX_BODY_BYTES}, 4 MiB). A larger body is refused (`INVALID_INPUT`) from its
+   * length alone, before it is copied into WebAssembly memory.
+   */
+  maxBodyBytes?: number;
 }
 
-/** A request ready for `fetch(request.url, request)`: send exactly these bytes and headers. */
-export interface PreparedRequest {
+/**
+ * A request ready for `fetch(request.url, request)`: send exactly these bytes and headers.
+ * `toString()`, `util.inspect` and `toJSON()` show `Authorization` / `Agent-Token` as
+ * `<redacted>` and the body as `<N bytes>` (the core's redaction rule).
+ */
+export declare class PreparedRequest {
+  private constructor();
   /** Always `POST`. */
   method: 'POST';
   /** Gateway origin plus `path`. */
@@ -192,33 +212,56 @@ export interface PreparedRequest {
   headers: Record<string, string>;
   /** The body exactly as signed. Do not re-serialise it. */
   body: string;
+  /** The engine that signed: `"wasm"` also when `node:crypto` refused and the fallback ran; `null` in API-key mode. */
+  engine: Engine | null;
+  /** Redacted. */
+  toString(): string;
+  /** Redacted: what loggers that use `JSON.stringify` see. */
+  toJSON(): object;
 }
 
-/** `DONE`: use the response. `FAILED`: handle `resultCode`. `INQUIRE`: inquire or resend the identical request; never ask the buyer to pay again. */
+/**
+ * `DONE`: use the response. `FAILED`: a verified `F`: handle `resultCode`. `INQUIRE`: `U`, or any
+ * unverified response (an unsigned `F` can be forged): inquire or resend the identical request;
+ * never ask the buyer to pay again.
+ */
 export type NextAction = 'DONE' | 'FAILED' | 'INQUIRE';
 
 /** `S` success, `F` failed, `U` unknown (any unexpected value reads as `U`). */
 export type ResultStatus = 'S' | 'F' | 'U';
 
-/** A response whose authenticity has been settled. */
-export interface ApiResponse {
-  /** `true` when Antom's signature was checked; `false` only for unsigned `F`/`U` gateway errors. */
+/**
+ * A response whose authenticity has been settled. String forms (`toString()`, `util.inspect`,
+ * `toJSON()`) show the body's length only.
+ */
+export declare class ApiResponse {
+  private constructor();
+  /**
+   * `true` when Antom's signature was checked; `false` only for unsigned `F`/`U` gateway errors,
+   * whose `nextAction` is always `INQUIRE`.
+   */
   verified: boolean;
   resultStatus: ResultStatus;
   /** `result.resultCode` (`""` if absent); branch on `resultStatus` / `nextAction` first. */
   resultCode: string;
   resultMessage: string;
+  /** The core's decision: `INQUIRE` for every unverified response, whatever its status says. */
   nextAction: NextAction;
   /** `true` only for a verified `S`. */
   isSuccess: boolean;
   /** The raw bytes that were verified. */
   body: Buffer;
+  /** The engine that verified the signature; `null` for an unsigned response. */
+  engine: Engine | null;
   /** `JSON.parse` of `body`. */
   json<T = unknown>(): T;
+  toString(): string;
+  toJSON(): object;
 }
 
-/** A notification whose signature has been verified. */
-export interface Notification {
+/** A notification whose signature has been verified. String forms show the body's length only. */
+export declare class Notification {
+  private constructor();
   /** `notifyType` (or the authorization / dispute / subscription type field), e.g. `PAYMENT_RESULT`. */
   notifyType: string | null;
   resultStatus: ResultStatus | null;
@@ -226,10 +269,32 @@ export interface Notification {
   clientId: string;
   /** The `request-time` header, verbatim. */
   requestTime: string;
+  /**
+   * A stable key to process each notification once (`PAYMENT_RESULT:paymentId=...`, else
+   * `sha256:<hex of the body>`). Antom resends until acknowledged: store the key in the same
+   * transaction as the effect, and acknowledge a key already seen without processing it again.
+   */
+  dedupKey: string;
   /** The raw bytes that were verified. */
   body: Buffer;
+  /** The engine that verified the signature. */
+  engine: Engine | null;
   /** `JSON.parse` of `body`. */
   json<T = unknown>(): T;
+  toString(): string;
+  toJSON(): object;
+}
+
+/** Options of {@link Client.verifyNotification}: an opt-in replay window. */
+export interface FreshnessOptions {
+  /**
+   * Refuse (`INVALID_INPUT`) a notification whose signed `request-time` is further than this from
+   * `nowMs`, either way. Off by default: Antom retries deliveries for about a day, so keep it
+   * generous and rely on `dedupKey` for idempotency.
+   */
+  maxAgeMs?: number | bigint;
+  /** Epoch milliseconds; default `Date.now()`. Only with `maxAgeMs`. */
+  nowMs?: number | bigint | Date;
 }
 
 /**
@@ -249,7 +314,12 @@ export declare class Client {
   readonly usesApiKey: boolean;
   /** Built without a credential: verifies, never prepares. */
   readonly isVerifyOnly: boolean;
+  /** The configured engine; each result's `engine` says which one ran. */
   readonly engine: Engine;
+  /** Whether a `node:crypto` refusal falls back to the WebAssembly engine. */
+  readonly engineFallback: boolean;
+  /** The largest body prepared or verified, in bytes. */
+  readonly maxBodyBytes: number;
   /** The key responses and notifications are verified with. */
   antomPublicKey(): PublicKey;
   /** The path requested and signed for `api` (`v1/payments/pay` → `/ams/api/v1/payments/pay`). */
@@ -259,12 +329,15 @@ export declare class Client {
    * @param api an API path such as `v1/payments/pay` (or the full `/ams/api/...` path)
    * @param body the JSON object, serialised once (string or bytes)
    * @param requestTime epoch milliseconds; default `Date.now()`
-   * @throws {AntomError} `INVALID_INPUT` for a bad path or a body that is not a JSON object.
+   * @throws {AntomError} `INVALID_INPUT` for a bad path, a body that is not a JSON object, or a
+   * body over `maxBodyBytes`.
    */
   prepare(api: string, body: string | Uint8Array, requestTime?: number | bigint | Date): PreparedRequest;
   /**
    * Verifies a response before anything in it is trusted. Pass the raw bytes received, never a
    * re-serialised body. A non-2xx HTTP status is yours to report: treat it like `U` (inquire).
+   * An error here, after the request was sent, means "outcome unknown: inquire" — never
+   * "failed", never ask the buyer to pay again.
    * @throws {AntomError} `UNSIGNED_RESPONSE`, `MISSING_HEADER`, `CLIENT_ID_MISMATCH`,
    * `MALFORMED_SIGNATURE`, `UNSUPPORTED_ALGORITHM`, `SIGNATURE_MISMATCH`, `INVALID_INPUT`.
    */
@@ -274,9 +347,10 @@ export declare class Client {
    * `/antom/notify`) from the raw headers and raw body. Only then process it (idempotently)
    * and answer HTTP 200 with {@link NOTIFICATION_ACK}.
    * @throws {AntomError} `MISSING_HEADER`, `CLIENT_ID_MISMATCH`, `MALFORMED_SIGNATURE`,
-   * `UNSUPPORTED_ALGORITHM`, `SIGNATURE_MISMATCH`, `INVALID_INPUT`.
+   * `UNSUPPORTED_ALGORITHM`, `SIGNATURE_MISMATCH`, `INVALID_INPUT` (also outside the
+   * `maxAgeMs` window).
    */
-  verifyNotification(path: string, headers: HeadersInput, body: Bytes): Notification;
+  verifyNotification(path: string, headers: HeadersInput, body: Bytes, options?: FreshnessOptions): Notification;
   /** Releases the WebAssembly memory now (otherwise a FinalizationRegistry does it after GC). */
   free(): void;
   [Symbol.dispose](): void;
@@ -287,6 +361,18 @@ export declare class Client {
 
 /** The body to answer a verified, accepted notification with (HTTP 200). */
 export declare const NOTIFICATION_ACK: string;
+
+/** The default {@link ClientOptions.maxBodyBytes}: 4 MiB. */
+export declare const DEFAULT_MAX_BODY_BYTES: number;
+
+/** antom-core's own RSA engine in this build (`engine: "wasm"`): `"rsa-0.10"`. */
+export declare const WASM_ENGINE: string;
+
+/** The core's redaction rule: `"<redacted>"` for `Authorization`, `Agent-Token`, `Cookie`; else `value`. */
+export declare function redactHeader(name: string, value: string): string;
+
+/** The core's description of a body: `"<N bytes>"`. */
+export declare function describeBody(body: Bytes): string;
 
 /** Exactly `"{method} {path}\n{clientId}.{time}.{body}"`, the string that is signed. */
 export declare function contentToSign(

@@ -218,38 +218,3 @@ test('the default engine runs RSA on node:crypto (much faster than pure WebAssem
   assert.equal(key.sign('same', { engine: 'node' }), key.sign('same', { engine: 'wasm' }));
   key.free();
 });
-
-test('node engine: one KeyObject per key, every RSA operation on node:crypto; wasm engine: none', async () => {
-  const crypto = (await import('node:crypto')).default;
-  const calls = { createPrivateKey: 0, createPublicKey: 0, sign: 0, verify: 0 };
-  const saved = {};
-  for (const name of Object.keys(calls)) {
-    saved[name] = crypto[name];
-    crypto[name] = (...args) => {
-      calls[name] += 1;
-      return saved[name](...args);
-    };
-  }
-  try {
-    const ok = '{"result":{"resultStatus":"S"}}';
-    for (const engine of ['node', 'wasm']) {
-      for (const name of Object.keys(calls)) calls[name] = 0;
-      const c = new Client({ clientId: CLIENT_ID, privateKey: merchantPrivate, antomPublicKey: antomPublic, engine });
-      const path = c.resolvePath('v1/payments/pay');
-      const headers = signedResponse(path, ok); // signed as Antom, before counting starts
-      for (const name of Object.keys(calls)) calls[name] = 0;
-      for (let i = 0; i < 5; i += 1) {
-        c.prepare('v1/payments/pay', '{}', i);
-        assert.equal(c.verifyResponse(path, headers, ok).isSuccess, true);
-      }
-      const expected =
-        engine === 'node'
-          ? { createPrivateKey: 1, createPublicKey: 1, sign: 5, verify: 5 }
-          : { createPrivateKey: 0, createPublicKey: 0, sign: 0, verify: 0 };
-      assert.deepEqual(calls, expected, engine);
-      c.free();
-    }
-  } finally {
-    Object.assign(crypto, saved);
-  }
-});

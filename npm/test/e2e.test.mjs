@@ -126,6 +126,8 @@ for (const engine of ['node', 'wasm']) {
     assert.equal(received[0].notifyType, 'PAYMENT_RESULT');
     assert.equal(received[0].resultStatus, 'S');
     assert.equal(received[0].json().paymentRequestId, `order-${engine}`);
+    assert.equal(received[0].dedupKey, `PAYMENT_RESULT:paymentRequestId=order-${engine}`);
+    assert.equal(received[0].engine, engine);
   });
 
   test(`webhook: forged, replayed-elsewhere and incomplete notifications are refused (${engine})`, async () => {
@@ -153,6 +155,8 @@ for (const engine of ['node', 'wasm']) {
     assert.equal(response.isSuccess, true);
     assert.equal(response.nextAction, 'DONE');
     assert.equal(response.json().echo.paymentRequestId, `order-${engine}`);
+    assert.equal(request.engine, engine, 'the engine that signed');
+    assert.equal(response.engine, engine, 'the engine that verified');
 
     gatewayMode = 'tampered';
     res = await fetch(request.url, request);
@@ -164,11 +168,14 @@ for (const engine of ['node', 'wasm']) {
     const unsigned = Buffer.from(await res.arrayBuffer());
     assert.throws(() => client.verifyResponse(request.path, res.headers, unsigned), { code: 'UNSIGNED_RESPONSE' });
 
-    // A request the gateway cannot verify gets an unsigned F: accepted, never success.
+    // A request the gateway cannot verify gets an unsigned F: accepted, never success, and
+    // never a final failure either (anyone on the path can forge an unsigned F): inquire.
     gatewayMode = 'signed';
     res = await fetch(request.url, { ...request, body: request.body.replace('order', 'ORDER') });
     response = client.verifyResponse(request.path, res.headers, Buffer.from(await res.arrayBuffer()));
     assert.equal(response.verified, false);
-    assert.equal(response.nextAction, 'FAILED');
+    assert.equal(response.resultStatus, 'F');
+    assert.equal(response.nextAction, 'INQUIRE');
+    assert.equal(response.engine, null, 'an unsigned response runs no RSA');
   });
 }

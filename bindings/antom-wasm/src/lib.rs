@@ -8,17 +8,24 @@
 //! is ~35x faster than RSA compiled to WebAssembly and does not block the event loop for
 //! milliseconds per signature. antom-core still parses and validates every key, builds the
 //! content and the `Signature` header, decodes and length-checks signatures and applies every
-//! response and notification rule; the `NodeEngine` only hands Node the message bytes. Passing
-//! `node = false` to any call selects the pure-WebAssembly engine instead.
+//! response and notification rule; the node engine only hands Node the message bytes. Passing
+//! `node = false` to any call selects the pure-WebAssembly engine instead. When Node refuses a
+//! key (or fails at run time) the operation falls back to the WebAssembly engine unless
+//! `fallback = false`; either way every result says which engine ran (`engine`).
+//!
+//! Secrets: key text, key DER and API keys arrive as owned buffers in WebAssembly memory and
+//! are wiped after use; a prepared request's headers (the `Authorization` value in API-key
+//! mode) are handed to JavaScript without a Rust-side copy and wiped when it is freed.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 
 use antom_core::{
-    ApiKey, Client, ClientConfig, Endpoint, Environment, ErrorCode, PrivateKey, PublicKey, Region,
-    BuiltinEngine, RsaEngine, SignatureHeader, SignedContent, VerifiedMessage,
+    ApiKey, BuiltinEngine, Client, ClientConfig, Endpoint, Environment, ErrorCode, Freshness,
+    PrivateKey, PublicKey, Region, RsaEngine, SignatureHeader, SignedContent, VerifiedMessage,
 };
 use wasm_bindgen::prelude::*;
+use zeroize::{Zeroize, Zeroizing};
 
 // The four host functions are `node:crypto` one-liners in the package's `host.cjs`, which
 // also defines `AntomError`, so the package and the glue throw the very same class.
@@ -48,8 +55,24 @@ fn error(err: antom_core::Error) -> JsValue {
     antom_error(err.code().as_str(), err.message())
 }
 
+/// The refusal of a `len`-byte `what` body over `max` bytes, worded as the core words it
+/// (antom-core's `check_body_size`, not exported by the core yet; the npm tests compare this
+/// error with the core's own for an oversized body), or `None` within the limit.
+fn body_size_error(what: &str, len: u64, max: u64) -> Option<antom_core::Error> {
+    (len > max).then(|| {
+        antom_core::Error::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "the {what} body is {len} bytes; at most {max} are accepted (raise \
+                 max_body_bytes if Antom really sends more)"
+            ),
+        )
+    })
+}
+
 /// A key's `node:crypto` `KeyObject`, created once on first use and shared by clones of the
-/// key (a `Client` built from a `PrivateKey` reuses the key's `KeyObject`).
+/// key (a `Client` built from a `PrivateKey` reuses the key's `KeyObject`). `None` once Node
+/// has refused the key.
 #[derive(Clone, Default)]
 struct HostKey(Rc<OnceCell<Option<JsValue>>>);
 
@@ -61,52 +84,165 @@ impl HostKey {
     }
 }
 
-/// The RSA engine that runs on `node:crypto` with cached `KeyObject`s.
-///
-/// If Node refuses a key the core accepted, or fails at run time, the operation falls back
-/// to antom-core's own engine, which computes the same PKCS#1 v1.5 result.
-struct NodeEngine<'a> {
-    private: Option<&'a HostKey>,
-    public: Option<&'a HostKey>,
+/// Which engine ran the RSA operation of a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ran {
+    /// No RSA operation was needed (an unsigned response, an API-key request).
+    Nothing,
+    /// `node:crypto`.
+    Node,
+    /// antom-core's own engine (the `rsa` crate, in WebAssembly).
+    Wasm,
 }
 
-impl RsaEngine for NodeEngine<'_> {
-    fn sign(&self, key: &PrivateKey, message: &SignedContent<'_>) -> antom_core::Result<Vec<u8>> {
-        let host = self.private.and_then(|host| {
-            host.get(|| match key.export_pkcs8_der_for_host_crypto() {
-                Ok(der) => private_key_object(&der),
-                Err(_) => JsValue::UNDEFINED,
-            })
-        });
-        match host.map(|host| host_sign(host, message.head(), message.body())) {
-            Some(Ok(signature)) => Ok(signature),
-            _ => BuiltinEngine.sign(key, message),
+impl Ran {
+    fn name(self) -> Option<String> {
+        match self {
+            Ran::Nothing => None,
+            Ran::Node => Some("node".to_owned()),
+            Ran::Wasm => Some("wasm".to_owned()),
         }
+    }
+}
+
+/// Why `node:crypto` did not run an operation, when falling back is not allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    PrivateKey,
+    PublicKey,
+    Sign,
+    Verify,
+}
+
+const NO_FALLBACK: &str = "and engineFallback is false: use engine \"wasm\" for this key, or \
+                           allow the fallback to the WebAssembly engine";
+
+impl Refusal {
+    fn error(self) -> antom_core::Error {
+        let (code, what) = match self {
+            Refusal::PrivateKey => (
+                ErrorCode::InvalidKey,
+                "node:crypto refused the private key (antom-core accepted it)",
+            ),
+            Refusal::PublicKey => (
+                ErrorCode::InvalidKey,
+                "node:crypto refused the public key (antom-core accepted it)",
+            ),
+            Refusal::Sign => (ErrorCode::SigningFailed, "node:crypto failed to sign"),
+            Refusal::Verify => (
+                ErrorCode::InvalidKey,
+                "node:crypto could not run the verification with this public key",
+            ),
+        };
+        antom_core::Error::new(code, format!("{what} {NO_FALLBACK}"))
+    }
+}
+
+/// The RSA engine of every call: `node:crypto` with cached `KeyObject`s (`node`), or
+/// antom-core's own engine. It records which engine ran and, when `node:crypto` refuses and
+/// `fallback` is off, why — a refusal is then the call's error, never a silent switch and
+/// never a successful verification.
+struct GlueEngine<'a> {
+    node: bool,
+    fallback: bool,
+    private: Option<&'a HostKey>,
+    public: Option<&'a HostKey>,
+    ran: Cell<Ran>,
+    refusal: Cell<Option<Refusal>>,
+}
+
+impl<'a> GlueEngine<'a> {
+    fn new(
+        node: bool,
+        fallback: bool,
+        private: Option<&'a HostKey>,
+        public: Option<&'a HostKey>,
+    ) -> Self {
+        GlueEngine {
+            node,
+            fallback,
+            private,
+            public,
+            ran: Cell::new(Ran::Nothing),
+            refusal: Cell::new(None),
+        }
+    }
+
+    /// Runs `f` on this engine: its value and which engine ran, or the error (a refusal of
+    /// `node:crypto` wins over whatever the core made of it).
+    fn run<T>(
+        self,
+        f: impl FnOnce(&dyn RsaEngine) -> antom_core::Result<T>,
+    ) -> Result<(T, Ran), JsValue> {
+        let result = f(&self);
+        if let Some(refusal) = self.refusal.get() {
+            return Err(error(refusal.error()));
+        }
+        result.map(|value| (value, self.ran.get())).map_err(error)
+    }
+
+    /// `node:crypto` did not run the operation: `Ok(())` to fall back, or the refusal.
+    fn refused(&self, refusal: Refusal) -> antom_core::Result<()> {
+        if self.fallback {
+            Ok(())
+        } else {
+            self.refusal.set(Some(refusal));
+            Err(refusal.error())
+        }
+    }
+}
+
+impl RsaEngine for GlueEngine<'_> {
+    fn sign(&self, key: &PrivateKey, message: &SignedContent<'_>) -> antom_core::Result<Vec<u8>> {
+        if self.node {
+            let host = self.private.and_then(|host| {
+                host.get(|| match key.export_pkcs8_der_for_host_crypto() {
+                    // `der` is wiped when dropped; Node copies it into OpenSSL.
+                    Ok(der) => private_key_object(&der),
+                    Err(_) => JsValue::UNDEFINED,
+                })
+            });
+            let refusal = match host {
+                Some(host) => match host_sign(host, message.head(), message.body()) {
+                    Ok(signature) => {
+                        self.ran.set(Ran::Node);
+                        return Ok(signature);
+                    }
+                    Err(_) => Refusal::Sign,
+                },
+                None => Refusal::PrivateKey,
+            };
+            self.refused(refusal)?;
+        }
+        self.ran.set(Ran::Wasm);
+        BuiltinEngine.sign(key, message)
     }
 
     fn verify(&self, key: &PublicKey, message: &SignedContent<'_>, signature: &[u8]) -> bool {
-        let host = self
-            .public
-            .and_then(|host| host.get(|| public_key_object(&key.to_der())));
-        match host.map(|host| host_verify(host, message.head(), message.body(), signature)) {
-            Some(1) => true,
-            Some(0) => false,
-            _ => BuiltinEngine.verify(key, message, signature),
+        if self.node {
+            let host = self
+                .public
+                .and_then(|host| host.get(|| public_key_object(&key.to_der())));
+            let refusal = match host {
+                Some(host) => match host_verify(host, message.head(), message.body(), signature) {
+                    1 => {
+                        self.ran.set(Ran::Node);
+                        return true;
+                    }
+                    0 => {
+                        self.ran.set(Ran::Node);
+                        return false;
+                    }
+                    _ => Refusal::Verify,
+                },
+                None => Refusal::PublicKey,
+            };
+            if self.refused(refusal).is_err() {
+                return false;
+            }
         }
-    }
-}
-
-/// Runs `f` with the engine selected by `node`.
-fn with_engine<R>(
-    node: bool,
-    private: Option<&HostKey>,
-    public: Option<&HostKey>,
-    f: impl FnOnce(&dyn RsaEngine) -> R,
-) -> R {
-    if node {
-        f(&NodeEngine { private, public })
-    } else {
-        f(&BuiltinEngine)
+        self.ran.set(Ran::Wasm);
+        BuiltinEngine.verify(key, message, signature)
     }
 }
 
@@ -126,15 +262,18 @@ impl WasmPrivateKey {
         }
     }
 
-    /// `PrivateKey::parse`: dashboard base64, PEM or base64 PKCS#1.
-    pub fn parse(text: &str) -> Result<WasmPrivateKey, JsValue> {
-        PrivateKey::parse(text).map(Self::new).map_err(error)
+    /// `PrivateKey::parse`: dashboard base64, PEM or base64 PKCS#1. The text (copied into
+    /// WebAssembly memory by the caller) is wiped after parsing.
+    pub fn parse(text: String) -> Result<WasmPrivateKey, JsValue> {
+        let text = Zeroizing::new(text);
+        PrivateKey::parse(&text).map(Self::new).map_err(error)
     }
 
-    /// `PrivateKey::from_der`: PKCS#8 or PKCS#1 DER.
+    /// `PrivateKey::from_der`: PKCS#8 or PKCS#1 DER, wiped after parsing.
     #[wasm_bindgen(js_name = fromDer)]
-    pub fn from_der(der: &[u8]) -> Result<WasmPrivateKey, JsValue> {
-        PrivateKey::from_der(der).map(Self::new).map_err(error)
+    pub fn from_der(der: Vec<u8>) -> Result<WasmPrivateKey, JsValue> {
+        let der = Zeroizing::new(der);
+        PrivateKey::from_der(&der).map(Self::new).map_err(error)
     }
 
     /// The public half.
@@ -150,17 +289,16 @@ impl WasmPrivateKey {
     }
 
     /// `PrivateKey::sign_with` over raw bytes: the percent-encoded signature value.
-    pub fn sign(&self, content: &[u8], node: bool) -> Result<String, JsValue> {
-        with_engine(node, Some(&self.host), None, |engine| {
-            self.key.sign_with(engine, content)
-        })
-        .map_err(error)
+    pub fn sign(&self, content: &[u8], node: bool, fallback: bool) -> Result<String, JsValue> {
+        GlueEngine::new(node, fallback, Some(&self.host), None)
+            .run(|engine| self.key.sign_with(engine, content))
+            .map(|(signature, _)| signature)
     }
 
     /// As `sign`, over a string (UTF-8).
     #[wasm_bindgen(js_name = signText)]
-    pub fn sign_text(&self, content: &str, node: bool) -> Result<String, JsValue> {
-        self.sign(content.as_bytes(), node)
+    pub fn sign_text(&self, content: &str, node: bool, fallback: bool) -> Result<String, JsValue> {
+        self.sign(content.as_bytes(), node, fallback)
     }
 
     /// The core's redacted `Debug` form.
@@ -225,17 +363,28 @@ impl WasmPublicKey {
     }
 
     /// `PublicKey::verify_with` over raw bytes.
-    pub fn verify(&self, content: &[u8], signature: &str, node: bool) -> Result<bool, JsValue> {
-        with_engine(node, None, Some(&self.host), |engine| {
-            self.key.verify_with(engine, content, signature)
-        })
-        .map_err(error)
+    pub fn verify(
+        &self,
+        content: &[u8],
+        signature: &str,
+        node: bool,
+        fallback: bool,
+    ) -> Result<bool, JsValue> {
+        GlueEngine::new(node, fallback, None, Some(&self.host))
+            .run(|engine| self.key.verify_with(engine, content, signature))
+            .map(|(valid, _)| valid)
     }
 
     /// As `verify`, over a string (UTF-8).
     #[wasm_bindgen(js_name = verifyText)]
-    pub fn verify_text(&self, content: &str, signature: &str, node: bool) -> Result<bool, JsValue> {
-        self.verify(content.as_bytes(), signature, node)
+    pub fn verify_text(
+        &self,
+        content: &str,
+        signature: &str,
+        node: bool,
+        fallback: bool,
+    ) -> Result<bool, JsValue> {
+        self.verify(content.as_bytes(), signature, node, fallback)
     }
 
     /// The core's `Debug` form (bits and fingerprint).
@@ -244,19 +393,65 @@ impl WasmPublicKey {
     }
 }
 
-/// A request ready to send (antom-core `PreparedRequest`); `headers` is flat `[name, value, ...]`.
-#[wasm_bindgen(getter_with_clone)]
+/// A request ready to send (antom-core `PreparedRequest`). Its headers and body are handed to
+/// JavaScript without a Rust-side copy and wiped when it is freed (in API-key mode the
+/// `Authorization` header carries the API key).
+#[wasm_bindgen]
 pub struct PreparedRequest {
+    inner: antom_core::PreparedRequest,
+    engine: Ran,
+}
+
+impl Drop for PreparedRequest {
+    fn drop(&mut self) {
+        for (name, value) in &mut self.inner.headers {
+            name.zeroize();
+            value.zeroize();
+        }
+        self.inner.body.zeroize();
+    }
+}
+
+#[wasm_bindgen]
+impl PreparedRequest {
     /// Always `POST`.
-    pub method: String,
+    #[wasm_bindgen(getter)]
+    pub fn method(&self) -> String {
+        self.inner.method.clone()
+    }
+
     /// Gateway origin plus path.
-    pub url: String,
+    #[wasm_bindgen(getter)]
+    pub fn url(&self) -> String {
+        self.inner.url.clone()
+    }
+
     /// The signed path.
-    pub path: String,
-    /// Name, value, name, value... in order, exact casing.
-    pub headers: Vec<String>,
+    #[wasm_bindgen(getter)]
+    pub fn path(&self) -> String {
+        self.inner.path.clone()
+    }
+
     /// The body as signed.
-    pub body: String,
+    #[wasm_bindgen(getter)]
+    pub fn body(&self) -> JsValue {
+        JsValue::from_str(&self.inner.body)
+    }
+
+    /// Name, value, name, value... in order, exact casing.
+    pub fn headers(&self) -> Vec<JsValue> {
+        self.inner
+            .headers
+            .iter()
+            .flat_map(|(name, value)| [JsValue::from_str(name), JsValue::from_str(value)])
+            .collect()
+    }
+
+    /// `"node"` or `"wasm"`: the engine that signed; `undefined` in API-key mode (no RSA).
+    #[wasm_bindgen(getter)]
+    pub fn engine(&self) -> Option<String> {
+        self.engine.name()
+    }
 }
 
 /// A verified response (antom-core `ApiResponse`).
@@ -273,7 +468,8 @@ pub struct ApiResponse {
     /// `result.resultMessage`.
     #[wasm_bindgen(js_name = resultMessage)]
     pub result_message: String,
-    /// `DONE`, `FAILED` or `INQUIRE`.
+    /// `DONE`, `FAILED` or `INQUIRE`: the core's `next_action()` (every unverified response
+    /// is `INQUIRE`).
     #[wasm_bindgen(js_name = nextAction)]
     pub next_action: String,
     /// `verified && resultStatus == "S"`.
@@ -281,6 +477,8 @@ pub struct ApiResponse {
     pub is_success: bool,
     /// The verified raw body.
     pub body: Vec<u8>,
+    /// `"node"` or `"wasm"`: the engine that verified; `undefined` for an unsigned response.
+    pub engine: Option<String>,
 }
 
 /// A verified notification (antom-core `Notification`).
@@ -300,6 +498,11 @@ pub struct Notification {
     pub request_time: String,
     /// The verified raw body.
     pub body: Vec<u8>,
+    /// The core's key to process each notification once.
+    #[wasm_bindgen(js_name = dedupKey)]
+    pub dedup_key: String,
+    /// `"node"` or `"wasm"`: the engine that verified.
+    pub engine: Option<String>,
 }
 
 /// A configured client (antom-core `Client`) plus the `KeyObject`s of its keys.
@@ -309,29 +512,38 @@ pub struct WasmClient {
     private: Option<HostKey>,
     public: HostKey,
     node: bool,
+    fallback: bool,
 }
 
-/// Applies the optional settings in the order the Rust vector runner does.
-fn configure(
-    mut config: ClientConfig,
+/// The optional settings of every client, in the order the Rust vector runner applies them.
+#[derive(Default)]
+struct Settings {
     region: Option<String>,
     environment: Option<String>,
     gateway_url: Option<String>,
     key_version: Option<u32>,
     agent_token: Option<String>,
-) -> antom_core::Result<Client> {
-    if let Some(region) = region {
-        config.region = Region::parse(&region)?;
+    max_body_bytes: Option<u32>,
+}
+
+impl Settings {
+    fn apply(self, mut config: ClientConfig) -> antom_core::Result<Client> {
+        if let Some(region) = self.region {
+            config.region = Region::parse(&region)?;
+        }
+        if let Some(environment) = self.environment {
+            config.environment = Some(Environment::parse(&environment)?);
+        }
+        config.gateway_url = self.gateway_url;
+        if let Some(key_version) = self.key_version {
+            config.key_version = key_version;
+        }
+        config.agent_token = self.agent_token;
+        if let Some(max) = self.max_body_bytes {
+            config.max_body_bytes = usize::try_from(max).unwrap_or(usize::MAX);
+        }
+        Client::new(config)
     }
-    if let Some(environment) = environment {
-        config.environment = Some(Environment::parse(&environment)?);
-    }
-    config.gateway_url = gateway_url;
-    if let Some(key_version) = key_version {
-        config.key_version = key_version;
-    }
-    config.agent_token = agent_token;
-    Client::new(config)
 }
 
 /// Flat `[name, value, ...]` from JavaScript into the pairs antom-core takes.
@@ -364,31 +576,34 @@ impl WasmClient {
         gateway_url: Option<String>,
         key_version: Option<u32>,
         agent_token: Option<String>,
+        max_body_bytes: Option<u32>,
         node: bool,
+        fallback: bool,
     ) -> Result<WasmClient, JsValue> {
         let config = ClientConfig::new(
             client_id,
             private_key.key.clone(),
             antom_public_key.key.clone(),
         );
-        let client = configure(
-            config,
+        let settings = Settings {
             region,
             environment,
             gateway_url,
             key_version,
             agent_token,
-        )
-        .map_err(error)?;
+            max_body_bytes,
+        };
         Ok(WasmClient {
-            client,
+            client: settings.apply(config).map_err(error)?,
             private: Some(private_key.host.clone()),
             public: antom_public_key.host.clone(),
             node,
+            fallback,
         })
     }
 
-    /// `ApiKey::parse` + `ClientConfig::with_api_key` + `Client::new`.
+    /// `ApiKey::parse` + `ClientConfig::with_api_key` + `Client::new`. The key text is wiped
+    /// after parsing.
     #[wasm_bindgen(js_name = withApiKey)]
     #[allow(
         clippy::too_many_arguments,
@@ -396,31 +611,34 @@ impl WasmClient {
     )]
     pub fn with_api_key(
         client_id: String,
-        api_key: &str,
+        api_key: String,
         antom_public_key: &WasmPublicKey,
         region: Option<String>,
         environment: Option<String>,
         gateway_url: Option<String>,
         key_version: Option<u32>,
         agent_token: Option<String>,
+        max_body_bytes: Option<u32>,
         node: bool,
+        fallback: bool,
     ) -> Result<WasmClient, JsValue> {
-        let api_key = ApiKey::parse(api_key).map_err(error)?;
+        let api_key = Zeroizing::new(api_key);
+        let api_key = ApiKey::parse(&api_key).map_err(error)?;
         let config = ClientConfig::with_api_key(client_id, api_key, antom_public_key.key.clone());
-        let client = configure(
-            config,
+        let settings = Settings {
             region,
             environment,
             gateway_url,
             key_version,
             agent_token,
-        )
-        .map_err(error)?;
+            max_body_bytes,
+        };
         Ok(WasmClient {
-            client,
+            client: settings.apply(config).map_err(error)?,
             private: None,
             public: antom_public_key.host.clone(),
             node,
+            fallback,
         })
     }
 
@@ -438,28 +656,35 @@ impl WasmClient {
         gateway_url: Option<String>,
         key_version: Option<u32>,
         agent_token: Option<String>,
+        max_body_bytes: Option<u32>,
         node: bool,
+        fallback: bool,
     ) -> Result<WasmClient, JsValue> {
         let config = ClientConfig::verify_only(client_id, antom_public_key.key.clone());
-        let client = configure(
-            config,
+        let settings = Settings {
             region,
             environment,
             gateway_url,
             key_version,
             agent_token,
-        )
-        .map_err(error)?;
+            max_body_bytes,
+        };
         Ok(WasmClient {
-            client,
+            client: settings.apply(config).map_err(error)?,
             private: None,
             public: antom_public_key.host.clone(),
             node,
+            fallback,
         })
     }
 
-    fn engine<R>(&self, f: impl FnOnce(&dyn RsaEngine) -> R) -> R {
-        with_engine(self.node, self.private.as_ref(), Some(&self.public), f)
+    fn engine(&self) -> GlueEngine<'_> {
+        GlueEngine::new(
+            self.node,
+            self.fallback,
+            self.private.as_ref(),
+            Some(&self.public),
+        )
     }
 
     /// The configured client id.
@@ -492,6 +717,36 @@ impl WasmClient {
         self.client.is_verify_only()
     }
 
+    /// `Client::max_body_bytes`: the largest body prepared or verified.
+    #[wasm_bindgen(getter, js_name = maxBodyBytes)]
+    pub fn max_body_bytes(&self) -> f64 {
+        // Exact: a wasm32 `usize` fits an f64.
+        u32::try_from(self.client.max_body_bytes()).map_or(f64::from(u32::MAX), f64::from)
+    }
+
+    /// The core's refusal of a `length`-byte body of `kind` (`request`, `response`,
+    /// `notification`) over `max_body_bytes`, from its length alone: the package calls it
+    /// before it copies an oversized body into WebAssembly memory. Nothing within the limit.
+    #[wasm_bindgen(js_name = checkBodySize)]
+    pub fn check_body_size(&self, kind: &str, length: f64) -> Result<(), JsValue> {
+        let what = match kind {
+            "request" | "response" | "notification" => kind,
+            _ => return Err(JsError::new("kind must be request, response or notification").into()),
+        };
+        // Saturating: a length past u64 (or NaN) cannot reach here from a real buffer.
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "lengths are non-negative integers; `as` saturates"
+        )]
+        let length = length as u64;
+        let max = u64::try_from(self.client.max_body_bytes()).unwrap_or(u64::MAX);
+        match body_size_error(what, length, max) {
+            Some(err) => Err(error(err)),
+            None => Ok(()),
+        }
+    }
+
     /// The Antom public key responses and notifications are verified with.
     #[wasm_bindgen(js_name = antomPublicKey)]
     pub fn antom_public_key(&self) -> WasmPublicKey {
@@ -514,20 +769,10 @@ impl WasmClient {
         body: &[u8],
         request_time: u64,
     ) -> Result<PreparedRequest, JsValue> {
-        let request = self
-            .engine(|engine| self.client.prepare_with(engine, api, body, request_time))
-            .map_err(error)?;
-        Ok(PreparedRequest {
-            method: request.method,
-            url: request.url,
-            path: request.path,
-            headers: request
-                .headers
-                .into_iter()
-                .flat_map(|(name, value)| [name, value])
-                .collect(),
-            body: request.body,
-        })
+        let (inner, engine) = self
+            .engine()
+            .run(|engine| self.client.prepare_with(engine, api, body, request_time))?;
+        Ok(PreparedRequest { inner, engine })
     }
 
     /// As `prepare`, with a string body (UTF-8).
@@ -550,12 +795,10 @@ impl WasmClient {
         body: &[u8],
     ) -> Result<ApiResponse, JsValue> {
         let headers = pairs(headers)?;
-        let response = self
-            .engine(|engine| {
-                self.client
-                    .verify_response_with(engine, path, &headers, body)
-            })
-            .map_err(error)?;
+        let (response, engine) = self.engine().run(|engine| {
+            self.client
+                .verify_response_with(engine, path, &headers, body)
+        })?;
         Ok(ApiResponse {
             verified: response.verified,
             result_status: response.result_status.as_str().to_owned(),
@@ -564,24 +807,35 @@ impl WasmClient {
             result_code: response.result_code,
             result_message: response.result_message,
             body: response.body,
+            engine: engine.name(),
         })
     }
 
-    /// `Client::verify_notification_with`; `headers` is flat `[name, value, ...]`.
+    /// `Client::verify_notification_with`, or with `now_ms` and `max_age_ms`
+    /// `Client::verify_notification_fresh_with`; `headers` is flat `[name, value, ...]`.
     #[wasm_bindgen(js_name = verifyNotification)]
     pub fn verify_notification(
         &self,
         path: &str,
         headers: Vec<String>,
         body: &[u8],
+        now_ms: Option<u64>,
+        max_age_ms: Option<u64>,
     ) -> Result<Notification, JsValue> {
         let headers = pairs(headers)?;
-        let notification = self
-            .engine(|engine| {
-                self.client
-                    .verify_notification_with(engine, path, &headers, body)
-            })
-            .map_err(error)?;
+        let freshness = match (now_ms, max_age_ms) {
+            (Some(now_ms), Some(max_age_ms)) => Some(Freshness { now_ms, max_age_ms }),
+            (None, None) => None,
+            _ => return Err(JsError::new("nowMs and maxAgeMs go together").into()),
+        };
+        let (notification, engine) = self.engine().run(|engine| match freshness {
+            Some(freshness) => self
+                .client
+                .verify_notification_fresh_with(engine, path, &headers, body, freshness),
+            None => self
+                .client
+                .verify_notification_with(engine, path, &headers, body),
+        })?;
         Ok(Notification {
             notify_type: notification.notify_type,
             result_status: notification
@@ -590,6 +844,8 @@ impl WasmClient {
             client_id: notification.client_id,
             request_time: notification.request_time,
             body: notification.body,
+            dedup_key: notification.dedup_key,
+            engine: engine.name(),
         })
     }
 
@@ -597,6 +853,32 @@ impl WasmClient {
     pub fn describe(&self) -> String {
         format!("{:?}", self.client)
     }
+}
+
+/// `redact_header`: how a header value may be shown (`<redacted>` for credentials). The
+/// value is wiped after use.
+#[wasm_bindgen(js_name = redactHeader)]
+pub fn redact_header(name: &str, value: String) -> String {
+    let value = Zeroizing::new(value);
+    antom_core::redact_header(name, &value).to_owned()
+}
+
+/// `describe_body`: how a body is shown (`<N bytes>`).
+#[wasm_bindgen(js_name = describeBody)]
+pub fn describe_body(body: &[u8]) -> String {
+    antom_core::describe_body(body)
+}
+
+/// `BuiltinEngine::NAME` of this build: the WebAssembly engine (`rsa-0.10`).
+#[wasm_bindgen(js_name = builtinEngine)]
+pub fn builtin_engine() -> String {
+    BuiltinEngine::NAME.to_owned()
+}
+
+/// `DEFAULT_MAX_BODY_BYTES`.
+#[wasm_bindgen(js_name = defaultMaxBodyBytes)]
+pub fn default_max_body_bytes() -> f64 {
+    u32::try_from(antom_core::DEFAULT_MAX_BODY_BYTES).map_or(f64::from(u32::MAX), f64::from)
 }
 
 /// A parsed `Signature` header (antom-core `SignatureHeader`).
@@ -757,4 +1039,66 @@ pub fn error_codes() -> Vec<String> {
         .iter()
         .map(|code| code.as_str().to_owned())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MERCHANT_PRIVATE: &str =
+        include_str!("../../../tests/vectors/keys/TEST-ONLY-merchant.private.pkcs8.b64");
+    const ANTOM_PUBLIC: &str =
+        include_str!("../../../tests/vectors/keys/TEST-ONLY-antom.public.spki.b64");
+
+    /// The glue words a refused length as the core refuses the body itself.
+    #[test]
+    fn the_length_check_words_its_error_as_the_core_does() -> antom_core::Result<()> {
+        let mut config = ClientConfig::new(
+            "SANDBOX_5X00000000000000",
+            PrivateKey::parse(MERCHANT_PRIVATE)?,
+            PublicKey::parse(ANTOM_PUBLIC)?,
+        );
+        config.max_body_bytes = 8;
+        let client = Client::new(config)?;
+        let body = br#"{"ab":12}"#; // 9 bytes
+        let no_headers: [(&str, &str); 0] = [];
+        let core = [
+            ("request", client.prepare("v1/payments/pay", body, 1).err()),
+            (
+                "response",
+                client
+                    .verify_response("v1/payments/pay", &no_headers, body)
+                    .err(),
+            ),
+            (
+                "notification",
+                client
+                    .verify_notification("/notify", &no_headers, body)
+                    .err(),
+            ),
+        ];
+        for (what, error) in core {
+            assert!(error.is_some(), "{what}");
+            assert_eq!(body_size_error(what, 9, 8), error, "{what}");
+            assert_eq!(body_size_error(what, 8, 8), None);
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn refusals_have_codes_and_never_echo_keys() {
+        for refusal in [
+            Refusal::PrivateKey,
+            Refusal::PublicKey,
+            Refusal::Sign,
+            Refusal::Verify,
+        ] {
+            let err = refusal.error();
+            assert!(err.message().contains("engineFallback"), "{err}");
+            assert_ne!(err.code(), ErrorCode::SignatureMismatch);
+        }
+        assert_eq!(Ran::Nothing.name(), None);
+        assert_eq!(Ran::Node.name().as_deref(), Some("node"));
+        assert_eq!(Ran::Wasm.name().as_deref(), Some("wasm"));
+    }
 }
