@@ -6,8 +6,10 @@
 //! * [`http`]: a minimal HTTP/1.1 client that only ever talks to loopback addresses.
 //! * [`keyfile`]: reading key files and describing their format without printing them.
 //! * [`clock`]: wall-clock helpers (epoch milliseconds, ISO-8601 UTC).
+//! * [`signer`]: running an external signing command (an HSM or KMS tool).
 
 pub mod clock;
 pub mod http;
 pub mod keyfile;
 pub mod mock;
+pub mod signer;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use antom_cli::mock::{self, MockConfig, MockServer};
-use antom_cli::{clock, http, keyfile};
+use antom_cli::{clock, http, keyfile, signer};
 use antom_core::{Client, ClientConfig, signature_header};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{Map, Value, json};
@@ -61,9 +61,27 @@ struct SignArgs {
     /// Your client id (SANDBOX_... selects the sandbox paths).
     #[arg(long)]
     client_id: String,
-    /// Your private key file.
-    #[arg(long, value_name = "FILE")]
-    private_key: PathBuf,
+    /// Your private key file (or use --signer-command).
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "signer_command",
+        conflicts_with = "signer_command"
+    )]
+    private_key: Option<PathBuf>,
+    /// Sign with an external command instead of a key file (an HSM or KMS tool): it gets the
+    /// message (or, with --signer-input digest, its 32-byte SHA-256) on stdin and must write
+    /// the raw RSASSA-PKCS1-v1_5 / SHA-256 signature to stdout. Run by `sh -c`. Example:
+    /// "openssl dgst -sha256 -sign key.pem".
+    #[arg(long, value_name = "CMD")]
+    signer_command: Option<String>,
+    /// What --signer-command gets on stdin: the message (default) or its SHA-256 digest.
+    #[arg(long, value_name = "message|digest", default_value = "message")]
+    signer_input: String,
+    /// Your public key file (required with --signer-command): the external signature is
+    /// verified with it before anything is printed, so a wrong key or algorithm fails here.
+    #[arg(long, value_name = "FILE", requires = "signer_command")]
+    merchant_public_key: Option<PathBuf>,
     /// The API, e.g. v1/payments/pay.
     #[arg(long)]
     api: String,
@@ -264,23 +282,29 @@ fn keys_check(private: Option<&Path>, public: Option<&Path>) -> Outcome {
 }
 
 fn sign(args: &SignArgs) -> Outcome {
-    let private_key = keyfile::read(&args.private_key)?
-        .private_key()
-        .map_err(|e| core_error("the private key", &e))?;
     let body = std::fs::read(&args.body)
         .map_err(|e| format!("cannot read {}: {e}", args.body.display()))?;
-    // Signing needs no Antom public key; the client only requires one, so give it ours.
-    let mut config = ClientConfig::new(
-        args.client_id.clone(),
-        private_key.clone(),
-        private_key.public_key(),
-    );
-    config.gateway_url = args.gateway_url.clone();
-    let client = Client::new(config).map_err(|e| core_error("the configuration", &e))?;
     let request_time = args.request_time.unwrap_or_else(clock::now_millis);
-    let request = client
-        .prepare(&args.api, &body, request_time)
-        .map_err(|e| core_error("cannot sign", &e))?;
+    let request = match (&args.private_key, &args.signer_command) {
+        (Some(private_key), _) => {
+            let private_key = keyfile::read(private_key)?
+                .private_key()
+                .map_err(|e| core_error("the private key", &e))?;
+            // Signing needs no Antom public key; the client only requires one, so give it ours.
+            let mut config = ClientConfig::new(
+                args.client_id.clone(),
+                private_key.clone(),
+                private_key.public_key(),
+            );
+            config.gateway_url = args.gateway_url.clone();
+            let client = Client::new(config).map_err(|e| core_error("the configuration", &e))?;
+            client
+                .prepare(&args.api, &body, request_time)
+                .map_err(|e| core_error("cannot sign", &e))?
+        }
+        (None, Some(command)) => sign_external(args, command, &body, request_time)?,
+        (None, None) => return Err("give --private-key or --signer-command".to_owned()),
+    };
     if args.curl {
         let mut line = format!("curl -sS -X POST {}", shell_quote(&request.url));
         for (name, value) in &request.headers {
@@ -299,6 +323,46 @@ fn sign(args: &SignArgs) -> Outcome {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `antom sign --signer-command`: the core's two steps around an external command.
+fn sign_external(
+    args: &SignArgs,
+    command: &str,
+    body: &[u8],
+    request_time: u64,
+) -> Result<antom_core::PreparedRequest, String> {
+    let path = args
+        .merchant_public_key
+        .as_ref()
+        .ok_or("--signer-command needs --merchant-public-key (the signature is checked with it)")?;
+    let merchant_public = keyfile::read(path)?
+        .public_key()
+        .map_err(|e| core_error("the merchant public key", &e))?;
+    // Signing needs no Antom public key; the client only requires one, so give it this one.
+    let mut config = ClientConfig::with_external_signer(
+        args.client_id.clone(),
+        Some(merchant_public.clone()),
+        merchant_public,
+    );
+    config.gateway_url = args.gateway_url.clone();
+    let client = Client::new(config).map_err(|e| core_error("the configuration", &e))?;
+    let pending = client
+        .prepare_external(&args.api, body, request_time)
+        .map_err(|e| core_error("cannot prepare", &e))?;
+    let input: &[u8] = match args.signer_input.as_str() {
+        "message" => pending.message(),
+        "digest" => pending.digest(),
+        other => {
+            return Err(format!(
+                "--signer-input is message or digest, not {other:?}"
+            ));
+        }
+    };
+    let signature = signer::run(command, input)?;
+    client
+        .finish_external(pending, &signature)
+        .map_err(|e| core_error("the external signature", &e))
 }
 
 fn shell_quote(text: &str) -> String {

@@ -212,6 +212,92 @@ fn sign_prints_the_core_headers() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `antom sign --signer-command`: OpenSSL stands in for an HSM, once signing the message and
+/// once a digest; both give exactly the key-file output. A signer holding another key is
+/// refused before anything is printed.
+#[test]
+fn sign_with_an_external_signer_command() {
+    let dir = std::env::temp_dir().join(format!("antom-cli-signer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pem = |name: &str| {
+        let body: String = key_text(name).split_whitespace().collect();
+        let lines: Vec<String> = body
+            .as_bytes()
+            .chunks(64)
+            .map(|c| String::from_utf8(c.to_vec()).unwrap())
+            .collect();
+        let file = dir.join(format!("{name}.pem"));
+        let text = format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+            lines.join("\n")
+        );
+        std::fs::write(&file, text).unwrap();
+        file.display().to_string()
+    };
+    let merchant_pem = pem("TEST-ONLY-merchant.private.pkcs8.b64");
+    let other_pem = pem("TEST-ONLY-other.private.pkcs8.b64");
+    let body_path = dir.join("body.json");
+    std::fs::write(&body_path, r#"{"paymentRequestId":"kms-1"}"#).unwrap();
+    let body_arg = body_path.display().to_string();
+    let public = path("TEST-ONLY-merchant.public.spki.b64");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "sign",
+            "--client-id",
+            CLIENT_ID,
+            "--api",
+            "v1/payments/inquiryPayment",
+            "--body",
+            &body_arg,
+            "--request-time",
+            "1685599933871",
+        ];
+        args.extend_from_slice(extra);
+        antom(&args)
+    };
+    let with_key = run(&[
+        "--private-key",
+        &path("TEST-ONLY-merchant.private.pkcs8.b64"),
+    ]);
+    assert!(with_key.status.success(), "{}", text(&with_key));
+    let message_mode = format!("openssl dgst -sha256 -sign '{merchant_pem}'");
+    let digest_mode =
+        format!("openssl pkeyutl -sign -inkey '{merchant_pem}' -pkeyopt digest:sha256");
+    for (command, input) in [(&message_mode, "message"), (&digest_mode, "digest")] {
+        let output = run(&[
+            "--signer-command",
+            command,
+            "--signer-input",
+            input,
+            "--merchant-public-key",
+            &public,
+        ]);
+        assert!(output.status.success(), "{input}: {}", text(&output));
+        assert_eq!(output.stdout, with_key.stdout, "{input} mode");
+    }
+    let wrong = format!("openssl dgst -sha256 -sign '{other_pem}'");
+    let output = run(&["--signer-command", &wrong, "--merchant-public-key", &public]);
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("SIGNING_FAILED"),
+        "{}",
+        text(&output)
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "nothing printed for a refused signature"
+    );
+    let output = run(&[
+        "--signer-command",
+        "exit 3",
+        "--merchant-public-key",
+        &public,
+    ]);
+    assert!(!output.status.success());
+    assert!(text(&output).contains("SIGNING_FAILED"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn trigger_then_verify_notification() {
     let webhook = Webhook::start("/antom/notify", vec![]);
