@@ -17,6 +17,8 @@ only converts types.
 """
 
 from ._api import (
+    DEFAULT_MAX_BODY_BYTES,
+    ENGINE,
     NOTIFICATION_ACK,
     ApiResponse,
     Body,
@@ -33,12 +35,14 @@ from ._api import (
     ResultStatus,
     SignatureHeader,
     content_to_sign,
+    describe_body,
     endpoint,
     endpoints,
     format_signature_header,
     from_minor_units,
     minor_unit_exponent,
     parse_signature_header,
+    redact_header,
     to_minor_units,
 )
 from ._errors import (
@@ -57,6 +61,8 @@ from ._errors import (
 )
 
 __all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "ENGINE",
     "NOTIFICATION_ACK",
     "AntomError",
     "ApiResponse",
@@ -85,11 +91,13 @@ __all__ = [
     "UnsupportedAlgorithmError",
     "UnsupportedCurrencyError",
     "content_to_sign",
+    "describe_body",
     "endpoint",
     "endpoints",
     "format_signature_header",
     "from_minor_units",
     "minor_unit_exponent",
     "parse_signature_header",
+    "redact_header",
     "to_minor_units",
 ]

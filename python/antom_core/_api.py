@@ -1,4 +1,10 @@
-"""The idiomatic layer over the generated bindings: conversions only, no protocol rules."""
+"""The idiomatic layer over the generated bindings: conversions only, no protocol rules.
+
+What looks like a rule here is the core's, called through the FFI: the body size limit
+(``check_body_size``, called with the length before a body is copied into the native
+library), the redaction of string forms (``redact_header``, ``describe_body``), the next
+action of a response.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,8 @@ from ._errors import _call
 from ._ffi import antom_core as _ffi
 
 __all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "ENGINE",
     "ApiResponse",
     "Body",
     "Client",
@@ -28,12 +36,14 @@ __all__ = [
     "ResultStatus",
     "SignatureHeader",
     "content_to_sign",
+    "describe_body",
     "endpoint",
     "endpoints",
     "format_signature_header",
     "from_minor_units",
     "minor_unit_exponent",
     "parse_signature_header",
+    "redact_header",
     "to_minor_units",
 ]
 
@@ -55,6 +65,12 @@ Headers = Union[SupportsItems, Iterable[Tuple[Union[str, bytes], Union[str, byte
 #: The body to answer a verified, accepted notification with (HTTP 200).
 NOTIFICATION_ACK: str = _ffi.notification_ack()
 
+#: The default ``max_body_bytes`` of a :class:`Client`: 4 MiB.
+DEFAULT_MAX_BODY_BYTES: int = _ffi.default_max_body_bytes()
+
+#: The RSA engine of the native library: ``"aws-lc"`` (AWS-LC through aws-lc-rs).
+ENGINE: str = _ffi.engine()
+
 
 class ResultStatus(str, enum.Enum):
     """The outcome Antom reports in ``result.resultStatus`` (the value is the wire letter)."""
@@ -66,13 +82,14 @@ class ResultStatus(str, enum.Enum):
 
 
 class NextAction(str, enum.Enum):
-    """What to do after a verified response."""
+    """What to do after a response: the core's decision (branch on it, not on the status)."""
 
-    #: The call is done: use the response.
+    #: A verified ``S``: the call is done; use the response.
     DONE = "DONE"
-    #: The call failed: handle ``result_code``; do not retry the same request blindly.
+    #: A verified ``F``: handle ``result_code``; do not retry the same request blindly.
     FAILED = "FAILED"
-    #: Unknown outcome: inquire, or resend the identical request until it is final.
+    #: ``U``, anything unexpected, or any unverified response (an unsigned ``F`` can be
+    #: forged): inquire, or resend the identical request until it is final. Never "pay again".
     INQUIRE = "INQUIRE"
 
 
@@ -112,6 +129,18 @@ def _body(body: Body) -> bytes:
         return body.encode("utf-8")
     if isinstance(body, (bytes, bytearray, memoryview)):
         return bytes(body)
+    raise TypeError(f"body must be bytes or str, not {type(body).__name__}")
+
+
+def _length(body: Body) -> Optional[int]:
+    """The byte length of ``body`` without copying it, or ``None`` for a non-ASCII ``str``
+    (only encoding it tells)."""
+    if isinstance(body, str):
+        return len(body) if body.isascii() else None
+    if isinstance(body, (bytes, bytearray)):
+        return len(body)
+    if isinstance(body, memoryview):
+        return body.nbytes
     raise TypeError(f"body must be bytes or str, not {type(body).__name__}")
 
 
@@ -258,21 +287,21 @@ class PreparedRequest:
     body: bytes
 
     def __repr__(self) -> str:
-        # The Authorization header (API-key mode) carries a secret.
-        shown = tuple(
-            (n, "<redacted>" if n.lower() == "authorization" else v) for n, v in self.headers
-        )
+        # The core's rule: Authorization / Agent-Token as <redacted>, the body as its length.
+        shown = tuple((n, _ffi.redact_header(n, v)) for n, v in self.headers)
         return (
             f"PreparedRequest(method={self.method!r}, url={self.url!r}, "
-            f"headers={shown!r}, body=<{len(self.body)} bytes>)"
+            f"headers={shown!r}, body={_ffi.describe_body(self.body)})"
         )
 
 
 @dataclass(frozen=True)
 class ApiResponse:
-    """A response whose authenticity has been settled by :meth:`Client.verify_response`."""
+    """A response whose authenticity has been settled by :meth:`Client.verify_response`.
+    ``repr()`` shows the body's length only."""
 
-    #: ``True`` when Antom's signature was checked; ``False`` only for unsigned F/U errors.
+    #: ``True`` when Antom's signature was checked; ``False`` only for unsigned F/U errors,
+    #: whose :attr:`next_action` is always ``INQUIRE``.
     verified: bool
     #: ``result.resultStatus``.
     result_status: ResultStatus
@@ -280,7 +309,7 @@ class ApiResponse:
     result_code: str
     #: ``result.resultMessage`` (``""`` if absent).
     result_message: str
-    #: What to do next.
+    #: What to do next: the core's decision (``INQUIRE`` for every unverified response).
     next_action: NextAction
     #: ``True`` only for a verified ``S`` response.
     is_success: bool
@@ -291,10 +320,18 @@ class ApiResponse:
         """The body, parsed as JSON."""
         return json.loads(self.body)
 
+    def __repr__(self) -> str:
+        return (
+            f"ApiResponse(verified={self.verified!r}, result_status={self.result_status.value!r}, "
+            f"result_code={self.result_code!r}, next_action={self.next_action.value!r}, "
+            f"is_success={self.is_success!r}, body={_ffi.describe_body(self.body)})"
+        )
+
 
 @dataclass(frozen=True)
 class Notification:
-    """A notification whose signature has been verified by :meth:`Client.verify_notification`."""
+    """A notification whose signature has been verified by :meth:`Client.verify_notification`.
+    ``repr()`` shows the body's length only."""
 
     #: ``notifyType`` (or the dispute / authorization / subscription variant), if present.
     notify_type: Optional[str]
@@ -306,10 +343,23 @@ class Notification:
     request_time: str
     #: The raw body that was verified.
     body: bytes
+    #: A stable key to process each notification once (``"PAYMENT_RESULT:paymentId=..."``,
+    #: else ``"sha256:<hex of the body>"``). Antom resends until acknowledged: store the key
+    #: in the same transaction as the effect; acknowledge a key already seen without
+    #: processing it again.
+    dedup_key: str
 
     def json(self) -> Any:
         """The body, parsed as JSON."""
         return json.loads(self.body)
+
+    def __repr__(self) -> str:
+        status = None if self.result_status is None else self.result_status.value
+        return (
+            f"Notification(notify_type={self.notify_type!r}, result_status={status!r}, "
+            f"client_id={self.client_id!r}, request_time={self.request_time!r}, "
+            f"dedup_key={self.dedup_key!r}, body={_ffi.describe_body(self.body)})"
+        )
 
 
 @dataclass(frozen=True)
@@ -347,11 +397,14 @@ class Client:
     ``region`` and ``environment`` take the enum or its string value (``"north_america"``,
     ``"sandbox"``...). By default the environment is sandbox exactly when ``client_id``
     starts with ``SANDBOX_`` (or follows the API key's TEST/PROD marker).
+    ``max_body_bytes`` (default :data:`DEFAULT_MAX_BODY_BYTES`, 4 MiB) bounds every request,
+    response and notification body: a larger one raises :class:`InvalidInputError` before it
+    is copied into the native library.
 
     Raises :class:`InvalidKeyError` or :class:`InvalidInputError` for a bad configuration.
     """
 
-    __slots__ = ("_inner",)
+    __slots__ = ("_inner", "_max_body_bytes")
 
     def __init__(
         self,
@@ -365,6 +418,7 @@ class Client:
         gateway_url: Optional[str] = None,
         key_version: Optional[int] = None,
         agent_token: Optional[str] = None,
+        max_body_bytes: Optional[int] = None,
     ) -> None:
         credential: Any
         if private_key is not None and api_key is not None:
@@ -390,8 +444,21 @@ class Client:
             gateway_url=gateway_url,
             key_version=key_version,
             agent_token=agent_token,
+            max_body_bytes=max_body_bytes,
         )
         self._inner: _ffi.Client = _call(_ffi.Client, config)
+        self._max_body_bytes: int = self._inner.max_body_bytes()
+
+    def _sized(self, kind: "_ffi.BodyKind", body: Body) -> bytes:
+        """``body`` as bytes, refused (the core's error) over ``max_body_bytes`` from its
+        length alone, before it is copied into the native library."""
+        length = _length(body)
+        if length is not None and length > self._max_body_bytes:
+            _call(_ffi.check_body_size, kind, length, self._max_body_bytes)
+        data = _body(body)
+        if length is None and len(data) > self._max_body_bytes:
+            _call(_ffi.check_body_size, kind, len(data), self._max_body_bytes)
+        return data
 
     def prepare(self, api: str, body: Body, request_time: Optional[int] = None) -> PreparedRequest:
         """Signs a request to ``api`` (``"v1/payments/pay"``, ``"/ams/api/v1/payments/pay"``
@@ -402,7 +469,8 @@ class Client:
         """
         if request_time is None:
             request_time = time.time_ns() // 1_000_000
-        r = _call(self._inner.prepare, api, _body(body), request_time)
+        data = self._sized(_ffi.BodyKind.REQUEST, body)
+        r = _call(self._inner.prepare, api, data, request_time)
         return PreparedRequest(
             method=r.method,
             url=r.url,
@@ -415,14 +483,18 @@ class Client:
         """Verifies a response to the request sent to ``path`` (the prepared request's
         ``path``) from the raw response headers and raw body bytes. Nothing unverified is
         ever success: an unsigned response is accepted only as an F/U gateway error, with
-        ``verified=False``. A non-2xx HTTP status is yours to treat like ``U`` (inquire).
+        ``verified=False`` and ``next_action`` ``INQUIRE``. A non-2xx HTTP status is yours to
+        treat like ``U`` (inquire). An error here, after the request was sent, means
+        "outcome unknown: inquire" — never "failed", never ask the buyer to pay again.
 
         Raises :class:`UnsignedResponseError`, :class:`MissingHeaderError`,
         :class:`ClientIdMismatchError`, :class:`MalformedSignatureError`,
         :class:`UnsupportedAlgorithmError`, :class:`SignatureMismatchError` or
         :class:`InvalidInputError`.
         """
-        r = _call(self._inner.verify_response, path, _headers(headers), _body(body))
+        pairs = _headers(headers)
+        data = self._sized(_ffi.BodyKind.RESPONSE, body)
+        r = _call(self._inner.verify_response, path, pairs, data)
         return ApiResponse(
             verified=r.verified,
             result_status=_RESULT_STATUS[r.result_status],
@@ -433,23 +505,47 @@ class Client:
             body=r.body,
         )
 
-    def verify_notification(self, path: str, headers: Headers, body: Body) -> Notification:
+    def verify_notification(
+        self,
+        path: str,
+        headers: Headers,
+        body: Body,
+        *,
+        max_age_ms: Optional[int] = None,
+        now_ms: Optional[int] = None,
+    ) -> Notification:
         """Verifies a notification Antom posted to your endpoint at ``path`` (the path
         registered with Antom, e.g. ``"/antom/notify"``) from the raw request headers and the
-        raw body. Only after it succeeds: process it idempotently, then answer HTTP 200 with
-        :data:`NOTIFICATION_ACK`.
+        raw body. Only after it succeeds: process it once per :attr:`Notification.dedup_key`,
+        then answer HTTP 200 with :data:`NOTIFICATION_ACK`.
+
+        ``max_age_ms`` turns on a replay window: a notification whose signed ``request-time``
+        is further than that from ``now_ms`` (epoch milliseconds, default: now) is refused
+        with :class:`InvalidInputError`. Off by default, since Antom retries deliveries for
+        about a day.
 
         Raises :class:`MissingHeaderError`, :class:`ClientIdMismatchError`,
         :class:`MalformedSignatureError`, :class:`UnsupportedAlgorithmError`,
         :class:`SignatureMismatchError` or :class:`InvalidInputError`.
         """
-        n = _call(self._inner.verify_notification, path, _headers(headers), _body(body))
+        if max_age_ms is None and now_ms is not None:
+            raise TypeError("now_ms needs max_age_ms")
+        pairs = _headers(headers)
+        data = self._sized(_ffi.BodyKind.NOTIFICATION, body)
+        if max_age_ms is None:
+            n = _call(self._inner.verify_notification, path, pairs, data)
+        else:
+            if now_ms is None:
+                now_ms = time.time_ns() // 1_000_000
+            freshness = _ffi.Freshness(now_ms=now_ms, max_age_ms=max_age_ms)
+            n = _call(self._inner.verify_notification_fresh, path, pairs, data, freshness)
         return Notification(
             notify_type=n.notify_type,
             result_status=None if n.result_status is None else _RESULT_STATUS[n.result_status],
             client_id=n.client_id,
             request_time=n.request_time,
             body=n.body,
+            dedup_key=n.dedup_key,
         )
 
     def resolve_path(self, api: str) -> str:
@@ -477,6 +573,16 @@ class Client:
         return self._inner.uses_api_key()
 
     @property
+    def max_body_bytes(self) -> int:
+        """The largest request, response or notification body accepted, in bytes."""
+        return self._max_body_bytes
+
+    @property
+    def engine(self) -> str:
+        """The RSA engine that signs and verifies: :data:`ENGINE`."""
+        return ENGINE
+
+    @property
     def is_verify_only(self) -> bool:
         """``True`` when the client holds no credential and can only verify."""
         return self._inner.is_verify_only()
@@ -496,6 +602,17 @@ class Client:
 def content_to_sign(method: str, path: str, client_id: str, time: Union[str, int], body: str) -> str:
     """The exact string that is signed: ``"{method} {path}\\n{client_id}.{time}.{body}"``."""
     return _ffi.content_to_sign(method, path, client_id, str(time), body)
+
+
+def redact_header(name: str, value: str) -> str:
+    """The core's redaction rule: ``"<redacted>"`` for ``Authorization``, ``Agent-Token`` and
+    ``Cookie`` (any case), else ``value``. For your own logs."""
+    return _ffi.redact_header(name, value)
+
+
+def describe_body(body: Body) -> str:
+    """The core's description of a body for logs: ``"<N bytes>"``."""
+    return _ffi.describe_body(_body(body))
 
 
 def parse_signature_header(value: str) -> SignatureHeader:
