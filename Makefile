@@ -50,8 +50,9 @@ NEEDS_deny          := rust cc
 
 ## test: every suite that exists. Each binding's .mk file appends its suite to TEST_SUITES.
 ## test-doctor goes first: it takes seconds.
-TEST_SUITES := test-doctor vectors-check test-rust wasm-check
--include npm/npm.mk python/python.mk crates/antom-cli/cli.mk bindings/bindings.mk
+TEST_SUITES := test-doctor vectors-check test-rust wasm-check fuzz-smoke
+-include npm/npm.mk python/python.mk crates/antom-cli/cli.mk bindings/bindings.mk \
+	crates/antom-core/fuzz/fuzz.mk
 test: $(TEST_SUITES)
 NEEDS_test = $(foreach s,$(TEST_SUITES),$(NEEDS_$(s)))
 
