@@ -4,7 +4,8 @@
 #   2. the generated C header compiles on its own (clang -fsyntax-only -Wall -Werror, and gcc
 #      with the clang-only nullability qualifiers defined away);
 #   3. a C program calls libantom_ffi through that header, exactly as the generated Swift
-#      does, and passes the vectors cases.py extracts from tests/vectors/.
+#      does, and passes the vectors cases.py extracts from tests/vectors/;
+#   4. glue.c checks the issue-9 additions (body size, next action, redaction, engine) the same way.
 # Then, only where `swift` is installed: swift build and swift test (every vector, XCTest).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +29,13 @@ python3 "$here/ctest/cases.py" "$root/tests/vectors" > "$build/cases.tsv"
 clang -std=c11 -O1 -Wall -Wextra -Werror -I"$here/Sources/AntomCoreFFI" "$here/ctest/main.c" \
   -L"$lib_dir" -lantom_ffi -Wl,-rpath,"$lib_dir" -o "$build/ctest"
 "$build/ctest" "$build/cases.tsv" "$root/tests/vectors"
+
+# 4. The issue-9 surface through the same header: check_body_size from a length, a client's
+#    max_body_bytes and its identical refusal, next_action INQUIRE for an unsigned F, the
+#    core's redaction rule, the engine name.
+clang -std=c11 -O1 -Wall -Wextra -Werror -I"$here/Sources/AntomCoreFFI" "$here/ctest/glue.c" \
+  -L"$lib_dir" -lantom_ffi -Wl,-rpath,"$lib_dir" -o "$build/glue"
+"$build/glue" "$root/tests/vectors"
 
 if command -v swift >/dev/null; then
   cd "$here"

@@ -46,39 +46,134 @@ extension ResultStatus {
 /// The body to answer a verified, accepted notification with (HTTP 200).
 public let NOTIFICATION_ACK: String = notificationAck()
 
+/// The default `ClientConfig.maxBodyBytes`: 4 MiB.
+public let DEFAULT_MAX_BODY_BYTES: UInt64 = defaultMaxBodyBytes()
+
+/// The RSA engine of the native library: `"aws-lc"` (AWS-LC through aws-lc-rs).
+public let ENGINE: String = engine()
+
+// String forms: the core's one redaction rule (`redactHeader`, `describeBody`) for
+// `description`, `debugDescription` and `dump()` (Mirror): `Authorization` and `Agent-Token`
+// as `<redacted>`, bodies as `<N bytes>`. The fields themselves hold the real values.
+
+extension Header: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "\(name): \(redactHeader(name: name, value: value))" }
+    public var debugDescription: String { "Header(\(description))" }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["name": name, "value": redactHeader(name: name, value: value)])
+    }
+}
+
+extension PreparedRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "PreparedRequest(method: \(method), url: \(url), headers: [\(headers.map(\.description).joined(separator: ", "))], "
+            + "body: \(describeBody(body: Data(body.utf8))))"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["method": method, "url": url, "path": path, "headers": headers,
+                                "body": describeBody(body: Data(body.utf8))])
+    }
+}
+
+extension ApiResponse: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "ApiResponse(verified: \(verified), resultStatus: \(resultStatus.letter), resultCode: \(resultCode), "
+            + "nextAction: \(nextAction), isSuccess: \(isSuccess), body: \(describeBody(body: body)))"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["verified": verified, "resultStatus": resultStatus, "resultCode": resultCode,
+                                "resultMessage": resultMessage, "nextAction": nextAction, "isSuccess": isSuccess,
+                                "body": describeBody(body: body)])
+    }
+}
+
+extension Notification: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "Notification(notifyType: \(notifyType ?? "nil"), resultStatus: \(resultStatus?.letter ?? "nil"), "
+            + "clientId: \(clientId), requestTime: \(requestTime), dedupKey: \(dedupKey), "
+            + "body: \(describeBody(body: body)))"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["notifyType": notifyType as Any, "resultStatus": resultStatus as Any,
+                                "clientId": clientId, "requestTime": requestTime, "dedupKey": dedupKey,
+                                "body": describeBody(body: body)])
+    }
+}
+
 extension Client {
     /// Epoch milliseconds now: the default `Request-Time`.
     public static func nowMillis() -> UInt64 {
         UInt64(Date().timeIntervalSince1970 * 1000)
     }
 
+    /// Refuses a body over `maxBodyBytes()` from its length alone, before it is copied into
+    /// the native library; the error is the core's (`AntomError.InvalidInput`). The overloads
+    /// below call it; call it yourself before the generated methods taking `[Header]`.
+    public func checkBodySize(kind: BodyKind, body: Data) throws {
+        let max = maxBodyBytes()
+        if UInt64(body.count) > max {
+            try AntomCore.checkBodySize(kind: kind, length: UInt64(body.count), maxBodyBytes: max)
+        }
+    }
+
     /// Signs a request to `api` with a text body (sent as UTF-8), at `requestTime` (default: now).
     public func prepare(api: String, body: String, requestTime: UInt64 = Client.nowMillis()) throws -> PreparedRequest {
-        try prepare(api: api, body: Data(body.utf8), requestTime: requestTime)
+        let data = Data(body.utf8)
+        try checkBodySize(kind: .request, body: data)
+        return try prepare(api: api, body: data, requestTime: requestTime)
     }
 
     /// Signs a request to `api` with `body`, now.
     public func prepare(api: String, body: Data) throws -> PreparedRequest {
-        try prepare(api: api, body: body, requestTime: Client.nowMillis())
+        try checkBodySize(kind: .request, body: body)
+        return try prepare(api: api, body: body, requestTime: Client.nowMillis())
     }
 
     /// `verifyResponse` with headers as name/value pairs.
     public func verifyResponse(path: String, headers: [(String, String)], body: Data) throws -> ApiResponse {
-        try verifyResponse(path: path, headers: headers.map { Header(name: $0.0, value: $0.1) }, body: body)
+        try checkBodySize(kind: .response, body: body)
+        return try verifyResponse(path: path, headers: headers.map { Header(name: $0.0, value: $0.1) }, body: body)
     }
 
     /// `verifyResponse` with headers as a dictionary.
     public func verifyResponse(path: String, headers: [String: String], body: Data) throws -> ApiResponse {
-        try verifyResponse(path: path, headers: headers.map { Header(name: $0.key, value: $0.value) }, body: body)
+        try checkBodySize(kind: .response, body: body)
+        return try verifyResponse(path: path, headers: headers.map { Header(name: $0.key, value: $0.value) }, body: body)
     }
 
     /// `verifyNotification` with headers as name/value pairs.
     public func verifyNotification(path: String, headers: [(String, String)], body: Data) throws -> Notification {
-        try verifyNotification(path: path, headers: headers.map { Header(name: $0.0, value: $0.1) }, body: body)
+        try checkBodySize(kind: .notification, body: body)
+        return try verifyNotification(path: path, headers: headers.map { Header(name: $0.0, value: $0.1) }, body: body)
     }
 
     /// `verifyNotification` with headers as a dictionary.
     public func verifyNotification(path: String, headers: [String: String], body: Data) throws -> Notification {
-        try verifyNotification(path: path, headers: headers.map { Header(name: $0.key, value: $0.value) }, body: body)
+        try checkBodySize(kind: .notification, body: body)
+        return try verifyNotification(path: path, headers: headers.map { Header(name: $0.key, value: $0.value) }, body: body)
     }
+
+    /// `verifyNotification` with an opt-in replay window: refuses (`InvalidInput`) a
+    /// notification whose signed `request-time` is further than `maxAgeMs` from `nowMs`
+    /// (default: now). Off unless asked for: Antom retries deliveries for about a day.
+    public func verifyNotification(path: String, headers: [(String, String)], body: Data,
+                                   maxAgeMs: UInt64, nowMs: UInt64 = Client.nowMillis()) throws -> Notification {
+        try checkBodySize(kind: .notification, body: body)
+        return try verifyNotificationFresh(path: path, headers: headers.map { Header(name: $0.0, value: $0.1) },
+                                           body: body, freshness: Freshness(nowMs: nowMs, maxAgeMs: maxAgeMs))
+    }
+
+    /// As above, with headers as a dictionary.
+    public func verifyNotification(path: String, headers: [String: String], body: Data,
+                                   maxAgeMs: UInt64, nowMs: UInt64 = Client.nowMillis()) throws -> Notification {
+        try checkBodySize(kind: .notification, body: body)
+        return try verifyNotificationFresh(path: path, headers: headers.map { Header(name: $0.key, value: $0.value) },
+                                           body: body, freshness: Freshness(nowMs: nowMs, maxAgeMs: maxAgeMs))
+    }
+
+    /// The RSA engine that signs and verifies: `ENGINE`.
+    public var engine: String { ENGINE }
 }

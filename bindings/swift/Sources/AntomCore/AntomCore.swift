@@ -633,6 +633,13 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func isVerifyOnly()  -> Bool
     
     /**
+     * The largest body, in bytes, this client prepares or verifies
+     * (`ClientConfig.max_body_bytes`). Check a body's length against it (or call
+     * `check_body_size`) before handing the body over.
+     */
+    func maxBodyBytes()  -> UInt64
+    
+    /**
      * Prepares a request to `api` (`v1/payments/pay`, `/ams/api/v1/payments/pay` or an
      * endpoint path): signs `POST path\nclient_id.request_time.body` and returns the URL,
      * headers and body to send. `request_time` is epoch milliseconds.
@@ -666,10 +673,23 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func verifyNotification(path: String, headers: [Header], body: Data) throws  -> Notification
     
     /**
+     * As `verify_notification`, and also refuses a notification whose signed `request-time`
+     * is further than `freshness.max_age_ms` from `freshness.now_ms` (a replay guard). Off
+     * by default because Antom retries deliveries for about a day: keep the window generous
+     * and rely on `dedup_key` for idempotency.
+     *
+     * Errors: as `verify_notification`; `InvalidInput` when `request-time` is not epoch
+     * milliseconds or is outside the window.
+     */
+    func verifyNotificationFresh(path: String, headers: [Header], body: Data, freshness: Freshness) throws  -> Notification
+    
+    /**
      * Verifies a response to a request sent to `path` (the prepared request's `path`),
      * given the raw response headers and the raw body bytes — never a re-serialised body.
      * An unsigned response is accepted only as an `F`/`U` gateway error, with
-     * `verified = false`.
+     * `verified = false` and `next_action = Inquire`. An error here, after the request was
+     * sent, means "outcome unknown: inquire" — never "failed", never ask the buyer to pay
+     * again.
      *
      * Errors: `UnsignedResponse`, `MissingHeader`, `ClientIdMismatch`,
      * `MalformedSignature`, `UnsupportedAlgorithm`, `SignatureMismatch`, `InvalidInput`.
@@ -811,6 +831,20 @@ open func isVerifyOnly() -> Bool  {
 }
     
     /**
+     * The largest body, in bytes, this client prepares or verifies
+     * (`ClientConfig.max_body_bytes`). Check a body's length against it (or call
+     * `check_body_size`) before handing the body over.
+     */
+open func maxBodyBytes() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_client_max_body_bytes(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Prepares a request to `api` (`v1/payments/pay`, `/ams/api/v1/payments/pay` or an
      * endpoint path): signs `POST path\nclient_id.request_time.body` and returns the URL,
      * headers and body to send. `request_time` is epoch milliseconds.
@@ -879,10 +913,34 @@ open func verifyNotification(path: String, headers: [Header], body: Data)throws 
 }
     
     /**
+     * As `verify_notification`, and also refuses a notification whose signed `request-time`
+     * is further than `freshness.max_age_ms` from `freshness.now_ms` (a replay guard). Off
+     * by default because Antom retries deliveries for about a day: keep the window generous
+     * and rely on `dedup_key` for idempotency.
+     *
+     * Errors: as `verify_notification`; `InvalidInput` when `request-time` is not epoch
+     * milliseconds or is outside the window.
+     */
+open func verifyNotificationFresh(path: String, headers: [Header], body: Data, freshness: Freshness)throws  -> Notification  {
+    return try  FfiConverterTypeNotification_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_client_verify_notification_fresh(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(path),
+        FfiConverterSequenceTypeHeader.lower(headers),
+        FfiConverterData.lower(body),
+        FfiConverterTypeFreshness_lower(freshness),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Verifies a response to a request sent to `path` (the prepared request's `path`),
      * given the raw response headers and the raw body bytes — never a re-serialised body.
      * An unsigned response is accepted only as an `F`/`U` gateway error, with
-     * `verified = false`.
+     * `verified = false` and `next_action = Inquire`. An error here, after the request was
+     * sent, means "outcome unknown: inquire" — never "failed", never ask the buyer to pay
+     * again.
      *
      * Errors: `UnsignedResponse`, `MissingHeader`, `ClientIdMismatch`,
      * `MalformedSignature`, `UnsupportedAlgorithm`, `SignatureMismatch`, `InvalidInput`.
@@ -1427,7 +1485,8 @@ public func FfiConverterTypePublicKey_lower(_ value: PublicKey) -> UInt64 {
 public struct ApiResponse: Equatable, Hashable {
     /**
      * `true` when Antom's signature was checked. `false` only for unsigned gateway errors
-     * (`F`/`U`), which are never success.
+     * (`F`/`U`), which are never success and never a final failure: their `next_action` is
+     * always `Inquire`.
      */
     public var verified: Bool
     /**
@@ -1443,7 +1502,7 @@ public struct ApiResponse: Equatable, Hashable {
      */
     public var resultMessage: String
     /**
-     * What to do next.
+     * What to do next (the core's decision: `Inquire` for every unverified response).
      */
     public var nextAction: NextAction
     /**
@@ -1460,7 +1519,8 @@ public struct ApiResponse: Equatable, Hashable {
     public init(
         /**
          * `true` when Antom's signature was checked. `false` only for unsigned gateway errors
-         * (`F`/`U`), which are never success.
+         * (`F`/`U`), which are never success and never a final failure: their `next_action` is
+         * always `Inquire`.
          */verified: Bool, 
         /**
          * `result.resultStatus`.
@@ -1472,7 +1532,7 @@ public struct ApiResponse: Equatable, Hashable {
          * `result.resultMessage` (`""` if absent).
          */resultMessage: String, 
         /**
-         * What to do next.
+         * What to do next (the core's decision: `Inquire` for every unverified response).
          */nextAction: NextAction, 
         /**
          * `true` only for a verified `S` response.
@@ -1580,6 +1640,12 @@ public struct ClientConfig {
      * An ISV agent token, sent as `Agent-Token` (RSA mode only).
      */
     public var agentToken: String?
+    /**
+     * The largest request, response or notification body accepted, in bytes (default
+     * 4 MiB, `default_max_body_bytes()`). Larger bodies are refused with `InvalidInput`
+     * before they are copied or hashed.
+     */
+    public var maxBodyBytes: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1609,7 +1675,12 @@ public struct ClientConfig {
          */keyVersion: UInt32? = nil, 
         /**
          * An ISV agent token, sent as `Agent-Token` (RSA mode only).
-         */agentToken: String? = nil) {
+         */agentToken: String? = nil, 
+        /**
+         * The largest request, response or notification body accepted, in bytes (default
+         * 4 MiB, `default_max_body_bytes()`). Larger bodies are refused with `InvalidInput`
+         * before they are copied or hashed.
+         */maxBodyBytes: UInt64? = nil) {
         self.clientId = clientId
         self.credential = credential
         self.antomPublicKey = antomPublicKey
@@ -1618,6 +1689,7 @@ public struct ClientConfig {
         self.gatewayUrl = gatewayUrl
         self.keyVersion = keyVersion
         self.agentToken = agentToken
+        self.maxBodyBytes = maxBodyBytes
     }
 
     
@@ -1643,7 +1715,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
                 environment: FfiConverterOptionTypeEnvironment.read(from: &buf), 
                 gatewayUrl: FfiConverterOptionString.read(from: &buf), 
                 keyVersion: FfiConverterOptionUInt32.read(from: &buf), 
-                agentToken: FfiConverterOptionString.read(from: &buf)
+                agentToken: FfiConverterOptionString.read(from: &buf), 
+                maxBodyBytes: FfiConverterOptionUInt64.read(from: &buf)
         )
     }
 
@@ -1656,6 +1729,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.gatewayUrl, into: &buf)
         FfiConverterOptionUInt32.write(value.keyVersion, into: &buf)
         FfiConverterOptionString.write(value.agentToken, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxBodyBytes, into: &buf)
     }
 }
 
@@ -1755,6 +1829,75 @@ public func FfiConverterTypeEndpoint_lower(_ value: Endpoint) -> RustBuffer {
 
 
 /**
+ * Opt-in replay window for `Client.verify_notification_fresh`.
+ */
+public struct Freshness: Equatable, Hashable {
+    /**
+     * The current time, epoch milliseconds.
+     */
+    public var nowMs: UInt64
+    /**
+     * The largest accepted distance between `now_ms` and the notification's `request-time`.
+     */
+    public var maxAgeMs: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The current time, epoch milliseconds.
+         */nowMs: UInt64, 
+        /**
+         * The largest accepted distance between `now_ms` and the notification's `request-time`.
+         */maxAgeMs: UInt64) {
+        self.nowMs = nowMs
+        self.maxAgeMs = maxAgeMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Freshness: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFreshness: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Freshness {
+        return
+            try Freshness(
+                nowMs: FfiConverterUInt64.read(from: &buf), 
+                maxAgeMs: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Freshness, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.nowMs, into: &buf)
+        FfiConverterUInt64.write(value.maxAgeMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFreshness_lift(_ buf: RustBuffer) throws -> Freshness {
+    return try FfiConverterTypeFreshness.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFreshness_lower(_ value: Freshness) -> RustBuffer {
+    return FfiConverterTypeFreshness.lower(value)
+}
+
+
+/**
  * One HTTP header, name and value.
  */
 public struct Header: Equatable, Hashable {
@@ -1848,6 +1991,14 @@ public struct Notification: Equatable, Hashable {
      * The raw body that was verified, for you to parse.
      */
     public var body: Data
+    /**
+     * A stable key to process each notification once (`"{notifyType}:{field}={value}"`,
+     * e.g. `PAYMENT_RESULT:paymentId=2024...`, else `"sha256:{hex of the body}"`). Antom
+     * resends a notification until it is acknowledged: store this key with the effect of
+     * processing it (in the same transaction) and acknowledge a key already seen without
+     * processing it again.
+     */
+    public var dedupKey: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1867,12 +2018,20 @@ public struct Notification: Equatable, Hashable {
          */requestTime: String, 
         /**
          * The raw body that was verified, for you to parse.
-         */body: Data) {
+         */body: Data, 
+        /**
+         * A stable key to process each notification once (`"{notifyType}:{field}={value}"`,
+         * e.g. `PAYMENT_RESULT:paymentId=2024...`, else `"sha256:{hex of the body}"`). Antom
+         * resends a notification until it is acknowledged: store this key with the effect of
+         * processing it (in the same transaction) and acknowledge a key already seen without
+         * processing it again.
+         */dedupKey: String) {
         self.notifyType = notifyType
         self.resultStatus = resultStatus
         self.clientId = clientId
         self.requestTime = requestTime
         self.body = body
+        self.dedupKey = dedupKey
     }
 
     
@@ -1895,7 +2054,8 @@ public struct FfiConverterTypeNotification: FfiConverterRustBuffer {
                 resultStatus: FfiConverterOptionTypeResultStatus.read(from: &buf), 
                 clientId: FfiConverterString.read(from: &buf), 
                 requestTime: FfiConverterString.read(from: &buf), 
-                body: FfiConverterData.read(from: &buf)
+                body: FfiConverterData.read(from: &buf), 
+                dedupKey: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -1905,6 +2065,7 @@ public struct FfiConverterTypeNotification: FfiConverterRustBuffer {
         FfiConverterString.write(value.clientId, into: &buf)
         FfiConverterString.write(value.requestTime, into: &buf)
         FfiConverterData.write(value.body, into: &buf)
+        FfiConverterString.write(value.dedupKey, into: &buf)
     }
 }
 
@@ -2301,6 +2462,91 @@ public func FfiConverterTypeAntomError_lower(_ value: AntomError) -> RustBuffer 
 
 
 /**
+ * Which body a size check is about (the word used in the error message).
+ */
+
+public enum BodyKind: Equatable, Hashable {
+    
+    /**
+     * A request body (`Client.prepare`).
+     */
+    case request
+    /**
+     * A response body (`Client.verify_response`).
+     */
+    case response
+    /**
+     * A notification body (`Client.verify_notification`).
+     */
+    case notification
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension BodyKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBodyKind: FfiConverterRustBuffer {
+    typealias SwiftType = BodyKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BodyKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .request
+        
+        case 2: return .response
+        
+        case 3: return .notification
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: BodyKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .request:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .response:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notification:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBodyKind_lift(_ buf: RustBuffer) throws -> BodyKind {
+    return try FfiConverterTypeBodyKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBodyKind_lower(_ value: BodyKind) -> RustBuffer {
+    return FfiConverterTypeBodyKind.lower(value)
+}
+
+
+
+/**
  * How requests are authenticated.
  */
 
@@ -2475,7 +2721,8 @@ public func FfiConverterTypeEnvironment_lower(_ value: Environment) -> RustBuffe
 
 
 /**
- * What to do next after a verified response.
+ * What to do next after a response. Always taken from the core: an unverified response is
+ * always `Inquire`, whatever its status says.
  */
 
 public enum NextAction: Equatable, Hashable {
@@ -2756,6 +3003,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = UInt64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -2923,6 +3194,21 @@ fileprivate struct FfiConverterSequenceTypeHeader: FfiConverterRustBuffer {
     }
 }
 /**
+ * Checks a body's length against a limit (`Client.max_body_bytes()`), given the length
+ * only: bindings call it before copying an oversized body into this library.
+ *
+ * Errors: `InvalidInput` (the same error the core gives) when `length > max_body_bytes`.
+ */
+public func checkBodySize(kind: BodyKind, length: UInt64, maxBodyBytes: UInt64)throws   {try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_check_body_size(
+        FfiConverterTypeBodyKind_lower(kind),
+        FfiConverterUInt64.lower(length),
+        FfiConverterUInt64.lower(maxBodyBytes),uniffiCallStatus
+    )
+}
+}
+/**
  * Builds the exact string that is signed: `"{method} {path}\n{client_id}.{time}.{body}"`.
  */
 public func contentToSign(method: String, path: String, clientId: String, time: String, body: String) -> String  {
@@ -2934,6 +3220,27 @@ public func contentToSign(method: String, path: String, clientId: String, time: 
         FfiConverterString.lower(clientId),
         FfiConverterString.lower(time),
         FfiConverterString.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The default `ClientConfig.max_body_bytes`: 4 MiB.
+ */
+public func defaultMaxBodyBytes() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_default_max_body_bytes(uniffiCallStatus
+    )
+})
+}
+/**
+ * How a body is shown in logs and string forms: its length only, `"<N bytes>"`.
+ */
+public func describeBody(body: Data) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_describe_body(
+        FfiConverterData.lower(body),uniffiCallStatus
     )
 })
 }
@@ -2955,6 +3262,17 @@ public func endpoints() -> [Endpoint]  {
     return try!  FfiConverterSequenceTypeEndpoint.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_antom_ffi_fn_func_endpoints(uniffiCallStatus
+    )
+})
+}
+/**
+ * The RSA engine this library uses: `"aws-lc"` (AWS-LC through aws-lc-rs), or `"rsa-0.10"`
+ * when built with the pure-Rust engine.
+ */
+public func engine() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_engine(uniffiCallStatus
     )
 })
 }
@@ -3056,6 +3374,20 @@ public func parseSignatureHeader(value: String)throws  -> SignatureHeader  {
 })
 }
 /**
+ * How a header value may be shown in logs and string forms: `"<redacted>"` for
+ * `Authorization`, `Agent-Token` and `Cookie` (any case), the value itself otherwise. The
+ * one redaction rule of every binding's `repr` / `toString` / `description`.
+ */
+public func redactHeader(name: String, value: String) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_redact_header(
+        FfiConverterString.lower(name),
+        FfiConverterString.lower(value),uniffiCallStatus
+    )
+})
+}
+/**
  * Converts a decimal amount to Antom's minor-unit string: `("10.50", "USD")` → `"1050"`.
  * Never rounds.
  *
@@ -3086,13 +3418,25 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_antom_ffi_checksum_func_check_body_size() != 51804) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_antom_ffi_checksum_func_content_to_sign() != 18893) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_default_max_body_bytes() != 22692) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_describe_body() != 63381) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_endpoint() != 46097) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_endpoints() != 35630) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_engine() != 28991) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_format_signature_header() != 60563) {
@@ -3119,6 +3463,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_antom_ffi_checksum_func_parse_signature_header() != 27802) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_antom_ffi_checksum_func_redact_header() != 38683) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_antom_ffi_checksum_func_to_minor_units() != 63702) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3137,6 +3484,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_antom_ffi_checksum_method_client_is_verify_only() != 52231) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_antom_ffi_checksum_method_client_max_body_bytes() != 51631) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_antom_ffi_checksum_method_client_prepare() != 38759) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3149,7 +3499,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_antom_ffi_checksum_method_client_verify_notification() != 21981) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_antom_ffi_checksum_method_client_verify_response() != 1150) {
+    if (uniffi_antom_ffi_checksum_method_client_verify_notification_fresh() != 8140) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_client_verify_response() != 49796) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_method_privatekey_bits() != 22273) {

@@ -283,6 +283,11 @@ RustBuffer uniffi_antom_ffi_fn_method_client_gateway_url(uint64_t ptr, RustCallS
 int8_t uniffi_antom_ffi_fn_method_client_is_verify_only(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_MAX_BODY_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_MAX_BODY_BYTES
+uint64_t uniffi_antom_ffi_fn_method_client_max_body_bytes(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_PREPARE
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_PREPARE
 RustBuffer uniffi_antom_ffi_fn_method_client_prepare(uint64_t ptr, RustBuffer api, RustBuffer body, uint64_t request_time, RustCallStatus *_Nonnull out_status
@@ -301,6 +306,11 @@ int8_t uniffi_antom_ffi_fn_method_client_uses_api_key(uint64_t ptr, RustCallStat
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_VERIFY_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_VERIFY_NOTIFICATION
 RustBuffer uniffi_antom_ffi_fn_method_client_verify_notification(uint64_t ptr, RustBuffer path, RustBuffer headers, RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_VERIFY_NOTIFICATION_FRESH
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_VERIFY_NOTIFICATION_FRESH
+RustBuffer uniffi_antom_ffi_fn_method_client_verify_notification_fresh(uint64_t ptr, RustBuffer path, RustBuffer headers, RustBuffer body, RustBuffer freshness, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_VERIFY_RESPONSE
@@ -403,9 +413,25 @@ int8_t uniffi_antom_ffi_fn_method_publickey_verify(uint64_t ptr, RustBuffer cont
 RustBuffer uniffi_antom_ffi_fn_method_publickey_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_BODY_SIZE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_BODY_SIZE
+void uniffi_antom_ffi_fn_func_check_body_size(RustBuffer kind, uint64_t length, uint64_t max_body_bytes, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CONTENT_TO_SIGN
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CONTENT_TO_SIGN
 RustBuffer uniffi_antom_ffi_fn_func_content_to_sign(RustBuffer method, RustBuffer path, RustBuffer client_id, RustBuffer time, RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEFAULT_MAX_BODY_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEFAULT_MAX_BODY_BYTES
+uint64_t uniffi_antom_ffi_fn_func_default_max_body_bytes(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DESCRIBE_BODY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DESCRIBE_BODY
+RustBuffer uniffi_antom_ffi_fn_func_describe_body(RustBuffer body, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_ENDPOINT
@@ -416,6 +442,12 @@ RustBuffer uniffi_antom_ffi_fn_func_endpoint(RustBuffer name, RustCallStatus *_N
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_ENDPOINTS
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_ENDPOINTS
 RustBuffer uniffi_antom_ffi_fn_func_endpoints(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_ENGINE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_ENGINE
+RustBuffer uniffi_antom_ffi_fn_func_engine(RustCallStatus *_Nonnull out_status
     
 );
 #endif
@@ -459,6 +491,11 @@ RustBuffer uniffi_antom_ffi_fn_func_parse_region(RustBuffer text, RustCallStatus
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_PARSE_SIGNATURE_HEADER
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_PARSE_SIGNATURE_HEADER
 RustBuffer uniffi_antom_ffi_fn_func_parse_signature_header(RustBuffer value, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_REDACT_HEADER
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_REDACT_HEADER
+RustBuffer uniffi_antom_ffi_fn_func_redact_header(RustBuffer name, RustBuffer value, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TO_MINOR_UNITS
@@ -726,9 +763,27 @@ void ffi_antom_ffi_rust_future_free_void(uint64_t handle
 void ffi_antom_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CHECK_BODY_SIZE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CHECK_BODY_SIZE
+uint16_t uniffi_antom_ffi_checksum_func_check_body_size(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CONTENT_TO_SIGN
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CONTENT_TO_SIGN
 uint16_t uniffi_antom_ffi_checksum_func_content_to_sign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEFAULT_MAX_BODY_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEFAULT_MAX_BODY_BYTES
+uint16_t uniffi_antom_ffi_checksum_func_default_max_body_bytes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DESCRIBE_BODY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DESCRIBE_BODY
+uint16_t uniffi_antom_ffi_checksum_func_describe_body(void
     
 );
 #endif
@@ -741,6 +796,12 @@ uint16_t uniffi_antom_ffi_checksum_func_endpoint(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_ENDPOINTS
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_ENDPOINTS
 uint16_t uniffi_antom_ffi_checksum_func_endpoints(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_ENGINE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_ENGINE
+uint16_t uniffi_antom_ffi_checksum_func_engine(void
     
 );
 #endif
@@ -792,6 +853,12 @@ uint16_t uniffi_antom_ffi_checksum_func_parse_signature_header(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_REDACT_HEADER
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_REDACT_HEADER
+uint16_t uniffi_antom_ffi_checksum_func_redact_header(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TO_MINOR_UNITS
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TO_MINOR_UNITS
 uint16_t uniffi_antom_ffi_checksum_func_to_minor_units(void
@@ -828,6 +895,12 @@ uint16_t uniffi_antom_ffi_checksum_method_client_is_verify_only(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_MAX_BODY_BYTES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_MAX_BODY_BYTES
+uint16_t uniffi_antom_ffi_checksum_method_client_max_body_bytes(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_PREPARE
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_PREPARE
 uint16_t uniffi_antom_ffi_checksum_method_client_prepare(void
@@ -849,6 +922,12 @@ uint16_t uniffi_antom_ffi_checksum_method_client_uses_api_key(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_VERIFY_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_VERIFY_NOTIFICATION
 uint16_t uniffi_antom_ffi_checksum_method_client_verify_notification(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_VERIFY_NOTIFICATION_FRESH
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_VERIFY_NOTIFICATION_FRESH
+uint16_t uniffi_antom_ffi_checksum_method_client_verify_notification_fresh(void
     
 );
 #endif
