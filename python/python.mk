@@ -76,18 +76,21 @@ test-python-aarch64: python-wheel-aarch64
 
 ## test-python-source: what a user without a wheel does, each in a brand-new virtualenv:
 ## `pip install ./python`, and `pip wheel` from the sdist (`maturin sdist`). The same cargo
-## target directory is reused, so only changed crates rebuild.
+## target directory is reused, so only changed crates rebuild; LTO is off for these two test
+## builds only (what is tested is that the build works from source, not its speed).
 PY_SRC_VENV := $(CACHE)/python-source
 PY_SDIST    := $(CACHE)/python-sdist
+PY_SRC_ENV  := CARGO_TARGET_DIR=$(CURDIR)/target CARGO_PROFILE_RELEASE_LTO=off \
+	CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 $(PY_PIP_ENV)
 test-python-source: $(MATURIN)
 	rm -rf $(PY_SRC_VENV) $(PY_SDIST)
 	$(PYTHON3) -m venv $(PY_SRC_VENV)/pip-install
-	CARGO_TARGET_DIR=$(CURDIR)/target $(PY_PIP_ENV) $(PY_SRC_VENV)/pip-install/bin/pip install --quiet ./python
+	$(PY_SRC_ENV) $(PY_SRC_VENV)/pip-install/bin/pip install --quiet ./python
 	cd / && $(CURDIR)/$(PY_SRC_VENV)/pip-install/bin/python -I -c \
 		'import antom_core as a; assert a.to_minor_units("10.50", "USD") == "1050"; print("pip install ./python: ok", a.__file__)'
 	cd python && $(CURDIR)/$(MATURIN) sdist --out $(CURDIR)/$(PY_SDIST)
 	$(PYTHON3) -m venv $(PY_SRC_VENV)/sdist
-	CARGO_TARGET_DIR=$(CURDIR)/target $(PY_PIP_ENV) $(PY_SRC_VENV)/sdist/bin/pip wheel --quiet --no-deps \
+	$(PY_SRC_ENV) $(PY_SRC_VENV)/sdist/bin/pip wheel --quiet --no-deps \
 		-w $(PY_SRC_VENV)/sdist-wheel $(PY_SDIST)/*.tar.gz
 	$(PY_PIP_ENV) $(PY_SRC_VENV)/sdist/bin/pip install --quiet --no-index --no-deps $(PY_SRC_VENV)/sdist-wheel/*.whl
 	cd / && $(CURDIR)/$(PY_SRC_VENV)/sdist/bin/python -I -c \
