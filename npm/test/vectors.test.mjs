@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { isDeepStrictEqual } from 'node:util';
+import { inspect, isDeepStrictEqual } from 'node:util';
 
 import {
   AntomError,
@@ -31,6 +31,9 @@ function vectorText(value) {
   return (value.prefix ?? '') + (value.repeat ?? '').repeat(value.count) + (value.suffix ?? '');
 }
 
+/** `[name, value]` pairs, each value a vector text. */
+const headerPairs = (headers) => headers.map(([name, value]) => [name, vectorText(value)]);
+
 function bodyBytes(input) {
   return input.body_base64 !== undefined
     ? Buffer.from(input.body_base64, 'base64')
@@ -49,6 +52,7 @@ function makeClient(config, engine) {
   if (config.gateway_url !== undefined) options.gatewayUrl = config.gateway_url;
   if (config.key_version !== undefined) options.keyVersion = config.key_version;
   if (config.agent_token !== undefined) options.agentToken = config.agent_token;
+  if (config.max_body_bytes !== undefined) options.maxBodyBytes = config.max_body_bytes;
   return new Client(options);
 }
 
@@ -80,18 +84,20 @@ function runCase(operation, input, engine) {
     }
     case 'verify': {
       const key = PublicKey.parse(readText(input.public_key_file));
-      return { valid: key.verify(vectorText(input.content), input.signature, options) };
+      return { valid: key.verify(vectorText(input.content), vectorText(input.signature), options) };
     }
     case 'signature_header': {
       if (input.parse !== undefined) {
-        const parsed = parseSignatureHeader(input.parse);
+        const parsed = parseSignatureHeader(vectorText(input.parse));
         return { algorithm: parsed.algorithm, key_version: parsed.keyVersion, signature: parsed.signature };
       }
       return { header: formatSignatureHeader(input.format.key_version, input.format.signature) };
     }
     case 'prepare': {
       const client = makeClient(input.config, engine);
-      const request = client.prepare(input.api, vectorText(input.body), input.request_time);
+      // body_base64: bytes that are not UTF-8, passed as bytes; a text body as a string.
+      const body = input.body_base64 !== undefined ? bodyBytes(input) : vectorText(input.body);
+      const request = client.prepare(input.api, body, input.request_time);
       // The receiving side's check, on what we produced: Antom's view of the request.
       if (input.config.private_key_file !== undefined) {
         const publicKey = PrivateKey.parse(readText(input.config.private_key_file)).publicKey();
@@ -117,7 +123,7 @@ function runCase(operation, input, engine) {
     case 'verify_response': {
       const client = makeClient(input.config, engine);
       const body = bodyBytes(input);
-      const r = client.verifyResponse(input.path, input.headers, body);
+      const r = client.verifyResponse(input.path, headerPairs(input.headers), body);
       assert.ok(r.body.equals(body), 'the verified body is the received body');
       return {
         verified: r.verified,
@@ -129,8 +135,20 @@ function runCase(operation, input, engine) {
     }
     case 'verify_notification': {
       const client = makeClient(input.config, engine);
-      const n = client.verifyNotification(input.path, input.headers, bodyBytes(input));
-      return { notify_type: n.notifyType, result_status: n.resultStatus, client_id: n.clientId, request_time: n.requestTime };
+      const body = bodyBytes(input);
+      const freshness =
+        input.freshness !== undefined
+          ? { maxAgeMs: input.freshness.max_age_ms, nowMs: input.freshness.now_ms }
+          : undefined;
+      const n = client.verifyNotification(input.path, headerPairs(input.headers), body, freshness);
+      assert.ok(n.body.equals(body), 'the verified body is the received body');
+      return {
+        notify_type: n.notifyType,
+        result_status: n.resultStatus,
+        client_id: n.clientId,
+        request_time: n.requestTime,
+        dedup_key: n.dedupKey,
+      };
     }
     case 'amount': {
       if (input.to_minor_units !== undefined) {
@@ -147,13 +165,28 @@ function runCase(operation, input, engine) {
   }
 }
 
-/** `undefined` when the outcome matches `expect`, else a one-line failure. */
-function check(id, expect, run) {
+/**
+ * Every string form of an error a user may log: its message, `code: message`, `toString()`,
+ * `util.inspect` (stack and own properties) and `JSON.stringify`.
+ */
+function errorTexts(err) {
+  return [err.message, `${err.code}: ${err.message}`, String(err), inspect(err), String(err.stack), JSON.stringify(err)];
+}
+
+/**
+ * `undefined` when the outcome matches `expect`, else a one-line failure. An error's text must
+ * contain none of the case's `forbidden` substrings (hostile.json).
+ */
+function check(id, expect, forbidden, run) {
   let got;
   try {
     got = run();
   } catch (err) {
     if (!(err instanceof AntomError)) return `${id}: threw ${err && err.stack}`;
+    for (const text of errorTexts(err)) {
+      const leak = forbidden.find((f) => text.includes(f));
+      if (leak !== undefined) return `${id}: the error text contains ${JSON.stringify(leak)}: ${text.slice(0, 300)}`;
+    }
     if (expect.error === err.code) return undefined;
     return `${id}: ${expect.error ? `expected error ${expect.error}` : 'unexpected error'}, got ${err.code}: ${err.message}`;
   }
@@ -171,13 +204,20 @@ const manifest = load('manifest.json');
 for (const engine of ['node', 'wasm']) {
   test(`every conformance vector passes on the ${engine} engine, exactly the manifest's count`, async (t) => {
     let total = 0;
+    const hostileOperations = {};
     for (const [file, count] of Object.entries(manifest.files)) {
       await t.test(`${file} (${engine})`, () => {
         const doc = load(file);
         assert.equal(doc.cases.length, count, `${file}: case count vs manifest`);
         const failures = [];
         for (const c of doc.cases) {
-          const failure = check(`${file}#${c.id}`, c.expect, () => runCase(doc.operation, c.input, engine));
+          // hostile.json: every case names its own operation.
+          let operation = doc.operation;
+          if (operation === 'hostile') {
+            operation = c.operation;
+            hostileOperations[operation] = (hostileOperations[operation] ?? 0) + 1;
+          }
+          const failure = check(`${file}#${c.id}`, c.expect, c.forbidden ?? [], () => runCase(operation, c.input, engine));
           if (failure) failures.push(failure);
           total += 1;
         }
@@ -185,6 +225,7 @@ for (const engine of ['node', 'wasm']) {
       });
     }
     assert.equal(total, manifest.total, 'total cases vs manifest');
+    assert.deepStrictEqual(hostileOperations, manifest.hostile_operations, 'hostile.json cases per operation vs manifest');
     assert.ok(total >= 200, `the contract needs at least 200 cases, found ${total}`);
     t.diagnostic(`ran ${total} conformance vectors on the ${engine} engine`);
   });
