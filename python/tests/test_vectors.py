@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+import collections
 import hashlib
 import json
-from typing import Any, Dict, List, Tuple
+import traceback
+from typing import Any, Counter, Dict, List, Tuple
 
 import pytest
 
@@ -20,9 +22,15 @@ def _load(name: str) -> Dict[str, Any]:
 
 
 DOCS = {name: _load(name) for name in MANIFEST["files"]}
+# hostile.json: every case names its own operation (the file's is just "hostile").
 CASES: List[Tuple[str, str, Dict[str, Any]]] = [
-    (name, doc["operation"], case) for name, doc in DOCS.items() for case in doc["cases"]
+    (name, case["operation"] if doc["operation"] == "hostile" else doc["operation"], case)
+    for name, doc in DOCS.items()
+    for case in doc["cases"]
 ]
+# The cases test_vector ran, per file and per hostile.json operation: checked last.
+RAN_FILES: Counter[str] = collections.Counter()
+RAN_HOSTILE: Counter[str] = collections.Counter()
 
 
 def text(value: Any) -> str:
@@ -34,6 +42,11 @@ def text(value: Any) -> str:
 
 def read(rel: str) -> str:
     return (VECTORS / rel).read_text(encoding="utf-8")
+
+
+def headers(data: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """`[name, value]` pairs, each value a vector text."""
+    return [(name, text(value)) for name, value in data["headers"]]
 
 
 def body_bytes(data: Dict[str, Any]) -> bytes:
@@ -58,6 +71,7 @@ def make_client(config: Dict[str, Any]) -> ac.Client:
         gateway_url=config.get("gateway_url"),
         key_version=config.get("key_version"),
         agent_token=config.get("agent_token"),
+        max_body_bytes=config.get("max_body_bytes"),
         **credential,
     )
 
@@ -89,10 +103,10 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
         return {"signature": signature, "signature_base64": raw}
     if operation == "verify":
         key = ac.PublicKey(read(data["public_key_file"]))
-        return {"valid": key.verify(text(data["content"]), data["signature"])}
+        return {"valid": key.verify(text(data["content"]), text(data["signature"]))}
     if operation == "signature_header":
         if "parse" in data:
-            parsed = ac.parse_signature_header(data["parse"])
+            parsed = ac.parse_signature_header(text(data["parse"]))
             return {
                 "algorithm": parsed.algorithm,
                 "key_version": parsed.key_version,
@@ -101,9 +115,9 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
         fmt = data["format"]
         return {"header": ac.format_signature_header(fmt["key_version"], fmt["signature"])}
     if operation == "prepare":
-        request = make_client(data["config"]).prepare(
-            data["api"], text(data["body"]), data["request_time"]
-        )
+        # body_base64: bytes that are not UTF-8, passed as bytes; a text body as a str.
+        sent = body_bytes(data) if "body_base64" in data else text(data["body"])
+        request = make_client(data["config"]).prepare(data["api"], sent, data["request_time"])
         body = request.body.decode("utf-8")
         content = ac.content_to_sign(
             request.method, request.path, data["config"]["client_id"], data["request_time"], body
@@ -117,9 +131,7 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
             "content": content,
         }
     if operation == "verify_response":
-        r = make_client(data["config"]).verify_response(
-            data["path"], [tuple(pair) for pair in data["headers"]], body_bytes(data)
-        )
+        r = make_client(data["config"]).verify_response(data["path"], headers(data), body_bytes(data))
         assert r.body == body_bytes(data)
         assert r.is_success == (r.verified and r.result_status is ac.ResultStatus.SUCCESS)
         return {
@@ -130,15 +142,25 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
             "next_action": r.next_action.value,
         }
     if operation == "verify_notification":
-        n = make_client(data["config"]).verify_notification(
-            data["path"], [tuple(pair) for pair in data["headers"]], body_bytes(data)
-        )
+        client = make_client(data["config"])
+        freshness = data.get("freshness")
+        if freshness is None:
+            n = client.verify_notification(data["path"], headers(data), body_bytes(data))
+        else:
+            n = client.verify_notification(
+                data["path"],
+                headers(data),
+                body_bytes(data),
+                max_age_ms=freshness["max_age_ms"],
+                now_ms=freshness["now_ms"],
+            )
         assert n.body == body_bytes(data)
         return {
             "notify_type": n.notify_type,
             "result_status": None if n.result_status is None else n.result_status.value,
             "client_id": n.client_id,
             "request_time": n.request_time,
+            "dedup_key": n.dedup_key,
         }
     if operation == "amount":
         if "to_minor_units" in data:
@@ -155,11 +177,25 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
     raise AssertionError(f"unknown operation {operation}")
 
 
+def error_texts(error: ac.AntomError) -> List[str]:
+    """Every string form of an error a user may log: its message, ``str``, ``repr``, its
+    arguments, and the traceback ``logging.exception`` would print."""
+    return [
+        error.message,
+        str(error),
+        repr(error),
+        *(str(arg) for arg in error.args),
+        "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+    ]
+
+
 def test_the_manifest_counts_match_the_files() -> None:
     for name, count in MANIFEST["files"].items():
         assert len(DOCS[name]["cases"]) == count, name
     assert len(CASES) == MANIFEST["total"]
     assert MANIFEST["total"] >= 200
+    hostile = collections.Counter(op for name, op, _ in CASES if name == "hostile.json")
+    assert dict(hostile) == MANIFEST["hostile_operations"]
 
 
 @pytest.mark.parametrize(
@@ -168,13 +204,32 @@ def test_the_manifest_counts_match_the_files() -> None:
     ids=[f"{name}#{case['id']}" for name, _, case in CASES],
 )
 def test_vector(file: str, operation: str, case: Dict[str, Any]) -> None:
+    RAN_FILES[file] += 1
+    if file == "hostile.json":
+        RAN_HOSTILE[operation] += 1
     expect = case["expect"]
-    if "error" in expect:
-        with pytest.raises(ac.AntomError) as raised:
-            run(operation, case["input"])
-        assert raised.value.code == expect["error"], str(raised.value)
-        assert str(raised.value).startswith(expect["error"] + ": ")
+    try:
+        got = run(operation, case["input"])
+    except ac.AntomError as error:
+        # hostile.json: no forbidden substring in any string form of the error.
+        for form in error_texts(error):
+            for forbidden in case.get("forbidden", []):
+                assert forbidden not in form, f"the error text contains {forbidden!r}: {form[:300]!r}"
+        assert "error" in expect, f"unexpected error {error}"
+        assert error.code == expect["error"], str(error)
+        assert str(error).startswith(expect["error"] + ": ")
         return
-    got = run(operation, case["input"])
+    assert "error" not in expect, f"expected error {expect['error']}, got {got!r:.300}"
     for key, want in expect.items():
-        assert got.get(key) == want, f"{key}: expected {want!r}, got {got.get(key)!r}"
+        assert got.get(key) == want, f"{key}: expected {want!r:.300}, got {got.get(key)!r:.300}"
+
+
+def test_every_vector_ran(request: pytest.FixtureRequest) -> None:
+    """Runs after the cases: test_vector ran exactly the manifest's cases, file by file and
+    per hostile.json operation (skipped when only some cases were selected)."""
+    selected = sum(1 for item in request.session.items if getattr(item, "originalname", "") == "test_vector")
+    if selected != MANIFEST["total"]:
+        pytest.skip(f"{selected} of {MANIFEST['total']} vectors selected")
+    assert dict(RAN_FILES) == MANIFEST["files"]
+    assert sum(RAN_FILES.values()) == MANIFEST["total"]
+    assert dict(RAN_HOSTILE) == MANIFEST["hostile_operations"]
