@@ -3,6 +3,10 @@
 package antom.core
 
 import antom.core.ffi.contentToSign as ffiContentToSign
+import antom.core.ffi.defaultMaxBodyBytes as ffiDefaultMaxBodyBytes
+import antom.core.ffi.describeBody as ffiDescribeBody
+import antom.core.ffi.engine as ffiEngine
+import antom.core.ffi.redactHeader as ffiRedactHeader
 import antom.core.ffi.endpoint as ffiEndpoint
 import antom.core.ffi.endpoints as ffiEndpoints
 import antom.core.ffi.formatSignatureHeader as ffiFormatSignatureHeader
@@ -21,9 +25,28 @@ internal const val U32_MAX: Long = 0xFFFF_FFFFL
 @JvmField
 val NOTIFICATION_ACK: String = ffiNotificationAck()
 
+/** The default [Client.maxBodyBytes]: 4 MiB. */
+@JvmField
+val DEFAULT_MAX_BODY_BYTES: Long = ffiDefaultMaxBodyBytes().toLong()
+
+/** The RSA engine of the native library: `"aws-lc"` (AWS-LC through aws-lc-rs). */
+@JvmField
+val ENGINE: String = ffiEngine()
+
+/**
+ * The core's redaction rule: `"<redacted>"` for `Authorization`, `Agent-Token` and `Cookie`
+ * (any case), else [value]. What every `toString()` here uses; for your own logs too.
+ */
+@Throws(AntomException::class)
+fun redactHeader(name: String, value: String): String = call { ffiRedactHeader(name, value) }
+
+/** The core's description of a body for logs: `"<N bytes>"`. */
+fun describeBody(body: ByteArray): String = ffiDescribeBody(body)
+
 /** The exact string that is signed: `"{method} {path}\n{clientId}.{time}.{body}"`. */
+@Throws(AntomException::class)
 fun contentToSign(method: String, path: String, clientId: String, time: String, body: String): String =
-    ffiContentToSign(method, path, clientId, time, body)
+    call { ffiContentToSign(method, path, clientId, time, body) }
 
 /** Parses a `Signature` header value. Throws `MALFORMED_SIGNATURE` or `UNSUPPORTED_ALGORITHM`. */
 @Throws(AntomException::class)
@@ -33,9 +56,10 @@ fun parseSignatureHeader(value: String): SignatureHeader {
 }
 
 /** Formats a `Signature` header value for a signature from [PrivateKey.sign]. */
+@Throws(AntomException::class)
 fun formatSignatureHeader(keyVersion: Long, signature: String): String {
     require(keyVersion in 0..U32_MAX) { "keyVersion must be in 0..4294967295" }
-    return ffiFormatSignatureHeader(keyVersion.toUInt(), signature)
+    return call { ffiFormatSignatureHeader(keyVersion.toUInt(), signature) }
 }
 
 /** `("10.50", "USD")` → `"1050"`. Never rounds. Throws `INVALID_AMOUNT`, `UNSUPPORTED_CURRENCY`. */
@@ -51,7 +75,8 @@ fun fromMinorUnits(value: String, currency: String): String = call { ffiFromMino
 fun minorUnitExponent(currency: String): Int = call { ffiMinorUnitExponent(currency) }.toInt()
 
 /** The endpoint called [name] (e.g. `payments.pay`), or `null` when unknown. */
-fun endpoint(name: String): Endpoint? = ffiEndpoint(name)?.let { Endpoint(it.name, it.group, it.path) }
+@Throws(AntomException::class)
+fun endpoint(name: String): Endpoint? = call { ffiEndpoint(name) }?.let { Endpoint(it.name, it.group, it.path) }
 
 /** Every known endpoint, sorted by name. */
 fun endpoints(): List<Endpoint> = ffiEndpoints().map { Endpoint(it.name, it.group, it.path) }

@@ -1,6 +1,9 @@
 package antom.core
 
 import antom.core.ffi.AntomException as FfiAntomException
+import java.nio.CharBuffer
+import java.nio.charset.CharacterCodingException
+import java.nio.charset.CodingErrorAction
 
 /**
  * An antom-core error. [code] is the stable code to branch on (`"SIGNATURE_MISMATCH"`, ...;
@@ -41,13 +44,37 @@ class AntomException internal constructor(
     }
 }
 
-/** Calls into the generated glue, turning its exceptions into [AntomException]. */
-internal inline fun <T> call(block: () -> T): T =
+/**
+ * Calls into the generated glue, turning its exceptions into [AntomException]. A string that
+ * cannot be sent as UTF-8 (an unpaired surrogate: the generated glue encodes strictly and
+ * throws `CharacterCodingException`) becomes [textCode] (`INVALID_INPUT`, or `INVALID_KEY` for
+ * key text); the message never echoes the string.
+ */
+internal inline fun <T> call(textCode: String = AntomException.INVALID_INPUT, block: () -> T): T =
     try {
         block()
     } catch (e: FfiAntomException) {
         throw e.toPublic()
+    } catch (e: CharacterCodingException) {
+        throw notUnicode(textCode, "a string argument")
     }
+
+/** The error for a string with an unpaired surrogate (not representable in UTF-8). */
+internal fun notUnicode(code: String, what: String): AntomException =
+    AntomException(code, "$code: $what is not valid Unicode (it contains an unpaired UTF-16 surrogate), so it cannot be sent as UTF-8")
+
+/** [value] as UTF-8, strictly: an unpaired surrogate is `INVALID_INPUT`, never a silent `?`. */
+internal fun utf8(value: String, what: String): ByteArray {
+    val encoder = Charsets.UTF_8.newEncoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+    val buffer = try {
+        encoder.encode(CharBuffer.wrap(value))
+    } catch (e: CharacterCodingException) {
+        throw notUnicode(AntomException.INVALID_INPUT, what)
+    }
+    return ByteArray(buffer.remaining()).also { buffer.get(it) }
+}
 
 // Exhaustive on purpose: a variant added to the FFI enum fails this build until it is mapped.
 internal fun FfiAntomException.toPublic(): AntomException {

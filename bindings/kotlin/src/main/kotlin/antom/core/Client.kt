@@ -1,11 +1,14 @@
 package antom.core
 
 import antom.core.ffi.ApiResponse as FfiApiResponse
+import antom.core.ffi.BodyKind as FfiBodyKind
 import antom.core.ffi.Client as FfiClient
 import antom.core.ffi.ClientConfig as FfiClientConfig
 import antom.core.ffi.Credential as FfiCredential
+import antom.core.ffi.Freshness as FfiFreshness
 import antom.core.ffi.Header as FfiHeader
 import antom.core.ffi.Notification as FfiNotification
+import antom.core.ffi.checkBodySize as ffiCheckBodySize
 
 /**
  * A configured Antom client: prepares signed requests and verifies responses and
@@ -13,9 +16,15 @@ import antom.core.ffi.Notification as FfiNotification
  *
  * Pass [privateKey] (RSA request signing) or [apiKey] (`Authorization: Bearer`), or neither
  * for a verify-only client (verifies responses and notifications, cannot [prepare]: a
- * notification receiver that should never hold the private key). By default the environment is sandbox exactly when [clientId] starts with `SANDBOX_` (or
- * follows the API key's TEST/PROD marker). From Java, use the constructor overloads or
+ * notification receiver that should never hold the private key). By default the environment
+ * is sandbox exactly when [clientId] starts with `SANDBOX_` (or follows the API key's
+ * TEST/PROD marker). [maxBodyBytes] (default [DEFAULT_MAX_BODY_BYTES], 4 MiB) bounds every
+ * request, response and notification body: a larger one is refused (`INVALID_INPUT`) before
+ * it is copied into the native library. From Java, use the constructor overloads or
  * [Client.builder].
+ *
+ * Headers may come straight from `HttpURLConnection.getHeaderFields()`: an entry with a `null`
+ * name (the status line) is skipped. A string with an unpaired surrogate is `INVALID_INPUT`.
  *
  * Throws [AntomException] (`INVALID_KEY`, `INVALID_INPUT`) for a bad configuration.
  */
@@ -29,18 +38,24 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
     gatewayUrl: String? = null,
     keyVersion: Long? = null,
     agentToken: String? = null,
+    maxBodyBytes: Long? = null,
 ) : AutoCloseable {
     private val inner: FfiClient
+
+    /** The largest request, response or notification body accepted, in bytes. */
+    val maxBodyBytes: Long
 
     init {
         require(privateKey == null || apiKey == null) { "Client takes privateKey or apiKey, not both" }
         require(keyVersion == null || keyVersion in 0..U32_MAX) { "keyVersion must be in 0..4294967295" }
+        require(maxBodyBytes == null || maxBodyBytes >= 0) { "maxBodyBytes must not be negative" }
         val credential = when {
             privateKey != null -> FfiCredential.PrivateKey(privateKey.inner)
             apiKey != null -> FfiCredential.ApiKey(apiKey)
             else -> FfiCredential.VerifyOnly
         }
-        inner = call {
+        // An API key with an unpaired surrogate is not a valid API key: INVALID_KEY.
+        inner = call(if (apiKey != null) AntomException.INVALID_KEY else AntomException.INVALID_INPUT) {
             FfiClient(
                 FfiClientConfig(
                     clientId = clientId,
@@ -51,8 +66,20 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
                     gatewayUrl = gatewayUrl,
                     keyVersion = keyVersion?.toUInt(),
                     agentToken = agentToken,
+                    maxBodyBytes = maxBodyBytes?.toULong(),
                 ),
             )
+        }
+        this.maxBodyBytes = inner.maxBodyBytes().toLong()
+    }
+
+    /**
+     * Refuses a body over [maxBodyBytes] from its length alone, before it crosses into the
+     * native library; the error (code and wording) is the core's.
+     */
+    private fun checkSize(kind: FfiBodyKind, body: ByteArray) {
+        if (body.size.toLong() > maxBodyBytes) {
+            call { ffiCheckBodySize(kind, body.size.toULong(), maxBodyBytes.toULong()) }
         }
     }
 
@@ -61,41 +88,47 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
      * [endpoint] path) with [body]: serialise your JSON once and send exactly the returned
      * bytes. [requestTime] is epoch milliseconds (default: now).
      *
-     * Throws `INVALID_INPUT` for a bad path, a body that is not a UTF-8 JSON object, or a
-     * verify-only client.
+     * Throws `INVALID_INPUT` for a bad path, a body that is not a UTF-8 JSON object or is over
+     * [maxBodyBytes], or a verify-only client.
      */
     @JvmOverloads
     @Throws(AntomException::class)
     fun prepare(api: String, body: ByteArray, requestTime: Long = System.currentTimeMillis()): PreparedRequest {
         require(requestTime >= 0) { "requestTime must not be negative" }
+        checkSize(FfiBodyKind.REQUEST, body)
         val r = call { inner.prepare(api, body, requestTime.toULong()) }
         return PreparedRequest(r.method, r.url, r.path, r.headers.map { it.name to it.value }, r.body)
     }
 
-    /** [prepare] with a text body, sent as UTF-8. */
+    /** [prepare] with a text body, sent as UTF-8 (an unpaired surrogate is `INVALID_INPUT`). */
     @JvmOverloads
     @Throws(AntomException::class)
     fun prepare(api: String, body: String, requestTime: Long = System.currentTimeMillis()): PreparedRequest =
-        prepare(api, body.toByteArray(Charsets.UTF_8), requestTime)
+        prepare(api, utf8(body, "the request body"), requestTime)
 
     /**
      * Verifies a response to the request sent to [path] (the prepared request's `path`) from
      * the raw response headers and the raw body bytes, never a re-serialised body. An unsigned
-     * response is accepted only as an `F`/`U` gateway error, with `verified = false`.
+     * response is accepted only as an `F`/`U` gateway error, with `verified = false` and
+     * `nextAction = INQUIRE`. An exception here, after the request was sent, means "outcome
+     * unknown: inquire" — never "failed", never ask the buyer to pay again.
      *
      * Throws `UNSIGNED_RESPONSE`, `MISSING_HEADER`, `CLIENT_ID_MISMATCH`, `MALFORMED_SIGNATURE`,
      * `UNSUPPORTED_ALGORITHM`, `SIGNATURE_MISMATCH`, `INVALID_INPUT`.
      */
     @Throws(AntomException::class)
-    fun verifyResponse(path: String, headers: List<Pair<String, String>>, body: ByteArray): ApiResponse =
-        response(call { inner.verifyResponse(path, headers.map { FfiHeader(it.first, it.second) }, body) })
+    fun verifyResponse(path: String, headers: List<Pair<String, String>>, body: ByteArray): ApiResponse {
+        val pairs = ffiHeaders(headers)
+        checkSize(FfiBodyKind.RESPONSE, body)
+        return response(call { inner.verifyResponse(path, pairs, body) })
+    }
 
     /** [verifyResponse] with headers as a map. */
     @Throws(AntomException::class)
     fun verifyResponse(path: String, headers: Map<String, String>, body: ByteArray): ApiResponse =
-        verifyResponse(path, headers.toList(), body)
+        verifyResponse(path, pairs(headers), body)
 
-    /** [verifyResponse] with multi-valued headers (`java.net.http.HttpHeaders.map()`). */
+    /** [verifyResponse] with multi-valued headers (`java.net.http.HttpHeaders.map()`, `getHeaderFields()`). */
     @JvmName("verifyResponseMultiValue")
     @Throws(AntomException::class)
     fun verifyResponse(path: String, headers: Map<String, List<String>>, body: ByteArray): ApiResponse =
@@ -104,57 +137,111 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
     /** [verifyResponse] with a text body (its UTF-8 bytes are verified). */
     @Throws(AntomException::class)
     fun verifyResponse(path: String, headers: List<Pair<String, String>>, body: String): ApiResponse =
-        verifyResponse(path, headers, body.toByteArray(Charsets.UTF_8))
+        verifyResponse(path, headers, utf8(body, "the response body"))
 
     /** [verifyResponse] with headers as a map and a text body. */
     @Throws(AntomException::class)
     fun verifyResponse(path: String, headers: Map<String, String>, body: String): ApiResponse =
-        verifyResponse(path, headers.toList(), body.toByteArray(Charsets.UTF_8))
+        verifyResponse(path, pairs(headers), utf8(body, "the response body"))
 
     /** [verifyResponse] with multi-valued headers and a text body. */
     @JvmName("verifyResponseMultiValue")
     @Throws(AntomException::class)
     fun verifyResponse(path: String, headers: Map<String, List<String>>, body: String): ApiResponse =
-        verifyResponse(path, flatten(headers), body.toByteArray(Charsets.UTF_8))
+        verifyResponse(path, flatten(headers), utf8(body, "the response body"))
 
     /**
      * Verifies a notification Antom sent to your endpoint at [path] (the path registered with
      * Antom, e.g. `/antom/notify`) from the raw request headers and raw body. Only after this
-     * returns: process it idempotently, then answer HTTP 200 with [NOTIFICATION_ACK].
+     * returns: process it once per [Notification.dedupKey], then answer HTTP 200 with
+     * [NOTIFICATION_ACK].
+     *
+     * [maxAgeMs] turns on a replay window: a notification whose signed `request-time` is
+     * further than that from [nowMs] (epoch milliseconds, default: now) is refused with
+     * `INVALID_INPUT`. Off by default, since Antom retries deliveries for about a day.
      *
      * Throws `MISSING_HEADER`, `CLIENT_ID_MISMATCH`, `MALFORMED_SIGNATURE`,
      * `UNSUPPORTED_ALGORITHM`, `SIGNATURE_MISMATCH`, `INVALID_INPUT`.
      */
+    @JvmOverloads
     @Throws(AntomException::class)
-    fun verifyNotification(path: String, headers: List<Pair<String, String>>, body: ByteArray): Notification =
-        notification(call { inner.verifyNotification(path, headers.map { FfiHeader(it.first, it.second) }, body) })
+    fun verifyNotification(
+        path: String,
+        headers: List<Pair<String, String>>,
+        body: ByteArray,
+        maxAgeMs: Long? = null,
+        nowMs: Long? = null,
+    ): Notification {
+        require(maxAgeMs != null || nowMs == null) { "nowMs needs maxAgeMs" }
+        require(maxAgeMs == null || maxAgeMs >= 0) { "maxAgeMs must not be negative" }
+        require(nowMs == null || nowMs >= 0) { "nowMs must not be negative" }
+        val pairs = ffiHeaders(headers)
+        checkSize(FfiBodyKind.NOTIFICATION, body)
+        val n = if (maxAgeMs == null) {
+            call { inner.verifyNotification(path, pairs, body) }
+        } else {
+            val freshness = FfiFreshness((nowMs ?: System.currentTimeMillis()).toULong(), maxAgeMs.toULong())
+            call { inner.verifyNotificationFresh(path, pairs, body, freshness) }
+        }
+        return notification(n)
+    }
 
     /** [verifyNotification] with headers as a map. */
+    @JvmOverloads
     @Throws(AntomException::class)
-    fun verifyNotification(path: String, headers: Map<String, String>, body: ByteArray): Notification =
-        verifyNotification(path, headers.toList(), body)
+    fun verifyNotification(
+        path: String,
+        headers: Map<String, String>,
+        body: ByteArray,
+        maxAgeMs: Long? = null,
+        nowMs: Long? = null,
+    ): Notification = verifyNotification(path, pairs(headers), body, maxAgeMs, nowMs)
 
     /** [verifyNotification] with multi-valued headers (`com.sun.net.httpserver.Headers`, servlet containers). */
     @JvmName("verifyNotificationMultiValue")
+    @JvmOverloads
     @Throws(AntomException::class)
-    fun verifyNotification(path: String, headers: Map<String, List<String>>, body: ByteArray): Notification =
-        verifyNotification(path, flatten(headers), body)
+    fun verifyNotification(
+        path: String,
+        headers: Map<String, List<String>>,
+        body: ByteArray,
+        maxAgeMs: Long? = null,
+        nowMs: Long? = null,
+    ): Notification = verifyNotification(path, flatten(headers), body, maxAgeMs, nowMs)
 
     /** [verifyNotification] with a text body (its UTF-8 bytes are verified). */
+    @JvmOverloads
     @Throws(AntomException::class)
-    fun verifyNotification(path: String, headers: List<Pair<String, String>>, body: String): Notification =
-        verifyNotification(path, headers, body.toByteArray(Charsets.UTF_8))
+    fun verifyNotification(
+        path: String,
+        headers: List<Pair<String, String>>,
+        body: String,
+        maxAgeMs: Long? = null,
+        nowMs: Long? = null,
+    ): Notification = verifyNotification(path, headers, utf8(body, "the notification body"), maxAgeMs, nowMs)
 
     /** [verifyNotification] with headers as a map and a text body. */
+    @JvmOverloads
     @Throws(AntomException::class)
-    fun verifyNotification(path: String, headers: Map<String, String>, body: String): Notification =
-        verifyNotification(path, headers.toList(), body.toByteArray(Charsets.UTF_8))
+    fun verifyNotification(
+        path: String,
+        headers: Map<String, String>,
+        body: String,
+        maxAgeMs: Long? = null,
+        nowMs: Long? = null,
+    ): Notification = verifyNotification(path, pairs(headers), utf8(body, "the notification body"), maxAgeMs, nowMs)
 
     /** [verifyNotification] with multi-valued headers and a text body. */
     @JvmName("verifyNotificationMultiValue")
+    @JvmOverloads
     @Throws(AntomException::class)
-    fun verifyNotification(path: String, headers: Map<String, List<String>>, body: String): Notification =
-        verifyNotification(path, flatten(headers), body.toByteArray(Charsets.UTF_8))
+    fun verifyNotification(
+        path: String,
+        headers: Map<String, List<String>>,
+        body: String,
+        maxAgeMs: Long? = null,
+        nowMs: Long? = null,
+    ): Notification = verifyNotification(path, flatten(headers), utf8(body, "the notification body"), maxAgeMs, nowMs)
 
     /** The path this client requests and signs for [api] (sandbox paths for sandbox clients). */
     @Throws(AntomException::class)
@@ -174,6 +261,9 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
 
     /** `true` when the client holds no credential: it verifies, but cannot [prepare]. */
     val isVerifyOnly: Boolean get() = inner.isVerifyOnly()
+
+    /** The RSA engine that signs and verifies: [ENGINE] (`"aws-lc"`). */
+    val engine: String get() = ENGINE
 
     /** The Antom public key responses and notifications are verified with. */
     val antomPublicKey: PublicKey get() = PublicKey(inner.antomPublicKey())
@@ -196,6 +286,7 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         private var gatewayUrl: String? = null
         private var keyVersion: Long? = null
         private var agentToken: String? = null
+        private var maxBodyBytes: Long? = null
 
         /** RSA request signing with your private key. */
         fun privateKey(value: PrivateKey) = apply { privateKey = value }
@@ -211,11 +302,13 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         fun keyVersion(value: Long) = apply { keyVersion = value }
         /** An ISV agent token, sent as `Agent-Token` (RSA mode only). */
         fun agentToken(value: String) = apply { agentToken = value }
+        /** The largest body accepted, in bytes (default [DEFAULT_MAX_BODY_BYTES]). */
+        fun maxBodyBytes(value: Long) = apply { maxBodyBytes = value }
 
         /** Builds the client. Throws `INVALID_KEY` / `INVALID_INPUT` for a bad configuration. */
         @Throws(AntomException::class)
         fun build(): Client =
-            Client(clientId, antomPublicKey, privateKey, apiKey, region, environment, gatewayUrl, keyVersion, agentToken)
+            Client(clientId, antomPublicKey, privateKey, apiKey, region, environment, gatewayUrl, keyVersion, agentToken, maxBodyBytes)
     }
 
     companion object {
@@ -223,15 +316,55 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         @JvmStatic
         fun builder(clientId: String, antomPublicKey: PublicKey): Builder = Builder(clientId, antomPublicKey)
 
-        private fun flatten(headers: Map<String, List<String>>): List<Pair<String, String>> =
-            headers.flatMap { (name, values) -> values.map { name to it } }
+        // Headers come from Java too, where nothing stops a null: `getHeaderFields()` maps the
+        // status line under a null name. A null name is skipped; a null value is INVALID_INPUT.
+
+        @Suppress("SENSELESS_COMPARISON", "USELESS_CAST")
+        private fun ffiHeaders(headers: List<Pair<String, String>>): List<FfiHeader> {
+            val out = ArrayList<FfiHeader>(headers.size)
+            for (pair in headers as List<Pair<String?, String?>?>) {
+                val name = pair?.first ?: continue
+                val value = pair.second ?: throw nullValue(name)
+                out.add(FfiHeader(name, value))
+            }
+            return out
+        }
+
+        @Suppress("USELESS_CAST")
+        private fun pairs(headers: Map<String, String>): List<Pair<String, String>> {
+            val out = ArrayList<Pair<String, String>>(headers.size)
+            for ((name, value) in headers as Map<String?, String?>) {
+                if (name == null) continue
+                out.add(name to (value ?: throw nullValue(name)))
+            }
+            return out
+        }
+
+        @Suppress("USELESS_CAST")
+        private fun flatten(headers: Map<String, List<String>>): List<Pair<String, String>> {
+            val out = ArrayList<Pair<String, String>>(headers.size)
+            for ((name, values) in headers as Map<String?, List<String?>?>) {
+                if (name == null) continue // the status line of HttpURLConnection.getHeaderFields()
+                for (value in values ?: throw nullValue(name)) out.add(name to (value ?: throw nullValue(name)))
+            }
+            return out
+        }
+
+        private fun nullValue(name: String): AntomException = AntomException(
+            AntomException.INVALID_INPUT,
+            "${AntomException.INVALID_INPUT}: the header ${ffiRedactedName(name)} has a null value",
+        )
+
+        /** A header name as it may appear in a message (names are not secret; bounded). */
+        private fun ffiRedactedName(name: String): String =
+            if (name.length <= 64) "'$name'" else "'${name.take(64)}...'"
 
         private fun response(r: FfiApiResponse) = ApiResponse(
             verified = r.verified,
             resultStatus = ResultStatus.of(r.resultStatus),
             resultCode = r.resultCode,
             resultMessage = r.resultMessage,
-            nextAction = NextAction.of(r.nextAction),
+            nextAction = NextAction.of(r.nextAction), // the core's decision, never recomputed
             isSuccess = r.isSuccess,
             body = r.body,
         )
@@ -242,6 +375,7 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
             clientId = n.clientId,
             requestTime = n.requestTime,
             body = n.body,
+            dedupKey = n.dedupKey,
         )
     }
 }

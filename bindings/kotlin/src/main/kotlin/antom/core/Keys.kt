@@ -12,9 +12,13 @@ import antom.core.ffi.PublicKey as FfiPublicKey
  * be read back out, and [toString] never shows it.
  */
 class PrivateKey private constructor(internal val inner: FfiPrivateKey) : AutoCloseable {
-    /** Parses [text]. Throws [AntomException] `INVALID_KEY` when it is not a usable RSA private key. */
+    /**
+     * Parses [text]. Throws [AntomException] `INVALID_KEY` when it is not a usable RSA private
+     * key (including text with an unpaired surrogate). The native copy of the text is wiped
+     * after parsing; [text] itself is a Java `String`, which cannot be wiped: load keys once.
+     */
     @Throws(AntomException::class)
-    constructor(text: String) : this(call { FfiPrivateKey(text) })
+    constructor(text: String) : this(call(AntomException.INVALID_KEY) { FfiPrivateKey(text) })
 
     companion object {
         /** Parses a PKCS#8 or PKCS#1 DER private key. Throws `INVALID_KEY`. */
@@ -52,7 +56,7 @@ class PrivateKey private constructor(internal val inner: FfiPrivateKey) : AutoCl
 class PublicKey internal constructor(internal val inner: FfiPublicKey) : AutoCloseable {
     /** Parses [text]. Throws [AntomException] `INVALID_KEY` when it is not a usable RSA public key. */
     @Throws(AntomException::class)
-    constructor(text: String) : this(call { FfiPublicKey(text) })
+    constructor(text: String) : this(call(AntomException.INVALID_KEY) { FfiPublicKey(text) })
 
     companion object {
         /** Parses a SubjectPublicKeyInfo or PKCS#1 DER public key. Throws `INVALID_KEY`. */

@@ -4,6 +4,8 @@ import antom.core.ffi.Environment as FfiEnvironment
 import antom.core.ffi.NextAction as FfiNextAction
 import antom.core.ffi.Region as FfiRegion
 import antom.core.ffi.ResultStatus as FfiResultStatus
+import antom.core.ffi.describeBody as ffiDescribeBody
+import antom.core.ffi.redactHeader as ffiRedactHeader
 import antom.core.ffi.parseEnvironment as ffiParseEnvironment
 import antom.core.ffi.parseRegion as ffiParseRegion
 
@@ -86,13 +88,16 @@ enum class ResultStatus(
     }
 }
 
-/** What to do after a verified response. */
+/** What to do after a response: the core's decision (branch on it, not on the status). */
 enum class NextAction {
-    /** The call is done: use the response. */
+    /** A verified `S`: the call is done; use the response. */
     DONE,
-    /** The call failed: handle `resultCode`; do not retry the same request blindly. */
+    /** A verified `F`: handle `resultCode`; do not retry the same request blindly. */
     FAILED,
-    /** Unknown outcome: inquire, or resend the identical request until it is final. Never "pay again". */
+    /**
+     * `U`, anything unexpected, or any unverified response (an unsigned `F` can be forged):
+     * inquire, or resend the identical request until it is final. Never "pay again".
+     */
     INQUIRE;
 
     internal companion object {
@@ -123,18 +128,22 @@ class PreparedRequest internal constructor(
     /** [headers] as an insertion-ordered map (names are unique). */
     fun headerMap(): Map<String, String> = headers.toMap(LinkedHashMap())
 
-    /** Shows no body and no `Authorization` value (API-key mode sends a secret there). */
+    /**
+     * The core's redaction rule: `Authorization` (the API key, in API-key mode) and
+     * `Agent-Token` as `<redacted>`, the body as `<N bytes>`.
+     */
     override fun toString(): String {
-        val shown = headers.joinToString(", ") { (name, value) ->
-            "$name=" + if (name.equals("authorization", ignoreCase = true)) "<redacted>" else value
-        }
-        return "PreparedRequest(method=$method, url=$url, headers=[$shown], body=<${bodyBytes().size} bytes>)"
+        val shown = headers.joinToString(", ") { (name, value) -> "$name=" + ffiRedactHeader(name, value) }
+        return "PreparedRequest(method=$method, url=$url, headers=[$shown], body=${ffiDescribeBody(bodyBytes())})"
     }
 }
 
 /** A response whose authenticity has been settled by [Client.verifyResponse]. */
 class ApiResponse internal constructor(
-    /** `true` when Antom's signature was checked; `false` only for unsigned `F`/`U` gateway errors. */
+    /**
+     * `true` when Antom's signature was checked; `false` only for unsigned `F`/`U` gateway
+     * errors, whose [nextAction] is always [NextAction.INQUIRE].
+     */
     val verified: Boolean,
     /** `result.resultStatus`. */
     val resultStatus: ResultStatus,
@@ -142,7 +151,7 @@ class ApiResponse internal constructor(
     val resultCode: String,
     /** `result.resultMessage` (`""` if absent). */
     val resultMessage: String,
-    /** What to do next. */
+    /** What to do next: the core's decision ([NextAction.INQUIRE] for every unverified response). */
     val nextAction: NextAction,
     /** `true` only for a verified `S` response. */
     val isSuccess: Boolean,
@@ -152,9 +161,10 @@ class ApiResponse internal constructor(
     /** The body decoded as UTF-8. */
     fun bodyText(): String = body.toString(Charsets.UTF_8)
 
+    /** The body as `<N bytes>` (the core's rule): bodies carry card tokens and personal data. */
     override fun toString(): String =
         "ApiResponse(verified=$verified, resultStatus=$resultStatus, resultCode=$resultCode, " +
-            "nextAction=$nextAction, body=<${body.size} bytes>)"
+            "nextAction=$nextAction, body=${ffiDescribeBody(body)})"
 }
 
 /** A notification whose signature has been verified by [Client.verifyNotification]. */
@@ -169,13 +179,20 @@ class Notification internal constructor(
     val requestTime: String,
     /** The raw body that was verified, for you to parse. */
     val body: ByteArray,
+    /**
+     * A stable key to process each notification once (`PAYMENT_RESULT:paymentId=...`, else
+     * `sha256:<hex of the body>`). Antom resends until acknowledged: store the key in the same
+     * transaction as the effect, and acknowledge a key already seen without processing it again.
+     */
+    val dedupKey: String,
 ) {
     /** The body decoded as UTF-8. */
     fun bodyText(): String = body.toString(Charsets.UTF_8)
 
+    /** The body as `<N bytes>` (the core's rule). */
     override fun toString(): String =
         "Notification(notifyType=$notifyType, resultStatus=$resultStatus, clientId=$clientId, " +
-            "requestTime=$requestTime, body=<${body.size} bytes>)"
+            "requestTime=$requestTime, dedupKey=$dedupKey, body=${ffiDescribeBody(body)})"
 }
 
 /** A parsed `Signature` header. */

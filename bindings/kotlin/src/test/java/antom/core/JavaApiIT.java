@@ -47,7 +47,7 @@ class JavaApiIT {
         ApiResponse response = client.verifyResponse(request.getPath(), headers, failed);
         assertFalse(response.getVerified());
         assertFalse(response.isSuccess());
-        assertEquals(NextAction.FAILED, response.getNextAction());
+        assertEquals(NextAction.INQUIRE, response.getNextAction()); // unverified: never a final failure
         assertEquals("ORDER_NOT_EXIST", response.getResultCode());
 
         // An unsigned S is refused, with a stable code.

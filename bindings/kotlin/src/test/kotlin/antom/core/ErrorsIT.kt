@@ -54,12 +54,13 @@ class ErrorsIT {
     }
 
     @Test
-    fun unsignedGatewayErrorsAreAcceptedButNeverSuccess() {
+    fun unsignedGatewayErrorsAreAcceptedButNeverSuccessNorFinal() {
         val failed = """{"result":{"resultStatus":"F","resultCode":"PARAM_ILLEGAL","resultMessage":"illegal"}}"""
         val r = TestKeys.client().verifyResponse(path, mapOf("content-type" to "application/json"), failed)
         assertFalse(r.verified)
         assertFalse(r.isSuccess)
-        assertEquals(NextAction.FAILED, r.nextAction)
+        assertEquals(ResultStatus.FAILED, r.resultStatus)
+        assertEquals(NextAction.INQUIRE, r.nextAction, "an unsigned F can be forged: inquire")
         assertEquals("PARAM_ILLEGAL", r.resultCode)
     }
 }

@@ -35,9 +35,11 @@ class HttpClientExampleIT {
         antom.mode = AntomSimulator.Mode.UNSIGNED_SUCCESS
         assertEquals(AntomException.UNSIGNED_RESPONSE, assertThrows<AntomException> { example.inquiryPayment("p1") }.code)
         antom.mode = AntomSimulator.Mode.UNSIGNED_FAILURE
+        // An unsigned F is accepted but is neither success nor a final failure: inquire.
         val failed = example.inquiryPayment("p1")
         assertFalse(failed.verified)
-        assertEquals(NextAction.FAILED, failed.nextAction)
-        assertEquals("failed: PROCESS_FAIL", example.describe(failed))
+        assertEquals(ResultStatus.FAILED, failed.resultStatus)
+        assertEquals(NextAction.INQUIRE, failed.nextAction)
+        assertEquals("unknown: inquire again later, never ask the buyer to pay again", example.describe(failed))
     }
 }
