@@ -25,6 +25,10 @@ object Vectors {
         fun part(k: String) = if (o.has(k)) o[k].asString else ""
         return part("prefix") + part("repeat").repeat(o["count"].asInt) + part("suffix")
     }
+
+    /** A case's operation: hostile.json's cases each name their own (the file's is `"hostile"`). */
+    fun operation(fileOperation: String, case: JsonObject): String =
+        if (fileOperation == "hostile") case["operation"].asString else fileOperation
 }
 
 /** Runs one vector operation through the public API; returns the fields to compare with `expect`. */
@@ -44,11 +48,12 @@ object VectorRunner {
             gatewayUrl = if (config.has("gateway_url")) config.str("gateway_url") else null,
             keyVersion = if (config.has("key_version")) config["key_version"].asLong else null,
             agentToken = if (config.has("agent_token")) config.str("agent_token") else null,
+            maxBodyBytes = if (config.has("max_body_bytes")) config["max_body_bytes"].asLong else null,
         )
     }
 
     private fun headers(value: JsonElement): List<Pair<String, String>> =
-        value.asJsonArray.map { it.asJsonArray[0].asString to it.asJsonArray[1].asString }
+        value.asJsonArray.map { it.asJsonArray[0].asString to Vectors.text(it.asJsonArray[1]) }
 
     private fun body(input: JsonObject): ByteArray =
         if (input.has("body_base64")) Base64.getDecoder().decode(input.str("body_base64"))
@@ -87,10 +92,10 @@ object VectorRunner {
         }
         "verify" -> {
             val key = PublicKey(Vectors.readFile(input.str("public_key_file")))
-            mapOf("valid" to key.verify(Vectors.text(input["content"]), input.str("signature")))
+            mapOf("valid" to key.verify(Vectors.text(input["content"]), Vectors.text(input["signature"])))
         }
         "signature_header" -> if (input.has("parse")) {
-            val h = parseSignatureHeader(input.str("parse"))
+            val h = parseSignatureHeader(Vectors.text(input["parse"]))
             mapOf("algorithm" to h.algorithm, "key_version" to h.keyVersion, "signature" to h.signature)
         } else {
             val f = input["format"].asJsonObject
@@ -99,7 +104,10 @@ object VectorRunner {
         "prepare" -> {
             val config = input["config"].asJsonObject
             val requestTime = input["request_time"].asLong
-            val r = client(config).prepare(input.str("api"), Vectors.text(input["body"]), requestTime)
+            // body_base64: bytes that are not UTF-8, passed as bytes; a text body as a String.
+            val merchant = client(config)
+            val r = if (input.has("body_base64")) merchant.prepare(input.str("api"), body(input), requestTime)
+            else merchant.prepare(input.str("api"), Vectors.text(input["body"]), requestTime)
             // The signed stage, rebuilt from the outputs: it must match the generator's.
             val content = contentToSign(r.method, r.path, config.str("client_id"), requestTime.toString(), r.body)
             mapOf(
@@ -118,11 +126,15 @@ object VectorRunner {
         }
         "verify_notification" -> {
             val sent = body(input)
-            val n = client(input["config"].asJsonObject).verifyNotification(input.str("path"), headers(input["headers"]), sent)
+            val freshness = input["freshness"]?.asJsonObject
+            val n = client(input["config"].asJsonObject).verifyNotification(
+                input.str("path"), headers(input["headers"]), sent,
+                maxAgeMs = freshness?.get("max_age_ms")?.asLong, nowMs = freshness?.get("now_ms")?.asLong,
+            )
             check(n.body.contentEquals(sent)) { "the notification body is not the bytes that were verified" }
             mapOf(
                 "notify_type" to n.notifyType, "result_status" to n.resultStatus?.code,
-                "client_id" to n.clientId, "request_time" to n.requestTime,
+                "client_id" to n.clientId, "request_time" to n.requestTime, "dedup_key" to n.dedupKey,
             )
         }
         "amount" -> if (input.has("to_minor_units")) {
@@ -148,10 +160,21 @@ object VectorRunner {
         else -> value.asString
     }
 
-    /** `null` when the case passes, else why it failed. */
+    /**
+     * Every string form of an error a user may log: its message, `code: message`, `toString()`
+     * and the stack trace a logger prints (causes included).
+     */
+    private fun errorTexts(e: AntomException): List<String> =
+        listOf(e.message.orEmpty(), "${e.code}: ${e.message}", e.toString(), e.localizedMessage.orEmpty(), e.stackTraceToString())
+
+    /**
+     * `null` when the case passes, else why it failed. An error's text must contain none of the
+     * case's `forbidden` substrings (hostile.json).
+     */
     fun check(operation: String, case: JsonObject): String? {
         val id = case["id"].asString
         val expect = case["expect"].asJsonObject
+        val forbidden = case["forbidden"]?.asJsonArray?.map { it.asString }.orEmpty()
         val outcome = try {
             Result.success(run(operation, case["input"].asJsonObject))
         } catch (e: AntomException) {
@@ -159,6 +182,12 @@ object VectorRunner {
         }
         val wantError = expect["error"]?.asString
         val error = outcome.exceptionOrNull() as AntomException?
+        if (error != null) {
+            for (text in errorTexts(error)) {
+                val leak = forbidden.firstOrNull { text.contains(it) }
+                if (leak != null) return "$id: the error text contains \"$leak\": ${text.take(300)}"
+            }
+        }
         return when {
             wantError != null && error != null ->
                 if (error.code == wantError && error.message!!.startsWith("$wantError:")) null

@@ -15,8 +15,8 @@ class VectorsIT {
         val manifest = Vectors.load("manifest.json")
         return manifest["files"].asJsonObject.keySet().flatMap { file ->
             val doc = Vectors.load(file)
-            val operation = doc["operation"].asString
             doc["cases"].asJsonArray.map { it.asJsonObject }.map { case ->
+                val operation = Vectors.operation(doc["operation"].asString, case)
                 DynamicTest.dynamicTest("$file#${case["id"].asString}") {
                     VectorRunner.check(operation, case)?.let { fail(it) }
                 }
@@ -24,23 +24,31 @@ class VectorsIT {
         }
     }
 
-    /** The runner ran exactly the manifest's cases, file by file, and all of them passed. */
+    /**
+     * The runner ran exactly the manifest's cases, file by file and per hostile.json
+     * operation, and all of them passed.
+     */
     @Test
     fun manifestCountIsMet() {
         val manifest = Vectors.load("manifest.json")
         var total = 0
         val failures = mutableListOf<String>()
+        val hostileOperations = sortedMapOf<String, Int>()
         for ((file, count) in manifest["files"].asJsonObject.entrySet()) {
             val doc = Vectors.load(file)
             val cases = doc["cases"].asJsonArray
             assertEquals(count.asInt, cases.size(), "$file: case count vs manifest")
-            for (case in cases) {
-                VectorRunner.check(doc["operation"].asString, case.asJsonObject)?.let { failures += it }
+            for (case in cases.map { it.asJsonObject }) {
+                val operation = Vectors.operation(doc["operation"].asString, case)
+                if (file == "hostile.json") hostileOperations[operation] = (hostileOperations[operation] ?: 0) + 1
+                VectorRunner.check(operation, case)?.let { failures += it }
                 total++
             }
         }
         assertTrue(failures.isEmpty(), "${failures.size} of $total vectors failed:\n" + failures.joinToString("\n"))
         assertEquals(manifest["total"].asInt, total, "total cases vs manifest")
+        val wantHostile = manifest["hostile_operations"].asJsonObject.entrySet().associate { (op, n) -> op to n.asInt }.toSortedMap()
+        assertEquals(wantHostile, hostileOperations, "hostile.json cases per operation vs manifest")
         assertTrue(total >= 200, "the contract needs at least 200 cases, found $total")
         println("VectorsIT: $total of ${manifest["total"].asInt} conformance vectors passed through ${System.getProperty("antom.jar")}")
     }
