@@ -1,69 +1,133 @@
 #!/usr/bin/env python3
 """Extracts vector cases for the C harness from tests/vectors/ (C has no JSON parser here).
 
-One case per line, tab-separated, every field hex-encoded UTF-8 (so no escaping):
-  content  id  method path client_id time body  expected_content
-  sign     id  key_file content                 expected_signature
-  verify   id  key_file content signature       true|false|ERROR_CODE
-  to       id  amount currency                  value|ERROR_CODE
-  from     id  value currency                   amount|ERROR_CODE
-  pubkey   id  kind(private|public) text        public_key_base64|ERROR_CODE
+One case per line, tab-separated:
+  op  id  group  forbidden  field...  expected
+* `group`: `-` for a case of a per-operation file, else the hostile.json operation it counts
+  towards (`parse_key`, ...).
+* `forbidden`: the hostile.json case's forbidden substrings, each hex-encoded, comma-separated
+  (empty for none): none may occur in the error message when the case fails.
+* every field and the expected value are hex-encoded (UTF-8 text, or raw bytes for DER), so no
+  escaping is needed. The expected value is the result, or the error code.
+  content  id ...  method path client_id time body      content
+  sign     id ...  key_file content                     signature
+  verify   id ...  key_file content signature           true|false
+  to       id ...  amount currency                      value
+  from     id ...  value currency                       amount
+  pubkey   id ...  kind(private|public) text            public_key_base64
+  pubder   id ...  kind(private|public) der_bytes       public_key_base64
+  sighdr   id ...  header                               algorithm LF key_version|null LF signature
+  sigfmt   id ...  key_version(decimal) signature       header
+  endpoint id ...  name                                 path LF group | NOT_FOUND
+Then, for each hostile.json operation the harness supports, one line
+  #hostile  operation  count
+with the count from manifest.json's "hostile_operations" (not from the cases above): the harness
+asserts it ran exactly that many hostile cases of that operation.
+
 Usage: cases.py <vectors dir>  (writes to stdout; prints the counts to stderr)
 """
+import base64
 import json
 import pathlib
 import sys
 
 vectors = pathlib.Path(sys.argv[1])
 
+# The vector operations the C harness runs (the rest need a Client: the JVM, Node, Python and
+# Rust runners cover them, and glue.c covers the client's body-size surface).
+SUPPORTED = ("parse_key", "content_to_sign", "sign", "verify", "signature_header", "amount", "endpoint")
+
 
 def text(value):
+    """A vector "text": a string, or {"prefix", "repeat", "count", "suffix"}."""
     if isinstance(value, str):
         return value
     return value.get("prefix", "") + value.get("repeat", "") * value["count"] + value.get("suffix", "")
 
 
 def load(name):
-    return json.loads((vectors / name).read_text(encoding="utf-8"))["cases"]
+    return json.loads((vectors / name).read_text(encoding="utf-8"))
 
 
-def emit(op, case_id, *fields):
-    print("\t".join([op, case_id] + [f.encode("utf-8").hex() for f in fields]))
+def hexed(field):
+    return (field if isinstance(field, bytes) else field.encode("utf-8")).hex()
+
+
+counts = {}
+
+
+def emit(op, case, group, *fields):
+    forbidden = ",".join(hexed(f) for f in case.get("forbidden", []))
+    print("\t".join([op, case["id"], group, forbidden] + [hexed(f) for f in fields]))
+    counts[op] = counts.get(op, 0) + 1
 
 
 def outcome(expect, key):
     return expect["error"] if "error" in expect else expect[key]
 
 
-counts = {}
-for case in load("content.json"):
+def run(operation, case, group):
+    """Emits `case` for `operation`; False when the harness cannot run it."""
     i, e = case["input"], case["expect"]
-    if "content" in e:  # the huge-body cases only pin a SHA-256: covered by the JVM/Rust runners
-        emit("content", case["id"], i["method"], i["path"], i["client_id"], i["time"], text(i["body"]), e["content"])
-        counts["content"] = counts.get("content", 0) + 1
-for case in load("sign.json"):
-    i, e = case["input"], case["expect"]
-    emit("sign", case["id"], i["private_key_file"], text(i["content"]), outcome(e, "signature"))
-    counts["sign"] = counts.get("sign", 0) + 1
-for case in load("verify.json"):
-    i, e = case["input"], case["expect"]
-    want = e["error"] if "error" in e else ("true" if e["valid"] else "false")
-    emit("verify", case["id"], i["public_key_file"], text(i["content"]), i["signature"], want)
-    counts["verify"] = counts.get("verify", 0) + 1
-for case in load("amounts.json"):
-    i, e = case["input"], case["expect"]
-    if "to_minor_units" in i:
-        t = i["to_minor_units"]
-        emit("to", case["id"], t["amount"], t["currency"], outcome(e, "value"))
+    if operation == "content_to_sign":
+        if "content" not in e:
+            return False  # the huge-body cases only pin a SHA-256: covered by the other runners
+        emit("content", case, group, i["method"], i["path"], i["client_id"], i["time"], text(i["body"]),
+             outcome(e, "content"))
+    elif operation == "sign":
+        emit("sign", case, group, i["private_key_file"], text(i["content"]), outcome(e, "signature"))
+    elif operation == "verify":
+        want = e["error"] if "error" in e else ("true" if e["valid"] else "false")
+        emit("verify", case, group, i["public_key_file"], text(i["content"]), text(i["signature"]), want)
+    elif operation == "amount":
+        if "to_minor_units" in i:
+            t = i["to_minor_units"]
+            emit("to", case, group, t["amount"], t["currency"], outcome(e, "value"))
+        else:
+            f = i["from_minor_units"]
+            emit("from", case, group, f["value"], f["currency"], outcome(e, "amount"))
+    elif operation == "parse_key":
+        want = outcome(e, "public_key_base64")
+        if "der_base64" in i:
+            emit("pubder", case, group, i["kind"], base64.b64decode(i["der_base64"]), want)
+        else:
+            key_text = (vectors / i["text_file"]).read_text(encoding="utf-8") if "text_file" in i else text(i["text"])
+            emit("pubkey", case, group, i["kind"], key_text, want)
+    elif operation == "signature_header":
+        if "parse" in i:
+            if "error" in e:
+                want = e["error"]
+            else:
+                kv = "null" if e["key_version"] is None else str(e["key_version"])
+                want = f"{e['algorithm']}\n{kv}\n{e['signature']}"
+            emit("sighdr", case, group, text(i["parse"]), want)
+        else:
+            f = i["format"]
+            emit("sigfmt", case, group, str(f["key_version"]), f["signature"], outcome(e, "header"))
+    elif operation == "endpoint":
+        want = f"{e['path']}\n{e['group']}" if e.get("found", True) else "NOT_FOUND"
+        emit("endpoint", case, group, i["name"], want)
     else:
-        f = i["from_minor_units"]
-        emit("from", case["id"], f["value"], f["currency"], outcome(e, "amount"))
-    counts["amount"] = counts.get("amount", 0) + 1
-for case in load("keys.json"):
-    i, e = case["input"], case["expect"]
-    if "der_base64" in i:
-        continue  # DER input goes through from_der: covered by the JVM/Rust runners
-    key_text = (vectors / i["text_file"]).read_text(encoding="utf-8") if "text_file" in i else text(i["text"])
-    emit("pubkey", case["id"], i["kind"], key_text, outcome(e, "public_key_base64"))
-    counts["parse_key"] = counts.get("parse_key", 0) + 1
-print("cases.py: " + ", ".join(f"{k} {v}" for k, v in counts.items()), file=sys.stderr)
+        return False
+    return True
+
+
+manifest = load("manifest.json")
+skipped = {}
+for name in manifest["files"]:
+    doc = load(name)
+    for case in doc["cases"]:
+        if doc["operation"] == "hostile":
+            operation, group = case["operation"], case["operation"]
+        else:
+            operation, group = doc["operation"], "-"
+        if not run(operation, case, group):
+            skipped[name] = skipped.get(name, 0) + 1
+for operation, count in manifest["hostile_operations"].items():
+    if operation in SUPPORTED:
+        print(f"#hostile\t{operation}\t{count}")
+print(
+    "cases.py: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+    + "; not run here: " + ", ".join(f"{k} {v}" for k, v in skipped.items()),
+    file=sys.stderr,
+)
