@@ -632,23 +632,9 @@ impl BodyKind {
     }
 }
 
-/// The core's refusal of a `len`-byte `what` body over `max` bytes, or `None` within the
-/// limit. Bindings call [`check_body_size`] with the length only, before they copy a body
-/// across the boundary.
-///
-/// The wording is the core's (`antom_core`'s `check_body_size`, which the core does not export
-/// yet); `the_length_check_words_its_error_as_the_core_does` pins it against the core's own
-/// error for an oversized body, so the two cannot drift.
+/// The core's body size rule, from lengths alone ([`ac::check_body_size`]).
 fn body_size_error(what: &str, len: u64, max: u64) -> Option<ac::Error> {
-    (len > max).then(|| {
-        ac::Error::new(
-            ac::ErrorCode::InvalidInput,
-            format!(
-                "the {what} body is {len} bytes; at most {max} are accepted (raise \
-                 max_body_bytes if Antom really sends more)"
-            ),
-        )
-    })
+    ac::check_body_size(len, max, what).err()
 }
 
 /// Checks a body's length against a limit (`Client.max_body_bytes()`), given the length

@@ -55,19 +55,9 @@ fn error(err: antom_core::Error) -> JsValue {
     antom_error(err.code().as_str(), err.message())
 }
 
-/// The refusal of a `len`-byte `what` body over `max` bytes, worded as the core words it
-/// (antom-core's `check_body_size`, not exported by the core yet; the npm tests compare this
-/// error with the core's own for an oversized body), or `None` within the limit.
+/// The core's body size rule, from lengths alone ([`antom_core::check_body_size`]).
 fn body_size_error(what: &str, len: u64, max: u64) -> Option<antom_core::Error> {
-    (len > max).then(|| {
-        antom_core::Error::new(
-            ErrorCode::InvalidInput,
-            format!(
-                "the {what} body is {len} bytes; at most {max} are accepted (raise \
-                 max_body_bytes if Antom really sends more)"
-            ),
-        )
-    })
+    antom_core::check_body_size(len, max, what).err()
 }
 
 /// A key's `node:crypto` `KeyObject`, created once on first use and shared by clones of the

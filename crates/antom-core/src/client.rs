@@ -200,7 +200,7 @@ impl Client {
 
     /// Refuses a body over [`Client::max_body_bytes`] before anything else looks at it.
     pub(crate) fn check_body_size(&self, len: usize, what: &str) -> Result<()> {
-        check_body_size(len, self.max_body_bytes, what)
+        check_body_size(as_u64(len), as_u64(self.max_body_bytes), what)
     }
 
     /// The configured client id.
@@ -352,9 +352,15 @@ pub(crate) fn check_request_body(body: &[u8]) -> Result<String> {
     }
 }
 
-/// `INVALID_INPUT` when a body of `len` bytes is over `max`: checked before the body is
-/// copied, hashed or parsed, since nothing about it is authenticated yet.
-pub(crate) fn check_body_size(len: usize, max: usize, what: &str) -> Result<()> {
+/// The body size rule, from lengths alone, so that a binding can apply it before copying a
+/// body across its boundary: `INVALID_INPUT` when a body of `len` bytes is over `max`.
+/// `what` names the body in the message (`request`, `response`, `notification`). The core
+/// checks it first, before a body is copied, hashed or parsed, since nothing about the body
+/// is authenticated yet.
+///
+/// # Errors
+/// `INVALID_INPUT` when `len > max`.
+pub fn check_body_size(len: u64, max: u64, what: &str) -> Result<()> {
     if len > max {
         Err(Error::invalid_input(format!(
             "the {what} body is {len} bytes; at most {max} are accepted (raise \
@@ -363,4 +369,9 @@ pub(crate) fn check_body_size(len: usize, max: usize, what: &str) -> Result<()> 
     } else {
         Ok(())
     }
+}
+
+/// A length as `u64` (lossless on every supported target; saturating otherwise).
+pub(crate) fn as_u64(len: usize) -> u64 {
+    u64::try_from(len).unwrap_or(u64::MAX)
 }

@@ -69,7 +69,7 @@ mod response;
 mod result;
 
 pub use amount::{MAX_VALUE_DIGITS, from_minor_units, minor_unit_exponent, to_minor_units};
-pub use client::{CONTENT_TYPE, Client, METHOD, PreparedRequest};
+pub use client::{CONTENT_TYPE, Client, METHOD, PreparedRequest, check_body_size};
 pub use config::{
     ApiKey, ApiKeyKind, ClientConfig, Credential, DEFAULT_MAX_BODY_BYTES, Environment, Region,
 };

@@ -4,7 +4,7 @@
 //! A merchant integration needs only [`crate::Client`]; these functions expose the same rules
 //! so that nothing outside the core has to rebuild them.
 
-use crate::client::{METHOD, check_body_size};
+use crate::client::{METHOD, as_u64, check_body_size};
 use crate::config::DEFAULT_MAX_BODY_BYTES;
 use crate::content::SignedContent;
 use crate::engine::{BuiltinEngine, RsaEngine};
@@ -62,7 +62,7 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    check_body_size(body.len(), DEFAULT_MAX_BODY_BYTES, "message")?;
+    check_body_size(as_u64(body.len()), as_u64(DEFAULT_MAX_BODY_BYTES), "message")?;
     let message = read_signed_headers(&HeaderList::new(headers))?;
     check_signature(&BuiltinEngine, key, path, &message, body)?;
     Ok(message.into_verified())
