@@ -62,7 +62,11 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    check_body_size(as_u64(body.len()), as_u64(DEFAULT_MAX_BODY_BYTES), "message")?;
+    check_body_size(
+        as_u64(body.len()),
+        as_u64(DEFAULT_MAX_BODY_BYTES),
+        "message",
+    )?;
     let message = read_signed_headers(&HeaderList::new(headers))?;
     check_signature(&BuiltinEngine, key, path, &message, body)?;
     Ok(message.into_verified())
