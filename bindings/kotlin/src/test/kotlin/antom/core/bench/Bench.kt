@@ -152,7 +152,7 @@ fun main(args: Array<String>) {
         appendLine("| `Client.verifyResponse` (1 KB body: headers, signature, JSON `result`) | ${perOp(m.getValue("verify_response"))} | ${fmt(m.getValue("verify_response"))} |")
         appendLine("| `noop()`: one call across the binding, nothing done | ${perOp(m.getValue("noop"))} | ${fmt(m.getValue("noop"))} |")
         appendLine()
-        append("Signing in antom-core blinds the private-key operation (`rsa` 0.10). Verify is where the binding's")
+        append("Signing in antom-core runs on AWS-LC (aws-lc-rs, blinded, constant-time). Verify is where the binding's")
         append(" per-call cost shows most, since the RSA work is small: uniffi's Kotlin glue allocates JNA `Structure`s")
         append(" (the `RustCallStatus` and its `RustBuffer`) on every call and copies strings and byte arrays through")
         append(" RustBuffers, hence the `noop()` figure, several times Python's for the same uniffi call.")
