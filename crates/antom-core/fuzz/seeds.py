@@ -75,7 +75,7 @@ def config_text(config):
         "" if token is None else "-" + token,
         str(config.get("key_version", "")),
         config.get("api_key", "") or "",
-        "",
+        str(config.get("max_body_bytes", "")),
     ]
     return "|".join(fields).rstrip("|")
 
