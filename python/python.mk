@@ -75,9 +75,9 @@ test-python-aarch64: python-wheel-aarch64
 		-m pytest -p no:cacheprovider -q python/tests/test_vectors.py
 
 ## test-python-source: what a user without a wheel does, each in a brand-new virtualenv:
-## `pip install ./python`, and `pip wheel` from the sdist (`maturin sdist`; the sdist does not
-## carry the workspace's uniffi-bindgen, so that build finds it on PATH, built from this
-## repository at the lockfile's uniffi version). The same cargo
+## `pip install ./python`, and `pip wheel` from the sdist (`maturin sdist`). Neither needs anything
+## on PATH but Rust and cc: maturin runs bindings/antom-ffi's own `uniffi-bindgen` binary, which
+## the sdist carries. Nothing from this repository's PATH or tools leaks in. The same cargo
 ## target directory is reused, so only changed crates rebuild; LTO is off for these two test
 ## builds only (what is tested is that the build works from source, not its speed).
 PY_SRC_VENV := $(CACHE)/python-source
@@ -92,8 +92,8 @@ test-python-source: $(MATURIN)
 		'import antom_core as a; assert a.to_minor_units("10.50", "USD") == "1050"; print("pip install ./python: ok", a.__file__)'
 	cd python && $(CURDIR)/$(MATURIN) sdist --out $(CURDIR)/$(PY_SDIST)
 	$(PYTHON3) -m venv $(PY_SRC_VENV)/sdist
-	cargo build --quiet -p uniffi-bindgen
-	PATH="$(CURDIR)/target/debug:$$PATH" $(PY_SRC_ENV) $(PY_SRC_VENV)/sdist/bin/pip wheel --quiet --no-deps \
+	tar -tzf $(PY_SDIST)/*.tar.gz | grep -c 'bindings/antom-ffi/src/bin/uniffi-bindgen.rs$$'
+	$(PY_SRC_ENV) $(PY_SRC_VENV)/sdist/bin/pip wheel --quiet --no-deps \
 		-w $(PY_SRC_VENV)/sdist-wheel $(PY_SDIST)/*.tar.gz
 	$(PY_PIP_ENV) $(PY_SRC_VENV)/sdist/bin/pip install --quiet --no-index --no-deps $(PY_SRC_VENV)/sdist-wheel/*.whl
 	cd / && $(CURDIR)/$(PY_SRC_VENV)/sdist/bin/python -I -c \

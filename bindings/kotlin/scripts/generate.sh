@@ -37,7 +37,7 @@ fi
 out="$target/generated-sources/uniffi"
 rm -rf "$out"
 mkdir -p "$out"
-cargo run -q -p uniffi-bindgen --bin uniffi-bindgen -- generate \
+cargo run -q -p antom-ffi --features bindgen --bin uniffi-bindgen -- generate \
   --config bindings/kotlin/uniffi.toml --no-format --language kotlin --out-dir "$out" "$lib"
 
 rm -rf "$target/native"

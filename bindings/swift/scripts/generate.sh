@@ -25,7 +25,7 @@ fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-cargo run -q -p uniffi-bindgen --bin uniffi-bindgen -- generate \
+cargo run -q -p antom-ffi --features bindgen --bin uniffi-bindgen -- generate \
   --config uniffi.toml --no-format --language swift --out-dir "$tmp/gen" "$lib"
 
 mkdir -p "$tmp/out/Sources/AntomCore" "$tmp/out/Sources/AntomCoreFFI"
