@@ -51,7 +51,7 @@ NEEDS_deny          := rust cc
 ## test: every suite that exists. Each binding's .mk file appends its suite to TEST_SUITES.
 ## test-doctor goes first: it takes seconds.
 TEST_SUITES := test-doctor vectors-check test-rust wasm-check fuzz-smoke
--include npm/npm.mk python/python.mk crates/antom-cli/cli.mk bindings/bindings.mk \
+-include npm/npm.mk python/python.mk crates/antom-cli/cli.mk bindings/bindings.mk tests/kms/kms.mk \
 	crates/antom-core/fuzz/fuzz.mk
 test: $(TEST_SUITES)
 NEEDS_test = $(foreach s,$(TEST_SUITES),$(NEEDS_$(s)))
