@@ -69,6 +69,9 @@ static ALLOCATOR: WipingAllocator = WipingAllocator;
 // names come from the root `uniffi.toml`.
 uniffi::setup_scaffolding!("antom_core");
 
+mod packed;
+pub use packed::{NotificationFacts, ResponseFacts};
+
 /// An antom-core error. The variant is the stable error code (`InvalidKey` is
 /// `INVALID_KEY`, and so on); the message is the core's text, `"CODE: what to fix"`. Messages
 /// never contain key material, signature values or message bodies.

@@ -83,8 +83,8 @@ pub use header::{
 };
 pub use key_format::describe_key_format;
 pub use keys::{MAX_PRIVATE_KEY_BITS, MAX_PUBLIC_KEY_BITS, MIN_KEY_BITS, PrivateKey, PublicKey};
-pub use message::{VerifiedMessage, signature_header, verify_request};
+pub use message::{NOTIFICATION_HEADERS, VerifiedMessage, signature_header, verify_request};
 pub use notification::{Freshness, NOTIFICATION_ACK, Notification};
 pub use redact::{SECRET_HEADERS, describe_body, redact_header};
-pub use response::ApiResponse;
+pub use response::{ApiResponse, RESPONSE_HEADERS};
 pub use result::{NextAction, ResultStatus};

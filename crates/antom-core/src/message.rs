@@ -89,6 +89,13 @@ impl SignedHeaders<'_> {
     }
 }
 
+/// The only headers a notification (or any signed request) is read from, lowercase:
+/// `signature`, `request-time`, `client-id`. Matching is ASCII case-insensitive after trimming
+/// the name, and a name that appears twice is refused, so a binding may pass just the headers
+/// whose trimmed, lowercased name is in this list (duplicates included) and get the same verdict
+/// as with every header: nothing else is ever looked at.
+pub const NOTIFICATION_HEADERS: [&str; 3] = ["signature", "request-time", "client-id"];
+
 /// Requires `signature`, `request-time`, `client-id` (in that order) and parses the first.
 pub(crate) fn read_signed_headers<'a>(headers: &HeaderList<'a>) -> Result<SignedHeaders<'a>> {
     let require = |name: &str| {
@@ -96,9 +103,10 @@ pub(crate) fn read_signed_headers<'a>(headers: &HeaderList<'a>) -> Result<Signed
             .get(name)?
             .ok_or_else(|| Error::missing_header(format!("the message has no {name} header")))
     };
-    let signature = require("signature")?;
-    let time = require("request-time")?;
-    let client_id = require("client-id")?;
+    let [signature, time, client_id] = NOTIFICATION_HEADERS;
+    let signature = require(signature)?;
+    let time = require(time)?;
+    let client_id = require(client_id)?;
     Ok(SignedHeaders {
         client_id,
         time,

@@ -8,6 +8,12 @@ use crate::header::SignatureHeader;
 use crate::headers::HeaderList;
 use crate::result::{NextAction, ResultStatus, body_result, not_json_object, parse_object};
 
+/// The only headers a response is read from, lowercase: `signature`, `response-time`,
+/// `client-id`. Matching is ASCII case-insensitive after trimming the name, and a name that
+/// appears twice is refused, so a binding may pass just the headers whose trimmed, lowercased
+/// name is in this list (duplicates included) and get the same verdict as with every header.
+pub const RESPONSE_HEADERS: [&str; 3] = ["signature", "response-time", "client-id"];
+
 /// A response whose authenticity has been settled. `Debug` shows the body's length only.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiResponse {
@@ -94,12 +100,13 @@ impl Client {
         self.check_body_size(body.len(), "response")?;
         let path = self.resolve_path(path)?;
         let headers = HeaderList::new(headers);
-        let signature = headers.get("signature")?;
-        let response_time = headers.get("response-time")?;
+        let [signature, response_time, client_id] = RESPONSE_HEADERS;
+        let signature = headers.get(signature)?;
+        let response_time = headers.get(response_time)?;
         match (signature, response_time) {
             (Some(signature), Some(response_time)) => {
                 let header = SignatureHeader::parse(signature)?;
-                let client_id = headers.get("client-id")?.ok_or_else(|| {
+                let client_id = headers.get(client_id)?.ok_or_else(|| {
                     Error::missing_header("the signed response has no client-id header")
                 })?;
                 self.check_client_id(client_id)?;
