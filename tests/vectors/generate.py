@@ -65,6 +65,7 @@ ERROR_CODES = [
     "UNSIGNED_RESPONSE",
     "INVALID_AMOUNT",
     "UNSUPPORTED_CURRENCY",
+    "SIGNING_FAILED",
 ]
 
 
@@ -526,6 +527,10 @@ class Client:
             if not 1 <= len(self.agent_token) <= 128 or not visible_ascii(self.agent_token):
                 fail("INVALID_INPUT", "agent_token")
         self.private_key = None
+        # external_signer.json: the public half of the KMS/HSM key, when configured.
+        self.merchant_public_key = None
+        if "merchant_public_key_file" in cfg:
+            self.merchant_public_key = parse_public_text(read_text(cfg["merchant_public_key_file"]))
         if "private_key_file" in cfg:
             self.private_key = parse_private_text(read_text(cfg["private_key_file"]))
         self.antom_public_key = parse_public_text(read_text(cfg["antom_public_key_file"]))
@@ -3145,6 +3150,218 @@ def hostile_cases() -> list:
 
 
 # ---------------------------------------------------------------------------------------
+# external_signer.json -- the two-step API for keys held by a KMS or an HSM
+# ---------------------------------------------------------------------------------------
+
+# Without a configured merchant public key only the length is checked: RSA-2048 to RSA-8192.
+EXTERNAL_MIN_SIGNATURE = 256
+EXTERNAL_MAX_SIGNATURE = 1024
+
+
+def signed_headers(client, t: str, sig: bytes) -> list:
+    headers = [
+        ["Content-Type", "application/json; charset=UTF-8"],
+        ["Client-Id", client.client_id],
+        ["Request-Time", t],
+        ["Signature", format_signature_header(client.key_version, pct_encode_b64(b64(sig)))],
+    ]
+    if client.agent_token is not None:
+        headers.append(["Agent-Token", client.agent_token])
+    return headers
+
+
+def finish_external(client, request: dict, sig: bytes) -> dict:
+    """Step 2: the raw signature in, the request out (or SIGNING_FAILED)."""
+    pub = client.merchant_public_key
+    if pub is not None:
+        if len(sig) != (pub.key_size + 7) // 8:
+            fail("SIGNING_FAILED", "length is not the modulus size")
+        try:
+            pub.verify(sig, request["message"], padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature:
+            fail("SIGNING_FAILED", "does not verify")
+    elif not EXTERNAL_MIN_SIGNATURE <= len(sig) <= EXTERNAL_MAX_SIGNATURE:
+        fail("SIGNING_FAILED", "length outside RSA-2048..RSA-8192")
+    return {"method": "POST", "url": client.gateway + request["path"], "path": request["path"],
+            "headers": signed_headers(client, request["time"], sig), "body": request["body"]}
+
+
+def prepare_external(cfg: dict, api: str, body: str, request_time: int, sig) -> dict:
+    """Step 1 (message and digest), then step 2 with `sig` (bytes)."""
+    client = Client(cfg)
+    assert "private_key_file" not in cfg and "api_key" not in cfg
+    raw = body.encode("utf-8")
+    check_body_size(client, raw)
+    path = resolve_path(api, client.sandbox)
+    if json_object(raw) is None:
+        fail("INVALID_INPUT", "body is not a UTF-8 JSON object")
+    t = str(request_time)
+    message = content_to_sign("POST", path, client.client_id, t, raw)
+    request = {"message": message, "path": path, "time": t, "body": body}
+    return {"message": message.decode("utf-8"), "digest_hex": hashlib.sha256(message).hexdigest(),
+            "finish": run(finish_external, client, request, sig)}
+
+
+def sign_digest(key, digest: bytes, algorithm=None) -> bytes:
+    """What a KMS does in digest mode: PKCS#1 v1.5 over a SHA-256 digest handed in."""
+    from cryptography.hazmat.primitives.asymmetric import utils
+    return key.sign(digest, padding.PKCS1v15(), utils.Prehashed(algorithm or hashes.SHA256()))
+
+
+def cfg_external(**kw) -> dict:
+    c = {"client_id": DOC_CLIENT, "merchant_public_key_file": MERCHANT_PUB, "antom_public_key_file": ANTOM_PUB}
+    c.update(kw)
+    return {k: v for k, v in c.items() if v is not None}
+
+
+def external_cases() -> list:
+    cases = []
+
+    def add(cid, desc, cfg, api, body, signature, request_time=DOC_TIME, want="ok", same_as_prepare=None):
+        """signature: bytes, or a function of the message (the generator signs it here with
+        `cryptography`), or None for a case that fails in step 1. want: 'ok', or the step-1 error
+        code, or 'finish:<code>'."""
+        res = run(prepare_external, cfg, api, body, request_time, b"")
+        sig = None
+        if "error" not in res:
+            message = res["message"].encode("utf-8")
+            sig = signature(message) if callable(signature) else signature
+            assert isinstance(sig, bytes), cid
+            res = run(prepare_external, cfg, api, body, request_time, sig)
+        else:
+            assert signature is None, f"{cid}: step 1 fails, the signature would never be used"
+        inp = {"config": cfg, "api": api, "body": body, "request_time": request_time}
+        if sig is not None:
+            inp["signature_base64"] = b64(sig)
+        c = case(cid, desc, inp, res)
+        got = res.get("error") or ("finish:" + res["finish"]["error"] if "error" in res["finish"] else "ok")
+        assert got == want, f"case {cid}: expected {want}, model says {got}"
+        if same_as_prepare is not None:
+            # The finished request is byte for byte the one prepare() makes with the private key
+            # in process (that side is OpenSSL-signed and cross-checked in prepare.json).
+            in_process = prepare(same_as_prepare, api, body, request_time)
+            in_process.pop("content")
+            assert res["finish"] == in_process, cid
+        cases.append(c)
+
+    merchant = private_key(MERCHANT_PRIV)
+    other = private_key(OTHER_PRIV)
+    rsa3072 = private_key(priv_file("rsa3072"))
+    rsa4096 = private_key(priv_file("rsa4096"))
+    rsa8192 = private_key(priv_file("rsa8192"))
+    by = lambda key: (lambda m: sign_raw(key, m))
+    good = by(merchant)
+    as_private = lambda cfg: dict({k: v for k, v in cfg.items() if k != "merchant_public_key_file"},
+                                  private_key_file=MERCHANT_PRIV)
+    api = "v1/payments/inquiryPayment"
+
+    # Step 1 and a good signature: the request prepare() would make.
+    for cid, desc, cfg, a, body in [
+        ("sandbox-inquiry", "sandbox client id: message, digest, and the sandbox path", cfg_external(),
+         api, INQUIRY_BODY),
+        ("production-pay-europe", "production client id, Europe gateway, a pay body",
+         cfg_external(client_id=PROD_CLIENT, region="europe"), "v1/payments/pay", PAY_BODY),
+        ("north-america-environment-sandbox", "explicit environment=sandbox on a production-style id",
+         cfg_external(client_id=PROD_CLIENT, region="north_america", environment="sandbox"), api, INQUIRY_BODY),
+        ("unicode-body", "non-ASCII body: the message carries its UTF-8 bytes", cfg_external(),
+         "v1/payments/pay", UNICODE_BODY),
+        ("pretty-body", "a pretty-printed body with LFs is signed byte for byte", cfg_external(),
+         "v1/payments/pay", DOC_BODY),
+        ("key-version-and-agent-token", "keyVersion=3 and an Agent-Token header",
+         cfg_external(key_version=3, agent_token="agent-token-0001"), api, INQUIRY_BODY),
+        ("loopback-gateway", "a local simulator gateway (http on loopback)",
+         cfg_external(gateway_url="http://127.0.0.1:8080"), api, INQUIRY_BODY),
+        ("full-path-api", "a full /ams/api/ path is rewritten for sandbox", cfg_external(),
+         "/ams/api/v1/payments/refund", REFUND_BODY),
+    ]:
+        add(cid, desc + "; finish with the merchant key's signature of the message gives exactly "
+            "prepare()'s request", cfg, a, body, good, same_as_prepare=as_private(cfg))
+
+    def digest_mode(m):
+        sig = sign_digest(merchant, hashlib.sha256(m).digest())
+        assert sig == sign_raw(merchant, m), "PKCS#1 v1.5 is deterministic: digest mode gives the same bytes"
+        return sig
+    add("digest-mode-signature", "the signer signed the SHA-256 digest (KMS MessageType=DIGEST, Google Cloud "
+        "KMS): the same bytes as signing the message, accepted", cfg_external(), api, INQUIRY_BODY, digest_mode,
+        same_as_prepare=as_private(cfg_external()))
+    add("max-body-bytes-exactly", "a body exactly at max_body_bytes is accepted",
+        cfg_external(max_body_bytes=len(compact({"a": "b"}))), api, compact({"a": "b"}), good,
+        same_as_prepare=as_private(cfg_external(max_body_bytes=9)))
+    add("rsa3072-merchant-key", "an RSA-3072 external key: a 384-byte signature verifies",
+        cfg_external(merchant_public_key_file=pub_file("rsa3072")), api, INQUIRY_BODY, by(rsa3072))
+    add("rsa4096-merchant-key", "an RSA-4096 external key: a 512-byte signature verifies",
+        cfg_external(merchant_public_key_file=pub_file("rsa4096")), api, INQUIRY_BODY, by(rsa4096))
+
+    # With the merchant public key configured: every wrong signature fails in step 2.
+    for cid, desc, sig in [
+        ("short-signature", "255 bytes: the good signature minus its last byte", lambda m: good(m)[:255]),
+        ("empty-signature", "no bytes at all", b""),
+        ("one-byte-too-long", "257 bytes: the good signature and a zero byte", lambda m: good(m) + b"\0"),
+        ("leading-zero-stripped", "255 bytes: a signature with its leading byte dropped (an integer "
+         "conversion bug)", lambda m: good(m)[1:]),
+        ("rsa4096-signature-on-2048-key", "a 512-byte signature (an RSA-4096 KMS key) for a 256-byte "
+         "(RSA-2048) merchant key", by(rsa4096)),
+        ("other-key", "right length, signed by another key (the wrong KMS key id)", by(other)),
+        ("other-request-time", "a good signature of the same request at another Request-Time",
+         lambda m: good(m.replace(str(DOC_TIME).encode(), str(DOC_TIME + 1).encode()))),
+        ("digest-signed-as-message", "the 32 digest bytes signed as a message (MessageType=RAW given the "
+         "digest)", lambda m: good(hashlib.sha256(m).digest())),
+        ("sha512-algorithm", "RSASSA_PKCS1_V1_5_SHA_512 instead of _SHA_256",
+         lambda m: merchant.sign(m, padding.PKCS1v15(), hashes.SHA512())),
+        ("sha1-algorithm", "RSASSA-PKCS1-v1_5 with SHA-1 instead of SHA-256",
+         lambda m: merchant.sign(m, padding.PKCS1v15(), hashes.SHA1())),
+        ("flipped-bit", "the good signature with one bit of its last byte flipped",
+         lambda m: good(m)[:-1] + bytes([good(m)[-1] ^ 1])),
+        ("all-zero", "256 zero bytes", b"\0" * 256),
+        ("all-ff", "256 0xFF bytes (larger than the modulus)", b"\xff" * 256),
+    ]:
+        add(cid, f"merchant public key configured: {desc} -> SIGNING_FAILED, no request", cfg_external(),
+            api, INQUIRY_BODY, sig, want="finish:SIGNING_FAILED")
+    add("rsa4096-key-given-2048-signature", "an RSA-4096 merchant key and a 256-byte signature -> SIGNING_FAILED",
+        cfg_external(merchant_public_key_file=pub_file("rsa4096")), api, INQUIRY_BODY, good,
+        want="finish:SIGNING_FAILED")
+
+    # Without the merchant public key: the length alone is checked (documented; configure the key).
+    nokey = cfg_external(merchant_public_key_file=None)
+    add("no-public-key-good", "no merchant public key configured: the good signature, prepare()'s request",
+        nokey, api, INQUIRY_BODY, good, same_as_prepare=as_private(nokey))
+    add("no-public-key-other-key-accepted", "no merchant public key configured: another key's signature is "
+        "ACCEPTED (length-only check; the mistake shows only at Antom, which is why the key should be "
+        "configured)", nokey, api, INQUIRY_BODY, by(other))
+    add("no-public-key-rsa8192-length", "no merchant public key: a 1024-byte (RSA-8192) signature has an "
+        "acceptable length", nokey, api, INQUIRY_BODY, by(rsa8192))
+    for cid, desc, sig in [
+        ("no-public-key-short", "255 bytes", lambda m: good(m)[:255]),
+        ("no-public-key-empty", "no bytes", b""),
+        ("no-public-key-too-long", "1025 bytes: longer than any RSA-8192 signature",
+         lambda m: by(rsa8192)(m) + b"\0"),
+        ("no-public-key-digest-length", "32 bytes: the digest returned instead of a signature",
+         lambda m: hashlib.sha256(m).digest()),
+    ]:
+        add(cid, f"no merchant public key: {desc} -> SIGNING_FAILED", nokey, api, INQUIRY_BODY, sig,
+            want="finish:SIGNING_FAILED")
+
+    # Step 1 refuses what prepare() refuses; the signer is never asked.
+    for cid, desc, cfg, a, body, want in [
+        ("body-not-json", "a body that is not a JSON object", cfg_external(), api, "[1,2]", "INVALID_INPUT"),
+        ("body-over-max", "a body one byte over max_body_bytes", cfg_external(max_body_bytes=8), api,
+         compact({"a": "b"}), "INVALID_INPUT"),
+        ("api-query", "an api with a query string", cfg_external(), "v1/payments/pay?x=1", PAY_BODY,
+         "INVALID_INPUT"),
+        ("sandbox-path-in-production", "a /ams/sandbox/ path on a production client",
+         cfg_external(client_id=PROD_CLIENT), "/ams/sandbox/api/v1/payments/pay", PAY_BODY, "INVALID_INPUT"),
+        ("agent-token-with-newline", "an agent token with a line feed", cfg_external(agent_token="a\nb"),
+         api, INQUIRY_BODY, "INVALID_INPUT"),
+        ("merchant-public-key-is-private", "the merchant_public_key is a private key's text",
+         cfg_external(merchant_public_key_file=MERCHANT_PRIV), api, INQUIRY_BODY, "INVALID_KEY"),
+        ("merchant-public-key-rsa1024", "an RSA-1024 merchant public key",
+         cfg_external(merchant_public_key_file=pub_file("rsa1024")), api, INQUIRY_BODY, "INVALID_KEY"),
+    ]:
+        add(cid, f"step 1: {desc} -> {want}, the signer is never called", cfg, a, body, None, want=want)
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
 # Files, schema, manifest
 # ---------------------------------------------------------------------------------------
 
@@ -3169,6 +3386,10 @@ FILES = [
     ("hostile.json", "hostile", "Hostile input for every operation: each case names its own operation and the "
      "substrings (key material, secrets, bodies, injected text) its error message must not contain.",
      hostile_cases),
+    ("external_signer.json", "prepare_external", "External signers (KMS, HSM): Client::prepare_external gives "
+     "the message and its SHA-256 digest, Client::finish_external takes the raw signature (length-checked, "
+     "verified when the merchant public key is configured) and gives prepare()'s request, or SIGNING_FAILED.",
+     external_cases),
 ]
 
 
@@ -3356,6 +3577,22 @@ def openssl_crosscheck(files: dict) -> list:
                 if not _openssl_verify(tmp, antom_pub, content, sig):
                     problems.append(f"{label} {c['id']}: openssl dgst -verify failed")
                 n += 1
+        for c in load("external_signer.json")["cases"]:
+            exp, inp = c["expect"], c["input"]
+            pub_rel = inp["config"].get("merchant_public_key_file")
+            if "error" in exp or pub_rel is None:
+                continue
+            sig = base64.b64decode(inp["signature_base64"])
+            # `openssl dgst` reads only the modulus size of a signature file: check the length here.
+            ok = (len(sig) == public_key(pub_rel).key_size // 8
+                  and _openssl_verify(tmp, _pub_pem_of_file(pub_rel), exp["message"].encode("utf-8"), sig))
+            if ok != ("error" not in exp["finish"]):
+                problems.append(f"external_signer.json {c['id']}: openssl says {ok}")
+            if "error" not in exp["finish"]:
+                hv = dict(exp["finish"]["headers"])["Signature"]
+                if _unquote_sig(hv.split("signature=", 1)[1]) != sig:
+                    problems.append(f"external_signer.json {c['id']}: the Signature header is not the signature")
+            n += 1
     print(f"openssl cross-check: {n} signatures re-verified, {len(problems)} problem(s)", file=sys.stderr)
     return problems
 

@@ -91,7 +91,7 @@ fn check(
 fn client(config: &Value) -> Result<Client, antom_core::Error> {
     let antom = PublicKey::parse(&read_file(&config["antom_public_key_file"]))?;
     let client_id = config["client_id"].as_str().unwrap();
-    let mut cfg = match (config.get("private_key_file"), config.get("api_key")) {
+    let cfg = match (config.get("private_key_file"), config.get("api_key")) {
         (Some(file), None) => {
             ClientConfig::new(client_id, PrivateKey::parse(&read_file(file))?, antom)
         }
@@ -101,6 +101,26 @@ fn client(config: &Value) -> Result<Client, antom_core::Error> {
         (None, None) => ClientConfig::verify_only(client_id, antom),
         _ => panic!("config has both private_key_file and api_key"),
     };
+    build(cfg, config)
+}
+
+/// external_signer.json's config: `merchant_public_key_file` optional, never a private key.
+fn external_client(config: &Value) -> Result<Client, antom_core::Error> {
+    assert!(config.get("private_key_file").is_none() && config.get("api_key").is_none());
+    let antom = PublicKey::parse(&read_file(&config["antom_public_key_file"]))?;
+    let merchant = match config.get("merchant_public_key_file") {
+        Some(file) => Some(PublicKey::parse(&read_file(file))?),
+        None => None,
+    };
+    let client_id = config["client_id"].as_str().unwrap();
+    build(
+        ClientConfig::with_external_signer(client_id, merchant, antom),
+        config,
+    )
+}
+
+/// The config fields every credential kind shares.
+fn build(mut cfg: ClientConfig, config: &Value) -> Result<Client, antom_core::Error> {
     if let Some(region) = config.get("region") {
         cfg.region = Region::parse(region.as_str().unwrap())?;
     }
@@ -234,6 +254,55 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
                 json!({"method": req.method, "url": req.url, "path": req.path,
                 "headers": headers, "body": req.body, "content": content}),
             )
+        }
+        "prepare_external" => {
+            // Step 1: the message and its digest. Step 2 with the vector's signature (made by
+            // the generator with OpenSSL): the request, or the error, under "finish".
+            let client = external_client(&input["config"])?;
+            let pending = client.prepare_external(
+                input["api"].as_str().unwrap(),
+                body_bytes(input),
+                input["request_time"].as_u64().unwrap(),
+            )?;
+            let message = String::from_utf8(pending.message().to_vec()).unwrap();
+            let digest_hex: String = pending
+                .digest()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let expected_digest: [u8; 32] = Sha256::digest(pending.message()).into();
+            assert_eq!(
+                pending.digest(),
+                &expected_digest,
+                "digest is SHA-256 of message"
+            );
+            let signature = STANDARD
+                .decode(input["signature_base64"].as_str().unwrap())
+                .unwrap();
+            let finish = match client.finish_external(pending, &signature) {
+                Ok(req) => {
+                    let headers: Vec<[&str; 2]> = req
+                        .headers
+                        .iter()
+                        .map(|(k, v)| [k.as_str(), v.as_str()])
+                        .collect();
+                    json!({"method": req.method, "url": req.url, "path": req.path,
+                        "headers": headers, "body": req.body})
+                }
+                Err(err) => {
+                    // The message says what to fix and never echoes the signature.
+                    let text = format!("{err} {err:?}");
+                    let head = input["signature_base64"].as_str().unwrap();
+                    if head.len() >= 16 {
+                        assert!(
+                            !text.contains(&head[..16]),
+                            "signature in error text: {text}"
+                        );
+                    }
+                    json!({"error": err.code().as_str()})
+                }
+            };
+            Ok(json!({"message": message, "digest_hex": digest_hex, "finish": finish}))
         }
         "verify_response" => {
             let client = client(&input["config"])?;
