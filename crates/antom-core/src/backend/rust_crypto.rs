@@ -17,8 +17,9 @@ pub(crate) const NAME: &str = "rsa-0.10";
 /// A private key ready to sign (the `rsa` crate zeroizes its key parts on drop).
 pub(crate) struct SigningKey(RsaSigningKey<Sha256>);
 
-/// A public key ready to verify.
-pub(crate) struct VerifyingKey(RsaVerifyingKey<Sha256>);
+/// A public key ready to verify, with its modulus size in bytes computed once (the `rsa`
+/// crate recounts the modulus bits on every `size()`, which shows in per-call profiles).
+pub(crate) struct VerifyingKey(RsaVerifyingKey<Sha256>, usize);
 
 impl SigningKey {
     /// Takes a key the core has already parsed and validated.
@@ -52,12 +53,12 @@ impl SigningKey {
 impl VerifyingKey {
     /// Takes a key the core has already parsed and validated.
     pub(crate) fn new(key: &rsa::PublicKey, _spki_der: &[u8]) -> Result<VerifyingKey> {
-        Ok(VerifyingKey(RsaVerifyingKey::new(key.clone())))
+        Ok(VerifyingKey(RsaVerifyingKey::new(key.clone()), key.size()))
     }
 
     /// The modulus size in bytes: the exact length of a valid signature.
     pub(crate) fn signature_len(&self) -> usize {
-        self.0.as_ref().size()
+        self.1
     }
 
     /// `true` when `signature` is a valid PKCS#1 v1.5 signature of the SHA-256 `digest`.
