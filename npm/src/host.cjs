@@ -14,6 +14,7 @@ const {
   createPublicKey,
   createSign,
   createVerify,
+  sign: oneShotSign,
 } = require('node:crypto');
 
 /** An antom-core error: `code` is the core's stable error code. */
@@ -75,4 +76,19 @@ function hostVerify(key, head, body, signature) {
   }
 }
 
-module.exports = { AntomError, antomError, privateKeyObject, publicKeyObject, hostSign, hostVerify };
+/**
+ * RSASSA-PKCS1-v1_5 / SHA-256 of `message` in libuv's thread pool (`crypto.sign`'s callback
+ * form), off the event loop: for `prepareAsync` and `signAsync`. Resolves to the raw signature;
+ * rejects when Node fails (the core then applies the engine fallback rule).
+ */
+function hostSignAsync(key, message) {
+  return new Promise((resolve, reject) => {
+    try {
+      oneShotSign('sha256', message, key, (err, signature) => (err ? reject(err) : resolve(signature)));
+    } catch (err) {
+      reject(err);
+    }
+  });
+}
+
+module.exports = { AntomError, antomError, privateKeyObject, publicKeyObject, hostSign, hostVerify, hostSignAsync };

@@ -21,7 +21,7 @@ if (
 }
 
 const { inspect } = require('node:util');
-const { AntomError } = require('./host.cjs');
+const { AntomError, hostSignAsync } = require('./host.cjs');
 const wasm = require('./antom_wasm.js');
 
 const INTERNAL = Symbol('antom-core.internal');
@@ -115,28 +115,43 @@ function asBuffer(u8) {
  * Headers as a flat [name, value, ...] list. Accepts Node's IncomingHttpHeaders (array values
  * become repeated headers), `req.rawHeaders`, a fetch Headers (or any iterable of pairs, such
  * as a Map) and an array of [name, value] pairs. Names and values pass through unchanged.
+ *
+ * With `wanted` (the core's NOTIFICATION_HEADERS or RESPONSE_HEADERS, lower case), only the
+ * headers whose lower-cased name contains one of those names are passed: a superset of what
+ * the core matches (ASCII case-insensitively, after trimming the name), so the core still sees
+ * every candidate, repeated ones included, and decides; nothing else is converted or copied.
  */
-function headerList(headers) {
+function headerList(headers, wanted) {
   if (headers === null || typeof headers !== 'object') {
     throw new TypeError('headers must be an object (req.headers), a fetch Headers, or [name, value] pairs');
   }
+  const keep = wanted === undefined ? () => true : (name) => isWanted(name, wanted);
   const flat = [];
   if (Array.isArray(headers)) {
     if (headers.every((item) => typeof item === 'string')) {
       if (headers.length % 2 !== 0) throw new TypeError('a flat header list (rawHeaders) needs an even length');
-      return headers.slice();
+      if (wanted === undefined) return headers.slice();
+      for (let i = 0; i < headers.length; i += 2) {
+        if (keep(headers[i])) flat.push(headers[i], headers[i + 1]);
+      }
+      return flat;
     }
     for (const pair of headers) {
       if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError('header pairs must be [name, value] arrays');
-      flat.push(String(pair[0]), String(pair[1]));
+      const name = String(pair[0]);
+      if (keep(name)) flat.push(name, String(pair[1]));
     }
     return flat;
   }
   if (typeof headers[Symbol.iterator] === 'function') {
-    for (const [name, value] of headers) flat.push(String(name), String(value));
+    for (const [name, value] of headers) {
+      const text = String(name);
+      if (keep(text)) flat.push(text, String(value));
+    }
     return flat;
   }
   for (const name of Object.keys(headers)) {
+    if (!keep(name)) continue;
     const value = headers[name];
     if (value === undefined) continue;
     if (Array.isArray(value)) {
@@ -146,6 +161,22 @@ function headerList(headers) {
     }
   }
   return flat;
+}
+
+function isWanted(name, wanted) {
+  const lower = name.toLowerCase();
+  for (let i = 0; i < wanted.length; i += 1) {
+    if (lower.includes(wanted[i])) return true;
+  }
+  return false;
+}
+
+const NOTIFICATION_HEADERS = Object.freeze(wasm.notificationHeaders());
+const RESPONSE_HEADERS = Object.freeze(wasm.responseHeaders());
+
+/** The verified body handed back: the caller's own bytes (the ones the core verified), as a Buffer. */
+function bodyBuffer(u8) {
+  return Buffer.isBuffer(u8) ? u8 : asBuffer(u8);
 }
 
 const MAX_U64 = 0xffffffffffffffffn;
@@ -278,6 +309,25 @@ class Notification {
 }
 printable(Notification);
 
+/** A request from the glue as plain data; the glue's copy is wiped. */
+function preparedRequest(prepared) {
+  try {
+    const flat = prepared.headers();
+    const headers = {};
+    for (let i = 0; i < flat.length; i += 2) headers[flat[i]] = flat[i + 1];
+    return new PreparedRequest(INTERNAL, {
+      method: prepared.method,
+      url: prepared.url,
+      path: prepared.path,
+      headers,
+      body: prepared.body,
+      engine: prepared.engine ?? null,
+    });
+  } finally {
+    prepared.free(); // wipes the headers (the API key in API-key mode) in WebAssembly memory
+  }
+}
+
 let innerPrivate;
 let innerPublic;
 
@@ -319,6 +369,26 @@ class PrivateKey {
     return typeof content === 'string'
       ? inner.signText(content, node, fallback)
       : inner.sign(binary(content, 'content'), node, fallback);
+  }
+
+  /**
+   * As `sign`, with the RSA operation on node:crypto's thread pool (`crypto.sign`'s callback
+   * form), off the event loop; the same signature value as `sign`. With `engine: 'wasm'` (or a
+   * key node:crypto refuses) it signs as `sign` does, on the event loop.
+   */
+  async signAsync(content, options) {
+    const [node, fallback] = engineOf(options);
+    const inner = this.#live();
+    const input = typeof content === 'string' ? Buffer.from(content, 'utf8') : binary(content, 'content');
+    const key = inner.hostKey(node);
+    if (key === undefined) return inner.sign(input, node, fallback);
+    let signature;
+    try {
+      signature = await hostSignAsync(key, input);
+    } catch {
+      return this.#live().signAfterHostFailure(input, fallback);
+    }
+    return this.#live().finishSign(signature);
   }
 
   free() {
@@ -436,13 +506,14 @@ function keyArgument(value, Class, inner, what) {
  */
 class Client {
   #inner;
+  #signer;
   #node;
   #fallback;
   #maxBodyBytes;
 
   constructor(options) {
     if (options === null || typeof options !== 'object') {
-      throw new TypeError('new Client({ clientId, privateKey, antomPublicKey, ... })');
+      throw new TypeError('new Client({ clientId, privateKey | apiKey | signer, antomPublicKey, ... })');
     }
     const {
       clientId,
@@ -461,7 +532,17 @@ class Client {
     text(clientId, 'clientId');
     const hasPrivateKey = privateKey !== undefined && privateKey !== null;
     const hasApiKey = apiKey !== undefined && apiKey !== null;
-    if (hasPrivateKey && hasApiKey) throw new TypeError('pass privateKey or apiKey, not both (neither: a verify-only client)');
+    const hasSigner = options.signer !== undefined && options.signer !== null;
+    const hasMerchantKey = options.merchantPublicKey !== undefined && options.merchantPublicKey !== null;
+    if ([hasPrivateKey, hasApiKey, hasSigner].filter(Boolean).length > 1) {
+      throw new TypeError('pass one of privateKey, apiKey or signer (none: a verify-only client)');
+    }
+    if (hasSigner && typeof options.signer !== 'function') {
+      throw new TypeError('signer must be a function ({ message, digest }) => Uint8Array | Promise<Uint8Array>');
+    }
+    if (hasMerchantKey && !hasSigner) {
+      throw new TypeError('merchantPublicKey goes with signer (the external key\'s public half, to check its signatures)');
+    }
     const settings = [
       optionalText(region, 'region'),
       optionalText(environment, 'environment'),
@@ -482,6 +563,15 @@ class Client {
         this.#inner = wasm.Client.withPrivateKey(clientId, own.inner, antom.inner, ...settings);
       } else if (hasApiKey) {
         this.#inner = wasm.Client.withApiKey(clientId, text(apiKey, 'apiKey'), antom.inner, ...settings);
+      } else if (hasSigner) {
+        let merchantDer;
+        if (hasMerchantKey) {
+          const merchant = keyArgument(options.merchantPublicKey, PublicKey, innerPublic, 'merchantPublicKey');
+          keys.push(merchant);
+          merchantDer = merchant.inner.toDer();
+        }
+        this.#inner = wasm.Client.withExternalSigner(clientId, merchantDer, antom.inner, ...settings);
+        this.#signer = options.signer;
       } else {
         this.#inner = wasm.Client.verifyOnly(clientId, antom.inner, ...settings);
       }
@@ -509,6 +599,12 @@ class Client {
 
   get isVerifyOnly() {
     return this.#live().isVerifyOnly;
+  }
+
+  /** `true` for a client built with `signer`: requests are prepared with `prepareAsync`. */
+  get usesSigner() {
+    this.#live();
+    return this.#signer !== undefined;
   }
 
   /** The configured engine; each result's `engine` says which one actually ran. */
@@ -545,71 +641,107 @@ class Client {
 
   prepare(api, body, requestTime) {
     const inner = this.#live();
+    const [time, input] = this.#requestArguments(api, body, requestTime);
+    return preparedRequest(
+      typeof input === 'string' ? inner.prepareText(api, input, time) : inner.prepare(api, input, time),
+    );
+  }
+
+  /**
+   * As `prepare`, with the RSA signature made off the event loop: on `node:crypto`'s thread
+   * pool for a private key, or by the `signer` of an external-signer client. Resolves to the
+   * same request, byte for byte, as `prepare`.
+   */
+  async prepareAsync(api, body, requestTime) {
+    const inner = this.#live();
+    const [time, input] = this.#requestArguments(api, body, requestTime);
+    const pending = inner.beginPrepare(api, typeof input === 'string' ? Buffer.from(input, 'utf8') : input, time);
+    let consumed = false;
+    try {
+      const message = pending.message;
+      let signature;
+      let failure;
+      let cause;
+      if (message !== undefined) {
+        const key = pending.hostKey;
+        if (key !== undefined) {
+          try {
+            signature = await hostSignAsync(key, message);
+          } catch {
+            failure = 'host';
+          }
+        } else {
+          try {
+            const out = await this.#signer({ message, digest: pending.digest });
+            if (out instanceof Uint8Array) signature = out;
+            else failure = 'type';
+          } catch (err) {
+            failure = 'threw';
+            cause = err;
+          }
+        }
+      }
+      const live = this.#live();
+      consumed = true; // finishPrepare takes ownership of pending, even when it throws
+      try {
+        return preparedRequest(live.finishPrepare(pending, signature, failure));
+      } catch (err) {
+        if (cause !== undefined && err instanceof AntomError) {
+          Object.defineProperty(err, 'cause', { value: cause, configurable: true, writable: true });
+        }
+        throw err;
+      }
+    } finally {
+      if (!consumed) pending.free();
+    }
+  }
+
+  /** The checked arguments of prepare / prepareAsync: `[requestTime as bigint, body]`. */
+  #requestArguments(api, body, requestTime) {
     text(api, 'api');
     const time = epochMillis(requestTime);
     if (typeof body !== 'string') binary(body, 'body');
     this.#checkSize('request', body);
-    const prepared =
-      typeof body === 'string' ? inner.prepareText(api, body, time) : inner.prepare(api, binary(body, 'body'), time);
-    try {
-      const flat = prepared.headers();
-      const headers = {};
-      for (let i = 0; i < flat.length; i += 2) headers[flat[i]] = flat[i + 1];
-      return new PreparedRequest(INTERNAL, {
-        method: prepared.method,
-        url: prepared.url,
-        path: prepared.path,
-        headers,
-        body: prepared.body,
-        engine: prepared.engine ?? null,
-      });
-    } finally {
-      prepared.free(); // wipes the headers (the API key in API-key mode) in WebAssembly memory
-    }
+    return [time, typeof body === 'string' ? body : binary(body, 'body')];
   }
 
   verifyResponse(path, headers, body) {
     const inner = this.#live();
     text(path, 'path');
-    const flat = headerList(headers);
+    const flat = headerList(headers, RESPONSE_HEADERS);
     this.#checkSize('response', body);
-    const response = inner.verifyResponse(path, flat, bytes(body, 'body'));
-    try {
-      return new ApiResponse(INTERNAL, {
-        verified: response.verified,
-        resultStatus: response.resultStatus,
-        resultCode: response.resultCode,
-        resultMessage: response.resultMessage,
-        nextAction: response.nextAction, // the core's: every unverified response is INQUIRE
-        isSuccess: response.isSuccess,
-        body: asBuffer(response.body),
-        engine: response.engine ?? null,
-      });
-    } finally {
-      response.free();
-    }
+    const received = bytes(body, 'body');
+    // One crossing; the core's verdict in order (see the glue's verifyResponse).
+    const r = inner.verifyResponse(path, flat, received);
+    return new ApiResponse(INTERNAL, {
+      verified: r[0],
+      resultStatus: r[1],
+      resultCode: r[2],
+      resultMessage: r[3],
+      nextAction: r[4], // the core's: every unverified response is INQUIRE
+      isSuccess: r[5],
+      body: bodyBuffer(received),
+      engine: r[6],
+    });
   }
 
   verifyNotification(path, headers, body, options) {
     const inner = this.#live();
     text(path, 'path');
-    const flat = headerList(headers);
+    const flat = headerList(headers, NOTIFICATION_HEADERS);
     const [nowMs, maxAgeMs] = freshnessOf(options);
     this.#checkSize('notification', body);
-    const notification = inner.verifyNotification(path, flat, bytes(body, 'body'), nowMs, maxAgeMs);
-    try {
-      return new Notification(INTERNAL, {
-        notifyType: notification.notifyType ?? null,
-        resultStatus: notification.resultStatus ?? null,
-        clientId: notification.clientId,
-        requestTime: notification.requestTime,
-        dedupKey: notification.dedupKey,
-        body: asBuffer(notification.body),
-        engine: notification.engine ?? null,
-      });
-    } finally {
-      notification.free();
-    }
+    const received = bytes(body, 'body');
+    const n = inner.verifyNotification(path, flat, received, nowMs, maxAgeMs);
+    return new Notification(INTERNAL, {
+      notifyType: n[0],
+      resultStatus: n[1],
+      clientId: n[2],
+      requestTime: n[3],
+      dedupKey: n[4],
+      body: bodyBuffer(received),
+      engine: n[5],
+    });
   }
 
   free() {

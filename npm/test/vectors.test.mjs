@@ -58,9 +58,103 @@ function makeClient(config, engine) {
 
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
 
+/** An external-signer client for external_signer.json (ExternalConfig: no private key). */
+function makeExternalClient(config, engine, signer) {
+  const options = {
+    clientId: config.client_id,
+    antomPublicKey: PublicKey.parse(readText(config.antom_public_key_file)),
+    signer,
+    engine,
+  };
+  // The key text goes to the package as it is (a private key's text must be refused there).
+  if (config.merchant_public_key_file !== undefined) options.merchantPublicKey = readText(config.merchant_public_key_file);
+  if (config.region !== undefined) options.region = config.region;
+  if (config.environment !== undefined) options.environment = config.environment;
+  if (config.gateway_url !== undefined) options.gatewayUrl = config.gateway_url;
+  if (config.key_version !== undefined) options.keyVersion = config.key_version;
+  if (config.agent_token !== undefined) options.agentToken = config.agent_token;
+  if (config.max_body_bytes !== undefined) options.maxBodyBytes = config.max_body_bytes;
+  return new Client(options);
+}
+
+/**
+ * external_signer.json: prepareAsync with a signer that records what it was given and returns
+ * the case's raw signature. Step 1 failing must reject without calling the signer.
+ */
+async function prepareExternal(input, engine) {
+  const seen = [];
+  const signer = (request) => {
+    seen.push(request);
+    if (input.signature_base64 === undefined) throw new Error('the signer must not be called for this case');
+    return Buffer.from(input.signature_base64, 'base64');
+  };
+  let request;
+  let finish;
+  try {
+    const client = makeExternalClient(input.config, engine, signer);
+    request = await client.prepareAsync(input.api, bodyBytesOrText(input), input.request_time);
+  } catch (err) {
+    // A refusal before the signer ran is step 1's error (the whole case's); after, it is finish's.
+    if (seen.length === 0 || !(err instanceof AntomError)) throw err;
+    finish = { error: err.code };
+  }
+  assert.equal(seen.length, 1, 'the signer is called exactly once');
+  const [{ message, digest }] = seen;
+  assert.ok(message instanceof Uint8Array && digest instanceof Uint8Array);
+  if (finish === undefined) {
+    assert.equal(request.engine, 'external');
+    finish = {
+      method: request.method,
+      url: request.url,
+      path: request.path,
+      headers: Object.entries(request.headers),
+      body: request.body,
+    };
+  }
+  return {
+    message: Buffer.from(message).toString('utf8'),
+    digest_hex: Buffer.from(digest).toString('hex'),
+    finish,
+  };
+}
+
+function bodyBytesOrText(input) {
+  return input.body_base64 !== undefined ? bodyBytes(input) : vectorText(input.body);
+}
+
+/**
+ * The asynchronous signing paths (`signAsync`, `prepareAsync`) on sign.json and prepare.json:
+ * a second pass over the same cases, with the same expectations.
+ */
+async function runAsyncCase(operation, input, engine) {
+  const options = { engine };
+  if (operation === 'sign') {
+    const key = PrivateKey.parse(readText(input.private_key_file));
+    const signature = await key.signAsync(vectorText(input.content), options);
+    return { signature, signature_base64: decodeURIComponent(signature) };
+  }
+  if (operation === 'prepare') {
+    const client = makeClient(input.config, engine);
+    const request = await client.prepareAsync(input.api, bodyBytesOrText(input), input.request_time);
+    const sync = client.prepare(input.api, bodyBytesOrText(input), input.request_time);
+    assert.deepEqual({ ...request }, { ...sync }, 'prepareAsync gives exactly prepare()\'s request');
+    return {
+      method: request.method,
+      url: request.url,
+      path: request.path,
+      headers: Object.entries(request.headers),
+      body: request.body,
+      content: contentToSign(request.method, request.path, input.config.client_id, String(input.request_time), request.body),
+    };
+  }
+  throw new Error(`no asynchronous form of ${operation}`);
+}
+
 function runCase(operation, input, engine) {
   const options = { engine };
   switch (operation) {
+    case 'prepare_external':
+      return prepareExternal(input, engine);
     case 'parse_key': {
       const isPrivate = input.kind === 'private';
       let key;
@@ -177,10 +271,10 @@ function errorTexts(err) {
  * `undefined` when the outcome matches `expect`, else a one-line failure. An error's text must
  * contain none of the case's `forbidden` substrings (hostile.json).
  */
-function check(id, expect, forbidden, run) {
+async function check(id, expect, forbidden, run) {
   let got;
   try {
-    got = run();
+    got = await run();
   } catch (err) {
     if (!(err instanceof AntomError)) return `${id}: threw ${err && err.stack}`;
     for (const text of errorTexts(err)) {
@@ -206,7 +300,7 @@ for (const engine of ['node', 'wasm']) {
     let total = 0;
     const hostileOperations = {};
     for (const [file, count] of Object.entries(manifest.files)) {
-      await t.test(`${file} (${engine})`, () => {
+      await t.test(`${file} (${engine})`, async () => {
         const doc = load(file);
         assert.equal(doc.cases.length, count, `${file}: case count vs manifest`);
         const failures = [];
@@ -217,7 +311,7 @@ for (const engine of ['node', 'wasm']) {
             operation = c.operation;
             hostileOperations[operation] = (hostileOperations[operation] ?? 0) + 1;
           }
-          const failure = check(`${file}#${c.id}`, c.expect, c.forbidden ?? [], () => runCase(operation, c.input, engine));
+          const failure = await check(`${file}#${c.id}`, c.expect, c.forbidden ?? [], () => runCase(operation, c.input, engine));
           if (failure) failures.push(failure);
           total += 1;
         }
@@ -228,5 +322,31 @@ for (const engine of ['node', 'wasm']) {
     assert.deepStrictEqual(hostileOperations, manifest.hostile_operations, 'hostile.json cases per operation vs manifest');
     assert.ok(total >= 200, `the contract needs at least 200 cases, found ${total}`);
     t.diagnostic(`ran ${total} conformance vectors on the ${engine} engine`);
+  });
+}
+
+// The asynchronous signing paths, as a second pass over every signing vector: sign.json through
+// PrivateKey.signAsync, prepare.json through Client.prepareAsync (which must also equal
+// prepare()). Counted on their own, against the manifest's counts for those two files.
+const ASYNC_FILES = ['sign.json', 'prepare.json'];
+for (const engine of ['node', 'wasm']) {
+  test(`signAsync and prepareAsync pass every signing vector on the ${engine} engine`, async (t) => {
+    let total = 0;
+    for (const file of ASYNC_FILES) {
+      const doc = load(file);
+      assert.equal(doc.cases.length, manifest.files[file], `${file}: case count vs manifest`);
+      const failures = [];
+      for (const c of doc.cases) {
+        const failure = await check(`${file}#${c.id} (async)`, c.expect, c.forbidden ?? [], () =>
+          runAsyncCase(doc.operation, c.input, engine),
+        );
+        if (failure) failures.push(failure);
+        total += 1;
+      }
+      if (failures.length) assert.fail(`${failures.length} of ${doc.cases.length} vectors failed:\n${failures.join('\n')}`);
+    }
+    const expected = ASYNC_FILES.reduce((sum, file) => sum + manifest.files[file], 0);
+    assert.equal(total, expected, 'async cases vs the manifest counts of sign.json and prepare.json');
+    t.diagnostic(`ran ${total} signing vectors again through signAsync / prepareAsync on the ${engine} engine`);
   });
 }

@@ -17,12 +17,13 @@
 //! are wiped after use; a prepared request's headers (the `Authorization` value in API-key
 //! mode) are handed to JavaScript without a Rust-side copy and wiped when it is freed.
 
-use std::cell::{Cell, OnceCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
 
 use antom_core::{
     ApiKey, BuiltinEngine, Client, ClientConfig, Endpoint, Environment, ErrorCode, Freshness,
-    PrivateKey, PublicKey, Region, RsaEngine, SignatureHeader, SignedContent, VerifiedMessage,
+    PrivateKey, PublicKey, Region, RsaEngine, SignatureHeader, SignedContent, SigningRequest,
+    VerifiedMessage,
 };
 use wasm_bindgen::prelude::*;
 use zeroize::{Zeroize, Zeroizing};
@@ -72,6 +73,15 @@ impl HostKey {
             .get_or_init(|| Some(make()).filter(|key| !key.is_undefined()))
             .as_ref()
     }
+
+    /// The `KeyObject` of a private key, created from its PKCS#8 DER on first use.
+    fn private(&self, key: &PrivateKey) -> Option<&JsValue> {
+        self.get(|| match key.export_pkcs8_der_for_host_crypto() {
+            // `der` is wiped when dropped; Node copies it into OpenSSL.
+            Ok(der) => private_key_object(&der),
+            Err(_) => JsValue::UNDEFINED,
+        })
+    }
 }
 
 /// Which engine ran the RSA operation of a call.
@@ -83,6 +93,8 @@ enum Ran {
     Node,
     /// antom-core's own engine (the `rsa` crate, in WebAssembly).
     Wasm,
+    /// The client's external signer (a KMS or an HSM, through the package's `signer`).
+    External,
 }
 
 impl Ran {
@@ -91,7 +103,62 @@ impl Ran {
             Ran::Nothing => None,
             Ran::Node => Some("node".to_owned()),
             Ran::Wasm => Some("wasm".to_owned()),
+            Ran::External => Some("external".to_owned()),
         }
+    }
+
+    fn js(self) -> JsValue {
+        self.name()
+            .map_or(JsValue::NULL, |name| JsValue::from_str(&name))
+    }
+}
+
+/// The engine of the second half of an asynchronous signature: it hands the core the signature
+/// `node:crypto` made off the event loop, for exactly the content it was made over (anything
+/// else is `SIGNING_FAILED`). The core then checks its length and encodes it, as in `prepare`.
+struct Replay<'a> {
+    /// What was signed; `None` for `PrivateKey.signAsync`, whose content is the caller's bytes.
+    message: Option<&'a [u8]>,
+    signature: &'a [u8],
+}
+
+impl RsaEngine for Replay<'_> {
+    fn sign(&self, _key: &PrivateKey, content: &SignedContent<'_>) -> antom_core::Result<Vec<u8>> {
+        if let Some(message) = self.message {
+            let same = content.len() == message.len()
+                && message.starts_with(content.head())
+                && message.ends_with(content.body());
+            if !same {
+                return Err(antom_core::Error::new(
+                    ErrorCode::SigningFailed,
+                    "the asynchronous signature was made over other content",
+                ));
+            }
+        }
+        Ok(self.signature.to_vec())
+    }
+
+    fn verify(&self, _key: &PublicKey, _content: &SignedContent<'_>, _signature: &[u8]) -> bool {
+        false // never used to verify
+    }
+}
+
+/// The engine of the first half of an asynchronous signature: it records what the core asks to
+/// sign and stops `prepare` there (the signature is made off the event loop).
+#[derive(Default)]
+struct Capture(RefCell<Option<Vec<u8>>>);
+
+impl RsaEngine for Capture {
+    fn sign(&self, _key: &PrivateKey, content: &SignedContent<'_>) -> antom_core::Result<Vec<u8>> {
+        *self.0.borrow_mut() = Some(content.to_vec());
+        Err(antom_core::Error::new(
+            ErrorCode::SigningFailed,
+            "the signature is made asynchronously",
+        ))
+    }
+
+    fn verify(&self, _key: &PublicKey, _content: &SignedContent<'_>, _signature: &[u8]) -> bool {
+        false // never used to verify
     }
 }
 
@@ -185,13 +252,7 @@ impl<'a> GlueEngine<'a> {
 impl RsaEngine for GlueEngine<'_> {
     fn sign(&self, key: &PrivateKey, message: &SignedContent<'_>) -> antom_core::Result<Vec<u8>> {
         if self.node {
-            let host = self.private.and_then(|host| {
-                host.get(|| match key.export_pkcs8_der_for_host_crypto() {
-                    // `der` is wiped when dropped; Node copies it into OpenSSL.
-                    Ok(der) => private_key_object(&der),
-                    Err(_) => JsValue::UNDEFINED,
-                })
-            });
+            let host = self.private.and_then(|host| host.private(key));
             let refusal = match host {
                 Some(host) => match host_sign(host, message.head(), message.body()) {
                     Ok(signature) => {
@@ -289,6 +350,45 @@ impl WasmPrivateKey {
     #[wasm_bindgen(js_name = signText)]
     pub fn sign_text(&self, content: &str, node: bool, fallback: bool) -> Result<String, JsValue> {
         self.sign(content.as_bytes(), node, fallback)
+    }
+
+    /// For `signAsync`: the key's `node:crypto` `KeyObject` (created once), to sign with
+    /// `crypto.sign`'s callback form; `undefined` when `node` is off or Node refused the key,
+    /// and then the package signs with `sign` (which applies the fallback rule).
+    #[wasm_bindgen(js_name = hostKey)]
+    pub fn host_key(&self, node: bool) -> JsValue {
+        if !node {
+            return JsValue::UNDEFINED;
+        }
+        self.host
+            .private(&self.key)
+            .cloned()
+            .unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// The second half of `signAsync`: the core's length check and encoding of the raw
+    /// signature `node:crypto` made over the caller's content off the event loop.
+    #[wasm_bindgen(js_name = finishSign)]
+    pub fn finish_sign(&self, signature: &[u8]) -> Result<String, JsValue> {
+        let replay = Replay {
+            message: None,
+            signature,
+        };
+        self.key.sign_with(&replay, &[]).map_err(error)
+    }
+
+    /// `signAsync` when `node:crypto` failed at run time: as `sign` does then, the WebAssembly
+    /// engine, or with `fallback` off `SIGNING_FAILED`.
+    #[wasm_bindgen(js_name = signAfterHostFailure)]
+    pub fn sign_after_host_failure(
+        &self,
+        content: &[u8],
+        fallback: bool,
+    ) -> Result<String, JsValue> {
+        if !fallback {
+            return Err(error(Refusal::Sign.error()));
+        }
+        self.key.sign_with(&BuiltinEngine, content).map_err(error)
     }
 
     /// The core's redacted `Debug` form.
@@ -444,55 +544,56 @@ impl PreparedRequest {
     }
 }
 
-/// A verified response (antom-core `ApiResponse`).
-#[wasm_bindgen(getter_with_clone)]
-pub struct ApiResponse {
-    /// Antom's signature was checked.
-    pub verified: bool,
-    /// `S`, `F` or `U`.
-    #[wasm_bindgen(js_name = resultStatus)]
-    pub result_status: String,
-    /// `result.resultCode`.
-    #[wasm_bindgen(js_name = resultCode)]
-    pub result_code: String,
-    /// `result.resultMessage`.
-    #[wasm_bindgen(js_name = resultMessage)]
-    pub result_message: String,
-    /// `DONE`, `FAILED` or `INQUIRE`: the core's `next_action()` (every unverified response
-    /// is `INQUIRE`).
-    #[wasm_bindgen(js_name = nextAction)]
-    pub next_action: String,
-    /// `verified && resultStatus == "S"`.
-    #[wasm_bindgen(js_name = isSuccess)]
-    pub is_success: bool,
-    /// The verified raw body.
-    pub body: Vec<u8>,
-    /// `"node"` or `"wasm"`: the engine that verified; `undefined` for an unsigned response.
-    pub engine: Option<String>,
+/// What a pending request still needs (see [`WasmClient::begin_prepare`]).
+enum Pending {
+    /// Prepared completely (no asynchronous signature needed).
+    Done(PreparedRequest),
+    /// A private-key request waiting for `node:crypto`'s signature of `message`.
+    Local {
+        api: String,
+        body: Vec<u8>,
+        request_time: u64,
+        message: Vec<u8>,
+    },
+    /// An external-signer request waiting for the signer's signature.
+    External(SigningRequest),
 }
 
-/// A verified notification (antom-core `Notification`).
-#[wasm_bindgen(getter_with_clone)]
-pub struct Notification {
-    /// `notifyType` (or the other type fields), if present.
-    #[wasm_bindgen(js_name = notifyType)]
-    pub notify_type: Option<String>,
-    /// `result.resultStatus`, if present.
-    #[wasm_bindgen(js_name = resultStatus)]
-    pub result_status: Option<String>,
-    /// The `client-id` header.
-    #[wasm_bindgen(js_name = clientId)]
-    pub client_id: String,
-    /// The `request-time` header, verbatim.
-    #[wasm_bindgen(js_name = requestTime)]
-    pub request_time: String,
-    /// The verified raw body.
-    pub body: Vec<u8>,
-    /// The core's key to process each notification once.
-    #[wasm_bindgen(js_name = dedupKey)]
-    pub dedup_key: String,
-    /// `"node"` or `"wasm"`: the engine that verified.
-    pub engine: Option<String>,
+/// A request between the two halves of `prepareAsync`: what must be signed, and with what.
+#[wasm_bindgen]
+pub struct PendingRequest {
+    state: Pending,
+    host: JsValue,
+}
+
+#[wasm_bindgen]
+impl PendingRequest {
+    /// Exactly the bytes to sign (`POST path\nclient-id.request-time.body`); `undefined`
+    /// when the request is already complete.
+    #[wasm_bindgen(getter)]
+    pub fn message(&self) -> Option<Vec<u8>> {
+        match &self.state {
+            Pending::Done(_) => None,
+            Pending::Local { message, .. } => Some(message.clone()),
+            Pending::External(request) => Some(request.message().to_vec()),
+        }
+    }
+
+    /// SHA-256 of the message (what a KMS signs in digest mode); external signers only.
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> Option<Vec<u8>> {
+        match &self.state {
+            Pending::External(request) => Some(request.digest().to_vec()),
+            _ => None,
+        }
+    }
+
+    /// The `KeyObject` to sign the message with (`crypto.sign`'s callback form); `undefined`
+    /// for an external signer or a complete request.
+    #[wasm_bindgen(getter, js_name = hostKey)]
+    pub fn host_key(&self) -> JsValue {
+        self.host.clone()
+    }
 }
 
 /// A configured client (antom-core `Client`) plus the `KeyObject`s of its keys.
@@ -500,9 +601,14 @@ pub struct Notification {
 pub struct WasmClient {
     client: Client,
     private: Option<HostKey>,
+    /// The private key itself, to create its `KeyObject` for `prepareAsync`.
+    private_key: Option<PrivateKey>,
     public: HostKey,
     node: bool,
     fallback: bool,
+    /// Built with `ClientConfig::with_external_signer`: requests are signed by the package's
+    /// `signer`, through `beginPrepare` / `finishPrepare`.
+    external: bool,
 }
 
 /// The optional settings of every client, in the order the Rust vector runner applies them.
@@ -586,9 +692,11 @@ impl WasmClient {
         Ok(WasmClient {
             client: settings.apply(config).map_err(error)?,
             private: Some(private_key.host.clone()),
+            private_key: Some(private_key.key.clone()),
             public: antom_public_key.host.clone(),
             node,
             fallback,
+            external: false,
         })
     }
 
@@ -626,9 +734,58 @@ impl WasmClient {
         Ok(WasmClient {
             client: settings.apply(config).map_err(error)?,
             private: None,
+            private_key: None,
             public: antom_public_key.host.clone(),
             node,
             fallback,
+            external: false,
+        })
+    }
+
+    /// `ClientConfig::with_external_signer` + `Client::new`: requests are signed by an
+    /// external signer (a KMS, an HSM) through `beginPrepare` / `finishPrepare`; with
+    /// `merchant_public_key_der` (SPKI or PKCS#1 DER of the external key's public half) every
+    /// signature is verified before a request is handed out.
+    #[wasm_bindgen(js_name = withExternalSigner)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "mirrors the config fields one to one"
+    )]
+    pub fn with_external_signer(
+        client_id: String,
+        merchant_public_key_der: Option<Vec<u8>>,
+        antom_public_key: &WasmPublicKey,
+        region: Option<String>,
+        environment: Option<String>,
+        gateway_url: Option<String>,
+        key_version: Option<u32>,
+        agent_token: Option<String>,
+        max_body_bytes: Option<u32>,
+        node: bool,
+        fallback: bool,
+    ) -> Result<WasmClient, JsValue> {
+        let merchant = merchant_public_key_der
+            .map(|der| PublicKey::from_der(&der))
+            .transpose()
+            .map_err(error)?;
+        let config =
+            ClientConfig::with_external_signer(client_id, merchant, antom_public_key.key.clone());
+        let settings = Settings {
+            region,
+            environment,
+            gateway_url,
+            key_version,
+            agent_token,
+            max_body_bytes,
+        };
+        Ok(WasmClient {
+            client: settings.apply(config).map_err(error)?,
+            private: None,
+            private_key: None,
+            public: antom_public_key.host.clone(),
+            node,
+            fallback,
+            external: true,
         })
     }
 
@@ -662,9 +819,11 @@ impl WasmClient {
         Ok(WasmClient {
             client: settings.apply(config).map_err(error)?,
             private: None,
+            private_key: None,
             public: antom_public_key.host.clone(),
             node,
             fallback,
+            external: false,
         })
     }
 
@@ -759,6 +918,13 @@ impl WasmClient {
         body: &[u8],
         request_time: u64,
     ) -> Result<PreparedRequest, JsValue> {
+        if self.external {
+            return Err(error(antom_core::Error::new(
+                ErrorCode::InvalidInput,
+                "this client signs with an external signer (signer), which may be asynchronous: \
+                 use `await client.prepareAsync(api, body)` instead of prepare()",
+            )));
+        }
         let (inner, engine) = self
             .engine()
             .run(|engine| self.client.prepare_with(engine, api, body, request_time))?;
@@ -776,33 +942,39 @@ impl WasmClient {
         self.prepare(api, body.as_bytes(), request_time)
     }
 
-    /// `Client::verify_response_with`; `headers` is flat `[name, value, ...]`.
+    /// `Client::verify_response_with`; `headers` is flat `[name, value, ...]` (the package
+    /// passes only the names in [`RESPONSE_HEADERS`](antom_core::RESPONSE_HEADERS), which is
+    /// all the core reads). One crossing: `[verified, resultStatus, resultCode, resultMessage,
+    /// nextAction, isSuccess, engine]`; the body is not echoed back (it is the caller's bytes).
     #[wasm_bindgen(js_name = verifyResponse)]
     pub fn verify_response(
         &self,
         path: &str,
         headers: Vec<String>,
         body: &[u8],
-    ) -> Result<ApiResponse, JsValue> {
+    ) -> Result<Vec<JsValue>, JsValue> {
         let headers = pairs(headers)?;
         let (response, engine) = self.engine().run(|engine| {
             self.client
                 .verify_response_with(engine, path, &headers, body)
         })?;
-        Ok(ApiResponse {
-            verified: response.verified,
-            result_status: response.result_status.as_str().to_owned(),
-            next_action: response.next_action().as_str().to_owned(),
-            is_success: response.is_success(),
-            result_code: response.result_code,
-            result_message: response.result_message,
-            body: response.body,
-            engine: engine.name(),
-        })
+        Ok(vec![
+            JsValue::from_bool(response.verified),
+            JsValue::from_str(response.result_status.as_str()),
+            JsValue::from_str(&response.result_code),
+            JsValue::from_str(&response.result_message),
+            JsValue::from_str(response.next_action().as_str()),
+            JsValue::from_bool(response.is_success()),
+            engine.js(),
+        ])
     }
 
     /// `Client::verify_notification_with`, or with `now_ms` and `max_age_ms`
-    /// `Client::verify_notification_fresh_with`; `headers` is flat `[name, value, ...]`.
+    /// `Client::verify_notification_fresh_with`; `headers` is flat `[name, value, ...]` (the
+    /// package passes only the names in
+    /// [`NOTIFICATION_HEADERS`](antom_core::NOTIFICATION_HEADERS)). One crossing:
+    /// `[notifyType, resultStatus, clientId, requestTime, dedupKey, engine]` (`null` for an
+    /// absent field); the body is not echoed back.
     #[wasm_bindgen(js_name = verifyNotification)]
     pub fn verify_notification(
         &self,
@@ -811,7 +983,7 @@ impl WasmClient {
         body: &[u8],
         now_ms: Option<u64>,
         max_age_ms: Option<u64>,
-    ) -> Result<Notification, JsValue> {
+    ) -> Result<Vec<JsValue>, JsValue> {
         let headers = pairs(headers)?;
         let freshness = match (now_ms, max_age_ms) {
             (Some(now_ms), Some(max_age_ms)) => Some(Freshness { now_ms, max_age_ms }),
@@ -826,17 +998,137 @@ impl WasmClient {
                 .client
                 .verify_notification_with(engine, path, &headers, body),
         })?;
-        Ok(Notification {
-            notify_type: notification.notify_type,
-            result_status: notification
-                .result_status
-                .map(|status| status.as_str().to_owned()),
-            client_id: notification.client_id,
-            request_time: notification.request_time,
-            body: notification.body,
-            dedup_key: notification.dedup_key,
-            engine: engine.name(),
-        })
+        let optional = |value: Option<&str>| value.map_or(JsValue::NULL, JsValue::from_str);
+        Ok(vec![
+            optional(notification.notify_type.as_deref()),
+            optional(notification.result_status.map(|status| status.as_str())),
+            JsValue::from_str(&notification.client_id),
+            JsValue::from_str(&notification.request_time),
+            JsValue::from_str(&notification.dedup_key),
+            engine.js(),
+        ])
+    }
+
+    /// The first half of `prepareAsync`. A private-key client on the node engine whose key
+    /// Node accepted: the core prepares up to the signature and the pending request carries
+    /// the message and the key's `KeyObject` (for `crypto.sign`'s callback form). An
+    /// external-signer client: `Client::prepare_external` (message and digest for the
+    /// signer). Anything else (API key, the wasm engine, a key Node refused) is prepared
+    /// completely here, exactly as `prepare`; the pending request then has no message.
+    #[wasm_bindgen(js_name = beginPrepare)]
+    pub fn begin_prepare(
+        &self,
+        api: &str,
+        body: &[u8],
+        request_time: u64,
+    ) -> Result<PendingRequest, JsValue> {
+        if self.external {
+            let request = self
+                .client
+                .prepare_external(api, body, request_time)
+                .map_err(error)?;
+            return Ok(PendingRequest {
+                state: Pending::External(request),
+                host: JsValue::UNDEFINED,
+            });
+        }
+        let host = match (&self.private, self.node) {
+            (Some(host), true) => self.private_key.as_ref().and_then(|key| host.private(key)),
+            _ => None,
+        };
+        let Some(host) = host.cloned() else {
+            let prepared = self.prepare(api, body, request_time)?;
+            return Ok(PendingRequest {
+                state: Pending::Done(prepared),
+                host: JsValue::UNDEFINED,
+            });
+        };
+        let capture = Capture::default();
+        let result = self.client.prepare_with(&capture, api, body, request_time);
+        match (result, capture.0.into_inner()) {
+            (Err(_), Some(message)) => Ok(PendingRequest {
+                state: Pending::Local {
+                    api: api.to_owned(),
+                    body: body.to_vec(),
+                    request_time,
+                    message,
+                },
+                host,
+            }),
+            (Err(err), None) => Err(error(err)),
+            // No RSA step (cannot happen with a private key): the request as it is.
+            (Ok(inner), _) => Ok(PendingRequest {
+                state: Pending::Done(PreparedRequest {
+                    inner,
+                    engine: Ran::Nothing,
+                }),
+                host: JsValue::UNDEFINED,
+            }),
+        }
+    }
+
+    /// The second half of `prepareAsync`, consuming `pending`. `signature` is the raw signature
+    /// (`node:crypto`'s or the external signer's); without one, `failure` says why:
+    /// `"host"` (`node:crypto` failed: the fallback rule of `prepare` applies), `"threw"` (the
+    /// signer threw or its promise rejected) or `"type"` (it returned something other than a
+    /// `Uint8Array`) — the last two are `SIGNING_FAILED`, never a half-built request.
+    #[wasm_bindgen(js_name = finishPrepare)]
+    pub fn finish_prepare(
+        &self,
+        pending: PendingRequest,
+        signature: Option<Vec<u8>>,
+        failure: Option<String>,
+    ) -> Result<PreparedRequest, JsValue> {
+        let PendingRequest { state, .. } = pending;
+        match state {
+            Pending::Done(prepared) => Ok(prepared),
+            Pending::Local {
+                api,
+                body,
+                request_time,
+                message,
+            } => {
+                let (engine, ran): (&dyn RsaEngine, Ran) = match &signature {
+                    Some(signature) => (
+                        &Replay {
+                            message: Some(&message),
+                            signature,
+                        },
+                        Ran::Node,
+                    ),
+                    None if self.fallback => (&BuiltinEngine, Ran::Wasm),
+                    None => return Err(error(Refusal::Sign.error())),
+                };
+                let inner = self
+                    .client
+                    .prepare_with(engine, &api, &body, request_time)
+                    .map_err(error)?;
+                Ok(PreparedRequest { inner, engine: ran })
+            }
+            Pending::External(request) => {
+                let Some(signature) = signature else {
+                    let why = match failure.as_deref() {
+                        Some("type") => {
+                            "the signer must return the raw signature bytes as a Uint8Array \
+                             (a Buffer works), or a Promise of one"
+                        }
+                        _ => {
+                            "the signer threw or its promise rejected (see the error's cause); \
+                             nothing was signed"
+                        }
+                    };
+                    return Err(error(antom_core::Error::new(ErrorCode::SigningFailed, why)));
+                };
+                let inner = self
+                    .client
+                    .finish_external(request, &signature)
+                    .map_err(error)?;
+                Ok(PreparedRequest {
+                    inner,
+                    engine: Ran::External,
+                })
+            }
+        }
     }
 
     /// The core's redacted `Debug` form.
@@ -863,6 +1155,24 @@ pub fn describe_body(body: &[u8]) -> String {
 #[wasm_bindgen(js_name = builtinEngine)]
 pub fn builtin_engine() -> String {
     BuiltinEngine::NAME.to_owned()
+}
+
+/// `NOTIFICATION_HEADERS`: the only headers a notification is read from (lower case).
+#[wasm_bindgen(js_name = notificationHeaders)]
+pub fn notification_headers() -> Vec<String> {
+    antom_core::NOTIFICATION_HEADERS
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect()
+}
+
+/// `RESPONSE_HEADERS`: the only headers a response is read from (lower case).
+#[wasm_bindgen(js_name = responseHeaders)]
+pub fn response_headers() -> Vec<String> {
+    antom_core::RESPONSE_HEADERS
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect()
 }
 
 /// `DEFAULT_MAX_BODY_BYTES`.
