@@ -11,7 +11,7 @@
 
 use antom_core as ac;
 
-use crate::{Client, NextAction, Result, ResultStatus};
+use crate::{Client, NextAction, PublicKey, Result, ResultStatus};
 
 /// What a verified notification says, without the body (the caller already holds those
 /// exact bytes). Field meanings are those of `Notification`.
@@ -159,6 +159,23 @@ impl Client {
             result_code: response.result_code,
             result_message: response.result_message,
         })
+    }
+}
+
+#[uniffi::export]
+impl PublicKey {
+    /// `verify` for bindings: the content's bytes and the signature value's bytes (ASCII,
+    /// percent-encoded or raw base64) borrowed, not copied.
+    ///
+    /// Errors: `MalformedSignature` when the value cannot be decoded or has the wrong length.
+    pub fn verify_packed(&self, content: &[u8], signature: &[u8]) -> Result<bool> {
+        let signature = std::str::from_utf8(signature).map_err(|_| {
+            crate::AntomError::from(ac::Error::new(
+                ac::ErrorCode::MalformedSignature,
+                "the signature value is not ASCII base64",
+            ))
+        })?;
+        Ok(self.0.verify_bytes(content, signature)?)
     }
 }
 
