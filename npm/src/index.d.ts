@@ -107,6 +107,13 @@ export declare class PrivateKey {
    * @throws {AntomError} `SIGNING_FAILED` only if the platform has no randomness.
    */
   sign(content: string | Uint8Array, options?: EngineOptions): string;
+  /**
+   * As {@link PrivateKey.sign}, with the RSA operation on node:crypto's thread pool
+   * (`crypto.sign`'s callback form), off the event loop: resolves to the same value as `sign`.
+   * With `engine: "wasm"`, or a key node:crypto refuses, it signs as `sign` does (on the event
+   * loop). @throws {AntomError} `SIGNING_FAILED` when node:crypto fails and `engineFallback` is false.
+   */
+  signAsync(content: string | Uint8Array, options?: EngineOptions): Promise<string>;
   /** Releases the WebAssembly memory now (otherwise a FinalizationRegistry does it after GC). */
   free(): void;
   [Symbol.dispose](): void;
@@ -157,9 +164,29 @@ export type Region = 'asia' | 'north_america' | 'europe';
 export type Environment = 'sandbox' | 'production';
 
 /**
- * Everything a {@link Client} needs. Pass `privateKey` or `apiKey`; with neither, the client is
- * verify-only: it verifies responses and notifications (a webhook receiver that should never
- * hold the private key) and `prepare()` throws `INVALID_INPUT`.
+ * What an external signer (AWS KMS, Google Cloud KMS, Azure Key Vault, an HSM) is asked to sign:
+ * RSASSA-PKCS1-v1_5 with SHA-256 over `message`, or, for services that take a digest, over
+ * `digest` (the same signature: PKCS#1 v1.5 is deterministic).
+ */
+export interface SigningRequest {
+  /** Exactly the bytes to sign: `POST path\nclientId.requestTime.body` (AWS KMS `RAW` takes up to 4096 bytes). */
+  message: Uint8Array;
+  /** SHA-256 of `message` (AWS KMS `MessageType: "DIGEST"`; Google Cloud KMS `digest.sha256`). */
+  digest: Uint8Array;
+}
+
+/**
+ * Signs a request with a key held outside the process: returns the raw signature bytes (a
+ * `Buffer` or `Uint8Array`, the modulus size: 256 bytes for RSA-2048), or a Promise of them.
+ * Throwing, rejecting, or returning anything else makes `prepareAsync` reject with
+ * `SIGNING_FAILED` (the thrown error is the `cause`).
+ */
+export type Signer = (request: SigningRequest) => Uint8Array | Promise<Uint8Array>;
+
+/**
+ * Everything a {@link Client} needs. Pass one of `privateKey`, `apiKey` or `signer`; with none,
+ * the client is verify-only: it verifies responses and notifications (a webhook receiver that
+ * should never hold the private key) and `prepare()` throws `INVALID_INPUT`.
  */
 export interface ClientOptions {
   /** Your client id from the Antom Dashboard (`SANDBOX_...` for test mode). */
@@ -171,6 +198,17 @@ export interface ClientOptions {
    * RSA-signed, and an unsigned `S` response is refused (`UNSIGNED_RESPONSE`).
    */
   apiKey?: string;
+  /**
+   * An external signer (a KMS or an HSM): the private key never enters the process. Requests
+   * are prepared with {@link Client.prepareAsync}; `prepare()` throws `INVALID_INPUT`.
+   */
+  signer?: Signer;
+  /**
+   * With `signer`: the external key's public half. Every signature is then verified before a
+   * request is handed out, so a wrong key id or algorithm fails at once with `SIGNING_FAILED`,
+   * not later at Antom. Without it only the signature's length (256 to 1024 bytes) is checked.
+   */
+  merchantPublicKey?: string | PublicKey;
   /** Antom's public key for the same environment. */
   antomPublicKey: string | PublicKey;
   /** Default `"asia"`. */
@@ -212,8 +250,11 @@ export declare class PreparedRequest {
   headers: Record<string, string>;
   /** The body exactly as signed. Do not re-serialise it. */
   body: string;
-  /** The engine that signed: `"wasm"` also when `node:crypto` refused and the fallback ran; `null` in API-key mode. */
-  engine: Engine | null;
+  /**
+   * The engine that signed: `"wasm"` also when `node:crypto` refused and the fallback ran;
+   * `"external"` for the client's `signer`; `null` in API-key mode.
+   */
+  engine: Engine | 'external' | null;
   /** Redacted. */
   toString(): string;
   /** Redacted: what loggers that use `JSON.stringify` see. */
@@ -249,7 +290,7 @@ export declare class ApiResponse {
   nextAction: NextAction;
   /** `true` only for a verified `S`. */
   isSuccess: boolean;
-  /** The raw bytes that were verified. */
+  /** The raw bytes that were verified: the bytes you passed (a `Buffer` over them, not a copy). */
   body: Buffer;
   /** The engine that verified the signature; `null` for an unsigned response. */
   engine: Engine | null;
@@ -275,7 +316,7 @@ export declare class Notification {
    * transaction as the effect, and acknowledge a key already seen without processing it again.
    */
   dedupKey: string;
-  /** The raw bytes that were verified. */
+  /** The raw bytes that were verified: the bytes you passed (a `Buffer` over them, not a copy). */
   body: Buffer;
   /** The engine that verified the signature. */
   engine: Engine | null;
@@ -314,6 +355,8 @@ export declare class Client {
   readonly usesApiKey: boolean;
   /** Built without a credential: verifies, never prepares. */
   readonly isVerifyOnly: boolean;
+  /** Built with `signer`: prepares with {@link Client.prepareAsync} only. */
+  readonly usesSigner: boolean;
   /** The configured engine; each result's `engine` says which one ran. */
   readonly engine: Engine;
   /** Whether a `node:crypto` refusal falls back to the WebAssembly engine. */
@@ -333,6 +376,16 @@ export declare class Client {
    * body over `maxBodyBytes`.
    */
   prepare(api: string, body: string | Uint8Array, requestTime?: number | bigint | Date): PreparedRequest;
+  /**
+   * As {@link Client.prepare}, with the signature made off the event loop: on node:crypto's
+   * thread pool (`crypto.sign`'s callback form) for a private key, or by the client's `signer`.
+   * Resolves to the same request, byte for byte, as `prepare()` (API-key and `engine: "wasm"`
+   * clients prepare as `prepare()` does).
+   * @throws {AntomError} as `prepare`; `SIGNING_FAILED` when the signer throws, rejects, returns
+   * no `Uint8Array`, or a signature of the wrong length or (with `merchantPublicKey`) one that
+   * does not verify — never a half-built request.
+   */
+  prepareAsync(api: string, body: string | Uint8Array, requestTime?: number | bigint | Date): Promise<PreparedRequest>;
   /**
    * Verifies a response before anything in it is trusted. Pass the raw bytes received, never a
    * re-serialised body. A non-2xx HTTP status is yours to report: treat it like `U` (inquire).

@@ -12,9 +12,11 @@ import enum
 import json
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable, List, Optional, Protocol, Tuple, Union
+from typing import Any, Callable, Iterable, List, Optional, Protocol, Tuple, Union
 
+from . import _external
 from ._errors import _call
+from ._external import SigningRequest
 from ._ffi import antom_core as _ffi
 
 __all__ = [
@@ -390,9 +392,10 @@ class Client:
     """A configured Antom client: prepares signed requests and verifies responses and
     notifications. It does no IO; build it once and share it (it is thread-safe).
 
-    Pass ``private_key`` (RSA request signing) or ``api_key`` (Bearer authentication), or
-    neither for a verify-only client (e.g. a notification receiver that should never hold the
-    private key): it verifies responses and notifications, and ``prepare`` raises
+    Pass ``private_key`` (RSA request signing), ``signer`` (RSA request signing by a key that
+    never enters this process: a cloud KMS or an HSM; see below), or ``api_key`` (Bearer
+    authentication), or none for a verify-only client (e.g. a notification receiver that
+    should never hold the private key): it verifies responses and notifications, and ``prepare`` raises
     :class:`InvalidInputError`. Keys may be given as text or as :class:`PrivateKey` / :class:`PublicKey`.
     ``region`` and ``environment`` take the enum or its string value (``"north_america"``,
     ``"sandbox"``...). By default the environment is sandbox exactly when ``client_id``
@@ -401,10 +404,19 @@ class Client:
     response and notification body: a larger one raises :class:`InvalidInputError` before it
     is copied into the native library.
 
+    ``signer`` is a function ``signer(request) -> bytes``: ``request`` is a
+    :class:`SigningRequest` with ``.message`` and ``.digest`` (its SHA-256); sign either with
+    RSASSA-PKCS1-v1_5 / SHA-256 and return the raw signature bytes. :meth:`prepare` calls it.
+    ``merchant_public_key`` (the external key's public half, as uploaded to Antom; strongly
+    recommended) makes every signature be verified before a request is handed out; without it
+    only the signature's length is checked. A signer that raises, returns something other than
+    bytes, or a signature of the wrong length or that does not verify gives
+    :class:`SigningFailedError` (the signer's exception is its ``__cause__``).
+
     Raises :class:`InvalidKeyError` or :class:`InvalidInputError` for a bad configuration.
     """
 
-    __slots__ = ("_inner", "_max_body_bytes")
+    __slots__ = ("_inner", "_max_body_bytes", "_signer")
 
     def __init__(
         self,
@@ -419,11 +431,26 @@ class Client:
         key_version: Optional[int] = None,
         agent_token: Optional[str] = None,
         max_body_bytes: Optional[int] = None,
+        signer: Optional[Callable[[SigningRequest], _external.SignatureBytes]] = None,
+        merchant_public_key: Union[str, PublicKey, None] = None,
     ) -> None:
         credential: Any
-        if private_key is not None and api_key is not None:
-            raise TypeError("Client() takes at most one of private_key= or api_key=")
-        if private_key is not None:
+        given = [n for n, v in (("private_key", private_key), ("api_key", api_key), ("signer", signer))
+                 if v is not None]
+        if len(given) > 1:
+            raise TypeError("Client() takes at most one of private_key=, api_key= or signer=")
+        if merchant_public_key is not None and signer is None:
+            raise TypeError("merchant_public_key= goes with signer= (it checks the external signatures)")
+        self._signer = signer
+        if signer is not None:
+            if not callable(signer):
+                raise TypeError(f"signer must be callable, not {type(signer).__name__}")
+            if merchant_public_key is not None and not isinstance(merchant_public_key, PublicKey):
+                merchant_public_key = PublicKey(merchant_public_key)
+            credential = _ffi.Credential.EXTERNAL_SIGNER(
+                merchant_public_key=None if merchant_public_key is None else merchant_public_key._inner
+            )
+        elif private_key is not None:
             if not isinstance(private_key, PrivateKey):
                 private_key = PrivateKey(private_key)
             credential = _ffi.Credential.PRIVATE_KEY(key=private_key._inner)
@@ -465,19 +492,48 @@ class Client:
         or :func:`endpoint` ``(...).path``) with ``body`` — serialise your JSON once and send
         exactly these bytes. ``request_time`` is epoch milliseconds (default: now).
 
-        Raises :class:`InvalidInputError` for a bad path or a body that is not a JSON object.
+        With ``signer=``, the signer is called with what must be signed, and its signature is
+        checked before the request is returned.
+
+        Raises :class:`InvalidInputError` for a bad path or a body that is not a JSON object;
+        :class:`SigningFailedError` when the external signer fails or its signature is refused.
+        """
+        if self._signer is not None:
+            pending = self.prepare_external(api, body, request_time)
+            return self.finish_external(pending, _external.call_signer(self._signer, pending))
+        if request_time is None:
+            request_time = time.time_ns() // 1_000_000
+        data = self._sized(_ffi.BodyKind.REQUEST, body)
+        return _prepared(_call(self._inner.prepare, api, data, request_time))
+
+    def prepare_external(
+        self, api: str, body: Body, request_time: Optional[int] = None
+    ) -> SigningRequest:
+        """Step 1 for an external signer, for code that calls its KMS itself (``asyncio``):
+        checks the path and body and returns what must be signed. A client built with
+        ``signer=`` does both steps in :meth:`prepare`.
+
+        Raises :class:`InvalidInputError` as :meth:`prepare` does, and for a client built
+        without ``signer=``.
         """
         if request_time is None:
             request_time = time.time_ns() // 1_000_000
         data = self._sized(_ffi.BodyKind.REQUEST, body)
-        r = _call(self._inner.prepare, api, data, request_time)
-        return PreparedRequest(
-            method=r.method,
-            url=r.url,
-            path=r.path,
-            headers=tuple((h.name, h.value) for h in r.headers),
-            body=r.body.encode("utf-8"),
-        )
+        return _external.wrap(_call(self._inner.prepare_external, api, data, request_time))
+
+    def finish_external(self, request: SigningRequest, signature: bytes) -> PreparedRequest:
+        """Step 2: the raw RSASSA-PKCS1-v1_5 / SHA-256 signature of ``request`` (bytes, not
+        base64) in, the request to send out: exactly what :meth:`prepare` makes with the key
+        in process.
+
+        Raises :class:`SigningFailedError` for a signature of the wrong length, or one that
+        does not verify with ``merchant_public_key``.
+        """
+        if not isinstance(request, SigningRequest):
+            raise TypeError(f"request must be a SigningRequest, not {type(request).__name__}")
+        if not isinstance(signature, (bytes, bytearray, memoryview)):
+            raise TypeError(f"signature must be bytes, not {type(signature).__name__}")
+        return _prepared(_call(self._inner.finish_external, request._inner, bytes(signature)))
 
     def verify_response(self, path: str, headers: Headers, body: Body) -> ApiResponse:
         """Verifies a response to the request sent to ``path`` (the prepared request's
@@ -597,6 +653,16 @@ class Client:
 
     def __reduce__(self) -> Any:
         raise TypeError("a Client cannot be pickled (it holds a private key)")
+
+
+def _prepared(r: "_ffi.PreparedRequest") -> PreparedRequest:
+    return PreparedRequest(
+        method=r.method,
+        url=r.url,
+        path=r.path,
+        headers=tuple((h.name, h.value) for h in r.headers),
+        body=r.body.encode("utf-8"),
+    )
 
 
 def content_to_sign(method: str, path: str, client_id: str, time: Union[str, int], body: str) -> str:

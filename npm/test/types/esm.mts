@@ -16,3 +16,14 @@ const k: string = PublicKey.parse('x').toBase64();
 console.log(ERROR_CODES, toMinorUnits('1', 'USD'), endpoint('x')?.path, antom.Client === Client, k);
 // @ts-expect-error: engine is 'node' | 'wasm'
 new Client({ clientId: 'x', privateKey: 'x', antomPublicKey: 'y', engine: 'gpu' });
+// External signers and the asynchronous signing paths.
+import type { Signer, SigningRequest } from 'antom-core';
+const kmsSigner: Signer = async ({ message, digest }: SigningRequest) => new Uint8Array(message.length + digest.length);
+const kmsClient = new Client({ clientId: 'x', antomPublicKey: 'y', signer: kmsSigner, merchantPublicKey: 'z' });
+const signed = await kmsClient.prepareAsync('v1/payments/pay', '{}', Date.now());
+const ran: 'node' | 'wasm' | 'external' | null = signed.engine;
+const value: string = await PrivateKey.parse('x').signAsync('content', { engine: 'node' });
+console.log(ran, value, kmsClient.usesSigner);
+new Client({ clientId: 'x', antomPublicKey: 'y', signer: () => Buffer.alloc(256) });
+// @ts-expect-error: a signer returns bytes, not a string
+new Client({ clientId: 'x', antomPublicKey: 'y', signer: () => 'signature' });
