@@ -104,7 +104,10 @@ class UnsupportedCurrencyError(AntomError):
 
 
 class SigningFailedError(AntomError):
-    """``SIGNING_FAILED``: the RSA operation itself failed (no randomness for blinding)."""
+    """``SIGNING_FAILED``: the RSA operation itself failed (no randomness for blinding), or an
+    external signer (``signer=``) raised, returned something other than bytes, or returned a
+    signature of the wrong length or one that does not verify with ``merchant_public_key``. The
+    signer's own exception, if any, is ``__cause__``."""
 
     code = "SIGNING_FAILED"
 

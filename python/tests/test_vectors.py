@@ -55,9 +55,8 @@ def body_bytes(data: Dict[str, Any]) -> bytes:
     return text(data["body"]).encode("utf-8")
 
 
-def make_client(config: Dict[str, Any]) -> ac.Client:
+def make_client(config: Dict[str, Any], **credential: Any) -> ac.Client:
     antom = ac.PublicKey(read(config["antom_public_key_file"]))
-    credential: Dict[str, Any] = {}
     if "private_key_file" in config:
         credential["private_key"] = ac.PrivateKey(read(config["private_key_file"]))
     if "api_key" in config:
@@ -174,7 +173,57 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
             return {"found": False}
         assert found.name == data["name"]
         return {"found": True, "path": found.path, "group": found.group}
+    if operation == "prepare_external":
+        return prepare_external(data)
     raise AssertionError(f"unknown operation {operation}")
+
+
+def prepare_external(data: Dict[str, Any]) -> Dict[str, Any]:
+    """external_signer.json: ``prepare()`` on a ``signer=`` client whose signer returns the
+    vector's signature (made by the generator with OpenSSL), then the same through
+    ``prepare_external`` / ``finish_external``: both must give the same outcome."""
+    config = data["config"]
+    merchant = config.get("merchant_public_key_file")
+    signature = base64.b64decode(data["signature_base64"]) if "signature_base64" in data else None
+    asked: List[ac.SigningRequest] = []
+
+    def signer(request: ac.SigningRequest) -> bytes:
+        asked.append(request)
+        assert signature is not None, "the signer was called for a request step 1 refuses"
+        return signature
+
+    client = make_client(
+        config, signer=signer, merchant_public_key=None if merchant is None else read(merchant)
+    )
+    finish: Dict[str, Any]
+    try:
+        request = client.prepare(data["api"], text(data["body"]), data["request_time"])
+    except ac.SigningFailedError as error:
+        assert len(asked) == 1, "SIGNING_FAILED before the signer was asked"
+        head = data["signature_base64"][:16]
+        assert len(head) < 16 or head not in repr(error), "the signature is in the error"
+        finish = {"error": error.code}
+    else:
+        finish = {
+            "method": request.method,
+            "url": request.url,
+            "path": request.path,
+            "headers": [list(pair) for pair in request.headers],
+            "body": request.body.decode("utf-8"),
+        }
+    assert len(asked) == 1
+    pending = asked[0]
+    assert pending.digest == hashlib.sha256(pending.message).digest()
+    # The explicit two steps agree with prepare().
+    two_step = client.prepare_external(data["api"], text(data["body"]), data["request_time"])
+    assert (two_step.message, two_step.digest) == (pending.message, pending.digest)
+    assert signature is not None
+    try:
+        again = client.finish_external(two_step, signature)
+        assert "error" not in finish and list(again.headers) == [tuple(h) for h in finish["headers"]]
+    except ac.SigningFailedError as error:
+        assert finish == {"error": error.code}
+    return {"message": pending.message.decode("utf-8"), "digest_hex": pending.digest.hex(), "finish": finish}
 
 
 def error_texts(error: ac.AntomError) -> List[str]:

@@ -69,6 +69,8 @@ static ALLOCATOR: WipingAllocator = WipingAllocator;
 // names come from the root `uniffi.toml`.
 uniffi::setup_scaffolding!("antom_core");
 
+mod external;
+pub use external::SigningRequest;
 mod packed;
 pub use packed::{NotificationFacts, ResponseFacts};
 
@@ -144,7 +146,8 @@ pub enum AntomError {
         message: String,
     },
     /// `SIGNING_FAILED`: the RSA signing operation itself failed (no randomness for
-    /// blinding).
+    /// blinding), or an external signer's signature has the wrong length or does not verify
+    /// with the configured merchant public key (`Client.finish_external`).
     #[error("{message}")]
     SigningFailed {
         /// The core's message.
@@ -404,6 +407,15 @@ pub enum Credential {
     /// No credential: the client verifies responses and notifications but cannot prepare
     /// requests. For a notification receiver that should never hold the private key.
     VerifyOnly,
+    /// The key is held by a signer outside the process (AWS KMS, Google Cloud KMS, an HSM):
+    /// requests are prepared in two steps, `Client.prepare_external` then
+    /// `Client.finish_external`. With `merchant_public_key` (the external key's public half,
+    /// strongly recommended) every signature is verified before the request is handed out;
+    /// without it only the signature's length is checked.
+    ExternalSigner {
+        /// The public half of the external key, as uploaded to the Antom Dashboard.
+        merchant_public_key: Option<Arc<PublicKey>>,
+    },
 }
 
 /// Everything a `Client` needs.
@@ -734,6 +746,13 @@ impl Client {
             Credential::VerifyOnly => {
                 ac::ClientConfig::verify_only(config.client_id, antom_public_key)
             }
+            Credential::ExternalSigner {
+                merchant_public_key,
+            } => ac::ClientConfig::with_external_signer(
+                config.client_id,
+                merchant_public_key.map(|key| key.0.clone()),
+                antom_public_key,
+            ),
         };
         if let Some(region) = config.region {
             core.region = region.into();

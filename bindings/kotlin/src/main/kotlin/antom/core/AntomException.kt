@@ -17,7 +17,9 @@ class AntomException internal constructor(
     /** The stable error code: one of the constants in the companion object. */
     val code: String,
     message: String,
-) : Exception(message) {
+    /** What an external [Signer] threw, for `SIGNING_FAILED`; otherwise none. */
+    cause: Throwable? = null,
+) : Exception(message, cause) {
     companion object {
         /** A key (or API key) could not be parsed, is encrypted, is not RSA, or has an unsupported size. */
         const val INVALID_KEY: String = "INVALID_KEY"
@@ -39,7 +41,11 @@ class AntomException internal constructor(
         const val INVALID_AMOUNT: String = "INVALID_AMOUNT"
         /** Not an ISO 4217 currency with a minor unit. */
         const val UNSUPPORTED_CURRENCY: String = "UNSUPPORTED_CURRENCY"
-        /** The RSA signing operation itself failed (no randomness for blinding). */
+        /**
+         * The RSA signing operation itself failed (no randomness for blinding), or an external
+         * [Signer] threw (the cause), returned null, or returned a signature of the wrong length
+         * or one that does not verify with the configured merchant public key.
+         */
         const val SIGNING_FAILED: String = "SIGNING_FAILED"
     }
 }

@@ -8,14 +8,16 @@ import antom.core.ffi.Credential as FfiCredential
 import antom.core.ffi.Freshness as FfiFreshness
 import antom.core.ffi.Header as FfiHeader
 import antom.core.ffi.Notification as FfiNotification
+import antom.core.ffi.PreparedRequest as FfiPreparedRequest
 import antom.core.ffi.checkBodySize as ffiCheckBodySize
 
 /**
  * A configured Antom client: prepares signed requests and verifies responses and
  * notifications. It does no IO; build it once and share it (it is thread-safe).
  *
- * Pass [privateKey] (RSA request signing) or [apiKey] (`Authorization: Bearer`), or neither
- * for a verify-only client (verifies responses and notifications, cannot [prepare]: a
+ * Pass [privateKey] (RSA request signing), [signer] (RSA request signing by a key that never
+ * enters this process: a cloud KMS or an HSM, see [Signer]) or [apiKey] (`Authorization:
+ * Bearer`), or none for a verify-only client (verifies responses and notifications, cannot [prepare]: a
  * notification receiver that should never hold the private key). By default the environment
  * is sandbox exactly when [clientId] starts with `SANDBOX_` (or follows the API key's
  * TEST/PROD marker). [maxBodyBytes] (default [DEFAULT_MAX_BODY_BYTES], 4 MiB) bounds every
@@ -25,6 +27,11 @@ import antom.core.ffi.checkBodySize as ffiCheckBodySize
  *
  * Headers may come straight from `HttpURLConnection.getHeaderFields()`: an entry with a `null`
  * name (the status line) is skipped. A string with an unpaired surrogate is `INVALID_INPUT`.
+ *
+ * With [signer], [merchantPublicKey] (the external key's public half, as uploaded to Antom;
+ * strongly recommended) makes every signature be verified before a request is handed out;
+ * without it only the signature's length is checked. A signer that throws, returns null, or
+ * returns a signature of the wrong length or that does not verify gives `SIGNING_FAILED`.
  *
  * Throws [AntomException] (`INVALID_KEY`, `INVALID_INPUT`) for a bad configuration.
  */
@@ -39,6 +46,8 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
     keyVersion: Long? = null,
     agentToken: String? = null,
     maxBodyBytes: Long? = null,
+    private val signer: Signer? = null,
+    merchantPublicKey: PublicKey? = null,
 ) : AutoCloseable {
     private val inner: FfiClient
 
@@ -46,11 +55,13 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
     val maxBodyBytes: Long
 
     init {
-        require(privateKey == null || apiKey == null) { "Client takes privateKey or apiKey, not both" }
+        require(listOfNotNull(privateKey, apiKey, signer).size <= 1) { "Client takes one of privateKey, apiKey or signer" }
+        require(merchantPublicKey == null || signer != null) { "merchantPublicKey goes with signer (it checks the external signatures)" }
         require(keyVersion == null || keyVersion in 0..U32_MAX) { "keyVersion must be in 0..4294967295" }
         require(maxBodyBytes == null || maxBodyBytes >= 0) { "maxBodyBytes must not be negative" }
         val credential = when {
             privateKey != null -> FfiCredential.PrivateKey(privateKey.inner)
+            signer != null -> FfiCredential.ExternalSigner(merchantPublicKey?.inner)
             apiKey != null -> FfiCredential.ApiKey(apiKey)
             else -> FfiCredential.VerifyOnly
         }
@@ -88,17 +99,56 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
      * [endpoint] path) with [body]: serialise your JSON once and send exactly the returned
      * bytes. [requestTime] is epoch milliseconds (default: now).
      *
+     * With a [Signer], the signer is called with what must be signed and its signature is
+     * checked before the request is returned.
+     *
      * Throws `INVALID_INPUT` for a bad path, a body that is not a UTF-8 JSON object or is over
-     * [maxBodyBytes], or a verify-only client.
+     * [maxBodyBytes], or a verify-only client; `SIGNING_FAILED` when the external signer fails
+     * or its signature is refused.
      */
     @JvmOverloads
     @Throws(AntomException::class)
     fun prepare(api: String, body: ByteArray, requestTime: Long = System.currentTimeMillis()): PreparedRequest {
+        if (signer != null) {
+            val pending = prepareExternal(api, body, requestTime)
+            return finishExternal(pending, runSigner(signer, pending))
+        }
         require(requestTime >= 0) { "requestTime must not be negative" }
         checkSize(FfiBodyKind.REQUEST, body)
-        val r = call { inner.prepare(api, body, requestTime.toULong()) }
-        return PreparedRequest(r.method, r.url, r.path, r.headers.map { it.name to it.value }, r.body)
+        return prepared(call { inner.prepare(api, body, requestTime.toULong()) })
     }
+
+    /**
+     * Step 1 for an external signer, for code that calls its KMS itself (coroutines, futures):
+     * checks the path and body and returns what must be signed. A client built with a
+     * [Signer] does both steps in [prepare].
+     *
+     * Throws `INVALID_INPUT` as [prepare] does, and for a client built without a signer.
+     */
+    @JvmOverloads
+    @Throws(AntomException::class)
+    fun prepareExternal(api: String, body: ByteArray, requestTime: Long = System.currentTimeMillis()): SigningRequest {
+        require(requestTime >= 0) { "requestTime must not be negative" }
+        checkSize(FfiBodyKind.REQUEST, body)
+        return SigningRequest(call { inner.prepareExternal(api, body, requestTime.toULong()) })
+    }
+
+    /** [prepareExternal] with a text body, sent as UTF-8. */
+    @JvmOverloads
+    @Throws(AntomException::class)
+    fun prepareExternal(api: String, body: String, requestTime: Long = System.currentTimeMillis()): SigningRequest =
+        prepareExternal(api, utf8(body, "the request body"), requestTime)
+
+    /**
+     * Step 2: the raw RSASSA-PKCS1-v1_5 / SHA-256 [signature] of [request] (bytes, not base64)
+     * in, the request to send out: exactly what [prepare] makes with the key in process.
+     *
+     * Throws `SIGNING_FAILED` for a signature of the wrong length, or one that does not verify
+     * with the configured merchant public key.
+     */
+    @Throws(AntomException::class)
+    fun finishExternal(request: SigningRequest, signature: ByteArray): PreparedRequest =
+        prepared(call { inner.finishExternal(request.inner, signature) })
 
     /** [prepare] with a text body, sent as UTF-8 (an unpaired surrogate is `INVALID_INPUT`). */
     @JvmOverloads
@@ -287,9 +337,18 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         private var keyVersion: Long? = null
         private var agentToken: String? = null
         private var maxBodyBytes: Long? = null
+        private var signer: Signer? = null
+        private var merchantPublicKey: PublicKey? = null
 
         /** RSA request signing with your private key. */
         fun privateKey(value: PrivateKey) = apply { privateKey = value }
+        /**
+         * RSA request signing by an external signer (a KMS or an HSM): `.signer(request -> ...)`
+         * returns the raw signature of `request.getMessage()` or `request.getDigest()`.
+         */
+        fun signer(value: Signer) = apply { signer = value }
+        /** The external signer's public key: every signature is verified before it is used. */
+        fun merchantPublicKey(value: PublicKey) = apply { merchantPublicKey = value }
         /** `Authorization: Bearer` with an Antom API key instead of a signature. */
         fun apiKey(value: String) = apply { apiKey = value }
         /** The region whose gateway to use (default: Asia). */
@@ -308,7 +367,10 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         /** Builds the client. Throws `INVALID_KEY` / `INVALID_INPUT` for a bad configuration. */
         @Throws(AntomException::class)
         fun build(): Client =
-            Client(clientId, antomPublicKey, privateKey, apiKey, region, environment, gatewayUrl, keyVersion, agentToken, maxBodyBytes)
+            Client(
+                clientId, antomPublicKey, privateKey, apiKey, region, environment, gatewayUrl, keyVersion, agentToken,
+                maxBodyBytes, signer, merchantPublicKey,
+            )
     }
 
     companion object {
@@ -358,6 +420,9 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         /** A header name as it may appear in a message (names are not secret; bounded). */
         private fun ffiRedactedName(name: String): String =
             if (name.length <= 64) "'$name'" else "'${name.take(64)}...'"
+
+        private fun prepared(r: FfiPreparedRequest) =
+            PreparedRequest(r.method, r.url, r.path, r.headers.map { it.name to it.value }, r.body)
 
         private fun response(r: FfiApiResponse) = ApiResponse(
             verified = r.verified,

@@ -36,7 +36,7 @@ object VectorRunner {
     private fun JsonObject.str(k: String): String = this[k].asString
 
     /** Neither `private_key_file` nor `api_key`: a verify-only client. */
-    private fun client(config: JsonObject): Client {
+    private fun client(config: JsonObject, signer: Signer? = null, merchantPublicKey: PublicKey? = null): Client {
         val antom = PublicKey(Vectors.readFile(config.str("antom_public_key_file")))
         return Client(
             clientId = config.str("client_id"),
@@ -49,6 +49,8 @@ object VectorRunner {
             keyVersion = if (config.has("key_version")) config["key_version"].asLong else null,
             agentToken = if (config.has("agent_token")) config.str("agent_token") else null,
             maxBodyBytes = if (config.has("max_body_bytes")) config["max_body_bytes"].asLong else null,
+            signer = signer,
+            merchantPublicKey = merchantPublicKey,
         )
     }
 
@@ -148,13 +150,60 @@ object VectorRunner {
             null -> mapOf("found" to false)
             else -> mapOf("path" to e.path, "group" to e.group, "found" to true)
         }
+        "prepare_external" -> prepareExternal(input)
         else -> error("unknown operation $operation")
+    }
+
+    /**
+     * external_signer.json: [Client.prepare] with a [Signer] lambda that returns the vector's
+     * signature (made by the generator with OpenSSL), then the same through
+     * [Client.prepareExternal] / [Client.finishExternal]: both must agree.
+     */
+    private fun prepareExternal(input: JsonObject): Map<String, Any?> {
+        val config = input["config"].asJsonObject
+        val signature = input["signature_base64"]?.asString?.let { Base64.getDecoder().decode(it) }
+        val asked = mutableListOf<SigningRequest>()
+        val merchant = config["merchant_public_key_file"]?.asString?.let { PublicKey(Vectors.readFile(it)) }
+        val client = client(config, Signer { request ->
+            asked += request
+            signature ?: error("the signer was called for a request step 1 refuses")
+        }, merchant)
+        val body = Vectors.text(input["body"])
+        val time = input["request_time"].asLong
+        val finish: Map<String, Any?> = try {
+            val r = client.prepare(input.str("api"), body, time)
+            mapOf("method" to r.method, "url" to r.url, "path" to r.path,
+                "headers" to r.headers.map { listOf(it.first, it.second) }, "body" to r.body)
+        } catch (e: AntomException) {
+            if (e.code != AntomException.SIGNING_FAILED) throw e // step 1 refused: the case's error
+            check(asked.size == 1) { "step 2 failed with ${e.code} (asked ${asked.size}x)" }
+            val head = input.str("signature_base64").take(16)
+            check(head.length < 16 || !e.toString().contains(head)) { "the signature is in the error" }
+            mapOf("error" to e.code)
+        }
+        check(asked.size == 1) { "the signer was asked ${asked.size} times" }
+        val pending = asked[0]
+        check(pending.digest.contentEquals(MessageDigest.getInstance("SHA-256").digest(pending.message))) { "digest" }
+        val twoStep = client.prepareExternal(input.str("api"), body, time)
+        check(twoStep.message.contentEquals(pending.message)) { "prepareExternal gives another message" }
+        val again = try {
+            client.finishExternal(twoStep, signature!!).headers.map { listOf(it.first, it.second) }
+        } catch (e: AntomException) {
+            mapOf("error" to e.code)
+        }
+        check(again == (finish["headers"] ?: finish)) { "finishExternal disagrees with prepare" }
+        return mapOf(
+            "message" to String(pending.message, Charsets.UTF_8),
+            "digest_hex" to hex(pending.digest),
+            "finish" to finish,
+        )
     }
 
     /** Converts a JSON expectation value to the Kotlin shape [run] produces. */
     fun plain(value: JsonElement): Any? = when {
         value is JsonNull -> null
         value.isJsonArray -> value.asJsonArray.map { plain(it) }
+        value.isJsonObject -> value.asJsonObject.entrySet().associate { (k, v) -> k to plain(v) }
         value.asJsonPrimitive.isBoolean -> value.asBoolean
         value.asJsonPrimitive.isNumber -> value.asLong
         else -> value.asString
