@@ -114,3 +114,12 @@ test-python: python-test-venv
 
 bench-python: python-test-venv
 	$(PY_TEST_VENV)/bin/python -I python/bench.py --write BENCHMARKS.md
+
+## bench-python-webhook: the same webhook app under uvicorn (ASGI) and gunicorn (WSGI),
+## verifying with the installed wheel vs bare `cryptography`, a bounded load generator on
+## 127.0.0.1 (python/bench/webhook.py); rewrites the python-webhook block of BENCHMARKS.md.
+NEEDS_bench-python-webhook := rust cc python@3.10
+.PHONY: bench-python-webhook
+bench-python-webhook: python-test-venv
+	$(PY_PIP_ENV) $(PY_TEST_VENV)/bin/pip install --quiet -r python/requirements-bench.txt
+	$(PY_TEST_VENV)/bin/python -I python/bench/webhook.py --write BENCHMARKS.md $(if $(REQUESTS),--requests $(REQUESTS))
