@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, List, Optional, Protocol, Tuple, Union
 
+from . import _headers
 from . import _external
 from ._errors import _call
 from ._external import SigningRequest
@@ -60,8 +61,10 @@ class SupportsItems(Protocol):
 
 
 #: Received headers: any mapping with ``.items()`` (dict, ``http.client.HTTPMessage``,
-#: requests / httpx / Starlette / Django / Werkzeug headers) or an iterable of
-#: ``(name, value)`` pairs. Names and values may be ``str`` or ``bytes`` (latin-1).
+#: ``email.message.Message``, requests / httpx / Starlette / Django / Werkzeug headers), an
+#: iterable of ``(name, value)`` pairs (ASGI ``scope["headers"]``), or a WSGI ``environ``
+#: (its ``HTTP_*`` keys). Names and values may be ``str`` or ``bytes`` (latin-1). Only the
+#: headers the core reads are converted.
 Headers = Union[SupportsItems, Iterable[Tuple[Union[str, bytes], Union[str, bytes]]]]
 
 #: The body to answer a verified, accepted notification with (HTTP 200).
@@ -146,20 +149,15 @@ def _length(body: Body) -> Optional[int]:
     raise TypeError(f"body must be bytes or str, not {type(body).__name__}")
 
 
-def _header_text(part: Any) -> str:
-    if isinstance(part, str):
-        return part
-    if isinstance(part, (bytes, bytearray)):
-        return bytes(part).decode("latin-1")
-    raise TypeError(f"header names and values must be str or bytes, not {type(part).__name__}")
+def _path(path: str) -> bytes:
+    if not isinstance(path, str):
+        raise TypeError(f"path must be str, not {type(path).__name__}")
+    return path.encode("utf-8")
 
 
-def _headers(headers: Headers) -> List[_ffi.Header]:
-    source: Any = headers
-    items: Iterable[Tuple[Any, Any]] = (
-        source.items() if callable(getattr(source, "items", None)) else source
-    )
-    return [_ffi.Header(name=_header_text(n), value=_header_text(v)) for n, v in items]
+#: The lowercase names of the only headers the core reads, from the native library.
+_NOTIFICATION_HEADERS = frozenset(_ffi.notification_header_names())
+_RESPONSE_HEADERS = frozenset(_ffi.response_header_names())
 
 
 def _name(value: Union[str, enum.Enum]) -> str:
@@ -241,7 +239,9 @@ class PublicKey:
     def verify(self, content: str, signature: str) -> bool:
         """``True`` when ``signature`` (percent-encoded or raw base64) is valid over
         ``content``. Raises :class:`MalformedSignatureError` when it cannot be decoded."""
-        return _call(self._inner.verify, content, signature)
+        if not isinstance(content, str) or not isinstance(signature, str):
+            raise TypeError("content and signature must be str")
+        return _call(self._inner.verify_packed, content.encode("utf-8"), signature.encode("utf-8"))
 
     @property
     def bits(self) -> int:
@@ -548,9 +548,9 @@ class Client:
         :class:`UnsupportedAlgorithmError`, :class:`SignatureMismatchError` or
         :class:`InvalidInputError`.
         """
-        pairs = _headers(headers)
+        packed = _headers.pack(headers, _RESPONSE_HEADERS)
         data = self._sized(_ffi.BodyKind.RESPONSE, body)
-        r = _call(self._inner.verify_response, path, pairs, data)
+        r = _call(self._inner.verify_response_packed, _path(path), packed, data)
         return ApiResponse(
             verified=r.verified,
             result_status=_RESULT_STATUS[r.result_status],
@@ -558,7 +558,7 @@ class Client:
             result_message=r.result_message,
             next_action=_NEXT_ACTION[r.next_action],
             is_success=r.is_success,
-            body=r.body,
+            body=data,
         )
 
     def verify_notification(
@@ -586,21 +586,24 @@ class Client:
         """
         if max_age_ms is None and now_ms is not None:
             raise TypeError("now_ms needs max_age_ms")
-        pairs = _headers(headers)
+        packed = _headers.pack(headers, _NOTIFICATION_HEADERS)
         data = self._sized(_ffi.BodyKind.NOTIFICATION, body)
+        encoded_path = _path(path)
         if max_age_ms is None:
-            n = _call(self._inner.verify_notification, path, pairs, data)
+            n = _call(self._inner.verify_notification_packed, encoded_path, packed, data)
         else:
             if now_ms is None:
                 now_ms = time.time_ns() // 1_000_000
-            freshness = _ffi.Freshness(now_ms=now_ms, max_age_ms=max_age_ms)
-            n = _call(self._inner.verify_notification_fresh, path, pairs, data, freshness)
+            n = _call(
+                self._inner.verify_notification_packed_fresh,
+                encoded_path, packed, data, now_ms, max_age_ms,
+            )
         return Notification(
             notify_type=n.notify_type,
             result_status=None if n.result_status is None else _RESULT_STATUS[n.result_status],
             client_id=n.client_id,
             request_time=n.request_time,
-            body=n.body,
+            body=data,
             dedup_key=n.dedup_key,
         )
 
