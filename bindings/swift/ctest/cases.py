@@ -25,6 +25,7 @@ with the count from manifest.json's "hostile_operations" (not from the cases abo
 asserts it ran exactly that many hostile cases of that operation.
 
 Usage: cases.py <vectors dir>  (writes to stdout; prints the counts to stderr)
+       cases.py <vectors dir> --external   external_signer.json's cases for external.c
 """
 import base64
 import json
@@ -111,6 +112,45 @@ def run(operation, case, group):
         return False
     return True
 
+
+def external_lines():
+    """external_signer.json for external.c, one case per line, tab-separated; an absent optional
+    field is `-`, every present one hex-encoded:
+      id client_id merchant_public_key_text antom_public_key_text region environment gateway_url
+      key_version agent_token max_body_bytes api body request_time signature expected
+    `expected` is `E:<CODE>` when building the client or step 1 fails, else
+    hex(message) `,` digest_hex `,` (`E:SIGNING_FAILED` | hex(method LF url LF path LF
+    "name: value" LF ... LF LF body)). Last line: `#count N` with the manifest's count."""
+    manifest = load("manifest.json")
+    doc = load("external_signer.json")
+    opt = lambda v: "-" if v is None else hexed(v if isinstance(v, bytes) else str(v))
+    for case in doc["cases"]:
+        i, e, c = case["input"], case["expect"], case["input"]["config"]
+        merchant = c.get("merchant_public_key_file")
+        fields = [
+            case["id"], hexed(c["client_id"]), opt(None if merchant is None else (vectors / merchant).read_text()),
+            hexed((vectors / c["antom_public_key_file"]).read_text()), opt(c.get("region")), opt(c.get("environment")),
+            opt(c.get("gateway_url")), opt(c.get("key_version")), opt(c.get("agent_token")),
+            opt(c.get("max_body_bytes")), hexed(i["api"]), hexed(text(i["body"])), str(i["request_time"]),
+            opt(None if "signature_base64" not in i else base64.b64decode(i["signature_base64"])),
+        ]
+        if "error" in e:
+            want = "E:" + e["error"]
+        else:
+            f = e["finish"]
+            if "error" in f:
+                finish = "E:" + f["error"]
+            else:
+                rendered = "\n".join([f["method"], f["url"], f["path"]] + [f"{n}: {v}" for n, v in f["headers"]])
+                finish = hexed(rendered + "\n\n" + f["body"])
+            want = f"{hexed(e['message'])},{e['digest_hex']},{finish}"
+        print("\t".join(fields + [want]))
+    print(f"#count\t{manifest['files']['external_signer.json']}")
+
+
+if len(sys.argv) > 2 and sys.argv[2] == "--external":
+    external_lines()
+    sys.exit(0)
 
 manifest = load("manifest.json")
 skipped = {}

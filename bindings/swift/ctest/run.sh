@@ -5,7 +5,8 @@
 #      with the clang-only nullability qualifiers defined away);
 #   3. a C program calls libantom_ffi through that header, exactly as the generated Swift
 #      does, and passes the vectors cases.py extracts from tests/vectors/;
-#   4. glue.c checks the issue-9 additions (body size, next action, redaction, engine) the same way.
+#   4. glue.c checks the issue-9 additions (body size, next action, redaction, engine) the same way;
+#   5. external.c runs every external_signer.json case (issue 13: KMS/HSM signers) the same way.
 # Then, only where `swift` is installed: swift build and swift test (every vector, XCTest).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +37,14 @@ clang -std=c11 -O1 -Wall -Wextra -Werror -I"$here/Sources/AntomCoreFFI" "$here/c
 clang -std=c11 -O1 -Wall -Wextra -Werror -I"$here/Sources/AntomCoreFFI" "$here/ctest/glue.c" \
   -L"$lib_dir" -lantom_ffi -Wl,-rpath,"$lib_dir" -o "$build/glue"
 "$build/glue" "$root/tests/vectors"
+
+# 5. External signers (issue 13): every case of external_signer.json through the header: an
+#    ExternalSigner client, prepare_external (message and digest), finish_external with the
+#    vector's OpenSSL-made signature (the request, or SIGNING_FAILED); the manifest's count.
+python3 "$here/ctest/cases.py" "$root/tests/vectors" --external > "$build/external.tsv"
+clang -std=c11 -O1 -Wall -Wextra -Werror -I"$here/Sources/AntomCoreFFI" "$here/ctest/external.c" \
+  -L"$lib_dir" -lantom_ffi -Wl,-rpath,"$lib_dir" -o "$build/external"
+"$build/external" "$build/external.tsv"
 
 if command -v swift >/dev/null; then
   cd "$here"

@@ -132,6 +132,30 @@ extension Client {
         return try prepare(api: api, body: body, requestTime: Client.nowMillis())
     }
 
+    /// Prepares a request whose signature comes from an external signer (a cloud KMS or an
+    /// HSM), for a client built with `Credential.externalSigner(merchantPublicKey:)`: the core's
+    /// two steps, `prepareExternal` and `finishExternal`, with `signer` in between. `signer`
+    /// gets the `SigningRequest` (`message()`, or `digest()`: its SHA-256, for AWS KMS
+    /// `DIGEST` and Google Cloud KMS) and returns the raw RSASSA-PKCS1-v1_5 / SHA-256
+    /// signature. An error it throws becomes `AntomError.SigningFailed` (naming its type
+    /// only: inspect the error inside the signer); a signature of the wrong length, or one
+    /// that does not verify with the merchant public key, is `SigningFailed` too.
+    public func prepare(
+        api: String, body: Data, requestTime: UInt64 = Client.nowMillis(),
+        signer: (SigningRequest) throws -> Data
+    ) throws -> PreparedRequest {
+        try checkBodySize(kind: .request, body: body)
+        let pending = try prepareExternal(api: api, body: body, requestTime: requestTime)
+        let signature: Data
+        do {
+            signature = try signer(pending)
+        } catch {
+            throw AntomError.SigningFailed(message: "SIGNING_FAILED: the external signer threw \(type(of: error)); "
+                + "inspect it inside the signer (check the KMS/HSM call, its credentials and the key id)")
+        }
+        return try finishExternal(request: pending, signature: signature)
+    }
+
     /// `verifyResponse` with headers as name/value pairs.
     public func verifyResponse(path: String, headers: [(String, String)], body: Data) throws -> ApiResponse {
         try checkBodySize(kind: .response, body: body)

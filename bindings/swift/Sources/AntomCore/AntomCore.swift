@@ -696,6 +696,50 @@ public protocol ClientProtocol: AnyObject, Sendable {
      */
     func verifyResponse(path: String, headers: [Header], body: Data) throws  -> ApiResponse
     
+    /**
+     * Step 2: takes the external signer's raw RSASSA-PKCS1-v1_5 / SHA-256 signature of
+     * `request` (the bytes, not base64) and returns the request to send, exactly as
+     * `prepare` would with the key in process.
+     *
+     * Errors: `SigningFailed` for a signature of the wrong length, or one that does not
+     * verify with the configured merchant public key; `InvalidInput` for a client without
+     * an external signer.
+     */
+    func finishExternal(request: SigningRequest, signature: Data) throws  -> PreparedRequest
+    
+    /**
+     * Step 1 of preparing a request for an external signer (a client built with
+     * `Credential::ExternalSigner`): checks the path and body and returns what must be
+     * signed. Nothing is signed or sent here. `request_time` is epoch milliseconds.
+     *
+     * Errors: `InvalidInput` for a bad path, a body that is not a UTF-8 JSON object or is
+     * over `max_body_bytes`, or a client without an external signer.
+     */
+    func prepareExternal(api: String, body: Data, requestTime: UInt64) throws  -> SigningRequest
+    
+    /**
+     * `verify_notification` for bindings: borrowed `path` (UTF-8), packed `headers` (see
+     * `notification_header_names`) and `body`; the result leaves out the body.
+     *
+     * Errors: as `verify_notification`; `InvalidInput` for malformed packed headers.
+     */
+    func verifyNotificationPacked(path: Data, headers: Data, body: Data) throws  -> NotificationFacts
+    
+    /**
+     * `verify_notification_fresh` for bindings, packed as `verify_notification_packed`.
+     *
+     * Errors: as `verify_notification_fresh`.
+     */
+    func verifyNotificationPackedFresh(path: Data, headers: Data, body: Data, nowMs: UInt64, maxAgeMs: UInt64) throws  -> NotificationFacts
+    
+    /**
+     * `verify_response` for bindings: borrowed `path` (UTF-8), packed `headers` (see
+     * `response_header_names`) and `body`; the result leaves out the body.
+     *
+     * Errors: as `verify_response`; `InvalidInput` for malformed packed headers.
+     */
+    func verifyResponsePacked(path: Data, headers: Data, body: Data) throws  -> ResponseFacts
+    
 }
 /**
  * A configured Antom client: prepares signed requests and verifies responses and
@@ -954,6 +998,119 @@ open func verifyResponse(path: String, headers: [Header], body: Data)throws  -> 
         FfiConverterSequenceTypeHeader.lower(headers),
         FfiConverterData.lower(body),uniffiCallStatus
     )
+})
+}
+    
+    /**
+     * Step 2: takes the external signer's raw RSASSA-PKCS1-v1_5 / SHA-256 signature of
+     * `request` (the bytes, not base64) and returns the request to send, exactly as
+     * `prepare` would with the key in process.
+     *
+     * Errors: `SigningFailed` for a signature of the wrong length, or one that does not
+     * verify with the configured merchant public key; `InvalidInput` for a client without
+     * an external signer.
+     */
+open func finishExternal(request: SigningRequest, signature: Data)throws  -> PreparedRequest  {
+    return try  FfiConverterTypePreparedRequest_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_client_finish_external(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSigningRequest_lower(request),
+        FfiConverterData.lower(signature),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Step 1 of preparing a request for an external signer (a client built with
+     * `Credential::ExternalSigner`): checks the path and body and returns what must be
+     * signed. Nothing is signed or sent here. `request_time` is epoch milliseconds.
+     *
+     * Errors: `InvalidInput` for a bad path, a body that is not a UTF-8 JSON object or is
+     * over `max_body_bytes`, or a client without an external signer.
+     */
+open func prepareExternal(api: String, body: Data, requestTime: UInt64)throws  -> SigningRequest  {
+    return try  FfiConverterTypeSigningRequest_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_client_prepare_external(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(api),
+        FfiConverterData.lower(body),
+        FfiConverterUInt64.lower(requestTime),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `verify_notification` for bindings: borrowed `path` (UTF-8), packed `headers` (see
+     * `notification_header_names`) and `body`; the result leaves out the body.
+     *
+     * Errors: as `verify_notification`; `InvalidInput` for malformed packed headers.
+     */
+open func verifyNotificationPacked(path: Data, headers: Data, body: Data)throws  -> NotificationFacts  {
+    return try  FfiConverterTypeNotificationFacts_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+        FfiConverterByRefBytes.lower(path) { pathFb in
+        FfiConverterByRefBytes.lower(headers) { headersFb in
+        FfiConverterByRefBytes.lower(body) { bodyFb in
+    uniffi_antom_ffi_fn_method_client_verify_notification_packed(
+            self.uniffiCloneHandle(),
+        pathFb,
+        headersFb,
+        bodyFb,uniffiCallStatus
+    )
+        }
+        }
+        }
+})
+}
+    
+    /**
+     * `verify_notification_fresh` for bindings, packed as `verify_notification_packed`.
+     *
+     * Errors: as `verify_notification_fresh`.
+     */
+open func verifyNotificationPackedFresh(path: Data, headers: Data, body: Data, nowMs: UInt64, maxAgeMs: UInt64)throws  -> NotificationFacts  {
+    return try  FfiConverterTypeNotificationFacts_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+        FfiConverterByRefBytes.lower(path) { pathFb in
+        FfiConverterByRefBytes.lower(headers) { headersFb in
+        FfiConverterByRefBytes.lower(body) { bodyFb in
+    uniffi_antom_ffi_fn_method_client_verify_notification_packed_fresh(
+            self.uniffiCloneHandle(),
+        pathFb,
+        headersFb,
+        bodyFb,
+        FfiConverterUInt64.lower(nowMs),
+        FfiConverterUInt64.lower(maxAgeMs),uniffiCallStatus
+    )
+        }
+        }
+        }
+})
+}
+    
+    /**
+     * `verify_response` for bindings: borrowed `path` (UTF-8), packed `headers` (see
+     * `response_header_names`) and `body`; the result leaves out the body.
+     *
+     * Errors: as `verify_response`; `InvalidInput` for malformed packed headers.
+     */
+open func verifyResponsePacked(path: Data, headers: Data, body: Data)throws  -> ResponseFacts  {
+    return try  FfiConverterTypeResponseFacts_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+        FfiConverterByRefBytes.lower(path) { pathFb in
+        FfiConverterByRefBytes.lower(headers) { headersFb in
+        FfiConverterByRefBytes.lower(body) { bodyFb in
+    uniffi_antom_ffi_fn_method_client_verify_response_packed(
+            self.uniffiCloneHandle(),
+        pathFb,
+        headersFb,
+        bodyFb,uniffiCallStatus
+    )
+        }
+        }
+        }
 })
 }
     
@@ -1267,6 +1424,14 @@ public protocol PublicKeyProtocol: AnyObject, Sendable {
      */
     func verify(content: String, signature: String) throws  -> Bool
     
+    /**
+     * `verify` for bindings: the content's bytes and the signature value's bytes (ASCII,
+     * percent-encoded or raw base64) borrowed, not copied.
+     *
+     * Errors: `MalformedSignature` when the value cannot be decoded or has the wrong length.
+     */
+    func verifyPacked(content: Data, signature: Data) throws  -> Bool
+    
 }
 /**
  * An RSA public key: Antom's (to verify responses and notifications) or your own.
@@ -1420,6 +1585,27 @@ open func verify(content: String, signature: String)throws  -> Bool  {
 })
 }
     
+    /**
+     * `verify` for bindings: the content's bytes and the signature value's bytes (ASCII,
+     * percent-encoded or raw base64) borrowed, not copied.
+     *
+     * Errors: `MalformedSignature` when the value cannot be decoded or has the wrong length.
+     */
+open func verifyPacked(content: Data, signature: Data)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+        FfiConverterByRefBytes.lower(content) { contentFb in
+        FfiConverterByRefBytes.lower(signature) { signatureFb in
+    uniffi_antom_ffi_fn_method_publickey_verify_packed(
+            self.uniffiCloneHandle(),
+        contentFb,
+        signatureFb,uniffiCallStatus
+    )
+        }
+        }
+})
+}
+    
 
     
 // The local Rust `Debug` implementation.
@@ -1474,6 +1660,205 @@ public func FfiConverterTypePublicKey_lift(_ handle: UInt64) throws -> PublicKey
 #endif
 public func FfiConverterTypePublicKey_lower(_ value: PublicKey) -> UInt64 {
     return FfiConverterTypePublicKey.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A request waiting for an external signer's signature (from `Client.prepare_external`).
+ * Sign `message()` (AWS KMS `MessageType=RAW`, at most 4096 bytes) or `digest()` (its
+ * SHA-256: AWS KMS `MessageType=DIGEST`, Google Cloud KMS `digest.sha256`) with
+ * RSASSA-PKCS1-v1_5 / SHA-256, then pass the raw signature to `Client.finish_external`.
+ * Its string form shows the URL and time, and the message as its length only.
+ */
+public protocol SigningRequestProtocol: AnyObject, Sendable {
+    
+    /**
+     * The SHA-256 digest of `message()` (32 bytes): what a KMS in digest mode signs.
+     */
+    func digest()  -> Data
+    
+    /**
+     * Exactly what is signed: `POST path\nclient-id.request-time.body`, as bytes.
+     */
+    func message()  -> Data
+    
+    /**
+     * The path that will be requested and signed.
+     */
+    func path()  -> String
+    
+    /**
+     * The `Request-Time` that is signed (epoch milliseconds, as sent).
+     */
+    func requestTime()  -> String
+    
+}
+/**
+ * A request waiting for an external signer's signature (from `Client.prepare_external`).
+ * Sign `message()` (AWS KMS `MessageType=RAW`, at most 4096 bytes) or `digest()` (its
+ * SHA-256: AWS KMS `MessageType=DIGEST`, Google Cloud KMS `digest.sha256`) with
+ * RSASSA-PKCS1-v1_5 / SHA-256, then pass the raw signature to `Client.finish_external`.
+ * Its string form shows the URL and time, and the message as its length only.
+ */
+open class SigningRequest: SigningRequestProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_antom_ffi_fn_clone_signingrequest(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_antom_ffi_fn_free_signingrequest(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The SHA-256 digest of `message()` (32 bytes): what a KMS in digest mode signs.
+     */
+open func digest() -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_signingrequest_digest(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Exactly what is signed: `POST path\nclient-id.request-time.body`, as bytes.
+     */
+open func message() -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_signingrequest_message(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The path that will be requested and signed.
+     */
+open func path() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_signingrequest_path(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The `Request-Time` that is signed (epoch milliseconds, as sent).
+     */
+open func requestTime() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_signingrequest_request_time(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_signingrequest_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSigningRequest: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = SigningRequest
+
+    public static func lift(_ handle: UInt64) throws -> SigningRequest {
+        return SigningRequest(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: SigningRequest) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SigningRequest {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: SigningRequest, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigningRequest_lift(_ handle: UInt64) throws -> SigningRequest {
+    return try FfiConverterTypeSigningRequest.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigningRequest_lower(_ value: SigningRequest) -> UInt64 {
+    return FfiConverterTypeSigningRequest.lower(value)
 }
 
 
@@ -2086,6 +2471,108 @@ public func FfiConverterTypeNotification_lower(_ value: Notification) -> RustBuf
 
 
 /**
+ * What a verified notification says, without the body (the caller already holds those
+ * exact bytes). Field meanings are those of `Notification`.
+ */
+public struct NotificationFacts: Equatable, Hashable {
+    /**
+     * The first of `notifyType`, `authorizationNotifyType`, `disputeNotificationType`,
+     * `subscriptionNotificationType` present in the body.
+     */
+    public var notifyType: String?
+    /**
+     * `result.resultStatus` when present.
+     */
+    public var resultStatus: ResultStatus?
+    /**
+     * The `client-id` header (equal to the configured client id).
+     */
+    public var clientId: String
+    /**
+     * The `request-time` header, verbatim.
+     */
+    public var requestTime: String
+    /**
+     * The key to process the notification once (see `Notification.dedup_key`).
+     */
+    public var dedupKey: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The first of `notifyType`, `authorizationNotifyType`, `disputeNotificationType`,
+         * `subscriptionNotificationType` present in the body.
+         */notifyType: String?, 
+        /**
+         * `result.resultStatus` when present.
+         */resultStatus: ResultStatus?, 
+        /**
+         * The `client-id` header (equal to the configured client id).
+         */clientId: String, 
+        /**
+         * The `request-time` header, verbatim.
+         */requestTime: String, 
+        /**
+         * The key to process the notification once (see `Notification.dedup_key`).
+         */dedupKey: String) {
+        self.notifyType = notifyType
+        self.resultStatus = resultStatus
+        self.clientId = clientId
+        self.requestTime = requestTime
+        self.dedupKey = dedupKey
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NotificationFacts: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotificationFacts: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NotificationFacts {
+        return
+            try NotificationFacts(
+                notifyType: FfiConverterOptionString.read(from: &buf), 
+                resultStatus: FfiConverterOptionTypeResultStatus.read(from: &buf), 
+                clientId: FfiConverterString.read(from: &buf), 
+                requestTime: FfiConverterString.read(from: &buf), 
+                dedupKey: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NotificationFacts, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.notifyType, into: &buf)
+        FfiConverterOptionTypeResultStatus.write(value.resultStatus, into: &buf)
+        FfiConverterString.write(value.clientId, into: &buf)
+        FfiConverterString.write(value.requestTime, into: &buf)
+        FfiConverterString.write(value.dedupKey, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationFacts_lift(_ buf: RustBuffer) throws -> NotificationFacts {
+    return try FfiConverterTypeNotificationFacts.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotificationFacts_lower(_ value: NotificationFacts) -> RustBuffer {
+    return FfiConverterTypeNotificationFacts.lower(value)
+}
+
+
+/**
  * A request ready for your HTTP client: send exactly these bytes and headers.
  */
 public struct PreparedRequest: Equatable, Hashable {
@@ -2181,6 +2668,116 @@ public func FfiConverterTypePreparedRequest_lift(_ buf: RustBuffer) throws -> Pr
 #endif
 public func FfiConverterTypePreparedRequest_lower(_ value: PreparedRequest) -> RustBuffer {
     return FfiConverterTypePreparedRequest.lower(value)
+}
+
+
+/**
+ * What a checked response says, without the body (the caller already holds those exact
+ * bytes). Field meanings are those of `ApiResponse`.
+ */
+public struct ResponseFacts: Equatable, Hashable {
+    /**
+     * `true` when Antom's signature was checked; `false` only for unsigned F/U errors.
+     */
+    public var verified: Bool
+    /**
+     * `result.resultStatus`.
+     */
+    public var resultStatus: ResultStatus
+    /**
+     * What to do next: the core's decision (`Inquire` for every unverified response).
+     */
+    public var nextAction: NextAction
+    /**
+     * `true` only for a verified `S` response.
+     */
+    public var isSuccess: Bool
+    /**
+     * `result.resultCode` (`""` if absent).
+     */
+    public var resultCode: String
+    /**
+     * `result.resultMessage` (`""` if absent).
+     */
+    public var resultMessage: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `true` when Antom's signature was checked; `false` only for unsigned F/U errors.
+         */verified: Bool, 
+        /**
+         * `result.resultStatus`.
+         */resultStatus: ResultStatus, 
+        /**
+         * What to do next: the core's decision (`Inquire` for every unverified response).
+         */nextAction: NextAction, 
+        /**
+         * `true` only for a verified `S` response.
+         */isSuccess: Bool, 
+        /**
+         * `result.resultCode` (`""` if absent).
+         */resultCode: String, 
+        /**
+         * `result.resultMessage` (`""` if absent).
+         */resultMessage: String) {
+        self.verified = verified
+        self.resultStatus = resultStatus
+        self.nextAction = nextAction
+        self.isSuccess = isSuccess
+        self.resultCode = resultCode
+        self.resultMessage = resultMessage
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ResponseFacts: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeResponseFacts: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ResponseFacts {
+        return
+            try ResponseFacts(
+                verified: FfiConverterBool.read(from: &buf), 
+                resultStatus: FfiConverterTypeResultStatus.read(from: &buf), 
+                nextAction: FfiConverterTypeNextAction.read(from: &buf), 
+                isSuccess: FfiConverterBool.read(from: &buf), 
+                resultCode: FfiConverterString.read(from: &buf), 
+                resultMessage: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ResponseFacts, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.verified, into: &buf)
+        FfiConverterTypeResultStatus.write(value.resultStatus, into: &buf)
+        FfiConverterTypeNextAction.write(value.nextAction, into: &buf)
+        FfiConverterBool.write(value.isSuccess, into: &buf)
+        FfiConverterString.write(value.resultCode, into: &buf)
+        FfiConverterString.write(value.resultMessage, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseFacts_lift(_ buf: RustBuffer) throws -> ResponseFacts {
+    return try FfiConverterTypeResponseFacts.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeResponseFacts_lower(_ value: ResponseFacts) -> RustBuffer {
+    return FfiConverterTypeResponseFacts.lower(value)
 }
 
 
@@ -2329,7 +2926,8 @@ enum AntomError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
     /**
      * `SIGNING_FAILED`: the RSA signing operation itself failed (no randomness for
-     * blinding).
+     * blinding), or an external signer's signature has the wrong length or does not verify
+     * with the configured merchant public key (`Client.finish_external`).
      */
     case SigningFailed(message: String)
     
@@ -2574,6 +3172,18 @@ public enum Credential {
      * requests. For a notification receiver that should never hold the private key.
      */
     case verifyOnly
+    /**
+     * The key is held by a signer outside the process (AWS KMS, Google Cloud KMS, an HSM):
+     * requests are prepared in two steps, `Client.prepare_external` then
+     * `Client.finish_external`. With `merchant_public_key` (the external key's public half,
+     * strongly recommended) every signature is verified before the request is handed out;
+     * without it only the signature's length is checked.
+     */
+    case externalSigner(
+        /**
+         * The public half of the external key, as uploaded to the Antom Dashboard.
+         */merchantPublicKey: PublicKey?
+    )
 
 
 
@@ -2603,6 +3213,9 @@ public struct FfiConverterTypeCredential: FfiConverterRustBuffer {
         
         case 3: return .verifyOnly
         
+        case 4: return .externalSigner(merchantPublicKey: try FfiConverterOptionTypePublicKey.read(from: &buf)
+        )
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -2624,6 +3237,11 @@ public struct FfiConverterTypeCredential: FfiConverterRustBuffer {
         case .verifyOnly:
             writeInt(&buf, Int32(3))
         
+        
+        case let .externalSigner(merchantPublicKey):
+            writeInt(&buf, Int32(4))
+            FfiConverterOptionTypePublicKey.write(merchantPublicKey, into: &buf)
+            
         }
     }
 }
@@ -3051,6 +3669,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypePublicKey: FfiConverterRustBuffer {
+    typealias SwiftType = PublicKey?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypePublicKey.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypePublicKey.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeEndpoint: FfiConverterRustBuffer {
     typealias SwiftType = Endpoint?
 
@@ -3141,6 +3783,31 @@ fileprivate struct FfiConverterOptionTypeResultStatus: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeResultStatus.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -3402,6 +4069,28 @@ public func toMinorUnits(amount: String, currency: String)throws  -> String  {
     )
 })
 }
+/**
+ * The lowercase names of the only headers a notification is read from (`signature`,
+ * `request-time`, `client-id`): pass just these to the packed verification.
+ */
+public func notificationHeaderNames() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_notification_header_names(uniffiCallStatus
+    )
+})
+}
+/**
+ * The lowercase names of the only headers a response is read from (`signature`,
+ * `response-time`, `client-id`): pass just these to the packed verification.
+ */
+public func responseHeaderNames() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_response_header_names(uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -3469,6 +4158,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_antom_ffi_checksum_func_to_minor_units() != 63702) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_antom_ffi_checksum_func_notification_header_names() != 58326) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_response_header_names() != 47252) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_antom_ffi_checksum_method_client_antom_public_key() != 63361) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3505,6 +4200,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_antom_ffi_checksum_method_client_verify_response() != 49796) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_antom_ffi_checksum_method_client_finish_external() != 17695) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_client_prepare_external() != 39027) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_client_verify_notification_packed() != 56859) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_client_verify_notification_packed_fresh() != 26206) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_client_verify_response_packed() != 18445) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_antom_ffi_checksum_method_privatekey_bits() != 22273) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3527,6 +4237,21 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_method_publickey_verify() != 6284) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_publickey_verify_packed() != 41842) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_signingrequest_digest() != 58323) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_signingrequest_message() != 57976) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_signingrequest_path() != 33963) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_signingrequest_request_time() != 28366) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_constructor_client_new() != 61411) {

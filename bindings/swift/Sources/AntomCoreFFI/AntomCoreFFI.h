@@ -318,6 +318,31 @@ RustBuffer uniffi_antom_ffi_fn_method_client_verify_notification_fresh(uint64_t 
 RustBuffer uniffi_antom_ffi_fn_method_client_verify_response(uint64_t ptr, RustBuffer path, RustBuffer headers, RustBuffer body, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_FINISH_EXTERNAL
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_FINISH_EXTERNAL
+RustBuffer uniffi_antom_ffi_fn_method_client_finish_external(uint64_t ptr, uint64_t request, RustBuffer signature, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_PREPARE_EXTERNAL
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_PREPARE_EXTERNAL
+uint64_t uniffi_antom_ffi_fn_method_client_prepare_external(uint64_t ptr, RustBuffer api, RustBuffer body, uint64_t request_time, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_VERIFY_NOTIFICATION_PACKED
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_VERIFY_NOTIFICATION_PACKED
+RustBuffer uniffi_antom_ffi_fn_method_client_verify_notification_packed(uint64_t ptr, ForeignBytes path, ForeignBytes headers, ForeignBytes body, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_VERIFY_NOTIFICATION_PACKED_FRESH
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_VERIFY_NOTIFICATION_PACKED_FRESH
+RustBuffer uniffi_antom_ffi_fn_method_client_verify_notification_packed_fresh(uint64_t ptr, ForeignBytes path, ForeignBytes headers, ForeignBytes body, uint64_t now_ms, uint64_t max_age_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_VERIFY_RESPONSE_PACKED
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_VERIFY_RESPONSE_PACKED
+RustBuffer uniffi_antom_ffi_fn_method_client_verify_response_packed(uint64_t ptr, ForeignBytes path, ForeignBytes headers, ForeignBytes body, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_antom_ffi_fn_method_client_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -408,9 +433,49 @@ RustBuffer uniffi_antom_ffi_fn_method_publickey_to_der(uint64_t ptr, RustCallSta
 int8_t uniffi_antom_ffi_fn_method_publickey_verify(uint64_t ptr, RustBuffer content, RustBuffer signature, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_PUBLICKEY_VERIFY_PACKED
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_PUBLICKEY_VERIFY_PACKED
+int8_t uniffi_antom_ffi_fn_method_publickey_verify_packed(uint64_t ptr, ForeignBytes content, ForeignBytes signature, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_PUBLICKEY_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_PUBLICKEY_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_antom_ffi_fn_method_publickey_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_CLONE_SIGNINGREQUEST
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_CLONE_SIGNINGREQUEST
+uint64_t uniffi_antom_ffi_fn_clone_signingrequest(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FREE_SIGNINGREQUEST
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FREE_SIGNINGREQUEST
+void uniffi_antom_ffi_fn_free_signingrequest(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_SIGNINGREQUEST_DIGEST
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_SIGNINGREQUEST_DIGEST
+RustBuffer uniffi_antom_ffi_fn_method_signingrequest_digest(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_SIGNINGREQUEST_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_SIGNINGREQUEST_MESSAGE
+RustBuffer uniffi_antom_ffi_fn_method_signingrequest_message(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_SIGNINGREQUEST_PATH
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_SIGNINGREQUEST_PATH
+RustBuffer uniffi_antom_ffi_fn_method_signingrequest_path(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_SIGNINGREQUEST_REQUEST_TIME
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_SIGNINGREQUEST_REQUEST_TIME
+RustBuffer uniffi_antom_ffi_fn_method_signingrequest_request_time(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_SIGNINGREQUEST_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_SIGNINGREQUEST_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_antom_ffi_fn_method_signingrequest_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_BODY_SIZE
@@ -501,6 +566,18 @@ RustBuffer uniffi_antom_ffi_fn_func_redact_header(RustBuffer name, RustBuffer va
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TO_MINOR_UNITS
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TO_MINOR_UNITS
 RustBuffer uniffi_antom_ffi_fn_func_to_minor_units(RustBuffer amount, RustBuffer currency, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_NOTIFICATION_HEADER_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_NOTIFICATION_HEADER_NAMES
+RustBuffer uniffi_antom_ffi_fn_func_notification_header_names(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_RESPONSE_HEADER_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_RESPONSE_HEADER_NAMES
+RustBuffer uniffi_antom_ffi_fn_func_response_header_names(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_ANTOM_FFI_RUSTBUFFER_ALLOC
@@ -865,6 +942,18 @@ uint16_t uniffi_antom_ffi_checksum_func_to_minor_units(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_NOTIFICATION_HEADER_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_NOTIFICATION_HEADER_NAMES
+uint16_t uniffi_antom_ffi_checksum_func_notification_header_names(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_RESPONSE_HEADER_NAMES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_RESPONSE_HEADER_NAMES
+uint16_t uniffi_antom_ffi_checksum_func_response_header_names(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_ANTOM_PUBLIC_KEY
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_ANTOM_PUBLIC_KEY
 uint16_t uniffi_antom_ffi_checksum_method_client_antom_public_key(void
@@ -937,6 +1026,36 @@ uint16_t uniffi_antom_ffi_checksum_method_client_verify_response(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_FINISH_EXTERNAL
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_FINISH_EXTERNAL
+uint16_t uniffi_antom_ffi_checksum_method_client_finish_external(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_PREPARE_EXTERNAL
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_PREPARE_EXTERNAL
+uint16_t uniffi_antom_ffi_checksum_method_client_prepare_external(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_VERIFY_NOTIFICATION_PACKED
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_VERIFY_NOTIFICATION_PACKED
+uint16_t uniffi_antom_ffi_checksum_method_client_verify_notification_packed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_VERIFY_NOTIFICATION_PACKED_FRESH
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_VERIFY_NOTIFICATION_PACKED_FRESH
+uint16_t uniffi_antom_ffi_checksum_method_client_verify_notification_packed_fresh(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_VERIFY_RESPONSE_PACKED
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_VERIFY_RESPONSE_PACKED
+uint16_t uniffi_antom_ffi_checksum_method_client_verify_response_packed(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_PRIVATEKEY_BITS
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_PRIVATEKEY_BITS
 uint16_t uniffi_antom_ffi_checksum_method_privatekey_bits(void
@@ -982,6 +1101,36 @@ uint16_t uniffi_antom_ffi_checksum_method_publickey_to_der(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_PUBLICKEY_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_PUBLICKEY_VERIFY
 uint16_t uniffi_antom_ffi_checksum_method_publickey_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_PUBLICKEY_VERIFY_PACKED
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_PUBLICKEY_VERIFY_PACKED
+uint16_t uniffi_antom_ffi_checksum_method_publickey_verify_packed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_SIGNINGREQUEST_DIGEST
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_SIGNINGREQUEST_DIGEST
+uint16_t uniffi_antom_ffi_checksum_method_signingrequest_digest(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_SIGNINGREQUEST_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_SIGNINGREQUEST_MESSAGE
+uint16_t uniffi_antom_ffi_checksum_method_signingrequest_message(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_SIGNINGREQUEST_PATH
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_SIGNINGREQUEST_PATH
+uint16_t uniffi_antom_ffi_checksum_method_signingrequest_path(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_SIGNINGREQUEST_REQUEST_TIME
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_SIGNINGREQUEST_REQUEST_TIME
+uint16_t uniffi_antom_ffi_checksum_method_signingrequest_request_time(void
     
 );
 #endif

@@ -163,6 +163,41 @@ private func run(_ operation: String, _ input: [String: Any]) throws -> [String:
     case "endpoint":
         guard let e = endpoint(name: input["name"] as! String) else { return ["found": false] }
         return ["path": e.path, "group": e.group, "found": true]
+    case "prepare_external":
+        // external_signer.json: the two steps with the vector's signature (made by OpenSSL).
+        let c = input["config"] as! [String: Any]
+        let merchant = try (c["merchant_public_key_file"] as? String).map { try PublicKey(text: readFile($0)) }
+        let client = try Client(config: ClientConfig(
+            clientId: c["client_id"] as! String,
+            credential: .externalSigner(merchantPublicKey: merchant),
+            antomPublicKey: try PublicKey(text: readFile(c["antom_public_key_file"] as! String)),
+            region: try (c["region"] as? String).map { try parseRegion(text: $0) },
+            environment: try (c["environment"] as? String).map { try parseEnvironment(text: $0) },
+            gatewayUrl: c["gateway_url"] as? String,
+            keyVersion: number(c["key_version"]).map { $0.uint32Value },
+            agentToken: c["agent_token"] as? String,
+            maxBodyBytes: number(c["max_body_bytes"]).map { $0.uint64Value }
+        ))
+        let signature = Data(base64Encoded: input["signature_base64"] as? String ?? "")!
+        var asked: [SigningRequest] = []
+        var finish: [String: Any?]
+        do {
+            let r = try client.prepare(
+                api: input["api"] as! String, body: Data(text(input["body"]).utf8),
+                requestTime: number(input["request_time"])!.uint64Value
+            ) { request in
+                asked.append(request)
+                return signature
+            }
+            finish = ["method": r.method, "url": r.url, "path": r.path,
+                      "headers": r.headers.map { [$0.name, $0.value] }, "body": r.body]
+        } catch let error as AntomError where error.code == "SIGNING_FAILED" && asked.count == 1 {
+            finish = ["error": error.code]
+        }
+        let pending = asked[0]
+        return ["message": String(decoding: pending.message(), as: UTF8.self),
+                "digest_hex": pending.digest().map { String(format: "%02x", $0) }.joined(),
+                "finish": finish]
     default:
         fatalError("unknown operation \(operation)")
     }
@@ -176,6 +211,9 @@ private func matches(_ want: Any, _ got: Any?) -> Bool {
     case let b as Bool: return (want as? Bool) == b
     case let i as Int64: return number(want)?.int64Value == i
     case let rows as [[String]]: return (want as? [[String]]) == rows
+    case let fields as [String: Any?]:
+        guard let w = want as? [String: Any], w.count == fields.count else { return false }
+        return w.allSatisfy { key, value in fields[key].map { matches(value, $0) } ?? false }
     default: return false
     }
 }
