@@ -171,6 +171,47 @@ function isWanted(name, wanted) {
   return false;
 }
 
+// The glue's framing (framed_pairs / Frame in bindings/antom-wasm): each string as a
+// little-endian u32 byte length, then its UTF-8 bytes. One buffer crosses into WebAssembly
+// instead of one string per header, and one comes back instead of one object per field.
+let scratch = Buffer.allocUnsafe(4096);
+
+/** `[name, value, ...]` framed into one buffer (valid until the next call). */
+function headerFrame(flat) {
+  let need = 0;
+  for (let i = 0; i < flat.length; i += 1) need += 4 + flat[i].length * 3; // UTF-8 upper bound
+  if (need > scratch.length) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+  let at = 0;
+  for (let i = 0; i < flat.length; i += 1) {
+    const written = scratch.utf8Write(flat[i], at + 4);
+    scratch.writeUInt32LE(written, at);
+    at += 4 + written;
+  }
+  const frame = scratch.subarray(0, at);
+  if (scratch.length > 65536) scratch = Buffer.allocUnsafe(4096); // a hostile header is not kept
+  return frame;
+}
+
+const ABSENT = 0xffffffff;
+
+/** Reads a verdict framed by the glue's `Frame`: `next()` gives each text (or null) in order. */
+function frameReader(u8, at = 0) {
+  const buf = asBuffer(u8);
+  return {
+    flag() {
+      at += 1;
+      return buf[at - 1] === 1;
+    },
+    next() {
+      const len = buf.readUInt32LE(at);
+      at += 4;
+      if (len === ABSENT) return null;
+      at += len;
+      return buf.utf8Slice(at - len, at);
+    },
+  };
+}
+
 const NOTIFICATION_HEADERS = Object.freeze(wasm.notificationHeaders());
 const RESPONSE_HEADERS = Object.freeze(wasm.responseHeaders());
 
@@ -711,17 +752,19 @@ class Client {
     const flat = headerList(headers, RESPONSE_HEADERS);
     this.#checkSize('response', body);
     const received = bytes(body, 'body');
-    // One crossing; the core's verdict in order (see the glue's verifyResponse).
-    const r = inner.verifyResponse(path, flat, received);
+    // One crossing; the core's verdict, framed in order (see the glue's verifyResponse).
+    const r = frameReader(inner.verifyResponse(path, headerFrame(flat), received));
+    const verified = r.flag();
+    const isSuccess = r.flag();
     return new ApiResponse(INTERNAL, {
-      verified: r[0],
-      resultStatus: r[1],
-      resultCode: r[2],
-      resultMessage: r[3],
-      nextAction: r[4], // the core's: every unverified response is INQUIRE
-      isSuccess: r[5],
+      verified,
+      resultStatus: r.next(),
+      resultCode: r.next(),
+      resultMessage: r.next(),
+      nextAction: r.next(), // the core's: every unverified response is INQUIRE
+      isSuccess,
       body: bodyBuffer(received),
-      engine: r[6],
+      engine: r.next(),
     });
   }
 
@@ -732,15 +775,15 @@ class Client {
     const [nowMs, maxAgeMs] = freshnessOf(options);
     this.#checkSize('notification', body);
     const received = bytes(body, 'body');
-    const n = inner.verifyNotification(path, flat, received, nowMs, maxAgeMs);
+    const n = frameReader(inner.verifyNotification(path, headerFrame(flat), received, nowMs, maxAgeMs));
     return new Notification(INTERNAL, {
-      notifyType: n[0],
-      resultStatus: n[1],
-      clientId: n[2],
-      requestTime: n[3],
-      dedupKey: n[4],
+      notifyType: n.next(),
+      resultStatus: n.next(),
+      clientId: n.next(),
+      requestTime: n.next(),
+      dedupKey: n.next(),
       body: bodyBuffer(received),
-      engine: n[5],
+      engine: n.next(),
     });
   }
 

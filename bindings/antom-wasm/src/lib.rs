@@ -106,11 +106,6 @@ impl Ran {
             Ran::External => Some("external".to_owned()),
         }
     }
-
-    fn js(self) -> JsValue {
-        self.name()
-            .map_or(JsValue::NULL, |name| JsValue::from_str(&name))
-    }
 }
 
 /// The engine of the second half of an asynchronous signature: it hands the core the signature
@@ -642,6 +637,50 @@ impl Settings {
     }
 }
 
+/// Header names and values framed by the package (`headerFrame` in index.cjs): each string
+/// as a little-endian `u32` byte length, then that many bytes of UTF-8 (Node's encoder, which
+/// writes lone surrogates as U+FFFD as wasm-bindgen's does). Borrowed, never copied again.
+fn framed_pairs(mut bytes: &[u8]) -> Result<Vec<(&str, &str)>, JsValue> {
+    fn next<'a>(bytes: &mut &'a [u8]) -> Option<&'a str> {
+        let (len, rest) = bytes.split_first_chunk::<4>()?;
+        let len = usize::try_from(u32::from_le_bytes(*len)).ok()?;
+        let (text, rest) = rest.split_at_checked(len)?;
+        *bytes = rest;
+        std::str::from_utf8(text).ok()
+    }
+    let malformed = || JsValue::from(JsError::new("malformed header frame"));
+    let mut pairs = Vec::new();
+    while !bytes.is_empty() {
+        let name = next(&mut bytes).ok_or_else(malformed)?;
+        let value = next(&mut bytes).ok_or_else(malformed)?;
+        pairs.push((name, value));
+    }
+    Ok(pairs)
+}
+
+/// A verdict handed to the package in one buffer: flags as one byte each, then each text as
+/// a little-endian `u32` byte length (`u32::MAX` for an absent one) and its UTF-8 bytes.
+#[derive(Default)]
+struct Frame(Vec<u8>);
+
+impl Frame {
+    fn flag(&mut self, value: bool) {
+        self.0.push(u8::from(value));
+    }
+
+    fn text(&mut self, value: Option<&str>) {
+        match value {
+            Some(text) => {
+                // A verdict's texts come from bodies within max_body_bytes (< 4 GiB).
+                let len = u32::try_from(text.len()).unwrap_or(u32::MAX - 1);
+                self.0.extend_from_slice(&len.to_le_bytes());
+                self.0.extend_from_slice(text.as_bytes());
+            }
+            None => self.0.extend_from_slice(&u32::MAX.to_le_bytes()),
+        }
+    }
+}
+
 /// Flat `[name, value, ...]` from JavaScript into the pairs antom-core takes.
 fn pairs(flat: Vec<String>) -> Result<Vec<(String, String)>, JsValue> {
     let mut flat = flat.into_iter();
@@ -942,49 +981,49 @@ impl WasmClient {
         self.prepare(api, body.as_bytes(), request_time)
     }
 
-    /// `Client::verify_response_with`; `headers` is flat `[name, value, ...]` (the package
-    /// passes only the names in [`RESPONSE_HEADERS`](antom_core::RESPONSE_HEADERS), which is
-    /// all the core reads). One crossing: `[verified, resultStatus, resultCode, resultMessage,
-    /// nextAction, isSuccess, engine]`; the body is not echoed back (it is the caller's bytes).
+    /// `Client::verify_response_with`. `headers` is the package's framed list of the headers
+    /// whose names may be in [`RESPONSE_HEADERS`](antom_core::RESPONSE_HEADERS) (all the core
+    /// reads; see [`framed_pairs`]). The verdict comes back in one framed buffer: `verified`
+    /// and `isSuccess` as one byte each, then `resultStatus`, `resultCode`, `resultMessage`,
+    /// `nextAction`, `engine` (see [`Frame`]); the body is not echoed back (it is the caller's).
     #[wasm_bindgen(js_name = verifyResponse)]
     pub fn verify_response(
         &self,
         path: &str,
-        headers: Vec<String>,
+        headers: &[u8],
         body: &[u8],
-    ) -> Result<Vec<JsValue>, JsValue> {
-        let headers = pairs(headers)?;
+    ) -> Result<Vec<u8>, JsValue> {
+        let headers = framed_pairs(headers)?;
         let (response, engine) = self.engine().run(|engine| {
             self.client
                 .verify_response_with(engine, path, &headers, body)
         })?;
-        Ok(vec![
-            JsValue::from_bool(response.verified),
-            JsValue::from_str(response.result_status.as_str()),
-            JsValue::from_str(&response.result_code),
-            JsValue::from_str(&response.result_message),
-            JsValue::from_str(response.next_action().as_str()),
-            JsValue::from_bool(response.is_success()),
-            engine.js(),
-        ])
+        let mut out = Frame::default();
+        out.flag(response.verified);
+        out.flag(response.is_success());
+        out.text(Some(response.result_status.as_str()));
+        out.text(Some(&response.result_code));
+        out.text(Some(&response.result_message));
+        out.text(Some(response.next_action().as_str()));
+        out.text(engine.name().as_deref());
+        Ok(out.0)
     }
 
     /// `Client::verify_notification_with`, or with `now_ms` and `max_age_ms`
-    /// `Client::verify_notification_fresh_with`; `headers` is flat `[name, value, ...]` (the
-    /// package passes only the names in
-    /// [`NOTIFICATION_HEADERS`](antom_core::NOTIFICATION_HEADERS)). One crossing:
-    /// `[notifyType, resultStatus, clientId, requestTime, dedupKey, engine]` (`null` for an
-    /// absent field); the body is not echoed back.
+    /// `Client::verify_notification_fresh_with`. `headers` is the framed list of the headers
+    /// whose names may be in [`NOTIFICATION_HEADERS`](antom_core::NOTIFICATION_HEADERS). The
+    /// verdict comes back framed: `notifyType`, `resultStatus`, `clientId`, `requestTime`,
+    /// `dedupKey`, `engine` (absent fields framed as null); the body is not echoed back.
     #[wasm_bindgen(js_name = verifyNotification)]
     pub fn verify_notification(
         &self,
         path: &str,
-        headers: Vec<String>,
+        headers: &[u8],
         body: &[u8],
         now_ms: Option<u64>,
         max_age_ms: Option<u64>,
-    ) -> Result<Vec<JsValue>, JsValue> {
-        let headers = pairs(headers)?;
+    ) -> Result<Vec<u8>, JsValue> {
+        let headers = framed_pairs(headers)?;
         let freshness = match (now_ms, max_age_ms) {
             (Some(now_ms), Some(max_age_ms)) => Some(Freshness { now_ms, max_age_ms }),
             (None, None) => None,
@@ -998,15 +1037,14 @@ impl WasmClient {
                 .client
                 .verify_notification_with(engine, path, &headers, body),
         })?;
-        let optional = |value: Option<&str>| value.map_or(JsValue::NULL, JsValue::from_str);
-        Ok(vec![
-            optional(notification.notify_type.as_deref()),
-            optional(notification.result_status.map(|status| status.as_str())),
-            JsValue::from_str(&notification.client_id),
-            JsValue::from_str(&notification.request_time),
-            JsValue::from_str(&notification.dedup_key),
-            engine.js(),
-        ])
+        let mut out = Frame::default();
+        out.text(notification.notify_type.as_deref());
+        out.text(notification.result_status.map(|status| status.as_str()));
+        out.text(Some(&notification.client_id));
+        out.text(Some(&notification.request_time));
+        out.text(Some(&notification.dedup_key));
+        out.text(engine.name().as_deref());
+        Ok(out.0)
     }
 
     /// The first half of `prepareAsync`. A private-key client on the node engine whose key
