@@ -15,7 +15,7 @@ $(KMS_VENV)/.installed: tests/kms/requirements.txt
 ## (tests/kms/test_kms_python.py): the freshly built wheel is installed into the KMS venv (no
 ## index, no deps; seconds), the simulator (antom mock, debug build) checks KMS-signed requests.
 TEST_SUITES += test-kms-python
-NEEDS_test-kms-python := rust cc python
+NEEDS_test-kms-python := rust cc python@3.10
 .PHONY: test-kms-python
 test-kms-python: python-wheel kms-venv
 	cargo build -q -p antom-cli --bin antom
