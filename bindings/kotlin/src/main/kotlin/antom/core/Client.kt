@@ -1,15 +1,16 @@
 package antom.core
 
-import antom.core.ffi.ApiResponse as FfiApiResponse
 import antom.core.ffi.BodyKind as FfiBodyKind
 import antom.core.ffi.Client as FfiClient
 import antom.core.ffi.ClientConfig as FfiClientConfig
 import antom.core.ffi.Credential as FfiCredential
-import antom.core.ffi.Freshness as FfiFreshness
-import antom.core.ffi.Header as FfiHeader
-import antom.core.ffi.Notification as FfiNotification
+import antom.core.ffi.NotificationFacts as FfiNotificationFacts
 import antom.core.ffi.PreparedRequest as FfiPreparedRequest
+import antom.core.ffi.ResponseFacts as FfiResponseFacts
 import antom.core.ffi.checkBodySize as ffiCheckBodySize
+import java.net.http.HttpHeaders
+import java.util.Enumeration
+import java.util.function.Function as JFunction
 
 /**
  * A configured Antom client: prepares signed requests and verifies responses and
@@ -167,22 +168,24 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
      * `UNSUPPORTED_ALGORITHM`, `SIGNATURE_MISMATCH`, `INVALID_INPUT`.
      */
     @Throws(AntomException::class)
-    fun verifyResponse(path: String, headers: List<Pair<String, String>>, body: ByteArray): ApiResponse {
-        val pairs = ffiHeaders(headers)
-        checkSize(FfiBodyKind.RESPONSE, body)
-        return response(call { inner.verifyResponse(path, pairs, body) })
-    }
+    fun verifyResponse(path: String, headers: List<Pair<String, String>>, body: ByteArray): ApiResponse =
+        checkedResponse(path, Packed.response().addPairs(headers), body)
 
     /** [verifyResponse] with headers as a map. */
     @Throws(AntomException::class)
     fun verifyResponse(path: String, headers: Map<String, String>, body: ByteArray): ApiResponse =
-        verifyResponse(path, pairs(headers), body)
+        checkedResponse(path, Packed.response().addMap(headers), body)
 
     /** [verifyResponse] with multi-valued headers (`java.net.http.HttpHeaders.map()`, `getHeaderFields()`). */
     @JvmName("verifyResponseMultiValue")
     @Throws(AntomException::class)
     fun verifyResponse(path: String, headers: Map<String, List<String>>, body: ByteArray): ApiResponse =
-        verifyResponse(path, flatten(headers), body)
+        checkedResponse(path, Packed.response().addMultiMap(headers), body)
+
+    /** [verifyResponse] with the headers of a `java.net.http.HttpResponse`. */
+    @Throws(AntomException::class)
+    fun verifyResponse(path: String, headers: HttpHeaders, body: ByteArray): ApiResponse =
+        checkedResponse(path, Packed.response().addMultiMap(headers.map()), body)
 
     /** [verifyResponse] with a text body (its UTF-8 bytes are verified). */
     @Throws(AntomException::class)
@@ -192,19 +195,35 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
     /** [verifyResponse] with headers as a map and a text body. */
     @Throws(AntomException::class)
     fun verifyResponse(path: String, headers: Map<String, String>, body: String): ApiResponse =
-        verifyResponse(path, pairs(headers), utf8(body, "the response body"))
+        verifyResponse(path, headers, utf8(body, "the response body"))
 
     /** [verifyResponse] with multi-valued headers and a text body. */
     @JvmName("verifyResponseMultiValue")
     @Throws(AntomException::class)
     fun verifyResponse(path: String, headers: Map<String, List<String>>, body: String): ApiResponse =
-        verifyResponse(path, flatten(headers), utf8(body, "the response body"))
+        verifyResponse(path, headers, utf8(body, "the response body"))
+
+    /** [verifyResponse] with the headers of a `java.net.http.HttpResponse` and a text body. */
+    @Throws(AntomException::class)
+    fun verifyResponse(path: String, headers: HttpHeaders, body: String): ApiResponse =
+        verifyResponse(path, headers, utf8(body, "the response body"))
+
+    private fun checkedResponse(path: String, packed: Packed, body: ByteArray): ApiResponse {
+        checkSize(FfiBodyKind.RESPONSE, body)
+        val (p, h, b) = packed.arguments(path, body)
+        return response(call { inner.verifyResponsePacked(p, h, b) }, body)
+    }
 
     /**
      * Verifies a notification Antom sent to your endpoint at [path] (the path registered with
      * Antom, e.g. `/antom/notify`) from the raw request headers and raw body. Only after this
      * returns: process it once per [Notification.dedupKey], then answer HTTP 200 with
      * [NOTIFICATION_ACK].
+     *
+     * Headers may come as pairs, a map, a multi-valued map (`com.sun.net.httpserver.Headers`,
+     * Spring's `HttpHeaders`), `java.net.http.HttpHeaders`, or servlet-style names and values
+     * (`request.getHeaderNames()`, `request::getHeaders`); only the headers the core reads are
+     * converted.
      *
      * [maxAgeMs] turns on a replay window: a notification whose signed `request-time` is
      * further than that from [nowMs] (epoch milliseconds, default: now) is refused with
@@ -221,20 +240,7 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         body: ByteArray,
         maxAgeMs: Long? = null,
         nowMs: Long? = null,
-    ): Notification {
-        require(maxAgeMs != null || nowMs == null) { "nowMs needs maxAgeMs" }
-        require(maxAgeMs == null || maxAgeMs >= 0) { "maxAgeMs must not be negative" }
-        require(nowMs == null || nowMs >= 0) { "nowMs must not be negative" }
-        val pairs = ffiHeaders(headers)
-        checkSize(FfiBodyKind.NOTIFICATION, body)
-        val n = if (maxAgeMs == null) {
-            call { inner.verifyNotification(path, pairs, body) }
-        } else {
-            val freshness = FfiFreshness((nowMs ?: System.currentTimeMillis()).toULong(), maxAgeMs.toULong())
-            call { inner.verifyNotificationFresh(path, pairs, body, freshness) }
-        }
-        return notification(n)
-    }
+    ): Notification = checkedNotification(path, Packed.notification().addPairs(headers), body, maxAgeMs, nowMs)
 
     /** [verifyNotification] with headers as a map. */
     @JvmOverloads
@@ -245,7 +251,7 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         body: ByteArray,
         maxAgeMs: Long? = null,
         nowMs: Long? = null,
-    ): Notification = verifyNotification(path, pairs(headers), body, maxAgeMs, nowMs)
+    ): Notification = checkedNotification(path, Packed.notification().addMap(headers), body, maxAgeMs, nowMs)
 
     /** [verifyNotification] with multi-valued headers (`com.sun.net.httpserver.Headers`, servlet containers). */
     @JvmName("verifyNotificationMultiValue")
@@ -257,7 +263,36 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         body: ByteArray,
         maxAgeMs: Long? = null,
         nowMs: Long? = null,
-    ): Notification = verifyNotification(path, flatten(headers), body, maxAgeMs, nowMs)
+    ): Notification = checkedNotification(path, Packed.notification().addMultiMap(headers), body, maxAgeMs, nowMs)
+
+    /** [verifyNotification] with `java.net.http.HttpHeaders`. */
+    @JvmOverloads
+    @Throws(AntomException::class)
+    fun verifyNotification(
+        path: String,
+        headers: HttpHeaders,
+        body: ByteArray,
+        maxAgeMs: Long? = null,
+        nowMs: Long? = null,
+    ): Notification = checkedNotification(path, Packed.notification().addMultiMap(headers.map()), body, maxAgeMs, nowMs)
+
+    /**
+     * [verifyNotification] with servlet-style headers: every name of [headerNames], each with
+     * the values [headerValues] gives for it (`request.getHeaderNames()`, `request::getHeaders`
+     * of a servlet `HttpServletRequest`). Only the headers the core reads are fetched.
+     */
+    @JvmOverloads
+    @Throws(AntomException::class)
+    fun verifyNotification(
+        path: String,
+        headerNames: Enumeration<String>,
+        headerValues: JFunction<String, Enumeration<String>?>,
+        body: ByteArray,
+        maxAgeMs: Long? = null,
+        nowMs: Long? = null,
+    ): Notification = checkedNotification(
+        path, Packed.notification().addNamed(headerNames) { headerValues.apply(it) }, body, maxAgeMs, nowMs,
+    )
 
     /** [verifyNotification] with a text body (its UTF-8 bytes are verified). */
     @JvmOverloads
@@ -279,7 +314,7 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         body: String,
         maxAgeMs: Long? = null,
         nowMs: Long? = null,
-    ): Notification = verifyNotification(path, pairs(headers), utf8(body, "the notification body"), maxAgeMs, nowMs)
+    ): Notification = verifyNotification(path, headers, utf8(body, "the notification body"), maxAgeMs, nowMs)
 
     /** [verifyNotification] with multi-valued headers and a text body. */
     @JvmName("verifyNotificationMultiValue")
@@ -291,7 +326,21 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         body: String,
         maxAgeMs: Long? = null,
         nowMs: Long? = null,
-    ): Notification = verifyNotification(path, flatten(headers), utf8(body, "the notification body"), maxAgeMs, nowMs)
+    ): Notification = verifyNotification(path, headers, utf8(body, "the notification body"), maxAgeMs, nowMs)
+
+    private fun checkedNotification(path: String, packed: Packed, body: ByteArray, maxAgeMs: Long?, nowMs: Long?): Notification {
+        require(maxAgeMs != null || nowMs == null) { "nowMs needs maxAgeMs" }
+        require(maxAgeMs == null || maxAgeMs >= 0) { "maxAgeMs must not be negative" }
+        require(nowMs == null || nowMs >= 0) { "nowMs must not be negative" }
+        checkSize(FfiBodyKind.NOTIFICATION, body)
+        val (p, h, b) = packed.arguments(path, body)
+        val n = if (maxAgeMs == null) {
+            call { inner.verifyNotificationPacked(p, h, b) }
+        } else {
+            call { inner.verifyNotificationPackedFresh(p, h, b, (nowMs ?: System.currentTimeMillis()).toULong(), maxAgeMs.toULong()) }
+        }
+        return notification(n, body)
+    }
 
     /** The path this client requests and signs for [api] (sandbox paths for sandbox clients). */
     @Throws(AntomException::class)
@@ -378,68 +427,25 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         @JvmStatic
         fun builder(clientId: String, antomPublicKey: PublicKey): Builder = Builder(clientId, antomPublicKey)
 
-        // Headers come from Java too, where nothing stops a null: `getHeaderFields()` maps the
-        // status line under a null name. A null name is skipped; a null value is INVALID_INPUT.
-
-        @Suppress("SENSELESS_COMPARISON", "USELESS_CAST")
-        private fun ffiHeaders(headers: List<Pair<String, String>>): List<FfiHeader> {
-            val out = ArrayList<FfiHeader>(headers.size)
-            for (pair in headers as List<Pair<String?, String?>?>) {
-                val name = pair?.first ?: continue
-                val value = pair.second ?: throw nullValue(name)
-                out.add(FfiHeader(name, value))
-            }
-            return out
-        }
-
-        @Suppress("USELESS_CAST")
-        private fun pairs(headers: Map<String, String>): List<Pair<String, String>> {
-            val out = ArrayList<Pair<String, String>>(headers.size)
-            for ((name, value) in headers as Map<String?, String?>) {
-                if (name == null) continue
-                out.add(name to (value ?: throw nullValue(name)))
-            }
-            return out
-        }
-
-        @Suppress("USELESS_CAST")
-        private fun flatten(headers: Map<String, List<String>>): List<Pair<String, String>> {
-            val out = ArrayList<Pair<String, String>>(headers.size)
-            for ((name, values) in headers as Map<String?, List<String?>?>) {
-                if (name == null) continue // the status line of HttpURLConnection.getHeaderFields()
-                for (value in values ?: throw nullValue(name)) out.add(name to (value ?: throw nullValue(name)))
-            }
-            return out
-        }
-
-        private fun nullValue(name: String): AntomException = AntomException(
-            AntomException.INVALID_INPUT,
-            "${AntomException.INVALID_INPUT}: the header ${ffiRedactedName(name)} has a null value",
-        )
-
-        /** A header name as it may appear in a message (names are not secret; bounded). */
-        private fun ffiRedactedName(name: String): String =
-            if (name.length <= 64) "'$name'" else "'${name.take(64)}...'"
-
         private fun prepared(r: FfiPreparedRequest) =
             PreparedRequest(r.method, r.url, r.path, r.headers.map { it.name to it.value }, r.body)
 
-        private fun response(r: FfiApiResponse) = ApiResponse(
+        private fun response(r: FfiResponseFacts, body: ByteArray) = ApiResponse(
             verified = r.verified,
             resultStatus = ResultStatus.of(r.resultStatus),
             resultCode = r.resultCode,
             resultMessage = r.resultMessage,
             nextAction = NextAction.of(r.nextAction), // the core's decision, never recomputed
             isSuccess = r.isSuccess,
-            body = r.body,
+            body = body,
         )
 
-        private fun notification(n: FfiNotification) = Notification(
+        private fun notification(n: FfiNotificationFacts, body: ByteArray) = Notification(
             notifyType = n.notifyType,
             resultStatus = n.resultStatus?.let { ResultStatus.of(it) },
             clientId = n.clientId,
             requestTime = n.requestTime,
-            body = n.body,
+            body = body,
             dedupKey = n.dedupKey,
         )
     }

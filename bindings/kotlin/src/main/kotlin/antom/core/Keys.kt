@@ -71,7 +71,10 @@ class PublicKey internal constructor(internal val inner: FfiPublicKey) : AutoClo
      * cannot be decoded.
      */
     @Throws(AntomException::class)
-    fun verify(content: String, signature: String): Boolean = call { inner.verify(content, signature) }
+    fun verify(content: String, signature: String): Boolean {
+        val (c, s) = Packed.response().arguments(utf8(content, "the content"), utf8(signature, "the signature"))
+        return call { inner.verifyPacked(c, s) }
+    }
 
     /** Modulus size in bits. */
     val bits: Int get() = inner.bits().toInt()
