@@ -71,5 +71,12 @@ test-swift-c:
 bench-jvm:
 	bash bindings/kotlin/scripts/bench.sh
 
+## bench-jvm-webhook: a com.sun.net.httpserver endpoint verifying notifications through the jar
+## vs the JDK's Signature, bounded loopback load (REQUESTS=100000); rewrites the jvm-webhook block.
+NEEDS_bench-jvm-webhook := rust cc jdk maven
+.PHONY: bench-jvm-webhook
+bench-jvm-webhook:
+	bash bindings/kotlin/scripts/bench.sh webhook
+
 swift-generate:
 	bash bindings/swift/scripts/generate.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench-jvm: package the jar (tests compiled, not run), then run antom.core.bench.BenchKt
+# make bench-jvm (and bench-jvm-webhook): package the jar (tests compiled, not run), then run antom.core.bench.BenchKt
 # with the jar — not target/classes — on the classpath. Rewrites the jvm block of BENCHMARKS.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,5 +8,8 @@ cd "$here"
 mvn -B -q -DskipTests package
 mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 jar="$(ls target/antom-core-*.jar)"
+# `bench.sh webhook`: the com.sun.net.httpserver endpoint benchmark instead (WebhookBench.kt).
+main=antom.core.bench.BenchKt
+[ "${1:-}" = webhook ] && main=antom.core.bench.WebhookBenchKt
 env -u LD_LIBRARY_PATH java -cp "$jar:target/test-classes:$(cat target/test-classpath.txt)" \
-  antom.core.bench.BenchKt "$root/tests/vectors" "$root/BENCHMARKS.md"
+  "$main" "$root/tests/vectors" "$root/BENCHMARKS.md"

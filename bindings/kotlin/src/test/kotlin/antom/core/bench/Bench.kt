@@ -108,6 +108,42 @@ fun main(args: Array<String>) {
     val bodyBytes = body.toByteArray(Charsets.UTF_8)
     check(client.verifyResponse("/ams/sandbox/api/v1/payments/pay", responseHeaders, bodyBytes).isSuccess)
 
+    // Issue 17: a webhook's verifyNotification against the jar's own PublicKey.verify of the same
+    // content, for each header shape a JVM server hands over (ten request headers).
+    val notifyPath = "/antom/notify"
+    val notifyBody = """{"notifyType":"PAYMENT_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"paymentRequestId":"pay_20261122_000001","paymentId":"20261122194010800100188000000001","paymentAmount":{"currency":"USD","value":"1000"}}"""
+    val notifyBytes = notifyBody.toByteArray(Charsets.UTF_8)
+    val notifyTime = "1763769600000"
+    val notifyContent = contentToSign("POST", notifyPath, CLIENT_ID, notifyTime, notifyBody)
+    val notifySignature = PrivateKey(antomText).sign(notifyContent)
+    val antomPublic = PublicKey(key("antom.public.spki.b64"))
+    val receiver = Client(clientId = CLIENT_ID, antomPublicKey = antomPublic)
+    val notifyPairs = listOf(
+        "Host" to "merchant.example", "User-Agent" to "Antom-Notify/1.0",
+        "Content-Type" to "application/json; charset=UTF-8", "Content-Length" to notifyBytes.size.toString(),
+        "Accept" to "*/*", "X-Forwarded-For" to "203.0.113.7", "X-Forwarded-Proto" to "https",
+        "Client-Id" to CLIENT_ID, "Request-Time" to notifyTime,
+        "Signature" to "algorithm=RSA256,keyVersion=1,signature=$notifySignature",
+    )
+    val notifyMulti = java.util.TreeMap<String, List<String>>(String.CASE_INSENSITIVE_ORDER).apply {
+        for ((n, v) in notifyPairs) put(n, listOf(v))
+    }
+    val exchangeHeaders = com.sun.net.httpserver.Headers().apply { for ((n, v) in notifyPairs) add(n, v) }
+    val httpHeaders = java.net.http.HttpHeaders.of(notifyMulti) { _, _ -> true }
+    val notifyMap = notifyPairs.toMap()
+    val shapes: List<Pair<String, () -> Any?>> = listOf(
+        "`List<Pair<String, String>>`" to { receiver.verifyNotification(notifyPath, notifyPairs, notifyBytes) },
+        "`Map<String, String>`" to { receiver.verifyNotification(notifyPath, notifyMap, notifyBytes) },
+        "`Map<String, List<String>>`" to { receiver.verifyNotification(notifyPath, notifyMulti, notifyBytes) },
+        "`com.sun.net.httpserver.Headers`" to { receiver.verifyNotification(notifyPath, exchangeHeaders, notifyBytes) },
+        "`java.net.http.HttpHeaders`" to { receiver.verifyNotification(notifyPath, httpHeaders, notifyBytes) },
+        "servlet-style names and values" to {
+            receiver.verifyNotification(notifyPath, java.util.Collections.enumeration(notifyMulti.keys),
+                { n: String -> java.util.Collections.enumeration(notifyMulti[n] ?: emptyList()) }, notifyBytes)
+        },
+    )
+    for ((_, op) in shapes) check(op() != null)
+
     val ops: List<Pair<String, () -> Any?>> = listOf(
         "antom sign" to { privateKey.sign(content) },
         "jdk sign" to { jdkSign() },
@@ -116,7 +152,8 @@ fun main(args: Array<String>) {
         "prepare" to { client.prepare("v1/payments/pay", bodyBytes, 1685599933871) },
         "verify_response" to { client.verifyResponse("/ams/sandbox/api/v1/payments/pay", responseHeaders, bodyBytes) },
         "noop" to { ffiNoop() },
-    )
+        "notify PublicKey.verify" to { antomPublic.verify(notifyContent, notifySignature) },
+    ) + shapes
 
     // Warm-up: every operation, so the JIT has compiled both sides before measuring.
     for ((_, op) in ops) measure(WARMUP_MS / ops.size, op)
@@ -151,6 +188,18 @@ fun main(args: Array<String>) {
         appendLine("| `Client.prepare` (1 KB body: path, body check, content, signature, headers) | ${perOp(m.getValue("prepare"))} | ${fmt(m.getValue("prepare"))} |")
         appendLine("| `Client.verifyResponse` (1 KB body: headers, signature, JSON `result`) | ${perOp(m.getValue("verify_response"))} | ${fmt(m.getValue("verify_response"))} |")
         appendLine("| `noop()`: one call across the binding, nothing done | ${perOp(m.getValue("noop"))} | ${fmt(m.getValue("noop"))} |")
+        appendLine()
+        appendLine("### Webhook path (issue 17): `verifyNotification` per call, by header shape")
+        appendLine()
+        appendLine("The same ~250-byte `PAYMENT_RESULT` notification with ten request headers, in each shape a JVM server hands")
+        appendLine("over; only the three headers the core reads are converted. Target: ≤ 1.2x the jar's own `PublicKey.verify`")
+        appendLine("of the same content (${perOp(m.getValue("notify PublicKey.verify"))}).")
+        appendLine()
+        appendLine("| header shape | `verifyNotification` | vs `PublicKey.verify` |")
+        appendLine("| --- | --- | --- |")
+        for ((name, _) in shapes) {
+            appendLine("| $name | ${perOp(m.getValue(name))} | %.2fx |".format(m.getValue("notify PublicKey.verify") / m.getValue(name)))
+        }
         appendLine()
         append("Signing in antom-core runs on AWS-LC (aws-lc-rs, blinded, constant-time). Verify is where the binding's")
         append(" per-call cost shows most, since the RSA work is small: uniffi's Kotlin glue allocates JNA `Structure`s")
