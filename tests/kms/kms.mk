@@ -22,3 +22,13 @@ test-kms-python: python-wheel kms-venv
 	$(PY_PIP_ENV) $(KMS_VENV)/bin/pip install --quiet --no-index --no-deps --force-reinstall $(PY_DIST)/*.whl
 	cd tests/kms && ANTOM_BIN=$(CURDIR)/target/debug/antom $(CURDIR)/$(KMS_VENV)/bin/pytest \
 		-p no:cacheprovider -q -W error test_kms_python.py
+
+## demo-kms: the pay flow with the merchant key held by (moto's mock of) AWS KMS: the simulator
+## accepts the KMS-signed request (python/examples/kms_demo.sh).
+NEEDS_demo-kms := rust cc python@3.10
+.PHONY: demo-kms
+demo-kms: python-wheel kms-venv
+	cargo build -q -p antom-cli --bin antom
+	$(PY_PIP_ENV) $(KMS_VENV)/bin/pip install --quiet --no-index --no-deps --force-reinstall $(PY_DIST)/*.whl
+	PYTHON=$(CURDIR)/$(KMS_VENV)/bin/python ANTOM_BIN=$(CURDIR)/target/debug/antom \
+		bash python/examples/kms_demo.sh
