@@ -61,6 +61,31 @@ const notifyHeaders = {
   signature: `algorithm=RSA256,keyVersion=1,signature=${antomKey.sign(contentToSign('POST', '/antom/notify', CLIENT_ID, '1700000000000', notifyBody))}`,
 };
 const notifyBytes = Buffer.from(notifyBody);
+// The same notification as node:http hands it over (every header a request carries).
+const notifyRequestHeaders = {
+  host: '127.0.0.1:8080',
+  'user-agent': 'Antom-Notify/1.0',
+  'content-type': 'application/json',
+  'content-length': String(notifyBytes.length),
+  connection: 'keep-alive',
+  ...notifyHeaders,
+};
+const antomKeyObject = crypto.createPrivateKey({ key: Buffer.from(key('antom.private.pkcs8.b64'), 'base64'), format: 'der', type: 'pkcs8' });
+const antomPublicObject = crypto.createPublicKey(antomKeyObject);
+const notifyContent = Buffer.from(contentToSign('POST', '/antom/notify', CLIENT_ID, '1700000000000', notifyBody));
+const notifyRaw = crypto.sign('sha256', notifyContent, antomKeyObject);
+// A signed pay response, as fetch() hands it over.
+const responseBody = Buffer.from('{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"paymentId":"2026112900000000000042","paymentRequestId":"order-20261122-000042"}');
+const responseContent = Buffer.from(contentToSign('POST', path, CLIENT_ID, '1700000000001', responseBody.toString()));
+const responseRaw = crypto.sign('sha256', responseContent, antomKeyObject);
+const responseHeaders = new Headers({
+  'content-type': 'application/json; charset=UTF-8',
+  'client-id': CLIENT_ID,
+  'response-time': '1700000000001',
+  signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(responseRaw.toString('base64'))}`,
+  date: 'Sun, 29 Nov 2026 06:00:00 GMT',
+  'content-length': String(responseBody.length),
+});
 const client = new Client({ clientId: CLIENT_ID, privateKey, antomPublicKey: key('antom.public.spki.b64') });
 
 const ops = {
@@ -73,7 +98,10 @@ const ops = {
   'PublicKey.verify, node engine': () => publicKey.verify(content, signature),
   'PublicKey.verify, wasm engine': () => publicKey.verify(content, signature, { engine: 'wasm' }),
   'Client.prepare, node engine': () => client.prepare('v1/payments/pay', body, 1700000000000),
-  'Client.verifyNotification, node engine': () => client.verifyNotification('/antom/notify', notifyHeaders, notifyBytes),
+  'crypto.verify, notification content': () => crypto.verify('sha256', notifyContent, antomPublicObject, notifyRaw),
+  'Client.verifyNotification, node engine': () => client.verifyNotification('/antom/notify', notifyRequestHeaders, notifyBytes).dedupKey !== '',
+  'crypto.verify, response content': () => crypto.verify('sha256', responseContent, antomPublicObject, responseRaw),
+  'Client.verifyResponse, node engine': () => client.verifyResponse(path, responseHeaders, responseBody).isSuccess,
 };
 
 for (const [name, op] of Object.entries(ops)) {
@@ -138,10 +166,19 @@ const verdict = (ok) => (ok ? 'met' : '**missed**');
 
 const signRatio = ratio('PrivateKey.sign, node engine', 'crypto.sign (KeyObject)');
 const verifyRatio = ratio('PublicKey.verify, node engine', 'crypto.verify (KeyObject)');
+// Time per call relative to bare crypto.verify (the inverse of the ops/s ratio).
+const notifyRatio = 1 / ratio('Client.verifyNotification, node engine', 'crypto.verify, notification content');
+const responseRatio = 1 / ratio('Client.verifyResponse, node engine', 'crypto.verify, response content');
+const baseOf = (name) => {
+  if (name === 'Client.verifyNotification, node engine') return 'crypto.verify, notification content';
+  if (name === 'Client.verifyResponse, node engine') return 'crypto.verify, response content';
+  if (name.startsWith('crypto.verify, ')) return name;
+  return name.includes('sign') && !name.includes('verify') ? 'crypto.sign (KeyObject)' : 'crypto.verify (KeyObject)';
+};
 const rows = Object.keys(ops)
   .map((name) => {
-    const base = name.includes('sign') && !name.includes('verify') ? 'crypto.sign (KeyObject)' : 'crypto.verify (KeyObject)';
-    const vs = name.startsWith('Client.') ? '' : x(ratio(name, base));
+    const base = baseOf(name);
+    const vs = name === 'Client.prepare, node engine' ? '' : x(ratio(name, base));
     return `| ${name} | ${fmt(rate(name))} | ${vs} |`;
   })
   .join('\n');
@@ -166,6 +203,11 @@ ${rows}
 | \`.wasm\` ≤ 250 KB gzipped | ${fmt(wasmGzip)} B gzipped (${fmt(wasmBytes)} B raw) | ${verdict(wasmGzip <= 250 * 1024)} |
 | import + client construction ≤ 50 ms | ${importMs.toFixed(1)} ms import, ${constructMs.toFixed(1)} ms import + \`new Client\` | ${verdict(constructMs <= 50)} |
 
+| target (issue 16) | measured | |
+| --- | --- | --- |
+| \`verifyNotification\` per call ≤ 1.15x bare \`crypto.verify\` on the same content | ${x(notifyRatio)} the time | ${verdict(notifyRatio <= 1.15)} |
+| \`verifyResponse\` per call ≤ 1.15x bare \`crypto.verify\` on the same content | ${x(responseRatio)} the time | ${verdict(responseRatio <= 1.15)} |
+
 First \`prepare()\` after construction: ${firstPrepareMs.toFixed(1)} ms (creates the \`KeyObject\`
 once). Import is synchronous: the module is compiled with \`new WebAssembly.Module\` on \`require\`.
 The wasm engine is the pure-WebAssembly RSA path (\`engine: "wasm"\`): every signature blocks
@@ -181,9 +223,9 @@ const end = '<!-- node:end -->';
 let text = existsSync(benchFile) ? readFileSync(benchFile, 'utf8') : '# Benchmarks\n';
 const at = text.indexOf(begin);
 const stop = text.indexOf(end);
-// Keep the soak result (npm/bench/soak.mjs) that lives inside the node block.
-const soak = /<!-- node-soak:begin -->[\s\S]*?<!-- node-soak:end -->/.exec(at >= 0 ? text.slice(at, stop) : '');
-const block = `${begin}\n${section.trimEnd()}\n${soak ? `\n${soak[0]}\n` : ''}${end}`;
+// Keep the blocks of the other Node benchmarks (soak.mjs, webhook.mjs, sign.mjs) inside the node block.
+const kept = (at >= 0 ? text.slice(at, stop) : '').match(/<!-- node-[a-z]+:begin -->[\s\S]*?<!-- node-[a-z]+:end -->/g) ?? [];
+const block = `${begin}\n${section.trimEnd()}\n${kept.map((b) => `\n${b}\n`).join('')}${end}`;
 if (at >= 0 && stop > at) text = text.slice(0, at) + block + text.slice(stop + end.length);
 else text = `${text.trimEnd()}\n\n${block}\n`;
 writeFileSync(benchFile, text);
