@@ -143,6 +143,15 @@ function headerList(headers, wanted) {
     }
     return flat;
   }
+  if (wanted !== undefined && FetchHeaders !== undefined && headers instanceof FetchHeaders) {
+    // A fetch Headers holds lower-case names, one entry per name (repeats joined with ", "),
+    // exactly what iterating it would give for these names; get() skips the iteration.
+    for (let i = 0; i < wanted.length; i += 1) {
+      const value = headers.get(wanted[i]);
+      if (value !== null) flat.push(wanted[i], value);
+    }
+    return flat;
+  }
   if (typeof headers[Symbol.iterator] === 'function') {
     for (const [name, value] of headers) {
       const text = String(name);
@@ -162,6 +171,8 @@ function headerList(headers, wanted) {
   }
   return flat;
 }
+
+const FetchHeaders = typeof Headers === 'function' ? Headers : undefined;
 
 function isWanted(name, wanted) {
   const lower = name.toLowerCase();
