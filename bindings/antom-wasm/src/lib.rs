@@ -983,9 +983,9 @@ impl WasmClient {
 
     /// `Client::verify_response_with`. `headers` is the package's framed list of the headers
     /// whose names may be in [`RESPONSE_HEADERS`](antom_core::RESPONSE_HEADERS) (all the core
-    /// reads; see [`framed_pairs`]). The verdict comes back in one framed buffer: `verified`
+    /// reads; framed as `framed_pairs` reads it). The verdict comes back in one framed buffer: `verified`
     /// and `isSuccess` as one byte each, then `resultStatus`, `resultCode`, `resultMessage`,
-    /// `nextAction`, `engine` (see [`Frame`]); the body is not echoed back (it is the caller's).
+    /// `nextAction`, `engine` (as `Frame` writes them); the body is not echoed back (it is the caller's).
     #[wasm_bindgen(js_name = verifyResponse)]
     pub fn verify_response(
         &self,
