@@ -194,7 +194,7 @@ function headerFrame(flat) {
   if (need > scratch.length) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
   let at = 0;
   for (let i = 0; i < flat.length; i += 1) {
-    const written = scratch.utf8Write(flat[i], at + 4);
+    const written = scratch.write(flat[i], at + 4, 'utf8');
     scratch.writeUInt32LE(written, at);
     at += 4 + written;
   }
@@ -218,7 +218,7 @@ function frameReader(u8, at = 0) {
       at += 4;
       if (len === ABSENT) return null;
       at += len;
-      return buf.utf8Slice(at - len, at);
+      return buf.toString('utf8', at - len, at);
     },
   };
 }
