@@ -725,8 +725,9 @@ class Client {
         } else {
           try {
             const out = await this.#signer({ message, digest: pending.digest });
-            if (out instanceof Uint8Array) signature = out;
-            else failure = 'type';
+            if (!(out instanceof Uint8Array)) failure = 'type';
+            else if (out.length > MAX_SIGNER_ANSWER_BYTES) failure = 'size';
+            else signature = out;
           } catch (err) {
             failure = 'threw';
             cause = err;
@@ -933,6 +934,7 @@ function endpoint(name) {
 }
 
 const NOTIFICATION_ACK = wasm.notificationAck();
+const MAX_SIGNER_ANSWER_BYTES = wasm.maxSignerAnswerBytes();
 const ERROR_CODES = Object.freeze(wasm.errorCodes());
 const DEFAULT_MAX_BODY_BYTES = wasm.defaultMaxBodyBytes();
 const WASM_ENGINE = wasm.builtinEngine();

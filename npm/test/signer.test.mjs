@@ -111,6 +111,12 @@ test('a signer that throws, rejects, returns no Uint8Array, a wrong length or an
     external(({ message }) => crypto.sign('sha256', message, merchantKey).subarray(1)).prepareAsync('v1/payments/pay', BODY, TIME),
     'one byte short',
   );
+  // A huge answer is refused from its length, before it is copied into WebAssembly memory.
+  await assert.rejects(external(() => Buffer.alloc(4 << 20)).prepareAsync('v1/payments/pay', BODY, TIME), (err) => {
+    assert.equal(err.code, 'SIGNING_FAILED');
+    assert.match(err.message, /not copied/);
+    return true;
+  });
   await rejectsSigningFailed(
     external(({ message }) => crypto.sign('sha256', message, otherKey)).prepareAsync('v1/payments/pay', BODY, TIME),
     'another key',

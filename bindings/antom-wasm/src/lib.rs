@@ -1108,8 +1108,9 @@ impl WasmClient {
     /// The second half of `prepareAsync`, consuming `pending`. `signature` is the raw signature
     /// (`node:crypto`'s or the external signer's); without one, `failure` says why:
     /// `"host"` (`node:crypto` failed: the fallback rule of `prepare` applies), `"threw"` (the
-    /// signer threw or its promise rejected) or `"type"` (it returned something other than a
-    /// `Uint8Array`) — the last two are `SIGNING_FAILED`, never a half-built request.
+    /// signer threw or its promise rejected), `"type"` (it returned something other than a
+    /// `Uint8Array`) or `"size"` (over `maxSignerAnswerBytes`, not copied) — the last three
+    /// are `SIGNING_FAILED`, never a half-built request.
     #[wasm_bindgen(js_name = finishPrepare)]
     pub fn finish_prepare(
         &self,
@@ -1146,6 +1147,10 @@ impl WasmClient {
             Pending::External(request) => {
                 let Some(signature) = signature else {
                     let why = match failure.as_deref() {
+                        Some("size") => {
+                            "the signer returned more bytes than any RSA signature has (at most \
+                             1024, RSA-8192): they were not copied; return the raw signature"
+                        }
                         Some("type") => {
                             "the signer must return the raw signature bytes as a Uint8Array \
                              (a Buffer works), or a Promise of one"
@@ -1193,6 +1198,14 @@ pub fn describe_body(body: &[u8]) -> String {
 #[wasm_bindgen(js_name = builtinEngine)]
 pub fn builtin_engine() -> String {
     BuiltinEngine::NAME.to_owned()
+}
+
+/// The most bytes of a signer's answer the package copies into WebAssembly memory (whose
+/// memory never shrinks): far above any RSA signature (RSA-8192: 1024 bytes), so the core still
+/// judges every plausible answer; anything longer is `SIGNING_FAILED` (failure `"size"`).
+#[wasm_bindgen(js_name = maxSignerAnswerBytes)]
+pub fn max_signer_answer_bytes() -> u32 {
+    65_536
 }
 
 /// `NOTIFICATION_HEADERS`: the only headers a notification is read from (lower case).
