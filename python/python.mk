@@ -38,7 +38,7 @@ $(MATURIN): python/requirements-build.txt
 ## The build venv comes first on PATH: maturin runs `python3 -m ziglang`.
 # STRIP=none: zig's linker turns `strip = "debuginfo"` into a full strip, which removes the
 # symbol table uniffi-bindgen reads its metadata from.
-PY_ZIG_ENV := PATH="$(CURDIR)/$(PY_BUILD_VENV)/bin:$$PATH" CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=none
+PY_ZIG_ENV := PATH="$(CURDIR)/$(PY_BUILD_VENV)/bin:$$PATH" CARGO_PROFILE_RELEASE_STRIP=none
 python-wheel: $(MATURIN)
 	rm -rf $(PY_DIST)
 	cd python && $(PY_ZIG_ENV) $(CURDIR)/$(MATURIN) build --release --zig \
