@@ -11,5 +11,7 @@ jar="$(ls target/antom-core-*.jar)"
 # `bench.sh webhook`: the com.sun.net.httpserver endpoint benchmark instead (WebhookBench.kt).
 main=antom.core.bench.BenchKt
 [ "${1:-}" = webhook ] && main=antom.core.bench.WebhookBenchKt
-env -u LD_LIBRARY_PATH java -cp "$jar:target/test-classes:$(cat target/test-classpath.txt)" \
+opts=()
+[ "${1:-}" = webhook ] && opts=(-Xmx256m)
+env -u LD_LIBRARY_PATH java "${opts[@]}" -cp "$jar:target/test-classes:$(cat target/test-classpath.txt)" \
   "$main" "$root/tests/vectors" "$root/BENCHMARKS.md"
