@@ -12,7 +12,6 @@
 # DEMO_FLOW_TIMEOUT (seconds per flow, default 120).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-DEMO="$ROOT/crates/antom-cli/demo"
 ANTOM="${ANTOM_BIN:-$ROOT/target/debug/antom}"
 FLOWS="${DEMO_FLOWS:-rust node python}"
 WHEEL_DIR="${DEMO_WHEEL_DIR:-$ROOT/.cache/python-dist}"
@@ -110,7 +109,7 @@ for flow in $FLOWS; do
         printf '{"name":"antom-demo-merchant","private":true,"type":"module"}\n' > "$app/package.json"
         (cd "$app" && npm install --no-audit --no-fund --ignore-scripts --no-package-lock \
           --loglevel=error "$work/$tarball" > /dev/null)
-        cp "$DEMO/merchant.mjs" "$app/"
+        cp "$ROOT/npm/examples/merchant.mjs" "$app/"
         run_flow node node "$app/merchant.mjs"
       fi
       ;;
@@ -122,7 +121,7 @@ for flow in $FLOWS; do
         echo "== Python (wheel $(basename "$wheel"), installed into a fresh virtualenv)"
         python3 -m venv "$work/venv"
         PIP_DISABLE_PIP_VERSION_CHECK=1 "$work/venv/bin/pip" install --quiet --no-index --no-deps "$wheel"
-        run_flow python "$work/venv/bin/python" -I "$DEMO/merchant.py"
+        run_flow python "$work/venv/bin/python" -I "$ROOT/python/examples/merchant.py"
       fi
       ;;
     *) echo "unknown flow $flow (use rust, node, python)" >&2; exit 2 ;;

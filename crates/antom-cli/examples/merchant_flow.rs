@@ -1,6 +1,6 @@
 //! A merchant's checkout flow with antom-core in Rust, step by step: pay → verify the signed
 //! response → the buyer pays → receive and verify notifyPayment → acknowledge →
-//! inquiryPayment → refund. The same flow as `demo/merchant.mjs` and `demo/merchant.py`.
+//! inquiryPayment → refund. The same flow as `npm/examples/merchant.mjs` and `python/examples/merchant.py`.
 //!
 //! Reads ANTOM_CLIENT_ID, ANTOM_PRIVATE_KEY, ANTOM_PUBLIC_KEY and ANTOM_GATEWAY_URL (which
 //! `make demo` points at the local simulator). The HTTP client here is antom-cli's loopback-only
