@@ -654,6 +654,55 @@ def result_fields(obj):
 
 NEXT_ACTION = {"S": "DONE", "F": "FAILED", "U": "INQUIRE"}
 
+# What a verified message says about the money (Outcome in the core). Settled from Antom's API
+# reference, one table per API: resultStatus -> outcome, with the codes that mean "accepted, in
+# progress" (U), and the inquiry APIs read the payment/refund status field instead of result.
+OUTCOME_BY_API = {
+    # api suffix: (outcome of S, outcome of F, U codes meaning PENDING)
+    "v1/payments/pay": ("SUCCEEDED", "FAILED", {"PAYMENT_IN_PROCESS"}),
+    "v1/payments/createPaymentSession": ("PENDING", "FAILED", set()),
+    "v1/payments/refund": ("SUCCEEDED", "FAILED", {"REFUND_IN_PROCESS"}),
+    "v1/payments/capture": ("SUCCEEDED", "FAILED", {"CAPTURE_IN_PROCESS", "PAYMENT_IN_PROCESS"}),
+}
+INQUIRY_STATUS = {
+    "v1/payments/inquiryPayment": ("paymentStatus", {"SUCCESS": "SUCCEEDED", "FAIL": "FAILED",
+                                                      "CANCELLED": "FAILED", "PROCESSING": "PENDING",
+                                                      "PENDING": "PENDING"}),
+    "v1/payments/inquiryRefund": ("refundStatus", {"SUCCESS": "SUCCEEDED", "FAIL": "FAILED",
+                                                    "PROCESSING": "PENDING"}),
+}
+
+
+def response_outcome(path: str, status: str, code: str, obj: dict) -> str:
+    """The outcome of a VERIFIED response (status already S/F/U) sent to resolved `path`."""
+    api = re.sub(r"^/ams/(sandbox/)?api/", "", path)
+    if status == "F" and code == "REPEAT_REQ_INCONSISTENT":
+        return "UNKNOWN"  # a reused request id: says nothing about the first request
+    if api in INQUIRY_STATUS:
+        field, table = INQUIRY_STATUS[api]
+        value = obj.get(field)
+        return table.get(value, "UNKNOWN") if status == "S" and isinstance(value, str) else "UNKNOWN"
+    on_s, on_f, pending = OUTCOME_BY_API.get(api, ("SUCCEEDED", "FAILED", set()))
+    return {"S": on_s, "F": on_f}.get(status, "PENDING" if code in pending else "UNKNOWN")
+
+
+def notification_outcome(notify_type, obj: dict) -> str:
+    status, _, _ = result_fields(obj)
+    final = {"S": "SUCCEEDED", "F": "FAILED"}
+    if notify_type in ("PAYMENT_RESULT", "CAPTURE_RESULT"):
+        return final.get(status, "UNKNOWN")
+    if notify_type == "PAYMENT_PENDING":
+        return "PENDING"
+    if notify_type == "REFUND_RESULT":
+        if "refundStatus" not in obj:
+            return final.get(status, "UNKNOWN")
+        by_refund = {"SUCCESS": "SUCCEEDED", "FAIL": "FAILED"}.get(obj["refundStatus"]) \
+            if isinstance(obj["refundStatus"], str) else None
+        if by_refund is None or (status is not None and final.get(status, "UNKNOWN") != by_refund):
+            return "UNKNOWN"
+        return by_refund
+    return "UNKNOWN"
+
 
 def verify_response(cfg: dict, path: str, headers, body: bytes) -> dict:
     client = Client(cfg)
@@ -678,7 +727,8 @@ def verify_response(cfg: dict, path: str, headers, body: bytes) -> dict:
         if status not in NEXT_ACTION:
             status = "U"
         return {"verified": True, "result_status": status, "result_code": code,
-                "result_message": message, "next_action": NEXT_ACTION[status]}
+                "result_message": message, "next_action": NEXT_ACTION[status],
+                "outcome": response_outcome(p, status, code, json_object(body))}
     if sig is None and rt is None:
         status, code, message = result_fields(json_object(body))
         if status not in ("F", "U"):
@@ -686,7 +736,7 @@ def verify_response(cfg: dict, path: str, headers, body: bytes) -> dict:
         # Anyone on the path can forge an unsigned F: its status stays visible, but the next
         # action of an unverified response is always INQUIRE.
         return {"verified": False, "result_status": status, "result_code": code,
-                "result_message": message, "next_action": "INQUIRE"}
+                "result_message": message, "next_action": "INQUIRE", "outcome": "UNKNOWN"}
     fail("MISSING_HEADER", "half-signed response")
 
 
@@ -744,7 +794,8 @@ def verify_notification(cfg: dict, path: str, headers, body: bytes, freshness=No
     if status is not None and status not in ("S", "F", "U"):
         status = "U"
     return {"notify_type": notify_type, "result_status": status, "client_id": cid,
-            "request_time": rt, "dedup_key": dedup_key(obj, notify_type, body)}
+            "request_time": rt, "dedup_key": dedup_key(obj, notify_type, body),
+            "outcome": notification_outcome(notify_type, obj)}
 
 
 # ---------------------------------------------------------------------------------------
@@ -3362,6 +3413,193 @@ def external_cases() -> list:
 
 
 # ---------------------------------------------------------------------------------------
+# Outcome: every combination the rules distinguish, through the real verify paths
+# ---------------------------------------------------------------------------------------
+
+def _result(status, code, message="see resultCode"):
+    return {"resultCode": code, "resultStatus": status, "resultMessage": message}
+
+
+def outcome_response_cases() -> list:
+    cases = []
+    antom = private_key(ANTOM_PRIV)
+
+    def add(cid, desc, api, body_obj, want, signed=True, cfg=None):
+        cfg = cfg or cfg_prod()
+        client = Client(cfg)
+        path = resolve_path(api, client.sandbox)
+        body = compact(body_obj)
+        headers = [["content-type", "application/json; charset=UTF-8"]]
+        if signed:
+            enc, _ = sign(antom, content_to_sign("POST", path, cfg["client_id"], RESPONSE_TIME,
+                                                 body.encode("utf-8")))
+            headers += [["signature", f"algorithm=RSA256,keyVersion=1,signature={enc}"],
+                        ["response-time", RESPONSE_TIME], ["client-id", cfg["client_id"]]]
+        res = run(verify_response, cfg, api, headers, body.encode("utf-8"))
+        assert res.get("outcome") == want, (cid, res, want)
+        cases.append(case(cid, desc, {"config": cfg, "path": api, "headers": headers, "body": body}, res))
+
+    pay = "/ams/api/v1/payments/pay"
+    ids = {"paymentRequestId": "pay_outcome_1", "paymentId": "202611290000000001"}
+    add("pay-s", "pay S: the payment succeeded", pay, {"result": _result("S", "SUCCESS"), **ids}, "SUCCEEDED")
+    add("pay-f", "pay F PROCESS_FAIL: the payment failed", pay, {"result": _result("F", "PROCESS_FAIL")}, "FAILED")
+    add("pay-f-param-illegal", "pay F PARAM_ILLEGAL: no payment was made", pay,
+        {"result": _result("F", "PARAM_ILLEGAL")}, "FAILED")
+    add("pay-f-repeat-req-inconsistent", "pay F REPEAT_REQ_INCONSISTENT: the first request with this id may "
+        "have succeeded -> UNKNOWN, never FAILED", pay, {"result": _result("F", "REPEAT_REQ_INCONSISTENT")},
+        "UNKNOWN")
+    add("pay-u-in-process", "pay U PAYMENT_IN_PROCESS (redirect the buyer, wait): PENDING", pay,
+        {"result": _result("U", "PAYMENT_IN_PROCESS"), **ids, "normalUrl": "https://example.invalid/c"},
+        "PENDING")
+    add("pay-u-unknown-exception", "pay U UNKNOWN_EXCEPTION: UNKNOWN (inquire)", pay,
+        {"result": _result("U", "UNKNOWN_EXCEPTION")}, "UNKNOWN")
+    add("pay-unexpected-status", "pay with resultStatus 'X' (read as U): UNKNOWN", pay,
+        {"result": _result("X", "SUCCESS")}, "UNKNOWN")
+    add("pay-unsigned-f", "unsigned F from a gateway: never FAILED -> UNKNOWN", pay,
+        {"result": _result("F", "PROCESS_FAIL")}, "UNKNOWN", signed=False)
+    add("pay-unsigned-u-in-process", "unsigned U PAYMENT_IN_PROCESS: not verified -> UNKNOWN", pay,
+        {"result": _result("U", "PAYMENT_IN_PROCESS")}, "UNKNOWN", signed=False)
+    add("pay-relative-api", "api given as 'v1/payments/pay' resolves to the pay rules", "v1/payments/pay",
+        {"result": _result("U", "PAYMENT_IN_PROCESS")}, "PENDING")
+    add("pay-sandbox", "sandbox path /ams/sandbox/api/v1/payments/pay: same rules", "v1/payments/pay",
+        {"result": _result("S", "SUCCESS")}, "SUCCEEDED", cfg=cfg_sbx())
+
+    session = "/ams/api/v1/payments/createPaymentSession"
+    add("session-s", "createPaymentSession S: a session exists, the buyer has not paid: PENDING", session,
+        {"result": _result("S", "SUCCESS"), "paymentSessionData": "x", "paymentSessionId": "s1"}, "PENDING")
+    add("session-f", "createPaymentSession F: no payment will happen with it", session,
+        {"result": _result("F", "PARAM_ILLEGAL")}, "FAILED")
+    add("session-u", "createPaymentSession U", session, {"result": _result("U", "UNKNOWN_EXCEPTION")}, "UNKNOWN")
+
+    inquiry = "/ams/api/v1/payments/inquiryPayment"
+    for status, want in [("SUCCESS", "SUCCEEDED"), ("FAIL", "FAILED"), ("CANCELLED", "FAILED"),
+                         ("PROCESSING", "PENDING"), ("PENDING", "PENDING"), ("Success", "UNKNOWN"),
+                         ("AUTH_SUCCESS", "UNKNOWN"), ("", "UNKNOWN")]:
+        tag = status.lower().replace("_", "-") or "empty"
+        if status == "Success":
+            tag = "mixed-case-success"
+        add(f"inquiry-payment-{tag}", f"inquiryPayment S with paymentStatus {status!r}: {want}", inquiry,
+            {"result": _result("S", "SUCCESS"), "paymentStatus": status, **ids}, want)
+    add("inquiry-payment-no-status", "inquiryPayment S without paymentStatus: UNKNOWN", inquiry,
+        {"result": _result("S", "SUCCESS"), **ids}, "UNKNOWN")
+    add("inquiry-payment-status-not-string", "inquiryPayment S with paymentStatus a JSON object: UNKNOWN",
+        inquiry, {"result": _result("S", "SUCCESS"), "paymentStatus": {"value": "SUCCESS"}}, "UNKNOWN")
+    add("inquiry-payment-f-order-not-exist", "inquiryPayment F ORDER_NOT_EXIST: the inquiry failed, the "
+        "payment is not known -> UNKNOWN", inquiry, {"result": _result("F", "ORDER_NOT_EXIST")}, "UNKNOWN")
+    add("inquiry-payment-f-with-success-status", "inquiryPayment F carrying paymentStatus SUCCESS: the call "
+        "failed, so the field is not read -> UNKNOWN", inquiry,
+        {"result": _result("F", "PROCESS_FAIL"), "paymentStatus": "SUCCESS"}, "UNKNOWN")
+    add("inquiry-payment-u", "inquiryPayment U: UNKNOWN", inquiry,
+        {"result": _result("U", "UNKNOWN_EXCEPTION"), "paymentStatus": "SUCCESS"}, "UNKNOWN")
+    add("inquiry-payment-unsigned-success", "unsigned inquiryPayment claiming S/SUCCESS: refused "
+        "(UNSIGNED_RESPONSE), never SUCCEEDED", inquiry,
+        {"result": _result("S", "SUCCESS"), "paymentStatus": "SUCCESS"}, None, signed=False)
+
+    refund = "/ams/api/v1/payments/refund"
+    add("refund-s", "refund S: the refund succeeded", refund,
+        {"result": _result("S", "SUCCESS"), "refundId": "r1", "refundRequestId": "rr1"}, "SUCCEEDED")
+    add("refund-f", "refund F REFUND_AMOUNT_EXCEED", refund, {"result": _result("F", "REFUND_AMOUNT_EXCEED")},
+        "FAILED")
+    add("refund-u-in-process", "refund U REFUND_IN_PROCESS: PENDING (wait for notifyRefund)", refund,
+        {"result": _result("U", "REFUND_IN_PROCESS")}, "PENDING")
+    add("refund-u-payment-in-process", "refund U PAYMENT_IN_PROCESS is not a refund code: UNKNOWN", refund,
+        {"result": _result("U", "PAYMENT_IN_PROCESS")}, "UNKNOWN")
+    add("refund-f-repeat-req-inconsistent", "refund F REPEAT_REQ_INCONSISTENT: UNKNOWN", refund,
+        {"result": _result("F", "REPEAT_REQ_INCONSISTENT")}, "UNKNOWN")
+
+    inquiry_refund = "/ams/api/v1/payments/inquiryRefund"
+    for status, want in [("SUCCESS", "SUCCEEDED"), ("FAIL", "FAILED"), ("PROCESSING", "PENDING"),
+                         ("CANCELLED", "UNKNOWN")]:
+        add(f"inquiry-refund-{status.lower()}", f"inquiryRefund S with refundStatus {status}: {want}",
+            inquiry_refund, {"result": _result("S", "SUCCESS"), "refundStatus": status}, want)
+    add("inquiry-refund-f", "inquiryRefund F: UNKNOWN", inquiry_refund,
+        {"result": _result("F", "ORDER_NOT_EXIST")}, "UNKNOWN")
+
+    capture = "/ams/api/v1/payments/capture"
+    add("capture-s", "capture S", capture, {"result": _result("S", "SUCCESS")}, "SUCCEEDED")
+    add("capture-f", "capture F", capture, {"result": _result("F", "CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT")},
+        "FAILED")
+    add("capture-u-capture-in-process", "capture U CAPTURE_IN_PROCESS: PENDING", capture,
+        {"result": _result("U", "CAPTURE_IN_PROCESS")}, "PENDING")
+    add("capture-u-payment-in-process", "capture U PAYMENT_IN_PROCESS: PENDING", capture,
+        {"result": _result("U", "PAYMENT_IN_PROCESS")}, "PENDING")
+    add("capture-u-other", "capture U UNKNOWN_EXCEPTION: UNKNOWN", capture,
+        {"result": _result("U", "UNKNOWN_EXCEPTION")}, "UNKNOWN")
+
+    cancel = "/ams/api/v1/payments/cancel"
+    add("cancel-s", "cancel S: the cancellation succeeded", cancel, {"result": _result("S", "SUCCESS")},
+        "SUCCEEDED")
+    add("cancel-f", "cancel F ORDER_STATUS_INVALID", cancel, {"result": _result("F", "ORDER_STATUS_INVALID")},
+        "FAILED")
+    add("cancel-u", "cancel U: UNKNOWN", cancel, {"result": _result("U", "UNKNOWN_EXCEPTION")}, "UNKNOWN")
+    add("cancel-u-in-process", "cancel U PAYMENT_IN_PROCESS is not a pending code for cancel: UNKNOWN",
+        cancel, {"result": _result("U", "PAYMENT_IN_PROCESS")}, "UNKNOWN")
+    consult = "/ams/api/v1/payments/consult"
+    add("consult-s", "consult S: the call succeeded (no money moves)", consult,
+        {"result": _result("S", "SUCCESS"), "paymentOptions": []}, "SUCCEEDED")
+    add("consult-f", "consult F", consult, {"result": _result("F", "PARAM_ILLEGAL")}, "FAILED")
+    add("other-api-s", "an API without its own rules (subscriptions/cancel): the call's outcome",
+        "/ams/api/v1/subscriptions/cancel", {"result": _result("S", "SUCCESS")}, "SUCCEEDED")
+    add("other-api-payments-prefix", "'/v1/payments/payX' is not pay: U PAYMENT_IN_PROCESS -> UNKNOWN",
+        "/ams/api/v1/payments/payX", {"result": _result("U", "PAYMENT_IN_PROCESS")}, "UNKNOWN")
+    return cases
+
+
+def outcome_notification_cases() -> list:
+    cases = []
+    antom = private_key(ANTOM_PRIV)
+    path = "/antom/notify"
+
+    def add(cid, desc, body_obj, want):
+        cfg = cfg_prod()
+        body = compact(body_obj)
+        enc, _ = sign(antom, content_to_sign("POST", path, cfg["client_id"], NOTIFY_TIME, body.encode("utf-8")))
+        headers = [["content-type", "application/json"], ["request-time", NOTIFY_TIME],
+                   ["client-id", cfg["client_id"]], ["signature", f"algorithm=RSA256,keyVersion=1,signature={enc}"]]
+        res = run(verify_notification, cfg, path, headers, body.encode("utf-8"))
+        assert res.get("outcome") == want, (cid, res, want)
+        cases.append(case(cid, desc, {"config": cfg, "path": path, "headers": headers, "body": body}, res))
+
+    ids = {"paymentRequestId": "pay_outcome_1", "paymentId": "202611290000000001"}
+    for status, want in [("S", "SUCCEEDED"), ("F", "FAILED"), ("U", "UNKNOWN"), ("X", "UNKNOWN")]:
+        add(f"payment-result-{status.lower()}", f"notifyPayment PAYMENT_RESULT {status}: {want}",
+            {"notifyType": "PAYMENT_RESULT", "result": _result(status, "SUCCESS" if status == "S" else "FAIL"),
+             **ids}, want)
+    add("payment-result-no-result", "PAYMENT_RESULT without result: UNKNOWN",
+        {"notifyType": "PAYMENT_RESULT", **ids}, "UNKNOWN")
+    add("payment-pending-s", "PAYMENT_PENDING with result S means processing, not paid: PENDING",
+        {"notifyType": "PAYMENT_PENDING", "result": _result("S", "SUCCESS", "success"), **ids}, "PENDING")
+    add("payment-pending-u", "PAYMENT_PENDING with result U: PENDING",
+        {"notifyType": "PAYMENT_PENDING", "result": _result("U", "PAYMENT_IN_PROCESS"), **ids}, "PENDING")
+    add("capture-result-s", "notifyCapture CAPTURE_RESULT S: SUCCEEDED",
+        {"notifyType": "CAPTURE_RESULT", "result": _result("S", "SUCCESS"), "captureId": "c1", **ids}, "SUCCEEDED")
+    add("capture-result-f", "notifyCapture CAPTURE_RESULT F: FAILED",
+        {"notifyType": "CAPTURE_RESULT", "result": _result("F", "PROCESS_FAIL"), "captureId": "c1"}, "FAILED")
+    refund = {"notifyType": "REFUND_RESULT", "refundId": "r1", "refundRequestId": "rr1"}
+    for rs, status, want in [("SUCCESS", "S", "SUCCEEDED"), ("FAIL", "F", "FAILED"), ("SUCCESS", "F", "UNKNOWN"),
+                             ("FAIL", "S", "UNKNOWN"), ("PROCESSING", "S", "UNKNOWN"), ("SUCCESS", None, "SUCCEEDED"),
+                             (None, "S", "SUCCEEDED"), (None, "F", "FAILED"), (None, None, "UNKNOWN")]:
+        body = dict(refund)
+        if rs is not None:
+            body["refundStatus"] = rs
+        if status is not None:
+            body["result"] = _result(status, "SUCCESS" if status == "S" else "FAIL")
+        cid = f"refund-result-{(rs or 'no-status').lower()}-{(status or 'no-result').lower()}"
+        add(cid, f"notifyRefund refundStatus {rs} with result {status}: {want}", body, want)
+    add("refund-result-status-not-string", "notifyRefund with refundStatus a number: UNKNOWN",
+        {**refund, "refundStatus": 1, "result": _result("S", "SUCCESS")}, "UNKNOWN")
+    add("authorization", "an authorization notification: not a payment outcome -> UNKNOWN",
+        {"authorizationNotifyType": "TOKEN_CREATED", "result": _result("S", "SUCCESS")}, "UNKNOWN")
+    add("dispute", "a dispute notification: UNKNOWN (read the body)",
+        {"disputeNotificationType": "DISPUTE_CREATED", "disputeId": "d1"}, "UNKNOWN")
+    add("no-notify-type", "no notify type, result S: UNKNOWN, never SUCCEEDED",
+        {"result": _result("S", "SUCCESS"), **ids}, "UNKNOWN")
+    add("lower-case-notify-type", "notifyType 'payment_result' is not PAYMENT_RESULT: UNKNOWN",
+        {"notifyType": "payment_result", "result": _result("S", "SUCCESS"), **ids}, "UNKNOWN")
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
 # Files, schema, manifest
 # ---------------------------------------------------------------------------------------
 
@@ -3390,6 +3628,11 @@ FILES = [
      "the message and its SHA-256 digest, Client::finish_external takes the raw signature (length-checked, "
      "verified when the merchant public key is configured) and gives prepare()'s request, or SIGNING_FAILED.",
      external_cases),
+    ("outcome_response.json", "verify_response", "Outcome of verified responses: result, paymentStatus / "
+     "refundStatus and the API combined into SUCCEEDED / FAILED / PENDING / UNKNOWN; unverified is UNKNOWN.",
+     outcome_response_cases),
+    ("outcome_notification.json", "verify_notification", "Outcome of verified notifications: notifyType, "
+     "result and refundStatus combined into SUCCEEDED / FAILED / PENDING / UNKNOWN.", outcome_notification_cases),
 ]
 
 
@@ -3416,7 +3659,7 @@ def schema() -> dict:
         "required": ["operation", "version", "description", "cases"],
         "additionalProperties": False,
         "properties": {
-            "operation": {"enum": [op for _, op, _, _ in FILES]},
+            "operation": {"enum": list(dict.fromkeys(op for _, op, _, _ in FILES))},
             "version": {"const": FORMAT_VERSION},
             "description": {"type": "string"},
             "cases": {"type": "array", "minItems": 1},

@@ -540,6 +540,35 @@ impl From<ac::NextAction> for NextAction {
     }
 }
 
+/// The state of the payment, refund or capture a verified message is about (the core's
+/// `Outcome`): act on this, not on `result_status`. An unverified message is always `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Outcome {
+    /// Final and successful: for a payment, the money is paid. The only state that proves
+    /// payment.
+    Succeeded,
+    /// Final and failed (or cancelled): this operation will not succeed.
+    Failed,
+    /// Accepted and in progress: wait for the notification or inquire later. Never ask the
+    /// buyer to pay again.
+    Pending,
+    /// Not known from this message: inquire (or resend the identical request). Never treat it
+    /// as failed.
+    Unknown,
+}
+
+impl From<ac::Outcome> for Outcome {
+    fn from(outcome: ac::Outcome) -> Outcome {
+        match outcome {
+            ac::Outcome::Succeeded => Outcome::Succeeded,
+            ac::Outcome::Failed => Outcome::Failed,
+            ac::Outcome::Pending => Outcome::Pending,
+            // The core's enum is non-exhaustive: anything new is not known here.
+            _ => Outcome::Unknown,
+        }
+    }
+}
+
 /// A response whose authenticity has been settled.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ApiResponse {
@@ -555,8 +584,12 @@ pub struct ApiResponse {
     pub result_message: String,
     /// What to do next (the core's decision: `Inquire` for every unverified response).
     pub next_action: NextAction,
-    /// `true` only for a verified `S` response.
+    /// `true` only for a verified `S` response (the API call succeeded; for the money, read
+    /// `outcome`).
     pub is_success: bool,
+    /// The state of the payment, refund or capture this response is about; always `Unknown`
+    /// when `verified` is `false`.
+    pub outcome: Outcome,
     /// The raw body (the bytes that were verified), for you to parse.
     pub body: Vec<u8>,
 }
@@ -568,6 +601,7 @@ impl std::fmt::Debug for ApiResponse {
             .field("result_status", &self.result_status)
             .field("result_code", &self.result_code)
             .field("next_action", &self.next_action)
+            .field("outcome", &self.outcome)
             .field("body", &ac::describe_body(&self.body))
             .finish()
     }
@@ -579,8 +613,11 @@ pub struct Notification {
     /// The first of `notifyType`, `authorizationNotifyType`, `disputeNotificationType`,
     /// `subscriptionNotificationType` present in the body (e.g. `PAYMENT_RESULT`).
     pub notify_type: Option<String>,
-    /// `result.resultStatus` when present.
+    /// `result.resultStatus` when present (for `PAYMENT_PENDING`, `S` means "processing").
     pub result_status: Option<ResultStatus>,
+    /// The state of the payment, refund or capture this notification is about: only
+    /// `Succeeded` proves payment.
+    pub outcome: Outcome,
     /// The `client-id` header (equal to the configured client id).
     pub client_id: String,
     /// The `request-time` header, verbatim.
@@ -600,6 +637,7 @@ impl std::fmt::Debug for Notification {
         f.debug_struct("Notification")
             .field("notify_type", &self.notify_type)
             .field("result_status", &self.result_status)
+            .field("outcome", &self.outcome)
             .field("client_id", &self.client_id)
             .field("request_time", &self.request_time)
             .field("dedup_key", &self.dedup_key)
@@ -697,6 +735,7 @@ impl From<ac::Notification> for Notification {
         Notification {
             notify_type: notification.notify_type,
             result_status: notification.result_status.map(Into::into),
+            outcome: notification.outcome.into(),
             client_id: notification.client_id,
             request_time: notification.request_time,
             body: notification.body,
@@ -825,6 +864,7 @@ impl Client {
             result_status: response.result_status.into(),
             next_action: response.next_action().into(),
             is_success: response.is_success(),
+            outcome: response.outcome.into(),
             result_code: response.result_code,
             result_message: response.result_message,
             body: response.body,

@@ -11,7 +11,7 @@
 
 use antom_core as ac;
 
-use crate::{Client, NextAction, PublicKey, Result, ResultStatus};
+use crate::{Client, NextAction, Outcome, PublicKey, Result, ResultStatus};
 
 /// What a verified notification says, without the body (the caller already holds those
 /// exact bytes). Field meanings are those of `Notification`.
@@ -22,6 +22,8 @@ pub struct NotificationFacts {
     pub notify_type: Option<String>,
     /// `result.resultStatus` when present.
     pub result_status: Option<ResultStatus>,
+    /// The state of the payment, refund or capture (see `Notification.outcome`).
+    pub outcome: Outcome,
     /// The `client-id` header (equal to the configured client id).
     pub client_id: String,
     /// The `request-time` header, verbatim.
@@ -42,6 +44,8 @@ pub struct ResponseFacts {
     pub next_action: NextAction,
     /// `true` only for a verified `S` response.
     pub is_success: bool,
+    /// The state of the payment, refund or capture (see `ApiResponse.outcome`).
+    pub outcome: Outcome,
     /// `result.resultCode` (`""` if absent).
     pub result_code: String,
     /// `result.resultMessage` (`""` if absent).
@@ -94,6 +98,7 @@ impl From<ac::Notification> for NotificationFacts {
         NotificationFacts {
             notify_type: notification.notify_type,
             result_status: notification.result_status.map(Into::into),
+            outcome: notification.outcome.into(),
             client_id: notification.client_id,
             request_time: notification.request_time,
             dedup_key: notification.dedup_key,
@@ -156,6 +161,7 @@ impl Client {
             result_status: response.result_status.into(),
             next_action: response.next_action().into(),
             is_success: response.is_success(),
+            outcome: response.outcome.into(),
             result_code: response.result_code,
             result_message: response.result_message,
         })

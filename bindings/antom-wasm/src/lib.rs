@@ -985,7 +985,8 @@ impl WasmClient {
     /// whose names may be in [`RESPONSE_HEADERS`](antom_core::RESPONSE_HEADERS) (all the core
     /// reads; framed as `framed_pairs` reads it). The verdict comes back in one framed buffer: `verified`
     /// and `isSuccess` as one byte each, then `resultStatus`, `resultCode`, `resultMessage`,
-    /// `nextAction`, `engine` (as `Frame` writes them); the body is not echoed back (it is the caller's).
+    /// `nextAction`, `engine`, `outcome` (as `Frame` writes them); the body is not echoed back
+    /// (it is the caller's).
     #[wasm_bindgen(js_name = verifyResponse)]
     pub fn verify_response(
         &self,
@@ -1006,6 +1007,7 @@ impl WasmClient {
         out.text(Some(&response.result_message));
         out.text(Some(response.next_action().as_str()));
         out.text(engine.name().as_deref());
+        out.text(Some(response.outcome.as_str()));
         Ok(out.0)
     }
 
@@ -1013,7 +1015,8 @@ impl WasmClient {
     /// `Client::verify_notification_fresh_with`. `headers` is the framed list of the headers
     /// whose names may be in [`NOTIFICATION_HEADERS`](antom_core::NOTIFICATION_HEADERS). The
     /// verdict comes back framed: `notifyType`, `resultStatus`, `clientId`, `requestTime`,
-    /// `dedupKey`, `engine` (absent fields framed as null); the body is not echoed back.
+    /// `dedupKey`, `engine`, `outcome` (absent fields framed as null); the body is not echoed
+    /// back.
     #[wasm_bindgen(js_name = verifyNotification)]
     pub fn verify_notification(
         &self,
@@ -1044,6 +1047,7 @@ impl WasmClient {
         out.text(Some(&notification.request_time));
         out.text(Some(&notification.dedup_key));
         out.text(engine.name().as_deref());
+        out.text(Some(notification.outcome.as_str()));
         Ok(out.0)
     }
 

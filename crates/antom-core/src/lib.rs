@@ -43,6 +43,10 @@
 //! * `U` (and any unexpected status) maps to [`NextAction::Inquire`]: inquire or resend the
 //!   identical request, never ask the buyer to pay again. A browser redirect is not proof of
 //!   payment.
+//! * Every verified response and notification carries an [`Outcome`] for the money it is
+//!   about: only [`Outcome::Succeeded`] proves payment (a `PAYMENT_RESULT` `S`, or an
+//!   `inquiryPayment` `S` with `paymentStatus` `SUCCESS`); an unverified message is never
+//!   `Succeeded` or `Failed`.
 //! * Private keys are zeroized on drop, never printed by `Debug`, never in error messages.
 
 mod amount;
@@ -62,6 +66,7 @@ mod key_format;
 mod keys;
 mod message;
 mod notification;
+mod outcome;
 mod path;
 mod pem;
 mod redact;
@@ -85,6 +90,7 @@ pub use key_format::describe_key_format;
 pub use keys::{MAX_PRIVATE_KEY_BITS, MAX_PUBLIC_KEY_BITS, MIN_KEY_BITS, PrivateKey, PublicKey};
 pub use message::{NOTIFICATION_HEADERS, VerifiedMessage, signature_header, verify_request};
 pub use notification::{Freshness, NOTIFICATION_ACK, Notification};
+pub use outcome::Outcome;
 pub use redact::{SECRET_HEADERS, describe_body, redact_header};
 pub use response::{ApiResponse, RESPONSE_HEADERS};
 pub use result::{NextAction, ResultStatus};

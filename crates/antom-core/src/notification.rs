@@ -7,6 +7,7 @@ use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::headers::HeaderList;
 use crate::message::{check_signature, read_signed_headers};
+use crate::outcome::{Outcome, notification_outcome};
 use crate::path::check_notification_path;
 use crate::result::{ResultStatus, parse_object};
 
@@ -52,8 +53,12 @@ pub struct Notification {
     /// The first of `notifyType`, `authorizationNotifyType`, `disputeNotificationType`,
     /// `subscriptionNotificationType` present in the body (e.g. `PAYMENT_RESULT`).
     pub notify_type: Option<String>,
-    /// `result.resultStatus` when present (an unexpected letter reads as `Unknown`).
+    /// `result.resultStatus` when present (an unexpected letter reads as `Unknown`). For a
+    /// `PAYMENT_PENDING` notification `S` means "processing": act on [`Notification::outcome`].
     pub result_status: Option<ResultStatus>,
+    /// The state of the payment, refund or capture this notification is about (see
+    /// [`Outcome`]): only [`Outcome::Succeeded`] proves payment.
+    pub outcome: Outcome,
     /// The `client-id` header (equal to the configured client id).
     pub client_id: String,
     /// The `request-time` header, verbatim.
@@ -197,9 +202,11 @@ impl Client {
             .and_then(Value::as_str)
             .map(ResultStatus::from_wire);
         let dedup_key = dedup_key(&object, notify_type.as_deref(), body);
+        let outcome = notification_outcome(notify_type.as_deref(), &object);
         Ok(Notification {
             notify_type,
             result_status,
+            outcome,
             client_id: message.client_id.to_owned(),
             request_time: message.time.to_owned(),
             body: body.to_vec(),
@@ -258,6 +265,7 @@ impl std::fmt::Debug for Notification {
         f.debug_struct("Notification")
             .field("notify_type", &self.notify_type)
             .field("result_status", &self.result_status)
+            .field("outcome", &self.outcome)
             .field("client_id", &self.client_id)
             .field("request_time", &self.request_time)
             .field("dedup_key", &self.dedup_key)

@@ -6,6 +6,7 @@ use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
 use crate::headers::HeaderList;
+use crate::outcome::{Outcome, response_outcome};
 use crate::result::{NextAction, ResultStatus, body_result, not_json_object, parse_object};
 
 /// The only headers a response is read from, lowercase: `signature`, `response-time`,
@@ -27,6 +28,9 @@ pub struct ApiResponse {
     pub result_code: String,
     /// `result.resultMessage` (`""` if absent).
     pub result_message: String,
+    /// The state of the payment, refund or capture this response is about (see [`Outcome`]):
+    /// what to act on. Always [`Outcome::Unknown`] when `verified` is `false`.
+    pub outcome: Outcome,
     /// The raw body (the bytes that were verified), for the caller to parse.
     pub body: Vec<u8>,
 }
@@ -121,13 +125,16 @@ impl Client {
                          (sandbox and live differ) and that the body and path are unmodified",
                     ));
                 }
-                let result = parse_object(body)
+                let object = parse_object(body);
+                let (object, result) = object
                     .as_ref()
-                    .and_then(body_result)
+                    .and_then(|object| Some((object, body_result(object)?)))
                     .ok_or_else(|| not_json_object("verified response"))?;
+                let result_status = ResultStatus::from_wire(&result.status);
                 Ok(ApiResponse {
                     verified: true,
-                    result_status: ResultStatus::from_wire(&result.status),
+                    result_status,
+                    outcome: response_outcome(&path, true, result_status, &result.code, object),
                     result_code: result.code,
                     result_message: result.message,
                     body: body.to_vec(),
@@ -140,6 +147,7 @@ impl Client {
                         Ok(ApiResponse {
                             verified: false,
                             result_status: ResultStatus::from_wire(&result.status),
+                            outcome: Outcome::Unknown,
                             result_code: result.code,
                             result_message: result.message,
                             body: body.to_vec(),
@@ -179,6 +187,7 @@ impl std::fmt::Debug for ApiResponse {
             .field("result_status", &self.result_status)
             .field("result_code", &self.result_code)
             .field("next_action", &self.next_action())
+            .field("outcome", &self.outcome)
             .field("body", &crate::redact::describe_body(&self.body))
             .finish()
     }

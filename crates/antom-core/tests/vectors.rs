@@ -315,7 +315,7 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
             Ok(
                 json!({"verified": r.verified, "result_status": r.result_status.as_str(),
                 "result_code": r.result_code, "result_message": r.result_message,
-                "next_action": r.next_action().as_str()}),
+                "next_action": r.next_action().as_str(), "outcome": r.outcome.as_str()}),
             )
         }
         "verify_notification" => {
@@ -340,7 +340,8 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
             assert_eq!(n.body, body);
             Ok(
                 json!({"notify_type": n.notify_type, "result_status": n.result_status.map(|s| s.as_str()),
-                "client_id": n.client_id, "request_time": n.request_time, "dedup_key": n.dedup_key}),
+                "client_id": n.client_id, "request_time": n.request_time, "dedup_key": n.dedup_key,
+                "outcome": n.outcome.as_str()}),
             )
         }
         "amount" => {
