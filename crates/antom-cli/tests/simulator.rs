@@ -1167,3 +1167,65 @@ async fn refuses_a_bad_configuration() {
     config.client_id = "has space".to_owned();
     assert!(antom_cli::mock::MockServer::start(config).await.is_err());
 }
+
+// ---------------------------------------------------------------- transport faults on request
+
+#[tokio::test]
+async fn sim_http_503_answers_503_unsigned_and_creates_nothing() {
+    let server = start_mock(1.0).await;
+    let client = client_for(&server);
+    let body = serde_json::to_vec(&pay_body("SIM_HTTP_503-a", "1000", None)).unwrap();
+    let request = client.prepare("v1/payments/pay", &body, now_ms()).unwrap();
+    let response = send(&request).await;
+    assert_eq!(response.status, 503);
+    assert!(
+        !response
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("signature"))
+    );
+    // Inquiries always answer: the payment was never created.
+    let inquiry = call(
+        &client,
+        "v1/payments/inquiryPayment",
+        &json!({"paymentRequestId": "SIM_HTTP_503-a"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(inquiry.result_code, "ORDER_NOT_EXIST");
+}
+
+#[tokio::test]
+async fn sim_delay_answers_late_but_the_request_takes_effect() {
+    let server = start_mock(1.0).await;
+    let client = client_for(&server);
+    let body = serde_json::to_vec(&pay_body("SIM_DELAY_1500_b", "1000", None)).unwrap();
+    let request = client.prepare("v1/payments/pay", &body, now_ms()).unwrap();
+    // A client that waits only 300 ms gives up...
+    let gave_up = http::send(
+        &request.method,
+        &request.url,
+        &request.headers,
+        request.body.clone().into_bytes(),
+        Duration::from_millis(300),
+    )
+    .await;
+    assert!(gave_up.is_err(), "expected a timeout, got {gave_up:?}");
+    // ...but the payment exists: the outcome after a timeout is "inquire", never "failed".
+    let (_, inquiry) = call_ok(
+        &client,
+        "v1/payments/inquiryPayment",
+        &json!({"paymentRequestId": "SIM_DELAY_1500_b"}),
+    )
+    .await;
+    assert_eq!(inquiry["paymentStatus"], "PROCESSING");
+    // A patient client gets the signed answer.
+    let started = std::time::Instant::now();
+    let late = send(&request).await;
+    assert!(started.elapsed() >= Duration::from_millis(1500));
+    assert_eq!(late.status, 200);
+    let verified = client
+        .verify_response(&request.path, &late.headers, &late.body)
+        .unwrap();
+    assert!(verified.verified);
+}

@@ -27,6 +27,7 @@
 //! line of base64), `/checkout/<paymentId>` (the `normalUrl` a buyer visits; add
 //! `?result=FAIL` to decline) and `/notifications` (the delivery log as JSON).
 
+mod fault;
 pub mod notify;
 pub mod state;
 
@@ -304,6 +305,8 @@ async fn accept_loop(
 
 /// What the gateway answers: a body, signed or not.
 pub(crate) struct Reply {
+    /// The HTTP status: 200 except for a simulated transport fault ([`fault`]).
+    pub(crate) status: StatusCode,
     pub(crate) body: String,
     /// `Some(client id)` when the response is signed for that client id.
     pub(crate) signed_for: Option<String>,
@@ -330,6 +333,7 @@ pub fn render(status: &str, code: &str, message: &str, fields: &Map<String, Valu
 /// An unsigned gateway error (`F`), as Antom sends before a request is authenticated.
 fn gateway_error(code: &str, message: &str) -> Reply {
     Reply {
+        status: StatusCode::OK,
         body: render("F", code, message, &Map::new()),
         signed_for: None,
         summary: format!("F {code} (unsigned)"),
@@ -378,6 +382,9 @@ fn plain(status: StatusCode, content_type: &str, body: String) -> Response<Full<
 }
 
 fn respond(shared: &Shared, target: &str, reply: Reply) -> Response<Full<Bytes>> {
+    if reply.status != StatusCode::OK {
+        return plain(reply.status, "text/plain; charset=UTF-8", reply.body);
+    }
     let Some(client_id) = reply.signed_for else {
         return plain(StatusCode::OK, JSON_CONTENT_TYPE, reply.body);
     };
@@ -557,6 +564,7 @@ async fn gateway(
         Ok(Value::Object(object)) => object,
         _ => {
             return Reply {
+                status: StatusCode::OK,
                 body: render(
                     "F",
                     "PARAM_ILLEGAL",
@@ -568,6 +576,20 @@ async fn gateway(
             };
         }
     };
+    let inquiry = matches!(op, Op::InquiryPayment | Op::InquiryRefund);
+    let delay = match fault::Fault::of(&object).filter(|_| !inquiry) {
+        Some(fault::Fault::Http503) => {
+            return Reply {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                body: "Service Unavailable (simulated: the request id starts with SIM_HTTP_503)\n"
+                    .to_owned(),
+                signed_for: None,
+                summary: "HTTP 503 (simulated fault)".to_owned(),
+            };
+        }
+        Some(fault::Fault::Delay(delay)) => Some(delay),
+        None => None,
+    };
     let (reply, outgoing) = {
         let mut state = shared.state();
         let done = state.apply(op, &object, &shared.base_url, &client_id);
@@ -578,6 +600,7 @@ async fn gateway(
             .collect();
         (
             Reply {
+                status: StatusCode::OK,
                 body: done.body,
                 signed_for: Some(client_id),
                 summary: done.summary,
@@ -587,6 +610,10 @@ async fn gateway(
     };
     for (id, outgoing) in outgoing {
         spawn_delivery(shared, id, outgoing);
+    }
+    if let Some(delay) = delay {
+        // Processed already: the answer is late, as a slow gateway's would be.
+        tokio::time::sleep(delay).await;
     }
     reply
 }
