@@ -43,6 +43,19 @@ extension ResultStatus {
     }
 }
 
+extension Outcome {
+    /// The stable string form: `SUCCEEDED`, `FAILED`, `PENDING`, `UNKNOWN`. Only `SUCCEEDED`
+    /// proves payment; `PENDING` and `UNKNOWN` mean inquire, never ask the buyer to pay again.
+    public var name: String {
+        switch self {
+        case .succeeded: return "SUCCEEDED"
+        case .failed: return "FAILED"
+        case .pending: return "PENDING"
+        case .unknown: return "UNKNOWN"
+        }
+    }
+}
+
 /// The body to answer a verified, accepted notification with (HTTP 200).
 public let NOTIFICATION_ACK: String = notificationAck()
 

@@ -1891,9 +1891,15 @@ public struct ApiResponse: Equatable, Hashable {
      */
     public var nextAction: NextAction
     /**
-     * `true` only for a verified `S` response.
+     * `true` only for a verified `S` response (the API call succeeded; for the money, read
+     * `outcome`).
      */
     public var isSuccess: Bool
+    /**
+     * The state of the payment, refund or capture this response is about; always `Unknown`
+     * when `verified` is `false`.
+     */
+    public var outcome: Outcome
     /**
      * The raw body (the bytes that were verified), for you to parse.
      */
@@ -1920,8 +1926,13 @@ public struct ApiResponse: Equatable, Hashable {
          * What to do next (the core's decision: `Inquire` for every unverified response).
          */nextAction: NextAction, 
         /**
-         * `true` only for a verified `S` response.
+         * `true` only for a verified `S` response (the API call succeeded; for the money, read
+         * `outcome`).
          */isSuccess: Bool, 
+        /**
+         * The state of the payment, refund or capture this response is about; always `Unknown`
+         * when `verified` is `false`.
+         */outcome: Outcome, 
         /**
          * The raw body (the bytes that were verified), for you to parse.
          */body: Data) {
@@ -1931,6 +1942,7 @@ public struct ApiResponse: Equatable, Hashable {
         self.resultMessage = resultMessage
         self.nextAction = nextAction
         self.isSuccess = isSuccess
+        self.outcome = outcome
         self.body = body
     }
 
@@ -1956,6 +1968,7 @@ public struct FfiConverterTypeApiResponse: FfiConverterRustBuffer {
                 resultMessage: FfiConverterString.read(from: &buf), 
                 nextAction: FfiConverterTypeNextAction.read(from: &buf), 
                 isSuccess: FfiConverterBool.read(from: &buf), 
+                outcome: FfiConverterTypeOutcome.read(from: &buf), 
                 body: FfiConverterData.read(from: &buf)
         )
     }
@@ -1967,6 +1980,7 @@ public struct FfiConverterTypeApiResponse: FfiConverterRustBuffer {
         FfiConverterString.write(value.resultMessage, into: &buf)
         FfiConverterTypeNextAction.write(value.nextAction, into: &buf)
         FfiConverterBool.write(value.isSuccess, into: &buf)
+        FfiConverterTypeOutcome.write(value.outcome, into: &buf)
         FfiConverterData.write(value.body, into: &buf)
     }
 }
@@ -2361,9 +2375,14 @@ public struct Notification: Equatable, Hashable {
      */
     public var notifyType: String?
     /**
-     * `result.resultStatus` when present.
+     * `result.resultStatus` when present (for `PAYMENT_PENDING`, `S` means "processing").
      */
     public var resultStatus: ResultStatus?
+    /**
+     * The state of the payment, refund or capture this notification is about: only
+     * `Succeeded` proves payment.
+     */
+    public var outcome: Outcome
     /**
      * The `client-id` header (equal to the configured client id).
      */
@@ -2393,8 +2412,12 @@ public struct Notification: Equatable, Hashable {
          * `subscriptionNotificationType` present in the body (e.g. `PAYMENT_RESULT`).
          */notifyType: String?, 
         /**
-         * `result.resultStatus` when present.
+         * `result.resultStatus` when present (for `PAYMENT_PENDING`, `S` means "processing").
          */resultStatus: ResultStatus?, 
+        /**
+         * The state of the payment, refund or capture this notification is about: only
+         * `Succeeded` proves payment.
+         */outcome: Outcome, 
         /**
          * The `client-id` header (equal to the configured client id).
          */clientId: String, 
@@ -2413,6 +2436,7 @@ public struct Notification: Equatable, Hashable {
          */dedupKey: String) {
         self.notifyType = notifyType
         self.resultStatus = resultStatus
+        self.outcome = outcome
         self.clientId = clientId
         self.requestTime = requestTime
         self.body = body
@@ -2437,6 +2461,7 @@ public struct FfiConverterTypeNotification: FfiConverterRustBuffer {
             try Notification(
                 notifyType: FfiConverterOptionString.read(from: &buf), 
                 resultStatus: FfiConverterOptionTypeResultStatus.read(from: &buf), 
+                outcome: FfiConverterTypeOutcome.read(from: &buf), 
                 clientId: FfiConverterString.read(from: &buf), 
                 requestTime: FfiConverterString.read(from: &buf), 
                 body: FfiConverterData.read(from: &buf), 
@@ -2447,6 +2472,7 @@ public struct FfiConverterTypeNotification: FfiConverterRustBuffer {
     public static func write(_ value: Notification, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.notifyType, into: &buf)
         FfiConverterOptionTypeResultStatus.write(value.resultStatus, into: &buf)
+        FfiConverterTypeOutcome.write(value.outcome, into: &buf)
         FfiConverterString.write(value.clientId, into: &buf)
         FfiConverterString.write(value.requestTime, into: &buf)
         FfiConverterData.write(value.body, into: &buf)
@@ -2485,6 +2511,10 @@ public struct NotificationFacts: Equatable, Hashable {
      */
     public var resultStatus: ResultStatus?
     /**
+     * The state of the payment, refund or capture (see `Notification.outcome`).
+     */
+    public var outcome: Outcome
+    /**
      * The `client-id` header (equal to the configured client id).
      */
     public var clientId: String
@@ -2508,6 +2538,9 @@ public struct NotificationFacts: Equatable, Hashable {
          * `result.resultStatus` when present.
          */resultStatus: ResultStatus?, 
         /**
+         * The state of the payment, refund or capture (see `Notification.outcome`).
+         */outcome: Outcome, 
+        /**
          * The `client-id` header (equal to the configured client id).
          */clientId: String, 
         /**
@@ -2518,6 +2551,7 @@ public struct NotificationFacts: Equatable, Hashable {
          */dedupKey: String) {
         self.notifyType = notifyType
         self.resultStatus = resultStatus
+        self.outcome = outcome
         self.clientId = clientId
         self.requestTime = requestTime
         self.dedupKey = dedupKey
@@ -2541,6 +2575,7 @@ public struct FfiConverterTypeNotificationFacts: FfiConverterRustBuffer {
             try NotificationFacts(
                 notifyType: FfiConverterOptionString.read(from: &buf), 
                 resultStatus: FfiConverterOptionTypeResultStatus.read(from: &buf), 
+                outcome: FfiConverterTypeOutcome.read(from: &buf), 
                 clientId: FfiConverterString.read(from: &buf), 
                 requestTime: FfiConverterString.read(from: &buf), 
                 dedupKey: FfiConverterString.read(from: &buf)
@@ -2550,6 +2585,7 @@ public struct FfiConverterTypeNotificationFacts: FfiConverterRustBuffer {
     public static func write(_ value: NotificationFacts, into buf: inout [UInt8]) {
         FfiConverterOptionString.write(value.notifyType, into: &buf)
         FfiConverterOptionTypeResultStatus.write(value.resultStatus, into: &buf)
+        FfiConverterTypeOutcome.write(value.outcome, into: &buf)
         FfiConverterString.write(value.clientId, into: &buf)
         FfiConverterString.write(value.requestTime, into: &buf)
         FfiConverterString.write(value.dedupKey, into: &buf)
@@ -2693,6 +2729,10 @@ public struct ResponseFacts: Equatable, Hashable {
      */
     public var isSuccess: Bool
     /**
+     * The state of the payment, refund or capture (see `ApiResponse.outcome`).
+     */
+    public var outcome: Outcome
+    /**
      * `result.resultCode` (`""` if absent).
      */
     public var resultCode: String
@@ -2717,6 +2757,9 @@ public struct ResponseFacts: Equatable, Hashable {
          * `true` only for a verified `S` response.
          */isSuccess: Bool, 
         /**
+         * The state of the payment, refund or capture (see `ApiResponse.outcome`).
+         */outcome: Outcome, 
+        /**
          * `result.resultCode` (`""` if absent).
          */resultCode: String, 
         /**
@@ -2726,6 +2769,7 @@ public struct ResponseFacts: Equatable, Hashable {
         self.resultStatus = resultStatus
         self.nextAction = nextAction
         self.isSuccess = isSuccess
+        self.outcome = outcome
         self.resultCode = resultCode
         self.resultMessage = resultMessage
     }
@@ -2750,6 +2794,7 @@ public struct FfiConverterTypeResponseFacts: FfiConverterRustBuffer {
                 resultStatus: FfiConverterTypeResultStatus.read(from: &buf), 
                 nextAction: FfiConverterTypeNextAction.read(from: &buf), 
                 isSuccess: FfiConverterBool.read(from: &buf), 
+                outcome: FfiConverterTypeOutcome.read(from: &buf), 
                 resultCode: FfiConverterString.read(from: &buf), 
                 resultMessage: FfiConverterString.read(from: &buf)
         )
@@ -2760,6 +2805,7 @@ public struct FfiConverterTypeResponseFacts: FfiConverterRustBuffer {
         FfiConverterTypeResultStatus.write(value.resultStatus, into: &buf)
         FfiConverterTypeNextAction.write(value.nextAction, into: &buf)
         FfiConverterBool.write(value.isSuccess, into: &buf)
+        FfiConverterTypeOutcome.write(value.outcome, into: &buf)
         FfiConverterString.write(value.resultCode, into: &buf)
         FfiConverterString.write(value.resultMessage, into: &buf)
     }
@@ -3421,6 +3467,105 @@ public func FfiConverterTypeNextAction_lift(_ buf: RustBuffer) throws -> NextAct
 #endif
 public func FfiConverterTypeNextAction_lower(_ value: NextAction) -> RustBuffer {
     return FfiConverterTypeNextAction.lower(value)
+}
+
+
+
+/**
+ * The state of the payment, refund or capture a verified message is about (the core's
+ * `Outcome`): act on this, not on `result_status`. An unverified message is always `Unknown`.
+ */
+
+public enum Outcome: Equatable, Hashable {
+    
+    /**
+     * Final and successful: for a payment, the money is paid. The only state that proves
+     * payment.
+     */
+    case succeeded
+    /**
+     * Final and failed (or cancelled): this operation will not succeed.
+     */
+    case failed
+    /**
+     * Accepted and in progress: wait for the notification or inquire later. Never ask the
+     * buyer to pay again.
+     */
+    case pending
+    /**
+     * Not known from this message: inquire (or resend the identical request). Never treat it
+     * as failed.
+     */
+    case unknown
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Outcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = Outcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Outcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .succeeded
+        
+        case 2: return .failed
+        
+        case 3: return .pending
+        
+        case 4: return .unknown
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Outcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .succeeded:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .failed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .pending:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .unknown:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lift(_ buf: RustBuffer) throws -> Outcome {
+    return try FfiConverterTypeOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutcome_lower(_ value: Outcome) -> RustBuffer {
+    return FfiConverterTypeOutcome.lower(value)
 }
 
 

@@ -144,14 +144,25 @@ private func run(_ operation: String, _ input: [String: Any]) throws -> [String:
             path: input["path"] as! String, headers: headers(input["headers"]), body: sent)
         XCTAssertEqual(r.body, sent, "the response body is not the bytes that were verified")
         return ["verified": r.verified, "result_status": r.resultStatus.letter, "result_code": r.resultCode,
-                "result_message": r.resultMessage, "next_action": nextActionName(r.nextAction)]
+                "result_message": r.resultMessage, "next_action": nextActionName(r.nextAction),
+                "outcome": r.outcome.name]
     case "verify_notification":
         let sent = body(input)
-        let n = try makeClient(input["config"] as! [String: Any]).verifyNotification(
-            path: input["path"] as! String, headers: headers(input["headers"]), body: sent)
+        let client = try makeClient(input["config"] as! [String: Any])
+        let path = input["path"] as! String
+        let n: Notification
+        if let f = input["freshness"] as? [String: Any] {
+            n = try client.verifyNotificationFresh(
+                path: path, headers: headers(input["headers"]), body: sent,
+                freshness: Freshness(nowMs: number(f["now_ms"])!.uint64Value,
+                                     maxAgeMs: number(f["max_age_ms"])!.uint64Value))
+        } else {
+            n = try client.verifyNotification(path: path, headers: headers(input["headers"]), body: sent)
+        }
         XCTAssertEqual(n.body, sent, "the notification body is not the bytes that were verified")
         return ["notify_type": n.notifyType, "result_status": n.resultStatus.map { $0.letter },
-                "client_id": n.clientId, "request_time": n.requestTime]
+                "client_id": n.clientId, "request_time": n.requestTime, "dedup_key": n.dedupKey,
+                "outcome": n.outcome.name]
     case "amount":
         if let t = input["to_minor_units"] as? [String: Any] {
             let value = try toMinorUnits(amount: t["amount"] as! String, currency: t["currency"] as! String)
