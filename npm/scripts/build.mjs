@@ -76,7 +76,7 @@ if (process.env.WASM_OPT) {
   run(process.env.WASM_OPT, ['-Oz', '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-multivalue', '--enable-mutable-globals', wasmOut, '-o', wasmOut]);
 }
 
-for (const file of ['index.cjs', 'index.mjs', 'host.cjs', 'browser.cjs', 'browser.mjs']) {
+for (const file of ['index.cjs', 'index.mjs', 'host.cjs', 'send.cjs', 'webhooks.cjs', 'browser.cjs', 'browser.mjs']) {
   copyFileSync(join(npmDir, 'src', file), join(dist, file));
 }
 copyFileSync(join(npmDir, 'src', 'index.d.ts'), join(dist, 'index.d.ts'));

@@ -10,6 +10,11 @@ declare const antom: {
   ERROR_CODES: readonly ErrorCode[];
   DEFAULT_MAX_BODY_BYTES: number;
   WASM_ENGINE: string;
+  DEFAULT_TIMEOUT_MS: number;
+  handleNotification: typeof handleNotification;
+  expressNotificationHandler: typeof expressNotificationHandler;
+  fastifyNotificationPlugin: typeof fastifyNotificationPlugin;
+  webNotificationHandler: typeof webNotificationHandler;
   redactHeader: typeof redactHeader;
   describeBody: typeof describeBody;
   contentToSign: typeof contentToSign;

@@ -23,6 +23,8 @@ if (
 const { inspect } = require('node:util');
 const { AntomError, hostSignAsync } = require('./host.cjs');
 const wasm = require('./antom_wasm.js');
+const { DEFAULT_TIMEOUT_MS, sendOptions, exchange } = require('./send.cjs');
+const webhooks = require('./webhooks.cjs');
 
 const INTERNAL = Symbol('antom-core.internal');
 
@@ -328,6 +330,7 @@ class ApiResponse {
       resultMessage: this.resultMessage,
       nextAction: this.nextAction,
       isSuccess: this.isSuccess,
+      outcome: this.outcome,
       body: shownBody(this.body),
       engine: this.engine,
     };
@@ -354,6 +357,7 @@ class Notification {
       clientId: this.clientId,
       requestTime: this.requestTime,
       dedupKey: this.dedupKey,
+      outcome: this.outcome,
       body: shownBody(this.body),
       engine: this.engine,
     };
@@ -382,6 +386,7 @@ function preparedRequest(prepared) {
 
 let innerPrivate;
 let innerPublic;
+let checkLength;
 
 /**
  * A merchant's RSA private key. Parsed and validated by antom-core; it cannot be read back
@@ -687,8 +692,36 @@ class Client {
    * WebAssembly memory; the error (code and wording) is the core's.
    */
   #checkSize(kind, body) {
-    const length = bodyLength(body, 'body');
+    this.#checkLength(kind, bodyLength(body, 'body'));
+  }
+
+  /** Throws the core's refusal for a `kind` body of `length` bytes over `maxBodyBytes`. */
+  #checkLength(kind, length) {
     if (length > this.#maxBodyBytes) this.#live().checkBodySize(kind, length);
+  }
+
+  static {
+    checkLength = (client, kind, length) => client.#checkLength(kind, length);
+  }
+
+  /**
+   * Prepares (off the event loop, as `prepareAsync`), sends exactly the prepared bytes and
+   * headers with `fetch` under a deadline, and verifies the reply. Resolves to
+   * `{ outcome, response, httpStatus, error, attempts }`: a transport error, a timeout or a
+   * non-2xx status is `outcome: 'UNKNOWN'` with `error.code` `TRANSPORT_ERROR` / `TIMEOUT` /
+   * `HTTP_STATUS` (never thrown: the request may have taken effect). A reply that fails
+   * verification throws its `AntomError` (the outcome is unknown then too: inquire).
+   */
+  async send(api, body, options) {
+    const settings = sendOptions(options);
+    const request = await this.prepareAsync(api, body, settings.requestTime);
+    return exchange(
+      request,
+      settings,
+      this.#maxBodyBytes,
+      (path, headers, bytes) => this.verifyResponse(path, headers, bytes),
+      (length) => this.#checkLength('response', length),
+    );
   }
 
   prepare(api, body, requestTime) {
@@ -777,6 +810,7 @@ class Client {
       isSuccess,
       body: bodyBuffer(received),
       engine: r.next(),
+      outcome: r.next(), // the core's: every unverified response is UNKNOWN
     });
   }
 
@@ -796,6 +830,7 @@ class Client {
       dedupKey: n.next(),
       body: bodyBuffer(received),
       engine: n.next(),
+      outcome: n.next(),
     });
   }
 
@@ -938,6 +973,8 @@ const MAX_SIGNER_ANSWER_BYTES = wasm.maxSignerAnswerBytes();
 const ERROR_CODES = Object.freeze(wasm.errorCodes());
 const DEFAULT_MAX_BODY_BYTES = wasm.defaultMaxBodyBytes();
 const WASM_ENGINE = wasm.builtinEngine();
+const { handleNotification, expressNotificationHandler, fastifyNotificationPlugin, webNotificationHandler } =
+  webhooks({ AntomError, Client, NOTIFICATION_ACK, checkLength });
 
 module.exports = {
   AntomError,
@@ -951,6 +988,11 @@ module.exports = {
   ERROR_CODES,
   DEFAULT_MAX_BODY_BYTES,
   WASM_ENGINE,
+  DEFAULT_TIMEOUT_MS,
+  handleNotification,
+  expressNotificationHandler,
+  fastifyNotificationPlugin,
+  webNotificationHandler,
   redactHeader,
   describeBody,
   contentToSign,

@@ -272,6 +272,18 @@ export type NextAction = 'DONE' | 'FAILED' | 'INQUIRE';
 export type ResultStatus = 'S' | 'F' | 'U';
 
 /**
+ * The state of the operation a verified message is about (the payment for pay / inquiryPayment /
+ * notifyPayment, the refund for refund / inquiryRefund / notifyRefund, the capture for capture /
+ * notifyCapture), decided by antom-core. `SUCCEEDED`: final and successful — for a payment, the
+ * only state that proves it is paid. `FAILED`: final; this operation will not succeed (a new
+ * attempt needs a new request id). `PENDING`: in progress; wait for the notification or inquire.
+ * `UNKNOWN`: not known from this message (every unverified message, a `U`, a failed inquiry, a
+ * transport error): inquire or resend the identical request. Never ask the buyer to pay again on
+ * `PENDING` or `UNKNOWN`, and never treat a browser redirect as proof.
+ */
+export type Outcome = 'SUCCEEDED' | 'FAILED' | 'PENDING' | 'UNKNOWN';
+
+/**
  * A response whose authenticity has been settled. String forms (`toString()`, `util.inspect`,
  * `toJSON()`) show the body's length only.
  */
@@ -288,8 +300,10 @@ export declare class ApiResponse {
   resultMessage: string;
   /** The core's decision: `INQUIRE` for every unverified response, whatever its status says. */
   nextAction: NextAction;
-  /** `true` only for a verified `S`. */
+  /** `true` only for a verified `S`: the API call succeeded (see `outcome` for the money). */
   isSuccess: boolean;
+  /** The core's verdict on the operation; `UNKNOWN` for every unverified response. */
+  outcome: Outcome;
   /** The raw bytes that were verified: the bytes you passed (a `Buffer` over them, not a copy). */
   body: Buffer;
   /** The engine that verified the signature; `null` for an unsigned response. */
@@ -316,6 +330,8 @@ export declare class Notification {
    * transaction as the effect, and acknowledge a key already seen without processing it again.
    */
   dedupKey: string;
+  /** The core's verdict on the operation notified: `SUCCEEDED` on a `PAYMENT_RESULT` `S` is payment. */
+  outcome: Outcome;
   /** The raw bytes that were verified: the bytes you passed (a `Buffer` over them, not a copy). */
   body: Buffer;
   /** The engine that verified the signature. */
@@ -404,6 +420,19 @@ export declare class Client {
    * `maxAgeMs` window).
    */
   verifyNotification(path: string, headers: HeadersInput, body: Bytes, options?: FreshnessOptions): Notification;
+  /**
+   * Prepares (as {@link Client.prepareAsync}: off the event loop, or by the `signer`), POSTs
+   * exactly the prepared bytes and headers with `fetch` (TLS verification always on; redirects
+   * are not followed), reads the raw reply under `timeoutMs` and verifies it with
+   * {@link Client.verifyResponse}. Never throws for a transport error, a timeout or a non-2xx
+   * status: those resolve to `outcome: "UNKNOWN"` with an {@link SendError} — the request may
+   * have taken effect, so inquire; never pay again.
+   * @throws {AntomError} before sending, as `prepareAsync` (nothing was sent); after, when the
+   * reply fails verification (`SIGNATURE_MISMATCH`, `UNSIGNED_RESPONSE`, ...) or is over
+   * `maxBodyBytes` (`INVALID_INPUT`): the request may have taken effect — inquire.
+   * @throws {TypeError} for wrongly typed arguments or options (nothing was sent).
+   */
+  send(api: string, body: string | Uint8Array, options?: SendOptions): Promise<SendResult>;
   /** Releases the WebAssembly memory now (otherwise a FinalizationRegistry does it after GC). */
   free(): void;
   [Symbol.dispose](): void;
@@ -414,6 +443,134 @@ export declare class Client {
 
 /** The body to answer a verified, accepted notification with (HTTP 200). */
 export declare const NOTIFICATION_ACK: string;
+
+/** The default deadline of one {@link Client.send} attempt: 30000 ms (connect, send, whole reply). */
+export declare const DEFAULT_TIMEOUT_MS: number;
+
+/** Options of {@link Client.send}. */
+export interface SendOptions {
+  /** Epoch milliseconds signed as `request-time`; default `Date.now()`. Retries resend the same. */
+  requestTime?: number | bigint | Date;
+  /** The deadline of each attempt, in milliseconds (1 to 2147483647); default {@link DEFAULT_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /**
+   * Default 0. Up to 10: after a transport error, a timeout or a 5xx status, resend the
+   * IDENTICAL prepared request (same bytes, headers and request-time), at once.
+   */
+  retries?: number;
+  /** A fetch implementation (your own agent, proxy or instrumentation); default the global `fetch`. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+}
+
+/** Why {@link Client.send} has no verified reply. */
+export interface SendError {
+  /** `TRANSPORT_ERROR`: not sent or reply not read; `TIMEOUT`: no complete reply in time; `HTTP_STATUS`: a non-2xx status. */
+  code: 'TRANSPORT_ERROR' | 'TIMEOUT' | 'HTTP_STATUS';
+  /** What happened (a low-level code such as `ECONNREFUSED` at most; never a body). */
+  message: string;
+  /** The underlying fetch error (non-enumerable), for TRANSPORT_ERROR and TIMEOUT. */
+  readonly cause?: unknown;
+}
+
+/** What {@link Client.send} resolves to. */
+export interface SendResult {
+  /** `response.outcome`, or `UNKNOWN` when there is no verified reply. Paid only on `SUCCEEDED`. */
+  outcome: Outcome;
+  /** The verified response, or `null` (then `error` says why). */
+  response: ApiResponse | null;
+  /** The last reply's HTTP status; `null` when none arrived. */
+  httpStatus: number | null;
+  /** `null` with a response. */
+  error: SendError | null;
+  /** How many times the request was sent (1 + the retries used). */
+  attempts: number;
+}
+
+/** Options of the webhook handlers. */
+export interface NotificationHandlerOptions {
+  /** The client that verifies (a verify-only client is enough). */
+  client: Client;
+  /** The notification path as registered with Antom (what Antom signed), e.g. `/antom/notify`. */
+  path: string;
+  /**
+   * Called with each verified notification; the 200 + {@link NOTIFICATION_ACK} is sent only after
+   * it resolves. Throw (or reject) to answer 500, so that Antom delivers it again. Process
+   * idempotently, keyed by `notification.dedupKey`: Antom resends until acknowledged.
+   */
+  onNotification: (notification: Notification) => unknown;
+  /** Called with what `onNotification` threw (default: `console.error`). */
+  onError?: (error: unknown) => void;
+  /** An opt-in replay window, as {@link FreshnessOptions.maxAgeMs}. */
+  maxAgeMs?: number | bigint;
+}
+
+/** What to answer a notification with. */
+export interface NotificationReply {
+  /** 200: verified and processed; 401: not verified (`body` is the error code); 500: `onNotification` threw. */
+  status: 200 | 401 | 500;
+  headers: Record<string, string>;
+  /** {@link NOTIFICATION_ACK}, the error code, or a fixed text. */
+  body: string;
+  /** With 200: the verified notification. */
+  notification?: Notification;
+  /** With 500: what `onNotification` threw. */
+  error?: unknown;
+}
+
+/**
+ * The framework-agnostic receiver: verifies the raw `body` with `headers` at `options.path`,
+ * awaits `options.onNotification`, and resolves to the answer to send.
+ * @throws {TypeError} for bad options or arguments (never for a forged notification: that is 401).
+ */
+export declare function handleNotification(
+  options: NotificationHandlerOptions,
+  headers: HeadersInput,
+  body: Bytes,
+): Promise<NotificationReply>;
+
+/** The parts of an Express request and response the handler uses. */
+export interface ExpressLikeRequest {
+  headers: IncomingHttpHeaders;
+  body?: unknown;
+}
+export interface ExpressLikeResponse {
+  status(code: number): ExpressLikeResponse;
+  set(headers: Record<string, string>): ExpressLikeResponse;
+  end(body: string): unknown;
+}
+
+/**
+ * An Express handler: `app.post('/antom/notify', express.raw({ type: '*\/*' }), expressNotificationHandler(options))`.
+ * Passes a `TypeError` to `next` when `req.body` is not the raw Buffer (a JSON parser ran first).
+ */
+export declare function expressNotificationHandler(
+  options: NotificationHandlerOptions,
+): (req: ExpressLikeRequest, res: ExpressLikeResponse, next: (error?: unknown) => void) => void;
+
+/** The parts of a Fastify instance the plugin uses. */
+export interface FastifyLikeInstance {
+  removeAllContentTypeParsers(): void;
+  addContentTypeParser(
+    contentType: string,
+    options: { parseAs: 'buffer' },
+    parser: (request: any, body: Buffer, done: (error: Error | null, body?: Buffer) => void) => void,
+  ): void;
+  post(url: string, handler: (request: any, reply: any) => Promise<unknown>): unknown;
+}
+
+/**
+ * A Fastify plugin: `fastify.register(fastifyNotificationPlugin(options))`. Encapsulated: its one
+ * POST route (`url`, default `path`) keeps bodies as raw Buffers; other routes keep their parsers.
+ */
+export declare function fastifyNotificationPlugin(
+  options: NotificationHandlerOptions & { url?: string },
+): (fastify: FastifyLikeInstance) => Promise<void>;
+
+/**
+ * A web-standard handler (Next.js route handlers, Hono's `c.req.raw`): reads the body once as
+ * bytes and answers with a `Response`. A `Content-Length` over `maxBodyBytes` is 401 unread.
+ */
+export declare function webNotificationHandler(options: NotificationHandlerOptions): (request: Request) => Promise<Response>;
 
 /** The default {@link ClientOptions.maxBodyBytes}: 4 MiB. */
 export declare const DEFAULT_MAX_BODY_BYTES: number;

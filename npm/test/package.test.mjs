@@ -39,6 +39,8 @@ test('the tarball ships only dist and the README', () => {
     'index.d.mts',
     'index.d.ts',
     'index.mjs',
+    'send.cjs',
+    'webhooks.cjs',
   ]);
   assert.deepEqual(readdirSync(packageDir).sort(), ['README.md', 'dist', 'package.json']);
   const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));

@@ -225,6 +225,7 @@ function runCase(operation, input, engine) {
         result_code: r.resultCode,
         result_message: r.resultMessage,
         next_action: r.nextAction,
+        outcome: r.outcome,
       };
     }
     case 'verify_notification': {
@@ -242,6 +243,7 @@ function runCase(operation, input, engine) {
         client_id: n.clientId,
         request_time: n.requestTime,
         dedup_key: n.dedupKey,
+        outcome: n.outcome,
       };
     }
     case 'amount': {
