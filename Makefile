@@ -52,7 +52,7 @@ NEEDS_deny          := rust cc
 ## test-doctor goes first: it takes seconds.
 TEST_SUITES := test-doctor vectors-check test-rust wasm-check fuzz-smoke
 -include npm/npm.mk python/python.mk crates/antom-cli/cli.mk bindings/bindings.mk tests/kms/kms.mk \
-	crates/antom-core/fuzz/fuzz.mk
+	crates/antom-core/fuzz/fuzz.mk crates/antom-models/models.mk
 test: $(TEST_SUITES)
 NEEDS_test = $(foreach s,$(TEST_SUITES),$(NEEDS_$(s)))
 
@@ -72,7 +72,7 @@ deny: tools-deny
 	bash tests/supply-chain/advisory-db.sh "$(ADVISORY_DB)" "$(TOOLS)/advisory-dbs"
 	$(CARGO_DENY) --offline --locked --config tests/supply-chain/deny.toml check
 
-lint: tools-rust-lint deny
+lint: tools-rust-lint deny models-check
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
