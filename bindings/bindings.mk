@@ -5,6 +5,8 @@
 #   make test-jvm       mvn verify: build libantom_ffi, generate the Kotlin glue, package the jar
 #                       (native library inside), run every JUnit test against that jar
 #   make test-jvm-lts   the same on a second LTS JDK (25 or 21)
+#   make test-jvm-spring the jar test-jvm built, installed into ~/.m2, in a Spring Boot 3.5 app
+#                       (bindings/kotlin/spring-boot-test) notified by `antom trigger` on a real port
 #   make test-swift-c   generated Swift files up to date, header compiles (clang, gcc), the C
 #                       harness passes vectors through the header; swift build/test if installed
 #   make bench-jvm      sign/verify ops/s vs the JDK; rewrites the jvm block of BENCHMARKS.md
@@ -12,12 +14,13 @@
 #
 # Maven's local repository (~/.m2/repository) is its download cache: keep it between CI runs.
 
-TEST_SUITES += test-jvm test-jvm-lts test-jvm-aarch64 test-swift-c
+TEST_SUITES += test-jvm test-jvm-lts test-jvm-aarch64 test-swift-c test-jvm-spring
 # A JDK, Maven and clang are checked by the root Makefile before anything runs (make doctor);
 # they are system packages, never installed from here.
 NEEDS_test-jvm       := rust cc jdk maven python
 NEEDS_test-jvm-lts   := rust cc jdk maven python
 NEEDS_test-jvm-aarch64 := rust cc jdk maven python qemu
+NEEDS_test-jvm-spring := rust cc jdk maven python
 NEEDS_jvm-native     := rust cc python
 NEEDS_bench-jvm      := rust cc jdk maven
 NEEDS_test-swift-c   := rust cc clang python
@@ -26,7 +29,7 @@ NEEDS_swift-generate := rust cc
 MVN       ?= mvn
 MVN_FLAGS ?= -B -q -Dstyle.color=never
 
-.PHONY: jvm-native test-jvm test-jvm-lts test-jvm-aarch64 test-swift-c bench-jvm swift-generate
+.PHONY: jvm-native test-jvm test-jvm-lts test-jvm-aarch64 test-jvm-spring test-swift-c bench-jvm swift-generate
 
 ## The jar carries the native library for linux-x86-64 and linux-aarch64, both the manylinux2014
 ## (glibc 2.17) builds of the Python wheels (the same uniffi cdylib; one build each), taken out
@@ -45,8 +48,10 @@ jvm-native: python-wheel python-wheel-aarch64
 	ls -l $(JVM_NATIVE)/*/libantom_ffi.so
 
 ## test-jvm: mvn verify: generate the Kotlin glue, package the jar with both libraries, run
-## every JUnit test against that jar.
+## every JUnit test against that jar. SendIT and WebhookHandlerIT run the simulator
+## (target/debug/antom mock), built first.
 test-jvm: jvm-native
+	cargo build -p antom-cli --bin antom
 	cd bindings/kotlin && $(JVM_ENV) $(MVN) $(MVN_FLAGS) verify
 
 ## test-jvm-aarch64: the packaged jar loads and signs on aarch64 (Debian's arm64 JRE under
@@ -56,6 +61,15 @@ test-jvm-aarch64: test-jvm
 	bash bindings/kotlin/scripts/load-and-sign.sh qemu-aarch64-static -L $(ARM64_SYSROOT)/root \
 		$(ARM64_SYSROOT)/root/usr/lib/jvm/java-17-openjdk-arm64/bin/java -Xshare:off
 
+## test-jvm-spring: after test-jvm, its jar (with its pom: kotlin-stdlib, JNA) goes into the
+## local Maven repository as antom.core:antom-core:0.1.0, as `mvn install` would put it, and the
+## Spring Boot project's tests run against it (Spring Boot downloads are cached in ~/.m2).
+JVM_JAR := bindings/kotlin/target/antom-core-0.1.0.jar
+test-jvm-spring: test-jvm
+	$(MVN) $(MVN_FLAGS) -f bindings/kotlin/pom.xml org.apache.maven.plugins:maven-install-plugin:3.1.4:install-file \
+		-Dfile=$(CURDIR)/$(JVM_JAR) -DpomFile=$(CURDIR)/bindings/kotlin/pom.xml
+	cd bindings/kotlin/spring-boot-test && $(MVN) $(MVN_FLAGS) verify
+
 ## test-jvm-lts: the same suite on a second, newer LTS JDK (25 or 21) when the default is 17.
 ## These machines have a Temurin JDK beside Debian's; JDK_LTS_HOME=path picks another.
 JDK_LTS_HOME ?= $(firstword $(wildcard /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm/temurin-21-jdk* \
@@ -63,6 +77,7 @@ JDK_LTS_HOME ?= $(firstword $(wildcard /usr/lib/jvm/temurin-25-jdk* /usr/lib/jvm
 test-jvm-lts: jvm-native
 	@test -n "$(JDK_LTS_HOME)" || { echo "missing: a JDK 21 or 25 beside the default JDK (e.g. Temurin 25 in /usr/lib/jvm, or set JDK_LTS_HOME=path)" >&2; exit 1; }
 	@echo "== JVM package on $$($(JDK_LTS_HOME)/bin/java -version 2>&1 | head -n 1)"
+	cargo build -p antom-cli --bin antom
 	cd bindings/kotlin && $(JVM_ENV) JAVA_HOME=$(JDK_LTS_HOME) PATH="$(JDK_LTS_HOME)/bin:$$PATH" $(MVN) $(MVN_FLAGS) verify
 
 test-swift-c:

@@ -158,6 +158,33 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         prepare(api, utf8(body, "the request body"), requestTime)
 
     /**
+     * Prepares a request to [api] with [body] (as [prepare] does, with the request time now),
+     * POSTs exactly its bytes and headers with [options]' `java.net.http.HttpClient`, and
+     * verifies the reply as [verifyResponse] does. Branch on [SendResult.outcome].
+     *
+     * Never throws for the network: a transport error, a timeout ([SendOptions.timeout],
+     * default 30 s) or a non-2xx status returns [Outcome.UNKNOWN] with [SendResult.error]
+     * (`TRANSPORT_ERROR`, `TIMEOUT`, `HTTP_STATUS`): the request may have taken effect, so
+     * inquire, never pay again. No retries unless [SendOptions.retries] asks; a retry resends
+     * the identical request (same bytes, headers and `Request-Time`) and only after a
+     * transport error, a timeout or a 5xx.
+     *
+     * Throws [AntomException] before sending for what [prepare] refuses (nothing was sent), and
+     * after a 2xx reply that fails verification (`SIGNATURE_MISMATCH`, `UNSIGNED_RESPONSE`,
+     * ...): then the request **may have taken effect**: inquire, never pay again.
+     */
+    @JvmOverloads
+    @Throws(AntomException::class)
+    fun send(api: String, body: ByteArray, options: SendOptions = SendOptions.DEFAULT): SendResult =
+        sendPrepared(this, prepare(api, body), options)
+
+    /** [send] with a text body, sent as UTF-8 (an unpaired surrogate is `INVALID_INPUT`). */
+    @JvmOverloads
+    @Throws(AntomException::class)
+    fun send(api: String, body: String, options: SendOptions = SendOptions.DEFAULT): SendResult =
+        sendPrepared(this, prepare(api, body), options)
+
+    /**
      * Verifies a response to the request sent to [path] (the prepared request's `path`) from
      * the raw response headers and the raw body bytes, never a re-serialised body. An unsigned
      * response is accepted only as an `F`/`U` gateway error, with `verified = false` and
@@ -437,12 +464,14 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
             resultMessage = r.resultMessage,
             nextAction = NextAction.of(r.nextAction), // the core's decision, never recomputed
             isSuccess = r.isSuccess,
+            outcome = Outcome.of(r.outcome), // the core's decision, never recomputed
             body = body,
         )
 
         private fun notification(n: FfiNotificationFacts, body: ByteArray) = Notification(
             notifyType = n.notifyType,
             resultStatus = n.resultStatus?.let { ResultStatus.of(it) },
+            outcome = Outcome.of(n.outcome), // the core's decision, never recomputed
             clientId = n.clientId,
             requestTime = n.requestTime,
             body = body,

@@ -153,8 +153,13 @@ class ApiResponse internal constructor(
     val resultMessage: String,
     /** What to do next: the core's decision ([NextAction.INQUIRE] for every unverified response). */
     val nextAction: NextAction,
-    /** `true` only for a verified `S` response. */
+    /** `true` only for a verified `S` response (the API call succeeded; for the money, read [outcome]). */
     val isSuccess: Boolean,
+    /**
+     * The state of the payment, refund or capture this response is about (the core's decision):
+     * only [Outcome.SUCCEEDED] proves payment; always [Outcome.UNKNOWN] when [verified] is `false`.
+     */
+    val outcome: Outcome,
     /** The raw body that was verified, for you to parse. */
     val body: ByteArray,
 ) {
@@ -164,15 +169,20 @@ class ApiResponse internal constructor(
     /** The body as `<N bytes>` (the core's rule): bodies carry card tokens and personal data. */
     override fun toString(): String =
         "ApiResponse(verified=$verified, resultStatus=$resultStatus, resultCode=$resultCode, " +
-            "nextAction=$nextAction, body=${ffiDescribeBody(body)})"
+            "nextAction=$nextAction, outcome=$outcome, body=${ffiDescribeBody(body)})"
 }
 
 /** A notification whose signature has been verified by [Client.verifyNotification]. */
 class Notification internal constructor(
     /** `notifyType` (or the dispute / authorization / subscription variant), if present. */
     val notifyType: String?,
-    /** `result.resultStatus`, if present. */
+    /** `result.resultStatus`, if present (for `PAYMENT_PENDING`, `S` means "processing"). */
     val resultStatus: ResultStatus?,
+    /**
+     * The state of the payment, refund or capture this notification is about (the core's
+     * decision): only [Outcome.SUCCEEDED] proves payment.
+     */
+    val outcome: Outcome,
     /** The `client-id` header (equal to the configured client id). */
     val clientId: String,
     /** The `request-time` header, verbatim. */
@@ -191,7 +201,7 @@ class Notification internal constructor(
 
     /** The body as `<N bytes>` (the core's rule). */
     override fun toString(): String =
-        "Notification(notifyType=$notifyType, resultStatus=$resultStatus, clientId=$clientId, " +
+        "Notification(notifyType=$notifyType, resultStatus=$resultStatus, outcome=$outcome, clientId=$clientId, " +
             "requestTime=$requestTime, dedupKey=$dedupKey, body=${ffiDescribeBody(body)})"
 }
 

@@ -123,7 +123,7 @@ object VectorRunner {
             check(r.body.contentEquals(sent)) { "the response body is not the bytes that were verified" }
             mapOf(
                 "verified" to r.verified, "result_status" to r.resultStatus.code, "result_code" to r.resultCode,
-                "result_message" to r.resultMessage, "next_action" to r.nextAction.name,
+                "result_message" to r.resultMessage, "next_action" to r.nextAction.name, "outcome" to r.outcome.name,
             )
         }
         "verify_notification" -> {
@@ -135,7 +135,7 @@ object VectorRunner {
             )
             check(n.body.contentEquals(sent)) { "the notification body is not the bytes that were verified" }
             mapOf(
-                "notify_type" to n.notifyType, "result_status" to n.resultStatus?.code,
+                "notify_type" to n.notifyType, "result_status" to n.resultStatus?.code, "outcome" to n.outcome.name,
                 "client_id" to n.clientId, "request_time" to n.requestTime, "dedup_key" to n.dedupKey,
             )
         }
