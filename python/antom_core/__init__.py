@@ -1,6 +1,6 @@
 """antom-core: sign Antom payment API requests and verify Antom responses and notifications.
 
-Your code does its own HTTP; antom-core hands you the URL, headers and body bytes to send,
+Your code can do its own HTTP: antom-core hands you the URL, headers and body bytes to send,
 and takes back the raw response headers and bytes to verify::
 
     from antom_core import Client, NextAction
@@ -11,6 +11,11 @@ and takes back the raw response headers and bytes to verify::
     # send request.method / request.url / request.headers / request.body, then:
     response = client.verify_response(request.path, response_headers, response_bytes)
     if response.next_action is NextAction.INQUIRE: ...   # never "pay again"
+
+Or let it do the HTTP too (``urllib.request``, TLS verified), and branch on the outcome::
+
+    result = client.send("v1/payments/inquiryPayment", body_bytes)
+    if result.outcome is Outcome.SUCCEEDED: ...           # the only proof of payment
 
 The protocol lives in the Rust core (one implementation for every language); this package
 only converts types.
@@ -46,6 +51,9 @@ from ._api import (
     redact_header,
     to_minor_units,
 )
+from ._outcome import Outcome
+from ._send import SendError, SendErrorCode, SendResult
+from .transports import DEFAULT_TIMEOUT
 from ._errors import (
     AntomError,
     ClientIdMismatchError,
@@ -63,6 +71,7 @@ from ._errors import (
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_TIMEOUT",
     "ENGINE",
     "NOTIFICATION_ACK",
     "AntomError",
@@ -80,11 +89,15 @@ __all__ = [
     "MissingHeaderError",
     "NextAction",
     "Notification",
+    "Outcome",
     "PreparedRequest",
     "PrivateKey",
     "PublicKey",
     "Region",
     "ResultStatus",
+    "SendError",
+    "SendErrorCode",
+    "SendResult",
     "SignatureHeader",
     "SignatureMismatchError",
     "SigningFailedError",

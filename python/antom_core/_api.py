@@ -16,8 +16,11 @@ from typing import Any, Callable, Iterable, List, Optional, Protocol, Tuple, Uni
 
 from . import _headers
 from . import _external
+from . import _send
 from ._errors import _call
 from ._external import SigningRequest
+from ._outcome import Outcome
+from .transports import DEFAULT_TIMEOUT, Transport
 from ._ffi import antom_core as _ffi
 
 __all__ = [
@@ -122,6 +125,12 @@ _NEXT_ACTION = {
     _ffi.NextAction.DONE: NextAction.DONE,
     _ffi.NextAction.FAILED: NextAction.FAILED,
     _ffi.NextAction.INQUIRE: NextAction.INQUIRE,
+}
+_OUTCOME = {
+    _ffi.Outcome.SUCCEEDED: Outcome.SUCCEEDED,
+    _ffi.Outcome.FAILED: Outcome.FAILED,
+    _ffi.Outcome.PENDING: Outcome.PENDING,
+    _ffi.Outcome.UNKNOWN: Outcome.UNKNOWN,
 }
 _ENVIRONMENT = {
     _ffi.Environment.SANDBOX: Environment.SANDBOX,
@@ -313,10 +322,14 @@ class ApiResponse:
     result_message: str
     #: What to do next: the core's decision (``INQUIRE`` for every unverified response).
     next_action: NextAction
-    #: ``True`` only for a verified ``S`` response.
+    #: ``True`` only for a verified ``S`` response (the API call succeeded; for the money,
+    #: read :attr:`outcome`).
     is_success: bool
     #: The raw body that was verified.
     body: bytes
+    #: The state of the payment, refund or capture this response is about (the core's
+    #: decision): only ``SUCCEEDED`` proves it; always ``UNKNOWN`` when not :attr:`verified`.
+    outcome: Outcome
 
     def json(self) -> Any:
         """The body, parsed as JSON."""
@@ -326,7 +339,8 @@ class ApiResponse:
         return (
             f"ApiResponse(verified={self.verified!r}, result_status={self.result_status.value!r}, "
             f"result_code={self.result_code!r}, next_action={self.next_action.value!r}, "
-            f"is_success={self.is_success!r}, body={_ffi.describe_body(self.body)})"
+            f"is_success={self.is_success!r}, outcome={self.outcome.value!r}, "
+            f"body={_ffi.describe_body(self.body)})"
         )
 
 
@@ -350,6 +364,9 @@ class Notification:
     #: in the same transaction as the effect; acknowledge a key already seen without
     #: processing it again.
     dedup_key: str
+    #: The state of the payment, refund or capture this notification is about (the core's
+    #: decision): only ``SUCCEEDED`` proves payment; ``PENDING`` / ``UNKNOWN``: inquire.
+    outcome: Outcome
 
     def json(self) -> Any:
         """The body, parsed as JSON."""
@@ -360,7 +377,8 @@ class Notification:
         return (
             f"Notification(notify_type={self.notify_type!r}, result_status={status!r}, "
             f"client_id={self.client_id!r}, request_time={self.request_time!r}, "
-            f"dedup_key={self.dedup_key!r}, body={_ffi.describe_body(self.body)})"
+            f"dedup_key={self.dedup_key!r}, outcome={self.outcome.value!r}, "
+            f"body={_ffi.describe_body(self.body)})"
         )
 
 
@@ -535,6 +553,63 @@ class Client:
             raise TypeError(f"signature must be bytes, not {type(signature).__name__}")
         return _prepared(_call(self._inner.finish_external, request._inner, bytes(signature)))
 
+    def send(
+        self,
+        api: str,
+        body: Body,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = 0,
+        retry_delay: float = 1.0,
+        transport: Optional[Transport] = None,
+        request_time: Optional[int] = None,
+    ) -> "_send.SendResult":
+        """Prepares a request to ``api`` with ``body`` (:meth:`prepare`), POSTs exactly those
+        bytes and headers, verifies the reply (:meth:`verify_response`) and returns a
+        :class:`SendResult`: branch on its ``outcome``.
+
+        * A 2xx reply that verifies: ``outcome`` is the response's (the core's decision) and
+          ``response`` is the verified :class:`ApiResponse`.
+        * No reply (``error.code`` ``"TRANSPORT_ERROR"``), no reply within ``timeout``
+          seconds (``"TIMEOUT"``, default :data:`DEFAULT_TIMEOUT`, 30 s) or a non-2xx status
+          (``"HTTP_STATUS"``): ``outcome`` is ``UNKNOWN``, nothing is raised. The request may
+          have taken effect: inquire, or resend the identical request
+          (:meth:`send_prepared` with ``result.request``); never ask the buyer to pay again.
+        * A 2xx reply that does not verify raises the :class:`AntomError` that
+          :meth:`verify_response` raises (its ``code``). The request may have taken effect
+          all the same: inquire.
+
+        No retries by default. ``retries=n`` resends the identical request (same bytes, same
+        headers, same ``request-time`` and signature) up to ``n`` more times, ``retry_delay``
+        seconds apart, only after a transport error, a timeout or a 5xx status.
+
+        ``transport`` defaults to :class:`antom_core.transports.UrllibTransport` (the standard
+        library, TLS always verified); :class:`antom_core.transports.HttpxTransport` wraps an
+        ``httpx.Client``. Errors from :meth:`prepare` (nothing was sent) are raised as there.
+        """
+        request = self.prepare(api, body, request_time)
+        return self.send_prepared(
+            request, timeout=timeout, retries=retries, retry_delay=retry_delay, transport=transport
+        )
+
+    def send_prepared(
+        self,
+        request: PreparedRequest,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        retries: int = 0,
+        retry_delay: float = 1.0,
+        transport: Optional[Transport] = None,
+    ) -> "_send.SendResult":
+        """Sends a request from :meth:`prepare` (or a :class:`SendResult`'s ``request``)
+        as it is, byte for byte, and verifies the reply: :meth:`send` without the prepare
+        step, with the same outcome rules and the same options."""
+        if not isinstance(request, PreparedRequest):
+            raise TypeError(f"request must be a PreparedRequest, not {type(request).__name__}")
+        return _send.send_prepared(
+            self, request, timeout=timeout, retries=retries, retry_delay=retry_delay, transport=transport
+        )
+
     def verify_response(self, path: str, headers: Headers, body: Body) -> ApiResponse:
         """Verifies a response to the request sent to ``path`` (the prepared request's
         ``path``) from the raw response headers and raw body bytes. Nothing unverified is
@@ -559,6 +634,7 @@ class Client:
             next_action=_NEXT_ACTION[r.next_action],
             is_success=r.is_success,
             body=data,
+            outcome=_OUTCOME[r.outcome],
         )
 
     def verify_notification(
@@ -605,6 +681,7 @@ class Client:
             request_time=n.request_time,
             body=data,
             dedup_key=n.dedup_key,
+            outcome=_OUTCOME[n.outcome],
         )
 
     def resolve_path(self, api: str) -> str:

@@ -133,12 +133,15 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
         r = make_client(data["config"]).verify_response(data["path"], headers(data), body_bytes(data))
         assert r.body == body_bytes(data)
         assert r.is_success == (r.verified and r.result_status is ac.ResultStatus.SUCCESS)
+        assert isinstance(r.outcome, ac.Outcome)
+        assert r.verified or r.outcome is ac.Outcome.UNKNOWN
         return {
             "verified": r.verified,
             "result_status": r.result_status.value,
             "result_code": r.result_code,
             "result_message": r.result_message,
             "next_action": r.next_action.value,
+            "outcome": r.outcome.value,
         }
     if operation == "verify_notification":
         client = make_client(data["config"])
@@ -154,12 +157,14 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
                 now_ms=freshness["now_ms"],
             )
         assert n.body == body_bytes(data)
+        assert isinstance(n.outcome, ac.Outcome)
         return {
             "notify_type": n.notify_type,
             "result_status": None if n.result_status is None else n.result_status.value,
             "client_id": n.client_id,
             "request_time": n.request_time,
             "dedup_key": n.dedup_key,
+            "outcome": n.outcome.value,
         }
     if operation == "amount":
         if "to_minor_units" in data:
