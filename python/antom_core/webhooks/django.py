@@ -1,0 +1,58 @@
+"""Django: answer an Antom notification from a view (CSRF-exempt: Antom has no token).
+
+::
+
+    from django.views.decorators.csrf import csrf_exempt
+    from django.views.decorators.http import require_POST
+    from antom_core.webhooks import django as antom_webhook
+
+    @csrf_exempt
+    @require_POST
+    def notify(request):
+        return antom_webhook.respond(request, client, on_notification, path="/antom/notify")
+
+Django is imported only when :func:`respond` is called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from .._api import Client
+from . import Callback, handle_notification
+
+if TYPE_CHECKING:
+    from django.http import HttpResponse
+
+__all__ = ["respond"]
+
+
+def respond(
+    request: Any,
+    client: Client,
+    callback: Callback,
+    *,
+    path: str,
+    max_age_ms: Optional[int] = None,
+) -> "HttpResponse":
+    """Verifies ``request`` for ``path`` (the path of the notify URL registered with Antom)
+    from ``request.body`` (the raw bytes) and ``request.headers``, runs ``callback`` and
+    returns the answer (:func:`antom_core.webhooks.handle_notification`): ``200`` +
+    ``NOTIFICATION_ACK``, ``401`` + the error code, or ``500`` when the callback raised.
+
+    Raises ``RuntimeError`` when the body was already consumed (``request.POST`` of a
+    multipart body, a read of the stream): Django answers 500 and Antom retries."""
+    from django.http import HttpResponse
+    from django.http.request import RawPostDataException
+
+    try:
+        body = request.body
+    except RawPostDataException as error:
+        raise RuntimeError(
+            "the request body was already consumed before the notification could be verified: "
+            "call respond() before anything reads request.POST or the stream"
+        ) from error
+    answer = handle_notification(
+        client, path, request.headers, body, callback, max_age_ms=max_age_ms
+    )
+    return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)

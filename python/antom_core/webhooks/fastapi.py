@@ -1,0 +1,62 @@
+"""FastAPI / Starlette: answer an Antom notification from an async route.
+
+::
+
+    from fastapi import FastAPI, Request, Response
+    from antom_core.webhooks import fastapi as antom_webhook
+
+    app = FastAPI()
+
+    @app.post("/antom/notify")
+    async def notify(request: Request) -> Response:
+        return await antom_webhook.respond(request, client, on_notification, path="/antom/notify")
+
+Starlette and FastAPI are imported only when :func:`respond` is called.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING, Any, Optional
+
+from .._api import Client, Notification
+from . import AsyncCallback, handle_notification_async
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+__all__ = ["respond"]
+
+
+async def respond(
+    request: "Request",
+    client: Client,
+    callback: AsyncCallback,
+    *,
+    path: str,
+    max_age_ms: Optional[int] = None,
+) -> "Response":
+    """Reads the raw body (``await request.body()``), verifies it with ``request.headers``
+    for ``path`` (the path of the notify URL registered with Antom), runs ``callback`` and
+    returns the answer (:func:`antom_core.webhooks.handle_notification`): ``200`` +
+    ``NOTIFICATION_ACK``, ``401`` + the error code, or ``500`` when the callback raised.
+
+    A coroutine function is awaited; a plain function runs in Starlette's thread pool, so a
+    blocking database call does not stall the event loop."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import Response
+
+    async def call(notification: Notification) -> Any:
+        if inspect.iscoroutinefunction(callback):
+            return await callback(notification)
+        result = await run_in_threadpool(callback, notification)
+        if inspect.isawaitable(result):
+            await result
+        return None
+
+    body = await request.body()
+    answer = await handle_notification_async(
+        client, path, request.headers, body, call, max_age_ms=max_age_ms
+    )
+    return Response(answer.body, status_code=answer.status, media_type=answer.content_type)

@@ -1,0 +1,67 @@
+"""Flask: answer an Antom notification from a view.
+
+::
+
+    from flask import Flask
+    from antom_core.webhooks import flask as antom_webhook
+
+    app = Flask(__name__)
+
+    @app.post("/antom/notify")
+    def notify():
+        return antom_webhook.respond(client, on_notification, path="/antom/notify")
+
+Flask is imported only when :func:`respond` is called.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from .._api import Client
+from . import Callback, handle_notification
+
+if TYPE_CHECKING:
+    import flask
+
+__all__ = ["respond"]
+
+
+def _raw_body(request: Any) -> bytes:
+    """The exact bytes received: ``get_data(cache=False, as_text=False)``. Refused when the
+    body was consumed before (form parsing or a stream read leave fewer bytes than
+    ``Content-Length``): verifying what is left would only fail, or hide the bug."""
+    body: bytes = request.get_data(cache=False, as_text=False)
+    expected = request.content_length
+    if expected is not None and len(body) != expected:
+        raise RuntimeError(
+            "the request body was already consumed (request.form, request.stream...) before "
+            "the notification could be verified: call respond() before anything reads the body"
+        )
+    return body
+
+
+def respond(
+    client: Client,
+    callback: Callback,
+    *,
+    path: str,
+    max_age_ms: Optional[int] = None,
+    request: Optional[Any] = None,
+) -> "flask.Response":
+    """Verifies the current request (``flask.request``, or ``request``) for ``path`` (the
+    path of the notify URL registered with Antom) from its raw body and headers, runs
+    ``callback`` and returns the answer (:func:`antom_core.webhooks.handle_notification`):
+    ``200`` + ``NOTIFICATION_ACK``, ``401`` + the error code, or ``500`` when the callback
+    raised.
+
+    Raises ``RuntimeError`` when the body was already consumed (Flask answers 500 and
+    Antom retries): nothing may read ``request.form`` or ``request.stream`` before."""
+    import flask
+
+    current = flask.request if request is None else request
+    body = _raw_body(current)
+    answer = handle_notification(
+        client, path, current.headers, body, callback, max_age_ms=max_age_ms
+    )
+    return flask.Response(answer.body, status=answer.status, content_type=answer.content_type)
