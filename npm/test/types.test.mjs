@@ -16,7 +16,7 @@ test('index.d.ts / index.d.mts type-check a strict consumer (ESM and CommonJS)',
     t.skip('typescript is not installed next to the package');
     return;
   }
-  const fixtures = ['test/types/esm.mts', 'test/types/cjs.cts'];
+  const fixtures = ['test/types/esm.mts', 'test/types/cjs.cts', 'test/types/send-webhooks.mts'];
   assert.ok(fixtures.every((f) => existsSync(f)));
   const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', ...fixtures];
   const run = spawnSync(process.execPath, [tsc, ...args], { encoding: 'utf8' });
