@@ -80,6 +80,7 @@ for (const file of ['index.cjs', 'index.mjs', 'host.cjs', 'send.cjs', 'webhooks.
   copyFileSync(join(npmDir, 'src', file), join(dist, file));
 }
 copyFileSync(join(npmDir, 'src', 'index.d.ts'), join(dist, 'index.d.ts'));
+copyFileSync(join(npmDir, 'src', 'models.d.ts'), join(dist, 'models.d.ts'));
 // The ES module entry also has a default export (the CommonJS one has none).
 writeFileSync(
   join(dist, 'index.d.mts'),

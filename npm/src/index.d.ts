@@ -679,3 +679,10 @@ export declare function endpoint(name: string): Endpoint | undefined;
 
 /** The whole catalogue. */
 export declare function endpoints(): readonly Endpoint[];
+
+/**
+ * Typed Antom request, response and notification bodies (`PayRequest`, `PayResponse`,
+ * `NotifyPaymentRequest`...), generated from crates/antom-models/schema/models.json:
+ * `response.json<PayResponse>()`, `notification.json<NotifyPaymentRequest>()`.
+ */
+export * from './models.js';

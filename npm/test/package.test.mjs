@@ -39,6 +39,7 @@ test('the tarball ships only dist and the README', () => {
     'index.d.mts',
     'index.d.ts',
     'index.mjs',
+    'models.d.ts',
     'send.cjs',
     'webhooks.cjs',
   ]);

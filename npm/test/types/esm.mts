@@ -27,3 +27,27 @@ console.log(ran, value, kmsClient.usesSigner);
 new Client({ clientId: 'x', antomPublicKey: 'y', signer: () => Buffer.alloc(256) });
 // @ts-expect-error: a signer returns bytes, not a string
 new Client({ clientId: 'x', antomPublicKey: 'y', signer: () => 'signature' });
+// Typed models (dist/models.d.ts, re-exported): request, response and notification bodies.
+import type { Amount, PayRequest, PayResponse, NotifyPaymentRequest, AntomApiModels, AntomNotificationModels, InquiryPaymentResponse } from 'antom-core';
+const usd: Amount = { currency: 'USD', value: '1050' };
+const payRequest: PayRequest = {
+  productCode: 'CASHIER_PAYMENT', paymentRequestId: 'r1', paymentAmount: usd, paymentRedirectUrl: 'https://example.invalid/return',
+  order: { referenceOrderId: 'o1', orderDescription: 'd', orderAmount: usd, goods: [{ referenceGoodsId: 'g', goodsName: 'n' }] },
+  paymentMethod: { paymentMethodType: 'ALIPAY_CN' }, env: { terminalType: 'WEB' },
+  aFieldTheseModelsDoNotDescribe: { kept: true },
+};
+const payResponse = r.json<PayResponse>();
+const resultStatus: string = payResponse.result.resultStatus;
+const normalUrl: string | undefined = payResponse.normalUrl;
+const inquiry: AntomApiModels['v1/payments/inquiryPayment']['response'] = r.json<InquiryPaymentResponse>();
+const firstType: string | undefined = inquiry.transactions?.[0]?.transactionType;
+const pending: AntomNotificationModels['PAYMENT_PENDING'] = JSON.parse('{}') as NotifyPaymentRequest;
+const paidValue: string = pending.paymentAmount.value;
+console.log(payRequest, resultStatus, normalUrl, firstType, paidValue);
+// @ts-expect-error: paymentAmount.value is a string of minor units, as Antom sends it
+const numeric: PayRequest = { ...payRequest, paymentAmount: { currency: 'USD', value: 1050 } };
+// @ts-expect-error: paymentAmount is required in a pay request
+const incomplete: PayRequest = { ...payRequest, paymentAmount: undefined };
+// @ts-expect-error: normalUrl is optional: it may be undefined
+const sure: string = payResponse.normalUrl;
+console.log(numeric, incomplete, sure);
