@@ -93,6 +93,35 @@ class SendIT {
         assertEquals(Outcome.UNKNOWN, result.outcome)
     }
 
+    @Test
+    fun simulatorHttp503IsUnknown() {
+        val id = "SIM_HTTP_503_jvm-${System.nanoTime()}"
+        val result = mock.client().send("v1/payments/pay", payBody(id), SendOptions(retries = 1, retryDelay = Duration.ZERO))
+        assertEquals(Outcome.UNKNOWN, result.outcome)
+        assertEquals(503, result.httpStatus)
+        assertEquals(SendError.HTTP_STATUS, result.error!!.code)
+        assertEquals("HTTP 503", result.error!!.message)
+        assertNull(result.response)
+        assertEquals(2, result.attempts, "a 5xx is retried when retries are asked for")
+    }
+
+    @Test
+    fun simulatorDelayPastTheTimeoutIsUnknownAndTookEffect() {
+        val client = mock.client()
+        val id = "SIM_DELAY_3000_jvm-${System.nanoTime()}"
+        val started = System.nanoTime()
+        val result = client.send("v1/payments/pay", payBody(id), SendOptions(timeout = Duration.ofMillis(1000)))
+        val took = Duration.ofNanos(System.nanoTime() - started)
+        assertEquals(Outcome.UNKNOWN, result.outcome)
+        assertEquals(SendError.TIMEOUT, result.error!!.code)
+        assertNull(result.httpStatus)
+        assertTrue(took < Duration.ofMillis(2500), "the timeout was not applied: $took")
+        // Why a timeout is never "failed": the payment exists; inquire (never pay again).
+        val inquiry = client.send("v1/payments/inquiryPayment", """{"paymentRequestId":"$id"}""")
+        assertEquals("PROCESSING", field(inquiry.response!!.bodyText(), "paymentStatus"))
+        assertEquals(Outcome.PENDING, inquiry.outcome)
+    }
+
     /** A local gateway that answers each request with the next scripted reply (status or delay). */
     private class Scripted(vararg val replies: String) : AutoCloseable {
         val received = CopyOnWriteArrayList<Pair<Map<String, List<String>>, ByteArray>>()
