@@ -559,7 +559,7 @@ function keyArgument(value, Class, inner, what) {
 
 /**
  * A configured Antom client: prepares signed requests and verifies responses and
- * notifications. It performs no IO; send the prepared request with your own HTTP client.
+ * notifications. Only `send` performs IO (fetch); `prepare` / `verifyResponse` leave the HTTP to you.
  */
 class Client {
   #inner;

@@ -1,6 +1,7 @@
 /**
  * antom-core for Node.js: sign Antom API requests and verify Antom responses and
- * notifications. Server-only; no network, no clock of its own — your code does the HTTP.
+ * notifications. Server-only; the core has no network and no clock of its own: `client.send`
+ * does the HTTP with `fetch`, or your code does it with `prepare` / `verifyResponse`.
  *
  * ```ts
  * import { Client, NOTIFICATION_ACK } from 'antom-core';
@@ -355,7 +356,7 @@ export interface FreshnessOptions {
 }
 
 /**
- * A configured Antom client. It performs no IO: `prepare()` gives you what to send, and
+ * A configured Antom client. Only {@link Client.send} performs IO: `prepare()` gives you what to send, and
  * `verifyResponse()` / `verifyNotification()` take back the raw headers and bytes you received.
  */
 export declare class Client {
