@@ -107,8 +107,8 @@ const pay = await call('v1/payments/pay', {
   settlementStrategy: { settlementCurrency: 'USD' },
 });
 step(`Asked Antom to start a USD 10.00 payment (paymentRequestId ${orderId}).`);
-detail(`The response's signature verified with Antom's public key: ${pay.resultStatus} ${pay.resultCode}.`);
-if (pay.nextAction !== 'INQUIRE' || pay.resultCode !== 'PAYMENT_IN_PROCESS') fail('expected U PAYMENT_IN_PROCESS');
+detail(`The response's signature verified with Antom's public key: ${pay.resultStatus} ${pay.resultCode}, outcome ${pay.outcome}.`);
+if (pay.outcome !== 'PENDING' || pay.resultCode !== 'PAYMENT_IN_PROCESS') fail('expected U PAYMENT_IN_PROCESS (outcome PENDING)');
 const { paymentId, normalUrl } = pay.json();
 detail(`Payment ${paymentId} is in process; the buyer pays at ${normalUrl}`);
 
@@ -127,8 +127,8 @@ if (canReceive) {
   const notice = await nextNotification('PAYMENT_RESULT');
   step(`Received notifyPayment at ${WEBHOOK_PATH}; its signature verified.`);
   const body = notice.json();
-  detail(`PAYMENT_RESULT ${notice.resultStatus} ${body.result.resultCode} for payment ${body.paymentId}; answered HTTP 200 with the ack.`);
-  if (notice.resultStatus !== 'S' || body.paymentId !== paymentId) fail('expected a successful notifyPayment for this payment');
+  detail(`PAYMENT_RESULT ${notice.resultStatus} ${body.result.resultCode} (outcome ${notice.outcome}) for payment ${body.paymentId}; answered HTTP 200 with the ack.`);
+  if (notice.outcome !== 'SUCCEEDED' || body.paymentId !== paymentId) fail('expected a SUCCEEDED notifyPayment for this payment');
 } else {
   step('Skipping the notification: set ANTOM_NOTIFY_URL to a public URL that forwards to this webhook.');
 }
@@ -137,12 +137,12 @@ if (canReceive) {
 let inquiry;
 const inquireUntil = Date.now() + (simulator ? STEP_TIMEOUT_MS : 10 * 60_000);
 for (;;) {
-  inquiry = (await call('v1/payments/inquiryPayment', { paymentRequestId: orderId })).json();
-  if (inquiry.paymentStatus !== 'PROCESSING' || Date.now() > inquireUntil) break;
+  inquiry = await call('v1/payments/inquiryPayment', { paymentRequestId: orderId });
+  if (inquiry.outcome !== 'PENDING' || Date.now() > inquireUntil) break;
   await new Promise((resolve) => setTimeout(resolve, 3000));
 }
-step(`Inquired: the verified answer says the payment is ${inquiry.paymentStatus}.`);
-if (inquiry.paymentStatus !== 'SUCCESS') fail(`expected paymentStatus SUCCESS, got ${inquiry.paymentStatus}`);
+step(`Inquired: the verified answer says the payment is ${inquiry.json().paymentStatus} (outcome ${inquiry.outcome}).`);
+if (inquiry.outcome !== 'SUCCEEDED') fail(`expected outcome SUCCEEDED, got ${inquiry.outcome}`);
 
 // 5. refund
 const refund = await call('v1/payments/refund', {
@@ -152,7 +152,7 @@ const refund = await call('v1/payments/refund', {
   refundReason: 'antom-core demo',
   refundNotifyUrl: notifyUrl,
 });
-if (!refund.isSuccess) fail(`refund: ${refund.resultStatus} ${refund.resultCode}: ${refund.resultMessage}`);
+if (refund.outcome !== 'SUCCEEDED') fail(`refund: ${refund.resultStatus} ${refund.resultCode}: ${refund.resultMessage}`);
 step(`Refunded USD 10.00: verified ${refund.resultStatus} ${refund.resultCode}, refundId ${refund.json().refundId}.`);
 if (canReceive) {
   const notice = await nextNotification('REFUND_RESULT');
