@@ -432,6 +432,8 @@ export declare class Client {
    * reply fails verification (`SIGNATURE_MISMATCH`, `UNSIGNED_RESPONSE`, ...) or is over
    * `maxBodyBytes` (`INVALID_INPUT`): the request may have taken effect — inquire.
    * @throws {TypeError} for wrongly typed arguments or options (nothing was sent).
+   * @throws {Error} code `TLS_VERIFICATION_OFF`: an https gateway with the global fetch while
+   * `NODE_TLS_REJECT_UNAUTHORIZED=0` turns certificate checks off (nothing was sent).
    */
   send(api: string, body: string | Uint8Array, options?: SendOptions): Promise<SendResult>;
   /** Releases the WebAssembly memory now (otherwise a FinalizationRegistry does it after GC). */
@@ -459,7 +461,10 @@ export interface SendOptions {
    * IDENTICAL prepared request (same bytes, headers and request-time), at once.
    */
   retries?: number;
-  /** A fetch implementation (your own agent, proxy or instrumentation); default the global `fetch`. */
+  /**
+   * A fetch implementation (your own agent, proxy or instrumentation); default the global `fetch`.
+   * Its TLS settings are its own: keep certificate verification on.
+   */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 

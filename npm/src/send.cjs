@@ -29,7 +29,24 @@ function sendOptions(options) {
   if (typeof fetchImpl !== 'function') {
     throw new TypeError('options.fetch must be a fetch-compatible function (this Node.js has no global fetch)');
   }
-  return { timeoutMs, retries, requestTime, fetchImpl };
+  return { timeoutMs, retries, requestTime, fetchImpl, ownFetch: options.fetch !== undefined && options.fetch !== null };
+}
+
+/**
+ * Refuses to send over https with Node's process-wide switch that turns certificate checks off
+ * for the global fetch (NODE_TLS_REJECT_UNAUTHORIZED=0): a signed payment request is never sent
+ * to a server whose identity is not verified. A fetch passed in options is the caller's own.
+ */
+function checkTls(url, options) {
+  if (options.ownFetch || !url.startsWith('https:')) return;
+  if (process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+    const error = new Error(
+      'NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS certificate verification: client.send does not send ' +
+        'a signed request over an unverified connection (nothing was sent). Unset it; for a private CA use NODE_EXTRA_CA_CERTS.',
+    );
+    error.code = 'TLS_VERIFICATION_OFF';
+    throw error;
+  }
 }
 
 /** The result of a send whose outcome is unknown: nothing verified came back. */
@@ -81,6 +98,7 @@ function discard(res) {
  */
 async function exchange(request, options, limit, verify, refuse) {
   const { timeoutMs, retries, fetchImpl } = options;
+  checkTls(request.url, options);
   // Every attempt sends this same object: the same bytes, headers and request-time.
   const init = { method: request.method, headers: request.headers, body: request.body, redirect: 'manual' };
   let result;

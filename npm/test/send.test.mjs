@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import { after, before, test } from 'node:test';
 
 import { AntomError, Client, DEFAULT_TIMEOUT_MS, PublicKey } from 'antom-core';
@@ -353,5 +355,45 @@ test('send on a verify-only client throws INVALID_INPUT and sends nothing', asyn
     assert.equal(seen.length, 0);
   } finally {
     verifyOnly.free();
+  }
+});
+
+test('send verifies TLS certificates: a self-signed gateway is a TRANSPORT_ERROR and gets no request', async () => {
+  // A throw-away self-signed certificate for 127.0.0.1 (test/fixtures/TEST-ONLY-tls.*).
+  const fixture = (name) => readFileSync(new URL(`fixtures/TEST-ONLY-tls.${name}.pem`, import.meta.url));
+  let requests = 0;
+  const server = https.createServer({ key: fixture('key'), cert: fixture('cert') }, (req, res) => {
+    requests += 1;
+    res.writeHead(200, signedHeaders(req.url, PAY_S)).end(PAY_S);
+  });
+  server.on('tlsClientError', () => {}); // the client hangs up on the certificate: expected
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const tlsClient = new Client({
+    clientId: CLIENT_ID,
+    privateKey: testKey('merchant.private.pkcs8.b64'),
+    antomPublicKey: testKey('antom.public.spki.b64'),
+    gatewayUrl: `https://127.0.0.1:${server.address().port}`,
+  });
+  try {
+    const result = await tlsClient.send('v1/payments/pay', payBody('send-tls'));
+    assert.equal(result.outcome, 'UNKNOWN');
+    assert.equal(result.error.code, 'TRANSPORT_ERROR');
+    assert.match(result.error.message, /SELF_SIGNED|CERT/);
+    assert.equal(requests, 0, 'nothing was sent over the unverified connection');
+
+    // Node's process-wide switch that would turn the check off: send refuses, before sending.
+    const saved = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    try {
+      await assert.rejects(tlsClient.send('v1/payments/pay', payBody('send-tls-off')), { code: 'TLS_VERIFICATION_OFF' });
+    } finally {
+      if (saved === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = saved;
+    }
+    assert.equal(requests, 0);
+  } finally {
+    tlsClient.free();
+    server.close();
   }
 });
