@@ -1,7 +1,9 @@
 # Python wheel (python/): included by the root Makefile.
 #
 #   make test-python    build the wheel with maturin, install it into a fresh virtualenv,
-#                       run python/tests against the installed package (not the source tree)
+#                       run python/tests against the installed package (not the source tree),
+#                       Client.send and the FastAPI / Flask / Django webhooks against the
+#                       local simulator (target/debug/antom, built first)
 #   make bench-python   same wheel; python/bench.py vs `cryptography`, rewrites the python
 #                       block of BENCHMARKS.md
 #
@@ -108,9 +110,11 @@ python-test-venv: python-wheel
 
 # pytest's own executable (not `python -m`), so neither the cwd nor python/ is on sys.path:
 # `import antom_core` can only find the installed wheel. Any non-zero exit fails, including
-# 5 ("no tests collected").
+# 5 ("no tests collected"). test_send.py / test_webhooks.py run the simulator (antom mock,
+# antom trigger): the binary is built first, and a missing one fails those tests.
 test-python: python-test-venv
-	$(PY_TEST_VENV)/bin/pytest -p no:cacheprovider -q python/tests
+	cargo build -p antom-cli --bin antom
+	ANTOM_BIN="$(CURDIR)/target/debug/antom" $(PY_TEST_VENV)/bin/pytest -p no:cacheprovider -q python/tests
 
 bench-python: python-test-venv
 	$(PY_TEST_VENV)/bin/python -I python/bench.py --write BENCHMARKS.md

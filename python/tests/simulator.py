@@ -4,6 +4,7 @@ the `antom` binary first; ANTOM_BIN overrides its path."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import threading
@@ -19,12 +20,27 @@ from support import CLIENT_ID, KEYS, REPO
 ANTOM = Path(os.environ.get("ANTOM_BIN") or REPO / "target" / "debug" / "antom")
 ANTOM_KEY = KEYS / "TEST-ONLY-antom.private.pkcs8.b64"
 OTHER_KEY = KEYS / "TEST-ONLY-other.private.pkcs8.b64"
+AMOUNT = {"currency": "USD", "value": "1000"}
 
 
 def antom_binary() -> str:
     # A missing binary fails the tests: `make test-python` builds it (never a silent skip).
     assert ANTOM.is_file(), f"{ANTOM} is missing: run `cargo build -p antom-cli --bin antom`"
     return str(ANTOM)
+
+
+def pay_body(request_id: str, notify_url: str = "http://127.0.0.1:9/notify") -> bytes:
+    return json.dumps({
+        "productCode": "CASHIER_PAYMENT",
+        "paymentRequestId": request_id,
+        "order": {"referenceOrderId": request_id, "orderDescription": "send test", "orderAmount": AMOUNT},
+        "paymentAmount": AMOUNT,
+        "paymentMethod": {"paymentMethodType": "ALIPAY_CN"},
+        "paymentRedirectUrl": "http://127.0.0.1/return",
+        "paymentNotifyUrl": notify_url,
+        "env": {"terminalType": "WEB"},
+        "settlementStrategy": {"settlementCurrency": "USD"},
+    }).encode()
 
 
 @dataclass
