@@ -55,6 +55,7 @@ class SendIT {
         assertEquals(Outcome.PENDING, pay.outcome)
         assertEquals(response.outcome, pay.outcome)
         assertEquals("/ams/sandbox/api/v1/payments/pay", pay.request.path)
+        assertTrue(!pay.toString().contains(id), "a SendResult's string form shows no body")
 
         val before = client.send("v1/payments/inquiryPayment", """{"paymentRequestId":"$id"}""")
         assertEquals("PROCESSING", field(before.response!!.bodyText(), "paymentStatus"))
