@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 
 import express from 'express';
@@ -155,6 +156,12 @@ suite('node:http with handleNotification', async () => {
   const server = nodeHttpServer(client, onNotification);
   const base = await listen(server);
   return { url: `${base}${PATH}`, close: () => server.close() };
+});
+
+test('the frameworks under test are the pinned versions', () => {
+  const require = createRequire(import.meta.url);
+  assert.equal(require('express/package.json').version, '5.3.0');
+  assert.equal(require('fastify/package.json').version, '5.12.8');
 });
 
 test('express: refuses to run when a JSON body parser consumed the body first (500, a clear TypeError)', async () => {
