@@ -39,7 +39,6 @@ from ._api import (
     Region,
     ResultStatus,
     SignatureHeader,
-    SigningRequest,
     content_to_sign,
     describe_body,
     endpoint,
@@ -51,6 +50,7 @@ from ._api import (
     redact_header,
     to_minor_units,
 )
+from ._external import SigningRequest
 from ._outcome import Outcome
 from ._send import SendError, SendErrorCode, SendResult
 from .transports import DEFAULT_TIMEOUT

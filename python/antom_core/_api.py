@@ -475,7 +475,7 @@ class Client:
         elif api_key is not None:
             credential = _ffi.Credential.API_KEY(key=api_key)
         else:
-            credential = _ffi.Credential.VERIFY_ONLY()
+            credential = _ffi.Credential.VERIFY_ONLY()  # type: ignore[no-untyped-call, unused-ignore]
         if not isinstance(antom_public_key, PublicKey):
             antom_public_key = PublicKey(antom_public_key)
         config = _ffi.ClientConfig(

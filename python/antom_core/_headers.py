@@ -22,7 +22,7 @@ Names and values may be ``str`` or ``bytes`` (decoded as latin-1, as HTTP/1.1 de
 from __future__ import annotations
 
 import struct
-from typing import Any, FrozenSet, Iterable, Tuple
+from typing import Any, FrozenSet, Iterable, List, Tuple
 
 _LENGTH = struct.Struct(">I").pack
 
@@ -61,7 +61,7 @@ def pack(headers: Any, wanted: FrozenSet[str]) -> bytes:
     """The headers whose trimmed, lowercased name is in ``wanted``, packed for the native
     library. Names and values go through unchanged (untrimmed, in their case): the core
     matches and trims them itself."""
-    out = []
+    out: List[bytes] = []
     for name, value in items(headers):
         name = name if type(name) is str else _text(name)
         if name.strip().lower() in wanted:

@@ -22,7 +22,7 @@ from .._api import Client
 from . import Callback, handle_notification
 
 if TYPE_CHECKING:
-    from django.http import HttpResponse
+    from django.http import HttpResponse  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = ["respond"]
 
@@ -42,8 +42,8 @@ def respond(
 
     Raises ``RuntimeError`` when the body was already consumed (``request.POST`` of a
     multipart body, a read of the stream): Django answers 500 and Antom retries."""
-    from django.http import HttpResponse
-    from django.http.request import RawPostDataException
+    from django.http import HttpResponse  # type: ignore[import-untyped, unused-ignore]
+    from django.http.request import RawPostDataException  # type: ignore[import-untyped, unused-ignore]
 
     try:
         body = request.body
