@@ -17,12 +17,11 @@ import re
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NoReturn
 
-from antom_core import NOTIFICATION_ACK, AntomError, Client, NextAction, ResultStatus
+from antom_core import NOTIFICATION_ACK, AntomError, ApiResponse, Client, Outcome
 
 WEBHOOK_PATH = "/antom/notify"
 STEP_TIMEOUT = float(os.environ.get("ANTOM_DEMO_TIMEOUT_MS", "20000")) / 1000
@@ -108,20 +107,15 @@ def next_notification(notify_type: str):
             arrived.wait(min(left, 0.5))
 
 
-def call(api: str, body: dict):
-    request = client.prepare(api, json.dumps(body).encode())
-    http_request = urllib.request.Request(
-        request.url, data=request.body, headers=dict(request.headers), method=request.method
-    )
+def call(api: str, body: dict) -> ApiResponse:
+    # client.send: sign, POST (urllib, TLS verified), verify the reply; outcome UNKNOWN if none.
     try:
-        with urllib.request.urlopen(http_request, timeout=STEP_TIMEOUT) as reply:
-            headers, raw = reply.headers, reply.read()
-    except urllib.error.HTTPError as error:
-        fail(f"{api}: HTTP {error.code} (treat like U: inquire)")
-    try:
-        response = client.verify_response(request.path, headers.items(), raw)
+        result = client.send(api, json.dumps(body).encode(), timeout=STEP_TIMEOUT)
     except AntomError as error:
-        fail(f"{api}: the response did not verify: {error}")
+        fail(f"{api}: the response did not verify: {error} (outcome unknown: inquire)")
+    if result.error is not None or result.response is None:
+        fail(f"{api}: {result.error} (outcome {result.outcome.value}: inquire)")
+    response = result.response
     if not response.verified:
         fail(
             f"{api}: unsigned gateway error {response.result_status.value} "
@@ -158,8 +152,8 @@ detail(
     "The response's signature verified with Antom's public key: "
     f"{pay.result_status.value} {pay.result_code}."
 )
-if pay.next_action is not NextAction.INQUIRE or pay.result_code != "PAYMENT_IN_PROCESS":
-    fail("expected U PAYMENT_IN_PROCESS")
+if pay.outcome is not Outcome.PENDING or pay.result_code != "PAYMENT_IN_PROCESS":
+    fail(f"expected U PAYMENT_IN_PROCESS (outcome PENDING), got outcome {pay.outcome.value}")
 payment_id = pay.json()["paymentId"]
 normal_url = pay.json()["normalUrl"]
 detail(f"Payment {payment_id} is in process; the buyer pays at {normal_url}")
@@ -183,21 +177,26 @@ if can_receive:
         f"PAYMENT_RESULT {notice.result_status.value} {body['result']['resultCode']} "
         f"for payment {body['paymentId']}; answered HTTP 200 with the ack."
     )
-    if notice.result_status is not ResultStatus.SUCCESS or body["paymentId"] != payment_id:
-        fail("expected a successful notifyPayment for this payment")
+    if notice.outcome is not Outcome.SUCCEEDED or body["paymentId"] != payment_id:
+        fail("expected notifyPayment with outcome SUCCEEDED for this payment")
+    detail("Its outcome is SUCCEEDED: the only state that proves payment.")
 else:
     step("Skipping the notification: set ANTOM_NOTIFY_URL to a public URL that forwards to this webhook.")
 
 # 4. inquiryPayment (polls briefly while the payment is still processing)
 inquire_until = time.monotonic() + (STEP_TIMEOUT if simulator else 600)
 while True:
-    inquiry = call("v1/payments/inquiryPayment", {"paymentRequestId": order_id}).json()
-    if inquiry["paymentStatus"] != "PROCESSING" or time.monotonic() > inquire_until:
+    inquired = call("v1/payments/inquiryPayment", {"paymentRequestId": order_id})
+    if inquired.outcome is not Outcome.PENDING or time.monotonic() > inquire_until:
         break
     time.sleep(3)
-step(f"Inquired: the verified answer says the payment is {inquiry['paymentStatus']}.")
-if inquiry["paymentStatus"] != "SUCCESS":
-    fail(f"expected paymentStatus SUCCESS, got {inquiry['paymentStatus']}")
+inquiry = inquired.json()
+step(
+    f"Inquired: the verified answer says the payment is {inquiry['paymentStatus']} "
+    f"(outcome {inquired.outcome.value})."
+)
+if inquired.outcome is not Outcome.SUCCEEDED:
+    fail(f"expected outcome SUCCEEDED, got {inquired.outcome.value} ({inquiry['paymentStatus']})")
 
 # 5. refund
 refund = call(
