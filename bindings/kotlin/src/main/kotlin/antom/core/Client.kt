@@ -185,6 +185,16 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         sendPrepared(this, prepare(api, body), options)
 
     /**
+     * Sends an already prepared [request] again, byte for byte (same headers, `Request-Time` and
+     * signature): [SendResult.request] after an [Outcome.UNKNOWN], or one from [prepare] /
+     * [finishExternal]. Otherwise as [send].
+     */
+    @JvmOverloads
+    @Throws(AntomException::class)
+    fun send(request: PreparedRequest, options: SendOptions = SendOptions.DEFAULT): SendResult =
+        sendPrepared(this, request, options)
+
+    /**
      * Verifies a response to the request sent to [path] (the prepared request's `path`) from
      * the raw response headers and the raw body bytes, never a re-serialised body. An unsigned
      * response is accepted only as an `F`/`U` gateway error, with `verified = false` and

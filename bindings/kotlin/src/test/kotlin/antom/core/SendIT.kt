@@ -215,6 +215,21 @@ class SendIT {
     }
 
     @Test
+    fun anUnknownResultCanBeResentIdentically() = Scripted("503", "signed").use { gateway ->
+        val client = gateway.client()
+        val first = client.send("v1/payments/inquiryPayment", inquiry)
+        assertEquals(Outcome.UNKNOWN, first.outcome)
+        val again = client.send(first.request)
+        assertEquals(Outcome.SUCCEEDED, again.outcome)
+        assertEquals(2, gateway.received.size)
+        val (h1, b1) = gateway.received[0]
+        val (h2, b2) = gateway.received[1]
+        assertTrue(b1.contentEquals(b2))
+        assertEquals(h1["Signature"], h2["Signature"])
+        assertEquals(h1["Request-Time"], h2["Request-Time"])
+    }
+
+    @Test
     fun noRetryAfterA4xx() = Scripted("400", "signed").use { gateway ->
         val result = gateway.client().send("v1/payments/inquiryPayment", inquiry, SendOptions(retries = 3, retryDelay = Duration.ZERO))
         assertEquals(Outcome.UNKNOWN, result.outcome)
