@@ -84,27 +84,42 @@ module.exports = function webhooks({ AntomError, Client, NOTIFICATION_ACK, check
   /**
    * Express: `app.post(path, express.raw({ type: '*\/*' }), expressNotificationHandler(options))`.
    * Refuses to run (a TypeError to `next`) when a body parser already turned the body into
-   * something other than the raw Buffer.
+   * something other than the raw Buffer. A body express.raw() let through untouched (a request
+   * without a Content-Type) is read here, up to the client's `maxBodyBytes`.
    */
   function expressNotificationHandler(options) {
     const settings = settingsOf(options);
     return function antomNotification(req, res, next) {
-      let body = req.body;
-      if (body === undefined && !hasBody(req.headers)) body = EMPTY;
-      if (!Buffer.isBuffer(body)) {
-        next(
-          new TypeError(
-            'the Antom notification route needs the raw body: mount express.raw({ type: "*/*" }) on it, ' +
-              'and no JSON or text body parser before it (req.body is not a Buffer)',
-          ),
-        );
-        return;
-      }
-      reply(settings, req.headers, body).then(
-        (answer) => res.status(answer.status).set(answer.headers).end(answer.body),
-        next,
-      );
+      const send = (answer) => res.status(answer.status).set(answer.headers).end(answer.body);
+      expressBody(req, settings.client)
+        .then((body) => {
+          if (body === null) {
+            throw new TypeError(
+              'the Antom notification route needs the raw body: mount express.raw({ type: "*/*" }) on it, ' +
+                'and no JSON or text body parser before it (req.body is not a Buffer)',
+            );
+          }
+          return reply(settings, req.headers, body).then(send);
+        })
+        .catch((err) => (err instanceof AntomError ? send(refused(err.code)) : next(err)));
     };
+  }
+
+  /** The raw body of an Express request; `null` when a parser consumed it into something else. */
+  async function expressBody(req, client) {
+    const body = req.body;
+    if (Buffer.isBuffer(body)) return body;
+    if (body !== undefined) return null;
+    if (!hasBody(req.headers)) return EMPTY;
+    if (req.readableDidRead || req.readableEnded) return null; // read by something that kept nothing
+    const chunks = [];
+    let length = 0;
+    for await (const chunk of req) {
+      length += chunk.length;
+      checkLength(client, 'notification', length); // throws the core's refusal past maxBodyBytes
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, length);
   }
 
   /**

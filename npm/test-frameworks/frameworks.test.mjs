@@ -210,6 +210,30 @@ test('the README apps: the routes outside the webhook still get parsed JSON', as
   }
 });
 
+test('express: a notification without a content-type (express.raw lets it pass) is read raw and verified', async () => {
+  const small = new Client({ clientId: CLIENT_ID, antomPublicKey: ANTOM_PUBLIC_KEY, maxBodyBytes: 1024 });
+  const servers = [http.createServer(expressApp(client, onNotification)), http.createServer(expressApp(small, onNotification))];
+  const [base, smallBase] = [await listen(servers[0]), await listen(servers[1])];
+  try {
+    received.length = 0;
+    const { 'content-type': _, ...headers } = captured.headers;
+    const res = await fetch(`${base}${PATH}`, { method: 'POST', headers, body: captured.body });
+    assert.deepEqual([res.status, await res.text()], [200, NOTIFICATION_ACK]);
+    assert.equal(received.length, 1);
+    const tampered = Buffer.from(captured.body);
+    tampered[tampered.length - 2] ^= 1;
+    const bad = await fetch(`${base}${PATH}`, { method: 'POST', headers, body: tampered });
+    assert.equal(bad.status, 401);
+    // Over maxBodyBytes: refused by the core from the length read so far.
+    const big = await fetch(`${smallBase}${PATH}`, { method: 'POST', headers, body: Buffer.alloc(4096, 0x20) });
+    assert.deepEqual([big.status, await big.text()], [401, 'INVALID_INPUT']);
+    assert.equal(received.length, 1);
+  } finally {
+    for (const server of servers) server.close();
+    small.free();
+  }
+});
+
 test('fastify: a notification without a content-type is still verified from its raw bytes', async () => {
   const fastify = Fastify();
   fastify.register(fastifyNotificationPlugin({ client, path: PATH, onNotification, onError }));
