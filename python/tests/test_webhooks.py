@@ -296,6 +296,17 @@ def test_a_body_read_before_the_adapter_is_refused(app_url: str, captured: Recor
     assert len(webhook_apps.RECEIVED) == before
 
 
+def test_fastapi_awaits_an_async_callback(captured: Recorded) -> None:
+    headers = [(n, v) for n, v in captured.headers if n.lower() != "content-length"]
+    with serve_fastapi() as url:
+        before = len(webhook_apps.RECEIVED)
+        assert post(url + "/async", captured.body, headers) == (200, ac.NOTIFICATION_ACK.encode())
+        assert len(webhook_apps.RECEIVED) == before + 1
+        forged = captured.body.replace(b"captured-1", b"captured-2")
+        assert post(url + "/async", forged, headers) == (401, b"SIGNATURE_MISMATCH")
+        assert len(webhook_apps.RECEIVED) == before + 1
+
+
 def test_the_simulator_delivers_after_checkout(app_url: str, mock: Mock) -> None:
     """The real flow: pay (client.send) with the app as notify URL, the buyer pays, the
     simulator posts a signed notifyPayment, the app processes and acknowledges it."""
