@@ -8,14 +8,18 @@
 
 NEEDS_models       := python
 NEEDS_models-check := python
-MODELS_GENERATE    := $(or $(PYTHON3),python3) crates/antom-models/codegen/generate.py
+MODELS_PYTHON      := $(or $(PYTHON3),python3) -B
+MODELS_GENERATE    := $(MODELS_PYTHON) crates/antom-models/codegen/generate.py
 
 .PHONY: models models-check models-simulator
 
 models:
 	$(MODELS_GENERATE)
 
+## models-check: the generator's own tests (drift detection, determinism, schema errors) on a
+## temporary copy, then the real check.
 models-check:
+	cd crates/antom-models/codegen && $(MODELS_PYTHON) -m unittest -q test_generate
 	$(MODELS_GENERATE) --check
 
 ## models-simulator: the Python, Node.js and JVM suites each parse real simulator output into
