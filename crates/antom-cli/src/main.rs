@@ -149,7 +149,7 @@ struct MockArgs {
 
 #[derive(Subcommand)]
 enum TriggerCommand {
-    /// A notifyPayment (PAYMENT_RESULT).
+    /// A notifyPayment (PAYMENT_RESULT; PAYMENT_PENDING with --status PENDING).
     #[command(name = "notifyPayment")]
     NotifyPayment(TriggerArgs),
 }
@@ -157,8 +157,13 @@ enum TriggerCommand {
 #[derive(Clone, Copy, ValueEnum)]
 #[value(rename_all = "UPPER")]
 enum PaymentOutcome {
+    /// PAYMENT_RESULT, result S.
     Success,
+    /// PAYMENT_RESULT, result F.
     Fail,
+    /// PAYMENT_PENDING (the buyer completed the payment; the final result comes later): its
+    /// result is S, but the payment is not final. Outcome PENDING.
+    Pending,
 }
 
 #[derive(clap::Args)]
@@ -510,16 +515,18 @@ async fn trigger_payment(args: TriggerArgs) -> Outcome {
         .payment_request_id
         .clone()
         .unwrap_or_else(|| format!("trigger-{}", clock::now_millis()));
-    let (status, code, message) = match args.status {
-        PaymentOutcome::Success => ("S", "SUCCESS", "success."),
+    let (notify_type, status, code, message) = match args.status {
+        PaymentOutcome::Success => ("PAYMENT_RESULT", "S", "SUCCESS", "success."),
         PaymentOutcome::Fail => (
+            "PAYMENT_RESULT",
             "F",
             "USER_BALANCE_NOT_ENOUGH",
             "the user balance is not enough",
         ),
+        PaymentOutcome::Pending => ("PAYMENT_PENDING", "S", "SUCCESS", "success."),
     };
     let mut fields = Map::new();
-    fields.insert("notifyType".into(), json!("PAYMENT_RESULT"));
+    fields.insert("notifyType".into(), json!(notify_type));
     fields.insert("paymentRequestId".into(), json!(request_id));
     fields.insert(
         "paymentId".into(),
@@ -530,7 +537,7 @@ async fn trigger_payment(args: TriggerArgs) -> Outcome {
         json!({"currency": args.currency, "value": args.amount}),
     );
     fields.insert("paymentCreateTime".into(), json!(now));
-    if status == "S" {
+    if notify_type == "PAYMENT_RESULT" && status == "S" {
         fields.insert("paymentTime".into(), json!(now));
     }
     let body = mock::render(status, code, message, &fields);
@@ -546,7 +553,7 @@ async fn trigger_payment(args: TriggerArgs) -> Outcome {
         ("signature".to_owned(), signature),
     ];
     println!(
-        "POST {} (notifyPayment, {status} {code}, paymentRequestId {request_id})",
+        "POST {} (notifyPayment {notify_type}, {status} {code}, paymentRequestId {request_id})",
         args.to
     );
     let response = http::send(

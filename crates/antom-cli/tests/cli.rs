@@ -388,6 +388,37 @@ fn trigger_then_verify_notification() {
 }
 
 #[test]
+fn trigger_pending_sends_payment_pending_whose_outcome_is_pending() {
+    let webhook = Webhook::start("/antom/notify", vec![]);
+    let output = antom(&[
+        "trigger",
+        "notifyPayment",
+        "--to",
+        &webhook.url,
+        "--antom-private-key",
+        &path("TEST-ONLY-antom.private.pkcs8.b64"),
+        "--status",
+        "PENDING",
+    ]);
+    assert!(output.status.success(), "{}", text(&output));
+    let received = webhook.received();
+    let antom_public = PublicKey::parse(&key_text("TEST-ONLY-antom.public.spki.b64")).unwrap();
+    let client = Client::new(ClientConfig::new(
+        CLIENT_ID,
+        merchant_private(),
+        antom_public,
+    ))
+    .unwrap();
+    let notification = client
+        .verify_notification("/antom/notify", &received[0].headers, &received[0].body)
+        .unwrap();
+    assert_eq!(notification.notify_type.as_deref(), Some("PAYMENT_PENDING"));
+    // Its result is S, and still the payment is not paid.
+    assert_eq!(notification.result_status, Some(ResultStatus::Success));
+    assert_eq!(notification.outcome, antom_core::Outcome::Pending);
+}
+
+#[test]
 fn trigger_reports_a_missing_ack_and_refuses_remote_urls() {
     let webhook = Webhook::start("/notify", vec![(500, "no")]);
     let output = antom(&[
