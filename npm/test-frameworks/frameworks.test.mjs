@@ -80,6 +80,12 @@ function suite(name, start) {
       const declined = await trigger(app.url, { status: 'FAIL', paymentRequestId: `${name}-declined` });
       assert.equal(declined.code, 0, declined.stdout);
       assert.equal(received[1].outcome, 'FAILED');
+
+      // A PAYMENT_PENDING notification is acknowledged too, and is not payment.
+      const pending = await trigger(app.url, { status: 'PENDING', paymentRequestId: `${name}-pending` });
+      assert.equal(pending.code, 0, pending.stdout);
+      assert.equal(received[2].notifyType, 'PAYMENT_PENDING');
+      assert.equal(received[2].outcome, 'PENDING');
     });
 
     test('signed with another key: 401, never processed', async () => {
