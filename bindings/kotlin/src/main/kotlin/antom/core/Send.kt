@@ -164,7 +164,7 @@ internal fun sendPrepared(client: Client, request: PreparedRequest, options: Sen
 private class Reply(val status: Int?, val headers: java.net.http.HttpHeaders?, val body: ByteArray?, val error: SendError?)
 
 private fun attempt(options: SendOptions, http: HttpRequest): Reply {
-    val future = options.httpClient.sendAsync(http, HttpResponse.BodyHandlers.ofByteArray())
+    val future = options.httpClient.sendAsync(http, replyBody)
     val response = try {
         future.get(options.timeout.toNanos(), TimeUnit.NANOSECONDS)
     } catch (e: TimeoutException) {
@@ -184,6 +184,12 @@ private fun attempt(options: SendOptions, http: HttpRequest): Reply {
     val status = response.statusCode()
     if (status !in 200..299) return Reply(status, null, null, SendError(SendError.HTTP_STATUS, "HTTP $status"))
     return Reply(status, response.headers(), response.body(), null)
+}
+
+/** A 2xx reply's body as bytes; any other status's body is discarded unread (it is never a result). */
+private val replyBody = HttpResponse.BodyHandler { info ->
+    if (info.statusCode() in 200..299) HttpResponse.BodySubscribers.ofByteArray()
+    else HttpResponse.BodySubscribers.replacing(ByteArray(0))
 }
 
 /** The exception's class and its message, bounded (IO messages name hosts and ports, never bodies). */
