@@ -236,6 +236,27 @@ def test_unknown_fields_of_a_real_body_survive_a_round_trip(client: ac.Client) -
     assert json.loads(pay.to_json()) == body
 
 
+def test_a_payment_pending_from_antom_trigger_parses() -> None:
+    """PAYMENT_PENDING comes from `antom trigger notifyPayment --status PENDING`."""
+    binary = os.environ.get("ANTOM_BIN") or str(REPO / "target" / "debug" / "antom")
+    with webhook() as hook:
+        done = subprocess.run(
+            [binary, "trigger", "notifyPayment", "--to", hook.url, "--status", "PENDING",
+             "--antom-private-key", str(KEYS / "TEST-ONLY-antom.private.pkcs8.b64"),
+             "--payment-request-id", "py-pending", "--amount", "1050", "--currency", "JPY"],
+            capture_output=True, text=True, timeout=WAIT,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        headers, raw = hook.wait_for(1)[0]
+    client = ac.Client(client_id=CLIENT_ID, private_key=key_text("TEST-ONLY-merchant.private.pkcs8.b64"),
+                       antom_public_key=key_text("TEST-ONLY-antom.public.spki.b64"))
+    pending = parsed(m.NotifyPaymentRequest, client.verify_notification(NOTIFY_PATH, headers, raw).body)
+    assert pending.notify_type == "PAYMENT_PENDING" and pending.notify_type in m.NotifyPaymentRequest.NOTIFY_TYPES
+    assert pending.payment_request_id == "py-pending"
+    assert pending.payment_amount == m.Amount(currency="JPY", value="1050")
+    assert pending.payment_time is None
+
+
 # --- the models' rules --------------------------------------------------------------------
 
 PENDING = {

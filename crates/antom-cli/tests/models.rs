@@ -5,7 +5,7 @@
 
 mod common;
 
-use antom_core::ResultStatus;
+use antom_core::{Client, ClientConfig, ResultStatus};
 use antom_models::{
     Amount, CancelRequest, CancelResponse, CaptureRequest, CaptureResponse,
     CreatePaymentSessionRequest, CreatePaymentSessionResponse, Env, InquiryPaymentRequest,
@@ -339,4 +339,61 @@ async fn a_declined_payment_notifies_f() {
         .unwrap();
     assert_eq!(verified.result_status, Some(ResultStatus::Failed));
     server.shutdown().await;
+}
+
+#[test]
+fn a_payment_pending_from_antom_trigger_parses() {
+    // PAYMENT_PENDING comes from `antom trigger notifyPayment --status PENDING` (the built binary).
+    let webhook = Webhook::start("/antom/notify", vec![]);
+    let key = key_path("TEST-ONLY-antom.private.pkcs8.b64");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_antom"))
+        .args([
+            "trigger",
+            "notifyPayment",
+            "--to",
+            &webhook.url,
+            "--status",
+            "PENDING",
+        ])
+        .args([
+            "--payment-request-id",
+            "models-pending",
+            "--amount",
+            "1050",
+            "--currency",
+            "JPY",
+        ])
+        .arg("--antom-private-key")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let received = webhook.received();
+    let client = Client::new(ClientConfig::new(
+        CLIENT_ID,
+        merchant_private(),
+        antom_private().public_key(),
+    ))
+    .unwrap();
+    let verified = client
+        .verify_notification("/antom/notify", &received[0].headers, &received[0].body)
+        .unwrap();
+    let pending = parse!(NotifyPaymentRequest, &verified.body);
+    assert_eq!(pending.notify_type, "PAYMENT_PENDING");
+    assert!(NotifyPaymentRequest::NOTIFY_TYPES.contains(&"PAYMENT_PENDING"));
+    assert_eq!(pending.payment_request_id, "models-pending");
+    assert_eq!(
+        pending.payment_amount,
+        Amount {
+            currency: "JPY".into(),
+            value: "1050".into(),
+            ..Default::default()
+        }
+    );
+    assert_eq!(pending.payment_time, None, "not final: no paymentTime");
+    assert_eq!(verified.outcome, antom_core::Outcome::Pending);
 }
