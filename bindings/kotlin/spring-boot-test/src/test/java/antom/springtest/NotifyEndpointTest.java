@@ -83,6 +83,13 @@ class NotifyEndpointTest {
         Trigger declined = trigger(path, failedId, "TEST-ONLY-antom.private.pkcs8.b64", "--status", "FAIL");
         assertEquals(0, declined.exit(), declined.output()); // acknowledged: a failed payment is news too
         assertEquals(Outcome.FAILED, processed(failedId).get(0).getOutcome());
+
+        // PAYMENT_PENDING: result S, yet not paid. Acknowledged, with outcome PENDING (never ship on it).
+        String pendingId = "spring-pending-" + System.nanoTime();
+        Trigger pending = trigger(path, pendingId, "TEST-ONLY-antom.private.pkcs8.b64", "--status", "PENDING");
+        assertEquals(0, pending.exit(), pending.output());
+        assertEquals("PAYMENT_PENDING", processed(pendingId).get(0).getNotifyType());
+        assertEquals(Outcome.PENDING, processed(pendingId).get(0).getOutcome());
     }
 
     @ParameterizedTest
