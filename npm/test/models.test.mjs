@@ -193,6 +193,24 @@ test('a payment lifecycle: every response and notification fits its model', asyn
   assert.equal(missing.result.resultCode, 'ORDER_NOT_EXIST');
 });
 
+test('a PAYMENT_PENDING from antom trigger fits NotifyPaymentRequest', async () => {
+  const index = received.length;
+  const trigger = spawn(antomBin, ['trigger', 'notifyPayment', '--to', notifyUrl, '--status', 'PENDING',
+    '--antom-private-key', fileURLToPath(new URL('keys/TEST-ONLY-antom.private.pkcs8.b64', vectorsDir)),
+    '--payment-request-id', 'node-pending', '--amount', '1050', '--currency', 'JPY'], { stdio: 'ignore' });
+  const [code] = await once(trigger, 'exit');
+  assert.equal(code, 0, 'antom trigger got the ack');
+  const { path, headers, body } = received[index];
+  const triggerClient = new Client({
+    clientId: CLIENT_ID, privateKey: testKey('merchant.private.pkcs8.b64'), antomPublicKey: testKey('antom.public.spki.b64'),
+  });
+  const pending = as('NotifyPaymentRequest', triggerClient.verifyNotification(path, headers, body).body);
+  assert.equal(pending.notifyType, 'PAYMENT_PENDING');
+  assert.ok(models.get('NotifyPaymentRequest').notifyType.includes(pending.notifyType));
+  assert.deepEqual(pending.paymentAmount, { currency: 'JPY', value: '1050' });
+  assert.equal(pending.paymentTime, undefined);
+});
+
 test('the conformance check itself refuses what does not fit', () => {
   const result = { resultCode: 'SUCCESS', resultStatus: 'S' };
   assert.deepEqual(misfits('PayResponse', { result, brandNewField: 1 }), []);

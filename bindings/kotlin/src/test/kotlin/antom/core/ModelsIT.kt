@@ -224,6 +224,31 @@ class ModelsIT {
     }
 
     @Test
+    fun aPaymentPendingFromAntomTriggerParses() {
+        // PAYMENT_PENDING comes from `antom trigger notifyPayment --status PENDING`.
+        val binary = System.getenv("ANTOM_BIN")?.takeIf { it.isNotEmpty() } ?: root.resolve("target/debug/antom").toString()
+        val trigger = ProcessBuilder(
+            binary, "trigger", "notifyPayment", "--to", notifyUrl, "--status", "PENDING",
+            "--antom-private-key", Vectors.dir.resolve("keys/TEST-ONLY-antom.private.pkcs8.b64").toString(),
+            "--payment-request-id", "jvm-pending", "--amount", "1050", "--currency", "JPY",
+        ).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+        assertTrue(trigger.waitFor(15, TimeUnit.SECONDS), "antom trigger finished")
+        assertEquals(0, trigger.exitValue(), "antom trigger got the ack")
+        val (headers, body) = notifications.poll(15, TimeUnit.SECONDS) ?: error("no notification")
+        val verified = Client(
+            clientId = "SANDBOX_5X00000000000000",
+            antomPublicKey = PublicKey(TestKeys.antomPublicText),
+            privateKey = PrivateKey(TestKeys.merchantPrivateText),
+        ).use { it.verifyNotification("/antom/notify", headers, body) }
+        val pending = roundTrip(String(verified.body, Charsets.UTF_8), { NotifyPaymentRequest.fromJson(it) }) { it.toJson() }
+        assertEquals("PAYMENT_PENDING", pending.notifyType)
+        assertTrue(pending.notifyType in NotifyPaymentRequest.NOTIFY_TYPES)
+        assertEquals("jvm-pending", pending.paymentRequestId)
+        assertEquals(Amount(currency = "JPY", value = "1050"), pending.paymentAmount)
+        assertNull(pending.paymentTime)
+    }
+
+    @Test
     fun unknownFieldsOfARealBodySurviveARoundTrip() {
         val text = call(PayRequest.API, payRequest("jvm-models-extra", "700").toJson())
         @Suppress("UNCHECKED_CAST")
