@@ -27,6 +27,7 @@ help:
 	@echo "make lint          rustfmt check, clippy -D warnings, rustdoc -D warnings, cargo deny (offline)"
 	@echo "make dist          every artifact (wheels, sdist, npm tarball, jar, CLI) into dist/ with SHA256SUMS"
 	@echo "make vectors       regenerate tests/vectors with the independent Python generator"
+	@echo "make models        regenerate the typed models (every runtime) from crates/antom-models/schema/models.json"
 	@echo "make bench         criterion benchmarks + openssl speed, rewrites BENCHMARKS.md"
 
 ## NEEDS_<target>: the prerequisites (tests/setup/doctor.sh names) a goal needs; checked
