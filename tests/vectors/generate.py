@@ -694,13 +694,13 @@ def notification_outcome(notify_type, obj: dict) -> str:
     if notify_type == "PAYMENT_PENDING":
         return "PENDING"
     if notify_type == "REFUND_RESULT":
-        if "refundStatus" not in obj:
-            return final.get(status, "UNKNOWN")
-        by_refund = {"SUCCESS": "SUCCEEDED", "FAIL": "FAILED"}.get(obj["refundStatus"]) \
-            if isinstance(obj["refundStatus"], str) else None
-        if by_refund is None or (status is not None and final.get(status, "UNKNOWN") != by_refund):
-            return "UNKNOWN"
-        return by_refund
+        # refundStatus (required) is the refund's result; `result` S may only mean "accepted".
+        # A result that contradicts it (or is U) makes the outcome unknown.
+        allowed = {"SUCCESS": (None, "S"), "FAIL": (None, "S", "F")}
+        refund_status = obj.get("refundStatus")
+        if isinstance(refund_status, str) and refund_status in allowed and status in allowed[refund_status]:
+            return {"SUCCESS": "SUCCEEDED", "FAIL": "FAILED"}[refund_status]
+        return "UNKNOWN"
     return "UNKNOWN"
 
 
@@ -3542,6 +3542,12 @@ def outcome_response_cases() -> list:
         "/ams/api/v1/subscriptions/cancel", {"result": _result("S", "SUCCESS")}, "SUCCEEDED")
     add("other-api-payments-prefix", "'/v1/payments/payX' is not pay: U PAYMENT_IN_PROCESS -> UNKNOWN",
         "/ams/api/v1/payments/payX", {"result": _result("U", "PAYMENT_IN_PROCESS")}, "UNKNOWN")
+    add("path-outside-api-prefix", "'/ams/v2/v1/payments/createPaymentSession' is not under /ams/api/: "
+        "the call's own outcome (S -> SUCCEEDED), not createPaymentSession's PENDING",
+        "/ams/v2/v1/payments/createPaymentSession", {"result": _result("S", "SUCCESS")}, "SUCCEEDED")
+    add("sandbox-inquiry-payment", "sandbox inquiryPayment: same rules under /ams/sandbox/api/",
+        "v1/payments/inquiryPayment", {"result": _result("S", "SUCCESS"), "paymentStatus": "PROCESSING"},
+        "PENDING", cfg=cfg_sbx())
     return cases
 
 
@@ -3577,8 +3583,10 @@ def outcome_notification_cases() -> list:
         {"notifyType": "CAPTURE_RESULT", "result": _result("F", "PROCESS_FAIL"), "captureId": "c1"}, "FAILED")
     refund = {"notifyType": "REFUND_RESULT", "refundId": "r1", "refundRequestId": "rr1"}
     for rs, status, want in [("SUCCESS", "S", "SUCCEEDED"), ("FAIL", "F", "FAILED"), ("SUCCESS", "F", "UNKNOWN"),
-                             ("FAIL", "S", "UNKNOWN"), ("PROCESSING", "S", "UNKNOWN"), ("SUCCESS", None, "SUCCEEDED"),
-                             (None, "S", "SUCCEEDED"), (None, "F", "FAILED"), (None, None, "UNKNOWN")]:
+                             ("FAIL", "S", "FAILED"), ("SUCCESS", "U", "UNKNOWN"), ("FAIL", "U", "UNKNOWN"),
+                             ("PROCESSING", "S", "UNKNOWN"), ("SUCCESS", None, "SUCCEEDED"),
+                             ("FAIL", None, "FAILED"), (None, "S", "UNKNOWN"), (None, "F", "UNKNOWN"),
+                             (None, None, "UNKNOWN")]:
         body = dict(refund)
         if rs is not None:
             body["refundStatus"] = rs

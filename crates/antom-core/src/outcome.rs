@@ -23,6 +23,8 @@ use crate::result::ResultStatus;
 pub enum Outcome {
     /// Final and successful: for a payment, the money is paid. The only state that proves
     /// payment; ship the goods once (keyed by the notification's dedup key or the payment id).
+    /// For a card payment captured separately it means authorised: ship on the capture's own
+    /// `Succeeded` (the `capture` response or its `CAPTURE_RESULT` notification).
     Succeeded,
     /// Final and failed (or cancelled): this operation will not succeed. For a payment the buyer
     /// was not charged; a new payment needs a new `paymentRequestId`.
@@ -82,21 +84,29 @@ enum Api {
 }
 
 impl Api {
+    /// The API a resolved path names: what follows `/ams/api/` or `/ams/sandbox/api/`, matched
+    /// exactly. Any other path is [`Api::Other`].
     fn of_path(path: &str) -> Api {
         const APIS: [(&str, Api); 6] = [
-            ("/v1/payments/pay", Api::Pay),
+            ("v1/payments/pay", Api::Pay),
             (
-                "/v1/payments/createPaymentSession",
+                "v1/payments/createPaymentSession",
                 Api::CreatePaymentSession,
             ),
-            ("/v1/payments/inquiryPayment", Api::InquiryPayment),
-            ("/v1/payments/refund", Api::Refund),
-            ("/v1/payments/inquiryRefund", Api::InquiryRefund),
-            ("/v1/payments/capture", Api::Capture),
+            ("v1/payments/inquiryPayment", Api::InquiryPayment),
+            ("v1/payments/refund", Api::Refund),
+            ("v1/payments/inquiryRefund", Api::InquiryRefund),
+            ("v1/payments/capture", Api::Capture),
         ];
+        let Some(api) = path
+            .strip_prefix("/ams/api/")
+            .or_else(|| path.strip_prefix("/ams/sandbox/api/"))
+        else {
+            return Api::Other;
+        };
         APIS.iter()
-            .find(|(suffix, _)| path.ends_with(suffix))
-            .map_or(Api::Other, |(_, api)| *api)
+            .find(|(name, _)| *name == api)
+            .map_or(Api::Other, |(_, kind)| *kind)
     }
 }
 
@@ -179,10 +189,11 @@ pub(crate) fn response_outcome(
 ///
 /// Rules: `PAYMENT_RESULT` and `CAPTURE_RESULT`: `result.resultStatus` `S` → Succeeded, `F` →
 /// Failed, else Unknown. `PAYMENT_PENDING` → Pending (its `S` means "processing", not "paid").
-/// `REFUND_RESULT`: `refundStatus` `SUCCESS` → Succeeded, `FAIL` → Failed, read together with
-/// `result.resultStatus` when both are present (a disagreement, or an unexpected value, is
-/// Unknown); without `refundStatus`, `result.resultStatus` alone. Any other `notifyType` (or
-/// none) → Unknown: read the body.
+/// `REFUND_RESULT`: `refundStatus` (required; it is the refund's result, while `result` may
+/// only say the refund was accepted) decides: `SUCCESS` → Succeeded unless `result.resultStatus`
+/// is present and not `S`; `FAIL` → Failed unless `result.resultStatus` is present and neither
+/// `S` nor `F`; missing or any other value → Unknown. Any other `notifyType` (or none) →
+/// Unknown: read the body.
 pub(crate) fn notification_outcome(
     notify_type: Option<&str>,
     body: &Map<String, Value>,
@@ -199,24 +210,11 @@ pub(crate) fn notification_outcome(
     match notify_type {
         Some("PAYMENT_RESULT" | "CAPTURE_RESULT") => final_status(status),
         Some("PAYMENT_PENDING") => Outcome::Pending,
-        Some("REFUND_RESULT") => {
-            let by_result = final_status(status);
-            match body.get("refundStatus") {
-                None => by_result,
-                Some(refund_status) => {
-                    let by_refund = match refund_status.as_str() {
-                        Some("SUCCESS") => Outcome::Succeeded,
-                        Some("FAIL") => Outcome::Failed,
-                        _ => return Outcome::Unknown,
-                    };
-                    if status.is_none() || by_result == by_refund {
-                        by_refund
-                    } else {
-                        Outcome::Unknown
-                    }
-                }
-            }
-        }
+        Some("REFUND_RESULT") => match (text(body, "refundStatus"), status) {
+            (Some("SUCCESS"), None | Some("S")) => Outcome::Succeeded,
+            (Some("FAIL"), None | Some("S" | "F")) => Outcome::Failed,
+            _ => Outcome::Unknown,
+        },
         _ => Outcome::Unknown,
     }
 }
