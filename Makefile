@@ -33,7 +33,7 @@ help:
 ## NEEDS_<target>: the prerequisites (tests/setup/doctor.sh names) a goal needs; checked
 ## before make runs anything. A target added anywhere should say what it needs here or in its
 ## .mk file; `python@3.10` raises a minimum version.
-NEEDS_lint          := rust cc
+NEEDS_lint          := rust cc python
 NEEDS_test-rust     := rust cc
 NEEDS_wasm-check    := rust cc
 NEEDS_vectors       := python openssl

@@ -864,8 +864,9 @@ export interface InquiryRefundResponse {
 }
 
 /**
- * The body of a `notifyPayment` notification. Only `notifyType` `PAYMENT_RESULT` with
- * `result.resultStatus` `S` proves a payment; `PAYMENT_PENDING` is not final.
+ * The body of a `notifyPayment` notification. Act on the verified notification's `outcome`, not
+ * on these fields: only `SUCCEEDED` proves a payment, and `PAYMENT_PENDING` (outcome `PENDING`)
+ * is not final although its result is `S`.
  * Antom API: `v1/payments/notifyPayment`.
  */
 export interface NotifyPaymentRequest {

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, List
@@ -98,8 +100,22 @@ def rust(types: List[Dict[str, Any]]) -> str:
     out = [
         f"// {BANNER}.",
         "",
-        "use serde::{Deserialize, Serialize};",
+        "use serde::{Deserialize, Serialize, Serializer};",
         "use serde_json::{Map, Value};",
+        "",
+        "/// Writes the `extra` fields whose names the model does not describe: a described name put",
+        "/// in `extra` is never written a second time (a body with a key twice is ambiguous).",
+        "fn unknown_only<S: Serializer>(",
+        "    extra: &Map<String, Value>,",
+        "    known: &[&str],",
+        "    serializer: S,",
+        ") -> Result<S::Ok, S::Error> {",
+        "    serializer.collect_map(",
+        "        extra",
+        "            .iter()",
+        "            .filter(|(name, _)| !known.contains(&name.as_str())),",
+        "    )",
+        "}",
     ]
 
     def ty(f: Dict[str, Any]) -> str:
@@ -122,14 +138,23 @@ def rust(types: List[Dict[str, Any]]) -> str:
             if not f["required"]:
                 out.append('    #[serde(default, skip_serializing_if = "Option::is_none")]')
             out.append(f"    pub {snake(f['json'])}: {ty(f)},")
+        extra_fn = f"{snake(t['name'])}_extra"
         out += [
             "    /// Fields this version of the models does not describe, kept as received and",
-            "    /// written back when serialised (never put a described field's name here).",
-            "    #[serde(flatten)]",
+            "    /// written back when serialised (a described field's name here is not written).",
+            f'    #[serde(flatten, serialize_with = "{extra_fn}")]',
             "    pub extra: Map<String, Value>,",
             "}",
+            "",
+            f"fn {extra_fn}<S: Serializer>(extra: &Map<String, Value>, serializer: S) -> Result<S::Ok, S::Error> {{",
+            f"    unknown_only(extra, {t['name']}::FIELDS, serializer)",
+            "}",
         ]
-        consts = []
+        names = ", ".join(f'"{f["json"]}"' for f in t["fields"])
+        consts = [
+            "    /// The JSON names of the fields this model describes.",
+            f"    pub const FIELDS: &[&str] = &[{names}];",
+        ]
         if t.get("api"):
             consts += [
                 f"    /// The API path to pass to `Client::prepare` (`{t['api']}`).",
@@ -908,10 +933,22 @@ def swift(types: List[Dict[str, Any]]) -> str:
 # --- driver ----------------------------------------------------------------------------------
 
 
+def rustfmt(text: str) -> str:
+    """The Rust source as `cargo fmt` leaves it (the workspace's `make lint` checks it)."""
+    tool = shutil.which("rustfmt")
+    if tool is None:
+        raise SchemaError("rustfmt is needed to write the Rust models: rustup component add rustfmt")
+    done = subprocess.run([tool, "--edition", "2024", "--emit", "stdout"], input=text, capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        raise SchemaError(f"rustfmt refused the generated Rust models: {done.stderr.strip()[:400]}")
+    return done.stdout
+
+
 def outputs(types: List[Dict[str, Any]]) -> Dict[Path, str]:
     kotlin_dir = ROOT / "bindings" / "kotlin" / "src" / "main" / "kotlin" / "antom" / "core" / "models"
     files: Dict[Path, str] = {
-        CRATE / "src" / "models.rs": rust(types),
+        CRATE / "src" / "models.rs": rustfmt(rust(types)),
         ROOT / "npm" / "src" / "models.d.ts": typescript(types),
         ROOT / "python" / "antom_core" / "models.py": python(types),
         ROOT / "bindings" / "swift" / "Sources" / "AntomCore" / "Models.swift": swift(types),

@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use antom_models::{
-    ApiResult, ConsultResponse, NotifyPaymentRequest, NotifyRefundRequest, PayRequest, PayResponse,
-    RefundRequest,
+    Amount, ApiResult, ConsultResponse, NotifyPaymentRequest, NotifyRefundRequest, PayRequest,
+    PayResponse, RefundRequest,
 };
 use serde_json::{Value, json};
 
@@ -138,4 +138,18 @@ fn requests_serialise_with_antoms_names_and_nothing_unset() {
         serde_json::to_string(&result).unwrap(),
         r#"{"resultCode":"SUCCESS","resultStatus":"S"}"#
     );
+}
+
+#[test]
+fn a_described_name_in_extra_is_never_written_twice() {
+    let mut amount = Amount {
+        currency: "USD".into(),
+        value: "1".into(),
+        ..Default::default()
+    };
+    amount.extra.insert("value".into(), json!("999"));
+    amount.extra.insert("newField".into(), json!(true));
+    let written = serde_json::to_string(&amount).unwrap();
+    assert_eq!(written, r#"{"currency":"USD","value":"1","newField":true}"#);
+    assert!(Amount::FIELDS.contains(&"value"));
 }
