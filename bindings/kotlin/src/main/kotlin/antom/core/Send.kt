@@ -1,12 +1,17 @@
 package antom.core
 
+import java.io.ByteArrayOutputStream
 import java.io.IOException
 import java.net.URI
 import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.net.http.HttpTimeoutException
+import java.nio.ByteBuffer
 import java.time.Duration
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.CompletionStage
+import java.util.concurrent.Flow
 import java.util.concurrent.CancellationException
 import java.util.concurrent.ExecutionException
 import java.util.concurrent.TimeUnit
@@ -41,6 +46,11 @@ class SendOptions @JvmOverloads constructor(
     val retryDelay: Duration = Duration.ofSeconds(1),
 ) {
     init {
+        // A redirect would send the signed bytes somewhere else, and its reply was signed for
+        // another path: a client that follows redirects is refused, as Node and Python do.
+        require(httpClient.followRedirects() == HttpClient.Redirect.NEVER) {
+            "the HttpClient must not follow redirects: build it with followRedirects(HttpClient.Redirect.NEVER)"
+        }
         require(!timeout.isNegative && !timeout.isZero) { "timeout must be positive" }
         require(retries >= 0) { "retries must not be negative" }
         require(!retryDelay.isNegative) { "retryDelay must not be negative" }
@@ -148,7 +158,7 @@ internal fun sendPrepared(client: Client, request: PreparedRequest, options: Sen
     var attempts = 0
     while (true) {
         attempts++
-        val reply = attempt(options, http)
+        val reply = attempt(options, http, client.maxBodyBytes)
         val retryable = reply.error?.code != SendError.HTTP_STATUS || (reply.status ?: 0) >= 500
         if (reply.error != null && retryable && attempts <= options.retries && !Thread.currentThread().isInterrupted) {
             if (pause(options.retryDelay)) continue
@@ -163,8 +173,8 @@ internal fun sendPrepared(client: Client, request: PreparedRequest, options: Sen
 /** One attempt's reply: headers and body of a 2xx, or the error. */
 private class Reply(val status: Int?, val headers: java.net.http.HttpHeaders?, val body: ByteArray?, val error: SendError?)
 
-private fun attempt(options: SendOptions, http: HttpRequest): Reply {
-    val future = options.httpClient.sendAsync(http, replyBody)
+private fun attempt(options: SendOptions, http: HttpRequest, maxBodyBytes: Long): Reply {
+    val future = options.httpClient.sendAsync(http, replyBody(maxBodyBytes))
     val response = try {
         future.get(options.timeout.toNanos(), TimeUnit.NANOSECONDS)
     } catch (e: TimeoutException) {
@@ -186,10 +196,49 @@ private fun attempt(options: SendOptions, http: HttpRequest): Reply {
     return Reply(status, response.headers(), response.body(), null)
 }
 
-/** A 2xx reply's body as bytes; any other status's body is discarded unread (it is never a result). */
-private val replyBody = HttpResponse.BodyHandler { info ->
-    if (info.statusCode() in 200..299) HttpResponse.BodySubscribers.ofByteArray()
+/**
+ * A 2xx reply's body as bytes, read only up to just past [limit]: a longer body is cut there
+ * (the rest is never read) and the core refuses it by its length. Any other status's body is
+ * discarded unread (it is never a result).
+ */
+private fun replyBody(limit: Long) = HttpResponse.BodyHandler { info ->
+    if (info.statusCode() in 200..299) BoundedBody(limit)
     else HttpResponse.BodySubscribers.replacing(ByteArray(0))
+}
+
+/** Collects a body until it ends or passes [limit] bytes, then cancels the rest. */
+private class BoundedBody(private val limit: Long) : HttpResponse.BodySubscriber<ByteArray> {
+    private val result = CompletableFuture<ByteArray>()
+    private val out = ByteArrayOutputStream()
+    @Volatile private var subscription: Flow.Subscription? = null
+
+    override fun getBody(): CompletionStage<ByteArray> = result
+
+    override fun onSubscribe(subscription: Flow.Subscription) {
+        this.subscription = subscription
+        subscription.request(Long.MAX_VALUE)
+    }
+
+    override fun onNext(item: List<ByteBuffer>) {
+        if (result.isDone) return
+        for (buffer in item) {
+            val chunk = ByteArray(buffer.remaining())
+            buffer.get(chunk)
+            out.write(chunk)
+        }
+        if (out.size().toLong() > limit) {
+            subscription?.cancel()
+            result.complete(out.toByteArray())
+        }
+    }
+
+    override fun onError(throwable: Throwable) {
+        result.completeExceptionally(throwable)
+    }
+
+    override fun onComplete() {
+        result.complete(out.toByteArray())
+    }
 }
 
 /** The exception's class and its message, bounded (IO messages name hosts and ports, never bodies). */

@@ -136,6 +136,22 @@ class SendIT {
                         "503" -> exchange.sendResponseHeaders(503, -1)
                         "400" -> exchange.sendResponseHeaders(400, -1)
                         "sleep" -> Thread.sleep(3000)
+                        "endless" -> {
+                            // A 2xx whose body goes on for 15 s (about 6 MB/s): a client that reads
+                            // it to the end takes that long; one that stops past maxBodyBytes does not.
+                            exchange.sendResponseHeaders(200, 0)
+                            val chunk = ByteArray(64 * 1024) { 'x'.code.toByte() }
+                            val end = System.nanoTime() + Duration.ofSeconds(15).toNanos()
+                            try {
+                                while (System.nanoTime() < end) {
+                                    exchange.responseBody.write(chunk)
+                                    exchange.responseBody.flush()
+                                    Thread.sleep(10)
+                                }
+                            } catch (_: java.io.IOException) {
+                                // the client hung up: what this test wants
+                            }
+                        }
                         else -> {
                             check(reply == "signed")
                             val answer = """{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"},"paymentStatus":"SUCCESS"}"""
@@ -150,11 +166,30 @@ class SendIT {
             start()
         }
         val url get() = "http://127.0.0.1:${server.address.port}"
-        fun client() = Client(
+        fun client(maxBodyBytes: Long? = null) = Client(
             clientId = TestKeys.CLIENT_ID, antomPublicKey = PublicKey(TestKeys.antomPublicText),
-            privateKey = PrivateKey(TestKeys.merchantPrivateText), gatewayUrl = url,
+            privateKey = PrivateKey(TestKeys.merchantPrivateText), gatewayUrl = url, maxBodyBytes = maxBodyBytes,
         )
         override fun close() = server.stop(0)
+    }
+
+    @Test
+    fun anEndless2xxBodyIsCutAtMaxBodyBytesAndRefused() = Scripted("endless").use { gateway ->
+        val client = gateway.client(maxBodyBytes = 100_000)
+        val started = System.nanoTime()
+        val e = assertThrows<AntomException> {
+            client.send("v1/payments/inquiryPayment", inquiry, SendOptions(timeout = Duration.ofSeconds(20)))
+        }
+        assertEquals(AntomException.INVALID_INPUT, e.code)
+        val took = Duration.ofNanos(System.nanoTime() - started)
+        assertTrue(took < Duration.ofSeconds(10), "the body was read to its end or the timeout: $took")
+    }
+
+    @Test
+    fun aClientThatFollowsRedirectsIsRefused() {
+        val following = java.net.http.HttpClient.newBuilder().followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build()
+        val e = assertThrows<IllegalArgumentException> { SendOptions(httpClient = following) }
+        assertTrue(e.message!!.contains("followRedirects"), e.message)
     }
 
     private val inquiry = """{"paymentRequestId":"pay_1"}"""
