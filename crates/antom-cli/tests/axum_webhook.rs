@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -28,10 +29,13 @@ struct App {
     client: Client,
     /// Stands in for your database: the dedup keys already processed, and what was paid.
     processed: Mutex<Vec<(String, Outcome)>>,
+    /// Makes processing fail, as a database outage would (the test of the 500 path).
+    database_down: AtomicBool,
 }
 
 /// Raw body as `Bytes` (never a `Json` extractor: re-serialised JSON no longer verifies) and
 /// every header; verify first, process once, then acknowledge.
+// README: axum handler begin
 async fn antom_notify(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
     // Non-UTF-8 values are kept (lossily) so a repeated header is still seen as repeated.
     let pairs: Vec<(String, String)> = headers
@@ -56,10 +60,14 @@ async fn antom_notify(State(app): State<Arc<App>>, headers: HeaderMap, body: Byt
     )
         .into_response()
 }
+// README: axum handler end
 
 /// Your business logic, idempotent on the dedup key (Antom resends until acknowledged). Ship
 /// only on `Outcome::Succeeded`.
 fn process_once(app: &App, notification: &Notification) -> Result<(), String> {
+    if app.database_down.load(Ordering::SeqCst) {
+        return Err("database unavailable".to_owned());
+    }
     let mut processed = app.processed.lock().map_err(|_| "poisoned".to_owned())?;
     if !processed
         .iter()
@@ -113,6 +121,7 @@ async fn axum_acknowledges_a_signed_notification_and_refuses_forgeries() {
     let app = Arc::new(App {
         client: client_for(&server),
         processed: Mutex::new(Vec::new()),
+        database_down: AtomicBool::new(false),
     });
     let url = serve(Arc::clone(&app)).await;
     let merchant = client_for(&server);
@@ -170,6 +179,12 @@ async fn axum_acknowledges_a_signed_notification_and_refuses_forgeries() {
     let (status, text) = post_notification(&url, &headers, &body).await;
     assert_eq!((status, text.as_str()), (200, NOTIFICATION_ACK));
 
+    // Verified, but processing fails: 500, not acknowledged (Antom delivers it again).
+    app.database_down.store(true, Ordering::SeqCst);
+    let (status, _) = post_notification(&url, &headers, &body).await;
+    assert_eq!(status, 500);
+    app.database_down.store(false, Ordering::SeqCst);
+
     // No signature at all: 401 MISSING_HEADER.
     let (status, text) = post_notification(&url, &headers[..3], &body).await;
     assert_eq!((status, text.as_str()), (401, "MISSING_HEADER"));
@@ -178,4 +193,17 @@ async fn axum_acknowledges_a_signed_notification_and_refuses_forgeries() {
     let processed = app.processed.lock().unwrap().clone();
     assert_eq!(processed.len(), 2);
     assert_eq!(processed[1].0, "PAYMENT_RESULT:paymentId=direct-1");
+}
+
+#[test]
+fn the_readme_shows_this_handler_verbatim() {
+    let source = include_str!("axum_webhook.rs");
+    let begin = source.find("// README: axum handler begin\n").unwrap();
+    let end = source.find("// README: axum handler end").unwrap();
+    let handler = &source[begin + "// README: axum handler begin\n".len()..end];
+    let readme = include_str!("../../../README.md");
+    assert!(
+        readme.contains(&format!("```rust\n{handler}```")),
+        "README.md's axum block differs from tests/axum_webhook.rs"
+    );
 }
