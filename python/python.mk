@@ -105,7 +105,7 @@ test-python-source: $(MATURIN)
 python-test-venv: python-wheel
 	rm -rf $(PY_TEST_VENV)
 	$(PYTHON3) -m venv $(PY_TEST_VENV)
-	$(PY_PIP_ENV) $(PY_TEST_VENV)/bin/pip install --quiet -r python/requirements-test.txt
+	$(PY_PIP_ENV) $(PY_TEST_VENV)/bin/pip install --quiet -r python/requirements-test.txt -c python/constraints-test.txt
 	$(PY_PIP_ENV) $(PY_TEST_VENV)/bin/pip install --quiet --no-index --no-deps $(PY_DIST)/*.whl
 
 # pytest's own executable (not `python -m`), so neither the cwd nor python/ is on sys.path:

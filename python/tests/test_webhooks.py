@@ -296,6 +296,35 @@ def test_a_body_read_before_the_adapter_is_refused(app_url: str, captured: Recor
     assert len(webhook_apps.RECEIVED) == before
 
 
+def test_a_body_over_max_body_bytes_is_refused_unread(
+    app_url: str, captured: Recorded, request: pytest.FixtureRequest
+) -> None:
+    """A declared length past the client's max_body_bytes is refused from the header alone:
+    only one byte of the body is ever sent, and the answer still comes."""
+    import http.client
+
+    framework = request.node.callspec.params["app_url"]
+    host, port = app_url.rsplit("/", 1)[1].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.putrequest("POST", NOTIFY)
+        for name, value in captured.headers:
+            if name.lower() in ("content-type", "client-id", "request-time", "signature"):
+                connection.putheader(name, value)
+        connection.putheader("Content-Length", str(webhook_apps.client.max_body_bytes + 1))
+        connection.endheaders()
+        connection.send(b"{")
+        reply = connection.getresponse()
+        status, body = reply.status, reply.read()
+    finally:
+        connection.close()
+    if framework == "django":
+        # Django refuses it itself first (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).
+        assert status == 400, (status, body)
+    else:
+        assert (status, body) == (401, b"INVALID_INPUT")
+
+
 def test_fastapi_awaits_an_async_callback(captured: Recorded) -> None:
     headers = [(n, v) for n, v in captured.headers if n.lower() != "content-length"]
     with serve_fastapi() as url:

@@ -29,7 +29,8 @@ import logging
 from typing import Any, Awaitable, Callable, NamedTuple, Optional, Union
 
 from .._api import NOTIFICATION_ACK, Body, Client, Headers, Notification
-from .._errors import AntomError
+from .._errors import AntomError, _call
+from .._ffi import antom_core as _ffi
 
 __all__ = [
     "CALLBACK_FAILED",
@@ -72,6 +73,27 @@ def _verify(
         return client.verify_notification(path, headers, body, max_age_ms=max_age_ms)
     except AntomError as error:
         return WebhookAnswer(401, error.code)
+
+
+def _oversized(client: Client, length: Optional[int]) -> Optional[WebhookAnswer]:
+    """The answer to a body of ``length`` bytes over ``client.max_body_bytes`` (``401`` with
+    the core's error code), known before the body is read; ``None`` when it fits or the
+    length is not known yet. The adapters call it with ``Content-Length`` first, then with
+    the bytes read so far, so an oversized body is never held in memory."""
+    if length is None or length <= client.max_body_bytes:
+        return None
+    try:
+        _call(_ffi.check_body_size, _ffi.BodyKind.NOTIFICATION, length, client.max_body_bytes)
+    except AntomError as error:
+        return WebhookAnswer(401, error.code)
+    return WebhookAnswer(401, "INVALID_INPUT")  # not reached: the core refuses every such length
+
+
+def _declared_length(value: Optional[str]) -> Optional[int]:
+    """A ``Content-Length`` value as an int; ``None`` when absent or not a plain number."""
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value.strip())
 
 
 def _failed(error: Exception) -> WebhookAnswer:

@@ -17,10 +17,10 @@ Starlette and FastAPI are imported only when :func:`respond` is called.
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, List, Optional
 
 from .._api import Client, Notification
-from . import AsyncCallback, handle_notification_async
+from . import AsyncCallback, _declared_length, _oversized, handle_notification_async
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -55,7 +55,19 @@ async def respond(
             await result
         return None
 
-    body = await request.body()
+    # Read with a bound: Content-Length first, then the bytes so far (a chunked body has none).
+    refused = _oversized(client, _declared_length(request.headers.get("content-length")))
+    if refused is not None:
+        return Response(refused.body, status_code=refused.status, media_type=refused.content_type)
+    chunks: List[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        refused = _oversized(client, size)
+        if refused is not None:
+            return Response(refused.body, status_code=refused.status, media_type=refused.content_type)
+        chunks.append(chunk)
+    body = b"".join(chunks)
     answer = await handle_notification_async(
         client, path, request.headers, body, call, max_age_ms=max_age_ms
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from .._api import Client
-from . import Callback, handle_notification
+from . import Callback, _oversized, handle_notification
 
 if TYPE_CHECKING:
     import flask
@@ -60,7 +60,17 @@ def respond(
     import flask
 
     current = flask.request if request is None else request
-    body = _raw_body(current)
+    # Read with a bound: Content-Length first; a body without one (chunked) at most one byte
+    # past the limit.
+    refused = _oversized(client, current.content_length)
+    body = b""
+    if refused is None and current.content_length is None:
+        body = current.stream.read(client.max_body_bytes + 1)
+        refused = _oversized(client, len(body))
+    elif refused is None:
+        body = _raw_body(current)
+    if refused is not None:
+        return flask.Response(refused.body, status=refused.status, content_type=refused.content_type)
     answer = handle_notification(
         client, path, current.headers, body, callback, max_age_ms=max_age_ms
     )
