@@ -145,8 +145,9 @@ module.exports = function webhooks({ AntomError, Client, NOTIFICATION_ACK, check
 
   /**
    * Web-standard handlers (Next.js route handlers, Hono's `c.req.raw`): `Request` in, `Response`
-   * out. Reads the body once as bytes (`request.arrayBuffer()`); a `Content-Length` over the
-   * client's `maxBodyBytes` is refused (401, `INVALID_INPUT`) before the body is read.
+   * out. Reads the body once as bytes, from its stream: a `Content-Length` over the client's
+   * `maxBodyBytes` is refused (401, `INVALID_INPUT`) before the body is read, and a body without
+   * one (chunked) as soon as the bytes read pass it; the rest is never read.
    */
   function webNotificationHandler(options) {
     const settings = settingsOf(options);
@@ -160,9 +161,36 @@ module.exports = function webhooks({ AntomError, Client, NOTIFICATION_ACK, check
           throw err;
         }
       }
-      const body = new Uint8Array(await request.arrayBuffer());
+      let body;
+      try {
+        body = await readBounded(request, settings.client);
+      } catch (err) {
+        if (err instanceof AntomError) return toResponse(refused(err.code));
+        throw err;
+      }
       return toResponse(await reply(settings, request.headers, body));
     };
+  }
+
+  /** A Request's body, read chunk by chunk; the core's size error once it passes maxBodyBytes. */
+  async function readBounded(request, client) {
+    if (request.body === null) return EMPTY;
+    const chunks = [];
+    let length = 0;
+    const reader = request.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        length += value.byteLength;
+        checkLength(client, 'notification', length); // throws past maxBodyBytes
+        chunks.push(value);
+      }
+    } catch (err) {
+      reader.cancel().catch(() => {});
+      throw err;
+    }
+    return Buffer.concat(chunks, length);
   }
 
   function toResponse(answer) {

@@ -187,6 +187,34 @@ test('webNotificationHandler: a Content-Length over maxBodyBytes is 401 before t
   }
 });
 
+test('webNotificationHandler: a body without Content-Length stops being read past maxBodyBytes', { timeout: 10_000 }, async () => {
+  const small = new Client({ clientId: CLIENT_ID, antomPublicKey: testKey('antom.public.spki.b64'), maxBodyBytes: 1024 });
+  try {
+    const handler = webNotificationHandler({ client: small, path: PATH, onNotification() {} });
+    let pulled = 0;
+    // An endless chunked body: a handler that reads it to the end never answers.
+    const body = new ReadableStream({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(512));
+      },
+    });
+    const request = new Request(`http://localhost${PATH}`, {
+      method: 'POST',
+      headers: signedBy(antomKey, paid),
+      body,
+      duplex: 'half',
+    });
+    assert.equal(request.headers.get('content-length'), null);
+    const res = await handler(request);
+    assert.equal(res.status, 401);
+    assert.equal(await res.text(), 'INVALID_INPUT');
+    assert.ok(pulled <= 4, `pulled ${pulled} chunks of 512 bytes for a 1024-byte limit`);
+  } finally {
+    small.free();
+  }
+});
+
 test('webNotificationHandler behind a real node:http server (a minimal bridge)', async () => {
   const got = [];
   const handler = webNotificationHandler({ client, path: PATH, onNotification: (n) => got.push(n.dedupKey) });
