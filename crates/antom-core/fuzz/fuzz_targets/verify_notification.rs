@@ -6,13 +6,14 @@
 //! * a notification is accepted only with all three signed headers and this client's id;
 //!   without its `signature` header, or with one byte more of body, it is refused;
 //! * an accepted notification is exactly the bytes given, its `Debug` shows the body's length
-//!   only, its dedup key has one of the two documented forms;
+//!   only, its dedup key has one of the two documented forms, and a final outcome comes only
+//!   from a `PAYMENT_RESULT`, `CAPTURE_RESULT` or `REFUND_RESULT`;
 //! * the freshness variant accepts only what the plain one accepts, and only a
 //!   `request-time` of epoch milliseconds within `max_age_ms` of `now_ms`;
 //! * error messages never echo 25 bytes of the input.
 #![no_main]
 
-use antom_core::{ErrorCode, Freshness, Notification};
+use antom_core::{ErrorCode, Freshness, Notification, Outcome};
 use antom_core_fuzz::{ConfigText, assert_no_long_echo, fields, headers, text};
 use libfuzzer_sys::fuzz_target;
 
@@ -32,6 +33,16 @@ fn check_accepted(n: &Notification, headers: &[(String, String)], body: &[u8], c
         header(headers, "request-time"),
         Some(n.request_time.as_str())
     );
+    // A final outcome only from the notification types the rules read.
+    if matches!(n.outcome, Outcome::Succeeded | Outcome::Failed) {
+        assert!(
+            matches!(
+                n.notify_type.as_deref(),
+                Some("PAYMENT_RESULT" | "CAPTURE_RESULT" | "REFUND_RESULT")
+            ),
+            "{n:?}"
+        );
+    }
     match n.dedup_key.strip_prefix("sha256:") {
         Some(hex) => assert!(
             hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')),
@@ -47,10 +58,11 @@ fn check_accepted(n: &Notification, headers: &[(String, String)], body: &[u8], c
     assert_eq!(
         format!("{n:?}"),
         format!(
-            "Notification {{ notify_type: {:?}, result_status: {:?}, client_id: {:?}, \
-             request_time: {:?}, dedup_key: {:?}, body: \"<{} bytes>\" }}",
+            "Notification {{ notify_type: {:?}, result_status: {:?}, outcome: {:?}, \
+             client_id: {:?}, request_time: {:?}, dedup_key: {:?}, body: \"<{} bytes>\" }}",
             n.notify_type,
             n.result_status,
+            n.outcome,
             n.client_id,
             n.request_time,
             n.dedup_key,

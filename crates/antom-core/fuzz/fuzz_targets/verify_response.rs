@@ -7,10 +7,12 @@
 //! * a verified response is exactly the bytes given, its headers had a signature, and the
 //!   same response with its signature headers removed, or with one byte more of body, is
 //!   never verified;
+//! * an unverified response's outcome is always UNKNOWN; SUCCEEDED needs a verified `S`,
+//!   FAILED a verified `S` or `F`;
 //! * error messages never echo 25 bytes of the input (body, signature, headers).
 #![no_main]
 
-use antom_core::{ErrorCode, NextAction, ResultStatus};
+use antom_core::{ErrorCode, NextAction, Outcome, ResultStatus};
 use antom_core_fuzz::{ConfigText, assert_no_long_echo, fields, headers, text};
 use libfuzzer_sys::fuzz_target;
 
@@ -72,17 +74,27 @@ fuzz_target!(|data: &[u8]| {
                 );
                 assert_eq!(response.next_action(), NextAction::Inquire);
                 assert!(!response.is_success());
+                // Unverified: never a final outcome.
+                assert_eq!(response.outcome, Outcome::Unknown);
+            }
+            // Succeeded needs a verified S; Failed a verified S or F (never a U).
+            if response.outcome == Outcome::Succeeded {
+                assert!(response.verified && response.result_status == ResultStatus::Success);
+            }
+            if response.outcome == Outcome::Failed {
+                assert!(response.verified && response.result_status != ResultStatus::Unknown);
             }
             // Debug shows the body's length only.
             assert_eq!(
                 format!("{response:?}"),
                 format!(
                     "ApiResponse {{ verified: {}, result_status: {:?}, result_code: {:?}, \
-                     next_action: {:?}, body: \"<{} bytes>\" }}",
+                     next_action: {:?}, outcome: {:?}, body: \"<{} bytes>\" }}",
                     response.verified,
                     response.result_status,
                     response.result_code,
                     response.next_action(),
+                    response.outcome,
                     body.len()
                 )
             );
