@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { after, before, test } from 'node:test';
@@ -359,8 +358,8 @@ test('send on a verify-only client throws INVALID_INPUT and sends nothing', asyn
 });
 
 test('send verifies TLS certificates: a self-signed gateway is a TRANSPORT_ERROR and gets no request', async () => {
-  // A throw-away self-signed certificate for 127.0.0.1 (test/fixtures/TEST-ONLY-tls.*).
-  const fixture = (name) => readFileSync(new URL(`fixtures/TEST-ONLY-tls.${name}.pem`, import.meta.url));
+  // A throw-away self-signed certificate for 127.0.0.1 (tests/vectors/keys/TEST-ONLY-tls.*).
+  const fixture = (name) => testKey(`tls.${name}.pem`);
   let requests = 0;
   const server = https.createServer({ key: fixture('key'), cert: fixture('cert') }, (req, res) => {
     requests += 1;
