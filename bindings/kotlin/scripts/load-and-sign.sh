@@ -7,7 +7,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
 jar="$(ls "$root"/bindings/kotlin/target/antom-core-*.jar | grep -v -e sources -e javadoc | head -n 1)"
-m2="${MAVEN_REPO:-$HOME/.m2/repository}"
+# Maven's default local repository is ${user.home}/.m2/repository, and the JVM's user.home
+# comes from the password database, not $HOME: ask the JDK.
+user_home="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *user\.home = //p' | head -n 1)"
+m2="${MAVEN_REPO:-${user_home:-$HOME}/.m2/repository}"
 version() { sed -n "s|.*<$1>\(.*\)</$1>.*|\1|p" "$root/bindings/kotlin/pom.xml" | head -n 1; }
 jna="$m2/net/java/dev/jna/jna/$(version jna.version)/jna-$(version jna.version).jar"
 kotlin="$m2/org/jetbrains/kotlin/kotlin-stdlib/$(version kotlin.version)/kotlin-stdlib-$(version kotlin.version).jar"
