@@ -5,12 +5,13 @@
 //
 //   ANTOM_BIN=target/debug/antom FRAMEWORKS_NODE_DIR=.cache/npm-frameworks node npm/scripts/test-frameworks.mjs
 //   (make test-node-frameworks sets both)
-import { createHash } from 'node:crypto';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { installLocked, installPackedTarball, requireBuiltPackage } from './locked-suite.mjs';
 
 const npmDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const suiteDir = join(npmDir, 'test-frameworks');
@@ -21,37 +22,15 @@ if (!antomBin || !existsSync(antomBin)) {
   console.error(`ANTOM_BIN must point to the antom binary (make test-node-frameworks builds it): ${antomBin || '(unset)'}`);
   process.exit(1);
 }
-if (!existsSync(join(npmDir, 'dist', 'antom_wasm_bg.wasm'))) {
-  console.error('npm/dist is not built: run `make npm-build` first');
-  process.exit(1);
-}
+requireBuiltPackage(npmDir);
 
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 // The frameworks, exactly as locked, installed once per lockfile.
-const lock = readFileSync(join(suiteDir, 'package-lock.json'));
-const stamp = createHash('sha256').update(lock).digest('hex');
-const stampFile = join(dir, '.installed');
-if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
-  console.log(`installing express and fastify (npm/test-frameworks/package-lock.json) into ${dir}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(join(suiteDir, 'package.json'), join(dir, 'package.json'));
-  copyFileSync(join(suiteDir, 'package-lock.json'), join(dir, 'package-lock.json'));
-  execFileSync(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
-  writeFileSync(stampFile, stamp);
-}
+installLocked(suiteDir, dir, 'express and fastify');
 
 // The shipped artifact: `npm pack`, unpacked as npm installs a dependency-free tarball.
 const tmp = mkdtempSync(join(tmpdir(), 'antom-core-frameworks-'));
 try {
-  const tarball = execFileSync(npm, ['pack', '--silent', '--pack-destination', tmp], { cwd: npmDir, encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .pop();
-  const installed = join(dir, 'node_modules', 'antom-core');
-  rmSync(installed, { recursive: true, force: true });
-  mkdirSync(installed, { recursive: true });
-  execFileSync('tar', ['-xzf', join(tmp, tarball), '-C', installed, '--strip-components=1']);
+  const tarball = installPackedTarball(npmDir, dir, tmp);
   const testDir = join(dir, 'test');
   rmSync(testDir, { recursive: true, force: true });
   mkdirSync(testDir, { recursive: true });

@@ -6,12 +6,13 @@
 //
 //   MOTO_SERVER=... ANTOM_BIN=... KMS_NODE_DIR=.cache/npm-kms node npm/scripts/test-kms.mjs
 //   (make test-node-kms sets all three)
-import { createHash } from 'node:crypto';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { installLocked, installPackedTarball, requireBuiltPackage } from './locked-suite.mjs';
 
 const npmDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const vectors = join(npmDir, '..', 'tests', 'vectors');
@@ -22,37 +23,15 @@ for (const name of ['MOTO_SERVER', 'ANTOM_BIN']) {
     process.exit(1);
   }
 }
-if (!existsSync(join(npmDir, 'dist', 'antom_wasm_bg.wasm'))) {
-  console.error('npm/dist is not built: run `make npm-build` first');
-  process.exit(1);
-}
+requireBuiltPackage(npmDir);
 
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 // The AWS SDK, exactly as locked, installed once per lockfile.
-const lock = readFileSync(join(npmDir, 'test-kms', 'package-lock.json'));
-const stamp = createHash('sha256').update(lock).digest('hex');
-const stampFile = join(dir, '.installed');
-if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
-  console.log(`installing @aws-sdk/client-kms (npm/test-kms/package-lock.json) into ${dir}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  copyFileSync(join(npmDir, 'test-kms', 'package.json'), join(dir, 'package.json'));
-  copyFileSync(join(npmDir, 'test-kms', 'package-lock.json'), join(dir, 'package-lock.json'));
-  execFileSync(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
-  writeFileSync(stampFile, stamp);
-}
+installLocked(join(npmDir, 'test-kms'), dir, '@aws-sdk/client-kms');
 
 // The shipped artifact: `npm pack`, unpacked as npm installs a dependency-free tarball.
 const tmp = mkdtempSync(join(tmpdir(), 'antom-core-kms-'));
 try {
-  const tarball = execFileSync(npm, ['pack', '--silent', '--pack-destination', tmp], { cwd: npmDir, encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .pop();
-  const installed = join(dir, 'node_modules', 'antom-core');
-  rmSync(installed, { recursive: true, force: true });
-  mkdirSync(installed, { recursive: true });
-  execFileSync('tar', ['-xzf', join(tmp, tarball), '-C', installed, '--strip-components=1']);
+  const tarball = installPackedTarball(npmDir, dir, tmp);
   mkdirSync(join(dir, 'test'), { recursive: true });
   copyFileSync(join(npmDir, 'test-kms', 'kms.test.mjs'), join(dir, 'test', 'kms.test.mjs'));
   copyFileSync(join(npmDir, 'test', 'helpers.mjs'), join(dir, 'test', 'helpers.mjs'));
