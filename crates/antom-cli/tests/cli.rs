@@ -298,19 +298,36 @@ fn sign_with_an_external_signer_command() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn trigger_then_verify_notification() {
-    let webhook = Webhook::start("/antom/notify", vec![]);
-    let output = antom(&[
+/// `antom trigger notifyPayment` to `webhook`, signed with the test Antom key, plus `extra`.
+fn trigger(webhook: &Webhook, extra: &[&str]) -> std::process::Output {
+    let key = path("TEST-ONLY-antom.private.pkcs8.b64");
+    let mut args = vec![
         "trigger",
         "notifyPayment",
         "--to",
         &webhook.url,
         "--antom-private-key",
-        &path("TEST-ONLY-antom.private.pkcs8.b64"),
-        "--payment-request-id",
-        "trig-1",
-    ]);
+        &key,
+    ];
+    args.extend_from_slice(extra);
+    antom(&args)
+}
+
+/// A client that verifies what the test Antom key signed.
+fn antom_verifier() -> Client {
+    let antom_public = PublicKey::parse(&key_text("TEST-ONLY-antom.public.spki.b64")).unwrap();
+    Client::new(ClientConfig::new(
+        CLIENT_ID,
+        merchant_private(),
+        antom_public,
+    ))
+    .unwrap()
+}
+
+#[test]
+fn trigger_then_verify_notification() {
+    let webhook = Webhook::start("/antom/notify", vec![]);
+    let output = trigger(&webhook, &["--payment-request-id", "trig-1"]);
     let shown = text(&output);
     assert!(output.status.success(), "{shown}");
     assert!(shown.contains("acknowledged"));
@@ -318,13 +335,7 @@ fn trigger_then_verify_notification() {
     assert_eq!(received.len(), 1);
 
     // The core verifies it.
-    let antom_public = PublicKey::parse(&key_text("TEST-ONLY-antom.public.spki.b64")).unwrap();
-    let client = Client::new(ClientConfig::new(
-        CLIENT_ID,
-        merchant_private(),
-        antom_public,
-    ))
-    .unwrap();
+    let client = antom_verifier();
     let notification = client
         .verify_notification("/antom/notify", &received[0].headers, &received[0].body)
         .unwrap();
@@ -390,25 +401,10 @@ fn trigger_then_verify_notification() {
 #[test]
 fn trigger_pending_sends_payment_pending_whose_outcome_is_pending() {
     let webhook = Webhook::start("/antom/notify", vec![]);
-    let output = antom(&[
-        "trigger",
-        "notifyPayment",
-        "--to",
-        &webhook.url,
-        "--antom-private-key",
-        &path("TEST-ONLY-antom.private.pkcs8.b64"),
-        "--status",
-        "PENDING",
-    ]);
+    let output = trigger(&webhook, &["--status", "PENDING"]);
     assert!(output.status.success(), "{}", text(&output));
     let received = webhook.received();
-    let antom_public = PublicKey::parse(&key_text("TEST-ONLY-antom.public.spki.b64")).unwrap();
-    let client = Client::new(ClientConfig::new(
-        CLIENT_ID,
-        merchant_private(),
-        antom_public,
-    ))
-    .unwrap();
+    let client = antom_verifier();
     let notification = client
         .verify_notification("/antom/notify", &received[0].headers, &received[0].body)
         .unwrap();
@@ -421,16 +417,7 @@ fn trigger_pending_sends_payment_pending_whose_outcome_is_pending() {
 #[test]
 fn trigger_reports_a_missing_ack_and_refuses_remote_urls() {
     let webhook = Webhook::start("/notify", vec![(500, "no")]);
-    let output = antom(&[
-        "trigger",
-        "notifyPayment",
-        "--to",
-        &webhook.url,
-        "--status",
-        "FAIL",
-        "--antom-private-key",
-        &path("TEST-ONLY-antom.private.pkcs8.b64"),
-    ]);
+    let output = trigger(&webhook, &["--status", "FAIL"]);
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output).contains("HTTP 500"));
     let body: Value = serde_json::from_slice(&webhook.received()[0].body).unwrap();
