@@ -15,6 +15,8 @@ VENV       := $(CACHE)/venv-vectors
 PY         := $(VENV)/bin/python
 VECTORS    := tests/vectors
 DOCTOR     := bash tests/setup/doctor.sh
+# STEP "name" command...: prints the step and, when it ends, how many seconds it took.
+STEP       := bash $(CURDIR)/tests/setup/step.sh
 
 .PHONY: help doctor test lint test-rust vectors vectors-check wasm-check bench tools-python \
 	tools-wasm32 tools-aarch64 tools-rust-lint tools-nightly tools-fuzz tools-deny test-doctor deny dist
@@ -24,7 +26,7 @@ help:
 	@echo "make demo          local Antom simulator + the signed round trip in Rust, Node.js, Python"
 	@echo "make demo-rust     (or demo-node, demo-python) one language: builds only what it runs"
 	@echo "make test          run every test suite (what CI runs)"
-	@echo "make lint          rustfmt check, clippy -D warnings, rustdoc -D warnings, cargo deny (offline)"
+	@echo "make lint          rustfmt check, clippy -D warnings, rustdoc -D warnings, cargo deny (ADVISORY_DB=dir: offline)"
 	@echo "make dist          every artifact (wheels, sdist, npm tarball, jar, CLI) into dist/ with SHA256SUMS"
 	@echo "make vectors       regenerate tests/vectors with the independent Python generator"
 	@echo "make models        regenerate the typed models (every runtime) from crates/antom-models/schema/models.json"
@@ -64,14 +66,24 @@ test-rust:
 	cargo test --workspace --doc
 	cargo test -p antom-core --features pure-rust --all-targets
 
-## deny: the supply-chain gate (advisories, bans, licenses, sources), offline, against the
-## RustSec snapshot in ADVISORY_DB (default: ../shared/advisory-db beside the clone).
-ADVISORY_DB ?= $(firstword $(wildcard $(CURDIR)/../shared/advisory-db /work/shared/advisory-db))
+## deny: the supply-chain gate (advisories, bans, licenses, sources). The advisories come from
+## cargo-deny's normal source (the live RustSec database, fetched into ~/.cargo/advisory-dbs);
+## with ADVISORY_DB=DIR, from that offline snapshot instead (plain files, e.g. a copy of
+## rustsec/advisory-db's crates/ and rust/; .ci/run sets it), checked offline.
+ADVISORY_DB ?=
+DENY_OFFLINE_DB     := $(TOOLS)/advisory-dbs-offline
+DENY_OFFLINE_CONFIG := $(CACHE)/deny-offline.toml
 deny: tools-deny
-	@test -n "$(ADVISORY_DB)" || { echo "missing: the offline RustSec advisory snapshot (../shared/advisory-db); set ADVISORY_DB=path" >&2; exit 1; }
 	cargo fetch --locked --quiet
-	bash tests/supply-chain/advisory-db.sh "$(ADVISORY_DB)" "$(TOOLS)/advisory-dbs"
-	$(CARGO_DENY) --offline --locked --config tests/supply-chain/deny.toml check
+ifeq ($(strip $(ADVISORY_DB)),)
+	$(CARGO_DENY) --locked --config tests/supply-chain/deny.toml check
+else
+	bash tests/supply-chain/advisory-db.sh "$(ADVISORY_DB)" "$(DENY_OFFLINE_DB)"
+	@mkdir -p $(CACHE)
+	sed 's|^db-path = .*|db-path = "$(DENY_OFFLINE_DB)"|' tests/supply-chain/deny.toml > $(DENY_OFFLINE_CONFIG)
+	grep -q '^db-path = "$(DENY_OFFLINE_DB)"$$' $(DENY_OFFLINE_CONFIG)
+	$(CARGO_DENY) --offline --locked --config $(DENY_OFFLINE_CONFIG) check
+endif
 
 lint: tools-rust-lint deny models-check
 	cargo fmt --all -- --check
@@ -163,8 +175,11 @@ tools-deny: $(CARGO_DENY)
 
 ## ---------------------------------------------------------------------------------------------
 ## Prerequisites: checked once, when make starts, for the goals on its command line (the union
-## of their NEEDS_), so `make test` stops before its first build step with one line per missing
-## piece. `make doctor` lists them all. Skipped by `make -n` and with PREREQ_CHECK=0.
+## of their NEEDS_). What is missing is installed first when make runs as root with apt-get
+## (Debian's packages; `dpkg --add-architecture arm64` for the aarch64 checks; ANTOM_AUTO_INSTALL=0
+## turns this off); otherwise `make test` stops before its first build step with one line per
+## missing piece naming the command to run. `make doctor` lists them all. Skipped by `make -n`
+## and with PREREQ_CHECK=0.
 
 # The goals `make doctor` reports per prerequisite, and every tool it shows the cache state of.
 DOCTOR_GOALS := lint test demo demo-rust demo-node demo-python
@@ -185,7 +200,7 @@ PREREQ_CHECK ?= 1
 PREREQ_NEEDS := $(sort $(foreach g,$(MAKECMDGOALS),$(NEEDS_$(g))))
 ifeq ($(PREREQ_CHECK)$(findstring n,$(firstword -$(MAKEFLAGS)))$(filter doctor,$(MAKECMDGOALS)),1)
 ifneq ($(PREREQ_NEEDS),)
-ifneq ($(shell $(DOCTOR_ENV) $(DOCTOR) $(PREREQ_NEEDS) >&2 && echo ok),ok)
+ifneq ($(shell $(DOCTOR_ENV) $(DOCTOR) --install $(PREREQ_NEEDS) >&2 && echo ok),ok)
 $(error make $(MAKECMDGOALS): stopped before building anything; install what is missing above (`make doctor` lists every prerequisite))
 endif
 endif

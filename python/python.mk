@@ -49,6 +49,20 @@ python-wheel: $(MATURIN)
 	$(PY_BUILD_VENV)/bin/auditwheel show $(PY_DIST)/*.whl | tee $(PY_DIST)/auditwheel.txt
 	grep -q 'manylinux_2_17_x86_64' $(PY_DIST)/auditwheel.txt
 
+## python-wheel-demo: the wheel `make demo` installs: cargo's dev profile, native linker, in
+## target/debug, so it shares every compiled crate (AWS-LC's C code above all) with the
+## simulator and the Rust example the demo builds there too; uniffi's generator (maturin runs
+## `cargo run --bin uniffi-bindgen`) is a dev build in the same place. Not the shipped wheel
+## (python-wheel), which `make test` tests.
+PY_DIST_DEMO := $(CACHE)/python-dist-demo
+NEEDS_python-wheel-demo := rust cc python
+.PHONY: python-wheel-demo
+python-wheel-demo: $(MATURIN)
+	rm -rf $(PY_DIST_DEMO)
+	@cd python && $(STEP) "Python wheel for the demo (dev profile, target/debug)" \
+		$(CURDIR)/$(MATURIN) build --out $(CURDIR)/$(PY_DIST_DEMO)
+	test "$$(ls $(PY_DIST_DEMO)/*.whl | wc -l)" -eq 1
+
 ## python-wheel-aarch64: the same for aarch64 (cross-compiled with zig, aws-lc included).
 PY_DIST_AARCH64 := $(CACHE)/python-dist-aarch64
 python-wheel-aarch64: $(MATURIN) tools-aarch64

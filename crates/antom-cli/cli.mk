@@ -17,7 +17,7 @@ DEMO_FLOWS ?= rust $(if $(wildcard npm/npm.mk),node) $(if $(wildcard python/pyth
 # Per flow: the package target it runs, and the prerequisites it needs beyond Rust.
 demo_package_rust   :=
 demo_package_node   := npm-build
-demo_package_python := python-wheel
+demo_package_python := python-wheel-demo
 demo_needs_rust     :=
 demo_needs_node     := node
 demo_needs_python   := python
@@ -26,9 +26,12 @@ demo_needs_python   := python
 demo_packages = $(foreach f,$(1),$(demo_package_$(f)))
 demo_needs    = rust cc $(foreach f,$(1),$(demo_needs_$(f)))
 # The simulator is always needed; the Rust example only for the rust flow.
-demo_cargo_build = $(strip cargo build -p antom-cli --bin antom $(if $(filter rust,$(1)),--example merchant_flow))
+# Everything native the demo runs is one dev-profile build in target/debug (AWS-LC compiled once):
+# the simulator, the Rust example and the demo's Python wheel.
+demo_cargo_build = @$(STEP) "simulator$(if $(filter rust,$(1)), and the Rust example) (dev profile, target/debug)" \
+	$(strip cargo build -p antom-cli --bin antom $(if $(filter rust,$(1)),--example merchant_flow))
 # Every flow asked for must pass; the whole run is killed after DEMO_TIMEOUT seconds.
-demo_run = DEMO_FLOWS="$(strip $(1))" DEMO_REQUIRE_ALL=1 \
+demo_run = DEMO_FLOWS="$(strip $(1))" DEMO_REQUIRE_ALL=1 DEMO_WHEEL_DIR="$(CURDIR)/$(PY_DIST_DEMO)" \
 	timeout --kill-after=10 $(DEMO_TIMEOUT) bash crates/antom-cli/demo/run.sh
 
 NEEDS_demo-build  = $(call demo_needs,$(DEMO_FLOWS))

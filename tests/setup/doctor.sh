@@ -4,12 +4,18 @@
 #   doctor.sh ITEM...          print one line per missing ITEM (what, which version, how to
 #                              install it); exit 1 if any is missing. The Makefile runs this before
 #                              anything else, with what the goals on its command line need.
+#   doctor.sh --install ITEM...
+#                              the same check, then, for what is missing: as root with apt-get,
+#                              install its Debian packages (and add dpkg's arm64 architecture for
+#                              qemu) and check again; otherwise the one line per missing ITEM
+#                              names the command to run. The Makefile runs this form before every
+#                              goal; ANTOM_AUTO_INSTALL=0 turns the installing off.
 #   doctor.sh --all [--used-by NAME=GOALS]... [--tool LABEL=PATH]... ITEM...
 #                              `make doctor`: every ITEM, ok or missing, with the version found;
 #                              then what make installs by itself (rustup target and components,
 #                              pinned tools cached by version) and whether it is there yet.
 #
-# ITEM is rust, cc, node, python, jdk, maven, openssl, clang or qemu, optionally with a minimum version
+# ITEM is rust, cc, node, python, jdk, maven, openssl, clang, qemu or swift, optionally with a minimum version
 # that raises the default: python@3.10. An ITEM named twice keeps the higher minimum.
 # Environment: PYTHON3 (default python3), MVN (default mvn), DOCTOR_PLATFORM (apt, brew or
 # other: which install commands to suggest; detected when unset).
@@ -27,6 +33,7 @@ tools=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --all) mode=all ;;
+    --install) mode=install ;;
     --used-by) used_by+=("$2"); shift ;;
     --tool) tools+=("$2"); shift ;;
     -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
@@ -202,16 +209,47 @@ check_qemu() {
   FOUND="$(qemu-aarch64-static --version 2>/dev/null | head -n 1)"
 }
 
+# Swift: a `swift` on PATH (swift.org's toolchain, macOS), or what make builds itself as root:
+# Swift 6.0.3 from Debian trixie's `swiftlang` in a debootstrap root (tests/setup/swift-root.sh),
+# cached under ~/.cache/antom-core/, which needs debootstrap (and network to Debian's mirror).
+SWIFT_ROOT_STAMP="${SWIFT_ROOT_STAMP:-$HOME/.cache/antom-core/swift-6.0.3-trixie/.stamp}"
+check_swift() {
+  LABEL="Swift 6 (swift on PATH, or as root: debootstrap, for the Swift 6.0.3 root make builds)"
+  HINT="install: Swift 6 from https://www.swift.org/install/ (or run make as root on Debian/Ubuntu: apt-get install debootstrap)"
+  PROBLEM=""; FOUND=""
+  if have swift; then
+    FOUND="$(swift --version 2>&1 | grep -m1 -oE 'Swift version [0-9][0-9.]*')"
+    [ -n "$FOUND" ] || FOUND="swift"
+    return
+  fi
+  if [ -f "$SWIFT_ROOT_STAMP" ]; then FOUND="Swift 6.0.3 root (cached: ${SWIFT_ROOT_STAMP%/.stamp})"; return; fi
+  if [ "$(id -u 2>/dev/null)" = 0 ] && have debootstrap; then
+    FOUND="debootstrap (make builds the Swift 6.0.3 root on first use)"; return
+  fi
+  if [ "$(id -u 2>/dev/null)" = 0 ]; then PROBLEM="no swift and no debootstrap"
+  else PROBLEM="swift not found (not root: make cannot build the Swift root)"; fi
+}
+
+# apt_packages ITEM: the Debian packages that provide ITEM (empty: not a system package).
+apt_packages() {
+  case "$1" in
+    cc) echo build-essential ;; node) echo nodejs npm ;; python) echo python3 python3-venv ;;
+    jdk) echo default-jdk-headless ;; maven) echo maven ;; openssl) echo openssl ;;
+    clang) echo clang ;; qemu) echo qemu-user-static ;; swift) echo debootstrap ;;
+    *) echo "" ;;
+  esac
+}
+
 default_min() {
   case "$1" in
     rust) echo 1.85 ;; node) echo 20 ;; python) echo 3.9 ;; jdk) echo 17 ;; maven) echo 3.6.3 ;;
-    cc|openssl|clang|qemu) echo "" ;;
+    cc|openssl|clang|qemu|swift) echo "" ;;
     *) return 1 ;;
   esac
 }
 
 # Deduplicate ITEMs (fixed order, highest minimum wins) without associative arrays.
-ORDER="rust cc node python jdk maven openssl clang qemu"
+ORDER="rust cc node python jdk maven openssl clang qemu swift"
 for name in $ORDER; do eval "want_$name=0; min_$name=\$(default_min $name)"; done
 for item in ${items[@]+"${items[@]}"}; do
   name="${item%%@*}"
@@ -230,6 +268,37 @@ used_by_of() { # name -> the --used-by text for it
     [ "${e%%=*}" = "$1" ] && { printf '%s' "${e#*=}"; return; }
   done
 }
+
+# --install: as root with apt-get, install the packages of whatever is missing, then check again
+# (below). Every line goes to stderr: the Makefile reads stdout.
+if [ "$mode" = install ]; then
+  pkgs=""; arm64=0
+  for name in $ORDER; do
+    eval "want=\$want_$name; min=\$min_$name"
+    [ "$want" = 1 ] || continue
+    "check_$name" "$min"
+    [ -n "$PROBLEM" ] || continue
+    [ "$name" = qemu ] && ! dpkg --print-foreign-architectures 2>/dev/null | grep -qx arm64 && arm64=1
+    if [ "$name" = qemu ] && have qemu-aarch64-static; then continue; fi
+    pkgs="$pkgs $(apt_packages "$name")"
+  done
+  pkgs="$(echo $pkgs)"
+  if { [ -n "$pkgs" ] || [ "$arm64" = 1 ]; } && [ "${ANTOM_AUTO_INSTALL:-1}" != 0 ] \
+    && [ "$(id -u 2>/dev/null)" = 0 ] && have apt-get; then
+    start=$SECONDS
+    what="apt-get install $pkgs"
+    [ "$arm64" = 1 ] && what="dpkg --add-architecture arm64; $what"
+    echo "== installing the missing prerequisites as root: $what" >&2
+    if [ "$arm64" = 1 ]; then dpkg --add-architecture arm64 >&2; fi
+    if ! { apt-get update -qq >&2 && { [ -z "$pkgs" ] || DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends $pkgs >/dev/null 2>"${TMPDIR:-/tmp}/antom-apt.err"; }; }; then
+      echo "apt-get install $pkgs failed:" >&2; tail -n 5 "${TMPDIR:-/tmp}/antom-apt.err" >&2 || true
+    fi
+    hash -r
+    echo "== installed in $((SECONDS - start)) s" >&2
+  fi
+  mode=check
+fi
 
 missing=0
 [ "$mode" = all ] && echo "Prerequisites (install these yourself; make installs everything else):"

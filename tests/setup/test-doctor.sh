@@ -11,6 +11,12 @@
 #   openssl         make test    missing: OpenSSL CLI (openssl): openssl not found; ...
 #   cargo           make lint    missing: Rust >= 1.85 via rustup (cargo, rustc): cargo not found; ...
 #
+#
+# Then the installing path (doctor.sh --install, what make runs first), with stub `id`, `apt-get`
+# and `dpkg` in front of PATH (nothing is installed for real): as root, the missing piece's
+# Debian package is installed and the check passes; not root, exactly one line names the command
+# and apt-get is never called.
+#
 # Hiding: every directory on PATH that holds a hidden name is replaced by a directory of
 # symlinks to everything else in it; the test asserts the name no longer resolves.
 set -euo pipefail
@@ -83,7 +89,7 @@ expect_stop() {
   start=$(date +%s)
   # A user's shell: no outer make's flags or level; DOCTOR_PLATFORM pins the install hints.
   env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES -u PREREQ_CHECK \
-    PATH="$path" ANTOM_TEST_DOCTOR_INNER=1 DOCTOR_PLATFORM=apt \
+    PATH="$path" ANTOM_TEST_DOCTOR_INNER=1 DOCTOR_PLATFORM=apt ANTOM_AUTO_INSTALL=0 \
     timeout --kill-after=5 "$((LIMIT * 3))" "$make_bin" "$goal" > "$case_dir/out" 2>&1 || status=$?
   end=$(date +%s)
   sed 's/^/   | /' "$case_dir/out"
@@ -123,8 +129,48 @@ expect_stop openssl "$openssl_goal" \
 expect_stop cargo lint \
   "missing: Rust >= 1.85 via rustup (cargo, rustc): cargo not found; install: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh (https://rustup.rs)"
 
-if [ "$failures" -gt 0 ] || [ "$ran" -ne 4 ]; then
+# expect_install UID: clang hidden, stubs for id (prints UID), dpkg and apt-get (logs its
+# arguments; `install` puts a clang into the stub directory, as the package would).
+expect_install() {
+  local uid="$1"
+  ran=$((ran + 1))
+  local failures_before=$failures
+  echo "== doctor.sh --install clang as uid $uid, clang hidden, apt-get stubbed"
+  local case_dir="$work/case$ran"
+  mkdir -p "$case_dir/stub"
+  local path
+  path="$(shadow_path "$case_dir/path" clang apt-get id dpkg)"
+  printf '#!/bin/sh\necho %s\n' "$uid" > "$case_dir/stub/id"
+  printf '#!/bin/sh\necho amd64\n' > "$case_dir/stub/dpkg"
+  cat > "$case_dir/stub/apt-get" <<STUB
+#!/bin/sh
+echo "apt-get \$*" >> "$case_dir/apt.log"
+case " \$* " in *" install "*) printf '#!/bin/sh\\necho "clang version 0 (stub)"\\n' > "$case_dir/stub/clang"; chmod +x "$case_dir/stub/clang" ;; esac
+STUB
+  chmod +x "$case_dir/stub/"*
+  local status=0
+  env -u MAKEFLAGS -u ANTOM_AUTO_INSTALL PATH="$case_dir/stub:$path" DOCTOR_PLATFORM=apt \
+    timeout 20 bash tests/setup/doctor.sh --install clang > "$case_dir/out" 2>&1 || status=$?
+  sed 's/^/   | /' "$case_dir/out"
+  if [ "$uid" = 0 ]; then
+    [ "$status" -eq 0 ] || fail "exit $status: the installed clang was not found on the second check"
+    grep -qx 'apt-get install -y -qq --no-install-recommends clang' "$case_dir/apt.log" 2>/dev/null \
+      || fail "apt-get was not asked to install clang (log: $(cat "$case_dir/apt.log" 2>/dev/null))"
+    grep -q '^== installing the missing prerequisites as root: apt-get install clang$' "$case_dir/out" \
+      || fail "no line says what is being installed"
+  else
+    [ "$status" -ne 0 ] || fail "exited 0 without clang"
+    [ ! -e "$case_dir/apt.log" ] || fail "apt-get was called without root: $(cat "$case_dir/apt.log")"
+    [ "$(cat "$case_dir/out")" = "missing: clang (checks the Swift C header): clang not found; install: apt-get install clang" ] \
+      || fail "the output is not the one line naming the command"
+  fi
+  [ "$failures" -ne "$failures_before" ] || echo "   ok: exit $status"
+}
+expect_install 0
+expect_install 1000
+
+if [ "$failures" -gt 0 ] || [ "$ran" -ne 6 ]; then
   echo "test-doctor: $failures failure(s) in $ran case(s)" >&2
   exit 1
 fi
-echo "test-doctor: $ran cases, each stopped in seconds with its one-line message"
+echo "test-doctor: $ran cases: each hidden prerequisite stopped make in seconds with its one-line message; the installing path installs as root and names the command otherwise"

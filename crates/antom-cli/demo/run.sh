@@ -14,7 +14,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 ANTOM="${ANTOM_BIN:-$ROOT/target/debug/antom}"
 FLOWS="${DEMO_FLOWS:-rust node python}"
-WHEEL_DIR="${DEMO_WHEEL_DIR:-$ROOT/.cache/python-dist}"
+WHEEL_DIR="${DEMO_WHEEL_DIR:-$ROOT/.cache/python-dist-demo}"
 FLOW_TIMEOUT="${DEMO_FLOW_TIMEOUT:-120}"
 KEYS="$ROOT/tests/vectors/keys"
 
@@ -116,7 +116,7 @@ for flow in $FLOWS; do
     python)
       wheel="$(ls "$WHEEL_DIR"/antom_core-*.whl 2>/dev/null | head -n 1 || true)"
       if [ -z "$wheel" ]; then
-        skipped+=("python (no wheel in $WHEEL_DIR: make python-wheel)")
+        skipped+=("python (no wheel in $WHEEL_DIR: make python-wheel-demo)")
       else
         echo "== Python (wheel $(basename "$wheel"), installed into a fresh virtualenv)"
         python3 -m venv "$work/venv"
