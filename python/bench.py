@@ -14,7 +14,6 @@ import base64
 import datetime
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -33,6 +32,10 @@ from antom_core._ffi import antom_core as ffi
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = ROOT / "tests" / "vectors" / "keys"
+# The one BENCHMARKS.md block writer (tests/bench/benchmarks_md.py); python -I leaves the
+# repository off sys.path, so it is added by path.
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+from benchmarks_md import replace_block  # noqa: E402
 CLIENT_ID = "SANDBOX_5X00000000000000"
 PATH = "/ams/sandbox/api/v1/payments/pay"
 
@@ -92,17 +95,6 @@ def header_shapes(pairs: List[Tuple[str, str]], body: bytes) -> Dict[str, object
         "Django `HttpHeaders`": HttpHeaders(environ),
         "Werkzeug / Flask `Headers`": WerkzeugHeaders(pairs),
     }
-
-
-def replace_block(path: Path, name: str, body: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
-    block = f"{begin}\n{body.rstrip()}\n{end}"
-    if begin in text and end in text:
-        text = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:

@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import random
-import re
 import socket
 import subprocess
 import sys
@@ -32,6 +31,10 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = ROOT / "tests" / "vectors" / "keys"
+# The one BENCHMARKS.md block writer (tests/bench/benchmarks_md.py); python -I leaves the
+# repository off sys.path, so it is added by path.
+sys.path.insert(0, str(ROOT / "tests" / "bench"))
+from benchmarks_md import replace_block  # noqa: E402
 HERE = Path(__file__).resolve().parent
 CLIENT_ID = "SANDBOX_5X00000000000000"
 PATH = "/antom/notify"
@@ -166,17 +169,6 @@ def run(server: str, verifier: str, requests: List[Tuple[bytes, bool]], total: i
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-
-
-def replace_block(path: Path, name: str, body: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
-    block = f"{begin}\n{body.rstrip()}\n{end}"
-    if begin in text and end in text:
-        text = re.sub(re.escape(begin) + r".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:

@@ -730,6 +730,21 @@ pub fn engine() -> String {
     ac::BuiltinEngine::NAME.to_owned()
 }
 
+impl From<ac::ApiResponse> for ApiResponse {
+    fn from(response: ac::ApiResponse) -> Self {
+        Self {
+            verified: response.verified,
+            result_status: response.result_status.into(),
+            next_action: response.next_action().into(),
+            is_success: response.is_success(),
+            outcome: response.outcome.into(),
+            result_code: response.result_code,
+            result_message: response.result_message,
+            body: response.body,
+        }
+    }
+}
+
 impl From<ac::Notification> for Notification {
     fn from(notification: ac::Notification) -> Notification {
         Notification {
@@ -858,17 +873,10 @@ impl Client {
         headers: Vec<Header>,
         body: Vec<u8>,
     ) -> Result<ApiResponse> {
-        let response = self.0.verify_response(&path, &pairs(headers), &body)?;
-        Ok(ApiResponse {
-            verified: response.verified,
-            result_status: response.result_status.into(),
-            next_action: response.next_action().into(),
-            is_success: response.is_success(),
-            outcome: response.outcome.into(),
-            result_code: response.result_code,
-            result_message: response.result_message,
-            body: response.body,
-        })
+        Ok(self
+            .0
+            .verify_response(&path, &pairs(headers), &body)?
+            .into())
     }
 
     /// Verifies a notification Antom sent to your endpoint at `path` (the path registered

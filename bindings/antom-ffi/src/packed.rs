@@ -11,7 +11,7 @@
 
 use antom_core as ac;
 
-use crate::{Client, NextAction, Outcome, PublicKey, Result, ResultStatus};
+use crate::{ApiResponse, Client, NextAction, Outcome, PublicKey, Result, ResultStatus};
 
 /// What a verified notification says, without the body (the caller already holds those
 /// exact bytes). Field meanings are those of `Notification`.
@@ -50,6 +50,22 @@ pub struct ResponseFacts {
     pub result_code: String,
     /// `result.resultMessage` (`""` if absent).
     pub result_message: String,
+}
+
+/// The facts of an `ApiResponse` (one conversion from the core's response, in lib.rs); the body
+/// is dropped, not copied.
+impl From<ApiResponse> for ResponseFacts {
+    fn from(response: ApiResponse) -> Self {
+        Self {
+            verified: response.verified,
+            result_status: response.result_status,
+            next_action: response.next_action,
+            is_success: response.is_success,
+            outcome: response.outcome,
+            result_code: response.result_code,
+            result_message: response.result_message,
+        }
+    }
 }
 
 /// The lowercase names of the only headers a notification is read from (`signature`,
@@ -156,15 +172,7 @@ impl Client {
     ) -> Result<ResponseFacts> {
         let headers = unpack_headers(headers)?;
         let response = self.0.verify_response(text(path)?, &headers, body)?;
-        Ok(ResponseFacts {
-            verified: response.verified,
-            result_status: response.result_status.into(),
-            next_action: response.next_action().into(),
-            is_success: response.is_success(),
-            outcome: response.outcome.into(),
-            result_code: response.result_code,
-            result_message: response.result_message,
-        })
+        Ok(ApiResponse::from(response).into())
     }
 }
 

@@ -208,14 +208,5 @@ fun main(args: Array<String>) {
     }
     println(section)
 
-    val begin = "<!-- jvm:begin -->"
-    val end = "<!-- jvm:end -->"
-    val old = if (Files.exists(benchmarks)) Files.readString(benchmarks) else "# Benchmarks\n"
-    val block = "$begin\n$section\n$end"
-    val i = old.indexOf(begin)
-    val j = old.indexOf(end)
-    val updated = if (i >= 0 && j > i) old.substring(0, i) + block + old.substring(j + end.length)
-        else old.trimEnd() + "\n\n" + block + "\n"
-    Files.writeString(benchmarks, updated)
-    println("bench: wrote the jvm block of $benchmarks")
+    replaceBlock(benchmarks, "jvm", section)
 }

@@ -194,14 +194,5 @@ fun main(args: Array<String>) {
             ours.joinToString("; ") { "%.1f → %.1f MiB".format(it.second / 1024.0, it.third / 1024.0) }))
     }
     println(section)
-    val begin = "<!-- jvm-webhook:begin -->"
-    val end = "<!-- jvm-webhook:end -->"
-    val old = Files.readString(benchmarks)
-    val block = "$begin\n$section$end"
-    val i = old.indexOf(begin)
-    val j = old.indexOf(end)
-    val updated = if (i >= 0 && j > i) old.substring(0, i) + block + old.substring(j + end.length)
-        else old.trimEnd() + "\n\n" + block + "\n"
-    Files.writeString(benchmarks, updated)
-    println("bench: wrote the jvm-webhook block of $benchmarks")
+    replaceBlock(benchmarks, "jvm-webhook", section)
 }
