@@ -7,14 +7,15 @@
 #   make test-jvm-lts   the same on a second LTS JDK (25 or 21)
 #   make test-jvm-spring the jar test-jvm built, installed into ~/.m2, in a Spring Boot 3.5 app
 #                       (bindings/kotlin/spring-boot-test) notified by `antom trigger` on a real port
-#   make test-swift-c   generated Swift files up to date, header compiles (clang, gcc), the C
-#                       harness passes vectors through the header; swift build/test if installed
+#   make test-swift     the Swift package with a real toolchain (swift on the PATH, else Swift
+#                       6.0.3 in a cached Debian trixie root made as root): generated files up to
+#                       date, the C header compiles (clang -Werror, gcc), swift build, swift test
 #   make bench-jvm      sign/verify ops/s vs the JDK; rewrites the jvm block of BENCHMARKS.md
 #   make swift-generate regenerate the committed Swift bindings after an FFI change
 #
 # Maven's local repository (~/.m2/repository) is its download cache: keep it between CI runs.
 
-TEST_SUITES += test-jvm test-jvm-lts test-jvm-aarch64 test-swift-c test-jvm-spring
+TEST_SUITES += test-jvm test-jvm-lts test-jvm-aarch64 test-swift test-jvm-spring
 # A JDK, Maven and clang are checked by the root Makefile before anything runs (make doctor);
 # they are system packages, never installed from here.
 NEEDS_test-jvm       := rust cc jdk maven python
@@ -23,13 +24,14 @@ NEEDS_test-jvm-aarch64 := rust cc jdk maven python qemu
 NEEDS_test-jvm-spring := rust cc jdk maven python
 NEEDS_jvm-native     := rust cc python
 NEEDS_bench-jvm      := rust cc jdk maven
-NEEDS_test-swift-c   := rust cc clang python
+NEEDS_test-swift     := rust cc python swift
+NEEDS_swift-native   := rust cc python
 NEEDS_swift-generate := rust cc
 
 MVN       ?= mvn
 MVN_FLAGS ?= -B -q -Dstyle.color=never
 
-.PHONY: jvm-native test-jvm test-jvm-lts test-jvm-aarch64 test-jvm-spring test-swift-c bench-jvm swift-generate
+.PHONY: jvm-native test-jvm test-jvm-lts test-jvm-aarch64 test-jvm-spring swift-native test-swift bench-jvm swift-generate
 
 ## The jar carries the native library for linux-x86-64 and linux-aarch64, both the manylinux2014
 ## (glibc 2.17) builds of the Python wheels (the same uniffi cdylib; one build each), taken out
@@ -80,8 +82,20 @@ test-jvm-lts: jvm-native
 	cargo build -p antom-cli --bin antom
 	cd bindings/kotlin && $(JVM_ENV) JAVA_HOME=$(JDK_LTS_HOME) PATH="$(JDK_LTS_HOME)/bin:$$PATH" $(MVN) $(MVN_FLAGS) verify
 
-test-swift-c:
-	bash bindings/swift/ctest/run.sh
+## test-swift: the Swift package against the shipped x86-64 libantom_ffi (the Python wheel's,
+## taken out of it as jvm-native does: no second cargo build), with the simulator
+## (target/debug/antom) for send, models and webhooks. bindings/swift/scripts/test.sh makes
+## sure of the toolchain (tests/setup/swift-root.sh: swift on the PATH, else as root a cached
+## Debian trixie root with swiftlang 6.0.3), runs generate.sh --check, the C header check,
+## swift build and swift test, and checks the counts of Swift tests and vectors it printed.
+SWIFT_NATIVE := $(CACHE)/swift-native
+swift-native: python-wheel
+	rm -rf $(SWIFT_NATIVE); mkdir -p $(SWIFT_NATIVE)
+	python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("antom_core/_ffi/libantom_ffi.so"))' \
+	  "$$(ls $(PY_DIST)/*.whl)" "$(SWIFT_NATIVE)/libantom_ffi.so"
+test-swift: swift-native
+	cargo build -p antom-cli --bin antom
+	ANTOM_FFI_LIB=$(CURDIR)/$(SWIFT_NATIVE)/libantom_ffi.so bash bindings/swift/scripts/test.sh
 
 bench-jvm:
 	bash bindings/kotlin/scripts/bench.sh

@@ -8,7 +8,9 @@
 // then tell the linker where it is:
 //   swift build -Xlinker -L../../target/release
 //   swift test  -Xlinker -L../../target/release     (LD_LIBRARY_PATH too on Linux)
-// See README.md for what is checked where (this machine has no Swift toolchain).
+// Nothing is fetched by URL: the tests' SHA-256 comes from the system's libcrypto through a
+// system-library target (Tests/COpenSSLCrypto; Debian: libssl-dev). `make test-swift` runs
+// both with Swift 6.0.3; see README.md.
 import PackageDescription
 
 let package = Package(
@@ -17,17 +19,15 @@ let package = Package(
     products: [
         .library(name: "AntomCore", targets: ["AntomCore"]),
     ],
-    dependencies: [
-        // Tests only: SHA-256 for the vectors that pin a 1 MB content by its digest
-        // (CryptoKit's API, also on Linux).
-        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0" ..< "5.0.0"),
-    ],
     targets: [
         .systemLibrary(name: "AntomCoreFFI", path: "Sources/AntomCoreFFI"),
         .target(name: "AntomCore", dependencies: ["AntomCoreFFI"], path: "Sources/AntomCore"),
+        // Tests only: SHA-256 for the vectors that pin a 1 MiB content by its digest.
+        .systemLibrary(name: "COpenSSLCrypto", path: "Tests/COpenSSLCrypto",
+                       providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
         .testTarget(
             name: "AntomCoreTests",
-            dependencies: ["AntomCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["AntomCore", "COpenSSLCrypto"],
             path: "Tests/AntomCoreTests"
         ),
     ]

@@ -1,5 +1,5 @@
 // Hand-written conveniences over the generated API (AntomCore.swift): conversions only, no
-// protocol rules. Not compiled on our machines (no Swift toolchain): see README.md.
+// protocol rules. Compiled and tested by `make test-swift` (Swift 6.0.3): see README.md.
 import Foundation
 
 extension AntomError {
@@ -102,9 +102,9 @@ extension ApiResponse: CustomStringConvertible, CustomDebugStringConvertible, Cu
     }
 }
 
-extension Notification: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+extension AntomNotification: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
-        "Notification(notifyType: \(notifyType ?? "nil"), resultStatus: \(resultStatus?.letter ?? "nil"), "
+        "AntomNotification(notifyType: \(notifyType ?? "nil"), resultStatus: \(resultStatus?.letter ?? "nil"), "
             + "clientId: \(clientId), requestTime: \(requestTime), dedupKey: \(dedupKey), "
             + "body: \(describeBody(body: body)))"
     }
@@ -182,13 +182,13 @@ extension Client {
     }
 
     /// `verifyNotification` with headers as name/value pairs.
-    public func verifyNotification(path: String, headers: [(String, String)], body: Data) throws -> Notification {
+    public func verifyNotification(path: String, headers: [(String, String)], body: Data) throws -> AntomNotification {
         try checkBodySize(kind: .notification, body: body)
         return try verifyNotification(path: path, headers: headers.map { Header(name: $0.0, value: $0.1) }, body: body)
     }
 
     /// `verifyNotification` with headers as a dictionary.
-    public func verifyNotification(path: String, headers: [String: String], body: Data) throws -> Notification {
+    public func verifyNotification(path: String, headers: [String: String], body: Data) throws -> AntomNotification {
         try checkBodySize(kind: .notification, body: body)
         return try verifyNotification(path: path, headers: headers.map { Header(name: $0.key, value: $0.value) }, body: body)
     }
@@ -197,7 +197,7 @@ extension Client {
     /// notification whose signed `request-time` is further than `maxAgeMs` from `nowMs`
     /// (default: now). Off unless asked for: Antom retries deliveries for about a day.
     public func verifyNotification(path: String, headers: [(String, String)], body: Data,
-                                   maxAgeMs: UInt64, nowMs: UInt64 = Client.nowMillis()) throws -> Notification {
+                                   maxAgeMs: UInt64, nowMs: UInt64 = Client.nowMillis()) throws -> AntomNotification {
         try checkBodySize(kind: .notification, body: body)
         return try verifyNotificationFresh(path: path, headers: headers.map { Header(name: $0.0, value: $0.1) },
                                            body: body, freshness: Freshness(nowMs: nowMs, maxAgeMs: maxAgeMs))
@@ -205,7 +205,7 @@ extension Client {
 
     /// As above, with headers as a dictionary.
     public func verifyNotification(path: String, headers: [String: String], body: Data,
-                                   maxAgeMs: UInt64, nowMs: UInt64 = Client.nowMillis()) throws -> Notification {
+                                   maxAgeMs: UInt64, nowMs: UInt64 = Client.nowMillis()) throws -> AntomNotification {
         try checkBodySize(kind: .notification, body: body)
         return try verifyNotificationFresh(path: path, headers: headers.map { Header(name: $0.key, value: $0.value) },
                                            body: body, freshness: Freshness(nowMs: nowMs, maxAgeMs: maxAgeMs))

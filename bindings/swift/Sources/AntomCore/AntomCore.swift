@@ -670,7 +670,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Errors: `MissingHeader`, `ClientIdMismatch`, `MalformedSignature`,
      * `UnsupportedAlgorithm`, `SignatureMismatch`, `InvalidInput`.
      */
-    func verifyNotification(path: String, headers: [Header], body: Data) throws  -> Notification
+    func verifyNotification(path: String, headers: [Header], body: Data) throws  -> AntomNotification
     
     /**
      * As `verify_notification`, and also refuses a notification whose signed `request-time`
@@ -681,7 +681,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Errors: as `verify_notification`; `InvalidInput` when `request-time` is not epoch
      * milliseconds or is outside the window.
      */
-    func verifyNotificationFresh(path: String, headers: [Header], body: Data, freshness: Freshness) throws  -> Notification
+    func verifyNotificationFresh(path: String, headers: [Header], body: Data, freshness: Freshness) throws  -> AntomNotification
     
     /**
      * Verifies a response to a request sent to `path` (the prepared request's `path`),
@@ -944,8 +944,8 @@ open func usesApiKey() -> Bool  {
      * Errors: `MissingHeader`, `ClientIdMismatch`, `MalformedSignature`,
      * `UnsupportedAlgorithm`, `SignatureMismatch`, `InvalidInput`.
      */
-open func verifyNotification(path: String, headers: [Header], body: Data)throws  -> Notification  {
-    return try  FfiConverterTypeNotification_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+open func verifyNotification(path: String, headers: [Header], body: Data)throws  -> AntomNotification  {
+    return try  FfiConverterTypeAntomNotification_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
         uniffiCallStatus in
     uniffi_antom_ffi_fn_method_client_verify_notification(
             self.uniffiCloneHandle(),
@@ -965,8 +965,8 @@ open func verifyNotification(path: String, headers: [Header], body: Data)throws 
      * Errors: as `verify_notification`; `InvalidInput` when `request-time` is not epoch
      * milliseconds or is outside the window.
      */
-open func verifyNotificationFresh(path: String, headers: [Header], body: Data, freshness: Freshness)throws  -> Notification  {
-    return try  FfiConverterTypeNotification_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+open func verifyNotificationFresh(path: String, headers: [Header], body: Data, freshness: Freshness)throws  -> AntomNotification  {
+    return try  FfiConverterTypeAntomNotification_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
         uniffiCallStatus in
     uniffi_antom_ffi_fn_method_client_verify_notification_fresh(
             self.uniffiCloneHandle(),
@@ -1865,6 +1865,137 @@ public func FfiConverterTypeSigningRequest_lower(_ value: SigningRequest) -> UIn
 
 
 /**
+ * A notification whose signature has been verified.
+ */
+public struct AntomNotification: Equatable, Hashable {
+    /**
+     * The first of `notifyType`, `authorizationNotifyType`, `disputeNotificationType`,
+     * `subscriptionNotificationType` present in the body (e.g. `PAYMENT_RESULT`).
+     */
+    public var notifyType: String?
+    /**
+     * `result.resultStatus` when present (for `PAYMENT_PENDING`, `S` means "processing").
+     */
+    public var resultStatus: ResultStatus?
+    /**
+     * The state of the payment, refund or capture this notification is about: only
+     * `Succeeded` proves payment.
+     */
+    public var outcome: Outcome
+    /**
+     * The `client-id` header (equal to the configured client id).
+     */
+    public var clientId: String
+    /**
+     * The `request-time` header, verbatim.
+     */
+    public var requestTime: String
+    /**
+     * The raw body that was verified, for you to parse.
+     */
+    public var body: Data
+    /**
+     * A stable key to process each notification once (`"{notifyType}:{field}={value}"`,
+     * e.g. `PAYMENT_RESULT:paymentId=2024...`, else `"sha256:{hex of the body}"`). Antom
+     * resends a notification until it is acknowledged: store this key with the effect of
+     * processing it (in the same transaction) and acknowledge a key already seen without
+     * processing it again.
+     */
+    public var dedupKey: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The first of `notifyType`, `authorizationNotifyType`, `disputeNotificationType`,
+         * `subscriptionNotificationType` present in the body (e.g. `PAYMENT_RESULT`).
+         */notifyType: String?, 
+        /**
+         * `result.resultStatus` when present (for `PAYMENT_PENDING`, `S` means "processing").
+         */resultStatus: ResultStatus?, 
+        /**
+         * The state of the payment, refund or capture this notification is about: only
+         * `Succeeded` proves payment.
+         */outcome: Outcome, 
+        /**
+         * The `client-id` header (equal to the configured client id).
+         */clientId: String, 
+        /**
+         * The `request-time` header, verbatim.
+         */requestTime: String, 
+        /**
+         * The raw body that was verified, for you to parse.
+         */body: Data, 
+        /**
+         * A stable key to process each notification once (`"{notifyType}:{field}={value}"`,
+         * e.g. `PAYMENT_RESULT:paymentId=2024...`, else `"sha256:{hex of the body}"`). Antom
+         * resends a notification until it is acknowledged: store this key with the effect of
+         * processing it (in the same transaction) and acknowledge a key already seen without
+         * processing it again.
+         */dedupKey: String) {
+        self.notifyType = notifyType
+        self.resultStatus = resultStatus
+        self.outcome = outcome
+        self.clientId = clientId
+        self.requestTime = requestTime
+        self.body = body
+        self.dedupKey = dedupKey
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AntomNotification: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAntomNotification: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AntomNotification {
+        return
+            try AntomNotification(
+                notifyType: FfiConverterOptionString.read(from: &buf), 
+                resultStatus: FfiConverterOptionTypeResultStatus.read(from: &buf), 
+                outcome: FfiConverterTypeOutcome.read(from: &buf), 
+                clientId: FfiConverterString.read(from: &buf), 
+                requestTime: FfiConverterString.read(from: &buf), 
+                body: FfiConverterData.read(from: &buf), 
+                dedupKey: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AntomNotification, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.notifyType, into: &buf)
+        FfiConverterOptionTypeResultStatus.write(value.resultStatus, into: &buf)
+        FfiConverterTypeOutcome.write(value.outcome, into: &buf)
+        FfiConverterString.write(value.clientId, into: &buf)
+        FfiConverterString.write(value.requestTime, into: &buf)
+        FfiConverterData.write(value.body, into: &buf)
+        FfiConverterString.write(value.dedupKey, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAntomNotification_lift(_ buf: RustBuffer) throws -> AntomNotification {
+    return try FfiConverterTypeAntomNotification.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAntomNotification_lower(_ value: AntomNotification) -> RustBuffer {
+    return FfiConverterTypeAntomNotification.lower(value)
+}
+
+
+/**
  * A response whose authenticity has been settled.
  */
 public struct ApiResponse: Equatable, Hashable {
@@ -2362,137 +2493,6 @@ public func FfiConverterTypeHeader_lift(_ buf: RustBuffer) throws -> Header {
 #endif
 public func FfiConverterTypeHeader_lower(_ value: Header) -> RustBuffer {
     return FfiConverterTypeHeader.lower(value)
-}
-
-
-/**
- * A notification whose signature has been verified.
- */
-public struct Notification: Equatable, Hashable {
-    /**
-     * The first of `notifyType`, `authorizationNotifyType`, `disputeNotificationType`,
-     * `subscriptionNotificationType` present in the body (e.g. `PAYMENT_RESULT`).
-     */
-    public var notifyType: String?
-    /**
-     * `result.resultStatus` when present (for `PAYMENT_PENDING`, `S` means "processing").
-     */
-    public var resultStatus: ResultStatus?
-    /**
-     * The state of the payment, refund or capture this notification is about: only
-     * `Succeeded` proves payment.
-     */
-    public var outcome: Outcome
-    /**
-     * The `client-id` header (equal to the configured client id).
-     */
-    public var clientId: String
-    /**
-     * The `request-time` header, verbatim.
-     */
-    public var requestTime: String
-    /**
-     * The raw body that was verified, for you to parse.
-     */
-    public var body: Data
-    /**
-     * A stable key to process each notification once (`"{notifyType}:{field}={value}"`,
-     * e.g. `PAYMENT_RESULT:paymentId=2024...`, else `"sha256:{hex of the body}"`). Antom
-     * resends a notification until it is acknowledged: store this key with the effect of
-     * processing it (in the same transaction) and acknowledge a key already seen without
-     * processing it again.
-     */
-    public var dedupKey: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The first of `notifyType`, `authorizationNotifyType`, `disputeNotificationType`,
-         * `subscriptionNotificationType` present in the body (e.g. `PAYMENT_RESULT`).
-         */notifyType: String?, 
-        /**
-         * `result.resultStatus` when present (for `PAYMENT_PENDING`, `S` means "processing").
-         */resultStatus: ResultStatus?, 
-        /**
-         * The state of the payment, refund or capture this notification is about: only
-         * `Succeeded` proves payment.
-         */outcome: Outcome, 
-        /**
-         * The `client-id` header (equal to the configured client id).
-         */clientId: String, 
-        /**
-         * The `request-time` header, verbatim.
-         */requestTime: String, 
-        /**
-         * The raw body that was verified, for you to parse.
-         */body: Data, 
-        /**
-         * A stable key to process each notification once (`"{notifyType}:{field}={value}"`,
-         * e.g. `PAYMENT_RESULT:paymentId=2024...`, else `"sha256:{hex of the body}"`). Antom
-         * resends a notification until it is acknowledged: store this key with the effect of
-         * processing it (in the same transaction) and acknowledge a key already seen without
-         * processing it again.
-         */dedupKey: String) {
-        self.notifyType = notifyType
-        self.resultStatus = resultStatus
-        self.outcome = outcome
-        self.clientId = clientId
-        self.requestTime = requestTime
-        self.body = body
-        self.dedupKey = dedupKey
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension Notification: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeNotification: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Notification {
-        return
-            try Notification(
-                notifyType: FfiConverterOptionString.read(from: &buf), 
-                resultStatus: FfiConverterOptionTypeResultStatus.read(from: &buf), 
-                outcome: FfiConverterTypeOutcome.read(from: &buf), 
-                clientId: FfiConverterString.read(from: &buf), 
-                requestTime: FfiConverterString.read(from: &buf), 
-                body: FfiConverterData.read(from: &buf), 
-                dedupKey: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: Notification, into buf: inout [UInt8]) {
-        FfiConverterOptionString.write(value.notifyType, into: &buf)
-        FfiConverterOptionTypeResultStatus.write(value.resultStatus, into: &buf)
-        FfiConverterTypeOutcome.write(value.outcome, into: &buf)
-        FfiConverterString.write(value.clientId, into: &buf)
-        FfiConverterString.write(value.requestTime, into: &buf)
-        FfiConverterData.write(value.body, into: &buf)
-        FfiConverterString.write(value.dedupKey, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeNotification_lift(_ buf: RustBuffer) throws -> Notification {
-    return try FfiConverterTypeNotification.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeNotification_lower(_ value: Notification) -> RustBuffer {
-    return FfiConverterTypeNotification.lower(value)
 }
 
 
