@@ -44,6 +44,18 @@ mount_root() {   # proc, dev, sys: without /proc, swift cannot find libswiftCore
   mountpoint -q "$root/sys" || { mount -t sysfs sys "$root/sys"; mounted+=("$root/sys"); }
 }
 
+# Mounts left under the root by a run that was killed (ours, or debootstrap's own proc/sys):
+# unmounted before anything is deleted there, so `rm -rf` never reaches the host's /dev.
+unmount_leftovers() {
+  local m
+  for m in $(awk -v r="$root/" 'index($2, r) == 1 { print $2 }' /proc/mounts 2>/dev/null | sort -r); do
+    umount "$m" 2>/dev/null || umount -l "$m"
+  done
+  if awk -v r="$root/" 'index($2, r) == 1 { found = 1 } END { exit !found }' /proc/mounts 2>/dev/null; then
+    echo "swift-root: something is still mounted under $root; not deleting it" >&2; exit 1
+  fi
+}
+
 create() {
   if [ "$(id -u)" != 0 ]; then
     echo "missing: swift (Swift 6 toolchain); install Swift 6 from https://swift.org/install or run make test as root (it then builds a Debian trixie root with swiftlang $version)" >&2
@@ -56,6 +68,7 @@ create() {
   fi
   if [ ! -f "$root/.antom-debootstrap" ]; then
     step "debootstrap --variant=minbase $suite into $root (~40 s, ~220 MB)"
+    unmount_leftovers
     rm -rf "$root"; mkdir -p "$root"
     debootstrap --variant=minbase "$suite" "$root" "$mirror" > "$root.debootstrap.log" 2>&1 || {
       echo "swift-root: debootstrap failed; last lines of $root.debootstrap.log:" >&2; tail -n 20 "$root.debootstrap.log" >&2; exit 1; }
