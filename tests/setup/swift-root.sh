@@ -22,12 +22,12 @@ root="${SWIFT_ROOT:-$HOME/.cache/antom-core/swift-$version-$suite}"
 # trust store URLSession (libcurl) verifies against (without it every TLS connection fails).
 packages="swiftlang libc6-dev libstdc++-14-dev libssl-dev openssl ca-certificates"
 stamp_text="swift $version $suite: $packages"
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 start=$SECONDS
 step() { echo "swift-root: [$((SECONDS - start)) s] $*" >&2; }
 
 on_host() { command -v swift >/dev/null 2>&1; }
-cached() { [ -f "$root/.antom-stamp" ] && [ "$(cat "$root/.antom-stamp")" = "$stamp_text" ]; }
+cached() { [ -f "$root/.stamp" ] && [ "$(cat "$root/.stamp")" = "$stamp_text" ]; }
 
 mounted=()
 unmount_all() {
@@ -57,10 +57,6 @@ unmount_leftovers() {
 }
 
 create() {
-  if [ "$(id -u)" != 0 ]; then
-    echo "missing: swift (Swift 6 toolchain); install Swift 6 from https://swift.org/install or run make test as root (it then builds a Debian trixie root with swiftlang $version)" >&2
-    exit 1
-  fi
   if ! command -v debootstrap >/dev/null 2>&1; then
     step "installing debootstrap (apt-get)"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null 2>&1 || {
@@ -88,11 +84,23 @@ create() {
     *) echo "swift-root: expected Swift $version in the $suite root, got: $got" >&2; exit 1 ;;
   esac
   unmount_all
-  echo "$stamp_text" > "$root/.antom-stamp"
+  echo "$stamp_text" > "$root/.stamp"
   step "ready: $got"
 }
 
-if ! on_host && ! cached; then create; fi
+if ! on_host; then
+  # chroot and mount need root, for a cached root as much as for a new one.
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing: swift (Swift 6 toolchain); install Swift 6 from https://swift.org/install or run make test as root (it then builds a Debian trixie root with swiftlang $version)" >&2
+    exit 1
+  fi
+  # One user of the root at a time (creating it, or running in it: the mounts are shared
+  # and each run's trap unmounts its own).
+  mkdir -p "$(dirname "$root")"
+  exec 9> "$root.lock"
+  flock 9
+  cached || create
+fi
 
 [ "${1:-}" = exec ] || {
   if on_host; then step "using $(command -v swift): $(swift --version 2>&1 | head -n 1)"
@@ -105,9 +113,6 @@ if on_host; then exec "$@"; fi
 
 here="$(pwd -P)"
 case "$here/" in "$repo/"*) ;; *) echo "swift-root: exec runs inside the repository ($repo), not $here" >&2; exit 2 ;; esac
-# One user of the root at a time: the mounts are shared and the trap unmounts them.
-exec 9> "$root.lock"
-flock 9
 mount_root
 mkdir -p "$root$repo"
 mount --bind "$repo" "$root$repo"; mounted+=("$root$repo")
