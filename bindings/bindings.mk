@@ -16,7 +16,7 @@
 # Maven's local repository (~/.m2/repository) is its download cache: keep it between CI runs.
 
 TEST_SUITES += test-jvm test-jvm-lts test-jvm-aarch64 test-swift test-jvm-spring
-# A JDK, Maven and clang are checked by the root Makefile before anything runs (make doctor);
+# A JDK, Maven, qemu and Swift are checked by the root Makefile before anything runs (make doctor);
 # they are system packages, never installed from here.
 NEEDS_test-jvm       := rust cc jdk maven python
 NEEDS_test-jvm-lts   := rust cc jdk maven python

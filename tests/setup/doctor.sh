@@ -15,7 +15,7 @@
 #                              then what make installs by itself (rustup target and components,
 #                              pinned tools cached by version) and whether it is there yet.
 #
-# ITEM is rust, cc, node, python, jdk, maven, openssl, clang, qemu or swift, optionally with a minimum version
+# ITEM is rust, cc, node, python, jdk, maven, openssl, qemu or swift, optionally with a minimum version
 # that raises the default: python@3.10. An ITEM named twice keeps the higher minimum.
 # Environment: PYTHON3 (default python3), MVN (default mvn), DOCTOR_PLATFORM (apt, brew or
 # other: which install commands to suggest; detected when unset).
@@ -190,15 +190,6 @@ check_openssl() {
   [ -n "$FOUND" ] || PROBLEM="openssl does not run"
 }
 
-check_clang() {
-  LABEL="clang (checks the Swift C header)"
-  HINT="$(hint 'install: apt-get install clang' 'install: xcode-select --install' 'install: https://releases.llvm.org')"
-  PROBLEM=""; FOUND=""
-  have clang || { PROBLEM="clang not found"; return; }
-  FOUND="$(clang --version 2>/dev/null | head -n 1)"
-  [ -n "$FOUND" ] || PROBLEM="clang does not run"
-}
-
 check_qemu() {
   LABEL="qemu-user with Debian's arm64 package lists (runs the aarch64 wheel and jar)"
   HINT="install: apt-get install qemu-user-static && dpkg --add-architecture arm64 && apt-get update"
@@ -222,12 +213,16 @@ check_swift() {
     [ -n "$FOUND" ] || FOUND="swift"
     return
   fi
-  if [ -f "$SWIFT_ROOT_STAMP" ]; then FOUND="Swift 6.0.3 root (cached: ${SWIFT_ROOT_STAMP%/.stamp})"; return; fi
-  if [ "$(id -u 2>/dev/null)" = 0 ] && have debootstrap; then
-    FOUND="debootstrap (make builds the Swift 6.0.3 root on first use)"; return
+  # The root is entered with chroot and mounts: root only, even once it is cached. It installs
+  # debootstrap itself with apt-get when that is missing.
+  if [ "$(id -u 2>/dev/null)" = 0 ]; then
+    if [ -f "$SWIFT_ROOT_STAMP" ]; then FOUND="Swift 6.0.3 root (cached: ${SWIFT_ROOT_STAMP%/.stamp})"; return; fi
+    if have debootstrap || have apt-get; then
+      FOUND="root with $(have debootstrap && echo debootstrap || echo apt-get): make builds the Swift 6.0.3 root on first use"; return
+    fi
+    PROBLEM="no swift, and neither debootstrap nor apt-get to build the Swift root"; return
   fi
-  if [ "$(id -u 2>/dev/null)" = 0 ]; then PROBLEM="no swift and no debootstrap"
-  else PROBLEM="swift not found (not root: make cannot build the Swift root)"; fi
+  PROBLEM="swift not found (and not root: make cannot build the Swift root)"
 }
 
 # apt_packages ITEM: the Debian packages that provide ITEM (empty: not a system package).
@@ -235,7 +230,7 @@ apt_packages() {
   case "$1" in
     cc) echo build-essential ;; node) echo nodejs npm ;; python) echo python3 python3-venv ;;
     jdk) echo default-jdk-headless ;; maven) echo maven ;; openssl) echo openssl ;;
-    clang) echo clang ;; qemu) echo qemu-user-static ;; swift) echo debootstrap ;;
+    qemu) echo qemu-user-static ;; swift) echo debootstrap ;;
     *) echo "" ;;
   esac
 }
@@ -243,13 +238,13 @@ apt_packages() {
 default_min() {
   case "$1" in
     rust) echo 1.85 ;; node) echo 20 ;; python) echo 3.9 ;; jdk) echo 17 ;; maven) echo 3.6.3 ;;
-    cc|openssl|clang|qemu|swift) echo "" ;;
+    cc|openssl|qemu|swift) echo "" ;;
     *) return 1 ;;
   esac
 }
 
 # Deduplicate ITEMs (fixed order, highest minimum wins) without associative arrays.
-ORDER="rust cc node python jdk maven openssl clang qemu swift"
+ORDER="rust cc node python jdk maven openssl qemu swift"
 for name in $ORDER; do eval "want_$name=0; min_$name=\$(default_min $name)"; done
 for item in ${items[@]+"${items[@]}"}; do
   name="${item%%@*}"

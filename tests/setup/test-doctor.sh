@@ -119,49 +119,46 @@ fi
 
 expect_stop node demo \
   "missing: Node.js >= 20 with npm: node not found; install: apt-get install nodejs npm (Debian 13, Ubuntu 24.04; older releases ship Node 18: https://nodejs.org)"
-# `make test` also needs clang; on a machine without it, use test-jvm / vectors-check, which
-# need the same hidden piece and nothing more.
-if command -v clang >/dev/null 2>&1; then jvm_goal=test; openssl_goal=test; else jvm_goal=test-jvm; openssl_goal=vectors-check; fi
-expect_stop java,javac "$jvm_goal" \
+expect_stop java,javac test \
   "missing: JDK >= 17 (javac, java): javac not found; install: apt-get install default-jdk-headless"
-expect_stop openssl "$openssl_goal" \
+expect_stop openssl test \
   "missing: OpenSSL CLI (openssl): openssl not found; install: apt-get install openssl"
 expect_stop cargo lint \
   "missing: Rust >= 1.85 via rustup (cargo, rustc): cargo not found; install: curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh (https://rustup.rs)"
 
-# expect_install UID: clang hidden, stubs for id (prints UID), dpkg and apt-get (logs its
-# arguments; `install` puts a clang into the stub directory, as the package would).
+# expect_install UID: Maven hidden, stubs for id (prints UID), dpkg and apt-get (logs its
+# arguments; `install` puts an mvn into the stub directory, as the package would).
 expect_install() {
   local uid="$1"
   ran=$((ran + 1))
   local failures_before=$failures
-  echo "== doctor.sh --install clang as uid $uid, clang hidden, apt-get stubbed"
+  echo "== doctor.sh --install maven as uid $uid, mvn hidden, apt-get stubbed"
   local case_dir="$work/case$ran"
   mkdir -p "$case_dir/stub"
   local path
-  path="$(shadow_path "$case_dir/path" clang apt-get id dpkg)"
+  path="$(shadow_path "$case_dir/path" mvn apt-get id dpkg)"
   printf '#!/bin/sh\necho %s\n' "$uid" > "$case_dir/stub/id"
   printf '#!/bin/sh\necho amd64\n' > "$case_dir/stub/dpkg"
   cat > "$case_dir/stub/apt-get" <<STUB
 #!/bin/sh
 echo "apt-get \$*" >> "$case_dir/apt.log"
-case " \$* " in *" install "*) printf '#!/bin/sh\\necho "clang version 0 (stub)"\\n' > "$case_dir/stub/clang"; chmod +x "$case_dir/stub/clang" ;; esac
+case " \$* " in *" install "*) printf '#!/bin/sh\\necho "Apache Maven 3.9.9 (stub)"\\n' > "$case_dir/stub/mvn"; chmod +x "$case_dir/stub/mvn" ;; esac
 STUB
   chmod +x "$case_dir/stub/"*
   local status=0
   env -u MAKEFLAGS -u ANTOM_AUTO_INSTALL PATH="$case_dir/stub:$path" DOCTOR_PLATFORM=apt \
-    timeout 20 bash tests/setup/doctor.sh --install clang > "$case_dir/out" 2>&1 || status=$?
+    timeout 20 bash tests/setup/doctor.sh --install maven > "$case_dir/out" 2>&1 || status=$?
   sed 's/^/   | /' "$case_dir/out"
   if [ "$uid" = 0 ]; then
-    [ "$status" -eq 0 ] || fail "exit $status: the installed clang was not found on the second check"
-    grep -qx 'apt-get install -y -qq --no-install-recommends clang' "$case_dir/apt.log" 2>/dev/null \
-      || fail "apt-get was not asked to install clang (log: $(cat "$case_dir/apt.log" 2>/dev/null))"
-    grep -q '^== installing the missing prerequisites as root: apt-get install clang$' "$case_dir/out" \
+    [ "$status" -eq 0 ] || fail "exit $status: the installed mvn was not found on the second check"
+    grep -qx 'apt-get install -y -qq --no-install-recommends maven' "$case_dir/apt.log" 2>/dev/null \
+      || fail "apt-get was not asked to install maven (log: $(cat "$case_dir/apt.log" 2>/dev/null))"
+    grep -q '^== installing the missing prerequisites as root: apt-get install maven$' "$case_dir/out" \
       || fail "no line says what is being installed"
   else
-    [ "$status" -ne 0 ] || fail "exited 0 without clang"
+    [ "$status" -ne 0 ] || fail "exited 0 without mvn"
     [ ! -e "$case_dir/apt.log" ] || fail "apt-get was called without root: $(cat "$case_dir/apt.log")"
-    [ "$(cat "$case_dir/out")" = "missing: clang (checks the Swift C header): clang not found; install: apt-get install clang" ] \
+    [ "$(cat "$case_dir/out")" = "missing: Maven >= 3.6.3 (mvn): mvn not found; install: apt-get install maven" ] \
       || fail "the output is not the one line naming the command"
   fi
   [ "$failures" -ne "$failures_before" ] || echo "   ok: exit $status"
