@@ -55,11 +55,16 @@ demo_parts = $(MAKE) --no-print-directory -j$(DEMO_JOBS) PREREQ_CHECK=0 DEMO_FLO
 demo-build:
 	@$(call demo_parts,$(DEMO_FLOWS))
 
-demo-parts: $(call demo_packages,$(DEMO_FLOWS)) demo-native
+# The wheel is listed first, so that make -j starts it first (see below).
+demo-parts: $(call demo_packages,$(filter python,$(DEMO_FLOWS))) $(call demo_packages,$(filter-out python,$(DEMO_FLOWS))) demo-native
 demo-native:
 	$(call demo_cargo_build,$(DEMO_FLOWS))
-# The demo's wheel shares target/debug with the simulator: built after it, not waiting on its lock.
-python-wheel-demo: | demo-native
+# The demo's wheel shares target/debug with the simulator, so one waits for the other: the wheel
+# goes first, since uniffi's generator is one long single-threaded compile that packs best beside
+# the wasm-bindgen-cli install, while the simulator's many small crates fill both cores later.
+ifneq ($(filter python,$(DEMO_FLOWS)),)
+demo-native: | python-wheel-demo
+endif
 
 demo: demo-build
 	$(call demo_run,$(DEMO_FLOWS))
