@@ -52,7 +52,10 @@ test-cli:
 ## at once). The native parts are one dev-profile build in target/debug, one after the other.
 DEMO_JOBS ?= 2
 demo_parts = $(MAKE) --no-print-directory -j$(DEMO_JOBS) PREREQ_CHECK=0 DEMO_FLOWS="$(strip $(1))" demo-parts
-demo-build:
+# The quick set-up (the maturin virtualenv, the rustup target) comes first, one at a time, so
+# that the parallel make starts with the two long builds: the wheel and wasm-bindgen-cli.
+demo_setup = $(if $(filter python,$(1)),$(MATURIN)) $(if $(filter node,$(1)),tools-wasm32)
+demo-build: $(call demo_setup,$(DEMO_FLOWS))
 	@$(call demo_parts,$(DEMO_FLOWS))
 
 # The wheel is listed first, so that make -j starts it first (see below).
@@ -72,3 +75,5 @@ demo: demo-build
 demo-rust demo-node demo-python: demo-%:
 	@$(call demo_parts,$*)
 	$(call demo_run,$*)
+demo-node: $(call demo_setup,node)
+demo-python: $(call demo_setup,python)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import datetime
 import hashlib
 import json
 import re
@@ -756,10 +757,44 @@ def dedup_key(obj: dict, notify_type, body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
+# An ISO-8601 date-time with a zone, as Antom's notifications carry it: 2019-07-12T12:08:56+05:30,
+# ...T06:38:56.250Z, ...+0800 (PHP's DATE_ISO8601). The calendar and the offset are Python's
+# datetime here (the core does its own arithmetic); milliseconds are the fraction's first three
+# digits (up to 9), truncated.
+ISO_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})"
+                      r"(?:\.([0-9]{1,9}))?(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))")
+
+
+def request_time_ms(request_time: str):
+    if re.fullmatch(r"[0-9]{1,19}", request_time):
+        value = int(request_time)
+        return value if value <= 2**64 - 1 else None
+    m = ISO_TIME.fullmatch(request_time)
+    if not m:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in m.groups()[:6])
+    fraction, utc, sign, off_h, off_m = m.groups()[6:]
+    if utc:
+        zone = datetime.timezone.utc
+    else:
+        if int(off_h) > 23 or int(off_m) > 59:
+            return None
+        delta = datetime.timedelta(hours=int(off_h), minutes=int(off_m))
+        zone = datetime.timezone(delta if sign == "+" else -delta)
+    try:
+        when = datetime.datetime(year, month, day, hour, minute, second, tzinfo=zone)
+    except ValueError:   # month 13, 29 February of a common year, second 60, ...
+        return None
+    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    ms = (when - epoch) // datetime.timedelta(milliseconds=1) + int((fraction or "0")[:3].ljust(3, "0"))
+    return ms if ms >= 0 else None
+
+
 def check_freshness(request_time: str, freshness: dict):
-    if not re.fullmatch(r"[0-9]{1,19}", request_time) or int(request_time) > 2**64 - 1:
-        fail("INVALID_INPUT", "request-time is not epoch milliseconds")
-    if abs(freshness["now_ms"] - int(request_time)) > freshness["max_age_ms"]:
+    ms = request_time_ms(request_time)
+    if ms is None:
+        fail("INVALID_INPUT", "request-time is neither epoch milliseconds nor ISO-8601 with a zone")
+    if abs(freshness["now_ms"] - ms) > freshness["max_age_ms"]:
         fail("INVALID_INPUT", "request-time outside the freshness window")
 
 
@@ -2338,7 +2373,7 @@ def notification_cases() -> list:
         cfg_prod(), NP, hdrs(NP, pretty_pay), pretty_pay,
         {"dedup_key": "PAYMENT_RESULT:paymentId=20190712194010800100188000000001"})
 
-    # opt-in freshness: request-time must be epoch millis within max_age_ms of now_ms
+    # opt-in freshness: request-time (epoch millis, or ISO-8601 with a zone) within max_age_ms of now_ms
     T0 = 1562913536000
     rt0 = str(T0)
     fresh_h = hdrs(NP, pay, rt=rt0)
@@ -2357,8 +2392,30 @@ def notification_cases() -> list:
         "INVALID_INPUT", freshness={"now_ms": T0 + 86400000, "max_age_ms": W})
     add("stale-future", "freshness: request-time further in the future than max_age_ms", cfg_prod(), NP,
         fresh_h, pay, "INVALID_INPUT", freshness={"now_ms": T0 - W - 1, "max_age_ms": W})
-    add("fresh-non-numeric-time", "freshness: an ISO-8601 request-time cannot be aged", cfg_prod(), NP,
-        hdrs(NP, pay), pay, "INVALID_INPUT", freshness={"now_ms": T0, "max_age_ms": W})
+    # Antom's own notifications carry an ISO-8601 request-time (NOTIFY_TIME is T0 at +05:30).
+    add("fresh-iso-time", "freshness: an ISO-8601 request-time with an offset, a minute old", cfg_prod(), NP,
+        hdrs(NP, pay), pay, {"request_time": NOTIFY_TIME}, freshness={"now_ms": T0 + 60000, "max_age_ms": W})
+    add("stale-iso-time", "freshness: the same ISO-8601 notification a day later", cfg_prod(), NP,
+        hdrs(NP, pay), pay, "INVALID_INPUT", freshness={"now_ms": T0 + 86400000, "max_age_ms": W})
+    for cid, desc, rt, now in (
+            ("fresh-iso-utc-fraction", "UTC (Z) with milliseconds", "2019-07-12T06:38:56.250Z", T0 + 250),
+            ("fresh-iso-offset-no-colon", "an offset without a colon (+0800)", "2019-07-12T14:38:56+0800", T0),
+            ("fresh-iso-negative-offset", "a negative offset", "2019-07-12T01:38:56-05:00", T0),
+            ("fresh-iso-nanoseconds", "nine fraction digits, truncated to milliseconds",
+             "2019-07-12T06:38:56.999999999Z", T0 + 999),
+            ("fresh-iso-leap-day", "29 February of a leap year", "2020-02-29T00:00:00Z", 1582934400000)):
+        add(cid, f"freshness: ISO-8601 request-time, {desc}", cfg_prod(), NP, hdrs(NP, pay, rt=rt), pay,
+            {"request_time": rt}, freshness={"now_ms": now, "max_age_ms": 0})
+    for cid, desc, rt in (("fresh-iso-no-zone", "no zone (whose local time?)", "2019-07-12T12:08:56"),
+                          ("fresh-iso-not-leap-day", "29 February of a common year", "2019-02-29T00:00:00Z"),
+                          ("fresh-iso-month-13", "month 13", "2019-13-12T12:08:56Z"),
+                          ("fresh-iso-hour-24", "hour 24", "2019-07-12T24:00:00Z"),
+                          ("fresh-iso-offset-hour-24", "an offset of 24 hours", "2019-07-12T12:08:56+24:00"),
+                          ("fresh-iso-space", "a space instead of T", "2019-07-12 12:08:56Z"),
+                          ("fresh-iso-before-1970", "a time before 1970", "1969-12-31T23:59:59Z"),
+                          ("fresh-iso-fraction-10-digits", "ten fraction digits", "2019-07-12T06:38:56.1234567890Z")):
+        add(cid, f"freshness: ISO-8601 request-time with {desc} cannot be aged", cfg_prod(), NP,
+            hdrs(NP, pay, rt=rt), pay, "INVALID_INPUT", freshness={"now_ms": T0, "max_age_ms": W})
     add("no-freshness-iso-time", "without freshness the same ISO-8601 notification verifies", cfg_prod(), NP,
         hdrs(NP, pay), pay, {"request_time": NOTIFY_TIME})
     for cid, desc, rt in (("fresh-time-20-digits", "20 digits", rt0 + "0000000"),
@@ -2366,7 +2423,7 @@ def notification_cases() -> list:
                           ("fresh-time-decimal", "a decimal point", rt0 + ".5"),
                           ("fresh-time-seconds-suffix", "a unit suffix", rt0 + "ms"),
                           ("fresh-time-fullwidth", "non-ASCII digits", "１５６２９１３５３６０００")):
-        add(cid, f"freshness: request-time with {desc} is not epoch milliseconds", cfg_prod(), NP,
+        add(cid, f"freshness: request-time with {desc} is neither epoch milliseconds nor ISO-8601", cfg_prod(), NP,
             hdrs(NP, pay, rt=rt), pay, "INVALID_INPUT", freshness={"now_ms": T0, "max_age_ms": W})
     padded = "000000" + rt0
     add("fresh-time-leading-zeros", "freshness: 19 digits with leading zeros still parse", cfg_prod(), NP,

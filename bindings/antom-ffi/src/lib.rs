@@ -903,8 +903,9 @@ impl Client {
     /// by default because Antom retries deliveries for about a day: keep the window generous
     /// and rely on `dedup_key` for idempotency.
     ///
-    /// Errors: as `verify_notification`; `InvalidInput` when `request-time` is not epoch
-    /// milliseconds or is outside the window.
+    /// Errors: as `verify_notification`; `InvalidInput` when `request-time` is neither epoch
+    /// milliseconds nor an ISO-8601 time with a zone (Antom's notifications carry
+    /// `2019-07-12T12:08:56+05:30`), or is outside the window.
     pub fn verify_notification_fresh(
         &self,
         path: String,

@@ -70,6 +70,7 @@ mod outcome;
 mod path;
 mod pem;
 mod redact;
+mod request_time;
 mod response;
 mod result;
 
@@ -92,5 +93,6 @@ pub use message::{NOTIFICATION_HEADERS, VerifiedMessage, signature_header, verif
 pub use notification::{Freshness, NOTIFICATION_ACK, Notification};
 pub use outcome::Outcome;
 pub use redact::{SECRET_HEADERS, describe_body, redact_header};
+pub use request_time::request_time_ms;
 pub use response::{ApiResponse, RESPONSE_HEADERS};
 pub use result::{NextAction, ResultStatus};

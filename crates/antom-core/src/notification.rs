@@ -111,8 +111,9 @@ impl Client {
     /// notification is refused whether or not its signature is valid.
     ///
     /// # Errors
-    /// As for [`Client::verify_notification`]; `INVALID_INPUT` when `request-time` is not
-    /// epoch milliseconds or is outside the window.
+    /// As for [`Client::verify_notification`]; `INVALID_INPUT` when `request-time` is neither
+    /// epoch milliseconds nor an ISO-8601 time with a zone (what Antom's notifications carry,
+    /// e.g. `2019-07-12T12:08:56+05:30`), or is outside the window.
     pub fn verify_notification_fresh<H, K, V>(
         &self,
         path: &str,
@@ -216,15 +217,12 @@ impl Client {
 }
 
 fn check_freshness(request_time: &str, freshness: Freshness) -> Result<()> {
-    let time = (request_time.len() <= 19 && request_time.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| request_time.parse::<u64>().ok())
-        .flatten()
-        .ok_or_else(|| {
-            Error::invalid_input(
-                "the notification's request-time is not epoch milliseconds, so its age \
-                 cannot be checked",
-            )
-        })?;
+    let time = crate::request_time_ms(request_time).ok_or_else(|| {
+        Error::invalid_input(
+            "the notification's request-time is neither epoch milliseconds nor an ISO-8601 \
+             time with a zone (e.g. 2019-07-12T12:08:56+05:30), so its age cannot be checked",
+        )
+    })?;
     let age = freshness.now_ms.abs_diff(time);
     if age > freshness.max_age_ms {
         return Err(Error::invalid_input(format!(

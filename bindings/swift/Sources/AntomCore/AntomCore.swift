@@ -678,8 +678,9 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * by default because Antom retries deliveries for about a day: keep the window generous
      * and rely on `dedup_key` for idempotency.
      *
-     * Errors: as `verify_notification`; `InvalidInput` when `request-time` is not epoch
-     * milliseconds or is outside the window.
+     * Errors: as `verify_notification`; `InvalidInput` when `request-time` is neither epoch
+     * milliseconds nor an ISO-8601 time with a zone (Antom's notifications carry
+     * `2019-07-12T12:08:56+05:30`), or is outside the window.
      */
     func verifyNotificationFresh(path: String, headers: [Header], body: Data, freshness: Freshness) throws  -> AntomNotification
     
@@ -962,8 +963,9 @@ open func verifyNotification(path: String, headers: [Header], body: Data)throws 
      * by default because Antom retries deliveries for about a day: keep the window generous
      * and rely on `dedup_key` for idempotency.
      *
-     * Errors: as `verify_notification`; `InvalidInput` when `request-time` is not epoch
-     * milliseconds or is outside the window.
+     * Errors: as `verify_notification`; `InvalidInput` when `request-time` is neither epoch
+     * milliseconds nor an ISO-8601 time with a zone (Antom's notifications carry
+     * `2019-07-12T12:08:56+05:30`), or is outside the window.
      */
 open func verifyNotificationFresh(path: String, headers: [Header], body: Data, freshness: Freshness)throws  -> AntomNotification  {
     return try  FfiConverterTypeAntomNotification_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
@@ -4339,7 +4341,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_antom_ffi_checksum_method_client_verify_notification() != 21981) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_antom_ffi_checksum_method_client_verify_notification_fresh() != 8140) {
+    if (uniffi_antom_ffi_checksum_method_client_verify_notification_fresh() != 59254) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_method_client_verify_response() != 49796) {

@@ -9,7 +9,7 @@
 //!   only, its dedup key has one of the two documented forms, and a final outcome comes only
 //!   from a `PAYMENT_RESULT`, `CAPTURE_RESULT` or `REFUND_RESULT`;
 //! * the freshness variant accepts only what the plain one accepts, and only a
-//!   `request-time` of epoch milliseconds within `max_age_ms` of `now_ms`;
+//!   `request-time` (epoch milliseconds or ISO-8601 with a zone) within `max_age_ms` of `now_ms`;
 //! * error messages never echo 25 bytes of the input.
 #![no_main]
 
@@ -127,10 +127,9 @@ fuzz_target!(|data: &[u8]| {
                 Some(&n),
                 "fresh accepted what plain refused"
             );
-            let time: u64 = n
-                .request_time
-                .parse()
-                .unwrap_or_else(|_| panic!("{:?} is not epoch ms", n.request_time));
+            let time = antom_core::request_time_ms(&n.request_time).unwrap_or_else(|| {
+                panic!("{:?} is neither epoch ms nor ISO-8601", n.request_time)
+            });
             assert!(time.abs_diff(freshness.now_ms) <= freshness.max_age_ms);
         }
         Err(e) => {
