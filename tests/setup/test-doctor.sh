@@ -38,6 +38,16 @@ ran=0
 
 fail() { echo "  FAIL: $*"; failures=$((failures + 1)); }
 
+# new_case TITLE: counts the case, prints TITLE, makes its directory CASE_DIR and keeps the
+# failure count so far in CASE_FAILURES.
+new_case() {
+  ran=$((ran + 1))
+  CASE_FAILURES=$failures
+  CASE_DIR="$work/case$ran"
+  mkdir -p "$CASE_DIR"
+  echo "== $1"
+}
+
 # shadow_path DIR NAME...: prints PATH with every NAME hidden, building shadows under DIR.
 shadow_path() {
   local shadows="$1"; shift
@@ -69,11 +79,8 @@ expect_stop() {
   local hidden="$1" goal="$2" want="$3"
   local -a names
   IFS=, read -r -a names <<< "$hidden"
-  ran=$((ran + 1))
-  local failures_before=$failures
-  echo "== make $goal with $hidden hidden from PATH"
-  local case_dir="$work/case$ran"
-  mkdir -p "$case_dir"
+  new_case "make $goal with $hidden hidden from PATH"
+  local case_dir="$CASE_DIR" failures_before="$CASE_FAILURES"
   local path
   path="$(shadow_path "$case_dir/path" "${names[@]}")"
   local n
@@ -130,10 +137,8 @@ expect_stop cargo lint \
 # arguments; `install` puts an mvn into the stub directory, as the package would).
 expect_install() {
   local uid="$1"
-  ran=$((ran + 1))
-  local failures_before=$failures
-  echo "== doctor.sh --install maven as uid $uid, mvn hidden, apt-get stubbed"
-  local case_dir="$work/case$ran"
+  new_case "doctor.sh --install maven as uid $uid, mvn hidden, apt-get stubbed"
+  local case_dir="$CASE_DIR" failures_before="$CASE_FAILURES"
   mkdir -p "$case_dir/stub"
   local path
   path="$(shadow_path "$case_dir/path" mvn apt-get id dpkg)"
