@@ -220,7 +220,7 @@ fn check_freshness(request_time: &str, freshness: Freshness) -> Result<()> {
     let time = crate::request_time_ms(request_time).ok_or_else(|| {
         Error::invalid_input(
             "the notification's request-time is neither epoch milliseconds nor an ISO-8601 \
-             time with a zone (e.g. 2019-07-12T12:08:56+05:30), so its age cannot be checked",
+             time with a zone (Z or +hh:mm), so its age cannot be checked",
         )
     })?;
     let age = freshness.now_ms.abs_diff(time);
