@@ -24,7 +24,7 @@ export interface ApiResult {
   /** Result code, e.g. `SUCCESS`, `PAYMENT_IN_PROCESS`, `ORDER_NOT_EXIST` (at most 64 characters). */
   resultCode: string;
   /** `S` (success), `F` (failure) or `U` (unknown: inquire, never treat as failed). */
-  resultStatus: string;
+  resultStatus: ResultStatusType;
   /** A human-readable description of the result code (at most 256 characters). */
   resultMessage?: string;
   /** Fields this version of the models does not describe. */
@@ -140,9 +140,9 @@ export interface Shipping {
  */
 export interface Env {
   /** `WEB`, `WAP`, `APP` or `MINI_APP`. */
-  terminalType: string;
+  terminalType: TerminalType;
   /** `IOS` or `ANDROID`, for a `WAP` or `APP` terminal. */
-  osType?: string;
+  osType?: OsType;
   /** The browser's user agent (at most 1024 characters). */
   userAgent?: string;
   /** The device token from Antom's device SDK (at most 64 characters). */
@@ -181,6 +181,16 @@ export interface Order {
   env?: Env;
   /** Extra information, a JSON string (at most 2048 characters). */
   extendInfo?: string;
+  /** The merchant. */
+  merchant?: Merchant;
+  /** The transit. */
+  transit?: Transit;
+  /** The lodging. */
+  lodging?: Lodging;
+  /** The gaming. */
+  gaming?: Gaming;
+  /** The order created time. */
+  orderCreatedTime?: unknown;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -211,6 +221,14 @@ export interface PaymentFactor {
   isAuthorization?: string;
   /** `AUTOMATIC` or `MANUAL`, with `isAuthorization` `"true"`. */
   captureMode?: string;
+  /** The is in store payment. */
+  isInStorePayment?: boolean | string;
+  /** The is cashier payment. */
+  isCashierPayment?: boolean | string;
+  /** The presentment mode (one of the `PresentmentMode` values). */
+  presentmentMode?: PresentmentMode;
+  /** The in store payment scenario (one of the `InStorePaymentScenario` values). */
+  inStorePaymentScenario?: InStorePaymentScenario;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -241,6 +259,10 @@ export interface Quote {
   quoteExpiryTime?: string;
   /** `"true"` when the rate is guaranteed. */
   guaranteed?: string;
+  /** The base currency. */
+  baseCurrency?: string;
+  /** The quote unit. */
+  quoteUnit?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -271,6 +293,12 @@ export interface PspCustomerInfo {
   pspCustomerId?: string;
   /** The buyer's id as shown to the buyer. */
   displayCustomerId?: string;
+  /** The display customer name. */
+  displayCustomerName?: string;
+  /** The customer2088 id. */
+  customer2088Id?: string;
+  /** The extend info. */
+  extendInfo?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -291,6 +319,14 @@ export interface AcquirerInfo {
   acquirerResultCode?: string;
   /** The acquirer's result message. */
   acquirerResultMessage?: string;
+  /** The acquirer merchant name. */
+  acquirerMerchantName?: string;
+  /** The acquirer reason description. */
+  acquirerReasonDescription?: string;
+  /** The ptsp transaction id. */
+  ptspTransactionId?: string;
+  /** The acquirer card token. */
+  acquirerCardToken?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -335,6 +371,32 @@ export interface PaymentResultInfo {
   expiryMonth?: string;
   /** The card's expiry year, 2 digits. */
   expiryYear?: string;
+  /** The acquirer info. */
+  acquirerInfo?: AcquirerInfo;
+  /** The three dsresult. */
+  threeDSResult?: ThreeDSResult;
+  /** The credit pay plan. */
+  creditPayPlan?: CreditPayPlan;
+  /** The card category. */
+  cardCategory?: string;
+  /** The account no. */
+  accountNo?: string;
+  /** The exemption requested. */
+  exemptionRequested?: string;
+  /** The credential type used. */
+  credentialTypeUsed?: string;
+  /** The rrn. */
+  rrn?: string;
+  /** The user authorization status. */
+  userAuthorizationStatus?: string;
+  /** The authorization code. */
+  authorizationCode?: string;
+  /** The incremental authorization available. */
+  incrementalAuthorizationAvailable?: boolean | string;
+  /** The extended authorization available. */
+  extendedAuthorizationAvailable?: boolean | string;
+  /** The refund on authorization available. */
+  refundOnAuthorizationAvailable?: boolean | string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -348,9 +410,9 @@ export interface Transaction {
   /** Antom's id for the transaction (at most 64 characters). */
   transactionId?: string;
   /** `PAYMENT`, `REFUND`, `CAPTURE`, `CANCEL`, `AUTHORIZATION` or `VOID`. */
-  transactionType: string;
+  transactionType: TransactionType;
   /** `SUCCESS`, `FAIL`, `PROCESSING` or `CANCELLED`. */
-  transactionStatus: string;
+  transactionStatus: TransactionStatusType;
   /** The transaction amount. */
   transactionAmount: Amount;
   /** The merchant's request id for the transaction (at most 64 characters). */
@@ -380,7 +442,7 @@ export interface PaymentOption {
   /** The payment method, e.g. `ALIPAY_CN`. */
   paymentMethodType: string;
   /** `ALIPAY_PLUS`, `WALLET`, `MOBILE_BANKING_APP`, `BANK_TRANSFER`, `ONLINE_BANKING`, `CARD`, `OTC`... */
-  paymentMethodCategory?: string;
+  paymentMethodCategory?: PaymentMethodCategoryType;
   /** 2-letter codes of the regions the method belongs to. */
   paymentMethodRegion?: string[];
   /** `"true"` when the method can be used for this payment. */
@@ -429,7 +491,7 @@ export interface PaymentMethodInfo {
  */
 export interface PayRequest {
   /** `CASHIER_PAYMENT` for One-time Payments. */
-  productCode: string;
+  productCode: ProductCodeType;
   /** The merchant's unique id for this payment; the idempotency key (at most 64 characters). */
   paymentRequestId: string;
   /** The order the payment is for. */
@@ -458,6 +520,38 @@ export interface PayRequest {
   merchantAccountId?: string;
   /** Extra information, a JSON string. */
   extendInfo?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The customized info. */
+  customizedInfo?: CustomizedInfo;
+  /** The payment quote. */
+  paymentQuote?: Quote;
+  /** The agreement info. */
+  agreementInfo?: AgreementInfo;
+  /** The subscription info. */
+  subscriptionInfo?: SubscriptionInfo;
+  /** The processing amount. */
+  processingAmount?: Amount;
+  /** The credit pay plan. */
+  creditPayPlan?: CreditPayPlan;
+  /** The app id. */
+  appId?: string;
+  /** The pay to method. */
+  payToMethod?: PaymentMethod;
+  /** The is authorization. */
+  isAuthorization?: boolean | string;
+  /** The merchant. */
+  merchant?: Merchant;
+  /** The payment verification data. */
+  paymentVerificationData?: PaymentVerificationData;
+  /** The dual offline payment. */
+  dualOfflinePayment?: boolean | string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The tax calculation id. */
+  taxCalculationId?: string;
+  /** The locale. */
+  locale?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -512,6 +606,28 @@ export interface PayResponse {
   refundedAmount?: Amount;
   /** Extra information, a JSON string. */
   extendInfo?: string;
+  /** The processing amount. */
+  processingAmount?: Amount;
+  /** The non guarantee coupon value. */
+  nonGuaranteeCouponValue?: Amount;
+  /** The payment action form. */
+  paymentActionForm?: string;
+  /** The challenge action form. */
+  challengeActionForm?: ChallengeActionForm;
+  /** The order code form. */
+  orderCodeForm?: OrderCodeForm;
+  /** The promotion result. */
+  promotionResult?: PromotionResult[];
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The status. */
+  status?: string;
+  /** The current period start. */
+  currentPeriodStart?: string;
+  /** The current period end. */
+  currentPeriodEnd?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -522,7 +638,7 @@ export interface PayResponse {
  */
 export interface CreatePaymentSessionRequest {
   /** `CASHIER_PAYMENT` for One-time Payments. */
-  productCode: string;
+  productCode: ProductCodeType;
   /** The merchant's unique id for this payment; the idempotency key (at most 64 characters). */
   paymentRequestId: string;
   /** The order the payment is for. */
@@ -551,6 +667,42 @@ export interface CreatePaymentSessionRequest {
   locale?: string;
   /** The merchant account, when one client id serves several (at most 32 characters). */
   merchantAccountId?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The allowed payment method regions. */
+  allowedPaymentMethodRegions?: string[];
+  /** The customized info. */
+  customizedInfo?: CustomizedInfo;
+  /** The payment quote. */
+  paymentQuote?: Quote;
+  /** The processing amount. */
+  processingAmount?: Amount;
+  /** The subscription plan. */
+  subscriptionPlan?: SubscriptionPlan;
+  /** The subscription info. */
+  subscriptionInfo?: SubscriptionInfo;
+  /** The user region. */
+  userRegion?: string;
+  /** The enable installment collection. */
+  enableInstallmentCollection?: boolean | string;
+  /** The credit pay plan. */
+  creditPayPlan?: CreditPayPlan;
+  /** The agreement info. */
+  agreementInfo?: AgreementInfo;
+  /** The risk data. */
+  riskData?: RiskData;
+  /** The saved payment methods. */
+  savedPaymentMethods?: PaymentMethod[];
+  /** The available payment method. */
+  availablePaymentMethod?: AvailablePaymentMethod;
+  /** The payment expiry time. */
+  paymentExpiryTime?: string;
+  /** The subscription. */
+  subscription?: BillingSubscription;
+  /** The scopes. */
+  scopes?: string[];
+  /** The automatic tax. */
+  automaticTax?: unknown;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -570,6 +722,22 @@ export interface CreatePaymentSessionResponse {
   paymentSessionId?: string;
   /** The hosted checkout page, for `CHECKOUT_PAYMENT`. */
   normalUrl?: string;
+  /** The url. */
+  url?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** The client payment token. */
+  clientPaymentToken?: string;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The redirect action form. */
+  redirectActionForm?: RedirectActionForm;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -580,7 +748,7 @@ export interface CreatePaymentSessionResponse {
  */
 export interface ConsultRequest {
   /** `CASHIER_PAYMENT` for One-time Payments. */
-  productCode: string;
+  productCode: ProductCodeType;
   /** The amount to collect, in the order currency. */
   paymentAmount: Amount;
   /** The environment the buyer pays in. */
@@ -599,6 +767,24 @@ export interface ConsultRequest {
   settlementStrategy?: SettlementStrategy;
   /** The merchant account, when one client id serves several (at most 32 characters). */
   merchantAccountId?: string;
+  /** The payment evaluation. */
+  paymentEvaluation?: PaymentEvaluation;
+  /** The allowed payment methods. */
+  allowedPaymentMethods?: string[];
+  /** The blocked payment methods. */
+  blockedPaymentMethods?: string[];
+  /** The region. */
+  region?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The reference user id. */
+  referenceUserId?: string;
+  /** The extend info. */
+  extendInfo?: string;
+  /** The merchant. */
+  merchant?: Merchant;
+  /** The allowed psp regions. */
+  allowedPspRegions?: string[];
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -645,7 +831,7 @@ export interface InquiryPaymentResponse {
   /** The result of the inquiry (not of the payment). */
   result: ApiResult;
   /** `SUCCESS`, `FAIL`, `PROCESSING`, `CANCELLED` or `PENDING`. */
-  paymentStatus?: string;
+  paymentStatus?: TransactionStatusType;
   /** The payment's result code, e.g. `USER_BALANCE_NOT_ENOUGH`. */
   paymentResultCode?: string;
   /** The payment's result message. */
@@ -688,6 +874,32 @@ export interface InquiryPaymentResponse {
   paymentMethodType?: string;
   /** Extra information, a JSON string. */
   extendInfo?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The customized info. */
+  customizedInfo?: CustomizedInfo;
+  /** The processing amount. */
+  processingAmount?: Amount;
+  /** The non guarantee coupon amount. */
+  nonGuaranteeCouponAmount?: Amount;
+  /** The card info. */
+  cardInfo?: CardInfo;
+  /** The customs declaration amount. */
+  customsDeclarationAmount?: Amount;
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The promotion results. */
+  promotionResults?: PromotionResult[];
+  /** The earliest settlement time. */
+  earliestSettlementTime?: string;
+  /** The retry info. */
+  retryInfo?: RetryInfo;
+  /** The auth review status. */
+  authReviewStatus?: string;
+  /** The auth review source. */
+  authReviewSource?: string;
+  /** The pop risk decision result info. */
+  popRiskDecisionResultInfo?: unknown;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -737,6 +949,14 @@ export interface CaptureRequest {
   captureAmount: Amount;
   /** `"true"` for the last of several partial captures. */
   isLastCapture?: string;
+  /** The capture type. */
+  captureType?: string;
+  /** The transit. */
+  transit?: Transit;
+  /** The goods. */
+  goods?: Goods[];
+  /** The shippings. */
+  shippings?: Shipping[];
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -760,6 +980,8 @@ export interface CaptureResponse {
   captureTime?: string;
   /** The acquirer's reference number. */
   acquirerReferenceNo?: string;
+  /** The acquirer info. */
+  acquirerInfo?: AcquirerInfo;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -785,6 +1007,24 @@ export interface RefundRequest {
   isAsyncRefund?: string;
   /** Extra information, a JSON string. */
   extendInfo?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The customized info. */
+  customizedInfo?: CustomizedInfo;
+  /** The capture id. */
+  captureId?: string;
+  /** The refund to bank info. */
+  refundToBankInfo?: RefundToBankInfo;
+  /** The refund details. */
+  refundDetails?: RefundDetail[];
+  /** The refund source account no. */
+  refundSourceAccountNo?: string;
+  /** The actual refund amount. */
+  actualRefundAmount?: Amount;
+  /** The goods. */
+  goods?: Goods[];
+  /** The split details. */
+  splitDetails?: unknown[];
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -814,6 +1054,10 @@ export interface RefundResponse {
   settlementQuote?: Quote;
   /** The acquirer that processed the refund. */
   acquirerInfo?: AcquirerInfo;
+  /** The actual refund amount. */
+  actualRefundAmount?: Amount;
+  /** The acquirer reference no. */
+  acquirerReferenceNo?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -850,7 +1094,7 @@ export interface InquiryRefundResponse {
   /** The refund amount. */
   refundAmount?: Amount;
   /** `SUCCESS`, `PROCESSING` or `FAIL`. */
-  refundStatus?: string;
+  refundStatus?: TransactionStatusType;
   /** When the refund completed (ISO 8601). */
   refundTime?: string;
   /** The settlement amount before fees. */
@@ -859,6 +1103,20 @@ export interface InquiryRefundResponse {
   settlementQuote?: Quote;
   /** The acquirer that processed the refund. */
   acquirerInfo?: AcquirerInfo;
+  /** The metadata. */
+  metadata?: string;
+  /** The customized info. */
+  customizedInfo?: CustomizedInfo;
+  /** The arn. */
+  arn?: string;
+  /** The actual refund amount. */
+  actualRefundAmount?: Amount;
+  /** The rrn. */
+  rrn?: string;
+  /** The split details. */
+  splitDetails?: unknown[];
+  /** The authorization code. */
+  authorizationCode?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -904,6 +1162,28 @@ export interface NotifyPaymentRequest {
   paymentMethodType?: string;
   /** When an authorisation expires (ISO 8601). */
   authExpiryTime?: string;
+  /** The promotion result. */
+  promotionResult?: PromotionResult[];
+  /** The customized info. */
+  customizedInfo?: CustomizedInfo;
+  /** The processing amount. */
+  processingAmount?: Amount;
+  /** The metadata. */
+  metadata?: string;
+  /** The subscription order id. */
+  subscriptionOrderId?: string;
+  /** The retry info. */
+  retryInfo?: RetryInfo;
+  /** The update request id. */
+  updateRequestId?: string;
+  /** The tax calculation id. */
+  taxCalculationId?: string;
+  /** The auth review status. */
+  authReviewStatus?: string;
+  /** The auth review source. */
+  authReviewSource?: string;
+  /** The pop risk decision result info. */
+  popRiskDecisionResultInfo?: unknown;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -933,6 +1213,8 @@ export interface NotifyCaptureRequest {
   acquirerInfo?: AcquirerInfo;
   /** Details of the result (cards). */
   paymentResultInfo?: PaymentResultInfo;
+  /** The tax calculation id. */
+  taxCalculationId?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -962,20 +1244,11166 @@ export interface NotifyRefundRequest {
   settlementQuote?: Quote;
   /** The acquirer reference number of a card refund. */
   arn?: string;
+  /** The customized info. */
+  customizedInfo?: CustomizedInfo;
+  /** The actual refund amount. */
+  actualRefundAmount?: Amount;
+  /** The metadata. */
+  metadata?: string;
+  /** The authorization code. */
+  authorizationCode?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
 
+/**
+ * The request body of `business.attachment.submitAttachment`
+ * (`/ams/api/open/openapiv2_file/v1/business/attachment/submitAttachment`).
+ * Antom API: `open/openapiv2_file/v1/business/attachment/submitAttachment`.
+ */
+export interface SubmitAttachmentRequest {
+  /** The submit attachment request id. */
+  submitAttachmentRequestId?: string;
+  /** The attachment type (one of the `AttachmentType` values). */
+  attachmentType?: AttachmentType;
+  /** The file sha256. */
+  fileSha256?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `business.attachment.submitAttachment`
+ * (`/ams/api/open/openapiv2_file/v1/business/attachment/submitAttachment`).
+ * Antom API: `open/openapiv2_file/v1/business/attachment/submitAttachment`.
+ */
+export interface SubmitAttachmentResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The submit attachment request id. */
+  submitAttachmentRequestId?: string;
+  /** The attachment type (one of the `AttachmentType` values). */
+  attachmentType?: AttachmentType;
+  /** The attachment key. */
+  attachmentKey?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.account.inquireAvailableQuota`
+ * (`/ams/api/v1/aba/account/inquireAvailableQuota`).
+ * Antom API: `v1/aba/account/inquireAvailableQuota`.
+ */
+export interface InquireAvailableQuotaRequest {
+  /** The currency. */
+  currency?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.account.inquireAvailableQuota`
+ * (`/ams/api/v1/aba/account/inquireAvailableQuota`).
+ * Antom API: `v1/aba/account/inquireAvailableQuota`.
+ */
+export interface InquireAvailableQuotaResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The available quota. */
+  availableQuota?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.accounts.inquiryBalance` (`/ams/api/v1/aba/accounts/inquiryBalance`).
+ * Antom API: `v1/aba/accounts/inquiryBalance`.
+ */
+export interface InquiryBalanceRequest {
+  /** The currency list. */
+  currencyList?: string[];
+  /** The accesstoken. */
+  accesstoken?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.accounts.inquiryBalance`
+ * (`/ams/api/v1/aba/accounts/inquiryBalance`).
+ * Antom API: `v1/aba/accounts/inquiryBalance`.
+ */
+export interface InquiryBalanceResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The account balances. */
+  accountBalances?: AccountBalance[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AccountBalance` object.
+ */
+export interface AccountBalance {
+  /** The currency. */
+  currency?: string;
+  /** The available balance. */
+  availableBalance?: Amount;
+  /** The frozen balance. */
+  frozenBalance?: Amount;
+  /** The total balance. */
+  totalBalance?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.accounts.inquiryStatement`
+ * (`/ams/api/v1/aba/accounts/inquiryStatement`).
+ * Antom API: `v1/aba/accounts/inquiryStatement`.
+ */
+export interface InquiryStatementRequest {
+  /** The customer id. */
+  customerId?: string;
+  /** The access token. */
+  accessToken?: string;
+  /** The start time. */
+  startTime?: string;
+  /** The end time. */
+  endTime?: string;
+  /** The transaction type list. */
+  transactionTypeList?: string[];
+  /** The currency list. */
+  currencyList?: string[];
+  /** The page size. */
+  pageSize?: number | string;
+  /** The page number. */
+  pageNumber?: number | string;
+  /** The asset id. */
+  assetId?: string;
+  /** The fuzzy name. */
+  fuzzyName?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.accounts.inquiryStatement`
+ * (`/ams/api/v1/aba/accounts/inquiryStatement`).
+ * Antom API: `v1/aba/accounts/inquiryStatement`.
+ */
+export interface InquiryStatementResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The statement list. */
+  statementList?: unknown[];
+  /** The total count. */
+  totalCount?: number | string;
+  /** The total page number. */
+  totalPageNumber?: number | string;
+  /** The current page number. */
+  currentPageNumber?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.accounts.inquiryStatementDetail`
+ * (`/ams/api/v1/aba/accounts/inquiryStatementDetail`).
+ * Antom API: `v1/aba/accounts/inquiryStatementDetail`.
+ */
+export interface InquiryStatementDetailRequest {
+  /** The statement id. */
+  statementId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.accounts.inquiryStatementDetail`
+ * (`/ams/api/v1/aba/accounts/inquiryStatementDetail`).
+ * Antom API: `v1/aba/accounts/inquiryStatementDetail`.
+ */
+export interface InquiryStatementDetailResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The statement. */
+  statement?: unknown;
+  /** The metadata. */
+  metadata?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.accounts.inquiryStatementList`
+ * (`/ams/api/v1/aba/accounts/inquiryStatementList`).
+ * Antom API: `v1/aba/accounts/inquiryStatementList`.
+ */
+export interface InquiryStatementListRequest {
+  /** The fuzzy name. */
+  fuzzyName?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The access token. */
+  accessToken?: string;
+  /** The start time. */
+  startTime?: string;
+  /** The end time. */
+  endTime?: string;
+  /** The transaction type list. */
+  transactionTypeList?: string[];
+  /** The currency list. */
+  currencyList?: string[];
+  /** The page size. */
+  pageSize?: string;
+  /** The page number. */
+  pageNumber?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.accounts.inquiryStatementList`
+ * (`/ams/api/v1/aba/accounts/inquiryStatementList`).
+ * Antom API: `v1/aba/accounts/inquiryStatementList`.
+ */
+export interface InquiryStatementListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The statement list. */
+  statementList?: unknown[];
+  /** The total count. */
+  totalCount?: TotalCount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TotalCount` object.
+ */
+export interface TotalCount {
+  /** The total page number. */
+  totalPageNumber?: string;
+  /** The current page number. */
+  currentPageNumber?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.cards.applyCard` (`/ams/api/v1/aba/cards/applyCard`).
+ * Antom API: `v1/aba/cards/applyCard`.
+ */
+export interface ApplyCardRequest {
+  /** The request id. */
+  requestId?: string;
+  /** The card nick name. */
+  cardNickName?: string;
+  /** The note. */
+  note?: string;
+  /** The card bin rule. */
+  cardBinRule?: string;
+  /** The purpose. */
+  purpose?: string;
+  /** The metadata. */
+  metadata?: unknown;
+  /** The authorization control. */
+  authorizationControl?: AuthorizationControl;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AuthorizationControl` object.
+ */
+export interface AuthorizationControl {
+  /** The card active time. */
+  cardActiveTime?: string;
+  /** The card cancel time. */
+  cardCancelTime?: string;
+  /** The allowed merchant category list. */
+  allowedMerchantCategoryList?: string[];
+  /** The allowed auth times. */
+  allowedAuthTimes?: number | string;
+  /** The allowed currencies. */
+  allowedCurrencies?: string[];
+  /** The card limit detail. */
+  cardLimitDetail?: CardLimitDetail;
+  /** The card limit info. */
+  cardLimitInfo?: CardLimitInfo;
+  /** The refund preference. */
+  refundPreference?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CardLimitDetail` object.
+ */
+export interface CardLimitDetail {
+  /** The per transaction limit. */
+  perTransactionLimit?: Amount;
+  /** The daily limit. */
+  dailyLimit?: Limit;
+  /** The monthly limit. */
+  monthlyLimit?: Limit;
+  /** The per card limit. */
+  perCardLimit?: Limit;
+  /** The daily limit max. */
+  dailyLimitMax?: string;
+  /** The monthly limit max. */
+  monthlyLimitMax?: string;
+  /** The per transaction limit max. */
+  perTransactionLimitMax?: string;
+  /** The per card limit max. */
+  perCardLimitMax?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Limit` object.
+ */
+export interface Limit {
+  /** The remaining limit. */
+  remainingLimit?: Amount;
+  /** The range limit. */
+  rangeLimit?: Amount;
+  /** The used limit. */
+  usedLimit?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CardLimitInfo` object.
+ */
+export interface CardLimitInfo {
+  /** The currency. */
+  currency?: string;
+  /** The daily limit max. */
+  dailyLimitMax?: string;
+  /** The monthly limit max. */
+  monthlyLimitMax?: string;
+  /** The per transaction limit max. */
+  perTransactionLimitMax?: string;
+  /** The per card limit max. */
+  perCardLimitMax?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.cards.applyCard` (`/ams/api/v1/aba/cards/applyCard`).
+ * Antom API: `v1/aba/cards/applyCard`.
+ */
+export interface ApplyCardResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The request id. */
+  requestId?: string;
+  /** The status. */
+  status?: string;
+  /** The asset id. */
+  assetId?: string;
+  /** The cvv. */
+  cvv?: string;
+  /** The card no. */
+  cardNo?: string;
+  /** The expired month. */
+  expiredMonth?: string;
+  /** The expired year. */
+  expiredYear?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.cards.inquireCard` (`/ams/api/v1/aba/cards/inquireCard`).
+ * Antom API: `v1/aba/cards/inquireCard`.
+ */
+export interface InquireCardRequest {
+  /** The page number. */
+  pageNumber?: number | string;
+  /** The page size. */
+  pageSize?: number | string;
+  /** The last four digits. */
+  lastFourDigits?: string;
+  /** The card status. */
+  cardStatus?: string;
+  /** The card nick name. */
+  cardNickName?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.cards.inquireCard` (`/ams/api/v1/aba/cards/inquireCard`).
+ * Antom API: `v1/aba/cards/inquireCard`.
+ */
+export interface InquireCardResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The total count. */
+  totalCount?: number | string;
+  /** The total page number. */
+  totalPageNumber?: number | string;
+  /** The current page number. */
+  currentPageNumber?: number | string;
+  /** The card list. */
+  cardList?: unknown[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.cards.inquireCardDetail` (`/ams/api/v1/aba/cards/inquireCardDetail`).
+ * Antom API: `v1/aba/cards/inquireCardDetail`.
+ */
+export interface InquireCardDetailRequest {
+  /** The asset id. */
+  assetId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.cards.inquireCardDetail`
+ * (`/ams/api/v1/aba/cards/inquireCardDetail`).
+ * Antom API: `v1/aba/cards/inquireCardDetail`.
+ */
+export interface InquireCardDetailResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The asset id. */
+  assetId?: string;
+  /** The card nick name. */
+  cardNickName?: string;
+  /** The card status. */
+  cardStatus?: string;
+  /** The masked card no. */
+  maskedCardNo?: string;
+  /** The card brand. */
+  cardBrand?: string;
+  /** The created time. */
+  createdTime?: string;
+  /** The updated time. */
+  updatedTime?: string;
+  /** The purpose. */
+  purpose?: string;
+  /** The note. */
+  note?: string;
+  /** The metadata. */
+  metadata?: unknown;
+  /** The authorization control. */
+  authorizationControl?: AuthorizationControl;
+  /** The cardholderinfo. */
+  cardholderinfo?: CardholderInfo;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CardholderInfo` object.
+ */
+export interface CardholderInfo {
+  /** The card holder name. */
+  cardHolderName?: UserName;
+  /** The bill address. */
+  billAddress?: Address;
+  /** The display name. */
+  displayName?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.cards.inquireCardSensitiveInfo`
+ * (`/ams/api/v1/aba/cards/inquireCardSensitiveInfo`).
+ * Antom API: `v1/aba/cards/inquireCardSensitiveInfo`.
+ */
+export interface InquireCardSensitiveInfoRequest {
+  /** The asset id. */
+  assetId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.cards.inquireCardSensitiveInfo`
+ * (`/ams/api/v1/aba/cards/inquireCardSensitiveInfo`).
+ * Antom API: `v1/aba/cards/inquireCardSensitiveInfo`.
+ */
+export interface InquireCardSensitiveInfoResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The asset id. */
+  assetId?: string;
+  /** The cvv. */
+  cvv?: string;
+  /** The card no. */
+  cardNo?: string;
+  /** The expired month. */
+  expiredMonth?: string;
+  /** The expired year. */
+  expiredYear?: string;
+  /** The authorization control. */
+  authorizationControl?: AuthorizationControl;
+  /** The card detail. */
+  cardDetail?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.cards.inquireCardTransactionEvent`
+ * (`/ams/api/v1/aba/cards/inquireCardTransactionEvent`).
+ * Antom API: `v1/aba/cards/inquireCardTransactionEvent`.
+ */
+export interface InquireCardTransactionEventRequest {
+  /** The start time. */
+  startTime?: string;
+  /** The end time. */
+  endTime?: string;
+  /** The asset id list. */
+  assetIdList?: string[];
+  /** The event id list. */
+  eventIdList?: string[];
+  /** The lifecycle id list. */
+  lifecycleIdList?: string[];
+  /** The transaction currency list. */
+  transactionCurrencyList?: string[];
+  /** The event type list (one of the `CardTransactionEventFilterType` values). */
+  eventTypeList?: CardTransactionEventFilterType[];
+  /** The status list (one of the `CardTransactionStatusFilterType` values). */
+  statusList?: CardTransactionStatusFilterType[];
+  /** The page size. */
+  pageSize?: number | string;
+  /** The page number. */
+  pageNumber?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.cards.inquireCardTransactionEvent`
+ * (`/ams/api/v1/aba/cards/inquireCardTransactionEvent`).
+ * Antom API: `v1/aba/cards/inquireCardTransactionEvent`.
+ */
+export interface InquireCardTransactionEventResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The events. */
+  events?: CardTransactionEvent[];
+  /** The total count. */
+  totalCount?: number | string;
+  /** The total page number. */
+  totalPageNumber?: number | string;
+  /** The current page number. */
+  currentPageNumber?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CardTransactionEvent` object.
+ */
+export interface CardTransactionEvent {
+  /** The event id. */
+  eventId?: string;
+  /** The lifecycle id. */
+  lifecycleId?: string;
+  /** The event type. */
+  eventType?: string;
+  /** The auth expire time. */
+  authExpireTime?: string;
+  /** The auth type. */
+  authType?: string;
+  /** The auth code. */
+  authCode?: string;
+  /** The failure reason. */
+  failureReason?: string;
+  /** The status. */
+  status?: string;
+  /** The balance type. */
+  balanceType?: string;
+  /** The transaction time. */
+  transactionTime?: string;
+  /** The bill type. */
+  billType?: string;
+  /** The out amount. */
+  outAmount?: Amount;
+  /** The in amount. */
+  inAmount?: Amount;
+  /** The exchange currency pair. */
+  exchangeCurrencyPair?: string;
+  /** The exchange rate. */
+  exchangeRate?: string;
+  /** The transaction amount. */
+  transactionAmount?: Amount;
+  /** The asset id. */
+  assetId?: string;
+  /** The masked card no. */
+  maskedCardNo?: string;
+  /** The merchant info. */
+  merchantInfo?: EventMerchantInfo;
+  /** The metadata. */
+  metadata?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `EventMerchantInfo` object.
+ */
+export interface EventMerchantInfo {
+  /** The name. */
+  name?: string;
+  /** The region. */
+  region?: string;
+  /** The mcc. */
+  mcc?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.cards.inquireCardTransactionLifecycle`
+ * (`/ams/api/v1/aba/cards/inquireCardTransactionLifecycle`).
+ * Antom API: `v1/aba/cards/inquireCardTransactionLifecycle`.
+ */
+export interface InquireCardTransactionLifecycleRequest {
+  /** The start time. */
+  startTime?: string;
+  /** The end time. */
+  endTime?: string;
+  /** The asset id list. */
+  assetIdList?: string[];
+  /** The transaction currency list. */
+  transactionCurrencyList?: string[];
+  /** The lifecycle id list. */
+  lifecycleIdList?: string[];
+  /** The page size. */
+  pageSize?: number | string;
+  /** The page number. */
+  pageNumber?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.cards.inquireCardTransactionLifecycle`
+ * (`/ams/api/v1/aba/cards/inquireCardTransactionLifecycle`).
+ * Antom API: `v1/aba/cards/inquireCardTransactionLifecycle`.
+ */
+export interface InquireCardTransactionLifecycleResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The lifecycles. */
+  lifecycles?: CardTransactionLifecycle[];
+  /** The total count. */
+  totalCount?: number | string;
+  /** The total page number. */
+  totalPageNumber?: number | string;
+  /** The current page number. */
+  currentPageNumber?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CardTransactionLifecycle` object.
+ */
+export interface CardTransactionLifecycle {
+  /** The lifecycle id. */
+  lifecycleId?: string;
+  /** The latest event type. */
+  latestEventType?: string;
+  /** The latest event status. */
+  latestEventStatus?: string;
+  /** The last update time. */
+  lastUpdateTime?: string;
+  /** The transaction time. */
+  transactionTime?: string;
+  /** The total billing amount. */
+  totalBillingAmount?: Amount;
+  /** The total auth amount. */
+  totalAuthAmount?: Amount;
+  /** The total cancel amount. */
+  totalCancelAmount?: Amount;
+  /** The total refund amount. */
+  totalRefundAmount?: Amount;
+  /** The total chargeback amount. */
+  totalChargebackAmount?: Amount;
+  /** The asset id. */
+  assetId?: string;
+  /** The masked card no. */
+  maskedCardNo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.cards.inquireCardTransactionLifecycleDetail`
+ * (`/ams/api/v1/aba/cards/inquireCardTransactionLifecycleDetail`).
+ * Antom API: `v1/aba/cards/inquireCardTransactionLifecycleDetail`.
+ */
+export interface InquireCardTransactionLifecycleDetailRequest {
+  /** The lifecycle id. */
+  lifecycleId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.cards.inquireCardTransactionLifecycleDetail`
+ * (`/ams/api/v1/aba/cards/inquireCardTransactionLifecycleDetail`).
+ * Antom API: `v1/aba/cards/inquireCardTransactionLifecycleDetail`.
+ */
+export interface InquireCardTransactionLifecycleDetailResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The lifecycle. */
+  lifecycle?: CardTransactionLifecycleDetail;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CardTransactionLifecycleDetail` object.
+ */
+export interface CardTransactionLifecycleDetail {
+  /** The lifecycle id. */
+  lifecycleId?: string;
+  /** The latest event type. */
+  latestEventType?: string;
+  /** The latest event status. */
+  latestEventStatus?: string;
+  /** The last update time. */
+  lastUpdateTime?: string;
+  /** The transaction time. */
+  transactionTime?: string;
+  /** The total billing amount. */
+  totalBillingAmount?: Amount;
+  /** The total auth amount. */
+  totalAuthAmount?: Amount;
+  /** The total cancel amount. */
+  totalCancelAmount?: Amount;
+  /** The total refund amount. */
+  totalRefundAmount?: Amount;
+  /** The total chargeback amount. */
+  totalChargebackAmount?: Amount;
+  /** The asset id. */
+  assetId?: string;
+  /** The masked card no. */
+  maskedCardNo?: string;
+  /** The events. */
+  events?: CardTransactionEvent[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.cards.updateCard` (`/ams/api/v1/aba/cards/updateCard`).
+ * Antom API: `v1/aba/cards/updateCard`.
+ */
+export interface UpdateCardRequest {
+  /** The asset id. */
+  assetId?: string;
+  /** The request id. */
+  requestId?: string;
+  /** The card nick name. */
+  cardNickName?: string;
+  /** The note. */
+  note?: string;
+  /** The purpose. */
+  purpose?: string;
+  /** The metadata. */
+  metadata?: unknown;
+  /** The authorization control. */
+  authorizationControl?: AuthorizationControl;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.cards.updateCard` (`/ams/api/v1/aba/cards/updateCard`).
+ * Antom API: `v1/aba/cards/updateCard`.
+ */
+export interface UpdateCardResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The status. */
+  status?: string;
+  /** The request id. */
+  requestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.cards.updateCardStatus` (`/ams/api/v1/aba/cards/updateCardStatus`).
+ * Antom API: `v1/aba/cards/updateCardStatus`.
+ */
+export interface UpdateCardStatusRequest {
+  /** The asset id. */
+  assetId?: string;
+  /** The request id. */
+  requestId?: string;
+  /** The operate type. */
+  operateType?: string;
+  /** The notify url. */
+  notifyUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.cards.updateCardStatus` (`/ams/api/v1/aba/cards/updateCardStatus`).
+ * Antom API: `v1/aba/cards/updateCardStatus`.
+ */
+export interface UpdateCardStatusResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The status. */
+  status?: string;
+  /** The request id. */
+  requestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.funds.createDirectPayment`
+ * (`/ams/api/v1/aba/funds/createDirectPayment`).
+ * Antom API: `v1/aba/funds/createDirectPayment`.
+ */
+export interface CreateDirectPaymentRequest {
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** The memo. */
+  memo?: string;
+  /** The remark. */
+  remark?: string;
+  /** The order. */
+  order?: Order;
+  /** The payment notify url. */
+  paymentNotifyUrl?: string;
+  /** The pay to method. */
+  payToMethod?: PaymentMethod;
+  /** The pay to amount. */
+  payToAmount?: Amount;
+  /** The pay from amount. */
+  payFromAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Merchant` object.
+ */
+export interface Merchant {
+  /** The reference merchant id. */
+  referenceMerchantId?: string;
+  /** The merchant mcc. */
+  merchantMCC?: string;
+  /** The merchant name. */
+  merchantName?: string;
+  /** The merchant display name. */
+  merchantDisplayName?: string;
+  /** The merchant address. */
+  merchantAddress?: Address;
+  /** The merchant registration time. */
+  merchantRegistrationTime?: unknown;
+  /** The merchant email. */
+  merchantEmail?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Transit` object.
+ */
+export interface Transit {
+  /** The transit type (one of the `TransitType` values). */
+  transitType?: TransitType;
+  /** The legs. */
+  legs?: Leg[];
+  /** The passengers. */
+  passengers?: Passenger[];
+  /** The agent code. */
+  agentCode?: string;
+  /** The agent name. */
+  agentName?: string;
+  /** The ticket number. */
+  ticketNumber?: string;
+  /** The ticket issuer code. */
+  ticketIssuerCode?: string;
+  /** The restricted ticket indicator. */
+  restrictedTicketIndicator?: string;
+  /** The ancillary data. */
+  ancillaryData?: AncillaryData;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Leg` object.
+ */
+export interface Leg {
+  /** The departure time. */
+  departureTime?: string;
+  /** The arrival time. */
+  arrivalTime?: string;
+  /** The departure address. */
+  departureAddress?: Address;
+  /** The arrival address. */
+  arrivalAddress?: Address;
+  /** The carrier name. */
+  carrierName?: string;
+  /** The carrier no. */
+  carrierNo?: string;
+  /** The class type (one of the `ClassType` values). */
+  classType?: ClassType;
+  /** The departure airport code. */
+  departureAirportCode?: string;
+  /** The arrival airport code. */
+  arrivalAirportCode?: string;
+  /** The fare basis. */
+  fareBasis?: string;
+  /** The coupon number. */
+  couponNumber?: string;
+  /** The flight number. */
+  flightNumber?: string;
+  /** The passenger name record. */
+  passengerNameRecord?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Passenger` object.
+ */
+export interface Passenger {
+  /** The passenger name. */
+  passengerName?: UserName;
+  /** The passenger email. */
+  passengerEmail?: string;
+  /** The passenger phone no. */
+  passengerPhoneNo?: string;
+  /** The passenger id. */
+  passengerId?: string;
+  /** The passenger id type (one of the `PassengerIdType` values). */
+  passengerIdType?: PassengerIdType;
+  /** The passenger code. */
+  passengerCode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AncillaryData` object.
+ */
+export interface AncillaryData {
+  /** The services. */
+  services?: Service[];
+  /** The connected ticket number. */
+  connectedTicketNumber?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Service` object.
+ */
+export interface Service {
+  /** The category code. */
+  categoryCode?: string;
+  /** The sub category code. */
+  subCategoryCode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Lodging` object.
+ */
+export interface Lodging {
+  /** The hotel name. */
+  hotelName?: string;
+  /** The hotel address. */
+  hotelAddress?: Address;
+  /** The check in date. */
+  checkInDate?: string;
+  /** The check out date. */
+  checkOutDate?: string;
+  /** The number of nights. */
+  numberOfNights?: number | string;
+  /** The number of rooms. */
+  numberOfRooms?: number | string;
+  /** The guest names. */
+  guestNames?: UserName[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Gaming` object.
+ */
+export interface Gaming {
+  /** The game name. */
+  gameName?: string;
+  /** The topped up user. */
+  toppedUpUser?: string;
+  /** The topped up email. */
+  toppedUpEmail?: string;
+  /** The topped up phone no. */
+  toppedUpPhoneNo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PaymentMethodMetaData` object.
+ */
+export interface PaymentMethodMetaData {
+  /** The card no. */
+  cardNo?: string;
+  /** The card bin. */
+  cardBin?: string;
+  /** The last four digits. */
+  lastFourDigits?: string;
+  /** The expiry year. */
+  expiryYear?: string;
+  /** The expiry month. */
+  expiryMonth?: string;
+  /** The billing address. */
+  billingAddress?: Address;
+  /** The is card on file. */
+  isCardOnFile?: boolean | string;
+  /** The card holder name. */
+  cardHolderName?: UserName;
+  /** The payer email. */
+  payerEmail?: string;
+  /** The funding. */
+  funding?: string;
+  /** The is3 dsauthentication. */
+  is3DSAuthentication?: boolean | string;
+  /** The card brand. */
+  cardBrand?: string;
+  /** The card issuer. */
+  cardIssuer?: string;
+  /** The issuing region. */
+  issuingRegion?: string;
+  /** The card verification result. */
+  cardVerificationResult?: CardVerificationResult;
+  /** The cpf. */
+  cpf?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CardVerificationResult` object.
+ */
+export interface CardVerificationResult {
+  /** The authentication type. */
+  authenticationType?: string;
+  /** The authentication method. */
+  authenticationMethod?: string;
+  /** The cvv result. */
+  cvvResult?: string;
+  /** The avs result. */
+  avsResult?: string;
+  /** The authorization code. */
+  authorizationCode?: string;
+  /** The three dsresult. */
+  threeDSResult?: RiskThreeDSResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RiskThreeDSResult` object.
+ */
+export interface RiskThreeDSResult {
+  /** The three dsversion. */
+  threeDSVersion?: string;
+  /** The three dsinteraction mode. */
+  threeDSInteractionMode?: string;
+  /** The eci. */
+  eci?: string;
+  /** The cavv. */
+  cavv?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.funds.createDirectPayment`
+ * (`/ams/api/v1/aba/funds/createDirectPayment`).
+ * Antom API: `v1/aba/funds/createDirectPayment`.
+ */
+export interface CreateDirectPaymentResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The payment id. */
+  paymentId?: string;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** The pay to method. */
+  payToMethod?: PaymentMethod;
+  /** The pay from amount. */
+  payFromAmount?: Amount;
+  /** The pay to amount. */
+  payToAmount?: Amount;
+  /** The payment time. */
+  paymentTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.funds.createDirectRefund`
+ * (`/ams/api/v1/aba/funds/createDirectRefund`).
+ * Antom API: `v1/aba/funds/createDirectRefund`.
+ */
+export interface CreateDirectRefundRequest {
+  /** The payment id. */
+  paymentId?: string;
+  /** The refund request id. */
+  refundRequestId?: string;
+  /** The reference refund id. */
+  referenceRefundId?: string;
+  /** The refund from method. */
+  refundFromMethod?: RefundFromMethod;
+  /** The refund from amount. */
+  refundFromAmount?: Amount;
+  /** The memo. */
+  memo?: string;
+  /** The remark. */
+  remark?: string;
+  /** The refund reason. */
+  refundReason?: string;
+  /** The refund notify url. */
+  refundNotifyUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RefundFromMethod` object.
+ */
+export interface RefundFromMethod {
+  /** The grant token. */
+  grantToken?: string;
+  /** The refund from method type. */
+  refundFromMethodType?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.funds.createDirectRefund`
+ * (`/ams/api/v1/aba/funds/createDirectRefund`).
+ * Antom API: `v1/aba/funds/createDirectRefund`.
+ */
+export interface CreateDirectRefundResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The payment id. */
+  paymentId?: string;
+  /** The refund id. */
+  refundId?: string;
+  /** The refund request id. */
+  refundRequestId?: string;
+  /** The refund time. */
+  refundTime?: string;
+  /** The refund from method. */
+  refundFromMethod?: RefundFromMethod;
+  /** The refund from amount. */
+  refundFromAmount?: Amount;
+  /** The refund to amount. */
+  refundToAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.funds.createExchange` (`/ams/api/v1/aba/funds/createExchange`).
+ * Antom API: `v1/aba/funds/createExchange`.
+ */
+export interface CreateExchangeRequest {
+  /** The buy amount. */
+  buyAmount?: Amount;
+  /** The sell amount. */
+  sellAmount?: Amount;
+  /** The exchange trade type. */
+  exchangeTradeType?: string;
+  /** The exchange request id. */
+  exchangeRequestId?: string;
+  /** The exchange mode. */
+  exchangeMode?: string;
+  /** The quote. */
+  quote?: Quote;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.funds.createExchange` (`/ams/api/v1/aba/funds/createExchange`).
+ * Antom API: `v1/aba/funds/createExchange`.
+ */
+export interface CreateExchangeResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The exchange request id. */
+  exchangeRequestId?: string;
+  /** The exchange trade type. */
+  exchangeTradeType?: string;
+  /** The exchange mode. */
+  exchangeMode?: string;
+  /** The quote. */
+  quote?: Quote;
+  /** The buy amount. */
+  buyAmount?: Amount;
+  /** The sell amount. */
+  sellAmount?: Amount;
+  /** The exchange start time. */
+  exchangeStartTime?: string;
+  /** The exchange end time. */
+  exchangeEndTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.funds.createQuote` (`/ams/api/v1/aba/funds/createQuote`).
+ * Antom API: `v1/aba/funds/createQuote`.
+ */
+export interface CreateQuoteRequest {
+  /** The buy amount. */
+  buyAmount?: Amount;
+  /** The sell amount. */
+  sellAmount?: Amount;
+  /** The exchange trade type. */
+  exchangeTradeType?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.funds.createQuote` (`/ams/api/v1/aba/funds/createQuote`).
+ * Antom API: `v1/aba/funds/createQuote`.
+ */
+export interface CreateQuoteResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The exchange trade type. */
+  exchangeTradeType?: string;
+  /** The quote. */
+  quote?: Quote;
+  /** The sell amount. */
+  sellAmount?: Amount;
+  /** The buy amount. */
+  buyAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.funds.inquireDirectPayment`
+ * (`/ams/api/v1/aba/funds/inquireDirectPayment`).
+ * Antom API: `v1/aba/funds/inquireDirectPayment`.
+ */
+export interface InquireDirectPaymentRequest {
+  /** The payment id. */
+  paymentId?: string;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.funds.inquireDirectPayment`
+ * (`/ams/api/v1/aba/funds/inquireDirectPayment`).
+ * Antom API: `v1/aba/funds/inquireDirectPayment`.
+ */
+export interface InquireDirectPaymentResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The payment status (one of the `TransactionStatusType` values). */
+  paymentStatus?: TransactionStatusType;
+  /** The payment result message. */
+  paymentResultMessage?: string;
+  /** The payment result code. */
+  paymentResultCode?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** The pay to method. */
+  payToMethod?: PaymentMethod;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The pay to amount. */
+  payToAmount?: Amount;
+  /** The payment time. */
+  paymentTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.funds.inquireDirectRefund`
+ * (`/ams/api/v1/aba/funds/inquireDirectRefund`).
+ * Antom API: `v1/aba/funds/inquireDirectRefund`.
+ */
+export interface InquireDirectRefundRequest {
+  /** The refund id. */
+  refundId?: string;
+  /** The refund request id. */
+  refundRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.funds.inquireDirectRefund`
+ * (`/ams/api/v1/aba/funds/inquireDirectRefund`).
+ * Antom API: `v1/aba/funds/inquireDirectRefund`.
+ */
+export interface InquireDirectRefundResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The refund status (one of the `TransactionStatusType` values). */
+  refundStatus?: TransactionStatusType;
+  /** The refund result message. */
+  refundResultMessage?: string;
+  /** The refund result code. */
+  refundResultCode?: string;
+  /** The refund id. */
+  refundId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The refund request id. */
+  refundRequestId?: string;
+  /** The refund time. */
+  refundTime?: string;
+  /** The refund from method. */
+  refundFromMethod?: RefundFromMethod;
+  /** The refund to amount. */
+  refundToAmount?: Amount;
+  /** The refund from amount. */
+  refundFromAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.funds.inquireExchange` (`/ams/api/v1/aba/funds/inquireExchange`).
+ * Antom API: `v1/aba/funds/inquireExchange`.
+ */
+export interface InquireExchangeRequest {
+  /** The exchange request id. */
+  exchangeRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.funds.inquireExchange` (`/ams/api/v1/aba/funds/inquireExchange`).
+ * Antom API: `v1/aba/funds/inquireExchange`.
+ */
+export interface InquireExchangeResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The exchange result. */
+  exchangeResult?: ApiResult;
+  /** The exchange trade type. */
+  exchangeTradeType?: string;
+  /** The exchange mode. */
+  exchangeMode?: string;
+  /** The exchange request id. */
+  exchangeRequestId?: string;
+  /** The quote. */
+  quote?: Quote;
+  /** The sell amount. */
+  sellAmount?: Amount;
+  /** The buy amount. */
+  buyAmount?: Amount;
+  /** The exchange id. */
+  exchangeId?: string;
+  /** The exchange start time. */
+  exchangeStartTime?: string;
+  /** The exchange end time. */
+  exchangeEndTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `aba.funds.inquireRate` (`/ams/api/v1/aba/funds/inquireRate`).
+ * Antom API: `v1/aba/funds/inquireRate`.
+ */
+export interface InquiryRateRequest {
+  /** The rate condition list. */
+  rateConditionList?: InquiryRateCondition[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InquiryRateCondition` object.
+ */
+export interface InquiryRateCondition {
+  /** The buy currency. */
+  buyCurrency?: string;
+  /** The sell currency. */
+  sellCurrency?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `aba.funds.inquireRate` (`/ams/api/v1/aba/funds/inquireRate`).
+ * Antom API: `v1/aba/funds/inquireRate`.
+ */
+export interface InquiryRateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The rate result list. */
+  rateResultList?: RateResult[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RateResult` object.
+ */
+export interface RateResult {
+  /** The buy currency. */
+  buyCurrency?: string;
+  /** The sell currency. */
+  sellCurrency?: string;
+  /** The exchange rate. */
+  exchangeRate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `accounts.inquireBalance` (`/ams/api/v1/accounts/inquireBalance`).
+ * Antom API: `v1/accounts/inquireBalance`.
+ */
+export interface InquireBalanceRequest {
+  /** The reference merchant id. */
+  referenceMerchantId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `accounts.inquireBalance` (`/ams/api/v1/accounts/inquireBalance`).
+ * Antom API: `v1/accounts/inquireBalance`.
+ */
+export interface InquireBalanceResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The account balances. */
+  accountBalances?: AccountBalance[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `agenticPayment.createAuthenticationSession`
+ * (`/ams/api/v1/agenticPayment/createAuthenticationSession`).
+ * Antom API: `v1/agenticPayment/createAuthenticationSession`.
+ */
+export interface CreateAuthenticationSessionRequest {
+  /** The authentication request id. */
+  authenticationRequestId?: string;
+  /** The user login id. */
+  userLoginId?: string;
+  /** The agent. */
+  agent?: unknown;
+  /** The bind on authorize. */
+  bindOnAuthorize?: boolean | string;
+  /** The payment method. */
+  paymentMethod?: unknown;
+  /** The purchase type. */
+  purchaseType?: string;
+  /** The mandate. */
+  mandate?: unknown;
+  /** The country code. */
+  countryCode?: string;
+  /** The redirect url. */
+  redirectUrl?: string;
+  /** The env. */
+  env?: Env;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `agenticPayment.createAuthenticationSession`
+ * (`/ams/api/v1/agenticPayment/createAuthenticationSession`).
+ * Antom API: `v1/agenticPayment/createAuthenticationSession`.
+ */
+export interface CreateAuthenticationSessionResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The normal url. */
+  normalUrl?: string;
+  /** The sd hash. */
+  sdHash?: string;
+  /** The authentication session expiry time. */
+  authenticationSessionExpiryTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `agenticPayment.createBindingSession`
+ * (`/ams/api/v1/agenticPayment/createBindingSession`).
+ * Antom API: `v1/agenticPayment/createBindingSession`.
+ */
+export interface CreateBindingSessionRequest {
+  /** The binding request id. */
+  bindingRequestId?: string;
+  /** The user login id. */
+  userLoginId?: string;
+  /** The agent. */
+  agent?: unknown;
+  /** The authorize on bind. */
+  authorizeOnBind?: boolean | string;
+  /** The payment method. */
+  paymentMethod?: unknown;
+  /** The purchase type. */
+  purchaseType?: string;
+  /** The mandate. */
+  mandate?: unknown;
+  /** The country code. */
+  countryCode?: string;
+  /** The redirect url. */
+  redirectUrl?: string;
+  /** The env. */
+  env?: Env;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `agenticPayment.createBindingSession`
+ * (`/ams/api/v1/agenticPayment/createBindingSession`).
+ * Antom API: `v1/agenticPayment/createBindingSession`.
+ */
+export interface CreateBindingSessionResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The normal url. */
+  normalUrl?: string;
+  /** The sd hash. */
+  sdHash?: string;
+  /** The binding session data. */
+  bindingSessionData?: string;
+  /** The binding session expiry time. */
+  bindingSessionExpiryTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `agenticPayment.inquireAccountInfo`
+ * (`/ams/api/v1/agenticPayment/inquireAccountInfo`).
+ * Antom API: `v1/agenticPayment/inquireAccountInfo`.
+ */
+export interface InquireAccountInfoRequest {
+  /** The request id. */
+  requestId?: string;
+  /** The user login id. */
+  userLoginId?: string;
+  /** The agent. */
+  agent?: unknown;
+  /** The env. */
+  env?: Env;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `agenticPayment.inquireAccountInfo`
+ * (`/ams/api/v1/agenticPayment/inquireAccountInfo`).
+ * Antom API: `v1/agenticPayment/inquireAccountInfo`.
+ */
+export interface InquireAccountInfoResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The payment methods. */
+  paymentMethods?: unknown[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `agenticPayment.inquirePaymentToken`
+ * (`/ams/api/v1/agenticPayment/inquirePaymentToken`).
+ * Antom API: `v1/agenticPayment/inquirePaymentToken`.
+ */
+export interface InquirePaymentTokenRequest {
+  /** The payment token request id. */
+  paymentTokenRequestId?: string;
+  /** The user login id. */
+  userLoginId?: string;
+  /** The agent. */
+  agent?: unknown;
+  /** The payment method. */
+  paymentMethod?: unknown;
+  /** The mandate id. */
+  mandateId?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The order. */
+  order?: Order;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `agenticPayment.inquirePaymentToken`
+ * (`/ams/api/v1/agenticPayment/inquirePaymentToken`).
+ * Antom API: `v1/agenticPayment/inquirePaymentToken`.
+ */
+export interface InquirePaymentTokenResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The payment token. */
+  paymentToken?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `authorizations.applyToken` (`/ams/api/v1/authorizations/applyToken`).
+ * Antom API: `v1/authorizations/applyToken`.
+ */
+export interface AuthApplyTokenRequest {
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The grant type (one of the `GrantType` values). */
+  grantType?: GrantType;
+  /** The customer belongs to (one of the `CustomerBelongsTo` values). */
+  customerBelongsTo?: CustomerBelongsTo;
+  /** The auth code. */
+  authCode?: string;
+  /** The refresh token. */
+  refreshToken?: string;
+  /** The extend info. */
+  extendInfo?: string;
+  /** The merchant region. */
+  merchantRegion?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `authorizations.applyToken` (`/ams/api/v1/authorizations/applyToken`).
+ * Antom API: `v1/authorizations/applyToken`.
+ */
+export interface AuthApplyTokenResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The access token. */
+  accessToken?: string;
+  /** The access token expiry time. */
+  accessTokenExpiryTime?: string;
+  /** The refresh token. */
+  refreshToken?: string;
+  /** The refresh token expiry time. */
+  refreshTokenExpiryTime?: string;
+  /** The extend info. */
+  extendInfo?: string;
+  /** The user login id. */
+  userLoginId?: string;
+  /** The psp customer info. */
+  pspCustomerInfo?: PspCustomerInfo;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `authorizations.consult` (`/ams/api/v1/authorizations/consult`).
+ * Antom API: `v1/authorizations/consult`.
+ */
+export interface AuthConsultRequest {
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The auth notify url. */
+  authNotifyUrl?: string;
+  /** The customer belongs to (one of the `CustomerBelongsTo` values). */
+  customerBelongsTo?: CustomerBelongsTo;
+  /** The auth client id. */
+  authClientId?: string;
+  /** The auth redirect url. */
+  authRedirectUrl?: string;
+  /** The auth state. */
+  authState?: string;
+  /** The terminal type (one of the `TerminalType` values). */
+  terminalType?: TerminalType;
+  /** The os type (one of the `OsType` values). */
+  osType?: OsType;
+  /** The os version. */
+  osVersion?: string;
+  /** The extend info. */
+  extendInfo?: string;
+  /** The merchant region. */
+  merchantRegion?: string;
+  /** The recurring payment. */
+  recurringPayment?: boolean | string;
+  /** The auth meta data. */
+  authMetaData?: AuthMetaData;
+  /** The env. */
+  env?: Env;
+  /** The amount. */
+  amount?: Amount;
+  /** The direct debit info. */
+  directDebitInfo?: unknown;
+  /** The scopes (one of the `ScopeType` values). */
+  scopes?: ScopeType;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AuthMetaData` object.
+ */
+export interface AuthMetaData {
+  /** The account holder name. */
+  accountHolderName?: string;
+  /** The account holder cert no. */
+  accountHolderCertNo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `authorizations.consult` (`/ams/api/v1/authorizations/consult`).
+ * Antom API: `v1/authorizations/consult`.
+ */
+export interface AuthConsultResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The auth url. */
+  authUrl?: string;
+  /** The extend info. */
+  extendInfo?: string;
+  /** The normal url. */
+  normalUrl?: string;
+  /** The scheme url. */
+  schemeUrl?: string;
+  /** The applink url. */
+  applinkUrl?: string;
+  /** The app identifier. */
+  appIdentifier?: string;
+  /** The auth code form. */
+  authCodeForm?: AuthCodeForm;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AuthCodeForm` object.
+ */
+export interface AuthCodeForm {
+  /** The code details. */
+  codeDetails?: CodeDetail[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CodeDetail` object.
+ */
+export interface CodeDetail {
+  /** The code value type (one of the `CodeValueType` values). */
+  codeValueType?: CodeValueType;
+  /** The code value. */
+  codeValue?: string;
+  /** The display type (one of the `DisplayType` values). */
+  displayType?: DisplayType;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `authorizations.query` (`/ams/api/v1/authorizations/query`).
+ * Antom API: `v1/authorizations/query`.
+ */
+export interface AuthQueryTokenRequest {
+  /** The access token. */
+  accessToken?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `authorizations.query` (`/ams/api/v1/authorizations/query`).
+ * Antom API: `v1/authorizations/query`.
+ */
+export interface AuthQueryTokenResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The access token. */
+  accessToken?: string;
+  /** The access token expiry time. */
+  accessTokenExpiryTime?: string;
+  /** The refresh token. */
+  refreshToken?: string;
+  /** The refresh token expiry time. */
+  refreshTokenExpiryTime?: string;
+  /** The token status type. */
+  tokenStatusType?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `authorizations.revoke` (`/ams/api/v1/authorizations/revoke`).
+ * Antom API: `v1/authorizations/revoke`.
+ */
+export interface AuthRevokeTokenRequest {
+  /** The access token. */
+  accessToken?: string;
+  /** The extend info. */
+  extendInfo?: string;
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `authorizations.revoke` (`/ams/api/v1/authorizations/revoke`).
+ * Antom API: `v1/authorizations/revoke`.
+ */
+export interface AuthRevokeTokenResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The extend info. */
+  extendInfo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.coupon.create` (`/ams/api/v1/billing/coupon/create`).
+ * Antom API: `v1/billing/coupon/create`.
+ */
+export interface CouponCreateRequest {
+  /** The coupon request id. */
+  couponRequestId?: string;
+  /** The coupon name. */
+  couponName?: string;
+  /** The discount type. */
+  discountType?: string;
+  /** The percent off. */
+  percentOff?: string;
+  /** The amount off. */
+  amountOff?: Amount;
+  /** The duration type. */
+  durationType?: string;
+  /** The duration value. */
+  durationValue?: number | string;
+  /** The duration unit. */
+  durationUnit?: string;
+  /** The redeem by. */
+  redeemBy?: string;
+  /** The applies to. */
+  appliesTo?: CouponCreateAppliesTo;
+  /** The metadata. */
+  metadata?: string;
+  /** The promotion codes. */
+  promotionCodes?: PromotionCode[];
+  /** The max redemptions. */
+  maxRedemptions?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CouponCreateAppliesTo` object.
+ */
+export interface CouponCreateAppliesTo {
+  /** The product ids. */
+  productIds?: string[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PromotionCode` object.
+ */
+export interface PromotionCode {
+  /** The promotion code request id. */
+  promotionCodeRequestId?: string;
+  /** The code. */
+  code?: string;
+  /** The expiry time. */
+  expiryTime?: string;
+  /** The min amount. */
+  minAmount?: Amount;
+  /** The one time only. */
+  oneTimeOnly?: boolean | string;
+  /** The customer id. */
+  customerId?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The max redemptions. */
+  maxRedemptions?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.coupon.create` (`/ams/api/v1/billing/coupon/create`).
+ * Antom API: `v1/billing/coupon/create`.
+ */
+export interface CouponCreateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The coupon id. */
+  couponId?: string;
+  /** The coupon name. */
+  couponName?: string;
+  /** The discount type. */
+  discountType?: string;
+  /** The status. */
+  status?: string;
+  /** The promotion codes. */
+  promotionCodes?: CouponPromotionCode[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CouponPromotionCode` object.
+ */
+export interface CouponPromotionCode {
+  /** The promotion code id. */
+  promotionCodeId?: string;
+  /** The code. */
+  code?: string;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.coupon.inquireDetails`
+ * (`/ams/api/v1/billing/coupon/inquireDetails`).
+ * Antom API: `v1/billing/coupon/inquireDetails`.
+ */
+export interface CouponInquireDetailsRequest {
+  /** The coupon id. */
+  couponId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.coupon.inquireDetails`
+ * (`/ams/api/v1/billing/coupon/inquireDetails`).
+ * Antom API: `v1/billing/coupon/inquireDetails`.
+ */
+export interface CouponInquireDetailsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The coupon id. */
+  couponId?: string;
+  /** The coupon request id. */
+  couponRequestId?: string;
+  /** The coupon name. */
+  couponName?: string;
+  /** The discount type. */
+  discountType?: string;
+  /** The percent off. */
+  percentOff?: string;
+  /** The amount off. */
+  amountOff?: Amount;
+  /** The duration type. */
+  durationType?: string;
+  /** The duration value. */
+  durationValue?: number | string;
+  /** The duration unit. */
+  durationUnit?: string;
+  /** The redeem by. */
+  redeemBy?: string;
+  /** The applies to. */
+  appliesTo?: CouponInquireDetailsAppliesTo;
+  /** The status. */
+  status?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The gmt create. */
+  gmtCreate?: string;
+  /** The max redemptions. */
+  maxRedemptions?: number | string;
+  /** The redeemed count. */
+  redeemedCount?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CouponInquireDetailsAppliesTo` object.
+ */
+export interface CouponInquireDetailsAppliesTo {
+  /** The products. */
+  products?: CouponApplicableProduct[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CouponApplicableProduct` object.
+ */
+export interface CouponApplicableProduct {
+  /** The can delete. */
+  canDelete?: boolean | string;
+  /** The gmt modified. */
+  gmtModified?: string;
+  /** The price count. */
+  priceCount?: number | string;
+  /** The product id. */
+  productId?: string;
+  /** The product name. */
+  productName?: string;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.coupon.inquireList` (`/ams/api/v1/billing/coupon/inquireList`).
+ * Antom API: `v1/billing/coupon/inquireList`.
+ */
+export interface CouponInquireListRequest {
+  /** The status. */
+  status?: string;
+  /** The discount type. */
+  discountType?: string;
+  /** The starting after. */
+  startingAfter?: string;
+  /** The ending before. */
+  endingBefore?: string;
+  /** The limit. */
+  limit?: number | string;
+  /** The include total. */
+  includeTotal?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.coupon.inquireList` (`/ams/api/v1/billing/coupon/inquireList`).
+ * Antom API: `v1/billing/coupon/inquireList`.
+ */
+export interface CouponInquireListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The coupons. */
+  coupons?: Coupon[];
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** The next cursor. */
+  nextCursor?: string;
+  /** The total. */
+  total?: number | string;
+  /** The previous cursor. */
+  previousCursor?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Coupon` object.
+ */
+export interface Coupon {
+  /** The coupon id. */
+  couponId?: string;
+  /** The coupon name. */
+  couponName?: string;
+  /** The discount type. */
+  discountType?: string;
+  /** The percent off. */
+  percentOff?: string;
+  /** The amount off. */
+  amountOff?: Amount;
+  /** The redeem by. */
+  redeemBy?: string;
+  /** The status. */
+  status?: string;
+  /** The max redemptions. */
+  maxRedemptions?: number | string;
+  /** The redeemed count. */
+  redeemedCount?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.coupon.update` (`/ams/api/v1/billing/coupon/update`).
+ * Antom API: `v1/billing/coupon/update`.
+ */
+export interface CouponUpdateRequest {
+  /** The coupon id. */
+  couponId?: string;
+  /** The coupon name. */
+  couponName?: string;
+  /** The status. */
+  status?: string;
+  /** The redeem by. */
+  redeemBy?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The max redemptions. */
+  maxRedemptions?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.coupon.update` (`/ams/api/v1/billing/coupon/update`).
+ * Antom API: `v1/billing/coupon/update`.
+ */
+export interface CouponUpdateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The coupon id. */
+  couponId?: string;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.creditNote.create` (`/ams/api/v1/billing/creditNote/create`).
+ * Antom API: `v1/billing/creditNote/create`.
+ */
+export interface CreditNoteCreateRequest {
+  /** The credit note request id. */
+  creditNoteRequestId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The type. */
+  type?: string;
+  /** The total amount. */
+  totalAmount?: Amount;
+  /** The items. */
+  items?: CreditNoteCreateItem[];
+  /** The refund amount. */
+  refundAmount?: Amount;
+  /** The refund destination. */
+  refundDestination?: string;
+  /** The reason. */
+  reason?: string;
+  /** The reason description. */
+  reasonDescription?: string;
+  /** The memo. */
+  memo?: string;
+  /** The email type. */
+  emailType?: string;
+  /** The language. */
+  language?: string;
+  /** The effective date. */
+  effectiveDate?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The credit note notify url. */
+  creditNoteNotifyUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CreditNoteCreateItem` object.
+ */
+export interface CreditNoteCreateItem {
+  /** The type. */
+  type?: string;
+  /** The invoice item id. */
+  invoiceItemId?: string;
+  /** The description. */
+  description?: string;
+  /** The quantity. */
+  quantity?: number | string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The item amount. */
+  itemAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.creditNote.create` (`/ams/api/v1/billing/creditNote/create`).
+ * Antom API: `v1/billing/creditNote/create`.
+ */
+export interface CreditNoteCreateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The credit note id. */
+  creditNoteId?: string;
+  /** The credit note request id. */
+  creditNoteRequestId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The type. */
+  type?: string;
+  /** The status. */
+  status?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The total amount. */
+  totalAmount?: Amount;
+  /** The refund amount. */
+  refundAmount?: Amount;
+  /** The refund status. */
+  refundStatus?: string;
+  /** The refund id. */
+  refundId?: string;
+  /** The reason. */
+  reason?: string;
+  /** The reason description. */
+  reasonDescription?: string;
+  /** The refund destination. */
+  refundDestination?: string;
+  /** The items. */
+  items?: CreditNoteItem[];
+  /** The memo. */
+  memo?: string;
+  /** The effective date. */
+  effectiveDate?: string;
+  /** The issued at. */
+  issuedAt?: string;
+  /** The refunded at. */
+  refundedAt?: string;
+  /** The created at. */
+  createdAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CreditNoteItem` object.
+ */
+export interface CreditNoteItem {
+  /** The credit note item id. */
+  creditNoteItemId?: string;
+  /** The type. */
+  type?: string;
+  /** The invoice item id. */
+  invoiceItemId?: string;
+  /** The description. */
+  description?: string;
+  /** The quantity. */
+  quantity?: number | string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The item amount. */
+  itemAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.creditNote.inquireDetails`
+ * (`/ams/api/v1/billing/creditNote/inquireDetails`).
+ * Antom API: `v1/billing/creditNote/inquireDetails`.
+ */
+export interface CreditNoteInquireDetailsRequest {
+  /** The credit note id. */
+  creditNoteId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.creditNote.inquireDetails`
+ * (`/ams/api/v1/billing/creditNote/inquireDetails`).
+ * Antom API: `v1/billing/creditNote/inquireDetails`.
+ */
+export interface CreditNoteInquireDetailsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The credit note id. */
+  creditNoteId?: string;
+  /** The credit note request id. */
+  creditNoteRequestId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The type. */
+  type?: string;
+  /** The status. */
+  status?: string;
+  /** The total amount. */
+  totalAmount?: Amount;
+  /** The refund amount. */
+  refundAmount?: Amount;
+  /** The refund status. */
+  refundStatus?: string;
+  /** The refund id. */
+  refundId?: string;
+  /** The reason. */
+  reason?: string;
+  /** The reason description. */
+  reasonDescription?: string;
+  /** The refund destination. */
+  refundDestination?: string;
+  /** The effective date. */
+  effectiveDate?: string;
+  /** The memo. */
+  memo?: string;
+  /** The items. */
+  items?: CreditNoteItem[];
+  /** The issued at. */
+  issuedAt?: string;
+  /** The refunded at. */
+  refundedAt?: string;
+  /** The voided at. */
+  voidedAt?: string;
+  /** The created at. */
+  createdAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.creditNote.inquireList`
+ * (`/ams/api/v1/billing/creditNote/inquireList`).
+ * Antom API: `v1/billing/creditNote/inquireList`.
+ */
+export interface CreditNoteInquireListRequest {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The status. */
+  status?: string;
+  /** The type. */
+  type?: string;
+  /** The reason. */
+  reason?: string;
+  /** The start date. */
+  startDate?: string;
+  /** The end date. */
+  endDate?: string;
+  /** The starting after. */
+  startingAfter?: string;
+  /** The ending before. */
+  endingBefore?: string;
+  /** The limit. */
+  limit?: number | string;
+  /** The include total. */
+  includeTotal?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.creditNote.inquireList`
+ * (`/ams/api/v1/billing/creditNote/inquireList`).
+ * Antom API: `v1/billing/creditNote/inquireList`.
+ */
+export interface CreditNoteInquireListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** The total count. */
+  totalCount?: number | string;
+  /** The list. */
+  list?: CreditNoteSummary[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CreditNoteSummary` object.
+ */
+export interface CreditNoteSummary {
+  /** The credit note id. */
+  creditNoteId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The type. */
+  type?: string;
+  /** The status. */
+  status?: string;
+  /** The total amount. */
+  totalAmount?: Amount;
+  /** The refund amount. */
+  refundAmount?: Amount;
+  /** The reason. */
+  reason?: string;
+  /** The effective date. */
+  effectiveDate?: string;
+  /** The refund status. */
+  refundStatus?: string;
+  /** The voided at. */
+  voidedAt?: string;
+  /** The refunded at. */
+  refundedAt?: string;
+  /** The created at. */
+  createdAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.creditNote.void` (`/ams/api/v1/billing/creditNote/void`).
+ * Antom API: `v1/billing/creditNote/void`.
+ */
+export interface CreditNoteVoidRequest {
+  /** The credit note id. */
+  creditNoteId?: string;
+  /** The reason. */
+  reason?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.creditNote.void` (`/ams/api/v1/billing/creditNote/void`).
+ * Antom API: `v1/billing/creditNote/void`.
+ */
+export interface CreditNoteVoidResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The credit note id. */
+  creditNoteId?: string;
+  /** The status. */
+  status?: string;
+  /** The voided at. */
+  voidedAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.customer.create` (`/ams/api/v1/billing/customer/create`).
+ * Antom API: `v1/billing/customer/create`.
+ */
+export interface CustomerCreateRequest {
+  /** The customer request id. */
+  customerRequestId?: string;
+  /** The reference customer id. */
+  referenceCustomerId?: string;
+  /** The alipay user id. */
+  alipayUserId?: string;
+  /** The email. */
+  email?: string;
+  /** The first name. */
+  firstName?: string;
+  /** The last name. */
+  lastName?: string;
+  /** The country. */
+  country?: string;
+  /** The state. */
+  state?: string;
+  /** The city. */
+  city?: string;
+  /** The address. */
+  address?: string;
+  /** The address detail. */
+  addressDetail?: string;
+  /** The zipcode. */
+  zipcode?: string;
+  /** The shipping phone. */
+  shippingPhone?: string;
+  /** The shipping country. */
+  shippingCountry?: string;
+  /** The shipping state. */
+  shippingState?: string;
+  /** The shipping city. */
+  shippingCity?: string;
+  /** The shipping address. */
+  shippingAddress?: string;
+  /** The shipping address detail. */
+  shippingAddressDetail?: string;
+  /** The shipping zipcode. */
+  shippingZipcode?: string;
+  /** The description. */
+  description?: string;
+  /** The currency. */
+  currency?: string;
+  /** The preferred locales. */
+  preferredLocales?: string[];
+  /** The default payment method. */
+  defaultPaymentMethod?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The phone no. */
+  phoneNo?: string;
+  /** The country code. */
+  countryCode?: string;
+  /** The billing email. */
+  billingEmail?: string;
+  /** The shipping first name. */
+  shippingFirstName?: string;
+  /** The shipping last name. */
+  shippingLastName?: string;
+  /** The shipping country code. */
+  shippingCountryCode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.customer.create` (`/ams/api/v1/billing/customer/create`).
+ * Antom API: `v1/billing/customer/create`.
+ */
+export interface CustomerCreateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The customer id. */
+  customerId?: string;
+  /** The customer request id. */
+  customerRequestId?: string;
+  /** The email. */
+  email?: string;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.customer.createPortalLink`
+ * (`/ams/api/v1/billing/customer/createPortalLink`).
+ * Antom API: `v1/billing/customer/createPortalLink`.
+ */
+export interface CustomerCreatePortalLinkRequest {
+  /** The customer id. */
+  customerId?: string;
+  /** The email. */
+  email?: string;
+  /** The features. */
+  features?: string[];
+  /** The auto send. */
+  autoSend?: boolean | string;
+  /** The setting id. */
+  settingId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.customer.createPortalLink`
+ * (`/ams/api/v1/billing/customer/createPortalLink`).
+ * Antom API: `v1/billing/customer/createPortalLink`.
+ */
+export interface CustomerCreatePortalLinkResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The token. */
+  token?: string;
+  /** The portal url. */
+  portalUrl?: string;
+  /** The expires at. */
+  expiresAt?: string;
+  /** The send status. */
+  sendStatus?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.customer.delete` (`/ams/api/v1/billing/customer/delete`).
+ * Antom API: `v1/billing/customer/delete`.
+ */
+export interface CustomerDeleteRequest {
+  /** The customer id. */
+  customerId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.customer.delete` (`/ams/api/v1/billing/customer/delete`).
+ * Antom API: `v1/billing/customer/delete`.
+ */
+export interface CustomerDeleteResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The customer id. */
+  customerId?: string;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.customer.inquireDetails`
+ * (`/ams/api/v1/billing/customer/inquireDetails`).
+ * Antom API: `v1/billing/customer/inquireDetails`.
+ */
+export interface CustomerInquireDetailsRequest {
+  /** The customer id. */
+  customerId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.customer.inquireDetails`
+ * (`/ams/api/v1/billing/customer/inquireDetails`).
+ * Antom API: `v1/billing/customer/inquireDetails`.
+ */
+export interface CustomerInquireDetailsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The customer id. */
+  customerId?: string;
+  /** The customer request id. */
+  customerRequestId?: string;
+  /** The alipay user id. */
+  alipayUserId?: string;
+  /** The email. */
+  email?: string;
+  /** The first name. */
+  firstName?: string;
+  /** The last name. */
+  lastName?: string;
+  /** The country. */
+  country?: string;
+  /** The state. */
+  state?: string;
+  /** The city. */
+  city?: string;
+  /** The address. */
+  address?: string;
+  /** The address detail. */
+  addressDetail?: string;
+  /** The zipcode. */
+  zipcode?: string;
+  /** The shipping phone. */
+  shippingPhone?: string;
+  /** The shipping country. */
+  shippingCountry?: string;
+  /** The shipping state. */
+  shippingState?: string;
+  /** The shipping city. */
+  shippingCity?: string;
+  /** The shipping address. */
+  shippingAddress?: string;
+  /** The shipping address detail. */
+  shippingAddressDetail?: string;
+  /** The description. */
+  description?: string;
+  /** The currency. */
+  currency?: string;
+  /** The preferred locales. */
+  preferredLocales?: string[];
+  /** The default payment method. */
+  defaultPaymentMethod?: string;
+  /** The status. */
+  status?: string;
+  /** The reference customer id. */
+  referenceCustomerId?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The phone no. */
+  phoneNo?: string;
+  /** The country code. */
+  countryCode?: string;
+  /** The billing email. */
+  billingEmail?: string;
+  /** The shipping first name. */
+  shippingFirstName?: string;
+  /** The shipping last name. */
+  shippingLastName?: string;
+  /** The shipping country code. */
+  shippingCountryCode?: string;
+  /** The shipping zipcode. */
+  shippingZipcode?: string;
+  /** The gmt create. */
+  gmtCreate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.customer.inquireList`
+ * (`/ams/api/v1/billing/customer/inquireList`).
+ * Antom API: `v1/billing/customer/inquireList`.
+ */
+export interface CustomerInquireListRequest {
+  /** The starting after. */
+  startingAfter?: string;
+  /** The ending before. */
+  endingBefore?: string;
+  /** The limit. */
+  limit?: number | string;
+  /** The include total. */
+  includeTotal?: boolean | string;
+  /** The status. */
+  status?: string;
+  /** The email. */
+  email?: string;
+  /** The phone no. */
+  phoneNo?: string;
+  /** The country code. */
+  countryCode?: string;
+  /** The gmt create end. */
+  gmtCreateEnd?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The country. */
+  country?: string[];
+  /** The email prefix. */
+  emailPrefix?: string;
+  /** The gmt create start. */
+  gmtCreateStart?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.customer.inquireList`
+ * (`/ams/api/v1/billing/customer/inquireList`).
+ * Antom API: `v1/billing/customer/inquireList`.
+ */
+export interface CustomerInquireListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The customers. */
+  customers?: Customer[];
+  /** The total. */
+  total?: number | string;
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** The next cursor. */
+  nextCursor?: string;
+  /** The previous cursor. */
+  previousCursor?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Customer` object.
+ */
+export interface Customer {
+  /** The customer id. */
+  customerId?: string;
+  /** The customer request id. */
+  customerRequestId?: string;
+  /** The email. */
+  email?: string;
+  /** The first name. */
+  firstName?: string;
+  /** The last name. */
+  lastName?: string;
+  /** The status. */
+  status?: string;
+  /** The billing email. */
+  billingEmail?: string;
+  /** The country. */
+  country?: string;
+  /** The gmt create. */
+  gmtCreate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.customer.update` (`/ams/api/v1/billing/customer/update`).
+ * Antom API: `v1/billing/customer/update`.
+ */
+export interface CustomerUpdateRequest {
+  /** The customer id. */
+  customerId?: string;
+  /** The reference customer id. */
+  referenceCustomerId?: string;
+  /** The alipay user id. */
+  alipayUserId?: string;
+  /** The email. */
+  email?: string;
+  /** The first name. */
+  firstName?: string;
+  /** The last name. */
+  lastName?: string;
+  /** The country. */
+  country?: string;
+  /** The state. */
+  state?: string;
+  /** The city. */
+  city?: string;
+  /** The address. */
+  address?: string;
+  /** The address detail. */
+  addressDetail?: string;
+  /** The zipcode. */
+  zipcode?: string;
+  /** The shipping phone. */
+  shippingPhone?: string;
+  /** The shipping country. */
+  shippingCountry?: string;
+  /** The shipping state. */
+  shippingState?: string;
+  /** The shipping city. */
+  shippingCity?: string;
+  /** The shipping address. */
+  shippingAddress?: string;
+  /** The shipping address detail. */
+  shippingAddressDetail?: string;
+  /** The shipping zipcode. */
+  shippingZipcode?: string;
+  /** The description. */
+  description?: string;
+  /** The currency. */
+  currency?: string;
+  /** The preferred locales. */
+  preferredLocales?: string[];
+  /** The default payment method. */
+  defaultPaymentMethod?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The phone no. */
+  phoneNo?: string;
+  /** The country code. */
+  countryCode?: string;
+  /** The billing email. */
+  billingEmail?: string;
+  /** The shipping first name. */
+  shippingFirstName?: string;
+  /** The shipping last name. */
+  shippingLastName?: string;
+  /** The shipping country code. */
+  shippingCountryCode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.customer.update` (`/ams/api/v1/billing/customer/update`).
+ * Antom API: `v1/billing/customer/update`.
+ */
+export interface CustomerUpdateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The customer id. */
+  customerId?: string;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.confirmPayment`
+ * (`/ams/api/v1/billing/invoice/confirmPayment`).
+ * Antom API: `v1/billing/invoice/confirmPayment`.
+ */
+export interface InvoiceConfirmPaymentRequest {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The confirmation type. */
+  confirmationType?: string;
+  /** The payment method. */
+  paymentMethod?: string;
+  /** The reference. */
+  reference?: string;
+  /** The auto send. */
+  autoSend?: boolean | string;
+  /** The invoice note. */
+  invoiceNote?: string;
+  /** The cc emails. */
+  ccEmails?: string[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.confirmPayment`
+ * (`/ams/api/v1/billing/invoice/confirmPayment`).
+ * Antom API: `v1/billing/invoice/confirmPayment`.
+ */
+export interface InvoiceConfirmPaymentResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The status. */
+  status?: string;
+  /** The receipt id. */
+  receiptId?: string;
+  /** The invoice note. */
+  invoiceNote?: string;
+  /** The paid at. */
+  paidAt?: string;
+  /** The send status. */
+  sendStatus?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.create` (`/ams/api/v1/billing/invoice/create`).
+ * Antom API: `v1/billing/invoice/create`.
+ */
+export interface InvoiceCreateRequest {
+  /** The invoice request id. */
+  invoiceRequestId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The currency. */
+  currency?: string;
+  /** The items. */
+  items?: InvoiceCreateItem[];
+  /** The status. */
+  status?: string;
+  /** The auto send. */
+  autoSend?: boolean | string;
+  /** The cc emails. */
+  ccEmails?: string[];
+  /** The description. */
+  description?: string;
+  /** The due date. */
+  dueDate?: string;
+  /** The collection method. */
+  collectionMethod?: string;
+  /** The payment method. */
+  paymentMethod?: PaymentMethod;
+  /** The shipping. */
+  shipping?: InvoiceShipping;
+  /** The discounts. */
+  discounts?: BillingDiscount[];
+  /** The invoice notify url. */
+  invoiceNotifyUrl?: string;
+  /** The include payment link. */
+  includePaymentLink?: boolean | string;
+  /** The automatic tax. */
+  automaticTax?: unknown;
+  /** The customer details. */
+  customerDetails?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InvoiceCreateItem` object.
+ */
+export interface InvoiceCreateItem {
+  /** The description. */
+  description?: string;
+  /** The item amount. */
+  itemAmount?: Amount;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The price id. */
+  priceId?: string;
+  /** The product id. */
+  productId?: string;
+  /** The quantity. */
+  quantity?: number | string;
+  /** The item id. */
+  itemId?: string;
+  /** The supply start. */
+  supplyStart?: string;
+  /** The supply end. */
+  supplyEnd?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InvoiceShipping` object.
+ */
+export interface InvoiceShipping {
+  /** The shipping name. */
+  shippingName?: UserName;
+  /** The shipping address. */
+  shippingAddress?: InvoiceAddress;
+  /** The shipping carrier. */
+  shippingCarrier?: string;
+  /** The shipping number. */
+  shippingNumber?: string;
+  /** The shipping phone no. */
+  shippingPhoneNo?: string;
+  /** The ship to email. */
+  shipToEmail?: string;
+  /** The notes. */
+  notes?: string;
+  /** The shipping fee id. */
+  shippingFeeId?: string;
+  /** The shipping fee. */
+  shippingFee?: Amount;
+  /** The shipping description. */
+  shippingDescription?: string;
+  /** The delivery estimate. */
+  deliveryEstimate?: DeliveryEstimate;
+  /** The tracking url. */
+  trackingUrl?: string;
+  /** The shipping method indicator. */
+  shippingMethodIndicator?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InvoiceAddress` object.
+ */
+export interface InvoiceAddress {
+  /** The country. */
+  country?: string;
+  /** The state. */
+  state?: string;
+  /** The city. */
+  city?: string;
+  /** The address1. */
+  address1?: string;
+  /** The address2. */
+  address2?: string;
+  /** The postal code. */
+  postalCode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `DeliveryEstimate` object.
+ */
+export interface DeliveryEstimate {
+  /** The minimum. */
+  minimum?: DeliveryEstimateInfo;
+  /** The maximum. */
+  maximum?: DeliveryEstimateInfo;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `DeliveryEstimateInfo` object.
+ */
+export interface DeliveryEstimateInfo {
+  /** The unit. */
+  unit?: string;
+  /** The value. */
+  value?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BillingDiscount` object.
+ */
+export interface BillingDiscount {
+  /** The coupon id. */
+  couponId?: string;
+  /** The promotion code id. */
+  promotionCodeId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.create` (`/ams/api/v1/billing/invoice/create`).
+ * Antom API: `v1/billing/invoice/create`.
+ */
+export interface InvoiceCreateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The invoice request id. */
+  invoiceRequestId?: string;
+  /** The status. */
+  status?: string;
+  /** The hosted invoice url. */
+  hostedInvoiceUrl?: string;
+  /** The send status. */
+  sendStatus?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.createViewLink`
+ * (`/ams/api/v1/billing/invoice/createViewLink`).
+ * Antom API: `v1/billing/invoice/createViewLink`.
+ */
+export interface InvoiceCreateViewLinkRequest {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The invoice request id. */
+  invoiceRequestId?: string;
+  /** The link expiry days. */
+  linkExpiryDays?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.createViewLink`
+ * (`/ams/api/v1/billing/invoice/createViewLink`).
+ * Antom API: `v1/billing/invoice/createViewLink`.
+ */
+export interface InvoiceCreateViewLinkResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The token. */
+  token?: string;
+  /** The view url. */
+  viewUrl?: string;
+  /** The expires at. */
+  expiresAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.export` (`/ams/api/v1/billing/invoice/export`).
+ * Antom API: `v1/billing/invoice/export`.
+ */
+export interface InvoiceExportRequest {
+  /** The customer id. */
+  customerId?: string;
+  /** The status. */
+  status?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The invoice ids. */
+  invoiceIds?: string[];
+  /** The start date. */
+  startDate?: string;
+  /** The end date. */
+  endDate?: string;
+  /** The file format. */
+  fileFormat?: string;
+  /** The language. */
+  language?: string;
+  /** The download type. */
+  downloadType?: string;
+  /** The column preset. */
+  columnPreset?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.export` (`/ams/api/v1/billing/invoice/export`).
+ * Antom API: `v1/billing/invoice/export`.
+ */
+export interface InvoiceExportResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The file format. */
+  fileFormat?: string;
+  /** The expires at. */
+  expiresAt?: string;
+  /** The file url. */
+  fileUrl?: string;
+  /** The file size. */
+  fileSize?: number | string;
+  /** The file name. */
+  fileName?: string;
+  /** The mode. */
+  mode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.finalize` (`/ams/api/v1/billing/invoice/finalize`).
+ * Antom API: `v1/billing/invoice/finalize`.
+ */
+export interface InvoiceFinalizeRequest {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The auto send. */
+  autoSend?: boolean | string;
+  /** The invoice note. */
+  invoiceNote?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.finalize` (`/ams/api/v1/billing/invoice/finalize`).
+ * Antom API: `v1/billing/invoice/finalize`.
+ */
+export interface InvoiceFinalizeResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The status. */
+  status?: string;
+  /** The hosted invoice url. */
+  hostedInvoiceUrl?: string;
+  /** The finalized at. */
+  finalizedAt?: string;
+  /** The invoice note. */
+  invoiceNote?: string;
+  /** The send status. */
+  sendStatus?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.inquireDetails`
+ * (`/ams/api/v1/billing/invoice/inquireDetails`).
+ * Antom API: `v1/billing/invoice/inquireDetails`.
+ */
+export interface InvoiceInquireDetailsRequest {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The invoice request id. */
+  invoiceRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.inquireDetails`
+ * (`/ams/api/v1/billing/invoice/inquireDetails`).
+ * Antom API: `v1/billing/invoice/inquireDetails`.
+ */
+export interface InvoiceInquireDetailsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The invoice request id. */
+  invoiceRequestId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The invoice number. */
+  invoiceNumber?: string;
+  /** The customer first name. */
+  customerFirstName?: string;
+  /** The customer last name. */
+  customerLastName?: string;
+  /** The customer email. */
+  customerEmail?: string;
+  /** The reason. */
+  reason?: string;
+  /** The phase no. */
+  phaseNo?: string;
+  /** The status. */
+  status?: string;
+  /** The currency. */
+  currency?: string;
+  /** The subtotal. */
+  subtotal?: Amount;
+  /** The discount amount. */
+  discountAmount?: Amount;
+  /** The total amount. */
+  totalAmount?: Amount;
+  /** The paid amount. */
+  paidAmount?: Amount;
+  /** The remain amount. */
+  remainAmount?: Amount;
+  /** The tax amount. */
+  taxAmount?: Amount;
+  /** The collection method. */
+  collectionMethod?: string;
+  /** The payment method. */
+  paymentMethod?: PaymentMethod;
+  /** The shipping. */
+  shipping?: InvoiceShipping;
+  /** The hosted invoice url. */
+  hostedInvoiceUrl?: string;
+  /** The period start. */
+  periodStart?: string;
+  /** The period end. */
+  periodEnd?: string;
+  /** The due date. */
+  dueDate?: string;
+  /** The paid time. */
+  paidTime?: string;
+  /** The description. */
+  description?: string;
+  /** The items. */
+  items?: InvoiceItem[];
+  /** The payments. */
+  payments?: InvoicePayment[];
+  /** The invoice notes. */
+  invoiceNotes?: InvoiceNote[];
+  /** The gmt create. */
+  gmtCreate?: string;
+  /** The gmt update. */
+  gmtUpdate?: string;
+  /** The discounts. */
+  discounts?: BillingDiscount[];
+  /** The post payment credit notes amount. */
+  postPaymentCreditNotesAmount?: Amount;
+  /** The pre payment credit notes amount. */
+  prePaymentCreditNotesAmount?: Amount;
+  /** The payment deducted. */
+  paymentDeducted?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InvoiceItem` object.
+ */
+export interface InvoiceItem {
+  /** The item id. */
+  itemId?: string;
+  /** The price id. */
+  priceId?: string;
+  /** The description. */
+  description?: string;
+  /** The quantity. */
+  quantity?: string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The amount. */
+  amount?: Amount;
+  /** The usage amount. */
+  usageAmount?: Amount;
+  /** The usage quantity. */
+  usageQuantity?: string;
+  /** The period start. */
+  periodStart?: string;
+  /** The period end. */
+  periodEnd?: string;
+  /** The proration. */
+  proration?: boolean | string;
+  /** The discount amount. */
+  discountAmount?: Amount;
+  /** The tax amount. */
+  taxAmount?: Amount;
+  /** The gmt create. */
+  gmtCreate?: string;
+  /** The gmt update. */
+  gmtUpdate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InvoicePayment` object.
+ */
+export interface InvoicePayment {
+  /** The invoice payment id. */
+  invoicePaymentId?: string;
+  /** The attempt no. */
+  attemptNo?: number | string;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The pay to request id. */
+  payToRequestId?: string;
+  /** The pay to id. */
+  payToId?: string;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The payment order status. */
+  paymentOrderStatus?: string;
+  /** The payment method. */
+  paymentMethod?: string;
+  /** The error code. */
+  errorCode?: string;
+  /** The error message. */
+  errorMessage?: string;
+  /** The retry reason. */
+  retryReason?: string;
+  /** The payment time. */
+  paymentTime?: string;
+  /** The next retry at. */
+  nextRetryAt?: string;
+  /** The gmt create. */
+  gmtCreate?: string;
+  /** The gmt update. */
+  gmtUpdate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InvoiceNote` object.
+ */
+export interface InvoiceNote {
+  /** The note id. */
+  noteId?: string;
+  /** The note. */
+  note?: string;
+  /** The action. */
+  action?: string;
+  /** The note time. */
+  noteTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.inquireList` (`/ams/api/v1/billing/invoice/inquireList`).
+ * Antom API: `v1/billing/invoice/inquireList`.
+ */
+export interface InvoiceInquireListRequest {
+  /** The starting after. */
+  startingAfter?: string;
+  /** The ending before. */
+  endingBefore?: string;
+  /** The limit. */
+  limit?: number | string;
+  /** The include total. */
+  includeTotal?: boolean | string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The status. */
+  status?: string;
+  /** The reason. */
+  reason?: string;
+  /** The start date. */
+  startDate?: string;
+  /** The end date. */
+  endDate?: string;
+  /** The min amount. */
+  minAmount?: Amount;
+  /** The max amount. */
+  maxAmount?: Amount;
+  /** The exclude draft. */
+  excludeDraft?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.inquireList`
+ * (`/ams/api/v1/billing/invoice/inquireList`).
+ * Antom API: `v1/billing/invoice/inquireList`.
+ */
+export interface InvoiceInquireListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The invoices. */
+  invoices?: Invoice[];
+  /** The total. */
+  total?: string;
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** The next cursor. */
+  nextCursor?: string;
+  /** The degrade. */
+  degrade?: boolean | string;
+  /** The previous cursor. */
+  previousCursor?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Invoice` object.
+ */
+export interface Invoice {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The customer first name. */
+  customerFirstName?: string;
+  /** The customer last name. */
+  customerLastName?: string;
+  /** The customer email. */
+  customerEmail?: string;
+  /** The reason. */
+  reason?: string;
+  /** The status. */
+  status?: string;
+  /** The total amount. */
+  totalAmount?: Amount;
+  /** The paid amount. */
+  paidAmount?: Amount;
+  /** The remain amount. */
+  remainAmount?: Amount;
+  /** The currency. */
+  currency?: string;
+  /** The period start. */
+  periodStart?: string;
+  /** The period end. */
+  periodEnd?: string;
+  /** The due date. */
+  dueDate?: string;
+  /** The gmt create. */
+  gmtCreate?: string;
+  /** The gmt update. */
+  gmtUpdate?: string;
+  /** The description. */
+  description?: string;
+  /** The pdf file url. */
+  pdfFileUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.markUncollectible`
+ * (`/ams/api/v1/billing/invoice/markUncollectible`).
+ * Antom API: `v1/billing/invoice/markUncollectible`.
+ */
+export interface InvoiceMarkUncollectibleRequest {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The invoice note. */
+  invoiceNote?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.markUncollectible`
+ * (`/ams/api/v1/billing/invoice/markUncollectible`).
+ * Antom API: `v1/billing/invoice/markUncollectible`.
+ */
+export interface InvoiceMarkUncollectibleResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The status. */
+  status?: string;
+  /** The marked uncollectible at. */
+  markedUncollectibleAt?: string;
+  /** The invoice note. */
+  invoiceNote?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.revise` (`/ams/api/v1/billing/invoice/revise`).
+ * Antom API: `v1/billing/invoice/revise`.
+ */
+export interface InvoiceReviseRequest {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The invoice request id. */
+  invoiceRequestId?: string;
+  /** The invoice revision request id. */
+  invoiceRevisionRequestId?: string;
+  /** The void. */
+  void?: boolean | string;
+  /** The invoice notify url. */
+  invoiceNotifyUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.revise` (`/ams/api/v1/billing/invoice/revise`).
+ * Antom API: `v1/billing/invoice/revise`.
+ */
+export interface InvoiceReviseResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The new invoice id. */
+  newInvoiceId?: string;
+  /** The voided invoice id. */
+  voidedInvoiceId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.send` (`/ams/api/v1/billing/invoice/send`).
+ * Antom API: `v1/billing/invoice/send`.
+ */
+export interface InvoiceSendRequest {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The cc emails. */
+  ccEmails?: string[];
+  /** The internal note. */
+  internalNote?: string;
+  /** The include payment link. */
+  includePaymentLink?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.send` (`/ams/api/v1/billing/invoice/send`).
+ * Antom API: `v1/billing/invoice/send`.
+ */
+export interface InvoiceSendResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The send status. */
+  sendStatus?: string;
+  /** The hosted invoice url. */
+  hostedInvoiceUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.update` (`/ams/api/v1/billing/invoice/update`).
+ * Antom API: `v1/billing/invoice/update`.
+ */
+export interface InvoiceUpdateRequest {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The description. */
+  description?: string;
+  /** The due date. */
+  dueDate?: string;
+  /** The collection method. */
+  collectionMethod?: string;
+  /** The payment method. */
+  paymentMethod?: PaymentMethod;
+  /** The shipping. */
+  shipping?: InvoiceShipping;
+  /** The customer id. */
+  customerId?: string;
+  /** The footer. */
+  footer?: string;
+  /** The include payment link. */
+  includePaymentLink?: boolean | string;
+  /** The memo. */
+  memo?: string;
+  /** The custom fields. */
+  customFields?: InvoiceCustomField[];
+  /** The invoice notify url. */
+  invoiceNotifyUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InvoiceCustomField` object.
+ */
+export interface InvoiceCustomField {
+  /** The label. */
+  label?: string;
+  /** The value. */
+  value?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.update` (`/ams/api/v1/billing/invoice/update`).
+ * Antom API: `v1/billing/invoice/update`.
+ */
+export interface InvoiceUpdateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The status. */
+  status?: string;
+  /** The previous invoice id. */
+  previousInvoiceId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.invoice.void` (`/ams/api/v1/billing/invoice/void`).
+ * Antom API: `v1/billing/invoice/void`.
+ */
+export interface InvoiceVoidRequest {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The invoice note. */
+  invoiceNote?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.invoice.void` (`/ams/api/v1/billing/invoice/void`).
+ * Antom API: `v1/billing/invoice/void`.
+ */
+export interface InvoiceVoidResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The status. */
+  status?: string;
+  /** The voided at. */
+  voidedAt?: string;
+  /** The invoice note. */
+  invoiceNote?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.price.create` (`/ams/api/v1/billing/price/create`).
+ * Antom API: `v1/billing/price/create`.
+ */
+export interface PriceCreateRequest {
+  /** The price request id. */
+  priceRequestId?: string;
+  /** The product id. */
+  productId?: string;
+  /** The name. */
+  name?: string;
+  /** The pricing model. */
+  pricingModel?: string;
+  /** The usage type. */
+  usageType?: string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The unit label. */
+  unitLabel?: string;
+  /** The meter id. */
+  meterId?: string;
+  /** The recurring. */
+  recurring?: RecurringSettings;
+  /** The included quantity. */
+  includedQuantity?: number | string;
+  /** The tiers mode. */
+  tiersMode?: string;
+  /** The tiers. */
+  tiers?: Tier[];
+  /** The metadata. */
+  metadata?: string;
+  /** The default price. */
+  defaultPrice?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RecurringSettings` object.
+ */
+export interface RecurringSettings {
+  /** The period rule. */
+  periodRule?: PeriodRule;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PeriodRule` object.
+ */
+export interface PeriodRule {
+  /** The period type. */
+  periodType?: string;
+  /** The period. */
+  period?: number | string;
+  /** The price. */
+  price?: Amount;
+  /** The period count. */
+  periodCount?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Tier` object.
+ */
+export interface Tier {
+  /** The up to. */
+  upTo?: number | string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The flat amount. */
+  flatAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.price.create` (`/ams/api/v1/billing/price/create`).
+ * Antom API: `v1/billing/price/create`.
+ */
+export interface PriceCreateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The price id. */
+  priceId?: string;
+  /** The price request id. */
+  priceRequestId?: string;
+  /** The product id. */
+  productId?: string;
+  /** The name. */
+  name?: string;
+  /** The pricing model. */
+  pricingModel?: string;
+  /** The usage type. */
+  usageType?: string;
+  /** The unit label. */
+  unitLabel?: string;
+  /** The meter id. */
+  meterId?: string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The recurring. */
+  recurring?: RecurringSettings;
+  /** The active. */
+  active?: boolean | string;
+  /** The included quantity. */
+  includedQuantity?: number | string;
+  /** The tiers mode. */
+  tiersMode?: string;
+  /** The tiers. */
+  tiers?: Tier[];
+  /** The metadata. */
+  metadata?: string;
+  /** The created at. */
+  createdAt?: string;
+  /** The updated at. */
+  updatedAt?: string;
+  /** The default price. */
+  defaultPrice?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.price.inquireDetails`
+ * (`/ams/api/v1/billing/price/inquireDetails`).
+ * Antom API: `v1/billing/price/inquireDetails`.
+ */
+export interface PriceInquireDetailsRequest {
+  /** The price id. */
+  priceId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.price.inquireDetails`
+ * (`/ams/api/v1/billing/price/inquireDetails`).
+ * Antom API: `v1/billing/price/inquireDetails`.
+ */
+export interface PriceInquireDetailsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The price id. */
+  priceId?: string;
+  /** The product id. */
+  productId?: string;
+  /** The name. */
+  name?: string;
+  /** The pricing model. */
+  pricingModel?: string;
+  /** The usage type. */
+  usageType?: string;
+  /** The unit label. */
+  unitLabel?: string;
+  /** The meter id. */
+  meterId?: string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The recurring. */
+  recurring?: RecurringSettings;
+  /** The active. */
+  active?: boolean | string;
+  /** The included quantity. */
+  includedQuantity?: number | string;
+  /** The tiers mode. */
+  tiersMode?: string;
+  /** The tiers. */
+  tiers?: Tier[];
+  /** The metadata. */
+  metadata?: string;
+  /** The created at. */
+  createdAt?: string;
+  /** The deactivated at. */
+  deactivatedAt?: string;
+  /** The updated at. */
+  updatedAt?: string;
+  /** The default price. */
+  defaultPrice?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.price.inquireList` (`/ams/api/v1/billing/price/inquireList`).
+ * Antom API: `v1/billing/price/inquireList`.
+ */
+export interface PriceInquireListRequest {
+  /** The product id. */
+  productId?: string;
+  /** The pricing model. */
+  pricingModel?: string;
+  /** The active. */
+  active?: boolean | string;
+  /** The starting after. */
+  startingAfter?: string;
+  /** The ending before. */
+  endingBefore?: string;
+  /** The limit. */
+  limit?: number | string;
+  /** The include total. */
+  includeTotal?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.price.inquireList` (`/ams/api/v1/billing/price/inquireList`).
+ * Antom API: `v1/billing/price/inquireList`.
+ */
+export interface PriceInquireListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The prices. */
+  prices?: Price[];
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** The total. */
+  total?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Price` object.
+ */
+export interface Price {
+  /** The price id. */
+  priceId?: string;
+  /** The product id. */
+  productId?: string;
+  /** The name. */
+  name?: string;
+  /** The pricing model. */
+  pricingModel?: string;
+  /** The usage type. */
+  usageType?: string;
+  /** The default price. */
+  defaultPrice?: boolean | string;
+  /** The unit label. */
+  unitLabel?: string;
+  /** The meter id. */
+  meterId?: string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The recurring. */
+  recurring?: RecurringSettings;
+  /** The active. */
+  active?: boolean | string;
+  /** The included quantity. */
+  includedQuantity?: number | string;
+  /** The tiers mode. */
+  tiersMode?: string;
+  /** The tiers. */
+  tiers?: Tier[];
+  /** The metadata. */
+  metadata?: string;
+  /** The created at. */
+  createdAt?: string;
+  /** The deactivated at. */
+  deactivatedAt?: string;
+  /** The updated at. */
+  updatedAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.price.update` (`/ams/api/v1/billing/price/update`).
+ * Antom API: `v1/billing/price/update`.
+ */
+export interface PriceUpdateRequest {
+  /** The price id. */
+  priceId?: string;
+  /** The name. */
+  name?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The active. */
+  active?: boolean | string;
+  /** The default price. */
+  defaultPrice?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.price.update` (`/ams/api/v1/billing/price/update`).
+ * Antom API: `v1/billing/price/update`.
+ */
+export interface PriceUpdateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The price id. */
+  priceId?: string;
+  /** The product id. */
+  productId?: string;
+  /** The name. */
+  name?: string;
+  /** The pricing model. */
+  pricingModel?: string;
+  /** The usage type. */
+  usageType?: string;
+  /** The unit label. */
+  unitLabel?: string;
+  /** The meter id. */
+  meterId?: string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The recurring. */
+  recurring?: RecurringSettings;
+  /** The active. */
+  active?: boolean | string;
+  /** The included quantity. */
+  includedQuantity?: number | string;
+  /** The tiers mode. */
+  tiersMode?: string;
+  /** The tiers. */
+  tiers?: Tier[];
+  /** The metadata. */
+  metadata?: string;
+  /** The created at. */
+  createdAt?: string;
+  /** The deactivated at. */
+  deactivatedAt?: string;
+  /** The updated at. */
+  updatedAt?: string;
+  /** The default price. */
+  defaultPrice?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.product.create` (`/ams/api/v1/billing/product/create`).
+ * Antom API: `v1/billing/product/create`.
+ */
+export interface ProductCreateRequest {
+  /** The product request id. */
+  productRequestId?: string;
+  /** The name. */
+  name?: string;
+  /** The type. */
+  type?: string;
+  /** The description. */
+  description?: string;
+  /** The images. */
+  images?: string[];
+  /** The unit label. */
+  unitLabel?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.product.create` (`/ams/api/v1/billing/product/create`).
+ * Antom API: `v1/billing/product/create`.
+ */
+export interface ProductCreateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The product id. */
+  productId?: string;
+  /** The product request id. */
+  productRequestId?: string;
+  /** The name. */
+  name?: string;
+  /** The type. */
+  type?: string;
+  /** The description. */
+  description?: string;
+  /** The images. */
+  images?: string[];
+  /** The unit label. */
+  unitLabel?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The active. */
+  active?: boolean | string;
+  /** The created at. */
+  createdAt?: string;
+  /** The deactivated at. */
+  deactivatedAt?: string;
+  /** The updated at. */
+  updatedAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.product.inquireDetails`
+ * (`/ams/api/v1/billing/product/inquireDetails`).
+ * Antom API: `v1/billing/product/inquireDetails`.
+ */
+export interface ProductInquireDetailsRequest {
+  /** The product id. */
+  productId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.product.inquireDetails`
+ * (`/ams/api/v1/billing/product/inquireDetails`).
+ * Antom API: `v1/billing/product/inquireDetails`.
+ */
+export interface ProductInquireDetailsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The product id. */
+  productId?: string;
+  /** The name. */
+  name?: string;
+  /** The type. */
+  type?: string;
+  /** The description. */
+  description?: string;
+  /** The images. */
+  images?: string[];
+  /** The unit label. */
+  unitLabel?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The active. */
+  active?: boolean | string;
+  /** The created at. */
+  createdAt?: string;
+  /** The deactivated at. */
+  deactivatedAt?: string;
+  /** The updated at. */
+  updatedAt?: string;
+  /** The prices. */
+  prices?: Price[];
+  /** The product request id. */
+  productRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.product.inquireList` (`/ams/api/v1/billing/product/inquireList`).
+ * Antom API: `v1/billing/product/inquireList`.
+ */
+export interface ProductInquireListRequest {
+  /** The starting after. */
+  startingAfter?: string;
+  /** The ending before. */
+  endingBefore?: string;
+  /** The limit. */
+  limit?: number | string;
+  /** The active. */
+  active?: boolean | string;
+  /** The type. */
+  type?: string;
+  /** The keyword. */
+  keyword?: string;
+  /** The include total. */
+  includeTotal?: boolean | string;
+  /** The usage type. */
+  usageType?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.product.inquireList`
+ * (`/ams/api/v1/billing/product/inquireList`).
+ * Antom API: `v1/billing/product/inquireList`.
+ */
+export interface ProductInquireListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The products. */
+  products?: Product[];
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** The total. */
+  total?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Product` object.
+ */
+export interface Product {
+  /** The product id. */
+  productId?: string;
+  /** The product request id. */
+  productRequestId?: string;
+  /** The name. */
+  name?: string;
+  /** The type. */
+  type?: string;
+  /** The description. */
+  description?: string;
+  /** The images. */
+  images?: string[];
+  /** The unit label. */
+  unitLabel?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The active. */
+  active?: boolean | string;
+  /** The created at. */
+  createdAt?: string;
+  /** The deactivated at. */
+  deactivatedAt?: string;
+  /** The updated at. */
+  updatedAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.product.update` (`/ams/api/v1/billing/product/update`).
+ * Antom API: `v1/billing/product/update`.
+ */
+export interface ProductUpdateRequest {
+  /** The product id. */
+  productId?: string;
+  /** The name. */
+  name?: string;
+  /** The description. */
+  description?: string;
+  /** The images. */
+  images?: string[];
+  /** The unit label. */
+  unitLabel?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The active. */
+  active?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.product.update` (`/ams/api/v1/billing/product/update`).
+ * Antom API: `v1/billing/product/update`.
+ */
+export interface ProductUpdateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The product id. */
+  productId?: string;
+  /** The name. */
+  name?: string;
+  /** The type. */
+  type?: string;
+  /** The description. */
+  description?: string;
+  /** The images. */
+  images?: string[];
+  /** The unit label. */
+  unitLabel?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The active. */
+  active?: boolean | string;
+  /** The created at. */
+  createdAt?: string;
+  /** The deactivated at. */
+  deactivatedAt?: string;
+  /** The updated at. */
+  updatedAt?: string;
+  /** The product request id. */
+  productRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.product.uploadImage` (`/ams/api/v1/billing/product/uploadImage`).
+ * Antom API: `v1/billing/product/uploadImage`.
+ */
+export interface ProductUploadImageRequest {
+  /** The file sha256. */
+  fileSha256?: string;
+  /** The product id. */
+  productId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.product.uploadImage`
+ * (`/ams/api/v1/billing/product/uploadImage`).
+ * Antom API: `v1/billing/product/uploadImage`.
+ */
+export interface ProductUploadImageResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The image url. */
+  imageUrl?: string;
+  /** The image name. */
+  imageName?: string;
+  /** The product id. */
+  productId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.promotionCode.create`
+ * (`/ams/api/v1/billing/promotionCode/create`).
+ * Antom API: `v1/billing/promotionCode/create`.
+ */
+export interface PromotionCodeCreateRequest {
+  /** The promotion code request id. */
+  promotionCodeRequestId?: string;
+  /** The coupon id. */
+  couponId?: string;
+  /** The code. */
+  code?: string;
+  /** The expiry time. */
+  expiryTime?: string;
+  /** The min amount. */
+  minAmount?: PromotionCodeCreateMinAmount;
+  /** The one time only. */
+  oneTimeOnly?: boolean | string;
+  /** The customer id. */
+  customerId?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The max redemptions. */
+  maxRedemptions?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PromotionCodeCreateMinAmount` object.
+ */
+export interface PromotionCodeCreateMinAmount {
+  /** The value. */
+  value?: string;
+  /** The currency. */
+  currency?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.promotionCode.create`
+ * (`/ams/api/v1/billing/promotionCode/create`).
+ * Antom API: `v1/billing/promotionCode/create`.
+ */
+export interface PromotionCodeCreateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The promotion code id. */
+  promotionCodeId?: string;
+  /** The code. */
+  code?: string;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.promotionCode.inquireDetails`
+ * (`/ams/api/v1/billing/promotionCode/inquireDetails`).
+ * Antom API: `v1/billing/promotionCode/inquireDetails`.
+ */
+export interface PromotionCodeInquireDetailsRequest {
+  /** The promotion code id. */
+  promotionCodeId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.promotionCode.inquireDetails`
+ * (`/ams/api/v1/billing/promotionCode/inquireDetails`).
+ * Antom API: `v1/billing/promotionCode/inquireDetails`.
+ */
+export interface PromotionCodeInquireDetailsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The promotion code id. */
+  promotionCodeId?: string;
+  /** The promotion code request id. */
+  promotionCodeRequestId?: string;
+  /** The code. */
+  code?: string;
+  /** The coupon id. */
+  couponId?: string;
+  /** The status. */
+  status?: string;
+  /** The max redemptions. */
+  maxRedemptions?: number | string;
+  /** The redeemed count. */
+  redeemedCount?: number | string;
+  /** The expiry time. */
+  expiryTime?: string;
+  /** The min amount. */
+  minAmount?: PromotionCodeInquireDetailsMinAmount;
+  /** The one time only. */
+  oneTimeOnly?: boolean | string;
+  /** The customer id. */
+  customerId?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The create time. */
+  createTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PromotionCodeInquireDetailsMinAmount` object.
+ */
+export interface PromotionCodeInquireDetailsMinAmount {
+  /** The value. */
+  value?: string;
+  /** The currency. */
+  currency?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.promotionCode.inquireList`
+ * (`/ams/api/v1/billing/promotionCode/inquireList`).
+ * Antom API: `v1/billing/promotionCode/inquireList`.
+ */
+export interface PromotionCodeInquireListRequest {
+  /** The coupon id. */
+  couponId?: string;
+  /** The status. */
+  status?: string;
+  /** The starting after. */
+  startingAfter?: string;
+  /** The ending before. */
+  endingBefore?: string;
+  /** The limit. */
+  limit?: number | string;
+  /** The include total. */
+  includeTotal?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.promotionCode.inquireList`
+ * (`/ams/api/v1/billing/promotionCode/inquireList`).
+ * Antom API: `v1/billing/promotionCode/inquireList`.
+ */
+export interface PromotionCodeInquireListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The promotion codes. */
+  promotionCodes?: PromotionCodeInfo[];
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** The next cursor. */
+  nextCursor?: string;
+  /** The total. */
+  total?: number | string;
+  /** The previous cursor. */
+  previousCursor?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PromotionCodeInfo` object.
+ */
+export interface PromotionCodeInfo {
+  /** The promotion code id. */
+  promotionCodeId?: string;
+  /** The code. */
+  code?: string;
+  /** The status. */
+  status?: string;
+  /** The max redemptions. */
+  maxRedemptions?: number | string;
+  /** The redeemed count. */
+  redeemedCount?: number | string;
+  /** The expiry time. */
+  expiryTime?: string;
+  /** The create time. */
+  createTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.promotionCode.update`
+ * (`/ams/api/v1/billing/promotionCode/update`).
+ * Antom API: `v1/billing/promotionCode/update`.
+ */
+export interface PromotionCodeUpdateRequest {
+  /** The promotion code id. */
+  promotionCodeId?: string;
+  /** The status. */
+  status?: string;
+  /** The max redemptions. */
+  maxRedemptions?: number | string;
+  /** The expiry time. */
+  expiryTime?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.promotionCode.update`
+ * (`/ams/api/v1/billing/promotionCode/update`).
+ * Antom API: `v1/billing/promotionCode/update`.
+ */
+export interface PromotionCodeUpdateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The promotion code id. */
+  promotionCodeId?: string;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.receipt.export` (`/ams/api/v1/billing/receipt/export`).
+ * Antom API: `v1/billing/receipt/export`.
+ */
+export interface ReceiptExportRequest {
+  /** The status. */
+  status?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The start date. */
+  startDate?: string;
+  /** The end date. */
+  endDate?: string;
+  /** The receipt ids. */
+  receiptIds?: string[];
+  /** The file format. */
+  fileFormat?: string;
+  /** The language. */
+  language?: string;
+  /** The download type. */
+  downloadType?: string;
+  /** The column preset. */
+  columnPreset?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.receipt.export` (`/ams/api/v1/billing/receipt/export`).
+ * Antom API: `v1/billing/receipt/export`.
+ */
+export interface ReceiptExportResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The file format. */
+  fileFormat?: string;
+  /** The expires at. */
+  expiresAt?: string;
+  /** The file url. */
+  fileUrl?: string;
+  /** The file size. */
+  fileSize?: number | string;
+  /** The file name. */
+  fileName?: string;
+  /** The mode. */
+  mode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.receipt.inquireDetails`
+ * (`/ams/api/v1/billing/receipt/inquireDetails`).
+ * Antom API: `v1/billing/receipt/inquireDetails`.
+ */
+export interface ReceiptInquireDetailsRequest {
+  /** The receipt id. */
+  receiptId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.receipt.inquireDetails`
+ * (`/ams/api/v1/billing/receipt/inquireDetails`).
+ * Antom API: `v1/billing/receipt/inquireDetails`.
+ */
+export interface ReceiptInquireDetailsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The receipt id. */
+  receiptId?: string;
+  /** The original receipt id. */
+  originalReceiptId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The refund id. */
+  refundId?: string;
+  /** The receipt type. */
+  receiptType?: string;
+  /** The status. */
+  status?: string;
+  /** The reason. */
+  reason?: string;
+  /** The customer first name. */
+  customerFirstName?: string;
+  /** The customer last name. */
+  customerLastName?: string;
+  /** The customer email. */
+  customerEmail?: string;
+  /** The collection method. */
+  collectionMethod?: string;
+  /** The total amount. */
+  totalAmount?: Amount;
+  /** The subtotal. */
+  subtotal?: Amount;
+  /** The paid amount. */
+  paidAmount?: Amount;
+  /** The discount amount. */
+  discountAmount?: Amount;
+  /** The tax amount. */
+  taxAmount?: Amount;
+  /** The shipping fee amount. */
+  shippingFeeAmount?: Amount;
+  /** The payment deducted amount. */
+  paymentDeductedAmount?: Amount;
+  /** The refund amount. */
+  refundAmount?: Amount;
+  /** The refunded amount. */
+  refundedAmount?: Amount;
+  /** The remaining amount. */
+  remainingAmount?: Amount;
+  /** The settlement amount. */
+  settlementAmount?: Amount;
+  /** The fx rate. */
+  fxRate?: string;
+  /** The fx rate id. */
+  fxRateId?: string;
+  /** The payment method. */
+  paymentMethod?: string;
+  /** The period start. */
+  periodStart?: string;
+  /** The period end. */
+  periodEnd?: string;
+  /** The paid time. */
+  paidTime?: string;
+  /** The due date. */
+  dueDate?: string;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** The pay to request id. */
+  payToRequestId?: string;
+  /** The pay to id. */
+  payToId?: string;
+  /** The description. */
+  description?: string;
+  /** The file url. */
+  fileUrl?: string;
+  /** The items. */
+  items?: ReceiptItem[];
+  /** The payments. */
+  payments?: InvoicePayment[];
+  /** The gmt create. */
+  gmtCreate?: string;
+  /** The gmt update. */
+  gmtUpdate?: string;
+  /** The payment method type. */
+  paymentMethodType?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ReceiptItem` object.
+ */
+export interface ReceiptItem {
+  /** The item id. */
+  itemId?: string;
+  /** The description. */
+  description?: string;
+  /** The quantity. */
+  quantity?: number | string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The amount. */
+  amount?: Amount;
+  /** The usage amount. */
+  usageAmount?: Amount;
+  /** The usage quantity. */
+  usageQuantity?: string;
+  /** The usage unit. */
+  usageUnit?: string;
+  /** The discount amount. */
+  discountAmount?: Amount;
+  /** The tax amount. */
+  taxAmount?: Amount;
+  /** The period start. */
+  periodStart?: string;
+  /** The period end. */
+  periodEnd?: string;
+  /** The proration. */
+  proration?: boolean | string;
+  /** The gmt create. */
+  gmtCreate?: string;
+  /** The gmt update. */
+  gmtUpdate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.receipt.inquireList` (`/ams/api/v1/billing/receipt/inquireList`).
+ * Antom API: `v1/billing/receipt/inquireList`.
+ */
+export interface ReceiptInquireListRequest {
+  /** The starting after. */
+  startingAfter?: string;
+  /** The ending before. */
+  endingBefore?: string;
+  /** The limit. */
+  limit?: number | string;
+  /** The include total. */
+  includeTotal?: boolean | string;
+  /** The customer id. */
+  customerId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The status. */
+  status?: string;
+  /** The receipt type. */
+  receiptType?: string;
+  /** The start date. */
+  startDate?: string;
+  /** The end date. */
+  endDate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.receipt.inquireList`
+ * (`/ams/api/v1/billing/receipt/inquireList`).
+ * Antom API: `v1/billing/receipt/inquireList`.
+ */
+export interface ReceiptInquireListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The receipts. */
+  receipts?: Receipt[];
+  /** The total. */
+  total?: number | string;
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** The next cursor. */
+  nextCursor?: string;
+  /** The previous cursor. */
+  previousCursor?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Receipt` object.
+ */
+export interface Receipt {
+  /** The receipt id. */
+  receiptId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The original receipt id. */
+  originalReceiptId?: string;
+  /** The receipt type. */
+  receiptType?: string;
+  /** The status. */
+  status?: string;
+  /** The reason. */
+  reason?: string;
+  /** The collection method. */
+  collectionMethod?: string;
+  /** The payment method. */
+  paymentMethod?: ReceiptPaymentMethod;
+  /** The subtotal. */
+  subtotal?: Amount;
+  /** The total amount. */
+  totalAmount?: Amount;
+  /** The paid amount. */
+  paidAmount?: Amount;
+  /** The remaining amount. */
+  remainingAmount?: Amount;
+  /** The refund amount. */
+  refundAmount?: Amount;
+  /** The refunded amount. */
+  refundedAmount?: Amount;
+  /** The payment deducted amount. */
+  paymentDeductedAmount?: Amount;
+  /** The period start. */
+  periodStart?: string;
+  /** The period end. */
+  periodEnd?: string;
+  /** The description. */
+  description?: string;
+  /** The gmt create. */
+  gmtCreate?: string;
+  /** The gmt update. */
+  gmtUpdate?: string;
+  /** The payment method type. */
+  paymentMethodType?: string;
+  /** The discount amount. */
+  discountAmount?: Amount;
+  /** The tax amount. */
+  taxAmount?: Amount;
+  /** The shipping fee amount. */
+  shippingFeeAmount?: Amount;
+  /** The settlement amount. */
+  settlementAmount?: Amount;
+  /** The fx rate. */
+  fxRate?: string;
+  /** The fx rate id. */
+  fxRateId?: string;
+  /** The due date. */
+  dueDate?: string;
+  /** The paid time. */
+  paidTime?: string;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** The pay to request id. */
+  payToRequestId?: string;
+  /** The pay to id. */
+  payToId?: string;
+  /** The footer. */
+  footer?: string;
+  /** The file url. */
+  fileUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ReceiptPaymentMethod` object.
+ */
+export interface ReceiptPaymentMethod {
+  /** The payment method type. */
+  paymentMethodType?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.receipt.send` (`/ams/api/v1/billing/receipt/send`).
+ * Antom API: `v1/billing/receipt/send`.
+ */
+export interface ReceiptSendRequest {
+  /** The receipt id. */
+  receiptId?: string;
+  /** The cc emails. */
+  ccEmails?: string[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.receipt.send` (`/ams/api/v1/billing/receipt/send`).
+ * Antom API: `v1/billing/receipt/send`.
+ */
+export interface ReceiptSendResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The receipt id. */
+  receiptId?: string;
+  /** The send status. */
+  sendStatus?: string;
+  /** The hosted receipt url. */
+  hostedReceiptUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.subscription.cancel` (`/ams/api/v1/billing/subscription/cancel`).
+ * Antom API: `v1/billing/subscription/cancel`.
+ */
+export interface BillingSubscriptionCancelRequest {
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The cancellation type. */
+  cancellationType?: string;
+  /** The cancellation reason. */
+  cancellationReason?: string;
+  /** The cancellation details. */
+  cancellationDetails?: BillingSubscriptionCancelCancellationDetails;
+  /** The proration behavior. */
+  prorationBehavior?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BillingSubscriptionCancelCancellationDetails` object.
+ */
+export interface BillingSubscriptionCancelCancellationDetails {
+  /** The feedback. */
+  feedback?: string;
+  /** The comment. */
+  comment?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.subscription.cancel`
+ * (`/ams/api/v1/billing/subscription/cancel`).
+ * Antom API: `v1/billing/subscription/cancel`.
+ */
+export interface BillingSubscriptionCancelResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The status. */
+  status?: string;
+  /** The canceled at. */
+  canceledAt?: string;
+  /** The cancel at period end. */
+  cancelAtPeriodEnd?: boolean | string;
+  /** The credit note id. */
+  creditNoteId?: string;
+  /** The credit note amount. */
+  creditNoteAmount?: number | string;
+  /** The credit note currency. */
+  creditNoteCurrency?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.subscription.create` (`/ams/api/v1/billing/subscription/create`).
+ * Antom API: `v1/billing/subscription/create`.
+ */
+export interface BillingSubscriptionCreateRequest {
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The customer email. */
+  customerEmail?: string;
+  /** The price items. */
+  priceItems?: PriceItem[];
+  /** The trial settings. */
+  trialSettings?: BillingTrialSettings;
+  /** The discounts. */
+  discounts?: BillingDiscount[];
+  /** The payment behavior. */
+  paymentBehavior?: string;
+  /** The collection method. */
+  collectionMethod?: string;
+  /** The days until due. */
+  daysUntilDue?: number | string;
+  /** The cancel at. */
+  cancelAt?: string;
+  /** The cancel at period end. */
+  cancelAtPeriodEnd?: boolean | string;
+  /** The description. */
+  description?: string;
+  /** The subscription notify url. */
+  subscriptionNotifyUrl?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PriceItem` object.
+ */
+export interface PriceItem {
+  /** The price id. */
+  priceId?: string;
+  /** The quantity. */
+  quantity?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BillingTrialSettings` object.
+ */
+export interface BillingTrialSettings {
+  /** The trial period days. */
+  trialPeriodDays?: number | string;
+  /** The trial end. */
+  trialEnd?: string;
+  /** The trial end behavior. */
+  trialEndBehavior?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.subscription.create`
+ * (`/ams/api/v1/billing/subscription/create`).
+ * Antom API: `v1/billing/subscription/create`.
+ */
+export interface BillingSubscriptionCreateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The status. */
+  status?: string;
+  /** The current period start. */
+  currentPeriodStart?: string;
+  /** The current period end. */
+  currentPeriodEnd?: string;
+  /** The billing cycle anchor. */
+  billingCycleAnchor?: string;
+  /** The trial start. */
+  trialStart?: string;
+  /** The trial end. */
+  trialEnd?: string;
+  /** The cancel at. */
+  cancelAt?: string;
+  /** The description. */
+  description?: string;
+  /** The collection method. */
+  collectionMethod?: string;
+  /** The days until due. */
+  daysUntilDue?: number | string;
+  /** The subscription items. */
+  subscriptionItems?: SubscriptionItem[];
+  /** The discounts. */
+  discounts?: BillingDiscount[];
+  /** The subscription notify url. */
+  subscriptionNotifyUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `SubscriptionItem` object.
+ */
+export interface SubscriptionItem {
+  /** The item id. */
+  itemId?: string;
+  /** The price id. */
+  priceId?: string;
+  /** The quantity. */
+  quantity?: number | string;
+  /** The current period start. */
+  currentPeriodStart?: string;
+  /** The current period end. */
+  currentPeriodEnd?: string;
+  /** The recurring interval count. */
+  recurringIntervalCount?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.subscription.inquireDetails`
+ * (`/ams/api/v1/billing/subscription/inquireDetails`).
+ * Antom API: `v1/billing/subscription/inquireDetails`.
+ */
+export interface BillingSubscriptionInquireDetailsRequest {
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.subscription.inquireDetails`
+ * (`/ams/api/v1/billing/subscription/inquireDetails`).
+ * Antom API: `v1/billing/subscription/inquireDetails`.
+ */
+export interface BillingSubscriptionInquireDetailsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The create time. */
+  createTime?: string;
+  /** The status. */
+  status?: string;
+  /** The billing mode. */
+  billingMode?: string;
+  /** The payment behavior. */
+  paymentBehavior?: string;
+  /** The current period start. */
+  currentPeriodStart?: string;
+  /** The current period end. */
+  currentPeriodEnd?: string;
+  /** The billing cycle anchor. */
+  billingCycleAnchor?: string;
+  /** The cancel at period end. */
+  cancelAtPeriodEnd?: boolean | string;
+  /** The canceled at. */
+  canceledAt?: string;
+  /** The trial start. */
+  trialStart?: string;
+  /** The trial end. */
+  trialEnd?: string;
+  /** The trial settings. */
+  trialSettings?: BillingSubscriptionTrialSettings;
+  /** The cancel at. */
+  cancelAt?: string;
+  /** The collection method. */
+  collectionMethod?: string;
+  /** The days until due. */
+  daysUntilDue?: number | string;
+  /** The cancellation details. */
+  cancellationDetails?: BillingSubscriptionInquireDetailsCancellationDetails;
+  /** The termination reason. */
+  terminationReason?: string;
+  /** The description. */
+  description?: string;
+  /** The default payment method. */
+  defaultPaymentMethod?: string;
+  /** The subtotal. */
+  subtotal?: Amount;
+  /** The discount amount. */
+  discountAmount?: Amount;
+  /** The total amount. */
+  totalAmount?: Amount;
+  /** The price items. */
+  priceItems?: BillingSubscriptionPriceItem[];
+  /** The discounts. */
+  discounts?: BillingSubscriptionDiscountInfo[];
+  /** The metadata. */
+  metadata?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BillingSubscriptionTrialSettings` object.
+ */
+export interface BillingSubscriptionTrialSettings {
+  /** The end behavior. */
+  endBehavior?: BillingSubscriptionTrialSettingsEndBehavior;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BillingSubscriptionTrialSettingsEndBehavior` object.
+ */
+export interface BillingSubscriptionTrialSettingsEndBehavior {
+  /** The missing payment method. */
+  missingPaymentMethod?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BillingSubscriptionInquireDetailsCancellationDetails` object.
+ */
+export interface BillingSubscriptionInquireDetailsCancellationDetails {
+  /** The feedback. */
+  feedback?: string;
+  /** The comment. */
+  comment?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BillingSubscriptionPriceItem` object.
+ */
+export interface BillingSubscriptionPriceItem {
+  /** The current period end. */
+  currentPeriodEnd?: string;
+  /** The current period start. */
+  currentPeriodStart?: string;
+  /** The item amount. */
+  itemAmount?: Amount;
+  /** The item id. */
+  itemId?: string;
+  /** The nickname. */
+  nickname?: string;
+  /** The price id. */
+  priceId?: string;
+  /** The price type. */
+  priceType?: string;
+  /** The pricing model. */
+  pricingModel?: string;
+  /** The product id. */
+  productId?: string;
+  /** The product name. */
+  productName?: string;
+  /** The quantity. */
+  quantity?: number | string;
+  /** The recurring interval. */
+  recurringInterval?: string;
+  /** The recurring interval count. */
+  recurringIntervalCount?: number | string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The usage type. */
+  usageType?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BillingSubscriptionDiscountInfo` object.
+ */
+export interface BillingSubscriptionDiscountInfo {
+  /** The discount id. */
+  discountId?: string;
+  /** The coupon id. */
+  couponId?: string;
+  /** The type. */
+  type?: string;
+  /** The percent off. */
+  percentOff?: string;
+  /** The amount off. */
+  amountOff?: Amount;
+  /** The duration. */
+  duration?: string;
+  /** The times. */
+  times?: number | string;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.subscription.inquireList`
+ * (`/ams/api/v1/billing/subscription/inquireList`).
+ * Antom API: `v1/billing/subscription/inquireList`.
+ */
+export interface BillingSubscriptionInquireListRequest {
+  /** The status. */
+  status?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The gmt create start. */
+  gmtCreateStart?: string;
+  /** The gmt create end. */
+  gmtCreateEnd?: string;
+  /** The sort order. */
+  sortOrder?: string;
+  /** The starting after. */
+  startingAfter?: string;
+  /** The ending before. */
+  endingBefore?: string;
+  /** The limit. */
+  limit?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.subscription.inquireList`
+ * (`/ams/api/v1/billing/subscription/inquireList`).
+ * Antom API: `v1/billing/subscription/inquireList`.
+ */
+export interface BillingSubscriptionInquireListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The subscriptions. */
+  subscriptions?: Subscription[];
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** The next cursor. */
+  nextCursor?: string;
+  /** The previous cursor. */
+  previousCursor?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Subscription` object.
+ */
+export interface Subscription {
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The status. */
+  status?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The description. */
+  description?: string;
+  /** The billing mode. */
+  billingMode?: string;
+  /** The current period start. */
+  currentPeriodStart?: string;
+  /** The current period end. */
+  currentPeriodEnd?: string;
+  /** The cancel at period end. */
+  cancelAtPeriodEnd?: boolean | string;
+  /** The canceled at. */
+  canceledAt?: string;
+  /** The cancel at. */
+  cancelAt?: string;
+  /** The billing cycle anchor. */
+  billingCycleAnchor?: string;
+  /** The trial start. */
+  trialStart?: string;
+  /** The trial end. */
+  trialEnd?: string;
+  /** The subtotal. */
+  subtotal?: Amount;
+  /** The discount amount. */
+  discountAmount?: Amount;
+  /** The total amount. */
+  totalAmount?: Amount;
+  /** The price items. */
+  priceItems?: BillingSubscriptionPriceItem[];
+  /** The termination reason. */
+  terminationReason?: string;
+  /** The create time. */
+  createTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.subscription.resume` (`/ams/api/v1/billing/subscription/resume`).
+ * Antom API: `v1/billing/subscription/resume`.
+ */
+export interface BillingSubscriptionResumeRequest {
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The reason code. */
+  reasonCode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.subscription.resume`
+ * (`/ams/api/v1/billing/subscription/resume`).
+ * Antom API: `v1/billing/subscription/resume`.
+ */
+export interface BillingSubscriptionResumeResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The status. */
+  status?: string;
+  /** The billing cycle anchor. */
+  billingCycleAnchor?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `billing.subscription.update` (`/ams/api/v1/billing/subscription/update`).
+ * Antom API: `v1/billing/subscription/update`.
+ */
+export interface BillingSubscriptionUpdateRequest {
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The price item changes. */
+  priceItemChanges?: PriceItemChange[];
+  /** The proration behavior. */
+  prorationBehavior?: string;
+  /** The reset billing cycle anchor. */
+  resetBillingCycleAnchor?: boolean | string;
+  /** The trial settings. */
+  trialSettings?: BillingTrialSettings;
+  /** The cancel at period end. */
+  cancelAtPeriodEnd?: boolean | string;
+  /** The cancel at. */
+  cancelAt?: string;
+  /** The cancellation details. */
+  cancellationDetails?: BillingSubscriptionCancellationDetails;
+  /** The collection method. */
+  collectionMethod?: string;
+  /** The days until due. */
+  daysUntilDue?: number | string;
+  /** The description. */
+  description?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The status change. */
+  statusChange?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PriceItemChange` object.
+ */
+export interface PriceItemChange {
+  /** The type. */
+  type?: string;
+  /** The item id. */
+  itemId?: string;
+  /** The current price id. */
+  currentPriceId?: string;
+  /** The new price id. */
+  newPriceId?: string;
+  /** The new quantity. */
+  newQuantity?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BillingSubscriptionCancellationDetails` object.
+ */
+export interface BillingSubscriptionCancellationDetails {
+  /** The feedback. */
+  feedback?: string;
+  /** The comment. */
+  comment?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `billing.subscription.update`
+ * (`/ams/api/v1/billing/subscription/update`).
+ * Antom API: `v1/billing/subscription/update`.
+ */
+export interface BillingSubscriptionUpdateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The status. */
+  status?: string;
+  /** The subscription items. */
+  subscriptionItems?: SubscriptionItem[];
+  /** The proration invoice id. */
+  prorationInvoiceId?: string;
+  /** The proration invoice amount. */
+  prorationInvoiceAmount?: number | string;
+  /** The proration invoice currency. */
+  prorationInvoiceCurrency?: string;
+  /** The credit note id. */
+  creditNoteId?: string;
+  /** The credit note amount. */
+  creditNoteAmount?: number | string;
+  /** The credit note currency. */
+  creditNoteCurrency?: string;
+  /** The pending update. */
+  pendingUpdate?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `customs.declare` (`/ams/api/v1/customs/declare`).
+ * Antom API: `v1/customs/declare`.
+ */
+export interface CustomsDeclareRequest {
+  /** The declaration request id. */
+  declarationRequestId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The declaration amount. */
+  declarationAmount?: Amount;
+  /** The customs. */
+  customs?: CustomsInfo;
+  /** The merchant customs info. */
+  merchantCustomsInfo?: MerchantCustomsInfo;
+  /** The split order. */
+  splitOrder?: boolean | string;
+  /** The sub order id. */
+  subOrderId?: string;
+  /** The buyer certificate. */
+  buyerCertificate?: Certificate;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CustomsInfo` object.
+ */
+export interface CustomsInfo {
+  /** The customs code. */
+  customsCode?: string;
+  /** The region. */
+  region?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `MerchantCustomsInfo` object.
+ */
+export interface MerchantCustomsInfo {
+  /** The merchant customs code. */
+  merchantCustomsCode?: string;
+  /** The merchant customs name. */
+  merchantCustomsName?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Certificate` object.
+ */
+export interface Certificate {
+  /** The certificate type (one of the `CertificateType` values). */
+  certificateType?: CertificateType;
+  /** The certificate no. */
+  certificateNo?: string;
+  /** The holder name. */
+  holderName?: UserName;
+  /** The file keys. */
+  fileKeys?: string[];
+  /** The certificate authority. */
+  certificateAuthority?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `customs.declare` (`/ams/api/v1/customs/declare`).
+ * Antom API: `v1/customs/declare`.
+ */
+export interface CustomsDeclareResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The customs payment id. */
+  customsPaymentId?: string;
+  /** The customs order id. */
+  customsOrderId?: string;
+  /** The identity check result (one of the `IdentityCheckResult` values). */
+  identityCheckResult?: IdentityCheckResult;
+  /** The clearing channel (one of the `ClearingChannel` values). */
+  clearingChannel?: ClearingChannel;
+  /** The clearing transaction id. */
+  clearingTransactionId?: string;
+  /** The customs provider registration id. */
+  customsProviderRegistrationId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `customs.inquiryDeclarationRequests`
+ * (`/ams/api/v1/customs/inquiryDeclarationRequests`).
+ * Antom API: `v1/customs/inquiryDeclarationRequests`.
+ */
+export interface CustomsQueryRequest {
+  /** The declaration request ids. */
+  declarationRequestIds?: string[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `customs.inquiryDeclarationRequests`
+ * (`/ams/api/v1/customs/inquiryDeclarationRequests`).
+ * Antom API: `v1/customs/inquiryDeclarationRequests`.
+ */
+export interface CustomsQueryResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The declaration requests not found. */
+  declarationRequestsNotFound?: string[];
+  /** The declaration records. */
+  declarationRecords?: DeclarationRecord[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `DeclarationRecord` object.
+ */
+export interface DeclarationRecord {
+  /** The declaration request id. */
+  declarationRequestId?: string;
+  /** The customs payment id. */
+  customsPaymentId?: string;
+  /** The customs order id. */
+  customsOrderId?: string;
+  /** The customs. */
+  customs?: CustomsInfo;
+  /** The merchant customs info. */
+  merchantCustomsInfo?: MerchantCustomsInfo;
+  /** The declaration amount. */
+  declarationAmount?: Amount;
+  /** The split order. */
+  splitOrder?: boolean | string;
+  /** The declaration request status. */
+  declarationRequestStatus?: string;
+  /** The last modified time. */
+  lastModifiedTime?: string;
+  /** The customs declaration result code. */
+  customsDeclarationResultCode?: string;
+  /** The customs declaration result desc. */
+  customsDeclarationResultDesc?: string;
+  /** The customs declaration return time. */
+  customsDeclarationReturnTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `funds.createPayout` (`/ams/api/v1/funds/createPayout`).
+ * Antom API: `v1/funds/createPayout`.
+ */
+export interface CreatePayoutRequest {
+  /** The transfer request id. */
+  transferRequestId?: string;
+  /** The transfer from detail. */
+  transferFromDetail?: TransferFromDetail;
+  /** The transfer to detail. */
+  transferToDetail?: TransferToDetail;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TransferFromDetail` object.
+ */
+export interface TransferFromDetail {
+  /** The transfer from method. */
+  transferFromMethod?: PaymentMethod;
+  /** The transfer from amount. */
+  transferFromAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TransferToDetail` object.
+ */
+export interface TransferToDetail {
+  /** The transfer to method. */
+  transferToMethod?: PaymentMethod;
+  /** The transfer to currency. */
+  transferToCurrency?: string;
+  /** The fee amount. */
+  feeAmount?: Amount;
+  /** The actual transfer to amount. */
+  actualTransferToAmount?: Amount;
+  /** The purpose code. */
+  purposeCode?: string;
+  /** The transfer notify url. */
+  transferNotifyUrl?: string;
+  /** The transfer remark. */
+  transferRemark?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `funds.createPayout` (`/ams/api/v1/funds/createPayout`).
+ * Antom API: `v1/funds/createPayout`.
+ */
+export interface CreatePayoutResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The transfer id. */
+  transferId?: string;
+  /** The transfer request id. */
+  transferRequestId?: string;
+  /** The transfer from detail. */
+  transferFromDetail?: TransferFromDetail;
+  /** The transfer to detail. */
+  transferToDetail?: TransferToDetail;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `funds.createTransfer` (`/ams/api/v1/funds/createTransfer`).
+ * Antom API: `v1/funds/createTransfer`.
+ */
+export interface CreateTransferRequest {
+  /** The transfer request id. */
+  transferRequestId?: string;
+  /** The transfer from detail. */
+  transferFromDetail?: TransferFromDetail;
+  /** The transfer to detail. */
+  transferToDetail?: TransferToDetail;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `funds.createTransfer` (`/ams/api/v1/funds/createTransfer`).
+ * Antom API: `v1/funds/createTransfer`.
+ */
+export interface CreateTransferResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The transfer id. */
+  transferId?: string;
+  /** The transfer request id. */
+  transferRequestId?: string;
+  /** The transfer from detail. */
+  transferFromDetail?: TransferFromDetail;
+  /** The transfer to detail. */
+  transferToDetail?: TransferToDetail;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `merchants.inquiryRegistrationInfo`
+ * (`/ams/api/v1/merchants/inquiryRegistrationInfo`).
+ * Antom API: `v1/merchants/inquiryRegistrationInfo`.
+ */
+export interface MerchantRegistrationInfoQueryRequest {
+  /** The reference merchant id. */
+  referenceMerchantId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `merchants.inquiryRegistrationInfo`
+ * (`/ams/api/v1/merchants/inquiryRegistrationInfo`).
+ * Antom API: `v1/merchants/inquiryRegistrationInfo`.
+ */
+export interface MerchantRegistrationInfoQueryResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The merchant info. */
+  merchantInfo?: MerchantRegistrationInfo;
+  /** The product codes (one of the `ProductCodeType` values). */
+  productCodes?: ProductCodeType[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `MerchantRegistrationInfo` object.
+ */
+export interface MerchantRegistrationInfo {
+  /** The reference merchant id. */
+  referenceMerchantId?: string;
+  /** The merchant display name. */
+  merchantDisplayName?: string;
+  /** The merchant mcc. */
+  merchantMCC?: string;
+  /** The logo. */
+  logo?: Logo;
+  /** The websites. */
+  websites?: WebSite[];
+  /** The merchant address. */
+  merchantAddress?: Address;
+  /** The registration detail. */
+  registrationDetail?: RegistrationDetail;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `WebSite` object.
+ */
+export interface WebSite {
+  /** The name. */
+  name?: string;
+  /** The url. */
+  url?: string;
+  /** The desc. */
+  desc?: string;
+  /** The type. */
+  type?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RegistrationDetail` object.
+ */
+export interface RegistrationDetail {
+  /** The legal name. */
+  legalName?: string;
+  /** The attachments. */
+  attachments?: Attachment[];
+  /** The contact info. */
+  contactInfo?: ContactInfo[];
+  /** The registration type. */
+  registrationType?: string;
+  /** The registration no. */
+  registrationNo?: string;
+  /** The registration address. */
+  registrationAddress?: Address;
+  /** The business type. */
+  businessType?: string;
+  /** The registration effective date. */
+  registrationEffectiveDate?: unknown;
+  /** The registration expire date. */
+  registrationExpireDate?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Attachment` object.
+ */
+export interface Attachment {
+  /** The attachment type. */
+  attachmentType?: string;
+  /** The file. */
+  file?: string;
+  /** The attachment name. */
+  attachmentName?: string;
+  /** The file key. */
+  fileKey?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ContactInfo` object.
+ */
+export interface ContactInfo {
+  /** The contact no. */
+  contactNo?: string;
+  /** The contact type. */
+  contactType?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `merchants.inquiryRegistrationStatus`
+ * (`/ams/api/v1/merchants/inquiryRegistrationStatus`).
+ * Antom API: `v1/merchants/inquiryRegistrationStatus`.
+ */
+export interface MerchantRegistrationStatusQueryRequest {
+  /** The registration request id. */
+  registrationRequestId?: string;
+  /** The reference merchant id. */
+  referenceMerchantId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `merchants.inquiryRegistrationStatus`
+ * (`/ams/api/v1/merchants/inquiryRegistrationStatus`).
+ * Antom API: `v1/merchants/inquiryRegistrationStatus`.
+ */
+export interface MerchantRegistrationStatusQueryResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The registration result. */
+  registrationResult?: RegistrationResult;
+  /** The psp registration result list. */
+  pspRegistrationResultList?: PSPRegistrationResult[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RegistrationResult` object.
+ */
+export interface RegistrationResult {
+  /** The registration status. */
+  registrationStatus?: string;
+  /** The reject reasons. */
+  rejectReasons?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PSPRegistrationResult` object.
+ */
+export interface PSPRegistrationResult {
+  /** The registration result. */
+  registrationResult?: RegistrationResult;
+  /** The psp name. */
+  pspName?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `merchants.register` (`/ams/api/v1/merchants/register`).
+ * Antom API: `v1/merchants/register`.
+ */
+export interface RegisterRequest {
+  /** The registration request id. */
+  registrationRequestId?: string;
+  /** The settlement infos. */
+  settlementInfos?: SettlementInfo[];
+  /** The merchant info. */
+  merchantInfo?: MerchantInfo;
+  /** The payment methods. */
+  paymentMethods?: PaymentMethod[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `SettlementInfo` object.
+ */
+export interface SettlementInfo {
+  /** The settlement currency. */
+  settlementCurrency?: string;
+  /** The settlement bank account. */
+  settlementBankAccount?: SettlementBankAccount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `SettlementBankAccount` object.
+ */
+export interface SettlementBankAccount {
+  /** The bank account no. */
+  bankAccountNo?: string;
+  /** The account holder name. */
+  accountHolderName?: string;
+  /** The swift code. */
+  swiftCode?: string;
+  /** The bank region. */
+  bankRegion?: string;
+  /** The account holder type (one of the `AccountHolderType` values). */
+  accountHolderType?: AccountHolderType;
+  /** The routing number. */
+  routingNumber?: string;
+  /** The branch code. */
+  branchCode?: string;
+  /** The account holder tin. */
+  accountHolderTIN?: string;
+  /** The account type (one of the `AccountType` values). */
+  accountType?: AccountType;
+  /** The bank name. */
+  bankName?: string;
+  /** The account holder address. */
+  accountHolderAddress?: Address;
+  /** The iban. */
+  iban?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `MerchantInfo` object.
+ */
+export interface MerchantInfo {
+  /** The reference merchant id. */
+  referenceMerchantId?: string;
+  /** The login id. */
+  loginId?: string;
+  /** The legal entity type (one of the `LegalEntityType` values). */
+  legalEntityType?: LegalEntityType;
+  /** The company. */
+  company?: Company;
+  /** The business info. */
+  businessInfo?: BusinessInfo;
+  /** The entity associations. */
+  entityAssociations?: EntityAssociations[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Company` object.
+ */
+export interface Company {
+  /** The legal name. */
+  legalName?: string;
+  /** The company type (one of the `CompanyType` values). */
+  companyType?: CompanyType;
+  /** The registered address. */
+  registeredAddress?: Address;
+  /** The operating address. */
+  operatingAddress?: Address;
+  /** The incorporation date. */
+  incorporationDate?: string;
+  /** The stock info. */
+  stockInfo?: StockInfo;
+  /** The certificates. */
+  certificates?: Certificate;
+  /** The attachments. */
+  attachments?: Attachment[];
+  /** The company unit (one of the `CompanyUnitType` values). */
+  companyUnit?: CompanyUnitType;
+  /** The contacts. */
+  contacts?: Contact[];
+  /** The vat no. */
+  vatNo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `StockInfo` object.
+ */
+export interface StockInfo {
+  /** The listed region. */
+  listedRegion?: string;
+  /** The ticker symbol. */
+  tickerSymbol?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Contact` object.
+ */
+export interface Contact {
+  /** The type (one of the `ContactType` values). */
+  type?: ContactType;
+  /** The info. */
+  info?: string;
+  /** The home. */
+  home?: string;
+  /** The work. */
+  work?: string;
+  /** The mobile. */
+  mobile?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BusinessInfo` object.
+ */
+export interface BusinessInfo {
+  /** The mcc. */
+  mcc?: string;
+  /** The websites. */
+  websites?: WebSite[];
+  /** The english name. */
+  englishName?: string;
+  /** The doing business as. */
+  doingBusinessAs?: string;
+  /** The main sales country. */
+  mainSalesCountry?: string;
+  /** The app name. */
+  appName?: string;
+  /** The service description. */
+  serviceDescription?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `EntityAssociations` object.
+ */
+export interface EntityAssociations {
+  /** The association type (one of the `AssociationType` values). */
+  associationType?: AssociationType;
+  /** The legal entity type (one of the `LegalEntityType` values). */
+  legalEntityType?: LegalEntityType;
+  /** The company. */
+  company?: Company;
+  /** The individual. */
+  individual?: Individual;
+  /** The shareholding ratio. */
+  shareholdingRatio?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Individual` object.
+ */
+export interface Individual {
+  /** The name. */
+  name?: UserName;
+  /** The english name. */
+  englishName?: UserName;
+  /** The date of birth. */
+  dateOfBirth?: string;
+  /** The place of birth. */
+  placeOfBirth?: Address;
+  /** The certificates. */
+  certificates?: Certificate;
+  /** The nationality. */
+  nationality?: string;
+  /** The contacts. */
+  contacts?: Contact[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `merchants.register` (`/ams/api/v1/merchants/register`).
+ * Antom API: `v1/merchants/register`.
+ */
+export interface RegisterResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The registration status. */
+  registrationStatus?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `merchants.registration` (`/ams/api/v1/merchants/registration`).
+ * Antom API: `v1/merchants/registration`.
+ */
+export interface MerchantRegistrationRequest {
+  /** The product codes (one of the `ProductCodeType` values). */
+  productCodes?: ProductCodeType[];
+  /** The registration request id. */
+  registrationRequestId?: string;
+  /** The registration notify url. */
+  registrationNotifyURL?: string;
+  /** The merchant info. */
+  merchantInfo?: MerchantRegistrationInfo;
+  /** The pass through info. */
+  passThroughInfo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `merchants.registration` (`/ams/api/v1/merchants/registration`).
+ * Antom API: `v1/merchants/registration`.
+ */
+export interface MerchantRegistrationResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The pass through info. */
+  passThroughInfo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `merchants.settlementInfo.update`
+ * (`/ams/api/v1/merchants/settlementInfo/update`).
+ * Antom API: `v1/merchants/settlementInfo/update`.
+ */
+export interface SettlementInfoUpdateRequest {
+  /** The update request id. */
+  updateRequestId?: string;
+  /** The reference merchant id. */
+  referenceMerchantId?: string;
+  /** The settlement currency. */
+  settlementCurrency?: string;
+  /** The settlement bank account. */
+  settlementBankAccount?: SettlementBankAccount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `merchants.settlementInfo.update`
+ * (`/ams/api/v1/merchants/settlementInfo/update`).
+ * Antom API: `v1/merchants/settlementInfo/update`.
+ */
+export interface SettlementInfoUpdateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The update status. */
+  updateStatus?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `meter.create` (`/ams/api/v1/meter/create`).
+ * Antom API: `v1/meter/create`.
+ */
+export interface MeterCreateRequest {
+  /** The meter name. */
+  meterName?: string;
+  /** The event name. */
+  eventName?: string;
+  /** The aggregation method. */
+  aggregationMethod?: string;
+  /** The event time window. */
+  eventTimeWindow?: string;
+  /** The value key override. */
+  valueKeyOverride?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `meter.create` (`/ams/api/v1/meter/create`).
+ * Antom API: `v1/meter/create`.
+ */
+export interface MeterCreateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The meter. */
+  meter?: Meter;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Meter` object.
+ */
+export interface Meter {
+  /** The meter id. */
+  meterId?: string;
+  /** The meter name. */
+  meterName?: string;
+  /** The event name. */
+  eventName?: string;
+  /** The status. */
+  status?: string;
+  /** The aggregation method. */
+  aggregationMethod?: string;
+  /** The event time window. */
+  eventTimeWindow?: string;
+  /** The value key override. */
+  valueKeyOverride?: string;
+  /** The created date time. */
+  createdDateTime?: string;
+  /** The updated date time. */
+  updatedDateTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `meter.createSession` (`/ams/api/v1/meter/createSession`).
+ * Antom API: `v1/meter/createSession`.
+ */
+export interface MeterCreateSessionRequest {
+  /** The request id. */
+  requestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `meter.createSession` (`/ams/api/v1/meter/createSession`).
+ * Antom API: `v1/meter/createSession`.
+ */
+export interface MeterCreateSessionResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The session id. */
+  sessionId?: string;
+  /** The session expiry time. */
+  sessionExpiryTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `meter.creditGrant.create` (`/ams/api/v1/meter/creditGrant/create`).
+ * Antom API: `v1/meter/creditGrant/create`.
+ */
+export interface CreditGrantCreateRequest {
+  /** The customer id. */
+  customerId?: string;
+  /** The credit grant name. */
+  creditGrantName?: string;
+  /** The amount. */
+  amount?: Amount;
+  /** The applicability. */
+  applicability?: Applicability;
+  /** The priority. */
+  priority?: number | string;
+  /** The category. */
+  category?: string;
+  /** The effective date time. */
+  effectiveDateTime?: string;
+  /** The expiry date time. */
+  expiryDateTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Applicability` object.
+ */
+export interface Applicability {
+  /** The scope. */
+  scope?: string;
+  /** The price ids. */
+  priceIds?: string[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `meter.creditGrant.create` (`/ams/api/v1/meter/creditGrant/create`).
+ * Antom API: `v1/meter/creditGrant/create`.
+ */
+export interface CreditGrantCreateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The credit grant. */
+  creditGrant?: CreditGrant;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CreditGrant` object.
+ */
+export interface CreditGrant {
+  /** The credit grant id. */
+  creditGrantId?: string;
+  /** The credit grant name. */
+  creditGrantName?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The status. */
+  status?: string;
+  /** The amount. */
+  amount?: Amount;
+  /** The available amount. */
+  availableAmount?: AvailableAmount;
+  /** The applicability. */
+  applicability?: Applicability;
+  /** The priority. */
+  priority?: number | string;
+  /** The category. */
+  category?: string;
+  /** The effective date time. */
+  effectiveDateTime?: string;
+  /** The expiry date time. */
+  expiryDateTime?: string;
+  /** The created date time. */
+  createdDateTime?: string;
+  /** The updated date time. */
+  updatedDateTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AvailableAmount` object.
+ */
+export interface AvailableAmount {
+  /** The currency. */
+  currency?: string;
+  /** The value. */
+  value?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `meter.creditGrant.inquireDetails`
+ * (`/ams/api/v1/meter/creditGrant/inquireDetails`).
+ * Antom API: `v1/meter/creditGrant/inquireDetails`.
+ */
+export interface CreditGrantInquireDetailsRequest {
+  /** The credit grant id. */
+  creditGrantId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `meter.creditGrant.inquireDetails`
+ * (`/ams/api/v1/meter/creditGrant/inquireDetails`).
+ * Antom API: `v1/meter/creditGrant/inquireDetails`.
+ */
+export interface CreditGrantInquireDetailsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The credit grant. */
+  creditGrant?: CreditGrant;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `meter.creditGrant.inquireList`
+ * (`/ams/api/v1/meter/creditGrant/inquireList`).
+ * Antom API: `v1/meter/creditGrant/inquireList`.
+ */
+export interface CreditGrantInquireListRequest {
+  /** The page num. */
+  pageNum?: number | string;
+  /** The page size. */
+  pageSize?: number | string;
+  /** The customer id. */
+  customerId?: string;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `meter.creditGrant.inquireList`
+ * (`/ams/api/v1/meter/creditGrant/inquireList`).
+ * Antom API: `v1/meter/creditGrant/inquireList`.
+ */
+export interface CreditGrantInquireListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The page num. */
+  pageNum?: number | string;
+  /** The page size. */
+  pageSize?: number | string;
+  /** The total count. */
+  totalCount?: number | string;
+  /** The credit grants. */
+  creditGrants?: CreditGrant[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `meter.creditGrant.updateExpiry`
+ * (`/ams/api/v1/meter/creditGrant/updateExpiry`).
+ * Antom API: `v1/meter/creditGrant/updateExpiry`.
+ */
+export interface CreditGrantUpdateExpiryRequest {
+  /** The credit grant id. */
+  creditGrantId?: string;
+  /** The expiry mode. */
+  expiryMode?: string;
+  /** The expiry date time. */
+  expiryDateTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `meter.creditGrant.updateExpiry`
+ * (`/ams/api/v1/meter/creditGrant/updateExpiry`).
+ * Antom API: `v1/meter/creditGrant/updateExpiry`.
+ */
+export interface CreditGrantUpdateExpiryResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The credit grant. */
+  creditGrant?: CreditGrant;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `meter.creditGrant.void` (`/ams/api/v1/meter/creditGrant/void`).
+ * Antom API: `v1/meter/creditGrant/void`.
+ */
+export interface CreditGrantVoidRequest {
+  /** The credit grant id. */
+  creditGrantId?: string;
+  /** The void reason. */
+  voidReason?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `meter.creditGrant.void` (`/ams/api/v1/meter/creditGrant/void`).
+ * Antom API: `v1/meter/creditGrant/void`.
+ */
+export interface CreditGrantVoidResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The credit grant. */
+  creditGrant?: CreditGrant;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `meter.inquireDetails` (`/ams/api/v1/meter/inquireDetails`).
+ * Antom API: `v1/meter/inquireDetails`.
+ */
+export interface MeterInquireDetailsRequest {
+  /** The meter id. */
+  meterId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `meter.inquireDetails` (`/ams/api/v1/meter/inquireDetails`).
+ * Antom API: `v1/meter/inquireDetails`.
+ */
+export interface MeterInquireDetailsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The meter. */
+  meter?: Meter;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `meter.inquireList` (`/ams/api/v1/meter/inquireList`).
+ * Antom API: `v1/meter/inquireList`.
+ */
+export interface MeterInquireListRequest {
+  /** The page num. */
+  pageNum?: number | string;
+  /** The page size. */
+  pageSize?: number | string;
+  /** The meter name. */
+  meterName?: string;
+  /** The event name. */
+  eventName?: string;
+  /** The status. */
+  status?: string;
+  /** The start date time. */
+  startDateTime?: string;
+  /** The end date time. */
+  endDateTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `meter.inquireList` (`/ams/api/v1/meter/inquireList`).
+ * Antom API: `v1/meter/inquireList`.
+ */
+export interface MeterInquireListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The page num. */
+  pageNum?: number | string;
+  /** The page size. */
+  pageSize?: number | string;
+  /** The total count. */
+  totalCount?: number | string;
+  /** The meters. */
+  meters?: Meter[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `meter.update` (`/ams/api/v1/meter/update`).
+ * Antom API: `v1/meter/update`.
+ */
+export interface MeterUpdateRequest {
+  /** The meter id. */
+  meterId?: string;
+  /** The meter name. */
+  meterName?: string;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `meter.update` (`/ams/api/v1/meter/update`).
+ * Antom API: `v1/meter/update`.
+ */
+export interface MeterUpdateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The meter. */
+  meter?: Meter;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `meter.uploadEvent` (`/ams/api/v1/meter/uploadEvent`).
+ * Antom API: `v1/meter/uploadEvent`.
+ */
+export interface MeterUploadEventRequest {
+  /** The meters. */
+  meters?: MeterEventBatch[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `MeterEventBatch` object.
+ */
+export interface MeterEventBatch {
+  /** The event name. */
+  eventName?: string;
+  /** The events. */
+  events?: Event[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Event` object.
+ */
+export interface Event {
+  /** The idempotency key. */
+  idempotencyKey?: string;
+  /** The event timestamp. */
+  eventTimestamp?: number | string;
+  /** The payload. */
+  payload?: EventPayload;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `EventPayload` object.
+ */
+export interface EventPayload {
+  /** The value. */
+  value?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `meter.uploadEvent` (`/ams/api/v1/meter/uploadEvent`).
+ * Antom API: `v1/meter/uploadEvent`.
+ */
+export interface MeterUploadEventResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The retry after. */
+  retryAfter?: number | string;
+  /** The errors. */
+  errors?: ErrorInfo[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Error` object.
+ */
+export interface ErrorInfo {
+  /** The index. */
+  index?: number | string;
+  /** The group index. */
+  groupIndex?: number | string;
+  /** The event name. */
+  eventName?: string;
+  /** The idempotency key. */
+  idempotencyKey?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The error code. */
+  errorCode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `notification.inquireNotification`
+ * (`/ams/api/v1/notification/inquireNotification`).
+ * Antom API: `v1/notification/inquireNotification`.
+ */
+export interface InquireNotificationRequest {
+  /** The event id. */
+  eventId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `notification.inquireNotification`
+ * (`/ams/api/v1/notification/inquireNotification`).
+ * Antom API: `v1/notification/inquireNotification`.
+ */
+export interface InquireNotificationResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The notification. */
+  notification?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `notification.inquireNotificationList`
+ * (`/ams/api/v1/notification/inquireNotificationList`).
+ * Antom API: `v1/notification/inquireNotificationList`.
+ */
+export interface InquireNotificationListRequest {
+  /** The notify type. */
+  notifyType?: string[];
+  /** The event create time from. */
+  eventCreateTimeFrom?: string;
+  /** The event create time to. */
+  eventCreateTimeTo?: string;
+  /** The limit. */
+  limit?: number | string;
+  /** The starting after. */
+  startingAfter?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `notification.inquireNotificationList`
+ * (`/ams/api/v1/notification/inquireNotificationList`).
+ * Antom API: `v1/notification/inquireNotificationList`.
+ */
+export interface InquireNotificationListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The notifications. */
+  notifications?: unknown[];
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** The next starting after. */
+  nextStartingAfter?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.acceptDispute` (`/ams/api/v1/payments/acceptDispute`).
+ * Antom API: `v1/payments/acceptDispute`.
+ */
+export interface AcceptDisputeRequest {
+  /** The dispute id. */
+  disputeId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.acceptDispute` (`/ams/api/v1/payments/acceptDispute`).
+ * Antom API: `v1/payments/acceptDispute`.
+ */
+export interface AcceptDisputeResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The dispute id. */
+  disputeId?: string;
+  /** The dispute resolution time. */
+  disputeResolutionTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PaymentEvaluation` object.
+ */
+export interface PaymentEvaluation {
+  /** The payment methods. */
+  paymentMethods?: PaymentMethod[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PaymentOptionDetail` object.
+ */
+export interface PaymentOptionDetail {
+  /** The payment option detail type (one of the `PaymentOptionDetailType` values). */
+  paymentOptionDetailType?: PaymentOptionDetailType;
+  /** The connect wallet. */
+  connectWallet?: WalletPaymentOptionDetail;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `WalletPaymentOptionDetail` object.
+ */
+export interface WalletPaymentOptionDetail {
+  /** The support wallets. */
+  supportWallets?: Wallet[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Wallet` object.
+ */
+export interface Wallet {
+  /** The wallet name. */
+  walletName?: string;
+  /** The wallet brand name. */
+  walletBrandName?: string;
+  /** The wallet logo. */
+  walletLogo?: Logo;
+  /** The wallet region. */
+  walletRegion?: string;
+  /** The wallet feature. */
+  walletFeature?: WalletFeature;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `WalletFeature` object.
+ */
+export interface WalletFeature {
+  /** The support code scan. */
+  supportCodeScan?: boolean | string;
+  /** The support cashier redirection. */
+  supportCashierRedirection?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.createDeviceCertificate`
+ * (`/ams/api/v1/payments/createDeviceCertificate`).
+ * Antom API: `v1/payments/createDeviceCertificate`.
+ */
+export interface DeviceCertificateRequest {
+  /** The device public key. */
+  devicePublicKey?: string;
+  /** The device request id. */
+  deviceRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.createDeviceCertificate`
+ * (`/ams/api/v1/payments/createDeviceCertificate`).
+ * Antom API: `v1/payments/createDeviceCertificate`.
+ */
+export interface DeviceCertificateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The device certificate. */
+  deviceCertificate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.createMandate` (`/ams/api/v1/payments/createMandate`).
+ * Antom API: `v1/payments/createMandate`.
+ */
+export interface CreateMandateRequest {
+  /** The mandate request id. */
+  mandateRequestId?: string;
+  /** The access token. */
+  accessToken?: string;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.createMandate` (`/ams/api/v1/payments/createMandate`).
+ * Antom API: `v1/payments/createMandate`.
+ */
+export interface CreateMandateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The mandate request id. */
+  mandateRequestId?: string;
+  /** The mandate id. */
+  mandateId?: string;
+  /** The valid from. */
+  validFrom?: string;
+  /** The valid until. */
+  validUntil?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CustomizedInfo` object.
+ */
+export interface CustomizedInfo {
+  /** The customized field1. */
+  customizedField1?: string;
+  /** The customized field2. */
+  customizedField2?: string;
+  /** The customized field3. */
+  customizedField3?: string;
+  /** The customized field4. */
+  customizedField4?: string;
+  /** The customized field5. */
+  customizedField5?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `SubscriptionPlan` object.
+ */
+export interface SubscriptionPlan {
+  /** The allow accumulate. */
+  allowAccumulate?: boolean | string;
+  /** The max accumulate amount. */
+  maxAccumulateAmount?: Amount;
+  /** The period rule. */
+  periodRule?: PeriodRule;
+  /** The subscription start time. */
+  subscriptionStartTime?: string;
+  /** The subscription notification url. */
+  subscriptionNotificationUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `SubscriptionInfo` object.
+ */
+export interface SubscriptionInfo {
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The description. */
+  description?: string;
+  /** The subscription description. */
+  subscriptionDescription?: string;
+  /** The status (one of the `SubscriptionStatus` values). */
+  status?: SubscriptionStatus;
+  /** The subscription start time. */
+  subscriptionStartTime?: string;
+  /** The subscription end time. */
+  subscriptionEndTime?: string;
+  /** The period type (one of the `PeriodType` values). */
+  periodType?: PeriodType;
+  /** The period count. */
+  periodCount?: number | string;
+  /** The period rule. */
+  periodRule?: PeriodRule;
+  /** The current period start. */
+  currentPeriodStart?: string;
+  /** The current period end. */
+  currentPeriodEnd?: string;
+  /** The current phase no. */
+  currentPhaseNo?: number | string;
+  /** The payment method. */
+  paymentMethod?: PaymentMethod;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The last update time. */
+  lastUpdateTime?: string;
+  /** The related subscription id. */
+  relatedSubscriptionId?: string;
+  /** The trial plan. */
+  trialPlan?: TrialPlan;
+  /** The trials. */
+  trials?: Trial[];
+  /** The subscription notify url. */
+  subscriptionNotifyUrl?: string;
+  /** The subscription expiry time. */
+  subscriptionExpiryTime?: string;
+  /** The allow retry. */
+  allowRetry?: boolean | string;
+  /** The max amount floor. */
+  maxAmountFloor?: Amount;
+  /** The fixed amount. */
+  fixedAmount?: Amount;
+  /** The retry mode. */
+  retryMode?: string;
+  /** The subscription order id. */
+  subscriptionOrderId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TrialPlan` object.
+ */
+export interface TrialPlan {
+  /** The trial end time. */
+  trialEndTime?: string;
+  /** The free trial days. */
+  freeTrialDays?: number | string;
+  /** The phases. */
+  phases?: TrialPhase[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TrialPhase` object.
+ */
+export interface TrialPhase {
+  /** The phase no. */
+  phaseNo?: number | string;
+  /** The trial amount. */
+  trialAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Trial` object.
+ */
+export interface Trial {
+  /** The trial period. */
+  trialPeriod?: number | string;
+  /** The trial amount. */
+  trialAmount?: Amount;
+  /** The trial start period. */
+  trialStartPeriod?: number | string;
+  /** The trial end period. */
+  trialEndPeriod?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CreditPayPlan` object.
+ */
+export interface CreditPayPlan {
+  /** The installment num. */
+  installmentNum?: number | string;
+  /** The interval. */
+  interval?: string;
+  /** The credit pay fee type (one of the `CreditPayFeeType` values). */
+  creditPayFeeType?: CreditPayFeeType;
+  /** The fee percentage. */
+  feePercentage?: number | string;
+  /** The filtered installment periods. */
+  filteredInstallmentPeriods?: (number | string)[];
+  /** The interest rate. */
+  interestRate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AgreementInfo` object.
+ */
+export interface AgreementInfo {
+  /** The auth state. */
+  authState?: string;
+  /** The user login id. */
+  userLoginId?: string;
+  /** The user login type. */
+  userLoginType?: string;
+  /** The display user login id. */
+  displayUserLoginId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RiskData` object.
+ */
+export interface RiskData {
+  /** The order. */
+  order?: RiskOrder;
+  /** The buyer. */
+  buyer?: RiskBuyer;
+  /** The env. */
+  env?: RiskEnv;
+  /** The risk signal. */
+  riskSignal?: RiskSignal;
+  /** The address. */
+  address?: RiskAddress;
+  /** The card verification result. */
+  cardVerificationResult?: CardVerificationResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RiskOrder` object.
+ */
+export interface RiskOrder {
+  /** The order type. */
+  orderType?: string;
+  /** The referring site. */
+  referringSite?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RiskBuyer` object.
+ */
+export interface RiskBuyer {
+  /** The note to merchant. */
+  noteToMerchant?: string;
+  /** The note to shipping. */
+  noteToShipping?: string;
+  /** The order count in1 h. */
+  orderCountIn1H?: number | string;
+  /** The order count in24 h. */
+  orderCountIn24H?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RiskEnv` object.
+ */
+export interface RiskEnv {
+  /** The ip address type. */
+  ipAddressType?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RiskSignal` object.
+ */
+export interface RiskSignal {
+  /** The risk code. */
+  riskCode?: string;
+  /** The risk reason. */
+  riskReason?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RiskAddress` object.
+ */
+export interface RiskAddress {
+  /** The shipping phone type. */
+  shippingPhoneType?: string;
+  /** The is bill ship state same. */
+  isBillShipStateSame?: boolean | string;
+  /** The is previous state same. */
+  isPreviousStateSame?: boolean | string;
+  /** The loc to ship distance. */
+  locToShipDistance?: number | string;
+  /** The min previous ship to bill distance. */
+  minPreviousShipToBillDistance?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AvailablePaymentMethod` object.
+ */
+export interface AvailablePaymentMethod {
+  /** The payment method meta data. */
+  paymentMethodMetaData?: unknown;
+  /** The payment method type list. */
+  paymentMethodTypeList?: PaymentMethodTypeItem[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PaymentMethodTypeItem` object.
+ */
+export interface PaymentMethodTypeItem {
+  /** The payment method type. */
+  paymentMethodType?: string;
+  /** The payment method order. */
+  paymentMethodOrder?: number | string;
+  /** The express checkout. */
+  expressCheckout?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BillingSubscription` object.
+ */
+export interface BillingSubscription {
+  /** The customer id. */
+  customerId?: string;
+  /** The trial settings. */
+  trialSettings?: BillingTrialSettings;
+  /** The payment behavior. */
+  paymentBehavior?: string;
+  /** The collection method. */
+  collectionMethod?: string;
+  /** The days until due. */
+  daysUntilDue?: number | string;
+  /** The cancel at. */
+  cancelAt?: string;
+  /** The cancel at period end. */
+  cancelAtPeriodEnd?: boolean | string;
+  /** The description. */
+  description?: string;
+  /** The discounts. */
+  discounts?: BillingDiscount[];
+  /** The default payment method. */
+  defaultPaymentMethod?: string;
+  /** The allow promotion code. */
+  allowPromotionCode?: boolean | string;
+  /** The subscription notify url. */
+  subscriptionNotifyUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.downloadDisputeEvidence`
+ * (`/ams/api/v1/payments/downloadDisputeEvidence`).
+ * Antom API: `v1/payments/downloadDisputeEvidence`.
+ */
+export interface DownloadDisputeEvidenceRequest {
+  /** The dispute id. */
+  disputeId?: string;
+  /** The dispute evidence type (one of the `DisputeEvidenceType` values). */
+  disputeEvidenceType?: DisputeEvidenceType;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.downloadDisputeEvidence`
+ * (`/ams/api/v1/payments/downloadDisputeEvidence`).
+ * Antom API: `v1/payments/downloadDisputeEvidence`.
+ */
+export interface DownloadDisputeEvidenceResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The dispute evidence. */
+  disputeEvidence?: string;
+  /** The dispute evidence format (one of the `DisputeEvidenceFormatType` values). */
+  disputeEvidenceFormat?: DisputeEvidenceFormatType;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.fetchNonce` (`/ams/api/v1/payments/fetchNonce`).
+ * Antom API: `v1/payments/fetchNonce`.
+ */
+export interface FetchNonceRequest {
+  /** The card. */
+  card?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.fetchNonce` (`/ams/api/v1/payments/fetchNonce`).
+ * Antom API: `v1/payments/fetchNonce`.
+ */
+export interface FetchNonceResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The card token. */
+  cardToken?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.getCardInfo` (`/ams/api/v1/payments/getCardInfo`).
+ * Antom API: `v1/payments/getCardInfo`.
+ */
+export interface GetCardInfoRequest {
+  /** The card no. */
+  cardNo?: string;
+  /** The payment method region. */
+  paymentMethodRegion?: string;
+  /** The card bin. */
+  cardBin?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.getCardInfo` (`/ams/api/v1/payments/getCardInfo`).
+ * Antom API: `v1/payments/getCardInfo`.
+ */
+export interface GetCardInfoResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The card brand. */
+  cardBrand?: string;
+  /** The local card brand. */
+  localCardBrand?: string;
+  /** The co baged card brand. */
+  coBagedCardBrand?: string;
+  /** The issuing region. */
+  issuingRegion?: string;
+  /** The funding (one of the `FundingType` values). */
+  funding?: FundingType;
+  /** The card category (one of the `CardCategoryType` values). */
+  cardCategory?: CardCategoryType;
+  /** The support installment. */
+  supportInstallment?: boolean | string;
+  /** The installment. */
+  installment?: Installment;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Installment` object.
+ */
+export interface Installment {
+  /** The support card brands. */
+  supportCardBrands?: SupportCardBrand[];
+  /** The plans. */
+  plans?: Plan[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `SupportCardBrand` object.
+ */
+export interface SupportCardBrand {
+  /** The card brand. */
+  cardBrand?: string;
+  /** The logo. */
+  logo?: Logo;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Plan` object.
+ */
+export interface Plan {
+  /** The interest rate. */
+  interestRate?: string;
+  /** The min installment amount. */
+  minInstallmentAmount?: Amount;
+  /** The max installment amount. */
+  maxInstallmentAmount?: Amount;
+  /** The installment num. */
+  installmentNum?: string;
+  /** The interval. */
+  interval?: string;
+  /** The enabled. */
+  enabled?: boolean | string;
+  /** The extend info. */
+  extendInfo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.inquire` (`/ams/api/v1/payments/inquire`).
+ * Antom API: `v1/payments/inquire`.
+ */
+export interface SubscriptionInquireRequest {
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The merchant subscription id. */
+  merchantSubscriptionId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.inquire` (`/ams/api/v1/payments/inquire`).
+ * Antom API: `v1/payments/inquire`.
+ */
+export interface SubscriptionInquireResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The subscription status. */
+  subscriptionStatus?: string;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The allow accumulate. */
+  allowAccumulate?: boolean | string;
+  /** The max accumulate amount. */
+  maxAccumulateAmount?: Amount;
+  /** The period rule. */
+  periodRule?: PeriodRule;
+  /** The phase no. */
+  phaseNo?: string;
+  /** The subscription start time. */
+  subscriptionStartTime?: string;
+  /** The subscription end time. */
+  subscriptionEndTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.inquireExchangeRate`
+ * (`/ams/api/v1/payments/inquireExchangeRate`).
+ * Antom API: `v1/payments/inquireExchangeRate`.
+ */
+export interface InquireExchangeRateRequest {
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The payment currency. */
+  paymentCurrency?: string;
+  /** The currency pairs. */
+  currencyPairs?: CurrencyPair[];
+  /** The sell currency. */
+  sellCurrency?: string;
+  /** The buy currency. */
+  buyCurrency?: string;
+  /** The product code (one of the `ProductCodeType` values). */
+  productCode?: ProductCodeType;
+  /** The rate type (one of the `RateType` values). */
+  rateType?: RateType;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CurrencyPair` object.
+ */
+export interface CurrencyPair {
+  /** The sell currency. */
+  sellCurrency?: string;
+  /** The buy currency. */
+  buyCurrency?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.inquireExchangeRate`
+ * (`/ams/api/v1/payments/inquireExchangeRate`).
+ * Antom API: `v1/payments/inquireExchangeRate`.
+ */
+export interface InquireExchangeRateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The quotes. */
+  quotes?: Quote[];
+  /** The payment quotes. */
+  paymentQuotes?: PaymentQuote[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PaymentQuote` object.
+ */
+export interface PaymentQuote {
+  /** The buy currency. */
+  buyCurrency?: string;
+  /** The sell currency. */
+  sellCurrency?: string;
+  /** The quote id. */
+  quoteId?: string;
+  /** The exchange rate. */
+  exchangeRate?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.inquireInstallment` (`/ams/api/v1/payments/inquireInstallment`).
+ * Antom API: `v1/payments/inquireInstallment`.
+ */
+export interface InquireInstallmentRequest {
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.inquireInstallment`
+ * (`/ams/api/v1/payments/inquireInstallment`).
+ * Antom API: `v1/payments/inquireInstallment`.
+ */
+export interface InquireInstallmentResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The installment banks. */
+  installmentBanks?: InstallmentBank;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InstallmentBank` object.
+ */
+export interface InstallmentBank {
+  /** The logo. */
+  logo?: Logo;
+  /** The bank name. */
+  bankName?: string;
+  /** The bank short name. */
+  bankShortName?: string;
+  /** The bank terms. */
+  bankTerms?: string;
+  /** The bank promo url. */
+  bankPromoUrl?: string;
+  /** The bins. */
+  bins?: string[];
+  /** The plans. */
+  plans?: Plan[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CardInfo` object.
+ */
+export interface CardInfo {
+  /** The card no. */
+  cardNo?: string;
+  /** The card brand. */
+  cardBrand?: string;
+  /** The card token. */
+  cardToken?: string;
+  /** The issuing country. */
+  issuingCountry?: string;
+  /** The funding. */
+  funding?: string;
+  /** The payment method region. */
+  paymentMethodRegion?: string;
+  /** The three dsresult. */
+  threeDSResult?: ThreeDSResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ThreeDSResult` object.
+ */
+export interface ThreeDSResult {
+  /** The three dsversion. */
+  threeDSVersion?: string;
+  /** The eci. */
+  eci?: string;
+  /** The cavv. */
+  cavv?: string;
+  /** The ds transaction id. */
+  dsTransactionId?: string;
+  /** The xid. */
+  xid?: string;
+  /** The three dstransaction status reason. */
+  threeDStransactionStatusReason?: string;
+  /** The challenge cancel. */
+  challengeCancel?: string;
+  /** The challenged. */
+  challenged?: boolean | string;
+  /** The exemption type. */
+  exemptionType?: string;
+  /** The three dsoffered. */
+  threeDSOffered?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PromotionResult` object.
+ */
+export interface PromotionResult {
+  /** The promotion type (one of the `PromotionType` values). */
+  promotionType?: PromotionType;
+  /** The discount. */
+  discount?: Discount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Discount` object.
+ */
+export interface Discount {
+  /** The discount tag. */
+  discountTag?: string;
+  /** The discount name. */
+  discountName?: string;
+  /** The savings amount. */
+  savingsAmount?: Amount;
+  /** The estimate savings amount. */
+  estimateSavingsAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RetryInfo` object.
+ */
+export interface RetryInfo {
+  /** The available retries. */
+  availableRetries?: number | string;
+  /** The order id. */
+  orderId?: string;
+  /** The payment attempts. */
+  paymentAttempts?: PaymentAttempt[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PaymentAttempt` object.
+ */
+export interface PaymentAttempt {
+  /** The attempt at. */
+  attemptAt?: string;
+  /** The attempt response. */
+  attemptResponse?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PaymentVerificationData` object.
+ */
+export interface PaymentVerificationData {
+  /** The verify request id. */
+  verifyRequestId?: string;
+  /** The authentication code. */
+  authenticationCode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ChallengeActionForm` object.
+ */
+export interface ChallengeActionForm {
+  /** The challenge type (one of the `ChallengeType` values). */
+  challengeType?: ChallengeType;
+  /** The challenge render value. */
+  challengeRenderValue?: string;
+  /** The trigger source (one of the `ChallengeTriggerSourceType` values). */
+  triggerSource?: ChallengeTriggerSourceType;
+  /** The extend info. */
+  extendInfo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `OrderCodeForm` object.
+ */
+export interface OrderCodeForm {
+  /** The payment method type. */
+  paymentMethodType?: string;
+  /** The expire time. */
+  expireTime?: string;
+  /** The code details. */
+  codeDetails?: CodeDetail[];
+  /** The extend info. */
+  extendInfo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RefundToBankInfo` object.
+ */
+export interface RefundToBankInfo {
+  /** The bank code. */
+  bankCode?: string;
+  /** The account holder name. */
+  accountHolderName?: UserName;
+  /** The account no. */
+  accountNo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RefundDetail` object.
+ */
+export interface RefundDetail {
+  /** The refund amount. */
+  refundAmount?: Amount;
+  /** The refund from (one of the `RefundFromType` values). */
+  refundFrom?: RefundFromType;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.reserve.cancelRule` (`/ams/api/v1/payments/reserve/cancelRule`).
+ * Antom API: `v1/payments/reserve/cancelRule`.
+ */
+export interface CancelRuleRequest {
+  /** The rule id. */
+  ruleId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.reserve.cancelRule`
+ * (`/ams/api/v1/payments/reserve/cancelRule`).
+ * Antom API: `v1/payments/reserve/cancelRule`.
+ */
+export interface CancelRuleResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The rule id. */
+  ruleId?: string;
+  /** The merchant id. */
+  merchantId?: string;
+  /** The funds type (one of the `FundsType` values). */
+  fundsType?: FundsType;
+  /** The take type (one of the `TakeType` values). */
+  takeType?: TakeType;
+  /** The payment method scope (one of the `PaymentMethodScope` values). */
+  paymentMethodScope?: PaymentMethodScope;
+  /** The ratio. */
+  ratio?: number | string;
+  /** The release type (one of the `ReleaseType` values). */
+  releaseType?: ReleaseType;
+  /** The release time. */
+  releaseTime?: string;
+  /** The retention time. */
+  retentionTime?: number | string;
+  /** The rule status (one of the `RuleStatus` values). */
+  ruleStatus?: RuleStatus;
+  /** The create time. */
+  createTime?: string;
+  /** The update time. */
+  updateTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.reserve.createHold` (`/ams/api/v1/payments/reserve/createHold`).
+ * Antom API: `v1/payments/reserve/createHold`.
+ */
+export interface CreateHoldRequest {
+  /** The hold request id. */
+  holdRequestId?: string;
+  /** The hold amount. */
+  holdAmount?: Amount;
+  /** The release time. */
+  releaseTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.reserve.createHold`
+ * (`/ams/api/v1/payments/reserve/createHold`).
+ * Antom API: `v1/payments/reserve/createHold`.
+ */
+export interface CreateHoldResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The hold request id. */
+  holdRequestId?: string;
+  /** The hold id. */
+  holdId?: string;
+  /** The hold amount. */
+  holdAmount?: Amount;
+  /** The release time. */
+  releaseTime?: string;
+  /** The hold status. */
+  holdStatus?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.reserve.createRelease`
+ * (`/ams/api/v1/payments/reserve/createRelease`).
+ * Antom API: `v1/payments/reserve/createRelease`.
+ */
+export interface CreateReleaseRequest {
+  /** The release request id. */
+  releaseRequestId?: string;
+  /** The hold id. */
+  holdId?: string;
+  /** The release amount. */
+  releaseAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.reserve.createRelease`
+ * (`/ams/api/v1/payments/reserve/createRelease`).
+ * Antom API: `v1/payments/reserve/createRelease`.
+ */
+export interface CreateReleaseResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The release request id. */
+  releaseRequestId?: string;
+  /** The release id. */
+  releaseId?: string;
+  /** The hold id. */
+  holdId?: string;
+  /** The release amount. */
+  releaseAmount?: Amount;
+  /** The release status. */
+  releaseStatus?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.reserve.createRule` (`/ams/api/v1/payments/reserve/createRule`).
+ * Antom API: `v1/payments/reserve/createRule`.
+ */
+export interface CreateRuleRequest {
+  /** The funds type (one of the `FundsType` values). */
+  fundsType?: FundsType;
+  /** The take type (one of the `TakeType` values). */
+  takeType?: TakeType;
+  /** The payment method scope (one of the `PaymentMethodScope` values). */
+  paymentMethodScope?: PaymentMethodScope;
+  /** The ratio. */
+  ratio?: number | string;
+  /** The release type (one of the `ReleaseType` values). */
+  releaseType?: ReleaseType;
+  /** The release time. */
+  releaseTime?: string;
+  /** The retention time. */
+  retentionTime?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.reserve.createRule`
+ * (`/ams/api/v1/payments/reserve/createRule`).
+ * Antom API: `v1/payments/reserve/createRule`.
+ */
+export interface CreateRuleResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The rule id. */
+  ruleId?: string;
+  /** The merchant id. */
+  merchantId?: string;
+  /** The funds type (one of the `FundsType` values). */
+  fundsType?: FundsType;
+  /** The take type (one of the `TakeType` values). */
+  takeType?: TakeType;
+  /** The payment method scope (one of the `PaymentMethodScope` values). */
+  paymentMethodScope?: PaymentMethodScope;
+  /** The ratio. */
+  ratio?: number | string;
+  /** The release type (one of the `ReleaseType` values). */
+  releaseType?: ReleaseType;
+  /** The release time. */
+  releaseTime?: string;
+  /** The retention time. */
+  retentionTime?: number | string;
+  /** The rule status (one of the `RuleStatus` values). */
+  ruleStatus?: RuleStatus;
+  /** The create time. */
+  createTime?: string;
+  /** The update time. */
+  updateTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.reserve.inquireHoldList`
+ * (`/ams/api/v1/payments/reserve/inquireHoldList`).
+ * Antom API: `v1/payments/reserve/inquireHoldList`.
+ */
+export interface InquireHoldListRequest {
+  /** The hold request id. */
+  holdRequestId?: string;
+  /** The hold id. */
+  holdId?: string;
+  /** The limit. */
+  limit?: number | string;
+  /** The starting after. */
+  startingAfter?: string;
+  /** The ending before. */
+  endingBefore?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.reserve.inquireHoldList`
+ * (`/ams/api/v1/payments/reserve/inquireHoldList`).
+ * Antom API: `v1/payments/reserve/inquireHoldList`.
+ */
+export interface InquireHoldListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The hold details. */
+  holdDetails?: unknown[];
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.reserve.inquireRelease`
+ * (`/ams/api/v1/payments/reserve/inquireRelease`).
+ * Antom API: `v1/payments/reserve/inquireRelease`.
+ */
+export interface InquireReleaseRequest {
+  /** The release id. */
+  releaseId?: string;
+  /** The release request id. */
+  releaseRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.reserve.inquireRelease`
+ * (`/ams/api/v1/payments/reserve/inquireRelease`).
+ * Antom API: `v1/payments/reserve/inquireRelease`.
+ */
+export interface InquireReleaseResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The release request id. */
+  releaseRequestId?: string;
+  /** The release id. */
+  releaseId?: string;
+  /** The hold id. */
+  holdId?: string;
+  /** The release amount. */
+  releaseAmount?: Amount;
+  /** The release status. */
+  releaseStatus?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.reserve.inquireRuleList`
+ * (`/ams/api/v1/payments/reserve/inquireRuleList`).
+ * Antom API: `v1/payments/reserve/inquireRuleList`.
+ */
+export interface InquireRuleListRequest {
+  /** The funds type (one of the `FundsType` values). */
+  fundsType?: FundsType;
+  /** The take type (one of the `TakeType` values). */
+  takeType?: TakeType;
+  /** The release type (one of the `ReleaseType` values). */
+  releaseType?: ReleaseType;
+  /** The limit. */
+  limit?: number | string;
+  /** The starting after. */
+  startingAfter?: string;
+  /** The ending before. */
+  endingBefore?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.reserve.inquireRuleList`
+ * (`/ams/api/v1/payments/reserve/inquireRuleList`).
+ * Antom API: `v1/payments/reserve/inquireRuleList`.
+ */
+export interface InquireRuleListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The has more. */
+  hasMore?: boolean | string;
+  /** The rules. */
+  rules?: unknown[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.reserve.updateHold` (`/ams/api/v1/payments/reserve/updateHold`).
+ * Antom API: `v1/payments/reserve/updateHold`.
+ */
+export interface UpdateHoldRequest {
+  /** The hold id. */
+  holdId?: string;
+  /** The release time. */
+  releaseTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.reserve.updateHold`
+ * (`/ams/api/v1/payments/reserve/updateHold`).
+ * Antom API: `v1/payments/reserve/updateHold`.
+ */
+export interface UpdateHoldResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The hold id. */
+  holdId?: string;
+  /** The release time. */
+  releaseTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.reserve.updateRule` (`/ams/api/v1/payments/reserve/updateRule`).
+ * Antom API: `v1/payments/reserve/updateRule`.
+ */
+export interface UpdateRuleRequest {
+  /** The rule id. */
+  ruleId?: string;
+  /** The payment method scope (one of the `PaymentMethodScope` values). */
+  paymentMethodScope?: PaymentMethodScope;
+  /** The ratio. */
+  ratio?: number | string;
+  /** The release time. */
+  releaseTime?: string;
+  /** The retention time. */
+  retentionTime?: number | string;
+  /** The rule status (one of the `RuleStatus` values). */
+  ruleStatus?: RuleStatus;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.reserve.updateRule`
+ * (`/ams/api/v1/payments/reserve/updateRule`).
+ * Antom API: `v1/payments/reserve/updateRule`.
+ */
+export interface UpdateRuleResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The rule id. */
+  ruleId?: string;
+  /** The merchant id. */
+  merchantId?: string;
+  /** The funds type (one of the `FundsType` values). */
+  fundsType?: FundsType;
+  /** The take type (one of the `TakeType` values). */
+  takeType?: TakeType;
+  /** The payment method scope (one of the `PaymentMethodScope` values). */
+  paymentMethodScope?: PaymentMethodScope;
+  /** The ratio. */
+  ratio?: number | string;
+  /** The release type (one of the `ReleaseType` values). */
+  releaseType?: ReleaseType;
+  /** The release time. */
+  releaseTime?: string;
+  /** The retention time. */
+  retentionTime?: number | string;
+  /** The rule status (one of the `RuleStatus` values). */
+  ruleStatus?: RuleStatus;
+  /** The create time. */
+  createTime?: string;
+  /** The update time. */
+  updateTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.retrievePaymentSession`
+ * (`/ams/api/v1/payments/retrievePaymentSession`).
+ * Antom API: `v1/payments/retrievePaymentSession`.
+ */
+export interface RetrievePaymentSessionRequest {
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.retrievePaymentSession`
+ * (`/ams/api/v1/payments/retrievePaymentSession`).
+ * Antom API: `v1/payments/retrievePaymentSession`.
+ */
+export interface RetrievePaymentSessionResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The order. */
+  order?: Order;
+  /** The promotion results. */
+  promotionResults?: PromotionResult[];
+  /** The customized info. */
+  customizedInfo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.settle` (`/ams/api/v1/payments/settle`).
+ * Antom API: `v1/payments/settle`.
+ */
+export interface SettleRequest {
+  /** The settlement request id. */
+  settlementRequestId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The settlement details. */
+  settlementDetails?: SettlementDetail[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `SettlementDetail` object.
+ */
+export interface SettlementDetail {
+  /** The settle to (one of the `SettleToType` values). */
+  settleTo?: SettleToType;
+  /** The settlement amount. */
+  settlementAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.settle` (`/ams/api/v1/payments/settle`).
+ * Antom API: `v1/payments/settle`.
+ */
+export interface SettleResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The settlement request id. */
+  settlementRequestId?: string;
+  /** The settlement id. */
+  settlementId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.supplyDefenseDocument`
+ * (`/ams/api/v1/payments/supplyDefenseDocument`).
+ * Antom API: `v1/payments/supplyDefenseDocument`.
+ */
+export interface SupplyDefenseDocumentRequest {
+  /** The dispute id. */
+  disputeId?: string;
+  /** The dispute evidence. */
+  disputeEvidence?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.supplyDefenseDocument`
+ * (`/ams/api/v1/payments/supplyDefenseDocument`).
+ * Antom API: `v1/payments/supplyDefenseDocument`.
+ */
+export interface SupplyDefenseDocumentResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The dispute id. */
+  disputeId?: string;
+  /** The dispute resolution time. */
+  disputeResolutionTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.supplyEvidence` (`/ams/api/v1/payments/supplyEvidence`).
+ * Antom API: `v1/payments/supplyEvidence`.
+ */
+export interface SupplyEvidenceRequest {
+  /** The dispute id. */
+  disputeId?: string;
+  /** The evidence content. */
+  evidenceContent?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.supplyEvidence` (`/ams/api/v1/payments/supplyEvidence`).
+ * Antom API: `v1/payments/supplyEvidence`.
+ */
+export interface SupplyEvidenceResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The dispute id. */
+  disputeId?: string;
+  /** The evidence results. */
+  evidenceResults?: unknown[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.syncArrear` (`/ams/api/v1/payments/syncArrear`).
+ * Antom API: `v1/payments/syncArrear`.
+ */
+export interface SyncArrearRequest {
+  /** The payment id. */
+  paymentId?: string;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.syncArrear` (`/ams/api/v1/payments/syncArrear`).
+ * Antom API: `v1/payments/syncArrear`.
+ */
+export interface SyncArrearResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.updateAmount` (`/ams/api/v1/payments/updateAmount`).
+ * Antom API: `v1/payments/updateAmount`.
+ */
+export interface UpdateAmountRequest {
+  /** The update request id. */
+  updateRequestId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The amount. */
+  amount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.updateAmount` (`/ams/api/v1/payments/updateAmount`).
+ * Antom API: `v1/payments/updateAmount`.
+ */
+export interface UpdateAmountResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The update request id. */
+  updateRequestId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The amount. */
+  amount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.uploadInvoiceShippingFile`
+ * (`/ams/api/v1/payments/uploadInvoiceShippingFile`).
+ * Antom API: `v1/payments/uploadInvoiceShippingFile`.
+ */
+export interface UploadInvoiceShippingFileRequest {
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** The file id. */
+  fileId?: string;
+  /** The upload file. */
+  uploadFile?: string;
+  /** The file type. */
+  fileType?: string;
+  /** The file name. */
+  fileName?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.uploadInvoiceShippingFile`
+ * (`/ams/api/v1/payments/uploadInvoiceShippingFile`).
+ * Antom API: `v1/payments/uploadInvoiceShippingFile`.
+ */
+export interface UploadInvoiceShippingFileResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `payments.verifyAndCompletePayment`
+ * (`/ams/api/v1/payments/verifyAndCompletePayment`).
+ * Antom API: `v1/payments/verifyAndCompletePayment`.
+ */
+export interface VerifyAndCompletePaymentRequest {
+  /** The verify method. */
+  verifyMethod?: VerifyMethod;
+  /** The verify request id. */
+  verifyRequestId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `VerifyMethod` object.
+ */
+export interface VerifyMethod {
+  /** The verify method type. */
+  verifyMethodType?: string;
+  /** The otp value. */
+  otpValue?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `payments.verifyAndCompletePayment`
+ * (`/ams/api/v1/payments/verifyAndCompletePayment`).
+ * Antom API: `v1/payments/verifyAndCompletePayment`.
+ */
+export interface VerifyAndCompletePaymentResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** The verify request id. */
+  verifyRequestId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The payment create time. */
+  paymentCreateTime?: string;
+  /** The acquirer info. */
+  acquirerInfo?: AcquirerInfo;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `risk.payments.decide` (`/ams/api/v1/risk/payments/decide`).
+ * Antom API: `v1/risk/payments/decide`.
+ */
+export interface RiskDecideRequest {
+  /** The reference transaction id. */
+  referenceTransactionId?: string;
+  /** The authorization phase (one of the `AuthorizationPhase` values). */
+  authorizationPhase?: AuthorizationPhase;
+  /** The orders. */
+  orders?: Order[];
+  /** The buyer. */
+  buyer?: Buyer;
+  /** The actual payment amount. */
+  actualPaymentAmount?: Amount;
+  /** The payment details. */
+  paymentDetails?: PaymentDetail[];
+  /** The discount amount. */
+  discountAmount?: Amount;
+  /** The env. */
+  env?: Env;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PaymentDetail` object.
+ */
+export interface PaymentDetail {
+  /** The amount. */
+  amount?: Amount;
+  /** The payment method. */
+  paymentMethod?: PaymentMethod;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `risk.payments.decide` (`/ams/api/v1/risk/payments/decide`).
+ * Antom API: `v1/risk/payments/decide`.
+ */
+export interface RiskDecideResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The security id. */
+  securityId?: string;
+  /** The decision. */
+  decision?: string;
+  /** The authentication decision. */
+  authenticationDecision?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `risk.payments.reportRisk` (`/ams/api/v1/risk/payments/reportRisk`).
+ * Antom API: `v1/risk/payments/reportRisk`.
+ */
+export interface RiskReportRequest {
+  /** The reference transaction id. */
+  referenceTransactionId?: string;
+  /** The report reason. */
+  reportReason?: string;
+  /** The risk type. */
+  riskType?: string;
+  /** The risk occurrence time. */
+  riskOccurrenceTime?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `risk.payments.reportRisk` (`/ams/api/v1/risk/payments/reportRisk`).
+ * Antom API: `v1/risk/payments/reportRisk`.
+ */
+export interface RiskReportResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The security id. */
+  securityId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `risk.payments.sendPaymentResult`
+ * (`/ams/api/v1/risk/payments/sendPaymentResult`).
+ * Antom API: `v1/risk/payments/sendPaymentResult`.
+ */
+export interface SendPaymentResultRequest {
+  /** The reference transaction id. */
+  referenceTransactionId?: string;
+  /** The payment status. */
+  paymentStatus?: string;
+  /** The authorization error. */
+  authorizationError?: AuthorizationError;
+  /** The card verification result. */
+  cardVerificationResult?: CardVerificationResult;
+  /** The payment method provider. */
+  paymentMethodProvider?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AuthorizationError` object.
+ */
+export interface AuthorizationError {
+  /** The error code. */
+  errorCode?: string;
+  /** The error message. */
+  errorMessage?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `risk.payments.sendPaymentResult`
+ * (`/ams/api/v1/risk/payments/sendPaymentResult`).
+ * Antom API: `v1/risk/payments/sendPaymentResult`.
+ */
+export interface SendPaymentResultResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The security id. */
+  securityId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `risk.payments.sendRefundResult`
+ * (`/ams/api/v1/risk/payments/sendRefundResult`).
+ * Antom API: `v1/risk/payments/sendRefundResult`.
+ */
+export interface SendRefundResultRequest {
+  /** The reference transaction id. */
+  referenceTransactionId?: string;
+  /** The reference refund id. */
+  referenceRefundId?: string;
+  /** The actual refund amount. */
+  actualRefundAmount?: Amount;
+  /** The refund records. */
+  refundRecords?: RefundRecord[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RefundRecord` object.
+ */
+export interface RefundRecord {
+  /** The reference order id. */
+  referenceOrderId?: string;
+  /** The reference goods id. */
+  referenceGoodsId?: string;
+  /** The amount. */
+  amount?: Amount;
+  /** The refund reason. */
+  refundReason?: string;
+  /** The refund time. */
+  refundTime?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `risk.payments.sendRefundResult`
+ * (`/ams/api/v1/risk/payments/sendRefundResult`).
+ * Antom API: `v1/risk/payments/sendRefundResult`.
+ */
+export interface SendRefundResultResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The security id. */
+  securityId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `subscriptions.cancel` (`/ams/api/v1/subscriptions/cancel`).
+ * Antom API: `v1/subscriptions/cancel`.
+ */
+export interface SubscriptionCancelRequest {
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The cancellation type. */
+  cancellationType?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `subscriptions.cancel` (`/ams/api/v1/subscriptions/cancel`).
+ * Antom API: `v1/subscriptions/cancel`.
+ */
+export interface SubscriptionCancelResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `subscriptions.change` (`/ams/api/v1/subscriptions/change`).
+ * Antom API: `v1/subscriptions/change`.
+ */
+export interface SubscriptionChangeRequest {
+  /** The allow accumulate. */
+  allowAccumulate?: boolean | string;
+  /** The max accumulate amount. */
+  maxAccumulateAmount?: Amount;
+  /** The subscription change request id. */
+  subscriptionChangeRequestId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The subscription description. */
+  subscriptionDescription?: string;
+  /** The subscription start time. */
+  subscriptionStartTime?: string;
+  /** The subscription end time. */
+  subscriptionEndTime?: string;
+  /** The period rule. */
+  periodRule?: PeriodRule;
+  /** The subscription expiry time. */
+  subscriptionExpiryTime?: string;
+  /** The order info. */
+  orderInfo?: OrderInfo;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The payment amount difference. */
+  paymentAmountDifference?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `OrderInfo` object.
+ */
+export interface OrderInfo {
+  /** The order amount. */
+  orderAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `subscriptions.change` (`/ams/api/v1/subscriptions/change`).
+ * Antom API: `v1/subscriptions/change`.
+ */
+export interface SubscriptionChangeResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `subscriptions.create` (`/ams/api/v1/subscriptions/create`).
+ * Antom API: `v1/subscriptions/create`.
+ */
+export interface SubscriptionCreateRequest {
+  /** The customized info. */
+  customizedInfo?: CustomizedInfo;
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The allow accumulate. */
+  allowAccumulate?: boolean | string;
+  /** The max accumulate amount. */
+  maxAccumulateAmount?: Amount;
+  /** The allow retry. */
+  allowRetry?: boolean | string;
+  /** The max amount floor. */
+  maxAmountFloor?: Amount;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The subscription description. */
+  subscriptionDescription?: string;
+  /** The subscription redirect url. */
+  subscriptionRedirectUrl?: string;
+  /** The subscription start time. */
+  subscriptionStartTime?: string;
+  /** The subscription end time. */
+  subscriptionEndTime?: string;
+  /** The period rule. */
+  periodRule?: PeriodRule;
+  /** The subscription expiry time. */
+  subscriptionExpiryTime?: string;
+  /** The payment method. */
+  paymentMethod?: PaymentMethod;
+  /** The subscription notification url. */
+  subscriptionNotificationUrl?: string;
+  /** The payment notification url. */
+  paymentNotificationUrl?: string;
+  /** The order info. */
+  orderInfo?: OrderInfo;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The settlement strategy. */
+  settlementStrategy?: SettlementStrategy;
+  /** The env. */
+  env?: Env;
+  /** The trials. */
+  trials?: Trial[];
+  /** The subscription info. */
+  subscriptionInfo?: CreateSubscriptionInfo;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CreateSubscriptionInfo` object.
+ */
+export interface CreateSubscriptionInfo {
+  /** The allow retry. */
+  allowRetry?: boolean | string;
+  /** The retry mode. */
+  retryMode?: string;
+  /** The max amount floor. */
+  maxAmountFloor?: Amount;
+  /** The fixed amount. */
+  fixedAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `subscriptions.create` (`/ams/api/v1/subscriptions/create`).
+ * Antom API: `v1/subscriptions/create`.
+ */
+export interface SubscriptionCreateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The scheme url. */
+  schemeUrl?: string;
+  /** The applink url. */
+  applinkUrl?: string;
+  /** The normal url. */
+  normalUrl?: string;
+  /** The app identifier. */
+  appIdentifier?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `subscriptions.inquireSubscription`
+ * (`/ams/api/v1/subscriptions/inquireSubscription`).
+ * Antom API: `v1/subscriptions/inquireSubscription`.
+ */
+export interface InquireSubscriptionRequest {
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `subscriptions.inquireSubscription`
+ * (`/ams/api/v1/subscriptions/inquireSubscription`).
+ * Antom API: `v1/subscriptions/inquireSubscription`.
+ */
+export interface InquireSubscriptionResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The subscription. */
+  subscription?: SubscriptionInfo;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `subscriptions.inquireSubscriptionList`
+ * (`/ams/api/v1/subscriptions/inquireSubscriptionList`).
+ * Antom API: `v1/subscriptions/inquireSubscriptionList`.
+ */
+export interface InquireSubscriptionListRequest {
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The start time from. */
+  startTimeFrom?: string;
+  /** The start time to. */
+  startTimeTo?: string;
+  /** The statuses (one of the `SubscriptionStatus` values). */
+  statuses?: SubscriptionStatus[];
+  /** The payment method types. */
+  paymentMethodTypes?: string[];
+  /** The currencies. */
+  currencies?: string[];
+  /** The period types (one of the `PeriodType` values). */
+  periodTypes?: PeriodType[];
+  /** The current page. */
+  currentPage?: number | string;
+  /** The page size. */
+  pageSize?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `subscriptions.inquireSubscriptionList`
+ * (`/ams/api/v1/subscriptions/inquireSubscriptionList`).
+ * Antom API: `v1/subscriptions/inquireSubscriptionList`.
+ */
+export interface InquireSubscriptionListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The subscriptions. */
+  subscriptions?: SubscriptionInfo[];
+  /** The paginator. */
+  paginator?: Paginator;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Paginator` object.
+ */
+export interface Paginator {
+  /** The current page. */
+  currentPage?: number | string;
+  /** The page size. */
+  pageSize?: number | string;
+  /** The total page. */
+  totalPage?: number | string;
+  /** The total count. */
+  totalCount?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `subscriptions.inquireSubscriptionPayment`
+ * (`/ams/api/v1/subscriptions/inquireSubscriptionPayment`).
+ * Antom API: `v1/subscriptions/inquireSubscriptionPayment`.
+ */
+export interface InquireSubscriptionPaymentRequest {
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The payment statuses (one of the `PaymentStatus` values). */
+  paymentStatuses?: PaymentStatus[];
+  /** The current page. */
+  currentPage?: number | string;
+  /** The page size. */
+  pageSize?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `subscriptions.inquireSubscriptionPayment`
+ * (`/ams/api/v1/subscriptions/inquireSubscriptionPayment`).
+ * Antom API: `v1/subscriptions/inquireSubscriptionPayment`.
+ */
+export interface InquireSubscriptionPaymentResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The payments. */
+  payments?: SubscriptionTransaction[];
+  /** The paginator. */
+  paginator?: Paginator;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `SubscriptionTransaction` object.
+ */
+export interface SubscriptionTransaction {
+  /** The payment id. */
+  paymentId?: string;
+  /** The status. */
+  status?: string;
+  /** The phase no. */
+  phaseNo?: number | string;
+  /** The payment method. */
+  paymentMethod?: PaymentMethod;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The payment time. */
+  paymentTime?: string;
+  /** The dispute id. */
+  disputeId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `subscriptions.inquiry` (`/ams/api/v1/subscriptions/inquiry`).
+ * Antom API: `v1/subscriptions/inquiry`.
+ */
+export interface SubscriptionsInquiryRequest {
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `subscriptions.inquiry` (`/ams/api/v1/subscriptions/inquiry`).
+ * Antom API: `v1/subscriptions/inquiry`.
+ */
+export interface SubscriptionsInquiryResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The allow retry. */
+  allowRetry?: string;
+  /** The max amount floor. */
+  maxAmountFloor?: Amount;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The period rule. */
+  periodRule?: PeriodRule;
+  /** The subscription end time. */
+  subscriptionEndTime?: string;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The subscription start time. */
+  subscriptionStartTime?: string;
+  /** The subscription status. */
+  subscriptionStatus?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `subscriptions.update` (`/ams/api/v1/subscriptions/update`).
+ * Antom API: `v1/subscriptions/update`.
+ */
+export interface SubscriptionUpdateRequest {
+  /** The subscription update request id. */
+  subscriptionUpdateRequestId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The subscription description. */
+  subscriptionDescription?: string;
+  /** The period rule. */
+  periodRule?: PeriodRule;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The subscription end time. */
+  subscriptionEndTime?: string;
+  /** The order info. */
+  orderInfo?: OrderInfo;
+  /** The proration settings. */
+  prorationSettings?: unknown;
+  /** The next subscription date. */
+  nextSubscriptionDate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `subscriptions.update` (`/ams/api/v1/subscriptions/update`).
+ * Antom API: `v1/subscriptions/update`.
+ */
+export interface SubscriptionUpdateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `tax.calculate` (`/ams/api/v1/tax/calculate`).
+ * Antom API: `v1/tax/calculate`.
+ */
+export interface TaxCalculateRequest {
+  /** The tax calculation request id. */
+  taxCalculationRequestId?: string;
+  /** The currency. */
+  currency?: string;
+  /** The line items. */
+  lineItems?: TaxCalculationLineItem[];
+  /** The customer id. */
+  customerId?: string;
+  /** The customer details. */
+  customerDetails?: TaxCustomerDetails;
+  /** The ship from details. */
+  shipFromDetails?: TaxShipFromDetails;
+  /** The shipping cost. */
+  shippingCost?: TaxShippingCost;
+  /** The tax date. */
+  taxDate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxCalculationLineItem` object.
+ */
+export interface TaxCalculationLineItem {
+  /** The goods reference id. */
+  goodsReferenceId?: string;
+  /** The unit amount. */
+  unitAmount?: string;
+  /** The quantity. */
+  quantity?: number | string;
+  /** The tax code. */
+  taxCode?: string;
+  /** The product id. */
+  productId?: string;
+  /** The tax behavior. */
+  taxBehavior?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxCustomerDetails` object.
+ */
+export interface TaxCustomerDetails {
+  /** The name. */
+  name?: string;
+  /** The business details. */
+  businessDetails?: TaxBusinessDetails;
+  /** The shipping address. */
+  shippingAddress?: TaxAddress;
+  /** The billing address. */
+  billingAddress?: TaxAddress;
+  /** The tax ids. */
+  taxIds?: TaxId[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxBusinessDetails` object.
+ */
+export interface TaxBusinessDetails {
+  /** The address. */
+  address?: TaxAddress;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxAddress` object.
+ */
+export interface TaxAddress {
+  /** The country. */
+  country?: string;
+  /** The region. */
+  region?: string;
+  /** The county. */
+  county?: string;
+  /** The city. */
+  city?: string;
+  /** The district. */
+  district?: string;
+  /** The line1. */
+  line1?: string;
+  /** The line2. */
+  line2?: string;
+  /** The postal code. */
+  postalCode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxId` object.
+ */
+export interface TaxId {
+  /** The value. */
+  value?: string;
+  /** The country. */
+  country?: string;
+  /** The region. */
+  region?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxShipFromDetails` object.
+ */
+export interface TaxShipFromDetails {
+  /** The address. */
+  address?: TaxAddress;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxShippingCost` object.
+ */
+export interface TaxShippingCost {
+  /** The amount. */
+  amount?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `tax.calculate` (`/ams/api/v1/tax/calculate`).
+ * Antom API: `v1/tax/calculate`.
+ */
+export interface TaxCalculateResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The tax calculation id. */
+  taxCalculationId?: string;
+  /** The currency. */
+  currency?: string;
+  /** The total amount. */
+  totalAmount?: string;
+  /** The exclusive tax amount. */
+  exclusiveTaxAmount?: string;
+  /** The inclusive tax amount. */
+  inclusiveTaxAmount?: string;
+  /** The line items. */
+  lineItems?: TaxCalculatedLineItem[];
+  /** The tax breakdown. */
+  taxBreakdown?: TaxBreakdown[];
+  /** The expire at. */
+  expireAt?: string;
+  /** The tax date. */
+  taxDate?: string;
+  /** The shipping cost. */
+  shippingCost?: TaxCalculatedShippingCost;
+  /** The customer details. */
+  customerDetails?: unknown;
+  /** The ship from details. */
+  shipFromDetails?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxCalculatedLineItem` object.
+ */
+export interface TaxCalculatedLineItem {
+  /** The goods reference id. */
+  goodsReferenceId?: string;
+  /** The unit amount. */
+  unitAmount?: string;
+  /** The amount. */
+  amount?: string;
+  /** The quantity. */
+  quantity?: number | string;
+  /** The tax code. */
+  taxCode?: string;
+  /** The tax behavior. */
+  taxBehavior?: string;
+  /** The tax amount. */
+  taxAmount?: string;
+  /** The tax breakdown. */
+  taxBreakdown?: TaxBreakdown[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxBreakdown` object.
+ */
+export interface TaxBreakdown {
+  /** The tax type. */
+  taxType?: string;
+  /** The authority name. */
+  authorityName?: string;
+  /** The tax rate. */
+  taxRate?: string;
+  /** The tax amount. */
+  taxAmount?: string;
+  /** The taxable amount. */
+  taxableAmount?: string;
+  /** The taxability reason. */
+  taxabilityReason?: string;
+  /** The inclusive. */
+  inclusive?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxCalculatedShippingCost` object.
+ */
+export interface TaxCalculatedShippingCost {
+  /** The amount. */
+  amount?: string;
+  /** The tax amount. */
+  taxAmount?: string;
+  /** The tax breakdown. */
+  taxBreakdown?: TaxBreakdown[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `tax.cancelRegistration` (`/ams/api/v1/tax/cancelRegistration`).
+ * Antom API: `v1/tax/cancelRegistration`.
+ */
+export interface TaxCancelRegistrationRequest {
+  /** The registration cancel request id. */
+  registrationCancelRequestId?: string;
+  /** The tax registration id. */
+  taxRegistrationId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `tax.cancelRegistration` (`/ams/api/v1/tax/cancelRegistration`).
+ * Antom API: `v1/tax/cancelRegistration`.
+ */
+export interface TaxCancelRegistrationResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The tax registration id. */
+  taxRegistrationId?: string;
+  /** The tax type. */
+  taxType?: string;
+  /** The jurisdiction. */
+  jurisdiction?: TaxJurisdiction;
+  /** The registration type. */
+  registrationType?: string;
+  /** The tax id. */
+  taxId?: string;
+  /** The status. */
+  status?: string;
+  /** The active from. */
+  activeFrom?: string;
+  /** The expire at. */
+  expireAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxJurisdiction` object.
+ */
+export interface TaxJurisdiction {
+  /** The country. */
+  country?: string;
+  /** The region. */
+  region?: string;
+  /** The county. */
+  county?: string;
+  /** The city. */
+  city?: string;
+  /** The district. */
+  district?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `tax.initializeSettings` (`/ams/api/v1/tax/initializeSettings`).
+ * Antom API: `v1/tax/initializeSettings`.
+ */
+export interface TaxInitializeSettingsRequest {
+  /** The settings request id. */
+  settingsRequestId?: string;
+  /** The default tax code. */
+  defaultTaxCode?: string;
+  /** The default tax behavior. */
+  defaultTaxBehavior?: string;
+  /** The head office. */
+  headOffice?: TaxHeadOffice;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxHeadOffice` object.
+ */
+export interface TaxHeadOffice {
+  /** The address. */
+  address?: TaxAddress;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `tax.initializeSettings` (`/ams/api/v1/tax/initializeSettings`).
+ * Antom API: `v1/tax/initializeSettings`.
+ */
+export interface TaxInitializeSettingsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The default tax code. */
+  defaultTaxCode?: string;
+  /** The default tax behavior. */
+  defaultTaxBehavior?: string;
+  /** The head office. */
+  headOffice?: TaxHeadOffice;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `tax.inquireCalculation` (`/ams/api/v1/tax/inquireCalculation`).
+ * Antom API: `v1/tax/inquireCalculation`.
+ */
+export interface TaxInquireCalculationRequest {
+  /** The tax calculation id. */
+  taxCalculationId?: string;
+  /** The tax calculation request id. */
+  taxCalculationRequestId?: string;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `tax.inquireCalculation` (`/ams/api/v1/tax/inquireCalculation`).
+ * Antom API: `v1/tax/inquireCalculation`.
+ */
+export interface TaxInquireCalculationResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The tax calculation id. */
+  taxCalculationId?: string;
+  /** The currency. */
+  currency?: string;
+  /** The total amount. */
+  totalAmount?: string;
+  /** The exclusive tax amount. */
+  exclusiveTaxAmount?: string;
+  /** The inclusive tax amount. */
+  inclusiveTaxAmount?: string;
+  /** The line items. */
+  lineItems?: TaxCalculatedLineItem[];
+  /** The tax breakdown. */
+  taxBreakdown?: TaxBreakdown[];
+  /** The expire at. */
+  expireAt?: string;
+  /** The tax date. */
+  taxDate?: string;
+  /** The shipping cost. */
+  shippingCost?: TaxCalculatedShippingCost;
+  /** The customer details. */
+  customerDetails?: unknown;
+  /** The ship from details. */
+  shipFromDetails?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `tax.inquireRegistrationList` (`/ams/api/v1/tax/inquireRegistrationList`).
+ * Antom API: `v1/tax/inquireRegistrationList`.
+ */
+export interface TaxInquireRegistrationListRequest {
+  /** The status. */
+  status?: string;
+  /** The current page. */
+  currentPage?: number | string;
+  /** The page size. */
+  pageSize?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `tax.inquireRegistrationList`
+ * (`/ams/api/v1/tax/inquireRegistrationList`).
+ * Antom API: `v1/tax/inquireRegistrationList`.
+ */
+export interface TaxInquireRegistrationListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The registrations. */
+  registrations?: TaxRegistration[];
+  /** The paginator. */
+  paginator?: Paginator;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxRegistration` object.
+ */
+export interface TaxRegistration {
+  /** The tax registration id. */
+  taxRegistrationId?: string;
+  /** The tax type. */
+  taxType?: string;
+  /** The jurisdiction. */
+  jurisdiction?: TaxJurisdiction;
+  /** The registration type. */
+  registrationType?: string;
+  /** The tax id. */
+  taxId?: string;
+  /** The status. */
+  status?: string;
+  /** The active from. */
+  activeFrom?: string;
+  /** The expire at. */
+  expireAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `tax.inquireSettings` (`/ams/api/v1/tax/inquireSettings`).
+ * Antom API: `v1/tax/inquireSettings`.
+ */
+export interface TaxInquireSettingsRequest {
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `tax.inquireSettings` (`/ams/api/v1/tax/inquireSettings`).
+ * Antom API: `v1/tax/inquireSettings`.
+ */
+export interface TaxInquireSettingsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The default tax code. */
+  defaultTaxCode?: string;
+  /** The default tax behavior. */
+  defaultTaxBehavior?: string;
+  /** The head office. */
+  headOffice?: TaxHeadOffice;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `tax.inquireTransactionList` (`/ams/api/v1/tax/inquireTransactionList`).
+ * Antom API: `v1/tax/inquireTransactionList`.
+ */
+export interface TaxInquireTransactionListRequest {
+  /** The tax calculation id. */
+  taxCalculationId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The refund id. */
+  refundId?: string;
+  /** The current page. */
+  currentPage?: number | string;
+  /** The page size. */
+  pageSize?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `tax.inquireTransactionList` (`/ams/api/v1/tax/inquireTransactionList`).
+ * Antom API: `v1/tax/inquireTransactionList`.
+ */
+export interface TaxInquireTransactionListResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The transactions. */
+  transactions?: TaxTransaction[];
+  /** The paginator. */
+  paginator?: Paginator;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxTransaction` object.
+ */
+export interface TaxTransaction {
+  /** The tax transaction id. */
+  taxTransactionId?: string;
+  /** The tax calculation id. */
+  taxCalculationId?: string;
+  /** The type. */
+  type?: string;
+  /** The tax amount. */
+  taxAmount?: string;
+  /** The currency. */
+  currency?: string;
+  /** The status. */
+  status?: string;
+  /** The failure reason. */
+  failureReason?: string;
+  /** The tax date. */
+  taxDate?: string;
+  /** The posted at. */
+  postedAt?: string;
+  /** The reference payment id. */
+  referencePaymentId?: string;
+  /** The reference refund id. */
+  referenceRefundId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `tax.register` (`/ams/api/v1/tax/register`).
+ * Antom API: `v1/tax/register`.
+ */
+export interface TaxRegisterRequest {
+  /** The registration request id. */
+  registrationRequestId?: string;
+  /** The tax type. */
+  taxType?: string;
+  /** The jurisdiction. */
+  jurisdiction?: TaxJurisdiction;
+  /** The registration type. */
+  registrationType?: string;
+  /** The tax id. */
+  taxId?: string;
+  /** The active from. */
+  activeFrom?: string;
+  /** The expire at. */
+  expireAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `tax.register` (`/ams/api/v1/tax/register`).
+ * Antom API: `v1/tax/register`.
+ */
+export interface TaxRegisterResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The tax registration id. */
+  taxRegistrationId?: string;
+  /** The tax type. */
+  taxType?: string;
+  /** The jurisdiction. */
+  jurisdiction?: TaxJurisdiction;
+  /** The registration type. */
+  registrationType?: string;
+  /** The tax id. */
+  taxId?: string;
+  /** The status. */
+  status?: string;
+  /** The active from. */
+  activeFrom?: string;
+  /** The expire at. */
+  expireAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `tax.updateRegistrationPeriod`
+ * (`/ams/api/v1/tax/updateRegistrationPeriod`).
+ * Antom API: `v1/tax/updateRegistrationPeriod`.
+ */
+export interface TaxUpdateRegistrationPeriodRequest {
+  /** The registration update period request id. */
+  registrationUpdatePeriodRequestId?: string;
+  /** The tax registration id. */
+  taxRegistrationId?: string;
+  /** The active from. */
+  activeFrom?: string;
+  /** The expire at. */
+  expireAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `tax.updateRegistrationPeriod`
+ * (`/ams/api/v1/tax/updateRegistrationPeriod`).
+ * Antom API: `v1/tax/updateRegistrationPeriod`.
+ */
+export interface TaxUpdateRegistrationPeriodResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The tax registration id. */
+  taxRegistrationId?: string;
+  /** The tax type. */
+  taxType?: string;
+  /** The jurisdiction. */
+  jurisdiction?: TaxJurisdiction;
+  /** The registration type. */
+  registrationType?: string;
+  /** The tax id. */
+  taxId?: string;
+  /** The status. */
+  status?: string;
+  /** The active from. */
+  activeFrom?: string;
+  /** The expire at. */
+  expireAt?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `tax.updateSettings` (`/ams/api/v1/tax/updateSettings`).
+ * Antom API: `v1/tax/updateSettings`.
+ */
+export interface TaxUpdateSettingsRequest {
+  /** The settings update request id. */
+  settingsUpdateRequestId?: string;
+  /** The default tax code. */
+  defaultTaxCode?: string;
+  /** The default tax behavior. */
+  defaultTaxBehavior?: string;
+  /** The head office. */
+  headOffice?: TaxHeadOffice;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `tax.updateSettings` (`/ams/api/v1/tax/updateSettings`).
+ * Antom API: `v1/tax/updateSettings`.
+ */
+export interface TaxUpdateSettingsResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The default tax code. */
+  defaultTaxCode?: string;
+  /** The default tax behavior. */
+  defaultTaxBehavior?: string;
+  /** The head office. */
+  headOffice?: TaxHeadOffice;
+  /** The status. */
+  status?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `users.initAuthentication` (`/ams/api/v1/users/initAuthentication`).
+ * Antom API: `v1/users/initAuthentication`.
+ */
+export interface InitAuthenticationRequest {
+  /** The authentication type (one of the `AuthenticationType` values). */
+  authenticationType?: AuthenticationType;
+  /** The authentication request id. */
+  authenticationRequestId?: string;
+  /** The authentication channel type (one of the `AuthenticationChannelType` values). */
+  authenticationChannelType?: AuthenticationChannelType;
+  /** The user identity type (one of the `UserIdentityType` values). */
+  userIdentityType?: UserIdentityType;
+  /** The user identity value. */
+  userIdentityValue?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `users.initAuthentication` (`/ams/api/v1/users/initAuthentication`).
+ * Antom API: `v1/users/initAuthentication`.
+ */
+export interface InitAuthenticationResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The authentication request id. */
+  authenticationRequestId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `users.inquiryUserInfo` (`/ams/api/v1/users/inquiryUserInfo`).
+ * Antom API: `v1/users/inquiryUserInfo`.
+ */
+export interface UserQueryInfoRequest {
+  /** The access token. */
+  accessToken?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `users.inquiryUserInfo` (`/ams/api/v1/users/inquiryUserInfo`).
+ * Antom API: `v1/users/inquiryUserInfo`.
+ */
+export interface UserQueryInfoResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The user id. */
+  userId?: string;
+  /** The user login id. */
+  userLoginId?: string;
+  /** The hash user login id. */
+  hashUserLoginId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `users.verifyAuthentication` (`/ams/api/v1/users/verifyAuthentication`).
+ * Antom API: `v1/users/verifyAuthentication`.
+ */
+export interface VerifyAuthenticationRequest {
+  /** The authentication type (one of the `AuthenticationType` values). */
+  authenticationType?: AuthenticationType;
+  /** The authentication request id. */
+  authenticationRequestId?: string;
+  /** The authentication value. */
+  authenticationValue?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `users.verifyAuthentication` (`/ams/api/v1/users/verifyAuthentication`).
+ * Antom API: `v1/users/verifyAuthentication`.
+ */
+export interface VerifyAuthenticationResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The is passed. */
+  isPassed?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `vaults.createVaultingSession`
+ * (`/ams/api/v1/vaults/createVaultingSession`).
+ * Antom API: `v1/vaults/createVaultingSession`.
+ */
+export interface VaultingSessionRequest {
+  /** The payment method type. */
+  paymentMethodType?: string;
+  /** The vaulting request id. */
+  vaultingRequestId?: string;
+  /** The vaulting notification url. */
+  vaultingNotificationUrl?: string;
+  /** The redirect url. */
+  redirectUrl?: string;
+  /** The merchant region. */
+  merchantRegion?: string;
+  /** The is3 dsauthentication. */
+  is3DSAuthentication?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `vaults.createVaultingSession`
+ * (`/ams/api/v1/vaults/createVaultingSession`).
+ * Antom API: `v1/vaults/createVaultingSession`.
+ */
+export interface VaultingSessionResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The vaulting session data. */
+  vaultingSessionData?: string;
+  /** The vaulting session id. */
+  vaultingSessionId?: string;
+  /** The vaulting session expiry time. */
+  vaultingSessionExpiryTime?: string;
+  /** The normal url. */
+  normalUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `vaults.deleteToken` (`/ams/api/v1/vaults/deleteToken`).
+ * Antom API: `v1/vaults/deleteToken`.
+ */
+export interface DeleteTokenRequest {
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The token. */
+  token?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `vaults.deleteToken` (`/ams/api/v1/vaults/deleteToken`).
+ * Antom API: `v1/vaults/deleteToken`.
+ */
+export interface DeleteTokenResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `vaults.fetchNonce` (`/ams/api/v1/vaults/fetchNonce`).
+ * Antom API: `v1/vaults/fetchNonce`.
+ */
+export interface VaultsFetchNonceRequest {
+  /** The card. */
+  card?: Card;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Card` object.
+ */
+export interface Card {
+  /** The card no. */
+  cardNo?: string;
+  /** The cvv. */
+  cvv?: string;
+  /** The expiry year. */
+  expiryYear?: string;
+  /** The expiry month. */
+  expiryMonth?: string;
+  /** The cardholder name. */
+  cardholderName?: UserName;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `vaults.fetchNonce` (`/ams/api/v1/vaults/fetchNonce`).
+ * Antom API: `v1/vaults/fetchNonce`.
+ */
+export interface VaultsFetchNonceResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The card token. */
+  cardToken?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `vaults.inquireToken` (`/ams/api/v1/vaults/inquireToken`).
+ * Antom API: `v1/vaults/inquireToken`.
+ */
+export interface VaultingInquireTokenRequest {
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The token. */
+  token?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `vaults.inquireToken` (`/ams/api/v1/vaults/inquireToken`).
+ * Antom API: `v1/vaults/inquireToken`.
+ */
+export interface VaultingInquireTokenResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The token. */
+  token?: string;
+  /** The account holder name. */
+  accountHolderName?: UserName;
+  /** The email. */
+  email?: string;
+  /** The issuer name. */
+  issuerName?: string;
+  /** The issuing country. */
+  issuingCountry?: string;
+  /** The token expiry time. */
+  tokenExpiryTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `vaults.inquireVaulting` (`/ams/api/v1/vaults/inquireVaulting`).
+ * Antom API: `v1/vaults/inquireVaulting`.
+ */
+export interface VaultingQueryRequest {
+  /** The vaulting request id. */
+  vaultingRequestId?: string;
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `vaults.inquireVaulting` (`/ams/api/v1/vaults/inquireVaulting`).
+ * Antom API: `v1/vaults/inquireVaulting`.
+ */
+export interface VaultingQueryResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The vaulting request id. */
+  vaultingRequestId?: string;
+  /** The normal url. */
+  normalUrl?: string;
+  /** The scheme url. */
+  schemeUrl?: string;
+  /** The applink url. */
+  applinkUrl?: string;
+  /** The vaulting status. */
+  vaultingStatus?: string;
+  /** The payment method detail. */
+  paymentMethodDetail?: PaymentMethodDetail;
+  /** The metadata. */
+  metadata?: string;
+  /** The vaulting result code. */
+  vaultingResultCode?: string;
+  /** The vaulting result message. */
+  vaultingResultMessage?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PaymentMethodDetail` object.
+ */
+export interface PaymentMethodDetail {
+  /** The payment method detail type (one of the `PaymentMethodDetailType` values). */
+  paymentMethodDetailType?: PaymentMethodDetailType;
+  /** The card. */
+  card?: unknown;
+  /** The external account. */
+  externalAccount?: ExternalPaymentMethodDetail;
+  /** The discount. */
+  discount?: DiscountPaymentMethodDetail;
+  /** The coupon. */
+  coupon?: CouponPaymentMethodDetail;
+  /** The payment method type. */
+  paymentMethodType?: string;
+  /** The extend info. */
+  extendInfo?: string;
+  /** The wallet. */
+  wallet?: Wallet;
+  /** The interaction type. */
+  interactionType?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ExternalPaymentMethodDetail` object.
+ */
+export interface ExternalPaymentMethodDetail {
+  /** The asset token. */
+  assetToken?: string;
+  /** The account display name. */
+  accountDisplayName?: string;
+  /** The disable reason. */
+  disableReason?: string;
+  /** The payment method detail metadata. */
+  paymentMethodDetailMetadata?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `DiscountPaymentMethodDetail` object.
+ */
+export interface DiscountPaymentMethodDetail {
+  /** The discount id. */
+  discountId?: string;
+  /** The available amount. */
+  availableAmount?: Amount;
+  /** The discount name. */
+  discountName?: string;
+  /** The discount description. */
+  discountDescription?: string;
+  /** The payment method detail metadata. */
+  paymentMethodDetailMetadata?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CouponPaymentMethodDetail` object.
+ */
+export interface CouponPaymentMethodDetail {
+  /** The coupon id. */
+  couponId?: string;
+  /** The available amount. */
+  availableAmount?: Amount;
+  /** The coupon name. */
+  couponName?: string;
+  /** The coupon description. */
+  couponDescription?: string;
+  /** The coupon expire time. */
+  couponExpireTime?: string;
+  /** The payment method detail metadata. */
+  paymentMethodDetailMetadata?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `vaults.updateToken` (`/ams/api/v1/vaults/updateToken`).
+ * Antom API: `v1/vaults/updateToken`.
+ */
+export interface UpdateTokenRequest {
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The token. */
+  token?: string;
+  /** The account holder name. */
+  accountHolderName?: UserName;
+  /** The email. */
+  email?: string;
+  /** The token expiry time. */
+  tokenExpiryTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `vaults.updateToken` (`/ams/api/v1/vaults/updateToken`).
+ * Antom API: `v1/vaults/updateToken`.
+ */
+export interface UpdateTokenResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The token. */
+  token?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The request body of `vaults.vaultPaymentMethod` (`/ams/api/v1/vaults/vaultPaymentMethod`).
+ * Antom API: `v1/vaults/vaultPaymentMethod`.
+ */
+export interface VaultingPaymentMethodRequest {
+  /** The merchant account id. */
+  merchantAccountId?: string;
+  /** The metadata. */
+  metadata?: string;
+  /** The vaulting request id. */
+  vaultingRequestId?: string;
+  /** The vaulting notification url. */
+  vaultingNotificationUrl?: string;
+  /** The redirect url. */
+  redirectUrl?: string;
+  /** The merchant region. */
+  merchantRegion?: string;
+  /** The payment method detail. */
+  paymentMethodDetail?: PaymentMethodDetail;
+  /** The env. */
+  env?: Env;
+  /** The vaulting currency. */
+  vaultingCurrency?: string;
+  /** The customized info. */
+  customizedInfo?: CustomizedInfo;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The response body of `vaults.vaultPaymentMethod` (`/ams/api/v1/vaults/vaultPaymentMethod`).
+ * Antom API: `v1/vaults/vaultPaymentMethod`.
+ */
+export interface VaultingPaymentMethodResponse {
+  /** The result. */
+  result?: ApiResult;
+  /** The vaulting request id. */
+  vaultingRequestId?: string;
+  /** The payment method detail. */
+  paymentMethodDetail?: PaymentMethodDetail;
+  /** The normal url. */
+  normalUrl?: string;
+  /** The scheme url. */
+  schemeUrl?: string;
+  /** The applink url. */
+  applinkUrl?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayABATransferNotify` in the SDKs).
+ */
+export interface ABATransferNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The transfer request id. */
+  transferRequestId?: string;
+  /** The transfer id. */
+  transferId?: string;
+  /** The transfer result. */
+  transferResult?: ApiResult;
+  /** The transfer finish time. */
+  transferFinishTime?: string;
+  /** The transfer from detail. */
+  transferFromDetail?: TransferFromDetail;
+  /** The transfer to detail. */
+  transferToDetail?: TransferToDetail;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayAuthNotify` in the SDKs).
+ */
+export interface AuthNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The authorization notify type. */
+  authorizationNotifyType?: string;
+  /** The auth client id. */
+  authClientId?: string;
+  /** The access token. */
+  accessToken?: string;
+  /** The auth state. */
+  authState?: string;
+  /** The auth code. */
+  authCode?: string;
+  /** The reason. */
+  reason?: string;
+  /** The user login id. */
+  userLoginId?: string;
+  /** The user id. */
+  userId?: string;
+  /** The pass through info. */
+  passThroughInfo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayBillNotify` in the SDKs).
+ */
+export interface BillNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The asset id. */
+  assetId?: unknown;
+  /** The masked card no. */
+  maskedCardNo?: unknown;
+  /** The order no. */
+  orderNo?: unknown;
+  /** The card nick name. */
+  cardNickName?: unknown;
+  /** The transaction time. */
+  transactionTime?: unknown;
+  /** The merchant name. */
+  merchantName?: unknown;
+  /** The trade amount. */
+  tradeAmount?: unknown;
+  /** The in amount. */
+  inAmount?: unknown;
+  /** The out amount. */
+  outAmount?: unknown;
+  /** The exchange rate. */
+  exchangeRate?: unknown;
+  /** The bill type. */
+  billType?: unknown;
+  /** The trade country. */
+  tradeCountry?: unknown;
+  /** The bill status. */
+  billStatus?: unknown;
+  /** The last update. */
+  lastUpdate?: unknown;
+  /** The metadata. */
+  metadata?: unknown;
+  /** The bill no. */
+  billNo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayBillingSubscriptionNotify` in the SDKs).
+ */
+export interface BillingSubscriptionNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The event time. */
+  eventTime?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The status. */
+  status?: string;
+  /** The reason. */
+  reason?: string;
+  /** The reason description. */
+  reasonDescription?: string;
+  /** The previous status. */
+  previousStatus?: string;
+  /** The fixed amount. */
+  fixedAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayCardStatusChangeNotify` in the SDKs).
+ */
+export interface CardStatusChangeNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The request id. */
+  requestId?: unknown;
+  /** The asset id. */
+  assetId?: unknown;
+  /** The operate type. */
+  operateType?: unknown;
+  /** The status. */
+  status?: unknown;
+  /** The card status. */
+  cardStatus?: unknown;
+  /** The created time. */
+  createdTime?: unknown;
+  /** The updated time. */
+  updatedTime?: unknown;
+  /** The card brand. */
+  cardBrand?: unknown;
+  /** The card type. */
+  cardType?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayCreditNoteNotify` in the SDKs).
+ */
+export interface CreditNoteNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The notify id. */
+  notifyId?: string;
+  /** The credit note request id. */
+  creditNoteRequestId?: string;
+  /** The credit note notification type. */
+  creditNoteNotificationType?: string;
+  /** The customer id. */
+  customerId?: string;
+  /** The credit note. */
+  creditNote?: CreditNoteInfo;
+  /** The invoice. */
+  invoice?: NotifyInvoiceInfo;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CreditNoteInfo` object.
+ */
+export interface CreditNoteInfo {
+  /** The credit note id. */
+  creditNoteId?: string;
+  /** The type. */
+  type?: string;
+  /** The status. */
+  status?: string;
+  /** The total amount. */
+  totalAmount?: Amount;
+  /** The refund amount. */
+  refundAmount?: Amount;
+  /** The refund status. */
+  refundStatus?: string;
+  /** The refund id. */
+  refundId?: string;
+  /** The refund destination. */
+  refundDestination?: string;
+  /** The reason. */
+  reason?: string;
+  /** The reason description. */
+  reasonDescription?: string;
+  /** The memo. */
+  memo?: string;
+  /** The effective date. */
+  effectiveDate?: string;
+  /** The issued at. */
+  issuedAt?: string;
+  /** The refunded at. */
+  refundedAt?: string;
+  /** The voided at. */
+  voidedAt?: string;
+  /** The created at. */
+  createdAt?: string;
+  /** The items. */
+  items?: LineItem[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `LineItem` object.
+ */
+export interface LineItem {
+  /** The credit note item id. */
+  creditNoteItemId?: string;
+  /** The type. */
+  type?: string;
+  /** The invoice item id. */
+  invoiceItemId?: string;
+  /** The description. */
+  description?: string;
+  /** The quantity. */
+  quantity?: string;
+  /** The unit amount. */
+  unitAmount?: Amount;
+  /** The item amount. */
+  itemAmount?: Amount;
+  /** The metadata. */
+  metadata?: unknown;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `NotifyInvoiceInfo` object.
+ */
+export interface NotifyInvoiceInfo {
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The invoice status. */
+  invoiceStatus?: string;
+  /** The original amount. */
+  originalAmount?: Amount;
+  /** The pre payment credit notes amount. */
+  prePaymentCreditNotesAmount?: Amount;
+  /** The post payment credit notes amount. */
+  postPaymentCreditNotesAmount?: Amount;
+  /** The adjusted amount. */
+  adjustedAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayDefenseDocumentNotify` in the SDKs).
+ */
+export interface DefenseDocumentNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayDefenseStrategySuggestionNotify` in the SDKs).
+ */
+export interface DefenseStrategySuggestionNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayDirectRefundNotify` in the SDKs).
+ */
+export interface DirectRefundNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The refund status. */
+  refundStatus?: string;
+  /** The refund id. */
+  refundId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The refund request id. */
+  refundRequestId?: string;
+  /** The refund time. */
+  refundTime?: string;
+  /** The refund from method. */
+  refundFromMethod?: RefundFromMethod;
+  /** The refund to amount. */
+  refundToAmount?: Amount;
+  /** The refund from amount. */
+  refundFromAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayDisputeNotify` in the SDKs).
+ */
+export interface DisputeNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** The dispute id. */
+  disputeId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The dispute time. */
+  disputeTime?: string;
+  /** The dispute amount. */
+  disputeAmount?: Amount;
+  /** The dispute notification type (one of the `DisputeNotificationType` values). */
+  disputeNotificationType?: DisputeNotificationType;
+  /** The dispute reason msg. */
+  disputeReasonMsg?: string;
+  /** The dispute judged time. */
+  disputeJudgedTime?: string;
+  /** The dispute judged amount. */
+  disputeJudgedAmount?: Amount;
+  /** The dispute judged result (one of the `DisputeJudgedResult` values). */
+  disputeJudgedResult?: DisputeJudgedResult;
+  /** The defense due time. */
+  defenseDueTime?: string;
+  /** The dispute reason code. */
+  disputeReasonCode?: string;
+  /** The dispute source. */
+  disputeSource?: string;
+  /** The arn. */
+  arn?: string;
+  /** The dispute accept reason (one of the `DisputeAcceptReasonType` values). */
+  disputeAcceptReason?: DisputeAcceptReasonType;
+  /** The dispute accept time. */
+  disputeAcceptTime?: string;
+  /** The dispute type. */
+  disputeType?: string;
+  /** The defendable. */
+  defendable?: boolean | string;
+  /** The capture id. */
+  captureId?: string;
+  /** The auto defend reason. */
+  autoDefendReason?: string;
+  /** The acquirer info. */
+  acquirerInfo?: AcquirerInfo;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayInvoiceNotify` in the SDKs).
+ */
+export interface InvoiceNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The invoice request id. */
+  invoiceRequestId?: string;
+  /** The invoice id. */
+  invoiceId?: string;
+  /** The invoice status. */
+  invoiceStatus?: string;
+  /** The invoice amount. */
+  invoiceAmount?: Amount;
+  /** The payment info. */
+  paymentInfo?: InvoicePaymentInfo;
+  /** The subscription. */
+  subscription?: SubscriptionInfo;
+  /** The customer id. */
+  customerId?: string;
+  /** The reason. */
+  reason?: string;
+  /** The reason description. */
+  reasonDescription?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InvoicePaymentInfo` object.
+ */
+export interface InvoicePaymentInfo {
+  /** The result. */
+  result?: ApiResult;
+  /** The payment id. */
+  paymentId?: string;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The payment time. */
+  paymentTime?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayMeterEventNotify` in the SDKs).
+ */
+export interface MeterEventNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The event name. */
+  eventName?: string;
+  /** The error events. */
+  errorEvents?: ErrorEvent[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ErrorEvent` object.
+ */
+export interface ErrorEvent {
+  /** The error code. */
+  errorCode?: string;
+  /** The idempotency key. */
+  idempotencyKey?: string;
+  /** The event timestamp. */
+  eventTimestamp?: number | string;
+  /** The payload. */
+  payload?: EventPayload;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipaySubscriptionCancelNotify` in the SDKs).
+ */
+export interface SubscriptionCancelNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The payment create time. */
+  paymentCreateTime?: string;
+  /** The payment time. */
+  paymentTime?: string;
+  /** The period end time. */
+  periodEndTime?: string;
+  /** The phase no. */
+  phaseNo?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The subscription order id. */
+  subscriptionOrderId?: string;
+  /** The subscription order status (one of the `SubscriptionNotificationType` values). */
+  subscriptionOrderStatus?: SubscriptionNotificationType;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The subscription trans id. */
+  subscriptionTransId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipaySubscriptionNotify` in the SDKs).
+ */
+export interface SubscriptionNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The subscription status (one of the `SubscriptionStatus` values). */
+  subscriptionStatus?: SubscriptionStatus;
+  /** The subscription notification type (one of the `SubscriptionNotificationType` values). */
+  subscriptionNotificationType?: SubscriptionNotificationType;
+  /** The subscription start time. */
+  subscriptionStartTime?: string;
+  /** The subscription end time. */
+  subscriptionEndTime?: string;
+  /** The period rule. */
+  periodRule?: PeriodRule;
+  /** The allow accumulate. */
+  allowAccumulate?: boolean | string;
+  /** The max accumulate amount. */
+  maxAccumulateAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipaySubscriptionPayNotify` in the SDKs).
+ */
+export interface SubscriptionPayNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The payment request id. */
+  paymentRequestId?: string;
+  /** The payment id. */
+  paymentId?: string;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The payment create time. */
+  paymentCreateTime?: string;
+  /** The payment time. */
+  paymentTime?: string;
+  /** The customs declaration amount. */
+  customsDeclarationAmount?: Amount;
+  /** The gross settlement amount. */
+  grossSettlementAmount?: Amount;
+  /** The settlement quote. */
+  settlementQuote?: Quote;
+  /** The psp customer info. */
+  pspCustomerInfo?: PspCustomerInfo;
+  /** The acquirer reference no. */
+  acquirerReferenceNo?: string;
+  /** The payment result info. */
+  paymentResultInfo?: PaymentResultInfo;
+  /** The acquirer info. */
+  acquirerInfo?: AcquirerInfo;
+  /** The promotion result. */
+  promotionResult?: PromotionResult[];
+  /** The payment method type. */
+  paymentMethodType?: string;
+  /** The customized info. */
+  customizedInfo?: CustomizedInfo;
+  /** The payment quote. */
+  paymentQuote?: Quote;
+  /** The processing amount. */
+  processingAmount?: Amount;
+  /** The metadata. */
+  metadata?: string;
+  /** The subscription order id. */
+  subscriptionOrderId?: string;
+  /** The retry info. */
+  retryInfo?: RetryInfo;
+  /** The update request id. */
+  updateRequestId?: string;
+  /** The auth expiry time. */
+  authExpiryTime?: string;
+  /** The tax calculation id. */
+  taxCalculationId?: string;
+  /** The subscription request id. */
+  subscriptionRequestId?: string;
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The period start time. */
+  periodStartTime?: string;
+  /** The period end time. */
+  periodEndTime?: string;
+  /** The phase no. */
+  phaseNo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * A notification body Antom sends (`AlipayVaultingNotify` in the SDKs).
+ */
+export interface VaultingNotify {
+  /** The notify type. */
+  notifyType?: string;
+  /** The result. */
+  result?: ApiResult;
+  /** The vaulting request id. */
+  vaultingRequestId?: string;
+  /** The payment method detail. */
+  paymentMethodDetail?: VaultingPaymentMethodDetail;
+  /** The vaulting create time. */
+  vaultingCreateTime?: string;
+  /** The acquirer info. */
+  acquirerInfo?: AcquirerInfo;
+  /** The customized info. */
+  customizedInfo?: CustomizedInfo;
+  /** The metadata. */
+  metadata?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `VaultingPaymentMethodDetail` object.
+ */
+export interface VaultingPaymentMethodDetail {
+  /** The payment method type. */
+  paymentMethodType?: string;
+  /** The card. */
+  card?: VaultingCard;
+  /** The wallet. */
+  wallet?: Wallet;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `VaultingCard` object.
+ */
+export interface VaultingCard {
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/** The known values of `AccountHolderType`; any other string is kept as it is. */
+export type AccountHolderType = 'INDIVIDUAL' | 'ENTERPRISE' | (string & {});
+
+/** The known values of `AccountType`; any other string is kept as it is. */
+export type AccountType = 'CHECKING' | 'FIXED_DEPOSIT' | (string & {});
+
+/** The known values of `AssociationType`; any other string is kept as it is. */
+export type AssociationType = 'LEGAL_REPRESENTATIVE' | 'UBO' | 'CONTACT' | 'DIRECTOR' | 'AUTHORIZER' | 'BOARD_MEMBER' | (string & {});
+
+/** The known values of `AttachmentType`; any other string is kept as it is. */
+export type AttachmentType = 'SIGNATURE_AUTHORIZATION_LETTER' | 'ARTICLES_OF_ASSOCIATION' | 'LOGO' | 'AUTHORIZER_SIGNATURE_CONFIRMATION_LETTER' | 'ASSOCIATION_ARTICLE' | 'FINANCIAL_REPORT' | 'OWNERSHIP_STRUCTURE_PIC' | 'ADDRESS_PROOF' | 'UBO_PROVE' | 'ENTERPRISE_REGISTRATION' | 'LICENSE_INFO' | 'ID_CARD' | 'PASSPORT' | 'DRIVING_LICENSE' | 'CPF' | 'CNPJ' | (string & {});
+
+/** The known values of `AuthenticationChannelType`; any other string is kept as it is. */
+export type AuthenticationChannelType = 'EMAIL' | 'SMS' | (string & {});
+
+/** The known values of `AuthenticationType`; any other string is kept as it is. */
+export type AuthenticationType = 'OTP' | (string & {});
+
+/** The known values of `AuthorizationPhase`; any other string is kept as it is. */
+export type AuthorizationPhase = 'PRE_AUTHORIZATION' | 'POST_AUTHORIZATION' | (string & {});
+
+/** The known values of `CardCategoryType`; any other string is kept as it is. */
+export type CardCategoryType = 'CONSUMER' | 'COMMERCIAL' | (string & {});
+
+/** The known values of `CardTransactionEventFilterType`; any other string is kept as it is. */
+export type CardTransactionEventFilterType = 'AUTH' | 'AUTH_CANCEL' | 'CAPTURE' | 'REFUND' | 'CHARGEBACK' | 'REPAYMENT' | (string & {});
+
+/** The known values of `CardTransactionStatusFilterType`; any other string is kept as it is. */
+export type CardTransactionStatusFilterType = 'SUCCESS' | 'FAIL' | 'PROCESSING' | (string & {});
+
+/** The known values of `CertificateType`; any other string is kept as it is. */
+export type CertificateType = 'ENTERPRISE_REGISTRATION' | 'LICENSE_INFO' | 'ID_CARD' | 'PASSPORT' | 'DRIVING_LICENSE' | 'CPF' | 'CNPJ' | (string & {});
+
+/** The known values of `ChallengeTriggerSourceType`; any other string is kept as it is. */
+export type ChallengeTriggerSourceType = 'AMS' | 'CHANNEL' | (string & {});
+
+/** The known values of `ChallengeType`; any other string is kept as it is. */
+export type ChallengeType = 'SMS_OTP' | 'PLAINTEXT_CARD_NO' | 'CARD_EXPIRE_DATE' | (string & {});
+
+/** The known values of `ClassType`; any other string is kept as it is. */
+export type ClassType = 'FIRSTLEVEL' | 'SECONDLEVEL' | 'THIRDLEVEL' | (string & {});
+
+/** The known values of `ClearingChannel`; any other string is kept as it is. */
+export type ClearingChannel = 'CUP' | 'NUCC' | 'OTHER' | (string & {});
+
+/** The known values of `CodeValueType`; any other string is kept as it is. */
+export type CodeValueType = 'BARCODE' | 'QRCODE' | (string & {});
+
+/** The known values of `CompanyType`; any other string is kept as it is. */
+export type CompanyType = 'ENTERPRISE' | 'PARTNERSHIP' | 'SOLE_PROPRIETORSHIP' | 'STATE_OWNED_BUSINESS' | 'PRIVATELY_OWNED_BUSINESS' | 'PUBLICLY_LISTED_BUSINESS' | 'LTDA' | 'SA' | 'EIRELI' | 'BOFC' | 'MEI' | 'EI' | (string & {});
+
+/** The known values of `CompanyUnitType`; any other string is kept as it is. */
+export type CompanyUnitType = 'HEADQUARTER' | 'BRANCH' | (string & {});
+
+/** The known values of `ContactType`; any other string is kept as it is. */
+export type ContactType = 'EMAIL' | 'PHONE_NO' | 'COMMERCIAL_PHONE_NO' | (string & {});
+
+/** The known values of `CreditPayFeeType`; any other string is kept as it is. */
+export type CreditPayFeeType = 'PERCENTAGE' | (string & {});
+
+/** The known values of `CustomerBelongsTo`; any other string is kept as it is. */
+export type CustomerBelongsTo = 'ALIPAY_CN' | 'ALIPAY_HK' | 'MPAY' | 'DANA' | 'PAYPAY' | 'BOOST' | 'TNG' | 'GRABPAY_MY' | 'HIPAY' | 'GCASH' | 'MAYA' | 'GRABPAY_PH' | 'GRABPAY_SG' | 'KAKAOPAY' | 'NAVERPAY' | 'TOSSPAY' | 'RABBIT_LINE_PAY' | 'TRUEMONEY' | 'KPLUS' | 'DIRECT_DEBIT_SIAMCOMMERCIALBANK' | 'DIRECT_DEBIT_KRUNGTHAIBANK' | 'ACH_DIRECT_DEBIT' | 'ZALOPAY' | 'MOMO' | 'VIETTELMONEY' | 'JKOPAY' | 'BKASH' | 'EASYPAISA' | 'DIRECTDEBIT_YAPILY' | 'ANTOM_BIZ_ACCOUNT' | (string & {});
+
+/** The known values of `DisplayType`; any other string is kept as it is. */
+export type DisplayType = 'TEXT' | 'MIDDLEIMAGE' | 'SMALLIMAGE' | 'BIGIMAGE' | (string & {});
+
+/** The known values of `DisputeAcceptReasonType`; any other string is kept as it is. */
+export type DisputeAcceptReasonType = 'MERCHANT_ACCEPTED' | 'TIMEOUT' | 'MANUAL_PROCESSING_ACCEPTED' | (string & {});
+
+/** The known values of `DisputeEvidenceFormatType`; any other string is kept as it is. */
+export type DisputeEvidenceFormatType = 'PDF' | 'WORD' | (string & {});
+
+/** The known values of `DisputeEvidenceType`; any other string is kept as it is. */
+export type DisputeEvidenceType = 'DISPUTE_EVIDENCE_TEMPLATE' | 'DISPUTE_EVIDENCE_FILE' | (string & {});
+
+/** The known values of `DisputeJudgedResult`; any other string is kept as it is. */
+export type DisputeJudgedResult = 'ACCEPT_BY_CUSTOMER' | 'ACCEPT_BY_MERCHANT' | 'VALIDATE_SUCCESS' | 'VALIDATE_FAIL' | (string & {});
+
+/** The known values of `DisputeNotificationType`; any other string is kept as it is. */
+export type DisputeNotificationType = 'DISPUTE_CREATED' | 'DISPUTE_JUDGED' | 'DISPUTE_CANCELLED' | 'DEFENSE_SUPPLIED' | 'DEFENSE_DUE_ALERT' | 'DISPUTE_ACCEPTED' | 'RDR_RESOLVED' | (string & {});
+
+/** The known values of `FundingType`; any other string is kept as it is. */
+export type FundingType = 'CREDIT' | 'DEBIT' | 'PREPAID' | 'CHARGE' | 'DEFERRED_DEBIT' | (string & {});
+
+/** The known values of `FundsType`; any other string is kept as it is. */
+export type FundsType = 'COLLATERAL' | (string & {});
+
+/** The known values of `GrantType`; any other string is kept as it is. */
+export type GrantType = 'AUTHORIZATION_CODE' | 'REFRESH_TOKEN' | (string & {});
+
+/** The known values of `IdentityCheckResult`; any other string is kept as it is. */
+export type IdentityCheckResult = 'CHECK_PASSED' | 'CHECK_NOT_PASSED' | (string & {});
+
+/** The known values of `InStorePaymentScenario`; any other string is kept as it is. */
+export type InStorePaymentScenario = 'PaymentCode' | 'OrderCode' | 'EntryCode' | (string & {});
+
+/** The known values of `LegalEntityType`; any other string is kept as it is. */
+export type LegalEntityType = 'COMPANY' | 'INDIVIDUAL' | (string & {});
+
+/** The known values of `OsType`; any other string is kept as it is. */
+export type OsType = 'IOS' | 'ANDROID' | (string & {});
+
+/** The known values of `PassengerIdType`; any other string is kept as it is. */
+export type PassengerIdType = 'PASSPORT' | 'NATIONAL_ID_CARD' | 'DRIVER_LICENSE' | 'MILITARY_ID' | 'GREEN_CARD' | 'TRAVEL_DOCUMENT' | 'ALIEN_REGISTRATION_CARD' | 'BIRTH_CERTIFICATE' | 'OTHERS' | (string & {});
+
+/** The known values of `PaymentMethodCategoryType`; any other string is kept as it is. */
+export type PaymentMethodCategoryType = 'WALLET' | (string & {});
+
+/** The known values of `PaymentMethodDetailType`; any other string is kept as it is. */
+export type PaymentMethodDetailType = 'CARD' | 'EXTERNALACCOUNT' | 'COUPON' | 'DISCOUNT' | (string & {});
+
+/** The known values of `PaymentMethodScope`; any other string is kept as it is. */
+export type PaymentMethodScope = 'ALL' | 'CARD' | (string & {});
+
+/** The known values of `PaymentOptionDetailType`; any other string is kept as it is. */
+export type PaymentOptionDetailType = 'CONNECT_WALLET' | (string & {});
+
+/** The known values of `PaymentStatus`; any other string is kept as it is. */
+export type PaymentStatus = 'SUCCESS' | 'FAIL' | (string & {});
+
+/** The known values of `PeriodType`; any other string is kept as it is. */
+export type PeriodType = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'HALF_YEAR' | 'YEAR' | (string & {});
+
+/** The known values of `PresentmentMode`; any other string is kept as it is. */
+export type PresentmentMode = 'TILE' | (string & {});
+
+/** The known values of `ProductCodeType`; any other string is kept as it is. */
+export type ProductCodeType = 'CASHIER_PAYMENT' | 'AGREEMENT_PAYMENT' | 'IN_STORE_PAYMENT' | (string & {});
+
+/** The known values of `PromotionType`; any other string is kept as it is. */
+export type PromotionType = 'DISCOUNT' | 'INTEREST_FREE' | (string & {});
+
+/** The known values of `RateType`; any other string is kept as it is. */
+export type RateType = 'TRADE' | 'REFERENCE' | 'REFERENCE_TRADE' | (string & {});
+
+/** The known values of `RefundFromType`; any other string is kept as it is. */
+export type RefundFromType = 'SELLER' | 'MARKETPLACE' | 'UNSETTLED_FUNDS' | (string & {});
+
+/** The known values of `ReleaseType`; any other string is kept as it is. */
+export type ReleaseType = 'FIXED_TIME' | 'INTERVAL_TIME' | (string & {});
+
+/** The known values of `ResultStatusType`; any other string is kept as it is. */
+export type ResultStatusType = 'S' | 'F' | 'U' | (string & {});
+
+/** The known values of `RuleStatus`; any other string is kept as it is. */
+export type RuleStatus = 'ACTIVE' | 'DISABLED' | (string & {});
+
+/** The known values of `ScopeType`; any other string is kept as it is. */
+export type ScopeType = 'BASE_USER_INFO' | 'AGREEMENT_PAY' | 'USER_INFO' | 'USER_LOGIN_ID' | 'HASH_LOGIN_ID' | 'SEND_OTP' | 'TAOBAO_REBIND' | (string & {});
+
+/** The known values of `SettleToType`; any other string is kept as it is. */
+export type SettleToType = 'SELLER' | 'MARKETPLACE' | (string & {});
+
+/** The known values of `SubscriptionNotificationType`; any other string is kept as it is. */
+export type SubscriptionNotificationType = 'CREATE' | 'CHANGE' | 'CANCEL' | 'UPDATE' | 'TERMINATE' | (string & {});
+
+/** The known values of `SubscriptionStatus`; any other string is kept as it is. */
+export type SubscriptionStatus = 'ACTIVE' | 'CANCELLED' | 'TERMINATED' | (string & {});
+
+/** The known values of `TakeType`; any other string is kept as it is. */
+export type TakeType = 'ROLLING' | (string & {});
+
+/** The known values of `TerminalType`; any other string is kept as it is. */
+export type TerminalType = 'WEB' | 'APP' | 'WAP' | 'MINI_APP' | (string & {});
+
+/** The known values of `TransactionStatusType`; any other string is kept as it is. */
+export type TransactionStatusType = 'SUCCESS' | 'FAIL' | 'PROCESSING' | 'CANCELLED' | (string & {});
+
+/** The known values of `TransactionType`; any other string is kept as it is. */
+export type TransactionType = 'PAYMENT' | 'REFUND' | 'AUTHORIZATION' | 'CAPTURE' | 'CANCEL' | 'VOID' | (string & {});
+
+/** The known values of `TransitType`; any other string is kept as it is. */
+export type TransitType = 'FLIGHT' | 'TRAIN' | 'CRUISE' | 'COACH' | (string & {});
+
+/** The known values of `UserIdentityType`; any other string is kept as it is. */
+export type UserIdentityType = 'WALLET_TOKEN' | (string & {});
+
 /** Each API's request and response body, by API path (`client.prepare`'s first argument). */
 export interface AntomApiModels {
-  'v1/payments/pay': { request: PayRequest; response: PayResponse };
-  'v1/payments/createPaymentSession': { request: CreatePaymentSessionRequest; response: CreatePaymentSessionResponse };
-  'v1/payments/consult': { request: ConsultRequest; response: ConsultResponse };
-  'v1/payments/inquiryPayment': { request: InquiryPaymentRequest; response: InquiryPaymentResponse };
+  'open/openapiv2_file/v1/business/attachment/submitAttachment': { request: SubmitAttachmentRequest; response: SubmitAttachmentResponse };
+  'v1/aba/account/inquireAvailableQuota': { request: InquireAvailableQuotaRequest; response: InquireAvailableQuotaResponse };
+  'v1/aba/accounts/inquiryBalance': { request: InquiryBalanceRequest; response: InquiryBalanceResponse };
+  'v1/aba/accounts/inquiryStatement': { request: InquiryStatementRequest; response: InquiryStatementResponse };
+  'v1/aba/accounts/inquiryStatementDetail': { request: InquiryStatementDetailRequest; response: InquiryStatementDetailResponse };
+  'v1/aba/accounts/inquiryStatementList': { request: InquiryStatementListRequest; response: InquiryStatementListResponse };
+  'v1/aba/cards/applyCard': { request: ApplyCardRequest; response: ApplyCardResponse };
+  'v1/aba/cards/inquireCard': { request: InquireCardRequest; response: InquireCardResponse };
+  'v1/aba/cards/inquireCardDetail': { request: InquireCardDetailRequest; response: InquireCardDetailResponse };
+  'v1/aba/cards/inquireCardSensitiveInfo': { request: InquireCardSensitiveInfoRequest; response: InquireCardSensitiveInfoResponse };
+  'v1/aba/cards/inquireCardTransactionEvent': { request: InquireCardTransactionEventRequest; response: InquireCardTransactionEventResponse };
+  'v1/aba/cards/inquireCardTransactionLifecycle': { request: InquireCardTransactionLifecycleRequest; response: InquireCardTransactionLifecycleResponse };
+  'v1/aba/cards/inquireCardTransactionLifecycleDetail': { request: InquireCardTransactionLifecycleDetailRequest; response: InquireCardTransactionLifecycleDetailResponse };
+  'v1/aba/cards/updateCard': { request: UpdateCardRequest; response: UpdateCardResponse };
+  'v1/aba/cards/updateCardStatus': { request: UpdateCardStatusRequest; response: UpdateCardStatusResponse };
+  'v1/aba/funds/createDirectPayment': { request: CreateDirectPaymentRequest; response: CreateDirectPaymentResponse };
+  'v1/aba/funds/createDirectRefund': { request: CreateDirectRefundRequest; response: CreateDirectRefundResponse };
+  'v1/aba/funds/createExchange': { request: CreateExchangeRequest; response: CreateExchangeResponse };
+  'v1/aba/funds/createQuote': { request: CreateQuoteRequest; response: CreateQuoteResponse };
+  'v1/aba/funds/inquireDirectPayment': { request: InquireDirectPaymentRequest; response: InquireDirectPaymentResponse };
+  'v1/aba/funds/inquireDirectRefund': { request: InquireDirectRefundRequest; response: InquireDirectRefundResponse };
+  'v1/aba/funds/inquireExchange': { request: InquireExchangeRequest; response: InquireExchangeResponse };
+  'v1/aba/funds/inquireRate': { request: InquiryRateRequest; response: InquiryRateResponse };
+  'v1/accounts/inquireBalance': { request: InquireBalanceRequest; response: InquireBalanceResponse };
+  'v1/agenticPayment/createAuthenticationSession': { request: CreateAuthenticationSessionRequest; response: CreateAuthenticationSessionResponse };
+  'v1/agenticPayment/createBindingSession': { request: CreateBindingSessionRequest; response: CreateBindingSessionResponse };
+  'v1/agenticPayment/inquireAccountInfo': { request: InquireAccountInfoRequest; response: InquireAccountInfoResponse };
+  'v1/agenticPayment/inquirePaymentToken': { request: InquirePaymentTokenRequest; response: InquirePaymentTokenResponse };
+  'v1/authorizations/applyToken': { request: AuthApplyTokenRequest; response: AuthApplyTokenResponse };
+  'v1/authorizations/consult': { request: AuthConsultRequest; response: AuthConsultResponse };
+  'v1/authorizations/query': { request: AuthQueryTokenRequest; response: AuthQueryTokenResponse };
+  'v1/authorizations/revoke': { request: AuthRevokeTokenRequest; response: AuthRevokeTokenResponse };
+  'v1/billing/coupon/create': { request: CouponCreateRequest; response: CouponCreateResponse };
+  'v1/billing/coupon/inquireDetails': { request: CouponInquireDetailsRequest; response: CouponInquireDetailsResponse };
+  'v1/billing/coupon/inquireList': { request: CouponInquireListRequest; response: CouponInquireListResponse };
+  'v1/billing/coupon/update': { request: CouponUpdateRequest; response: CouponUpdateResponse };
+  'v1/billing/creditNote/create': { request: CreditNoteCreateRequest; response: CreditNoteCreateResponse };
+  'v1/billing/creditNote/inquireDetails': { request: CreditNoteInquireDetailsRequest; response: CreditNoteInquireDetailsResponse };
+  'v1/billing/creditNote/inquireList': { request: CreditNoteInquireListRequest; response: CreditNoteInquireListResponse };
+  'v1/billing/creditNote/void': { request: CreditNoteVoidRequest; response: CreditNoteVoidResponse };
+  'v1/billing/customer/create': { request: CustomerCreateRequest; response: CustomerCreateResponse };
+  'v1/billing/customer/createPortalLink': { request: CustomerCreatePortalLinkRequest; response: CustomerCreatePortalLinkResponse };
+  'v1/billing/customer/delete': { request: CustomerDeleteRequest; response: CustomerDeleteResponse };
+  'v1/billing/customer/inquireDetails': { request: CustomerInquireDetailsRequest; response: CustomerInquireDetailsResponse };
+  'v1/billing/customer/inquireList': { request: CustomerInquireListRequest; response: CustomerInquireListResponse };
+  'v1/billing/customer/update': { request: CustomerUpdateRequest; response: CustomerUpdateResponse };
+  'v1/billing/invoice/confirmPayment': { request: InvoiceConfirmPaymentRequest; response: InvoiceConfirmPaymentResponse };
+  'v1/billing/invoice/create': { request: InvoiceCreateRequest; response: InvoiceCreateResponse };
+  'v1/billing/invoice/createViewLink': { request: InvoiceCreateViewLinkRequest; response: InvoiceCreateViewLinkResponse };
+  'v1/billing/invoice/export': { request: InvoiceExportRequest; response: InvoiceExportResponse };
+  'v1/billing/invoice/finalize': { request: InvoiceFinalizeRequest; response: InvoiceFinalizeResponse };
+  'v1/billing/invoice/inquireDetails': { request: InvoiceInquireDetailsRequest; response: InvoiceInquireDetailsResponse };
+  'v1/billing/invoice/inquireList': { request: InvoiceInquireListRequest; response: InvoiceInquireListResponse };
+  'v1/billing/invoice/markUncollectible': { request: InvoiceMarkUncollectibleRequest; response: InvoiceMarkUncollectibleResponse };
+  'v1/billing/invoice/revise': { request: InvoiceReviseRequest; response: InvoiceReviseResponse };
+  'v1/billing/invoice/send': { request: InvoiceSendRequest; response: InvoiceSendResponse };
+  'v1/billing/invoice/update': { request: InvoiceUpdateRequest; response: InvoiceUpdateResponse };
+  'v1/billing/invoice/void': { request: InvoiceVoidRequest; response: InvoiceVoidResponse };
+  'v1/billing/price/create': { request: PriceCreateRequest; response: PriceCreateResponse };
+  'v1/billing/price/inquireDetails': { request: PriceInquireDetailsRequest; response: PriceInquireDetailsResponse };
+  'v1/billing/price/inquireList': { request: PriceInquireListRequest; response: PriceInquireListResponse };
+  'v1/billing/price/update': { request: PriceUpdateRequest; response: PriceUpdateResponse };
+  'v1/billing/product/create': { request: ProductCreateRequest; response: ProductCreateResponse };
+  'v1/billing/product/inquireDetails': { request: ProductInquireDetailsRequest; response: ProductInquireDetailsResponse };
+  'v1/billing/product/inquireList': { request: ProductInquireListRequest; response: ProductInquireListResponse };
+  'v1/billing/product/update': { request: ProductUpdateRequest; response: ProductUpdateResponse };
+  'v1/billing/product/uploadImage': { request: ProductUploadImageRequest; response: ProductUploadImageResponse };
+  'v1/billing/promotionCode/create': { request: PromotionCodeCreateRequest; response: PromotionCodeCreateResponse };
+  'v1/billing/promotionCode/inquireDetails': { request: PromotionCodeInquireDetailsRequest; response: PromotionCodeInquireDetailsResponse };
+  'v1/billing/promotionCode/inquireList': { request: PromotionCodeInquireListRequest; response: PromotionCodeInquireListResponse };
+  'v1/billing/promotionCode/update': { request: PromotionCodeUpdateRequest; response: PromotionCodeUpdateResponse };
+  'v1/billing/receipt/export': { request: ReceiptExportRequest; response: ReceiptExportResponse };
+  'v1/billing/receipt/inquireDetails': { request: ReceiptInquireDetailsRequest; response: ReceiptInquireDetailsResponse };
+  'v1/billing/receipt/inquireList': { request: ReceiptInquireListRequest; response: ReceiptInquireListResponse };
+  'v1/billing/receipt/send': { request: ReceiptSendRequest; response: ReceiptSendResponse };
+  'v1/billing/subscription/cancel': { request: BillingSubscriptionCancelRequest; response: BillingSubscriptionCancelResponse };
+  'v1/billing/subscription/create': { request: BillingSubscriptionCreateRequest; response: BillingSubscriptionCreateResponse };
+  'v1/billing/subscription/inquireDetails': { request: BillingSubscriptionInquireDetailsRequest; response: BillingSubscriptionInquireDetailsResponse };
+  'v1/billing/subscription/inquireList': { request: BillingSubscriptionInquireListRequest; response: BillingSubscriptionInquireListResponse };
+  'v1/billing/subscription/resume': { request: BillingSubscriptionResumeRequest; response: BillingSubscriptionResumeResponse };
+  'v1/billing/subscription/update': { request: BillingSubscriptionUpdateRequest; response: BillingSubscriptionUpdateResponse };
+  'v1/customs/declare': { request: CustomsDeclareRequest; response: CustomsDeclareResponse };
+  'v1/customs/inquiryDeclarationRequests': { request: CustomsQueryRequest; response: CustomsQueryResponse };
+  'v1/funds/createPayout': { request: CreatePayoutRequest; response: CreatePayoutResponse };
+  'v1/funds/createTransfer': { request: CreateTransferRequest; response: CreateTransferResponse };
+  'v1/merchants/inquiryRegistrationInfo': { request: MerchantRegistrationInfoQueryRequest; response: MerchantRegistrationInfoQueryResponse };
+  'v1/merchants/inquiryRegistrationStatus': { request: MerchantRegistrationStatusQueryRequest; response: MerchantRegistrationStatusQueryResponse };
+  'v1/merchants/register': { request: RegisterRequest; response: RegisterResponse };
+  'v1/merchants/registration': { request: MerchantRegistrationRequest; response: MerchantRegistrationResponse };
+  'v1/merchants/settlementInfo/update': { request: SettlementInfoUpdateRequest; response: SettlementInfoUpdateResponse };
+  'v1/meter/create': { request: MeterCreateRequest; response: MeterCreateResponse };
+  'v1/meter/createSession': { request: MeterCreateSessionRequest; response: MeterCreateSessionResponse };
+  'v1/meter/creditGrant/create': { request: CreditGrantCreateRequest; response: CreditGrantCreateResponse };
+  'v1/meter/creditGrant/inquireDetails': { request: CreditGrantInquireDetailsRequest; response: CreditGrantInquireDetailsResponse };
+  'v1/meter/creditGrant/inquireList': { request: CreditGrantInquireListRequest; response: CreditGrantInquireListResponse };
+  'v1/meter/creditGrant/updateExpiry': { request: CreditGrantUpdateExpiryRequest; response: CreditGrantUpdateExpiryResponse };
+  'v1/meter/creditGrant/void': { request: CreditGrantVoidRequest; response: CreditGrantVoidResponse };
+  'v1/meter/inquireDetails': { request: MeterInquireDetailsRequest; response: MeterInquireDetailsResponse };
+  'v1/meter/inquireList': { request: MeterInquireListRequest; response: MeterInquireListResponse };
+  'v1/meter/update': { request: MeterUpdateRequest; response: MeterUpdateResponse };
+  'v1/meter/uploadEvent': { request: MeterUploadEventRequest; response: MeterUploadEventResponse };
+  'v1/notification/inquireNotification': { request: InquireNotificationRequest; response: InquireNotificationResponse };
+  'v1/notification/inquireNotificationList': { request: InquireNotificationListRequest; response: InquireNotificationListResponse };
+  'v1/payments/acceptDispute': { request: AcceptDisputeRequest; response: AcceptDisputeResponse };
   'v1/payments/cancel': { request: CancelRequest; response: CancelResponse };
   'v1/payments/capture': { request: CaptureRequest; response: CaptureResponse };
-  'v1/payments/refund': { request: RefundRequest; response: RefundResponse };
+  'v1/payments/consult': { request: ConsultRequest; response: ConsultResponse };
+  'v1/payments/createDeviceCertificate': { request: DeviceCertificateRequest; response: DeviceCertificateResponse };
+  'v1/payments/createMandate': { request: CreateMandateRequest; response: CreateMandateResponse };
+  'v1/payments/createPaymentSession': { request: CreatePaymentSessionRequest; response: CreatePaymentSessionResponse };
+  'v1/payments/downloadDisputeEvidence': { request: DownloadDisputeEvidenceRequest; response: DownloadDisputeEvidenceResponse };
+  'v1/payments/fetchNonce': { request: FetchNonceRequest; response: FetchNonceResponse };
+  'v1/payments/getCardInfo': { request: GetCardInfoRequest; response: GetCardInfoResponse };
+  'v1/payments/inquire': { request: SubscriptionInquireRequest; response: SubscriptionInquireResponse };
+  'v1/payments/inquireExchangeRate': { request: InquireExchangeRateRequest; response: InquireExchangeRateResponse };
+  'v1/payments/inquireInstallment': { request: InquireInstallmentRequest; response: InquireInstallmentResponse };
+  'v1/payments/inquiryPayment': { request: InquiryPaymentRequest; response: InquiryPaymentResponse };
   'v1/payments/inquiryRefund': { request: InquiryRefundRequest; response: InquiryRefundResponse };
+  'v1/payments/pay': { request: PayRequest; response: PayResponse };
+  'v1/payments/refund': { request: RefundRequest; response: RefundResponse };
+  'v1/payments/reserve/cancelRule': { request: CancelRuleRequest; response: CancelRuleResponse };
+  'v1/payments/reserve/createHold': { request: CreateHoldRequest; response: CreateHoldResponse };
+  'v1/payments/reserve/createRelease': { request: CreateReleaseRequest; response: CreateReleaseResponse };
+  'v1/payments/reserve/createRule': { request: CreateRuleRequest; response: CreateRuleResponse };
+  'v1/payments/reserve/inquireHoldList': { request: InquireHoldListRequest; response: InquireHoldListResponse };
+  'v1/payments/reserve/inquireRelease': { request: InquireReleaseRequest; response: InquireReleaseResponse };
+  'v1/payments/reserve/inquireRuleList': { request: InquireRuleListRequest; response: InquireRuleListResponse };
+  'v1/payments/reserve/updateHold': { request: UpdateHoldRequest; response: UpdateHoldResponse };
+  'v1/payments/reserve/updateRule': { request: UpdateRuleRequest; response: UpdateRuleResponse };
+  'v1/payments/retrievePaymentSession': { request: RetrievePaymentSessionRequest; response: RetrievePaymentSessionResponse };
+  'v1/payments/settle': { request: SettleRequest; response: SettleResponse };
+  'v1/payments/supplyDefenseDocument': { request: SupplyDefenseDocumentRequest; response: SupplyDefenseDocumentResponse };
+  'v1/payments/supplyEvidence': { request: SupplyEvidenceRequest; response: SupplyEvidenceResponse };
+  'v1/payments/syncArrear': { request: SyncArrearRequest; response: SyncArrearResponse };
+  'v1/payments/updateAmount': { request: UpdateAmountRequest; response: UpdateAmountResponse };
+  'v1/payments/uploadInvoiceShippingFile': { request: UploadInvoiceShippingFileRequest; response: UploadInvoiceShippingFileResponse };
+  'v1/payments/verifyAndCompletePayment': { request: VerifyAndCompletePaymentRequest; response: VerifyAndCompletePaymentResponse };
+  'v1/risk/payments/decide': { request: RiskDecideRequest; response: RiskDecideResponse };
+  'v1/risk/payments/reportRisk': { request: RiskReportRequest; response: RiskReportResponse };
+  'v1/risk/payments/sendPaymentResult': { request: SendPaymentResultRequest; response: SendPaymentResultResponse };
+  'v1/risk/payments/sendRefundResult': { request: SendRefundResultRequest; response: SendRefundResultResponse };
+  'v1/subscriptions/cancel': { request: SubscriptionCancelRequest; response: SubscriptionCancelResponse };
+  'v1/subscriptions/change': { request: SubscriptionChangeRequest; response: SubscriptionChangeResponse };
+  'v1/subscriptions/create': { request: SubscriptionCreateRequest; response: SubscriptionCreateResponse };
+  'v1/subscriptions/inquireSubscription': { request: InquireSubscriptionRequest; response: InquireSubscriptionResponse };
+  'v1/subscriptions/inquireSubscriptionList': { request: InquireSubscriptionListRequest; response: InquireSubscriptionListResponse };
+  'v1/subscriptions/inquireSubscriptionPayment': { request: InquireSubscriptionPaymentRequest; response: InquireSubscriptionPaymentResponse };
+  'v1/subscriptions/inquiry': { request: SubscriptionsInquiryRequest; response: SubscriptionsInquiryResponse };
+  'v1/subscriptions/update': { request: SubscriptionUpdateRequest; response: SubscriptionUpdateResponse };
+  'v1/tax/calculate': { request: TaxCalculateRequest; response: TaxCalculateResponse };
+  'v1/tax/cancelRegistration': { request: TaxCancelRegistrationRequest; response: TaxCancelRegistrationResponse };
+  'v1/tax/initializeSettings': { request: TaxInitializeSettingsRequest; response: TaxInitializeSettingsResponse };
+  'v1/tax/inquireCalculation': { request: TaxInquireCalculationRequest; response: TaxInquireCalculationResponse };
+  'v1/tax/inquireRegistrationList': { request: TaxInquireRegistrationListRequest; response: TaxInquireRegistrationListResponse };
+  'v1/tax/inquireSettings': { request: TaxInquireSettingsRequest; response: TaxInquireSettingsResponse };
+  'v1/tax/inquireTransactionList': { request: TaxInquireTransactionListRequest; response: TaxInquireTransactionListResponse };
+  'v1/tax/register': { request: TaxRegisterRequest; response: TaxRegisterResponse };
+  'v1/tax/updateRegistrationPeriod': { request: TaxUpdateRegistrationPeriodRequest; response: TaxUpdateRegistrationPeriodResponse };
+  'v1/tax/updateSettings': { request: TaxUpdateSettingsRequest; response: TaxUpdateSettingsResponse };
+  'v1/users/initAuthentication': { request: InitAuthenticationRequest; response: InitAuthenticationResponse };
+  'v1/users/inquiryUserInfo': { request: UserQueryInfoRequest; response: UserQueryInfoResponse };
+  'v1/users/verifyAuthentication': { request: VerifyAuthenticationRequest; response: VerifyAuthenticationResponse };
+  'v1/vaults/createVaultingSession': { request: VaultingSessionRequest; response: VaultingSessionResponse };
+  'v1/vaults/deleteToken': { request: DeleteTokenRequest; response: DeleteTokenResponse };
+  'v1/vaults/fetchNonce': { request: VaultsFetchNonceRequest; response: VaultsFetchNonceResponse };
+  'v1/vaults/inquireToken': { request: VaultingInquireTokenRequest; response: VaultingInquireTokenResponse };
+  'v1/vaults/inquireVaulting': { request: VaultingQueryRequest; response: VaultingQueryResponse };
+  'v1/vaults/updateToken': { request: UpdateTokenRequest; response: UpdateTokenResponse };
+  'v1/vaults/vaultPaymentMethod': { request: VaultingPaymentMethodRequest; response: VaultingPaymentMethodResponse };
+}
+
+/** Each API by its catalogue name (`payments.pay`): its path, request and response body. */
+export interface AntomApis {
+  'business.attachment.submitAttachment': { path: 'open/openapiv2_file/v1/business/attachment/submitAttachment'; request: SubmitAttachmentRequest; response: SubmitAttachmentResponse };
+  'aba.account.inquireAvailableQuota': { path: 'v1/aba/account/inquireAvailableQuota'; request: InquireAvailableQuotaRequest; response: InquireAvailableQuotaResponse };
+  'aba.accounts.inquiryBalance': { path: 'v1/aba/accounts/inquiryBalance'; request: InquiryBalanceRequest; response: InquiryBalanceResponse };
+  'aba.accounts.inquiryStatement': { path: 'v1/aba/accounts/inquiryStatement'; request: InquiryStatementRequest; response: InquiryStatementResponse };
+  'aba.accounts.inquiryStatementDetail': { path: 'v1/aba/accounts/inquiryStatementDetail'; request: InquiryStatementDetailRequest; response: InquiryStatementDetailResponse };
+  'aba.accounts.inquiryStatementList': { path: 'v1/aba/accounts/inquiryStatementList'; request: InquiryStatementListRequest; response: InquiryStatementListResponse };
+  'aba.cards.applyCard': { path: 'v1/aba/cards/applyCard'; request: ApplyCardRequest; response: ApplyCardResponse };
+  'aba.cards.inquireCard': { path: 'v1/aba/cards/inquireCard'; request: InquireCardRequest; response: InquireCardResponse };
+  'aba.cards.inquireCardDetail': { path: 'v1/aba/cards/inquireCardDetail'; request: InquireCardDetailRequest; response: InquireCardDetailResponse };
+  'aba.cards.inquireCardSensitiveInfo': { path: 'v1/aba/cards/inquireCardSensitiveInfo'; request: InquireCardSensitiveInfoRequest; response: InquireCardSensitiveInfoResponse };
+  'aba.cards.inquireCardTransactionEvent': { path: 'v1/aba/cards/inquireCardTransactionEvent'; request: InquireCardTransactionEventRequest; response: InquireCardTransactionEventResponse };
+  'aba.cards.inquireCardTransactionLifecycle': { path: 'v1/aba/cards/inquireCardTransactionLifecycle'; request: InquireCardTransactionLifecycleRequest; response: InquireCardTransactionLifecycleResponse };
+  'aba.cards.inquireCardTransactionLifecycleDetail': { path: 'v1/aba/cards/inquireCardTransactionLifecycleDetail'; request: InquireCardTransactionLifecycleDetailRequest; response: InquireCardTransactionLifecycleDetailResponse };
+  'aba.cards.updateCard': { path: 'v1/aba/cards/updateCard'; request: UpdateCardRequest; response: UpdateCardResponse };
+  'aba.cards.updateCardStatus': { path: 'v1/aba/cards/updateCardStatus'; request: UpdateCardStatusRequest; response: UpdateCardStatusResponse };
+  'aba.funds.createDirectPayment': { path: 'v1/aba/funds/createDirectPayment'; request: CreateDirectPaymentRequest; response: CreateDirectPaymentResponse };
+  'aba.funds.createDirectRefund': { path: 'v1/aba/funds/createDirectRefund'; request: CreateDirectRefundRequest; response: CreateDirectRefundResponse };
+  'aba.funds.createExchange': { path: 'v1/aba/funds/createExchange'; request: CreateExchangeRequest; response: CreateExchangeResponse };
+  'aba.funds.createQuote': { path: 'v1/aba/funds/createQuote'; request: CreateQuoteRequest; response: CreateQuoteResponse };
+  'aba.funds.inquireDirectPayment': { path: 'v1/aba/funds/inquireDirectPayment'; request: InquireDirectPaymentRequest; response: InquireDirectPaymentResponse };
+  'aba.funds.inquireDirectRefund': { path: 'v1/aba/funds/inquireDirectRefund'; request: InquireDirectRefundRequest; response: InquireDirectRefundResponse };
+  'aba.funds.inquireExchange': { path: 'v1/aba/funds/inquireExchange'; request: InquireExchangeRequest; response: InquireExchangeResponse };
+  'aba.funds.inquireRate': { path: 'v1/aba/funds/inquireRate'; request: InquiryRateRequest; response: InquiryRateResponse };
+  'accounts.inquireBalance': { path: 'v1/accounts/inquireBalance'; request: InquireBalanceRequest; response: InquireBalanceResponse };
+  'agenticPayment.createAuthenticationSession': { path: 'v1/agenticPayment/createAuthenticationSession'; request: CreateAuthenticationSessionRequest; response: CreateAuthenticationSessionResponse };
+  'agenticPayment.createBindingSession': { path: 'v1/agenticPayment/createBindingSession'; request: CreateBindingSessionRequest; response: CreateBindingSessionResponse };
+  'agenticPayment.inquireAccountInfo': { path: 'v1/agenticPayment/inquireAccountInfo'; request: InquireAccountInfoRequest; response: InquireAccountInfoResponse };
+  'agenticPayment.inquirePaymentToken': { path: 'v1/agenticPayment/inquirePaymentToken'; request: InquirePaymentTokenRequest; response: InquirePaymentTokenResponse };
+  'authorizations.applyToken': { path: 'v1/authorizations/applyToken'; request: AuthApplyTokenRequest; response: AuthApplyTokenResponse };
+  'authorizations.consult': { path: 'v1/authorizations/consult'; request: AuthConsultRequest; response: AuthConsultResponse };
+  'authorizations.query': { path: 'v1/authorizations/query'; request: AuthQueryTokenRequest; response: AuthQueryTokenResponse };
+  'authorizations.revoke': { path: 'v1/authorizations/revoke'; request: AuthRevokeTokenRequest; response: AuthRevokeTokenResponse };
+  'billing.coupon.create': { path: 'v1/billing/coupon/create'; request: CouponCreateRequest; response: CouponCreateResponse };
+  'billing.coupon.inquireDetails': { path: 'v1/billing/coupon/inquireDetails'; request: CouponInquireDetailsRequest; response: CouponInquireDetailsResponse };
+  'billing.coupon.inquireList': { path: 'v1/billing/coupon/inquireList'; request: CouponInquireListRequest; response: CouponInquireListResponse };
+  'billing.coupon.update': { path: 'v1/billing/coupon/update'; request: CouponUpdateRequest; response: CouponUpdateResponse };
+  'billing.creditNote.create': { path: 'v1/billing/creditNote/create'; request: CreditNoteCreateRequest; response: CreditNoteCreateResponse };
+  'billing.creditNote.inquireDetails': { path: 'v1/billing/creditNote/inquireDetails'; request: CreditNoteInquireDetailsRequest; response: CreditNoteInquireDetailsResponse };
+  'billing.creditNote.inquireList': { path: 'v1/billing/creditNote/inquireList'; request: CreditNoteInquireListRequest; response: CreditNoteInquireListResponse };
+  'billing.creditNote.void': { path: 'v1/billing/creditNote/void'; request: CreditNoteVoidRequest; response: CreditNoteVoidResponse };
+  'billing.customer.create': { path: 'v1/billing/customer/create'; request: CustomerCreateRequest; response: CustomerCreateResponse };
+  'billing.customer.createPortalLink': { path: 'v1/billing/customer/createPortalLink'; request: CustomerCreatePortalLinkRequest; response: CustomerCreatePortalLinkResponse };
+  'billing.customer.delete': { path: 'v1/billing/customer/delete'; request: CustomerDeleteRequest; response: CustomerDeleteResponse };
+  'billing.customer.inquireDetails': { path: 'v1/billing/customer/inquireDetails'; request: CustomerInquireDetailsRequest; response: CustomerInquireDetailsResponse };
+  'billing.customer.inquireList': { path: 'v1/billing/customer/inquireList'; request: CustomerInquireListRequest; response: CustomerInquireListResponse };
+  'billing.customer.update': { path: 'v1/billing/customer/update'; request: CustomerUpdateRequest; response: CustomerUpdateResponse };
+  'billing.invoice.confirmPayment': { path: 'v1/billing/invoice/confirmPayment'; request: InvoiceConfirmPaymentRequest; response: InvoiceConfirmPaymentResponse };
+  'billing.invoice.create': { path: 'v1/billing/invoice/create'; request: InvoiceCreateRequest; response: InvoiceCreateResponse };
+  'billing.invoice.createViewLink': { path: 'v1/billing/invoice/createViewLink'; request: InvoiceCreateViewLinkRequest; response: InvoiceCreateViewLinkResponse };
+  'billing.invoice.export': { path: 'v1/billing/invoice/export'; request: InvoiceExportRequest; response: InvoiceExportResponse };
+  'billing.invoice.finalize': { path: 'v1/billing/invoice/finalize'; request: InvoiceFinalizeRequest; response: InvoiceFinalizeResponse };
+  'billing.invoice.inquireDetails': { path: 'v1/billing/invoice/inquireDetails'; request: InvoiceInquireDetailsRequest; response: InvoiceInquireDetailsResponse };
+  'billing.invoice.inquireList': { path: 'v1/billing/invoice/inquireList'; request: InvoiceInquireListRequest; response: InvoiceInquireListResponse };
+  'billing.invoice.markUncollectible': { path: 'v1/billing/invoice/markUncollectible'; request: InvoiceMarkUncollectibleRequest; response: InvoiceMarkUncollectibleResponse };
+  'billing.invoice.revise': { path: 'v1/billing/invoice/revise'; request: InvoiceReviseRequest; response: InvoiceReviseResponse };
+  'billing.invoice.send': { path: 'v1/billing/invoice/send'; request: InvoiceSendRequest; response: InvoiceSendResponse };
+  'billing.invoice.update': { path: 'v1/billing/invoice/update'; request: InvoiceUpdateRequest; response: InvoiceUpdateResponse };
+  'billing.invoice.void': { path: 'v1/billing/invoice/void'; request: InvoiceVoidRequest; response: InvoiceVoidResponse };
+  'billing.price.create': { path: 'v1/billing/price/create'; request: PriceCreateRequest; response: PriceCreateResponse };
+  'billing.price.inquireDetails': { path: 'v1/billing/price/inquireDetails'; request: PriceInquireDetailsRequest; response: PriceInquireDetailsResponse };
+  'billing.price.inquireList': { path: 'v1/billing/price/inquireList'; request: PriceInquireListRequest; response: PriceInquireListResponse };
+  'billing.price.update': { path: 'v1/billing/price/update'; request: PriceUpdateRequest; response: PriceUpdateResponse };
+  'billing.product.create': { path: 'v1/billing/product/create'; request: ProductCreateRequest; response: ProductCreateResponse };
+  'billing.product.inquireDetails': { path: 'v1/billing/product/inquireDetails'; request: ProductInquireDetailsRequest; response: ProductInquireDetailsResponse };
+  'billing.product.inquireList': { path: 'v1/billing/product/inquireList'; request: ProductInquireListRequest; response: ProductInquireListResponse };
+  'billing.product.update': { path: 'v1/billing/product/update'; request: ProductUpdateRequest; response: ProductUpdateResponse };
+  'billing.product.uploadImage': { path: 'v1/billing/product/uploadImage'; request: ProductUploadImageRequest; response: ProductUploadImageResponse };
+  'billing.promotionCode.create': { path: 'v1/billing/promotionCode/create'; request: PromotionCodeCreateRequest; response: PromotionCodeCreateResponse };
+  'billing.promotionCode.inquireDetails': { path: 'v1/billing/promotionCode/inquireDetails'; request: PromotionCodeInquireDetailsRequest; response: PromotionCodeInquireDetailsResponse };
+  'billing.promotionCode.inquireList': { path: 'v1/billing/promotionCode/inquireList'; request: PromotionCodeInquireListRequest; response: PromotionCodeInquireListResponse };
+  'billing.promotionCode.update': { path: 'v1/billing/promotionCode/update'; request: PromotionCodeUpdateRequest; response: PromotionCodeUpdateResponse };
+  'billing.receipt.export': { path: 'v1/billing/receipt/export'; request: ReceiptExportRequest; response: ReceiptExportResponse };
+  'billing.receipt.inquireDetails': { path: 'v1/billing/receipt/inquireDetails'; request: ReceiptInquireDetailsRequest; response: ReceiptInquireDetailsResponse };
+  'billing.receipt.inquireList': { path: 'v1/billing/receipt/inquireList'; request: ReceiptInquireListRequest; response: ReceiptInquireListResponse };
+  'billing.receipt.send': { path: 'v1/billing/receipt/send'; request: ReceiptSendRequest; response: ReceiptSendResponse };
+  'billing.subscription.cancel': { path: 'v1/billing/subscription/cancel'; request: BillingSubscriptionCancelRequest; response: BillingSubscriptionCancelResponse };
+  'billing.subscription.create': { path: 'v1/billing/subscription/create'; request: BillingSubscriptionCreateRequest; response: BillingSubscriptionCreateResponse };
+  'billing.subscription.inquireDetails': { path: 'v1/billing/subscription/inquireDetails'; request: BillingSubscriptionInquireDetailsRequest; response: BillingSubscriptionInquireDetailsResponse };
+  'billing.subscription.inquireList': { path: 'v1/billing/subscription/inquireList'; request: BillingSubscriptionInquireListRequest; response: BillingSubscriptionInquireListResponse };
+  'billing.subscription.resume': { path: 'v1/billing/subscription/resume'; request: BillingSubscriptionResumeRequest; response: BillingSubscriptionResumeResponse };
+  'billing.subscription.update': { path: 'v1/billing/subscription/update'; request: BillingSubscriptionUpdateRequest; response: BillingSubscriptionUpdateResponse };
+  'customs.declare': { path: 'v1/customs/declare'; request: CustomsDeclareRequest; response: CustomsDeclareResponse };
+  'customs.inquiryDeclarationRequests': { path: 'v1/customs/inquiryDeclarationRequests'; request: CustomsQueryRequest; response: CustomsQueryResponse };
+  'funds.createPayout': { path: 'v1/funds/createPayout'; request: CreatePayoutRequest; response: CreatePayoutResponse };
+  'funds.createTransfer': { path: 'v1/funds/createTransfer'; request: CreateTransferRequest; response: CreateTransferResponse };
+  'merchants.inquiryRegistrationInfo': { path: 'v1/merchants/inquiryRegistrationInfo'; request: MerchantRegistrationInfoQueryRequest; response: MerchantRegistrationInfoQueryResponse };
+  'merchants.inquiryRegistrationStatus': { path: 'v1/merchants/inquiryRegistrationStatus'; request: MerchantRegistrationStatusQueryRequest; response: MerchantRegistrationStatusQueryResponse };
+  'merchants.register': { path: 'v1/merchants/register'; request: RegisterRequest; response: RegisterResponse };
+  'merchants.registration': { path: 'v1/merchants/registration'; request: MerchantRegistrationRequest; response: MerchantRegistrationResponse };
+  'merchants.settlementInfo.update': { path: 'v1/merchants/settlementInfo/update'; request: SettlementInfoUpdateRequest; response: SettlementInfoUpdateResponse };
+  'meter.create': { path: 'v1/meter/create'; request: MeterCreateRequest; response: MeterCreateResponse };
+  'meter.createSession': { path: 'v1/meter/createSession'; request: MeterCreateSessionRequest; response: MeterCreateSessionResponse };
+  'meter.creditGrant.create': { path: 'v1/meter/creditGrant/create'; request: CreditGrantCreateRequest; response: CreditGrantCreateResponse };
+  'meter.creditGrant.inquireDetails': { path: 'v1/meter/creditGrant/inquireDetails'; request: CreditGrantInquireDetailsRequest; response: CreditGrantInquireDetailsResponse };
+  'meter.creditGrant.inquireList': { path: 'v1/meter/creditGrant/inquireList'; request: CreditGrantInquireListRequest; response: CreditGrantInquireListResponse };
+  'meter.creditGrant.updateExpiry': { path: 'v1/meter/creditGrant/updateExpiry'; request: CreditGrantUpdateExpiryRequest; response: CreditGrantUpdateExpiryResponse };
+  'meter.creditGrant.void': { path: 'v1/meter/creditGrant/void'; request: CreditGrantVoidRequest; response: CreditGrantVoidResponse };
+  'meter.inquireDetails': { path: 'v1/meter/inquireDetails'; request: MeterInquireDetailsRequest; response: MeterInquireDetailsResponse };
+  'meter.inquireList': { path: 'v1/meter/inquireList'; request: MeterInquireListRequest; response: MeterInquireListResponse };
+  'meter.update': { path: 'v1/meter/update'; request: MeterUpdateRequest; response: MeterUpdateResponse };
+  'meter.uploadEvent': { path: 'v1/meter/uploadEvent'; request: MeterUploadEventRequest; response: MeterUploadEventResponse };
+  'notification.inquireNotification': { path: 'v1/notification/inquireNotification'; request: InquireNotificationRequest; response: InquireNotificationResponse };
+  'notification.inquireNotificationList': { path: 'v1/notification/inquireNotificationList'; request: InquireNotificationListRequest; response: InquireNotificationListResponse };
+  'payments.acceptDispute': { path: 'v1/payments/acceptDispute'; request: AcceptDisputeRequest; response: AcceptDisputeResponse };
+  'payments.cancel': { path: 'v1/payments/cancel'; request: CancelRequest; response: CancelResponse };
+  'payments.capture': { path: 'v1/payments/capture'; request: CaptureRequest; response: CaptureResponse };
+  'payments.consult': { path: 'v1/payments/consult'; request: ConsultRequest; response: ConsultResponse };
+  'payments.createDeviceCertificate': { path: 'v1/payments/createDeviceCertificate'; request: DeviceCertificateRequest; response: DeviceCertificateResponse };
+  'payments.createMandate': { path: 'v1/payments/createMandate'; request: CreateMandateRequest; response: CreateMandateResponse };
+  'payments.createPaymentSession': { path: 'v1/payments/createPaymentSession'; request: CreatePaymentSessionRequest; response: CreatePaymentSessionResponse };
+  'payments.downloadDisputeEvidence': { path: 'v1/payments/downloadDisputeEvidence'; request: DownloadDisputeEvidenceRequest; response: DownloadDisputeEvidenceResponse };
+  'payments.fetchNonce': { path: 'v1/payments/fetchNonce'; request: FetchNonceRequest; response: FetchNonceResponse };
+  'payments.getCardInfo': { path: 'v1/payments/getCardInfo'; request: GetCardInfoRequest; response: GetCardInfoResponse };
+  'payments.inquire': { path: 'v1/payments/inquire'; request: SubscriptionInquireRequest; response: SubscriptionInquireResponse };
+  'payments.inquireExchangeRate': { path: 'v1/payments/inquireExchangeRate'; request: InquireExchangeRateRequest; response: InquireExchangeRateResponse };
+  'payments.inquireInstallment': { path: 'v1/payments/inquireInstallment'; request: InquireInstallmentRequest; response: InquireInstallmentResponse };
+  'payments.inquiryPayment': { path: 'v1/payments/inquiryPayment'; request: InquiryPaymentRequest; response: InquiryPaymentResponse };
+  'payments.inquiryRefund': { path: 'v1/payments/inquiryRefund'; request: InquiryRefundRequest; response: InquiryRefundResponse };
+  'payments.pay': { path: 'v1/payments/pay'; request: PayRequest; response: PayResponse };
+  'payments.refund': { path: 'v1/payments/refund'; request: RefundRequest; response: RefundResponse };
+  'payments.reserve.cancelRule': { path: 'v1/payments/reserve/cancelRule'; request: CancelRuleRequest; response: CancelRuleResponse };
+  'payments.reserve.createHold': { path: 'v1/payments/reserve/createHold'; request: CreateHoldRequest; response: CreateHoldResponse };
+  'payments.reserve.createRelease': { path: 'v1/payments/reserve/createRelease'; request: CreateReleaseRequest; response: CreateReleaseResponse };
+  'payments.reserve.createRule': { path: 'v1/payments/reserve/createRule'; request: CreateRuleRequest; response: CreateRuleResponse };
+  'payments.reserve.inquireHoldList': { path: 'v1/payments/reserve/inquireHoldList'; request: InquireHoldListRequest; response: InquireHoldListResponse };
+  'payments.reserve.inquireRelease': { path: 'v1/payments/reserve/inquireRelease'; request: InquireReleaseRequest; response: InquireReleaseResponse };
+  'payments.reserve.inquireRuleList': { path: 'v1/payments/reserve/inquireRuleList'; request: InquireRuleListRequest; response: InquireRuleListResponse };
+  'payments.reserve.updateHold': { path: 'v1/payments/reserve/updateHold'; request: UpdateHoldRequest; response: UpdateHoldResponse };
+  'payments.reserve.updateRule': { path: 'v1/payments/reserve/updateRule'; request: UpdateRuleRequest; response: UpdateRuleResponse };
+  'payments.retrievePaymentSession': { path: 'v1/payments/retrievePaymentSession'; request: RetrievePaymentSessionRequest; response: RetrievePaymentSessionResponse };
+  'payments.settle': { path: 'v1/payments/settle'; request: SettleRequest; response: SettleResponse };
+  'payments.supplyDefenseDocument': { path: 'v1/payments/supplyDefenseDocument'; request: SupplyDefenseDocumentRequest; response: SupplyDefenseDocumentResponse };
+  'payments.supplyEvidence': { path: 'v1/payments/supplyEvidence'; request: SupplyEvidenceRequest; response: SupplyEvidenceResponse };
+  'payments.syncArrear': { path: 'v1/payments/syncArrear'; request: SyncArrearRequest; response: SyncArrearResponse };
+  'payments.updateAmount': { path: 'v1/payments/updateAmount'; request: UpdateAmountRequest; response: UpdateAmountResponse };
+  'payments.uploadInvoiceShippingFile': { path: 'v1/payments/uploadInvoiceShippingFile'; request: UploadInvoiceShippingFileRequest; response: UploadInvoiceShippingFileResponse };
+  'payments.verifyAndCompletePayment': { path: 'v1/payments/verifyAndCompletePayment'; request: VerifyAndCompletePaymentRequest; response: VerifyAndCompletePaymentResponse };
+  'risk.payments.decide': { path: 'v1/risk/payments/decide'; request: RiskDecideRequest; response: RiskDecideResponse };
+  'risk.payments.reportRisk': { path: 'v1/risk/payments/reportRisk'; request: RiskReportRequest; response: RiskReportResponse };
+  'risk.payments.sendPaymentResult': { path: 'v1/risk/payments/sendPaymentResult'; request: SendPaymentResultRequest; response: SendPaymentResultResponse };
+  'risk.payments.sendRefundResult': { path: 'v1/risk/payments/sendRefundResult'; request: SendRefundResultRequest; response: SendRefundResultResponse };
+  'subscriptions.cancel': { path: 'v1/subscriptions/cancel'; request: SubscriptionCancelRequest; response: SubscriptionCancelResponse };
+  'subscriptions.change': { path: 'v1/subscriptions/change'; request: SubscriptionChangeRequest; response: SubscriptionChangeResponse };
+  'subscriptions.create': { path: 'v1/subscriptions/create'; request: SubscriptionCreateRequest; response: SubscriptionCreateResponse };
+  'subscriptions.inquireSubscription': { path: 'v1/subscriptions/inquireSubscription'; request: InquireSubscriptionRequest; response: InquireSubscriptionResponse };
+  'subscriptions.inquireSubscriptionList': { path: 'v1/subscriptions/inquireSubscriptionList'; request: InquireSubscriptionListRequest; response: InquireSubscriptionListResponse };
+  'subscriptions.inquireSubscriptionPayment': { path: 'v1/subscriptions/inquireSubscriptionPayment'; request: InquireSubscriptionPaymentRequest; response: InquireSubscriptionPaymentResponse };
+  'subscriptions.inquiry': { path: 'v1/subscriptions/inquiry'; request: SubscriptionsInquiryRequest; response: SubscriptionsInquiryResponse };
+  'subscriptions.update': { path: 'v1/subscriptions/update'; request: SubscriptionUpdateRequest; response: SubscriptionUpdateResponse };
+  'tax.calculate': { path: 'v1/tax/calculate'; request: TaxCalculateRequest; response: TaxCalculateResponse };
+  'tax.cancelRegistration': { path: 'v1/tax/cancelRegistration'; request: TaxCancelRegistrationRequest; response: TaxCancelRegistrationResponse };
+  'tax.initializeSettings': { path: 'v1/tax/initializeSettings'; request: TaxInitializeSettingsRequest; response: TaxInitializeSettingsResponse };
+  'tax.inquireCalculation': { path: 'v1/tax/inquireCalculation'; request: TaxInquireCalculationRequest; response: TaxInquireCalculationResponse };
+  'tax.inquireRegistrationList': { path: 'v1/tax/inquireRegistrationList'; request: TaxInquireRegistrationListRequest; response: TaxInquireRegistrationListResponse };
+  'tax.inquireSettings': { path: 'v1/tax/inquireSettings'; request: TaxInquireSettingsRequest; response: TaxInquireSettingsResponse };
+  'tax.inquireTransactionList': { path: 'v1/tax/inquireTransactionList'; request: TaxInquireTransactionListRequest; response: TaxInquireTransactionListResponse };
+  'tax.register': { path: 'v1/tax/register'; request: TaxRegisterRequest; response: TaxRegisterResponse };
+  'tax.updateRegistrationPeriod': { path: 'v1/tax/updateRegistrationPeriod'; request: TaxUpdateRegistrationPeriodRequest; response: TaxUpdateRegistrationPeriodResponse };
+  'tax.updateSettings': { path: 'v1/tax/updateSettings'; request: TaxUpdateSettingsRequest; response: TaxUpdateSettingsResponse };
+  'users.initAuthentication': { path: 'v1/users/initAuthentication'; request: InitAuthenticationRequest; response: InitAuthenticationResponse };
+  'users.inquiryUserInfo': { path: 'v1/users/inquiryUserInfo'; request: UserQueryInfoRequest; response: UserQueryInfoResponse };
+  'users.verifyAuthentication': { path: 'v1/users/verifyAuthentication'; request: VerifyAuthenticationRequest; response: VerifyAuthenticationResponse };
+  'vaults.createVaultingSession': { path: 'v1/vaults/createVaultingSession'; request: VaultingSessionRequest; response: VaultingSessionResponse };
+  'vaults.deleteToken': { path: 'v1/vaults/deleteToken'; request: DeleteTokenRequest; response: DeleteTokenResponse };
+  'vaults.fetchNonce': { path: 'v1/vaults/fetchNonce'; request: VaultsFetchNonceRequest; response: VaultsFetchNonceResponse };
+  'vaults.inquireToken': { path: 'v1/vaults/inquireToken'; request: VaultingInquireTokenRequest; response: VaultingInquireTokenResponse };
+  'vaults.inquireVaulting': { path: 'v1/vaults/inquireVaulting'; request: VaultingQueryRequest; response: VaultingQueryResponse };
+  'vaults.updateToken': { path: 'v1/vaults/updateToken'; request: UpdateTokenRequest; response: UpdateTokenResponse };
+  'vaults.vaultPaymentMethod': { path: 'v1/vaults/vaultPaymentMethod'; request: VaultingPaymentMethodRequest; response: VaultingPaymentMethodResponse };
 }
 
 /** Each notification's body, by `notifyType`. */

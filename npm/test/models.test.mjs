@@ -235,9 +235,14 @@ test('the shipped models.d.ts declares exactly the schema', () => {
   for (const [, name, body] of declared) {
     if (!models.has(name)) continue;
     const fields = [...body.matchAll(/^ {2}(\w+)(\??): ([^;]+);$/gm)].map(([, f, q, ty]) => `${f}${q}: ${ty}`);
-    const expected = models.get(name).fields.map((f) => {
-      const ty = { string: 'string', json: 'unknown' }[f.type] ?? f.type;
-      return `${f.json}${f.required ? '' : '?'}: ${ty}${f.list ? '[]' : ''}`;
+    const model = models.get(name);
+    const expected = model.fields.map((f) => {
+      // Strict (not optional) only in a curated type (no "source"): SDK-derived fields never are.
+      const strict = f.required === true && model.source === undefined;
+      const scalar = { boolean: 'boolean | string', integer: 'number | string', number: 'number | string' }[f.type];
+      const ty = f.enum ?? scalar ?? { string: 'string', json: 'unknown' }[f.type] ?? f.type;
+      const list = f.list ? (ty.includes('|') ? `(${ty})[]` : `${ty}[]`) : ty;
+      return `${f.json}${strict ? '' : '?'}: ${list}`;
     });
     assert.deepEqual(fields, expected, name);
     assert.match(body, /^ {2}\[field: string\]: unknown;$/m, `${name} accepts unknown fields`);

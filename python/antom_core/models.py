@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Dict, List, Mapping, Optional, Tuple, Type, TypeVar, Union
 
 __all__ = [
+    "APIS",
+    "KNOWN_VALUES",
     "ModelError",
     "Amount",
     "ApiResult",
@@ -59,6 +61,520 @@ __all__ = [
     "NotifyPaymentRequest",
     "NotifyCaptureRequest",
     "NotifyRefundRequest",
+    "SubmitAttachmentRequest",
+    "SubmitAttachmentResponse",
+    "InquireAvailableQuotaRequest",
+    "InquireAvailableQuotaResponse",
+    "InquiryBalanceRequest",
+    "InquiryBalanceResponse",
+    "AccountBalance",
+    "InquiryStatementRequest",
+    "InquiryStatementResponse",
+    "InquiryStatementDetailRequest",
+    "InquiryStatementDetailResponse",
+    "InquiryStatementListRequest",
+    "InquiryStatementListResponse",
+    "TotalCount",
+    "ApplyCardRequest",
+    "AuthorizationControl",
+    "CardLimitDetail",
+    "Limit",
+    "CardLimitInfo",
+    "ApplyCardResponse",
+    "InquireCardRequest",
+    "InquireCardResponse",
+    "InquireCardDetailRequest",
+    "InquireCardDetailResponse",
+    "CardholderInfo",
+    "InquireCardSensitiveInfoRequest",
+    "InquireCardSensitiveInfoResponse",
+    "InquireCardTransactionEventRequest",
+    "InquireCardTransactionEventResponse",
+    "CardTransactionEvent",
+    "EventMerchantInfo",
+    "InquireCardTransactionLifecycleRequest",
+    "InquireCardTransactionLifecycleResponse",
+    "CardTransactionLifecycle",
+    "InquireCardTransactionLifecycleDetailRequest",
+    "InquireCardTransactionLifecycleDetailResponse",
+    "CardTransactionLifecycleDetail",
+    "UpdateCardRequest",
+    "UpdateCardResponse",
+    "UpdateCardStatusRequest",
+    "UpdateCardStatusResponse",
+    "CreateDirectPaymentRequest",
+    "Merchant",
+    "Transit",
+    "Leg",
+    "Passenger",
+    "AncillaryData",
+    "Service",
+    "Lodging",
+    "Gaming",
+    "PaymentMethodMetaData",
+    "CardVerificationResult",
+    "RiskThreeDSResult",
+    "CreateDirectPaymentResponse",
+    "CreateDirectRefundRequest",
+    "RefundFromMethod",
+    "CreateDirectRefundResponse",
+    "CreateExchangeRequest",
+    "CreateExchangeResponse",
+    "CreateQuoteRequest",
+    "CreateQuoteResponse",
+    "InquireDirectPaymentRequest",
+    "InquireDirectPaymentResponse",
+    "InquireDirectRefundRequest",
+    "InquireDirectRefundResponse",
+    "InquireExchangeRequest",
+    "InquireExchangeResponse",
+    "InquiryRateRequest",
+    "InquiryRateCondition",
+    "InquiryRateResponse",
+    "RateResult",
+    "InquireBalanceRequest",
+    "InquireBalanceResponse",
+    "CreateAuthenticationSessionRequest",
+    "CreateAuthenticationSessionResponse",
+    "CreateBindingSessionRequest",
+    "CreateBindingSessionResponse",
+    "InquireAccountInfoRequest",
+    "InquireAccountInfoResponse",
+    "InquirePaymentTokenRequest",
+    "InquirePaymentTokenResponse",
+    "AuthApplyTokenRequest",
+    "AuthApplyTokenResponse",
+    "AuthConsultRequest",
+    "AuthMetaData",
+    "AuthConsultResponse",
+    "AuthCodeForm",
+    "CodeDetail",
+    "AuthQueryTokenRequest",
+    "AuthQueryTokenResponse",
+    "AuthRevokeTokenRequest",
+    "AuthRevokeTokenResponse",
+    "CouponCreateRequest",
+    "CouponCreateAppliesTo",
+    "PromotionCode",
+    "CouponCreateResponse",
+    "CouponPromotionCode",
+    "CouponInquireDetailsRequest",
+    "CouponInquireDetailsResponse",
+    "CouponInquireDetailsAppliesTo",
+    "CouponApplicableProduct",
+    "CouponInquireListRequest",
+    "CouponInquireListResponse",
+    "Coupon",
+    "CouponUpdateRequest",
+    "CouponUpdateResponse",
+    "CreditNoteCreateRequest",
+    "CreditNoteCreateItem",
+    "CreditNoteCreateResponse",
+    "CreditNoteItem",
+    "CreditNoteInquireDetailsRequest",
+    "CreditNoteInquireDetailsResponse",
+    "CreditNoteInquireListRequest",
+    "CreditNoteInquireListResponse",
+    "CreditNoteSummary",
+    "CreditNoteVoidRequest",
+    "CreditNoteVoidResponse",
+    "CustomerCreateRequest",
+    "CustomerCreateResponse",
+    "CustomerCreatePortalLinkRequest",
+    "CustomerCreatePortalLinkResponse",
+    "CustomerDeleteRequest",
+    "CustomerDeleteResponse",
+    "CustomerInquireDetailsRequest",
+    "CustomerInquireDetailsResponse",
+    "CustomerInquireListRequest",
+    "CustomerInquireListResponse",
+    "Customer",
+    "CustomerUpdateRequest",
+    "CustomerUpdateResponse",
+    "InvoiceConfirmPaymentRequest",
+    "InvoiceConfirmPaymentResponse",
+    "InvoiceCreateRequest",
+    "InvoiceCreateItem",
+    "InvoiceShipping",
+    "InvoiceAddress",
+    "DeliveryEstimate",
+    "DeliveryEstimateInfo",
+    "BillingDiscount",
+    "InvoiceCreateResponse",
+    "InvoiceCreateViewLinkRequest",
+    "InvoiceCreateViewLinkResponse",
+    "InvoiceExportRequest",
+    "InvoiceExportResponse",
+    "InvoiceFinalizeRequest",
+    "InvoiceFinalizeResponse",
+    "InvoiceInquireDetailsRequest",
+    "InvoiceInquireDetailsResponse",
+    "InvoiceItem",
+    "InvoicePayment",
+    "InvoiceNote",
+    "InvoiceInquireListRequest",
+    "InvoiceInquireListResponse",
+    "Invoice",
+    "InvoiceMarkUncollectibleRequest",
+    "InvoiceMarkUncollectibleResponse",
+    "InvoiceReviseRequest",
+    "InvoiceReviseResponse",
+    "InvoiceSendRequest",
+    "InvoiceSendResponse",
+    "InvoiceUpdateRequest",
+    "InvoiceCustomField",
+    "InvoiceUpdateResponse",
+    "InvoiceVoidRequest",
+    "InvoiceVoidResponse",
+    "PriceCreateRequest",
+    "RecurringSettings",
+    "PeriodRule",
+    "Tier",
+    "PriceCreateResponse",
+    "PriceInquireDetailsRequest",
+    "PriceInquireDetailsResponse",
+    "PriceInquireListRequest",
+    "PriceInquireListResponse",
+    "Price",
+    "PriceUpdateRequest",
+    "PriceUpdateResponse",
+    "ProductCreateRequest",
+    "ProductCreateResponse",
+    "ProductInquireDetailsRequest",
+    "ProductInquireDetailsResponse",
+    "ProductInquireListRequest",
+    "ProductInquireListResponse",
+    "Product",
+    "ProductUpdateRequest",
+    "ProductUpdateResponse",
+    "ProductUploadImageRequest",
+    "ProductUploadImageResponse",
+    "PromotionCodeCreateRequest",
+    "PromotionCodeCreateMinAmount",
+    "PromotionCodeCreateResponse",
+    "PromotionCodeInquireDetailsRequest",
+    "PromotionCodeInquireDetailsResponse",
+    "PromotionCodeInquireDetailsMinAmount",
+    "PromotionCodeInquireListRequest",
+    "PromotionCodeInquireListResponse",
+    "PromotionCodeInfo",
+    "PromotionCodeUpdateRequest",
+    "PromotionCodeUpdateResponse",
+    "ReceiptExportRequest",
+    "ReceiptExportResponse",
+    "ReceiptInquireDetailsRequest",
+    "ReceiptInquireDetailsResponse",
+    "ReceiptItem",
+    "ReceiptInquireListRequest",
+    "ReceiptInquireListResponse",
+    "Receipt",
+    "ReceiptPaymentMethod",
+    "ReceiptSendRequest",
+    "ReceiptSendResponse",
+    "BillingSubscriptionCancelRequest",
+    "BillingSubscriptionCancelCancellationDetails",
+    "BillingSubscriptionCancelResponse",
+    "BillingSubscriptionCreateRequest",
+    "PriceItem",
+    "BillingTrialSettings",
+    "BillingSubscriptionCreateResponse",
+    "SubscriptionItem",
+    "BillingSubscriptionInquireDetailsRequest",
+    "BillingSubscriptionInquireDetailsResponse",
+    "BillingSubscriptionTrialSettings",
+    "BillingSubscriptionTrialSettingsEndBehavior",
+    "BillingSubscriptionInquireDetailsCancellationDetails",
+    "BillingSubscriptionPriceItem",
+    "BillingSubscriptionDiscountInfo",
+    "BillingSubscriptionInquireListRequest",
+    "BillingSubscriptionInquireListResponse",
+    "Subscription",
+    "BillingSubscriptionResumeRequest",
+    "BillingSubscriptionResumeResponse",
+    "BillingSubscriptionUpdateRequest",
+    "PriceItemChange",
+    "BillingSubscriptionCancellationDetails",
+    "BillingSubscriptionUpdateResponse",
+    "CustomsDeclareRequest",
+    "CustomsInfo",
+    "MerchantCustomsInfo",
+    "Certificate",
+    "CustomsDeclareResponse",
+    "CustomsQueryRequest",
+    "CustomsQueryResponse",
+    "DeclarationRecord",
+    "CreatePayoutRequest",
+    "TransferFromDetail",
+    "TransferToDetail",
+    "CreatePayoutResponse",
+    "CreateTransferRequest",
+    "CreateTransferResponse",
+    "MerchantRegistrationInfoQueryRequest",
+    "MerchantRegistrationInfoQueryResponse",
+    "MerchantRegistrationInfo",
+    "WebSite",
+    "RegistrationDetail",
+    "Attachment",
+    "ContactInfo",
+    "MerchantRegistrationStatusQueryRequest",
+    "MerchantRegistrationStatusQueryResponse",
+    "RegistrationResult",
+    "PSPRegistrationResult",
+    "RegisterRequest",
+    "SettlementInfo",
+    "SettlementBankAccount",
+    "MerchantInfo",
+    "Company",
+    "StockInfo",
+    "Contact",
+    "BusinessInfo",
+    "EntityAssociations",
+    "Individual",
+    "RegisterResponse",
+    "MerchantRegistrationRequest",
+    "MerchantRegistrationResponse",
+    "SettlementInfoUpdateRequest",
+    "SettlementInfoUpdateResponse",
+    "MeterCreateRequest",
+    "MeterCreateResponse",
+    "Meter",
+    "MeterCreateSessionRequest",
+    "MeterCreateSessionResponse",
+    "CreditGrantCreateRequest",
+    "Applicability",
+    "CreditGrantCreateResponse",
+    "CreditGrant",
+    "AvailableAmount",
+    "CreditGrantInquireDetailsRequest",
+    "CreditGrantInquireDetailsResponse",
+    "CreditGrantInquireListRequest",
+    "CreditGrantInquireListResponse",
+    "CreditGrantUpdateExpiryRequest",
+    "CreditGrantUpdateExpiryResponse",
+    "CreditGrantVoidRequest",
+    "CreditGrantVoidResponse",
+    "MeterInquireDetailsRequest",
+    "MeterInquireDetailsResponse",
+    "MeterInquireListRequest",
+    "MeterInquireListResponse",
+    "MeterUpdateRequest",
+    "MeterUpdateResponse",
+    "MeterUploadEventRequest",
+    "MeterEventBatch",
+    "Event",
+    "EventPayload",
+    "MeterUploadEventResponse",
+    "ErrorInfo",
+    "InquireNotificationRequest",
+    "InquireNotificationResponse",
+    "InquireNotificationListRequest",
+    "InquireNotificationListResponse",
+    "AcceptDisputeRequest",
+    "AcceptDisputeResponse",
+    "PaymentEvaluation",
+    "PaymentOptionDetail",
+    "WalletPaymentOptionDetail",
+    "Wallet",
+    "WalletFeature",
+    "DeviceCertificateRequest",
+    "DeviceCertificateResponse",
+    "CreateMandateRequest",
+    "CreateMandateResponse",
+    "CustomizedInfo",
+    "SubscriptionPlan",
+    "SubscriptionInfo",
+    "TrialPlan",
+    "TrialPhase",
+    "Trial",
+    "CreditPayPlan",
+    "AgreementInfo",
+    "RiskData",
+    "RiskOrder",
+    "RiskBuyer",
+    "RiskEnv",
+    "RiskSignal",
+    "RiskAddress",
+    "AvailablePaymentMethod",
+    "PaymentMethodTypeItem",
+    "BillingSubscription",
+    "DownloadDisputeEvidenceRequest",
+    "DownloadDisputeEvidenceResponse",
+    "FetchNonceRequest",
+    "FetchNonceResponse",
+    "GetCardInfoRequest",
+    "GetCardInfoResponse",
+    "Installment",
+    "SupportCardBrand",
+    "Plan",
+    "SubscriptionInquireRequest",
+    "SubscriptionInquireResponse",
+    "InquireExchangeRateRequest",
+    "CurrencyPair",
+    "InquireExchangeRateResponse",
+    "PaymentQuote",
+    "InquireInstallmentRequest",
+    "InquireInstallmentResponse",
+    "InstallmentBank",
+    "CardInfo",
+    "ThreeDSResult",
+    "PromotionResult",
+    "Discount",
+    "RetryInfo",
+    "PaymentAttempt",
+    "PaymentVerificationData",
+    "ChallengeActionForm",
+    "OrderCodeForm",
+    "RefundToBankInfo",
+    "RefundDetail",
+    "CancelRuleRequest",
+    "CancelRuleResponse",
+    "CreateHoldRequest",
+    "CreateHoldResponse",
+    "CreateReleaseRequest",
+    "CreateReleaseResponse",
+    "CreateRuleRequest",
+    "CreateRuleResponse",
+    "InquireHoldListRequest",
+    "InquireHoldListResponse",
+    "InquireReleaseRequest",
+    "InquireReleaseResponse",
+    "InquireRuleListRequest",
+    "InquireRuleListResponse",
+    "UpdateHoldRequest",
+    "UpdateHoldResponse",
+    "UpdateRuleRequest",
+    "UpdateRuleResponse",
+    "RetrievePaymentSessionRequest",
+    "RetrievePaymentSessionResponse",
+    "SettleRequest",
+    "SettlementDetail",
+    "SettleResponse",
+    "SupplyDefenseDocumentRequest",
+    "SupplyDefenseDocumentResponse",
+    "SupplyEvidenceRequest",
+    "SupplyEvidenceResponse",
+    "SyncArrearRequest",
+    "SyncArrearResponse",
+    "UpdateAmountRequest",
+    "UpdateAmountResponse",
+    "UploadInvoiceShippingFileRequest",
+    "UploadInvoiceShippingFileResponse",
+    "VerifyAndCompletePaymentRequest",
+    "VerifyMethod",
+    "VerifyAndCompletePaymentResponse",
+    "RiskDecideRequest",
+    "PaymentDetail",
+    "RiskDecideResponse",
+    "RiskReportRequest",
+    "RiskReportResponse",
+    "SendPaymentResultRequest",
+    "AuthorizationError",
+    "SendPaymentResultResponse",
+    "SendRefundResultRequest",
+    "RefundRecord",
+    "SendRefundResultResponse",
+    "SubscriptionCancelRequest",
+    "SubscriptionCancelResponse",
+    "SubscriptionChangeRequest",
+    "OrderInfo",
+    "SubscriptionChangeResponse",
+    "SubscriptionCreateRequest",
+    "CreateSubscriptionInfo",
+    "SubscriptionCreateResponse",
+    "InquireSubscriptionRequest",
+    "InquireSubscriptionResponse",
+    "InquireSubscriptionListRequest",
+    "InquireSubscriptionListResponse",
+    "Paginator",
+    "InquireSubscriptionPaymentRequest",
+    "InquireSubscriptionPaymentResponse",
+    "SubscriptionTransaction",
+    "SubscriptionsInquiryRequest",
+    "SubscriptionsInquiryResponse",
+    "SubscriptionUpdateRequest",
+    "SubscriptionUpdateResponse",
+    "TaxCalculateRequest",
+    "TaxCalculationLineItem",
+    "TaxCustomerDetails",
+    "TaxBusinessDetails",
+    "TaxAddress",
+    "TaxId",
+    "TaxShipFromDetails",
+    "TaxShippingCost",
+    "TaxCalculateResponse",
+    "TaxCalculatedLineItem",
+    "TaxBreakdown",
+    "TaxCalculatedShippingCost",
+    "TaxCancelRegistrationRequest",
+    "TaxCancelRegistrationResponse",
+    "TaxJurisdiction",
+    "TaxInitializeSettingsRequest",
+    "TaxHeadOffice",
+    "TaxInitializeSettingsResponse",
+    "TaxInquireCalculationRequest",
+    "TaxInquireCalculationResponse",
+    "TaxInquireRegistrationListRequest",
+    "TaxInquireRegistrationListResponse",
+    "TaxRegistration",
+    "TaxInquireSettingsRequest",
+    "TaxInquireSettingsResponse",
+    "TaxInquireTransactionListRequest",
+    "TaxInquireTransactionListResponse",
+    "TaxTransaction",
+    "TaxRegisterRequest",
+    "TaxRegisterResponse",
+    "TaxUpdateRegistrationPeriodRequest",
+    "TaxUpdateRegistrationPeriodResponse",
+    "TaxUpdateSettingsRequest",
+    "TaxUpdateSettingsResponse",
+    "InitAuthenticationRequest",
+    "InitAuthenticationResponse",
+    "UserQueryInfoRequest",
+    "UserQueryInfoResponse",
+    "VerifyAuthenticationRequest",
+    "VerifyAuthenticationResponse",
+    "VaultingSessionRequest",
+    "VaultingSessionResponse",
+    "DeleteTokenRequest",
+    "DeleteTokenResponse",
+    "VaultsFetchNonceRequest",
+    "Card",
+    "VaultsFetchNonceResponse",
+    "VaultingInquireTokenRequest",
+    "VaultingInquireTokenResponse",
+    "VaultingQueryRequest",
+    "VaultingQueryResponse",
+    "PaymentMethodDetail",
+    "ExternalPaymentMethodDetail",
+    "DiscountPaymentMethodDetail",
+    "CouponPaymentMethodDetail",
+    "UpdateTokenRequest",
+    "UpdateTokenResponse",
+    "VaultingPaymentMethodRequest",
+    "VaultingPaymentMethodResponse",
+    "ABATransferNotify",
+    "AuthNotify",
+    "BillNotify",
+    "BillingSubscriptionNotify",
+    "CardStatusChangeNotify",
+    "CreditNoteNotify",
+    "CreditNoteInfo",
+    "LineItem",
+    "NotifyInvoiceInfo",
+    "DefenseDocumentNotify",
+    "DefenseStrategySuggestionNotify",
+    "DirectRefundNotify",
+    "DisputeNotify",
+    "InvoiceNotify",
+    "InvoicePaymentInfo",
+    "MeterEventNotify",
+    "ErrorEvent",
+    "SubscriptionCancelNotify",
+    "SubscriptionNotify",
+    "SubscriptionPayNotify",
+    "VaultingNotify",
+    "VaultingPaymentMethodDetail",
+    "VaultingCard",
 ]
 
 _M = TypeVar("_M", bound="_Model")
@@ -96,7 +612,16 @@ def _decode_one(kind: str, value: Any, path: str) -> Any:
         if not isinstance(value, str):
             raise ModelError(f"{path} must be a string, not {_kind(value)}")
         return value
+    if kind in _SCALAR_KINDS:
+        # the JSON value (as the SDKs send it) or its string form (as the reference writes it)
+        if isinstance(value, str) or (isinstance(value, _SCALAR_KINDS[kind]) and not (
+                kind != "boolean" and isinstance(value, bool))):
+            return value
+        raise ModelError(f"{path} must be {kind.replace('integer', 'an integer').replace('number', 'a number').replace('boolean', 'a boolean')} or a string, not {_kind(value)}")
     return _MODELS[kind]._decode(value, path)
+
+
+_SCALAR_KINDS: Dict[str, Any] = {"boolean": bool, "integer": int, "number": (int, float)}
 
 
 def _encode_one(value: Any) -> Any:
@@ -416,6 +941,16 @@ class Order(_Model):
     env: Optional[Env] = None
     #: Extra information, a JSON string (at most 2048 characters).
     extend_info: Optional[str] = None
+    #: The merchant.
+    merchant: Optional[Merchant] = None
+    #: The transit.
+    transit: Optional[Transit] = None
+    #: The lodging.
+    lodging: Optional[Lodging] = None
+    #: The gaming.
+    gaming: Optional[Gaming] = None
+    #: The order created time.
+    order_created_time: Any = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -427,6 +962,11 @@ class Order(_Model):
         ("buyer", "buyer", "Buyer", False, False),
         ("env", "env", "Env", False, False),
         ("extend_info", "extendInfo", "string", False, False),
+        ("merchant", "merchant", "Merchant", False, False),
+        ("transit", "transit", "Transit", False, False),
+        ("lodging", "lodging", "Lodging", False, False),
+        ("gaming", "gaming", "Gaming", False, False),
+        ("order_created_time", "orderCreatedTime", "json", False, False),
     )
 
 
@@ -466,11 +1006,23 @@ class PaymentFactor(_Model):
     is_authorization: Optional[str] = None
     #: AUTOMATIC or MANUAL, with isAuthorization "true".
     capture_mode: Optional[str] = None
+    #: The is in store payment.
+    is_in_store_payment: Optional[Union[bool, str]] = None
+    #: The is cashier payment.
+    is_cashier_payment: Optional[Union[bool, str]] = None
+    #: The presentment mode (one of the PresentmentMode values).
+    presentment_mode: Optional[str] = None
+    #: The in store payment scenario (one of the InStorePaymentScenario values).
+    in_store_payment_scenario: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("is_authorization", "isAuthorization", "string", False, False),
         ("capture_mode", "captureMode", "string", False, False),
+        ("is_in_store_payment", "isInStorePayment", "boolean", False, False),
+        ("is_cashier_payment", "isCashierPayment", "boolean", False, False),
+        ("presentment_mode", "presentmentMode", "string", False, False),
+        ("in_store_payment_scenario", "inStorePaymentScenario", "string", False, False),
     )
 
 
@@ -505,6 +1057,10 @@ class Quote(_Model):
     quote_expiry_time: Optional[str] = None
     #: "true" when the rate is guaranteed.
     guaranteed: Optional[str] = None
+    #: The base currency.
+    base_currency: Optional[str] = None
+    #: The quote unit.
+    quote_unit: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -514,6 +1070,8 @@ class Quote(_Model):
         ("quote_start_time", "quoteStartTime", "string", False, False),
         ("quote_expiry_time", "quoteExpiryTime", "string", False, False),
         ("guaranteed", "guaranteed", "string", False, False),
+        ("base_currency", "baseCurrency", "string", False, False),
+        ("quote_unit", "quoteUnit", "string", False, False),
     )
 
 
@@ -551,12 +1109,21 @@ class PspCustomerInfo(_Model):
     psp_customer_id: Optional[str] = None
     #: The buyer's id as shown to the buyer.
     display_customer_id: Optional[str] = None
+    #: The display customer name.
+    display_customer_name: Optional[str] = None
+    #: The customer2088 id.
+    customer2088_id: Optional[str] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("psp_name", "pspName", "string", False, False),
         ("psp_customer_id", "pspCustomerId", "string", False, False),
         ("display_customer_id", "displayCustomerId", "string", False, False),
+        ("display_customer_name", "displayCustomerName", "string", False, False),
+        ("customer2088_id", "customer2088Id", "string", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
     )
 
 
@@ -577,6 +1144,14 @@ class AcquirerInfo(_Model):
     acquirer_result_code: Optional[str] = None
     #: The acquirer's result message.
     acquirer_result_message: Optional[str] = None
+    #: The acquirer merchant name.
+    acquirer_merchant_name: Optional[str] = None
+    #: The acquirer reason description.
+    acquirer_reason_description: Optional[str] = None
+    #: The ptsp transaction id.
+    ptsp_transaction_id: Optional[str] = None
+    #: The acquirer card token.
+    acquirer_card_token: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -586,6 +1161,10 @@ class AcquirerInfo(_Model):
         ("acquirer_merchant_id", "acquirerMerchantId", "string", False, False),
         ("acquirer_result_code", "acquirerResultCode", "string", False, False),
         ("acquirer_result_message", "acquirerResultMessage", "string", False, False),
+        ("acquirer_merchant_name", "acquirerMerchantName", "string", False, False),
+        ("acquirer_reason_description", "acquirerReasonDescription", "string", False, False),
+        ("ptsp_transaction_id", "ptspTransactionId", "string", False, False),
+        ("acquirer_card_token", "acquirerCardToken", "string", False, False),
     )
 
 
@@ -630,6 +1209,32 @@ class PaymentResultInfo(_Model):
     expiry_month: Optional[str] = None
     #: The card's expiry year, 2 digits.
     expiry_year: Optional[str] = None
+    #: The acquirer info.
+    acquirer_info: Optional[AcquirerInfo] = None
+    #: The three dsresult.
+    three_dsresult: Optional[ThreeDSResult] = None
+    #: The credit pay plan.
+    credit_pay_plan: Optional[CreditPayPlan] = None
+    #: The card category.
+    card_category: Optional[str] = None
+    #: The account no.
+    account_no: Optional[str] = None
+    #: The exemption requested.
+    exemption_requested: Optional[str] = None
+    #: The credential type used.
+    credential_type_used: Optional[str] = None
+    #: The rrn.
+    rrn: Optional[str] = None
+    #: The user authorization status.
+    user_authorization_status: Optional[str] = None
+    #: The authorization code.
+    authorization_code: Optional[str] = None
+    #: The incremental authorization available.
+    incremental_authorization_available: Optional[Union[bool, str]] = None
+    #: The extended authorization available.
+    extended_authorization_available: Optional[Union[bool, str]] = None
+    #: The refund on authorization available.
+    refund_on_authorization_available: Optional[Union[bool, str]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -651,6 +1256,19 @@ class PaymentResultInfo(_Model):
         ("last_four", "lastFour", "string", False, False),
         ("expiry_month", "expiryMonth", "string", False, False),
         ("expiry_year", "expiryYear", "string", False, False),
+        ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
+        ("three_dsresult", "threeDSResult", "ThreeDSResult", False, False),
+        ("credit_pay_plan", "creditPayPlan", "CreditPayPlan", False, False),
+        ("card_category", "cardCategory", "string", False, False),
+        ("account_no", "accountNo", "string", False, False),
+        ("exemption_requested", "exemptionRequested", "string", False, False),
+        ("credential_type_used", "credentialTypeUsed", "string", False, False),
+        ("rrn", "rrn", "string", False, False),
+        ("user_authorization_status", "userAuthorizationStatus", "string", False, False),
+        ("authorization_code", "authorizationCode", "string", False, False),
+        ("incremental_authorization_available", "incrementalAuthorizationAvailable", "boolean", False, False),
+        ("extended_authorization_available", "extendedAuthorizationAvailable", "boolean", False, False),
+        ("refund_on_authorization_available", "refundOnAuthorizationAvailable", "boolean", False, False),
     )
 
 
@@ -815,6 +1433,38 @@ class PayRequest(_Model):
     merchant_account_id: Optional[str] = None
     #: Extra information, a JSON string.
     extend_info: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The customized info.
+    customized_info: Optional[CustomizedInfo] = None
+    #: The payment quote.
+    payment_quote: Optional[Quote] = None
+    #: The agreement info.
+    agreement_info: Optional[AgreementInfo] = None
+    #: The subscription info.
+    subscription_info: Optional[SubscriptionInfo] = None
+    #: The processing amount.
+    processing_amount: Optional[Amount] = None
+    #: The credit pay plan.
+    credit_pay_plan: Optional[CreditPayPlan] = None
+    #: The app id.
+    app_id: Optional[str] = None
+    #: The pay to method.
+    pay_to_method: Optional[PaymentMethod] = None
+    #: The is authorization.
+    is_authorization: Optional[Union[bool, str]] = None
+    #: The merchant.
+    merchant: Optional[Merchant] = None
+    #: The payment verification data.
+    payment_verification_data: Optional[PaymentVerificationData] = None
+    #: The dual offline payment.
+    dual_offline_payment: Optional[Union[bool, str]] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The tax calculation id.
+    tax_calculation_id: Optional[str] = None
+    #: The locale.
+    locale: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -833,6 +1483,22 @@ class PayRequest(_Model):
         ("user_region", "userRegion", "string", False, False),
         ("merchant_account_id", "merchantAccountId", "string", False, False),
         ("extend_info", "extendInfo", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("customized_info", "customizedInfo", "CustomizedInfo", False, False),
+        ("payment_quote", "paymentQuote", "Quote", False, False),
+        ("agreement_info", "agreementInfo", "AgreementInfo", False, False),
+        ("subscription_info", "subscriptionInfo", "SubscriptionInfo", False, False),
+        ("processing_amount", "processingAmount", "Amount", False, False),
+        ("credit_pay_plan", "creditPayPlan", "CreditPayPlan", False, False),
+        ("app_id", "appId", "string", False, False),
+        ("pay_to_method", "payToMethod", "PaymentMethod", False, False),
+        ("is_authorization", "isAuthorization", "boolean", False, False),
+        ("merchant", "merchant", "Merchant", False, False),
+        ("payment_verification_data", "paymentVerificationData", "PaymentVerificationData", False, False),
+        ("dual_offline_payment", "dualOfflinePayment", "boolean", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("tax_calculation_id", "taxCalculationId", "string", False, False),
+        ("locale", "locale", "string", False, False),
     )
 
 
@@ -889,6 +1555,28 @@ class PayResponse(_Model):
     refunded_amount: Optional[Amount] = None
     #: Extra information, a JSON string.
     extend_info: Optional[str] = None
+    #: The processing amount.
+    processing_amount: Optional[Amount] = None
+    #: The non guarantee coupon value.
+    non_guarantee_coupon_value: Optional[Amount] = None
+    #: The payment action form.
+    payment_action_form: Optional[str] = None
+    #: The challenge action form.
+    challenge_action_form: Optional[ChallengeActionForm] = None
+    #: The order code form.
+    order_code_form: Optional[OrderCodeForm] = None
+    #: The promotion result.
+    promotion_result: Optional[List[PromotionResult]] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The current period start.
+    current_period_start: Optional[str] = None
+    #: The current period end.
+    current_period_end: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -914,6 +1602,17 @@ class PayResponse(_Model):
         ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
         ("refunded_amount", "refundedAmount", "Amount", False, False),
         ("extend_info", "extendInfo", "string", False, False),
+        ("processing_amount", "processingAmount", "Amount", False, False),
+        ("non_guarantee_coupon_value", "nonGuaranteeCouponValue", "Amount", False, False),
+        ("payment_action_form", "paymentActionForm", "string", False, False),
+        ("challenge_action_form", "challengeActionForm", "ChallengeActionForm", False, False),
+        ("order_code_form", "orderCodeForm", "OrderCodeForm", False, False),
+        ("promotion_result", "promotionResult", "PromotionResult", False, True),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("current_period_start", "currentPeriodStart", "string", False, False),
+        ("current_period_end", "currentPeriodEnd", "string", False, False),
     )
 
 
@@ -956,6 +1655,42 @@ class CreatePaymentSessionRequest(_Model):
     locale: Optional[str] = None
     #: The merchant account, when one client id serves several (at most 32 characters).
     merchant_account_id: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The allowed payment method regions.
+    allowed_payment_method_regions: Optional[List[str]] = None
+    #: The customized info.
+    customized_info: Optional[CustomizedInfo] = None
+    #: The payment quote.
+    payment_quote: Optional[Quote] = None
+    #: The processing amount.
+    processing_amount: Optional[Amount] = None
+    #: The subscription plan.
+    subscription_plan: Optional[SubscriptionPlan] = None
+    #: The subscription info.
+    subscription_info: Optional[SubscriptionInfo] = None
+    #: The user region.
+    user_region: Optional[str] = None
+    #: The enable installment collection.
+    enable_installment_collection: Optional[Union[bool, str]] = None
+    #: The credit pay plan.
+    credit_pay_plan: Optional[CreditPayPlan] = None
+    #: The agreement info.
+    agreement_info: Optional[AgreementInfo] = None
+    #: The risk data.
+    risk_data: Optional[RiskData] = None
+    #: The saved payment methods.
+    saved_payment_methods: Optional[List[PaymentMethod]] = None
+    #: The available payment method.
+    available_payment_method: Optional[AvailablePaymentMethod] = None
+    #: The payment expiry time.
+    payment_expiry_time: Optional[str] = None
+    #: The subscription.
+    subscription: Optional[BillingSubscription] = None
+    #: The scopes.
+    scopes: Optional[List[str]] = None
+    #: The automatic tax.
+    automatic_tax: Any = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -974,6 +1709,24 @@ class CreatePaymentSessionRequest(_Model):
         ("product_scene", "productScene", "string", False, False),
         ("locale", "locale", "string", False, False),
         ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("allowed_payment_method_regions", "allowedPaymentMethodRegions", "string", False, True),
+        ("customized_info", "customizedInfo", "CustomizedInfo", False, False),
+        ("payment_quote", "paymentQuote", "Quote", False, False),
+        ("processing_amount", "processingAmount", "Amount", False, False),
+        ("subscription_plan", "subscriptionPlan", "SubscriptionPlan", False, False),
+        ("subscription_info", "subscriptionInfo", "SubscriptionInfo", False, False),
+        ("user_region", "userRegion", "string", False, False),
+        ("enable_installment_collection", "enableInstallmentCollection", "boolean", False, False),
+        ("credit_pay_plan", "creditPayPlan", "CreditPayPlan", False, False),
+        ("agreement_info", "agreementInfo", "AgreementInfo", False, False),
+        ("risk_data", "riskData", "RiskData", False, False),
+        ("saved_payment_methods", "savedPaymentMethods", "PaymentMethod", False, True),
+        ("available_payment_method", "availablePaymentMethod", "AvailablePaymentMethod", False, False),
+        ("payment_expiry_time", "paymentExpiryTime", "string", False, False),
+        ("subscription", "subscription", "BillingSubscription", False, False),
+        ("scopes", "scopes", "string", False, True),
+        ("automatic_tax", "automaticTax", "json", False, False),
     )
 
 
@@ -995,6 +1748,22 @@ class CreatePaymentSessionResponse(_Model):
     payment_session_id: Optional[str] = None
     #: The hosted checkout page, for CHECKOUT_PAYMENT.
     normal_url: Optional[str] = None
+    #: The url.
+    url: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: The client payment token.
+    client_payment_token: Optional[str] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The redirect action form.
+    redirect_action_form: Optional[RedirectActionForm] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1003,6 +1772,14 @@ class CreatePaymentSessionResponse(_Model):
         ("payment_session_expiry_time", "paymentSessionExpiryTime", "string", False, False),
         ("payment_session_id", "paymentSessionId", "string", False, False),
         ("normal_url", "normalUrl", "string", False, False),
+        ("url", "url", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("client_payment_token", "clientPaymentToken", "string", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("redirect_action_form", "redirectActionForm", "RedirectActionForm", False, False),
     )
 
 
@@ -1034,6 +1811,24 @@ class ConsultRequest(_Model):
     settlement_strategy: Optional[SettlementStrategy] = None
     #: The merchant account, when one client id serves several (at most 32 characters).
     merchant_account_id: Optional[str] = None
+    #: The payment evaluation.
+    payment_evaluation: Optional[PaymentEvaluation] = None
+    #: The allowed payment methods.
+    allowed_payment_methods: Optional[List[str]] = None
+    #: The blocked payment methods.
+    blocked_payment_methods: Optional[List[str]] = None
+    #: The region.
+    region: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The reference user id.
+    reference_user_id: Optional[str] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: The merchant.
+    merchant: Optional[Merchant] = None
+    #: The allowed psp regions.
+    allowed_psp_regions: Optional[List[str]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1047,6 +1842,15 @@ class ConsultRequest(_Model):
         ("payment_factor", "paymentFactor", "PaymentFactor", False, False),
         ("settlement_strategy", "settlementStrategy", "SettlementStrategy", False, False),
         ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("payment_evaluation", "paymentEvaluation", "PaymentEvaluation", False, False),
+        ("allowed_payment_methods", "allowedPaymentMethods", "string", False, True),
+        ("blocked_payment_methods", "blockedPaymentMethods", "string", False, True),
+        ("region", "region", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("reference_user_id", "referenceUserId", "string", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
+        ("merchant", "merchant", "Merchant", False, False),
+        ("allowed_psp_regions", "allowedPspRegions", "string", False, True),
     )
 
 
@@ -1155,6 +1959,32 @@ class InquiryPaymentResponse(_Model):
     payment_method_type: Optional[str] = None
     #: Extra information, a JSON string.
     extend_info: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The customized info.
+    customized_info: Optional[CustomizedInfo] = None
+    #: The processing amount.
+    processing_amount: Optional[Amount] = None
+    #: The non guarantee coupon amount.
+    non_guarantee_coupon_amount: Optional[Amount] = None
+    #: The card info.
+    card_info: Optional[CardInfo] = None
+    #: The customs declaration amount.
+    customs_declaration_amount: Optional[Amount] = None
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The promotion results.
+    promotion_results: Optional[List[PromotionResult]] = None
+    #: The earliest settlement time.
+    earliest_settlement_time: Optional[str] = None
+    #: The retry info.
+    retry_info: Optional[RetryInfo] = None
+    #: The auth review status.
+    auth_review_status: Optional[str] = None
+    #: The auth review source.
+    auth_review_source: Optional[str] = None
+    #: The pop risk decision result info.
+    pop_risk_decision_result_info: Any = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1181,6 +2011,19 @@ class InquiryPaymentResponse(_Model):
         ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
         ("payment_method_type", "paymentMethodType", "string", False, False),
         ("extend_info", "extendInfo", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("customized_info", "customizedInfo", "CustomizedInfo", False, False),
+        ("processing_amount", "processingAmount", "Amount", False, False),
+        ("non_guarantee_coupon_amount", "nonGuaranteeCouponAmount", "Amount", False, False),
+        ("card_info", "cardInfo", "CardInfo", False, False),
+        ("customs_declaration_amount", "customsDeclarationAmount", "Amount", False, False),
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("promotion_results", "promotionResults", "PromotionResult", False, True),
+        ("earliest_settlement_time", "earliestSettlementTime", "string", False, False),
+        ("retry_info", "retryInfo", "RetryInfo", False, False),
+        ("auth_review_status", "authReviewStatus", "string", False, False),
+        ("auth_review_source", "authReviewSource", "string", False, False),
+        ("pop_risk_decision_result_info", "popRiskDecisionResultInfo", "json", False, False),
     )
 
 
@@ -1250,6 +2093,14 @@ class CaptureRequest(_Model):
     capture_amount: Amount
     #: "true" for the last of several partial captures.
     is_last_capture: Optional[str] = None
+    #: The capture type.
+    capture_type: Optional[str] = None
+    #: The transit.
+    transit: Optional[Transit] = None
+    #: The goods.
+    goods: Optional[List[Goods]] = None
+    #: The shippings.
+    shippings: Optional[List[Shipping]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1257,6 +2108,10 @@ class CaptureRequest(_Model):
         ("payment_id", "paymentId", "string", True, False),
         ("capture_amount", "captureAmount", "Amount", True, False),
         ("is_last_capture", "isLastCapture", "string", False, False),
+        ("capture_type", "captureType", "string", False, False),
+        ("transit", "transit", "Transit", False, False),
+        ("goods", "goods", "Goods", False, True),
+        ("shippings", "shippings", "Shipping", False, True),
     )
 
 
@@ -1282,6 +2137,8 @@ class CaptureResponse(_Model):
     capture_time: Optional[str] = None
     #: The acquirer's reference number.
     acquirer_reference_no: Optional[str] = None
+    #: The acquirer info.
+    acquirer_info: Optional[AcquirerInfo] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1292,6 +2149,7 @@ class CaptureResponse(_Model):
         ("capture_amount", "captureAmount", "Amount", False, False),
         ("capture_time", "captureTime", "string", False, False),
         ("acquirer_reference_no", "acquirerReferenceNo", "string", False, False),
+        ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
     )
 
 
@@ -1319,6 +2177,24 @@ class RefundRequest(_Model):
     is_async_refund: Optional[str] = None
     #: Extra information, a JSON string.
     extend_info: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The customized info.
+    customized_info: Optional[CustomizedInfo] = None
+    #: The capture id.
+    capture_id: Optional[str] = None
+    #: The refund to bank info.
+    refund_to_bank_info: Optional[RefundToBankInfo] = None
+    #: The refund details.
+    refund_details: Optional[List[RefundDetail]] = None
+    #: The refund source account no.
+    refund_source_account_no: Optional[str] = None
+    #: The actual refund amount.
+    actual_refund_amount: Optional[Amount] = None
+    #: The goods.
+    goods: Optional[List[Goods]] = None
+    #: The split details.
+    split_details: Optional[List[Any]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1330,6 +2206,15 @@ class RefundRequest(_Model):
         ("refund_notify_url", "refundNotifyUrl", "string", False, False),
         ("is_async_refund", "isAsyncRefund", "string", False, False),
         ("extend_info", "extendInfo", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("customized_info", "customizedInfo", "CustomizedInfo", False, False),
+        ("capture_id", "captureId", "string", False, False),
+        ("refund_to_bank_info", "refundToBankInfo", "RefundToBankInfo", False, False),
+        ("refund_details", "refundDetails", "RefundDetail", False, True),
+        ("refund_source_account_no", "refundSourceAccountNo", "string", False, False),
+        ("actual_refund_amount", "actualRefundAmount", "Amount", False, False),
+        ("goods", "goods", "Goods", False, True),
+        ("split_details", "splitDetails", "json", False, True),
     )
 
 
@@ -1361,6 +2246,10 @@ class RefundResponse(_Model):
     settlement_quote: Optional[Quote] = None
     #: The acquirer that processed the refund.
     acquirer_info: Optional[AcquirerInfo] = None
+    #: The actual refund amount.
+    actual_refund_amount: Optional[Amount] = None
+    #: The acquirer reference no.
+    acquirer_reference_no: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1374,6 +2263,8 @@ class RefundResponse(_Model):
         ("gross_settlement_amount", "grossSettlementAmount", "Amount", False, False),
         ("settlement_quote", "settlementQuote", "Quote", False, False),
         ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
+        ("actual_refund_amount", "actualRefundAmount", "Amount", False, False),
+        ("acquirer_reference_no", "acquirerReferenceNo", "string", False, False),
     )
 
 
@@ -1429,6 +2320,20 @@ class InquiryRefundResponse(_Model):
     settlement_quote: Optional[Quote] = None
     #: The acquirer that processed the refund.
     acquirer_info: Optional[AcquirerInfo] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The customized info.
+    customized_info: Optional[CustomizedInfo] = None
+    #: The arn.
+    arn: Optional[str] = None
+    #: The actual refund amount.
+    actual_refund_amount: Optional[Amount] = None
+    #: The rrn.
+    rrn: Optional[str] = None
+    #: The split details.
+    split_details: Optional[List[Any]] = None
+    #: The authorization code.
+    authorization_code: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1442,6 +2347,13 @@ class InquiryRefundResponse(_Model):
         ("gross_settlement_amount", "grossSettlementAmount", "Amount", False, False),
         ("settlement_quote", "settlementQuote", "Quote", False, False),
         ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("customized_info", "customizedInfo", "CustomizedInfo", False, False),
+        ("arn", "arn", "string", False, False),
+        ("actual_refund_amount", "actualRefundAmount", "Amount", False, False),
+        ("rrn", "rrn", "string", False, False),
+        ("split_details", "splitDetails", "json", False, True),
+        ("authorization_code", "authorizationCode", "string", False, False),
     )
 
 
@@ -1491,6 +2403,28 @@ class NotifyPaymentRequest(_Model):
     payment_method_type: Optional[str] = None
     #: When an authorisation expires (ISO 8601).
     auth_expiry_time: Optional[str] = None
+    #: The promotion result.
+    promotion_result: Optional[List[PromotionResult]] = None
+    #: The customized info.
+    customized_info: Optional[CustomizedInfo] = None
+    #: The processing amount.
+    processing_amount: Optional[Amount] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The subscription order id.
+    subscription_order_id: Optional[str] = None
+    #: The retry info.
+    retry_info: Optional[RetryInfo] = None
+    #: The update request id.
+    update_request_id: Optional[str] = None
+    #: The tax calculation id.
+    tax_calculation_id: Optional[str] = None
+    #: The auth review status.
+    auth_review_status: Optional[str] = None
+    #: The auth review source.
+    auth_review_source: Optional[str] = None
+    #: The pop risk decision result info.
+    pop_risk_decision_result_info: Any = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1511,6 +2445,17 @@ class NotifyPaymentRequest(_Model):
         ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
         ("payment_method_type", "paymentMethodType", "string", False, False),
         ("auth_expiry_time", "authExpiryTime", "string", False, False),
+        ("promotion_result", "promotionResult", "PromotionResult", False, True),
+        ("customized_info", "customizedInfo", "CustomizedInfo", False, False),
+        ("processing_amount", "processingAmount", "Amount", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("subscription_order_id", "subscriptionOrderId", "string", False, False),
+        ("retry_info", "retryInfo", "RetryInfo", False, False),
+        ("update_request_id", "updateRequestId", "string", False, False),
+        ("tax_calculation_id", "taxCalculationId", "string", False, False),
+        ("auth_review_status", "authReviewStatus", "string", False, False),
+        ("auth_review_source", "authReviewSource", "string", False, False),
+        ("pop_risk_decision_result_info", "popRiskDecisionResultInfo", "json", False, False),
     )
 
 
@@ -1543,6 +2488,8 @@ class NotifyCaptureRequest(_Model):
     acquirer_info: Optional[AcquirerInfo] = None
     #: Details of the result (cards).
     payment_result_info: Optional[PaymentResultInfo] = None
+    #: The tax calculation id.
+    tax_calculation_id: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1556,6 +2503,7 @@ class NotifyCaptureRequest(_Model):
         ("acquirer_reference_no", "acquirerReferenceNo", "string", False, False),
         ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
         ("payment_result_info", "paymentResultInfo", "PaymentResultInfo", False, False),
+        ("tax_calculation_id", "taxCalculationId", "string", False, False),
     )
 
 
@@ -1588,6 +2536,14 @@ class NotifyRefundRequest(_Model):
     settlement_quote: Optional[Quote] = None
     #: The acquirer reference number of a card refund.
     arn: Optional[str] = None
+    #: The customized info.
+    customized_info: Optional[CustomizedInfo] = None
+    #: The actual refund amount.
+    actual_refund_amount: Optional[Amount] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The authorization code.
+    authorization_code: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1601,6 +2557,15848 @@ class NotifyRefundRequest(_Model):
         ("gross_settlement_amount", "grossSettlementAmount", "Amount", False, False),
         ("settlement_quote", "settlementQuote", "Quote", False, False),
         ("arn", "arn", "string", False, False),
+        ("customized_info", "customizedInfo", "CustomizedInfo", False, False),
+        ("actual_refund_amount", "actualRefundAmount", "Amount", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("authorization_code", "authorizationCode", "string", False, False),
+    )
+
+
+@dataclass
+class SubmitAttachmentRequest(_Model):
+    """The request body of business.attachment.submitAttachment
+    (/ams/api/open/openapiv2_file/v1/business/attachment/submitAttachment).
+
+    Antom API: open/openapiv2_file/v1/business/attachment/submitAttachment.
+    """
+
+    API: ClassVar[str] = "open/openapiv2_file/v1/business/attachment/submitAttachment"
+    #: The submit attachment request id.
+    submit_attachment_request_id: Optional[str] = None
+    #: The attachment type (one of the AttachmentType values).
+    attachment_type: Optional[str] = None
+    #: The file sha256.
+    file_sha256: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("submit_attachment_request_id", "submitAttachmentRequestId", "string", False, False),
+        ("attachment_type", "attachmentType", "string", False, False),
+        ("file_sha256", "fileSha256", "string", False, False),
+    )
+
+
+@dataclass
+class SubmitAttachmentResponse(_Model):
+    """The response body of business.attachment.submitAttachment
+    (/ams/api/open/openapiv2_file/v1/business/attachment/submitAttachment).
+
+    Antom API: open/openapiv2_file/v1/business/attachment/submitAttachment.
+    """
+
+    API: ClassVar[str] = "open/openapiv2_file/v1/business/attachment/submitAttachment"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The submit attachment request id.
+    submit_attachment_request_id: Optional[str] = None
+    #: The attachment type (one of the AttachmentType values).
+    attachment_type: Optional[str] = None
+    #: The attachment key.
+    attachment_key: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("submit_attachment_request_id", "submitAttachmentRequestId", "string", False, False),
+        ("attachment_type", "attachmentType", "string", False, False),
+        ("attachment_key", "attachmentKey", "string", False, False),
+    )
+
+
+@dataclass
+class InquireAvailableQuotaRequest(_Model):
+    """The request body of aba.account.inquireAvailableQuota
+    (/ams/api/v1/aba/account/inquireAvailableQuota).
+
+    Antom API: v1/aba/account/inquireAvailableQuota.
+    """
+
+    API: ClassVar[str] = "v1/aba/account/inquireAvailableQuota"
+    #: The currency.
+    currency: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("currency", "currency", "string", False, False),
+    )
+
+
+@dataclass
+class InquireAvailableQuotaResponse(_Model):
+    """The response body of aba.account.inquireAvailableQuota
+    (/ams/api/v1/aba/account/inquireAvailableQuota).
+
+    Antom API: v1/aba/account/inquireAvailableQuota.
+    """
+
+    API: ClassVar[str] = "v1/aba/account/inquireAvailableQuota"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The available quota.
+    available_quota: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("available_quota", "availableQuota", "Amount", False, False),
+    )
+
+
+@dataclass
+class InquiryBalanceRequest(_Model):
+    """The request body of aba.accounts.inquiryBalance (/ams/api/v1/aba/accounts/inquiryBalance).
+
+    Antom API: v1/aba/accounts/inquiryBalance.
+    """
+
+    API: ClassVar[str] = "v1/aba/accounts/inquiryBalance"
+    #: The currency list.
+    currency_list: Optional[List[str]] = None
+    #: The accesstoken.
+    accesstoken: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("currency_list", "currencyList", "string", False, True),
+        ("accesstoken", "accesstoken", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+    )
+
+
+@dataclass
+class InquiryBalanceResponse(_Model):
+    """The response body of aba.accounts.inquiryBalance
+    (/ams/api/v1/aba/accounts/inquiryBalance).
+
+    Antom API: v1/aba/accounts/inquiryBalance.
+    """
+
+    API: ClassVar[str] = "v1/aba/accounts/inquiryBalance"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The account balances.
+    account_balances: Optional[List[AccountBalance]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("account_balances", "accountBalances", "AccountBalance", False, True),
+    )
+
+
+@dataclass
+class AccountBalance(_Model):
+    """The AccountBalance object.
+    """
+
+    #: The currency.
+    currency: Optional[str] = None
+    #: The available balance.
+    available_balance: Optional[Amount] = None
+    #: The frozen balance.
+    frozen_balance: Optional[Amount] = None
+    #: The total balance.
+    total_balance: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("currency", "currency", "string", False, False),
+        ("available_balance", "availableBalance", "Amount", False, False),
+        ("frozen_balance", "frozenBalance", "Amount", False, False),
+        ("total_balance", "totalBalance", "Amount", False, False),
+    )
+
+
+@dataclass
+class InquiryStatementRequest(_Model):
+    """The request body of aba.accounts.inquiryStatement
+    (/ams/api/v1/aba/accounts/inquiryStatement).
+
+    Antom API: v1/aba/accounts/inquiryStatement.
+    """
+
+    API: ClassVar[str] = "v1/aba/accounts/inquiryStatement"
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The access token.
+    access_token: Optional[str] = None
+    #: The start time.
+    start_time: Optional[str] = None
+    #: The end time.
+    end_time: Optional[str] = None
+    #: The transaction type list.
+    transaction_type_list: Optional[List[str]] = None
+    #: The currency list.
+    currency_list: Optional[List[str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: The page number.
+    page_number: Optional[Union[int, str]] = None
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: The fuzzy name.
+    fuzzy_name: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customer_id", "customerId", "string", False, False),
+        ("access_token", "accessToken", "string", False, False),
+        ("start_time", "startTime", "string", False, False),
+        ("end_time", "endTime", "string", False, False),
+        ("transaction_type_list", "transactionTypeList", "string", False, True),
+        ("currency_list", "currencyList", "string", False, True),
+        ("page_size", "pageSize", "integer", False, False),
+        ("page_number", "pageNumber", "integer", False, False),
+        ("asset_id", "assetId", "string", False, False),
+        ("fuzzy_name", "fuzzyName", "string", False, False),
+    )
+
+
+@dataclass
+class InquiryStatementResponse(_Model):
+    """The response body of aba.accounts.inquiryStatement
+    (/ams/api/v1/aba/accounts/inquiryStatement).
+
+    Antom API: v1/aba/accounts/inquiryStatement.
+    """
+
+    API: ClassVar[str] = "v1/aba/accounts/inquiryStatement"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The statement list.
+    statement_list: Optional[List[Any]] = None
+    #: The total count.
+    total_count: Optional[Union[int, str]] = None
+    #: The total page number.
+    total_page_number: Optional[Union[int, str]] = None
+    #: The current page number.
+    current_page_number: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("statement_list", "statementList", "json", False, True),
+        ("total_count", "totalCount", "integer", False, False),
+        ("total_page_number", "totalPageNumber", "integer", False, False),
+        ("current_page_number", "currentPageNumber", "integer", False, False),
+    )
+
+
+@dataclass
+class InquiryStatementDetailRequest(_Model):
+    """The request body of aba.accounts.inquiryStatementDetail
+    (/ams/api/v1/aba/accounts/inquiryStatementDetail).
+
+    Antom API: v1/aba/accounts/inquiryStatementDetail.
+    """
+
+    API: ClassVar[str] = "v1/aba/accounts/inquiryStatementDetail"
+    #: The statement id.
+    statement_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("statement_id", "statementId", "string", False, False),
+    )
+
+
+@dataclass
+class InquiryStatementDetailResponse(_Model):
+    """The response body of aba.accounts.inquiryStatementDetail
+    (/ams/api/v1/aba/accounts/inquiryStatementDetail).
+
+    Antom API: v1/aba/accounts/inquiryStatementDetail.
+    """
+
+    API: ClassVar[str] = "v1/aba/accounts/inquiryStatementDetail"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The statement.
+    statement: Any = None
+    #: The metadata.
+    metadata: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("statement", "statement", "json", False, False),
+        ("metadata", "metadata", "json", False, False),
+    )
+
+
+@dataclass
+class InquiryStatementListRequest(_Model):
+    """The request body of aba.accounts.inquiryStatementList
+    (/ams/api/v1/aba/accounts/inquiryStatementList).
+
+    Antom API: v1/aba/accounts/inquiryStatementList.
+    """
+
+    API: ClassVar[str] = "v1/aba/accounts/inquiryStatementList"
+    #: The fuzzy name.
+    fuzzy_name: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The access token.
+    access_token: Optional[str] = None
+    #: The start time.
+    start_time: Optional[str] = None
+    #: The end time.
+    end_time: Optional[str] = None
+    #: The transaction type list.
+    transaction_type_list: Optional[List[str]] = None
+    #: The currency list.
+    currency_list: Optional[List[str]] = None
+    #: The page size.
+    page_size: Optional[str] = None
+    #: The page number.
+    page_number: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("fuzzy_name", "fuzzyName", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("access_token", "accessToken", "string", False, False),
+        ("start_time", "startTime", "string", False, False),
+        ("end_time", "endTime", "string", False, False),
+        ("transaction_type_list", "transactionTypeList", "string", False, True),
+        ("currency_list", "currencyList", "string", False, True),
+        ("page_size", "pageSize", "string", False, False),
+        ("page_number", "pageNumber", "string", False, False),
+    )
+
+
+@dataclass
+class InquiryStatementListResponse(_Model):
+    """The response body of aba.accounts.inquiryStatementList
+    (/ams/api/v1/aba/accounts/inquiryStatementList).
+
+    Antom API: v1/aba/accounts/inquiryStatementList.
+    """
+
+    API: ClassVar[str] = "v1/aba/accounts/inquiryStatementList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The statement list.
+    statement_list: Optional[List[Any]] = None
+    #: The total count.
+    total_count: Optional[TotalCount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("statement_list", "statementList", "json", False, True),
+        ("total_count", "totalCount", "TotalCount", False, False),
+    )
+
+
+@dataclass
+class TotalCount(_Model):
+    """The TotalCount object.
+    """
+
+    #: The total page number.
+    total_page_number: Optional[str] = None
+    #: The current page number.
+    current_page_number: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("total_page_number", "totalPageNumber", "string", False, False),
+        ("current_page_number", "currentPageNumber", "string", False, False),
+    )
+
+
+@dataclass
+class ApplyCardRequest(_Model):
+    """The request body of aba.cards.applyCard (/ams/api/v1/aba/cards/applyCard).
+
+    Antom API: v1/aba/cards/applyCard.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/applyCard"
+    #: The request id.
+    request_id: Optional[str] = None
+    #: The card nick name.
+    card_nick_name: Optional[str] = None
+    #: The note.
+    note: Optional[str] = None
+    #: The card bin rule.
+    card_bin_rule: Optional[str] = None
+    #: The purpose.
+    purpose: Optional[str] = None
+    #: The metadata.
+    metadata: Any = None
+    #: The authorization control.
+    authorization_control: Optional[AuthorizationControl] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("request_id", "requestId", "string", False, False),
+        ("card_nick_name", "cardNickName", "string", False, False),
+        ("note", "note", "string", False, False),
+        ("card_bin_rule", "cardBinRule", "string", False, False),
+        ("purpose", "purpose", "string", False, False),
+        ("metadata", "metadata", "json", False, False),
+        ("authorization_control", "authorizationControl", "AuthorizationControl", False, False),
+    )
+
+
+@dataclass
+class AuthorizationControl(_Model):
+    """The AuthorizationControl object.
+    """
+
+    #: The card active time.
+    card_active_time: Optional[str] = None
+    #: The card cancel time.
+    card_cancel_time: Optional[str] = None
+    #: The allowed merchant category list.
+    allowed_merchant_category_list: Optional[List[str]] = None
+    #: The allowed auth times.
+    allowed_auth_times: Optional[Union[int, str]] = None
+    #: The allowed currencies.
+    allowed_currencies: Optional[List[str]] = None
+    #: The card limit detail.
+    card_limit_detail: Optional[CardLimitDetail] = None
+    #: The card limit info.
+    card_limit_info: Optional[CardLimitInfo] = None
+    #: The refund preference.
+    refund_preference: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("card_active_time", "cardActiveTime", "string", False, False),
+        ("card_cancel_time", "cardCancelTime", "string", False, False),
+        ("allowed_merchant_category_list", "allowedMerchantCategoryList", "string", False, True),
+        ("allowed_auth_times", "allowedAuthTimes", "integer", False, False),
+        ("allowed_currencies", "allowedCurrencies", "string", False, True),
+        ("card_limit_detail", "cardLimitDetail", "CardLimitDetail", False, False),
+        ("card_limit_info", "cardLimitInfo", "CardLimitInfo", False, False),
+        ("refund_preference", "refundPreference", "json", False, False),
+    )
+
+
+@dataclass
+class CardLimitDetail(_Model):
+    """The CardLimitDetail object.
+    """
+
+    #: The per transaction limit.
+    per_transaction_limit: Optional[Amount] = None
+    #: The daily limit.
+    daily_limit: Optional[Limit] = None
+    #: The monthly limit.
+    monthly_limit: Optional[Limit] = None
+    #: The per card limit.
+    per_card_limit: Optional[Limit] = None
+    #: The daily limit max.
+    daily_limit_max: Optional[str] = None
+    #: The monthly limit max.
+    monthly_limit_max: Optional[str] = None
+    #: The per transaction limit max.
+    per_transaction_limit_max: Optional[str] = None
+    #: The per card limit max.
+    per_card_limit_max: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("per_transaction_limit", "perTransactionLimit", "Amount", False, False),
+        ("daily_limit", "dailyLimit", "Limit", False, False),
+        ("monthly_limit", "monthlyLimit", "Limit", False, False),
+        ("per_card_limit", "perCardLimit", "Limit", False, False),
+        ("daily_limit_max", "dailyLimitMax", "string", False, False),
+        ("monthly_limit_max", "monthlyLimitMax", "string", False, False),
+        ("per_transaction_limit_max", "perTransactionLimitMax", "string", False, False),
+        ("per_card_limit_max", "perCardLimitMax", "string", False, False),
+    )
+
+
+@dataclass
+class Limit(_Model):
+    """The Limit object.
+    """
+
+    #: The remaining limit.
+    remaining_limit: Optional[Amount] = None
+    #: The range limit.
+    range_limit: Optional[Amount] = None
+    #: The used limit.
+    used_limit: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("remaining_limit", "remainingLimit", "Amount", False, False),
+        ("range_limit", "rangeLimit", "Amount", False, False),
+        ("used_limit", "usedLimit", "Amount", False, False),
+    )
+
+
+@dataclass
+class CardLimitInfo(_Model):
+    """The CardLimitInfo object.
+    """
+
+    #: The currency.
+    currency: Optional[str] = None
+    #: The daily limit max.
+    daily_limit_max: Optional[str] = None
+    #: The monthly limit max.
+    monthly_limit_max: Optional[str] = None
+    #: The per transaction limit max.
+    per_transaction_limit_max: Optional[str] = None
+    #: The per card limit max.
+    per_card_limit_max: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("currency", "currency", "string", False, False),
+        ("daily_limit_max", "dailyLimitMax", "string", False, False),
+        ("monthly_limit_max", "monthlyLimitMax", "string", False, False),
+        ("per_transaction_limit_max", "perTransactionLimitMax", "string", False, False),
+        ("per_card_limit_max", "perCardLimitMax", "string", False, False),
+    )
+
+
+@dataclass
+class ApplyCardResponse(_Model):
+    """The response body of aba.cards.applyCard (/ams/api/v1/aba/cards/applyCard).
+
+    Antom API: v1/aba/cards/applyCard.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/applyCard"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The request id.
+    request_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: The cvv.
+    cvv: Optional[str] = None
+    #: The card no.
+    card_no: Optional[str] = None
+    #: The expired month.
+    expired_month: Optional[str] = None
+    #: The expired year.
+    expired_year: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("request_id", "requestId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("asset_id", "assetId", "string", False, False),
+        ("cvv", "cvv", "string", False, False),
+        ("card_no", "cardNo", "string", False, False),
+        ("expired_month", "expiredMonth", "string", False, False),
+        ("expired_year", "expiredYear", "string", False, False),
+    )
+
+
+@dataclass
+class InquireCardRequest(_Model):
+    """The request body of aba.cards.inquireCard (/ams/api/v1/aba/cards/inquireCard).
+
+    Antom API: v1/aba/cards/inquireCard.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCard"
+    #: The page number.
+    page_number: Optional[Union[int, str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: The last four digits.
+    last_four_digits: Optional[str] = None
+    #: The card status.
+    card_status: Optional[str] = None
+    #: The card nick name.
+    card_nick_name: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("page_number", "pageNumber", "integer", False, False),
+        ("page_size", "pageSize", "integer", False, False),
+        ("last_four_digits", "lastFourDigits", "string", False, False),
+        ("card_status", "cardStatus", "string", False, False),
+        ("card_nick_name", "cardNickName", "string", False, False),
+    )
+
+
+@dataclass
+class InquireCardResponse(_Model):
+    """The response body of aba.cards.inquireCard (/ams/api/v1/aba/cards/inquireCard).
+
+    Antom API: v1/aba/cards/inquireCard.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCard"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The total count.
+    total_count: Optional[Union[int, str]] = None
+    #: The total page number.
+    total_page_number: Optional[Union[int, str]] = None
+    #: The current page number.
+    current_page_number: Optional[Union[int, str]] = None
+    #: The card list.
+    card_list: Optional[List[Any]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("total_count", "totalCount", "integer", False, False),
+        ("total_page_number", "totalPageNumber", "integer", False, False),
+        ("current_page_number", "currentPageNumber", "integer", False, False),
+        ("card_list", "cardList", "json", False, True),
+    )
+
+
+@dataclass
+class InquireCardDetailRequest(_Model):
+    """The request body of aba.cards.inquireCardDetail (/ams/api/v1/aba/cards/inquireCardDetail).
+
+    Antom API: v1/aba/cards/inquireCardDetail.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCardDetail"
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("asset_id", "assetId", "string", False, False),
+    )
+
+
+@dataclass
+class InquireCardDetailResponse(_Model):
+    """The response body of aba.cards.inquireCardDetail
+    (/ams/api/v1/aba/cards/inquireCardDetail).
+
+    Antom API: v1/aba/cards/inquireCardDetail.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCardDetail"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: The card nick name.
+    card_nick_name: Optional[str] = None
+    #: The card status.
+    card_status: Optional[str] = None
+    #: The masked card no.
+    masked_card_no: Optional[str] = None
+    #: The card brand.
+    card_brand: Optional[str] = None
+    #: The created time.
+    created_time: Optional[str] = None
+    #: The updated time.
+    updated_time: Optional[str] = None
+    #: The purpose.
+    purpose: Optional[str] = None
+    #: The note.
+    note: Optional[str] = None
+    #: The metadata.
+    metadata: Any = None
+    #: The authorization control.
+    authorization_control: Optional[AuthorizationControl] = None
+    #: The cardholderinfo.
+    cardholderinfo: Optional[CardholderInfo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("asset_id", "assetId", "string", False, False),
+        ("card_nick_name", "cardNickName", "string", False, False),
+        ("card_status", "cardStatus", "string", False, False),
+        ("masked_card_no", "maskedCardNo", "string", False, False),
+        ("card_brand", "cardBrand", "string", False, False),
+        ("created_time", "createdTime", "string", False, False),
+        ("updated_time", "updatedTime", "string", False, False),
+        ("purpose", "purpose", "string", False, False),
+        ("note", "note", "string", False, False),
+        ("metadata", "metadata", "json", False, False),
+        ("authorization_control", "authorizationControl", "AuthorizationControl", False, False),
+        ("cardholderinfo", "cardholderinfo", "CardholderInfo", False, False),
+    )
+
+
+@dataclass
+class CardholderInfo(_Model):
+    """The CardholderInfo object.
+    """
+
+    #: The card holder name.
+    card_holder_name: Optional[UserName] = None
+    #: The bill address.
+    bill_address: Optional[Address] = None
+    #: The display name.
+    display_name: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("card_holder_name", "cardHolderName", "UserName", False, False),
+        ("bill_address", "billAddress", "Address", False, False),
+        ("display_name", "displayName", "string", False, False),
+    )
+
+
+@dataclass
+class InquireCardSensitiveInfoRequest(_Model):
+    """The request body of aba.cards.inquireCardSensitiveInfo
+    (/ams/api/v1/aba/cards/inquireCardSensitiveInfo).
+
+    Antom API: v1/aba/cards/inquireCardSensitiveInfo.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCardSensitiveInfo"
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("asset_id", "assetId", "string", False, False),
+    )
+
+
+@dataclass
+class InquireCardSensitiveInfoResponse(_Model):
+    """The response body of aba.cards.inquireCardSensitiveInfo
+    (/ams/api/v1/aba/cards/inquireCardSensitiveInfo).
+
+    Antom API: v1/aba/cards/inquireCardSensitiveInfo.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCardSensitiveInfo"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: The cvv.
+    cvv: Optional[str] = None
+    #: The card no.
+    card_no: Optional[str] = None
+    #: The expired month.
+    expired_month: Optional[str] = None
+    #: The expired year.
+    expired_year: Optional[str] = None
+    #: The authorization control.
+    authorization_control: Optional[AuthorizationControl] = None
+    #: The card detail.
+    card_detail: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("asset_id", "assetId", "string", False, False),
+        ("cvv", "cvv", "string", False, False),
+        ("card_no", "cardNo", "string", False, False),
+        ("expired_month", "expiredMonth", "string", False, False),
+        ("expired_year", "expiredYear", "string", False, False),
+        ("authorization_control", "authorizationControl", "AuthorizationControl", False, False),
+        ("card_detail", "cardDetail", "json", False, False),
+    )
+
+
+@dataclass
+class InquireCardTransactionEventRequest(_Model):
+    """The request body of aba.cards.inquireCardTransactionEvent
+    (/ams/api/v1/aba/cards/inquireCardTransactionEvent).
+
+    Antom API: v1/aba/cards/inquireCardTransactionEvent.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCardTransactionEvent"
+    #: The start time.
+    start_time: Optional[str] = None
+    #: The end time.
+    end_time: Optional[str] = None
+    #: The asset id list.
+    asset_id_list: Optional[List[str]] = None
+    #: The event id list.
+    event_id_list: Optional[List[str]] = None
+    #: The lifecycle id list.
+    lifecycle_id_list: Optional[List[str]] = None
+    #: The transaction currency list.
+    transaction_currency_list: Optional[List[str]] = None
+    #: The event type list (one of the CardTransactionEventFilterType values).
+    event_type_list: Optional[List[str]] = None
+    #: The status list (one of the CardTransactionStatusFilterType values).
+    status_list: Optional[List[str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: The page number.
+    page_number: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("start_time", "startTime", "string", False, False),
+        ("end_time", "endTime", "string", False, False),
+        ("asset_id_list", "assetIdList", "string", False, True),
+        ("event_id_list", "eventIdList", "string", False, True),
+        ("lifecycle_id_list", "lifecycleIdList", "string", False, True),
+        ("transaction_currency_list", "transactionCurrencyList", "string", False, True),
+        ("event_type_list", "eventTypeList", "string", False, True),
+        ("status_list", "statusList", "string", False, True),
+        ("page_size", "pageSize", "integer", False, False),
+        ("page_number", "pageNumber", "integer", False, False),
+    )
+
+
+@dataclass
+class InquireCardTransactionEventResponse(_Model):
+    """The response body of aba.cards.inquireCardTransactionEvent
+    (/ams/api/v1/aba/cards/inquireCardTransactionEvent).
+
+    Antom API: v1/aba/cards/inquireCardTransactionEvent.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCardTransactionEvent"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The events.
+    events: Optional[List[CardTransactionEvent]] = None
+    #: The total count.
+    total_count: Optional[Union[int, str]] = None
+    #: The total page number.
+    total_page_number: Optional[Union[int, str]] = None
+    #: The current page number.
+    current_page_number: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("events", "events", "CardTransactionEvent", False, True),
+        ("total_count", "totalCount", "integer", False, False),
+        ("total_page_number", "totalPageNumber", "integer", False, False),
+        ("current_page_number", "currentPageNumber", "integer", False, False),
+    )
+
+
+@dataclass
+class CardTransactionEvent(_Model):
+    """The CardTransactionEvent object.
+    """
+
+    #: The event id.
+    event_id: Optional[str] = None
+    #: The lifecycle id.
+    lifecycle_id: Optional[str] = None
+    #: The event type.
+    event_type: Optional[str] = None
+    #: The auth expire time.
+    auth_expire_time: Optional[str] = None
+    #: The auth type.
+    auth_type: Optional[str] = None
+    #: The auth code.
+    auth_code: Optional[str] = None
+    #: The failure reason.
+    failure_reason: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The balance type.
+    balance_type: Optional[str] = None
+    #: The transaction time.
+    transaction_time: Optional[str] = None
+    #: The bill type.
+    bill_type: Optional[str] = None
+    #: The out amount.
+    out_amount: Optional[Amount] = None
+    #: The in amount.
+    in_amount: Optional[Amount] = None
+    #: The exchange currency pair.
+    exchange_currency_pair: Optional[str] = None
+    #: The exchange rate.
+    exchange_rate: Optional[str] = None
+    #: The transaction amount.
+    transaction_amount: Optional[Amount] = None
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: The masked card no.
+    masked_card_no: Optional[str] = None
+    #: The merchant info.
+    merchant_info: Optional[EventMerchantInfo] = None
+    #: The metadata.
+    metadata: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("event_id", "eventId", "string", False, False),
+        ("lifecycle_id", "lifecycleId", "string", False, False),
+        ("event_type", "eventType", "string", False, False),
+        ("auth_expire_time", "authExpireTime", "string", False, False),
+        ("auth_type", "authType", "string", False, False),
+        ("auth_code", "authCode", "string", False, False),
+        ("failure_reason", "failureReason", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("balance_type", "balanceType", "string", False, False),
+        ("transaction_time", "transactionTime", "string", False, False),
+        ("bill_type", "billType", "string", False, False),
+        ("out_amount", "outAmount", "Amount", False, False),
+        ("in_amount", "inAmount", "Amount", False, False),
+        ("exchange_currency_pair", "exchangeCurrencyPair", "string", False, False),
+        ("exchange_rate", "exchangeRate", "string", False, False),
+        ("transaction_amount", "transactionAmount", "Amount", False, False),
+        ("asset_id", "assetId", "string", False, False),
+        ("masked_card_no", "maskedCardNo", "string", False, False),
+        ("merchant_info", "merchantInfo", "EventMerchantInfo", False, False),
+        ("metadata", "metadata", "json", False, False),
+    )
+
+
+@dataclass
+class EventMerchantInfo(_Model):
+    """The EventMerchantInfo object.
+    """
+
+    #: The name.
+    name: Optional[str] = None
+    #: The region.
+    region: Optional[str] = None
+    #: The mcc.
+    mcc: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("name", "name", "string", False, False),
+        ("region", "region", "string", False, False),
+        ("mcc", "mcc", "string", False, False),
+    )
+
+
+@dataclass
+class InquireCardTransactionLifecycleRequest(_Model):
+    """The request body of aba.cards.inquireCardTransactionLifecycle
+    (/ams/api/v1/aba/cards/inquireCardTransactionLifecycle).
+
+    Antom API: v1/aba/cards/inquireCardTransactionLifecycle.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCardTransactionLifecycle"
+    #: The start time.
+    start_time: Optional[str] = None
+    #: The end time.
+    end_time: Optional[str] = None
+    #: The asset id list.
+    asset_id_list: Optional[List[str]] = None
+    #: The transaction currency list.
+    transaction_currency_list: Optional[List[str]] = None
+    #: The lifecycle id list.
+    lifecycle_id_list: Optional[List[str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: The page number.
+    page_number: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("start_time", "startTime", "string", False, False),
+        ("end_time", "endTime", "string", False, False),
+        ("asset_id_list", "assetIdList", "string", False, True),
+        ("transaction_currency_list", "transactionCurrencyList", "string", False, True),
+        ("lifecycle_id_list", "lifecycleIdList", "string", False, True),
+        ("page_size", "pageSize", "integer", False, False),
+        ("page_number", "pageNumber", "integer", False, False),
+    )
+
+
+@dataclass
+class InquireCardTransactionLifecycleResponse(_Model):
+    """The response body of aba.cards.inquireCardTransactionLifecycle
+    (/ams/api/v1/aba/cards/inquireCardTransactionLifecycle).
+
+    Antom API: v1/aba/cards/inquireCardTransactionLifecycle.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCardTransactionLifecycle"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The lifecycles.
+    lifecycles: Optional[List[CardTransactionLifecycle]] = None
+    #: The total count.
+    total_count: Optional[Union[int, str]] = None
+    #: The total page number.
+    total_page_number: Optional[Union[int, str]] = None
+    #: The current page number.
+    current_page_number: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("lifecycles", "lifecycles", "CardTransactionLifecycle", False, True),
+        ("total_count", "totalCount", "integer", False, False),
+        ("total_page_number", "totalPageNumber", "integer", False, False),
+        ("current_page_number", "currentPageNumber", "integer", False, False),
+    )
+
+
+@dataclass
+class CardTransactionLifecycle(_Model):
+    """The CardTransactionLifecycle object.
+    """
+
+    #: The lifecycle id.
+    lifecycle_id: Optional[str] = None
+    #: The latest event type.
+    latest_event_type: Optional[str] = None
+    #: The latest event status.
+    latest_event_status: Optional[str] = None
+    #: The last update time.
+    last_update_time: Optional[str] = None
+    #: The transaction time.
+    transaction_time: Optional[str] = None
+    #: The total billing amount.
+    total_billing_amount: Optional[Amount] = None
+    #: The total auth amount.
+    total_auth_amount: Optional[Amount] = None
+    #: The total cancel amount.
+    total_cancel_amount: Optional[Amount] = None
+    #: The total refund amount.
+    total_refund_amount: Optional[Amount] = None
+    #: The total chargeback amount.
+    total_chargeback_amount: Optional[Amount] = None
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: The masked card no.
+    masked_card_no: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("lifecycle_id", "lifecycleId", "string", False, False),
+        ("latest_event_type", "latestEventType", "string", False, False),
+        ("latest_event_status", "latestEventStatus", "string", False, False),
+        ("last_update_time", "lastUpdateTime", "string", False, False),
+        ("transaction_time", "transactionTime", "string", False, False),
+        ("total_billing_amount", "totalBillingAmount", "Amount", False, False),
+        ("total_auth_amount", "totalAuthAmount", "Amount", False, False),
+        ("total_cancel_amount", "totalCancelAmount", "Amount", False, False),
+        ("total_refund_amount", "totalRefundAmount", "Amount", False, False),
+        ("total_chargeback_amount", "totalChargebackAmount", "Amount", False, False),
+        ("asset_id", "assetId", "string", False, False),
+        ("masked_card_no", "maskedCardNo", "string", False, False),
+    )
+
+
+@dataclass
+class InquireCardTransactionLifecycleDetailRequest(_Model):
+    """The request body of aba.cards.inquireCardTransactionLifecycleDetail
+    (/ams/api/v1/aba/cards/inquireCardTransactionLifecycleDetail).
+
+    Antom API: v1/aba/cards/inquireCardTransactionLifecycleDetail.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCardTransactionLifecycleDetail"
+    #: The lifecycle id.
+    lifecycle_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("lifecycle_id", "lifecycleId", "string", False, False),
+    )
+
+
+@dataclass
+class InquireCardTransactionLifecycleDetailResponse(_Model):
+    """The response body of aba.cards.inquireCardTransactionLifecycleDetail
+    (/ams/api/v1/aba/cards/inquireCardTransactionLifecycleDetail).
+
+    Antom API: v1/aba/cards/inquireCardTransactionLifecycleDetail.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/inquireCardTransactionLifecycleDetail"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The lifecycle.
+    lifecycle: Optional[CardTransactionLifecycleDetail] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("lifecycle", "lifecycle", "CardTransactionLifecycleDetail", False, False),
+    )
+
+
+@dataclass
+class CardTransactionLifecycleDetail(_Model):
+    """The CardTransactionLifecycleDetail object.
+    """
+
+    #: The lifecycle id.
+    lifecycle_id: Optional[str] = None
+    #: The latest event type.
+    latest_event_type: Optional[str] = None
+    #: The latest event status.
+    latest_event_status: Optional[str] = None
+    #: The last update time.
+    last_update_time: Optional[str] = None
+    #: The transaction time.
+    transaction_time: Optional[str] = None
+    #: The total billing amount.
+    total_billing_amount: Optional[Amount] = None
+    #: The total auth amount.
+    total_auth_amount: Optional[Amount] = None
+    #: The total cancel amount.
+    total_cancel_amount: Optional[Amount] = None
+    #: The total refund amount.
+    total_refund_amount: Optional[Amount] = None
+    #: The total chargeback amount.
+    total_chargeback_amount: Optional[Amount] = None
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: The masked card no.
+    masked_card_no: Optional[str] = None
+    #: The events.
+    events: Optional[List[CardTransactionEvent]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("lifecycle_id", "lifecycleId", "string", False, False),
+        ("latest_event_type", "latestEventType", "string", False, False),
+        ("latest_event_status", "latestEventStatus", "string", False, False),
+        ("last_update_time", "lastUpdateTime", "string", False, False),
+        ("transaction_time", "transactionTime", "string", False, False),
+        ("total_billing_amount", "totalBillingAmount", "Amount", False, False),
+        ("total_auth_amount", "totalAuthAmount", "Amount", False, False),
+        ("total_cancel_amount", "totalCancelAmount", "Amount", False, False),
+        ("total_refund_amount", "totalRefundAmount", "Amount", False, False),
+        ("total_chargeback_amount", "totalChargebackAmount", "Amount", False, False),
+        ("asset_id", "assetId", "string", False, False),
+        ("masked_card_no", "maskedCardNo", "string", False, False),
+        ("events", "events", "CardTransactionEvent", False, True),
+    )
+
+
+@dataclass
+class UpdateCardRequest(_Model):
+    """The request body of aba.cards.updateCard (/ams/api/v1/aba/cards/updateCard).
+
+    Antom API: v1/aba/cards/updateCard.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/updateCard"
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: The request id.
+    request_id: Optional[str] = None
+    #: The card nick name.
+    card_nick_name: Optional[str] = None
+    #: The note.
+    note: Optional[str] = None
+    #: The purpose.
+    purpose: Optional[str] = None
+    #: The metadata.
+    metadata: Any = None
+    #: The authorization control.
+    authorization_control: Optional[AuthorizationControl] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("asset_id", "assetId", "string", False, False),
+        ("request_id", "requestId", "string", False, False),
+        ("card_nick_name", "cardNickName", "string", False, False),
+        ("note", "note", "string", False, False),
+        ("purpose", "purpose", "string", False, False),
+        ("metadata", "metadata", "json", False, False),
+        ("authorization_control", "authorizationControl", "AuthorizationControl", False, False),
+    )
+
+
+@dataclass
+class UpdateCardResponse(_Model):
+    """The response body of aba.cards.updateCard (/ams/api/v1/aba/cards/updateCard).
+
+    Antom API: v1/aba/cards/updateCard.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/updateCard"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The request id.
+    request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("status", "status", "string", False, False),
+        ("request_id", "requestId", "string", False, False),
+    )
+
+
+@dataclass
+class UpdateCardStatusRequest(_Model):
+    """The request body of aba.cards.updateCardStatus (/ams/api/v1/aba/cards/updateCardStatus).
+
+    Antom API: v1/aba/cards/updateCardStatus.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/updateCardStatus"
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: The request id.
+    request_id: Optional[str] = None
+    #: The operate type.
+    operate_type: Optional[str] = None
+    #: The notify url.
+    notify_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("asset_id", "assetId", "string", False, False),
+        ("request_id", "requestId", "string", False, False),
+        ("operate_type", "operateType", "string", False, False),
+        ("notify_url", "notifyUrl", "string", False, False),
+    )
+
+
+@dataclass
+class UpdateCardStatusResponse(_Model):
+    """The response body of aba.cards.updateCardStatus (/ams/api/v1/aba/cards/updateCardStatus).
+
+    Antom API: v1/aba/cards/updateCardStatus.
+    """
+
+    API: ClassVar[str] = "v1/aba/cards/updateCardStatus"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The request id.
+    request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("status", "status", "string", False, False),
+        ("request_id", "requestId", "string", False, False),
+    )
+
+
+@dataclass
+class CreateDirectPaymentRequest(_Model):
+    """The request body of aba.funds.createDirectPayment
+    (/ams/api/v1/aba/funds/createDirectPayment).
+
+    Antom API: v1/aba/funds/createDirectPayment.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/createDirectPayment"
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: The memo.
+    memo: Optional[str] = None
+    #: The remark.
+    remark: Optional[str] = None
+    #: The order.
+    order: Optional[Order] = None
+    #: The payment notify url.
+    payment_notify_url: Optional[str] = None
+    #: The pay to method.
+    pay_to_method: Optional[PaymentMethod] = None
+    #: The pay to amount.
+    pay_to_amount: Optional[Amount] = None
+    #: The pay from amount.
+    pay_from_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("memo", "memo", "string", False, False),
+        ("remark", "remark", "string", False, False),
+        ("order", "order", "Order", False, False),
+        ("payment_notify_url", "paymentNotifyUrl", "string", False, False),
+        ("pay_to_method", "payToMethod", "PaymentMethod", False, False),
+        ("pay_to_amount", "payToAmount", "Amount", False, False),
+        ("pay_from_amount", "payFromAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class Merchant(_Model):
+    """The Merchant object.
+    """
+
+    #: The reference merchant id.
+    reference_merchant_id: Optional[str] = None
+    #: The merchant mcc.
+    merchant_mcc: Optional[str] = None
+    #: The merchant name.
+    merchant_name: Optional[str] = None
+    #: The merchant display name.
+    merchant_display_name: Optional[str] = None
+    #: The merchant address.
+    merchant_address: Optional[Address] = None
+    #: The merchant registration time.
+    merchant_registration_time: Any = None
+    #: The merchant email.
+    merchant_email: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("reference_merchant_id", "referenceMerchantId", "string", False, False),
+        ("merchant_mcc", "merchantMCC", "string", False, False),
+        ("merchant_name", "merchantName", "string", False, False),
+        ("merchant_display_name", "merchantDisplayName", "string", False, False),
+        ("merchant_address", "merchantAddress", "Address", False, False),
+        ("merchant_registration_time", "merchantRegistrationTime", "json", False, False),
+        ("merchant_email", "merchantEmail", "string", False, False),
+    )
+
+
+@dataclass
+class Transit(_Model):
+    """The Transit object.
+    """
+
+    #: The transit type (one of the TransitType values).
+    transit_type: Optional[str] = None
+    #: The legs.
+    legs: Optional[List[Leg]] = None
+    #: The passengers.
+    passengers: Optional[List[Passenger]] = None
+    #: The agent code.
+    agent_code: Optional[str] = None
+    #: The agent name.
+    agent_name: Optional[str] = None
+    #: The ticket number.
+    ticket_number: Optional[str] = None
+    #: The ticket issuer code.
+    ticket_issuer_code: Optional[str] = None
+    #: The restricted ticket indicator.
+    restricted_ticket_indicator: Optional[str] = None
+    #: The ancillary data.
+    ancillary_data: Optional[AncillaryData] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("transit_type", "transitType", "string", False, False),
+        ("legs", "legs", "Leg", False, True),
+        ("passengers", "passengers", "Passenger", False, True),
+        ("agent_code", "agentCode", "string", False, False),
+        ("agent_name", "agentName", "string", False, False),
+        ("ticket_number", "ticketNumber", "string", False, False),
+        ("ticket_issuer_code", "ticketIssuerCode", "string", False, False),
+        ("restricted_ticket_indicator", "restrictedTicketIndicator", "string", False, False),
+        ("ancillary_data", "ancillaryData", "AncillaryData", False, False),
+    )
+
+
+@dataclass
+class Leg(_Model):
+    """The Leg object.
+    """
+
+    #: The departure time.
+    departure_time: Optional[str] = None
+    #: The arrival time.
+    arrival_time: Optional[str] = None
+    #: The departure address.
+    departure_address: Optional[Address] = None
+    #: The arrival address.
+    arrival_address: Optional[Address] = None
+    #: The carrier name.
+    carrier_name: Optional[str] = None
+    #: The carrier no.
+    carrier_no: Optional[str] = None
+    #: The class type (one of the ClassType values).
+    class_type: Optional[str] = None
+    #: The departure airport code.
+    departure_airport_code: Optional[str] = None
+    #: The arrival airport code.
+    arrival_airport_code: Optional[str] = None
+    #: The fare basis.
+    fare_basis: Optional[str] = None
+    #: The coupon number.
+    coupon_number: Optional[str] = None
+    #: The flight number.
+    flight_number: Optional[str] = None
+    #: The passenger name record.
+    passenger_name_record: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("departure_time", "departureTime", "string", False, False),
+        ("arrival_time", "arrivalTime", "string", False, False),
+        ("departure_address", "departureAddress", "Address", False, False),
+        ("arrival_address", "arrivalAddress", "Address", False, False),
+        ("carrier_name", "carrierName", "string", False, False),
+        ("carrier_no", "carrierNo", "string", False, False),
+        ("class_type", "classType", "string", False, False),
+        ("departure_airport_code", "departureAirportCode", "string", False, False),
+        ("arrival_airport_code", "arrivalAirportCode", "string", False, False),
+        ("fare_basis", "fareBasis", "string", False, False),
+        ("coupon_number", "couponNumber", "string", False, False),
+        ("flight_number", "flightNumber", "string", False, False),
+        ("passenger_name_record", "passengerNameRecord", "string", False, False),
+    )
+
+
+@dataclass
+class Passenger(_Model):
+    """The Passenger object.
+    """
+
+    #: The passenger name.
+    passenger_name: Optional[UserName] = None
+    #: The passenger email.
+    passenger_email: Optional[str] = None
+    #: The passenger phone no.
+    passenger_phone_no: Optional[str] = None
+    #: The passenger id.
+    passenger_id: Optional[str] = None
+    #: The passenger id type (one of the PassengerIdType values).
+    passenger_id_type: Optional[str] = None
+    #: The passenger code.
+    passenger_code: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("passenger_name", "passengerName", "UserName", False, False),
+        ("passenger_email", "passengerEmail", "string", False, False),
+        ("passenger_phone_no", "passengerPhoneNo", "string", False, False),
+        ("passenger_id", "passengerId", "string", False, False),
+        ("passenger_id_type", "passengerIdType", "string", False, False),
+        ("passenger_code", "passengerCode", "string", False, False),
+    )
+
+
+@dataclass
+class AncillaryData(_Model):
+    """The AncillaryData object.
+    """
+
+    #: The services.
+    services: Optional[List[Service]] = None
+    #: The connected ticket number.
+    connected_ticket_number: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("services", "services", "Service", False, True),
+        ("connected_ticket_number", "connectedTicketNumber", "string", False, False),
+    )
+
+
+@dataclass
+class Service(_Model):
+    """The Service object.
+    """
+
+    #: The category code.
+    category_code: Optional[str] = None
+    #: The sub category code.
+    sub_category_code: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("category_code", "categoryCode", "string", False, False),
+        ("sub_category_code", "subCategoryCode", "string", False, False),
+    )
+
+
+@dataclass
+class Lodging(_Model):
+    """The Lodging object.
+    """
+
+    #: The hotel name.
+    hotel_name: Optional[str] = None
+    #: The hotel address.
+    hotel_address: Optional[Address] = None
+    #: The check in date.
+    check_in_date: Optional[str] = None
+    #: The check out date.
+    check_out_date: Optional[str] = None
+    #: The number of nights.
+    number_of_nights: Optional[Union[int, str]] = None
+    #: The number of rooms.
+    number_of_rooms: Optional[Union[int, str]] = None
+    #: The guest names.
+    guest_names: Optional[List[UserName]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("hotel_name", "hotelName", "string", False, False),
+        ("hotel_address", "hotelAddress", "Address", False, False),
+        ("check_in_date", "checkInDate", "string", False, False),
+        ("check_out_date", "checkOutDate", "string", False, False),
+        ("number_of_nights", "numberOfNights", "integer", False, False),
+        ("number_of_rooms", "numberOfRooms", "integer", False, False),
+        ("guest_names", "guestNames", "UserName", False, True),
+    )
+
+
+@dataclass
+class Gaming(_Model):
+    """The Gaming object.
+    """
+
+    #: The game name.
+    game_name: Optional[str] = None
+    #: The topped up user.
+    topped_up_user: Optional[str] = None
+    #: The topped up email.
+    topped_up_email: Optional[str] = None
+    #: The topped up phone no.
+    topped_up_phone_no: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("game_name", "gameName", "string", False, False),
+        ("topped_up_user", "toppedUpUser", "string", False, False),
+        ("topped_up_email", "toppedUpEmail", "string", False, False),
+        ("topped_up_phone_no", "toppedUpPhoneNo", "string", False, False),
+    )
+
+
+@dataclass
+class PaymentMethodMetaData(_Model):
+    """The PaymentMethodMetaData object.
+    """
+
+    #: The card no.
+    card_no: Optional[str] = None
+    #: The card bin.
+    card_bin: Optional[str] = None
+    #: The last four digits.
+    last_four_digits: Optional[str] = None
+    #: The expiry year.
+    expiry_year: Optional[str] = None
+    #: The expiry month.
+    expiry_month: Optional[str] = None
+    #: The billing address.
+    billing_address: Optional[Address] = None
+    #: The is card on file.
+    is_card_on_file: Optional[Union[bool, str]] = None
+    #: The card holder name.
+    card_holder_name: Optional[UserName] = None
+    #: The payer email.
+    payer_email: Optional[str] = None
+    #: The funding.
+    funding: Optional[str] = None
+    #: The is3 dsauthentication.
+    is3_dsauthentication: Optional[Union[bool, str]] = None
+    #: The card brand.
+    card_brand: Optional[str] = None
+    #: The card issuer.
+    card_issuer: Optional[str] = None
+    #: The issuing region.
+    issuing_region: Optional[str] = None
+    #: The card verification result.
+    card_verification_result: Optional[CardVerificationResult] = None
+    #: The cpf.
+    cpf: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("card_no", "cardNo", "string", False, False),
+        ("card_bin", "cardBin", "string", False, False),
+        ("last_four_digits", "lastFourDigits", "string", False, False),
+        ("expiry_year", "expiryYear", "string", False, False),
+        ("expiry_month", "expiryMonth", "string", False, False),
+        ("billing_address", "billingAddress", "Address", False, False),
+        ("is_card_on_file", "isCardOnFile", "boolean", False, False),
+        ("card_holder_name", "cardHolderName", "UserName", False, False),
+        ("payer_email", "payerEmail", "string", False, False),
+        ("funding", "funding", "string", False, False),
+        ("is3_dsauthentication", "is3DSAuthentication", "boolean", False, False),
+        ("card_brand", "cardBrand", "string", False, False),
+        ("card_issuer", "cardIssuer", "string", False, False),
+        ("issuing_region", "issuingRegion", "string", False, False),
+        ("card_verification_result", "cardVerificationResult", "CardVerificationResult", False, False),
+        ("cpf", "cpf", "string", False, False),
+    )
+
+
+@dataclass
+class CardVerificationResult(_Model):
+    """The CardVerificationResult object.
+    """
+
+    #: The authentication type.
+    authentication_type: Optional[str] = None
+    #: The authentication method.
+    authentication_method: Optional[str] = None
+    #: The cvv result.
+    cvv_result: Optional[str] = None
+    #: The avs result.
+    avs_result: Optional[str] = None
+    #: The authorization code.
+    authorization_code: Optional[str] = None
+    #: The three dsresult.
+    three_dsresult: Optional[RiskThreeDSResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("authentication_type", "authenticationType", "string", False, False),
+        ("authentication_method", "authenticationMethod", "string", False, False),
+        ("cvv_result", "cvvResult", "string", False, False),
+        ("avs_result", "avsResult", "string", False, False),
+        ("authorization_code", "authorizationCode", "string", False, False),
+        ("three_dsresult", "threeDSResult", "RiskThreeDSResult", False, False),
+    )
+
+
+@dataclass
+class RiskThreeDSResult(_Model):
+    """The RiskThreeDSResult object.
+    """
+
+    #: The three dsversion.
+    three_dsversion: Optional[str] = None
+    #: The three dsinteraction mode.
+    three_dsinteraction_mode: Optional[str] = None
+    #: The eci.
+    eci: Optional[str] = None
+    #: The cavv.
+    cavv: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("three_dsversion", "threeDSVersion", "string", False, False),
+        ("three_dsinteraction_mode", "threeDSInteractionMode", "string", False, False),
+        ("eci", "eci", "string", False, False),
+        ("cavv", "cavv", "string", False, False),
+    )
+
+
+@dataclass
+class CreateDirectPaymentResponse(_Model):
+    """The response body of aba.funds.createDirectPayment
+    (/ams/api/v1/aba/funds/createDirectPayment).
+
+    Antom API: v1/aba/funds/createDirectPayment.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/createDirectPayment"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: The pay to method.
+    pay_to_method: Optional[PaymentMethod] = None
+    #: The pay from amount.
+    pay_from_amount: Optional[Amount] = None
+    #: The pay to amount.
+    pay_to_amount: Optional[Amount] = None
+    #: The payment time.
+    payment_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("pay_to_method", "payToMethod", "PaymentMethod", False, False),
+        ("pay_from_amount", "payFromAmount", "Amount", False, False),
+        ("pay_to_amount", "payToAmount", "Amount", False, False),
+        ("payment_time", "paymentTime", "string", False, False),
+    )
+
+
+@dataclass
+class CreateDirectRefundRequest(_Model):
+    """The request body of aba.funds.createDirectRefund
+    (/ams/api/v1/aba/funds/createDirectRefund).
+
+    Antom API: v1/aba/funds/createDirectRefund.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/createDirectRefund"
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The refund request id.
+    refund_request_id: Optional[str] = None
+    #: The reference refund id.
+    reference_refund_id: Optional[str] = None
+    #: The refund from method.
+    refund_from_method: Optional[RefundFromMethod] = None
+    #: The refund from amount.
+    refund_from_amount: Optional[Amount] = None
+    #: The memo.
+    memo: Optional[str] = None
+    #: The remark.
+    remark: Optional[str] = None
+    #: The refund reason.
+    refund_reason: Optional[str] = None
+    #: The refund notify url.
+    refund_notify_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_id", "paymentId", "string", False, False),
+        ("refund_request_id", "refundRequestId", "string", False, False),
+        ("reference_refund_id", "referenceRefundId", "string", False, False),
+        ("refund_from_method", "refundFromMethod", "RefundFromMethod", False, False),
+        ("refund_from_amount", "refundFromAmount", "Amount", False, False),
+        ("memo", "memo", "string", False, False),
+        ("remark", "remark", "string", False, False),
+        ("refund_reason", "refundReason", "string", False, False),
+        ("refund_notify_url", "refundNotifyUrl", "string", False, False),
+    )
+
+
+@dataclass
+class RefundFromMethod(_Model):
+    """The RefundFromMethod object.
+    """
+
+    #: The grant token.
+    grant_token: Optional[str] = None
+    #: The refund from method type.
+    refund_from_method_type: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("grant_token", "grantToken", "string", False, False),
+        ("refund_from_method_type", "refundFromMethodType", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+    )
+
+
+@dataclass
+class CreateDirectRefundResponse(_Model):
+    """The response body of aba.funds.createDirectRefund
+    (/ams/api/v1/aba/funds/createDirectRefund).
+
+    Antom API: v1/aba/funds/createDirectRefund.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/createDirectRefund"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The refund id.
+    refund_id: Optional[str] = None
+    #: The refund request id.
+    refund_request_id: Optional[str] = None
+    #: The refund time.
+    refund_time: Optional[str] = None
+    #: The refund from method.
+    refund_from_method: Optional[RefundFromMethod] = None
+    #: The refund from amount.
+    refund_from_amount: Optional[Amount] = None
+    #: The refund to amount.
+    refund_to_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("refund_id", "refundId", "string", False, False),
+        ("refund_request_id", "refundRequestId", "string", False, False),
+        ("refund_time", "refundTime", "string", False, False),
+        ("refund_from_method", "refundFromMethod", "RefundFromMethod", False, False),
+        ("refund_from_amount", "refundFromAmount", "Amount", False, False),
+        ("refund_to_amount", "refundToAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class CreateExchangeRequest(_Model):
+    """The request body of aba.funds.createExchange (/ams/api/v1/aba/funds/createExchange).
+
+    Antom API: v1/aba/funds/createExchange.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/createExchange"
+    #: The buy amount.
+    buy_amount: Optional[Amount] = None
+    #: The sell amount.
+    sell_amount: Optional[Amount] = None
+    #: The exchange trade type.
+    exchange_trade_type: Optional[str] = None
+    #: The exchange request id.
+    exchange_request_id: Optional[str] = None
+    #: The exchange mode.
+    exchange_mode: Optional[str] = None
+    #: The quote.
+    quote: Optional[Quote] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("buy_amount", "buyAmount", "Amount", False, False),
+        ("sell_amount", "sellAmount", "Amount", False, False),
+        ("exchange_trade_type", "exchangeTradeType", "string", False, False),
+        ("exchange_request_id", "exchangeRequestId", "string", False, False),
+        ("exchange_mode", "exchangeMode", "string", False, False),
+        ("quote", "quote", "Quote", False, False),
+    )
+
+
+@dataclass
+class CreateExchangeResponse(_Model):
+    """The response body of aba.funds.createExchange (/ams/api/v1/aba/funds/createExchange).
+
+    Antom API: v1/aba/funds/createExchange.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/createExchange"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The exchange request id.
+    exchange_request_id: Optional[str] = None
+    #: The exchange trade type.
+    exchange_trade_type: Optional[str] = None
+    #: The exchange mode.
+    exchange_mode: Optional[str] = None
+    #: The quote.
+    quote: Optional[Quote] = None
+    #: The buy amount.
+    buy_amount: Optional[Amount] = None
+    #: The sell amount.
+    sell_amount: Optional[Amount] = None
+    #: The exchange start time.
+    exchange_start_time: Optional[str] = None
+    #: The exchange end time.
+    exchange_end_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("exchange_request_id", "exchangeRequestId", "string", False, False),
+        ("exchange_trade_type", "exchangeTradeType", "string", False, False),
+        ("exchange_mode", "exchangeMode", "string", False, False),
+        ("quote", "quote", "Quote", False, False),
+        ("buy_amount", "buyAmount", "Amount", False, False),
+        ("sell_amount", "sellAmount", "Amount", False, False),
+        ("exchange_start_time", "exchangeStartTime", "string", False, False),
+        ("exchange_end_time", "exchangeEndTime", "string", False, False),
+    )
+
+
+@dataclass
+class CreateQuoteRequest(_Model):
+    """The request body of aba.funds.createQuote (/ams/api/v1/aba/funds/createQuote).
+
+    Antom API: v1/aba/funds/createQuote.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/createQuote"
+    #: The buy amount.
+    buy_amount: Optional[Amount] = None
+    #: The sell amount.
+    sell_amount: Optional[Amount] = None
+    #: The exchange trade type.
+    exchange_trade_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("buy_amount", "buyAmount", "Amount", False, False),
+        ("sell_amount", "sellAmount", "Amount", False, False),
+        ("exchange_trade_type", "exchangeTradeType", "string", False, False),
+    )
+
+
+@dataclass
+class CreateQuoteResponse(_Model):
+    """The response body of aba.funds.createQuote (/ams/api/v1/aba/funds/createQuote).
+
+    Antom API: v1/aba/funds/createQuote.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/createQuote"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The exchange trade type.
+    exchange_trade_type: Optional[str] = None
+    #: The quote.
+    quote: Optional[Quote] = None
+    #: The sell amount.
+    sell_amount: Optional[Amount] = None
+    #: The buy amount.
+    buy_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("exchange_trade_type", "exchangeTradeType", "string", False, False),
+        ("quote", "quote", "Quote", False, False),
+        ("sell_amount", "sellAmount", "Amount", False, False),
+        ("buy_amount", "buyAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class InquireDirectPaymentRequest(_Model):
+    """The request body of aba.funds.inquireDirectPayment
+    (/ams/api/v1/aba/funds/inquireDirectPayment).
+
+    Antom API: v1/aba/funds/inquireDirectPayment.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/inquireDirectPayment"
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_id", "paymentId", "string", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class InquireDirectPaymentResponse(_Model):
+    """The response body of aba.funds.inquireDirectPayment
+    (/ams/api/v1/aba/funds/inquireDirectPayment).
+
+    Antom API: v1/aba/funds/inquireDirectPayment.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/inquireDirectPayment"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The payment status (one of the TransactionStatusType values).
+    payment_status: Optional[str] = None
+    #: The payment result message.
+    payment_result_message: Optional[str] = None
+    #: The payment result code.
+    payment_result_code: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: The pay to method.
+    pay_to_method: Optional[PaymentMethod] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The pay to amount.
+    pay_to_amount: Optional[Amount] = None
+    #: The payment time.
+    payment_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("payment_status", "paymentStatus", "string", False, False),
+        ("payment_result_message", "paymentResultMessage", "string", False, False),
+        ("payment_result_code", "paymentResultCode", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("pay_to_method", "payToMethod", "PaymentMethod", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("pay_to_amount", "payToAmount", "Amount", False, False),
+        ("payment_time", "paymentTime", "string", False, False),
+    )
+
+
+@dataclass
+class InquireDirectRefundRequest(_Model):
+    """The request body of aba.funds.inquireDirectRefund
+    (/ams/api/v1/aba/funds/inquireDirectRefund).
+
+    Antom API: v1/aba/funds/inquireDirectRefund.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/inquireDirectRefund"
+    #: The refund id.
+    refund_id: Optional[str] = None
+    #: The refund request id.
+    refund_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("refund_id", "refundId", "string", False, False),
+        ("refund_request_id", "refundRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class InquireDirectRefundResponse(_Model):
+    """The response body of aba.funds.inquireDirectRefund
+    (/ams/api/v1/aba/funds/inquireDirectRefund).
+
+    Antom API: v1/aba/funds/inquireDirectRefund.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/inquireDirectRefund"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The refund status (one of the TransactionStatusType values).
+    refund_status: Optional[str] = None
+    #: The refund result message.
+    refund_result_message: Optional[str] = None
+    #: The refund result code.
+    refund_result_code: Optional[str] = None
+    #: The refund id.
+    refund_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The refund request id.
+    refund_request_id: Optional[str] = None
+    #: The refund time.
+    refund_time: Optional[str] = None
+    #: The refund from method.
+    refund_from_method: Optional[RefundFromMethod] = None
+    #: The refund to amount.
+    refund_to_amount: Optional[Amount] = None
+    #: The refund from amount.
+    refund_from_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("refund_status", "refundStatus", "string", False, False),
+        ("refund_result_message", "refundResultMessage", "string", False, False),
+        ("refund_result_code", "refundResultCode", "string", False, False),
+        ("refund_id", "refundId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("refund_request_id", "refundRequestId", "string", False, False),
+        ("refund_time", "refundTime", "string", False, False),
+        ("refund_from_method", "refundFromMethod", "RefundFromMethod", False, False),
+        ("refund_to_amount", "refundToAmount", "Amount", False, False),
+        ("refund_from_amount", "refundFromAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class InquireExchangeRequest(_Model):
+    """The request body of aba.funds.inquireExchange (/ams/api/v1/aba/funds/inquireExchange).
+
+    Antom API: v1/aba/funds/inquireExchange.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/inquireExchange"
+    #: The exchange request id.
+    exchange_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("exchange_request_id", "exchangeRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class InquireExchangeResponse(_Model):
+    """The response body of aba.funds.inquireExchange (/ams/api/v1/aba/funds/inquireExchange).
+
+    Antom API: v1/aba/funds/inquireExchange.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/inquireExchange"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The exchange result.
+    exchange_result: Optional[ApiResult] = None
+    #: The exchange trade type.
+    exchange_trade_type: Optional[str] = None
+    #: The exchange mode.
+    exchange_mode: Optional[str] = None
+    #: The exchange request id.
+    exchange_request_id: Optional[str] = None
+    #: The quote.
+    quote: Optional[Quote] = None
+    #: The sell amount.
+    sell_amount: Optional[Amount] = None
+    #: The buy amount.
+    buy_amount: Optional[Amount] = None
+    #: The exchange id.
+    exchange_id: Optional[str] = None
+    #: The exchange start time.
+    exchange_start_time: Optional[str] = None
+    #: The exchange end time.
+    exchange_end_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("exchange_result", "exchangeResult", "ApiResult", False, False),
+        ("exchange_trade_type", "exchangeTradeType", "string", False, False),
+        ("exchange_mode", "exchangeMode", "string", False, False),
+        ("exchange_request_id", "exchangeRequestId", "string", False, False),
+        ("quote", "quote", "Quote", False, False),
+        ("sell_amount", "sellAmount", "Amount", False, False),
+        ("buy_amount", "buyAmount", "Amount", False, False),
+        ("exchange_id", "exchangeId", "string", False, False),
+        ("exchange_start_time", "exchangeStartTime", "string", False, False),
+        ("exchange_end_time", "exchangeEndTime", "string", False, False),
+    )
+
+
+@dataclass
+class InquiryRateRequest(_Model):
+    """The request body of aba.funds.inquireRate (/ams/api/v1/aba/funds/inquireRate).
+
+    Antom API: v1/aba/funds/inquireRate.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/inquireRate"
+    #: The rate condition list.
+    rate_condition_list: Optional[List[InquiryRateCondition]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("rate_condition_list", "rateConditionList", "InquiryRateCondition", False, True),
+    )
+
+
+@dataclass
+class InquiryRateCondition(_Model):
+    """The InquiryRateCondition object.
+    """
+
+    #: The buy currency.
+    buy_currency: Optional[str] = None
+    #: The sell currency.
+    sell_currency: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("buy_currency", "buyCurrency", "string", False, False),
+        ("sell_currency", "sellCurrency", "string", False, False),
+    )
+
+
+@dataclass
+class InquiryRateResponse(_Model):
+    """The response body of aba.funds.inquireRate (/ams/api/v1/aba/funds/inquireRate).
+
+    Antom API: v1/aba/funds/inquireRate.
+    """
+
+    API: ClassVar[str] = "v1/aba/funds/inquireRate"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The rate result list.
+    rate_result_list: Optional[List[RateResult]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("rate_result_list", "rateResultList", "RateResult", False, True),
+    )
+
+
+@dataclass
+class RateResult(_Model):
+    """The RateResult object.
+    """
+
+    #: The buy currency.
+    buy_currency: Optional[str] = None
+    #: The sell currency.
+    sell_currency: Optional[str] = None
+    #: The exchange rate.
+    exchange_rate: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("buy_currency", "buyCurrency", "string", False, False),
+        ("sell_currency", "sellCurrency", "string", False, False),
+        ("exchange_rate", "exchangeRate", "string", False, False),
+    )
+
+
+@dataclass
+class InquireBalanceRequest(_Model):
+    """The request body of accounts.inquireBalance (/ams/api/v1/accounts/inquireBalance).
+
+    Antom API: v1/accounts/inquireBalance.
+    """
+
+    API: ClassVar[str] = "v1/accounts/inquireBalance"
+    #: The reference merchant id.
+    reference_merchant_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("reference_merchant_id", "referenceMerchantId", "string", False, False),
+    )
+
+
+@dataclass
+class InquireBalanceResponse(_Model):
+    """The response body of accounts.inquireBalance (/ams/api/v1/accounts/inquireBalance).
+
+    Antom API: v1/accounts/inquireBalance.
+    """
+
+    API: ClassVar[str] = "v1/accounts/inquireBalance"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The account balances.
+    account_balances: Optional[List[AccountBalance]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("account_balances", "accountBalances", "AccountBalance", False, True),
+    )
+
+
+@dataclass
+class CreateAuthenticationSessionRequest(_Model):
+    """The request body of agenticPayment.createAuthenticationSession
+    (/ams/api/v1/agenticPayment/createAuthenticationSession).
+
+    Antom API: v1/agenticPayment/createAuthenticationSession.
+    """
+
+    API: ClassVar[str] = "v1/agenticPayment/createAuthenticationSession"
+    #: The authentication request id.
+    authentication_request_id: Optional[str] = None
+    #: The user login id.
+    user_login_id: Optional[str] = None
+    #: The agent.
+    agent: Any = None
+    #: The bind on authorize.
+    bind_on_authorize: Optional[Union[bool, str]] = None
+    #: The payment method.
+    payment_method: Any = None
+    #: The purchase type.
+    purchase_type: Optional[str] = None
+    #: The mandate.
+    mandate: Any = None
+    #: The country code.
+    country_code: Optional[str] = None
+    #: The redirect url.
+    redirect_url: Optional[str] = None
+    #: The env.
+    env: Optional[Env] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("authentication_request_id", "authenticationRequestId", "string", False, False),
+        ("user_login_id", "userLoginId", "string", False, False),
+        ("agent", "agent", "json", False, False),
+        ("bind_on_authorize", "bindOnAuthorize", "boolean", False, False),
+        ("payment_method", "paymentMethod", "json", False, False),
+        ("purchase_type", "purchaseType", "string", False, False),
+        ("mandate", "mandate", "json", False, False),
+        ("country_code", "countryCode", "string", False, False),
+        ("redirect_url", "redirectUrl", "string", False, False),
+        ("env", "env", "Env", False, False),
+    )
+
+
+@dataclass
+class CreateAuthenticationSessionResponse(_Model):
+    """The response body of agenticPayment.createAuthenticationSession
+    (/ams/api/v1/agenticPayment/createAuthenticationSession).
+
+    Antom API: v1/agenticPayment/createAuthenticationSession.
+    """
+
+    API: ClassVar[str] = "v1/agenticPayment/createAuthenticationSession"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The normal url.
+    normal_url: Optional[str] = None
+    #: The sd hash.
+    sd_hash: Optional[str] = None
+    #: The authentication session expiry time.
+    authentication_session_expiry_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("normal_url", "normalUrl", "string", False, False),
+        ("sd_hash", "sdHash", "string", False, False),
+        ("authentication_session_expiry_time", "authenticationSessionExpiryTime", "string", False, False),
+    )
+
+
+@dataclass
+class CreateBindingSessionRequest(_Model):
+    """The request body of agenticPayment.createBindingSession
+    (/ams/api/v1/agenticPayment/createBindingSession).
+
+    Antom API: v1/agenticPayment/createBindingSession.
+    """
+
+    API: ClassVar[str] = "v1/agenticPayment/createBindingSession"
+    #: The binding request id.
+    binding_request_id: Optional[str] = None
+    #: The user login id.
+    user_login_id: Optional[str] = None
+    #: The agent.
+    agent: Any = None
+    #: The authorize on bind.
+    authorize_on_bind: Optional[Union[bool, str]] = None
+    #: The payment method.
+    payment_method: Any = None
+    #: The purchase type.
+    purchase_type: Optional[str] = None
+    #: The mandate.
+    mandate: Any = None
+    #: The country code.
+    country_code: Optional[str] = None
+    #: The redirect url.
+    redirect_url: Optional[str] = None
+    #: The env.
+    env: Optional[Env] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("binding_request_id", "bindingRequestId", "string", False, False),
+        ("user_login_id", "userLoginId", "string", False, False),
+        ("agent", "agent", "json", False, False),
+        ("authorize_on_bind", "authorizeOnBind", "boolean", False, False),
+        ("payment_method", "paymentMethod", "json", False, False),
+        ("purchase_type", "purchaseType", "string", False, False),
+        ("mandate", "mandate", "json", False, False),
+        ("country_code", "countryCode", "string", False, False),
+        ("redirect_url", "redirectUrl", "string", False, False),
+        ("env", "env", "Env", False, False),
+    )
+
+
+@dataclass
+class CreateBindingSessionResponse(_Model):
+    """The response body of agenticPayment.createBindingSession
+    (/ams/api/v1/agenticPayment/createBindingSession).
+
+    Antom API: v1/agenticPayment/createBindingSession.
+    """
+
+    API: ClassVar[str] = "v1/agenticPayment/createBindingSession"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The normal url.
+    normal_url: Optional[str] = None
+    #: The sd hash.
+    sd_hash: Optional[str] = None
+    #: The binding session data.
+    binding_session_data: Optional[str] = None
+    #: The binding session expiry time.
+    binding_session_expiry_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("normal_url", "normalUrl", "string", False, False),
+        ("sd_hash", "sdHash", "string", False, False),
+        ("binding_session_data", "bindingSessionData", "string", False, False),
+        ("binding_session_expiry_time", "bindingSessionExpiryTime", "string", False, False),
+    )
+
+
+@dataclass
+class InquireAccountInfoRequest(_Model):
+    """The request body of agenticPayment.inquireAccountInfo
+    (/ams/api/v1/agenticPayment/inquireAccountInfo).
+
+    Antom API: v1/agenticPayment/inquireAccountInfo.
+    """
+
+    API: ClassVar[str] = "v1/agenticPayment/inquireAccountInfo"
+    #: The request id.
+    request_id: Optional[str] = None
+    #: The user login id.
+    user_login_id: Optional[str] = None
+    #: The agent.
+    agent: Any = None
+    #: The env.
+    env: Optional[Env] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("request_id", "requestId", "string", False, False),
+        ("user_login_id", "userLoginId", "string", False, False),
+        ("agent", "agent", "json", False, False),
+        ("env", "env", "Env", False, False),
+    )
+
+
+@dataclass
+class InquireAccountInfoResponse(_Model):
+    """The response body of agenticPayment.inquireAccountInfo
+    (/ams/api/v1/agenticPayment/inquireAccountInfo).
+
+    Antom API: v1/agenticPayment/inquireAccountInfo.
+    """
+
+    API: ClassVar[str] = "v1/agenticPayment/inquireAccountInfo"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The payment methods.
+    payment_methods: Optional[List[Any]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("payment_methods", "paymentMethods", "json", False, True),
+    )
+
+
+@dataclass
+class InquirePaymentTokenRequest(_Model):
+    """The request body of agenticPayment.inquirePaymentToken
+    (/ams/api/v1/agenticPayment/inquirePaymentToken).
+
+    Antom API: v1/agenticPayment/inquirePaymentToken.
+    """
+
+    API: ClassVar[str] = "v1/agenticPayment/inquirePaymentToken"
+    #: The payment token request id.
+    payment_token_request_id: Optional[str] = None
+    #: The user login id.
+    user_login_id: Optional[str] = None
+    #: The agent.
+    agent: Any = None
+    #: The payment method.
+    payment_method: Any = None
+    #: The mandate id.
+    mandate_id: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The order.
+    order: Optional[Order] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_token_request_id", "paymentTokenRequestId", "string", False, False),
+        ("user_login_id", "userLoginId", "string", False, False),
+        ("agent", "agent", "json", False, False),
+        ("payment_method", "paymentMethod", "json", False, False),
+        ("mandate_id", "mandateId", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("order", "order", "Order", False, False),
+    )
+
+
+@dataclass
+class InquirePaymentTokenResponse(_Model):
+    """The response body of agenticPayment.inquirePaymentToken
+    (/ams/api/v1/agenticPayment/inquirePaymentToken).
+
+    Antom API: v1/agenticPayment/inquirePaymentToken.
+    """
+
+    API: ClassVar[str] = "v1/agenticPayment/inquirePaymentToken"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The payment token.
+    payment_token: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("payment_token", "paymentToken", "json", False, False),
+    )
+
+
+@dataclass
+class AuthApplyTokenRequest(_Model):
+    """The request body of authorizations.applyToken (/ams/api/v1/authorizations/applyToken).
+
+    Antom API: v1/authorizations/applyToken.
+    """
+
+    API: ClassVar[str] = "v1/authorizations/applyToken"
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The grant type (one of the GrantType values).
+    grant_type: Optional[str] = None
+    #: The customer belongs to (one of the CustomerBelongsTo values).
+    customer_belongs_to: Optional[str] = None
+    #: The auth code.
+    auth_code: Optional[str] = None
+    #: The refresh token.
+    refresh_token: Optional[str] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: The merchant region.
+    merchant_region: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("grant_type", "grantType", "string", False, False),
+        ("customer_belongs_to", "customerBelongsTo", "string", False, False),
+        ("auth_code", "authCode", "string", False, False),
+        ("refresh_token", "refreshToken", "string", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
+        ("merchant_region", "merchantRegion", "string", False, False),
+    )
+
+
+@dataclass
+class AuthApplyTokenResponse(_Model):
+    """The response body of authorizations.applyToken (/ams/api/v1/authorizations/applyToken).
+
+    Antom API: v1/authorizations/applyToken.
+    """
+
+    API: ClassVar[str] = "v1/authorizations/applyToken"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The access token.
+    access_token: Optional[str] = None
+    #: The access token expiry time.
+    access_token_expiry_time: Optional[str] = None
+    #: The refresh token.
+    refresh_token: Optional[str] = None
+    #: The refresh token expiry time.
+    refresh_token_expiry_time: Optional[str] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: The user login id.
+    user_login_id: Optional[str] = None
+    #: The psp customer info.
+    psp_customer_info: Optional[PspCustomerInfo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("access_token", "accessToken", "string", False, False),
+        ("access_token_expiry_time", "accessTokenExpiryTime", "string", False, False),
+        ("refresh_token", "refreshToken", "string", False, False),
+        ("refresh_token_expiry_time", "refreshTokenExpiryTime", "string", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
+        ("user_login_id", "userLoginId", "string", False, False),
+        ("psp_customer_info", "pspCustomerInfo", "PspCustomerInfo", False, False),
+    )
+
+
+@dataclass
+class AuthConsultRequest(_Model):
+    """The request body of authorizations.consult (/ams/api/v1/authorizations/consult).
+
+    Antom API: v1/authorizations/consult.
+    """
+
+    API: ClassVar[str] = "v1/authorizations/consult"
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The auth notify url.
+    auth_notify_url: Optional[str] = None
+    #: The customer belongs to (one of the CustomerBelongsTo values).
+    customer_belongs_to: Optional[str] = None
+    #: The auth client id.
+    auth_client_id: Optional[str] = None
+    #: The auth redirect url.
+    auth_redirect_url: Optional[str] = None
+    #: The auth state.
+    auth_state: Optional[str] = None
+    #: The terminal type (one of the TerminalType values).
+    terminal_type: Optional[str] = None
+    #: The os type (one of the OsType values).
+    os_type: Optional[str] = None
+    #: The os version.
+    os_version: Optional[str] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: The merchant region.
+    merchant_region: Optional[str] = None
+    #: The recurring payment.
+    recurring_payment: Optional[Union[bool, str]] = None
+    #: The auth meta data.
+    auth_meta_data: Optional[AuthMetaData] = None
+    #: The env.
+    env: Optional[Env] = None
+    #: The amount.
+    amount: Optional[Amount] = None
+    #: The direct debit info.
+    direct_debit_info: Any = None
+    #: The scopes (one of the ScopeType values).
+    scopes: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("auth_notify_url", "authNotifyUrl", "string", False, False),
+        ("customer_belongs_to", "customerBelongsTo", "string", False, False),
+        ("auth_client_id", "authClientId", "string", False, False),
+        ("auth_redirect_url", "authRedirectUrl", "string", False, False),
+        ("auth_state", "authState", "string", False, False),
+        ("terminal_type", "terminalType", "string", False, False),
+        ("os_type", "osType", "string", False, False),
+        ("os_version", "osVersion", "string", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
+        ("merchant_region", "merchantRegion", "string", False, False),
+        ("recurring_payment", "recurringPayment", "boolean", False, False),
+        ("auth_meta_data", "authMetaData", "AuthMetaData", False, False),
+        ("env", "env", "Env", False, False),
+        ("amount", "amount", "Amount", False, False),
+        ("direct_debit_info", "directDebitInfo", "json", False, False),
+        ("scopes", "scopes", "string", False, False),
+    )
+
+
+@dataclass
+class AuthMetaData(_Model):
+    """The AuthMetaData object.
+    """
+
+    #: The account holder name.
+    account_holder_name: Optional[str] = None
+    #: The account holder cert no.
+    account_holder_cert_no: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("account_holder_name", "accountHolderName", "string", False, False),
+        ("account_holder_cert_no", "accountHolderCertNo", "string", False, False),
+    )
+
+
+@dataclass
+class AuthConsultResponse(_Model):
+    """The response body of authorizations.consult (/ams/api/v1/authorizations/consult).
+
+    Antom API: v1/authorizations/consult.
+    """
+
+    API: ClassVar[str] = "v1/authorizations/consult"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The auth url.
+    auth_url: Optional[str] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: The normal url.
+    normal_url: Optional[str] = None
+    #: The scheme url.
+    scheme_url: Optional[str] = None
+    #: The applink url.
+    applink_url: Optional[str] = None
+    #: The app identifier.
+    app_identifier: Optional[str] = None
+    #: The auth code form.
+    auth_code_form: Optional[AuthCodeForm] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("auth_url", "authUrl", "string", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
+        ("normal_url", "normalUrl", "string", False, False),
+        ("scheme_url", "schemeUrl", "string", False, False),
+        ("applink_url", "applinkUrl", "string", False, False),
+        ("app_identifier", "appIdentifier", "string", False, False),
+        ("auth_code_form", "authCodeForm", "AuthCodeForm", False, False),
+    )
+
+
+@dataclass
+class AuthCodeForm(_Model):
+    """The AuthCodeForm object.
+    """
+
+    #: The code details.
+    code_details: Optional[List[CodeDetail]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("code_details", "codeDetails", "CodeDetail", False, True),
+    )
+
+
+@dataclass
+class CodeDetail(_Model):
+    """The CodeDetail object.
+    """
+
+    #: The code value type (one of the CodeValueType values).
+    code_value_type: Optional[str] = None
+    #: The code value.
+    code_value: Optional[str] = None
+    #: The display type (one of the DisplayType values).
+    display_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("code_value_type", "codeValueType", "string", False, False),
+        ("code_value", "codeValue", "string", False, False),
+        ("display_type", "displayType", "string", False, False),
+    )
+
+
+@dataclass
+class AuthQueryTokenRequest(_Model):
+    """The request body of authorizations.query (/ams/api/v1/authorizations/query).
+
+    Antom API: v1/authorizations/query.
+    """
+
+    API: ClassVar[str] = "v1/authorizations/query"
+    #: The access token.
+    access_token: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("access_token", "accessToken", "string", False, False),
+    )
+
+
+@dataclass
+class AuthQueryTokenResponse(_Model):
+    """The response body of authorizations.query (/ams/api/v1/authorizations/query).
+
+    Antom API: v1/authorizations/query.
+    """
+
+    API: ClassVar[str] = "v1/authorizations/query"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The access token.
+    access_token: Optional[str] = None
+    #: The access token expiry time.
+    access_token_expiry_time: Optional[str] = None
+    #: The refresh token.
+    refresh_token: Optional[str] = None
+    #: The refresh token expiry time.
+    refresh_token_expiry_time: Optional[str] = None
+    #: The token status type.
+    token_status_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("access_token", "accessToken", "string", False, False),
+        ("access_token_expiry_time", "accessTokenExpiryTime", "string", False, False),
+        ("refresh_token", "refreshToken", "string", False, False),
+        ("refresh_token_expiry_time", "refreshTokenExpiryTime", "string", False, False),
+        ("token_status_type", "tokenStatusType", "string", False, False),
+    )
+
+
+@dataclass
+class AuthRevokeTokenRequest(_Model):
+    """The request body of authorizations.revoke (/ams/api/v1/authorizations/revoke).
+
+    Antom API: v1/authorizations/revoke.
+    """
+
+    API: ClassVar[str] = "v1/authorizations/revoke"
+    #: The access token.
+    access_token: Optional[str] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("access_token", "accessToken", "string", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+    )
+
+
+@dataclass
+class AuthRevokeTokenResponse(_Model):
+    """The response body of authorizations.revoke (/ams/api/v1/authorizations/revoke).
+
+    Antom API: v1/authorizations/revoke.
+    """
+
+    API: ClassVar[str] = "v1/authorizations/revoke"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
+    )
+
+
+@dataclass
+class CouponCreateRequest(_Model):
+    """The request body of billing.coupon.create (/ams/api/v1/billing/coupon/create).
+
+    Antom API: v1/billing/coupon/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/coupon/create"
+    #: The coupon request id.
+    coupon_request_id: Optional[str] = None
+    #: The coupon name.
+    coupon_name: Optional[str] = None
+    #: The discount type.
+    discount_type: Optional[str] = None
+    #: The percent off.
+    percent_off: Optional[str] = None
+    #: The amount off.
+    amount_off: Optional[Amount] = None
+    #: The duration type.
+    duration_type: Optional[str] = None
+    #: The duration value.
+    duration_value: Optional[Union[int, str]] = None
+    #: The duration unit.
+    duration_unit: Optional[str] = None
+    #: The redeem by.
+    redeem_by: Optional[str] = None
+    #: The applies to.
+    applies_to: Optional[CouponCreateAppliesTo] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The promotion codes.
+    promotion_codes: Optional[List[PromotionCode]] = None
+    #: The max redemptions.
+    max_redemptions: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("coupon_request_id", "couponRequestId", "string", False, False),
+        ("coupon_name", "couponName", "string", False, False),
+        ("discount_type", "discountType", "string", False, False),
+        ("percent_off", "percentOff", "string", False, False),
+        ("amount_off", "amountOff", "Amount", False, False),
+        ("duration_type", "durationType", "string", False, False),
+        ("duration_value", "durationValue", "integer", False, False),
+        ("duration_unit", "durationUnit", "string", False, False),
+        ("redeem_by", "redeemBy", "string", False, False),
+        ("applies_to", "appliesTo", "CouponCreateAppliesTo", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("promotion_codes", "promotionCodes", "PromotionCode", False, True),
+        ("max_redemptions", "maxRedemptions", "integer", False, False),
+    )
+
+
+@dataclass
+class CouponCreateAppliesTo(_Model):
+    """The CouponCreateAppliesTo object.
+    """
+
+    #: The product ids.
+    product_ids: Optional[List[str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("product_ids", "productIds", "string", False, True),
+    )
+
+
+@dataclass
+class PromotionCode(_Model):
+    """The PromotionCode object.
+    """
+
+    #: The promotion code request id.
+    promotion_code_request_id: Optional[str] = None
+    #: The code.
+    code: Optional[str] = None
+    #: The expiry time.
+    expiry_time: Optional[str] = None
+    #: The min amount.
+    min_amount: Optional[Amount] = None
+    #: The one time only.
+    one_time_only: Optional[Union[bool, str]] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The max redemptions.
+    max_redemptions: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("promotion_code_request_id", "promotionCodeRequestId", "string", False, False),
+        ("code", "code", "string", False, False),
+        ("expiry_time", "expiryTime", "string", False, False),
+        ("min_amount", "minAmount", "Amount", False, False),
+        ("one_time_only", "oneTimeOnly", "boolean", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("max_redemptions", "maxRedemptions", "integer", False, False),
+    )
+
+
+@dataclass
+class CouponCreateResponse(_Model):
+    """The response body of billing.coupon.create (/ams/api/v1/billing/coupon/create).
+
+    Antom API: v1/billing/coupon/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/coupon/create"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: The coupon name.
+    coupon_name: Optional[str] = None
+    #: The discount type.
+    discount_type: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The promotion codes.
+    promotion_codes: Optional[List[CouponPromotionCode]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("coupon_id", "couponId", "string", False, False),
+        ("coupon_name", "couponName", "string", False, False),
+        ("discount_type", "discountType", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("promotion_codes", "promotionCodes", "CouponPromotionCode", False, True),
+    )
+
+
+@dataclass
+class CouponPromotionCode(_Model):
+    """The CouponPromotionCode object.
+    """
+
+    #: The promotion code id.
+    promotion_code_id: Optional[str] = None
+    #: The code.
+    code: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("promotion_code_id", "promotionCodeId", "string", False, False),
+        ("code", "code", "string", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class CouponInquireDetailsRequest(_Model):
+    """The request body of billing.coupon.inquireDetails
+    (/ams/api/v1/billing/coupon/inquireDetails).
+
+    Antom API: v1/billing/coupon/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/coupon/inquireDetails"
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("coupon_id", "couponId", "string", False, False),
+    )
+
+
+@dataclass
+class CouponInquireDetailsResponse(_Model):
+    """The response body of billing.coupon.inquireDetails
+    (/ams/api/v1/billing/coupon/inquireDetails).
+
+    Antom API: v1/billing/coupon/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/coupon/inquireDetails"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: The coupon request id.
+    coupon_request_id: Optional[str] = None
+    #: The coupon name.
+    coupon_name: Optional[str] = None
+    #: The discount type.
+    discount_type: Optional[str] = None
+    #: The percent off.
+    percent_off: Optional[str] = None
+    #: The amount off.
+    amount_off: Optional[Amount] = None
+    #: The duration type.
+    duration_type: Optional[str] = None
+    #: The duration value.
+    duration_value: Optional[Union[int, str]] = None
+    #: The duration unit.
+    duration_unit: Optional[str] = None
+    #: The redeem by.
+    redeem_by: Optional[str] = None
+    #: The applies to.
+    applies_to: Optional[CouponInquireDetailsAppliesTo] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The gmt create.
+    gmt_create: Optional[str] = None
+    #: The max redemptions.
+    max_redemptions: Optional[Union[int, str]] = None
+    #: The redeemed count.
+    redeemed_count: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("coupon_id", "couponId", "string", False, False),
+        ("coupon_request_id", "couponRequestId", "string", False, False),
+        ("coupon_name", "couponName", "string", False, False),
+        ("discount_type", "discountType", "string", False, False),
+        ("percent_off", "percentOff", "string", False, False),
+        ("amount_off", "amountOff", "Amount", False, False),
+        ("duration_type", "durationType", "string", False, False),
+        ("duration_value", "durationValue", "integer", False, False),
+        ("duration_unit", "durationUnit", "string", False, False),
+        ("redeem_by", "redeemBy", "string", False, False),
+        ("applies_to", "appliesTo", "CouponInquireDetailsAppliesTo", False, False),
+        ("status", "status", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("gmt_create", "gmtCreate", "string", False, False),
+        ("max_redemptions", "maxRedemptions", "integer", False, False),
+        ("redeemed_count", "redeemedCount", "integer", False, False),
+    )
+
+
+@dataclass
+class CouponInquireDetailsAppliesTo(_Model):
+    """The CouponInquireDetailsAppliesTo object.
+    """
+
+    #: The products.
+    products: Optional[List[CouponApplicableProduct]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("products", "products", "CouponApplicableProduct", False, True),
+    )
+
+
+@dataclass
+class CouponApplicableProduct(_Model):
+    """The CouponApplicableProduct object.
+    """
+
+    #: The can delete.
+    can_delete: Optional[Union[bool, str]] = None
+    #: The gmt modified.
+    gmt_modified: Optional[str] = None
+    #: The price count.
+    price_count: Optional[Union[int, str]] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The product name.
+    product_name: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("can_delete", "canDelete", "boolean", False, False),
+        ("gmt_modified", "gmtModified", "string", False, False),
+        ("price_count", "priceCount", "integer", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("product_name", "productName", "string", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class CouponInquireListRequest(_Model):
+    """The request body of billing.coupon.inquireList (/ams/api/v1/billing/coupon/inquireList).
+
+    Antom API: v1/billing/coupon/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/coupon/inquireList"
+    #: The status.
+    status: Optional[str] = None
+    #: The discount type.
+    discount_type: Optional[str] = None
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: The ending before.
+    ending_before: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: The include total.
+    include_total: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("status", "status", "string", False, False),
+        ("discount_type", "discountType", "string", False, False),
+        ("starting_after", "startingAfter", "string", False, False),
+        ("ending_before", "endingBefore", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+        ("include_total", "includeTotal", "boolean", False, False),
+    )
+
+
+@dataclass
+class CouponInquireListResponse(_Model):
+    """The response body of billing.coupon.inquireList (/ams/api/v1/billing/coupon/inquireList).
+
+    Antom API: v1/billing/coupon/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/coupon/inquireList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The coupons.
+    coupons: Optional[List[Coupon]] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: The next cursor.
+    next_cursor: Optional[str] = None
+    #: The total.
+    total: Optional[Union[int, str]] = None
+    #: The previous cursor.
+    previous_cursor: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("coupons", "coupons", "Coupon", False, True),
+        ("has_more", "hasMore", "boolean", False, False),
+        ("next_cursor", "nextCursor", "string", False, False),
+        ("total", "total", "integer", False, False),
+        ("previous_cursor", "previousCursor", "string", False, False),
+    )
+
+
+@dataclass
+class Coupon(_Model):
+    """The Coupon object.
+    """
+
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: The coupon name.
+    coupon_name: Optional[str] = None
+    #: The discount type.
+    discount_type: Optional[str] = None
+    #: The percent off.
+    percent_off: Optional[str] = None
+    #: The amount off.
+    amount_off: Optional[Amount] = None
+    #: The redeem by.
+    redeem_by: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The max redemptions.
+    max_redemptions: Optional[Union[int, str]] = None
+    #: The redeemed count.
+    redeemed_count: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("coupon_id", "couponId", "string", False, False),
+        ("coupon_name", "couponName", "string", False, False),
+        ("discount_type", "discountType", "string", False, False),
+        ("percent_off", "percentOff", "string", False, False),
+        ("amount_off", "amountOff", "Amount", False, False),
+        ("redeem_by", "redeemBy", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("max_redemptions", "maxRedemptions", "integer", False, False),
+        ("redeemed_count", "redeemedCount", "integer", False, False),
+    )
+
+
+@dataclass
+class CouponUpdateRequest(_Model):
+    """The request body of billing.coupon.update (/ams/api/v1/billing/coupon/update).
+
+    Antom API: v1/billing/coupon/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/coupon/update"
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: The coupon name.
+    coupon_name: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The redeem by.
+    redeem_by: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The max redemptions.
+    max_redemptions: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("coupon_id", "couponId", "string", False, False),
+        ("coupon_name", "couponName", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("redeem_by", "redeemBy", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("max_redemptions", "maxRedemptions", "integer", False, False),
+    )
+
+
+@dataclass
+class CouponUpdateResponse(_Model):
+    """The response body of billing.coupon.update (/ams/api/v1/billing/coupon/update).
+
+    Antom API: v1/billing/coupon/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/coupon/update"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("coupon_id", "couponId", "string", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class CreditNoteCreateRequest(_Model):
+    """The request body of billing.creditNote.create (/ams/api/v1/billing/creditNote/create).
+
+    Antom API: v1/billing/creditNote/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/creditNote/create"
+    #: The credit note request id.
+    credit_note_request_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The total amount.
+    total_amount: Optional[Amount] = None
+    #: The items.
+    items: Optional[List[CreditNoteCreateItem]] = None
+    #: The refund amount.
+    refund_amount: Optional[Amount] = None
+    #: The refund destination.
+    refund_destination: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The reason description.
+    reason_description: Optional[str] = None
+    #: The memo.
+    memo: Optional[str] = None
+    #: The email type.
+    email_type: Optional[str] = None
+    #: The language.
+    language: Optional[str] = None
+    #: The effective date.
+    effective_date: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The credit note notify url.
+    credit_note_notify_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("credit_note_request_id", "creditNoteRequestId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("total_amount", "totalAmount", "Amount", False, False),
+        ("items", "items", "CreditNoteCreateItem", False, True),
+        ("refund_amount", "refundAmount", "Amount", False, False),
+        ("refund_destination", "refundDestination", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("reason_description", "reasonDescription", "string", False, False),
+        ("memo", "memo", "string", False, False),
+        ("email_type", "emailType", "string", False, False),
+        ("language", "language", "string", False, False),
+        ("effective_date", "effectiveDate", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("credit_note_notify_url", "creditNoteNotifyUrl", "string", False, False),
+    )
+
+
+@dataclass
+class CreditNoteCreateItem(_Model):
+    """The CreditNoteCreateItem object.
+    """
+
+    #: The type.
+    type: Optional[str] = None
+    #: The invoice item id.
+    invoice_item_id: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The quantity.
+    quantity: Optional[Union[int, str]] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The item amount.
+    item_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("type", "type", "string", False, False),
+        ("invoice_item_id", "invoiceItemId", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("quantity", "quantity", "integer", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("item_amount", "itemAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class CreditNoteCreateResponse(_Model):
+    """The response body of billing.creditNote.create (/ams/api/v1/billing/creditNote/create).
+
+    Antom API: v1/billing/creditNote/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/creditNote/create"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The credit note id.
+    credit_note_id: Optional[str] = None
+    #: The credit note request id.
+    credit_note_request_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The total amount.
+    total_amount: Optional[Amount] = None
+    #: The refund amount.
+    refund_amount: Optional[Amount] = None
+    #: The refund status.
+    refund_status: Optional[str] = None
+    #: The refund id.
+    refund_id: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The reason description.
+    reason_description: Optional[str] = None
+    #: The refund destination.
+    refund_destination: Optional[str] = None
+    #: The items.
+    items: Optional[List[CreditNoteItem]] = None
+    #: The memo.
+    memo: Optional[str] = None
+    #: The effective date.
+    effective_date: Optional[str] = None
+    #: The issued at.
+    issued_at: Optional[str] = None
+    #: The refunded at.
+    refunded_at: Optional[str] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("credit_note_id", "creditNoteId", "string", False, False),
+        ("credit_note_request_id", "creditNoteRequestId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("total_amount", "totalAmount", "Amount", False, False),
+        ("refund_amount", "refundAmount", "Amount", False, False),
+        ("refund_status", "refundStatus", "string", False, False),
+        ("refund_id", "refundId", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("reason_description", "reasonDescription", "string", False, False),
+        ("refund_destination", "refundDestination", "string", False, False),
+        ("items", "items", "CreditNoteItem", False, True),
+        ("memo", "memo", "string", False, False),
+        ("effective_date", "effectiveDate", "string", False, False),
+        ("issued_at", "issuedAt", "string", False, False),
+        ("refunded_at", "refundedAt", "string", False, False),
+        ("created_at", "createdAt", "string", False, False),
+    )
+
+
+@dataclass
+class CreditNoteItem(_Model):
+    """The CreditNoteItem object.
+    """
+
+    #: The credit note item id.
+    credit_note_item_id: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The invoice item id.
+    invoice_item_id: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The quantity.
+    quantity: Optional[Union[int, str]] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The item amount.
+    item_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("credit_note_item_id", "creditNoteItemId", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("invoice_item_id", "invoiceItemId", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("quantity", "quantity", "integer", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("item_amount", "itemAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class CreditNoteInquireDetailsRequest(_Model):
+    """The request body of billing.creditNote.inquireDetails
+    (/ams/api/v1/billing/creditNote/inquireDetails).
+
+    Antom API: v1/billing/creditNote/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/creditNote/inquireDetails"
+    #: The credit note id.
+    credit_note_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("credit_note_id", "creditNoteId", "string", False, False),
+    )
+
+
+@dataclass
+class CreditNoteInquireDetailsResponse(_Model):
+    """The response body of billing.creditNote.inquireDetails
+    (/ams/api/v1/billing/creditNote/inquireDetails).
+
+    Antom API: v1/billing/creditNote/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/creditNote/inquireDetails"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The credit note id.
+    credit_note_id: Optional[str] = None
+    #: The credit note request id.
+    credit_note_request_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The total amount.
+    total_amount: Optional[Amount] = None
+    #: The refund amount.
+    refund_amount: Optional[Amount] = None
+    #: The refund status.
+    refund_status: Optional[str] = None
+    #: The refund id.
+    refund_id: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The reason description.
+    reason_description: Optional[str] = None
+    #: The refund destination.
+    refund_destination: Optional[str] = None
+    #: The effective date.
+    effective_date: Optional[str] = None
+    #: The memo.
+    memo: Optional[str] = None
+    #: The items.
+    items: Optional[List[CreditNoteItem]] = None
+    #: The issued at.
+    issued_at: Optional[str] = None
+    #: The refunded at.
+    refunded_at: Optional[str] = None
+    #: The voided at.
+    voided_at: Optional[str] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("credit_note_id", "creditNoteId", "string", False, False),
+        ("credit_note_request_id", "creditNoteRequestId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("total_amount", "totalAmount", "Amount", False, False),
+        ("refund_amount", "refundAmount", "Amount", False, False),
+        ("refund_status", "refundStatus", "string", False, False),
+        ("refund_id", "refundId", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("reason_description", "reasonDescription", "string", False, False),
+        ("refund_destination", "refundDestination", "string", False, False),
+        ("effective_date", "effectiveDate", "string", False, False),
+        ("memo", "memo", "string", False, False),
+        ("items", "items", "CreditNoteItem", False, True),
+        ("issued_at", "issuedAt", "string", False, False),
+        ("refunded_at", "refundedAt", "string", False, False),
+        ("voided_at", "voidedAt", "string", False, False),
+        ("created_at", "createdAt", "string", False, False),
+    )
+
+
+@dataclass
+class CreditNoteInquireListRequest(_Model):
+    """The request body of billing.creditNote.inquireList
+    (/ams/api/v1/billing/creditNote/inquireList).
+
+    Antom API: v1/billing/creditNote/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/creditNote/inquireList"
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The start date.
+    start_date: Optional[str] = None
+    #: The end date.
+    end_date: Optional[str] = None
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: The ending before.
+    ending_before: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: The include total.
+    include_total: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("start_date", "startDate", "string", False, False),
+        ("end_date", "endDate", "string", False, False),
+        ("starting_after", "startingAfter", "string", False, False),
+        ("ending_before", "endingBefore", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+        ("include_total", "includeTotal", "boolean", False, False),
+    )
+
+
+@dataclass
+class CreditNoteInquireListResponse(_Model):
+    """The response body of billing.creditNote.inquireList
+    (/ams/api/v1/billing/creditNote/inquireList).
+
+    Antom API: v1/billing/creditNote/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/creditNote/inquireList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: The total count.
+    total_count: Optional[Union[int, str]] = None
+    #: The list.
+    list: Optional[List[CreditNoteSummary]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("has_more", "hasMore", "boolean", False, False),
+        ("total_count", "totalCount", "integer", False, False),
+        ("list", "list", "CreditNoteSummary", False, True),
+    )
+
+
+@dataclass
+class CreditNoteSummary(_Model):
+    """The CreditNoteSummary object.
+    """
+
+    #: The credit note id.
+    credit_note_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The total amount.
+    total_amount: Optional[Amount] = None
+    #: The refund amount.
+    refund_amount: Optional[Amount] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The effective date.
+    effective_date: Optional[str] = None
+    #: The refund status.
+    refund_status: Optional[str] = None
+    #: The voided at.
+    voided_at: Optional[str] = None
+    #: The refunded at.
+    refunded_at: Optional[str] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("credit_note_id", "creditNoteId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("total_amount", "totalAmount", "Amount", False, False),
+        ("refund_amount", "refundAmount", "Amount", False, False),
+        ("reason", "reason", "string", False, False),
+        ("effective_date", "effectiveDate", "string", False, False),
+        ("refund_status", "refundStatus", "string", False, False),
+        ("voided_at", "voidedAt", "string", False, False),
+        ("refunded_at", "refundedAt", "string", False, False),
+        ("created_at", "createdAt", "string", False, False),
+    )
+
+
+@dataclass
+class CreditNoteVoidRequest(_Model):
+    """The request body of billing.creditNote.void (/ams/api/v1/billing/creditNote/void).
+
+    Antom API: v1/billing/creditNote/void.
+    """
+
+    API: ClassVar[str] = "v1/billing/creditNote/void"
+    #: The credit note id.
+    credit_note_id: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("credit_note_id", "creditNoteId", "string", False, False),
+        ("reason", "reason", "string", False, False),
+    )
+
+
+@dataclass
+class CreditNoteVoidResponse(_Model):
+    """The response body of billing.creditNote.void (/ams/api/v1/billing/creditNote/void).
+
+    Antom API: v1/billing/creditNote/void.
+    """
+
+    API: ClassVar[str] = "v1/billing/creditNote/void"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The credit note id.
+    credit_note_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The voided at.
+    voided_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("credit_note_id", "creditNoteId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("voided_at", "voidedAt", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerCreateRequest(_Model):
+    """The request body of billing.customer.create (/ams/api/v1/billing/customer/create).
+
+    Antom API: v1/billing/customer/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/create"
+    #: The customer request id.
+    customer_request_id: Optional[str] = None
+    #: The reference customer id.
+    reference_customer_id: Optional[str] = None
+    #: The alipay user id.
+    alipay_user_id: Optional[str] = None
+    #: The email.
+    email: Optional[str] = None
+    #: The first name.
+    first_name: Optional[str] = None
+    #: The last name.
+    last_name: Optional[str] = None
+    #: The country.
+    country: Optional[str] = None
+    #: The state.
+    state: Optional[str] = None
+    #: The city.
+    city: Optional[str] = None
+    #: The address.
+    address: Optional[str] = None
+    #: The address detail.
+    address_detail: Optional[str] = None
+    #: The zipcode.
+    zipcode: Optional[str] = None
+    #: The shipping phone.
+    shipping_phone: Optional[str] = None
+    #: The shipping country.
+    shipping_country: Optional[str] = None
+    #: The shipping state.
+    shipping_state: Optional[str] = None
+    #: The shipping city.
+    shipping_city: Optional[str] = None
+    #: The shipping address.
+    shipping_address: Optional[str] = None
+    #: The shipping address detail.
+    shipping_address_detail: Optional[str] = None
+    #: The shipping zipcode.
+    shipping_zipcode: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: The preferred locales.
+    preferred_locales: Optional[List[str]] = None
+    #: The default payment method.
+    default_payment_method: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The phone no.
+    phone_no: Optional[str] = None
+    #: The country code.
+    country_code: Optional[str] = None
+    #: The billing email.
+    billing_email: Optional[str] = None
+    #: The shipping first name.
+    shipping_first_name: Optional[str] = None
+    #: The shipping last name.
+    shipping_last_name: Optional[str] = None
+    #: The shipping country code.
+    shipping_country_code: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customer_request_id", "customerRequestId", "string", False, False),
+        ("reference_customer_id", "referenceCustomerId", "string", False, False),
+        ("alipay_user_id", "alipayUserId", "string", False, False),
+        ("email", "email", "string", False, False),
+        ("first_name", "firstName", "string", False, False),
+        ("last_name", "lastName", "string", False, False),
+        ("country", "country", "string", False, False),
+        ("state", "state", "string", False, False),
+        ("city", "city", "string", False, False),
+        ("address", "address", "string", False, False),
+        ("address_detail", "addressDetail", "string", False, False),
+        ("zipcode", "zipcode", "string", False, False),
+        ("shipping_phone", "shippingPhone", "string", False, False),
+        ("shipping_country", "shippingCountry", "string", False, False),
+        ("shipping_state", "shippingState", "string", False, False),
+        ("shipping_city", "shippingCity", "string", False, False),
+        ("shipping_address", "shippingAddress", "string", False, False),
+        ("shipping_address_detail", "shippingAddressDetail", "string", False, False),
+        ("shipping_zipcode", "shippingZipcode", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("currency", "currency", "string", False, False),
+        ("preferred_locales", "preferredLocales", "string", False, True),
+        ("default_payment_method", "defaultPaymentMethod", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("phone_no", "phoneNo", "string", False, False),
+        ("country_code", "countryCode", "string", False, False),
+        ("billing_email", "billingEmail", "string", False, False),
+        ("shipping_first_name", "shippingFirstName", "string", False, False),
+        ("shipping_last_name", "shippingLastName", "string", False, False),
+        ("shipping_country_code", "shippingCountryCode", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerCreateResponse(_Model):
+    """The response body of billing.customer.create (/ams/api/v1/billing/customer/create).
+
+    Antom API: v1/billing/customer/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/create"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The customer request id.
+    customer_request_id: Optional[str] = None
+    #: The email.
+    email: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("customer_request_id", "customerRequestId", "string", False, False),
+        ("email", "email", "string", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerCreatePortalLinkRequest(_Model):
+    """The request body of billing.customer.createPortalLink
+    (/ams/api/v1/billing/customer/createPortalLink).
+
+    Antom API: v1/billing/customer/createPortalLink.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/createPortalLink"
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The email.
+    email: Optional[str] = None
+    #: The features.
+    features: Optional[List[str]] = None
+    #: The auto send.
+    auto_send: Optional[Union[bool, str]] = None
+    #: The setting id.
+    setting_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customer_id", "customerId", "string", False, False),
+        ("email", "email", "string", False, False),
+        ("features", "features", "string", False, True),
+        ("auto_send", "autoSend", "boolean", False, False),
+        ("setting_id", "settingId", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerCreatePortalLinkResponse(_Model):
+    """The response body of billing.customer.createPortalLink
+    (/ams/api/v1/billing/customer/createPortalLink).
+
+    Antom API: v1/billing/customer/createPortalLink.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/createPortalLink"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The token.
+    token: Optional[str] = None
+    #: The portal url.
+    portal_url: Optional[str] = None
+    #: The expires at.
+    expires_at: Optional[str] = None
+    #: The send status.
+    send_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("token", "token", "string", False, False),
+        ("portal_url", "portalUrl", "string", False, False),
+        ("expires_at", "expiresAt", "string", False, False),
+        ("send_status", "sendStatus", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerDeleteRequest(_Model):
+    """The request body of billing.customer.delete (/ams/api/v1/billing/customer/delete).
+
+    Antom API: v1/billing/customer/delete.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/delete"
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customer_id", "customerId", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerDeleteResponse(_Model):
+    """The response body of billing.customer.delete (/ams/api/v1/billing/customer/delete).
+
+    Antom API: v1/billing/customer/delete.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/delete"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerInquireDetailsRequest(_Model):
+    """The request body of billing.customer.inquireDetails
+    (/ams/api/v1/billing/customer/inquireDetails).
+
+    Antom API: v1/billing/customer/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/inquireDetails"
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customer_id", "customerId", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerInquireDetailsResponse(_Model):
+    """The response body of billing.customer.inquireDetails
+    (/ams/api/v1/billing/customer/inquireDetails).
+
+    Antom API: v1/billing/customer/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/inquireDetails"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The customer request id.
+    customer_request_id: Optional[str] = None
+    #: The alipay user id.
+    alipay_user_id: Optional[str] = None
+    #: The email.
+    email: Optional[str] = None
+    #: The first name.
+    first_name: Optional[str] = None
+    #: The last name.
+    last_name: Optional[str] = None
+    #: The country.
+    country: Optional[str] = None
+    #: The state.
+    state: Optional[str] = None
+    #: The city.
+    city: Optional[str] = None
+    #: The address.
+    address: Optional[str] = None
+    #: The address detail.
+    address_detail: Optional[str] = None
+    #: The zipcode.
+    zipcode: Optional[str] = None
+    #: The shipping phone.
+    shipping_phone: Optional[str] = None
+    #: The shipping country.
+    shipping_country: Optional[str] = None
+    #: The shipping state.
+    shipping_state: Optional[str] = None
+    #: The shipping city.
+    shipping_city: Optional[str] = None
+    #: The shipping address.
+    shipping_address: Optional[str] = None
+    #: The shipping address detail.
+    shipping_address_detail: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: The preferred locales.
+    preferred_locales: Optional[List[str]] = None
+    #: The default payment method.
+    default_payment_method: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The reference customer id.
+    reference_customer_id: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The phone no.
+    phone_no: Optional[str] = None
+    #: The country code.
+    country_code: Optional[str] = None
+    #: The billing email.
+    billing_email: Optional[str] = None
+    #: The shipping first name.
+    shipping_first_name: Optional[str] = None
+    #: The shipping last name.
+    shipping_last_name: Optional[str] = None
+    #: The shipping country code.
+    shipping_country_code: Optional[str] = None
+    #: The shipping zipcode.
+    shipping_zipcode: Optional[str] = None
+    #: The gmt create.
+    gmt_create: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("customer_request_id", "customerRequestId", "string", False, False),
+        ("alipay_user_id", "alipayUserId", "string", False, False),
+        ("email", "email", "string", False, False),
+        ("first_name", "firstName", "string", False, False),
+        ("last_name", "lastName", "string", False, False),
+        ("country", "country", "string", False, False),
+        ("state", "state", "string", False, False),
+        ("city", "city", "string", False, False),
+        ("address", "address", "string", False, False),
+        ("address_detail", "addressDetail", "string", False, False),
+        ("zipcode", "zipcode", "string", False, False),
+        ("shipping_phone", "shippingPhone", "string", False, False),
+        ("shipping_country", "shippingCountry", "string", False, False),
+        ("shipping_state", "shippingState", "string", False, False),
+        ("shipping_city", "shippingCity", "string", False, False),
+        ("shipping_address", "shippingAddress", "string", False, False),
+        ("shipping_address_detail", "shippingAddressDetail", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("currency", "currency", "string", False, False),
+        ("preferred_locales", "preferredLocales", "string", False, True),
+        ("default_payment_method", "defaultPaymentMethod", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("reference_customer_id", "referenceCustomerId", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("phone_no", "phoneNo", "string", False, False),
+        ("country_code", "countryCode", "string", False, False),
+        ("billing_email", "billingEmail", "string", False, False),
+        ("shipping_first_name", "shippingFirstName", "string", False, False),
+        ("shipping_last_name", "shippingLastName", "string", False, False),
+        ("shipping_country_code", "shippingCountryCode", "string", False, False),
+        ("shipping_zipcode", "shippingZipcode", "string", False, False),
+        ("gmt_create", "gmtCreate", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerInquireListRequest(_Model):
+    """The request body of billing.customer.inquireList
+    (/ams/api/v1/billing/customer/inquireList).
+
+    Antom API: v1/billing/customer/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/inquireList"
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: The ending before.
+    ending_before: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: The include total.
+    include_total: Optional[Union[bool, str]] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The email.
+    email: Optional[str] = None
+    #: The phone no.
+    phone_no: Optional[str] = None
+    #: The country code.
+    country_code: Optional[str] = None
+    #: The gmt create end.
+    gmt_create_end: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The country.
+    country: Optional[List[str]] = None
+    #: The email prefix.
+    email_prefix: Optional[str] = None
+    #: The gmt create start.
+    gmt_create_start: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("starting_after", "startingAfter", "string", False, False),
+        ("ending_before", "endingBefore", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+        ("include_total", "includeTotal", "boolean", False, False),
+        ("status", "status", "string", False, False),
+        ("email", "email", "string", False, False),
+        ("phone_no", "phoneNo", "string", False, False),
+        ("country_code", "countryCode", "string", False, False),
+        ("gmt_create_end", "gmtCreateEnd", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("country", "country", "string", False, True),
+        ("email_prefix", "emailPrefix", "string", False, False),
+        ("gmt_create_start", "gmtCreateStart", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerInquireListResponse(_Model):
+    """The response body of billing.customer.inquireList
+    (/ams/api/v1/billing/customer/inquireList).
+
+    Antom API: v1/billing/customer/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/inquireList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The customers.
+    customers: Optional[List[Customer]] = None
+    #: The total.
+    total: Optional[Union[int, str]] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: The next cursor.
+    next_cursor: Optional[str] = None
+    #: The previous cursor.
+    previous_cursor: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("customers", "customers", "Customer", False, True),
+        ("total", "total", "integer", False, False),
+        ("has_more", "hasMore", "boolean", False, False),
+        ("next_cursor", "nextCursor", "string", False, False),
+        ("previous_cursor", "previousCursor", "string", False, False),
+    )
+
+
+@dataclass
+class Customer(_Model):
+    """The Customer object.
+    """
+
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The customer request id.
+    customer_request_id: Optional[str] = None
+    #: The email.
+    email: Optional[str] = None
+    #: The first name.
+    first_name: Optional[str] = None
+    #: The last name.
+    last_name: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The billing email.
+    billing_email: Optional[str] = None
+    #: The country.
+    country: Optional[str] = None
+    #: The gmt create.
+    gmt_create: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customer_id", "customerId", "string", False, False),
+        ("customer_request_id", "customerRequestId", "string", False, False),
+        ("email", "email", "string", False, False),
+        ("first_name", "firstName", "string", False, False),
+        ("last_name", "lastName", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("billing_email", "billingEmail", "string", False, False),
+        ("country", "country", "string", False, False),
+        ("gmt_create", "gmtCreate", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerUpdateRequest(_Model):
+    """The request body of billing.customer.update (/ams/api/v1/billing/customer/update).
+
+    Antom API: v1/billing/customer/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/update"
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The reference customer id.
+    reference_customer_id: Optional[str] = None
+    #: The alipay user id.
+    alipay_user_id: Optional[str] = None
+    #: The email.
+    email: Optional[str] = None
+    #: The first name.
+    first_name: Optional[str] = None
+    #: The last name.
+    last_name: Optional[str] = None
+    #: The country.
+    country: Optional[str] = None
+    #: The state.
+    state: Optional[str] = None
+    #: The city.
+    city: Optional[str] = None
+    #: The address.
+    address: Optional[str] = None
+    #: The address detail.
+    address_detail: Optional[str] = None
+    #: The zipcode.
+    zipcode: Optional[str] = None
+    #: The shipping phone.
+    shipping_phone: Optional[str] = None
+    #: The shipping country.
+    shipping_country: Optional[str] = None
+    #: The shipping state.
+    shipping_state: Optional[str] = None
+    #: The shipping city.
+    shipping_city: Optional[str] = None
+    #: The shipping address.
+    shipping_address: Optional[str] = None
+    #: The shipping address detail.
+    shipping_address_detail: Optional[str] = None
+    #: The shipping zipcode.
+    shipping_zipcode: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: The preferred locales.
+    preferred_locales: Optional[List[str]] = None
+    #: The default payment method.
+    default_payment_method: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The phone no.
+    phone_no: Optional[str] = None
+    #: The country code.
+    country_code: Optional[str] = None
+    #: The billing email.
+    billing_email: Optional[str] = None
+    #: The shipping first name.
+    shipping_first_name: Optional[str] = None
+    #: The shipping last name.
+    shipping_last_name: Optional[str] = None
+    #: The shipping country code.
+    shipping_country_code: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customer_id", "customerId", "string", False, False),
+        ("reference_customer_id", "referenceCustomerId", "string", False, False),
+        ("alipay_user_id", "alipayUserId", "string", False, False),
+        ("email", "email", "string", False, False),
+        ("first_name", "firstName", "string", False, False),
+        ("last_name", "lastName", "string", False, False),
+        ("country", "country", "string", False, False),
+        ("state", "state", "string", False, False),
+        ("city", "city", "string", False, False),
+        ("address", "address", "string", False, False),
+        ("address_detail", "addressDetail", "string", False, False),
+        ("zipcode", "zipcode", "string", False, False),
+        ("shipping_phone", "shippingPhone", "string", False, False),
+        ("shipping_country", "shippingCountry", "string", False, False),
+        ("shipping_state", "shippingState", "string", False, False),
+        ("shipping_city", "shippingCity", "string", False, False),
+        ("shipping_address", "shippingAddress", "string", False, False),
+        ("shipping_address_detail", "shippingAddressDetail", "string", False, False),
+        ("shipping_zipcode", "shippingZipcode", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("currency", "currency", "string", False, False),
+        ("preferred_locales", "preferredLocales", "string", False, True),
+        ("default_payment_method", "defaultPaymentMethod", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("phone_no", "phoneNo", "string", False, False),
+        ("country_code", "countryCode", "string", False, False),
+        ("billing_email", "billingEmail", "string", False, False),
+        ("shipping_first_name", "shippingFirstName", "string", False, False),
+        ("shipping_last_name", "shippingLastName", "string", False, False),
+        ("shipping_country_code", "shippingCountryCode", "string", False, False),
+    )
+
+
+@dataclass
+class CustomerUpdateResponse(_Model):
+    """The response body of billing.customer.update (/ams/api/v1/billing/customer/update).
+
+    Antom API: v1/billing/customer/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/customer/update"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceConfirmPaymentRequest(_Model):
+    """The request body of billing.invoice.confirmPayment
+    (/ams/api/v1/billing/invoice/confirmPayment).
+
+    Antom API: v1/billing/invoice/confirmPayment.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/confirmPayment"
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The confirmation type.
+    confirmation_type: Optional[str] = None
+    #: The payment method.
+    payment_method: Optional[str] = None
+    #: The reference.
+    reference: Optional[str] = None
+    #: The auto send.
+    auto_send: Optional[Union[bool, str]] = None
+    #: The invoice note.
+    invoice_note: Optional[str] = None
+    #: The cc emails.
+    cc_emails: Optional[List[str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("confirmation_type", "confirmationType", "string", False, False),
+        ("payment_method", "paymentMethod", "string", False, False),
+        ("reference", "reference", "string", False, False),
+        ("auto_send", "autoSend", "boolean", False, False),
+        ("invoice_note", "invoiceNote", "string", False, False),
+        ("cc_emails", "ccEmails", "string", False, True),
+    )
+
+
+@dataclass
+class InvoiceConfirmPaymentResponse(_Model):
+    """The response body of billing.invoice.confirmPayment
+    (/ams/api/v1/billing/invoice/confirmPayment).
+
+    Antom API: v1/billing/invoice/confirmPayment.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/confirmPayment"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The receipt id.
+    receipt_id: Optional[str] = None
+    #: The invoice note.
+    invoice_note: Optional[str] = None
+    #: The paid at.
+    paid_at: Optional[str] = None
+    #: The send status.
+    send_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("receipt_id", "receiptId", "string", False, False),
+        ("invoice_note", "invoiceNote", "string", False, False),
+        ("paid_at", "paidAt", "string", False, False),
+        ("send_status", "sendStatus", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceCreateRequest(_Model):
+    """The request body of billing.invoice.create (/ams/api/v1/billing/invoice/create).
+
+    Antom API: v1/billing/invoice/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/create"
+    #: The invoice request id.
+    invoice_request_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: The items.
+    items: Optional[List[InvoiceCreateItem]] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The auto send.
+    auto_send: Optional[Union[bool, str]] = None
+    #: The cc emails.
+    cc_emails: Optional[List[str]] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The due date.
+    due_date: Optional[str] = None
+    #: The collection method.
+    collection_method: Optional[str] = None
+    #: The payment method.
+    payment_method: Optional[PaymentMethod] = None
+    #: The shipping.
+    shipping: Optional[InvoiceShipping] = None
+    #: The discounts.
+    discounts: Optional[List[BillingDiscount]] = None
+    #: The invoice notify url.
+    invoice_notify_url: Optional[str] = None
+    #: The include payment link.
+    include_payment_link: Optional[Union[bool, str]] = None
+    #: The automatic tax.
+    automatic_tax: Any = None
+    #: The customer details.
+    customer_details: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_request_id", "invoiceRequestId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("currency", "currency", "string", False, False),
+        ("items", "items", "InvoiceCreateItem", False, True),
+        ("status", "status", "string", False, False),
+        ("auto_send", "autoSend", "boolean", False, False),
+        ("cc_emails", "ccEmails", "string", False, True),
+        ("description", "description", "string", False, False),
+        ("due_date", "dueDate", "string", False, False),
+        ("collection_method", "collectionMethod", "string", False, False),
+        ("payment_method", "paymentMethod", "PaymentMethod", False, False),
+        ("shipping", "shipping", "InvoiceShipping", False, False),
+        ("discounts", "discounts", "BillingDiscount", False, True),
+        ("invoice_notify_url", "invoiceNotifyUrl", "string", False, False),
+        ("include_payment_link", "includePaymentLink", "boolean", False, False),
+        ("automatic_tax", "automaticTax", "json", False, False),
+        ("customer_details", "customerDetails", "json", False, False),
+    )
+
+
+@dataclass
+class InvoiceCreateItem(_Model):
+    """The InvoiceCreateItem object.
+    """
+
+    #: The description.
+    description: Optional[str] = None
+    #: The item amount.
+    item_amount: Optional[Amount] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The price id.
+    price_id: Optional[str] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The quantity.
+    quantity: Optional[Union[int, str]] = None
+    #: The item id.
+    item_id: Optional[str] = None
+    #: The supply start.
+    supply_start: Optional[str] = None
+    #: The supply end.
+    supply_end: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("description", "description", "string", False, False),
+        ("item_amount", "itemAmount", "Amount", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("price_id", "priceId", "string", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("quantity", "quantity", "integer", False, False),
+        ("item_id", "itemId", "string", False, False),
+        ("supply_start", "supplyStart", "string", False, False),
+        ("supply_end", "supplyEnd", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceShipping(_Model):
+    """The InvoiceShipping object.
+    """
+
+    #: The shipping name.
+    shipping_name: Optional[UserName] = None
+    #: The shipping address.
+    shipping_address: Optional[InvoiceAddress] = None
+    #: The shipping carrier.
+    shipping_carrier: Optional[str] = None
+    #: The shipping number.
+    shipping_number: Optional[str] = None
+    #: The shipping phone no.
+    shipping_phone_no: Optional[str] = None
+    #: The ship to email.
+    ship_to_email: Optional[str] = None
+    #: The notes.
+    notes: Optional[str] = None
+    #: The shipping fee id.
+    shipping_fee_id: Optional[str] = None
+    #: The shipping fee.
+    shipping_fee: Optional[Amount] = None
+    #: The shipping description.
+    shipping_description: Optional[str] = None
+    #: The delivery estimate.
+    delivery_estimate: Optional[DeliveryEstimate] = None
+    #: The tracking url.
+    tracking_url: Optional[str] = None
+    #: The shipping method indicator.
+    shipping_method_indicator: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("shipping_name", "shippingName", "UserName", False, False),
+        ("shipping_address", "shippingAddress", "InvoiceAddress", False, False),
+        ("shipping_carrier", "shippingCarrier", "string", False, False),
+        ("shipping_number", "shippingNumber", "string", False, False),
+        ("shipping_phone_no", "shippingPhoneNo", "string", False, False),
+        ("ship_to_email", "shipToEmail", "string", False, False),
+        ("notes", "notes", "string", False, False),
+        ("shipping_fee_id", "shippingFeeId", "string", False, False),
+        ("shipping_fee", "shippingFee", "Amount", False, False),
+        ("shipping_description", "shippingDescription", "string", False, False),
+        ("delivery_estimate", "deliveryEstimate", "DeliveryEstimate", False, False),
+        ("tracking_url", "trackingUrl", "string", False, False),
+        ("shipping_method_indicator", "shippingMethodIndicator", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceAddress(_Model):
+    """The InvoiceAddress object.
+    """
+
+    #: The country.
+    country: Optional[str] = None
+    #: The state.
+    state: Optional[str] = None
+    #: The city.
+    city: Optional[str] = None
+    #: The address1.
+    address1: Optional[str] = None
+    #: The address2.
+    address2: Optional[str] = None
+    #: The postal code.
+    postal_code: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("country", "country", "string", False, False),
+        ("state", "state", "string", False, False),
+        ("city", "city", "string", False, False),
+        ("address1", "address1", "string", False, False),
+        ("address2", "address2", "string", False, False),
+        ("postal_code", "postalCode", "string", False, False),
+    )
+
+
+@dataclass
+class DeliveryEstimate(_Model):
+    """The DeliveryEstimate object.
+    """
+
+    #: The minimum.
+    minimum: Optional[DeliveryEstimateInfo] = None
+    #: The maximum.
+    maximum: Optional[DeliveryEstimateInfo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("minimum", "minimum", "DeliveryEstimateInfo", False, False),
+        ("maximum", "maximum", "DeliveryEstimateInfo", False, False),
+    )
+
+
+@dataclass
+class DeliveryEstimateInfo(_Model):
+    """The DeliveryEstimateInfo object.
+    """
+
+    #: The unit.
+    unit: Optional[str] = None
+    #: The value.
+    value: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("unit", "unit", "string", False, False),
+        ("value", "value", "integer", False, False),
+    )
+
+
+@dataclass
+class BillingDiscount(_Model):
+    """The BillingDiscount object.
+    """
+
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: The promotion code id.
+    promotion_code_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("coupon_id", "couponId", "string", False, False),
+        ("promotion_code_id", "promotionCodeId", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceCreateResponse(_Model):
+    """The response body of billing.invoice.create (/ams/api/v1/billing/invoice/create).
+
+    Antom API: v1/billing/invoice/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/create"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The invoice request id.
+    invoice_request_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The hosted invoice url.
+    hosted_invoice_url: Optional[str] = None
+    #: The send status.
+    send_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("invoice_request_id", "invoiceRequestId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("hosted_invoice_url", "hostedInvoiceUrl", "string", False, False),
+        ("send_status", "sendStatus", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceCreateViewLinkRequest(_Model):
+    """The request body of billing.invoice.createViewLink
+    (/ams/api/v1/billing/invoice/createViewLink).
+
+    Antom API: v1/billing/invoice/createViewLink.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/createViewLink"
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The invoice request id.
+    invoice_request_id: Optional[str] = None
+    #: The link expiry days.
+    link_expiry_days: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("invoice_request_id", "invoiceRequestId", "string", False, False),
+        ("link_expiry_days", "linkExpiryDays", "integer", False, False),
+    )
+
+
+@dataclass
+class InvoiceCreateViewLinkResponse(_Model):
+    """The response body of billing.invoice.createViewLink
+    (/ams/api/v1/billing/invoice/createViewLink).
+
+    Antom API: v1/billing/invoice/createViewLink.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/createViewLink"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The token.
+    token: Optional[str] = None
+    #: The view url.
+    view_url: Optional[str] = None
+    #: The expires at.
+    expires_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("token", "token", "string", False, False),
+        ("view_url", "viewUrl", "string", False, False),
+        ("expires_at", "expiresAt", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceExportRequest(_Model):
+    """The request body of billing.invoice.export (/ams/api/v1/billing/invoice/export).
+
+    Antom API: v1/billing/invoice/export.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/export"
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The invoice ids.
+    invoice_ids: Optional[List[str]] = None
+    #: The start date.
+    start_date: Optional[str] = None
+    #: The end date.
+    end_date: Optional[str] = None
+    #: The file format.
+    file_format: Optional[str] = None
+    #: The language.
+    language: Optional[str] = None
+    #: The download type.
+    download_type: Optional[str] = None
+    #: The column preset.
+    column_preset: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customer_id", "customerId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("invoice_ids", "invoiceIds", "string", False, True),
+        ("start_date", "startDate", "string", False, False),
+        ("end_date", "endDate", "string", False, False),
+        ("file_format", "fileFormat", "string", False, False),
+        ("language", "language", "string", False, False),
+        ("download_type", "downloadType", "string", False, False),
+        ("column_preset", "columnPreset", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceExportResponse(_Model):
+    """The response body of billing.invoice.export (/ams/api/v1/billing/invoice/export).
+
+    Antom API: v1/billing/invoice/export.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/export"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The file format.
+    file_format: Optional[str] = None
+    #: The expires at.
+    expires_at: Optional[str] = None
+    #: The file url.
+    file_url: Optional[str] = None
+    #: The file size.
+    file_size: Optional[Union[int, str]] = None
+    #: The file name.
+    file_name: Optional[str] = None
+    #: The mode.
+    mode: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("file_format", "fileFormat", "string", False, False),
+        ("expires_at", "expiresAt", "string", False, False),
+        ("file_url", "fileUrl", "string", False, False),
+        ("file_size", "fileSize", "integer", False, False),
+        ("file_name", "fileName", "string", False, False),
+        ("mode", "mode", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceFinalizeRequest(_Model):
+    """The request body of billing.invoice.finalize (/ams/api/v1/billing/invoice/finalize).
+
+    Antom API: v1/billing/invoice/finalize.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/finalize"
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The auto send.
+    auto_send: Optional[Union[bool, str]] = None
+    #: The invoice note.
+    invoice_note: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("auto_send", "autoSend", "boolean", False, False),
+        ("invoice_note", "invoiceNote", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceFinalizeResponse(_Model):
+    """The response body of billing.invoice.finalize (/ams/api/v1/billing/invoice/finalize).
+
+    Antom API: v1/billing/invoice/finalize.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/finalize"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The hosted invoice url.
+    hosted_invoice_url: Optional[str] = None
+    #: The finalized at.
+    finalized_at: Optional[str] = None
+    #: The invoice note.
+    invoice_note: Optional[str] = None
+    #: The send status.
+    send_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("hosted_invoice_url", "hostedInvoiceUrl", "string", False, False),
+        ("finalized_at", "finalizedAt", "string", False, False),
+        ("invoice_note", "invoiceNote", "string", False, False),
+        ("send_status", "sendStatus", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceInquireDetailsRequest(_Model):
+    """The request body of billing.invoice.inquireDetails
+    (/ams/api/v1/billing/invoice/inquireDetails).
+
+    Antom API: v1/billing/invoice/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/inquireDetails"
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The invoice request id.
+    invoice_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("invoice_request_id", "invoiceRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceInquireDetailsResponse(_Model):
+    """The response body of billing.invoice.inquireDetails
+    (/ams/api/v1/billing/invoice/inquireDetails).
+
+    Antom API: v1/billing/invoice/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/inquireDetails"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The invoice request id.
+    invoice_request_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The invoice number.
+    invoice_number: Optional[str] = None
+    #: The customer first name.
+    customer_first_name: Optional[str] = None
+    #: The customer last name.
+    customer_last_name: Optional[str] = None
+    #: The customer email.
+    customer_email: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The phase no.
+    phase_no: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: The subtotal.
+    subtotal: Optional[Amount] = None
+    #: The discount amount.
+    discount_amount: Optional[Amount] = None
+    #: The total amount.
+    total_amount: Optional[Amount] = None
+    #: The paid amount.
+    paid_amount: Optional[Amount] = None
+    #: The remain amount.
+    remain_amount: Optional[Amount] = None
+    #: The tax amount.
+    tax_amount: Optional[Amount] = None
+    #: The collection method.
+    collection_method: Optional[str] = None
+    #: The payment method.
+    payment_method: Optional[PaymentMethod] = None
+    #: The shipping.
+    shipping: Optional[InvoiceShipping] = None
+    #: The hosted invoice url.
+    hosted_invoice_url: Optional[str] = None
+    #: The period start.
+    period_start: Optional[str] = None
+    #: The period end.
+    period_end: Optional[str] = None
+    #: The due date.
+    due_date: Optional[str] = None
+    #: The paid time.
+    paid_time: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The items.
+    items: Optional[List[InvoiceItem]] = None
+    #: The payments.
+    payments: Optional[List[InvoicePayment]] = None
+    #: The invoice notes.
+    invoice_notes: Optional[List[InvoiceNote]] = None
+    #: The gmt create.
+    gmt_create: Optional[str] = None
+    #: The gmt update.
+    gmt_update: Optional[str] = None
+    #: The discounts.
+    discounts: Optional[List[BillingDiscount]] = None
+    #: The post payment credit notes amount.
+    post_payment_credit_notes_amount: Optional[Amount] = None
+    #: The pre payment credit notes amount.
+    pre_payment_credit_notes_amount: Optional[Amount] = None
+    #: The payment deducted.
+    payment_deducted: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("invoice_request_id", "invoiceRequestId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("invoice_number", "invoiceNumber", "string", False, False),
+        ("customer_first_name", "customerFirstName", "string", False, False),
+        ("customer_last_name", "customerLastName", "string", False, False),
+        ("customer_email", "customerEmail", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("phase_no", "phaseNo", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("currency", "currency", "string", False, False),
+        ("subtotal", "subtotal", "Amount", False, False),
+        ("discount_amount", "discountAmount", "Amount", False, False),
+        ("total_amount", "totalAmount", "Amount", False, False),
+        ("paid_amount", "paidAmount", "Amount", False, False),
+        ("remain_amount", "remainAmount", "Amount", False, False),
+        ("tax_amount", "taxAmount", "Amount", False, False),
+        ("collection_method", "collectionMethod", "string", False, False),
+        ("payment_method", "paymentMethod", "PaymentMethod", False, False),
+        ("shipping", "shipping", "InvoiceShipping", False, False),
+        ("hosted_invoice_url", "hostedInvoiceUrl", "string", False, False),
+        ("period_start", "periodStart", "string", False, False),
+        ("period_end", "periodEnd", "string", False, False),
+        ("due_date", "dueDate", "string", False, False),
+        ("paid_time", "paidTime", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("items", "items", "InvoiceItem", False, True),
+        ("payments", "payments", "InvoicePayment", False, True),
+        ("invoice_notes", "invoiceNotes", "InvoiceNote", False, True),
+        ("gmt_create", "gmtCreate", "string", False, False),
+        ("gmt_update", "gmtUpdate", "string", False, False),
+        ("discounts", "discounts", "BillingDiscount", False, True),
+        ("post_payment_credit_notes_amount", "postPaymentCreditNotesAmount", "Amount", False, False),
+        ("pre_payment_credit_notes_amount", "prePaymentCreditNotesAmount", "Amount", False, False),
+        ("payment_deducted", "paymentDeducted", "Amount", False, False),
+    )
+
+
+@dataclass
+class InvoiceItem(_Model):
+    """The InvoiceItem object.
+    """
+
+    #: The item id.
+    item_id: Optional[str] = None
+    #: The price id.
+    price_id: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The quantity.
+    quantity: Optional[str] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The amount.
+    amount: Optional[Amount] = None
+    #: The usage amount.
+    usage_amount: Optional[Amount] = None
+    #: The usage quantity.
+    usage_quantity: Optional[str] = None
+    #: The period start.
+    period_start: Optional[str] = None
+    #: The period end.
+    period_end: Optional[str] = None
+    #: The proration.
+    proration: Optional[Union[bool, str]] = None
+    #: The discount amount.
+    discount_amount: Optional[Amount] = None
+    #: The tax amount.
+    tax_amount: Optional[Amount] = None
+    #: The gmt create.
+    gmt_create: Optional[str] = None
+    #: The gmt update.
+    gmt_update: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("item_id", "itemId", "string", False, False),
+        ("price_id", "priceId", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("quantity", "quantity", "string", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("amount", "amount", "Amount", False, False),
+        ("usage_amount", "usageAmount", "Amount", False, False),
+        ("usage_quantity", "usageQuantity", "string", False, False),
+        ("period_start", "periodStart", "string", False, False),
+        ("period_end", "periodEnd", "string", False, False),
+        ("proration", "proration", "boolean", False, False),
+        ("discount_amount", "discountAmount", "Amount", False, False),
+        ("tax_amount", "taxAmount", "Amount", False, False),
+        ("gmt_create", "gmtCreate", "string", False, False),
+        ("gmt_update", "gmtUpdate", "string", False, False),
+    )
+
+
+@dataclass
+class InvoicePayment(_Model):
+    """The InvoicePayment object.
+    """
+
+    #: The invoice payment id.
+    invoice_payment_id: Optional[str] = None
+    #: The attempt no.
+    attempt_no: Optional[Union[int, str]] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The pay to request id.
+    pay_to_request_id: Optional[str] = None
+    #: The pay to id.
+    pay_to_id: Optional[str] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The payment order status.
+    payment_order_status: Optional[str] = None
+    #: The payment method.
+    payment_method: Optional[str] = None
+    #: The error code.
+    error_code: Optional[str] = None
+    #: The error message.
+    error_message: Optional[str] = None
+    #: The retry reason.
+    retry_reason: Optional[str] = None
+    #: The payment time.
+    payment_time: Optional[str] = None
+    #: The next retry at.
+    next_retry_at: Optional[str] = None
+    #: The gmt create.
+    gmt_create: Optional[str] = None
+    #: The gmt update.
+    gmt_update: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_payment_id", "invoicePaymentId", "string", False, False),
+        ("attempt_no", "attemptNo", "integer", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("pay_to_request_id", "payToRequestId", "string", False, False),
+        ("pay_to_id", "payToId", "string", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("payment_order_status", "paymentOrderStatus", "string", False, False),
+        ("payment_method", "paymentMethod", "string", False, False),
+        ("error_code", "errorCode", "string", False, False),
+        ("error_message", "errorMessage", "string", False, False),
+        ("retry_reason", "retryReason", "string", False, False),
+        ("payment_time", "paymentTime", "string", False, False),
+        ("next_retry_at", "nextRetryAt", "string", False, False),
+        ("gmt_create", "gmtCreate", "string", False, False),
+        ("gmt_update", "gmtUpdate", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceNote(_Model):
+    """The InvoiceNote object.
+    """
+
+    #: The note id.
+    note_id: Optional[str] = None
+    #: The note.
+    note: Optional[str] = None
+    #: The action.
+    action: Optional[str] = None
+    #: The note time.
+    note_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("note_id", "noteId", "string", False, False),
+        ("note", "note", "string", False, False),
+        ("action", "action", "string", False, False),
+        ("note_time", "noteTime", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceInquireListRequest(_Model):
+    """The request body of billing.invoice.inquireList (/ams/api/v1/billing/invoice/inquireList).
+
+    Antom API: v1/billing/invoice/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/inquireList"
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: The ending before.
+    ending_before: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: The include total.
+    include_total: Optional[Union[bool, str]] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The start date.
+    start_date: Optional[str] = None
+    #: The end date.
+    end_date: Optional[str] = None
+    #: The min amount.
+    min_amount: Optional[Amount] = None
+    #: The max amount.
+    max_amount: Optional[Amount] = None
+    #: The exclude draft.
+    exclude_draft: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("starting_after", "startingAfter", "string", False, False),
+        ("ending_before", "endingBefore", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+        ("include_total", "includeTotal", "boolean", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("start_date", "startDate", "string", False, False),
+        ("end_date", "endDate", "string", False, False),
+        ("min_amount", "minAmount", "Amount", False, False),
+        ("max_amount", "maxAmount", "Amount", False, False),
+        ("exclude_draft", "excludeDraft", "boolean", False, False),
+    )
+
+
+@dataclass
+class InvoiceInquireListResponse(_Model):
+    """The response body of billing.invoice.inquireList
+    (/ams/api/v1/billing/invoice/inquireList).
+
+    Antom API: v1/billing/invoice/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/inquireList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The invoices.
+    invoices: Optional[List[Invoice]] = None
+    #: The total.
+    total: Optional[str] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: The next cursor.
+    next_cursor: Optional[str] = None
+    #: The degrade.
+    degrade: Optional[Union[bool, str]] = None
+    #: The previous cursor.
+    previous_cursor: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("invoices", "invoices", "Invoice", False, True),
+        ("total", "total", "string", False, False),
+        ("has_more", "hasMore", "boolean", False, False),
+        ("next_cursor", "nextCursor", "string", False, False),
+        ("degrade", "degrade", "boolean", False, False),
+        ("previous_cursor", "previousCursor", "string", False, False),
+    )
+
+
+@dataclass
+class Invoice(_Model):
+    """The Invoice object.
+    """
+
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The customer first name.
+    customer_first_name: Optional[str] = None
+    #: The customer last name.
+    customer_last_name: Optional[str] = None
+    #: The customer email.
+    customer_email: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The total amount.
+    total_amount: Optional[Amount] = None
+    #: The paid amount.
+    paid_amount: Optional[Amount] = None
+    #: The remain amount.
+    remain_amount: Optional[Amount] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: The period start.
+    period_start: Optional[str] = None
+    #: The period end.
+    period_end: Optional[str] = None
+    #: The due date.
+    due_date: Optional[str] = None
+    #: The gmt create.
+    gmt_create: Optional[str] = None
+    #: The gmt update.
+    gmt_update: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The pdf file url.
+    pdf_file_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("customer_first_name", "customerFirstName", "string", False, False),
+        ("customer_last_name", "customerLastName", "string", False, False),
+        ("customer_email", "customerEmail", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("total_amount", "totalAmount", "Amount", False, False),
+        ("paid_amount", "paidAmount", "Amount", False, False),
+        ("remain_amount", "remainAmount", "Amount", False, False),
+        ("currency", "currency", "string", False, False),
+        ("period_start", "periodStart", "string", False, False),
+        ("period_end", "periodEnd", "string", False, False),
+        ("due_date", "dueDate", "string", False, False),
+        ("gmt_create", "gmtCreate", "string", False, False),
+        ("gmt_update", "gmtUpdate", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("pdf_file_url", "pdfFileUrl", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceMarkUncollectibleRequest(_Model):
+    """The request body of billing.invoice.markUncollectible
+    (/ams/api/v1/billing/invoice/markUncollectible).
+
+    Antom API: v1/billing/invoice/markUncollectible.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/markUncollectible"
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The invoice note.
+    invoice_note: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("invoice_note", "invoiceNote", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceMarkUncollectibleResponse(_Model):
+    """The response body of billing.invoice.markUncollectible
+    (/ams/api/v1/billing/invoice/markUncollectible).
+
+    Antom API: v1/billing/invoice/markUncollectible.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/markUncollectible"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The marked uncollectible at.
+    marked_uncollectible_at: Optional[str] = None
+    #: The invoice note.
+    invoice_note: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("marked_uncollectible_at", "markedUncollectibleAt", "string", False, False),
+        ("invoice_note", "invoiceNote", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceReviseRequest(_Model):
+    """The request body of billing.invoice.revise (/ams/api/v1/billing/invoice/revise).
+
+    Antom API: v1/billing/invoice/revise.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/revise"
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The invoice request id.
+    invoice_request_id: Optional[str] = None
+    #: The invoice revision request id.
+    invoice_revision_request_id: Optional[str] = None
+    #: The void.
+    void: Optional[Union[bool, str]] = None
+    #: The invoice notify url.
+    invoice_notify_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("invoice_request_id", "invoiceRequestId", "string", False, False),
+        ("invoice_revision_request_id", "invoiceRevisionRequestId", "string", False, False),
+        ("void", "void", "boolean", False, False),
+        ("invoice_notify_url", "invoiceNotifyUrl", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceReviseResponse(_Model):
+    """The response body of billing.invoice.revise (/ams/api/v1/billing/invoice/revise).
+
+    Antom API: v1/billing/invoice/revise.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/revise"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The new invoice id.
+    new_invoice_id: Optional[str] = None
+    #: The voided invoice id.
+    voided_invoice_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("new_invoice_id", "newInvoiceId", "string", False, False),
+        ("voided_invoice_id", "voidedInvoiceId", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceSendRequest(_Model):
+    """The request body of billing.invoice.send (/ams/api/v1/billing/invoice/send).
+
+    Antom API: v1/billing/invoice/send.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/send"
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The cc emails.
+    cc_emails: Optional[List[str]] = None
+    #: The internal note.
+    internal_note: Optional[str] = None
+    #: The include payment link.
+    include_payment_link: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("cc_emails", "ccEmails", "string", False, True),
+        ("internal_note", "internalNote", "string", False, False),
+        ("include_payment_link", "includePaymentLink", "boolean", False, False),
+    )
+
+
+@dataclass
+class InvoiceSendResponse(_Model):
+    """The response body of billing.invoice.send (/ams/api/v1/billing/invoice/send).
+
+    Antom API: v1/billing/invoice/send.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/send"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The send status.
+    send_status: Optional[str] = None
+    #: The hosted invoice url.
+    hosted_invoice_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("send_status", "sendStatus", "string", False, False),
+        ("hosted_invoice_url", "hostedInvoiceUrl", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceUpdateRequest(_Model):
+    """The request body of billing.invoice.update (/ams/api/v1/billing/invoice/update).
+
+    Antom API: v1/billing/invoice/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/update"
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The due date.
+    due_date: Optional[str] = None
+    #: The collection method.
+    collection_method: Optional[str] = None
+    #: The payment method.
+    payment_method: Optional[PaymentMethod] = None
+    #: The shipping.
+    shipping: Optional[InvoiceShipping] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The footer.
+    footer: Optional[str] = None
+    #: The include payment link.
+    include_payment_link: Optional[Union[bool, str]] = None
+    #: The memo.
+    memo: Optional[str] = None
+    #: The custom fields.
+    custom_fields: Optional[List[InvoiceCustomField]] = None
+    #: The invoice notify url.
+    invoice_notify_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("due_date", "dueDate", "string", False, False),
+        ("collection_method", "collectionMethod", "string", False, False),
+        ("payment_method", "paymentMethod", "PaymentMethod", False, False),
+        ("shipping", "shipping", "InvoiceShipping", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("footer", "footer", "string", False, False),
+        ("include_payment_link", "includePaymentLink", "boolean", False, False),
+        ("memo", "memo", "string", False, False),
+        ("custom_fields", "customFields", "InvoiceCustomField", False, True),
+        ("invoice_notify_url", "invoiceNotifyUrl", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceCustomField(_Model):
+    """The InvoiceCustomField object.
+    """
+
+    #: The label.
+    label: Optional[str] = None
+    #: The value.
+    value: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("label", "label", "string", False, False),
+        ("value", "value", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceUpdateResponse(_Model):
+    """The response body of billing.invoice.update (/ams/api/v1/billing/invoice/update).
+
+    Antom API: v1/billing/invoice/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/update"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The previous invoice id.
+    previous_invoice_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("previous_invoice_id", "previousInvoiceId", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceVoidRequest(_Model):
+    """The request body of billing.invoice.void (/ams/api/v1/billing/invoice/void).
+
+    Antom API: v1/billing/invoice/void.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/void"
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The invoice note.
+    invoice_note: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("invoice_note", "invoiceNote", "string", False, False),
+    )
+
+
+@dataclass
+class InvoiceVoidResponse(_Model):
+    """The response body of billing.invoice.void (/ams/api/v1/billing/invoice/void).
+
+    Antom API: v1/billing/invoice/void.
+    """
+
+    API: ClassVar[str] = "v1/billing/invoice/void"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The voided at.
+    voided_at: Optional[str] = None
+    #: The invoice note.
+    invoice_note: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("voided_at", "voidedAt", "string", False, False),
+        ("invoice_note", "invoiceNote", "string", False, False),
+    )
+
+
+@dataclass
+class PriceCreateRequest(_Model):
+    """The request body of billing.price.create (/ams/api/v1/billing/price/create).
+
+    Antom API: v1/billing/price/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/price/create"
+    #: The price request id.
+    price_request_id: Optional[str] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The pricing model.
+    pricing_model: Optional[str] = None
+    #: The usage type.
+    usage_type: Optional[str] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The unit label.
+    unit_label: Optional[str] = None
+    #: The meter id.
+    meter_id: Optional[str] = None
+    #: The recurring.
+    recurring: Optional[RecurringSettings] = None
+    #: The included quantity.
+    included_quantity: Optional[Union[int, str]] = None
+    #: The tiers mode.
+    tiers_mode: Optional[str] = None
+    #: The tiers.
+    tiers: Optional[List[Tier]] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The default price.
+    default_price: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("price_request_id", "priceRequestId", "string", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("pricing_model", "pricingModel", "string", False, False),
+        ("usage_type", "usageType", "string", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("unit_label", "unitLabel", "string", False, False),
+        ("meter_id", "meterId", "string", False, False),
+        ("recurring", "recurring", "RecurringSettings", False, False),
+        ("included_quantity", "includedQuantity", "integer", False, False),
+        ("tiers_mode", "tiersMode", "string", False, False),
+        ("tiers", "tiers", "Tier", False, True),
+        ("metadata", "metadata", "string", False, False),
+        ("default_price", "defaultPrice", "boolean", False, False),
+    )
+
+
+@dataclass
+class RecurringSettings(_Model):
+    """The RecurringSettings object.
+    """
+
+    #: The period rule.
+    period_rule: Optional[PeriodRule] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("period_rule", "periodRule", "PeriodRule", False, False),
+    )
+
+
+@dataclass
+class PeriodRule(_Model):
+    """The PeriodRule object.
+    """
+
+    #: The period type.
+    period_type: Optional[str] = None
+    #: The period.
+    period: Optional[Union[int, str]] = None
+    #: The price.
+    price: Optional[Amount] = None
+    #: The period count.
+    period_count: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("period_type", "periodType", "string", False, False),
+        ("period", "period", "integer", False, False),
+        ("price", "price", "Amount", False, False),
+        ("period_count", "periodCount", "integer", False, False),
+    )
+
+
+@dataclass
+class Tier(_Model):
+    """The Tier object.
+    """
+
+    #: The up to.
+    up_to: Optional[Union[int, str]] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The flat amount.
+    flat_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("up_to", "upTo", "integer", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("flat_amount", "flatAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class PriceCreateResponse(_Model):
+    """The response body of billing.price.create (/ams/api/v1/billing/price/create).
+
+    Antom API: v1/billing/price/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/price/create"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The price id.
+    price_id: Optional[str] = None
+    #: The price request id.
+    price_request_id: Optional[str] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The pricing model.
+    pricing_model: Optional[str] = None
+    #: The usage type.
+    usage_type: Optional[str] = None
+    #: The unit label.
+    unit_label: Optional[str] = None
+    #: The meter id.
+    meter_id: Optional[str] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The recurring.
+    recurring: Optional[RecurringSettings] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: The included quantity.
+    included_quantity: Optional[Union[int, str]] = None
+    #: The tiers mode.
+    tiers_mode: Optional[str] = None
+    #: The tiers.
+    tiers: Optional[List[Tier]] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: The updated at.
+    updated_at: Optional[str] = None
+    #: The default price.
+    default_price: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("price_id", "priceId", "string", False, False),
+        ("price_request_id", "priceRequestId", "string", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("pricing_model", "pricingModel", "string", False, False),
+        ("usage_type", "usageType", "string", False, False),
+        ("unit_label", "unitLabel", "string", False, False),
+        ("meter_id", "meterId", "string", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("recurring", "recurring", "RecurringSettings", False, False),
+        ("active", "active", "boolean", False, False),
+        ("included_quantity", "includedQuantity", "integer", False, False),
+        ("tiers_mode", "tiersMode", "string", False, False),
+        ("tiers", "tiers", "Tier", False, True),
+        ("metadata", "metadata", "string", False, False),
+        ("created_at", "createdAt", "string", False, False),
+        ("updated_at", "updatedAt", "string", False, False),
+        ("default_price", "defaultPrice", "boolean", False, False),
+    )
+
+
+@dataclass
+class PriceInquireDetailsRequest(_Model):
+    """The request body of billing.price.inquireDetails
+    (/ams/api/v1/billing/price/inquireDetails).
+
+    Antom API: v1/billing/price/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/price/inquireDetails"
+    #: The price id.
+    price_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("price_id", "priceId", "string", False, False),
+    )
+
+
+@dataclass
+class PriceInquireDetailsResponse(_Model):
+    """The response body of billing.price.inquireDetails
+    (/ams/api/v1/billing/price/inquireDetails).
+
+    Antom API: v1/billing/price/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/price/inquireDetails"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The price id.
+    price_id: Optional[str] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The pricing model.
+    pricing_model: Optional[str] = None
+    #: The usage type.
+    usage_type: Optional[str] = None
+    #: The unit label.
+    unit_label: Optional[str] = None
+    #: The meter id.
+    meter_id: Optional[str] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The recurring.
+    recurring: Optional[RecurringSettings] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: The included quantity.
+    included_quantity: Optional[Union[int, str]] = None
+    #: The tiers mode.
+    tiers_mode: Optional[str] = None
+    #: The tiers.
+    tiers: Optional[List[Tier]] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: The deactivated at.
+    deactivated_at: Optional[str] = None
+    #: The updated at.
+    updated_at: Optional[str] = None
+    #: The default price.
+    default_price: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("price_id", "priceId", "string", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("pricing_model", "pricingModel", "string", False, False),
+        ("usage_type", "usageType", "string", False, False),
+        ("unit_label", "unitLabel", "string", False, False),
+        ("meter_id", "meterId", "string", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("recurring", "recurring", "RecurringSettings", False, False),
+        ("active", "active", "boolean", False, False),
+        ("included_quantity", "includedQuantity", "integer", False, False),
+        ("tiers_mode", "tiersMode", "string", False, False),
+        ("tiers", "tiers", "Tier", False, True),
+        ("metadata", "metadata", "string", False, False),
+        ("created_at", "createdAt", "string", False, False),
+        ("deactivated_at", "deactivatedAt", "string", False, False),
+        ("updated_at", "updatedAt", "string", False, False),
+        ("default_price", "defaultPrice", "boolean", False, False),
+    )
+
+
+@dataclass
+class PriceInquireListRequest(_Model):
+    """The request body of billing.price.inquireList (/ams/api/v1/billing/price/inquireList).
+
+    Antom API: v1/billing/price/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/price/inquireList"
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The pricing model.
+    pricing_model: Optional[str] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: The ending before.
+    ending_before: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: The include total.
+    include_total: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("product_id", "productId", "string", False, False),
+        ("pricing_model", "pricingModel", "string", False, False),
+        ("active", "active", "boolean", False, False),
+        ("starting_after", "startingAfter", "string", False, False),
+        ("ending_before", "endingBefore", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+        ("include_total", "includeTotal", "boolean", False, False),
+    )
+
+
+@dataclass
+class PriceInquireListResponse(_Model):
+    """The response body of billing.price.inquireList (/ams/api/v1/billing/price/inquireList).
+
+    Antom API: v1/billing/price/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/price/inquireList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The prices.
+    prices: Optional[List[Price]] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: The total.
+    total: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("prices", "prices", "Price", False, True),
+        ("has_more", "hasMore", "boolean", False, False),
+        ("total", "total", "integer", False, False),
+    )
+
+
+@dataclass
+class Price(_Model):
+    """The Price object.
+    """
+
+    #: The price id.
+    price_id: Optional[str] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The pricing model.
+    pricing_model: Optional[str] = None
+    #: The usage type.
+    usage_type: Optional[str] = None
+    #: The default price.
+    default_price: Optional[Union[bool, str]] = None
+    #: The unit label.
+    unit_label: Optional[str] = None
+    #: The meter id.
+    meter_id: Optional[str] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The recurring.
+    recurring: Optional[RecurringSettings] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: The included quantity.
+    included_quantity: Optional[Union[int, str]] = None
+    #: The tiers mode.
+    tiers_mode: Optional[str] = None
+    #: The tiers.
+    tiers: Optional[List[Tier]] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: The deactivated at.
+    deactivated_at: Optional[str] = None
+    #: The updated at.
+    updated_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("price_id", "priceId", "string", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("pricing_model", "pricingModel", "string", False, False),
+        ("usage_type", "usageType", "string", False, False),
+        ("default_price", "defaultPrice", "boolean", False, False),
+        ("unit_label", "unitLabel", "string", False, False),
+        ("meter_id", "meterId", "string", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("recurring", "recurring", "RecurringSettings", False, False),
+        ("active", "active", "boolean", False, False),
+        ("included_quantity", "includedQuantity", "integer", False, False),
+        ("tiers_mode", "tiersMode", "string", False, False),
+        ("tiers", "tiers", "Tier", False, True),
+        ("metadata", "metadata", "string", False, False),
+        ("created_at", "createdAt", "string", False, False),
+        ("deactivated_at", "deactivatedAt", "string", False, False),
+        ("updated_at", "updatedAt", "string", False, False),
+    )
+
+
+@dataclass
+class PriceUpdateRequest(_Model):
+    """The request body of billing.price.update (/ams/api/v1/billing/price/update).
+
+    Antom API: v1/billing/price/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/price/update"
+    #: The price id.
+    price_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: The default price.
+    default_price: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("price_id", "priceId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("active", "active", "boolean", False, False),
+        ("default_price", "defaultPrice", "boolean", False, False),
+    )
+
+
+@dataclass
+class PriceUpdateResponse(_Model):
+    """The response body of billing.price.update (/ams/api/v1/billing/price/update).
+
+    Antom API: v1/billing/price/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/price/update"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The price id.
+    price_id: Optional[str] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The pricing model.
+    pricing_model: Optional[str] = None
+    #: The usage type.
+    usage_type: Optional[str] = None
+    #: The unit label.
+    unit_label: Optional[str] = None
+    #: The meter id.
+    meter_id: Optional[str] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The recurring.
+    recurring: Optional[RecurringSettings] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: The included quantity.
+    included_quantity: Optional[Union[int, str]] = None
+    #: The tiers mode.
+    tiers_mode: Optional[str] = None
+    #: The tiers.
+    tiers: Optional[List[Tier]] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: The deactivated at.
+    deactivated_at: Optional[str] = None
+    #: The updated at.
+    updated_at: Optional[str] = None
+    #: The default price.
+    default_price: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("price_id", "priceId", "string", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("pricing_model", "pricingModel", "string", False, False),
+        ("usage_type", "usageType", "string", False, False),
+        ("unit_label", "unitLabel", "string", False, False),
+        ("meter_id", "meterId", "string", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("recurring", "recurring", "RecurringSettings", False, False),
+        ("active", "active", "boolean", False, False),
+        ("included_quantity", "includedQuantity", "integer", False, False),
+        ("tiers_mode", "tiersMode", "string", False, False),
+        ("tiers", "tiers", "Tier", False, True),
+        ("metadata", "metadata", "string", False, False),
+        ("created_at", "createdAt", "string", False, False),
+        ("deactivated_at", "deactivatedAt", "string", False, False),
+        ("updated_at", "updatedAt", "string", False, False),
+        ("default_price", "defaultPrice", "boolean", False, False),
+    )
+
+
+@dataclass
+class ProductCreateRequest(_Model):
+    """The request body of billing.product.create (/ams/api/v1/billing/product/create).
+
+    Antom API: v1/billing/product/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/product/create"
+    #: The product request id.
+    product_request_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The images.
+    images: Optional[List[str]] = None
+    #: The unit label.
+    unit_label: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("product_request_id", "productRequestId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("images", "images", "string", False, True),
+        ("unit_label", "unitLabel", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+    )
+
+
+@dataclass
+class ProductCreateResponse(_Model):
+    """The response body of billing.product.create (/ams/api/v1/billing/product/create).
+
+    Antom API: v1/billing/product/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/product/create"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The product request id.
+    product_request_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The images.
+    images: Optional[List[str]] = None
+    #: The unit label.
+    unit_label: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: The deactivated at.
+    deactivated_at: Optional[str] = None
+    #: The updated at.
+    updated_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("product_request_id", "productRequestId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("images", "images", "string", False, True),
+        ("unit_label", "unitLabel", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("active", "active", "boolean", False, False),
+        ("created_at", "createdAt", "string", False, False),
+        ("deactivated_at", "deactivatedAt", "string", False, False),
+        ("updated_at", "updatedAt", "string", False, False),
+    )
+
+
+@dataclass
+class ProductInquireDetailsRequest(_Model):
+    """The request body of billing.product.inquireDetails
+    (/ams/api/v1/billing/product/inquireDetails).
+
+    Antom API: v1/billing/product/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/product/inquireDetails"
+    #: The product id.
+    product_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("product_id", "productId", "string", False, False),
+    )
+
+
+@dataclass
+class ProductInquireDetailsResponse(_Model):
+    """The response body of billing.product.inquireDetails
+    (/ams/api/v1/billing/product/inquireDetails).
+
+    Antom API: v1/billing/product/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/product/inquireDetails"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The images.
+    images: Optional[List[str]] = None
+    #: The unit label.
+    unit_label: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: The deactivated at.
+    deactivated_at: Optional[str] = None
+    #: The updated at.
+    updated_at: Optional[str] = None
+    #: The prices.
+    prices: Optional[List[Price]] = None
+    #: The product request id.
+    product_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("images", "images", "string", False, True),
+        ("unit_label", "unitLabel", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("active", "active", "boolean", False, False),
+        ("created_at", "createdAt", "string", False, False),
+        ("deactivated_at", "deactivatedAt", "string", False, False),
+        ("updated_at", "updatedAt", "string", False, False),
+        ("prices", "prices", "Price", False, True),
+        ("product_request_id", "productRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class ProductInquireListRequest(_Model):
+    """The request body of billing.product.inquireList (/ams/api/v1/billing/product/inquireList).
+
+    Antom API: v1/billing/product/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/product/inquireList"
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: The ending before.
+    ending_before: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The keyword.
+    keyword: Optional[str] = None
+    #: The include total.
+    include_total: Optional[Union[bool, str]] = None
+    #: The usage type.
+    usage_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("starting_after", "startingAfter", "string", False, False),
+        ("ending_before", "endingBefore", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+        ("active", "active", "boolean", False, False),
+        ("type", "type", "string", False, False),
+        ("keyword", "keyword", "string", False, False),
+        ("include_total", "includeTotal", "boolean", False, False),
+        ("usage_type", "usageType", "string", False, False),
+    )
+
+
+@dataclass
+class ProductInquireListResponse(_Model):
+    """The response body of billing.product.inquireList
+    (/ams/api/v1/billing/product/inquireList).
+
+    Antom API: v1/billing/product/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/product/inquireList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The products.
+    products: Optional[List[Product]] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: The total.
+    total: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("products", "products", "Product", False, True),
+        ("has_more", "hasMore", "boolean", False, False),
+        ("total", "total", "integer", False, False),
+    )
+
+
+@dataclass
+class Product(_Model):
+    """The Product object.
+    """
+
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The product request id.
+    product_request_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The images.
+    images: Optional[List[str]] = None
+    #: The unit label.
+    unit_label: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: The deactivated at.
+    deactivated_at: Optional[str] = None
+    #: The updated at.
+    updated_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("product_id", "productId", "string", False, False),
+        ("product_request_id", "productRequestId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("images", "images", "string", False, True),
+        ("unit_label", "unitLabel", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("active", "active", "boolean", False, False),
+        ("created_at", "createdAt", "string", False, False),
+        ("deactivated_at", "deactivatedAt", "string", False, False),
+        ("updated_at", "updatedAt", "string", False, False),
+    )
+
+
+@dataclass
+class ProductUpdateRequest(_Model):
+    """The request body of billing.product.update (/ams/api/v1/billing/product/update).
+
+    Antom API: v1/billing/product/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/product/update"
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The images.
+    images: Optional[List[str]] = None
+    #: The unit label.
+    unit_label: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("product_id", "productId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("images", "images", "string", False, True),
+        ("unit_label", "unitLabel", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("active", "active", "boolean", False, False),
+    )
+
+
+@dataclass
+class ProductUpdateResponse(_Model):
+    """The response body of billing.product.update (/ams/api/v1/billing/product/update).
+
+    Antom API: v1/billing/product/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/product/update"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The images.
+    images: Optional[List[str]] = None
+    #: The unit label.
+    unit_label: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The active.
+    active: Optional[Union[bool, str]] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: The deactivated at.
+    deactivated_at: Optional[str] = None
+    #: The updated at.
+    updated_at: Optional[str] = None
+    #: The product request id.
+    product_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("name", "name", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("images", "images", "string", False, True),
+        ("unit_label", "unitLabel", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("active", "active", "boolean", False, False),
+        ("created_at", "createdAt", "string", False, False),
+        ("deactivated_at", "deactivatedAt", "string", False, False),
+        ("updated_at", "updatedAt", "string", False, False),
+        ("product_request_id", "productRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class ProductUploadImageRequest(_Model):
+    """The request body of billing.product.uploadImage (/ams/api/v1/billing/product/uploadImage).
+
+    Antom API: v1/billing/product/uploadImage.
+    """
+
+    API: ClassVar[str] = "v1/billing/product/uploadImage"
+    #: The file sha256.
+    file_sha256: Optional[str] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("file_sha256", "fileSha256", "string", False, False),
+        ("product_id", "productId", "string", False, False),
+    )
+
+
+@dataclass
+class ProductUploadImageResponse(_Model):
+    """The response body of billing.product.uploadImage
+    (/ams/api/v1/billing/product/uploadImage).
+
+    Antom API: v1/billing/product/uploadImage.
+    """
+
+    API: ClassVar[str] = "v1/billing/product/uploadImage"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The image url.
+    image_url: Optional[str] = None
+    #: The image name.
+    image_name: Optional[str] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("image_url", "imageUrl", "string", False, False),
+        ("image_name", "imageName", "string", False, False),
+        ("product_id", "productId", "string", False, False),
+    )
+
+
+@dataclass
+class PromotionCodeCreateRequest(_Model):
+    """The request body of billing.promotionCode.create
+    (/ams/api/v1/billing/promotionCode/create).
+
+    Antom API: v1/billing/promotionCode/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/promotionCode/create"
+    #: The promotion code request id.
+    promotion_code_request_id: Optional[str] = None
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: The code.
+    code: Optional[str] = None
+    #: The expiry time.
+    expiry_time: Optional[str] = None
+    #: The min amount.
+    min_amount: Optional[PromotionCodeCreateMinAmount] = None
+    #: The one time only.
+    one_time_only: Optional[Union[bool, str]] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The max redemptions.
+    max_redemptions: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("promotion_code_request_id", "promotionCodeRequestId", "string", False, False),
+        ("coupon_id", "couponId", "string", False, False),
+        ("code", "code", "string", False, False),
+        ("expiry_time", "expiryTime", "string", False, False),
+        ("min_amount", "minAmount", "PromotionCodeCreateMinAmount", False, False),
+        ("one_time_only", "oneTimeOnly", "boolean", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("max_redemptions", "maxRedemptions", "integer", False, False),
+    )
+
+
+@dataclass
+class PromotionCodeCreateMinAmount(_Model):
+    """The PromotionCodeCreateMinAmount object.
+    """
+
+    #: The value.
+    value: Optional[str] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("value", "value", "string", False, False),
+        ("currency", "currency", "string", False, False),
+    )
+
+
+@dataclass
+class PromotionCodeCreateResponse(_Model):
+    """The response body of billing.promotionCode.create
+    (/ams/api/v1/billing/promotionCode/create).
+
+    Antom API: v1/billing/promotionCode/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/promotionCode/create"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The promotion code id.
+    promotion_code_id: Optional[str] = None
+    #: The code.
+    code: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("promotion_code_id", "promotionCodeId", "string", False, False),
+        ("code", "code", "string", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class PromotionCodeInquireDetailsRequest(_Model):
+    """The request body of billing.promotionCode.inquireDetails
+    (/ams/api/v1/billing/promotionCode/inquireDetails).
+
+    Antom API: v1/billing/promotionCode/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/promotionCode/inquireDetails"
+    #: The promotion code id.
+    promotion_code_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("promotion_code_id", "promotionCodeId", "string", False, False),
+    )
+
+
+@dataclass
+class PromotionCodeInquireDetailsResponse(_Model):
+    """The response body of billing.promotionCode.inquireDetails
+    (/ams/api/v1/billing/promotionCode/inquireDetails).
+
+    Antom API: v1/billing/promotionCode/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/promotionCode/inquireDetails"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The promotion code id.
+    promotion_code_id: Optional[str] = None
+    #: The promotion code request id.
+    promotion_code_request_id: Optional[str] = None
+    #: The code.
+    code: Optional[str] = None
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The max redemptions.
+    max_redemptions: Optional[Union[int, str]] = None
+    #: The redeemed count.
+    redeemed_count: Optional[Union[int, str]] = None
+    #: The expiry time.
+    expiry_time: Optional[str] = None
+    #: The min amount.
+    min_amount: Optional[PromotionCodeInquireDetailsMinAmount] = None
+    #: The one time only.
+    one_time_only: Optional[Union[bool, str]] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The create time.
+    create_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("promotion_code_id", "promotionCodeId", "string", False, False),
+        ("promotion_code_request_id", "promotionCodeRequestId", "string", False, False),
+        ("code", "code", "string", False, False),
+        ("coupon_id", "couponId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("max_redemptions", "maxRedemptions", "integer", False, False),
+        ("redeemed_count", "redeemedCount", "integer", False, False),
+        ("expiry_time", "expiryTime", "string", False, False),
+        ("min_amount", "minAmount", "PromotionCodeInquireDetailsMinAmount", False, False),
+        ("one_time_only", "oneTimeOnly", "boolean", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("create_time", "createTime", "string", False, False),
+    )
+
+
+@dataclass
+class PromotionCodeInquireDetailsMinAmount(_Model):
+    """The PromotionCodeInquireDetailsMinAmount object.
+    """
+
+    #: The value.
+    value: Optional[str] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("value", "value", "string", False, False),
+        ("currency", "currency", "string", False, False),
+    )
+
+
+@dataclass
+class PromotionCodeInquireListRequest(_Model):
+    """The request body of billing.promotionCode.inquireList
+    (/ams/api/v1/billing/promotionCode/inquireList).
+
+    Antom API: v1/billing/promotionCode/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/promotionCode/inquireList"
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: The ending before.
+    ending_before: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: The include total.
+    include_total: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("coupon_id", "couponId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("starting_after", "startingAfter", "string", False, False),
+        ("ending_before", "endingBefore", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+        ("include_total", "includeTotal", "boolean", False, False),
+    )
+
+
+@dataclass
+class PromotionCodeInquireListResponse(_Model):
+    """The response body of billing.promotionCode.inquireList
+    (/ams/api/v1/billing/promotionCode/inquireList).
+
+    Antom API: v1/billing/promotionCode/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/promotionCode/inquireList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The promotion codes.
+    promotion_codes: Optional[List[PromotionCodeInfo]] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: The next cursor.
+    next_cursor: Optional[str] = None
+    #: The total.
+    total: Optional[Union[int, str]] = None
+    #: The previous cursor.
+    previous_cursor: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("promotion_codes", "promotionCodes", "PromotionCodeInfo", False, True),
+        ("has_more", "hasMore", "boolean", False, False),
+        ("next_cursor", "nextCursor", "string", False, False),
+        ("total", "total", "integer", False, False),
+        ("previous_cursor", "previousCursor", "string", False, False),
+    )
+
+
+@dataclass
+class PromotionCodeInfo(_Model):
+    """The PromotionCodeInfo object.
+    """
+
+    #: The promotion code id.
+    promotion_code_id: Optional[str] = None
+    #: The code.
+    code: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The max redemptions.
+    max_redemptions: Optional[Union[int, str]] = None
+    #: The redeemed count.
+    redeemed_count: Optional[Union[int, str]] = None
+    #: The expiry time.
+    expiry_time: Optional[str] = None
+    #: The create time.
+    create_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("promotion_code_id", "promotionCodeId", "string", False, False),
+        ("code", "code", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("max_redemptions", "maxRedemptions", "integer", False, False),
+        ("redeemed_count", "redeemedCount", "integer", False, False),
+        ("expiry_time", "expiryTime", "string", False, False),
+        ("create_time", "createTime", "string", False, False),
+    )
+
+
+@dataclass
+class PromotionCodeUpdateRequest(_Model):
+    """The request body of billing.promotionCode.update
+    (/ams/api/v1/billing/promotionCode/update).
+
+    Antom API: v1/billing/promotionCode/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/promotionCode/update"
+    #: The promotion code id.
+    promotion_code_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The max redemptions.
+    max_redemptions: Optional[Union[int, str]] = None
+    #: The expiry time.
+    expiry_time: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("promotion_code_id", "promotionCodeId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("max_redemptions", "maxRedemptions", "integer", False, False),
+        ("expiry_time", "expiryTime", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+    )
+
+
+@dataclass
+class PromotionCodeUpdateResponse(_Model):
+    """The response body of billing.promotionCode.update
+    (/ams/api/v1/billing/promotionCode/update).
+
+    Antom API: v1/billing/promotionCode/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/promotionCode/update"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The promotion code id.
+    promotion_code_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("promotion_code_id", "promotionCodeId", "string", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class ReceiptExportRequest(_Model):
+    """The request body of billing.receipt.export (/ams/api/v1/billing/receipt/export).
+
+    Antom API: v1/billing/receipt/export.
+    """
+
+    API: ClassVar[str] = "v1/billing/receipt/export"
+    #: The status.
+    status: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The start date.
+    start_date: Optional[str] = None
+    #: The end date.
+    end_date: Optional[str] = None
+    #: The receipt ids.
+    receipt_ids: Optional[List[str]] = None
+    #: The file format.
+    file_format: Optional[str] = None
+    #: The language.
+    language: Optional[str] = None
+    #: The download type.
+    download_type: Optional[str] = None
+    #: The column preset.
+    column_preset: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("status", "status", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("start_date", "startDate", "string", False, False),
+        ("end_date", "endDate", "string", False, False),
+        ("receipt_ids", "receiptIds", "string", False, True),
+        ("file_format", "fileFormat", "string", False, False),
+        ("language", "language", "string", False, False),
+        ("download_type", "downloadType", "string", False, False),
+        ("column_preset", "columnPreset", "string", False, False),
+    )
+
+
+@dataclass
+class ReceiptExportResponse(_Model):
+    """The response body of billing.receipt.export (/ams/api/v1/billing/receipt/export).
+
+    Antom API: v1/billing/receipt/export.
+    """
+
+    API: ClassVar[str] = "v1/billing/receipt/export"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The file format.
+    file_format: Optional[str] = None
+    #: The expires at.
+    expires_at: Optional[str] = None
+    #: The file url.
+    file_url: Optional[str] = None
+    #: The file size.
+    file_size: Optional[Union[int, str]] = None
+    #: The file name.
+    file_name: Optional[str] = None
+    #: The mode.
+    mode: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("file_format", "fileFormat", "string", False, False),
+        ("expires_at", "expiresAt", "string", False, False),
+        ("file_url", "fileUrl", "string", False, False),
+        ("file_size", "fileSize", "integer", False, False),
+        ("file_name", "fileName", "string", False, False),
+        ("mode", "mode", "string", False, False),
+    )
+
+
+@dataclass
+class ReceiptInquireDetailsRequest(_Model):
+    """The request body of billing.receipt.inquireDetails
+    (/ams/api/v1/billing/receipt/inquireDetails).
+
+    Antom API: v1/billing/receipt/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/receipt/inquireDetails"
+    #: The receipt id.
+    receipt_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("receipt_id", "receiptId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+    )
+
+
+@dataclass
+class ReceiptInquireDetailsResponse(_Model):
+    """The response body of billing.receipt.inquireDetails
+    (/ams/api/v1/billing/receipt/inquireDetails).
+
+    Antom API: v1/billing/receipt/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/receipt/inquireDetails"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The receipt id.
+    receipt_id: Optional[str] = None
+    #: The original receipt id.
+    original_receipt_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The refund id.
+    refund_id: Optional[str] = None
+    #: The receipt type.
+    receipt_type: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The customer first name.
+    customer_first_name: Optional[str] = None
+    #: The customer last name.
+    customer_last_name: Optional[str] = None
+    #: The customer email.
+    customer_email: Optional[str] = None
+    #: The collection method.
+    collection_method: Optional[str] = None
+    #: The total amount.
+    total_amount: Optional[Amount] = None
+    #: The subtotal.
+    subtotal: Optional[Amount] = None
+    #: The paid amount.
+    paid_amount: Optional[Amount] = None
+    #: The discount amount.
+    discount_amount: Optional[Amount] = None
+    #: The tax amount.
+    tax_amount: Optional[Amount] = None
+    #: The shipping fee amount.
+    shipping_fee_amount: Optional[Amount] = None
+    #: The payment deducted amount.
+    payment_deducted_amount: Optional[Amount] = None
+    #: The refund amount.
+    refund_amount: Optional[Amount] = None
+    #: The refunded amount.
+    refunded_amount: Optional[Amount] = None
+    #: The remaining amount.
+    remaining_amount: Optional[Amount] = None
+    #: The settlement amount.
+    settlement_amount: Optional[Amount] = None
+    #: The fx rate.
+    fx_rate: Optional[str] = None
+    #: The fx rate id.
+    fx_rate_id: Optional[str] = None
+    #: The payment method.
+    payment_method: Optional[str] = None
+    #: The period start.
+    period_start: Optional[str] = None
+    #: The period end.
+    period_end: Optional[str] = None
+    #: The paid time.
+    paid_time: Optional[str] = None
+    #: The due date.
+    due_date: Optional[str] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: The pay to request id.
+    pay_to_request_id: Optional[str] = None
+    #: The pay to id.
+    pay_to_id: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The file url.
+    file_url: Optional[str] = None
+    #: The items.
+    items: Optional[List[ReceiptItem]] = None
+    #: The payments.
+    payments: Optional[List[InvoicePayment]] = None
+    #: The gmt create.
+    gmt_create: Optional[str] = None
+    #: The gmt update.
+    gmt_update: Optional[str] = None
+    #: The payment method type.
+    payment_method_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("receipt_id", "receiptId", "string", False, False),
+        ("original_receipt_id", "originalReceiptId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("refund_id", "refundId", "string", False, False),
+        ("receipt_type", "receiptType", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("customer_first_name", "customerFirstName", "string", False, False),
+        ("customer_last_name", "customerLastName", "string", False, False),
+        ("customer_email", "customerEmail", "string", False, False),
+        ("collection_method", "collectionMethod", "string", False, False),
+        ("total_amount", "totalAmount", "Amount", False, False),
+        ("subtotal", "subtotal", "Amount", False, False),
+        ("paid_amount", "paidAmount", "Amount", False, False),
+        ("discount_amount", "discountAmount", "Amount", False, False),
+        ("tax_amount", "taxAmount", "Amount", False, False),
+        ("shipping_fee_amount", "shippingFeeAmount", "Amount", False, False),
+        ("payment_deducted_amount", "paymentDeductedAmount", "Amount", False, False),
+        ("refund_amount", "refundAmount", "Amount", False, False),
+        ("refunded_amount", "refundedAmount", "Amount", False, False),
+        ("remaining_amount", "remainingAmount", "Amount", False, False),
+        ("settlement_amount", "settlementAmount", "Amount", False, False),
+        ("fx_rate", "fxRate", "string", False, False),
+        ("fx_rate_id", "fxRateId", "string", False, False),
+        ("payment_method", "paymentMethod", "string", False, False),
+        ("period_start", "periodStart", "string", False, False),
+        ("period_end", "periodEnd", "string", False, False),
+        ("paid_time", "paidTime", "string", False, False),
+        ("due_date", "dueDate", "string", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("pay_to_request_id", "payToRequestId", "string", False, False),
+        ("pay_to_id", "payToId", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("file_url", "fileUrl", "string", False, False),
+        ("items", "items", "ReceiptItem", False, True),
+        ("payments", "payments", "InvoicePayment", False, True),
+        ("gmt_create", "gmtCreate", "string", False, False),
+        ("gmt_update", "gmtUpdate", "string", False, False),
+        ("payment_method_type", "paymentMethodType", "string", False, False),
+    )
+
+
+@dataclass
+class ReceiptItem(_Model):
+    """The ReceiptItem object.
+    """
+
+    #: The item id.
+    item_id: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The quantity.
+    quantity: Optional[Union[int, str]] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The amount.
+    amount: Optional[Amount] = None
+    #: The usage amount.
+    usage_amount: Optional[Amount] = None
+    #: The usage quantity.
+    usage_quantity: Optional[str] = None
+    #: The usage unit.
+    usage_unit: Optional[str] = None
+    #: The discount amount.
+    discount_amount: Optional[Amount] = None
+    #: The tax amount.
+    tax_amount: Optional[Amount] = None
+    #: The period start.
+    period_start: Optional[str] = None
+    #: The period end.
+    period_end: Optional[str] = None
+    #: The proration.
+    proration: Optional[Union[bool, str]] = None
+    #: The gmt create.
+    gmt_create: Optional[str] = None
+    #: The gmt update.
+    gmt_update: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("item_id", "itemId", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("quantity", "quantity", "integer", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("amount", "amount", "Amount", False, False),
+        ("usage_amount", "usageAmount", "Amount", False, False),
+        ("usage_quantity", "usageQuantity", "string", False, False),
+        ("usage_unit", "usageUnit", "string", False, False),
+        ("discount_amount", "discountAmount", "Amount", False, False),
+        ("tax_amount", "taxAmount", "Amount", False, False),
+        ("period_start", "periodStart", "string", False, False),
+        ("period_end", "periodEnd", "string", False, False),
+        ("proration", "proration", "boolean", False, False),
+        ("gmt_create", "gmtCreate", "string", False, False),
+        ("gmt_update", "gmtUpdate", "string", False, False),
+    )
+
+
+@dataclass
+class ReceiptInquireListRequest(_Model):
+    """The request body of billing.receipt.inquireList (/ams/api/v1/billing/receipt/inquireList).
+
+    Antom API: v1/billing/receipt/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/receipt/inquireList"
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: The ending before.
+    ending_before: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: The include total.
+    include_total: Optional[Union[bool, str]] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The receipt type.
+    receipt_type: Optional[str] = None
+    #: The start date.
+    start_date: Optional[str] = None
+    #: The end date.
+    end_date: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("starting_after", "startingAfter", "string", False, False),
+        ("ending_before", "endingBefore", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+        ("include_total", "includeTotal", "boolean", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("receipt_type", "receiptType", "string", False, False),
+        ("start_date", "startDate", "string", False, False),
+        ("end_date", "endDate", "string", False, False),
+    )
+
+
+@dataclass
+class ReceiptInquireListResponse(_Model):
+    """The response body of billing.receipt.inquireList
+    (/ams/api/v1/billing/receipt/inquireList).
+
+    Antom API: v1/billing/receipt/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/receipt/inquireList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The receipts.
+    receipts: Optional[List[Receipt]] = None
+    #: The total.
+    total: Optional[Union[int, str]] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: The next cursor.
+    next_cursor: Optional[str] = None
+    #: The previous cursor.
+    previous_cursor: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("receipts", "receipts", "Receipt", False, True),
+        ("total", "total", "integer", False, False),
+        ("has_more", "hasMore", "boolean", False, False),
+        ("next_cursor", "nextCursor", "string", False, False),
+        ("previous_cursor", "previousCursor", "string", False, False),
+    )
+
+
+@dataclass
+class Receipt(_Model):
+    """The Receipt object.
+    """
+
+    #: The receipt id.
+    receipt_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The original receipt id.
+    original_receipt_id: Optional[str] = None
+    #: The receipt type.
+    receipt_type: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The collection method.
+    collection_method: Optional[str] = None
+    #: The payment method.
+    payment_method: Optional[ReceiptPaymentMethod] = None
+    #: The subtotal.
+    subtotal: Optional[Amount] = None
+    #: The total amount.
+    total_amount: Optional[Amount] = None
+    #: The paid amount.
+    paid_amount: Optional[Amount] = None
+    #: The remaining amount.
+    remaining_amount: Optional[Amount] = None
+    #: The refund amount.
+    refund_amount: Optional[Amount] = None
+    #: The refunded amount.
+    refunded_amount: Optional[Amount] = None
+    #: The payment deducted amount.
+    payment_deducted_amount: Optional[Amount] = None
+    #: The period start.
+    period_start: Optional[str] = None
+    #: The period end.
+    period_end: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The gmt create.
+    gmt_create: Optional[str] = None
+    #: The gmt update.
+    gmt_update: Optional[str] = None
+    #: The payment method type.
+    payment_method_type: Optional[str] = None
+    #: The discount amount.
+    discount_amount: Optional[Amount] = None
+    #: The tax amount.
+    tax_amount: Optional[Amount] = None
+    #: The shipping fee amount.
+    shipping_fee_amount: Optional[Amount] = None
+    #: The settlement amount.
+    settlement_amount: Optional[Amount] = None
+    #: The fx rate.
+    fx_rate: Optional[str] = None
+    #: The fx rate id.
+    fx_rate_id: Optional[str] = None
+    #: The due date.
+    due_date: Optional[str] = None
+    #: The paid time.
+    paid_time: Optional[str] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: The pay to request id.
+    pay_to_request_id: Optional[str] = None
+    #: The pay to id.
+    pay_to_id: Optional[str] = None
+    #: The footer.
+    footer: Optional[str] = None
+    #: The file url.
+    file_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("receipt_id", "receiptId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("original_receipt_id", "originalReceiptId", "string", False, False),
+        ("receipt_type", "receiptType", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("collection_method", "collectionMethod", "string", False, False),
+        ("payment_method", "paymentMethod", "ReceiptPaymentMethod", False, False),
+        ("subtotal", "subtotal", "Amount", False, False),
+        ("total_amount", "totalAmount", "Amount", False, False),
+        ("paid_amount", "paidAmount", "Amount", False, False),
+        ("remaining_amount", "remainingAmount", "Amount", False, False),
+        ("refund_amount", "refundAmount", "Amount", False, False),
+        ("refunded_amount", "refundedAmount", "Amount", False, False),
+        ("payment_deducted_amount", "paymentDeductedAmount", "Amount", False, False),
+        ("period_start", "periodStart", "string", False, False),
+        ("period_end", "periodEnd", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("gmt_create", "gmtCreate", "string", False, False),
+        ("gmt_update", "gmtUpdate", "string", False, False),
+        ("payment_method_type", "paymentMethodType", "string", False, False),
+        ("discount_amount", "discountAmount", "Amount", False, False),
+        ("tax_amount", "taxAmount", "Amount", False, False),
+        ("shipping_fee_amount", "shippingFeeAmount", "Amount", False, False),
+        ("settlement_amount", "settlementAmount", "Amount", False, False),
+        ("fx_rate", "fxRate", "string", False, False),
+        ("fx_rate_id", "fxRateId", "string", False, False),
+        ("due_date", "dueDate", "string", False, False),
+        ("paid_time", "paidTime", "string", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("pay_to_request_id", "payToRequestId", "string", False, False),
+        ("pay_to_id", "payToId", "string", False, False),
+        ("footer", "footer", "string", False, False),
+        ("file_url", "fileUrl", "string", False, False),
+    )
+
+
+@dataclass
+class ReceiptPaymentMethod(_Model):
+    """The ReceiptPaymentMethod object.
+    """
+
+    #: The payment method type.
+    payment_method_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_method_type", "paymentMethodType", "string", False, False),
+    )
+
+
+@dataclass
+class ReceiptSendRequest(_Model):
+    """The request body of billing.receipt.send (/ams/api/v1/billing/receipt/send).
+
+    Antom API: v1/billing/receipt/send.
+    """
+
+    API: ClassVar[str] = "v1/billing/receipt/send"
+    #: The receipt id.
+    receipt_id: Optional[str] = None
+    #: The cc emails.
+    cc_emails: Optional[List[str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("receipt_id", "receiptId", "string", False, False),
+        ("cc_emails", "ccEmails", "string", False, True),
+    )
+
+
+@dataclass
+class ReceiptSendResponse(_Model):
+    """The response body of billing.receipt.send (/ams/api/v1/billing/receipt/send).
+
+    Antom API: v1/billing/receipt/send.
+    """
+
+    API: ClassVar[str] = "v1/billing/receipt/send"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The receipt id.
+    receipt_id: Optional[str] = None
+    #: The send status.
+    send_status: Optional[str] = None
+    #: The hosted receipt url.
+    hosted_receipt_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("receipt_id", "receiptId", "string", False, False),
+        ("send_status", "sendStatus", "string", False, False),
+        ("hosted_receipt_url", "hostedReceiptUrl", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionCancelRequest(_Model):
+    """The request body of billing.subscription.cancel (/ams/api/v1/billing/subscription/cancel).
+
+    Antom API: v1/billing/subscription/cancel.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/cancel"
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The cancellation type.
+    cancellation_type: Optional[str] = None
+    #: The cancellation reason.
+    cancellation_reason: Optional[str] = None
+    #: The cancellation details.
+    cancellation_details: Optional[BillingSubscriptionCancelCancellationDetails] = None
+    #: The proration behavior.
+    proration_behavior: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("cancellation_type", "cancellationType", "string", False, False),
+        ("cancellation_reason", "cancellationReason", "string", False, False),
+        ("cancellation_details", "cancellationDetails", "BillingSubscriptionCancelCancellationDetails", False, False),
+        ("proration_behavior", "prorationBehavior", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionCancelCancellationDetails(_Model):
+    """The BillingSubscriptionCancelCancellationDetails object.
+    """
+
+    #: The feedback.
+    feedback: Optional[str] = None
+    #: The comment.
+    comment: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("feedback", "feedback", "string", False, False),
+        ("comment", "comment", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionCancelResponse(_Model):
+    """The response body of billing.subscription.cancel
+    (/ams/api/v1/billing/subscription/cancel).
+
+    Antom API: v1/billing/subscription/cancel.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/cancel"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The canceled at.
+    canceled_at: Optional[str] = None
+    #: The cancel at period end.
+    cancel_at_period_end: Optional[Union[bool, str]] = None
+    #: The credit note id.
+    credit_note_id: Optional[str] = None
+    #: The credit note amount.
+    credit_note_amount: Optional[Union[int, str]] = None
+    #: The credit note currency.
+    credit_note_currency: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("canceled_at", "canceledAt", "string", False, False),
+        ("cancel_at_period_end", "cancelAtPeriodEnd", "boolean", False, False),
+        ("credit_note_id", "creditNoteId", "string", False, False),
+        ("credit_note_amount", "creditNoteAmount", "integer", False, False),
+        ("credit_note_currency", "creditNoteCurrency", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionCreateRequest(_Model):
+    """The request body of billing.subscription.create (/ams/api/v1/billing/subscription/create).
+
+    Antom API: v1/billing/subscription/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/create"
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The customer email.
+    customer_email: Optional[str] = None
+    #: The price items.
+    price_items: Optional[List[PriceItem]] = None
+    #: The trial settings.
+    trial_settings: Optional[BillingTrialSettings] = None
+    #: The discounts.
+    discounts: Optional[List[BillingDiscount]] = None
+    #: The payment behavior.
+    payment_behavior: Optional[str] = None
+    #: The collection method.
+    collection_method: Optional[str] = None
+    #: The days until due.
+    days_until_due: Optional[Union[int, str]] = None
+    #: The cancel at.
+    cancel_at: Optional[str] = None
+    #: The cancel at period end.
+    cancel_at_period_end: Optional[Union[bool, str]] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The subscription notify url.
+    subscription_notify_url: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("customer_email", "customerEmail", "string", False, False),
+        ("price_items", "priceItems", "PriceItem", False, True),
+        ("trial_settings", "trialSettings", "BillingTrialSettings", False, False),
+        ("discounts", "discounts", "BillingDiscount", False, True),
+        ("payment_behavior", "paymentBehavior", "string", False, False),
+        ("collection_method", "collectionMethod", "string", False, False),
+        ("days_until_due", "daysUntilDue", "integer", False, False),
+        ("cancel_at", "cancelAt", "string", False, False),
+        ("cancel_at_period_end", "cancelAtPeriodEnd", "boolean", False, False),
+        ("description", "description", "string", False, False),
+        ("subscription_notify_url", "subscriptionNotifyUrl", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+    )
+
+
+@dataclass
+class PriceItem(_Model):
+    """The PriceItem object.
+    """
+
+    #: The price id.
+    price_id: Optional[str] = None
+    #: The quantity.
+    quantity: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("price_id", "priceId", "string", False, False),
+        ("quantity", "quantity", "integer", False, False),
+    )
+
+
+@dataclass
+class BillingTrialSettings(_Model):
+    """The BillingTrialSettings object.
+    """
+
+    #: The trial period days.
+    trial_period_days: Optional[Union[int, str]] = None
+    #: The trial end.
+    trial_end: Optional[str] = None
+    #: The trial end behavior.
+    trial_end_behavior: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("trial_period_days", "trialPeriodDays", "integer", False, False),
+        ("trial_end", "trialEnd", "string", False, False),
+        ("trial_end_behavior", "trialEndBehavior", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionCreateResponse(_Model):
+    """The response body of billing.subscription.create
+    (/ams/api/v1/billing/subscription/create).
+
+    Antom API: v1/billing/subscription/create.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/create"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The current period start.
+    current_period_start: Optional[str] = None
+    #: The current period end.
+    current_period_end: Optional[str] = None
+    #: The billing cycle anchor.
+    billing_cycle_anchor: Optional[str] = None
+    #: The trial start.
+    trial_start: Optional[str] = None
+    #: The trial end.
+    trial_end: Optional[str] = None
+    #: The cancel at.
+    cancel_at: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The collection method.
+    collection_method: Optional[str] = None
+    #: The days until due.
+    days_until_due: Optional[Union[int, str]] = None
+    #: The subscription items.
+    subscription_items: Optional[List[SubscriptionItem]] = None
+    #: The discounts.
+    discounts: Optional[List[BillingDiscount]] = None
+    #: The subscription notify url.
+    subscription_notify_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("current_period_start", "currentPeriodStart", "string", False, False),
+        ("current_period_end", "currentPeriodEnd", "string", False, False),
+        ("billing_cycle_anchor", "billingCycleAnchor", "string", False, False),
+        ("trial_start", "trialStart", "string", False, False),
+        ("trial_end", "trialEnd", "string", False, False),
+        ("cancel_at", "cancelAt", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("collection_method", "collectionMethod", "string", False, False),
+        ("days_until_due", "daysUntilDue", "integer", False, False),
+        ("subscription_items", "subscriptionItems", "SubscriptionItem", False, True),
+        ("discounts", "discounts", "BillingDiscount", False, True),
+        ("subscription_notify_url", "subscriptionNotifyUrl", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionItem(_Model):
+    """The SubscriptionItem object.
+    """
+
+    #: The item id.
+    item_id: Optional[str] = None
+    #: The price id.
+    price_id: Optional[str] = None
+    #: The quantity.
+    quantity: Optional[Union[int, str]] = None
+    #: The current period start.
+    current_period_start: Optional[str] = None
+    #: The current period end.
+    current_period_end: Optional[str] = None
+    #: The recurring interval count.
+    recurring_interval_count: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("item_id", "itemId", "string", False, False),
+        ("price_id", "priceId", "string", False, False),
+        ("quantity", "quantity", "integer", False, False),
+        ("current_period_start", "currentPeriodStart", "string", False, False),
+        ("current_period_end", "currentPeriodEnd", "string", False, False),
+        ("recurring_interval_count", "recurringIntervalCount", "integer", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionInquireDetailsRequest(_Model):
+    """The request body of billing.subscription.inquireDetails
+    (/ams/api/v1/billing/subscription/inquireDetails).
+
+    Antom API: v1/billing/subscription/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/inquireDetails"
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_id", "subscriptionId", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionInquireDetailsResponse(_Model):
+    """The response body of billing.subscription.inquireDetails
+    (/ams/api/v1/billing/subscription/inquireDetails).
+
+    Antom API: v1/billing/subscription/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/inquireDetails"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The create time.
+    create_time: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The billing mode.
+    billing_mode: Optional[str] = None
+    #: The payment behavior.
+    payment_behavior: Optional[str] = None
+    #: The current period start.
+    current_period_start: Optional[str] = None
+    #: The current period end.
+    current_period_end: Optional[str] = None
+    #: The billing cycle anchor.
+    billing_cycle_anchor: Optional[str] = None
+    #: The cancel at period end.
+    cancel_at_period_end: Optional[Union[bool, str]] = None
+    #: The canceled at.
+    canceled_at: Optional[str] = None
+    #: The trial start.
+    trial_start: Optional[str] = None
+    #: The trial end.
+    trial_end: Optional[str] = None
+    #: The trial settings.
+    trial_settings: Optional[BillingSubscriptionTrialSettings] = None
+    #: The cancel at.
+    cancel_at: Optional[str] = None
+    #: The collection method.
+    collection_method: Optional[str] = None
+    #: The days until due.
+    days_until_due: Optional[Union[int, str]] = None
+    #: The cancellation details.
+    cancellation_details: Optional[BillingSubscriptionInquireDetailsCancellationDetails] = None
+    #: The termination reason.
+    termination_reason: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The default payment method.
+    default_payment_method: Optional[str] = None
+    #: The subtotal.
+    subtotal: Optional[Amount] = None
+    #: The discount amount.
+    discount_amount: Optional[Amount] = None
+    #: The total amount.
+    total_amount: Optional[Amount] = None
+    #: The price items.
+    price_items: Optional[List[BillingSubscriptionPriceItem]] = None
+    #: The discounts.
+    discounts: Optional[List[BillingSubscriptionDiscountInfo]] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("create_time", "createTime", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("billing_mode", "billingMode", "string", False, False),
+        ("payment_behavior", "paymentBehavior", "string", False, False),
+        ("current_period_start", "currentPeriodStart", "string", False, False),
+        ("current_period_end", "currentPeriodEnd", "string", False, False),
+        ("billing_cycle_anchor", "billingCycleAnchor", "string", False, False),
+        ("cancel_at_period_end", "cancelAtPeriodEnd", "boolean", False, False),
+        ("canceled_at", "canceledAt", "string", False, False),
+        ("trial_start", "trialStart", "string", False, False),
+        ("trial_end", "trialEnd", "string", False, False),
+        ("trial_settings", "trialSettings", "BillingSubscriptionTrialSettings", False, False),
+        ("cancel_at", "cancelAt", "string", False, False),
+        ("collection_method", "collectionMethod", "string", False, False),
+        ("days_until_due", "daysUntilDue", "integer", False, False),
+        ("cancellation_details", "cancellationDetails", "BillingSubscriptionInquireDetailsCancellationDetails", False, False),
+        ("termination_reason", "terminationReason", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("default_payment_method", "defaultPaymentMethod", "string", False, False),
+        ("subtotal", "subtotal", "Amount", False, False),
+        ("discount_amount", "discountAmount", "Amount", False, False),
+        ("total_amount", "totalAmount", "Amount", False, False),
+        ("price_items", "priceItems", "BillingSubscriptionPriceItem", False, True),
+        ("discounts", "discounts", "BillingSubscriptionDiscountInfo", False, True),
+        ("metadata", "metadata", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionTrialSettings(_Model):
+    """The BillingSubscriptionTrialSettings object.
+    """
+
+    #: The end behavior.
+    end_behavior: Optional[BillingSubscriptionTrialSettingsEndBehavior] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("end_behavior", "endBehavior", "BillingSubscriptionTrialSettingsEndBehavior", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionTrialSettingsEndBehavior(_Model):
+    """The BillingSubscriptionTrialSettingsEndBehavior object.
+    """
+
+    #: The missing payment method.
+    missing_payment_method: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("missing_payment_method", "missingPaymentMethod", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionInquireDetailsCancellationDetails(_Model):
+    """The BillingSubscriptionInquireDetailsCancellationDetails object.
+    """
+
+    #: The feedback.
+    feedback: Optional[str] = None
+    #: The comment.
+    comment: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("feedback", "feedback", "string", False, False),
+        ("comment", "comment", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionPriceItem(_Model):
+    """The BillingSubscriptionPriceItem object.
+    """
+
+    #: The current period end.
+    current_period_end: Optional[str] = None
+    #: The current period start.
+    current_period_start: Optional[str] = None
+    #: The item amount.
+    item_amount: Optional[Amount] = None
+    #: The item id.
+    item_id: Optional[str] = None
+    #: The nickname.
+    nickname: Optional[str] = None
+    #: The price id.
+    price_id: Optional[str] = None
+    #: The price type.
+    price_type: Optional[str] = None
+    #: The pricing model.
+    pricing_model: Optional[str] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The product name.
+    product_name: Optional[str] = None
+    #: The quantity.
+    quantity: Optional[Union[int, str]] = None
+    #: The recurring interval.
+    recurring_interval: Optional[str] = None
+    #: The recurring interval count.
+    recurring_interval_count: Optional[Union[int, str]] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The usage type.
+    usage_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("current_period_end", "currentPeriodEnd", "string", False, False),
+        ("current_period_start", "currentPeriodStart", "string", False, False),
+        ("item_amount", "itemAmount", "Amount", False, False),
+        ("item_id", "itemId", "string", False, False),
+        ("nickname", "nickname", "string", False, False),
+        ("price_id", "priceId", "string", False, False),
+        ("price_type", "priceType", "string", False, False),
+        ("pricing_model", "pricingModel", "string", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("product_name", "productName", "string", False, False),
+        ("quantity", "quantity", "integer", False, False),
+        ("recurring_interval", "recurringInterval", "string", False, False),
+        ("recurring_interval_count", "recurringIntervalCount", "integer", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("usage_type", "usageType", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionDiscountInfo(_Model):
+    """The BillingSubscriptionDiscountInfo object.
+    """
+
+    #: The discount id.
+    discount_id: Optional[str] = None
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The percent off.
+    percent_off: Optional[str] = None
+    #: The amount off.
+    amount_off: Optional[Amount] = None
+    #: The duration.
+    duration: Optional[str] = None
+    #: The times.
+    times: Optional[Union[int, str]] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("discount_id", "discountId", "string", False, False),
+        ("coupon_id", "couponId", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("percent_off", "percentOff", "string", False, False),
+        ("amount_off", "amountOff", "Amount", False, False),
+        ("duration", "duration", "string", False, False),
+        ("times", "times", "integer", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionInquireListRequest(_Model):
+    """The request body of billing.subscription.inquireList
+    (/ams/api/v1/billing/subscription/inquireList).
+
+    Antom API: v1/billing/subscription/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/inquireList"
+    #: The status.
+    status: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The gmt create start.
+    gmt_create_start: Optional[str] = None
+    #: The gmt create end.
+    gmt_create_end: Optional[str] = None
+    #: The sort order.
+    sort_order: Optional[str] = None
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: The ending before.
+    ending_before: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("status", "status", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("gmt_create_start", "gmtCreateStart", "string", False, False),
+        ("gmt_create_end", "gmtCreateEnd", "string", False, False),
+        ("sort_order", "sortOrder", "string", False, False),
+        ("starting_after", "startingAfter", "string", False, False),
+        ("ending_before", "endingBefore", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionInquireListResponse(_Model):
+    """The response body of billing.subscription.inquireList
+    (/ams/api/v1/billing/subscription/inquireList).
+
+    Antom API: v1/billing/subscription/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/inquireList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The subscriptions.
+    subscriptions: Optional[List[Subscription]] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: The next cursor.
+    next_cursor: Optional[str] = None
+    #: The previous cursor.
+    previous_cursor: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("subscriptions", "subscriptions", "Subscription", False, True),
+        ("has_more", "hasMore", "boolean", False, False),
+        ("next_cursor", "nextCursor", "string", False, False),
+        ("previous_cursor", "previousCursor", "string", False, False),
+    )
+
+
+@dataclass
+class Subscription(_Model):
+    """The Subscription object.
+    """
+
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The billing mode.
+    billing_mode: Optional[str] = None
+    #: The current period start.
+    current_period_start: Optional[str] = None
+    #: The current period end.
+    current_period_end: Optional[str] = None
+    #: The cancel at period end.
+    cancel_at_period_end: Optional[Union[bool, str]] = None
+    #: The canceled at.
+    canceled_at: Optional[str] = None
+    #: The cancel at.
+    cancel_at: Optional[str] = None
+    #: The billing cycle anchor.
+    billing_cycle_anchor: Optional[str] = None
+    #: The trial start.
+    trial_start: Optional[str] = None
+    #: The trial end.
+    trial_end: Optional[str] = None
+    #: The subtotal.
+    subtotal: Optional[Amount] = None
+    #: The discount amount.
+    discount_amount: Optional[Amount] = None
+    #: The total amount.
+    total_amount: Optional[Amount] = None
+    #: The price items.
+    price_items: Optional[List[BillingSubscriptionPriceItem]] = None
+    #: The termination reason.
+    termination_reason: Optional[str] = None
+    #: The create time.
+    create_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("billing_mode", "billingMode", "string", False, False),
+        ("current_period_start", "currentPeriodStart", "string", False, False),
+        ("current_period_end", "currentPeriodEnd", "string", False, False),
+        ("cancel_at_period_end", "cancelAtPeriodEnd", "boolean", False, False),
+        ("canceled_at", "canceledAt", "string", False, False),
+        ("cancel_at", "cancelAt", "string", False, False),
+        ("billing_cycle_anchor", "billingCycleAnchor", "string", False, False),
+        ("trial_start", "trialStart", "string", False, False),
+        ("trial_end", "trialEnd", "string", False, False),
+        ("subtotal", "subtotal", "Amount", False, False),
+        ("discount_amount", "discountAmount", "Amount", False, False),
+        ("total_amount", "totalAmount", "Amount", False, False),
+        ("price_items", "priceItems", "BillingSubscriptionPriceItem", False, True),
+        ("termination_reason", "terminationReason", "string", False, False),
+        ("create_time", "createTime", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionResumeRequest(_Model):
+    """The request body of billing.subscription.resume (/ams/api/v1/billing/subscription/resume).
+
+    Antom API: v1/billing/subscription/resume.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/resume"
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The reason code.
+    reason_code: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("reason_code", "reasonCode", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionResumeResponse(_Model):
+    """The response body of billing.subscription.resume
+    (/ams/api/v1/billing/subscription/resume).
+
+    Antom API: v1/billing/subscription/resume.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/resume"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The billing cycle anchor.
+    billing_cycle_anchor: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("billing_cycle_anchor", "billingCycleAnchor", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionUpdateRequest(_Model):
+    """The request body of billing.subscription.update (/ams/api/v1/billing/subscription/update).
+
+    Antom API: v1/billing/subscription/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/update"
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The price item changes.
+    price_item_changes: Optional[List[PriceItemChange]] = None
+    #: The proration behavior.
+    proration_behavior: Optional[str] = None
+    #: The reset billing cycle anchor.
+    reset_billing_cycle_anchor: Optional[Union[bool, str]] = None
+    #: The trial settings.
+    trial_settings: Optional[BillingTrialSettings] = None
+    #: The cancel at period end.
+    cancel_at_period_end: Optional[Union[bool, str]] = None
+    #: The cancel at.
+    cancel_at: Optional[str] = None
+    #: The cancellation details.
+    cancellation_details: Optional[BillingSubscriptionCancellationDetails] = None
+    #: The collection method.
+    collection_method: Optional[str] = None
+    #: The days until due.
+    days_until_due: Optional[Union[int, str]] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The status change.
+    status_change: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("price_item_changes", "priceItemChanges", "PriceItemChange", False, True),
+        ("proration_behavior", "prorationBehavior", "string", False, False),
+        ("reset_billing_cycle_anchor", "resetBillingCycleAnchor", "boolean", False, False),
+        ("trial_settings", "trialSettings", "BillingTrialSettings", False, False),
+        ("cancel_at_period_end", "cancelAtPeriodEnd", "boolean", False, False),
+        ("cancel_at", "cancelAt", "string", False, False),
+        ("cancellation_details", "cancellationDetails", "BillingSubscriptionCancellationDetails", False, False),
+        ("collection_method", "collectionMethod", "string", False, False),
+        ("days_until_due", "daysUntilDue", "integer", False, False),
+        ("description", "description", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("status_change", "statusChange", "json", False, False),
+    )
+
+
+@dataclass
+class PriceItemChange(_Model):
+    """The PriceItemChange object.
+    """
+
+    #: The type.
+    type: Optional[str] = None
+    #: The item id.
+    item_id: Optional[str] = None
+    #: The current price id.
+    current_price_id: Optional[str] = None
+    #: The new price id.
+    new_price_id: Optional[str] = None
+    #: The new quantity.
+    new_quantity: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("type", "type", "string", False, False),
+        ("item_id", "itemId", "string", False, False),
+        ("current_price_id", "currentPriceId", "string", False, False),
+        ("new_price_id", "newPriceId", "string", False, False),
+        ("new_quantity", "newQuantity", "integer", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionCancellationDetails(_Model):
+    """The BillingSubscriptionCancellationDetails object.
+    """
+
+    #: The feedback.
+    feedback: Optional[str] = None
+    #: The comment.
+    comment: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("feedback", "feedback", "string", False, False),
+        ("comment", "comment", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionUpdateResponse(_Model):
+    """The response body of billing.subscription.update
+    (/ams/api/v1/billing/subscription/update).
+
+    Antom API: v1/billing/subscription/update.
+    """
+
+    API: ClassVar[str] = "v1/billing/subscription/update"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The subscription items.
+    subscription_items: Optional[List[SubscriptionItem]] = None
+    #: The proration invoice id.
+    proration_invoice_id: Optional[str] = None
+    #: The proration invoice amount.
+    proration_invoice_amount: Optional[Union[int, str]] = None
+    #: The proration invoice currency.
+    proration_invoice_currency: Optional[str] = None
+    #: The credit note id.
+    credit_note_id: Optional[str] = None
+    #: The credit note amount.
+    credit_note_amount: Optional[Union[int, str]] = None
+    #: The credit note currency.
+    credit_note_currency: Optional[str] = None
+    #: The pending update.
+    pending_update: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("subscription_items", "subscriptionItems", "SubscriptionItem", False, True),
+        ("proration_invoice_id", "prorationInvoiceId", "string", False, False),
+        ("proration_invoice_amount", "prorationInvoiceAmount", "integer", False, False),
+        ("proration_invoice_currency", "prorationInvoiceCurrency", "string", False, False),
+        ("credit_note_id", "creditNoteId", "string", False, False),
+        ("credit_note_amount", "creditNoteAmount", "integer", False, False),
+        ("credit_note_currency", "creditNoteCurrency", "string", False, False),
+        ("pending_update", "pendingUpdate", "boolean", False, False),
+    )
+
+
+@dataclass
+class CustomsDeclareRequest(_Model):
+    """The request body of customs.declare (/ams/api/v1/customs/declare).
+
+    Antom API: v1/customs/declare.
+    """
+
+    API: ClassVar[str] = "v1/customs/declare"
+    #: The declaration request id.
+    declaration_request_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The declaration amount.
+    declaration_amount: Optional[Amount] = None
+    #: The customs.
+    customs: Optional[CustomsInfo] = None
+    #: The merchant customs info.
+    merchant_customs_info: Optional[MerchantCustomsInfo] = None
+    #: The split order.
+    split_order: Optional[Union[bool, str]] = None
+    #: The sub order id.
+    sub_order_id: Optional[str] = None
+    #: The buyer certificate.
+    buyer_certificate: Optional[Certificate] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("declaration_request_id", "declarationRequestId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("declaration_amount", "declarationAmount", "Amount", False, False),
+        ("customs", "customs", "CustomsInfo", False, False),
+        ("merchant_customs_info", "merchantCustomsInfo", "MerchantCustomsInfo", False, False),
+        ("split_order", "splitOrder", "boolean", False, False),
+        ("sub_order_id", "subOrderId", "string", False, False),
+        ("buyer_certificate", "buyerCertificate", "Certificate", False, False),
+    )
+
+
+@dataclass
+class CustomsInfo(_Model):
+    """The CustomsInfo object.
+    """
+
+    #: The customs code.
+    customs_code: Optional[str] = None
+    #: The region.
+    region: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customs_code", "customsCode", "string", False, False),
+        ("region", "region", "string", False, False),
+    )
+
+
+@dataclass
+class MerchantCustomsInfo(_Model):
+    """The MerchantCustomsInfo object.
+    """
+
+    #: The merchant customs code.
+    merchant_customs_code: Optional[str] = None
+    #: The merchant customs name.
+    merchant_customs_name: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_customs_code", "merchantCustomsCode", "string", False, False),
+        ("merchant_customs_name", "merchantCustomsName", "string", False, False),
+    )
+
+
+@dataclass
+class Certificate(_Model):
+    """The Certificate object.
+    """
+
+    #: The certificate type (one of the CertificateType values).
+    certificate_type: Optional[str] = None
+    #: The certificate no.
+    certificate_no: Optional[str] = None
+    #: The holder name.
+    holder_name: Optional[UserName] = None
+    #: The file keys.
+    file_keys: Optional[List[str]] = None
+    #: The certificate authority.
+    certificate_authority: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("certificate_type", "certificateType", "string", False, False),
+        ("certificate_no", "certificateNo", "string", False, False),
+        ("holder_name", "holderName", "UserName", False, False),
+        ("file_keys", "fileKeys", "string", False, True),
+        ("certificate_authority", "certificateAuthority", "string", False, False),
+    )
+
+
+@dataclass
+class CustomsDeclareResponse(_Model):
+    """The response body of customs.declare (/ams/api/v1/customs/declare).
+
+    Antom API: v1/customs/declare.
+    """
+
+    API: ClassVar[str] = "v1/customs/declare"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The customs payment id.
+    customs_payment_id: Optional[str] = None
+    #: The customs order id.
+    customs_order_id: Optional[str] = None
+    #: The identity check result (one of the IdentityCheckResult values).
+    identity_check_result: Optional[str] = None
+    #: The clearing channel (one of the ClearingChannel values).
+    clearing_channel: Optional[str] = None
+    #: The clearing transaction id.
+    clearing_transaction_id: Optional[str] = None
+    #: The customs provider registration id.
+    customs_provider_registration_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("customs_payment_id", "customsPaymentId", "string", False, False),
+        ("customs_order_id", "customsOrderId", "string", False, False),
+        ("identity_check_result", "identityCheckResult", "string", False, False),
+        ("clearing_channel", "clearingChannel", "string", False, False),
+        ("clearing_transaction_id", "clearingTransactionId", "string", False, False),
+        ("customs_provider_registration_id", "customsProviderRegistrationId", "string", False, False),
+    )
+
+
+@dataclass
+class CustomsQueryRequest(_Model):
+    """The request body of customs.inquiryDeclarationRequests
+    (/ams/api/v1/customs/inquiryDeclarationRequests).
+
+    Antom API: v1/customs/inquiryDeclarationRequests.
+    """
+
+    API: ClassVar[str] = "v1/customs/inquiryDeclarationRequests"
+    #: The declaration request ids.
+    declaration_request_ids: Optional[List[str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("declaration_request_ids", "declarationRequestIds", "string", False, True),
+    )
+
+
+@dataclass
+class CustomsQueryResponse(_Model):
+    """The response body of customs.inquiryDeclarationRequests
+    (/ams/api/v1/customs/inquiryDeclarationRequests).
+
+    Antom API: v1/customs/inquiryDeclarationRequests.
+    """
+
+    API: ClassVar[str] = "v1/customs/inquiryDeclarationRequests"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The declaration requests not found.
+    declaration_requests_not_found: Optional[List[str]] = None
+    #: The declaration records.
+    declaration_records: Optional[List[DeclarationRecord]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("declaration_requests_not_found", "declarationRequestsNotFound", "string", False, True),
+        ("declaration_records", "declarationRecords", "DeclarationRecord", False, True),
+    )
+
+
+@dataclass
+class DeclarationRecord(_Model):
+    """The DeclarationRecord object.
+    """
+
+    #: The declaration request id.
+    declaration_request_id: Optional[str] = None
+    #: The customs payment id.
+    customs_payment_id: Optional[str] = None
+    #: The customs order id.
+    customs_order_id: Optional[str] = None
+    #: The customs.
+    customs: Optional[CustomsInfo] = None
+    #: The merchant customs info.
+    merchant_customs_info: Optional[MerchantCustomsInfo] = None
+    #: The declaration amount.
+    declaration_amount: Optional[Amount] = None
+    #: The split order.
+    split_order: Optional[Union[bool, str]] = None
+    #: The declaration request status.
+    declaration_request_status: Optional[str] = None
+    #: The last modified time.
+    last_modified_time: Optional[str] = None
+    #: The customs declaration result code.
+    customs_declaration_result_code: Optional[str] = None
+    #: The customs declaration result desc.
+    customs_declaration_result_desc: Optional[str] = None
+    #: The customs declaration return time.
+    customs_declaration_return_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("declaration_request_id", "declarationRequestId", "string", False, False),
+        ("customs_payment_id", "customsPaymentId", "string", False, False),
+        ("customs_order_id", "customsOrderId", "string", False, False),
+        ("customs", "customs", "CustomsInfo", False, False),
+        ("merchant_customs_info", "merchantCustomsInfo", "MerchantCustomsInfo", False, False),
+        ("declaration_amount", "declarationAmount", "Amount", False, False),
+        ("split_order", "splitOrder", "boolean", False, False),
+        ("declaration_request_status", "declarationRequestStatus", "string", False, False),
+        ("last_modified_time", "lastModifiedTime", "string", False, False),
+        ("customs_declaration_result_code", "customsDeclarationResultCode", "string", False, False),
+        ("customs_declaration_result_desc", "customsDeclarationResultDesc", "string", False, False),
+        ("customs_declaration_return_time", "customsDeclarationReturnTime", "string", False, False),
+    )
+
+
+@dataclass
+class CreatePayoutRequest(_Model):
+    """The request body of funds.createPayout (/ams/api/v1/funds/createPayout).
+
+    Antom API: v1/funds/createPayout.
+    """
+
+    API: ClassVar[str] = "v1/funds/createPayout"
+    #: The transfer request id.
+    transfer_request_id: Optional[str] = None
+    #: The transfer from detail.
+    transfer_from_detail: Optional[TransferFromDetail] = None
+    #: The transfer to detail.
+    transfer_to_detail: Optional[TransferToDetail] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("transfer_request_id", "transferRequestId", "string", False, False),
+        ("transfer_from_detail", "transferFromDetail", "TransferFromDetail", False, False),
+        ("transfer_to_detail", "transferToDetail", "TransferToDetail", False, False),
+    )
+
+
+@dataclass
+class TransferFromDetail(_Model):
+    """The TransferFromDetail object.
+    """
+
+    #: The transfer from method.
+    transfer_from_method: Optional[PaymentMethod] = None
+    #: The transfer from amount.
+    transfer_from_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("transfer_from_method", "transferFromMethod", "PaymentMethod", False, False),
+        ("transfer_from_amount", "transferFromAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class TransferToDetail(_Model):
+    """The TransferToDetail object.
+    """
+
+    #: The transfer to method.
+    transfer_to_method: Optional[PaymentMethod] = None
+    #: The transfer to currency.
+    transfer_to_currency: Optional[str] = None
+    #: The fee amount.
+    fee_amount: Optional[Amount] = None
+    #: The actual transfer to amount.
+    actual_transfer_to_amount: Optional[Amount] = None
+    #: The purpose code.
+    purpose_code: Optional[str] = None
+    #: The transfer notify url.
+    transfer_notify_url: Optional[str] = None
+    #: The transfer remark.
+    transfer_remark: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("transfer_to_method", "transferToMethod", "PaymentMethod", False, False),
+        ("transfer_to_currency", "transferToCurrency", "string", False, False),
+        ("fee_amount", "feeAmount", "Amount", False, False),
+        ("actual_transfer_to_amount", "actualTransferToAmount", "Amount", False, False),
+        ("purpose_code", "purposeCode", "string", False, False),
+        ("transfer_notify_url", "transferNotifyUrl", "string", False, False),
+        ("transfer_remark", "transferRemark", "string", False, False),
+    )
+
+
+@dataclass
+class CreatePayoutResponse(_Model):
+    """The response body of funds.createPayout (/ams/api/v1/funds/createPayout).
+
+    Antom API: v1/funds/createPayout.
+    """
+
+    API: ClassVar[str] = "v1/funds/createPayout"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The transfer id.
+    transfer_id: Optional[str] = None
+    #: The transfer request id.
+    transfer_request_id: Optional[str] = None
+    #: The transfer from detail.
+    transfer_from_detail: Optional[TransferFromDetail] = None
+    #: The transfer to detail.
+    transfer_to_detail: Optional[TransferToDetail] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("transfer_id", "transferId", "string", False, False),
+        ("transfer_request_id", "transferRequestId", "string", False, False),
+        ("transfer_from_detail", "transferFromDetail", "TransferFromDetail", False, False),
+        ("transfer_to_detail", "transferToDetail", "TransferToDetail", False, False),
+    )
+
+
+@dataclass
+class CreateTransferRequest(_Model):
+    """The request body of funds.createTransfer (/ams/api/v1/funds/createTransfer).
+
+    Antom API: v1/funds/createTransfer.
+    """
+
+    API: ClassVar[str] = "v1/funds/createTransfer"
+    #: The transfer request id.
+    transfer_request_id: Optional[str] = None
+    #: The transfer from detail.
+    transfer_from_detail: Optional[TransferFromDetail] = None
+    #: The transfer to detail.
+    transfer_to_detail: Optional[TransferToDetail] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("transfer_request_id", "transferRequestId", "string", False, False),
+        ("transfer_from_detail", "transferFromDetail", "TransferFromDetail", False, False),
+        ("transfer_to_detail", "transferToDetail", "TransferToDetail", False, False),
+    )
+
+
+@dataclass
+class CreateTransferResponse(_Model):
+    """The response body of funds.createTransfer (/ams/api/v1/funds/createTransfer).
+
+    Antom API: v1/funds/createTransfer.
+    """
+
+    API: ClassVar[str] = "v1/funds/createTransfer"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The transfer id.
+    transfer_id: Optional[str] = None
+    #: The transfer request id.
+    transfer_request_id: Optional[str] = None
+    #: The transfer from detail.
+    transfer_from_detail: Optional[TransferFromDetail] = None
+    #: The transfer to detail.
+    transfer_to_detail: Optional[TransferToDetail] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("transfer_id", "transferId", "string", False, False),
+        ("transfer_request_id", "transferRequestId", "string", False, False),
+        ("transfer_from_detail", "transferFromDetail", "TransferFromDetail", False, False),
+        ("transfer_to_detail", "transferToDetail", "TransferToDetail", False, False),
+    )
+
+
+@dataclass
+class MerchantRegistrationInfoQueryRequest(_Model):
+    """The request body of merchants.inquiryRegistrationInfo
+    (/ams/api/v1/merchants/inquiryRegistrationInfo).
+
+    Antom API: v1/merchants/inquiryRegistrationInfo.
+    """
+
+    API: ClassVar[str] = "v1/merchants/inquiryRegistrationInfo"
+    #: The reference merchant id.
+    reference_merchant_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("reference_merchant_id", "referenceMerchantId", "string", False, False),
+    )
+
+
+@dataclass
+class MerchantRegistrationInfoQueryResponse(_Model):
+    """The response body of merchants.inquiryRegistrationInfo
+    (/ams/api/v1/merchants/inquiryRegistrationInfo).
+
+    Antom API: v1/merchants/inquiryRegistrationInfo.
+    """
+
+    API: ClassVar[str] = "v1/merchants/inquiryRegistrationInfo"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The merchant info.
+    merchant_info: Optional[MerchantRegistrationInfo] = None
+    #: The product codes (one of the ProductCodeType values).
+    product_codes: Optional[List[str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("merchant_info", "merchantInfo", "MerchantRegistrationInfo", False, False),
+        ("product_codes", "productCodes", "string", False, True),
+    )
+
+
+@dataclass
+class MerchantRegistrationInfo(_Model):
+    """The MerchantRegistrationInfo object.
+    """
+
+    #: The reference merchant id.
+    reference_merchant_id: Optional[str] = None
+    #: The merchant display name.
+    merchant_display_name: Optional[str] = None
+    #: The merchant mcc.
+    merchant_mcc: Optional[str] = None
+    #: The logo.
+    logo: Optional[Logo] = None
+    #: The websites.
+    websites: Optional[List[WebSite]] = None
+    #: The merchant address.
+    merchant_address: Optional[Address] = None
+    #: The registration detail.
+    registration_detail: Optional[RegistrationDetail] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("reference_merchant_id", "referenceMerchantId", "string", False, False),
+        ("merchant_display_name", "merchantDisplayName", "string", False, False),
+        ("merchant_mcc", "merchantMCC", "string", False, False),
+        ("logo", "logo", "Logo", False, False),
+        ("websites", "websites", "WebSite", False, True),
+        ("merchant_address", "merchantAddress", "Address", False, False),
+        ("registration_detail", "registrationDetail", "RegistrationDetail", False, False),
+    )
+
+
+@dataclass
+class WebSite(_Model):
+    """The WebSite object.
+    """
+
+    #: The name.
+    name: Optional[str] = None
+    #: The url.
+    url: Optional[str] = None
+    #: The desc.
+    desc: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("name", "name", "string", False, False),
+        ("url", "url", "string", False, False),
+        ("desc", "desc", "string", False, False),
+        ("type", "type", "string", False, False),
+    )
+
+
+@dataclass
+class RegistrationDetail(_Model):
+    """The RegistrationDetail object.
+    """
+
+    #: The legal name.
+    legal_name: Optional[str] = None
+    #: The attachments.
+    attachments: Optional[List[Attachment]] = None
+    #: The contact info.
+    contact_info: Optional[List[ContactInfo]] = None
+    #: The registration type.
+    registration_type: Optional[str] = None
+    #: The registration no.
+    registration_no: Optional[str] = None
+    #: The registration address.
+    registration_address: Optional[Address] = None
+    #: The business type.
+    business_type: Optional[str] = None
+    #: The registration effective date.
+    registration_effective_date: Any = None
+    #: The registration expire date.
+    registration_expire_date: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("legal_name", "legalName", "string", False, False),
+        ("attachments", "attachments", "Attachment", False, True),
+        ("contact_info", "contactInfo", "ContactInfo", False, True),
+        ("registration_type", "registrationType", "string", False, False),
+        ("registration_no", "registrationNo", "string", False, False),
+        ("registration_address", "registrationAddress", "Address", False, False),
+        ("business_type", "businessType", "string", False, False),
+        ("registration_effective_date", "registrationEffectiveDate", "json", False, False),
+        ("registration_expire_date", "registrationExpireDate", "json", False, False),
+    )
+
+
+@dataclass
+class Attachment(_Model):
+    """The Attachment object.
+    """
+
+    #: The attachment type.
+    attachment_type: Optional[str] = None
+    #: The file.
+    file: Optional[str] = None
+    #: The attachment name.
+    attachment_name: Optional[str] = None
+    #: The file key.
+    file_key: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("attachment_type", "attachmentType", "string", False, False),
+        ("file", "file", "string", False, False),
+        ("attachment_name", "attachmentName", "string", False, False),
+        ("file_key", "fileKey", "string", False, False),
+    )
+
+
+@dataclass
+class ContactInfo(_Model):
+    """The ContactInfo object.
+    """
+
+    #: The contact no.
+    contact_no: Optional[str] = None
+    #: The contact type.
+    contact_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("contact_no", "contactNo", "string", False, False),
+        ("contact_type", "contactType", "string", False, False),
+    )
+
+
+@dataclass
+class MerchantRegistrationStatusQueryRequest(_Model):
+    """The request body of merchants.inquiryRegistrationStatus
+    (/ams/api/v1/merchants/inquiryRegistrationStatus).
+
+    Antom API: v1/merchants/inquiryRegistrationStatus.
+    """
+
+    API: ClassVar[str] = "v1/merchants/inquiryRegistrationStatus"
+    #: The registration request id.
+    registration_request_id: Optional[str] = None
+    #: The reference merchant id.
+    reference_merchant_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("registration_request_id", "registrationRequestId", "string", False, False),
+        ("reference_merchant_id", "referenceMerchantId", "string", False, False),
+    )
+
+
+@dataclass
+class MerchantRegistrationStatusQueryResponse(_Model):
+    """The response body of merchants.inquiryRegistrationStatus
+    (/ams/api/v1/merchants/inquiryRegistrationStatus).
+
+    Antom API: v1/merchants/inquiryRegistrationStatus.
+    """
+
+    API: ClassVar[str] = "v1/merchants/inquiryRegistrationStatus"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The registration result.
+    registration_result: Optional[RegistrationResult] = None
+    #: The psp registration result list.
+    psp_registration_result_list: Optional[List[PSPRegistrationResult]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("registration_result", "registrationResult", "RegistrationResult", False, False),
+        ("psp_registration_result_list", "pspRegistrationResultList", "PSPRegistrationResult", False, True),
+    )
+
+
+@dataclass
+class RegistrationResult(_Model):
+    """The RegistrationResult object.
+    """
+
+    #: The registration status.
+    registration_status: Optional[str] = None
+    #: The reject reasons.
+    reject_reasons: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("registration_status", "registrationStatus", "string", False, False),
+        ("reject_reasons", "rejectReasons", "string", False, False),
+    )
+
+
+@dataclass
+class PSPRegistrationResult(_Model):
+    """The PSPRegistrationResult object.
+    """
+
+    #: The registration result.
+    registration_result: Optional[RegistrationResult] = None
+    #: The psp name.
+    psp_name: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("registration_result", "registrationResult", "RegistrationResult", False, False),
+        ("psp_name", "pspName", "string", False, False),
+    )
+
+
+@dataclass
+class RegisterRequest(_Model):
+    """The request body of merchants.register (/ams/api/v1/merchants/register).
+
+    Antom API: v1/merchants/register.
+    """
+
+    API: ClassVar[str] = "v1/merchants/register"
+    #: The registration request id.
+    registration_request_id: Optional[str] = None
+    #: The settlement infos.
+    settlement_infos: Optional[List[SettlementInfo]] = None
+    #: The merchant info.
+    merchant_info: Optional[MerchantInfo] = None
+    #: The payment methods.
+    payment_methods: Optional[List[PaymentMethod]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("registration_request_id", "registrationRequestId", "string", False, False),
+        ("settlement_infos", "settlementInfos", "SettlementInfo", False, True),
+        ("merchant_info", "merchantInfo", "MerchantInfo", False, False),
+        ("payment_methods", "paymentMethods", "PaymentMethod", False, True),
+    )
+
+
+@dataclass
+class SettlementInfo(_Model):
+    """The SettlementInfo object.
+    """
+
+    #: The settlement currency.
+    settlement_currency: Optional[str] = None
+    #: The settlement bank account.
+    settlement_bank_account: Optional[SettlementBankAccount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("settlement_currency", "settlementCurrency", "string", False, False),
+        ("settlement_bank_account", "settlementBankAccount", "SettlementBankAccount", False, False),
+    )
+
+
+@dataclass
+class SettlementBankAccount(_Model):
+    """The SettlementBankAccount object.
+    """
+
+    #: The bank account no.
+    bank_account_no: Optional[str] = None
+    #: The account holder name.
+    account_holder_name: Optional[str] = None
+    #: The swift code.
+    swift_code: Optional[str] = None
+    #: The bank region.
+    bank_region: Optional[str] = None
+    #: The account holder type (one of the AccountHolderType values).
+    account_holder_type: Optional[str] = None
+    #: The routing number.
+    routing_number: Optional[str] = None
+    #: The branch code.
+    branch_code: Optional[str] = None
+    #: The account holder tin.
+    account_holder_tin: Optional[str] = None
+    #: The account type (one of the AccountType values).
+    account_type: Optional[str] = None
+    #: The bank name.
+    bank_name: Optional[str] = None
+    #: The account holder address.
+    account_holder_address: Optional[Address] = None
+    #: The iban.
+    iban: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("bank_account_no", "bankAccountNo", "string", False, False),
+        ("account_holder_name", "accountHolderName", "string", False, False),
+        ("swift_code", "swiftCode", "string", False, False),
+        ("bank_region", "bankRegion", "string", False, False),
+        ("account_holder_type", "accountHolderType", "string", False, False),
+        ("routing_number", "routingNumber", "string", False, False),
+        ("branch_code", "branchCode", "string", False, False),
+        ("account_holder_tin", "accountHolderTIN", "string", False, False),
+        ("account_type", "accountType", "string", False, False),
+        ("bank_name", "bankName", "string", False, False),
+        ("account_holder_address", "accountHolderAddress", "Address", False, False),
+        ("iban", "iban", "string", False, False),
+    )
+
+
+@dataclass
+class MerchantInfo(_Model):
+    """The MerchantInfo object.
+    """
+
+    #: The reference merchant id.
+    reference_merchant_id: Optional[str] = None
+    #: The login id.
+    login_id: Optional[str] = None
+    #: The legal entity type (one of the LegalEntityType values).
+    legal_entity_type: Optional[str] = None
+    #: The company.
+    company: Optional[Company] = None
+    #: The business info.
+    business_info: Optional[BusinessInfo] = None
+    #: The entity associations.
+    entity_associations: Optional[List[EntityAssociations]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("reference_merchant_id", "referenceMerchantId", "string", False, False),
+        ("login_id", "loginId", "string", False, False),
+        ("legal_entity_type", "legalEntityType", "string", False, False),
+        ("company", "company", "Company", False, False),
+        ("business_info", "businessInfo", "BusinessInfo", False, False),
+        ("entity_associations", "entityAssociations", "EntityAssociations", False, True),
+    )
+
+
+@dataclass
+class Company(_Model):
+    """The Company object.
+    """
+
+    #: The legal name.
+    legal_name: Optional[str] = None
+    #: The company type (one of the CompanyType values).
+    company_type: Optional[str] = None
+    #: The registered address.
+    registered_address: Optional[Address] = None
+    #: The operating address.
+    operating_address: Optional[Address] = None
+    #: The incorporation date.
+    incorporation_date: Optional[str] = None
+    #: The stock info.
+    stock_info: Optional[StockInfo] = None
+    #: The certificates.
+    certificates: Optional[Certificate] = None
+    #: The attachments.
+    attachments: Optional[List[Attachment]] = None
+    #: The company unit (one of the CompanyUnitType values).
+    company_unit: Optional[str] = None
+    #: The contacts.
+    contacts: Optional[List[Contact]] = None
+    #: The vat no.
+    vat_no: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("legal_name", "legalName", "string", False, False),
+        ("company_type", "companyType", "string", False, False),
+        ("registered_address", "registeredAddress", "Address", False, False),
+        ("operating_address", "operatingAddress", "Address", False, False),
+        ("incorporation_date", "incorporationDate", "string", False, False),
+        ("stock_info", "stockInfo", "StockInfo", False, False),
+        ("certificates", "certificates", "Certificate", False, False),
+        ("attachments", "attachments", "Attachment", False, True),
+        ("company_unit", "companyUnit", "string", False, False),
+        ("contacts", "contacts", "Contact", False, True),
+        ("vat_no", "vatNo", "string", False, False),
+    )
+
+
+@dataclass
+class StockInfo(_Model):
+    """The StockInfo object.
+    """
+
+    #: The listed region.
+    listed_region: Optional[str] = None
+    #: The ticker symbol.
+    ticker_symbol: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("listed_region", "listedRegion", "string", False, False),
+        ("ticker_symbol", "tickerSymbol", "string", False, False),
+    )
+
+
+@dataclass
+class Contact(_Model):
+    """The Contact object.
+    """
+
+    #: The type (one of the ContactType values).
+    type: Optional[str] = None
+    #: The info.
+    info: Optional[str] = None
+    #: The home.
+    home: Optional[str] = None
+    #: The work.
+    work: Optional[str] = None
+    #: The mobile.
+    mobile: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("type", "type", "string", False, False),
+        ("info", "info", "string", False, False),
+        ("home", "home", "string", False, False),
+        ("work", "work", "string", False, False),
+        ("mobile", "mobile", "string", False, False),
+    )
+
+
+@dataclass
+class BusinessInfo(_Model):
+    """The BusinessInfo object.
+    """
+
+    #: The mcc.
+    mcc: Optional[str] = None
+    #: The websites.
+    websites: Optional[List[WebSite]] = None
+    #: The english name.
+    english_name: Optional[str] = None
+    #: The doing business as.
+    doing_business_as: Optional[str] = None
+    #: The main sales country.
+    main_sales_country: Optional[str] = None
+    #: The app name.
+    app_name: Optional[str] = None
+    #: The service description.
+    service_description: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("mcc", "mcc", "string", False, False),
+        ("websites", "websites", "WebSite", False, True),
+        ("english_name", "englishName", "string", False, False),
+        ("doing_business_as", "doingBusinessAs", "string", False, False),
+        ("main_sales_country", "mainSalesCountry", "string", False, False),
+        ("app_name", "appName", "string", False, False),
+        ("service_description", "serviceDescription", "string", False, False),
+    )
+
+
+@dataclass
+class EntityAssociations(_Model):
+    """The EntityAssociations object.
+    """
+
+    #: The association type (one of the AssociationType values).
+    association_type: Optional[str] = None
+    #: The legal entity type (one of the LegalEntityType values).
+    legal_entity_type: Optional[str] = None
+    #: The company.
+    company: Optional[Company] = None
+    #: The individual.
+    individual: Optional[Individual] = None
+    #: The shareholding ratio.
+    shareholding_ratio: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("association_type", "associationType", "string", False, False),
+        ("legal_entity_type", "legalEntityType", "string", False, False),
+        ("company", "company", "Company", False, False),
+        ("individual", "individual", "Individual", False, False),
+        ("shareholding_ratio", "shareholdingRatio", "string", False, False),
+    )
+
+
+@dataclass
+class Individual(_Model):
+    """The Individual object.
+    """
+
+    #: The name.
+    name: Optional[UserName] = None
+    #: The english name.
+    english_name: Optional[UserName] = None
+    #: The date of birth.
+    date_of_birth: Optional[str] = None
+    #: The place of birth.
+    place_of_birth: Optional[Address] = None
+    #: The certificates.
+    certificates: Optional[Certificate] = None
+    #: The nationality.
+    nationality: Optional[str] = None
+    #: The contacts.
+    contacts: Optional[List[Contact]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("name", "name", "UserName", False, False),
+        ("english_name", "englishName", "UserName", False, False),
+        ("date_of_birth", "dateOfBirth", "string", False, False),
+        ("place_of_birth", "placeOfBirth", "Address", False, False),
+        ("certificates", "certificates", "Certificate", False, False),
+        ("nationality", "nationality", "string", False, False),
+        ("contacts", "contacts", "Contact", False, True),
+    )
+
+
+@dataclass
+class RegisterResponse(_Model):
+    """The response body of merchants.register (/ams/api/v1/merchants/register).
+
+    Antom API: v1/merchants/register.
+    """
+
+    API: ClassVar[str] = "v1/merchants/register"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The registration status.
+    registration_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("registration_status", "registrationStatus", "string", False, False),
+    )
+
+
+@dataclass
+class MerchantRegistrationRequest(_Model):
+    """The request body of merchants.registration (/ams/api/v1/merchants/registration).
+
+    Antom API: v1/merchants/registration.
+    """
+
+    API: ClassVar[str] = "v1/merchants/registration"
+    #: The product codes (one of the ProductCodeType values).
+    product_codes: Optional[List[str]] = None
+    #: The registration request id.
+    registration_request_id: Optional[str] = None
+    #: The registration notify url.
+    registration_notify_url: Optional[str] = None
+    #: The merchant info.
+    merchant_info: Optional[MerchantRegistrationInfo] = None
+    #: The pass through info.
+    pass_through_info: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("product_codes", "productCodes", "string", False, True),
+        ("registration_request_id", "registrationRequestId", "string", False, False),
+        ("registration_notify_url", "registrationNotifyURL", "string", False, False),
+        ("merchant_info", "merchantInfo", "MerchantRegistrationInfo", False, False),
+        ("pass_through_info", "passThroughInfo", "string", False, False),
+    )
+
+
+@dataclass
+class MerchantRegistrationResponse(_Model):
+    """The response body of merchants.registration (/ams/api/v1/merchants/registration).
+
+    Antom API: v1/merchants/registration.
+    """
+
+    API: ClassVar[str] = "v1/merchants/registration"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The pass through info.
+    pass_through_info: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("pass_through_info", "passThroughInfo", "string", False, False),
+    )
+
+
+@dataclass
+class SettlementInfoUpdateRequest(_Model):
+    """The request body of merchants.settlementInfo.update
+    (/ams/api/v1/merchants/settlementInfo/update).
+
+    Antom API: v1/merchants/settlementInfo/update.
+    """
+
+    API: ClassVar[str] = "v1/merchants/settlementInfo/update"
+    #: The update request id.
+    update_request_id: Optional[str] = None
+    #: The reference merchant id.
+    reference_merchant_id: Optional[str] = None
+    #: The settlement currency.
+    settlement_currency: Optional[str] = None
+    #: The settlement bank account.
+    settlement_bank_account: Optional[SettlementBankAccount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("update_request_id", "updateRequestId", "string", False, False),
+        ("reference_merchant_id", "referenceMerchantId", "string", False, False),
+        ("settlement_currency", "settlementCurrency", "string", False, False),
+        ("settlement_bank_account", "settlementBankAccount", "SettlementBankAccount", False, False),
+    )
+
+
+@dataclass
+class SettlementInfoUpdateResponse(_Model):
+    """The response body of merchants.settlementInfo.update
+    (/ams/api/v1/merchants/settlementInfo/update).
+
+    Antom API: v1/merchants/settlementInfo/update.
+    """
+
+    API: ClassVar[str] = "v1/merchants/settlementInfo/update"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The update status.
+    update_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("update_status", "updateStatus", "string", False, False),
+    )
+
+
+@dataclass
+class MeterCreateRequest(_Model):
+    """The request body of meter.create (/ams/api/v1/meter/create).
+
+    Antom API: v1/meter/create.
+    """
+
+    API: ClassVar[str] = "v1/meter/create"
+    #: The meter name.
+    meter_name: Optional[str] = None
+    #: The event name.
+    event_name: Optional[str] = None
+    #: The aggregation method.
+    aggregation_method: Optional[str] = None
+    #: The event time window.
+    event_time_window: Optional[str] = None
+    #: The value key override.
+    value_key_override: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("meter_name", "meterName", "string", False, False),
+        ("event_name", "eventName", "string", False, False),
+        ("aggregation_method", "aggregationMethod", "string", False, False),
+        ("event_time_window", "eventTimeWindow", "string", False, False),
+        ("value_key_override", "valueKeyOverride", "string", False, False),
+    )
+
+
+@dataclass
+class MeterCreateResponse(_Model):
+    """The response body of meter.create (/ams/api/v1/meter/create).
+
+    Antom API: v1/meter/create.
+    """
+
+    API: ClassVar[str] = "v1/meter/create"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The meter.
+    meter: Optional[Meter] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("meter", "meter", "Meter", False, False),
+    )
+
+
+@dataclass
+class Meter(_Model):
+    """The Meter object.
+    """
+
+    #: The meter id.
+    meter_id: Optional[str] = None
+    #: The meter name.
+    meter_name: Optional[str] = None
+    #: The event name.
+    event_name: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The aggregation method.
+    aggregation_method: Optional[str] = None
+    #: The event time window.
+    event_time_window: Optional[str] = None
+    #: The value key override.
+    value_key_override: Optional[str] = None
+    #: The created date time.
+    created_date_time: Optional[str] = None
+    #: The updated date time.
+    updated_date_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("meter_id", "meterId", "string", False, False),
+        ("meter_name", "meterName", "string", False, False),
+        ("event_name", "eventName", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("aggregation_method", "aggregationMethod", "string", False, False),
+        ("event_time_window", "eventTimeWindow", "string", False, False),
+        ("value_key_override", "valueKeyOverride", "string", False, False),
+        ("created_date_time", "createdDateTime", "string", False, False),
+        ("updated_date_time", "updatedDateTime", "string", False, False),
+    )
+
+
+@dataclass
+class MeterCreateSessionRequest(_Model):
+    """The request body of meter.createSession (/ams/api/v1/meter/createSession).
+
+    Antom API: v1/meter/createSession.
+    """
+
+    API: ClassVar[str] = "v1/meter/createSession"
+    #: The request id.
+    request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("request_id", "requestId", "string", False, False),
+    )
+
+
+@dataclass
+class MeterCreateSessionResponse(_Model):
+    """The response body of meter.createSession (/ams/api/v1/meter/createSession).
+
+    Antom API: v1/meter/createSession.
+    """
+
+    API: ClassVar[str] = "v1/meter/createSession"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The session id.
+    session_id: Optional[str] = None
+    #: The session expiry time.
+    session_expiry_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("session_id", "sessionId", "string", False, False),
+        ("session_expiry_time", "sessionExpiryTime", "string", False, False),
+    )
+
+
+@dataclass
+class CreditGrantCreateRequest(_Model):
+    """The request body of meter.creditGrant.create (/ams/api/v1/meter/creditGrant/create).
+
+    Antom API: v1/meter/creditGrant/create.
+    """
+
+    API: ClassVar[str] = "v1/meter/creditGrant/create"
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The credit grant name.
+    credit_grant_name: Optional[str] = None
+    #: The amount.
+    amount: Optional[Amount] = None
+    #: The applicability.
+    applicability: Optional[Applicability] = None
+    #: The priority.
+    priority: Optional[Union[int, str]] = None
+    #: The category.
+    category: Optional[str] = None
+    #: The effective date time.
+    effective_date_time: Optional[str] = None
+    #: The expiry date time.
+    expiry_date_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customer_id", "customerId", "string", False, False),
+        ("credit_grant_name", "creditGrantName", "string", False, False),
+        ("amount", "amount", "Amount", False, False),
+        ("applicability", "applicability", "Applicability", False, False),
+        ("priority", "priority", "integer", False, False),
+        ("category", "category", "string", False, False),
+        ("effective_date_time", "effectiveDateTime", "string", False, False),
+        ("expiry_date_time", "expiryDateTime", "string", False, False),
+    )
+
+
+@dataclass
+class Applicability(_Model):
+    """The Applicability object.
+    """
+
+    #: The scope.
+    scope: Optional[str] = None
+    #: The price ids.
+    price_ids: Optional[List[str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("scope", "scope", "string", False, False),
+        ("price_ids", "priceIds", "string", False, True),
+    )
+
+
+@dataclass
+class CreditGrantCreateResponse(_Model):
+    """The response body of meter.creditGrant.create (/ams/api/v1/meter/creditGrant/create).
+
+    Antom API: v1/meter/creditGrant/create.
+    """
+
+    API: ClassVar[str] = "v1/meter/creditGrant/create"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The credit grant.
+    credit_grant: Optional[CreditGrant] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("credit_grant", "creditGrant", "CreditGrant", False, False),
+    )
+
+
+@dataclass
+class CreditGrant(_Model):
+    """The CreditGrant object.
+    """
+
+    #: The credit grant id.
+    credit_grant_id: Optional[str] = None
+    #: The credit grant name.
+    credit_grant_name: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The amount.
+    amount: Optional[Amount] = None
+    #: The available amount.
+    available_amount: Optional[AvailableAmount] = None
+    #: The applicability.
+    applicability: Optional[Applicability] = None
+    #: The priority.
+    priority: Optional[Union[int, str]] = None
+    #: The category.
+    category: Optional[str] = None
+    #: The effective date time.
+    effective_date_time: Optional[str] = None
+    #: The expiry date time.
+    expiry_date_time: Optional[str] = None
+    #: The created date time.
+    created_date_time: Optional[str] = None
+    #: The updated date time.
+    updated_date_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("credit_grant_id", "creditGrantId", "string", False, False),
+        ("credit_grant_name", "creditGrantName", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("amount", "amount", "Amount", False, False),
+        ("available_amount", "availableAmount", "AvailableAmount", False, False),
+        ("applicability", "applicability", "Applicability", False, False),
+        ("priority", "priority", "integer", False, False),
+        ("category", "category", "string", False, False),
+        ("effective_date_time", "effectiveDateTime", "string", False, False),
+        ("expiry_date_time", "expiryDateTime", "string", False, False),
+        ("created_date_time", "createdDateTime", "string", False, False),
+        ("updated_date_time", "updatedDateTime", "string", False, False),
+    )
+
+
+@dataclass
+class AvailableAmount(_Model):
+    """The AvailableAmount object.
+    """
+
+    #: The currency.
+    currency: Optional[str] = None
+    #: The value.
+    value: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("currency", "currency", "string", False, False),
+        ("value", "value", "string", False, False),
+    )
+
+
+@dataclass
+class CreditGrantInquireDetailsRequest(_Model):
+    """The request body of meter.creditGrant.inquireDetails
+    (/ams/api/v1/meter/creditGrant/inquireDetails).
+
+    Antom API: v1/meter/creditGrant/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/meter/creditGrant/inquireDetails"
+    #: The credit grant id.
+    credit_grant_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("credit_grant_id", "creditGrantId", "string", False, False),
+    )
+
+
+@dataclass
+class CreditGrantInquireDetailsResponse(_Model):
+    """The response body of meter.creditGrant.inquireDetails
+    (/ams/api/v1/meter/creditGrant/inquireDetails).
+
+    Antom API: v1/meter/creditGrant/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/meter/creditGrant/inquireDetails"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The credit grant.
+    credit_grant: Optional[CreditGrant] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("credit_grant", "creditGrant", "CreditGrant", False, False),
+    )
+
+
+@dataclass
+class CreditGrantInquireListRequest(_Model):
+    """The request body of meter.creditGrant.inquireList
+    (/ams/api/v1/meter/creditGrant/inquireList).
+
+    Antom API: v1/meter/creditGrant/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/meter/creditGrant/inquireList"
+    #: The page num.
+    page_num: Optional[Union[int, str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("page_num", "pageNum", "integer", False, False),
+        ("page_size", "pageSize", "integer", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class CreditGrantInquireListResponse(_Model):
+    """The response body of meter.creditGrant.inquireList
+    (/ams/api/v1/meter/creditGrant/inquireList).
+
+    Antom API: v1/meter/creditGrant/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/meter/creditGrant/inquireList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The page num.
+    page_num: Optional[Union[int, str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: The total count.
+    total_count: Optional[Union[int, str]] = None
+    #: The credit grants.
+    credit_grants: Optional[List[CreditGrant]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("page_num", "pageNum", "integer", False, False),
+        ("page_size", "pageSize", "integer", False, False),
+        ("total_count", "totalCount", "integer", False, False),
+        ("credit_grants", "creditGrants", "CreditGrant", False, True),
+    )
+
+
+@dataclass
+class CreditGrantUpdateExpiryRequest(_Model):
+    """The request body of meter.creditGrant.updateExpiry
+    (/ams/api/v1/meter/creditGrant/updateExpiry).
+
+    Antom API: v1/meter/creditGrant/updateExpiry.
+    """
+
+    API: ClassVar[str] = "v1/meter/creditGrant/updateExpiry"
+    #: The credit grant id.
+    credit_grant_id: Optional[str] = None
+    #: The expiry mode.
+    expiry_mode: Optional[str] = None
+    #: The expiry date time.
+    expiry_date_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("credit_grant_id", "creditGrantId", "string", False, False),
+        ("expiry_mode", "expiryMode", "string", False, False),
+        ("expiry_date_time", "expiryDateTime", "string", False, False),
+    )
+
+
+@dataclass
+class CreditGrantUpdateExpiryResponse(_Model):
+    """The response body of meter.creditGrant.updateExpiry
+    (/ams/api/v1/meter/creditGrant/updateExpiry).
+
+    Antom API: v1/meter/creditGrant/updateExpiry.
+    """
+
+    API: ClassVar[str] = "v1/meter/creditGrant/updateExpiry"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The credit grant.
+    credit_grant: Optional[CreditGrant] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("credit_grant", "creditGrant", "CreditGrant", False, False),
+    )
+
+
+@dataclass
+class CreditGrantVoidRequest(_Model):
+    """The request body of meter.creditGrant.void (/ams/api/v1/meter/creditGrant/void).
+
+    Antom API: v1/meter/creditGrant/void.
+    """
+
+    API: ClassVar[str] = "v1/meter/creditGrant/void"
+    #: The credit grant id.
+    credit_grant_id: Optional[str] = None
+    #: The void reason.
+    void_reason: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("credit_grant_id", "creditGrantId", "string", False, False),
+        ("void_reason", "voidReason", "string", False, False),
+    )
+
+
+@dataclass
+class CreditGrantVoidResponse(_Model):
+    """The response body of meter.creditGrant.void (/ams/api/v1/meter/creditGrant/void).
+
+    Antom API: v1/meter/creditGrant/void.
+    """
+
+    API: ClassVar[str] = "v1/meter/creditGrant/void"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The credit grant.
+    credit_grant: Optional[CreditGrant] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("credit_grant", "creditGrant", "CreditGrant", False, False),
+    )
+
+
+@dataclass
+class MeterInquireDetailsRequest(_Model):
+    """The request body of meter.inquireDetails (/ams/api/v1/meter/inquireDetails).
+
+    Antom API: v1/meter/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/meter/inquireDetails"
+    #: The meter id.
+    meter_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("meter_id", "meterId", "string", False, False),
+    )
+
+
+@dataclass
+class MeterInquireDetailsResponse(_Model):
+    """The response body of meter.inquireDetails (/ams/api/v1/meter/inquireDetails).
+
+    Antom API: v1/meter/inquireDetails.
+    """
+
+    API: ClassVar[str] = "v1/meter/inquireDetails"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The meter.
+    meter: Optional[Meter] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("meter", "meter", "Meter", False, False),
+    )
+
+
+@dataclass
+class MeterInquireListRequest(_Model):
+    """The request body of meter.inquireList (/ams/api/v1/meter/inquireList).
+
+    Antom API: v1/meter/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/meter/inquireList"
+    #: The page num.
+    page_num: Optional[Union[int, str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: The meter name.
+    meter_name: Optional[str] = None
+    #: The event name.
+    event_name: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The start date time.
+    start_date_time: Optional[str] = None
+    #: The end date time.
+    end_date_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("page_num", "pageNum", "integer", False, False),
+        ("page_size", "pageSize", "integer", False, False),
+        ("meter_name", "meterName", "string", False, False),
+        ("event_name", "eventName", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("start_date_time", "startDateTime", "string", False, False),
+        ("end_date_time", "endDateTime", "string", False, False),
+    )
+
+
+@dataclass
+class MeterInquireListResponse(_Model):
+    """The response body of meter.inquireList (/ams/api/v1/meter/inquireList).
+
+    Antom API: v1/meter/inquireList.
+    """
+
+    API: ClassVar[str] = "v1/meter/inquireList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The page num.
+    page_num: Optional[Union[int, str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: The total count.
+    total_count: Optional[Union[int, str]] = None
+    #: The meters.
+    meters: Optional[List[Meter]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("page_num", "pageNum", "integer", False, False),
+        ("page_size", "pageSize", "integer", False, False),
+        ("total_count", "totalCount", "integer", False, False),
+        ("meters", "meters", "Meter", False, True),
+    )
+
+
+@dataclass
+class MeterUpdateRequest(_Model):
+    """The request body of meter.update (/ams/api/v1/meter/update).
+
+    Antom API: v1/meter/update.
+    """
+
+    API: ClassVar[str] = "v1/meter/update"
+    #: The meter id.
+    meter_id: Optional[str] = None
+    #: The meter name.
+    meter_name: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("meter_id", "meterId", "string", False, False),
+        ("meter_name", "meterName", "string", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class MeterUpdateResponse(_Model):
+    """The response body of meter.update (/ams/api/v1/meter/update).
+
+    Antom API: v1/meter/update.
+    """
+
+    API: ClassVar[str] = "v1/meter/update"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The meter.
+    meter: Optional[Meter] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("meter", "meter", "Meter", False, False),
+    )
+
+
+@dataclass
+class MeterUploadEventRequest(_Model):
+    """The request body of meter.uploadEvent (/ams/api/v1/meter/uploadEvent).
+
+    Antom API: v1/meter/uploadEvent.
+    """
+
+    API: ClassVar[str] = "v1/meter/uploadEvent"
+    #: The meters.
+    meters: Optional[List[MeterEventBatch]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("meters", "meters", "MeterEventBatch", False, True),
+    )
+
+
+@dataclass
+class MeterEventBatch(_Model):
+    """The MeterEventBatch object.
+    """
+
+    #: The event name.
+    event_name: Optional[str] = None
+    #: The events.
+    events: Optional[List[Event]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("event_name", "eventName", "string", False, False),
+        ("events", "events", "Event", False, True),
+    )
+
+
+@dataclass
+class Event(_Model):
+    """The Event object.
+    """
+
+    #: The idempotency key.
+    idempotency_key: Optional[str] = None
+    #: The event timestamp.
+    event_timestamp: Optional[Union[int, str]] = None
+    #: The payload.
+    payload: Optional[EventPayload] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("idempotency_key", "idempotencyKey", "string", False, False),
+        ("event_timestamp", "eventTimestamp", "integer", False, False),
+        ("payload", "payload", "EventPayload", False, False),
+    )
+
+
+@dataclass
+class EventPayload(_Model):
+    """The EventPayload object.
+    """
+
+    #: The value.
+    value: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("value", "value", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+    )
+
+
+@dataclass
+class MeterUploadEventResponse(_Model):
+    """The response body of meter.uploadEvent (/ams/api/v1/meter/uploadEvent).
+
+    Antom API: v1/meter/uploadEvent.
+    """
+
+    API: ClassVar[str] = "v1/meter/uploadEvent"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The retry after.
+    retry_after: Optional[Union[int, str]] = None
+    #: The errors.
+    errors: Optional[List[ErrorInfo]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("retry_after", "retryAfter", "integer", False, False),
+        ("errors", "errors", "ErrorInfo", False, True),
+    )
+
+
+@dataclass
+class ErrorInfo(_Model):
+    """The Error object.
+    """
+
+    #: The index.
+    index: Optional[Union[int, str]] = None
+    #: The group index.
+    group_index: Optional[Union[int, str]] = None
+    #: The event name.
+    event_name: Optional[str] = None
+    #: The idempotency key.
+    idempotency_key: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The error code.
+    error_code: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("index", "index", "integer", False, False),
+        ("group_index", "groupIndex", "integer", False, False),
+        ("event_name", "eventName", "string", False, False),
+        ("idempotency_key", "idempotencyKey", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("error_code", "errorCode", "string", False, False),
+    )
+
+
+@dataclass
+class InquireNotificationRequest(_Model):
+    """The request body of notification.inquireNotification
+    (/ams/api/v1/notification/inquireNotification).
+
+    Antom API: v1/notification/inquireNotification.
+    """
+
+    API: ClassVar[str] = "v1/notification/inquireNotification"
+    #: The event id.
+    event_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("event_id", "eventId", "string", False, False),
+    )
+
+
+@dataclass
+class InquireNotificationResponse(_Model):
+    """The response body of notification.inquireNotification
+    (/ams/api/v1/notification/inquireNotification).
+
+    Antom API: v1/notification/inquireNotification.
+    """
+
+    API: ClassVar[str] = "v1/notification/inquireNotification"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The notification.
+    notification: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("notification", "notification", "json", False, False),
+    )
+
+
+@dataclass
+class InquireNotificationListRequest(_Model):
+    """The request body of notification.inquireNotificationList
+    (/ams/api/v1/notification/inquireNotificationList).
+
+    Antom API: v1/notification/inquireNotificationList.
+    """
+
+    API: ClassVar[str] = "v1/notification/inquireNotificationList"
+    #: The notify type.
+    notify_type: Optional[List[str]] = None
+    #: The event create time from.
+    event_create_time_from: Optional[str] = None
+    #: The event create time to.
+    event_create_time_to: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, True),
+        ("event_create_time_from", "eventCreateTimeFrom", "string", False, False),
+        ("event_create_time_to", "eventCreateTimeTo", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+        ("starting_after", "startingAfter", "string", False, False),
+    )
+
+
+@dataclass
+class InquireNotificationListResponse(_Model):
+    """The response body of notification.inquireNotificationList
+    (/ams/api/v1/notification/inquireNotificationList).
+
+    Antom API: v1/notification/inquireNotificationList.
+    """
+
+    API: ClassVar[str] = "v1/notification/inquireNotificationList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The notifications.
+    notifications: Optional[List[Any]] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: The next starting after.
+    next_starting_after: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("notifications", "notifications", "json", False, True),
+        ("has_more", "hasMore", "boolean", False, False),
+        ("next_starting_after", "nextStartingAfter", "string", False, False),
+    )
+
+
+@dataclass
+class AcceptDisputeRequest(_Model):
+    """The request body of payments.acceptDispute (/ams/api/v1/payments/acceptDispute).
+
+    Antom API: v1/payments/acceptDispute.
+    """
+
+    API: ClassVar[str] = "v1/payments/acceptDispute"
+    #: The dispute id.
+    dispute_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("dispute_id", "disputeId", "string", False, False),
+    )
+
+
+@dataclass
+class AcceptDisputeResponse(_Model):
+    """The response body of payments.acceptDispute (/ams/api/v1/payments/acceptDispute).
+
+    Antom API: v1/payments/acceptDispute.
+    """
+
+    API: ClassVar[str] = "v1/payments/acceptDispute"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The dispute id.
+    dispute_id: Optional[str] = None
+    #: The dispute resolution time.
+    dispute_resolution_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("dispute_id", "disputeId", "string", False, False),
+        ("dispute_resolution_time", "disputeResolutionTime", "string", False, False),
+    )
+
+
+@dataclass
+class PaymentEvaluation(_Model):
+    """The PaymentEvaluation object.
+    """
+
+    #: The payment methods.
+    payment_methods: Optional[List[PaymentMethod]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_methods", "paymentMethods", "PaymentMethod", False, True),
+    )
+
+
+@dataclass
+class PaymentOptionDetail(_Model):
+    """The PaymentOptionDetail object.
+    """
+
+    #: The payment option detail type (one of the PaymentOptionDetailType values).
+    payment_option_detail_type: Optional[str] = None
+    #: The connect wallet.
+    connect_wallet: Optional[WalletPaymentOptionDetail] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_option_detail_type", "paymentOptionDetailType", "string", False, False),
+        ("connect_wallet", "connectWallet", "WalletPaymentOptionDetail", False, False),
+    )
+
+
+@dataclass
+class WalletPaymentOptionDetail(_Model):
+    """The WalletPaymentOptionDetail object.
+    """
+
+    #: The support wallets.
+    support_wallets: Optional[List[Wallet]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("support_wallets", "supportWallets", "Wallet", False, True),
+    )
+
+
+@dataclass
+class Wallet(_Model):
+    """The Wallet object.
+    """
+
+    #: The wallet name.
+    wallet_name: Optional[str] = None
+    #: The wallet brand name.
+    wallet_brand_name: Optional[str] = None
+    #: The wallet logo.
+    wallet_logo: Optional[Logo] = None
+    #: The wallet region.
+    wallet_region: Optional[str] = None
+    #: The wallet feature.
+    wallet_feature: Optional[WalletFeature] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("wallet_name", "walletName", "string", False, False),
+        ("wallet_brand_name", "walletBrandName", "string", False, False),
+        ("wallet_logo", "walletLogo", "Logo", False, False),
+        ("wallet_region", "walletRegion", "string", False, False),
+        ("wallet_feature", "walletFeature", "WalletFeature", False, False),
+    )
+
+
+@dataclass
+class WalletFeature(_Model):
+    """The WalletFeature object.
+    """
+
+    #: The support code scan.
+    support_code_scan: Optional[Union[bool, str]] = None
+    #: The support cashier redirection.
+    support_cashier_redirection: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("support_code_scan", "supportCodeScan", "boolean", False, False),
+        ("support_cashier_redirection", "supportCashierRedirection", "boolean", False, False),
+    )
+
+
+@dataclass
+class DeviceCertificateRequest(_Model):
+    """The request body of payments.createDeviceCertificate
+    (/ams/api/v1/payments/createDeviceCertificate).
+
+    Antom API: v1/payments/createDeviceCertificate.
+    """
+
+    API: ClassVar[str] = "v1/payments/createDeviceCertificate"
+    #: The device public key.
+    device_public_key: Optional[str] = None
+    #: The device request id.
+    device_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("device_public_key", "devicePublicKey", "string", False, False),
+        ("device_request_id", "deviceRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class DeviceCertificateResponse(_Model):
+    """The response body of payments.createDeviceCertificate
+    (/ams/api/v1/payments/createDeviceCertificate).
+
+    Antom API: v1/payments/createDeviceCertificate.
+    """
+
+    API: ClassVar[str] = "v1/payments/createDeviceCertificate"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The device certificate.
+    device_certificate: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("device_certificate", "deviceCertificate", "string", False, False),
+    )
+
+
+@dataclass
+class CreateMandateRequest(_Model):
+    """The request body of payments.createMandate (/ams/api/v1/payments/createMandate).
+
+    Antom API: v1/payments/createMandate.
+    """
+
+    API: ClassVar[str] = "v1/payments/createMandate"
+    #: The mandate request id.
+    mandate_request_id: Optional[str] = None
+    #: The access token.
+    access_token: Optional[str] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("mandate_request_id", "mandateRequestId", "string", False, False),
+        ("access_token", "accessToken", "string", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class CreateMandateResponse(_Model):
+    """The response body of payments.createMandate (/ams/api/v1/payments/createMandate).
+
+    Antom API: v1/payments/createMandate.
+    """
+
+    API: ClassVar[str] = "v1/payments/createMandate"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The mandate request id.
+    mandate_request_id: Optional[str] = None
+    #: The mandate id.
+    mandate_id: Optional[str] = None
+    #: The valid from.
+    valid_from: Optional[str] = None
+    #: The valid until.
+    valid_until: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("mandate_request_id", "mandateRequestId", "string", False, False),
+        ("mandate_id", "mandateId", "string", False, False),
+        ("valid_from", "validFrom", "string", False, False),
+        ("valid_until", "validUntil", "string", False, False),
+    )
+
+
+@dataclass
+class CustomizedInfo(_Model):
+    """The CustomizedInfo object.
+    """
+
+    #: The customized field1.
+    customized_field1: Optional[str] = None
+    #: The customized field2.
+    customized_field2: Optional[str] = None
+    #: The customized field3.
+    customized_field3: Optional[str] = None
+    #: The customized field4.
+    customized_field4: Optional[str] = None
+    #: The customized field5.
+    customized_field5: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customized_field1", "customizedField1", "string", False, False),
+        ("customized_field2", "customizedField2", "string", False, False),
+        ("customized_field3", "customizedField3", "string", False, False),
+        ("customized_field4", "customizedField4", "string", False, False),
+        ("customized_field5", "customizedField5", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionPlan(_Model):
+    """The SubscriptionPlan object.
+    """
+
+    #: The allow accumulate.
+    allow_accumulate: Optional[Union[bool, str]] = None
+    #: The max accumulate amount.
+    max_accumulate_amount: Optional[Amount] = None
+    #: The period rule.
+    period_rule: Optional[PeriodRule] = None
+    #: The subscription start time.
+    subscription_start_time: Optional[str] = None
+    #: The subscription notification url.
+    subscription_notification_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("allow_accumulate", "allowAccumulate", "boolean", False, False),
+        ("max_accumulate_amount", "maxAccumulateAmount", "Amount", False, False),
+        ("period_rule", "periodRule", "PeriodRule", False, False),
+        ("subscription_start_time", "subscriptionStartTime", "string", False, False),
+        ("subscription_notification_url", "subscriptionNotificationUrl", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionInfo(_Model):
+    """The SubscriptionInfo object.
+    """
+
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The subscription description.
+    subscription_description: Optional[str] = None
+    #: The status (one of the SubscriptionStatus values).
+    status: Optional[str] = None
+    #: The subscription start time.
+    subscription_start_time: Optional[str] = None
+    #: The subscription end time.
+    subscription_end_time: Optional[str] = None
+    #: The period type (one of the PeriodType values).
+    period_type: Optional[str] = None
+    #: The period count.
+    period_count: Optional[Union[int, str]] = None
+    #: The period rule.
+    period_rule: Optional[PeriodRule] = None
+    #: The current period start.
+    current_period_start: Optional[str] = None
+    #: The current period end.
+    current_period_end: Optional[str] = None
+    #: The current phase no.
+    current_phase_no: Optional[Union[int, str]] = None
+    #: The payment method.
+    payment_method: Optional[PaymentMethod] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The last update time.
+    last_update_time: Optional[str] = None
+    #: The related subscription id.
+    related_subscription_id: Optional[str] = None
+    #: The trial plan.
+    trial_plan: Optional[TrialPlan] = None
+    #: The trials.
+    trials: Optional[List[Trial]] = None
+    #: The subscription notify url.
+    subscription_notify_url: Optional[str] = None
+    #: The subscription expiry time.
+    subscription_expiry_time: Optional[str] = None
+    #: The allow retry.
+    allow_retry: Optional[Union[bool, str]] = None
+    #: The max amount floor.
+    max_amount_floor: Optional[Amount] = None
+    #: The fixed amount.
+    fixed_amount: Optional[Amount] = None
+    #: The retry mode.
+    retry_mode: Optional[str] = None
+    #: The subscription order id.
+    subscription_order_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("subscription_description", "subscriptionDescription", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("subscription_start_time", "subscriptionStartTime", "string", False, False),
+        ("subscription_end_time", "subscriptionEndTime", "string", False, False),
+        ("period_type", "periodType", "string", False, False),
+        ("period_count", "periodCount", "integer", False, False),
+        ("period_rule", "periodRule", "PeriodRule", False, False),
+        ("current_period_start", "currentPeriodStart", "string", False, False),
+        ("current_period_end", "currentPeriodEnd", "string", False, False),
+        ("current_phase_no", "currentPhaseNo", "integer", False, False),
+        ("payment_method", "paymentMethod", "PaymentMethod", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("last_update_time", "lastUpdateTime", "string", False, False),
+        ("related_subscription_id", "relatedSubscriptionId", "string", False, False),
+        ("trial_plan", "trialPlan", "TrialPlan", False, False),
+        ("trials", "trials", "Trial", False, True),
+        ("subscription_notify_url", "subscriptionNotifyUrl", "string", False, False),
+        ("subscription_expiry_time", "subscriptionExpiryTime", "string", False, False),
+        ("allow_retry", "allowRetry", "boolean", False, False),
+        ("max_amount_floor", "maxAmountFloor", "Amount", False, False),
+        ("fixed_amount", "fixedAmount", "Amount", False, False),
+        ("retry_mode", "retryMode", "string", False, False),
+        ("subscription_order_id", "subscriptionOrderId", "string", False, False),
+    )
+
+
+@dataclass
+class TrialPlan(_Model):
+    """The TrialPlan object.
+    """
+
+    #: The trial end time.
+    trial_end_time: Optional[str] = None
+    #: The free trial days.
+    free_trial_days: Optional[Union[int, str]] = None
+    #: The phases.
+    phases: Optional[List[TrialPhase]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("trial_end_time", "trialEndTime", "string", False, False),
+        ("free_trial_days", "freeTrialDays", "integer", False, False),
+        ("phases", "phases", "TrialPhase", False, True),
+    )
+
+
+@dataclass
+class TrialPhase(_Model):
+    """The TrialPhase object.
+    """
+
+    #: The phase no.
+    phase_no: Optional[Union[int, str]] = None
+    #: The trial amount.
+    trial_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("phase_no", "phaseNo", "integer", False, False),
+        ("trial_amount", "trialAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class Trial(_Model):
+    """The Trial object.
+    """
+
+    #: The trial period.
+    trial_period: Optional[Union[int, str]] = None
+    #: The trial amount.
+    trial_amount: Optional[Amount] = None
+    #: The trial start period.
+    trial_start_period: Optional[Union[int, str]] = None
+    #: The trial end period.
+    trial_end_period: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("trial_period", "trialPeriod", "integer", False, False),
+        ("trial_amount", "trialAmount", "Amount", False, False),
+        ("trial_start_period", "trialStartPeriod", "integer", False, False),
+        ("trial_end_period", "trialEndPeriod", "integer", False, False),
+    )
+
+
+@dataclass
+class CreditPayPlan(_Model):
+    """The CreditPayPlan object.
+    """
+
+    #: The installment num.
+    installment_num: Optional[Union[int, str]] = None
+    #: The interval.
+    interval: Optional[str] = None
+    #: The credit pay fee type (one of the CreditPayFeeType values).
+    credit_pay_fee_type: Optional[str] = None
+    #: The fee percentage.
+    fee_percentage: Optional[Union[int, str]] = None
+    #: The filtered installment periods.
+    filtered_installment_periods: Optional[List[Union[int, str]]] = None
+    #: The interest rate.
+    interest_rate: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("installment_num", "installmentNum", "integer", False, False),
+        ("interval", "interval", "string", False, False),
+        ("credit_pay_fee_type", "creditPayFeeType", "string", False, False),
+        ("fee_percentage", "feePercentage", "integer", False, False),
+        ("filtered_installment_periods", "filteredInstallmentPeriods", "integer", False, True),
+        ("interest_rate", "interestRate", "string", False, False),
+    )
+
+
+@dataclass
+class AgreementInfo(_Model):
+    """The AgreementInfo object.
+    """
+
+    #: The auth state.
+    auth_state: Optional[str] = None
+    #: The user login id.
+    user_login_id: Optional[str] = None
+    #: The user login type.
+    user_login_type: Optional[str] = None
+    #: The display user login id.
+    display_user_login_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("auth_state", "authState", "string", False, False),
+        ("user_login_id", "userLoginId", "string", False, False),
+        ("user_login_type", "userLoginType", "string", False, False),
+        ("display_user_login_id", "displayUserLoginId", "string", False, False),
+    )
+
+
+@dataclass
+class RiskData(_Model):
+    """The RiskData object.
+    """
+
+    #: The order.
+    order: Optional[RiskOrder] = None
+    #: The buyer.
+    buyer: Optional[RiskBuyer] = None
+    #: The env.
+    env: Optional[RiskEnv] = None
+    #: The risk signal.
+    risk_signal: Optional[RiskSignal] = None
+    #: The address.
+    address: Optional[RiskAddress] = None
+    #: The card verification result.
+    card_verification_result: Optional[CardVerificationResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("order", "order", "RiskOrder", False, False),
+        ("buyer", "buyer", "RiskBuyer", False, False),
+        ("env", "env", "RiskEnv", False, False),
+        ("risk_signal", "riskSignal", "RiskSignal", False, False),
+        ("address", "address", "RiskAddress", False, False),
+        ("card_verification_result", "cardVerificationResult", "CardVerificationResult", False, False),
+    )
+
+
+@dataclass
+class RiskOrder(_Model):
+    """The RiskOrder object.
+    """
+
+    #: The order type.
+    order_type: Optional[str] = None
+    #: The referring site.
+    referring_site: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("order_type", "orderType", "string", False, False),
+        ("referring_site", "referringSite", "string", False, False),
+    )
+
+
+@dataclass
+class RiskBuyer(_Model):
+    """The RiskBuyer object.
+    """
+
+    #: The note to merchant.
+    note_to_merchant: Optional[str] = None
+    #: The note to shipping.
+    note_to_shipping: Optional[str] = None
+    #: The order count in1 h.
+    order_count_in1_h: Optional[Union[int, str]] = None
+    #: The order count in24 h.
+    order_count_in24_h: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("note_to_merchant", "noteToMerchant", "string", False, False),
+        ("note_to_shipping", "noteToShipping", "string", False, False),
+        ("order_count_in1_h", "orderCountIn1H", "integer", False, False),
+        ("order_count_in24_h", "orderCountIn24H", "integer", False, False),
+    )
+
+
+@dataclass
+class RiskEnv(_Model):
+    """The RiskEnv object.
+    """
+
+    #: The ip address type.
+    ip_address_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("ip_address_type", "ipAddressType", "string", False, False),
+    )
+
+
+@dataclass
+class RiskSignal(_Model):
+    """The RiskSignal object.
+    """
+
+    #: The risk code.
+    risk_code: Optional[str] = None
+    #: The risk reason.
+    risk_reason: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("risk_code", "riskCode", "string", False, False),
+        ("risk_reason", "riskReason", "string", False, False),
+    )
+
+
+@dataclass
+class RiskAddress(_Model):
+    """The RiskAddress object.
+    """
+
+    #: The shipping phone type.
+    shipping_phone_type: Optional[str] = None
+    #: The is bill ship state same.
+    is_bill_ship_state_same: Optional[Union[bool, str]] = None
+    #: The is previous state same.
+    is_previous_state_same: Optional[Union[bool, str]] = None
+    #: The loc to ship distance.
+    loc_to_ship_distance: Optional[Union[int, str]] = None
+    #: The min previous ship to bill distance.
+    min_previous_ship_to_bill_distance: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("shipping_phone_type", "shippingPhoneType", "string", False, False),
+        ("is_bill_ship_state_same", "isBillShipStateSame", "boolean", False, False),
+        ("is_previous_state_same", "isPreviousStateSame", "boolean", False, False),
+        ("loc_to_ship_distance", "locToShipDistance", "integer", False, False),
+        ("min_previous_ship_to_bill_distance", "minPreviousShipToBillDistance", "integer", False, False),
+    )
+
+
+@dataclass
+class AvailablePaymentMethod(_Model):
+    """The AvailablePaymentMethod object.
+    """
+
+    #: The payment method meta data.
+    payment_method_meta_data: Any = None
+    #: The payment method type list.
+    payment_method_type_list: Optional[List[PaymentMethodTypeItem]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_method_meta_data", "paymentMethodMetaData", "json", False, False),
+        ("payment_method_type_list", "paymentMethodTypeList", "PaymentMethodTypeItem", False, True),
+    )
+
+
+@dataclass
+class PaymentMethodTypeItem(_Model):
+    """The PaymentMethodTypeItem object.
+    """
+
+    #: The payment method type.
+    payment_method_type: Optional[str] = None
+    #: The payment method order.
+    payment_method_order: Optional[Union[int, str]] = None
+    #: The express checkout.
+    express_checkout: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_method_type", "paymentMethodType", "string", False, False),
+        ("payment_method_order", "paymentMethodOrder", "integer", False, False),
+        ("express_checkout", "expressCheckout", "boolean", False, False),
+    )
+
+
+@dataclass
+class BillingSubscription(_Model):
+    """The BillingSubscription object.
+    """
+
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The trial settings.
+    trial_settings: Optional[BillingTrialSettings] = None
+    #: The payment behavior.
+    payment_behavior: Optional[str] = None
+    #: The collection method.
+    collection_method: Optional[str] = None
+    #: The days until due.
+    days_until_due: Optional[Union[int, str]] = None
+    #: The cancel at.
+    cancel_at: Optional[str] = None
+    #: The cancel at period end.
+    cancel_at_period_end: Optional[Union[bool, str]] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The discounts.
+    discounts: Optional[List[BillingDiscount]] = None
+    #: The default payment method.
+    default_payment_method: Optional[str] = None
+    #: The allow promotion code.
+    allow_promotion_code: Optional[Union[bool, str]] = None
+    #: The subscription notify url.
+    subscription_notify_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customer_id", "customerId", "string", False, False),
+        ("trial_settings", "trialSettings", "BillingTrialSettings", False, False),
+        ("payment_behavior", "paymentBehavior", "string", False, False),
+        ("collection_method", "collectionMethod", "string", False, False),
+        ("days_until_due", "daysUntilDue", "integer", False, False),
+        ("cancel_at", "cancelAt", "string", False, False),
+        ("cancel_at_period_end", "cancelAtPeriodEnd", "boolean", False, False),
+        ("description", "description", "string", False, False),
+        ("discounts", "discounts", "BillingDiscount", False, True),
+        ("default_payment_method", "defaultPaymentMethod", "string", False, False),
+        ("allow_promotion_code", "allowPromotionCode", "boolean", False, False),
+        ("subscription_notify_url", "subscriptionNotifyUrl", "string", False, False),
+    )
+
+
+@dataclass
+class DownloadDisputeEvidenceRequest(_Model):
+    """The request body of payments.downloadDisputeEvidence
+    (/ams/api/v1/payments/downloadDisputeEvidence).
+
+    Antom API: v1/payments/downloadDisputeEvidence.
+    """
+
+    API: ClassVar[str] = "v1/payments/downloadDisputeEvidence"
+    #: The dispute id.
+    dispute_id: Optional[str] = None
+    #: The dispute evidence type (one of the DisputeEvidenceType values).
+    dispute_evidence_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("dispute_id", "disputeId", "string", False, False),
+        ("dispute_evidence_type", "disputeEvidenceType", "string", False, False),
+    )
+
+
+@dataclass
+class DownloadDisputeEvidenceResponse(_Model):
+    """The response body of payments.downloadDisputeEvidence
+    (/ams/api/v1/payments/downloadDisputeEvidence).
+
+    Antom API: v1/payments/downloadDisputeEvidence.
+    """
+
+    API: ClassVar[str] = "v1/payments/downloadDisputeEvidence"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The dispute evidence.
+    dispute_evidence: Optional[str] = None
+    #: The dispute evidence format (one of the DisputeEvidenceFormatType values).
+    dispute_evidence_format: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("dispute_evidence", "disputeEvidence", "string", False, False),
+        ("dispute_evidence_format", "disputeEvidenceFormat", "string", False, False),
+    )
+
+
+@dataclass
+class FetchNonceRequest(_Model):
+    """The request body of payments.fetchNonce (/ams/api/v1/payments/fetchNonce).
+
+    Antom API: v1/payments/fetchNonce.
+    """
+
+    API: ClassVar[str] = "v1/payments/fetchNonce"
+    #: The card.
+    card: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("card", "card", "json", False, False),
+    )
+
+
+@dataclass
+class FetchNonceResponse(_Model):
+    """The response body of payments.fetchNonce (/ams/api/v1/payments/fetchNonce).
+
+    Antom API: v1/payments/fetchNonce.
+    """
+
+    API: ClassVar[str] = "v1/payments/fetchNonce"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The card token.
+    card_token: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("card_token", "cardToken", "string", False, False),
+    )
+
+
+@dataclass
+class GetCardInfoRequest(_Model):
+    """The request body of payments.getCardInfo (/ams/api/v1/payments/getCardInfo).
+
+    Antom API: v1/payments/getCardInfo.
+    """
+
+    API: ClassVar[str] = "v1/payments/getCardInfo"
+    #: The card no.
+    card_no: Optional[str] = None
+    #: The payment method region.
+    payment_method_region: Optional[str] = None
+    #: The card bin.
+    card_bin: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("card_no", "cardNo", "string", False, False),
+        ("payment_method_region", "paymentMethodRegion", "string", False, False),
+        ("card_bin", "cardBin", "string", False, False),
+    )
+
+
+@dataclass
+class GetCardInfoResponse(_Model):
+    """The response body of payments.getCardInfo (/ams/api/v1/payments/getCardInfo).
+
+    Antom API: v1/payments/getCardInfo.
+    """
+
+    API: ClassVar[str] = "v1/payments/getCardInfo"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The card brand.
+    card_brand: Optional[str] = None
+    #: The local card brand.
+    local_card_brand: Optional[str] = None
+    #: The co baged card brand.
+    co_baged_card_brand: Optional[str] = None
+    #: The issuing region.
+    issuing_region: Optional[str] = None
+    #: The funding (one of the FundingType values).
+    funding: Optional[str] = None
+    #: The card category (one of the CardCategoryType values).
+    card_category: Optional[str] = None
+    #: The support installment.
+    support_installment: Optional[Union[bool, str]] = None
+    #: The installment.
+    installment: Optional[Installment] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("card_brand", "cardBrand", "string", False, False),
+        ("local_card_brand", "localCardBrand", "string", False, False),
+        ("co_baged_card_brand", "coBagedCardBrand", "string", False, False),
+        ("issuing_region", "issuingRegion", "string", False, False),
+        ("funding", "funding", "string", False, False),
+        ("card_category", "cardCategory", "string", False, False),
+        ("support_installment", "supportInstallment", "boolean", False, False),
+        ("installment", "installment", "Installment", False, False),
+    )
+
+
+@dataclass
+class Installment(_Model):
+    """The Installment object.
+    """
+
+    #: The support card brands.
+    support_card_brands: Optional[List[SupportCardBrand]] = None
+    #: The plans.
+    plans: Optional[List[Plan]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("support_card_brands", "supportCardBrands", "SupportCardBrand", False, True),
+        ("plans", "plans", "Plan", False, True),
+    )
+
+
+@dataclass
+class SupportCardBrand(_Model):
+    """The SupportCardBrand object.
+    """
+
+    #: The card brand.
+    card_brand: Optional[str] = None
+    #: The logo.
+    logo: Optional[Logo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("card_brand", "cardBrand", "string", False, False),
+        ("logo", "logo", "Logo", False, False),
+    )
+
+
+@dataclass
+class Plan(_Model):
+    """The Plan object.
+    """
+
+    #: The interest rate.
+    interest_rate: Optional[str] = None
+    #: The min installment amount.
+    min_installment_amount: Optional[Amount] = None
+    #: The max installment amount.
+    max_installment_amount: Optional[Amount] = None
+    #: The installment num.
+    installment_num: Optional[str] = None
+    #: The interval.
+    interval: Optional[str] = None
+    #: The enabled.
+    enabled: Optional[Union[bool, str]] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("interest_rate", "interestRate", "string", False, False),
+        ("min_installment_amount", "minInstallmentAmount", "Amount", False, False),
+        ("max_installment_amount", "maxInstallmentAmount", "Amount", False, False),
+        ("installment_num", "installmentNum", "string", False, False),
+        ("interval", "interval", "string", False, False),
+        ("enabled", "enabled", "boolean", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionInquireRequest(_Model):
+    """The request body of payments.inquire (/ams/api/v1/payments/inquire).
+
+    Antom API: v1/payments/inquire.
+    """
+
+    API: ClassVar[str] = "v1/payments/inquire"
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The merchant subscription id.
+    merchant_subscription_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("merchant_subscription_id", "merchantSubscriptionId", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionInquireResponse(_Model):
+    """The response body of payments.inquire (/ams/api/v1/payments/inquire).
+
+    Antom API: v1/payments/inquire.
+    """
+
+    API: ClassVar[str] = "v1/payments/inquire"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The subscription status.
+    subscription_status: Optional[str] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The allow accumulate.
+    allow_accumulate: Optional[Union[bool, str]] = None
+    #: The max accumulate amount.
+    max_accumulate_amount: Optional[Amount] = None
+    #: The period rule.
+    period_rule: Optional[PeriodRule] = None
+    #: The phase no.
+    phase_no: Optional[str] = None
+    #: The subscription start time.
+    subscription_start_time: Optional[str] = None
+    #: The subscription end time.
+    subscription_end_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("subscription_status", "subscriptionStatus", "string", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("allow_accumulate", "allowAccumulate", "boolean", False, False),
+        ("max_accumulate_amount", "maxAccumulateAmount", "Amount", False, False),
+        ("period_rule", "periodRule", "PeriodRule", False, False),
+        ("phase_no", "phaseNo", "string", False, False),
+        ("subscription_start_time", "subscriptionStartTime", "string", False, False),
+        ("subscription_end_time", "subscriptionEndTime", "string", False, False),
+    )
+
+
+@dataclass
+class InquireExchangeRateRequest(_Model):
+    """The request body of payments.inquireExchangeRate
+    (/ams/api/v1/payments/inquireExchangeRate).
+
+    Antom API: v1/payments/inquireExchangeRate.
+    """
+
+    API: ClassVar[str] = "v1/payments/inquireExchangeRate"
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The payment currency.
+    payment_currency: Optional[str] = None
+    #: The currency pairs.
+    currency_pairs: Optional[List[CurrencyPair]] = None
+    #: The sell currency.
+    sell_currency: Optional[str] = None
+    #: The buy currency.
+    buy_currency: Optional[str] = None
+    #: The product code (one of the ProductCodeType values).
+    product_code: Optional[str] = None
+    #: The rate type (one of the RateType values).
+    rate_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("payment_currency", "paymentCurrency", "string", False, False),
+        ("currency_pairs", "currencyPairs", "CurrencyPair", False, True),
+        ("sell_currency", "sellCurrency", "string", False, False),
+        ("buy_currency", "buyCurrency", "string", False, False),
+        ("product_code", "productCode", "string", False, False),
+        ("rate_type", "rateType", "string", False, False),
+    )
+
+
+@dataclass
+class CurrencyPair(_Model):
+    """The CurrencyPair object.
+    """
+
+    #: The sell currency.
+    sell_currency: Optional[str] = None
+    #: The buy currency.
+    buy_currency: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("sell_currency", "sellCurrency", "string", False, False),
+        ("buy_currency", "buyCurrency", "string", False, False),
+    )
+
+
+@dataclass
+class InquireExchangeRateResponse(_Model):
+    """The response body of payments.inquireExchangeRate
+    (/ams/api/v1/payments/inquireExchangeRate).
+
+    Antom API: v1/payments/inquireExchangeRate.
+    """
+
+    API: ClassVar[str] = "v1/payments/inquireExchangeRate"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The quotes.
+    quotes: Optional[List[Quote]] = None
+    #: The payment quotes.
+    payment_quotes: Optional[List[PaymentQuote]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("quotes", "quotes", "Quote", False, True),
+        ("payment_quotes", "paymentQuotes", "PaymentQuote", False, True),
+    )
+
+
+@dataclass
+class PaymentQuote(_Model):
+    """The PaymentQuote object.
+    """
+
+    #: The buy currency.
+    buy_currency: Optional[str] = None
+    #: The sell currency.
+    sell_currency: Optional[str] = None
+    #: The quote id.
+    quote_id: Optional[str] = None
+    #: The exchange rate.
+    exchange_rate: Optional[Union[float, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("buy_currency", "buyCurrency", "string", False, False),
+        ("sell_currency", "sellCurrency", "string", False, False),
+        ("quote_id", "quoteId", "string", False, False),
+        ("exchange_rate", "exchangeRate", "number", False, False),
+    )
+
+
+@dataclass
+class InquireInstallmentRequest(_Model):
+    """The request body of payments.inquireInstallment (/ams/api/v1/payments/inquireInstallment).
+
+    Antom API: v1/payments/inquireInstallment.
+    """
+
+    API: ClassVar[str] = "v1/payments/inquireInstallment"
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+    )
+
+
+@dataclass
+class InquireInstallmentResponse(_Model):
+    """The response body of payments.inquireInstallment
+    (/ams/api/v1/payments/inquireInstallment).
+
+    Antom API: v1/payments/inquireInstallment.
+    """
+
+    API: ClassVar[str] = "v1/payments/inquireInstallment"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The installment banks.
+    installment_banks: Optional[InstallmentBank] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("installment_banks", "installmentBanks", "InstallmentBank", False, False),
+    )
+
+
+@dataclass
+class InstallmentBank(_Model):
+    """The InstallmentBank object.
+    """
+
+    #: The logo.
+    logo: Optional[Logo] = None
+    #: The bank name.
+    bank_name: Optional[str] = None
+    #: The bank short name.
+    bank_short_name: Optional[str] = None
+    #: The bank terms.
+    bank_terms: Optional[str] = None
+    #: The bank promo url.
+    bank_promo_url: Optional[str] = None
+    #: The bins.
+    bins: Optional[List[str]] = None
+    #: The plans.
+    plans: Optional[List[Plan]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("logo", "logo", "Logo", False, False),
+        ("bank_name", "bankName", "string", False, False),
+        ("bank_short_name", "bankShortName", "string", False, False),
+        ("bank_terms", "bankTerms", "string", False, False),
+        ("bank_promo_url", "bankPromoUrl", "string", False, False),
+        ("bins", "bins", "string", False, True),
+        ("plans", "plans", "Plan", False, True),
+    )
+
+
+@dataclass
+class CardInfo(_Model):
+    """The CardInfo object.
+    """
+
+    #: The card no.
+    card_no: Optional[str] = None
+    #: The card brand.
+    card_brand: Optional[str] = None
+    #: The card token.
+    card_token: Optional[str] = None
+    #: The issuing country.
+    issuing_country: Optional[str] = None
+    #: The funding.
+    funding: Optional[str] = None
+    #: The payment method region.
+    payment_method_region: Optional[str] = None
+    #: The three dsresult.
+    three_dsresult: Optional[ThreeDSResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("card_no", "cardNo", "string", False, False),
+        ("card_brand", "cardBrand", "string", False, False),
+        ("card_token", "cardToken", "string", False, False),
+        ("issuing_country", "issuingCountry", "string", False, False),
+        ("funding", "funding", "string", False, False),
+        ("payment_method_region", "paymentMethodRegion", "string", False, False),
+        ("three_dsresult", "threeDSResult", "ThreeDSResult", False, False),
+    )
+
+
+@dataclass
+class ThreeDSResult(_Model):
+    """The ThreeDSResult object.
+    """
+
+    #: The three dsversion.
+    three_dsversion: Optional[str] = None
+    #: The eci.
+    eci: Optional[str] = None
+    #: The cavv.
+    cavv: Optional[str] = None
+    #: The ds transaction id.
+    ds_transaction_id: Optional[str] = None
+    #: The xid.
+    xid: Optional[str] = None
+    #: The three dstransaction status reason.
+    three_dstransaction_status_reason: Optional[str] = None
+    #: The challenge cancel.
+    challenge_cancel: Optional[str] = None
+    #: The challenged.
+    challenged: Optional[Union[bool, str]] = None
+    #: The exemption type.
+    exemption_type: Optional[str] = None
+    #: The three dsoffered.
+    three_dsoffered: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("three_dsversion", "threeDSVersion", "string", False, False),
+        ("eci", "eci", "string", False, False),
+        ("cavv", "cavv", "string", False, False),
+        ("ds_transaction_id", "dsTransactionId", "string", False, False),
+        ("xid", "xid", "string", False, False),
+        ("three_dstransaction_status_reason", "threeDStransactionStatusReason", "string", False, False),
+        ("challenge_cancel", "challengeCancel", "string", False, False),
+        ("challenged", "challenged", "boolean", False, False),
+        ("exemption_type", "exemptionType", "string", False, False),
+        ("three_dsoffered", "threeDSOffered", "boolean", False, False),
+    )
+
+
+@dataclass
+class PromotionResult(_Model):
+    """The PromotionResult object.
+    """
+
+    #: The promotion type (one of the PromotionType values).
+    promotion_type: Optional[str] = None
+    #: The discount.
+    discount: Optional[Discount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("promotion_type", "promotionType", "string", False, False),
+        ("discount", "discount", "Discount", False, False),
+    )
+
+
+@dataclass
+class Discount(_Model):
+    """The Discount object.
+    """
+
+    #: The discount tag.
+    discount_tag: Optional[str] = None
+    #: The discount name.
+    discount_name: Optional[str] = None
+    #: The savings amount.
+    savings_amount: Optional[Amount] = None
+    #: The estimate savings amount.
+    estimate_savings_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("discount_tag", "discountTag", "string", False, False),
+        ("discount_name", "discountName", "string", False, False),
+        ("savings_amount", "savingsAmount", "Amount", False, False),
+        ("estimate_savings_amount", "estimateSavingsAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class RetryInfo(_Model):
+    """The RetryInfo object.
+    """
+
+    #: The available retries.
+    available_retries: Optional[Union[int, str]] = None
+    #: The order id.
+    order_id: Optional[str] = None
+    #: The payment attempts.
+    payment_attempts: Optional[List[PaymentAttempt]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("available_retries", "availableRetries", "integer", False, False),
+        ("order_id", "orderId", "string", False, False),
+        ("payment_attempts", "paymentAttempts", "PaymentAttempt", False, True),
+    )
+
+
+@dataclass
+class PaymentAttempt(_Model):
+    """The PaymentAttempt object.
+    """
+
+    #: The attempt at.
+    attempt_at: Optional[str] = None
+    #: The attempt response.
+    attempt_response: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("attempt_at", "attemptAt", "string", False, False),
+        ("attempt_response", "attemptResponse", "string", False, False),
+    )
+
+
+@dataclass
+class PaymentVerificationData(_Model):
+    """The PaymentVerificationData object.
+    """
+
+    #: The verify request id.
+    verify_request_id: Optional[str] = None
+    #: The authentication code.
+    authentication_code: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("verify_request_id", "verifyRequestId", "string", False, False),
+        ("authentication_code", "authenticationCode", "string", False, False),
+    )
+
+
+@dataclass
+class ChallengeActionForm(_Model):
+    """The ChallengeActionForm object.
+    """
+
+    #: The challenge type (one of the ChallengeType values).
+    challenge_type: Optional[str] = None
+    #: The challenge render value.
+    challenge_render_value: Optional[str] = None
+    #: The trigger source (one of the ChallengeTriggerSourceType values).
+    trigger_source: Optional[str] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("challenge_type", "challengeType", "string", False, False),
+        ("challenge_render_value", "challengeRenderValue", "string", False, False),
+        ("trigger_source", "triggerSource", "string", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
+    )
+
+
+@dataclass
+class OrderCodeForm(_Model):
+    """The OrderCodeForm object.
+    """
+
+    #: The payment method type.
+    payment_method_type: Optional[str] = None
+    #: The expire time.
+    expire_time: Optional[str] = None
+    #: The code details.
+    code_details: Optional[List[CodeDetail]] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_method_type", "paymentMethodType", "string", False, False),
+        ("expire_time", "expireTime", "string", False, False),
+        ("code_details", "codeDetails", "CodeDetail", False, True),
+        ("extend_info", "extendInfo", "string", False, False),
+    )
+
+
+@dataclass
+class RefundToBankInfo(_Model):
+    """The RefundToBankInfo object.
+    """
+
+    #: The bank code.
+    bank_code: Optional[str] = None
+    #: The account holder name.
+    account_holder_name: Optional[UserName] = None
+    #: The account no.
+    account_no: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("bank_code", "bankCode", "string", False, False),
+        ("account_holder_name", "accountHolderName", "UserName", False, False),
+        ("account_no", "accountNo", "string", False, False),
+    )
+
+
+@dataclass
+class RefundDetail(_Model):
+    """The RefundDetail object.
+    """
+
+    #: The refund amount.
+    refund_amount: Optional[Amount] = None
+    #: The refund from (one of the RefundFromType values).
+    refund_from: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("refund_amount", "refundAmount", "Amount", False, False),
+        ("refund_from", "refundFrom", "string", False, False),
+    )
+
+
+@dataclass
+class CancelRuleRequest(_Model):
+    """The request body of payments.reserve.cancelRule (/ams/api/v1/payments/reserve/cancelRule).
+
+    Antom API: v1/payments/reserve/cancelRule.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/cancelRule"
+    #: The rule id.
+    rule_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("rule_id", "ruleId", "string", False, False),
+    )
+
+
+@dataclass
+class CancelRuleResponse(_Model):
+    """The response body of payments.reserve.cancelRule
+    (/ams/api/v1/payments/reserve/cancelRule).
+
+    Antom API: v1/payments/reserve/cancelRule.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/cancelRule"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The rule id.
+    rule_id: Optional[str] = None
+    #: The merchant id.
+    merchant_id: Optional[str] = None
+    #: The funds type (one of the FundsType values).
+    funds_type: Optional[str] = None
+    #: The take type (one of the TakeType values).
+    take_type: Optional[str] = None
+    #: The payment method scope (one of the PaymentMethodScope values).
+    payment_method_scope: Optional[str] = None
+    #: The ratio.
+    ratio: Optional[Union[int, str]] = None
+    #: The release type (one of the ReleaseType values).
+    release_type: Optional[str] = None
+    #: The release time.
+    release_time: Optional[str] = None
+    #: The retention time.
+    retention_time: Optional[Union[int, str]] = None
+    #: The rule status (one of the RuleStatus values).
+    rule_status: Optional[str] = None
+    #: The create time.
+    create_time: Optional[str] = None
+    #: The update time.
+    update_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("rule_id", "ruleId", "string", False, False),
+        ("merchant_id", "merchantId", "string", False, False),
+        ("funds_type", "fundsType", "string", False, False),
+        ("take_type", "takeType", "string", False, False),
+        ("payment_method_scope", "paymentMethodScope", "string", False, False),
+        ("ratio", "ratio", "integer", False, False),
+        ("release_type", "releaseType", "string", False, False),
+        ("release_time", "releaseTime", "string", False, False),
+        ("retention_time", "retentionTime", "integer", False, False),
+        ("rule_status", "ruleStatus", "string", False, False),
+        ("create_time", "createTime", "string", False, False),
+        ("update_time", "updateTime", "string", False, False),
+    )
+
+
+@dataclass
+class CreateHoldRequest(_Model):
+    """The request body of payments.reserve.createHold (/ams/api/v1/payments/reserve/createHold).
+
+    Antom API: v1/payments/reserve/createHold.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/createHold"
+    #: The hold request id.
+    hold_request_id: Optional[str] = None
+    #: The hold amount.
+    hold_amount: Optional[Amount] = None
+    #: The release time.
+    release_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("hold_request_id", "holdRequestId", "string", False, False),
+        ("hold_amount", "holdAmount", "Amount", False, False),
+        ("release_time", "releaseTime", "string", False, False),
+    )
+
+
+@dataclass
+class CreateHoldResponse(_Model):
+    """The response body of payments.reserve.createHold
+    (/ams/api/v1/payments/reserve/createHold).
+
+    Antom API: v1/payments/reserve/createHold.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/createHold"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The hold request id.
+    hold_request_id: Optional[str] = None
+    #: The hold id.
+    hold_id: Optional[str] = None
+    #: The hold amount.
+    hold_amount: Optional[Amount] = None
+    #: The release time.
+    release_time: Optional[str] = None
+    #: The hold status.
+    hold_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("hold_request_id", "holdRequestId", "string", False, False),
+        ("hold_id", "holdId", "string", False, False),
+        ("hold_amount", "holdAmount", "Amount", False, False),
+        ("release_time", "releaseTime", "string", False, False),
+        ("hold_status", "holdStatus", "string", False, False),
+    )
+
+
+@dataclass
+class CreateReleaseRequest(_Model):
+    """The request body of payments.reserve.createRelease
+    (/ams/api/v1/payments/reserve/createRelease).
+
+    Antom API: v1/payments/reserve/createRelease.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/createRelease"
+    #: The release request id.
+    release_request_id: Optional[str] = None
+    #: The hold id.
+    hold_id: Optional[str] = None
+    #: The release amount.
+    release_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("release_request_id", "releaseRequestId", "string", False, False),
+        ("hold_id", "holdId", "string", False, False),
+        ("release_amount", "releaseAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class CreateReleaseResponse(_Model):
+    """The response body of payments.reserve.createRelease
+    (/ams/api/v1/payments/reserve/createRelease).
+
+    Antom API: v1/payments/reserve/createRelease.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/createRelease"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The release request id.
+    release_request_id: Optional[str] = None
+    #: The release id.
+    release_id: Optional[str] = None
+    #: The hold id.
+    hold_id: Optional[str] = None
+    #: The release amount.
+    release_amount: Optional[Amount] = None
+    #: The release status.
+    release_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("release_request_id", "releaseRequestId", "string", False, False),
+        ("release_id", "releaseId", "string", False, False),
+        ("hold_id", "holdId", "string", False, False),
+        ("release_amount", "releaseAmount", "Amount", False, False),
+        ("release_status", "releaseStatus", "string", False, False),
+    )
+
+
+@dataclass
+class CreateRuleRequest(_Model):
+    """The request body of payments.reserve.createRule (/ams/api/v1/payments/reserve/createRule).
+
+    Antom API: v1/payments/reserve/createRule.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/createRule"
+    #: The funds type (one of the FundsType values).
+    funds_type: Optional[str] = None
+    #: The take type (one of the TakeType values).
+    take_type: Optional[str] = None
+    #: The payment method scope (one of the PaymentMethodScope values).
+    payment_method_scope: Optional[str] = None
+    #: The ratio.
+    ratio: Optional[Union[int, str]] = None
+    #: The release type (one of the ReleaseType values).
+    release_type: Optional[str] = None
+    #: The release time.
+    release_time: Optional[str] = None
+    #: The retention time.
+    retention_time: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("funds_type", "fundsType", "string", False, False),
+        ("take_type", "takeType", "string", False, False),
+        ("payment_method_scope", "paymentMethodScope", "string", False, False),
+        ("ratio", "ratio", "integer", False, False),
+        ("release_type", "releaseType", "string", False, False),
+        ("release_time", "releaseTime", "string", False, False),
+        ("retention_time", "retentionTime", "integer", False, False),
+    )
+
+
+@dataclass
+class CreateRuleResponse(_Model):
+    """The response body of payments.reserve.createRule
+    (/ams/api/v1/payments/reserve/createRule).
+
+    Antom API: v1/payments/reserve/createRule.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/createRule"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The rule id.
+    rule_id: Optional[str] = None
+    #: The merchant id.
+    merchant_id: Optional[str] = None
+    #: The funds type (one of the FundsType values).
+    funds_type: Optional[str] = None
+    #: The take type (one of the TakeType values).
+    take_type: Optional[str] = None
+    #: The payment method scope (one of the PaymentMethodScope values).
+    payment_method_scope: Optional[str] = None
+    #: The ratio.
+    ratio: Optional[Union[int, str]] = None
+    #: The release type (one of the ReleaseType values).
+    release_type: Optional[str] = None
+    #: The release time.
+    release_time: Optional[str] = None
+    #: The retention time.
+    retention_time: Optional[Union[int, str]] = None
+    #: The rule status (one of the RuleStatus values).
+    rule_status: Optional[str] = None
+    #: The create time.
+    create_time: Optional[str] = None
+    #: The update time.
+    update_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("rule_id", "ruleId", "string", False, False),
+        ("merchant_id", "merchantId", "string", False, False),
+        ("funds_type", "fundsType", "string", False, False),
+        ("take_type", "takeType", "string", False, False),
+        ("payment_method_scope", "paymentMethodScope", "string", False, False),
+        ("ratio", "ratio", "integer", False, False),
+        ("release_type", "releaseType", "string", False, False),
+        ("release_time", "releaseTime", "string", False, False),
+        ("retention_time", "retentionTime", "integer", False, False),
+        ("rule_status", "ruleStatus", "string", False, False),
+        ("create_time", "createTime", "string", False, False),
+        ("update_time", "updateTime", "string", False, False),
+    )
+
+
+@dataclass
+class InquireHoldListRequest(_Model):
+    """The request body of payments.reserve.inquireHoldList
+    (/ams/api/v1/payments/reserve/inquireHoldList).
+
+    Antom API: v1/payments/reserve/inquireHoldList.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/inquireHoldList"
+    #: The hold request id.
+    hold_request_id: Optional[str] = None
+    #: The hold id.
+    hold_id: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: The ending before.
+    ending_before: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("hold_request_id", "holdRequestId", "string", False, False),
+        ("hold_id", "holdId", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+        ("starting_after", "startingAfter", "string", False, False),
+        ("ending_before", "endingBefore", "string", False, False),
+    )
+
+
+@dataclass
+class InquireHoldListResponse(_Model):
+    """The response body of payments.reserve.inquireHoldList
+    (/ams/api/v1/payments/reserve/inquireHoldList).
+
+    Antom API: v1/payments/reserve/inquireHoldList.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/inquireHoldList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The hold details.
+    hold_details: Optional[List[Any]] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("hold_details", "holdDetails", "json", False, True),
+        ("has_more", "hasMore", "boolean", False, False),
+    )
+
+
+@dataclass
+class InquireReleaseRequest(_Model):
+    """The request body of payments.reserve.inquireRelease
+    (/ams/api/v1/payments/reserve/inquireRelease).
+
+    Antom API: v1/payments/reserve/inquireRelease.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/inquireRelease"
+    #: The release id.
+    release_id: Optional[str] = None
+    #: The release request id.
+    release_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("release_id", "releaseId", "string", False, False),
+        ("release_request_id", "releaseRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class InquireReleaseResponse(_Model):
+    """The response body of payments.reserve.inquireRelease
+    (/ams/api/v1/payments/reserve/inquireRelease).
+
+    Antom API: v1/payments/reserve/inquireRelease.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/inquireRelease"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The release request id.
+    release_request_id: Optional[str] = None
+    #: The release id.
+    release_id: Optional[str] = None
+    #: The hold id.
+    hold_id: Optional[str] = None
+    #: The release amount.
+    release_amount: Optional[Amount] = None
+    #: The release status.
+    release_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("release_request_id", "releaseRequestId", "string", False, False),
+        ("release_id", "releaseId", "string", False, False),
+        ("hold_id", "holdId", "string", False, False),
+        ("release_amount", "releaseAmount", "Amount", False, False),
+        ("release_status", "releaseStatus", "string", False, False),
+    )
+
+
+@dataclass
+class InquireRuleListRequest(_Model):
+    """The request body of payments.reserve.inquireRuleList
+    (/ams/api/v1/payments/reserve/inquireRuleList).
+
+    Antom API: v1/payments/reserve/inquireRuleList.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/inquireRuleList"
+    #: The funds type (one of the FundsType values).
+    funds_type: Optional[str] = None
+    #: The take type (one of the TakeType values).
+    take_type: Optional[str] = None
+    #: The release type (one of the ReleaseType values).
+    release_type: Optional[str] = None
+    #: The limit.
+    limit: Optional[Union[int, str]] = None
+    #: The starting after.
+    starting_after: Optional[str] = None
+    #: The ending before.
+    ending_before: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("funds_type", "fundsType", "string", False, False),
+        ("take_type", "takeType", "string", False, False),
+        ("release_type", "releaseType", "string", False, False),
+        ("limit", "limit", "integer", False, False),
+        ("starting_after", "startingAfter", "string", False, False),
+        ("ending_before", "endingBefore", "string", False, False),
+    )
+
+
+@dataclass
+class InquireRuleListResponse(_Model):
+    """The response body of payments.reserve.inquireRuleList
+    (/ams/api/v1/payments/reserve/inquireRuleList).
+
+    Antom API: v1/payments/reserve/inquireRuleList.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/inquireRuleList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The has more.
+    has_more: Optional[Union[bool, str]] = None
+    #: The rules.
+    rules: Optional[List[Any]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("has_more", "hasMore", "boolean", False, False),
+        ("rules", "rules", "json", False, True),
+    )
+
+
+@dataclass
+class UpdateHoldRequest(_Model):
+    """The request body of payments.reserve.updateHold (/ams/api/v1/payments/reserve/updateHold).
+
+    Antom API: v1/payments/reserve/updateHold.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/updateHold"
+    #: The hold id.
+    hold_id: Optional[str] = None
+    #: The release time.
+    release_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("hold_id", "holdId", "string", False, False),
+        ("release_time", "releaseTime", "string", False, False),
+    )
+
+
+@dataclass
+class UpdateHoldResponse(_Model):
+    """The response body of payments.reserve.updateHold
+    (/ams/api/v1/payments/reserve/updateHold).
+
+    Antom API: v1/payments/reserve/updateHold.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/updateHold"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The hold id.
+    hold_id: Optional[str] = None
+    #: The release time.
+    release_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("hold_id", "holdId", "string", False, False),
+        ("release_time", "releaseTime", "string", False, False),
+    )
+
+
+@dataclass
+class UpdateRuleRequest(_Model):
+    """The request body of payments.reserve.updateRule (/ams/api/v1/payments/reserve/updateRule).
+
+    Antom API: v1/payments/reserve/updateRule.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/updateRule"
+    #: The rule id.
+    rule_id: Optional[str] = None
+    #: The payment method scope (one of the PaymentMethodScope values).
+    payment_method_scope: Optional[str] = None
+    #: The ratio.
+    ratio: Optional[Union[int, str]] = None
+    #: The release time.
+    release_time: Optional[str] = None
+    #: The retention time.
+    retention_time: Optional[Union[int, str]] = None
+    #: The rule status (one of the RuleStatus values).
+    rule_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("rule_id", "ruleId", "string", False, False),
+        ("payment_method_scope", "paymentMethodScope", "string", False, False),
+        ("ratio", "ratio", "integer", False, False),
+        ("release_time", "releaseTime", "string", False, False),
+        ("retention_time", "retentionTime", "integer", False, False),
+        ("rule_status", "ruleStatus", "string", False, False),
+    )
+
+
+@dataclass
+class UpdateRuleResponse(_Model):
+    """The response body of payments.reserve.updateRule
+    (/ams/api/v1/payments/reserve/updateRule).
+
+    Antom API: v1/payments/reserve/updateRule.
+    """
+
+    API: ClassVar[str] = "v1/payments/reserve/updateRule"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The rule id.
+    rule_id: Optional[str] = None
+    #: The merchant id.
+    merchant_id: Optional[str] = None
+    #: The funds type (one of the FundsType values).
+    funds_type: Optional[str] = None
+    #: The take type (one of the TakeType values).
+    take_type: Optional[str] = None
+    #: The payment method scope (one of the PaymentMethodScope values).
+    payment_method_scope: Optional[str] = None
+    #: The ratio.
+    ratio: Optional[Union[int, str]] = None
+    #: The release type (one of the ReleaseType values).
+    release_type: Optional[str] = None
+    #: The release time.
+    release_time: Optional[str] = None
+    #: The retention time.
+    retention_time: Optional[Union[int, str]] = None
+    #: The rule status (one of the RuleStatus values).
+    rule_status: Optional[str] = None
+    #: The create time.
+    create_time: Optional[str] = None
+    #: The update time.
+    update_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("rule_id", "ruleId", "string", False, False),
+        ("merchant_id", "merchantId", "string", False, False),
+        ("funds_type", "fundsType", "string", False, False),
+        ("take_type", "takeType", "string", False, False),
+        ("payment_method_scope", "paymentMethodScope", "string", False, False),
+        ("ratio", "ratio", "integer", False, False),
+        ("release_type", "releaseType", "string", False, False),
+        ("release_time", "releaseTime", "string", False, False),
+        ("retention_time", "retentionTime", "integer", False, False),
+        ("rule_status", "ruleStatus", "string", False, False),
+        ("create_time", "createTime", "string", False, False),
+        ("update_time", "updateTime", "string", False, False),
+    )
+
+
+@dataclass
+class RetrievePaymentSessionRequest(_Model):
+    """The request body of payments.retrievePaymentSession
+    (/ams/api/v1/payments/retrievePaymentSession).
+
+    Antom API: v1/payments/retrievePaymentSession.
+    """
+
+    API: ClassVar[str] = "v1/payments/retrievePaymentSession"
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class RetrievePaymentSessionResponse(_Model):
+    """The response body of payments.retrievePaymentSession
+    (/ams/api/v1/payments/retrievePaymentSession).
+
+    Antom API: v1/payments/retrievePaymentSession.
+    """
+
+    API: ClassVar[str] = "v1/payments/retrievePaymentSession"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The order.
+    order: Optional[Order] = None
+    #: The promotion results.
+    promotion_results: Optional[List[PromotionResult]] = None
+    #: The customized info.
+    customized_info: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("order", "order", "Order", False, False),
+        ("promotion_results", "promotionResults", "PromotionResult", False, True),
+        ("customized_info", "customizedInfo", "string", False, False),
+    )
+
+
+@dataclass
+class SettleRequest(_Model):
+    """The request body of payments.settle (/ams/api/v1/payments/settle).
+
+    Antom API: v1/payments/settle.
+    """
+
+    API: ClassVar[str] = "v1/payments/settle"
+    #: The settlement request id.
+    settlement_request_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The settlement details.
+    settlement_details: Optional[List[SettlementDetail]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("settlement_request_id", "settlementRequestId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("settlement_details", "settlementDetails", "SettlementDetail", False, True),
+    )
+
+
+@dataclass
+class SettlementDetail(_Model):
+    """The SettlementDetail object.
+    """
+
+    #: The settle to (one of the SettleToType values).
+    settle_to: Optional[str] = None
+    #: The settlement amount.
+    settlement_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("settle_to", "settleTo", "string", False, False),
+        ("settlement_amount", "settlementAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class SettleResponse(_Model):
+    """The response body of payments.settle (/ams/api/v1/payments/settle).
+
+    Antom API: v1/payments/settle.
+    """
+
+    API: ClassVar[str] = "v1/payments/settle"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The settlement request id.
+    settlement_request_id: Optional[str] = None
+    #: The settlement id.
+    settlement_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("settlement_request_id", "settlementRequestId", "string", False, False),
+        ("settlement_id", "settlementId", "string", False, False),
+    )
+
+
+@dataclass
+class SupplyDefenseDocumentRequest(_Model):
+    """The request body of payments.supplyDefenseDocument
+    (/ams/api/v1/payments/supplyDefenseDocument).
+
+    Antom API: v1/payments/supplyDefenseDocument.
+    """
+
+    API: ClassVar[str] = "v1/payments/supplyDefenseDocument"
+    #: The dispute id.
+    dispute_id: Optional[str] = None
+    #: The dispute evidence.
+    dispute_evidence: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("dispute_id", "disputeId", "string", False, False),
+        ("dispute_evidence", "disputeEvidence", "string", False, False),
+    )
+
+
+@dataclass
+class SupplyDefenseDocumentResponse(_Model):
+    """The response body of payments.supplyDefenseDocument
+    (/ams/api/v1/payments/supplyDefenseDocument).
+
+    Antom API: v1/payments/supplyDefenseDocument.
+    """
+
+    API: ClassVar[str] = "v1/payments/supplyDefenseDocument"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The dispute id.
+    dispute_id: Optional[str] = None
+    #: The dispute resolution time.
+    dispute_resolution_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("dispute_id", "disputeId", "string", False, False),
+        ("dispute_resolution_time", "disputeResolutionTime", "string", False, False),
+    )
+
+
+@dataclass
+class SupplyEvidenceRequest(_Model):
+    """The request body of payments.supplyEvidence (/ams/api/v1/payments/supplyEvidence).
+
+    Antom API: v1/payments/supplyEvidence.
+    """
+
+    API: ClassVar[str] = "v1/payments/supplyEvidence"
+    #: The dispute id.
+    dispute_id: Optional[str] = None
+    #: The evidence content.
+    evidence_content: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("dispute_id", "disputeId", "string", False, False),
+        ("evidence_content", "evidenceContent", "json", False, False),
+    )
+
+
+@dataclass
+class SupplyEvidenceResponse(_Model):
+    """The response body of payments.supplyEvidence (/ams/api/v1/payments/supplyEvidence).
+
+    Antom API: v1/payments/supplyEvidence.
+    """
+
+    API: ClassVar[str] = "v1/payments/supplyEvidence"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The dispute id.
+    dispute_id: Optional[str] = None
+    #: The evidence results.
+    evidence_results: Optional[List[Any]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("dispute_id", "disputeId", "string", False, False),
+        ("evidence_results", "evidenceResults", "json", False, True),
+    )
+
+
+@dataclass
+class SyncArrearRequest(_Model):
+    """The request body of payments.syncArrear (/ams/api/v1/payments/syncArrear).
+
+    Antom API: v1/payments/syncArrear.
+    """
+
+    API: ClassVar[str] = "v1/payments/syncArrear"
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_id", "paymentId", "string", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class SyncArrearResponse(_Model):
+    """The response body of payments.syncArrear (/ams/api/v1/payments/syncArrear).
+
+    Antom API: v1/payments/syncArrear.
+    """
+
+    API: ClassVar[str] = "v1/payments/syncArrear"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+    )
+
+
+@dataclass
+class UpdateAmountRequest(_Model):
+    """The request body of payments.updateAmount (/ams/api/v1/payments/updateAmount).
+
+    Antom API: v1/payments/updateAmount.
+    """
+
+    API: ClassVar[str] = "v1/payments/updateAmount"
+    #: The update request id.
+    update_request_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The amount.
+    amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("update_request_id", "updateRequestId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("amount", "amount", "Amount", False, False),
+    )
+
+
+@dataclass
+class UpdateAmountResponse(_Model):
+    """The response body of payments.updateAmount (/ams/api/v1/payments/updateAmount).
+
+    Antom API: v1/payments/updateAmount.
+    """
+
+    API: ClassVar[str] = "v1/payments/updateAmount"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The update request id.
+    update_request_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The amount.
+    amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("update_request_id", "updateRequestId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("amount", "amount", "Amount", False, False),
+    )
+
+
+@dataclass
+class UploadInvoiceShippingFileRequest(_Model):
+    """The request body of payments.uploadInvoiceShippingFile
+    (/ams/api/v1/payments/uploadInvoiceShippingFile).
+
+    Antom API: v1/payments/uploadInvoiceShippingFile.
+    """
+
+    API: ClassVar[str] = "v1/payments/uploadInvoiceShippingFile"
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: The file id.
+    file_id: Optional[str] = None
+    #: The upload file.
+    upload_file: Optional[str] = None
+    #: The file type.
+    file_type: Optional[str] = None
+    #: The file name.
+    file_name: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("file_id", "fileId", "string", False, False),
+        ("upload_file", "uploadFile", "string", False, False),
+        ("file_type", "fileType", "string", False, False),
+        ("file_name", "fileName", "string", False, False),
+    )
+
+
+@dataclass
+class UploadInvoiceShippingFileResponse(_Model):
+    """The response body of payments.uploadInvoiceShippingFile
+    (/ams/api/v1/payments/uploadInvoiceShippingFile).
+
+    Antom API: v1/payments/uploadInvoiceShippingFile.
+    """
+
+    API: ClassVar[str] = "v1/payments/uploadInvoiceShippingFile"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+    )
+
+
+@dataclass
+class VerifyAndCompletePaymentRequest(_Model):
+    """The request body of payments.verifyAndCompletePayment
+    (/ams/api/v1/payments/verifyAndCompletePayment).
+
+    Antom API: v1/payments/verifyAndCompletePayment.
+    """
+
+    API: ClassVar[str] = "v1/payments/verifyAndCompletePayment"
+    #: The verify method.
+    verify_method: Optional[VerifyMethod] = None
+    #: The verify request id.
+    verify_request_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("verify_method", "verifyMethod", "VerifyMethod", False, False),
+        ("verify_request_id", "verifyRequestId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+    )
+
+
+@dataclass
+class VerifyMethod(_Model):
+    """The VerifyMethod object.
+    """
+
+    #: The verify method type.
+    verify_method_type: Optional[str] = None
+    #: The otp value.
+    otp_value: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("verify_method_type", "verifyMethodType", "string", False, False),
+        ("otp_value", "otpValue", "string", False, False),
+    )
+
+
+@dataclass
+class VerifyAndCompletePaymentResponse(_Model):
+    """The response body of payments.verifyAndCompletePayment
+    (/ams/api/v1/payments/verifyAndCompletePayment).
+
+    Antom API: v1/payments/verifyAndCompletePayment.
+    """
+
+    API: ClassVar[str] = "v1/payments/verifyAndCompletePayment"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: The verify request id.
+    verify_request_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The payment create time.
+    payment_create_time: Optional[str] = None
+    #: The acquirer info.
+    acquirer_info: Optional[AcquirerInfo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("verify_request_id", "verifyRequestId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("payment_create_time", "paymentCreateTime", "string", False, False),
+        ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
+    )
+
+
+@dataclass
+class RiskDecideRequest(_Model):
+    """The request body of risk.payments.decide (/ams/api/v1/risk/payments/decide).
+
+    Antom API: v1/risk/payments/decide.
+    """
+
+    API: ClassVar[str] = "v1/risk/payments/decide"
+    #: The reference transaction id.
+    reference_transaction_id: Optional[str] = None
+    #: The authorization phase (one of the AuthorizationPhase values).
+    authorization_phase: Optional[str] = None
+    #: The orders.
+    orders: Optional[List[Order]] = None
+    #: The buyer.
+    buyer: Optional[Buyer] = None
+    #: The actual payment amount.
+    actual_payment_amount: Optional[Amount] = None
+    #: The payment details.
+    payment_details: Optional[List[PaymentDetail]] = None
+    #: The discount amount.
+    discount_amount: Optional[Amount] = None
+    #: The env.
+    env: Optional[Env] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("reference_transaction_id", "referenceTransactionId", "string", False, False),
+        ("authorization_phase", "authorizationPhase", "string", False, False),
+        ("orders", "orders", "Order", False, True),
+        ("buyer", "buyer", "Buyer", False, False),
+        ("actual_payment_amount", "actualPaymentAmount", "Amount", False, False),
+        ("payment_details", "paymentDetails", "PaymentDetail", False, True),
+        ("discount_amount", "discountAmount", "Amount", False, False),
+        ("env", "env", "Env", False, False),
+    )
+
+
+@dataclass
+class PaymentDetail(_Model):
+    """The PaymentDetail object.
+    """
+
+    #: The amount.
+    amount: Optional[Amount] = None
+    #: The payment method.
+    payment_method: Optional[PaymentMethod] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("amount", "amount", "Amount", False, False),
+        ("payment_method", "paymentMethod", "PaymentMethod", False, False),
+    )
+
+
+@dataclass
+class RiskDecideResponse(_Model):
+    """The response body of risk.payments.decide (/ams/api/v1/risk/payments/decide).
+
+    Antom API: v1/risk/payments/decide.
+    """
+
+    API: ClassVar[str] = "v1/risk/payments/decide"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The security id.
+    security_id: Optional[str] = None
+    #: The decision.
+    decision: Optional[str] = None
+    #: The authentication decision.
+    authentication_decision: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("security_id", "securityId", "string", False, False),
+        ("decision", "decision", "string", False, False),
+        ("authentication_decision", "authenticationDecision", "string", False, False),
+    )
+
+
+@dataclass
+class RiskReportRequest(_Model):
+    """The request body of risk.payments.reportRisk (/ams/api/v1/risk/payments/reportRisk).
+
+    Antom API: v1/risk/payments/reportRisk.
+    """
+
+    API: ClassVar[str] = "v1/risk/payments/reportRisk"
+    #: The reference transaction id.
+    reference_transaction_id: Optional[str] = None
+    #: The report reason.
+    report_reason: Optional[str] = None
+    #: The risk type.
+    risk_type: Optional[str] = None
+    #: The risk occurrence time.
+    risk_occurrence_time: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("reference_transaction_id", "referenceTransactionId", "string", False, False),
+        ("report_reason", "reportReason", "string", False, False),
+        ("risk_type", "riskType", "string", False, False),
+        ("risk_occurrence_time", "riskOccurrenceTime", "json", False, False),
+    )
+
+
+@dataclass
+class RiskReportResponse(_Model):
+    """The response body of risk.payments.reportRisk (/ams/api/v1/risk/payments/reportRisk).
+
+    Antom API: v1/risk/payments/reportRisk.
+    """
+
+    API: ClassVar[str] = "v1/risk/payments/reportRisk"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The security id.
+    security_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("security_id", "securityId", "string", False, False),
+    )
+
+
+@dataclass
+class SendPaymentResultRequest(_Model):
+    """The request body of risk.payments.sendPaymentResult
+    (/ams/api/v1/risk/payments/sendPaymentResult).
+
+    Antom API: v1/risk/payments/sendPaymentResult.
+    """
+
+    API: ClassVar[str] = "v1/risk/payments/sendPaymentResult"
+    #: The reference transaction id.
+    reference_transaction_id: Optional[str] = None
+    #: The payment status.
+    payment_status: Optional[str] = None
+    #: The authorization error.
+    authorization_error: Optional[AuthorizationError] = None
+    #: The card verification result.
+    card_verification_result: Optional[CardVerificationResult] = None
+    #: The payment method provider.
+    payment_method_provider: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("reference_transaction_id", "referenceTransactionId", "string", False, False),
+        ("payment_status", "paymentStatus", "string", False, False),
+        ("authorization_error", "authorizationError", "AuthorizationError", False, False),
+        ("card_verification_result", "cardVerificationResult", "CardVerificationResult", False, False),
+        ("payment_method_provider", "paymentMethodProvider", "string", False, False),
+    )
+
+
+@dataclass
+class AuthorizationError(_Model):
+    """The AuthorizationError object.
+    """
+
+    #: The error code.
+    error_code: Optional[str] = None
+    #: The error message.
+    error_message: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("error_code", "errorCode", "string", False, False),
+        ("error_message", "errorMessage", "string", False, False),
+    )
+
+
+@dataclass
+class SendPaymentResultResponse(_Model):
+    """The response body of risk.payments.sendPaymentResult
+    (/ams/api/v1/risk/payments/sendPaymentResult).
+
+    Antom API: v1/risk/payments/sendPaymentResult.
+    """
+
+    API: ClassVar[str] = "v1/risk/payments/sendPaymentResult"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The security id.
+    security_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("security_id", "securityId", "string", False, False),
+    )
+
+
+@dataclass
+class SendRefundResultRequest(_Model):
+    """The request body of risk.payments.sendRefundResult
+    (/ams/api/v1/risk/payments/sendRefundResult).
+
+    Antom API: v1/risk/payments/sendRefundResult.
+    """
+
+    API: ClassVar[str] = "v1/risk/payments/sendRefundResult"
+    #: The reference transaction id.
+    reference_transaction_id: Optional[str] = None
+    #: The reference refund id.
+    reference_refund_id: Optional[str] = None
+    #: The actual refund amount.
+    actual_refund_amount: Optional[Amount] = None
+    #: The refund records.
+    refund_records: Optional[List[RefundRecord]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("reference_transaction_id", "referenceTransactionId", "string", False, False),
+        ("reference_refund_id", "referenceRefundId", "string", False, False),
+        ("actual_refund_amount", "actualRefundAmount", "Amount", False, False),
+        ("refund_records", "refundRecords", "RefundRecord", False, True),
+    )
+
+
+@dataclass
+class RefundRecord(_Model):
+    """The RefundRecord object.
+    """
+
+    #: The reference order id.
+    reference_order_id: Optional[str] = None
+    #: The reference goods id.
+    reference_goods_id: Optional[str] = None
+    #: The amount.
+    amount: Optional[Amount] = None
+    #: The refund reason.
+    refund_reason: Optional[str] = None
+    #: The refund time.
+    refund_time: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("reference_order_id", "referenceOrderId", "string", False, False),
+        ("reference_goods_id", "referenceGoodsId", "string", False, False),
+        ("amount", "amount", "Amount", False, False),
+        ("refund_reason", "refundReason", "string", False, False),
+        ("refund_time", "refundTime", "json", False, False),
+    )
+
+
+@dataclass
+class SendRefundResultResponse(_Model):
+    """The response body of risk.payments.sendRefundResult
+    (/ams/api/v1/risk/payments/sendRefundResult).
+
+    Antom API: v1/risk/payments/sendRefundResult.
+    """
+
+    API: ClassVar[str] = "v1/risk/payments/sendRefundResult"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The security id.
+    security_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("security_id", "securityId", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionCancelRequest(_Model):
+    """The request body of subscriptions.cancel (/ams/api/v1/subscriptions/cancel).
+
+    Antom API: v1/subscriptions/cancel.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/cancel"
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The cancellation type.
+    cancellation_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("cancellation_type", "cancellationType", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionCancelResponse(_Model):
+    """The response body of subscriptions.cancel (/ams/api/v1/subscriptions/cancel).
+
+    Antom API: v1/subscriptions/cancel.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/cancel"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+    )
+
+
+@dataclass
+class SubscriptionChangeRequest(_Model):
+    """The request body of subscriptions.change (/ams/api/v1/subscriptions/change).
+
+    Antom API: v1/subscriptions/change.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/change"
+    #: The allow accumulate.
+    allow_accumulate: Optional[Union[bool, str]] = None
+    #: The max accumulate amount.
+    max_accumulate_amount: Optional[Amount] = None
+    #: The subscription change request id.
+    subscription_change_request_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The subscription description.
+    subscription_description: Optional[str] = None
+    #: The subscription start time.
+    subscription_start_time: Optional[str] = None
+    #: The subscription end time.
+    subscription_end_time: Optional[str] = None
+    #: The period rule.
+    period_rule: Optional[PeriodRule] = None
+    #: The subscription expiry time.
+    subscription_expiry_time: Optional[str] = None
+    #: The order info.
+    order_info: Optional[OrderInfo] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The payment amount difference.
+    payment_amount_difference: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("allow_accumulate", "allowAccumulate", "boolean", False, False),
+        ("max_accumulate_amount", "maxAccumulateAmount", "Amount", False, False),
+        ("subscription_change_request_id", "subscriptionChangeRequestId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("subscription_description", "subscriptionDescription", "string", False, False),
+        ("subscription_start_time", "subscriptionStartTime", "string", False, False),
+        ("subscription_end_time", "subscriptionEndTime", "string", False, False),
+        ("period_rule", "periodRule", "PeriodRule", False, False),
+        ("subscription_expiry_time", "subscriptionExpiryTime", "string", False, False),
+        ("order_info", "orderInfo", "OrderInfo", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("payment_amount_difference", "paymentAmountDifference", "Amount", False, False),
+    )
+
+
+@dataclass
+class OrderInfo(_Model):
+    """The OrderInfo object.
+    """
+
+    #: The order amount.
+    order_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("order_amount", "orderAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class SubscriptionChangeResponse(_Model):
+    """The response body of subscriptions.change (/ams/api/v1/subscriptions/change).
+
+    Antom API: v1/subscriptions/change.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/change"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+    )
+
+
+@dataclass
+class SubscriptionCreateRequest(_Model):
+    """The request body of subscriptions.create (/ams/api/v1/subscriptions/create).
+
+    Antom API: v1/subscriptions/create.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/create"
+    #: The customized info.
+    customized_info: Optional[CustomizedInfo] = None
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The allow accumulate.
+    allow_accumulate: Optional[Union[bool, str]] = None
+    #: The max accumulate amount.
+    max_accumulate_amount: Optional[Amount] = None
+    #: The allow retry.
+    allow_retry: Optional[Union[bool, str]] = None
+    #: The max amount floor.
+    max_amount_floor: Optional[Amount] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The subscription description.
+    subscription_description: Optional[str] = None
+    #: The subscription redirect url.
+    subscription_redirect_url: Optional[str] = None
+    #: The subscription start time.
+    subscription_start_time: Optional[str] = None
+    #: The subscription end time.
+    subscription_end_time: Optional[str] = None
+    #: The period rule.
+    period_rule: Optional[PeriodRule] = None
+    #: The subscription expiry time.
+    subscription_expiry_time: Optional[str] = None
+    #: The payment method.
+    payment_method: Optional[PaymentMethod] = None
+    #: The subscription notification url.
+    subscription_notification_url: Optional[str] = None
+    #: The payment notification url.
+    payment_notification_url: Optional[str] = None
+    #: The order info.
+    order_info: Optional[OrderInfo] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The settlement strategy.
+    settlement_strategy: Optional[SettlementStrategy] = None
+    #: The env.
+    env: Optional[Env] = None
+    #: The trials.
+    trials: Optional[List[Trial]] = None
+    #: The subscription info.
+    subscription_info: Optional[CreateSubscriptionInfo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("customized_info", "customizedInfo", "CustomizedInfo", False, False),
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("allow_accumulate", "allowAccumulate", "boolean", False, False),
+        ("max_accumulate_amount", "maxAccumulateAmount", "Amount", False, False),
+        ("allow_retry", "allowRetry", "boolean", False, False),
+        ("max_amount_floor", "maxAmountFloor", "Amount", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("subscription_description", "subscriptionDescription", "string", False, False),
+        ("subscription_redirect_url", "subscriptionRedirectUrl", "string", False, False),
+        ("subscription_start_time", "subscriptionStartTime", "string", False, False),
+        ("subscription_end_time", "subscriptionEndTime", "string", False, False),
+        ("period_rule", "periodRule", "PeriodRule", False, False),
+        ("subscription_expiry_time", "subscriptionExpiryTime", "string", False, False),
+        ("payment_method", "paymentMethod", "PaymentMethod", False, False),
+        ("subscription_notification_url", "subscriptionNotificationUrl", "string", False, False),
+        ("payment_notification_url", "paymentNotificationUrl", "string", False, False),
+        ("order_info", "orderInfo", "OrderInfo", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("settlement_strategy", "settlementStrategy", "SettlementStrategy", False, False),
+        ("env", "env", "Env", False, False),
+        ("trials", "trials", "Trial", False, True),
+        ("subscription_info", "subscriptionInfo", "CreateSubscriptionInfo", False, False),
+    )
+
+
+@dataclass
+class CreateSubscriptionInfo(_Model):
+    """The CreateSubscriptionInfo object.
+    """
+
+    #: The allow retry.
+    allow_retry: Optional[Union[bool, str]] = None
+    #: The retry mode.
+    retry_mode: Optional[str] = None
+    #: The max amount floor.
+    max_amount_floor: Optional[Amount] = None
+    #: The fixed amount.
+    fixed_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("allow_retry", "allowRetry", "boolean", False, False),
+        ("retry_mode", "retryMode", "string", False, False),
+        ("max_amount_floor", "maxAmountFloor", "Amount", False, False),
+        ("fixed_amount", "fixedAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class SubscriptionCreateResponse(_Model):
+    """The response body of subscriptions.create (/ams/api/v1/subscriptions/create).
+
+    Antom API: v1/subscriptions/create.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/create"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The scheme url.
+    scheme_url: Optional[str] = None
+    #: The applink url.
+    applink_url: Optional[str] = None
+    #: The normal url.
+    normal_url: Optional[str] = None
+    #: The app identifier.
+    app_identifier: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("scheme_url", "schemeUrl", "string", False, False),
+        ("applink_url", "applinkUrl", "string", False, False),
+        ("normal_url", "normalUrl", "string", False, False),
+        ("app_identifier", "appIdentifier", "string", False, False),
+    )
+
+
+@dataclass
+class InquireSubscriptionRequest(_Model):
+    """The request body of subscriptions.inquireSubscription
+    (/ams/api/v1/subscriptions/inquireSubscription).
+
+    Antom API: v1/subscriptions/inquireSubscription.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/inquireSubscription"
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+    )
+
+
+@dataclass
+class InquireSubscriptionResponse(_Model):
+    """The response body of subscriptions.inquireSubscription
+    (/ams/api/v1/subscriptions/inquireSubscription).
+
+    Antom API: v1/subscriptions/inquireSubscription.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/inquireSubscription"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The subscription.
+    subscription: Optional[SubscriptionInfo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("subscription", "subscription", "SubscriptionInfo", False, False),
+    )
+
+
+@dataclass
+class InquireSubscriptionListRequest(_Model):
+    """The request body of subscriptions.inquireSubscriptionList
+    (/ams/api/v1/subscriptions/inquireSubscriptionList).
+
+    Antom API: v1/subscriptions/inquireSubscriptionList.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/inquireSubscriptionList"
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The start time from.
+    start_time_from: Optional[str] = None
+    #: The start time to.
+    start_time_to: Optional[str] = None
+    #: The statuses (one of the SubscriptionStatus values).
+    statuses: Optional[List[str]] = None
+    #: The payment method types.
+    payment_method_types: Optional[List[str]] = None
+    #: The currencies.
+    currencies: Optional[List[str]] = None
+    #: The period types (one of the PeriodType values).
+    period_types: Optional[List[str]] = None
+    #: The current page.
+    current_page: Optional[Union[int, str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("start_time_from", "startTimeFrom", "string", False, False),
+        ("start_time_to", "startTimeTo", "string", False, False),
+        ("statuses", "statuses", "string", False, True),
+        ("payment_method_types", "paymentMethodTypes", "string", False, True),
+        ("currencies", "currencies", "string", False, True),
+        ("period_types", "periodTypes", "string", False, True),
+        ("current_page", "currentPage", "integer", False, False),
+        ("page_size", "pageSize", "integer", False, False),
+    )
+
+
+@dataclass
+class InquireSubscriptionListResponse(_Model):
+    """The response body of subscriptions.inquireSubscriptionList
+    (/ams/api/v1/subscriptions/inquireSubscriptionList).
+
+    Antom API: v1/subscriptions/inquireSubscriptionList.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/inquireSubscriptionList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The subscriptions.
+    subscriptions: Optional[List[SubscriptionInfo]] = None
+    #: The paginator.
+    paginator: Optional[Paginator] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("subscriptions", "subscriptions", "SubscriptionInfo", False, True),
+        ("paginator", "paginator", "Paginator", False, False),
+    )
+
+
+@dataclass
+class Paginator(_Model):
+    """The Paginator object.
+    """
+
+    #: The current page.
+    current_page: Optional[Union[int, str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: The total page.
+    total_page: Optional[Union[int, str]] = None
+    #: The total count.
+    total_count: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("current_page", "currentPage", "integer", False, False),
+        ("page_size", "pageSize", "integer", False, False),
+        ("total_page", "totalPage", "integer", False, False),
+        ("total_count", "totalCount", "integer", False, False),
+    )
+
+
+@dataclass
+class InquireSubscriptionPaymentRequest(_Model):
+    """The request body of subscriptions.inquireSubscriptionPayment
+    (/ams/api/v1/subscriptions/inquireSubscriptionPayment).
+
+    Antom API: v1/subscriptions/inquireSubscriptionPayment.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/inquireSubscriptionPayment"
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The payment statuses (one of the PaymentStatus values).
+    payment_statuses: Optional[List[str]] = None
+    #: The current page.
+    current_page: Optional[Union[int, str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("payment_statuses", "paymentStatuses", "string", False, True),
+        ("current_page", "currentPage", "integer", False, False),
+        ("page_size", "pageSize", "integer", False, False),
+    )
+
+
+@dataclass
+class InquireSubscriptionPaymentResponse(_Model):
+    """The response body of subscriptions.inquireSubscriptionPayment
+    (/ams/api/v1/subscriptions/inquireSubscriptionPayment).
+
+    Antom API: v1/subscriptions/inquireSubscriptionPayment.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/inquireSubscriptionPayment"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The payments.
+    payments: Optional[List[SubscriptionTransaction]] = None
+    #: The paginator.
+    paginator: Optional[Paginator] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("payments", "payments", "SubscriptionTransaction", False, True),
+        ("paginator", "paginator", "Paginator", False, False),
+    )
+
+
+@dataclass
+class SubscriptionTransaction(_Model):
+    """The SubscriptionTransaction object.
+    """
+
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The phase no.
+    phase_no: Optional[Union[int, str]] = None
+    #: The payment method.
+    payment_method: Optional[PaymentMethod] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The payment time.
+    payment_time: Optional[str] = None
+    #: The dispute id.
+    dispute_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_id", "paymentId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("phase_no", "phaseNo", "integer", False, False),
+        ("payment_method", "paymentMethod", "PaymentMethod", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("payment_time", "paymentTime", "string", False, False),
+        ("dispute_id", "disputeId", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionsInquiryRequest(_Model):
+    """The request body of subscriptions.inquiry (/ams/api/v1/subscriptions/inquiry).
+
+    Antom API: v1/subscriptions/inquiry.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/inquiry"
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionsInquiryResponse(_Model):
+    """The response body of subscriptions.inquiry (/ams/api/v1/subscriptions/inquiry).
+
+    Antom API: v1/subscriptions/inquiry.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/inquiry"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The allow retry.
+    allow_retry: Optional[str] = None
+    #: The max amount floor.
+    max_amount_floor: Optional[Amount] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The period rule.
+    period_rule: Optional[PeriodRule] = None
+    #: The subscription end time.
+    subscription_end_time: Optional[str] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The subscription start time.
+    subscription_start_time: Optional[str] = None
+    #: The subscription status.
+    subscription_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("allow_retry", "allowRetry", "string", False, False),
+        ("max_amount_floor", "maxAmountFloor", "Amount", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("period_rule", "periodRule", "PeriodRule", False, False),
+        ("subscription_end_time", "subscriptionEndTime", "string", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("subscription_start_time", "subscriptionStartTime", "string", False, False),
+        ("subscription_status", "subscriptionStatus", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionUpdateRequest(_Model):
+    """The request body of subscriptions.update (/ams/api/v1/subscriptions/update).
+
+    Antom API: v1/subscriptions/update.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/update"
+    #: The subscription update request id.
+    subscription_update_request_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The subscription description.
+    subscription_description: Optional[str] = None
+    #: The period rule.
+    period_rule: Optional[PeriodRule] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The subscription end time.
+    subscription_end_time: Optional[str] = None
+    #: The order info.
+    order_info: Optional[OrderInfo] = None
+    #: The proration settings.
+    proration_settings: Any = None
+    #: The next subscription date.
+    next_subscription_date: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_update_request_id", "subscriptionUpdateRequestId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("subscription_description", "subscriptionDescription", "string", False, False),
+        ("period_rule", "periodRule", "PeriodRule", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("subscription_end_time", "subscriptionEndTime", "string", False, False),
+        ("order_info", "orderInfo", "OrderInfo", False, False),
+        ("proration_settings", "prorationSettings", "json", False, False),
+        ("next_subscription_date", "nextSubscriptionDate", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionUpdateResponse(_Model):
+    """The response body of subscriptions.update (/ams/api/v1/subscriptions/update).
+
+    Antom API: v1/subscriptions/update.
+    """
+
+    API: ClassVar[str] = "v1/subscriptions/update"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+    )
+
+
+@dataclass
+class TaxCalculateRequest(_Model):
+    """The request body of tax.calculate (/ams/api/v1/tax/calculate).
+
+    Antom API: v1/tax/calculate.
+    """
+
+    API: ClassVar[str] = "v1/tax/calculate"
+    #: The tax calculation request id.
+    tax_calculation_request_id: Optional[str] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: The line items.
+    line_items: Optional[List[TaxCalculationLineItem]] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The customer details.
+    customer_details: Optional[TaxCustomerDetails] = None
+    #: The ship from details.
+    ship_from_details: Optional[TaxShipFromDetails] = None
+    #: The shipping cost.
+    shipping_cost: Optional[TaxShippingCost] = None
+    #: The tax date.
+    tax_date: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("tax_calculation_request_id", "taxCalculationRequestId", "string", False, False),
+        ("currency", "currency", "string", False, False),
+        ("line_items", "lineItems", "TaxCalculationLineItem", False, True),
+        ("customer_id", "customerId", "string", False, False),
+        ("customer_details", "customerDetails", "TaxCustomerDetails", False, False),
+        ("ship_from_details", "shipFromDetails", "TaxShipFromDetails", False, False),
+        ("shipping_cost", "shippingCost", "TaxShippingCost", False, False),
+        ("tax_date", "taxDate", "string", False, False),
+    )
+
+
+@dataclass
+class TaxCalculationLineItem(_Model):
+    """The TaxCalculationLineItem object.
+    """
+
+    #: The goods reference id.
+    goods_reference_id: Optional[str] = None
+    #: The unit amount.
+    unit_amount: Optional[str] = None
+    #: The quantity.
+    quantity: Optional[Union[int, str]] = None
+    #: The tax code.
+    tax_code: Optional[str] = None
+    #: The product id.
+    product_id: Optional[str] = None
+    #: The tax behavior.
+    tax_behavior: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("goods_reference_id", "goodsReferenceId", "string", False, False),
+        ("unit_amount", "unitAmount", "string", False, False),
+        ("quantity", "quantity", "integer", False, False),
+        ("tax_code", "taxCode", "string", False, False),
+        ("product_id", "productId", "string", False, False),
+        ("tax_behavior", "taxBehavior", "string", False, False),
+    )
+
+
+@dataclass
+class TaxCustomerDetails(_Model):
+    """The TaxCustomerDetails object.
+    """
+
+    #: The name.
+    name: Optional[str] = None
+    #: The business details.
+    business_details: Optional[TaxBusinessDetails] = None
+    #: The shipping address.
+    shipping_address: Optional[TaxAddress] = None
+    #: The billing address.
+    billing_address: Optional[TaxAddress] = None
+    #: The tax ids.
+    tax_ids: Optional[List[TaxId]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("name", "name", "string", False, False),
+        ("business_details", "businessDetails", "TaxBusinessDetails", False, False),
+        ("shipping_address", "shippingAddress", "TaxAddress", False, False),
+        ("billing_address", "billingAddress", "TaxAddress", False, False),
+        ("tax_ids", "taxIds", "TaxId", False, True),
+    )
+
+
+@dataclass
+class TaxBusinessDetails(_Model):
+    """The TaxBusinessDetails object.
+    """
+
+    #: The address.
+    address: Optional[TaxAddress] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("address", "address", "TaxAddress", False, False),
+    )
+
+
+@dataclass
+class TaxAddress(_Model):
+    """The TaxAddress object.
+    """
+
+    #: The country.
+    country: Optional[str] = None
+    #: The region.
+    region: Optional[str] = None
+    #: The county.
+    county: Optional[str] = None
+    #: The city.
+    city: Optional[str] = None
+    #: The district.
+    district: Optional[str] = None
+    #: The line1.
+    line1: Optional[str] = None
+    #: The line2.
+    line2: Optional[str] = None
+    #: The postal code.
+    postal_code: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("country", "country", "string", False, False),
+        ("region", "region", "string", False, False),
+        ("county", "county", "string", False, False),
+        ("city", "city", "string", False, False),
+        ("district", "district", "string", False, False),
+        ("line1", "line1", "string", False, False),
+        ("line2", "line2", "string", False, False),
+        ("postal_code", "postalCode", "string", False, False),
+    )
+
+
+@dataclass
+class TaxId(_Model):
+    """The TaxId object.
+    """
+
+    #: The value.
+    value: Optional[str] = None
+    #: The country.
+    country: Optional[str] = None
+    #: The region.
+    region: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("value", "value", "string", False, False),
+        ("country", "country", "string", False, False),
+        ("region", "region", "string", False, False),
+    )
+
+
+@dataclass
+class TaxShipFromDetails(_Model):
+    """The TaxShipFromDetails object.
+    """
+
+    #: The address.
+    address: Optional[TaxAddress] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("address", "address", "TaxAddress", False, False),
+    )
+
+
+@dataclass
+class TaxShippingCost(_Model):
+    """The TaxShippingCost object.
+    """
+
+    #: The amount.
+    amount: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("amount", "amount", "string", False, False),
+    )
+
+
+@dataclass
+class TaxCalculateResponse(_Model):
+    """The response body of tax.calculate (/ams/api/v1/tax/calculate).
+
+    Antom API: v1/tax/calculate.
+    """
+
+    API: ClassVar[str] = "v1/tax/calculate"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The tax calculation id.
+    tax_calculation_id: Optional[str] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: The total amount.
+    total_amount: Optional[str] = None
+    #: The exclusive tax amount.
+    exclusive_tax_amount: Optional[str] = None
+    #: The inclusive tax amount.
+    inclusive_tax_amount: Optional[str] = None
+    #: The line items.
+    line_items: Optional[List[TaxCalculatedLineItem]] = None
+    #: The tax breakdown.
+    tax_breakdown: Optional[List[TaxBreakdown]] = None
+    #: The expire at.
+    expire_at: Optional[str] = None
+    #: The tax date.
+    tax_date: Optional[str] = None
+    #: The shipping cost.
+    shipping_cost: Optional[TaxCalculatedShippingCost] = None
+    #: The customer details.
+    customer_details: Any = None
+    #: The ship from details.
+    ship_from_details: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("tax_calculation_id", "taxCalculationId", "string", False, False),
+        ("currency", "currency", "string", False, False),
+        ("total_amount", "totalAmount", "string", False, False),
+        ("exclusive_tax_amount", "exclusiveTaxAmount", "string", False, False),
+        ("inclusive_tax_amount", "inclusiveTaxAmount", "string", False, False),
+        ("line_items", "lineItems", "TaxCalculatedLineItem", False, True),
+        ("tax_breakdown", "taxBreakdown", "TaxBreakdown", False, True),
+        ("expire_at", "expireAt", "string", False, False),
+        ("tax_date", "taxDate", "string", False, False),
+        ("shipping_cost", "shippingCost", "TaxCalculatedShippingCost", False, False),
+        ("customer_details", "customerDetails", "json", False, False),
+        ("ship_from_details", "shipFromDetails", "json", False, False),
+    )
+
+
+@dataclass
+class TaxCalculatedLineItem(_Model):
+    """The TaxCalculatedLineItem object.
+    """
+
+    #: The goods reference id.
+    goods_reference_id: Optional[str] = None
+    #: The unit amount.
+    unit_amount: Optional[str] = None
+    #: The amount.
+    amount: Optional[str] = None
+    #: The quantity.
+    quantity: Optional[Union[int, str]] = None
+    #: The tax code.
+    tax_code: Optional[str] = None
+    #: The tax behavior.
+    tax_behavior: Optional[str] = None
+    #: The tax amount.
+    tax_amount: Optional[str] = None
+    #: The tax breakdown.
+    tax_breakdown: Optional[List[TaxBreakdown]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("goods_reference_id", "goodsReferenceId", "string", False, False),
+        ("unit_amount", "unitAmount", "string", False, False),
+        ("amount", "amount", "string", False, False),
+        ("quantity", "quantity", "integer", False, False),
+        ("tax_code", "taxCode", "string", False, False),
+        ("tax_behavior", "taxBehavior", "string", False, False),
+        ("tax_amount", "taxAmount", "string", False, False),
+        ("tax_breakdown", "taxBreakdown", "TaxBreakdown", False, True),
+    )
+
+
+@dataclass
+class TaxBreakdown(_Model):
+    """The TaxBreakdown object.
+    """
+
+    #: The tax type.
+    tax_type: Optional[str] = None
+    #: The authority name.
+    authority_name: Optional[str] = None
+    #: The tax rate.
+    tax_rate: Optional[str] = None
+    #: The tax amount.
+    tax_amount: Optional[str] = None
+    #: The taxable amount.
+    taxable_amount: Optional[str] = None
+    #: The taxability reason.
+    taxability_reason: Optional[str] = None
+    #: The inclusive.
+    inclusive: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("tax_type", "taxType", "string", False, False),
+        ("authority_name", "authorityName", "string", False, False),
+        ("tax_rate", "taxRate", "string", False, False),
+        ("tax_amount", "taxAmount", "string", False, False),
+        ("taxable_amount", "taxableAmount", "string", False, False),
+        ("taxability_reason", "taxabilityReason", "string", False, False),
+        ("inclusive", "inclusive", "boolean", False, False),
+    )
+
+
+@dataclass
+class TaxCalculatedShippingCost(_Model):
+    """The TaxCalculatedShippingCost object.
+    """
+
+    #: The amount.
+    amount: Optional[str] = None
+    #: The tax amount.
+    tax_amount: Optional[str] = None
+    #: The tax breakdown.
+    tax_breakdown: Optional[List[TaxBreakdown]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("amount", "amount", "string", False, False),
+        ("tax_amount", "taxAmount", "string", False, False),
+        ("tax_breakdown", "taxBreakdown", "TaxBreakdown", False, True),
+    )
+
+
+@dataclass
+class TaxCancelRegistrationRequest(_Model):
+    """The request body of tax.cancelRegistration (/ams/api/v1/tax/cancelRegistration).
+
+    Antom API: v1/tax/cancelRegistration.
+    """
+
+    API: ClassVar[str] = "v1/tax/cancelRegistration"
+    #: The registration cancel request id.
+    registration_cancel_request_id: Optional[str] = None
+    #: The tax registration id.
+    tax_registration_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("registration_cancel_request_id", "registrationCancelRequestId", "string", False, False),
+        ("tax_registration_id", "taxRegistrationId", "string", False, False),
+    )
+
+
+@dataclass
+class TaxCancelRegistrationResponse(_Model):
+    """The response body of tax.cancelRegistration (/ams/api/v1/tax/cancelRegistration).
+
+    Antom API: v1/tax/cancelRegistration.
+    """
+
+    API: ClassVar[str] = "v1/tax/cancelRegistration"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The tax registration id.
+    tax_registration_id: Optional[str] = None
+    #: The tax type.
+    tax_type: Optional[str] = None
+    #: The jurisdiction.
+    jurisdiction: Optional[TaxJurisdiction] = None
+    #: The registration type.
+    registration_type: Optional[str] = None
+    #: The tax id.
+    tax_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The active from.
+    active_from: Optional[str] = None
+    #: The expire at.
+    expire_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("tax_registration_id", "taxRegistrationId", "string", False, False),
+        ("tax_type", "taxType", "string", False, False),
+        ("jurisdiction", "jurisdiction", "TaxJurisdiction", False, False),
+        ("registration_type", "registrationType", "string", False, False),
+        ("tax_id", "taxId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("active_from", "activeFrom", "string", False, False),
+        ("expire_at", "expireAt", "string", False, False),
+    )
+
+
+@dataclass
+class TaxJurisdiction(_Model):
+    """The TaxJurisdiction object.
+    """
+
+    #: The country.
+    country: Optional[str] = None
+    #: The region.
+    region: Optional[str] = None
+    #: The county.
+    county: Optional[str] = None
+    #: The city.
+    city: Optional[str] = None
+    #: The district.
+    district: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("country", "country", "string", False, False),
+        ("region", "region", "string", False, False),
+        ("county", "county", "string", False, False),
+        ("city", "city", "string", False, False),
+        ("district", "district", "string", False, False),
+    )
+
+
+@dataclass
+class TaxInitializeSettingsRequest(_Model):
+    """The request body of tax.initializeSettings (/ams/api/v1/tax/initializeSettings).
+
+    Antom API: v1/tax/initializeSettings.
+    """
+
+    API: ClassVar[str] = "v1/tax/initializeSettings"
+    #: The settings request id.
+    settings_request_id: Optional[str] = None
+    #: The default tax code.
+    default_tax_code: Optional[str] = None
+    #: The default tax behavior.
+    default_tax_behavior: Optional[str] = None
+    #: The head office.
+    head_office: Optional[TaxHeadOffice] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("settings_request_id", "settingsRequestId", "string", False, False),
+        ("default_tax_code", "defaultTaxCode", "string", False, False),
+        ("default_tax_behavior", "defaultTaxBehavior", "string", False, False),
+        ("head_office", "headOffice", "TaxHeadOffice", False, False),
+    )
+
+
+@dataclass
+class TaxHeadOffice(_Model):
+    """The TaxHeadOffice object.
+    """
+
+    #: The address.
+    address: Optional[TaxAddress] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("address", "address", "TaxAddress", False, False),
+    )
+
+
+@dataclass
+class TaxInitializeSettingsResponse(_Model):
+    """The response body of tax.initializeSettings (/ams/api/v1/tax/initializeSettings).
+
+    Antom API: v1/tax/initializeSettings.
+    """
+
+    API: ClassVar[str] = "v1/tax/initializeSettings"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The default tax code.
+    default_tax_code: Optional[str] = None
+    #: The default tax behavior.
+    default_tax_behavior: Optional[str] = None
+    #: The head office.
+    head_office: Optional[TaxHeadOffice] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("default_tax_code", "defaultTaxCode", "string", False, False),
+        ("default_tax_behavior", "defaultTaxBehavior", "string", False, False),
+        ("head_office", "headOffice", "TaxHeadOffice", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class TaxInquireCalculationRequest(_Model):
+    """The request body of tax.inquireCalculation (/ams/api/v1/tax/inquireCalculation).
+
+    Antom API: v1/tax/inquireCalculation.
+    """
+
+    API: ClassVar[str] = "v1/tax/inquireCalculation"
+    #: The tax calculation id.
+    tax_calculation_id: Optional[str] = None
+    #: The tax calculation request id.
+    tax_calculation_request_id: Optional[str] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("tax_calculation_id", "taxCalculationId", "string", False, False),
+        ("tax_calculation_request_id", "taxCalculationRequestId", "string", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class TaxInquireCalculationResponse(_Model):
+    """The response body of tax.inquireCalculation (/ams/api/v1/tax/inquireCalculation).
+
+    Antom API: v1/tax/inquireCalculation.
+    """
+
+    API: ClassVar[str] = "v1/tax/inquireCalculation"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The tax calculation id.
+    tax_calculation_id: Optional[str] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: The total amount.
+    total_amount: Optional[str] = None
+    #: The exclusive tax amount.
+    exclusive_tax_amount: Optional[str] = None
+    #: The inclusive tax amount.
+    inclusive_tax_amount: Optional[str] = None
+    #: The line items.
+    line_items: Optional[List[TaxCalculatedLineItem]] = None
+    #: The tax breakdown.
+    tax_breakdown: Optional[List[TaxBreakdown]] = None
+    #: The expire at.
+    expire_at: Optional[str] = None
+    #: The tax date.
+    tax_date: Optional[str] = None
+    #: The shipping cost.
+    shipping_cost: Optional[TaxCalculatedShippingCost] = None
+    #: The customer details.
+    customer_details: Any = None
+    #: The ship from details.
+    ship_from_details: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("tax_calculation_id", "taxCalculationId", "string", False, False),
+        ("currency", "currency", "string", False, False),
+        ("total_amount", "totalAmount", "string", False, False),
+        ("exclusive_tax_amount", "exclusiveTaxAmount", "string", False, False),
+        ("inclusive_tax_amount", "inclusiveTaxAmount", "string", False, False),
+        ("line_items", "lineItems", "TaxCalculatedLineItem", False, True),
+        ("tax_breakdown", "taxBreakdown", "TaxBreakdown", False, True),
+        ("expire_at", "expireAt", "string", False, False),
+        ("tax_date", "taxDate", "string", False, False),
+        ("shipping_cost", "shippingCost", "TaxCalculatedShippingCost", False, False),
+        ("customer_details", "customerDetails", "json", False, False),
+        ("ship_from_details", "shipFromDetails", "json", False, False),
+    )
+
+
+@dataclass
+class TaxInquireRegistrationListRequest(_Model):
+    """The request body of tax.inquireRegistrationList (/ams/api/v1/tax/inquireRegistrationList).
+
+    Antom API: v1/tax/inquireRegistrationList.
+    """
+
+    API: ClassVar[str] = "v1/tax/inquireRegistrationList"
+    #: The status.
+    status: Optional[str] = None
+    #: The current page.
+    current_page: Optional[Union[int, str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("status", "status", "string", False, False),
+        ("current_page", "currentPage", "integer", False, False),
+        ("page_size", "pageSize", "integer", False, False),
+    )
+
+
+@dataclass
+class TaxInquireRegistrationListResponse(_Model):
+    """The response body of tax.inquireRegistrationList
+    (/ams/api/v1/tax/inquireRegistrationList).
+
+    Antom API: v1/tax/inquireRegistrationList.
+    """
+
+    API: ClassVar[str] = "v1/tax/inquireRegistrationList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The registrations.
+    registrations: Optional[List[TaxRegistration]] = None
+    #: The paginator.
+    paginator: Optional[Paginator] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("registrations", "registrations", "TaxRegistration", False, True),
+        ("paginator", "paginator", "Paginator", False, False),
+    )
+
+
+@dataclass
+class TaxRegistration(_Model):
+    """The TaxRegistration object.
+    """
+
+    #: The tax registration id.
+    tax_registration_id: Optional[str] = None
+    #: The tax type.
+    tax_type: Optional[str] = None
+    #: The jurisdiction.
+    jurisdiction: Optional[TaxJurisdiction] = None
+    #: The registration type.
+    registration_type: Optional[str] = None
+    #: The tax id.
+    tax_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The active from.
+    active_from: Optional[str] = None
+    #: The expire at.
+    expire_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("tax_registration_id", "taxRegistrationId", "string", False, False),
+        ("tax_type", "taxType", "string", False, False),
+        ("jurisdiction", "jurisdiction", "TaxJurisdiction", False, False),
+        ("registration_type", "registrationType", "string", False, False),
+        ("tax_id", "taxId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("active_from", "activeFrom", "string", False, False),
+        ("expire_at", "expireAt", "string", False, False),
+    )
+
+
+@dataclass
+class TaxInquireSettingsRequest(_Model):
+    """The request body of tax.inquireSettings (/ams/api/v1/tax/inquireSettings).
+
+    Antom API: v1/tax/inquireSettings.
+    """
+
+    API: ClassVar[str] = "v1/tax/inquireSettings"
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+    )
+
+
+@dataclass
+class TaxInquireSettingsResponse(_Model):
+    """The response body of tax.inquireSettings (/ams/api/v1/tax/inquireSettings).
+
+    Antom API: v1/tax/inquireSettings.
+    """
+
+    API: ClassVar[str] = "v1/tax/inquireSettings"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The default tax code.
+    default_tax_code: Optional[str] = None
+    #: The default tax behavior.
+    default_tax_behavior: Optional[str] = None
+    #: The head office.
+    head_office: Optional[TaxHeadOffice] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("default_tax_code", "defaultTaxCode", "string", False, False),
+        ("default_tax_behavior", "defaultTaxBehavior", "string", False, False),
+        ("head_office", "headOffice", "TaxHeadOffice", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class TaxInquireTransactionListRequest(_Model):
+    """The request body of tax.inquireTransactionList (/ams/api/v1/tax/inquireTransactionList).
+
+    Antom API: v1/tax/inquireTransactionList.
+    """
+
+    API: ClassVar[str] = "v1/tax/inquireTransactionList"
+    #: The tax calculation id.
+    tax_calculation_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The refund id.
+    refund_id: Optional[str] = None
+    #: The current page.
+    current_page: Optional[Union[int, str]] = None
+    #: The page size.
+    page_size: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("tax_calculation_id", "taxCalculationId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("refund_id", "refundId", "string", False, False),
+        ("current_page", "currentPage", "integer", False, False),
+        ("page_size", "pageSize", "integer", False, False),
+    )
+
+
+@dataclass
+class TaxInquireTransactionListResponse(_Model):
+    """The response body of tax.inquireTransactionList (/ams/api/v1/tax/inquireTransactionList).
+
+    Antom API: v1/tax/inquireTransactionList.
+    """
+
+    API: ClassVar[str] = "v1/tax/inquireTransactionList"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The transactions.
+    transactions: Optional[List[TaxTransaction]] = None
+    #: The paginator.
+    paginator: Optional[Paginator] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("transactions", "transactions", "TaxTransaction", False, True),
+        ("paginator", "paginator", "Paginator", False, False),
+    )
+
+
+@dataclass
+class TaxTransaction(_Model):
+    """The TaxTransaction object.
+    """
+
+    #: The tax transaction id.
+    tax_transaction_id: Optional[str] = None
+    #: The tax calculation id.
+    tax_calculation_id: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The tax amount.
+    tax_amount: Optional[str] = None
+    #: The currency.
+    currency: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The failure reason.
+    failure_reason: Optional[str] = None
+    #: The tax date.
+    tax_date: Optional[str] = None
+    #: The posted at.
+    posted_at: Optional[str] = None
+    #: The reference payment id.
+    reference_payment_id: Optional[str] = None
+    #: The reference refund id.
+    reference_refund_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("tax_transaction_id", "taxTransactionId", "string", False, False),
+        ("tax_calculation_id", "taxCalculationId", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("tax_amount", "taxAmount", "string", False, False),
+        ("currency", "currency", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("failure_reason", "failureReason", "string", False, False),
+        ("tax_date", "taxDate", "string", False, False),
+        ("posted_at", "postedAt", "string", False, False),
+        ("reference_payment_id", "referencePaymentId", "string", False, False),
+        ("reference_refund_id", "referenceRefundId", "string", False, False),
+    )
+
+
+@dataclass
+class TaxRegisterRequest(_Model):
+    """The request body of tax.register (/ams/api/v1/tax/register).
+
+    Antom API: v1/tax/register.
+    """
+
+    API: ClassVar[str] = "v1/tax/register"
+    #: The registration request id.
+    registration_request_id: Optional[str] = None
+    #: The tax type.
+    tax_type: Optional[str] = None
+    #: The jurisdiction.
+    jurisdiction: Optional[TaxJurisdiction] = None
+    #: The registration type.
+    registration_type: Optional[str] = None
+    #: The tax id.
+    tax_id: Optional[str] = None
+    #: The active from.
+    active_from: Optional[str] = None
+    #: The expire at.
+    expire_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("registration_request_id", "registrationRequestId", "string", False, False),
+        ("tax_type", "taxType", "string", False, False),
+        ("jurisdiction", "jurisdiction", "TaxJurisdiction", False, False),
+        ("registration_type", "registrationType", "string", False, False),
+        ("tax_id", "taxId", "string", False, False),
+        ("active_from", "activeFrom", "string", False, False),
+        ("expire_at", "expireAt", "string", False, False),
+    )
+
+
+@dataclass
+class TaxRegisterResponse(_Model):
+    """The response body of tax.register (/ams/api/v1/tax/register).
+
+    Antom API: v1/tax/register.
+    """
+
+    API: ClassVar[str] = "v1/tax/register"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The tax registration id.
+    tax_registration_id: Optional[str] = None
+    #: The tax type.
+    tax_type: Optional[str] = None
+    #: The jurisdiction.
+    jurisdiction: Optional[TaxJurisdiction] = None
+    #: The registration type.
+    registration_type: Optional[str] = None
+    #: The tax id.
+    tax_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The active from.
+    active_from: Optional[str] = None
+    #: The expire at.
+    expire_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("tax_registration_id", "taxRegistrationId", "string", False, False),
+        ("tax_type", "taxType", "string", False, False),
+        ("jurisdiction", "jurisdiction", "TaxJurisdiction", False, False),
+        ("registration_type", "registrationType", "string", False, False),
+        ("tax_id", "taxId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("active_from", "activeFrom", "string", False, False),
+        ("expire_at", "expireAt", "string", False, False),
+    )
+
+
+@dataclass
+class TaxUpdateRegistrationPeriodRequest(_Model):
+    """The request body of tax.updateRegistrationPeriod
+    (/ams/api/v1/tax/updateRegistrationPeriod).
+
+    Antom API: v1/tax/updateRegistrationPeriod.
+    """
+
+    API: ClassVar[str] = "v1/tax/updateRegistrationPeriod"
+    #: The registration update period request id.
+    registration_update_period_request_id: Optional[str] = None
+    #: The tax registration id.
+    tax_registration_id: Optional[str] = None
+    #: The active from.
+    active_from: Optional[str] = None
+    #: The expire at.
+    expire_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("registration_update_period_request_id", "registrationUpdatePeriodRequestId", "string", False, False),
+        ("tax_registration_id", "taxRegistrationId", "string", False, False),
+        ("active_from", "activeFrom", "string", False, False),
+        ("expire_at", "expireAt", "string", False, False),
+    )
+
+
+@dataclass
+class TaxUpdateRegistrationPeriodResponse(_Model):
+    """The response body of tax.updateRegistrationPeriod
+    (/ams/api/v1/tax/updateRegistrationPeriod).
+
+    Antom API: v1/tax/updateRegistrationPeriod.
+    """
+
+    API: ClassVar[str] = "v1/tax/updateRegistrationPeriod"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The tax registration id.
+    tax_registration_id: Optional[str] = None
+    #: The tax type.
+    tax_type: Optional[str] = None
+    #: The jurisdiction.
+    jurisdiction: Optional[TaxJurisdiction] = None
+    #: The registration type.
+    registration_type: Optional[str] = None
+    #: The tax id.
+    tax_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The active from.
+    active_from: Optional[str] = None
+    #: The expire at.
+    expire_at: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("tax_registration_id", "taxRegistrationId", "string", False, False),
+        ("tax_type", "taxType", "string", False, False),
+        ("jurisdiction", "jurisdiction", "TaxJurisdiction", False, False),
+        ("registration_type", "registrationType", "string", False, False),
+        ("tax_id", "taxId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("active_from", "activeFrom", "string", False, False),
+        ("expire_at", "expireAt", "string", False, False),
+    )
+
+
+@dataclass
+class TaxUpdateSettingsRequest(_Model):
+    """The request body of tax.updateSettings (/ams/api/v1/tax/updateSettings).
+
+    Antom API: v1/tax/updateSettings.
+    """
+
+    API: ClassVar[str] = "v1/tax/updateSettings"
+    #: The settings update request id.
+    settings_update_request_id: Optional[str] = None
+    #: The default tax code.
+    default_tax_code: Optional[str] = None
+    #: The default tax behavior.
+    default_tax_behavior: Optional[str] = None
+    #: The head office.
+    head_office: Optional[TaxHeadOffice] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("settings_update_request_id", "settingsUpdateRequestId", "string", False, False),
+        ("default_tax_code", "defaultTaxCode", "string", False, False),
+        ("default_tax_behavior", "defaultTaxBehavior", "string", False, False),
+        ("head_office", "headOffice", "TaxHeadOffice", False, False),
+    )
+
+
+@dataclass
+class TaxUpdateSettingsResponse(_Model):
+    """The response body of tax.updateSettings (/ams/api/v1/tax/updateSettings).
+
+    Antom API: v1/tax/updateSettings.
+    """
+
+    API: ClassVar[str] = "v1/tax/updateSettings"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The default tax code.
+    default_tax_code: Optional[str] = None
+    #: The default tax behavior.
+    default_tax_behavior: Optional[str] = None
+    #: The head office.
+    head_office: Optional[TaxHeadOffice] = None
+    #: The status.
+    status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("default_tax_code", "defaultTaxCode", "string", False, False),
+        ("default_tax_behavior", "defaultTaxBehavior", "string", False, False),
+        ("head_office", "headOffice", "TaxHeadOffice", False, False),
+        ("status", "status", "string", False, False),
+    )
+
+
+@dataclass
+class InitAuthenticationRequest(_Model):
+    """The request body of users.initAuthentication (/ams/api/v1/users/initAuthentication).
+
+    Antom API: v1/users/initAuthentication.
+    """
+
+    API: ClassVar[str] = "v1/users/initAuthentication"
+    #: The authentication type (one of the AuthenticationType values).
+    authentication_type: Optional[str] = None
+    #: The authentication request id.
+    authentication_request_id: Optional[str] = None
+    #: The authentication channel type (one of the AuthenticationChannelType values).
+    authentication_channel_type: Optional[str] = None
+    #: The user identity type (one of the UserIdentityType values).
+    user_identity_type: Optional[str] = None
+    #: The user identity value.
+    user_identity_value: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("authentication_type", "authenticationType", "string", False, False),
+        ("authentication_request_id", "authenticationRequestId", "string", False, False),
+        ("authentication_channel_type", "authenticationChannelType", "string", False, False),
+        ("user_identity_type", "userIdentityType", "string", False, False),
+        ("user_identity_value", "userIdentityValue", "string", False, False),
+    )
+
+
+@dataclass
+class InitAuthenticationResponse(_Model):
+    """The response body of users.initAuthentication (/ams/api/v1/users/initAuthentication).
+
+    Antom API: v1/users/initAuthentication.
+    """
+
+    API: ClassVar[str] = "v1/users/initAuthentication"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The authentication request id.
+    authentication_request_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("authentication_request_id", "authenticationRequestId", "string", False, False),
+    )
+
+
+@dataclass
+class UserQueryInfoRequest(_Model):
+    """The request body of users.inquiryUserInfo (/ams/api/v1/users/inquiryUserInfo).
+
+    Antom API: v1/users/inquiryUserInfo.
+    """
+
+    API: ClassVar[str] = "v1/users/inquiryUserInfo"
+    #: The access token.
+    access_token: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("access_token", "accessToken", "string", False, False),
+    )
+
+
+@dataclass
+class UserQueryInfoResponse(_Model):
+    """The response body of users.inquiryUserInfo (/ams/api/v1/users/inquiryUserInfo).
+
+    Antom API: v1/users/inquiryUserInfo.
+    """
+
+    API: ClassVar[str] = "v1/users/inquiryUserInfo"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The user id.
+    user_id: Optional[str] = None
+    #: The user login id.
+    user_login_id: Optional[str] = None
+    #: The hash user login id.
+    hash_user_login_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("user_id", "userId", "string", False, False),
+        ("user_login_id", "userLoginId", "string", False, False),
+        ("hash_user_login_id", "hashUserLoginId", "string", False, False),
+    )
+
+
+@dataclass
+class VerifyAuthenticationRequest(_Model):
+    """The request body of users.verifyAuthentication (/ams/api/v1/users/verifyAuthentication).
+
+    Antom API: v1/users/verifyAuthentication.
+    """
+
+    API: ClassVar[str] = "v1/users/verifyAuthentication"
+    #: The authentication type (one of the AuthenticationType values).
+    authentication_type: Optional[str] = None
+    #: The authentication request id.
+    authentication_request_id: Optional[str] = None
+    #: The authentication value.
+    authentication_value: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("authentication_type", "authenticationType", "string", False, False),
+        ("authentication_request_id", "authenticationRequestId", "string", False, False),
+        ("authentication_value", "authenticationValue", "string", False, False),
+    )
+
+
+@dataclass
+class VerifyAuthenticationResponse(_Model):
+    """The response body of users.verifyAuthentication (/ams/api/v1/users/verifyAuthentication).
+
+    Antom API: v1/users/verifyAuthentication.
+    """
+
+    API: ClassVar[str] = "v1/users/verifyAuthentication"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The is passed.
+    is_passed: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("is_passed", "isPassed", "boolean", False, False),
+    )
+
+
+@dataclass
+class VaultingSessionRequest(_Model):
+    """The request body of vaults.createVaultingSession
+    (/ams/api/v1/vaults/createVaultingSession).
+
+    Antom API: v1/vaults/createVaultingSession.
+    """
+
+    API: ClassVar[str] = "v1/vaults/createVaultingSession"
+    #: The payment method type.
+    payment_method_type: Optional[str] = None
+    #: The vaulting request id.
+    vaulting_request_id: Optional[str] = None
+    #: The vaulting notification url.
+    vaulting_notification_url: Optional[str] = None
+    #: The redirect url.
+    redirect_url: Optional[str] = None
+    #: The merchant region.
+    merchant_region: Optional[str] = None
+    #: The is3 dsauthentication.
+    is3_dsauthentication: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_method_type", "paymentMethodType", "string", False, False),
+        ("vaulting_request_id", "vaultingRequestId", "string", False, False),
+        ("vaulting_notification_url", "vaultingNotificationUrl", "string", False, False),
+        ("redirect_url", "redirectUrl", "string", False, False),
+        ("merchant_region", "merchantRegion", "string", False, False),
+        ("is3_dsauthentication", "is3DSAuthentication", "boolean", False, False),
+    )
+
+
+@dataclass
+class VaultingSessionResponse(_Model):
+    """The response body of vaults.createVaultingSession
+    (/ams/api/v1/vaults/createVaultingSession).
+
+    Antom API: v1/vaults/createVaultingSession.
+    """
+
+    API: ClassVar[str] = "v1/vaults/createVaultingSession"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The vaulting session data.
+    vaulting_session_data: Optional[str] = None
+    #: The vaulting session id.
+    vaulting_session_id: Optional[str] = None
+    #: The vaulting session expiry time.
+    vaulting_session_expiry_time: Optional[str] = None
+    #: The normal url.
+    normal_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("vaulting_session_data", "vaultingSessionData", "string", False, False),
+        ("vaulting_session_id", "vaultingSessionId", "string", False, False),
+        ("vaulting_session_expiry_time", "vaultingSessionExpiryTime", "string", False, False),
+        ("normal_url", "normalUrl", "string", False, False),
+    )
+
+
+@dataclass
+class DeleteTokenRequest(_Model):
+    """The request body of vaults.deleteToken (/ams/api/v1/vaults/deleteToken).
+
+    Antom API: v1/vaults/deleteToken.
+    """
+
+    API: ClassVar[str] = "v1/vaults/deleteToken"
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The token.
+    token: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("token", "token", "string", False, False),
+    )
+
+
+@dataclass
+class DeleteTokenResponse(_Model):
+    """The response body of vaults.deleteToken (/ams/api/v1/vaults/deleteToken).
+
+    Antom API: v1/vaults/deleteToken.
+    """
+
+    API: ClassVar[str] = "v1/vaults/deleteToken"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+    )
+
+
+@dataclass
+class VaultsFetchNonceRequest(_Model):
+    """The request body of vaults.fetchNonce (/ams/api/v1/vaults/fetchNonce).
+
+    Antom API: v1/vaults/fetchNonce.
+    """
+
+    API: ClassVar[str] = "v1/vaults/fetchNonce"
+    #: The card.
+    card: Optional[Card] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("card", "card", "Card", False, False),
+    )
+
+
+@dataclass
+class Card(_Model):
+    """The Card object.
+    """
+
+    #: The card no.
+    card_no: Optional[str] = None
+    #: The cvv.
+    cvv: Optional[str] = None
+    #: The expiry year.
+    expiry_year: Optional[str] = None
+    #: The expiry month.
+    expiry_month: Optional[str] = None
+    #: The cardholder name.
+    cardholder_name: Optional[UserName] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("card_no", "cardNo", "string", False, False),
+        ("cvv", "cvv", "string", False, False),
+        ("expiry_year", "expiryYear", "string", False, False),
+        ("expiry_month", "expiryMonth", "string", False, False),
+        ("cardholder_name", "cardholderName", "UserName", False, False),
+    )
+
+
+@dataclass
+class VaultsFetchNonceResponse(_Model):
+    """The response body of vaults.fetchNonce (/ams/api/v1/vaults/fetchNonce).
+
+    Antom API: v1/vaults/fetchNonce.
+    """
+
+    API: ClassVar[str] = "v1/vaults/fetchNonce"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The card token.
+    card_token: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("card_token", "cardToken", "string", False, False),
+    )
+
+
+@dataclass
+class VaultingInquireTokenRequest(_Model):
+    """The request body of vaults.inquireToken (/ams/api/v1/vaults/inquireToken).
+
+    Antom API: v1/vaults/inquireToken.
+    """
+
+    API: ClassVar[str] = "v1/vaults/inquireToken"
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The token.
+    token: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("token", "token", "string", False, False),
+    )
+
+
+@dataclass
+class VaultingInquireTokenResponse(_Model):
+    """The response body of vaults.inquireToken (/ams/api/v1/vaults/inquireToken).
+
+    Antom API: v1/vaults/inquireToken.
+    """
+
+    API: ClassVar[str] = "v1/vaults/inquireToken"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The token.
+    token: Optional[str] = None
+    #: The account holder name.
+    account_holder_name: Optional[UserName] = None
+    #: The email.
+    email: Optional[str] = None
+    #: The issuer name.
+    issuer_name: Optional[str] = None
+    #: The issuing country.
+    issuing_country: Optional[str] = None
+    #: The token expiry time.
+    token_expiry_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("token", "token", "string", False, False),
+        ("account_holder_name", "accountHolderName", "UserName", False, False),
+        ("email", "email", "string", False, False),
+        ("issuer_name", "issuerName", "string", False, False),
+        ("issuing_country", "issuingCountry", "string", False, False),
+        ("token_expiry_time", "tokenExpiryTime", "string", False, False),
+    )
+
+
+@dataclass
+class VaultingQueryRequest(_Model):
+    """The request body of vaults.inquireVaulting (/ams/api/v1/vaults/inquireVaulting).
+
+    Antom API: v1/vaults/inquireVaulting.
+    """
+
+    API: ClassVar[str] = "v1/vaults/inquireVaulting"
+    #: The vaulting request id.
+    vaulting_request_id: Optional[str] = None
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("vaulting_request_id", "vaultingRequestId", "string", False, False),
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+    )
+
+
+@dataclass
+class VaultingQueryResponse(_Model):
+    """The response body of vaults.inquireVaulting (/ams/api/v1/vaults/inquireVaulting).
+
+    Antom API: v1/vaults/inquireVaulting.
+    """
+
+    API: ClassVar[str] = "v1/vaults/inquireVaulting"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The vaulting request id.
+    vaulting_request_id: Optional[str] = None
+    #: The normal url.
+    normal_url: Optional[str] = None
+    #: The scheme url.
+    scheme_url: Optional[str] = None
+    #: The applink url.
+    applink_url: Optional[str] = None
+    #: The vaulting status.
+    vaulting_status: Optional[str] = None
+    #: The payment method detail.
+    payment_method_detail: Optional[PaymentMethodDetail] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The vaulting result code.
+    vaulting_result_code: Optional[str] = None
+    #: The vaulting result message.
+    vaulting_result_message: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("vaulting_request_id", "vaultingRequestId", "string", False, False),
+        ("normal_url", "normalUrl", "string", False, False),
+        ("scheme_url", "schemeUrl", "string", False, False),
+        ("applink_url", "applinkUrl", "string", False, False),
+        ("vaulting_status", "vaultingStatus", "string", False, False),
+        ("payment_method_detail", "paymentMethodDetail", "PaymentMethodDetail", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("vaulting_result_code", "vaultingResultCode", "string", False, False),
+        ("vaulting_result_message", "vaultingResultMessage", "string", False, False),
+    )
+
+
+@dataclass
+class PaymentMethodDetail(_Model):
+    """The PaymentMethodDetail object.
+    """
+
+    #: The payment method detail type (one of the PaymentMethodDetailType values).
+    payment_method_detail_type: Optional[str] = None
+    #: The card.
+    card: Any = None
+    #: The external account.
+    external_account: Optional[ExternalPaymentMethodDetail] = None
+    #: The discount.
+    discount: Optional[DiscountPaymentMethodDetail] = None
+    #: The coupon.
+    coupon: Optional[CouponPaymentMethodDetail] = None
+    #: The payment method type.
+    payment_method_type: Optional[str] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: The wallet.
+    wallet: Optional[Wallet] = None
+    #: The interaction type.
+    interaction_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_method_detail_type", "paymentMethodDetailType", "string", False, False),
+        ("card", "card", "json", False, False),
+        ("external_account", "externalAccount", "ExternalPaymentMethodDetail", False, False),
+        ("discount", "discount", "DiscountPaymentMethodDetail", False, False),
+        ("coupon", "coupon", "CouponPaymentMethodDetail", False, False),
+        ("payment_method_type", "paymentMethodType", "string", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
+        ("wallet", "wallet", "Wallet", False, False),
+        ("interaction_type", "interactionType", "string", False, False),
+    )
+
+
+@dataclass
+class ExternalPaymentMethodDetail(_Model):
+    """The ExternalPaymentMethodDetail object.
+    """
+
+    #: The asset token.
+    asset_token: Optional[str] = None
+    #: The account display name.
+    account_display_name: Optional[str] = None
+    #: The disable reason.
+    disable_reason: Optional[str] = None
+    #: The payment method detail metadata.
+    payment_method_detail_metadata: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("asset_token", "assetToken", "string", False, False),
+        ("account_display_name", "accountDisplayName", "string", False, False),
+        ("disable_reason", "disableReason", "string", False, False),
+        ("payment_method_detail_metadata", "paymentMethodDetailMetadata", "string", False, False),
+    )
+
+
+@dataclass
+class DiscountPaymentMethodDetail(_Model):
+    """The DiscountPaymentMethodDetail object.
+    """
+
+    #: The discount id.
+    discount_id: Optional[str] = None
+    #: The available amount.
+    available_amount: Optional[Amount] = None
+    #: The discount name.
+    discount_name: Optional[str] = None
+    #: The discount description.
+    discount_description: Optional[str] = None
+    #: The payment method detail metadata.
+    payment_method_detail_metadata: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("discount_id", "discountId", "string", False, False),
+        ("available_amount", "availableAmount", "Amount", False, False),
+        ("discount_name", "discountName", "string", False, False),
+        ("discount_description", "discountDescription", "string", False, False),
+        ("payment_method_detail_metadata", "paymentMethodDetailMetadata", "string", False, False),
+    )
+
+
+@dataclass
+class CouponPaymentMethodDetail(_Model):
+    """The CouponPaymentMethodDetail object.
+    """
+
+    #: The coupon id.
+    coupon_id: Optional[str] = None
+    #: The available amount.
+    available_amount: Optional[Amount] = None
+    #: The coupon name.
+    coupon_name: Optional[str] = None
+    #: The coupon description.
+    coupon_description: Optional[str] = None
+    #: The coupon expire time.
+    coupon_expire_time: Optional[str] = None
+    #: The payment method detail metadata.
+    payment_method_detail_metadata: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("coupon_id", "couponId", "string", False, False),
+        ("available_amount", "availableAmount", "Amount", False, False),
+        ("coupon_name", "couponName", "string", False, False),
+        ("coupon_description", "couponDescription", "string", False, False),
+        ("coupon_expire_time", "couponExpireTime", "string", False, False),
+        ("payment_method_detail_metadata", "paymentMethodDetailMetadata", "string", False, False),
+    )
+
+
+@dataclass
+class UpdateTokenRequest(_Model):
+    """The request body of vaults.updateToken (/ams/api/v1/vaults/updateToken).
+
+    Antom API: v1/vaults/updateToken.
+    """
+
+    API: ClassVar[str] = "v1/vaults/updateToken"
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The token.
+    token: Optional[str] = None
+    #: The account holder name.
+    account_holder_name: Optional[UserName] = None
+    #: The email.
+    email: Optional[str] = None
+    #: The token expiry time.
+    token_expiry_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("token", "token", "string", False, False),
+        ("account_holder_name", "accountHolderName", "UserName", False, False),
+        ("email", "email", "string", False, False),
+        ("token_expiry_time", "tokenExpiryTime", "string", False, False),
+    )
+
+
+@dataclass
+class UpdateTokenResponse(_Model):
+    """The response body of vaults.updateToken (/ams/api/v1/vaults/updateToken).
+
+    Antom API: v1/vaults/updateToken.
+    """
+
+    API: ClassVar[str] = "v1/vaults/updateToken"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The token.
+    token: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("token", "token", "string", False, False),
+    )
+
+
+@dataclass
+class VaultingPaymentMethodRequest(_Model):
+    """The request body of vaults.vaultPaymentMethod (/ams/api/v1/vaults/vaultPaymentMethod).
+
+    Antom API: v1/vaults/vaultPaymentMethod.
+    """
+
+    API: ClassVar[str] = "v1/vaults/vaultPaymentMethod"
+    #: The merchant account id.
+    merchant_account_id: Optional[str] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The vaulting request id.
+    vaulting_request_id: Optional[str] = None
+    #: The vaulting notification url.
+    vaulting_notification_url: Optional[str] = None
+    #: The redirect url.
+    redirect_url: Optional[str] = None
+    #: The merchant region.
+    merchant_region: Optional[str] = None
+    #: The payment method detail.
+    payment_method_detail: Optional[PaymentMethodDetail] = None
+    #: The env.
+    env: Optional[Env] = None
+    #: The vaulting currency.
+    vaulting_currency: Optional[str] = None
+    #: The customized info.
+    customized_info: Optional[CustomizedInfo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("merchant_account_id", "merchantAccountId", "string", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("vaulting_request_id", "vaultingRequestId", "string", False, False),
+        ("vaulting_notification_url", "vaultingNotificationUrl", "string", False, False),
+        ("redirect_url", "redirectUrl", "string", False, False),
+        ("merchant_region", "merchantRegion", "string", False, False),
+        ("payment_method_detail", "paymentMethodDetail", "PaymentMethodDetail", False, False),
+        ("env", "env", "Env", False, False),
+        ("vaulting_currency", "vaultingCurrency", "string", False, False),
+        ("customized_info", "customizedInfo", "CustomizedInfo", False, False),
+    )
+
+
+@dataclass
+class VaultingPaymentMethodResponse(_Model):
+    """The response body of vaults.vaultPaymentMethod (/ams/api/v1/vaults/vaultPaymentMethod).
+
+    Antom API: v1/vaults/vaultPaymentMethod.
+    """
+
+    API: ClassVar[str] = "v1/vaults/vaultPaymentMethod"
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The vaulting request id.
+    vaulting_request_id: Optional[str] = None
+    #: The payment method detail.
+    payment_method_detail: Optional[PaymentMethodDetail] = None
+    #: The normal url.
+    normal_url: Optional[str] = None
+    #: The scheme url.
+    scheme_url: Optional[str] = None
+    #: The applink url.
+    applink_url: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("vaulting_request_id", "vaultingRequestId", "string", False, False),
+        ("payment_method_detail", "paymentMethodDetail", "PaymentMethodDetail", False, False),
+        ("normal_url", "normalUrl", "string", False, False),
+        ("scheme_url", "schemeUrl", "string", False, False),
+        ("applink_url", "applinkUrl", "string", False, False),
+    )
+
+
+@dataclass
+class ABATransferNotify(_Model):
+    """A notification body Antom sends (AlipayABATransferNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The transfer request id.
+    transfer_request_id: Optional[str] = None
+    #: The transfer id.
+    transfer_id: Optional[str] = None
+    #: The transfer result.
+    transfer_result: Optional[ApiResult] = None
+    #: The transfer finish time.
+    transfer_finish_time: Optional[str] = None
+    #: The transfer from detail.
+    transfer_from_detail: Optional[TransferFromDetail] = None
+    #: The transfer to detail.
+    transfer_to_detail: Optional[TransferToDetail] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("transfer_request_id", "transferRequestId", "string", False, False),
+        ("transfer_id", "transferId", "string", False, False),
+        ("transfer_result", "transferResult", "ApiResult", False, False),
+        ("transfer_finish_time", "transferFinishTime", "string", False, False),
+        ("transfer_from_detail", "transferFromDetail", "TransferFromDetail", False, False),
+        ("transfer_to_detail", "transferToDetail", "TransferToDetail", False, False),
+    )
+
+
+@dataclass
+class AuthNotify(_Model):
+    """A notification body Antom sends (AlipayAuthNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The authorization notify type.
+    authorization_notify_type: Optional[str] = None
+    #: The auth client id.
+    auth_client_id: Optional[str] = None
+    #: The access token.
+    access_token: Optional[str] = None
+    #: The auth state.
+    auth_state: Optional[str] = None
+    #: The auth code.
+    auth_code: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The user login id.
+    user_login_id: Optional[str] = None
+    #: The user id.
+    user_id: Optional[str] = None
+    #: The pass through info.
+    pass_through_info: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("authorization_notify_type", "authorizationNotifyType", "string", False, False),
+        ("auth_client_id", "authClientId", "string", False, False),
+        ("access_token", "accessToken", "string", False, False),
+        ("auth_state", "authState", "string", False, False),
+        ("auth_code", "authCode", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("user_login_id", "userLoginId", "string", False, False),
+        ("user_id", "userId", "string", False, False),
+        ("pass_through_info", "passThroughInfo", "string", False, False),
+    )
+
+
+@dataclass
+class BillNotify(_Model):
+    """A notification body Antom sends (AlipayBillNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The asset id.
+    asset_id: Any = None
+    #: The masked card no.
+    masked_card_no: Any = None
+    #: The order no.
+    order_no: Any = None
+    #: The card nick name.
+    card_nick_name: Any = None
+    #: The transaction time.
+    transaction_time: Any = None
+    #: The merchant name.
+    merchant_name: Any = None
+    #: The trade amount.
+    trade_amount: Any = None
+    #: The in amount.
+    in_amount: Any = None
+    #: The out amount.
+    out_amount: Any = None
+    #: The exchange rate.
+    exchange_rate: Any = None
+    #: The bill type.
+    bill_type: Any = None
+    #: The trade country.
+    trade_country: Any = None
+    #: The bill status.
+    bill_status: Any = None
+    #: The last update.
+    last_update: Any = None
+    #: The metadata.
+    metadata: Any = None
+    #: The bill no.
+    bill_no: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("asset_id", "assetId", "json", False, False),
+        ("masked_card_no", "maskedCardNo", "json", False, False),
+        ("order_no", "orderNo", "json", False, False),
+        ("card_nick_name", "cardNickName", "json", False, False),
+        ("transaction_time", "transactionTime", "json", False, False),
+        ("merchant_name", "merchantName", "json", False, False),
+        ("trade_amount", "tradeAmount", "json", False, False),
+        ("in_amount", "inAmount", "json", False, False),
+        ("out_amount", "outAmount", "json", False, False),
+        ("exchange_rate", "exchangeRate", "json", False, False),
+        ("bill_type", "billType", "json", False, False),
+        ("trade_country", "tradeCountry", "json", False, False),
+        ("bill_status", "billStatus", "json", False, False),
+        ("last_update", "lastUpdate", "json", False, False),
+        ("metadata", "metadata", "json", False, False),
+        ("bill_no", "billNo", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionNotify(_Model):
+    """A notification body Antom sends (AlipayBillingSubscriptionNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The event time.
+    event_time: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The reason description.
+    reason_description: Optional[str] = None
+    #: The previous status.
+    previous_status: Optional[str] = None
+    #: The fixed amount.
+    fixed_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("event_time", "eventTime", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("reason_description", "reasonDescription", "string", False, False),
+        ("previous_status", "previousStatus", "string", False, False),
+        ("fixed_amount", "fixedAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class CardStatusChangeNotify(_Model):
+    """A notification body Antom sends (AlipayCardStatusChangeNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The request id.
+    request_id: Any = None
+    #: The asset id.
+    asset_id: Any = None
+    #: The operate type.
+    operate_type: Any = None
+    #: The status.
+    status: Any = None
+    #: The card status.
+    card_status: Any = None
+    #: The created time.
+    created_time: Any = None
+    #: The updated time.
+    updated_time: Any = None
+    #: The card brand.
+    card_brand: Any = None
+    #: The card type.
+    card_type: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("request_id", "requestId", "json", False, False),
+        ("asset_id", "assetId", "json", False, False),
+        ("operate_type", "operateType", "json", False, False),
+        ("status", "status", "json", False, False),
+        ("card_status", "cardStatus", "json", False, False),
+        ("created_time", "createdTime", "json", False, False),
+        ("updated_time", "updatedTime", "json", False, False),
+        ("card_brand", "cardBrand", "json", False, False),
+        ("card_type", "cardType", "json", False, False),
+    )
+
+
+@dataclass
+class CreditNoteNotify(_Model):
+    """A notification body Antom sends (AlipayCreditNoteNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The notify id.
+    notify_id: Optional[str] = None
+    #: The credit note request id.
+    credit_note_request_id: Optional[str] = None
+    #: The credit note notification type.
+    credit_note_notification_type: Optional[str] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The credit note.
+    credit_note: Optional[CreditNoteInfo] = None
+    #: The invoice.
+    invoice: Optional[NotifyInvoiceInfo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("notify_id", "notifyId", "string", False, False),
+        ("credit_note_request_id", "creditNoteRequestId", "string", False, False),
+        ("credit_note_notification_type", "creditNoteNotificationType", "string", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("credit_note", "creditNote", "CreditNoteInfo", False, False),
+        ("invoice", "invoice", "NotifyInvoiceInfo", False, False),
+    )
+
+
+@dataclass
+class CreditNoteInfo(_Model):
+    """The CreditNoteInfo object.
+    """
+
+    #: The credit note id.
+    credit_note_id: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The total amount.
+    total_amount: Optional[Amount] = None
+    #: The refund amount.
+    refund_amount: Optional[Amount] = None
+    #: The refund status.
+    refund_status: Optional[str] = None
+    #: The refund id.
+    refund_id: Optional[str] = None
+    #: The refund destination.
+    refund_destination: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The reason description.
+    reason_description: Optional[str] = None
+    #: The memo.
+    memo: Optional[str] = None
+    #: The effective date.
+    effective_date: Optional[str] = None
+    #: The issued at.
+    issued_at: Optional[str] = None
+    #: The refunded at.
+    refunded_at: Optional[str] = None
+    #: The voided at.
+    voided_at: Optional[str] = None
+    #: The created at.
+    created_at: Optional[str] = None
+    #: The items.
+    items: Optional[List[LineItem]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("credit_note_id", "creditNoteId", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("total_amount", "totalAmount", "Amount", False, False),
+        ("refund_amount", "refundAmount", "Amount", False, False),
+        ("refund_status", "refundStatus", "string", False, False),
+        ("refund_id", "refundId", "string", False, False),
+        ("refund_destination", "refundDestination", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("reason_description", "reasonDescription", "string", False, False),
+        ("memo", "memo", "string", False, False),
+        ("effective_date", "effectiveDate", "string", False, False),
+        ("issued_at", "issuedAt", "string", False, False),
+        ("refunded_at", "refundedAt", "string", False, False),
+        ("voided_at", "voidedAt", "string", False, False),
+        ("created_at", "createdAt", "string", False, False),
+        ("items", "items", "LineItem", False, True),
+    )
+
+
+@dataclass
+class LineItem(_Model):
+    """The LineItem object.
+    """
+
+    #: The credit note item id.
+    credit_note_item_id: Optional[str] = None
+    #: The type.
+    type: Optional[str] = None
+    #: The invoice item id.
+    invoice_item_id: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The quantity.
+    quantity: Optional[str] = None
+    #: The unit amount.
+    unit_amount: Optional[Amount] = None
+    #: The item amount.
+    item_amount: Optional[Amount] = None
+    #: The metadata.
+    metadata: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("credit_note_item_id", "creditNoteItemId", "string", False, False),
+        ("type", "type", "string", False, False),
+        ("invoice_item_id", "invoiceItemId", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("quantity", "quantity", "string", False, False),
+        ("unit_amount", "unitAmount", "Amount", False, False),
+        ("item_amount", "itemAmount", "Amount", False, False),
+        ("metadata", "metadata", "json", False, False),
+    )
+
+
+@dataclass
+class NotifyInvoiceInfo(_Model):
+    """The NotifyInvoiceInfo object.
+    """
+
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The invoice status.
+    invoice_status: Optional[str] = None
+    #: The original amount.
+    original_amount: Optional[Amount] = None
+    #: The pre payment credit notes amount.
+    pre_payment_credit_notes_amount: Optional[Amount] = None
+    #: The post payment credit notes amount.
+    post_payment_credit_notes_amount: Optional[Amount] = None
+    #: The adjusted amount.
+    adjusted_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("invoice_status", "invoiceStatus", "string", False, False),
+        ("original_amount", "originalAmount", "Amount", False, False),
+        ("pre_payment_credit_notes_amount", "prePaymentCreditNotesAmount", "Amount", False, False),
+        ("post_payment_credit_notes_amount", "postPaymentCreditNotesAmount", "Amount", False, False),
+        ("adjusted_amount", "adjustedAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class DefenseDocumentNotify(_Model):
+    """A notification body Antom sends (AlipayDefenseDocumentNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+    )
+
+
+@dataclass
+class DefenseStrategySuggestionNotify(_Model):
+    """A notification body Antom sends (AlipayDefenseStrategySuggestionNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+    )
+
+
+@dataclass
+class DirectRefundNotify(_Model):
+    """A notification body Antom sends (AlipayDirectRefundNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The refund status.
+    refund_status: Optional[str] = None
+    #: The refund id.
+    refund_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The refund request id.
+    refund_request_id: Optional[str] = None
+    #: The refund time.
+    refund_time: Optional[str] = None
+    #: The refund from method.
+    refund_from_method: Optional[RefundFromMethod] = None
+    #: The refund to amount.
+    refund_to_amount: Optional[Amount] = None
+    #: The refund from amount.
+    refund_from_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("refund_status", "refundStatus", "string", False, False),
+        ("refund_id", "refundId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("refund_request_id", "refundRequestId", "string", False, False),
+        ("refund_time", "refundTime", "string", False, False),
+        ("refund_from_method", "refundFromMethod", "RefundFromMethod", False, False),
+        ("refund_to_amount", "refundToAmount", "Amount", False, False),
+        ("refund_from_amount", "refundFromAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class DisputeNotify(_Model):
+    """A notification body Antom sends (AlipayDisputeNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: The dispute id.
+    dispute_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The dispute time.
+    dispute_time: Optional[str] = None
+    #: The dispute amount.
+    dispute_amount: Optional[Amount] = None
+    #: The dispute notification type (one of the DisputeNotificationType values).
+    dispute_notification_type: Optional[str] = None
+    #: The dispute reason msg.
+    dispute_reason_msg: Optional[str] = None
+    #: The dispute judged time.
+    dispute_judged_time: Optional[str] = None
+    #: The dispute judged amount.
+    dispute_judged_amount: Optional[Amount] = None
+    #: The dispute judged result (one of the DisputeJudgedResult values).
+    dispute_judged_result: Optional[str] = None
+    #: The defense due time.
+    defense_due_time: Optional[str] = None
+    #: The dispute reason code.
+    dispute_reason_code: Optional[str] = None
+    #: The dispute source.
+    dispute_source: Optional[str] = None
+    #: The arn.
+    arn: Optional[str] = None
+    #: The dispute accept reason (one of the DisputeAcceptReasonType values).
+    dispute_accept_reason: Optional[str] = None
+    #: The dispute accept time.
+    dispute_accept_time: Optional[str] = None
+    #: The dispute type.
+    dispute_type: Optional[str] = None
+    #: The defendable.
+    defendable: Optional[Union[bool, str]] = None
+    #: The capture id.
+    capture_id: Optional[str] = None
+    #: The auto defend reason.
+    auto_defend_reason: Optional[str] = None
+    #: The acquirer info.
+    acquirer_info: Optional[AcquirerInfo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("dispute_id", "disputeId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("dispute_time", "disputeTime", "string", False, False),
+        ("dispute_amount", "disputeAmount", "Amount", False, False),
+        ("dispute_notification_type", "disputeNotificationType", "string", False, False),
+        ("dispute_reason_msg", "disputeReasonMsg", "string", False, False),
+        ("dispute_judged_time", "disputeJudgedTime", "string", False, False),
+        ("dispute_judged_amount", "disputeJudgedAmount", "Amount", False, False),
+        ("dispute_judged_result", "disputeJudgedResult", "string", False, False),
+        ("defense_due_time", "defenseDueTime", "string", False, False),
+        ("dispute_reason_code", "disputeReasonCode", "string", False, False),
+        ("dispute_source", "disputeSource", "string", False, False),
+        ("arn", "arn", "string", False, False),
+        ("dispute_accept_reason", "disputeAcceptReason", "string", False, False),
+        ("dispute_accept_time", "disputeAcceptTime", "string", False, False),
+        ("dispute_type", "disputeType", "string", False, False),
+        ("defendable", "defendable", "boolean", False, False),
+        ("capture_id", "captureId", "string", False, False),
+        ("auto_defend_reason", "autoDefendReason", "string", False, False),
+        ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
+    )
+
+
+@dataclass
+class InvoiceNotify(_Model):
+    """A notification body Antom sends (AlipayInvoiceNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The invoice request id.
+    invoice_request_id: Optional[str] = None
+    #: The invoice id.
+    invoice_id: Optional[str] = None
+    #: The invoice status.
+    invoice_status: Optional[str] = None
+    #: The invoice amount.
+    invoice_amount: Optional[Amount] = None
+    #: The payment info.
+    payment_info: Optional[InvoicePaymentInfo] = None
+    #: The subscription.
+    subscription: Optional[SubscriptionInfo] = None
+    #: The customer id.
+    customer_id: Optional[str] = None
+    #: The reason.
+    reason: Optional[str] = None
+    #: The reason description.
+    reason_description: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("invoice_request_id", "invoiceRequestId", "string", False, False),
+        ("invoice_id", "invoiceId", "string", False, False),
+        ("invoice_status", "invoiceStatus", "string", False, False),
+        ("invoice_amount", "invoiceAmount", "Amount", False, False),
+        ("payment_info", "paymentInfo", "InvoicePaymentInfo", False, False),
+        ("subscription", "subscription", "SubscriptionInfo", False, False),
+        ("customer_id", "customerId", "string", False, False),
+        ("reason", "reason", "string", False, False),
+        ("reason_description", "reasonDescription", "string", False, False),
+    )
+
+
+@dataclass
+class InvoicePaymentInfo(_Model):
+    """The InvoicePaymentInfo object.
+    """
+
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The payment time.
+    payment_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("result", "result", "ApiResult", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("payment_time", "paymentTime", "string", False, False),
+    )
+
+
+@dataclass
+class MeterEventNotify(_Model):
+    """A notification body Antom sends (AlipayMeterEventNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The event name.
+    event_name: Optional[str] = None
+    #: The error events.
+    error_events: Optional[List[ErrorEvent]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("event_name", "eventName", "string", False, False),
+        ("error_events", "errorEvents", "ErrorEvent", False, True),
+    )
+
+
+@dataclass
+class ErrorEvent(_Model):
+    """The ErrorEvent object.
+    """
+
+    #: The error code.
+    error_code: Optional[str] = None
+    #: The idempotency key.
+    idempotency_key: Optional[str] = None
+    #: The event timestamp.
+    event_timestamp: Optional[Union[int, str]] = None
+    #: The payload.
+    payload: Optional[EventPayload] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("error_code", "errorCode", "string", False, False),
+        ("idempotency_key", "idempotencyKey", "string", False, False),
+        ("event_timestamp", "eventTimestamp", "integer", False, False),
+        ("payload", "payload", "EventPayload", False, False),
+    )
+
+
+@dataclass
+class SubscriptionCancelNotify(_Model):
+    """A notification body Antom sends (AlipaySubscriptionCancelNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The payment create time.
+    payment_create_time: Optional[str] = None
+    #: The payment time.
+    payment_time: Optional[str] = None
+    #: The period end time.
+    period_end_time: Optional[str] = None
+    #: The phase no.
+    phase_no: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The subscription order id.
+    subscription_order_id: Optional[str] = None
+    #: The subscription order status (one of the SubscriptionNotificationType values).
+    subscription_order_status: Optional[str] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The subscription trans id.
+    subscription_trans_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("payment_create_time", "paymentCreateTime", "string", False, False),
+        ("payment_time", "paymentTime", "string", False, False),
+        ("period_end_time", "periodEndTime", "string", False, False),
+        ("phase_no", "phaseNo", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("subscription_order_id", "subscriptionOrderId", "string", False, False),
+        ("subscription_order_status", "subscriptionOrderStatus", "string", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("subscription_trans_id", "subscriptionTransId", "string", False, False),
+    )
+
+
+@dataclass
+class SubscriptionNotify(_Model):
+    """A notification body Antom sends (AlipaySubscriptionNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The subscription status (one of the SubscriptionStatus values).
+    subscription_status: Optional[str] = None
+    #: The subscription notification type (one of the SubscriptionNotificationType values).
+    subscription_notification_type: Optional[str] = None
+    #: The subscription start time.
+    subscription_start_time: Optional[str] = None
+    #: The subscription end time.
+    subscription_end_time: Optional[str] = None
+    #: The period rule.
+    period_rule: Optional[PeriodRule] = None
+    #: The allow accumulate.
+    allow_accumulate: Optional[Union[bool, str]] = None
+    #: The max accumulate amount.
+    max_accumulate_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("subscription_status", "subscriptionStatus", "string", False, False),
+        ("subscription_notification_type", "subscriptionNotificationType", "string", False, False),
+        ("subscription_start_time", "subscriptionStartTime", "string", False, False),
+        ("subscription_end_time", "subscriptionEndTime", "string", False, False),
+        ("period_rule", "periodRule", "PeriodRule", False, False),
+        ("allow_accumulate", "allowAccumulate", "boolean", False, False),
+        ("max_accumulate_amount", "maxAccumulateAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class SubscriptionPayNotify(_Model):
+    """A notification body Antom sends (AlipaySubscriptionPayNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The payment request id.
+    payment_request_id: Optional[str] = None
+    #: The payment id.
+    payment_id: Optional[str] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The payment create time.
+    payment_create_time: Optional[str] = None
+    #: The payment time.
+    payment_time: Optional[str] = None
+    #: The customs declaration amount.
+    customs_declaration_amount: Optional[Amount] = None
+    #: The gross settlement amount.
+    gross_settlement_amount: Optional[Amount] = None
+    #: The settlement quote.
+    settlement_quote: Optional[Quote] = None
+    #: The psp customer info.
+    psp_customer_info: Optional[PspCustomerInfo] = None
+    #: The acquirer reference no.
+    acquirer_reference_no: Optional[str] = None
+    #: The payment result info.
+    payment_result_info: Optional[PaymentResultInfo] = None
+    #: The acquirer info.
+    acquirer_info: Optional[AcquirerInfo] = None
+    #: The promotion result.
+    promotion_result: Optional[List[PromotionResult]] = None
+    #: The payment method type.
+    payment_method_type: Optional[str] = None
+    #: The customized info.
+    customized_info: Optional[CustomizedInfo] = None
+    #: The payment quote.
+    payment_quote: Optional[Quote] = None
+    #: The processing amount.
+    processing_amount: Optional[Amount] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: The subscription order id.
+    subscription_order_id: Optional[str] = None
+    #: The retry info.
+    retry_info: Optional[RetryInfo] = None
+    #: The update request id.
+    update_request_id: Optional[str] = None
+    #: The auth expiry time.
+    auth_expiry_time: Optional[str] = None
+    #: The tax calculation id.
+    tax_calculation_id: Optional[str] = None
+    #: The subscription request id.
+    subscription_request_id: Optional[str] = None
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The period start time.
+    period_start_time: Optional[str] = None
+    #: The period end time.
+    period_end_time: Optional[str] = None
+    #: The phase no.
+    phase_no: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("payment_create_time", "paymentCreateTime", "string", False, False),
+        ("payment_time", "paymentTime", "string", False, False),
+        ("customs_declaration_amount", "customsDeclarationAmount", "Amount", False, False),
+        ("gross_settlement_amount", "grossSettlementAmount", "Amount", False, False),
+        ("settlement_quote", "settlementQuote", "Quote", False, False),
+        ("psp_customer_info", "pspCustomerInfo", "PspCustomerInfo", False, False),
+        ("acquirer_reference_no", "acquirerReferenceNo", "string", False, False),
+        ("payment_result_info", "paymentResultInfo", "PaymentResultInfo", False, False),
+        ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
+        ("promotion_result", "promotionResult", "PromotionResult", False, True),
+        ("payment_method_type", "paymentMethodType", "string", False, False),
+        ("customized_info", "customizedInfo", "CustomizedInfo", False, False),
+        ("payment_quote", "paymentQuote", "Quote", False, False),
+        ("processing_amount", "processingAmount", "Amount", False, False),
+        ("metadata", "metadata", "string", False, False),
+        ("subscription_order_id", "subscriptionOrderId", "string", False, False),
+        ("retry_info", "retryInfo", "RetryInfo", False, False),
+        ("update_request_id", "updateRequestId", "string", False, False),
+        ("auth_expiry_time", "authExpiryTime", "string", False, False),
+        ("tax_calculation_id", "taxCalculationId", "string", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("period_start_time", "periodStartTime", "string", False, False),
+        ("period_end_time", "periodEndTime", "string", False, False),
+        ("phase_no", "phaseNo", "string", False, False),
+    )
+
+
+@dataclass
+class VaultingNotify(_Model):
+    """A notification body Antom sends (AlipayVaultingNotify in the SDKs).
+    """
+
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The result.
+    result: Optional[ApiResult] = None
+    #: The vaulting request id.
+    vaulting_request_id: Optional[str] = None
+    #: The payment method detail.
+    payment_method_detail: Optional[VaultingPaymentMethodDetail] = None
+    #: The vaulting create time.
+    vaulting_create_time: Optional[str] = None
+    #: The acquirer info.
+    acquirer_info: Optional[AcquirerInfo] = None
+    #: The customized info.
+    customized_info: Optional[CustomizedInfo] = None
+    #: The metadata.
+    metadata: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("vaulting_request_id", "vaultingRequestId", "string", False, False),
+        ("payment_method_detail", "paymentMethodDetail", "VaultingPaymentMethodDetail", False, False),
+        ("vaulting_create_time", "vaultingCreateTime", "string", False, False),
+        ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
+        ("customized_info", "customizedInfo", "CustomizedInfo", False, False),
+        ("metadata", "metadata", "string", False, False),
+    )
+
+
+@dataclass
+class VaultingPaymentMethodDetail(_Model):
+    """The VaultingPaymentMethodDetail object.
+    """
+
+    #: The payment method type.
+    payment_method_type: Optional[str] = None
+    #: The card.
+    card: Optional[VaultingCard] = None
+    #: The wallet.
+    wallet: Optional[Wallet] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_method_type", "paymentMethodType", "string", False, False),
+        ("card", "card", "VaultingCard", False, False),
+        ("wallet", "wallet", "Wallet", False, False),
+    )
+
+
+@dataclass
+class VaultingCard(_Model):
+    """The VaultingCard object.
+    """
+
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
     )
 
 
@@ -1645,4 +18443,754 @@ _MODELS: Dict[str, Type[_Model]] = {
     "NotifyPaymentRequest": NotifyPaymentRequest,
     "NotifyCaptureRequest": NotifyCaptureRequest,
     "NotifyRefundRequest": NotifyRefundRequest,
+    "SubmitAttachmentRequest": SubmitAttachmentRequest,
+    "SubmitAttachmentResponse": SubmitAttachmentResponse,
+    "InquireAvailableQuotaRequest": InquireAvailableQuotaRequest,
+    "InquireAvailableQuotaResponse": InquireAvailableQuotaResponse,
+    "InquiryBalanceRequest": InquiryBalanceRequest,
+    "InquiryBalanceResponse": InquiryBalanceResponse,
+    "AccountBalance": AccountBalance,
+    "InquiryStatementRequest": InquiryStatementRequest,
+    "InquiryStatementResponse": InquiryStatementResponse,
+    "InquiryStatementDetailRequest": InquiryStatementDetailRequest,
+    "InquiryStatementDetailResponse": InquiryStatementDetailResponse,
+    "InquiryStatementListRequest": InquiryStatementListRequest,
+    "InquiryStatementListResponse": InquiryStatementListResponse,
+    "TotalCount": TotalCount,
+    "ApplyCardRequest": ApplyCardRequest,
+    "AuthorizationControl": AuthorizationControl,
+    "CardLimitDetail": CardLimitDetail,
+    "Limit": Limit,
+    "CardLimitInfo": CardLimitInfo,
+    "ApplyCardResponse": ApplyCardResponse,
+    "InquireCardRequest": InquireCardRequest,
+    "InquireCardResponse": InquireCardResponse,
+    "InquireCardDetailRequest": InquireCardDetailRequest,
+    "InquireCardDetailResponse": InquireCardDetailResponse,
+    "CardholderInfo": CardholderInfo,
+    "InquireCardSensitiveInfoRequest": InquireCardSensitiveInfoRequest,
+    "InquireCardSensitiveInfoResponse": InquireCardSensitiveInfoResponse,
+    "InquireCardTransactionEventRequest": InquireCardTransactionEventRequest,
+    "InquireCardTransactionEventResponse": InquireCardTransactionEventResponse,
+    "CardTransactionEvent": CardTransactionEvent,
+    "EventMerchantInfo": EventMerchantInfo,
+    "InquireCardTransactionLifecycleRequest": InquireCardTransactionLifecycleRequest,
+    "InquireCardTransactionLifecycleResponse": InquireCardTransactionLifecycleResponse,
+    "CardTransactionLifecycle": CardTransactionLifecycle,
+    "InquireCardTransactionLifecycleDetailRequest": InquireCardTransactionLifecycleDetailRequest,
+    "InquireCardTransactionLifecycleDetailResponse": InquireCardTransactionLifecycleDetailResponse,
+    "CardTransactionLifecycleDetail": CardTransactionLifecycleDetail,
+    "UpdateCardRequest": UpdateCardRequest,
+    "UpdateCardResponse": UpdateCardResponse,
+    "UpdateCardStatusRequest": UpdateCardStatusRequest,
+    "UpdateCardStatusResponse": UpdateCardStatusResponse,
+    "CreateDirectPaymentRequest": CreateDirectPaymentRequest,
+    "Merchant": Merchant,
+    "Transit": Transit,
+    "Leg": Leg,
+    "Passenger": Passenger,
+    "AncillaryData": AncillaryData,
+    "Service": Service,
+    "Lodging": Lodging,
+    "Gaming": Gaming,
+    "PaymentMethodMetaData": PaymentMethodMetaData,
+    "CardVerificationResult": CardVerificationResult,
+    "RiskThreeDSResult": RiskThreeDSResult,
+    "CreateDirectPaymentResponse": CreateDirectPaymentResponse,
+    "CreateDirectRefundRequest": CreateDirectRefundRequest,
+    "RefundFromMethod": RefundFromMethod,
+    "CreateDirectRefundResponse": CreateDirectRefundResponse,
+    "CreateExchangeRequest": CreateExchangeRequest,
+    "CreateExchangeResponse": CreateExchangeResponse,
+    "CreateQuoteRequest": CreateQuoteRequest,
+    "CreateQuoteResponse": CreateQuoteResponse,
+    "InquireDirectPaymentRequest": InquireDirectPaymentRequest,
+    "InquireDirectPaymentResponse": InquireDirectPaymentResponse,
+    "InquireDirectRefundRequest": InquireDirectRefundRequest,
+    "InquireDirectRefundResponse": InquireDirectRefundResponse,
+    "InquireExchangeRequest": InquireExchangeRequest,
+    "InquireExchangeResponse": InquireExchangeResponse,
+    "InquiryRateRequest": InquiryRateRequest,
+    "InquiryRateCondition": InquiryRateCondition,
+    "InquiryRateResponse": InquiryRateResponse,
+    "RateResult": RateResult,
+    "InquireBalanceRequest": InquireBalanceRequest,
+    "InquireBalanceResponse": InquireBalanceResponse,
+    "CreateAuthenticationSessionRequest": CreateAuthenticationSessionRequest,
+    "CreateAuthenticationSessionResponse": CreateAuthenticationSessionResponse,
+    "CreateBindingSessionRequest": CreateBindingSessionRequest,
+    "CreateBindingSessionResponse": CreateBindingSessionResponse,
+    "InquireAccountInfoRequest": InquireAccountInfoRequest,
+    "InquireAccountInfoResponse": InquireAccountInfoResponse,
+    "InquirePaymentTokenRequest": InquirePaymentTokenRequest,
+    "InquirePaymentTokenResponse": InquirePaymentTokenResponse,
+    "AuthApplyTokenRequest": AuthApplyTokenRequest,
+    "AuthApplyTokenResponse": AuthApplyTokenResponse,
+    "AuthConsultRequest": AuthConsultRequest,
+    "AuthMetaData": AuthMetaData,
+    "AuthConsultResponse": AuthConsultResponse,
+    "AuthCodeForm": AuthCodeForm,
+    "CodeDetail": CodeDetail,
+    "AuthQueryTokenRequest": AuthQueryTokenRequest,
+    "AuthQueryTokenResponse": AuthQueryTokenResponse,
+    "AuthRevokeTokenRequest": AuthRevokeTokenRequest,
+    "AuthRevokeTokenResponse": AuthRevokeTokenResponse,
+    "CouponCreateRequest": CouponCreateRequest,
+    "CouponCreateAppliesTo": CouponCreateAppliesTo,
+    "PromotionCode": PromotionCode,
+    "CouponCreateResponse": CouponCreateResponse,
+    "CouponPromotionCode": CouponPromotionCode,
+    "CouponInquireDetailsRequest": CouponInquireDetailsRequest,
+    "CouponInquireDetailsResponse": CouponInquireDetailsResponse,
+    "CouponInquireDetailsAppliesTo": CouponInquireDetailsAppliesTo,
+    "CouponApplicableProduct": CouponApplicableProduct,
+    "CouponInquireListRequest": CouponInquireListRequest,
+    "CouponInquireListResponse": CouponInquireListResponse,
+    "Coupon": Coupon,
+    "CouponUpdateRequest": CouponUpdateRequest,
+    "CouponUpdateResponse": CouponUpdateResponse,
+    "CreditNoteCreateRequest": CreditNoteCreateRequest,
+    "CreditNoteCreateItem": CreditNoteCreateItem,
+    "CreditNoteCreateResponse": CreditNoteCreateResponse,
+    "CreditNoteItem": CreditNoteItem,
+    "CreditNoteInquireDetailsRequest": CreditNoteInquireDetailsRequest,
+    "CreditNoteInquireDetailsResponse": CreditNoteInquireDetailsResponse,
+    "CreditNoteInquireListRequest": CreditNoteInquireListRequest,
+    "CreditNoteInquireListResponse": CreditNoteInquireListResponse,
+    "CreditNoteSummary": CreditNoteSummary,
+    "CreditNoteVoidRequest": CreditNoteVoidRequest,
+    "CreditNoteVoidResponse": CreditNoteVoidResponse,
+    "CustomerCreateRequest": CustomerCreateRequest,
+    "CustomerCreateResponse": CustomerCreateResponse,
+    "CustomerCreatePortalLinkRequest": CustomerCreatePortalLinkRequest,
+    "CustomerCreatePortalLinkResponse": CustomerCreatePortalLinkResponse,
+    "CustomerDeleteRequest": CustomerDeleteRequest,
+    "CustomerDeleteResponse": CustomerDeleteResponse,
+    "CustomerInquireDetailsRequest": CustomerInquireDetailsRequest,
+    "CustomerInquireDetailsResponse": CustomerInquireDetailsResponse,
+    "CustomerInquireListRequest": CustomerInquireListRequest,
+    "CustomerInquireListResponse": CustomerInquireListResponse,
+    "Customer": Customer,
+    "CustomerUpdateRequest": CustomerUpdateRequest,
+    "CustomerUpdateResponse": CustomerUpdateResponse,
+    "InvoiceConfirmPaymentRequest": InvoiceConfirmPaymentRequest,
+    "InvoiceConfirmPaymentResponse": InvoiceConfirmPaymentResponse,
+    "InvoiceCreateRequest": InvoiceCreateRequest,
+    "InvoiceCreateItem": InvoiceCreateItem,
+    "InvoiceShipping": InvoiceShipping,
+    "InvoiceAddress": InvoiceAddress,
+    "DeliveryEstimate": DeliveryEstimate,
+    "DeliveryEstimateInfo": DeliveryEstimateInfo,
+    "BillingDiscount": BillingDiscount,
+    "InvoiceCreateResponse": InvoiceCreateResponse,
+    "InvoiceCreateViewLinkRequest": InvoiceCreateViewLinkRequest,
+    "InvoiceCreateViewLinkResponse": InvoiceCreateViewLinkResponse,
+    "InvoiceExportRequest": InvoiceExportRequest,
+    "InvoiceExportResponse": InvoiceExportResponse,
+    "InvoiceFinalizeRequest": InvoiceFinalizeRequest,
+    "InvoiceFinalizeResponse": InvoiceFinalizeResponse,
+    "InvoiceInquireDetailsRequest": InvoiceInquireDetailsRequest,
+    "InvoiceInquireDetailsResponse": InvoiceInquireDetailsResponse,
+    "InvoiceItem": InvoiceItem,
+    "InvoicePayment": InvoicePayment,
+    "InvoiceNote": InvoiceNote,
+    "InvoiceInquireListRequest": InvoiceInquireListRequest,
+    "InvoiceInquireListResponse": InvoiceInquireListResponse,
+    "Invoice": Invoice,
+    "InvoiceMarkUncollectibleRequest": InvoiceMarkUncollectibleRequest,
+    "InvoiceMarkUncollectibleResponse": InvoiceMarkUncollectibleResponse,
+    "InvoiceReviseRequest": InvoiceReviseRequest,
+    "InvoiceReviseResponse": InvoiceReviseResponse,
+    "InvoiceSendRequest": InvoiceSendRequest,
+    "InvoiceSendResponse": InvoiceSendResponse,
+    "InvoiceUpdateRequest": InvoiceUpdateRequest,
+    "InvoiceCustomField": InvoiceCustomField,
+    "InvoiceUpdateResponse": InvoiceUpdateResponse,
+    "InvoiceVoidRequest": InvoiceVoidRequest,
+    "InvoiceVoidResponse": InvoiceVoidResponse,
+    "PriceCreateRequest": PriceCreateRequest,
+    "RecurringSettings": RecurringSettings,
+    "PeriodRule": PeriodRule,
+    "Tier": Tier,
+    "PriceCreateResponse": PriceCreateResponse,
+    "PriceInquireDetailsRequest": PriceInquireDetailsRequest,
+    "PriceInquireDetailsResponse": PriceInquireDetailsResponse,
+    "PriceInquireListRequest": PriceInquireListRequest,
+    "PriceInquireListResponse": PriceInquireListResponse,
+    "Price": Price,
+    "PriceUpdateRequest": PriceUpdateRequest,
+    "PriceUpdateResponse": PriceUpdateResponse,
+    "ProductCreateRequest": ProductCreateRequest,
+    "ProductCreateResponse": ProductCreateResponse,
+    "ProductInquireDetailsRequest": ProductInquireDetailsRequest,
+    "ProductInquireDetailsResponse": ProductInquireDetailsResponse,
+    "ProductInquireListRequest": ProductInquireListRequest,
+    "ProductInquireListResponse": ProductInquireListResponse,
+    "Product": Product,
+    "ProductUpdateRequest": ProductUpdateRequest,
+    "ProductUpdateResponse": ProductUpdateResponse,
+    "ProductUploadImageRequest": ProductUploadImageRequest,
+    "ProductUploadImageResponse": ProductUploadImageResponse,
+    "PromotionCodeCreateRequest": PromotionCodeCreateRequest,
+    "PromotionCodeCreateMinAmount": PromotionCodeCreateMinAmount,
+    "PromotionCodeCreateResponse": PromotionCodeCreateResponse,
+    "PromotionCodeInquireDetailsRequest": PromotionCodeInquireDetailsRequest,
+    "PromotionCodeInquireDetailsResponse": PromotionCodeInquireDetailsResponse,
+    "PromotionCodeInquireDetailsMinAmount": PromotionCodeInquireDetailsMinAmount,
+    "PromotionCodeInquireListRequest": PromotionCodeInquireListRequest,
+    "PromotionCodeInquireListResponse": PromotionCodeInquireListResponse,
+    "PromotionCodeInfo": PromotionCodeInfo,
+    "PromotionCodeUpdateRequest": PromotionCodeUpdateRequest,
+    "PromotionCodeUpdateResponse": PromotionCodeUpdateResponse,
+    "ReceiptExportRequest": ReceiptExportRequest,
+    "ReceiptExportResponse": ReceiptExportResponse,
+    "ReceiptInquireDetailsRequest": ReceiptInquireDetailsRequest,
+    "ReceiptInquireDetailsResponse": ReceiptInquireDetailsResponse,
+    "ReceiptItem": ReceiptItem,
+    "ReceiptInquireListRequest": ReceiptInquireListRequest,
+    "ReceiptInquireListResponse": ReceiptInquireListResponse,
+    "Receipt": Receipt,
+    "ReceiptPaymentMethod": ReceiptPaymentMethod,
+    "ReceiptSendRequest": ReceiptSendRequest,
+    "ReceiptSendResponse": ReceiptSendResponse,
+    "BillingSubscriptionCancelRequest": BillingSubscriptionCancelRequest,
+    "BillingSubscriptionCancelCancellationDetails": BillingSubscriptionCancelCancellationDetails,
+    "BillingSubscriptionCancelResponse": BillingSubscriptionCancelResponse,
+    "BillingSubscriptionCreateRequest": BillingSubscriptionCreateRequest,
+    "PriceItem": PriceItem,
+    "BillingTrialSettings": BillingTrialSettings,
+    "BillingSubscriptionCreateResponse": BillingSubscriptionCreateResponse,
+    "SubscriptionItem": SubscriptionItem,
+    "BillingSubscriptionInquireDetailsRequest": BillingSubscriptionInquireDetailsRequest,
+    "BillingSubscriptionInquireDetailsResponse": BillingSubscriptionInquireDetailsResponse,
+    "BillingSubscriptionTrialSettings": BillingSubscriptionTrialSettings,
+    "BillingSubscriptionTrialSettingsEndBehavior": BillingSubscriptionTrialSettingsEndBehavior,
+    "BillingSubscriptionInquireDetailsCancellationDetails": BillingSubscriptionInquireDetailsCancellationDetails,
+    "BillingSubscriptionPriceItem": BillingSubscriptionPriceItem,
+    "BillingSubscriptionDiscountInfo": BillingSubscriptionDiscountInfo,
+    "BillingSubscriptionInquireListRequest": BillingSubscriptionInquireListRequest,
+    "BillingSubscriptionInquireListResponse": BillingSubscriptionInquireListResponse,
+    "Subscription": Subscription,
+    "BillingSubscriptionResumeRequest": BillingSubscriptionResumeRequest,
+    "BillingSubscriptionResumeResponse": BillingSubscriptionResumeResponse,
+    "BillingSubscriptionUpdateRequest": BillingSubscriptionUpdateRequest,
+    "PriceItemChange": PriceItemChange,
+    "BillingSubscriptionCancellationDetails": BillingSubscriptionCancellationDetails,
+    "BillingSubscriptionUpdateResponse": BillingSubscriptionUpdateResponse,
+    "CustomsDeclareRequest": CustomsDeclareRequest,
+    "CustomsInfo": CustomsInfo,
+    "MerchantCustomsInfo": MerchantCustomsInfo,
+    "Certificate": Certificate,
+    "CustomsDeclareResponse": CustomsDeclareResponse,
+    "CustomsQueryRequest": CustomsQueryRequest,
+    "CustomsQueryResponse": CustomsQueryResponse,
+    "DeclarationRecord": DeclarationRecord,
+    "CreatePayoutRequest": CreatePayoutRequest,
+    "TransferFromDetail": TransferFromDetail,
+    "TransferToDetail": TransferToDetail,
+    "CreatePayoutResponse": CreatePayoutResponse,
+    "CreateTransferRequest": CreateTransferRequest,
+    "CreateTransferResponse": CreateTransferResponse,
+    "MerchantRegistrationInfoQueryRequest": MerchantRegistrationInfoQueryRequest,
+    "MerchantRegistrationInfoQueryResponse": MerchantRegistrationInfoQueryResponse,
+    "MerchantRegistrationInfo": MerchantRegistrationInfo,
+    "WebSite": WebSite,
+    "RegistrationDetail": RegistrationDetail,
+    "Attachment": Attachment,
+    "ContactInfo": ContactInfo,
+    "MerchantRegistrationStatusQueryRequest": MerchantRegistrationStatusQueryRequest,
+    "MerchantRegistrationStatusQueryResponse": MerchantRegistrationStatusQueryResponse,
+    "RegistrationResult": RegistrationResult,
+    "PSPRegistrationResult": PSPRegistrationResult,
+    "RegisterRequest": RegisterRequest,
+    "SettlementInfo": SettlementInfo,
+    "SettlementBankAccount": SettlementBankAccount,
+    "MerchantInfo": MerchantInfo,
+    "Company": Company,
+    "StockInfo": StockInfo,
+    "Contact": Contact,
+    "BusinessInfo": BusinessInfo,
+    "EntityAssociations": EntityAssociations,
+    "Individual": Individual,
+    "RegisterResponse": RegisterResponse,
+    "MerchantRegistrationRequest": MerchantRegistrationRequest,
+    "MerchantRegistrationResponse": MerchantRegistrationResponse,
+    "SettlementInfoUpdateRequest": SettlementInfoUpdateRequest,
+    "SettlementInfoUpdateResponse": SettlementInfoUpdateResponse,
+    "MeterCreateRequest": MeterCreateRequest,
+    "MeterCreateResponse": MeterCreateResponse,
+    "Meter": Meter,
+    "MeterCreateSessionRequest": MeterCreateSessionRequest,
+    "MeterCreateSessionResponse": MeterCreateSessionResponse,
+    "CreditGrantCreateRequest": CreditGrantCreateRequest,
+    "Applicability": Applicability,
+    "CreditGrantCreateResponse": CreditGrantCreateResponse,
+    "CreditGrant": CreditGrant,
+    "AvailableAmount": AvailableAmount,
+    "CreditGrantInquireDetailsRequest": CreditGrantInquireDetailsRequest,
+    "CreditGrantInquireDetailsResponse": CreditGrantInquireDetailsResponse,
+    "CreditGrantInquireListRequest": CreditGrantInquireListRequest,
+    "CreditGrantInquireListResponse": CreditGrantInquireListResponse,
+    "CreditGrantUpdateExpiryRequest": CreditGrantUpdateExpiryRequest,
+    "CreditGrantUpdateExpiryResponse": CreditGrantUpdateExpiryResponse,
+    "CreditGrantVoidRequest": CreditGrantVoidRequest,
+    "CreditGrantVoidResponse": CreditGrantVoidResponse,
+    "MeterInquireDetailsRequest": MeterInquireDetailsRequest,
+    "MeterInquireDetailsResponse": MeterInquireDetailsResponse,
+    "MeterInquireListRequest": MeterInquireListRequest,
+    "MeterInquireListResponse": MeterInquireListResponse,
+    "MeterUpdateRequest": MeterUpdateRequest,
+    "MeterUpdateResponse": MeterUpdateResponse,
+    "MeterUploadEventRequest": MeterUploadEventRequest,
+    "MeterEventBatch": MeterEventBatch,
+    "Event": Event,
+    "EventPayload": EventPayload,
+    "MeterUploadEventResponse": MeterUploadEventResponse,
+    "ErrorInfo": ErrorInfo,
+    "InquireNotificationRequest": InquireNotificationRequest,
+    "InquireNotificationResponse": InquireNotificationResponse,
+    "InquireNotificationListRequest": InquireNotificationListRequest,
+    "InquireNotificationListResponse": InquireNotificationListResponse,
+    "AcceptDisputeRequest": AcceptDisputeRequest,
+    "AcceptDisputeResponse": AcceptDisputeResponse,
+    "PaymentEvaluation": PaymentEvaluation,
+    "PaymentOptionDetail": PaymentOptionDetail,
+    "WalletPaymentOptionDetail": WalletPaymentOptionDetail,
+    "Wallet": Wallet,
+    "WalletFeature": WalletFeature,
+    "DeviceCertificateRequest": DeviceCertificateRequest,
+    "DeviceCertificateResponse": DeviceCertificateResponse,
+    "CreateMandateRequest": CreateMandateRequest,
+    "CreateMandateResponse": CreateMandateResponse,
+    "CustomizedInfo": CustomizedInfo,
+    "SubscriptionPlan": SubscriptionPlan,
+    "SubscriptionInfo": SubscriptionInfo,
+    "TrialPlan": TrialPlan,
+    "TrialPhase": TrialPhase,
+    "Trial": Trial,
+    "CreditPayPlan": CreditPayPlan,
+    "AgreementInfo": AgreementInfo,
+    "RiskData": RiskData,
+    "RiskOrder": RiskOrder,
+    "RiskBuyer": RiskBuyer,
+    "RiskEnv": RiskEnv,
+    "RiskSignal": RiskSignal,
+    "RiskAddress": RiskAddress,
+    "AvailablePaymentMethod": AvailablePaymentMethod,
+    "PaymentMethodTypeItem": PaymentMethodTypeItem,
+    "BillingSubscription": BillingSubscription,
+    "DownloadDisputeEvidenceRequest": DownloadDisputeEvidenceRequest,
+    "DownloadDisputeEvidenceResponse": DownloadDisputeEvidenceResponse,
+    "FetchNonceRequest": FetchNonceRequest,
+    "FetchNonceResponse": FetchNonceResponse,
+    "GetCardInfoRequest": GetCardInfoRequest,
+    "GetCardInfoResponse": GetCardInfoResponse,
+    "Installment": Installment,
+    "SupportCardBrand": SupportCardBrand,
+    "Plan": Plan,
+    "SubscriptionInquireRequest": SubscriptionInquireRequest,
+    "SubscriptionInquireResponse": SubscriptionInquireResponse,
+    "InquireExchangeRateRequest": InquireExchangeRateRequest,
+    "CurrencyPair": CurrencyPair,
+    "InquireExchangeRateResponse": InquireExchangeRateResponse,
+    "PaymentQuote": PaymentQuote,
+    "InquireInstallmentRequest": InquireInstallmentRequest,
+    "InquireInstallmentResponse": InquireInstallmentResponse,
+    "InstallmentBank": InstallmentBank,
+    "CardInfo": CardInfo,
+    "ThreeDSResult": ThreeDSResult,
+    "PromotionResult": PromotionResult,
+    "Discount": Discount,
+    "RetryInfo": RetryInfo,
+    "PaymentAttempt": PaymentAttempt,
+    "PaymentVerificationData": PaymentVerificationData,
+    "ChallengeActionForm": ChallengeActionForm,
+    "OrderCodeForm": OrderCodeForm,
+    "RefundToBankInfo": RefundToBankInfo,
+    "RefundDetail": RefundDetail,
+    "CancelRuleRequest": CancelRuleRequest,
+    "CancelRuleResponse": CancelRuleResponse,
+    "CreateHoldRequest": CreateHoldRequest,
+    "CreateHoldResponse": CreateHoldResponse,
+    "CreateReleaseRequest": CreateReleaseRequest,
+    "CreateReleaseResponse": CreateReleaseResponse,
+    "CreateRuleRequest": CreateRuleRequest,
+    "CreateRuleResponse": CreateRuleResponse,
+    "InquireHoldListRequest": InquireHoldListRequest,
+    "InquireHoldListResponse": InquireHoldListResponse,
+    "InquireReleaseRequest": InquireReleaseRequest,
+    "InquireReleaseResponse": InquireReleaseResponse,
+    "InquireRuleListRequest": InquireRuleListRequest,
+    "InquireRuleListResponse": InquireRuleListResponse,
+    "UpdateHoldRequest": UpdateHoldRequest,
+    "UpdateHoldResponse": UpdateHoldResponse,
+    "UpdateRuleRequest": UpdateRuleRequest,
+    "UpdateRuleResponse": UpdateRuleResponse,
+    "RetrievePaymentSessionRequest": RetrievePaymentSessionRequest,
+    "RetrievePaymentSessionResponse": RetrievePaymentSessionResponse,
+    "SettleRequest": SettleRequest,
+    "SettlementDetail": SettlementDetail,
+    "SettleResponse": SettleResponse,
+    "SupplyDefenseDocumentRequest": SupplyDefenseDocumentRequest,
+    "SupplyDefenseDocumentResponse": SupplyDefenseDocumentResponse,
+    "SupplyEvidenceRequest": SupplyEvidenceRequest,
+    "SupplyEvidenceResponse": SupplyEvidenceResponse,
+    "SyncArrearRequest": SyncArrearRequest,
+    "SyncArrearResponse": SyncArrearResponse,
+    "UpdateAmountRequest": UpdateAmountRequest,
+    "UpdateAmountResponse": UpdateAmountResponse,
+    "UploadInvoiceShippingFileRequest": UploadInvoiceShippingFileRequest,
+    "UploadInvoiceShippingFileResponse": UploadInvoiceShippingFileResponse,
+    "VerifyAndCompletePaymentRequest": VerifyAndCompletePaymentRequest,
+    "VerifyMethod": VerifyMethod,
+    "VerifyAndCompletePaymentResponse": VerifyAndCompletePaymentResponse,
+    "RiskDecideRequest": RiskDecideRequest,
+    "PaymentDetail": PaymentDetail,
+    "RiskDecideResponse": RiskDecideResponse,
+    "RiskReportRequest": RiskReportRequest,
+    "RiskReportResponse": RiskReportResponse,
+    "SendPaymentResultRequest": SendPaymentResultRequest,
+    "AuthorizationError": AuthorizationError,
+    "SendPaymentResultResponse": SendPaymentResultResponse,
+    "SendRefundResultRequest": SendRefundResultRequest,
+    "RefundRecord": RefundRecord,
+    "SendRefundResultResponse": SendRefundResultResponse,
+    "SubscriptionCancelRequest": SubscriptionCancelRequest,
+    "SubscriptionCancelResponse": SubscriptionCancelResponse,
+    "SubscriptionChangeRequest": SubscriptionChangeRequest,
+    "OrderInfo": OrderInfo,
+    "SubscriptionChangeResponse": SubscriptionChangeResponse,
+    "SubscriptionCreateRequest": SubscriptionCreateRequest,
+    "CreateSubscriptionInfo": CreateSubscriptionInfo,
+    "SubscriptionCreateResponse": SubscriptionCreateResponse,
+    "InquireSubscriptionRequest": InquireSubscriptionRequest,
+    "InquireSubscriptionResponse": InquireSubscriptionResponse,
+    "InquireSubscriptionListRequest": InquireSubscriptionListRequest,
+    "InquireSubscriptionListResponse": InquireSubscriptionListResponse,
+    "Paginator": Paginator,
+    "InquireSubscriptionPaymentRequest": InquireSubscriptionPaymentRequest,
+    "InquireSubscriptionPaymentResponse": InquireSubscriptionPaymentResponse,
+    "SubscriptionTransaction": SubscriptionTransaction,
+    "SubscriptionsInquiryRequest": SubscriptionsInquiryRequest,
+    "SubscriptionsInquiryResponse": SubscriptionsInquiryResponse,
+    "SubscriptionUpdateRequest": SubscriptionUpdateRequest,
+    "SubscriptionUpdateResponse": SubscriptionUpdateResponse,
+    "TaxCalculateRequest": TaxCalculateRequest,
+    "TaxCalculationLineItem": TaxCalculationLineItem,
+    "TaxCustomerDetails": TaxCustomerDetails,
+    "TaxBusinessDetails": TaxBusinessDetails,
+    "TaxAddress": TaxAddress,
+    "TaxId": TaxId,
+    "TaxShipFromDetails": TaxShipFromDetails,
+    "TaxShippingCost": TaxShippingCost,
+    "TaxCalculateResponse": TaxCalculateResponse,
+    "TaxCalculatedLineItem": TaxCalculatedLineItem,
+    "TaxBreakdown": TaxBreakdown,
+    "TaxCalculatedShippingCost": TaxCalculatedShippingCost,
+    "TaxCancelRegistrationRequest": TaxCancelRegistrationRequest,
+    "TaxCancelRegistrationResponse": TaxCancelRegistrationResponse,
+    "TaxJurisdiction": TaxJurisdiction,
+    "TaxInitializeSettingsRequest": TaxInitializeSettingsRequest,
+    "TaxHeadOffice": TaxHeadOffice,
+    "TaxInitializeSettingsResponse": TaxInitializeSettingsResponse,
+    "TaxInquireCalculationRequest": TaxInquireCalculationRequest,
+    "TaxInquireCalculationResponse": TaxInquireCalculationResponse,
+    "TaxInquireRegistrationListRequest": TaxInquireRegistrationListRequest,
+    "TaxInquireRegistrationListResponse": TaxInquireRegistrationListResponse,
+    "TaxRegistration": TaxRegistration,
+    "TaxInquireSettingsRequest": TaxInquireSettingsRequest,
+    "TaxInquireSettingsResponse": TaxInquireSettingsResponse,
+    "TaxInquireTransactionListRequest": TaxInquireTransactionListRequest,
+    "TaxInquireTransactionListResponse": TaxInquireTransactionListResponse,
+    "TaxTransaction": TaxTransaction,
+    "TaxRegisterRequest": TaxRegisterRequest,
+    "TaxRegisterResponse": TaxRegisterResponse,
+    "TaxUpdateRegistrationPeriodRequest": TaxUpdateRegistrationPeriodRequest,
+    "TaxUpdateRegistrationPeriodResponse": TaxUpdateRegistrationPeriodResponse,
+    "TaxUpdateSettingsRequest": TaxUpdateSettingsRequest,
+    "TaxUpdateSettingsResponse": TaxUpdateSettingsResponse,
+    "InitAuthenticationRequest": InitAuthenticationRequest,
+    "InitAuthenticationResponse": InitAuthenticationResponse,
+    "UserQueryInfoRequest": UserQueryInfoRequest,
+    "UserQueryInfoResponse": UserQueryInfoResponse,
+    "VerifyAuthenticationRequest": VerifyAuthenticationRequest,
+    "VerifyAuthenticationResponse": VerifyAuthenticationResponse,
+    "VaultingSessionRequest": VaultingSessionRequest,
+    "VaultingSessionResponse": VaultingSessionResponse,
+    "DeleteTokenRequest": DeleteTokenRequest,
+    "DeleteTokenResponse": DeleteTokenResponse,
+    "VaultsFetchNonceRequest": VaultsFetchNonceRequest,
+    "Card": Card,
+    "VaultsFetchNonceResponse": VaultsFetchNonceResponse,
+    "VaultingInquireTokenRequest": VaultingInquireTokenRequest,
+    "VaultingInquireTokenResponse": VaultingInquireTokenResponse,
+    "VaultingQueryRequest": VaultingQueryRequest,
+    "VaultingQueryResponse": VaultingQueryResponse,
+    "PaymentMethodDetail": PaymentMethodDetail,
+    "ExternalPaymentMethodDetail": ExternalPaymentMethodDetail,
+    "DiscountPaymentMethodDetail": DiscountPaymentMethodDetail,
+    "CouponPaymentMethodDetail": CouponPaymentMethodDetail,
+    "UpdateTokenRequest": UpdateTokenRequest,
+    "UpdateTokenResponse": UpdateTokenResponse,
+    "VaultingPaymentMethodRequest": VaultingPaymentMethodRequest,
+    "VaultingPaymentMethodResponse": VaultingPaymentMethodResponse,
+    "ABATransferNotify": ABATransferNotify,
+    "AuthNotify": AuthNotify,
+    "BillNotify": BillNotify,
+    "BillingSubscriptionNotify": BillingSubscriptionNotify,
+    "CardStatusChangeNotify": CardStatusChangeNotify,
+    "CreditNoteNotify": CreditNoteNotify,
+    "CreditNoteInfo": CreditNoteInfo,
+    "LineItem": LineItem,
+    "NotifyInvoiceInfo": NotifyInvoiceInfo,
+    "DefenseDocumentNotify": DefenseDocumentNotify,
+    "DefenseStrategySuggestionNotify": DefenseStrategySuggestionNotify,
+    "DirectRefundNotify": DirectRefundNotify,
+    "DisputeNotify": DisputeNotify,
+    "InvoiceNotify": InvoiceNotify,
+    "InvoicePaymentInfo": InvoicePaymentInfo,
+    "MeterEventNotify": MeterEventNotify,
+    "ErrorEvent": ErrorEvent,
+    "SubscriptionCancelNotify": SubscriptionCancelNotify,
+    "SubscriptionNotify": SubscriptionNotify,
+    "SubscriptionPayNotify": SubscriptionPayNotify,
+    "VaultingNotify": VaultingNotify,
+    "VaultingPaymentMethodDetail": VaultingPaymentMethodDetail,
+    "VaultingCard": VaultingCard,
+}
+
+#: Every API by its catalogue name: (the path client.prepare takes, request model, response model).
+APIS: Dict[str, Tuple[str, Type[_Model], Type[_Model]]] = {
+    "business.attachment.submitAttachment": ("open/openapiv2_file/v1/business/attachment/submitAttachment", SubmitAttachmentRequest, SubmitAttachmentResponse),
+    "aba.account.inquireAvailableQuota": ("v1/aba/account/inquireAvailableQuota", InquireAvailableQuotaRequest, InquireAvailableQuotaResponse),
+    "aba.accounts.inquiryBalance": ("v1/aba/accounts/inquiryBalance", InquiryBalanceRequest, InquiryBalanceResponse),
+    "aba.accounts.inquiryStatement": ("v1/aba/accounts/inquiryStatement", InquiryStatementRequest, InquiryStatementResponse),
+    "aba.accounts.inquiryStatementDetail": ("v1/aba/accounts/inquiryStatementDetail", InquiryStatementDetailRequest, InquiryStatementDetailResponse),
+    "aba.accounts.inquiryStatementList": ("v1/aba/accounts/inquiryStatementList", InquiryStatementListRequest, InquiryStatementListResponse),
+    "aba.cards.applyCard": ("v1/aba/cards/applyCard", ApplyCardRequest, ApplyCardResponse),
+    "aba.cards.inquireCard": ("v1/aba/cards/inquireCard", InquireCardRequest, InquireCardResponse),
+    "aba.cards.inquireCardDetail": ("v1/aba/cards/inquireCardDetail", InquireCardDetailRequest, InquireCardDetailResponse),
+    "aba.cards.inquireCardSensitiveInfo": ("v1/aba/cards/inquireCardSensitiveInfo", InquireCardSensitiveInfoRequest, InquireCardSensitiveInfoResponse),
+    "aba.cards.inquireCardTransactionEvent": ("v1/aba/cards/inquireCardTransactionEvent", InquireCardTransactionEventRequest, InquireCardTransactionEventResponse),
+    "aba.cards.inquireCardTransactionLifecycle": ("v1/aba/cards/inquireCardTransactionLifecycle", InquireCardTransactionLifecycleRequest, InquireCardTransactionLifecycleResponse),
+    "aba.cards.inquireCardTransactionLifecycleDetail": ("v1/aba/cards/inquireCardTransactionLifecycleDetail", InquireCardTransactionLifecycleDetailRequest, InquireCardTransactionLifecycleDetailResponse),
+    "aba.cards.updateCard": ("v1/aba/cards/updateCard", UpdateCardRequest, UpdateCardResponse),
+    "aba.cards.updateCardStatus": ("v1/aba/cards/updateCardStatus", UpdateCardStatusRequest, UpdateCardStatusResponse),
+    "aba.funds.createDirectPayment": ("v1/aba/funds/createDirectPayment", CreateDirectPaymentRequest, CreateDirectPaymentResponse),
+    "aba.funds.createDirectRefund": ("v1/aba/funds/createDirectRefund", CreateDirectRefundRequest, CreateDirectRefundResponse),
+    "aba.funds.createExchange": ("v1/aba/funds/createExchange", CreateExchangeRequest, CreateExchangeResponse),
+    "aba.funds.createQuote": ("v1/aba/funds/createQuote", CreateQuoteRequest, CreateQuoteResponse),
+    "aba.funds.inquireDirectPayment": ("v1/aba/funds/inquireDirectPayment", InquireDirectPaymentRequest, InquireDirectPaymentResponse),
+    "aba.funds.inquireDirectRefund": ("v1/aba/funds/inquireDirectRefund", InquireDirectRefundRequest, InquireDirectRefundResponse),
+    "aba.funds.inquireExchange": ("v1/aba/funds/inquireExchange", InquireExchangeRequest, InquireExchangeResponse),
+    "aba.funds.inquireRate": ("v1/aba/funds/inquireRate", InquiryRateRequest, InquiryRateResponse),
+    "accounts.inquireBalance": ("v1/accounts/inquireBalance", InquireBalanceRequest, InquireBalanceResponse),
+    "agenticPayment.createAuthenticationSession": ("v1/agenticPayment/createAuthenticationSession", CreateAuthenticationSessionRequest, CreateAuthenticationSessionResponse),
+    "agenticPayment.createBindingSession": ("v1/agenticPayment/createBindingSession", CreateBindingSessionRequest, CreateBindingSessionResponse),
+    "agenticPayment.inquireAccountInfo": ("v1/agenticPayment/inquireAccountInfo", InquireAccountInfoRequest, InquireAccountInfoResponse),
+    "agenticPayment.inquirePaymentToken": ("v1/agenticPayment/inquirePaymentToken", InquirePaymentTokenRequest, InquirePaymentTokenResponse),
+    "authorizations.applyToken": ("v1/authorizations/applyToken", AuthApplyTokenRequest, AuthApplyTokenResponse),
+    "authorizations.consult": ("v1/authorizations/consult", AuthConsultRequest, AuthConsultResponse),
+    "authorizations.query": ("v1/authorizations/query", AuthQueryTokenRequest, AuthQueryTokenResponse),
+    "authorizations.revoke": ("v1/authorizations/revoke", AuthRevokeTokenRequest, AuthRevokeTokenResponse),
+    "billing.coupon.create": ("v1/billing/coupon/create", CouponCreateRequest, CouponCreateResponse),
+    "billing.coupon.inquireDetails": ("v1/billing/coupon/inquireDetails", CouponInquireDetailsRequest, CouponInquireDetailsResponse),
+    "billing.coupon.inquireList": ("v1/billing/coupon/inquireList", CouponInquireListRequest, CouponInquireListResponse),
+    "billing.coupon.update": ("v1/billing/coupon/update", CouponUpdateRequest, CouponUpdateResponse),
+    "billing.creditNote.create": ("v1/billing/creditNote/create", CreditNoteCreateRequest, CreditNoteCreateResponse),
+    "billing.creditNote.inquireDetails": ("v1/billing/creditNote/inquireDetails", CreditNoteInquireDetailsRequest, CreditNoteInquireDetailsResponse),
+    "billing.creditNote.inquireList": ("v1/billing/creditNote/inquireList", CreditNoteInquireListRequest, CreditNoteInquireListResponse),
+    "billing.creditNote.void": ("v1/billing/creditNote/void", CreditNoteVoidRequest, CreditNoteVoidResponse),
+    "billing.customer.create": ("v1/billing/customer/create", CustomerCreateRequest, CustomerCreateResponse),
+    "billing.customer.createPortalLink": ("v1/billing/customer/createPortalLink", CustomerCreatePortalLinkRequest, CustomerCreatePortalLinkResponse),
+    "billing.customer.delete": ("v1/billing/customer/delete", CustomerDeleteRequest, CustomerDeleteResponse),
+    "billing.customer.inquireDetails": ("v1/billing/customer/inquireDetails", CustomerInquireDetailsRequest, CustomerInquireDetailsResponse),
+    "billing.customer.inquireList": ("v1/billing/customer/inquireList", CustomerInquireListRequest, CustomerInquireListResponse),
+    "billing.customer.update": ("v1/billing/customer/update", CustomerUpdateRequest, CustomerUpdateResponse),
+    "billing.invoice.confirmPayment": ("v1/billing/invoice/confirmPayment", InvoiceConfirmPaymentRequest, InvoiceConfirmPaymentResponse),
+    "billing.invoice.create": ("v1/billing/invoice/create", InvoiceCreateRequest, InvoiceCreateResponse),
+    "billing.invoice.createViewLink": ("v1/billing/invoice/createViewLink", InvoiceCreateViewLinkRequest, InvoiceCreateViewLinkResponse),
+    "billing.invoice.export": ("v1/billing/invoice/export", InvoiceExportRequest, InvoiceExportResponse),
+    "billing.invoice.finalize": ("v1/billing/invoice/finalize", InvoiceFinalizeRequest, InvoiceFinalizeResponse),
+    "billing.invoice.inquireDetails": ("v1/billing/invoice/inquireDetails", InvoiceInquireDetailsRequest, InvoiceInquireDetailsResponse),
+    "billing.invoice.inquireList": ("v1/billing/invoice/inquireList", InvoiceInquireListRequest, InvoiceInquireListResponse),
+    "billing.invoice.markUncollectible": ("v1/billing/invoice/markUncollectible", InvoiceMarkUncollectibleRequest, InvoiceMarkUncollectibleResponse),
+    "billing.invoice.revise": ("v1/billing/invoice/revise", InvoiceReviseRequest, InvoiceReviseResponse),
+    "billing.invoice.send": ("v1/billing/invoice/send", InvoiceSendRequest, InvoiceSendResponse),
+    "billing.invoice.update": ("v1/billing/invoice/update", InvoiceUpdateRequest, InvoiceUpdateResponse),
+    "billing.invoice.void": ("v1/billing/invoice/void", InvoiceVoidRequest, InvoiceVoidResponse),
+    "billing.price.create": ("v1/billing/price/create", PriceCreateRequest, PriceCreateResponse),
+    "billing.price.inquireDetails": ("v1/billing/price/inquireDetails", PriceInquireDetailsRequest, PriceInquireDetailsResponse),
+    "billing.price.inquireList": ("v1/billing/price/inquireList", PriceInquireListRequest, PriceInquireListResponse),
+    "billing.price.update": ("v1/billing/price/update", PriceUpdateRequest, PriceUpdateResponse),
+    "billing.product.create": ("v1/billing/product/create", ProductCreateRequest, ProductCreateResponse),
+    "billing.product.inquireDetails": ("v1/billing/product/inquireDetails", ProductInquireDetailsRequest, ProductInquireDetailsResponse),
+    "billing.product.inquireList": ("v1/billing/product/inquireList", ProductInquireListRequest, ProductInquireListResponse),
+    "billing.product.update": ("v1/billing/product/update", ProductUpdateRequest, ProductUpdateResponse),
+    "billing.product.uploadImage": ("v1/billing/product/uploadImage", ProductUploadImageRequest, ProductUploadImageResponse),
+    "billing.promotionCode.create": ("v1/billing/promotionCode/create", PromotionCodeCreateRequest, PromotionCodeCreateResponse),
+    "billing.promotionCode.inquireDetails": ("v1/billing/promotionCode/inquireDetails", PromotionCodeInquireDetailsRequest, PromotionCodeInquireDetailsResponse),
+    "billing.promotionCode.inquireList": ("v1/billing/promotionCode/inquireList", PromotionCodeInquireListRequest, PromotionCodeInquireListResponse),
+    "billing.promotionCode.update": ("v1/billing/promotionCode/update", PromotionCodeUpdateRequest, PromotionCodeUpdateResponse),
+    "billing.receipt.export": ("v1/billing/receipt/export", ReceiptExportRequest, ReceiptExportResponse),
+    "billing.receipt.inquireDetails": ("v1/billing/receipt/inquireDetails", ReceiptInquireDetailsRequest, ReceiptInquireDetailsResponse),
+    "billing.receipt.inquireList": ("v1/billing/receipt/inquireList", ReceiptInquireListRequest, ReceiptInquireListResponse),
+    "billing.receipt.send": ("v1/billing/receipt/send", ReceiptSendRequest, ReceiptSendResponse),
+    "billing.subscription.cancel": ("v1/billing/subscription/cancel", BillingSubscriptionCancelRequest, BillingSubscriptionCancelResponse),
+    "billing.subscription.create": ("v1/billing/subscription/create", BillingSubscriptionCreateRequest, BillingSubscriptionCreateResponse),
+    "billing.subscription.inquireDetails": ("v1/billing/subscription/inquireDetails", BillingSubscriptionInquireDetailsRequest, BillingSubscriptionInquireDetailsResponse),
+    "billing.subscription.inquireList": ("v1/billing/subscription/inquireList", BillingSubscriptionInquireListRequest, BillingSubscriptionInquireListResponse),
+    "billing.subscription.resume": ("v1/billing/subscription/resume", BillingSubscriptionResumeRequest, BillingSubscriptionResumeResponse),
+    "billing.subscription.update": ("v1/billing/subscription/update", BillingSubscriptionUpdateRequest, BillingSubscriptionUpdateResponse),
+    "customs.declare": ("v1/customs/declare", CustomsDeclareRequest, CustomsDeclareResponse),
+    "customs.inquiryDeclarationRequests": ("v1/customs/inquiryDeclarationRequests", CustomsQueryRequest, CustomsQueryResponse),
+    "funds.createPayout": ("v1/funds/createPayout", CreatePayoutRequest, CreatePayoutResponse),
+    "funds.createTransfer": ("v1/funds/createTransfer", CreateTransferRequest, CreateTransferResponse),
+    "merchants.inquiryRegistrationInfo": ("v1/merchants/inquiryRegistrationInfo", MerchantRegistrationInfoQueryRequest, MerchantRegistrationInfoQueryResponse),
+    "merchants.inquiryRegistrationStatus": ("v1/merchants/inquiryRegistrationStatus", MerchantRegistrationStatusQueryRequest, MerchantRegistrationStatusQueryResponse),
+    "merchants.register": ("v1/merchants/register", RegisterRequest, RegisterResponse),
+    "merchants.registration": ("v1/merchants/registration", MerchantRegistrationRequest, MerchantRegistrationResponse),
+    "merchants.settlementInfo.update": ("v1/merchants/settlementInfo/update", SettlementInfoUpdateRequest, SettlementInfoUpdateResponse),
+    "meter.create": ("v1/meter/create", MeterCreateRequest, MeterCreateResponse),
+    "meter.createSession": ("v1/meter/createSession", MeterCreateSessionRequest, MeterCreateSessionResponse),
+    "meter.creditGrant.create": ("v1/meter/creditGrant/create", CreditGrantCreateRequest, CreditGrantCreateResponse),
+    "meter.creditGrant.inquireDetails": ("v1/meter/creditGrant/inquireDetails", CreditGrantInquireDetailsRequest, CreditGrantInquireDetailsResponse),
+    "meter.creditGrant.inquireList": ("v1/meter/creditGrant/inquireList", CreditGrantInquireListRequest, CreditGrantInquireListResponse),
+    "meter.creditGrant.updateExpiry": ("v1/meter/creditGrant/updateExpiry", CreditGrantUpdateExpiryRequest, CreditGrantUpdateExpiryResponse),
+    "meter.creditGrant.void": ("v1/meter/creditGrant/void", CreditGrantVoidRequest, CreditGrantVoidResponse),
+    "meter.inquireDetails": ("v1/meter/inquireDetails", MeterInquireDetailsRequest, MeterInquireDetailsResponse),
+    "meter.inquireList": ("v1/meter/inquireList", MeterInquireListRequest, MeterInquireListResponse),
+    "meter.update": ("v1/meter/update", MeterUpdateRequest, MeterUpdateResponse),
+    "meter.uploadEvent": ("v1/meter/uploadEvent", MeterUploadEventRequest, MeterUploadEventResponse),
+    "notification.inquireNotification": ("v1/notification/inquireNotification", InquireNotificationRequest, InquireNotificationResponse),
+    "notification.inquireNotificationList": ("v1/notification/inquireNotificationList", InquireNotificationListRequest, InquireNotificationListResponse),
+    "payments.acceptDispute": ("v1/payments/acceptDispute", AcceptDisputeRequest, AcceptDisputeResponse),
+    "payments.cancel": ("v1/payments/cancel", CancelRequest, CancelResponse),
+    "payments.capture": ("v1/payments/capture", CaptureRequest, CaptureResponse),
+    "payments.consult": ("v1/payments/consult", ConsultRequest, ConsultResponse),
+    "payments.createDeviceCertificate": ("v1/payments/createDeviceCertificate", DeviceCertificateRequest, DeviceCertificateResponse),
+    "payments.createMandate": ("v1/payments/createMandate", CreateMandateRequest, CreateMandateResponse),
+    "payments.createPaymentSession": ("v1/payments/createPaymentSession", CreatePaymentSessionRequest, CreatePaymentSessionResponse),
+    "payments.downloadDisputeEvidence": ("v1/payments/downloadDisputeEvidence", DownloadDisputeEvidenceRequest, DownloadDisputeEvidenceResponse),
+    "payments.fetchNonce": ("v1/payments/fetchNonce", FetchNonceRequest, FetchNonceResponse),
+    "payments.getCardInfo": ("v1/payments/getCardInfo", GetCardInfoRequest, GetCardInfoResponse),
+    "payments.inquire": ("v1/payments/inquire", SubscriptionInquireRequest, SubscriptionInquireResponse),
+    "payments.inquireExchangeRate": ("v1/payments/inquireExchangeRate", InquireExchangeRateRequest, InquireExchangeRateResponse),
+    "payments.inquireInstallment": ("v1/payments/inquireInstallment", InquireInstallmentRequest, InquireInstallmentResponse),
+    "payments.inquiryPayment": ("v1/payments/inquiryPayment", InquiryPaymentRequest, InquiryPaymentResponse),
+    "payments.inquiryRefund": ("v1/payments/inquiryRefund", InquiryRefundRequest, InquiryRefundResponse),
+    "payments.pay": ("v1/payments/pay", PayRequest, PayResponse),
+    "payments.refund": ("v1/payments/refund", RefundRequest, RefundResponse),
+    "payments.reserve.cancelRule": ("v1/payments/reserve/cancelRule", CancelRuleRequest, CancelRuleResponse),
+    "payments.reserve.createHold": ("v1/payments/reserve/createHold", CreateHoldRequest, CreateHoldResponse),
+    "payments.reserve.createRelease": ("v1/payments/reserve/createRelease", CreateReleaseRequest, CreateReleaseResponse),
+    "payments.reserve.createRule": ("v1/payments/reserve/createRule", CreateRuleRequest, CreateRuleResponse),
+    "payments.reserve.inquireHoldList": ("v1/payments/reserve/inquireHoldList", InquireHoldListRequest, InquireHoldListResponse),
+    "payments.reserve.inquireRelease": ("v1/payments/reserve/inquireRelease", InquireReleaseRequest, InquireReleaseResponse),
+    "payments.reserve.inquireRuleList": ("v1/payments/reserve/inquireRuleList", InquireRuleListRequest, InquireRuleListResponse),
+    "payments.reserve.updateHold": ("v1/payments/reserve/updateHold", UpdateHoldRequest, UpdateHoldResponse),
+    "payments.reserve.updateRule": ("v1/payments/reserve/updateRule", UpdateRuleRequest, UpdateRuleResponse),
+    "payments.retrievePaymentSession": ("v1/payments/retrievePaymentSession", RetrievePaymentSessionRequest, RetrievePaymentSessionResponse),
+    "payments.settle": ("v1/payments/settle", SettleRequest, SettleResponse),
+    "payments.supplyDefenseDocument": ("v1/payments/supplyDefenseDocument", SupplyDefenseDocumentRequest, SupplyDefenseDocumentResponse),
+    "payments.supplyEvidence": ("v1/payments/supplyEvidence", SupplyEvidenceRequest, SupplyEvidenceResponse),
+    "payments.syncArrear": ("v1/payments/syncArrear", SyncArrearRequest, SyncArrearResponse),
+    "payments.updateAmount": ("v1/payments/updateAmount", UpdateAmountRequest, UpdateAmountResponse),
+    "payments.uploadInvoiceShippingFile": ("v1/payments/uploadInvoiceShippingFile", UploadInvoiceShippingFileRequest, UploadInvoiceShippingFileResponse),
+    "payments.verifyAndCompletePayment": ("v1/payments/verifyAndCompletePayment", VerifyAndCompletePaymentRequest, VerifyAndCompletePaymentResponse),
+    "risk.payments.decide": ("v1/risk/payments/decide", RiskDecideRequest, RiskDecideResponse),
+    "risk.payments.reportRisk": ("v1/risk/payments/reportRisk", RiskReportRequest, RiskReportResponse),
+    "risk.payments.sendPaymentResult": ("v1/risk/payments/sendPaymentResult", SendPaymentResultRequest, SendPaymentResultResponse),
+    "risk.payments.sendRefundResult": ("v1/risk/payments/sendRefundResult", SendRefundResultRequest, SendRefundResultResponse),
+    "subscriptions.cancel": ("v1/subscriptions/cancel", SubscriptionCancelRequest, SubscriptionCancelResponse),
+    "subscriptions.change": ("v1/subscriptions/change", SubscriptionChangeRequest, SubscriptionChangeResponse),
+    "subscriptions.create": ("v1/subscriptions/create", SubscriptionCreateRequest, SubscriptionCreateResponse),
+    "subscriptions.inquireSubscription": ("v1/subscriptions/inquireSubscription", InquireSubscriptionRequest, InquireSubscriptionResponse),
+    "subscriptions.inquireSubscriptionList": ("v1/subscriptions/inquireSubscriptionList", InquireSubscriptionListRequest, InquireSubscriptionListResponse),
+    "subscriptions.inquireSubscriptionPayment": ("v1/subscriptions/inquireSubscriptionPayment", InquireSubscriptionPaymentRequest, InquireSubscriptionPaymentResponse),
+    "subscriptions.inquiry": ("v1/subscriptions/inquiry", SubscriptionsInquiryRequest, SubscriptionsInquiryResponse),
+    "subscriptions.update": ("v1/subscriptions/update", SubscriptionUpdateRequest, SubscriptionUpdateResponse),
+    "tax.calculate": ("v1/tax/calculate", TaxCalculateRequest, TaxCalculateResponse),
+    "tax.cancelRegistration": ("v1/tax/cancelRegistration", TaxCancelRegistrationRequest, TaxCancelRegistrationResponse),
+    "tax.initializeSettings": ("v1/tax/initializeSettings", TaxInitializeSettingsRequest, TaxInitializeSettingsResponse),
+    "tax.inquireCalculation": ("v1/tax/inquireCalculation", TaxInquireCalculationRequest, TaxInquireCalculationResponse),
+    "tax.inquireRegistrationList": ("v1/tax/inquireRegistrationList", TaxInquireRegistrationListRequest, TaxInquireRegistrationListResponse),
+    "tax.inquireSettings": ("v1/tax/inquireSettings", TaxInquireSettingsRequest, TaxInquireSettingsResponse),
+    "tax.inquireTransactionList": ("v1/tax/inquireTransactionList", TaxInquireTransactionListRequest, TaxInquireTransactionListResponse),
+    "tax.register": ("v1/tax/register", TaxRegisterRequest, TaxRegisterResponse),
+    "tax.updateRegistrationPeriod": ("v1/tax/updateRegistrationPeriod", TaxUpdateRegistrationPeriodRequest, TaxUpdateRegistrationPeriodResponse),
+    "tax.updateSettings": ("v1/tax/updateSettings", TaxUpdateSettingsRequest, TaxUpdateSettingsResponse),
+    "users.initAuthentication": ("v1/users/initAuthentication", InitAuthenticationRequest, InitAuthenticationResponse),
+    "users.inquiryUserInfo": ("v1/users/inquiryUserInfo", UserQueryInfoRequest, UserQueryInfoResponse),
+    "users.verifyAuthentication": ("v1/users/verifyAuthentication", VerifyAuthenticationRequest, VerifyAuthenticationResponse),
+    "vaults.createVaultingSession": ("v1/vaults/createVaultingSession", VaultingSessionRequest, VaultingSessionResponse),
+    "vaults.deleteToken": ("v1/vaults/deleteToken", DeleteTokenRequest, DeleteTokenResponse),
+    "vaults.fetchNonce": ("v1/vaults/fetchNonce", VaultsFetchNonceRequest, VaultsFetchNonceResponse),
+    "vaults.inquireToken": ("v1/vaults/inquireToken", VaultingInquireTokenRequest, VaultingInquireTokenResponse),
+    "vaults.inquireVaulting": ("v1/vaults/inquireVaulting", VaultingQueryRequest, VaultingQueryResponse),
+    "vaults.updateToken": ("v1/vaults/updateToken", UpdateTokenRequest, UpdateTokenResponse),
+    "vaults.vaultPaymentMethod": ("v1/vaults/vaultPaymentMethod", VaultingPaymentMethodRequest, VaultingPaymentMethodResponse),
+}
+
+#: The known values of each enumerated field (any other string is kept as it is).
+KNOWN_VALUES: Dict[str, Tuple[str, ...]] = {
+    "AccountHolderType": ("INDIVIDUAL", "ENTERPRISE",),
+    "AccountType": ("CHECKING", "FIXED_DEPOSIT",),
+    "AssociationType": ("LEGAL_REPRESENTATIVE", "UBO", "CONTACT", "DIRECTOR", "AUTHORIZER", "BOARD_MEMBER",),
+    "AttachmentType": ("SIGNATURE_AUTHORIZATION_LETTER", "ARTICLES_OF_ASSOCIATION", "LOGO", "AUTHORIZER_SIGNATURE_CONFIRMATION_LETTER", "ASSOCIATION_ARTICLE", "FINANCIAL_REPORT", "OWNERSHIP_STRUCTURE_PIC", "ADDRESS_PROOF", "UBO_PROVE", "ENTERPRISE_REGISTRATION", "LICENSE_INFO", "ID_CARD", "PASSPORT", "DRIVING_LICENSE", "CPF", "CNPJ",),
+    "AuthenticationChannelType": ("EMAIL", "SMS",),
+    "AuthenticationType": ("OTP",),
+    "AuthorizationPhase": ("PRE_AUTHORIZATION", "POST_AUTHORIZATION",),
+    "CardCategoryType": ("CONSUMER", "COMMERCIAL",),
+    "CardTransactionEventFilterType": ("AUTH", "AUTH_CANCEL", "CAPTURE", "REFUND", "CHARGEBACK", "REPAYMENT",),
+    "CardTransactionStatusFilterType": ("SUCCESS", "FAIL", "PROCESSING",),
+    "CertificateType": ("ENTERPRISE_REGISTRATION", "LICENSE_INFO", "ID_CARD", "PASSPORT", "DRIVING_LICENSE", "CPF", "CNPJ",),
+    "ChallengeTriggerSourceType": ("AMS", "CHANNEL",),
+    "ChallengeType": ("SMS_OTP", "PLAINTEXT_CARD_NO", "CARD_EXPIRE_DATE",),
+    "ClassType": ("FIRSTLEVEL", "SECONDLEVEL", "THIRDLEVEL",),
+    "ClearingChannel": ("CUP", "NUCC", "OTHER",),
+    "CodeValueType": ("BARCODE", "QRCODE",),
+    "CompanyType": ("ENTERPRISE", "PARTNERSHIP", "SOLE_PROPRIETORSHIP", "STATE_OWNED_BUSINESS", "PRIVATELY_OWNED_BUSINESS", "PUBLICLY_LISTED_BUSINESS", "LTDA", "SA", "EIRELI", "BOFC", "MEI", "EI",),
+    "CompanyUnitType": ("HEADQUARTER", "BRANCH",),
+    "ContactType": ("EMAIL", "PHONE_NO", "COMMERCIAL_PHONE_NO",),
+    "CreditPayFeeType": ("PERCENTAGE",),
+    "CustomerBelongsTo": ("ALIPAY_CN", "ALIPAY_HK", "MPAY", "DANA", "PAYPAY", "BOOST", "TNG", "GRABPAY_MY", "HIPAY", "GCASH", "MAYA", "GRABPAY_PH", "GRABPAY_SG", "KAKAOPAY", "NAVERPAY", "TOSSPAY", "RABBIT_LINE_PAY", "TRUEMONEY", "KPLUS", "DIRECT_DEBIT_SIAMCOMMERCIALBANK", "DIRECT_DEBIT_KRUNGTHAIBANK", "ACH_DIRECT_DEBIT", "ZALOPAY", "MOMO", "VIETTELMONEY", "JKOPAY", "BKASH", "EASYPAISA", "DIRECTDEBIT_YAPILY", "ANTOM_BIZ_ACCOUNT",),
+    "DisplayType": ("TEXT", "MIDDLEIMAGE", "SMALLIMAGE", "BIGIMAGE",),
+    "DisputeAcceptReasonType": ("MERCHANT_ACCEPTED", "TIMEOUT", "MANUAL_PROCESSING_ACCEPTED",),
+    "DisputeEvidenceFormatType": ("PDF", "WORD",),
+    "DisputeEvidenceType": ("DISPUTE_EVIDENCE_TEMPLATE", "DISPUTE_EVIDENCE_FILE",),
+    "DisputeJudgedResult": ("ACCEPT_BY_CUSTOMER", "ACCEPT_BY_MERCHANT", "VALIDATE_SUCCESS", "VALIDATE_FAIL",),
+    "DisputeNotificationType": ("DISPUTE_CREATED", "DISPUTE_JUDGED", "DISPUTE_CANCELLED", "DEFENSE_SUPPLIED", "DEFENSE_DUE_ALERT", "DISPUTE_ACCEPTED", "RDR_RESOLVED",),
+    "FundingType": ("CREDIT", "DEBIT", "PREPAID", "CHARGE", "DEFERRED_DEBIT",),
+    "FundsType": ("COLLATERAL",),
+    "GrantType": ("AUTHORIZATION_CODE", "REFRESH_TOKEN",),
+    "IdentityCheckResult": ("CHECK_PASSED", "CHECK_NOT_PASSED",),
+    "InStorePaymentScenario": ("PaymentCode", "OrderCode", "EntryCode",),
+    "LegalEntityType": ("COMPANY", "INDIVIDUAL",),
+    "OsType": ("IOS", "ANDROID",),
+    "PassengerIdType": ("PASSPORT", "NATIONAL_ID_CARD", "DRIVER_LICENSE", "MILITARY_ID", "GREEN_CARD", "TRAVEL_DOCUMENT", "ALIEN_REGISTRATION_CARD", "BIRTH_CERTIFICATE", "OTHERS",),
+    "PaymentMethodCategoryType": ("WALLET",),
+    "PaymentMethodDetailType": ("CARD", "EXTERNALACCOUNT", "COUPON", "DISCOUNT",),
+    "PaymentMethodScope": ("ALL", "CARD",),
+    "PaymentOptionDetailType": ("CONNECT_WALLET",),
+    "PaymentStatus": ("SUCCESS", "FAIL",),
+    "PeriodType": ("DAY", "WEEK", "MONTH", "QUARTER", "HALF_YEAR", "YEAR",),
+    "PresentmentMode": ("TILE",),
+    "ProductCodeType": ("CASHIER_PAYMENT", "AGREEMENT_PAYMENT", "IN_STORE_PAYMENT",),
+    "PromotionType": ("DISCOUNT", "INTEREST_FREE",),
+    "RateType": ("TRADE", "REFERENCE", "REFERENCE_TRADE",),
+    "RefundFromType": ("SELLER", "MARKETPLACE", "UNSETTLED_FUNDS",),
+    "ReleaseType": ("FIXED_TIME", "INTERVAL_TIME",),
+    "ResultStatusType": ("S", "F", "U",),
+    "RuleStatus": ("ACTIVE", "DISABLED",),
+    "ScopeType": ("BASE_USER_INFO", "AGREEMENT_PAY", "USER_INFO", "USER_LOGIN_ID", "HASH_LOGIN_ID", "SEND_OTP", "TAOBAO_REBIND",),
+    "SettleToType": ("SELLER", "MARKETPLACE",),
+    "SubscriptionNotificationType": ("CREATE", "CHANGE", "CANCEL", "UPDATE", "TERMINATE",),
+    "SubscriptionStatus": ("ACTIVE", "CANCELLED", "TERMINATED",),
+    "TakeType": ("ROLLING",),
+    "TerminalType": ("WEB", "APP", "WAP", "MINI_APP",),
+    "TransactionStatusType": ("SUCCESS", "FAIL", "PROCESSING", "CANCELLED",),
+    "TransactionType": ("PAYMENT", "REFUND", "AUTHORIZATION", "CAPTURE", "CANCEL", "VOID",),
+    "TransitType": ("FLIGHT", "TRAIN", "CRUISE", "COACH",),
+    "UserIdentityType": ("WALLET_TOKEN",),
 }

@@ -80,7 +80,7 @@ pub use config::{
     ApiKey, ApiKeyKind, ClientConfig, Credential, DEFAULT_MAX_BODY_BYTES, Environment, Region,
 };
 pub use content::{SignedContent, content_bytes, content_to_sign};
-pub use endpoints::{Endpoint, endpoint, endpoints};
+pub use endpoints::{Endpoint, OutcomeRule, Transport, endpoint, endpoints};
 pub use engine::{BuiltinEngine, RsaEngine};
 pub use error::{Error, ErrorCode, Result};
 pub use external::SigningRequest;

@@ -12,6 +12,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::endpoints::OutcomeRule;
 use crate::result::ResultStatus;
 
 /// The state of the operation a verified message is about (the payment for `pay`,
@@ -85,28 +86,24 @@ enum Api {
 
 impl Api {
     /// The API a resolved path names: what follows `/ams/api/` or `/ams/sandbox/api/`, matched
-    /// exactly. Any other path is [`Api::Other`].
+    /// exactly against the catalogue's outcome rules (generated into the endpoint table). Any
+    /// other path is [`Api::Other`].
     fn of_path(path: &str) -> Api {
-        const APIS: [(&str, Api); 6] = [
-            ("v1/payments/pay", Api::Pay),
-            (
-                "v1/payments/createPaymentSession",
-                Api::CreatePaymentSession,
-            ),
-            ("v1/payments/inquiryPayment", Api::InquiryPayment),
-            ("v1/payments/refund", Api::Refund),
-            ("v1/payments/inquiryRefund", Api::InquiryRefund),
-            ("v1/payments/capture", Api::Capture),
-        ];
         let Some(api) = path
             .strip_prefix("/ams/api/")
             .or_else(|| path.strip_prefix("/ams/sandbox/api/"))
         else {
             return Api::Other;
         };
-        APIS.iter()
-            .find(|(name, _)| *name == api)
-            .map_or(Api::Other, |(_, kind)| *kind)
+        match crate::endpoints::outcome_rule(api) {
+            OutcomeRule::Pay => Api::Pay,
+            OutcomeRule::CreatePaymentSession => Api::CreatePaymentSession,
+            OutcomeRule::InquiryPayment => Api::InquiryPayment,
+            OutcomeRule::Refund => Api::Refund,
+            OutcomeRule::InquiryRefund => Api::InquiryRefund,
+            OutcomeRule::Capture => Api::Capture,
+            _ => Api::Other,
+        }
     }
 }
 

@@ -253,6 +253,21 @@ public object ModelJson {
     public fun str(value: Any?, path: String): String =
         value as? String ?: throw ModelException("$path must be a string, not ${kind(value)}")
 
+    /**
+     * [value] as a boolean, integer or number field keeps it: the JSON value (as the SDKs send it:
+     * a Boolean, or a BigDecimal) or its string form (as the API reference writes it); anything
+     * else is a [ModelException] naming [path].
+     */
+    @JvmStatic
+    public fun scalar(value: Any?, path: String, type: String): Any {
+        val ok = when (type) {
+            "boolean" -> value is Boolean || value is String
+            else -> value is Number || value is String
+        }
+        if (!ok || value == null) throw ModelException("$path must be a $type or a string, not ${kind(value)}")
+        return value
+    }
+
     /** The field [name] of [map], or a [ModelException] when it is absent or null. */
     @JvmStatic
     public fun required(map: Map<String, Any?>, name: String, path: String): Any =
