@@ -67,6 +67,8 @@ ERROR_CODES = [
     "INVALID_AMOUNT",
     "UNSUPPORTED_CURRENCY",
     "SIGNING_FAILED",
+    "UNKNOWN_KEY_VERSION",
+    "WRONG_KEY",
 ]
 
 
@@ -534,7 +536,68 @@ class Client:
             self.merchant_public_key = parse_public_text(read_text(cfg["merchant_public_key_file"]))
         if "private_key_file" in cfg:
             self.private_key = parse_private_text(read_text(cfg["private_key_file"]))
-        self.antom_public_key = parse_public_text(read_text(cfg["antom_public_key_file"]))
+        # The Antom key ring: [(key, keyVersion tag or None)], tried in this order.
+        if "antom_keys" in cfg:
+            self.antom_keys = [(parse_public_text(read_text(k["key_file"])), k.get("key_version"))
+                               for k in cfg["antom_keys"]]
+        else:
+            self.antom_keys = [(parse_public_text(read_text(cfg["antom_public_key_file"])), None)]
+        check_ring(self.antom_keys)
+        merchant = self.merchant_public_key
+        if self.private_key is not None:
+            merchant = self.private_key.public_key()
+        if merchant is not None and any(spki_der(k) == spki_der(merchant) for k, _ in self.antom_keys):
+            fail("WRONG_KEY", "the Antom key ring holds the merchant's own public key")
+
+
+# ---------------------------------------------------------------------------------------
+# The Antom key ring (keyVersion selection) and fingerprints
+# ---------------------------------------------------------------------------------------
+
+MAX_RING_KEYS = 4
+
+
+def check_ring(ring):
+    if not 1 <= len(ring) <= MAX_RING_KEYS:
+        fail("INVALID_KEY", f"a ring of {len(ring)} keys")
+    ders = [spki_der(k) for k, _ in ring]
+    if len(set(ders)) != len(ders):
+        fail("INVALID_KEY", "the same key twice")
+    tags = [v for _, v in ring if v is not None]
+    if len(set(tags)) != len(tags):
+        fail("INVALID_KEY", "two keys with one keyVersion")
+
+
+def fingerprint(pub) -> str:
+    return "sha256:" + hashlib.sha256(spki_der(pub)).hexdigest()[:16]
+
+
+def ring_candidates(ring, key_version):
+    """The keys a message naming `key_version` (None: no keyVersion) is tried against."""
+    if key_version is None:
+        return list(ring)
+    tagged = [(k, v) for k, v in ring if v == key_version]
+    if tagged:
+        return tagged
+    untagged = [(k, v) for k, v in ring if v is None]
+    if not untagged:
+        fail("UNKNOWN_KEY_VERSION", f"keyVersion {key_version} is not in the ring")
+    return untagged
+
+
+def ring_verify(ring, content: bytes, parsed: dict) -> dict:
+    """-> the verifying key's {key_version, fingerprint}; the failure rules of the core."""
+    candidates = ring_candidates(ring, parsed["key_version"])
+    decode_errors = []
+    for key, tag in candidates:
+        try:
+            if verify(key, content, parsed["signature"]):
+                return {"key_version": tag, "fingerprint": fingerprint(key)}
+        except ProtocolError as error:
+            decode_errors.append(error)
+    if len(decode_errors) == len(candidates):
+        raise decode_errors[-1]
+    fail("SIGNATURE_MISMATCH", f"none of {len(candidates)} keys")
 
 
 def resolve_path(api: str, sandbox: bool) -> str:
@@ -720,8 +783,7 @@ def verify_response(cfg: dict, path: str, headers, body: bytes) -> dict:
         if cid != client.client_id:
             fail("CLIENT_ID_MISMATCH")
         content = content_to_sign("POST", p, cid, rt, body)
-        if not verify(client.antom_public_key, content, parsed["signature"]):
-            fail("SIGNATURE_MISMATCH")
+        verified_by = ring_verify(client.antom_keys, content, parsed)
         status, code, message = result_fields(json_object(body))
         if status is None:
             fail("INVALID_INPUT", "no result.resultStatus")
@@ -729,7 +791,8 @@ def verify_response(cfg: dict, path: str, headers, body: bytes) -> dict:
             status = "U"
         return {"verified": True, "result_status": status, "result_code": code,
                 "result_message": message, "next_action": NEXT_ACTION[status],
-                "outcome": response_outcome(p, status, code, json_object(body))}
+                "outcome": response_outcome(p, status, code, json_object(body)),
+                "verified_by": verified_by}
     if sig is None and rt is None:
         status, code, message = result_fields(json_object(body))
         if status not in ("F", "U"):
@@ -737,7 +800,8 @@ def verify_response(cfg: dict, path: str, headers, body: bytes) -> dict:
         # Anyone on the path can forge an unsigned F: its status stays visible, but the next
         # action of an unverified response is always INQUIRE.
         return {"verified": False, "result_status": status, "result_code": code,
-                "result_message": message, "next_action": "INQUIRE", "outcome": "UNKNOWN"}
+                "result_message": message, "next_action": "INQUIRE", "outcome": "UNKNOWN",
+                "verified_by": None}
     fail("MISSING_HEADER", "half-signed response")
 
 
@@ -814,9 +878,7 @@ def verify_notification(cfg: dict, path: str, headers, body: bytes, freshness=No
         fail("CLIENT_ID_MISMATCH")
     if freshness is not None:
         check_freshness(rt, freshness)
-    if not verify(client.antom_public_key, content_to_sign("POST", path, cid, rt, body),
-                  parsed["signature"]):
-        fail("SIGNATURE_MISMATCH")
+    verified_by = ring_verify(client.antom_keys, content_to_sign("POST", path, cid, rt, body), parsed)
     obj = json_object(body)
     if obj is None:
         fail("INVALID_INPUT", "notification body is not a JSON object")
@@ -830,7 +892,7 @@ def verify_notification(cfg: dict, path: str, headers, body: bytes, freshness=No
         status = "U"
     return {"notify_type": notify_type, "result_status": status, "client_id": cid,
             "request_time": rt, "dedup_key": dedup_key(obj, notify_type, body),
-            "outcome": notification_outcome(notify_type, obj)}
+            "outcome": notification_outcome(notify_type, obj), "verified_by": verified_by}
 
 
 # ---------------------------------------------------------------------------------------
@@ -3665,6 +3727,181 @@ def outcome_notification_cases() -> list:
 
 
 # ---------------------------------------------------------------------------------------
+# key_ring.json, key_ring_response.json, fingerprints.json
+# ---------------------------------------------------------------------------------------
+
+# Ring members: Antom's current key and the next one (the "other" test key), and two more
+# keys for the size bound.
+RING_CURRENT_PUB, RING_NEXT_PUB = ANTOM_PUB, pub_file("other")
+RSA3072_PUB, RSA4096_PUB = pub_file("rsa3072"), pub_file("rsa4096")
+
+
+def ring(*members) -> list:
+    """antom_keys from (key file, keyVersion tag or None) pairs."""
+    return [{"key_file": f} if v is None else {"key_file": f, "key_version": v} for f, v in members]
+
+
+def cfg_ring(*members, verify_only: bool = False) -> dict:
+    c = {"client_id": PROD_CLIENT, "private_key_file": MERCHANT_PRIV, "antom_keys": ring(*members)}
+    if verify_only:
+        del c["private_key_file"]
+    return c
+
+
+TAGGED = ((RING_CURRENT_PUB, 1), (RING_NEXT_PUB, 2))
+UNTAGGED = ((RING_CURRENT_PUB, None), (RING_NEXT_PUB, None))
+MIXED = ((RING_CURRENT_PUB, 1), (RING_NEXT_PUB, None))
+
+
+def _ring_signature(key_file: str, content: bytes, key_version) -> str:
+    enc, _ = sign(private_key(key_file.replace(".public.spki.", ".private.pkcs8.")), content)
+    kv = "" if key_version is None else f"keyVersion={key_version},"
+    return f"algorithm=RSA256,{kv}signature={enc}"
+
+
+def key_ring_cases() -> list:
+    """Notifications verified with a key ring: which keys the keyVersion selects, the order,
+    the bound, and the configurations refused (WRONG_KEY for a swapped key)."""
+    cases = []
+    NP = "/antom/notify"
+    pay = compact(NOTIFY_PAYMENT)
+
+    def add(cid, desc, cfg, signer, key_version, want, body=pay):
+        content = content_to_sign("POST", NP, PROD_CLIENT, NOTIFY_TIME, body.encode("utf-8"))
+        headers = [["request-time", NOTIFY_TIME], ["client-id", PROD_CLIENT],
+                   ["signature", _ring_signature(signer, content, key_version)]]
+        res = run(verify_notification, cfg, NP, headers, body.encode("utf-8"))
+        c = case(cid, desc, {"config": cfg, "path": NP, "headers": headers, "body": body}, res)
+        if isinstance(want, dict):
+            assert all(res.get(k) == v for k, v in want.items()), (cid, res)
+        else:
+            check_expected(c, want)
+        cases.append(c)
+
+    cur, nxt = fingerprint(public_key(RING_CURRENT_PUB)), fingerprint(public_key(RING_NEXT_PUB))
+    add("single-key-is-an-untagged-ring", "antom_public_key alone: one untagged key, any keyVersion",
+        cfg_prod(), RING_CURRENT_PUB, 1, {"verified_by": {"key_version": None, "fingerprint": cur}})
+    add("tagged-version-1", "keyVersion 1 selects the key tagged 1", cfg_ring(*TAGGED), RING_CURRENT_PUB, 1,
+        {"verified_by": {"key_version": 1, "fingerprint": cur}})
+    add("tagged-version-2", "keyVersion 2 selects the key tagged 2 (the rotated-in key)", cfg_ring(*TAGGED),
+        RING_NEXT_PUB, 2, {"verified_by": {"key_version": 2, "fingerprint": nxt}})
+    add("tagged-version-selects-only-that-key", "keyVersion 1 but signed with the key tagged 2: only the "
+        "key tagged 1 is tried, SIGNATURE_MISMATCH", cfg_ring(*TAGGED), RING_NEXT_PUB, 1, "SIGNATURE_MISMATCH")
+    add("tagged-version-2-signed-by-1", "keyVersion 2 but signed with the key tagged 1: SIGNATURE_MISMATCH",
+        cfg_ring(*TAGGED), RING_CURRENT_PUB, 2, "SIGNATURE_MISMATCH")
+    add("tagged-unknown-version", "keyVersion 3 in a ring tagged 1 and 2 only: UNKNOWN_KEY_VERSION, even "
+        "though the signature is by a ring key", cfg_ring(*TAGGED), RING_CURRENT_PUB, 3, "UNKNOWN_KEY_VERSION")
+    add("tagged-no-version-tries-all", "no keyVersion in the header: every key in ring order; the second "
+        "verifies", cfg_ring(*TAGGED), RING_NEXT_PUB, None, {"verified_by": {"key_version": 2, "fingerprint": nxt}})
+    add("tagged-no-version-none-matches", "no keyVersion, signed by a key outside the ring: SIGNATURE_MISMATCH",
+        cfg_ring(*TAGGED), MERCHANT_PUB, None, "SIGNATURE_MISMATCH")
+    add("untagged-fallback-first", "untagged ring: tried in order, the first verifies", cfg_ring(*UNTAGGED),
+        RING_CURRENT_PUB, 1, {"verified_by": {"key_version": None, "fingerprint": cur}})
+    add("untagged-fallback-second", "untagged ring: the first fails, the second verifies (any keyVersion)",
+        cfg_ring(*UNTAGGED), RING_NEXT_PUB, 7, {"verified_by": {"key_version": None, "fingerprint": nxt}})
+    add("untagged-none-matches", "untagged ring, signed by the merchant key: SIGNATURE_MISMATCH",
+        cfg_ring(*UNTAGGED), MERCHANT_PUB, 1, "SIGNATURE_MISMATCH")
+    add("mixed-unknown-version-uses-untagged", "keyVersion 2 not tagged: the untagged key is tried",
+        cfg_ring(*MIXED), RING_NEXT_PUB, 2, {"verified_by": {"key_version": None, "fingerprint": nxt}})
+    add("mixed-unknown-version-skips-tagged", "keyVersion 2 not tagged: the key tagged 1 is not tried, "
+        "SIGNATURE_MISMATCH although it signed", cfg_ring(*MIXED), RING_CURRENT_PUB, 2, "SIGNATURE_MISMATCH")
+    add("mixed-tagged-version-only", "keyVersion 1: the key tagged 1 only, not the untagged one",
+        cfg_ring(*MIXED), RING_NEXT_PUB, 1, "SIGNATURE_MISMATCH")
+    add("ring-of-four", "a ring of 4 (the maximum): the fourth key verifies",
+        cfg_ring((RSA3072_PUB, None), (RSA4096_PUB, None), (RING_CURRENT_PUB, None), (RING_NEXT_PUB, None)),
+        RING_NEXT_PUB, 1, {"verified_by": {"key_version": None, "fingerprint": nxt}})
+    add("ring-of-five-refused", "a ring of 5 keys: INVALID_KEY (at most 4 verifications per message)",
+        cfg_ring((RSA3072_PUB, None), (RSA4096_PUB, None), (RING_CURRENT_PUB, None), (RING_NEXT_PUB, None),
+                 (MERCHANT_PUB, None), verify_only=True), RING_CURRENT_PUB, 1, "INVALID_KEY")
+    add("ring-empty-refused", "an empty ring: INVALID_KEY", cfg_ring(), RING_CURRENT_PUB, 1, "INVALID_KEY")
+    add("ring-duplicate-key-refused", "the same key twice: INVALID_KEY",
+        cfg_ring((RING_CURRENT_PUB, 1), (RING_CURRENT_PUB, 2)), RING_CURRENT_PUB, 1, "INVALID_KEY")
+    add("ring-duplicate-version-refused", "two keys tagged 1: INVALID_KEY",
+        cfg_ring((RING_CURRENT_PUB, 1), (RING_NEXT_PUB, 1)), RING_CURRENT_PUB, 1, "INVALID_KEY")
+    add("swapped-key-refused", "the Antom public key is the merchant's own public key: WRONG_KEY at "
+        "construction", cfg_prod(antom_public_key_file=MERCHANT_PUB), MERCHANT_PUB, 1, "WRONG_KEY")
+    add("swapped-key-in-ring-refused", "a ring holding the merchant's own public key beside Antom's: "
+        "WRONG_KEY", cfg_ring((RING_CURRENT_PUB, 1), (MERCHANT_PUB, 2)), RING_CURRENT_PUB, 1, "WRONG_KEY")
+    add("verify-only-ring", "a verify-only client holds a ring too",
+        cfg_ring(*TAGGED, verify_only=True), RING_NEXT_PUB, 2,
+        {"verified_by": {"key_version": 2, "fingerprint": nxt}})
+    add("ring-malformed-signature", "a signature no key of the ring can decode (RSA-3072 length): "
+        "MALFORMED_SIGNATURE", cfg_ring(*TAGGED), RSA3072_PUB, None, "MALFORMED_SIGNATURE")
+    return cases
+
+
+def key_ring_response_cases() -> list:
+    """Responses verified with a key ring: the same selection rule as notifications."""
+    cases = []
+    body = compact({"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"},
+                    "paymentId": "2025051919401080010018800000001", "paymentStatus": "SUCCESS"})
+    path = "/ams/api/v1/payments/inquiryPayment"
+
+    def add(cid, desc, cfg, signer, key_version, want):
+        content = content_to_sign("POST", path, PROD_CLIENT, RESPONSE_TIME, body.encode("utf-8"))
+        headers = [["response-time", RESPONSE_TIME], ["client-id", PROD_CLIENT],
+                   ["signature", _ring_signature(signer, content, key_version)]]
+        res = run(verify_response, cfg, path, headers, body.encode("utf-8"))
+        c = case(cid, desc, {"config": cfg, "path": path, "headers": headers, "body": body}, res)
+        if isinstance(want, dict):
+            assert all(res.get(k) == v for k, v in want.items()), (cid, res)
+        else:
+            check_expected(c, want)
+        cases.append(c)
+
+    cur, nxt = fingerprint(public_key(RING_CURRENT_PUB)), fingerprint(public_key(RING_NEXT_PUB))
+    add("response-tagged-version-2", "a response signed with keyVersion 2 is verified by the key tagged 2",
+        cfg_ring(*TAGGED), RING_NEXT_PUB, 2, {"verified": True, "outcome": "SUCCEEDED",
+                                              "verified_by": {"key_version": 2, "fingerprint": nxt}})
+    add("response-tagged-version-1", "keyVersion 1: the key tagged 1", cfg_ring(*TAGGED), RING_CURRENT_PUB, 1,
+        {"verified_by": {"key_version": 1, "fingerprint": cur}})
+    add("response-wrong-key-for-version", "keyVersion 1 signed with the key tagged 2: SIGNATURE_MISMATCH",
+        cfg_ring(*TAGGED), RING_NEXT_PUB, 1, "SIGNATURE_MISMATCH")
+    add("response-unknown-version", "keyVersion 9 in a fully tagged ring: UNKNOWN_KEY_VERSION",
+        cfg_ring(*TAGGED), RING_NEXT_PUB, 9, "UNKNOWN_KEY_VERSION")
+    add("response-untagged-order", "untagged ring: the second key verifies", cfg_ring(*UNTAGGED), RING_NEXT_PUB,
+        1, {"verified_by": {"key_version": None, "fingerprint": nxt}})
+    add("response-no-version", "no keyVersion: every key in order", cfg_ring(*TAGGED), RING_NEXT_PUB, None,
+        {"verified_by": {"key_version": 2, "fingerprint": nxt}})
+    add("response-single-key", "a single antom_public_key: untagged", cfg_prod(), RING_CURRENT_PUB, 1,
+        {"verified_by": {"key_version": None, "fingerprint": cur}})
+    unsigned = compact({"result": {"resultCode": "UNKNOWN_EXCEPTION", "resultStatus": "U",
+                                   "resultMessage": "unknown"}})
+    res = run(verify_response, cfg_ring(*TAGGED), path, [], unsigned.encode("utf-8"))
+    assert res["verified"] is False and res["verified_by"] is None, res
+    cases.append(case("response-unsigned-has-no-key", "an unsigned U: verified false, verified_by null",
+                      {"config": cfg_ring(*TAGGED), "path": path, "headers": [], "body": unsigned}, res))
+    return cases
+
+
+def _openssl_fingerprint(key_file: str, private: bool) -> str:
+    """The fingerprint by the openssl CLI: SHA-256 of the SPKI DER, first 16 hex digits."""
+    with tempfile.TemporaryDirectory() as tmp:
+        der = Path(tmp) / "key.der"
+        der.write_bytes(base64.b64decode(read_text(key_file)))
+        form = [] if private else ["-pubin"]
+        spki = subprocess.run(["openssl", "pkey", *form, "-inform", "DER", "-in", str(der), "-pubout",
+                               "-outform", "DER"], capture_output=True, check=True).stdout
+        out = subprocess.run(["openssl", "dgst", "-sha256", "-r"], input=spki, capture_output=True,
+                             check=True).stdout.decode()
+    return "sha256:" + out.split()[0][:16]
+
+
+def fingerprint_cases() -> list:
+    """PublicKey fingerprints (and a private key's, of its public half), each checked against the
+    openssl CLI."""
+    cases = []
+    for name in ("antom", "other", "merchant", "rsa3072", "rsa4096"):
+        for kind, rel in (("public", pub_file(name)), ("private", priv_file(name))):
+            key = private_key(rel).public_key() if kind == "private" else public_key(rel)
+            fp = fingerprint(key)
+            assert fp == _openssl_fingerprint(rel, kind == "private"), (rel, fp)
+            cases.append(case(f"{name}-{kind}", f"the {name} test key ({kind}; a private key's fingerprint is "
+                              "its public half's)", {"kind": kind, "key_file": rel}, {"fingerprint": fp}))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------
 # Files, schema, manifest
 # ---------------------------------------------------------------------------------------
 
@@ -3698,6 +3935,12 @@ FILES = [
      outcome_response_cases),
     ("outcome_notification.json", "verify_notification", "Outcome of verified notifications: notifyType, "
      "result and refundStatus combined into SUCCEEDED / FAILED / PENDING / UNKNOWN.", outcome_notification_cases),
+    ("key_ring.json", "verify_notification", "Antom key rings (config antom_keys): the Signature header's "
+     "keyVersion selects the key tagged with it, else the untagged keys in order; no keyVersion tries every key; "
+     "at most 4 keys; a ring holding the merchant's own public key is WRONG_KEY.", key_ring_cases),
+    ("key_ring_response.json", "verify_response", "The key ring rule for responses.", key_ring_response_cases),
+    ("fingerprints.json", "fingerprint", "PublicKey fingerprints: 'sha256:' and the first 16 hex digits of "
+     "SHA-256 over the SubjectPublicKeyInfo DER (cross-checked with the openssl CLI).", fingerprint_cases),
 ]
 
 

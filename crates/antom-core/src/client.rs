@@ -8,6 +8,7 @@ use crate::content::SignedContent;
 use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
+use crate::key_ring::KeyRing;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::path::{check_gateway_url, check_header_token, resolve_api_path};
 use crate::redact::redact_header;
@@ -46,7 +47,7 @@ const MAX_AGENT_TOKEN_LEN: usize = 128;
 pub struct Client {
     client_id: String,
     pub(crate) auth: Auth,
-    antom_public_key: PublicKey,
+    antom_keys: KeyRing,
     environment: Environment,
     gateway_url: String,
     max_body_bytes: usize,
@@ -105,9 +106,12 @@ impl Client {
     /// # Errors
     /// `INVALID_INPUT` for an empty or non-ASCII client id, a bad gateway URL, an invalid
     /// agent token, an agent token combined with an API key, or an explicit environment that
-    /// contradicts the API key's `TEST`/`PROD` marker.
+    /// contradicts the API key's `TEST`/`PROD` marker; `WRONG_KEY` when a key of the Antom
+    /// key ring is the merchant's own public key (the private key's public half, or the
+    /// external signer's public key): the two keys are swapped.
     pub fn new(config: ClientConfig) -> Result<Client> {
         check_header_token("client_id", &config.client_id, MAX_CLIENT_ID_LEN)?;
+        check_not_swapped(&config)?;
         let gateway_url = match &config.gateway_url {
             Some(url) => check_gateway_url(url)?,
             None => config.region.gateway_url().to_owned(),
@@ -160,7 +164,7 @@ impl Client {
         Ok(Client {
             client_id: config.client_id,
             auth,
-            antom_public_key: config.antom_public_key,
+            antom_keys: config.antom_keys,
             environment,
             gateway_url,
             max_body_bytes: config.max_body_bytes,
@@ -218,9 +222,15 @@ impl Client {
         &self.gateway_url
     }
 
-    /// The Antom public key responses and notifications are verified with.
+    /// The first Antom public key of the ring ([`Client::antom_keys`]).
     pub fn antom_public_key(&self) -> &PublicKey {
-        &self.antom_public_key
+        self.antom_keys.first()
+    }
+
+    /// The Antom public keys responses and notifications are verified with, in the order
+    /// they are tried.
+    pub fn antom_keys(&self) -> &KeyRing {
+        &self.antom_keys
     }
 
     /// `true` when the client can only verify (it holds no credential).
@@ -335,6 +345,26 @@ impl fmt::Debug for Client {
             .field("gateway_url", &self.gateway_url)
             .field("auth", &auth)
             .finish_non_exhaustive()
+    }
+}
+
+/// Refuses a configuration whose Antom key ring holds the merchant's own public key: every
+/// response and notification would then fail to verify (Antom signs with its own key), and
+/// the mistake is the most common cause of "verification always fails".
+fn check_not_swapped(config: &ClientConfig) -> Result<()> {
+    let merchant = match &config.credential {
+        Credential::PrivateKey(private_key) => Some(private_key.public_key()),
+        Credential::ExternalSigner(public_key) => public_key.clone(),
+        Credential::ApiKey(_) | Credential::VerifyOnly => None,
+    };
+    match merchant {
+        Some(merchant) if config.antom_keys.contains(&merchant) => Err(Error::wrong_key(format!(
+            "the Antom public key {} is your own merchant public key: configure Antom's public \
+             key (Antom Dashboard, Developer > Key configuration, \"Antom public key\") and keep \
+             your private key for signing",
+            merchant.fingerprint()
+        ))),
+        _ => Ok(()),
     }
 }
 

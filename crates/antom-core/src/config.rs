@@ -5,6 +5,7 @@ use std::fmt;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::key_ring::KeyRing;
 use crate::keys::{PrivateKey, PublicKey};
 
 /// The Antom region whose gateway serves your account (shown in the Antom Dashboard).
@@ -196,14 +197,17 @@ pub struct ClientConfig {
     pub client_id: String,
     /// Your private key or API key.
     pub credential: Credential,
-    /// Antom's public key for the same environment, to verify responses and notifications.
-    pub antom_public_key: PublicKey,
+    /// Antom's public keys for the same environment, to verify responses and notifications:
+    /// one key, or several tagged by `keyVersion` during a rotation (see [`KeyRing`]).
+    pub antom_keys: KeyRing,
     /// The region whose gateway to use (default Asia).
     pub region: Region,
     /// Overrides the region's gateway: `https://host[:port]`, or `http://` for loopback
     /// hosts only (a local simulator). No path.
     pub gateway_url: Option<String>,
-    /// The `keyVersion` sent in the `Signature` header (default 1).
+    /// The `keyVersion` sent in the `Signature` header (default 1): the version under which
+    /// your public key is registered with Antom. A merchant key rotation changes it with the
+    /// key (see the README's rotation guide).
     pub key_version: u32,
     /// An ISV agent token, sent as `Agent-Token` (RSA mode only).
     pub agent_token: Option<String>,
@@ -223,13 +227,9 @@ impl ClientConfig {
     pub fn new(
         client_id: impl Into<String>,
         private_key: PrivateKey,
-        antom_public_key: PublicKey,
+        antom_keys: impl Into<KeyRing>,
     ) -> ClientConfig {
-        ClientConfig::with_credential(
-            client_id,
-            Credential::PrivateKey(private_key),
-            antom_public_key,
-        )
+        ClientConfig::with_credential(client_id, Credential::PrivateKey(private_key), antom_keys)
     }
 
     /// A configuration for API-key (Bearer) authentication. The client id and Antom public
@@ -237,9 +237,9 @@ impl ClientConfig {
     pub fn with_api_key(
         client_id: impl Into<String>,
         api_key: ApiKey,
-        antom_public_key: PublicKey,
+        antom_keys: impl Into<KeyRing>,
     ) -> ClientConfig {
-        ClientConfig::with_credential(client_id, Credential::ApiKey(api_key), antom_public_key)
+        ClientConfig::with_credential(client_id, Credential::ApiKey(api_key), antom_keys)
     }
 
     /// A configuration whose requests are signed outside the process (KMS, HSM), in two
@@ -249,30 +249,33 @@ impl ClientConfig {
     pub fn with_external_signer(
         client_id: impl Into<String>,
         merchant_public_key: Option<PublicKey>,
-        antom_public_key: PublicKey,
+        antom_keys: impl Into<KeyRing>,
     ) -> ClientConfig {
         ClientConfig::with_credential(
             client_id,
             Credential::ExternalSigner(merchant_public_key),
-            antom_public_key,
+            antom_keys,
         )
     }
 
     /// A configuration that can only verify (notifications, responses): no private key or
     /// API key is loaded where none is needed.
-    pub fn verify_only(client_id: impl Into<String>, antom_public_key: PublicKey) -> ClientConfig {
-        ClientConfig::with_credential(client_id, Credential::VerifyOnly, antom_public_key)
+    pub fn verify_only(
+        client_id: impl Into<String>,
+        antom_keys: impl Into<KeyRing>,
+    ) -> ClientConfig {
+        ClientConfig::with_credential(client_id, Credential::VerifyOnly, antom_keys)
     }
 
     fn with_credential(
         client_id: impl Into<String>,
         credential: Credential,
-        antom_public_key: PublicKey,
+        antom_keys: impl Into<KeyRing>,
     ) -> ClientConfig {
         ClientConfig {
             client_id: client_id.into(),
             credential,
-            antom_public_key,
+            antom_keys: antom_keys.into(),
             region: Region::default(),
             gateway_url: None,
             key_version: 1,

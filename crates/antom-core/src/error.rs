@@ -31,6 +31,12 @@ pub enum ErrorCode {
     UnsupportedCurrency,
     /// The RSA signing operation itself failed (for example, no randomness for blinding).
     SigningFailed,
+    /// A message is signed with a `keyVersion` that no key of the Antom key ring is tagged
+    /// with (and the ring has no untagged key): add Antom's new key, or refuse the message.
+    UnknownKeyVersion,
+    /// A configured key is the wrong one: the Antom public key is the merchant's own public
+    /// key (the two are swapped in the configuration).
+    WrongKey,
 }
 
 impl ErrorCode {
@@ -48,11 +54,13 @@ impl ErrorCode {
             ErrorCode::InvalidAmount => "INVALID_AMOUNT",
             ErrorCode::UnsupportedCurrency => "UNSUPPORTED_CURRENCY",
             ErrorCode::SigningFailed => "SIGNING_FAILED",
+            ErrorCode::UnknownKeyVersion => "UNKNOWN_KEY_VERSION",
+            ErrorCode::WrongKey => "WRONG_KEY",
         }
     }
 
     /// Every code, in declaration order (for bindings that mirror the set).
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::InvalidKey,
         ErrorCode::InvalidInput,
         ErrorCode::MalformedSignature,
@@ -64,6 +72,8 @@ impl ErrorCode {
         ErrorCode::InvalidAmount,
         ErrorCode::UnsupportedCurrency,
         ErrorCode::SigningFailed,
+        ErrorCode::UnknownKeyVersion,
+        ErrorCode::WrongKey,
     ];
 }
 
@@ -133,4 +143,6 @@ constructors! {
     invalid_amount => InvalidAmount,
     unsupported_currency => UnsupportedCurrency,
     signing_failed => SigningFailed,
+    unknown_key_version => UnknownKeyVersion,
+    wrong_key => WrongKey,
 }

@@ -22,6 +22,8 @@ pub const MIN_KEY_BITS: u32 = 2048;
 pub const MAX_PUBLIC_KEY_BITS: u32 = 4096;
 /// Largest RSA modulus accepted for a private key, in bits (what every engine supports).
 pub const MAX_PRIVATE_KEY_BITS: u32 = 8192;
+/// How many bytes of the SHA-256 digest a [`PublicKey::fingerprint`] shows (64 bits).
+const FINGERPRINT_BYTES: usize = 8;
 
 const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const RSASSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
@@ -171,7 +173,12 @@ impl PrivateKey {
 
 impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PrivateKey(RSA-{}, <redacted>)", self.bits())
+        write!(
+            f,
+            "PrivateKey(RSA-{}, public half {}, <redacted>)",
+            self.bits(),
+            self.public.fingerprint()
+        )
     }
 }
 
@@ -253,12 +260,19 @@ impl PublicKey {
         base64::engine::general_purpose::STANDARD.encode(&self.spki_der)
     }
 
-    /// SHA-256 of the SPKI DER, lower-case hex: a safe way to tell keys apart in logs.
+    /// A short, stable, non-secret name for the key: `sha256:` and the first 16 lower-case
+    /// hex digits of SHA-256 over its SubjectPublicKeyInfo DER (the bytes the Dashboard's
+    /// base64 text decodes to). The same for the private key's public half, so it tells which
+    /// keys match; safe to log. Recompute it with
+    /// `base64 -d key.txt | openssl dgst -sha256` (its first 16 hex digits).
     pub fn fingerprint(&self) -> String {
-        Sha256::digest(&self.spki_der)
+        let digest = Sha256::digest(&self.spki_der);
+        let hex: String = digest
             .iter()
+            .take(FINGERPRINT_BYTES)
             .map(|b| format!("{b:02x}"))
-            .collect()
+            .collect();
+        format!("sha256:{hex}")
     }
 
     /// Checks `signature` over `content`.
@@ -305,12 +319,7 @@ impl PublicKey {
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "PublicKey(RSA-{}, sha256:{})",
-            self.bits,
-            self.fingerprint()
-        )
+        write!(f, "PublicKey(RSA-{}, {})", self.bits, self.fingerprint())
     }
 }
 

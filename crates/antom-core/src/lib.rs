@@ -48,6 +48,9 @@
 //!   `inquiryPayment` `S` with `paymentStatus` `SUCCESS`); an unverified message is never
 //!   `Succeeded` or `Failed`.
 //! * Private keys are zeroized on drop, never printed by `Debug`, never in error messages.
+//! * Antom's public keys form a [`KeyRing`]: a message is verified only with the key its
+//!   `keyVersion` selects (or, without a version, with each key in order), and a key that is
+//!   the merchant's own public key is refused at construction (`WRONG_KEY`).
 
 mod amount;
 mod backend;
@@ -63,6 +66,7 @@ mod external;
 mod header;
 mod headers;
 mod key_format;
+mod key_ring;
 mod keys;
 mod message;
 mod notification;
@@ -88,8 +92,12 @@ pub use header::{
     ALGORITHM_RSA256, MAX_SIGNATURE_HEADER_ITEMS, MAX_SIGNATURE_HEADER_LEN, SignatureHeader,
 };
 pub use key_format::describe_key_format;
+pub use key_ring::{AntomKey, KeyId, KeyRing, MAX_RING_KEYS};
 pub use keys::{MAX_PRIVATE_KEY_BITS, MAX_PUBLIC_KEY_BITS, MIN_KEY_BITS, PrivateKey, PublicKey};
-pub use message::{NOTIFICATION_HEADERS, VerifiedMessage, signature_header, verify_request};
+pub use message::{
+    NOTIFICATION_HEADERS, VerifiedMessage, signature_header, verify_request, verify_request_ring,
+    which_key,
+};
 pub use notification::{Freshness, NOTIFICATION_ACK, Notification};
 pub use outcome::Outcome;
 pub use redact::{SECRET_HEADERS, describe_body, redact_header};

@@ -11,6 +11,7 @@ use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
 use crate::headers::HeaderList;
+use crate::key_ring::{KeyId, KeyRing};
 use crate::keys::{PrivateKey, PublicKey};
 
 /// Who signed a verified message and when, as its headers said.
@@ -22,6 +23,8 @@ pub struct VerifiedMessage {
     pub time: String,
     /// The `keyVersion` of the `Signature` header, if present.
     pub key_version: Option<u32>,
+    /// The key that verified the signature (its ring tag and fingerprint).
+    pub verified_by: KeyId,
 }
 
 /// The `Signature` header value for `POST path\nclient_id.time.body`, signed with `key`:
@@ -62,14 +65,76 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
+    verify_request_ring(&KeyRing::from(key.clone()), path, headers, body)
+}
+
+/// As [`verify_request`], with the keys of `ring` chosen by the message's `keyVersion` (see
+/// [`KeyRing`]): a simulator accepting a merchant's old and new keys during a rotation.
+///
+/// # Errors
+/// As for [`verify_request`]; `UNKNOWN_KEY_VERSION` as for [`KeyRing::candidates`].
+pub fn verify_request_ring<H, K, V>(
+    ring: &KeyRing,
+    path: &str,
+    headers: &H,
+    body: &[u8],
+) -> Result<VerifiedMessage>
+where
+    for<'a> &'a H: IntoIterator<Item = &'a (K, V)>,
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
     check_body_size(
         as_u64(body.len()),
         as_u64(DEFAULT_MAX_BODY_BYTES),
         "message",
     )?;
     let message = read_signed_headers(&HeaderList::new(headers))?;
-    check_signature(&BuiltinEngine, key, path, &message, body)?;
-    Ok(message.into_verified())
+    let key = check_signature(&BuiltinEngine, ring, path, &message, body)?;
+    Ok(message.into_verified(key))
+}
+
+/// Which key of `ring` verifies a signed message: a request or notification (`request-time`)
+/// or a response (`response-time`), read from its raw headers and body. For finding a wrong
+/// key ("the sandbox key on a live client") by trying the candidates one ring at a time;
+/// `antom keys check --message` uses it. Client ids are not compared.
+///
+/// # Errors
+/// As for [`verify_request_ring`]; `MISSING_HEADER` when neither time header is present.
+pub fn which_key<H, K, V>(
+    ring: &KeyRing,
+    path: &str,
+    headers: &H,
+    body: &[u8],
+) -> Result<VerifiedMessage>
+where
+    for<'a> &'a H: IntoIterator<Item = &'a (K, V)>,
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
+    check_body_size(
+        as_u64(body.len()),
+        as_u64(DEFAULT_MAX_BODY_BYTES),
+        "message",
+    )?;
+    let headers = HeaderList::new(headers);
+    let message = match headers.get("response-time")? {
+        Some(time) if headers.get("request-time")?.is_none() => {
+            let require = |name: &str| {
+                headers.get(name)?.ok_or_else(|| {
+                    Error::missing_header(format!("the message has no {name} header"))
+                })
+            };
+            SignedHeaders {
+                header: SignatureHeader::parse(require("signature")?)?,
+                time,
+                client_id: require("client-id")?,
+            }
+        }
+        _ => read_signed_headers(&headers)?,
+    };
+    let key = check_signature(&BuiltinEngine, ring, path, &message, body)?;
+    Ok(message.into_verified(key))
 }
 
 /// The three signed headers of a request or notification, read but not yet checked.
@@ -80,11 +145,12 @@ pub(crate) struct SignedHeaders<'a> {
 }
 
 impl SignedHeaders<'_> {
-    pub(crate) fn into_verified(self) -> VerifiedMessage {
+    pub(crate) fn into_verified(self, verified_by: KeyId) -> VerifiedMessage {
         VerifiedMessage {
             client_id: self.client_id.to_owned(),
             time: self.time.to_owned(),
             key_version: self.header.key_version,
+            verified_by,
         }
     }
 }
@@ -114,21 +180,15 @@ pub(crate) fn read_signed_headers<'a>(headers: &HeaderList<'a>) -> Result<Signed
     })
 }
 
-/// Verifies the signature of headers read by [`read_signed_headers`].
+/// Verifies the signature of headers read by [`read_signed_headers`] with the keys of `ring`
+/// the header's `keyVersion` selects; returns the key that verified.
 pub(crate) fn check_signature(
     engine: &dyn RsaEngine,
-    key: &PublicKey,
+    ring: &KeyRing,
     path: &str,
     message: &SignedHeaders<'_>,
     body: &[u8],
-) -> Result<()> {
+) -> Result<KeyId> {
     let content = SignedContent::new(METHOD, path, message.client_id, message.time, body);
-    if key.verify_content_with(engine, &content, &message.header.signature)? {
-        Ok(())
-    } else {
-        Err(Error::signature_mismatch(
-            "the signature does not match: check the public key (sandbox and live differ), \
-             that the path is the one that was signed, and that the raw body is unmodified",
-        ))
-    }
+    ring.verify(engine, &content, &message.header, "message")
 }

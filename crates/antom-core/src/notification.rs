@@ -6,6 +6,7 @@ use crate::client::Client;
 use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::headers::HeaderList;
+use crate::key_ring::KeyId;
 use crate::message::{check_signature, read_signed_headers};
 use crate::outcome::{Outcome, notification_outcome};
 use crate::path::check_notification_path;
@@ -73,6 +74,9 @@ pub struct Notification {
     /// (in the same database transaction) and acknowledge a key already seen without
     /// processing it again.
     pub dedup_key: String,
+    /// The Antom key that verified it (its ring tag and fingerprint): during a rotation, which
+    /// key Antom is signing with.
+    pub verified_by: KeyId,
 }
 
 impl Client {
@@ -87,8 +91,9 @@ impl Client {
     /// # Errors
     /// `MISSING_HEADER` when `signature`, `request-time` or `client-id` is missing or empty;
     /// `CLIENT_ID_MISMATCH`; `MALFORMED_SIGNATURE`; `UNSUPPORTED_ALGORITHM`;
-    /// `SIGNATURE_MISMATCH`; `INVALID_INPUT` for a bad path, a repeated header, or a verified
-    /// body that is not a JSON object.
+    /// `SIGNATURE_MISMATCH` (naming the keys tried); `UNKNOWN_KEY_VERSION` when the header's
+    /// `keyVersion` is in no tag of a fully tagged key ring; `INVALID_INPUT` for a bad path, a
+    /// repeated header, or a verified body that is not a JSON object.
     pub fn verify_notification<H, K, V>(
         &self,
         path: &str,
@@ -189,7 +194,7 @@ impl Client {
         if let Some(freshness) = freshness {
             check_freshness(message.time, freshness)?;
         }
-        check_signature(engine, self.antom_public_key(), path, &message, body)?;
+        let verified_by = check_signature(engine, self.antom_keys(), path, &message, body)?;
         let object = parse_object(body).ok_or_else(|| {
             Error::invalid_input("the verified notification body is not a JSON object")
         })?;
@@ -212,6 +217,7 @@ impl Client {
             request_time: message.time.to_owned(),
             body: body.to_vec(),
             dedup_key,
+            verified_by,
         })
     }
 }
@@ -267,6 +273,7 @@ impl std::fmt::Debug for Notification {
             .field("client_id", &self.client_id)
             .field("request_time", &self.request_time)
             .field("dedup_key", &self.dedup_key)
+            .field("verified_by", &self.verified_by)
             .field("body", &crate::redact::describe_body(&self.body))
             .finish()
     }

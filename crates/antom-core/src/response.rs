@@ -6,6 +6,7 @@ use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
 use crate::headers::HeaderList;
+use crate::key_ring::KeyId;
 use crate::outcome::{Outcome, response_outcome};
 use crate::result::{NextAction, ResultStatus, body_result, not_json_object, parse_object};
 
@@ -33,6 +34,9 @@ pub struct ApiResponse {
     pub outcome: Outcome,
     /// The raw body (the bytes that were verified), for the caller to parse.
     pub body: Vec<u8>,
+    /// The Antom key that verified it (its ring tag and fingerprint); `None` exactly when
+    /// `verified` is `false`.
+    pub verified_by: Option<KeyId>,
 }
 
 impl ApiResponse {
@@ -69,7 +73,8 @@ impl Client {
     /// `UNSIGNED_RESPONSE` for an unsigned `S` (or unsigned non-error) body; `MISSING_HEADER`
     /// when only one of the two signature headers, or the `client-id` header, is missing;
     /// `CLIENT_ID_MISMATCH`; `MALFORMED_SIGNATURE`; `UNSUPPORTED_ALGORITHM`;
-    /// `SIGNATURE_MISMATCH`; `INVALID_INPUT` for a bad path, a repeated header, or a verified
+    /// `SIGNATURE_MISMATCH` (naming the keys tried); `UNKNOWN_KEY_VERSION` (see
+    /// [`crate::KeyRing`]); `INVALID_INPUT` for a bad path, a repeated header, or a verified
     /// body without `result.resultStatus`.
     pub fn verify_response<H, K, V>(
         &self,
@@ -115,16 +120,9 @@ impl Client {
                 })?;
                 self.check_client_id(client_id)?;
                 let content = SignedContent::new(METHOD, &path, client_id, response_time, body);
-                if !self.antom_public_key().verify_content_with(
-                    engine,
-                    &content,
-                    &header.signature,
-                )? {
-                    return Err(Error::signature_mismatch(
-                        "the response signature does not match: check the Antom public key \
-                         (sandbox and live differ) and that the body and path are unmodified",
-                    ));
-                }
+                let verified_by = self
+                    .antom_keys()
+                    .verify(engine, &content, &header, "response")?;
                 let object = parse_object(body);
                 let (object, result) = object
                     .as_ref()
@@ -138,6 +136,7 @@ impl Client {
                     result_code: result.code,
                     result_message: result.message,
                     body: body.to_vec(),
+                    verified_by: Some(verified_by),
                 })
             }
             (None, None) => {
@@ -151,6 +150,7 @@ impl Client {
                             result_code: result.code,
                             result_message: result.message,
                             body: body.to_vec(),
+                            verified_by: None,
                         })
                     }
                     _ => Err(Error::unsigned_response(
@@ -188,6 +188,7 @@ impl std::fmt::Debug for ApiResponse {
             .field("result_code", &self.result_code)
             .field("next_action", &self.next_action())
             .field("outcome", &self.outcome)
+            .field("verified_by", &self.verified_by)
             .field("body", &crate::redact::describe_body(&self.body))
             .finish()
     }

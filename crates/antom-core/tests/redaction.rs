@@ -86,6 +86,8 @@ fn error_codes_are_stable_strings() {
             "INVALID_AMOUNT",
             "UNSUPPORTED_CURRENCY",
             "SIGNING_FAILED",
+            "UNKNOWN_KEY_VERSION",
+            "WRONG_KEY",
         ]
     );
 }

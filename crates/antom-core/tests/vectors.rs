@@ -10,8 +10,9 @@
 use std::path::{Path, PathBuf};
 
 use antom_core::{
-    ApiKey, Client, ClientConfig, Environment, Freshness, PrivateKey, PublicKey, Region,
-    SignatureHeader, content_to_sign, endpoint, from_minor_units, to_minor_units, verify_request,
+    AntomKey, ApiKey, Client, ClientConfig, Environment, Freshness, KeyId, KeyRing, PrivateKey,
+    PublicKey, Region, SignatureHeader, content_to_sign, endpoint, from_minor_units,
+    to_minor_units, verify_request,
 };
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -88,8 +89,37 @@ fn check(
     }
 }
 
+/// The Antom keys of a config: `antom_keys` (a ring, tags optional) or one
+/// `antom_public_key_file` (an untagged ring of one).
+fn antom_keys(config: &Value) -> Result<KeyRing, antom_core::Error> {
+    let Some(members) = config.get("antom_keys") else {
+        return Ok(PublicKey::parse(&read_file(&config["antom_public_key_file"]))?.into());
+    };
+    let keys = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|member| {
+            let key = PublicKey::parse(&read_file(&member["key_file"]))?;
+            Ok(match member.get("key_version") {
+                Some(v) => AntomKey::tagged(key, u32::try_from(v.as_u64().unwrap()).unwrap()),
+                None => AntomKey::untagged(key),
+            })
+        })
+        .collect::<Result<Vec<_>, antom_core::Error>>()?;
+    KeyRing::new(keys)
+}
+
+/// A `verified_by` as the vectors write it.
+fn key_id(id: Option<&KeyId>) -> Value {
+    id.map_or(
+        Value::Null,
+        |id| json!({"key_version": id.key_version, "fingerprint": id.fingerprint}),
+    )
+}
+
 fn client(config: &Value) -> Result<Client, antom_core::Error> {
-    let antom = PublicKey::parse(&read_file(&config["antom_public_key_file"]))?;
+    let antom = antom_keys(config)?;
     let client_id = config["client_id"].as_str().unwrap();
     let cfg = match (config.get("private_key_file"), config.get("api_key")) {
         (Some(file), None) => {
@@ -107,7 +137,7 @@ fn client(config: &Value) -> Result<Client, antom_core::Error> {
 /// external_signer.json's config: `merchant_public_key_file` optional, never a private key.
 fn external_client(config: &Value) -> Result<Client, antom_core::Error> {
     assert!(config.get("private_key_file").is_none() && config.get("api_key").is_none());
-    let antom = PublicKey::parse(&read_file(&config["antom_public_key_file"]))?;
+    let antom = antom_keys(config)?;
     let merchant = match config.get("merchant_public_key_file") {
         Some(file) => Some(PublicKey::parse(&read_file(file))?),
         None => None,
@@ -315,7 +345,8 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
             Ok(
                 json!({"verified": r.verified, "result_status": r.result_status.as_str(),
                 "result_code": r.result_code, "result_message": r.result_message,
-                "next_action": r.next_action().as_str(), "outcome": r.outcome.as_str()}),
+                "next_action": r.next_action().as_str(), "outcome": r.outcome.as_str(),
+                "verified_by": key_id(r.verified_by.as_ref())}),
             )
         }
         "verify_notification" => {
@@ -341,8 +372,16 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
             Ok(
                 json!({"notify_type": n.notify_type, "result_status": n.result_status.map(|s| s.as_str()),
                 "client_id": n.client_id, "request_time": n.request_time, "dedup_key": n.dedup_key,
-                "outcome": n.outcome.as_str()}),
+                "outcome": n.outcome.as_str(), "verified_by": key_id(Some(&n.verified_by))}),
             )
+        }
+        "fingerprint" => {
+            let text = read_file(&input["key_file"]);
+            let key = match input["kind"].as_str().unwrap() {
+                "private" => PrivateKey::parse(&text)?.public_key(),
+                _ => PublicKey::parse(&text)?,
+            };
+            Ok(json!({"fingerprint": key.fingerprint()}))
         }
         "amount" => {
             if let Some(to) = input.get("to_minor_units") {
