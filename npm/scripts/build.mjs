@@ -81,12 +81,38 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 run(wasmBindgen, ['--target', 'nodejs', '--no-typescript', '--out-dir', dist, wasmIn]);
 
+// The glue compiles its module through wasm-module.cjs instead of reading the file itself:
+// workerd compiles no WebAssembly at run time and hands over its bundler's compiled module.
+const gluePath = join(dist, 'antom_wasm.js');
+const glue = readFileSync(gluePath, 'utf8');
+const LOAD =
+  "const wasmPath = `${__dirname}/antom_wasm_bg.wasm`;\n" +
+  "const wasmBytes = require('fs').readFileSync(wasmPath);\n" +
+  'const wasmModule = new WebAssembly.Module(wasmBytes);\n';
+if (glue.split(LOAD).length !== 2) {
+  console.error(`${gluePath}: wasm-bindgen ${version} no longer loads its module as build.mjs expects; update the LOAD text`);
+  process.exit(1);
+}
+writeFileSync(gluePath, glue.replace(LOAD, "const wasmModule = require('./wasm-module.cjs').compiled();\n"));
+
 const wasmOut = join(dist, 'antom_wasm_bg.wasm');
 if (process.env.WASM_OPT) {
   run(process.env.WASM_OPT, ['-Oz', '--enable-reference-types', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-multivalue', '--enable-mutable-globals', wasmOut, '-o', wasmOut]);
 }
 
-for (const file of ['index.cjs', 'index.mjs', 'host.cjs', 'send.cjs', 'webhooks.cjs', 'browser.cjs', 'browser.mjs']) {
+for (const file of [
+  'index.cjs',
+  'index.mjs',
+  'host.cjs',
+  'send.cjs',
+  'webhooks.cjs',
+  'browser.cjs',
+  'browser.mjs',
+  'wasm-module.cjs',
+  'webcrypto.cjs',
+  'workerd.mjs',
+  'workerd-wasm.mjs',
+]) {
   copyFileSync(join(npmDir, 'src', file), join(dist, file));
 }
 copyFileSync(join(npmDir, 'src', 'index.d.ts'), join(dist, 'index.d.ts'));

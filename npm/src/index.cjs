@@ -11,11 +11,11 @@ const SERVER_ONLY =
   'antom-core is server-only: it signs with your Antom private key, which must never be ' +
   'shipped to a browser. Use it in Node.js on your server and call your server from the page.';
 
+// workerd (Cloudflare Workers) has no process.versions: its entry says so (wasm-module.cjs).
+const { runtime: RUNTIME } = require('./wasm-module.cjs');
 if (
   (typeof window !== 'undefined' && typeof window.document !== 'undefined') ||
-  typeof process === 'undefined' ||
-  !process.versions ||
-  !process.versions.node
+  (RUNTIME !== 'workerd' && (typeof process === 'undefined' || !process.versions || !process.versions.node))
 ) {
   throw new Error(SERVER_ONLY);
 }
@@ -24,6 +24,10 @@ const { inspect } = require('node:util');
 const { AntomError, hostSignAsync } = require('./host.cjs');
 const wasm = require('./antom_wasm.js');
 const { DEFAULT_TIMEOUT_MS, sendOptions, exchange } = require('./send.cjs');
+const webcrypto = require('./webcrypto.cjs');
+// On workerd the webhook handlers and send verify on WebCrypto (verify*Async); elsewhere on
+// node:crypto, synchronously.
+const VERIFY_ASYNC = RUNTIME === 'workerd';
 const webhooks = require('./webhooks.cjs');
 
 const INTERNAL = Symbol('antom-core.internal');
@@ -364,6 +368,39 @@ class Notification {
   }
 }
 printable(Notification);
+
+/** An `ApiResponse` from the glue's framed verdict (verifyResponse, finishVerify). */
+function apiResponseOf(frame, received) {
+  const r = frameReader(frame);
+  const verified = r.flag();
+  const isSuccess = r.flag();
+  return new ApiResponse(INTERNAL, {
+    verified,
+    resultStatus: r.next(),
+    resultCode: r.next(),
+    resultMessage: r.next(),
+    nextAction: r.next(), // the core's: every unverified response is INQUIRE
+    isSuccess,
+    body: bodyBuffer(received),
+    engine: r.next(),
+    outcome: r.next(), // the core's: every unverified response is UNKNOWN
+  });
+}
+
+/** A `Notification` from the glue's framed verdict (verifyNotification, finishVerify). */
+function notificationOf(frame, received) {
+  const n = frameReader(frame);
+  return new Notification(INTERNAL, {
+    notifyType: n.next(),
+    resultStatus: n.next(),
+    clientId: n.next(),
+    requestTime: n.next(),
+    dedupKey: n.next(),
+    body: bodyBuffer(received),
+    engine: n.next(),
+    outcome: n.next(),
+  });
+}
 
 /** A request from the glue as plain data; the glue's copy is wiped. */
 function preparedRequest(prepared) {
@@ -719,7 +756,8 @@ class Client {
       request,
       settings,
       this.#maxBodyBytes,
-      (path, headers, bytes) => this.verifyResponse(path, headers, bytes),
+      (path, headers, bytes) =>
+        VERIFY_ASYNC ? this.verifyResponseAsync(path, headers, bytes) : this.verifyResponse(path, headers, bytes),
       (length) => this.#checkLength('response', length),
     );
   }
@@ -798,20 +836,49 @@ class Client {
     this.#checkSize('response', body);
     const received = bytes(body, 'body');
     // One crossing; the core's verdict, framed in order (see the glue's verifyResponse).
-    const r = frameReader(inner.verifyResponse(path, headerFrame(flat), received));
-    const verified = r.flag();
-    const isSuccess = r.flag();
-    return new ApiResponse(INTERNAL, {
-      verified,
-      resultStatus: r.next(),
-      resultCode: r.next(),
-      resultMessage: r.next(),
-      nextAction: r.next(), // the core's: every unverified response is INQUIRE
-      isSuccess,
-      body: bodyBuffer(received),
-      engine: r.next(),
-      outcome: r.next(), // the core's: every unverified response is UNKNOWN
-    });
+    return apiResponseOf(inner.verifyResponse(path, headerFrame(flat), received), received);
+  }
+
+  /**
+   * As `verifyResponse`, with the RSA check on the runtime's WebCrypto (`crypto.subtle`),
+   * awaited: for runtimes whose crypto is asynchronous (workerd). antom-core decides
+   * everything else, and which keys are tried; `engine` is `"webcrypto"` (or `"wasm"`).
+   */
+  async verifyResponseAsync(path, headers, body) {
+    const inner = this.#live();
+    text(path, 'path');
+    const flat = headerList(headers, RESPONSE_HEADERS);
+    this.#checkSize('response', body);
+    const received = bytes(body, 'body');
+    const pending = inner.beginVerifyResponse(path, headerFrame(flat), received);
+    return apiResponseOf(await this.#finishVerify(pending), received);
+  }
+
+  /** As `verifyNotification`, with the RSA check on WebCrypto (see `verifyResponseAsync`). */
+  async verifyNotificationAsync(path, headers, body, options) {
+    const inner = this.#live();
+    text(path, 'path');
+    const flat = headerList(headers, NOTIFICATION_HEADERS);
+    const [nowMs, maxAgeMs] = freshnessOf(options);
+    this.#checkSize('notification', body);
+    const received = bytes(body, 'body');
+    const pending = inner.beginVerifyNotification(path, headerFrame(flat), received, nowMs, maxAgeMs);
+    return notificationOf(await this.#finishVerify(pending), received);
+  }
+
+  /** The second step of verify*Async: WebCrypto runs the core's checks, the core decides. */
+  async #finishVerify(pending) {
+    let consumed = false;
+    try {
+      const verdict = pending.verdict;
+      if (verdict !== undefined) return verdict;
+      const [index, failed] = await webcrypto.runChecks(pending);
+      const live = this.#live();
+      consumed = true; // finishVerify takes ownership of pending, even when it throws
+      return live.finishVerify(pending, index, failed);
+    } finally {
+      if (!consumed) pending.free();
+    }
   }
 
   verifyNotification(path, headers, body, options) {
@@ -821,17 +888,7 @@ class Client {
     const [nowMs, maxAgeMs] = freshnessOf(options);
     this.#checkSize('notification', body);
     const received = bytes(body, 'body');
-    const n = frameReader(inner.verifyNotification(path, headerFrame(flat), received, nowMs, maxAgeMs));
-    return new Notification(INTERNAL, {
-      notifyType: n.next(),
-      resultStatus: n.next(),
-      clientId: n.next(),
-      requestTime: n.next(),
-      dedupKey: n.next(),
-      body: bodyBuffer(received),
-      engine: n.next(),
-      outcome: n.next(),
-    });
+    return notificationOf(inner.verifyNotification(path, headerFrame(flat), received, nowMs, maxAgeMs), received);
   }
 
   free() {
@@ -974,7 +1031,7 @@ const ERROR_CODES = Object.freeze(wasm.errorCodes());
 const DEFAULT_MAX_BODY_BYTES = wasm.defaultMaxBodyBytes();
 const WASM_ENGINE = wasm.builtinEngine();
 const { handleNotification, expressNotificationHandler, fastifyNotificationPlugin, webNotificationHandler } =
-  webhooks({ AntomError, Client, NOTIFICATION_ACK, checkLength });
+  webhooks({ AntomError, Client, NOTIFICATION_ACK, checkLength, verifyAsync: VERIFY_ASYNC });
 
 module.exports = {
   AntomError,

@@ -307,8 +307,8 @@ export declare class ApiResponse {
   outcome: Outcome;
   /** The raw bytes that were verified: the bytes you passed (a `Buffer` over them, not a copy). */
   body: Buffer;
-  /** The engine that verified the signature; `null` for an unsigned response. */
-  engine: Engine | null;
+  /** The engine that verified the signature (`"webcrypto"` from verifyResponseAsync); `null` for an unsigned response. */
+  engine: Engine | 'webcrypto' | null;
   /** `JSON.parse` of `body`. */
   json<T = unknown>(): T;
   toString(): string;
@@ -335,8 +335,8 @@ export declare class Notification {
   outcome: Outcome;
   /** The raw bytes that were verified: the bytes you passed (a `Buffer` over them, not a copy). */
   body: Buffer;
-  /** The engine that verified the signature. */
-  engine: Engine | null;
+  /** The engine that verified the signature (`"webcrypto"` from verifyNotificationAsync). */
+  engine: Engine | 'webcrypto' | null;
   /** `JSON.parse` of `body`. */
   json<T = unknown>(): T;
   toString(): string;
@@ -421,6 +421,20 @@ export declare class Client {
    * `maxAgeMs` window).
    */
   verifyNotification(path: string, headers: HeadersInput, body: Bytes, options?: FreshnessOptions): Notification;
+  /**
+   * As {@link Client.verifyResponse}, with the RSA check on the runtime's WebCrypto
+   * (`crypto.subtle`, keys imported once) and awaited; antom-core still decides everything
+   * else. The result's `engine` is `"webcrypto"` (`"wasm"` with `engine: "wasm"`, or when
+   * WebCrypto refused the key and the fallback ran). On workerd, `send` verifies this way.
+   * @throws {AntomError} as {@link Client.verifyResponse} (the promise rejects).
+   */
+  verifyResponseAsync(path: string, headers: HeadersInput, body: Bytes): Promise<ApiResponse>;
+  /**
+   * As {@link Client.verifyNotification}, with the RSA check on WebCrypto (see
+   * {@link Client.verifyResponseAsync}). On workerd, the webhook handlers verify this way.
+   * @throws {AntomError} as {@link Client.verifyNotification} (the promise rejects).
+   */
+  verifyNotificationAsync(path: string, headers: HeadersInput, body: Bytes, options?: FreshnessOptions): Promise<Notification>;
   /**
    * Prepares (as {@link Client.prepareAsync}: off the event loop, or by the `signer`), POSTs
    * exactly the prepared bytes and headers with `fetch` (TLS verification always on; redirects

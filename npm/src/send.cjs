@@ -134,7 +134,7 @@ async function exchange(request, options, limit, verify, refuse) {
       continue;
     }
     // A reply: the core decides. A reply that fails verification throws its AntomError.
-    const response = verify(request.path, res.headers, body);
+    const response = await verify(request.path, res.headers, body);
     return { outcome: response.outcome, response, httpStatus: res.status, error: null, attempts: attempt };
   }
   return result;

@@ -15,7 +15,7 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
  * Builds the webhook functions around the package's own classes (passed in by index.cjs, which
  * loads this file): `checkLength(client, kind, length)` throws the core's size refusal.
  */
-module.exports = function webhooks({ AntomError, Client, NOTIFICATION_ACK, checkLength }) {
+module.exports = function webhooks({ AntomError, Client, NOTIFICATION_ACK, checkLength, verifyAsync }) {
   /** Checks the options shared by every handler once, when the handler is made. */
   function settingsOf(options) {
     if (options === null || typeof options !== 'object') {
@@ -53,7 +53,10 @@ module.exports = function webhooks({ AntomError, Client, NOTIFICATION_ACK, check
   async function reply(settings, headers, body) {
     let notification;
     try {
-      notification = settings.client.verifyNotification(settings.path, headers, body, settings.freshness);
+      // verifyAsync (workerd): the RSA check on WebCrypto, awaited; else node:crypto.
+      notification = verifyAsync
+        ? await settings.client.verifyNotificationAsync(settings.path, headers, body, settings.freshness)
+        : settings.client.verifyNotification(settings.path, headers, body, settings.freshness);
     } catch (err) {
       if (err instanceof AntomError) return refused(err.code);
       throw err; // a programming error (a wrong argument type), not a verdict

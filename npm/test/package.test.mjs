@@ -41,7 +41,11 @@ test('the tarball ships only dist and the README', () => {
     'index.mjs',
     'models.d.ts',
     'send.cjs',
+    'wasm-module.cjs',
+    'webcrypto.cjs',
     'webhooks.cjs',
+    'workerd-wasm.mjs',
+    'workerd.mjs',
   ]);
   assert.deepEqual(readdirSync(packageDir).sort(), ['README.md', 'dist', 'package.json']);
   const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));

@@ -1,299 +1,15 @@
 // Every conformance vector in tests/vectors/, on both engines, against the installed package.
-// The mapping from each operation to the API mirrors crates/antom-core/tests/vectors.rs.
+// The mapping from each operation to the API is vector-cases.mjs (shared with the Bun, Deno
+// and workerd runs of npm/test-runtimes).
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { inspect, isDeepStrictEqual } from 'node:util';
-
-import {
-  AntomError,
-  Client,
-  PrivateKey,
-  PublicKey,
-  contentToSign,
-  endpoint,
-  formatSignatureHeader,
-  fromMinorUnits,
-  parseSignatureHeader,
-  toMinorUnits,
-  verifyRequest,
-} from 'antom-core';
 
 import { vectorsDir } from './helpers.mjs';
+import { ASYNC_VERIFY_OPERATIONS, check, runAsyncCase, runCase, runVerifyAsyncCase, useVectors } from './vector-cases.mjs';
 
 const load = (name) => JSON.parse(readFileSync(new URL(name, vectorsDir), 'utf8'));
-const readText = (rel) => readFileSync(new URL(rel, vectorsDir), 'utf8');
-
-/** A vector "text": a string, or {prefix, repeat, count, suffix}. */
-function vectorText(value) {
-  if (typeof value === 'string') return value;
-  return (value.prefix ?? '') + (value.repeat ?? '').repeat(value.count) + (value.suffix ?? '');
-}
-
-/** `[name, value]` pairs, each value a vector text. */
-const headerPairs = (headers) => headers.map(([name, value]) => [name, vectorText(value)]);
-
-function bodyBytes(input) {
-  return input.body_base64 !== undefined
-    ? Buffer.from(input.body_base64, 'base64')
-    : Buffer.from(vectorText(input.body), 'utf8');
-}
-
-function makeClient(config, engine) {
-  // Same order as the Rust runner: the Antom key, then the credential, then the settings.
-  // Neither private_key_file nor api_key: a verify-only client.
-  const antomPublicKey = PublicKey.parse(readText(config.antom_public_key_file));
-  const options = { clientId: config.client_id, antomPublicKey, engine };
-  if (config.private_key_file !== undefined) options.privateKey = PrivateKey.parse(readText(config.private_key_file));
-  if (config.api_key !== undefined) options.apiKey = config.api_key;
-  if (config.region !== undefined) options.region = config.region;
-  if (config.environment !== undefined) options.environment = config.environment;
-  if (config.gateway_url !== undefined) options.gatewayUrl = config.gateway_url;
-  if (config.key_version !== undefined) options.keyVersion = config.key_version;
-  if (config.agent_token !== undefined) options.agentToken = config.agent_token;
-  if (config.max_body_bytes !== undefined) options.maxBodyBytes = config.max_body_bytes;
-  return new Client(options);
-}
-
-const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-/** An external-signer client for external_signer.json (ExternalConfig: no private key). */
-function makeExternalClient(config, engine, signer) {
-  const options = {
-    clientId: config.client_id,
-    antomPublicKey: PublicKey.parse(readText(config.antom_public_key_file)),
-    signer,
-    engine,
-  };
-  // The key text goes to the package as it is (a private key's text must be refused there).
-  if (config.merchant_public_key_file !== undefined) options.merchantPublicKey = readText(config.merchant_public_key_file);
-  if (config.region !== undefined) options.region = config.region;
-  if (config.environment !== undefined) options.environment = config.environment;
-  if (config.gateway_url !== undefined) options.gatewayUrl = config.gateway_url;
-  if (config.key_version !== undefined) options.keyVersion = config.key_version;
-  if (config.agent_token !== undefined) options.agentToken = config.agent_token;
-  if (config.max_body_bytes !== undefined) options.maxBodyBytes = config.max_body_bytes;
-  return new Client(options);
-}
-
-/**
- * external_signer.json: prepareAsync with a signer that records what it was given and returns
- * the case's raw signature. Step 1 failing must reject without calling the signer.
- */
-async function prepareExternal(input, engine) {
-  const seen = [];
-  const signer = (request) => {
-    seen.push(request);
-    if (input.signature_base64 === undefined) throw new Error('the signer must not be called for this case');
-    return Buffer.from(input.signature_base64, 'base64');
-  };
-  let request;
-  let finish;
-  try {
-    const client = makeExternalClient(input.config, engine, signer);
-    request = await client.prepareAsync(input.api, bodyBytesOrText(input), input.request_time);
-  } catch (err) {
-    // A refusal before the signer ran is step 1's error (the whole case's); after, it is finish's.
-    if (seen.length === 0 || !(err instanceof AntomError)) throw err;
-    finish = { error: err.code };
-  }
-  assert.equal(seen.length, 1, 'the signer is called exactly once');
-  const [{ message, digest }] = seen;
-  assert.ok(message instanceof Uint8Array && digest instanceof Uint8Array);
-  if (finish === undefined) {
-    assert.equal(request.engine, 'external');
-    finish = {
-      method: request.method,
-      url: request.url,
-      path: request.path,
-      headers: Object.entries(request.headers),
-      body: request.body,
-    };
-  }
-  return {
-    message: Buffer.from(message).toString('utf8'),
-    digest_hex: Buffer.from(digest).toString('hex'),
-    finish,
-  };
-}
-
-function bodyBytesOrText(input) {
-  return input.body_base64 !== undefined ? bodyBytes(input) : vectorText(input.body);
-}
-
-/**
- * The asynchronous signing paths (`signAsync`, `prepareAsync`) on sign.json and prepare.json:
- * a second pass over the same cases, with the same expectations.
- */
-async function runAsyncCase(operation, input, engine) {
-  const options = { engine };
-  if (operation === 'sign') {
-    const key = PrivateKey.parse(readText(input.private_key_file));
-    const signature = await key.signAsync(vectorText(input.content), options);
-    return { signature, signature_base64: decodeURIComponent(signature) };
-  }
-  if (operation === 'prepare') {
-    const client = makeClient(input.config, engine);
-    const request = await client.prepareAsync(input.api, bodyBytesOrText(input), input.request_time);
-    const sync = client.prepare(input.api, bodyBytesOrText(input), input.request_time);
-    assert.deepEqual({ ...request }, { ...sync }, 'prepareAsync gives exactly prepare()\'s request');
-    return {
-      method: request.method,
-      url: request.url,
-      path: request.path,
-      headers: Object.entries(request.headers),
-      body: request.body,
-      content: contentToSign(request.method, request.path, input.config.client_id, String(input.request_time), request.body),
-    };
-  }
-  throw new Error(`no asynchronous form of ${operation}`);
-}
-
-function runCase(operation, input, engine) {
-  const options = { engine };
-  switch (operation) {
-    case 'prepare_external':
-      return prepareExternal(input, engine);
-    case 'parse_key': {
-      const isPrivate = input.kind === 'private';
-      let key;
-      if (input.der_base64 !== undefined) {
-        const der = Buffer.from(input.der_base64, 'base64');
-        key = isPrivate ? PrivateKey.fromDer(der).publicKey() : PublicKey.fromDer(der);
-      } else {
-        const text = input.text_file !== undefined ? readText(input.text_file) : vectorText(input.text);
-        key = isPrivate ? PrivateKey.parse(text).publicKey() : PublicKey.parse(text);
-      }
-      return { bits: key.bits, public_key_base64: key.toBase64() };
-    }
-    case 'content_to_sign': {
-      const content = contentToSign(input.method, input.path, input.client_id, input.time, vectorText(input.body));
-      return { content, content_sha256: sha256(content), content_length: Buffer.byteLength(content, 'utf8') };
-    }
-    case 'sign': {
-      const key = PrivateKey.parse(readText(input.private_key_file));
-      const signature = key.sign(vectorText(input.content), options);
-      return { signature, signature_base64: decodeURIComponent(signature) };
-    }
-    case 'verify': {
-      const key = PublicKey.parse(readText(input.public_key_file));
-      return { valid: key.verify(vectorText(input.content), vectorText(input.signature), options) };
-    }
-    case 'signature_header': {
-      if (input.parse !== undefined) {
-        const parsed = parseSignatureHeader(vectorText(input.parse));
-        return { algorithm: parsed.algorithm, key_version: parsed.keyVersion, signature: parsed.signature };
-      }
-      return { header: formatSignatureHeader(input.format.key_version, input.format.signature) };
-    }
-    case 'prepare': {
-      const client = makeClient(input.config, engine);
-      // body_base64: bytes that are not UTF-8, passed as bytes; a text body as a string.
-      const body = input.body_base64 !== undefined ? bodyBytes(input) : vectorText(input.body);
-      const request = client.prepare(input.api, body, input.request_time);
-      // The receiving side's check, on what we produced: Antom's view of the request.
-      if (input.config.private_key_file !== undefined) {
-        const publicKey = PrivateKey.parse(readText(input.config.private_key_file)).publicKey();
-        const seen = verifyRequest(publicKey, request.path, Object.entries(request.headers), request.body);
-        assert.equal(seen.time, String(input.request_time));
-      }
-      const content = contentToSign(
-        request.method,
-        request.path,
-        input.config.client_id,
-        String(input.request_time),
-        request.body,
-      );
-      return {
-        method: request.method,
-        url: request.url,
-        path: request.path,
-        headers: Object.entries(request.headers),
-        body: request.body,
-        content,
-      };
-    }
-    case 'verify_response': {
-      const client = makeClient(input.config, engine);
-      const body = bodyBytes(input);
-      const r = client.verifyResponse(input.path, headerPairs(input.headers), body);
-      assert.ok(r.body.equals(body), 'the verified body is the received body');
-      return {
-        verified: r.verified,
-        result_status: r.resultStatus,
-        result_code: r.resultCode,
-        result_message: r.resultMessage,
-        next_action: r.nextAction,
-        outcome: r.outcome,
-      };
-    }
-    case 'verify_notification': {
-      const client = makeClient(input.config, engine);
-      const body = bodyBytes(input);
-      const freshness =
-        input.freshness !== undefined
-          ? { maxAgeMs: input.freshness.max_age_ms, nowMs: input.freshness.now_ms }
-          : undefined;
-      const n = client.verifyNotification(input.path, headerPairs(input.headers), body, freshness);
-      assert.ok(n.body.equals(body), 'the verified body is the received body');
-      return {
-        notify_type: n.notifyType,
-        result_status: n.resultStatus,
-        client_id: n.clientId,
-        request_time: n.requestTime,
-        dedup_key: n.dedupKey,
-        outcome: n.outcome,
-      };
-    }
-    case 'amount': {
-      if (input.to_minor_units !== undefined) {
-        return { value: toMinorUnits(input.to_minor_units.amount, input.to_minor_units.currency) };
-      }
-      return { amount: fromMinorUnits(input.from_minor_units.value, input.from_minor_units.currency) };
-    }
-    case 'endpoint': {
-      const found = endpoint(input.name);
-      return found ? { path: found.path, group: found.group, found: true } : { found: false };
-    }
-    default:
-      throw new Error(`unknown operation ${operation}`);
-  }
-}
-
-/**
- * Every string form of an error a user may log: its message, `code: message`, `toString()`,
- * `util.inspect` (stack and own properties) and `JSON.stringify`.
- */
-function errorTexts(err) {
-  return [err.message, `${err.code}: ${err.message}`, String(err), inspect(err), String(err.stack), JSON.stringify(err)];
-}
-
-/**
- * `undefined` when the outcome matches `expect`, else a one-line failure. An error's text must
- * contain none of the case's `forbidden` substrings (hostile.json).
- */
-async function check(id, expect, forbidden, run) {
-  let got;
-  try {
-    got = await run();
-  } catch (err) {
-    if (!(err instanceof AntomError)) return `${id}: threw ${err && err.stack}`;
-    for (const text of errorTexts(err)) {
-      const leak = forbidden.find((f) => text.includes(f));
-      if (leak !== undefined) return `${id}: the error text contains ${JSON.stringify(leak)}: ${text.slice(0, 300)}`;
-    }
-    if (expect.error === err.code) return undefined;
-    return `${id}: ${expect.error ? `expected error ${expect.error}` : 'unexpected error'}, got ${err.code}: ${err.message}`;
-  }
-  if (expect.error !== undefined) return `${id}: expected error ${expect.error}, got ${JSON.stringify(got).slice(0, 200)}`;
-  for (const [key, want] of Object.entries(expect)) {
-    if (!isDeepStrictEqual(got[key], want)) {
-      return `${id}: field ${key}: expected ${JSON.stringify(want).slice(0, 200)}, got ${JSON.stringify(got[key])?.slice(0, 200)}`;
-    }
-  }
-  return undefined;
-}
+useVectors((rel) => readFileSync(new URL(rel, vectorsDir), 'utf8'));
 
 const manifest = load('manifest.json');
 
@@ -354,3 +70,35 @@ for (const engine of ['node']) {
     t.diagnostic(`ran ${total} signing vectors again through signAsync / prepareAsync on the ${engine} engine`);
   });
 }
+
+// verifyResponseAsync / verifyNotificationAsync (the RSA check on WebCrypto, the rest in the
+// core) as a third pass over every verify_response and verify_notification vector, hostile
+// ones included, counted against the manifest.
+test('verifyResponseAsync and verifyNotificationAsync pass every verification vector on WebCrypto', async (t) => {
+  let total = 0;
+  let expected = 0;
+  const failures = [];
+  for (const [file, count] of Object.entries(manifest.files)) {
+    const doc = load(file);
+    if (doc.operation === 'hostile') {
+      for (const operation of ASYNC_VERIFY_OPERATIONS) expected += manifest.hostile_operations[operation] ?? 0;
+    } else if (ASYNC_VERIFY_OPERATIONS.includes(doc.operation)) {
+      expected += count;
+    } else {
+      continue;
+    }
+    for (const c of doc.cases) {
+      const operation = doc.operation === 'hostile' ? c.operation : doc.operation;
+      if (!ASYNC_VERIFY_OPERATIONS.includes(operation)) continue;
+      const failure = await check(`${file}#${c.id} (webcrypto)`, c.expect, c.forbidden ?? [], () =>
+        runVerifyAsyncCase(operation, c.input),
+      );
+      if (failure) failures.push(failure);
+      total += 1;
+    }
+  }
+  if (failures.length) assert.fail(`${failures.length} of ${total} vectors failed:\n${failures.join('\n')}`);
+  assert.equal(total, expected, 'verification cases vs the manifest');
+  assert.ok(expected > 0);
+  t.diagnostic(`ran ${total} verification vectors through verify*Async on WebCrypto`);
+});

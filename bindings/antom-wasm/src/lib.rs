@@ -28,6 +28,10 @@ use antom_core::{
 use wasm_bindgen::prelude::*;
 use zeroize::{Zeroize, Zeroizing};
 
+// Two-step verification for runtimes whose crypto is asynchronous (WebCrypto): the core's
+// candidates out, the host's verdict back (`beginVerify*` / `finishVerify*`).
+mod two_step;
+
 // The four host functions are `node:crypto` one-liners in the package's `host.cjs`, which
 // also defines `AntomError`, so the package and the glue throw the very same class.
 #[wasm_bindgen(raw_module = "./host.cjs")]
@@ -95,6 +99,8 @@ enum Ran {
     Wasm,
     /// The client's external signer (a KMS or an HSM, through the package's `signer`).
     External,
+    /// The runtime's WebCrypto (`crypto.subtle`), through `beginVerify*` / `finishVerify*`.
+    WebCrypto,
 }
 
 impl Ran {
@@ -104,6 +110,7 @@ impl Ran {
             Ran::Node => Some("node".to_owned()),
             Ran::Wasm => Some("wasm".to_owned()),
             Ran::External => Some("external".to_owned()),
+            Ran::WebCrypto => Some("webcrypto".to_owned()),
         }
     }
 }
@@ -681,6 +688,33 @@ impl Frame {
     }
 }
 
+/// A verified response's verdict as `verifyResponse` frames it (see there).
+fn response_frame(response: &antom_core::ApiResponse, engine: Ran) -> Vec<u8> {
+    let mut out = Frame::default();
+    out.flag(response.verified);
+    out.flag(response.is_success());
+    out.text(Some(response.result_status.as_str()));
+    out.text(Some(&response.result_code));
+    out.text(Some(&response.result_message));
+    out.text(Some(response.next_action().as_str()));
+    out.text(engine.name().as_deref());
+    out.text(Some(response.outcome.as_str()));
+    out.0
+}
+
+/// A verified notification's verdict as `verifyNotification` frames it (see there).
+fn notification_frame(notification: &antom_core::Notification, engine: Ran) -> Vec<u8> {
+    let mut out = Frame::default();
+    out.text(notification.notify_type.as_deref());
+    out.text(notification.result_status.map(|status| status.as_str()));
+    out.text(Some(&notification.client_id));
+    out.text(Some(&notification.request_time));
+    out.text(Some(&notification.dedup_key));
+    out.text(engine.name().as_deref());
+    out.text(Some(notification.outcome.as_str()));
+    out.0
+}
+
 /// Flat `[name, value, ...]` from JavaScript into the pairs antom-core takes.
 fn pairs(flat: Vec<String>) -> Result<Vec<(String, String)>, JsValue> {
     let mut flat = flat.into_iter();
@@ -999,16 +1033,7 @@ impl WasmClient {
             self.client
                 .verify_response_with(engine, path, &headers, body)
         })?;
-        let mut out = Frame::default();
-        out.flag(response.verified);
-        out.flag(response.is_success());
-        out.text(Some(response.result_status.as_str()));
-        out.text(Some(&response.result_code));
-        out.text(Some(&response.result_message));
-        out.text(Some(response.next_action().as_str()));
-        out.text(engine.name().as_deref());
-        out.text(Some(response.outcome.as_str()));
-        Ok(out.0)
+        Ok(response_frame(&response, engine))
     }
 
     /// `Client::verify_notification_with`, or with `now_ms` and `max_age_ms`
@@ -1040,15 +1065,7 @@ impl WasmClient {
                 .client
                 .verify_notification_with(engine, path, &headers, body),
         })?;
-        let mut out = Frame::default();
-        out.text(notification.notify_type.as_deref());
-        out.text(notification.result_status.map(|status| status.as_str()));
-        out.text(Some(&notification.client_id));
-        out.text(Some(&notification.request_time));
-        out.text(Some(&notification.dedup_key));
-        out.text(engine.name().as_deref());
-        out.text(Some(notification.outcome.as_str()));
-        Ok(out.0)
+        Ok(notification_frame(&notification, engine))
     }
 
     /// The first half of `prepareAsync`. A private-key client on the node engine whose key

@@ -1,0 +1,60 @@
+'use strict';
+// The host side of antom-core's asynchronous verification: RSASSA-PKCS1-v1_5 / SHA-256 on the
+// runtime's WebCrypto (`crypto.subtle`), for verifyResponseAsync / verifyNotificationAsync.
+//
+// antom-core (in WebAssembly) does everything else, as for the synchronous calls: it parses
+// the headers and the signature, builds the exact content, decides which Antom keys are tried
+// and in what order, and applies every response and notification rule. It hands out the
+// checks it needs (a PendingVerify: key, content, raw signature, in order); this file only runs
+// `subtle.verify` on them and reports the first that verified, or none, or that WebCrypto could
+// not run them (the core then applies the client's engine fallback rule).
+//
+// Keys are imported into WebCrypto once, cached by the core's fingerprint of the key. The
+// WebCrypto functions are captured when this module loads, as host.cjs captures node:crypto's.
+
+const subtle = globalThis.crypto !== undefined ? globalThis.crypto.subtle : undefined;
+const SubtleProto = typeof SubtleCrypto === 'function' ? SubtleCrypto.prototype : undefined;
+const importKey = subtle !== undefined ? (SubtleProto?.importKey ?? subtle.importKey) : undefined;
+const verify = subtle !== undefined ? (SubtleProto?.verify ?? subtle.verify) : undefined;
+
+const ALGORITHM = Object.freeze({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
+/** Imported keys kept at most (the Antom keys of a few clients); the oldest goes first. */
+const MAX_KEYS = 32;
+const imported = new Map();
+
+/** `true` when this runtime has WebCrypto. */
+const available = typeof importKey === 'function' && typeof verify === 'function';
+
+function keyOf(pending, index) {
+  const id = pending.keyId(index);
+  let key = imported.get(id);
+  if (key === undefined) {
+    key = importKey.call(subtle, 'spki', pending.spki(index), ALGORITHM, false, ['verify']);
+    if (imported.size >= MAX_KEYS) imported.delete(imported.keys().next().value);
+    imported.set(id, key);
+    // A refused key is not kept: the next call tries again (and falls back again).
+    key.catch(() => imported.delete(id));
+  }
+  return key;
+}
+
+/**
+ * Runs the core's checks of `pending` (a glue PendingVerify) in order. Resolves to
+ * `[index, failed]`: the index of the first check that verified (-1 for none), and whether
+ * WebCrypto could not run them (missing, refused a key, threw).
+ */
+async function runChecks(pending) {
+  if (!available) return [-1, true];
+  const count = pending.candidates;
+  try {
+    for (let index = 0; index < count; index += 1) {
+      const key = await keyOf(pending, index);
+      if (await verify.call(subtle, ALGORITHM, key, pending.signature(index), pending.content(index))) return [index, false];
+    }
+    return [-1, false];
+  } catch {
+    return [-1, true];
+  }
+}
+
+module.exports = { available, runChecks };
