@@ -10,38 +10,18 @@
 //
 // The runtimes are the npm registry's Linux x86_64 binary packages at the exact versions of
 // npm/test-runtimes/package-lock.json, installed once per lockfile into RUNTIMES_DIR.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { readVectors } from '../test-runtimes/read-vectors.mjs';
-import { installLocked, installPackedTarball, requireBuiltPackage } from './locked-suite.mjs';
+import { installRuntimes, npmDir, prepareApp, startWorkerd } from './runtimes-harness.mjs';
 
-const npmDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const suiteDir = join(npmDir, 'test-runtimes');
 const vectorsDir = process.env.ANTOM_VECTORS ?? join(npmDir, '..', 'tests', 'vectors');
-requireBuiltPackage(npmDir);
-if (process.platform !== 'linux' || process.arch !== 'x64') {
-  console.error('test-runtimes: the pinned runtime binaries are Linux x86_64 ones; this is not such a machine');
-  process.exit(1);
-}
-
-const pins = JSON.parse(readFileSync(join(suiteDir, 'package.json'), 'utf8')).dependencies;
-const BUN_VERSION = pins['@oven/bun-linux-x64'];
-const DENO_VERSION = pins['@deno/linux-x64-glibc'];
-const WORKERD_VERSION = pins['@cloudflare/workerd-linux-64'];
-const runtimesRoot = process.env.RUNTIMES_DIR ?? join(npmDir, '..', '.cache', 'npm-runtimes');
-// Cached by version: other pins install next to these, never over them.
-const runtimesDir = join(runtimesRoot, `bun-${BUN_VERSION}-deno-${DENO_VERSION}-workerd-${WORKERD_VERSION}`);
-installLocked(suiteDir, runtimesDir, `Bun ${BUN_VERSION}, Deno ${DENO_VERSION}, workerd ${WORKERD_VERSION}`);
-const modules = join(runtimesDir, 'node_modules');
-const BUN = join(modules, '@oven', 'bun-linux-x64', 'bin', 'bun');
-const DENO = join(modules, '@deno', 'linux-x64-glibc', 'deno');
-const WORKERD = join(modules, '@cloudflare', 'workerd-linux-64', 'bin', 'workerd');
-
+const { versions, BUN, DENO, WORKERD } = installRuntimes();
+const { bun: BUN_VERSION, deno: DENO_VERSION, workerd: WORKERD_VERSION } = versions;
 // What every runtime must have run: computed from the manifest, never from a runtime's report.
 const manifest = JSON.parse(readFileSync(join(vectorsDir, 'manifest.json'), 'utf8'));
 const ASYNC_VERIFY_OPERATIONS = ['verify_response', 'verify_notification'];
@@ -63,12 +43,7 @@ function record(name, failures) {
 
 const tmp = mkdtempSync(join(tmpdir(), 'antom-core-runtimes-'));
 try {
-  const app = join(tmp, 'app');
-  mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'antom-core-runtimes-app', private: true, type: 'module' }));
-  const tarball = installPackedTarball(npmDir, app, tmp);
-  for (const file of ['suite.mjs', 'cli.mjs', 'worker.mjs', 'browser-like.mjs', 'read-vectors.mjs']) copyFileSync(join(suiteDir, file), join(app, file));
-  copyFileSync(join(npmDir, 'test', 'vector-cases.mjs'), join(app, 'vector-cases.mjs'));
+  const { app, tarball } = prepareApp(tmp);
   console.log(`testing ${tarball} on Bun ${BUN_VERSION}, Deno ${DENO_VERSION} and workerd ${WORKERD_VERSION}`);
 
   checkConditions(app);
@@ -180,80 +155,25 @@ function checkReport(report, resolvedFile) {
   return failures;
 }
 
-/** A free port on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * workerd: a config naming each module as the package's workerd entry loads it (the file
- * the "workerd" condition resolves to is the module `antom-core`; its relative imports are
- * named by file), with `nodejs_compat`; the vectors are POSTed to the worker.
- */
+/** workerd: the vectors POSTed to worker.mjs, which runs suite.mjs against the workerd build. */
 async function runWorkerd(app) {
-  const dist = join(app, 'node_modules', 'antom-core', 'dist');
-  const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'antom-core', 'package.json'), 'utf8'));
-  const entry = pkg.exports['.'].workerd.default.replace(/^\.\/dist\//, '');
-  const moduleOf = (name, path) => {
-    const type = name.endsWith('.wasm') ? 'wasm' : name.endsWith('.mjs') || name === 'antom-core' ? 'esModule' : 'commonJsModule';
-    return `(name = ${JSON.stringify(name)}, ${type} = embed ${JSON.stringify(path)})`;
-  };
-  const list = [
-    moduleOf('worker.mjs', 'worker.mjs'),
-    moduleOf('suite.mjs', 'suite.mjs'),
-    moduleOf('vector-cases.mjs', 'vector-cases.mjs'),
-    moduleOf('antom-core', `node_modules/antom-core/dist/${entry}`),
-  ];
-  for (const file of pkg.files) {
-    const name = file.replace(/^dist\//, '');
-    if (!file.startsWith('dist/') || name === entry || name.endsWith('.d.ts') || name.endsWith('.d.mts')) continue;
-    list.push(moduleOf(name, `node_modules/antom-core/${file}`));
-  }
-  const port = await freePort();
-  writeFileSync(
-    join(app, 'workerd.capnp'),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .suite) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const suite :Workerd.Worker = (
-  modules = [ ${list.join(',\n    ')} ],
-  compatibilityDate = "2025-09-01",
-  compatibilityFlags = ["nodejs_compat"],
-);
-`,
-  );
-  const server = spawn(WORKERD, ['serve', 'workerd.capnp'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  server.stdout.on('data', (d) => (log += d));
-  server.stderr.on('data', (d) => (log += d));
+  let server;
   try {
-    const body = JSON.stringify(readVectors(vectorsDir));
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/run`, { method: 'POST', body, signal: AbortSignal.timeout(300_000) });
-        const text = await res.text();
-        try {
-          return JSON.parse(text);
-        } catch {
-          return { crashed: `HTTP ${res.status}: ${text.slice(0, 2000)}\n${log.slice(-2000)}` };
-        }
-      } catch (err) {
-        if (server.exitCode !== null || Date.now() > deadline) return { crashed: `${err.cause?.code ?? err}: ${log.slice(-3000)}` };
-        await new Promise((r) => setTimeout(r, 200));
-      }
+    server = await startWorkerd(app, WORKERD);
+    const res = await fetch(`${server.url}/run`, {
+      method: 'POST',
+      body: JSON.stringify(readVectors(vectorsDir)),
+      signal: AbortSignal.timeout(300_000),
+    });
+    const text = await res.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      return { crashed: `HTTP ${res.status}: ${text.slice(0, 2000)}\n${server.log().slice(-2000)}` };
     }
+  } catch (err) {
+    return { crashed: String(err.message ?? err) };
   } finally {
-    server.kill();
+    server?.stop();
   }
 }
-
