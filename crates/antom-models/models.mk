@@ -12,7 +12,22 @@ NEEDS_catalogue    := python
 MODELS_PYTHON      := $(or $(PYTHON3),python3) -B
 MODELS_GENERATE    := $(MODELS_PYTHON) crates/antom-models/codegen/generate.py
 
-.PHONY: models models-check models-simulator catalogue
+.PHONY: models models-check models-simulator catalogue test-models
+
+## test-models: the differential test against the official Python SDK 1.7.1 (PyPI, installed
+## into its own venv, without its dependencies: only its model classes are used): every request
+## and response class's body, as that SDK writes it with every field set, parses into our
+## Python model and serialises back with no field lost or left in `extra`
+## (crates/antom-models/tests/differential.py); then the generator's tests with the counts.
+MODELS_SDK_VENV := .cache/venv-sdk
+NEEDS_test-models := python
+TEST_SUITES += test-models
+test-models:
+	@test -x $(MODELS_SDK_VENV)/bin/python || $(MODELS_PYTHON) -m venv $(MODELS_SDK_VENV)
+	@$(MODELS_SDK_VENV)/bin/python -c "import com.alipay.ams.api" 2>/dev/null || \
+	  $(MODELS_SDK_VENV)/bin/python -m pip install -q --no-deps $(CATALOGUE_PY_SDK)
+	$(MODELS_SDK_VENV)/bin/python -B crates/antom-models/tests/differential.py
+	cd crates/antom-models/codegen && $(MODELS_PYTHON) -m unittest -v test_generate.CountsTest
 
 ## catalogue: re-read the field facts of the official SDKs into schema/models.json
 ## (codegen/extract.py), then regenerate. The Python SDK's wheel comes from PyPI (pinned);

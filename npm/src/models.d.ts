@@ -65,6 +65,10 @@ export interface Address {
   zipCode?: string;
   /** A label for the address, e.g. `home` (at most 64 characters). */
   label?: string;
+  /** The address3. */
+  address3?: string;
+  /** The country. */
+  country?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -83,6 +87,28 @@ export interface Buyer {
   buyerEmail?: string;
   /** When the buyer registered with the merchant (ISO 8601). */
   buyerRegistrationTime?: string;
+  /** The is account verified. */
+  isAccountVerified?: boolean | string;
+  /** The successful order count. */
+  successfulOrderCount?: number | string;
+  /** The buyer phone no contry code. */
+  buyerPhoneNoContryCode?: string;
+  /** The preferred locales. */
+  preferredLocales?: string;
+  /** The business name. */
+  businessName?: string;
+  /** The buyer type. */
+  buyerType?: string;
+  /** The successful order amount. */
+  successfulOrderAmount?: Amount;
+  /** The date of last paid purchase. */
+  dateOfLastPaidPurchase?: string;
+  /** The date of first paid purchase. */
+  dateOfFirstPaidPurchase?: string;
+  /** The tax ids. */
+  taxIds?: BuyerTaxId[];
+  /** The business address. */
+  businessAddress?: Address;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -111,6 +137,18 @@ export interface Goods {
   goodsImageUrl?: string;
   /** `PHYSICAL` or `DIGITAL`. */
   deliveryMethodType?: string;
+  /** The price id. */
+  priceId?: string;
+  /** The goods discount amount. */
+  goodsDiscountAmount?: Amount;
+  /** The goods ends on time. */
+  goodsEndsOnTime?: string;
+  /** The cross sell. */
+  crossSell?: Goods;
+  /** The tax code. */
+  taxCode?: string;
+  /** The tax behavior. */
+  taxBehavior?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -131,6 +169,22 @@ export interface Shipping {
   shipToEmail?: string;
   /** The shipping fee. */
   shippingFee?: Amount;
+  /** The shipping fee id. */
+  shippingFeeId?: string;
+  /** The shipping description. */
+  shippingDescription?: string;
+  /** The delivery estimate. */
+  deliveryEstimate?: DeliveryEstimate;
+  /** The shipping number. */
+  shippingNumber?: string;
+  /** The notes. */
+  notes?: string;
+  /** The tracking url. */
+  trackingUrl?: string;
+  /** The tax code. */
+  taxCode?: string;
+  /** The tax behavior. */
+  taxBehavior?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -157,6 +211,26 @@ export interface Env {
   storeTerminalRequestTime?: string;
   /** Extra information, a JSON string (at most 2048 characters). */
   extendInfo?: string;
+  /** The browser info. */
+  browserInfo?: BrowserInfo;
+  /** The color depth. */
+  colorDepth?: string;
+  /** The screen height. */
+  screenHeight?: string;
+  /** The screen width. */
+  screenWidth?: string;
+  /** The time zone offset. */
+  timeZoneOffset?: number | string;
+  /** The device brand. */
+  deviceBrand?: string;
+  /** The device model. */
+  deviceModel?: string;
+  /** The device language. */
+  deviceLanguage?: string;
+  /** The device id. */
+  deviceId?: string;
+  /** The os version. */
+  osVersion?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -181,6 +255,10 @@ export interface Order {
   env?: Env;
   /** Extra information, a JSON string (at most 2048 characters). */
   extendInfo?: string;
+  /** The order discount amount. */
+  orderDiscountAmount?: Amount;
+  /** The sub total order amount. */
+  subTotalOrderAmount?: Amount;
   /** The merchant. */
   merchant?: Merchant;
   /** The transit. */
@@ -189,8 +267,20 @@ export interface Order {
   lodging?: Lodging;
   /** The gaming. */
   gaming?: Gaming;
-  /** The order created time. */
-  orderCreatedTime?: unknown;
+  /** The need declaration. */
+  needDeclaration?: boolean | string;
+  /** The declaration. */
+  declaration?: Declaration;
+  /** The order type. */
+  orderType?: string;
+  /** The send receipt. */
+  sendReceipt?: boolean | string;
+  /** The tax calculation id. */
+  taxCalculationId?: string;
+  /** The payment amount. */
+  paymentAmount?: Amount;
+  /** The checkout jwt. */
+  checkoutJwt?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -209,6 +299,10 @@ export interface PaymentMethod {
   customerId?: string;
   /** Extra information, a JSON string (at most 2048 characters). */
   extendInfo?: string;
+  /** The funding (one of the `FundingType` values). */
+  funding?: FundingType;
+  /** The require issuer authentication. */
+  requireIssuerAuthentication?: boolean | string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -221,14 +315,14 @@ export interface PaymentFactor {
   isAuthorization?: string;
   /** `AUTOMATIC` or `MANUAL`, with `isAuthorization` `"true"`. */
   captureMode?: string;
-  /** The is in store payment. */
-  isInStorePayment?: boolean | string;
-  /** The is cashier payment. */
-  isCashierPayment?: boolean | string;
-  /** The presentment mode (one of the `PresentmentMode` values). */
-  presentmentMode?: PresentmentMode;
+  /** The is payment evaluation. */
+  isPaymentEvaluation?: boolean | string;
   /** The in store payment scenario (one of the `InStorePaymentScenario` values). */
   inStorePaymentScenario?: InStorePaymentScenario;
+  /** The presentment mode (one of the `PresentmentMode` values). */
+  presentmentMode?: PresentmentMode;
+  /** The store payment method for buyer. */
+  storePaymentMethodForBuyer?: boolean | string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -259,10 +353,8 @@ export interface Quote {
   quoteExpiryTime?: string;
   /** `"true"` when the rate is guaranteed. */
   guaranteed?: string;
-  /** The base currency. */
-  baseCurrency?: string;
-  /** The quote unit. */
-  quoteUnit?: string;
+  /** The exchange amount. */
+  exchangeAmount?: Amount;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -327,6 +419,10 @@ export interface AcquirerInfo {
   ptspTransactionId?: string;
   /** The acquirer card token. */
   acquirerCardToken?: string;
+  /** The acquirer fingerprint. */
+  acquirerFingerprint?: string;
+  /** The acquirer account name. */
+  acquirerAccountName?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -397,6 +493,8 @@ export interface PaymentResultInfo {
   extendedAuthorizationAvailable?: boolean | string;
   /** The refund on authorization available. */
   refundOnAuthorizationAvailable?: boolean | string;
+  /** The fingerprint. */
+  fingerprint?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -419,6 +517,12 @@ export interface Transaction {
   transactionRequestId: string;
   /** When the transaction reached its final state (ISO 8601). */
   transactionTime?: string;
+  /** The acquirer info. */
+  acquirerInfo?: AcquirerInfo;
+  /** The gross settlement amount. */
+  grossSettlementAmount?: Amount;
+  /** The settlement quote. */
+  settlementQuote?: Quote;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -463,6 +567,14 @@ export interface PaymentOption {
   promoNames?: string[];
   /** Extra information, a JSON string. */
   extendInfo?: string;
+  /** The installment. */
+  installment?: Installment;
+  /** The promotion infos. */
+  promotionInfos?: PromotionInfo[];
+  /** The interaction type (one of the `InteractionType` values). */
+  interactionType?: InteractionType;
+  /** The bank identifier code. */
+  bankIdentifierCode?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -702,7 +814,7 @@ export interface CreatePaymentSessionRequest {
   /** The scopes. */
   scopes?: string[];
   /** The automatic tax. */
-  automaticTax?: unknown;
+  automaticTax?: AutomaticTax;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -899,7 +1011,7 @@ export interface InquiryPaymentResponse {
   /** The auth review source. */
   authReviewSource?: string;
   /** The pop risk decision result info. */
-  popRiskDecisionResultInfo?: unknown;
+  popRiskDecisionResultInfo?: PopRiskDecisionResultInfo;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -1024,7 +1136,7 @@ export interface RefundRequest {
   /** The goods. */
   goods?: Goods[];
   /** The split details. */
-  splitDetails?: unknown[];
+  splitDetails?: SplitDetail[];
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -1114,7 +1226,7 @@ export interface InquiryRefundResponse {
   /** The rrn. */
   rrn?: string;
   /** The split details. */
-  splitDetails?: unknown[];
+  splitDetails?: SplitDetail[];
   /** The authorization code. */
   authorizationCode?: string;
   /** Fields this version of the models does not describe. */
@@ -1183,7 +1295,7 @@ export interface NotifyPaymentRequest {
   /** The auth review source. */
   authReviewSource?: string;
   /** The pop risk decision result info. */
-  popRiskDecisionResultInfo?: unknown;
+  popRiskDecisionResultInfo?: PopRiskDecisionResultInfo;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -1400,13 +1512,103 @@ export interface InquiryStatementResponse {
   /** The result. */
   result?: ApiResult;
   /** The statement list. */
-  statementList?: unknown[];
+  statementList?: Statement[];
   /** The total count. */
   totalCount?: number | string;
   /** The total page number. */
   totalPageNumber?: number | string;
   /** The current page number. */
   currentPageNumber?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Statement` object.
+ */
+export interface Statement {
+  /** The fund move detail. */
+  fundMoveDetail?: FundMoveDetail;
+  /** The foreign exchange quote. */
+  foreignExchangeQuote?: ForeignExchangeQuote;
+  /** The statement id. */
+  statementId?: string;
+  /** The transaction time. */
+  transactionTime?: string;
+  /** The transaction type. */
+  transactionType?: string;
+  /** The original transaction amount. */
+  originalTransactionAmount?: Amount;
+  /** The transaction amount. */
+  transactionAmount?: Amount;
+  /** The fee amount. */
+  feeAmount?: Amount;
+  /** The net amount. */
+  netAmount?: Amount;
+  /** The account balance. */
+  accountBalance?: Amount;
+  /** The transaction id. */
+  transactionId?: string;
+  /** The ext transaction id. */
+  extTransactionId?: string;
+  /** The transaction status. */
+  transactionStatus?: string;
+  /** The beneficiary asset id. */
+  beneficiaryAssetId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `FundMoveDetail` object.
+ */
+export interface FundMoveDetail {
+  /** The payer name. */
+  payerName?: string;
+  /** The payer account no. */
+  payerAccountNo?: string;
+  /** The payer chaneel accountnumber. */
+  payerChaneelAccountnumber?: string;
+  /** The payer account type. */
+  payerAccountType?: string;
+  /** The payer asset id. */
+  payerAssetId?: string;
+  /** The beneficiary name. */
+  beneficiaryName?: string;
+  /** The beneficiary account type. */
+  beneficiaryAccountType?: string;
+  /** The beneficiary bank country. */
+  beneficiaryBankCountry?: string;
+  /** The beneficiary bank name. */
+  beneficiaryBankName?: string;
+  /** The beneficiary asset id. */
+  beneficiaryAssetId?: string;
+  /** The remarks. */
+  remarks?: string;
+  /** The description. */
+  description?: string;
+  /** The memo. */
+  memo?: string;
+  /** The reference transaction id. */
+  referenceTransactionId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ForeignExchangeQuote` object.
+ */
+export interface ForeignExchangeQuote {
+  /** The exchange rate. */
+  exchangeRate?: string;
+  /** The source currency. */
+  sourceCurrency?: string;
+  /** The target currency. */
+  targetCurrency?: string;
+  /** The quote time. */
+  quoteTime?: string;
+  /** The quote price. */
+  quotePrice?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -1432,7 +1634,7 @@ export interface InquiryStatementDetailResponse {
   /** The result. */
   result?: ApiResult;
   /** The statement. */
-  statement?: unknown;
+  statement?: Statement;
   /** The metadata. */
   metadata?: unknown;
   /** Fields this version of the models does not describe. */
@@ -1476,7 +1678,7 @@ export interface InquiryStatementListResponse {
   /** The result. */
   result?: ApiResult;
   /** The statement list. */
-  statementList?: unknown[];
+  statementList?: Statement[];
   /** The total count. */
   totalCount?: TotalCount;
   /** Fields this version of the models does not describe. */
@@ -1537,7 +1739,17 @@ export interface AuthorizationControl {
   /** The card limit info. */
   cardLimitInfo?: CardLimitInfo;
   /** The refund preference. */
-  refundPreference?: unknown;
+  refundPreference?: RefundPreference;
+  /** The payment preference currencies. */
+  paymentPreferenceCurrencies?: string[];
+  /** The same currency preference. */
+  sameCurrencyPreference?: boolean | string;
+  /** The three dsmode. */
+  threeDSMode?: string;
+  /** The phone no. */
+  phoneNo?: string;
+  /** The email. */
+  email?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -1594,6 +1806,16 @@ export interface CardLimitInfo {
   perTransactionLimitMax?: string;
   /** The per card limit max. */
   perCardLimitMax?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RefundPreference` object.
+ */
+export interface RefundPreference {
+  /** The preference type. */
+  preferenceType?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -1656,7 +1878,29 @@ export interface InquireCardResponse {
   /** The current page number. */
   currentPageNumber?: number | string;
   /** The card list. */
-  cardList?: unknown[];
+  cardList?: AbaCard[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AbaCard` object.
+ */
+export interface AbaCard {
+  /** The asset id. */
+  assetId?: string;
+  /** The card nick name. */
+  cardNickName?: string;
+  /** The masked card no. */
+  maskedCardNo?: string;
+  /** The card status. */
+  cardStatus?: string;
+  /** The card brand. */
+  cardBrand?: string;
+  /** The created time. */
+  createdTime?: string;
+  /** The updated time. */
+  updatedTime?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -1755,7 +1999,39 @@ export interface InquireCardSensitiveInfoResponse {
   /** The authorization control. */
   authorizationControl?: AuthorizationControl;
   /** The card detail. */
-  cardDetail?: unknown;
+  cardDetail?: CardDetail;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CardDetail` object.
+ */
+export interface CardDetail {
+  /** The asset id. */
+  assetId?: string;
+  /** The card nick name. */
+  cardNickName?: string;
+  /** The card status. */
+  cardStatus?: string;
+  /** The masked card no. */
+  maskedCardNo?: string;
+  /** The card brand. */
+  cardBrand?: string;
+  /** The created time. */
+  createdTime?: string;
+  /** The updated time. */
+  updatedTime?: string;
+  /** The purpose. */
+  purpose?: string;
+  /** The note. */
+  note?: string;
+  /** The metadata. */
+  metadata?: unknown;
+  /** The authorization control. */
+  authorizationControl?: AuthorizationControl;
+  /** The cardholderinfo. */
+  cardholderinfo?: CardholderInfo;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -1854,6 +2130,10 @@ export interface CardTransactionEvent {
   merchantInfo?: EventMerchantInfo;
   /** The metadata. */
   metadata?: unknown;
+  /** The auth time. */
+  authTime?: string;
+  /** The card product. */
+  cardProduct?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -1944,6 +2224,8 @@ export interface CardTransactionLifecycle {
   assetId?: string;
   /** The masked card no. */
   maskedCardNo?: string;
+  /** The card product. */
+  cardProduct?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -2004,6 +2286,8 @@ export interface CardTransactionLifecycleDetail {
   maskedCardNo?: string;
   /** The events. */
   events?: CardTransactionEvent[];
+  /** The card product. */
+  cardProduct?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -2118,10 +2402,118 @@ export interface Merchant {
   merchantDisplayName?: string;
   /** The merchant address. */
   merchantAddress?: Address;
-  /** The merchant registration time. */
-  merchantRegistrationTime?: unknown;
-  /** The merchant email. */
-  merchantEmail?: string;
+  /** The merchant register date. */
+  merchantRegisterDate?: string;
+  /** The store. */
+  store?: Store;
+  /** The merchant type (one of the `MerchantType` values). */
+  merchantType?: MerchantType;
+  /** The number of trades. */
+  numberOfTrades?: number | string;
+  /** The account last modified. */
+  accountLastModified?: AccountLastModified;
+  /** The merchant url. */
+  merchantUrl?: string;
+  /** The merchant country code. */
+  merchantCountryCode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Store` object.
+ */
+export interface Store {
+  /** The reference store id. */
+  referenceStoreId?: string;
+  /** The store name. */
+  storeName?: string;
+  /** The store mcc. */
+  storeMCC?: string;
+  /** The store display name. */
+  storeDisplayName?: string;
+  /** The store terminal id. */
+  storeTerminalId?: string;
+  /** The store operator id. */
+  storeOperatorId?: string;
+  /** The store address. */
+  storeAddress?: Address;
+  /** The store phone no. */
+  storePhoneNo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AccountLastModified` object.
+ */
+export interface AccountLastModified {
+  /** The password change date. */
+  passwordChangeDate?: string;
+  /** The email change date. */
+  emailChangeDate?: string;
+  /** The listing change date. */
+  listingChangeDate?: string;
+  /** The login date. */
+  loginDate?: string;
+  /** The address change date. */
+  addressChangeDate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `DeliveryEstimate` object.
+ */
+export interface DeliveryEstimate {
+  /** The minimum. */
+  minimum?: DeliveryEstimateInfo;
+  /** The maximum. */
+  maximum?: DeliveryEstimateInfo;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `DeliveryEstimateInfo` object.
+ */
+export interface DeliveryEstimateInfo {
+  /** The unit. */
+  unit?: string;
+  /** The value. */
+  value?: number | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BuyerTaxId` object.
+ */
+export interface BuyerTaxId {
+  /** The country. */
+  country?: string;
+  /** The region. */
+  region?: string;
+  /** The value. */
+  value?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BrowserInfo` object.
+ */
+export interface BrowserInfo {
+  /** The accept header. */
+  acceptHeader?: string;
+  /** The java enabled. */
+  javaEnabled?: boolean | string;
+  /** The java script enabled. */
+  javaScriptEnabled?: boolean | string;
+  /** The language. */
+  language?: string;
+  /** The user agent. */
+  userAgent?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -2182,6 +2574,10 @@ export interface Leg {
   flightNumber?: string;
   /** The passenger name record. */
   passengerNameRecord?: string;
+  /** The ticket delivery method. */
+  ticketDeliveryMethod?: string;
+  /** The ticket delivery recipient. */
+  ticketDeliveryRecipient?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -2248,6 +2644,12 @@ export interface Lodging {
   numberOfRooms?: number | string;
   /** The guest names. */
   guestNames?: UserName[];
+  /** The room class. */
+  roomClass?: string;
+  /** The ticket delivery method. */
+  ticketDeliveryMethod?: string;
+  /** The ticket delivery recipient. */
+  ticketDeliveryRecipient?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -2269,77 +2671,13 @@ export interface Gaming {
 }
 
 /**
- * The `PaymentMethodMetaData` object.
+ * The `Declaration` object.
  */
-export interface PaymentMethodMetaData {
-  /** The card no. */
-  cardNo?: string;
-  /** The card bin. */
-  cardBin?: string;
-  /** The last four digits. */
-  lastFourDigits?: string;
-  /** The expiry year. */
-  expiryYear?: string;
-  /** The expiry month. */
-  expiryMonth?: string;
-  /** The billing address. */
-  billingAddress?: Address;
-  /** The is card on file. */
-  isCardOnFile?: boolean | string;
-  /** The card holder name. */
-  cardHolderName?: UserName;
-  /** The payer email. */
-  payerEmail?: string;
-  /** The funding. */
-  funding?: string;
-  /** The is3 dsauthentication. */
-  is3DSAuthentication?: boolean | string;
-  /** The card brand. */
-  cardBrand?: string;
-  /** The card issuer. */
-  cardIssuer?: string;
-  /** The issuing region. */
-  issuingRegion?: string;
-  /** The card verification result. */
-  cardVerificationResult?: CardVerificationResult;
-  /** The cpf. */
-  cpf?: string;
-  /** Fields this version of the models does not describe. */
-  [field: string]: unknown;
-}
-
-/**
- * The `CardVerificationResult` object.
- */
-export interface CardVerificationResult {
-  /** The authentication type. */
-  authenticationType?: string;
-  /** The authentication method. */
-  authenticationMethod?: string;
-  /** The cvv result. */
-  cvvResult?: string;
-  /** The avs result. */
-  avsResult?: string;
-  /** The authorization code. */
-  authorizationCode?: string;
-  /** The three dsresult. */
-  threeDSResult?: RiskThreeDSResult;
-  /** Fields this version of the models does not describe. */
-  [field: string]: unknown;
-}
-
-/**
- * The `RiskThreeDSResult` object.
- */
-export interface RiskThreeDSResult {
-  /** The three dsversion. */
-  threeDSVersion?: string;
-  /** The three dsinteraction mode. */
-  threeDSInteractionMode?: string;
-  /** The eci. */
-  eci?: string;
-  /** The cavv. */
-  cavv?: string;
+export interface Declaration {
+  /** The declaration biz scene (one of the `DeclarationBizSceneType` values). */
+  declarationBizScene?: DeclarationBizSceneType;
+  /** The declaration beneficiary id. */
+  declarationBeneficiaryId?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -2735,21 +3073,99 @@ export interface CreateAuthenticationSessionRequest {
   /** The user login id. */
   userLoginId?: string;
   /** The agent. */
-  agent?: unknown;
+  agent?: AgenticAgentInfo;
   /** The bind on authorize. */
   bindOnAuthorize?: boolean | string;
   /** The payment method. */
-  paymentMethod?: unknown;
+  paymentMethod?: AgenticPaymentMethod;
   /** The purchase type. */
   purchaseType?: string;
   /** The mandate. */
-  mandate?: unknown;
+  mandate?: AgenticMandate;
   /** The country code. */
   countryCode?: string;
   /** The redirect url. */
   redirectUrl?: string;
   /** The env. */
   env?: Env;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AgenticAgentInfo` object.
+ */
+export interface AgenticAgentInfo {
+  /** The agent id. */
+  agentId?: string;
+  /** The agent name. */
+  agentName?: string;
+  /** The agent url. */
+  agentUrl?: string;
+  /** The agent jwk. */
+  agentJwk?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AgenticPaymentMethod` object.
+ */
+export interface AgenticPaymentMethod {
+  /** The payment method type. */
+  paymentMethodType?: string;
+  /** The payment method id. */
+  paymentMethodId?: string;
+  /** The selected card brand. */
+  selectedCardBrand?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AgenticMandate` object.
+ */
+export interface AgenticMandate {
+  /** The mandate id. */
+  mandateId?: string;
+  /** The intent. */
+  intent?: AgenticMandateIntent;
+  /** The order. */
+  order?: Order;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AgenticMandateIntent` object.
+ */
+export interface AgenticMandateIntent {
+  /** The decline threshold. */
+  declineThreshold?: AgenticDeclineThreshold;
+  /** The effective from time. */
+  effectiveFromTime?: string;
+  /** The effective until time. */
+  effectiveUntilTime?: string;
+  /** The preferred merchant. */
+  preferredMerchant?: Merchant;
+  /** The allowed merchant. */
+  allowedMerchant?: Merchant[];
+  /** The consumer prompt. */
+  consumerPrompt?: string;
+  /** The intent desc. */
+  intentDesc?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AgenticDeclineThreshold` object.
+ */
+export interface AgenticDeclineThreshold {
+  /** The currency. */
+  currency?: string;
+  /** The value. */
+  value?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -2783,15 +3199,15 @@ export interface CreateBindingSessionRequest {
   /** The user login id. */
   userLoginId?: string;
   /** The agent. */
-  agent?: unknown;
+  agent?: AgenticAgentInfo;
   /** The authorize on bind. */
   authorizeOnBind?: boolean | string;
   /** The payment method. */
-  paymentMethod?: unknown;
+  paymentMethod?: AgenticPaymentMethod;
   /** The purchase type. */
   purchaseType?: string;
   /** The mandate. */
-  mandate?: unknown;
+  mandate?: AgenticMandate;
   /** The country code. */
   countryCode?: string;
   /** The redirect url. */
@@ -2833,7 +3249,7 @@ export interface InquireAccountInfoRequest {
   /** The user login id. */
   userLoginId?: string;
   /** The agent. */
-  agent?: unknown;
+  agent?: AgenticAgentInfo;
   /** The env. */
   env?: Env;
   /** Fields this version of the models does not describe. */
@@ -2849,7 +3265,33 @@ export interface InquireAccountInfoResponse {
   /** The result. */
   result?: ApiResult;
   /** The payment methods. */
-  paymentMethods?: unknown[];
+  paymentMethods?: AgenticBoundPaymentMethod[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AgenticBoundPaymentMethod` object.
+ */
+export interface AgenticBoundPaymentMethod {
+  /** The payment method type. */
+  paymentMethodType?: string;
+  /** The payment method id. */
+  paymentMethodId?: string;
+  /** The payment method detail. */
+  paymentMethodDetail?: AgenticBoundPaymentMethodDetail;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AgenticBoundPaymentMethodDetail` object.
+ */
+export interface AgenticBoundPaymentMethodDetail {
+  /** The card brand. */
+  cardBrand?: string;
+  /** The last four. */
+  lastFour?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -2865,9 +3307,9 @@ export interface InquirePaymentTokenRequest {
   /** The user login id. */
   userLoginId?: string;
   /** The agent. */
-  agent?: unknown;
+  agent?: AgenticAgentInfo;
   /** The payment method. */
-  paymentMethod?: unknown;
+  paymentMethod?: AgenticPaymentMethod;
   /** The mandate id. */
   mandateId?: string;
   /** The metadata. */
@@ -2887,7 +3329,29 @@ export interface InquirePaymentTokenResponse {
   /** The result. */
   result?: ApiResult;
   /** The payment token. */
-  paymentToken?: unknown;
+  paymentToken?: AgenticPaymentToken;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AgenticPaymentToken` object.
+ */
+export interface AgenticPaymentToken {
+  /** The token. */
+  token?: string;
+  /** The token expiration year. */
+  tokenExpirationYear?: string;
+  /** The token expiration month. */
+  tokenExpirationMonth?: string;
+  /** The token expiration. */
+  tokenExpiration?: string;
+  /** The status. */
+  status?: string;
+  /** The dynamic data type. */
+  dynamicDataType?: string;
+  /** The dynamic data value. */
+  dynamicDataValue?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -2976,7 +3440,7 @@ export interface AuthConsultRequest {
   /** The amount. */
   amount?: Amount;
   /** The direct debit info. */
-  directDebitInfo?: unknown;
+  directDebitInfo?: AuthorizationConsultDirectDebitInfo;
   /** The scopes (one of the `ScopeType` values). */
   scopes?: ScopeType;
   /** Fields this version of the models does not describe. */
@@ -2991,6 +3455,112 @@ export interface AuthMetaData {
   accountHolderName?: string;
   /** The account holder cert no. */
   accountHolderCertNo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AuthorizationConsultDirectDebitInfo` object.
+ */
+export interface AuthorizationConsultDirectDebitInfo {
+  /** The channel product code. */
+  channelProductCode?: string;
+  /** The personal product code. */
+  personalProductCode?: string;
+  /** The sign scene. */
+  signScene?: string;
+  /** The access params. */
+  accessParams?: AuthorizationAccessParams;
+  /** The period rule params. */
+  periodRuleParams?: PeriodRuleParams;
+  /** The pass back params. */
+  passBackParams?: AuthorizationConsultPassBackParams;
+  /** The subscription params. */
+  subscriptionParams?: AuthorizationConsultSubscriptionParams;
+  /** The sub merchant. */
+  subMerchant?: AuthorizationConsultSubMerchant;
+  /** The subscribe type. */
+  subscribeType?: string;
+  /** The ori agreement no. */
+  oriAgreementNo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AuthorizationAccessParams` object.
+ */
+export interface AuthorizationAccessParams {
+  /** The channel. */
+  channel?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PeriodRuleParams` object.
+ */
+export interface PeriodRuleParams {
+  /** The period type. */
+  periodType?: string;
+  /** The period. */
+  period?: string;
+  /** The single amount. */
+  singleAmount?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AuthorizationConsultPassBackParams` object.
+ */
+export interface AuthorizationConsultPassBackParams {
+  /** The subscription id. */
+  subscriptionId?: string;
+  /** The item id. */
+  itemId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AuthorizationConsultSubscriptionParams` object.
+ */
+export interface AuthorizationConsultSubscriptionParams {
+  /** The subscribe tpl type. */
+  subscribeTplType?: string;
+  /** The first subscription info. */
+  firstSubscriptionInfo?: string;
+  /** The follow subscription infos. */
+  followSubscriptionInfos?: string;
+  /** The origin subscription info. */
+  originSubscriptionInfo?: string;
+  /** The target subscription info. */
+  targetSubscriptionInfo?: string;
+  /** The next payment date. */
+  nextPaymentDate?: string;
+  /** The expire at. */
+  expireAt?: string;
+  /** The base amount. */
+  baseAmount?: string;
+  /** The offset amount. */
+  offsetAmount?: string;
+  /** The deduct name. */
+  deductName?: string;
+  /** The deduct desc. */
+  deductDesc?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AuthorizationConsultSubMerchant` object.
+ */
+export interface AuthorizationConsultSubMerchant {
+  /** The sub merchant service name. */
+  subMerchantServiceName?: string;
+  /** The sub merchant service description. */
+  subMerchantServiceDescription?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -4204,9 +4774,9 @@ export interface InvoiceCreateRequest {
   /** The include payment link. */
   includePaymentLink?: boolean | string;
   /** The automatic tax. */
-  automaticTax?: unknown;
+  automaticTax?: AutomaticTax;
   /** The customer details. */
-  customerDetails?: unknown;
+  customerDetails?: InvoiceCustomerDetails;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -4233,6 +4803,12 @@ export interface InvoiceCreateItem {
   supplyStart?: string;
   /** The supply end. */
   supplyEnd?: string;
+  /** The discount amount. */
+  discountAmount?: Amount;
+  /** The tax behavior. */
+  taxBehavior?: string;
+  /** The tax code. */
+  taxCode?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -4292,30 +4868,6 @@ export interface InvoiceAddress {
 }
 
 /**
- * The `DeliveryEstimate` object.
- */
-export interface DeliveryEstimate {
-  /** The minimum. */
-  minimum?: DeliveryEstimateInfo;
-  /** The maximum. */
-  maximum?: DeliveryEstimateInfo;
-  /** Fields this version of the models does not describe. */
-  [field: string]: unknown;
-}
-
-/**
- * The `DeliveryEstimateInfo` object.
- */
-export interface DeliveryEstimateInfo {
-  /** The unit. */
-  unit?: string;
-  /** The value. */
-  value?: number | string;
-  /** Fields this version of the models does not describe. */
-  [field: string]: unknown;
-}
-
-/**
  * The `BillingDiscount` object.
  */
 export interface BillingDiscount {
@@ -4323,6 +4875,58 @@ export interface BillingDiscount {
   couponId?: string;
   /** The promotion code id. */
   promotionCodeId?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `AutomaticTax` object.
+ */
+export interface AutomaticTax {
+  /** The enabled. */
+  enabled?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InvoiceCustomerDetails` object.
+ */
+export interface InvoiceCustomerDetails {
+  /** The email. */
+  email?: string;
+  /** The customer type. */
+  customerType?: string;
+  /** The business name. */
+  businessName?: string;
+  /** The first name. */
+  firstName?: string;
+  /** The last name. */
+  lastName?: string;
+  /** The business address. */
+  businessAddress?: CustomerBusinessAddress;
+  /** The preferred locales. */
+  preferredLocales?: string;
+  /** The tax ids. */
+  taxIds?: BuyerTaxId[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CustomerBusinessAddress` object.
+ */
+export interface CustomerBusinessAddress {
+  /** The country. */
+  country?: string;
+  /** The state. */
+  state?: string;
+  /** The city. */
+  city?: string;
+  /** The address. */
+  address?: string;
+  /** The zipcode. */
+  zipcode?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -6498,6 +7102,14 @@ export interface BillingSubscriptionPriceItem {
   unitAmount?: Amount;
   /** The usage type. */
   usageType?: string;
+  /** The tiers mode. */
+  tiersMode?: string;
+  /** The tiers. */
+  tiers?: Tier[];
+  /** The product description. */
+  productDescription?: string;
+  /** The meter id. */
+  meterId?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -6683,7 +7295,7 @@ export interface BillingSubscriptionUpdateRequest {
   /** The metadata. */
   metadata?: string;
   /** The status change. */
-  statusChange?: unknown;
+  statusChange?: BillingSubscriptionStatusChange;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -6714,6 +7326,16 @@ export interface BillingSubscriptionCancellationDetails {
   feedback?: string;
   /** The comment. */
   comment?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `BillingSubscriptionStatusChange` object.
+ */
+export interface BillingSubscriptionStatusChange {
+  /** The action. */
+  action?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -6862,40 +7484,8 @@ export interface CustomsQueryResponse {
   result?: ApiResult;
   /** The declaration requests not found. */
   declarationRequestsNotFound?: string[];
-  /** The declaration records. */
-  declarationRecords?: DeclarationRecord[];
-  /** Fields this version of the models does not describe. */
-  [field: string]: unknown;
-}
-
-/**
- * The `DeclarationRecord` object.
- */
-export interface DeclarationRecord {
-  /** The declaration request id. */
-  declarationRequestId?: string;
-  /** The customs payment id. */
-  customsPaymentId?: string;
-  /** The customs order id. */
-  customsOrderId?: string;
-  /** The customs. */
-  customs?: CustomsInfo;
-  /** The merchant customs info. */
-  merchantCustomsInfo?: MerchantCustomsInfo;
-  /** The declaration amount. */
-  declarationAmount?: Amount;
-  /** The split order. */
-  splitOrder?: boolean | string;
-  /** The declaration request status. */
-  declarationRequestStatus?: string;
-  /** The last modified time. */
-  lastModifiedTime?: string;
-  /** The customs declaration result code. */
-  customsDeclarationResultCode?: string;
-  /** The customs declaration result desc. */
-  customsDeclarationResultDesc?: string;
-  /** The customs declaration return time. */
-  customsDeclarationReturnTime?: string;
+  /** The declaration records. The official SDKs disagree on its type (DeclarationRecord or list[DeclarationRecord]): any JSON value, kept as received. */
+  declarationRecords?: unknown[];
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -7955,7 +8545,27 @@ export interface InquireNotificationResponse {
   /** The result. */
   result?: ApiResult;
   /** The notification. */
-  notification?: unknown;
+  notification?: NotificationEvent;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `NotificationEvent` object.
+ */
+export interface NotificationEvent {
+  /** The event id. */
+  eventId?: string;
+  /** The notify type. */
+  notifyType?: string;
+  /** The event create time. */
+  eventCreateTime?: string;
+  /** The delivery status. */
+  deliveryStatus?: string;
+  /** The reference merchant id. */
+  referenceMerchantId?: string;
+  /** The notification data. */
+  notificationData?: unknown;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -7989,7 +8599,7 @@ export interface InquireNotificationListResponse {
   /** The result. */
   result?: ApiResult;
   /** The notifications. */
-  notifications?: unknown[];
+  notifications?: NotificationEvent[];
   /** The has more. */
   hasMore?: boolean | string;
   /** The next starting after. */
@@ -8038,50 +8648,124 @@ export interface PaymentEvaluation {
  * The `PaymentOptionDetail` object.
  */
 export interface PaymentOptionDetail {
-  /** The payment option detail type (one of the `PaymentOptionDetailType` values). */
-  paymentOptionDetailType?: PaymentOptionDetailType;
-  /** The connect wallet. */
-  connectWallet?: WalletPaymentOptionDetail;
+  /** The support card brands. */
+  supportCardBrands?: SupportCardBrand[];
+  /** The funding. */
+  funding?: string[];
+  /** The support banks. */
+  supportBanks?: SupportBank[];
+  /** The interaction types. */
+  interactionTypes?: string[];
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
 
 /**
- * The `WalletPaymentOptionDetail` object.
+ * The `SupportCardBrand` object.
  */
-export interface WalletPaymentOptionDetail {
-  /** The support wallets. */
-  supportWallets?: Wallet[];
+export interface SupportCardBrand {
+  /** The card brand. */
+  cardBrand?: string;
+  /** The logo. */
+  logo?: Logo;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
 
 /**
- * The `Wallet` object.
+ * The `SupportBank` object.
  */
-export interface Wallet {
-  /** The wallet name. */
-  walletName?: string;
-  /** The wallet brand name. */
-  walletBrandName?: string;
-  /** The wallet logo. */
-  walletLogo?: Logo;
-  /** The wallet region. */
-  walletRegion?: string;
-  /** The wallet feature. */
-  walletFeature?: WalletFeature;
+export interface SupportBank {
+  /** The bank identifier code. */
+  bankIdentifierCode?: string;
+  /** The bank short name. */
+  bankShortName?: string;
+  /** The bank logo. */
+  bankLogo?: Logo;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
 
 /**
- * The `WalletFeature` object.
+ * The `Installment` object.
  */
-export interface WalletFeature {
-  /** The support code scan. */
-  supportCodeScan?: boolean | string;
-  /** The support cashier redirection. */
-  supportCashierRedirection?: boolean | string;
+export interface Installment {
+  /** The support card brands. */
+  supportCardBrands?: SupportCardBrand[];
+  /** The plans. */
+  plans?: Plan[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Plan` object.
+ */
+export interface Plan {
+  /** The interest rate. */
+  interestRate?: string;
+  /** The min installment amount. */
+  minInstallmentAmount?: Amount;
+  /** The max installment amount. */
+  maxInstallmentAmount?: Amount;
+  /** The installment num. */
+  installmentNum?: string;
+  /** The interval. */
+  interval?: string;
+  /** The enabled. */
+  enabled?: boolean | string;
+  /** The extend info. */
+  extendInfo?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PromotionInfo` object.
+ */
+export interface PromotionInfo {
+  /** The promotion type (one of the `PromotionType` values). */
+  promotionType?: PromotionType;
+  /** The discount. */
+  discount?: Discount;
+  /** The interest free. */
+  interestFree?: InterestFree;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Discount` object.
+ */
+export interface Discount {
+  /** The discount tag. */
+  discountTag?: string;
+  /** The discount name. */
+  discountName?: string;
+  /** The savings amount. */
+  savingsAmount?: Amount;
+  /** The estimate savings amount. */
+  estimateSavingsAmount?: Amount;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `InterestFree` object.
+ */
+export interface InterestFree {
+  /** The provider. */
+  provider?: string;
+  /** The expire time. */
+  expireTime?: string;
+  /** The installment free nums. */
+  installmentFreeNums?: (number | string)[];
+  /** The min payment amount. */
+  minPaymentAmount?: Amount;
+  /** The max payment amount. */
+  maxPaymentAmount?: Amount;
+  /** The free percentage. */
+  freePercentage?: number | string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -8409,6 +9093,42 @@ export interface RiskAddress {
 }
 
 /**
+ * The `CardVerificationResult` object.
+ */
+export interface CardVerificationResult {
+  /** The authentication type. */
+  authenticationType?: string;
+  /** The authentication method. */
+  authenticationMethod?: string;
+  /** The cvv result. */
+  cvvResult?: string;
+  /** The avs result. */
+  avsResult?: string;
+  /** The authorization code. */
+  authorizationCode?: string;
+  /** The three dsresult. */
+  threeDSResult?: RiskThreeDSResult;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `RiskThreeDSResult` object.
+ */
+export interface RiskThreeDSResult {
+  /** The three dsversion. */
+  threeDSVersion?: string;
+  /** The three dsinteraction mode. */
+  threeDSInteractionMode?: string;
+  /** The eci. */
+  eci?: string;
+  /** The cavv. */
+  cavv?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
  * The `AvailablePaymentMethod` object.
  */
 export interface AvailablePaymentMethod {
@@ -8502,7 +9222,107 @@ export interface DownloadDisputeEvidenceResponse {
  */
 export interface FetchNonceRequest {
   /** The card. */
-  card?: unknown;
+  card?: CardPaymentMethodDetail;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `CardPaymentMethodDetail` object.
+ */
+export interface CardPaymentMethodDetail {
+  /** The supported brands. */
+  supportedBrands?: string[];
+  /** The card token. */
+  cardToken?: string;
+  /** The card no. */
+  cardNo?: string;
+  /** The brand (one of the `CardBrand` values). */
+  brand?: CardBrand;
+  /** The selected card brand (one of the `CardBrand` values). */
+  selectedCardBrand?: CardBrand;
+  /** The card issuer. */
+  cardIssuer?: string;
+  /** The country issue. */
+  countryIssue?: string;
+  /** The inst user name. */
+  instUserName?: UserName;
+  /** The expiry year. */
+  expiryYear?: string;
+  /** The expiry month. */
+  expiryMonth?: string;
+  /** The billing address. */
+  billingAddress?: Address;
+  /** The mask. */
+  mask?: string;
+  /** The last4. */
+  last4?: string;
+  /** The payment method detail metadata. */
+  paymentMethodDetailMetadata?: string;
+  /** The masked card no. */
+  maskedCardNo?: string;
+  /** The fingerprint. */
+  fingerprint?: string;
+  /** The authentication flow. */
+  authenticationFlow?: string;
+  /** The funding. */
+  funding?: string;
+  /** The avs result raw. */
+  avsResultRaw?: string;
+  /** The cvv result raw. */
+  cvvResultRaw?: string;
+  /** The bin. */
+  bin?: string;
+  /** The issuer name. */
+  issuerName?: string;
+  /** The issuing country. */
+  issuingCountry?: string;
+  /** The last four. */
+  lastFour?: string;
+  /** The cardholder name. */
+  cardholderName?: UserName;
+  /** The cvv. */
+  cvv?: string;
+  /** The date of birth. */
+  dateOfBirth?: string;
+  /** The business no. */
+  businessNo?: string;
+  /** The card password digest. */
+  cardPasswordDigest?: string;
+  /** The cpf. */
+  cpf?: string;
+  /** The payer email. */
+  payerEmail?: string;
+  /** The network transaction id. */
+  networkTransactionId?: string;
+  /** The is3 dsauthentication. */
+  is3DSAuthentication?: boolean | string;
+  /** The request3 ds. */
+  request3DS?: string;
+  /** The sca exemption indicator. */
+  scaExemptionIndicator?: string;
+  /** The enable authentication upgrade. */
+  enableAuthenticationUpgrade?: string;
+  /** The mpi data. */
+  mpiData?: MpiData;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `MpiData` object.
+ */
+export interface MpiData {
+  /** The three dsversion. */
+  threeDSVersion?: string;
+  /** The eci. */
+  eci?: string;
+  /** The cavv. */
+  cavv?: string;
+  /** The ds transaction id. */
+  dsTransactionId?: string;
+  /** The credential type. */
+  credentialType?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -8558,52 +9378,6 @@ export interface GetCardInfoResponse {
   supportInstallment?: boolean | string;
   /** The installment. */
   installment?: Installment;
-  /** Fields this version of the models does not describe. */
-  [field: string]: unknown;
-}
-
-/**
- * The `Installment` object.
- */
-export interface Installment {
-  /** The support card brands. */
-  supportCardBrands?: SupportCardBrand[];
-  /** The plans. */
-  plans?: Plan[];
-  /** Fields this version of the models does not describe. */
-  [field: string]: unknown;
-}
-
-/**
- * The `SupportCardBrand` object.
- */
-export interface SupportCardBrand {
-  /** The card brand. */
-  cardBrand?: string;
-  /** The logo. */
-  logo?: Logo;
-  /** Fields this version of the models does not describe. */
-  [field: string]: unknown;
-}
-
-/**
- * The `Plan` object.
- */
-export interface Plan {
-  /** The interest rate. */
-  interestRate?: string;
-  /** The min installment amount. */
-  minInstallmentAmount?: Amount;
-  /** The max installment amount. */
-  maxInstallmentAmount?: Amount;
-  /** The installment num. */
-  installmentNum?: string;
-  /** The interval. */
-  interval?: string;
-  /** The enabled. */
-  enabled?: boolean | string;
-  /** The extend info. */
-  extendInfo?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -8813,6 +9587,10 @@ export interface ThreeDSResult {
   exemptionType?: string;
   /** The three dsoffered. */
   threeDSOffered?: boolean | string;
+  /** The pa res status. */
+  paResStatus?: string;
+  /** The liability shift. */
+  liabilityShift?: number | string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -8825,22 +9603,6 @@ export interface PromotionResult {
   promotionType?: PromotionType;
   /** The discount. */
   discount?: Discount;
-  /** Fields this version of the models does not describe. */
-  [field: string]: unknown;
-}
-
-/**
- * The `Discount` object.
- */
-export interface Discount {
-  /** The discount tag. */
-  discountTag?: string;
-  /** The discount name. */
-  discountName?: string;
-  /** The savings amount. */
-  savingsAmount?: Amount;
-  /** The estimate savings amount. */
-  estimateSavingsAmount?: Amount;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -8867,6 +9629,36 @@ export interface PaymentAttempt {
   attemptAt?: string;
   /** The attempt response. */
   attemptResponse?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `PopRiskDecisionResultInfo` object.
+ */
+export interface PopRiskDecisionResultInfo {
+  /** The risk auth decision. */
+  riskAuthDecision?: string;
+  /** The risk decision. */
+  riskDecision?: string;
+  /** The post risk decision. */
+  postRiskDecision?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `SplitDetail` object.
+ */
+export interface SplitDetail {
+  /** The split to. */
+  splitTo?: string;
+  /** The split amount. */
+  splitAmount?: Amount;
+  /** The actual split amount. */
+  actualSplitAmount?: Amount;
+  /** The description. */
+  description?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -9151,9 +9943,31 @@ export interface InquireHoldListResponse {
   /** The result. */
   result?: ApiResult;
   /** The hold details. */
-  holdDetails?: unknown[];
+  holdDetails?: ReserveHoldDetail[];
   /** The has more. */
   hasMore?: boolean | string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ReserveHoldDetail` object.
+ */
+export interface ReserveHoldDetail {
+  /** The hold request id. */
+  holdRequestId?: string;
+  /** The hold id. */
+  holdId?: string;
+  /** The hold amount. */
+  holdAmount?: Amount;
+  /** The releasable amount. */
+  releasableAmount?: Amount;
+  /** The release time. */
+  releaseTime?: string;
+  /** The hold status. */
+  holdStatus?: string;
+  /** The release status. */
+  releaseStatus?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -9227,7 +10041,39 @@ export interface InquireRuleListResponse {
   /** The has more. */
   hasMore?: boolean | string;
   /** The rules. */
-  rules?: unknown[];
+  rules?: ReserveRule[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ReserveRule` object.
+ */
+export interface ReserveRule {
+  /** The rule id. */
+  ruleId?: string;
+  /** The merchant id. */
+  merchantId?: string;
+  /** The funds type (one of the `FundsType` values). */
+  fundsType?: FundsType;
+  /** The take type (one of the `TakeType` values). */
+  takeType?: TakeType;
+  /** The payment method scope (one of the `PaymentMethodScope` values). */
+  paymentMethodScope?: PaymentMethodScope;
+  /** The ratio. */
+  ratio?: number | string;
+  /** The release type (one of the `ReleaseType` values). */
+  releaseType?: ReleaseType;
+  /** The release time. */
+  releaseTime?: string;
+  /** The retention time. */
+  retentionTime?: number | string;
+  /** The rule status (one of the `RuleStatus` values). */
+  ruleStatus?: RuleStatus;
+  /** The create time. */
+  createTime?: string;
+  /** The update time. */
+  updateTime?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -9443,7 +10289,23 @@ export interface SupplyEvidenceResponse {
   /** The dispute id. */
   disputeId?: string;
   /** The evidence results. */
-  evidenceResults?: unknown[];
+  evidenceResults?: DisputeEvidenceResult[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `DisputeEvidenceResult` object.
+ */
+export interface DisputeEvidenceResult {
+  /** The evidence tag. */
+  evidenceTag?: string;
+  /** The success. */
+  success?: string;
+  /** The result code. */
+  resultCode?: string;
+  /** The failed field path. */
+  failedFieldPath?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -10142,9 +11004,21 @@ export interface SubscriptionUpdateRequest {
   /** The order info. */
   orderInfo?: OrderInfo;
   /** The proration settings. */
-  prorationSettings?: unknown;
+  prorationSettings?: ProrationSettings;
   /** The next subscription date. */
   nextSubscriptionDate?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ProrationSettings` object.
+ */
+export interface ProrationSettings {
+  /** The proration mode. */
+  prorationMode?: string;
+  /** The custom amount. */
+  customAmount?: Amount;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -10201,6 +11075,8 @@ export interface TaxCalculationLineItem {
   productId?: string;
   /** The tax behavior. */
   taxBehavior?: string;
+  /** The amount. */
+  amount?: Amount;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -10219,6 +11095,8 @@ export interface TaxCustomerDetails {
   billingAddress?: TaxAddress;
   /** The tax ids. */
   taxIds?: TaxId[];
+  /** The tax exemptions. */
+  taxExemptions?: TaxExemption[];
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -10272,6 +11150,36 @@ export interface TaxId {
 }
 
 /**
+ * The `TaxExemption` object.
+ */
+export interface TaxExemption {
+  /** The certificate number. */
+  certificateNumber?: string;
+  /** The exemption type. */
+  exemptionType?: string;
+  /** The jurisdiction. */
+  jurisdiction?: TaxExemptionJurisdiction;
+  /** The effective from. */
+  effectiveFrom?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxExemptionJurisdiction` object.
+ */
+export interface TaxExemptionJurisdiction {
+  /** The country. */
+  country?: string;
+  /** The region. */
+  region?: string;
+  /** The city. */
+  city?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
  * The `TaxShipFromDetails` object.
  */
 export interface TaxShipFromDetails {
@@ -10285,8 +11193,8 @@ export interface TaxShipFromDetails {
  * The `TaxShippingCost` object.
  */
 export interface TaxShippingCost {
-  /** The amount. */
-  amount?: string;
+  /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  amount?: unknown;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -10302,12 +11210,12 @@ export interface TaxCalculateResponse {
   taxCalculationId?: string;
   /** The currency. */
   currency?: string;
-  /** The total amount. */
-  totalAmount?: string;
-  /** The exclusive tax amount. */
-  exclusiveTaxAmount?: string;
-  /** The inclusive tax amount. */
-  inclusiveTaxAmount?: string;
+  /** The total amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  totalAmount?: unknown;
+  /** The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  exclusiveTaxAmount?: unknown;
+  /** The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  inclusiveTaxAmount?: unknown;
   /** The line items. */
   lineItems?: TaxCalculatedLineItem[];
   /** The tax breakdown. */
@@ -10319,9 +11227,9 @@ export interface TaxCalculateResponse {
   /** The shipping cost. */
   shippingCost?: TaxCalculatedShippingCost;
   /** The customer details. */
-  customerDetails?: unknown;
+  customerDetails?: TaxCalculatedCustomerDetails;
   /** The ship from details. */
-  shipFromDetails?: unknown;
+  shipFromDetails?: TaxCalculatedShipFromDetails;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -10334,16 +11242,16 @@ export interface TaxCalculatedLineItem {
   goodsReferenceId?: string;
   /** The unit amount. */
   unitAmount?: string;
-  /** The amount. */
-  amount?: string;
+  /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  amount?: unknown;
   /** The quantity. */
   quantity?: number | string;
   /** The tax code. */
   taxCode?: string;
   /** The tax behavior. */
   taxBehavior?: string;
-  /** The tax amount. */
-  taxAmount?: string;
+  /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  taxAmount?: unknown;
   /** The tax breakdown. */
   taxBreakdown?: TaxBreakdown[];
   /** Fields this version of the models does not describe. */
@@ -10360,10 +11268,10 @@ export interface TaxBreakdown {
   authorityName?: string;
   /** The tax rate. */
   taxRate?: string;
-  /** The tax amount. */
-  taxAmount?: string;
-  /** The taxable amount. */
-  taxableAmount?: string;
+  /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  taxAmount?: unknown;
+  /** The taxable amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  taxableAmount?: unknown;
   /** The taxability reason. */
   taxabilityReason?: string;
   /** The inclusive. */
@@ -10376,12 +11284,120 @@ export interface TaxBreakdown {
  * The `TaxCalculatedShippingCost` object.
  */
 export interface TaxCalculatedShippingCost {
-  /** The amount. */
-  amount?: string;
-  /** The tax amount. */
-  taxAmount?: string;
+  /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  amount?: unknown;
+  /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  taxAmount?: unknown;
   /** The tax breakdown. */
   taxBreakdown?: TaxBreakdown[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxCalculatedCustomerDetails` object.
+ */
+export interface TaxCalculatedCustomerDetails {
+  /** The business details. */
+  businessDetails?: TaxCalculatedBusinessDetails;
+  /** The name. */
+  name?: string;
+  /** The shipping address. */
+  shippingAddress?: TaxCalculatedAddress;
+  /** The billing address. */
+  billingAddress?: TaxCalculatedAddress;
+  /** The tax ids. */
+  taxIds?: TaxCalculatedTaxId[];
+  /** The tax exemptions. */
+  taxExemptions?: TaxCalculatedExemption[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxCalculatedBusinessDetails` object.
+ */
+export interface TaxCalculatedBusinessDetails {
+  /** The address. */
+  address?: TaxCalculatedAddress;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxCalculatedAddress` object.
+ */
+export interface TaxCalculatedAddress {
+  /** The country. */
+  country?: string;
+  /** The region. */
+  region?: string;
+  /** The county. */
+  county?: string;
+  /** The city. */
+  city?: string;
+  /** The district. */
+  district?: string;
+  /** The line1. */
+  line1?: string;
+  /** The line2. */
+  line2?: string;
+  /** The postal code. */
+  postalCode?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxCalculatedTaxId` object.
+ */
+export interface TaxCalculatedTaxId {
+  /** The value. */
+  value?: string;
+  /** The country. */
+  country?: string;
+  /** The region. */
+  region?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxCalculatedExemption` object.
+ */
+export interface TaxCalculatedExemption {
+  /** The certificate number. */
+  certificateNumber?: string;
+  /** The exemption type. */
+  exemptionType?: string;
+  /** The jurisdiction. */
+  jurisdiction?: TaxCalculatedExemptionJurisdiction;
+  /** The effective from. */
+  effectiveFrom?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxCalculatedExemptionJurisdiction` object.
+ */
+export interface TaxCalculatedExemptionJurisdiction {
+  /** The country. */
+  country?: string;
+  /** The region. */
+  region?: string;
+  /** The city. */
+  city?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `TaxCalculatedShipFromDetails` object.
+ */
+export interface TaxCalculatedShipFromDetails {
+  /** The address. */
+  address?: TaxCalculatedAddress;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -10516,12 +11532,12 @@ export interface TaxInquireCalculationResponse {
   taxCalculationId?: string;
   /** The currency. */
   currency?: string;
-  /** The total amount. */
-  totalAmount?: string;
-  /** The exclusive tax amount. */
-  exclusiveTaxAmount?: string;
-  /** The inclusive tax amount. */
-  inclusiveTaxAmount?: string;
+  /** The total amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  totalAmount?: unknown;
+  /** The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  exclusiveTaxAmount?: unknown;
+  /** The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  inclusiveTaxAmount?: unknown;
   /** The line items. */
   lineItems?: TaxCalculatedLineItem[];
   /** The tax breakdown. */
@@ -10533,9 +11549,9 @@ export interface TaxInquireCalculationResponse {
   /** The shipping cost. */
   shippingCost?: TaxCalculatedShippingCost;
   /** The customer details. */
-  customerDetails?: unknown;
+  customerDetails?: TaxCalculatedCustomerDetails;
   /** The ship from details. */
-  shipFromDetails?: unknown;
+  shipFromDetails?: TaxCalculatedShipFromDetails;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -10667,8 +11683,8 @@ export interface TaxTransaction {
   taxCalculationId?: string;
   /** The type. */
   type?: string;
-  /** The tax amount. */
-  taxAmount?: string;
+  /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  taxAmount?: unknown;
   /** The currency. */
   currency?: string;
   /** The status. */
@@ -11089,6 +12105,8 @@ export interface VaultingQueryResponse {
   vaultingResultCode?: string;
   /** The vaulting result message. */
   vaultingResultMessage?: string;
+  /** The acquirer info. */
+  acquirerInfo?: AcquirerInfo;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -11100,7 +12118,7 @@ export interface PaymentMethodDetail {
   /** The payment method detail type (one of the `PaymentMethodDetailType` values). */
   paymentMethodDetailType?: PaymentMethodDetailType;
   /** The card. */
-  card?: unknown;
+  card?: CardPaymentMethodDetail;
   /** The external account. */
   externalAccount?: ExternalPaymentMethodDetail;
   /** The discount. */
@@ -11169,6 +12187,28 @@ export interface CouponPaymentMethodDetail {
   couponExpireTime?: string;
   /** The payment method detail metadata. */
   paymentMethodDetailMetadata?: string;
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `Wallet` object.
+ */
+export interface Wallet {
+  /** The account no. */
+  accountNo?: string;
+  /** The account holder name. */
+  accountHolderName?: UserName;
+  /** The phone no. */
+  phoneNo?: string;
+  /** The email. */
+  email?: string;
+  /** The billing address. */
+  billingAddress?: Address;
+  /** The token. */
+  token?: string;
+  /** The token expiry time. */
+  tokenExpiryTime?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -11251,6 +12291,8 @@ export interface VaultingPaymentMethodResponse {
   schemeUrl?: string;
   /** The applink url. */
   applinkUrl?: string;
+  /** The acquirer info. */
+  acquirerInfo?: AcquirerInfo;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -11685,24 +12727,8 @@ export interface MeterEventNotify {
   result?: ApiResult;
   /** The event name. */
   eventName?: string;
-  /** The error events. */
-  errorEvents?: ErrorEvent[];
-  /** Fields this version of the models does not describe. */
-  [field: string]: unknown;
-}
-
-/**
- * The `ErrorEvent` object.
- */
-export interface ErrorEvent {
-  /** The error code. */
-  errorCode?: string;
-  /** The idempotency key. */
-  idempotencyKey?: string;
-  /** The event timestamp. */
-  eventTimestamp?: number | string;
-  /** The payload. */
-  payload?: EventPayload;
+  /** The error events. The official SDKs disagree on its type (ErrorEvent or list[ErrorEvent]): any JSON value, kept as received. */
+  errorEvents?: unknown[];
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -11717,24 +12743,24 @@ export interface SubscriptionCancelNotify {
   result?: ApiResult;
   /** The payment amount. */
   paymentAmount?: Amount;
-  /** The payment create time. */
-  paymentCreateTime?: string;
-  /** The payment time. */
-  paymentTime?: string;
-  /** The period end time. */
-  periodEndTime?: string;
-  /** The phase no. */
-  phaseNo?: string;
-  /** The subscription id. */
-  subscriptionId?: string;
-  /** The subscription order id. */
-  subscriptionOrderId?: string;
+  /** The payment create time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  paymentCreateTime?: unknown;
+  /** The payment time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  paymentTime?: unknown;
+  /** The period end time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  periodEndTime?: unknown;
+  /** The phase no. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  phaseNo?: unknown;
+  /** The subscription id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  subscriptionId?: unknown;
+  /** The subscription order id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  subscriptionOrderId?: unknown;
   /** The subscription order status (one of the `SubscriptionNotificationType` values). */
   subscriptionOrderStatus?: SubscriptionNotificationType;
-  /** The subscription request id. */
-  subscriptionRequestId?: string;
-  /** The subscription trans id. */
-  subscriptionTransId?: string;
+  /** The subscription request id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  subscriptionRequestId?: unknown;
+  /** The subscription trans id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  subscriptionTransId?: unknown;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -11904,6 +12930,9 @@ export type AuthenticationType = 'OTP' | (string & {});
 /** The known values of `AuthorizationPhase`; any other string is kept as it is. */
 export type AuthorizationPhase = 'PRE_AUTHORIZATION' | 'POST_AUTHORIZATION' | (string & {});
 
+/** The known values of `CardBrand`; any other string is kept as it is. */
+export type CardBrand = 'AMEX' | 'BC' | 'CARNET' | 'CARTES_BANCAIRES' | 'CITI' | 'CUP' | 'DINERS' | 'DISCOVER' | 'ELO' | 'GWANGJUBANK' | 'HIPERCARD' | 'HYUNDAI' | 'IBK_BC' | 'JCB' | 'JEJUBANK' | 'JEONBUKBANK' | 'KAKAOBANK' | 'KBANK' | 'KDBBANK' | 'KEBHANA' | 'KOOKMIN' | 'LOTTE' | 'MAESTRO' | 'MASTERCARD' | 'MIR' | 'NONGHYUP' | 'POST' | 'SAEMAUL' | 'SAMSUNG' | 'SAVINGBANK' | 'SHINHAN' | 'SHINHYEOP' | 'SUHYEOP' | 'TOSSBANK' | 'TROY' | 'VISA' | 'WOORI' | (string & {});
+
 /** The known values of `CardCategoryType`; any other string is kept as it is. */
 export type CardCategoryType = 'CONSUMER' | 'COMMERCIAL' | (string & {});
 
@@ -11946,8 +12975,11 @@ export type CreditPayFeeType = 'PERCENTAGE' | (string & {});
 /** The known values of `CustomerBelongsTo`; any other string is kept as it is. */
 export type CustomerBelongsTo = 'ALIPAY_CN' | 'ALIPAY_HK' | 'MPAY' | 'DANA' | 'PAYPAY' | 'BOOST' | 'TNG' | 'GRABPAY_MY' | 'HIPAY' | 'GCASH' | 'MAYA' | 'GRABPAY_PH' | 'GRABPAY_SG' | 'KAKAOPAY' | 'NAVERPAY' | 'TOSSPAY' | 'RABBIT_LINE_PAY' | 'TRUEMONEY' | 'KPLUS' | 'DIRECT_DEBIT_SIAMCOMMERCIALBANK' | 'DIRECT_DEBIT_KRUNGTHAIBANK' | 'ACH_DIRECT_DEBIT' | 'ZALOPAY' | 'MOMO' | 'VIETTELMONEY' | 'JKOPAY' | 'BKASH' | 'EASYPAISA' | 'DIRECTDEBIT_YAPILY' | 'ANTOM_BIZ_ACCOUNT' | (string & {});
 
+/** The known values of `DeclarationBizSceneType`; any other string is kept as it is. */
+export type DeclarationBizSceneType = 'AIRLINE' | 'HOTEL' | (string & {});
+
 /** The known values of `DisplayType`; any other string is kept as it is. */
-export type DisplayType = 'TEXT' | 'MIDDLEIMAGE' | 'SMALLIMAGE' | 'BIGIMAGE' | (string & {});
+export type DisplayType = 'TEXT' | 'MIDDLEIMAGE' | 'SMALLIMAGE' | 'BIGIMAGE' | 'IMAGE' | (string & {});
 
 /** The known values of `DisputeAcceptReasonType`; any other string is kept as it is. */
 export type DisputeAcceptReasonType = 'MERCHANT_ACCEPTED' | 'TIMEOUT' | 'MANUAL_PROCESSING_ACCEPTED' | (string & {});
@@ -11979,8 +13011,14 @@ export type IdentityCheckResult = 'CHECK_PASSED' | 'CHECK_NOT_PASSED' | (string 
 /** The known values of `InStorePaymentScenario`; any other string is kept as it is. */
 export type InStorePaymentScenario = 'PaymentCode' | 'OrderCode' | 'EntryCode' | (string & {});
 
+/** The known values of `InteractionType`; any other string is kept as it is. */
+export type InteractionType = 'QR' | 'REDIRECT' | 'PUSH' | 'ATM' | 'IBANKING' | 'BANKCOUNTER' | 'OTC' | (string & {});
+
 /** The known values of `LegalEntityType`; any other string is kept as it is. */
 export type LegalEntityType = 'COMPANY' | 'INDIVIDUAL' | (string & {});
+
+/** The known values of `MerchantType`; any other string is kept as it is. */
+export type MerchantType = 'INDIVIDUAL' | 'ENTERPRISE' | (string & {});
 
 /** The known values of `OsType`; any other string is kept as it is. */
 export type OsType = 'IOS' | 'ANDROID' | (string & {});
@@ -11989,16 +13027,13 @@ export type OsType = 'IOS' | 'ANDROID' | (string & {});
 export type PassengerIdType = 'PASSPORT' | 'NATIONAL_ID_CARD' | 'DRIVER_LICENSE' | 'MILITARY_ID' | 'GREEN_CARD' | 'TRAVEL_DOCUMENT' | 'ALIEN_REGISTRATION_CARD' | 'BIRTH_CERTIFICATE' | 'OTHERS' | (string & {});
 
 /** The known values of `PaymentMethodCategoryType`; any other string is kept as it is. */
-export type PaymentMethodCategoryType = 'WALLET' | (string & {});
+export type PaymentMethodCategoryType = 'ALIPAY_PLUS' | 'WALLET' | 'MOBILE_BANKING_APP' | 'BANK_TRANSFER' | 'ONLINE_BANKING' | 'CARD' | 'OTC' | 'VA' | (string & {});
 
 /** The known values of `PaymentMethodDetailType`; any other string is kept as it is. */
 export type PaymentMethodDetailType = 'CARD' | 'EXTERNALACCOUNT' | 'COUPON' | 'DISCOUNT' | (string & {});
 
 /** The known values of `PaymentMethodScope`; any other string is kept as it is. */
 export type PaymentMethodScope = 'ALL' | 'CARD' | (string & {});
-
-/** The known values of `PaymentOptionDetailType`; any other string is kept as it is. */
-export type PaymentOptionDetailType = 'CONNECT_WALLET' | (string & {});
 
 /** The known values of `PaymentStatus`; any other string is kept as it is. */
 export type PaymentStatus = 'SUCCESS' | 'FAIL' | (string & {});
@@ -12007,7 +13042,7 @@ export type PaymentStatus = 'SUCCESS' | 'FAIL' | (string & {});
 export type PeriodType = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'HALF_YEAR' | 'YEAR' | (string & {});
 
 /** The known values of `PresentmentMode`; any other string is kept as it is. */
-export type PresentmentMode = 'TILE' | (string & {});
+export type PresentmentMode = 'BUNDLE' | 'TILE' | 'UNIFIED' | (string & {});
 
 /** The known values of `ProductCodeType`; any other string is kept as it is. */
 export type ProductCodeType = 'CASHIER_PAYMENT' | 'AGREEMENT_PAYMENT' | 'IN_STORE_PAYMENT' | (string & {});
@@ -12046,13 +13081,13 @@ export type SubscriptionStatus = 'ACTIVE' | 'CANCELLED' | 'TERMINATED' | (string
 export type TakeType = 'ROLLING' | (string & {});
 
 /** The known values of `TerminalType`; any other string is kept as it is. */
-export type TerminalType = 'WEB' | 'APP' | 'WAP' | 'MINI_APP' | (string & {});
+export type TerminalType = 'WEB' | 'WAP' | 'APP' | 'MINI_APP' | (string & {});
 
 /** The known values of `TransactionStatusType`; any other string is kept as it is. */
-export type TransactionStatusType = 'SUCCESS' | 'FAIL' | 'PROCESSING' | 'CANCELLED' | (string & {});
+export type TransactionStatusType = 'SUCCESS' | 'FAIL' | 'PROCESSING' | 'CANCELLED' | 'PENDING' | (string & {});
 
 /** The known values of `TransactionType`; any other string is kept as it is. */
-export type TransactionType = 'PAYMENT' | 'REFUND' | 'AUTHORIZATION' | 'CAPTURE' | 'CANCEL' | 'VOID' | (string & {});
+export type TransactionType = 'PAYMENT' | 'REFUND' | 'CAPTURE' | 'CANCEL' | 'AUTHORIZATION' | 'VOID' | 'INCREMENTAL' | (string & {});
 
 /** The known values of `TransitType`; any other string is kept as it is. */
 export type TransitType = 'FLIGHT' | 'TRAIN' | 'CRUISE' | 'COACH' | (string & {});

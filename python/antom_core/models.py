@@ -70,6 +70,9 @@ __all__ = [
     "AccountBalance",
     "InquiryStatementRequest",
     "InquiryStatementResponse",
+    "Statement",
+    "FundMoveDetail",
+    "ForeignExchangeQuote",
     "InquiryStatementDetailRequest",
     "InquiryStatementDetailResponse",
     "InquiryStatementListRequest",
@@ -80,14 +83,17 @@ __all__ = [
     "CardLimitDetail",
     "Limit",
     "CardLimitInfo",
+    "RefundPreference",
     "ApplyCardResponse",
     "InquireCardRequest",
     "InquireCardResponse",
+    "AbaCard",
     "InquireCardDetailRequest",
     "InquireCardDetailResponse",
     "CardholderInfo",
     "InquireCardSensitiveInfoRequest",
     "InquireCardSensitiveInfoResponse",
+    "CardDetail",
     "InquireCardTransactionEventRequest",
     "InquireCardTransactionEventResponse",
     "CardTransactionEvent",
@@ -104,6 +110,12 @@ __all__ = [
     "UpdateCardStatusResponse",
     "CreateDirectPaymentRequest",
     "Merchant",
+    "Store",
+    "AccountLastModified",
+    "DeliveryEstimate",
+    "DeliveryEstimateInfo",
+    "BuyerTaxId",
+    "BrowserInfo",
     "Transit",
     "Leg",
     "Passenger",
@@ -111,9 +123,7 @@ __all__ = [
     "Service",
     "Lodging",
     "Gaming",
-    "PaymentMethodMetaData",
-    "CardVerificationResult",
-    "RiskThreeDSResult",
+    "Declaration",
     "CreateDirectPaymentResponse",
     "CreateDirectRefundRequest",
     "RefundFromMethod",
@@ -135,17 +145,31 @@ __all__ = [
     "InquireBalanceRequest",
     "InquireBalanceResponse",
     "CreateAuthenticationSessionRequest",
+    "AgenticAgentInfo",
+    "AgenticPaymentMethod",
+    "AgenticMandate",
+    "AgenticMandateIntent",
+    "AgenticDeclineThreshold",
     "CreateAuthenticationSessionResponse",
     "CreateBindingSessionRequest",
     "CreateBindingSessionResponse",
     "InquireAccountInfoRequest",
     "InquireAccountInfoResponse",
+    "AgenticBoundPaymentMethod",
+    "AgenticBoundPaymentMethodDetail",
     "InquirePaymentTokenRequest",
     "InquirePaymentTokenResponse",
+    "AgenticPaymentToken",
     "AuthApplyTokenRequest",
     "AuthApplyTokenResponse",
     "AuthConsultRequest",
     "AuthMetaData",
+    "AuthorizationConsultDirectDebitInfo",
+    "AuthorizationAccessParams",
+    "PeriodRuleParams",
+    "AuthorizationConsultPassBackParams",
+    "AuthorizationConsultSubscriptionParams",
+    "AuthorizationConsultSubMerchant",
     "AuthConsultResponse",
     "AuthCodeForm",
     "CodeDetail",
@@ -197,9 +221,10 @@ __all__ = [
     "InvoiceCreateItem",
     "InvoiceShipping",
     "InvoiceAddress",
-    "DeliveryEstimate",
-    "DeliveryEstimateInfo",
     "BillingDiscount",
+    "AutomaticTax",
+    "InvoiceCustomerDetails",
+    "CustomerBusinessAddress",
     "InvoiceCreateResponse",
     "InvoiceCreateViewLinkRequest",
     "InvoiceCreateViewLinkResponse",
@@ -294,6 +319,7 @@ __all__ = [
     "BillingSubscriptionUpdateRequest",
     "PriceItemChange",
     "BillingSubscriptionCancellationDetails",
+    "BillingSubscriptionStatusChange",
     "BillingSubscriptionUpdateResponse",
     "CustomsDeclareRequest",
     "CustomsInfo",
@@ -302,7 +328,6 @@ __all__ = [
     "CustomsDeclareResponse",
     "CustomsQueryRequest",
     "CustomsQueryResponse",
-    "DeclarationRecord",
     "CreatePayoutRequest",
     "TransferFromDetail",
     "TransferToDetail",
@@ -367,15 +392,20 @@ __all__ = [
     "ErrorInfo",
     "InquireNotificationRequest",
     "InquireNotificationResponse",
+    "NotificationEvent",
     "InquireNotificationListRequest",
     "InquireNotificationListResponse",
     "AcceptDisputeRequest",
     "AcceptDisputeResponse",
     "PaymentEvaluation",
     "PaymentOptionDetail",
-    "WalletPaymentOptionDetail",
-    "Wallet",
-    "WalletFeature",
+    "SupportCardBrand",
+    "SupportBank",
+    "Installment",
+    "Plan",
+    "PromotionInfo",
+    "Discount",
+    "InterestFree",
     "DeviceCertificateRequest",
     "DeviceCertificateResponse",
     "CreateMandateRequest",
@@ -394,18 +424,19 @@ __all__ = [
     "RiskEnv",
     "RiskSignal",
     "RiskAddress",
+    "CardVerificationResult",
+    "RiskThreeDSResult",
     "AvailablePaymentMethod",
     "PaymentMethodTypeItem",
     "BillingSubscription",
     "DownloadDisputeEvidenceRequest",
     "DownloadDisputeEvidenceResponse",
     "FetchNonceRequest",
+    "CardPaymentMethodDetail",
+    "MpiData",
     "FetchNonceResponse",
     "GetCardInfoRequest",
     "GetCardInfoResponse",
-    "Installment",
-    "SupportCardBrand",
-    "Plan",
     "SubscriptionInquireRequest",
     "SubscriptionInquireResponse",
     "InquireExchangeRateRequest",
@@ -418,9 +449,10 @@ __all__ = [
     "CardInfo",
     "ThreeDSResult",
     "PromotionResult",
-    "Discount",
     "RetryInfo",
     "PaymentAttempt",
+    "PopRiskDecisionResultInfo",
+    "SplitDetail",
     "PaymentVerificationData",
     "ChallengeActionForm",
     "OrderCodeForm",
@@ -436,10 +468,12 @@ __all__ = [
     "CreateRuleResponse",
     "InquireHoldListRequest",
     "InquireHoldListResponse",
+    "ReserveHoldDetail",
     "InquireReleaseRequest",
     "InquireReleaseResponse",
     "InquireRuleListRequest",
     "InquireRuleListResponse",
+    "ReserveRule",
     "UpdateHoldRequest",
     "UpdateHoldResponse",
     "UpdateRuleRequest",
@@ -453,6 +487,7 @@ __all__ = [
     "SupplyDefenseDocumentResponse",
     "SupplyEvidenceRequest",
     "SupplyEvidenceResponse",
+    "DisputeEvidenceResult",
     "SyncArrearRequest",
     "SyncArrearResponse",
     "UpdateAmountRequest",
@@ -492,6 +527,7 @@ __all__ = [
     "SubscriptionsInquiryRequest",
     "SubscriptionsInquiryResponse",
     "SubscriptionUpdateRequest",
+    "ProrationSettings",
     "SubscriptionUpdateResponse",
     "TaxCalculateRequest",
     "TaxCalculationLineItem",
@@ -499,12 +535,21 @@ __all__ = [
     "TaxBusinessDetails",
     "TaxAddress",
     "TaxId",
+    "TaxExemption",
+    "TaxExemptionJurisdiction",
     "TaxShipFromDetails",
     "TaxShippingCost",
     "TaxCalculateResponse",
     "TaxCalculatedLineItem",
     "TaxBreakdown",
     "TaxCalculatedShippingCost",
+    "TaxCalculatedCustomerDetails",
+    "TaxCalculatedBusinessDetails",
+    "TaxCalculatedAddress",
+    "TaxCalculatedTaxId",
+    "TaxCalculatedExemption",
+    "TaxCalculatedExemptionJurisdiction",
+    "TaxCalculatedShipFromDetails",
     "TaxCancelRegistrationRequest",
     "TaxCancelRegistrationResponse",
     "TaxJurisdiction",
@@ -548,6 +593,7 @@ __all__ = [
     "ExternalPaymentMethodDetail",
     "DiscountPaymentMethodDetail",
     "CouponPaymentMethodDetail",
+    "Wallet",
     "UpdateTokenRequest",
     "UpdateTokenResponse",
     "VaultingPaymentMethodRequest",
@@ -568,7 +614,6 @@ __all__ = [
     "InvoiceNotify",
     "InvoicePaymentInfo",
     "MeterEventNotify",
-    "ErrorEvent",
     "SubscriptionCancelNotify",
     "SubscriptionNotify",
     "SubscriptionPayNotify",
@@ -773,6 +818,10 @@ class Address(_Model):
     zip_code: Optional[str] = None
     #: A label for the address, e.g. home (at most 64 characters).
     label: Optional[str] = None
+    #: The address3.
+    address3: Optional[str] = None
+    #: The country.
+    country: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -783,6 +832,8 @@ class Address(_Model):
         ("address2", "address2", "string", False, False),
         ("zip_code", "zipCode", "string", False, False),
         ("label", "label", "string", False, False),
+        ("address3", "address3", "string", False, False),
+        ("country", "country", "string", False, False),
     )
 
 
@@ -801,6 +852,28 @@ class Buyer(_Model):
     buyer_email: Optional[str] = None
     #: When the buyer registered with the merchant (ISO 8601).
     buyer_registration_time: Optional[str] = None
+    #: The is account verified.
+    is_account_verified: Optional[Union[bool, str]] = None
+    #: The successful order count.
+    successful_order_count: Optional[Union[int, str]] = None
+    #: The buyer phone no contry code.
+    buyer_phone_no_contry_code: Optional[str] = None
+    #: The preferred locales.
+    preferred_locales: Optional[str] = None
+    #: The business name.
+    business_name: Optional[str] = None
+    #: The buyer type.
+    buyer_type: Optional[str] = None
+    #: The successful order amount.
+    successful_order_amount: Optional[Amount] = None
+    #: The date of last paid purchase.
+    date_of_last_paid_purchase: Optional[str] = None
+    #: The date of first paid purchase.
+    date_of_first_paid_purchase: Optional[str] = None
+    #: The tax ids.
+    tax_ids: Optional[List[BuyerTaxId]] = None
+    #: The business address.
+    business_address: Optional[Address] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -809,6 +882,17 @@ class Buyer(_Model):
         ("buyer_phone_no", "buyerPhoneNo", "string", False, False),
         ("buyer_email", "buyerEmail", "string", False, False),
         ("buyer_registration_time", "buyerRegistrationTime", "string", False, False),
+        ("is_account_verified", "isAccountVerified", "boolean", False, False),
+        ("successful_order_count", "successfulOrderCount", "integer", False, False),
+        ("buyer_phone_no_contry_code", "buyerPhoneNoContryCode", "string", False, False),
+        ("preferred_locales", "preferredLocales", "string", False, False),
+        ("business_name", "businessName", "string", False, False),
+        ("buyer_type", "buyerType", "string", False, False),
+        ("successful_order_amount", "successfulOrderAmount", "Amount", False, False),
+        ("date_of_last_paid_purchase", "dateOfLastPaidPurchase", "string", False, False),
+        ("date_of_first_paid_purchase", "dateOfFirstPaidPurchase", "string", False, False),
+        ("tax_ids", "taxIds", "BuyerTaxId", False, True),
+        ("business_address", "businessAddress", "Address", False, False),
     )
 
 
@@ -837,6 +921,18 @@ class Goods(_Model):
     goods_image_url: Optional[str] = None
     #: PHYSICAL or DIGITAL.
     delivery_method_type: Optional[str] = None
+    #: The price id.
+    price_id: Optional[str] = None
+    #: The goods discount amount.
+    goods_discount_amount: Optional[Amount] = None
+    #: The goods ends on time.
+    goods_ends_on_time: Optional[str] = None
+    #: The cross sell.
+    cross_sell: Optional[Goods] = None
+    #: The tax code.
+    tax_code: Optional[str] = None
+    #: The tax behavior.
+    tax_behavior: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -850,6 +946,12 @@ class Goods(_Model):
         ("goods_url", "goodsUrl", "string", False, False),
         ("goods_image_url", "goodsImageUrl", "string", False, False),
         ("delivery_method_type", "deliveryMethodType", "string", False, False),
+        ("price_id", "priceId", "string", False, False),
+        ("goods_discount_amount", "goodsDiscountAmount", "Amount", False, False),
+        ("goods_ends_on_time", "goodsEndsOnTime", "string", False, False),
+        ("cross_sell", "crossSell", "Goods", False, False),
+        ("tax_code", "taxCode", "string", False, False),
+        ("tax_behavior", "taxBehavior", "string", False, False),
     )
 
 
@@ -870,6 +972,22 @@ class Shipping(_Model):
     ship_to_email: Optional[str] = None
     #: The shipping fee.
     shipping_fee: Optional[Amount] = None
+    #: The shipping fee id.
+    shipping_fee_id: Optional[str] = None
+    #: The shipping description.
+    shipping_description: Optional[str] = None
+    #: The delivery estimate.
+    delivery_estimate: Optional[DeliveryEstimate] = None
+    #: The shipping number.
+    shipping_number: Optional[str] = None
+    #: The notes.
+    notes: Optional[str] = None
+    #: The tracking url.
+    tracking_url: Optional[str] = None
+    #: The tax code.
+    tax_code: Optional[str] = None
+    #: The tax behavior.
+    tax_behavior: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -879,6 +997,14 @@ class Shipping(_Model):
         ("shipping_phone_no", "shippingPhoneNo", "string", False, False),
         ("ship_to_email", "shipToEmail", "string", False, False),
         ("shipping_fee", "shippingFee", "Amount", False, False),
+        ("shipping_fee_id", "shippingFeeId", "string", False, False),
+        ("shipping_description", "shippingDescription", "string", False, False),
+        ("delivery_estimate", "deliveryEstimate", "DeliveryEstimate", False, False),
+        ("shipping_number", "shippingNumber", "string", False, False),
+        ("notes", "notes", "string", False, False),
+        ("tracking_url", "trackingUrl", "string", False, False),
+        ("tax_code", "taxCode", "string", False, False),
+        ("tax_behavior", "taxBehavior", "string", False, False),
     )
 
 
@@ -905,6 +1031,26 @@ class Env(_Model):
     store_terminal_request_time: Optional[str] = None
     #: Extra information, a JSON string (at most 2048 characters).
     extend_info: Optional[str] = None
+    #: The browser info.
+    browser_info: Optional[BrowserInfo] = None
+    #: The color depth.
+    color_depth: Optional[str] = None
+    #: The screen height.
+    screen_height: Optional[str] = None
+    #: The screen width.
+    screen_width: Optional[str] = None
+    #: The time zone offset.
+    time_zone_offset: Optional[Union[int, str]] = None
+    #: The device brand.
+    device_brand: Optional[str] = None
+    #: The device model.
+    device_model: Optional[str] = None
+    #: The device language.
+    device_language: Optional[str] = None
+    #: The device id.
+    device_id: Optional[str] = None
+    #: The os version.
+    os_version: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -917,6 +1063,16 @@ class Env(_Model):
         ("store_terminal_id", "storeTerminalId", "string", False, False),
         ("store_terminal_request_time", "storeTerminalRequestTime", "string", False, False),
         ("extend_info", "extendInfo", "string", False, False),
+        ("browser_info", "browserInfo", "BrowserInfo", False, False),
+        ("color_depth", "colorDepth", "string", False, False),
+        ("screen_height", "screenHeight", "string", False, False),
+        ("screen_width", "screenWidth", "string", False, False),
+        ("time_zone_offset", "timeZoneOffset", "integer", False, False),
+        ("device_brand", "deviceBrand", "string", False, False),
+        ("device_model", "deviceModel", "string", False, False),
+        ("device_language", "deviceLanguage", "string", False, False),
+        ("device_id", "deviceId", "string", False, False),
+        ("os_version", "osVersion", "string", False, False),
     )
 
 
@@ -941,6 +1097,10 @@ class Order(_Model):
     env: Optional[Env] = None
     #: Extra information, a JSON string (at most 2048 characters).
     extend_info: Optional[str] = None
+    #: The order discount amount.
+    order_discount_amount: Optional[Amount] = None
+    #: The sub total order amount.
+    sub_total_order_amount: Optional[Amount] = None
     #: The merchant.
     merchant: Optional[Merchant] = None
     #: The transit.
@@ -949,8 +1109,20 @@ class Order(_Model):
     lodging: Optional[Lodging] = None
     #: The gaming.
     gaming: Optional[Gaming] = None
-    #: The order created time.
-    order_created_time: Any = None
+    #: The need declaration.
+    need_declaration: Optional[Union[bool, str]] = None
+    #: The declaration.
+    declaration: Optional[Declaration] = None
+    #: The order type.
+    order_type: Optional[str] = None
+    #: The send receipt.
+    send_receipt: Optional[Union[bool, str]] = None
+    #: The tax calculation id.
+    tax_calculation_id: Optional[str] = None
+    #: The payment amount.
+    payment_amount: Optional[Amount] = None
+    #: The checkout jwt.
+    checkout_jwt: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -962,11 +1134,19 @@ class Order(_Model):
         ("buyer", "buyer", "Buyer", False, False),
         ("env", "env", "Env", False, False),
         ("extend_info", "extendInfo", "string", False, False),
+        ("order_discount_amount", "orderDiscountAmount", "Amount", False, False),
+        ("sub_total_order_amount", "subTotalOrderAmount", "Amount", False, False),
         ("merchant", "merchant", "Merchant", False, False),
         ("transit", "transit", "Transit", False, False),
         ("lodging", "lodging", "Lodging", False, False),
         ("gaming", "gaming", "Gaming", False, False),
-        ("order_created_time", "orderCreatedTime", "json", False, False),
+        ("need_declaration", "needDeclaration", "boolean", False, False),
+        ("declaration", "declaration", "Declaration", False, False),
+        ("order_type", "orderType", "string", False, False),
+        ("send_receipt", "sendReceipt", "boolean", False, False),
+        ("tax_calculation_id", "taxCalculationId", "string", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
+        ("checkout_jwt", "checkoutJwt", "string", False, False),
     )
 
 
@@ -985,6 +1165,10 @@ class PaymentMethod(_Model):
     customer_id: Optional[str] = None
     #: Extra information, a JSON string (at most 2048 characters).
     extend_info: Optional[str] = None
+    #: The funding (one of the FundingType values).
+    funding: Optional[str] = None
+    #: The require issuer authentication.
+    require_issuer_authentication: Optional[Union[bool, str]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -993,6 +1177,8 @@ class PaymentMethod(_Model):
         ("payment_method_meta_data", "paymentMethodMetaData", "json", False, False),
         ("customer_id", "customerId", "string", False, False),
         ("extend_info", "extendInfo", "string", False, False),
+        ("funding", "funding", "string", False, False),
+        ("require_issuer_authentication", "requireIssuerAuthentication", "boolean", False, False),
     )
 
 
@@ -1006,23 +1192,23 @@ class PaymentFactor(_Model):
     is_authorization: Optional[str] = None
     #: AUTOMATIC or MANUAL, with isAuthorization "true".
     capture_mode: Optional[str] = None
-    #: The is in store payment.
-    is_in_store_payment: Optional[Union[bool, str]] = None
-    #: The is cashier payment.
-    is_cashier_payment: Optional[Union[bool, str]] = None
-    #: The presentment mode (one of the PresentmentMode values).
-    presentment_mode: Optional[str] = None
+    #: The is payment evaluation.
+    is_payment_evaluation: Optional[Union[bool, str]] = None
     #: The in store payment scenario (one of the InStorePaymentScenario values).
     in_store_payment_scenario: Optional[str] = None
+    #: The presentment mode (one of the PresentmentMode values).
+    presentment_mode: Optional[str] = None
+    #: The store payment method for buyer.
+    store_payment_method_for_buyer: Optional[Union[bool, str]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("is_authorization", "isAuthorization", "string", False, False),
         ("capture_mode", "captureMode", "string", False, False),
-        ("is_in_store_payment", "isInStorePayment", "boolean", False, False),
-        ("is_cashier_payment", "isCashierPayment", "boolean", False, False),
-        ("presentment_mode", "presentmentMode", "string", False, False),
+        ("is_payment_evaluation", "isPaymentEvaluation", "boolean", False, False),
         ("in_store_payment_scenario", "inStorePaymentScenario", "string", False, False),
+        ("presentment_mode", "presentmentMode", "string", False, False),
+        ("store_payment_method_for_buyer", "storePaymentMethodForBuyer", "boolean", False, False),
     )
 
 
@@ -1057,10 +1243,8 @@ class Quote(_Model):
     quote_expiry_time: Optional[str] = None
     #: "true" when the rate is guaranteed.
     guaranteed: Optional[str] = None
-    #: The base currency.
-    base_currency: Optional[str] = None
-    #: The quote unit.
-    quote_unit: Optional[str] = None
+    #: The exchange amount.
+    exchange_amount: Optional[Amount] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1070,8 +1254,7 @@ class Quote(_Model):
         ("quote_start_time", "quoteStartTime", "string", False, False),
         ("quote_expiry_time", "quoteExpiryTime", "string", False, False),
         ("guaranteed", "guaranteed", "string", False, False),
-        ("base_currency", "baseCurrency", "string", False, False),
-        ("quote_unit", "quoteUnit", "string", False, False),
+        ("exchange_amount", "exchangeAmount", "Amount", False, False),
     )
 
 
@@ -1152,6 +1335,10 @@ class AcquirerInfo(_Model):
     ptsp_transaction_id: Optional[str] = None
     #: The acquirer card token.
     acquirer_card_token: Optional[str] = None
+    #: The acquirer fingerprint.
+    acquirer_fingerprint: Optional[str] = None
+    #: The acquirer account name.
+    acquirer_account_name: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1165,6 +1352,8 @@ class AcquirerInfo(_Model):
         ("acquirer_reason_description", "acquirerReasonDescription", "string", False, False),
         ("ptsp_transaction_id", "ptspTransactionId", "string", False, False),
         ("acquirer_card_token", "acquirerCardToken", "string", False, False),
+        ("acquirer_fingerprint", "acquirerFingerprint", "string", False, False),
+        ("acquirer_account_name", "acquirerAccountName", "string", False, False),
     )
 
 
@@ -1235,6 +1424,8 @@ class PaymentResultInfo(_Model):
     extended_authorization_available: Optional[Union[bool, str]] = None
     #: The refund on authorization available.
     refund_on_authorization_available: Optional[Union[bool, str]] = None
+    #: The fingerprint.
+    fingerprint: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1269,6 +1460,7 @@ class PaymentResultInfo(_Model):
         ("incremental_authorization_available", "incrementalAuthorizationAvailable", "boolean", False, False),
         ("extended_authorization_available", "extendedAuthorizationAvailable", "boolean", False, False),
         ("refund_on_authorization_available", "refundOnAuthorizationAvailable", "boolean", False, False),
+        ("fingerprint", "fingerprint", "string", False, False),
     )
 
 
@@ -1291,6 +1483,12 @@ class Transaction(_Model):
     transaction_id: Optional[str] = None
     #: When the transaction reached its final state (ISO 8601).
     transaction_time: Optional[str] = None
+    #: The acquirer info.
+    acquirer_info: Optional[AcquirerInfo] = None
+    #: The gross settlement amount.
+    gross_settlement_amount: Optional[Amount] = None
+    #: The settlement quote.
+    settlement_quote: Optional[Quote] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1301,6 +1499,9 @@ class Transaction(_Model):
         ("transaction_amount", "transactionAmount", "Amount", True, False),
         ("transaction_request_id", "transactionRequestId", "string", True, False),
         ("transaction_time", "transactionTime", "string", False, False),
+        ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
+        ("gross_settlement_amount", "grossSettlementAmount", "Amount", False, False),
+        ("settlement_quote", "settlementQuote", "Quote", False, False),
     )
 
 
@@ -1350,6 +1551,14 @@ class PaymentOption(_Model):
     promo_names: Optional[List[str]] = None
     #: Extra information, a JSON string.
     extend_info: Optional[str] = None
+    #: The installment.
+    installment: Optional[Installment] = None
+    #: The promotion infos.
+    promotion_infos: Optional[List[PromotionInfo]] = None
+    #: The interaction type (one of the InteractionType values).
+    interaction_type: Optional[str] = None
+    #: The bank identifier code.
+    bank_identifier_code: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1365,6 +1574,10 @@ class PaymentOption(_Model):
         ("logo", "logo", "Logo", False, False),
         ("promo_names", "promoNames", "string", False, True),
         ("extend_info", "extendInfo", "string", False, False),
+        ("installment", "installment", "Installment", False, False),
+        ("promotion_infos", "promotionInfos", "PromotionInfo", False, True),
+        ("interaction_type", "interactionType", "string", False, False),
+        ("bank_identifier_code", "bankIdentifierCode", "string", False, False),
     )
 
 
@@ -1690,7 +1903,7 @@ class CreatePaymentSessionRequest(_Model):
     #: The scopes.
     scopes: Optional[List[str]] = None
     #: The automatic tax.
-    automatic_tax: Any = None
+    automatic_tax: Optional[AutomaticTax] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -1726,7 +1939,7 @@ class CreatePaymentSessionRequest(_Model):
         ("payment_expiry_time", "paymentExpiryTime", "string", False, False),
         ("subscription", "subscription", "BillingSubscription", False, False),
         ("scopes", "scopes", "string", False, True),
-        ("automatic_tax", "automaticTax", "json", False, False),
+        ("automatic_tax", "automaticTax", "AutomaticTax", False, False),
     )
 
 
@@ -1984,7 +2197,7 @@ class InquiryPaymentResponse(_Model):
     #: The auth review source.
     auth_review_source: Optional[str] = None
     #: The pop risk decision result info.
-    pop_risk_decision_result_info: Any = None
+    pop_risk_decision_result_info: Optional[PopRiskDecisionResultInfo] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -2023,7 +2236,7 @@ class InquiryPaymentResponse(_Model):
         ("retry_info", "retryInfo", "RetryInfo", False, False),
         ("auth_review_status", "authReviewStatus", "string", False, False),
         ("auth_review_source", "authReviewSource", "string", False, False),
-        ("pop_risk_decision_result_info", "popRiskDecisionResultInfo", "json", False, False),
+        ("pop_risk_decision_result_info", "popRiskDecisionResultInfo", "PopRiskDecisionResultInfo", False, False),
     )
 
 
@@ -2194,7 +2407,7 @@ class RefundRequest(_Model):
     #: The goods.
     goods: Optional[List[Goods]] = None
     #: The split details.
-    split_details: Optional[List[Any]] = None
+    split_details: Optional[List[SplitDetail]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -2214,7 +2427,7 @@ class RefundRequest(_Model):
         ("refund_source_account_no", "refundSourceAccountNo", "string", False, False),
         ("actual_refund_amount", "actualRefundAmount", "Amount", False, False),
         ("goods", "goods", "Goods", False, True),
-        ("split_details", "splitDetails", "json", False, True),
+        ("split_details", "splitDetails", "SplitDetail", False, True),
     )
 
 
@@ -2331,7 +2544,7 @@ class InquiryRefundResponse(_Model):
     #: The rrn.
     rrn: Optional[str] = None
     #: The split details.
-    split_details: Optional[List[Any]] = None
+    split_details: Optional[List[SplitDetail]] = None
     #: The authorization code.
     authorization_code: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
@@ -2352,7 +2565,7 @@ class InquiryRefundResponse(_Model):
         ("arn", "arn", "string", False, False),
         ("actual_refund_amount", "actualRefundAmount", "Amount", False, False),
         ("rrn", "rrn", "string", False, False),
-        ("split_details", "splitDetails", "json", False, True),
+        ("split_details", "splitDetails", "SplitDetail", False, True),
         ("authorization_code", "authorizationCode", "string", False, False),
     )
 
@@ -2424,7 +2637,7 @@ class NotifyPaymentRequest(_Model):
     #: The auth review source.
     auth_review_source: Optional[str] = None
     #: The pop risk decision result info.
-    pop_risk_decision_result_info: Any = None
+    pop_risk_decision_result_info: Optional[PopRiskDecisionResultInfo] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -2455,7 +2668,7 @@ class NotifyPaymentRequest(_Model):
         ("tax_calculation_id", "taxCalculationId", "string", False, False),
         ("auth_review_status", "authReviewStatus", "string", False, False),
         ("auth_review_source", "authReviewSource", "string", False, False),
-        ("pop_risk_decision_result_info", "popRiskDecisionResultInfo", "json", False, False),
+        ("pop_risk_decision_result_info", "popRiskDecisionResultInfo", "PopRiskDecisionResultInfo", False, False),
     )
 
 
@@ -2778,7 +2991,7 @@ class InquiryStatementResponse(_Model):
     #: The result.
     result: Optional[ApiResult] = None
     #: The statement list.
-    statement_list: Optional[List[Any]] = None
+    statement_list: Optional[List[Statement]] = None
     #: The total count.
     total_count: Optional[Union[int, str]] = None
     #: The total page number.
@@ -2789,10 +3002,142 @@ class InquiryStatementResponse(_Model):
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
-        ("statement_list", "statementList", "json", False, True),
+        ("statement_list", "statementList", "Statement", False, True),
         ("total_count", "totalCount", "integer", False, False),
         ("total_page_number", "totalPageNumber", "integer", False, False),
         ("current_page_number", "currentPageNumber", "integer", False, False),
+    )
+
+
+@dataclass
+class Statement(_Model):
+    """The Statement object.
+    """
+
+    #: The fund move detail.
+    fund_move_detail: Optional[FundMoveDetail] = None
+    #: The foreign exchange quote.
+    foreign_exchange_quote: Optional[ForeignExchangeQuote] = None
+    #: The statement id.
+    statement_id: Optional[str] = None
+    #: The transaction time.
+    transaction_time: Optional[str] = None
+    #: The transaction type.
+    transaction_type: Optional[str] = None
+    #: The original transaction amount.
+    original_transaction_amount: Optional[Amount] = None
+    #: The transaction amount.
+    transaction_amount: Optional[Amount] = None
+    #: The fee amount.
+    fee_amount: Optional[Amount] = None
+    #: The net amount.
+    net_amount: Optional[Amount] = None
+    #: The account balance.
+    account_balance: Optional[Amount] = None
+    #: The transaction id.
+    transaction_id: Optional[str] = None
+    #: The ext transaction id.
+    ext_transaction_id: Optional[str] = None
+    #: The transaction status.
+    transaction_status: Optional[str] = None
+    #: The beneficiary asset id.
+    beneficiary_asset_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("fund_move_detail", "fundMoveDetail", "FundMoveDetail", False, False),
+        ("foreign_exchange_quote", "foreignExchangeQuote", "ForeignExchangeQuote", False, False),
+        ("statement_id", "statementId", "string", False, False),
+        ("transaction_time", "transactionTime", "string", False, False),
+        ("transaction_type", "transactionType", "string", False, False),
+        ("original_transaction_amount", "originalTransactionAmount", "Amount", False, False),
+        ("transaction_amount", "transactionAmount", "Amount", False, False),
+        ("fee_amount", "feeAmount", "Amount", False, False),
+        ("net_amount", "netAmount", "Amount", False, False),
+        ("account_balance", "accountBalance", "Amount", False, False),
+        ("transaction_id", "transactionId", "string", False, False),
+        ("ext_transaction_id", "extTransactionId", "string", False, False),
+        ("transaction_status", "transactionStatus", "string", False, False),
+        ("beneficiary_asset_id", "beneficiaryAssetId", "string", False, False),
+    )
+
+
+@dataclass
+class FundMoveDetail(_Model):
+    """The FundMoveDetail object.
+    """
+
+    #: The payer name.
+    payer_name: Optional[str] = None
+    #: The payer account no.
+    payer_account_no: Optional[str] = None
+    #: The payer chaneel accountnumber.
+    payer_chaneel_accountnumber: Optional[str] = None
+    #: The payer account type.
+    payer_account_type: Optional[str] = None
+    #: The payer asset id.
+    payer_asset_id: Optional[str] = None
+    #: The beneficiary name.
+    beneficiary_name: Optional[str] = None
+    #: The beneficiary account type.
+    beneficiary_account_type: Optional[str] = None
+    #: The beneficiary bank country.
+    beneficiary_bank_country: Optional[str] = None
+    #: The beneficiary bank name.
+    beneficiary_bank_name: Optional[str] = None
+    #: The beneficiary asset id.
+    beneficiary_asset_id: Optional[str] = None
+    #: The remarks.
+    remarks: Optional[str] = None
+    #: The description.
+    description: Optional[str] = None
+    #: The memo.
+    memo: Optional[str] = None
+    #: The reference transaction id.
+    reference_transaction_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payer_name", "payerName", "string", False, False),
+        ("payer_account_no", "payerAccountNo", "string", False, False),
+        ("payer_chaneel_accountnumber", "payerChaneelAccountnumber", "string", False, False),
+        ("payer_account_type", "payerAccountType", "string", False, False),
+        ("payer_asset_id", "payerAssetId", "string", False, False),
+        ("beneficiary_name", "beneficiaryName", "string", False, False),
+        ("beneficiary_account_type", "beneficiaryAccountType", "string", False, False),
+        ("beneficiary_bank_country", "beneficiaryBankCountry", "string", False, False),
+        ("beneficiary_bank_name", "beneficiaryBankName", "string", False, False),
+        ("beneficiary_asset_id", "beneficiaryAssetId", "string", False, False),
+        ("remarks", "remarks", "string", False, False),
+        ("description", "description", "string", False, False),
+        ("memo", "memo", "string", False, False),
+        ("reference_transaction_id", "referenceTransactionId", "string", False, False),
+    )
+
+
+@dataclass
+class ForeignExchangeQuote(_Model):
+    """The ForeignExchangeQuote object.
+    """
+
+    #: The exchange rate.
+    exchange_rate: Optional[str] = None
+    #: The source currency.
+    source_currency: Optional[str] = None
+    #: The target currency.
+    target_currency: Optional[str] = None
+    #: The quote time.
+    quote_time: Optional[str] = None
+    #: The quote price.
+    quote_price: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("exchange_rate", "exchangeRate", "string", False, False),
+        ("source_currency", "sourceCurrency", "string", False, False),
+        ("target_currency", "targetCurrency", "string", False, False),
+        ("quote_time", "quoteTime", "string", False, False),
+        ("quote_price", "quotePrice", "string", False, False),
     )
 
 
@@ -2826,14 +3171,14 @@ class InquiryStatementDetailResponse(_Model):
     #: The result.
     result: Optional[ApiResult] = None
     #: The statement.
-    statement: Any = None
+    statement: Optional[Statement] = None
     #: The metadata.
     metadata: Any = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
-        ("statement", "statement", "json", False, False),
+        ("statement", "statement", "Statement", False, False),
         ("metadata", "metadata", "json", False, False),
     )
 
@@ -2892,14 +3237,14 @@ class InquiryStatementListResponse(_Model):
     #: The result.
     result: Optional[ApiResult] = None
     #: The statement list.
-    statement_list: Optional[List[Any]] = None
+    statement_list: Optional[List[Statement]] = None
     #: The total count.
     total_count: Optional[TotalCount] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
-        ("statement_list", "statementList", "json", False, True),
+        ("statement_list", "statementList", "Statement", False, True),
         ("total_count", "totalCount", "TotalCount", False, False),
     )
 
@@ -2976,7 +3321,17 @@ class AuthorizationControl(_Model):
     #: The card limit info.
     card_limit_info: Optional[CardLimitInfo] = None
     #: The refund preference.
-    refund_preference: Any = None
+    refund_preference: Optional[RefundPreference] = None
+    #: The payment preference currencies.
+    payment_preference_currencies: Optional[List[str]] = None
+    #: The same currency preference.
+    same_currency_preference: Optional[Union[bool, str]] = None
+    #: The three dsmode.
+    three_dsmode: Optional[str] = None
+    #: The phone no.
+    phone_no: Optional[str] = None
+    #: The email.
+    email: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -2987,7 +3342,12 @@ class AuthorizationControl(_Model):
         ("allowed_currencies", "allowedCurrencies", "string", False, True),
         ("card_limit_detail", "cardLimitDetail", "CardLimitDetail", False, False),
         ("card_limit_info", "cardLimitInfo", "CardLimitInfo", False, False),
-        ("refund_preference", "refundPreference", "json", False, False),
+        ("refund_preference", "refundPreference", "RefundPreference", False, False),
+        ("payment_preference_currencies", "paymentPreferenceCurrencies", "string", False, True),
+        ("same_currency_preference", "sameCurrencyPreference", "boolean", False, False),
+        ("three_dsmode", "threeDSMode", "string", False, False),
+        ("phone_no", "phoneNo", "string", False, False),
+        ("email", "email", "string", False, False),
     )
 
 
@@ -3069,6 +3429,20 @@ class CardLimitInfo(_Model):
         ("monthly_limit_max", "monthlyLimitMax", "string", False, False),
         ("per_transaction_limit_max", "perTransactionLimitMax", "string", False, False),
         ("per_card_limit_max", "perCardLimitMax", "string", False, False),
+    )
+
+
+@dataclass
+class RefundPreference(_Model):
+    """The RefundPreference object.
+    """
+
+    #: The preference type.
+    preference_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("preference_type", "preferenceType", "string", False, False),
     )
 
 
@@ -3156,7 +3530,7 @@ class InquireCardResponse(_Model):
     #: The current page number.
     current_page_number: Optional[Union[int, str]] = None
     #: The card list.
-    card_list: Optional[List[Any]] = None
+    card_list: Optional[List[AbaCard]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -3164,7 +3538,39 @@ class InquireCardResponse(_Model):
         ("total_count", "totalCount", "integer", False, False),
         ("total_page_number", "totalPageNumber", "integer", False, False),
         ("current_page_number", "currentPageNumber", "integer", False, False),
-        ("card_list", "cardList", "json", False, True),
+        ("card_list", "cardList", "AbaCard", False, True),
+    )
+
+
+@dataclass
+class AbaCard(_Model):
+    """The AbaCard object.
+    """
+
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: The card nick name.
+    card_nick_name: Optional[str] = None
+    #: The masked card no.
+    masked_card_no: Optional[str] = None
+    #: The card status.
+    card_status: Optional[str] = None
+    #: The card brand.
+    card_brand: Optional[str] = None
+    #: The created time.
+    created_time: Optional[str] = None
+    #: The updated time.
+    updated_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("asset_id", "assetId", "string", False, False),
+        ("card_nick_name", "cardNickName", "string", False, False),
+        ("masked_card_no", "maskedCardNo", "string", False, False),
+        ("card_status", "cardStatus", "string", False, False),
+        ("card_brand", "cardBrand", "string", False, False),
+        ("created_time", "createdTime", "string", False, False),
+        ("updated_time", "updatedTime", "string", False, False),
     )
 
 
@@ -3301,7 +3707,7 @@ class InquireCardSensitiveInfoResponse(_Model):
     #: The authorization control.
     authorization_control: Optional[AuthorizationControl] = None
     #: The card detail.
-    card_detail: Any = None
+    card_detail: Optional[CardDetail] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -3312,7 +3718,54 @@ class InquireCardSensitiveInfoResponse(_Model):
         ("expired_month", "expiredMonth", "string", False, False),
         ("expired_year", "expiredYear", "string", False, False),
         ("authorization_control", "authorizationControl", "AuthorizationControl", False, False),
-        ("card_detail", "cardDetail", "json", False, False),
+        ("card_detail", "cardDetail", "CardDetail", False, False),
+    )
+
+
+@dataclass
+class CardDetail(_Model):
+    """The CardDetail object.
+    """
+
+    #: The asset id.
+    asset_id: Optional[str] = None
+    #: The card nick name.
+    card_nick_name: Optional[str] = None
+    #: The card status.
+    card_status: Optional[str] = None
+    #: The masked card no.
+    masked_card_no: Optional[str] = None
+    #: The card brand.
+    card_brand: Optional[str] = None
+    #: The created time.
+    created_time: Optional[str] = None
+    #: The updated time.
+    updated_time: Optional[str] = None
+    #: The purpose.
+    purpose: Optional[str] = None
+    #: The note.
+    note: Optional[str] = None
+    #: The metadata.
+    metadata: Any = None
+    #: The authorization control.
+    authorization_control: Optional[AuthorizationControl] = None
+    #: The cardholderinfo.
+    cardholderinfo: Optional[CardholderInfo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("asset_id", "assetId", "string", False, False),
+        ("card_nick_name", "cardNickName", "string", False, False),
+        ("card_status", "cardStatus", "string", False, False),
+        ("masked_card_no", "maskedCardNo", "string", False, False),
+        ("card_brand", "cardBrand", "string", False, False),
+        ("created_time", "createdTime", "string", False, False),
+        ("updated_time", "updatedTime", "string", False, False),
+        ("purpose", "purpose", "string", False, False),
+        ("note", "note", "string", False, False),
+        ("metadata", "metadata", "json", False, False),
+        ("authorization_control", "authorizationControl", "AuthorizationControl", False, False),
+        ("cardholderinfo", "cardholderinfo", "CardholderInfo", False, False),
     )
 
 
@@ -3436,6 +3889,10 @@ class CardTransactionEvent(_Model):
     merchant_info: Optional[EventMerchantInfo] = None
     #: The metadata.
     metadata: Any = None
+    #: The auth time.
+    auth_time: Optional[str] = None
+    #: The card product.
+    card_product: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -3459,6 +3916,8 @@ class CardTransactionEvent(_Model):
         ("masked_card_no", "maskedCardNo", "string", False, False),
         ("merchant_info", "merchantInfo", "EventMerchantInfo", False, False),
         ("metadata", "metadata", "json", False, False),
+        ("auth_time", "authTime", "string", False, False),
+        ("card_product", "cardProduct", "string", False, False),
     )
 
 
@@ -3577,6 +4036,8 @@ class CardTransactionLifecycle(_Model):
     asset_id: Optional[str] = None
     #: The masked card no.
     masked_card_no: Optional[str] = None
+    #: The card product.
+    card_product: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -3592,6 +4053,7 @@ class CardTransactionLifecycle(_Model):
         ("total_chargeback_amount", "totalChargebackAmount", "Amount", False, False),
         ("asset_id", "assetId", "string", False, False),
         ("masked_card_no", "maskedCardNo", "string", False, False),
+        ("card_product", "cardProduct", "string", False, False),
     )
 
 
@@ -3665,6 +4127,8 @@ class CardTransactionLifecycleDetail(_Model):
     masked_card_no: Optional[str] = None
     #: The events.
     events: Optional[List[CardTransactionEvent]] = None
+    #: The card product.
+    card_product: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -3681,6 +4145,7 @@ class CardTransactionLifecycleDetail(_Model):
         ("asset_id", "assetId", "string", False, False),
         ("masked_card_no", "maskedCardNo", "string", False, False),
         ("events", "events", "CardTransactionEvent", False, True),
+        ("card_product", "cardProduct", "string", False, False),
     )
 
 
@@ -3845,10 +4310,20 @@ class Merchant(_Model):
     merchant_display_name: Optional[str] = None
     #: The merchant address.
     merchant_address: Optional[Address] = None
-    #: The merchant registration time.
-    merchant_registration_time: Any = None
-    #: The merchant email.
-    merchant_email: Optional[str] = None
+    #: The merchant register date.
+    merchant_register_date: Optional[str] = None
+    #: The store.
+    store: Optional[Store] = None
+    #: The merchant type (one of the MerchantType values).
+    merchant_type: Optional[str] = None
+    #: The number of trades.
+    number_of_trades: Optional[Union[int, str]] = None
+    #: The account last modified.
+    account_last_modified: Optional[AccountLastModified] = None
+    #: The merchant url.
+    merchant_url: Optional[str] = None
+    #: The merchant country code.
+    merchant_country_code: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -3857,8 +4332,154 @@ class Merchant(_Model):
         ("merchant_name", "merchantName", "string", False, False),
         ("merchant_display_name", "merchantDisplayName", "string", False, False),
         ("merchant_address", "merchantAddress", "Address", False, False),
-        ("merchant_registration_time", "merchantRegistrationTime", "json", False, False),
-        ("merchant_email", "merchantEmail", "string", False, False),
+        ("merchant_register_date", "merchantRegisterDate", "string", False, False),
+        ("store", "store", "Store", False, False),
+        ("merchant_type", "merchantType", "string", False, False),
+        ("number_of_trades", "numberOfTrades", "integer", False, False),
+        ("account_last_modified", "accountLastModified", "AccountLastModified", False, False),
+        ("merchant_url", "merchantUrl", "string", False, False),
+        ("merchant_country_code", "merchantCountryCode", "string", False, False),
+    )
+
+
+@dataclass
+class Store(_Model):
+    """The Store object.
+    """
+
+    #: The reference store id.
+    reference_store_id: Optional[str] = None
+    #: The store name.
+    store_name: Optional[str] = None
+    #: The store mcc.
+    store_mcc: Optional[str] = None
+    #: The store display name.
+    store_display_name: Optional[str] = None
+    #: The store terminal id.
+    store_terminal_id: Optional[str] = None
+    #: The store operator id.
+    store_operator_id: Optional[str] = None
+    #: The store address.
+    store_address: Optional[Address] = None
+    #: The store phone no.
+    store_phone_no: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("reference_store_id", "referenceStoreId", "string", False, False),
+        ("store_name", "storeName", "string", False, False),
+        ("store_mcc", "storeMCC", "string", False, False),
+        ("store_display_name", "storeDisplayName", "string", False, False),
+        ("store_terminal_id", "storeTerminalId", "string", False, False),
+        ("store_operator_id", "storeOperatorId", "string", False, False),
+        ("store_address", "storeAddress", "Address", False, False),
+        ("store_phone_no", "storePhoneNo", "string", False, False),
+    )
+
+
+@dataclass
+class AccountLastModified(_Model):
+    """The AccountLastModified object.
+    """
+
+    #: The password change date.
+    password_change_date: Optional[str] = None
+    #: The email change date.
+    email_change_date: Optional[str] = None
+    #: The listing change date.
+    listing_change_date: Optional[str] = None
+    #: The login date.
+    login_date: Optional[str] = None
+    #: The address change date.
+    address_change_date: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("password_change_date", "passwordChangeDate", "string", False, False),
+        ("email_change_date", "emailChangeDate", "string", False, False),
+        ("listing_change_date", "listingChangeDate", "string", False, False),
+        ("login_date", "loginDate", "string", False, False),
+        ("address_change_date", "addressChangeDate", "string", False, False),
+    )
+
+
+@dataclass
+class DeliveryEstimate(_Model):
+    """The DeliveryEstimate object.
+    """
+
+    #: The minimum.
+    minimum: Optional[DeliveryEstimateInfo] = None
+    #: The maximum.
+    maximum: Optional[DeliveryEstimateInfo] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("minimum", "minimum", "DeliveryEstimateInfo", False, False),
+        ("maximum", "maximum", "DeliveryEstimateInfo", False, False),
+    )
+
+
+@dataclass
+class DeliveryEstimateInfo(_Model):
+    """The DeliveryEstimateInfo object.
+    """
+
+    #: The unit.
+    unit: Optional[str] = None
+    #: The value.
+    value: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("unit", "unit", "string", False, False),
+        ("value", "value", "integer", False, False),
+    )
+
+
+@dataclass
+class BuyerTaxId(_Model):
+    """The BuyerTaxId object.
+    """
+
+    #: The country.
+    country: Optional[str] = None
+    #: The region.
+    region: Optional[str] = None
+    #: The value.
+    value: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("country", "country", "string", False, False),
+        ("region", "region", "string", False, False),
+        ("value", "value", "string", False, False),
+    )
+
+
+@dataclass
+class BrowserInfo(_Model):
+    """The BrowserInfo object.
+    """
+
+    #: The accept header.
+    accept_header: Optional[str] = None
+    #: The java enabled.
+    java_enabled: Optional[Union[bool, str]] = None
+    #: The java script enabled.
+    java_script_enabled: Optional[Union[bool, str]] = None
+    #: The language.
+    language: Optional[str] = None
+    #: The user agent.
+    user_agent: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("accept_header", "acceptHeader", "string", False, False),
+        ("java_enabled", "javaEnabled", "boolean", False, False),
+        ("java_script_enabled", "javaScriptEnabled", "boolean", False, False),
+        ("language", "language", "string", False, False),
+        ("user_agent", "userAgent", "string", False, False),
     )
 
 
@@ -3931,6 +4552,10 @@ class Leg(_Model):
     flight_number: Optional[str] = None
     #: The passenger name record.
     passenger_name_record: Optional[str] = None
+    #: The ticket delivery method.
+    ticket_delivery_method: Optional[str] = None
+    #: The ticket delivery recipient.
+    ticket_delivery_recipient: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -3947,6 +4572,8 @@ class Leg(_Model):
         ("coupon_number", "couponNumber", "string", False, False),
         ("flight_number", "flightNumber", "string", False, False),
         ("passenger_name_record", "passengerNameRecord", "string", False, False),
+        ("ticket_delivery_method", "ticketDeliveryMethod", "string", False, False),
+        ("ticket_delivery_recipient", "ticketDeliveryRecipient", "string", False, False),
     )
 
 
@@ -4032,6 +4659,12 @@ class Lodging(_Model):
     number_of_rooms: Optional[Union[int, str]] = None
     #: The guest names.
     guest_names: Optional[List[UserName]] = None
+    #: The room class.
+    room_class: Optional[str] = None
+    #: The ticket delivery method.
+    ticket_delivery_method: Optional[str] = None
+    #: The ticket delivery recipient.
+    ticket_delivery_recipient: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -4042,6 +4675,9 @@ class Lodging(_Model):
         ("number_of_nights", "numberOfNights", "integer", False, False),
         ("number_of_rooms", "numberOfRooms", "integer", False, False),
         ("guest_names", "guestNames", "UserName", False, True),
+        ("room_class", "roomClass", "string", False, False),
+        ("ticket_delivery_method", "ticketDeliveryMethod", "string", False, False),
+        ("ticket_delivery_recipient", "ticketDeliveryRecipient", "string", False, False),
     )
 
 
@@ -4069,113 +4705,19 @@ class Gaming(_Model):
 
 
 @dataclass
-class PaymentMethodMetaData(_Model):
-    """The PaymentMethodMetaData object.
+class Declaration(_Model):
+    """The Declaration object.
     """
 
-    #: The card no.
-    card_no: Optional[str] = None
-    #: The card bin.
-    card_bin: Optional[str] = None
-    #: The last four digits.
-    last_four_digits: Optional[str] = None
-    #: The expiry year.
-    expiry_year: Optional[str] = None
-    #: The expiry month.
-    expiry_month: Optional[str] = None
-    #: The billing address.
-    billing_address: Optional[Address] = None
-    #: The is card on file.
-    is_card_on_file: Optional[Union[bool, str]] = None
-    #: The card holder name.
-    card_holder_name: Optional[UserName] = None
-    #: The payer email.
-    payer_email: Optional[str] = None
-    #: The funding.
-    funding: Optional[str] = None
-    #: The is3 dsauthentication.
-    is3_dsauthentication: Optional[Union[bool, str]] = None
-    #: The card brand.
-    card_brand: Optional[str] = None
-    #: The card issuer.
-    card_issuer: Optional[str] = None
-    #: The issuing region.
-    issuing_region: Optional[str] = None
-    #: The card verification result.
-    card_verification_result: Optional[CardVerificationResult] = None
-    #: The cpf.
-    cpf: Optional[str] = None
+    #: The declaration biz scene (one of the DeclarationBizSceneType values).
+    declaration_biz_scene: Optional[str] = None
+    #: The declaration beneficiary id.
+    declaration_beneficiary_id: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("card_no", "cardNo", "string", False, False),
-        ("card_bin", "cardBin", "string", False, False),
-        ("last_four_digits", "lastFourDigits", "string", False, False),
-        ("expiry_year", "expiryYear", "string", False, False),
-        ("expiry_month", "expiryMonth", "string", False, False),
-        ("billing_address", "billingAddress", "Address", False, False),
-        ("is_card_on_file", "isCardOnFile", "boolean", False, False),
-        ("card_holder_name", "cardHolderName", "UserName", False, False),
-        ("payer_email", "payerEmail", "string", False, False),
-        ("funding", "funding", "string", False, False),
-        ("is3_dsauthentication", "is3DSAuthentication", "boolean", False, False),
-        ("card_brand", "cardBrand", "string", False, False),
-        ("card_issuer", "cardIssuer", "string", False, False),
-        ("issuing_region", "issuingRegion", "string", False, False),
-        ("card_verification_result", "cardVerificationResult", "CardVerificationResult", False, False),
-        ("cpf", "cpf", "string", False, False),
-    )
-
-
-@dataclass
-class CardVerificationResult(_Model):
-    """The CardVerificationResult object.
-    """
-
-    #: The authentication type.
-    authentication_type: Optional[str] = None
-    #: The authentication method.
-    authentication_method: Optional[str] = None
-    #: The cvv result.
-    cvv_result: Optional[str] = None
-    #: The avs result.
-    avs_result: Optional[str] = None
-    #: The authorization code.
-    authorization_code: Optional[str] = None
-    #: The three dsresult.
-    three_dsresult: Optional[RiskThreeDSResult] = None
-    #: Fields this model does not describe, kept as received and written back by to_dict.
-    extra: Dict[str, Any] = field(default_factory=dict)
-    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("authentication_type", "authenticationType", "string", False, False),
-        ("authentication_method", "authenticationMethod", "string", False, False),
-        ("cvv_result", "cvvResult", "string", False, False),
-        ("avs_result", "avsResult", "string", False, False),
-        ("authorization_code", "authorizationCode", "string", False, False),
-        ("three_dsresult", "threeDSResult", "RiskThreeDSResult", False, False),
-    )
-
-
-@dataclass
-class RiskThreeDSResult(_Model):
-    """The RiskThreeDSResult object.
-    """
-
-    #: The three dsversion.
-    three_dsversion: Optional[str] = None
-    #: The three dsinteraction mode.
-    three_dsinteraction_mode: Optional[str] = None
-    #: The eci.
-    eci: Optional[str] = None
-    #: The cavv.
-    cavv: Optional[str] = None
-    #: Fields this model does not describe, kept as received and written back by to_dict.
-    extra: Dict[str, Any] = field(default_factory=dict)
-    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("three_dsversion", "threeDSVersion", "string", False, False),
-        ("three_dsinteraction_mode", "threeDSInteractionMode", "string", False, False),
-        ("eci", "eci", "string", False, False),
-        ("cavv", "cavv", "string", False, False),
+        ("declaration_biz_scene", "declarationBizScene", "string", False, False),
+        ("declaration_beneficiary_id", "declarationBeneficiaryId", "string", False, False),
     )
 
 
@@ -4765,15 +5307,15 @@ class CreateAuthenticationSessionRequest(_Model):
     #: The user login id.
     user_login_id: Optional[str] = None
     #: The agent.
-    agent: Any = None
+    agent: Optional[AgenticAgentInfo] = None
     #: The bind on authorize.
     bind_on_authorize: Optional[Union[bool, str]] = None
     #: The payment method.
-    payment_method: Any = None
+    payment_method: Optional[AgenticPaymentMethod] = None
     #: The purchase type.
     purchase_type: Optional[str] = None
     #: The mandate.
-    mandate: Any = None
+    mandate: Optional[AgenticMandate] = None
     #: The country code.
     country_code: Optional[str] = None
     #: The redirect url.
@@ -4785,14 +5327,126 @@ class CreateAuthenticationSessionRequest(_Model):
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("authentication_request_id", "authenticationRequestId", "string", False, False),
         ("user_login_id", "userLoginId", "string", False, False),
-        ("agent", "agent", "json", False, False),
+        ("agent", "agent", "AgenticAgentInfo", False, False),
         ("bind_on_authorize", "bindOnAuthorize", "boolean", False, False),
-        ("payment_method", "paymentMethod", "json", False, False),
+        ("payment_method", "paymentMethod", "AgenticPaymentMethod", False, False),
         ("purchase_type", "purchaseType", "string", False, False),
-        ("mandate", "mandate", "json", False, False),
+        ("mandate", "mandate", "AgenticMandate", False, False),
         ("country_code", "countryCode", "string", False, False),
         ("redirect_url", "redirectUrl", "string", False, False),
         ("env", "env", "Env", False, False),
+    )
+
+
+@dataclass
+class AgenticAgentInfo(_Model):
+    """The AgenticAgentInfo object.
+    """
+
+    #: The agent id.
+    agent_id: Optional[str] = None
+    #: The agent name.
+    agent_name: Optional[str] = None
+    #: The agent url.
+    agent_url: Optional[str] = None
+    #: The agent jwk.
+    agent_jwk: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("agent_id", "agentId", "string", False, False),
+        ("agent_name", "agentName", "string", False, False),
+        ("agent_url", "agentUrl", "string", False, False),
+        ("agent_jwk", "agentJwk", "string", False, False),
+    )
+
+
+@dataclass
+class AgenticPaymentMethod(_Model):
+    """The AgenticPaymentMethod object.
+    """
+
+    #: The payment method type.
+    payment_method_type: Optional[str] = None
+    #: The payment method id.
+    payment_method_id: Optional[str] = None
+    #: The selected card brand.
+    selected_card_brand: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_method_type", "paymentMethodType", "string", False, False),
+        ("payment_method_id", "paymentMethodId", "string", False, False),
+        ("selected_card_brand", "selectedCardBrand", "string", False, False),
+    )
+
+
+@dataclass
+class AgenticMandate(_Model):
+    """The AgenticMandate object.
+    """
+
+    #: The mandate id.
+    mandate_id: Optional[str] = None
+    #: The intent.
+    intent: Optional[AgenticMandateIntent] = None
+    #: The order.
+    order: Optional[Order] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("mandate_id", "mandateId", "string", False, False),
+        ("intent", "intent", "AgenticMandateIntent", False, False),
+        ("order", "order", "Order", False, False),
+    )
+
+
+@dataclass
+class AgenticMandateIntent(_Model):
+    """The AgenticMandateIntent object.
+    """
+
+    #: The decline threshold.
+    decline_threshold: Optional[AgenticDeclineThreshold] = None
+    #: The effective from time.
+    effective_from_time: Optional[str] = None
+    #: The effective until time.
+    effective_until_time: Optional[str] = None
+    #: The preferred merchant.
+    preferred_merchant: Optional[Merchant] = None
+    #: The allowed merchant.
+    allowed_merchant: Optional[List[Merchant]] = None
+    #: The consumer prompt.
+    consumer_prompt: Optional[str] = None
+    #: The intent desc.
+    intent_desc: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("decline_threshold", "declineThreshold", "AgenticDeclineThreshold", False, False),
+        ("effective_from_time", "effectiveFromTime", "string", False, False),
+        ("effective_until_time", "effectiveUntilTime", "string", False, False),
+        ("preferred_merchant", "preferredMerchant", "Merchant", False, False),
+        ("allowed_merchant", "allowedMerchant", "Merchant", False, True),
+        ("consumer_prompt", "consumerPrompt", "string", False, False),
+        ("intent_desc", "intentDesc", "string", False, False),
+    )
+
+
+@dataclass
+class AgenticDeclineThreshold(_Model):
+    """The AgenticDeclineThreshold object.
+    """
+
+    #: The currency.
+    currency: Optional[str] = None
+    #: The value.
+    value: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("currency", "currency", "string", False, False),
+        ("value", "value", "string", False, False),
     )
 
 
@@ -4837,15 +5491,15 @@ class CreateBindingSessionRequest(_Model):
     #: The user login id.
     user_login_id: Optional[str] = None
     #: The agent.
-    agent: Any = None
+    agent: Optional[AgenticAgentInfo] = None
     #: The authorize on bind.
     authorize_on_bind: Optional[Union[bool, str]] = None
     #: The payment method.
-    payment_method: Any = None
+    payment_method: Optional[AgenticPaymentMethod] = None
     #: The purchase type.
     purchase_type: Optional[str] = None
     #: The mandate.
-    mandate: Any = None
+    mandate: Optional[AgenticMandate] = None
     #: The country code.
     country_code: Optional[str] = None
     #: The redirect url.
@@ -4857,11 +5511,11 @@ class CreateBindingSessionRequest(_Model):
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("binding_request_id", "bindingRequestId", "string", False, False),
         ("user_login_id", "userLoginId", "string", False, False),
-        ("agent", "agent", "json", False, False),
+        ("agent", "agent", "AgenticAgentInfo", False, False),
         ("authorize_on_bind", "authorizeOnBind", "boolean", False, False),
-        ("payment_method", "paymentMethod", "json", False, False),
+        ("payment_method", "paymentMethod", "AgenticPaymentMethod", False, False),
         ("purchase_type", "purchaseType", "string", False, False),
-        ("mandate", "mandate", "json", False, False),
+        ("mandate", "mandate", "AgenticMandate", False, False),
         ("country_code", "countryCode", "string", False, False),
         ("redirect_url", "redirectUrl", "string", False, False),
         ("env", "env", "Env", False, False),
@@ -4912,7 +5566,7 @@ class InquireAccountInfoRequest(_Model):
     #: The user login id.
     user_login_id: Optional[str] = None
     #: The agent.
-    agent: Any = None
+    agent: Optional[AgenticAgentInfo] = None
     #: The env.
     env: Optional[Env] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
@@ -4920,7 +5574,7 @@ class InquireAccountInfoRequest(_Model):
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("request_id", "requestId", "string", False, False),
         ("user_login_id", "userLoginId", "string", False, False),
-        ("agent", "agent", "json", False, False),
+        ("agent", "agent", "AgenticAgentInfo", False, False),
         ("env", "env", "Env", False, False),
     )
 
@@ -4937,12 +5591,49 @@ class InquireAccountInfoResponse(_Model):
     #: The result.
     result: Optional[ApiResult] = None
     #: The payment methods.
-    payment_methods: Optional[List[Any]] = None
+    payment_methods: Optional[List[AgenticBoundPaymentMethod]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
-        ("payment_methods", "paymentMethods", "json", False, True),
+        ("payment_methods", "paymentMethods", "AgenticBoundPaymentMethod", False, True),
+    )
+
+
+@dataclass
+class AgenticBoundPaymentMethod(_Model):
+    """The AgenticBoundPaymentMethod object.
+    """
+
+    #: The payment method type.
+    payment_method_type: Optional[str] = None
+    #: The payment method id.
+    payment_method_id: Optional[str] = None
+    #: The payment method detail.
+    payment_method_detail: Optional[AgenticBoundPaymentMethodDetail] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("payment_method_type", "paymentMethodType", "string", False, False),
+        ("payment_method_id", "paymentMethodId", "string", False, False),
+        ("payment_method_detail", "paymentMethodDetail", "AgenticBoundPaymentMethodDetail", False, False),
+    )
+
+
+@dataclass
+class AgenticBoundPaymentMethodDetail(_Model):
+    """The AgenticBoundPaymentMethodDetail object.
+    """
+
+    #: The card brand.
+    card_brand: Optional[str] = None
+    #: The last four.
+    last_four: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("card_brand", "cardBrand", "string", False, False),
+        ("last_four", "lastFour", "string", False, False),
     )
 
 
@@ -4960,9 +5651,9 @@ class InquirePaymentTokenRequest(_Model):
     #: The user login id.
     user_login_id: Optional[str] = None
     #: The agent.
-    agent: Any = None
+    agent: Optional[AgenticAgentInfo] = None
     #: The payment method.
-    payment_method: Any = None
+    payment_method: Optional[AgenticPaymentMethod] = None
     #: The mandate id.
     mandate_id: Optional[str] = None
     #: The metadata.
@@ -4974,8 +5665,8 @@ class InquirePaymentTokenRequest(_Model):
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("payment_token_request_id", "paymentTokenRequestId", "string", False, False),
         ("user_login_id", "userLoginId", "string", False, False),
-        ("agent", "agent", "json", False, False),
-        ("payment_method", "paymentMethod", "json", False, False),
+        ("agent", "agent", "AgenticAgentInfo", False, False),
+        ("payment_method", "paymentMethod", "AgenticPaymentMethod", False, False),
         ("mandate_id", "mandateId", "string", False, False),
         ("metadata", "metadata", "string", False, False),
         ("order", "order", "Order", False, False),
@@ -4994,12 +5685,44 @@ class InquirePaymentTokenResponse(_Model):
     #: The result.
     result: Optional[ApiResult] = None
     #: The payment token.
-    payment_token: Any = None
+    payment_token: Optional[AgenticPaymentToken] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
-        ("payment_token", "paymentToken", "json", False, False),
+        ("payment_token", "paymentToken", "AgenticPaymentToken", False, False),
+    )
+
+
+@dataclass
+class AgenticPaymentToken(_Model):
+    """The AgenticPaymentToken object.
+    """
+
+    #: The token.
+    token: Optional[str] = None
+    #: The token expiration year.
+    token_expiration_year: Optional[str] = None
+    #: The token expiration month.
+    token_expiration_month: Optional[str] = None
+    #: The token expiration.
+    token_expiration: Optional[str] = None
+    #: The status.
+    status: Optional[str] = None
+    #: The dynamic data type.
+    dynamic_data_type: Optional[str] = None
+    #: The dynamic data value.
+    dynamic_data_value: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("token", "token", "string", False, False),
+        ("token_expiration_year", "tokenExpirationYear", "string", False, False),
+        ("token_expiration_month", "tokenExpirationMonth", "string", False, False),
+        ("token_expiration", "tokenExpiration", "string", False, False),
+        ("status", "status", "string", False, False),
+        ("dynamic_data_type", "dynamicDataType", "string", False, False),
+        ("dynamic_data_value", "dynamicDataValue", "string", False, False),
     )
 
 
@@ -5115,7 +5838,7 @@ class AuthConsultRequest(_Model):
     #: The amount.
     amount: Optional[Amount] = None
     #: The direct debit info.
-    direct_debit_info: Any = None
+    direct_debit_info: Optional[AuthorizationConsultDirectDebitInfo] = None
     #: The scopes (one of the ScopeType values).
     scopes: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
@@ -5136,7 +5859,7 @@ class AuthConsultRequest(_Model):
         ("auth_meta_data", "authMetaData", "AuthMetaData", False, False),
         ("env", "env", "Env", False, False),
         ("amount", "amount", "Amount", False, False),
-        ("direct_debit_info", "directDebitInfo", "json", False, False),
+        ("direct_debit_info", "directDebitInfo", "AuthorizationConsultDirectDebitInfo", False, False),
         ("scopes", "scopes", "string", False, False),
     )
 
@@ -5155,6 +5878,159 @@ class AuthMetaData(_Model):
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("account_holder_name", "accountHolderName", "string", False, False),
         ("account_holder_cert_no", "accountHolderCertNo", "string", False, False),
+    )
+
+
+@dataclass
+class AuthorizationConsultDirectDebitInfo(_Model):
+    """The AuthorizationConsultDirectDebitInfo object.
+    """
+
+    #: The channel product code.
+    channel_product_code: Optional[str] = None
+    #: The personal product code.
+    personal_product_code: Optional[str] = None
+    #: The sign scene.
+    sign_scene: Optional[str] = None
+    #: The access params.
+    access_params: Optional[AuthorizationAccessParams] = None
+    #: The period rule params.
+    period_rule_params: Optional[PeriodRuleParams] = None
+    #: The pass back params.
+    pass_back_params: Optional[AuthorizationConsultPassBackParams] = None
+    #: The subscription params.
+    subscription_params: Optional[AuthorizationConsultSubscriptionParams] = None
+    #: The sub merchant.
+    sub_merchant: Optional[AuthorizationConsultSubMerchant] = None
+    #: The subscribe type.
+    subscribe_type: Optional[str] = None
+    #: The ori agreement no.
+    ori_agreement_no: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("channel_product_code", "channelProductCode", "string", False, False),
+        ("personal_product_code", "personalProductCode", "string", False, False),
+        ("sign_scene", "signScene", "string", False, False),
+        ("access_params", "accessParams", "AuthorizationAccessParams", False, False),
+        ("period_rule_params", "periodRuleParams", "PeriodRuleParams", False, False),
+        ("pass_back_params", "passBackParams", "AuthorizationConsultPassBackParams", False, False),
+        ("subscription_params", "subscriptionParams", "AuthorizationConsultSubscriptionParams", False, False),
+        ("sub_merchant", "subMerchant", "AuthorizationConsultSubMerchant", False, False),
+        ("subscribe_type", "subscribeType", "string", False, False),
+        ("ori_agreement_no", "oriAgreementNo", "string", False, False),
+    )
+
+
+@dataclass
+class AuthorizationAccessParams(_Model):
+    """The AuthorizationAccessParams object.
+    """
+
+    #: The channel.
+    channel: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("channel", "channel", "string", False, False),
+    )
+
+
+@dataclass
+class PeriodRuleParams(_Model):
+    """The PeriodRuleParams object.
+    """
+
+    #: The period type.
+    period_type: Optional[str] = None
+    #: The period.
+    period: Optional[str] = None
+    #: The single amount.
+    single_amount: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("period_type", "periodType", "string", False, False),
+        ("period", "period", "string", False, False),
+        ("single_amount", "singleAmount", "string", False, False),
+    )
+
+
+@dataclass
+class AuthorizationConsultPassBackParams(_Model):
+    """The AuthorizationConsultPassBackParams object.
+    """
+
+    #: The subscription id.
+    subscription_id: Optional[str] = None
+    #: The item id.
+    item_id: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscription_id", "subscriptionId", "string", False, False),
+        ("item_id", "itemId", "string", False, False),
+    )
+
+
+@dataclass
+class AuthorizationConsultSubscriptionParams(_Model):
+    """The AuthorizationConsultSubscriptionParams object.
+    """
+
+    #: The subscribe tpl type.
+    subscribe_tpl_type: Optional[str] = None
+    #: The first subscription info.
+    first_subscription_info: Optional[str] = None
+    #: The follow subscription infos.
+    follow_subscription_infos: Optional[str] = None
+    #: The origin subscription info.
+    origin_subscription_info: Optional[str] = None
+    #: The target subscription info.
+    target_subscription_info: Optional[str] = None
+    #: The next payment date.
+    next_payment_date: Optional[str] = None
+    #: The expire at.
+    expire_at: Optional[str] = None
+    #: The base amount.
+    base_amount: Optional[str] = None
+    #: The offset amount.
+    offset_amount: Optional[str] = None
+    #: The deduct name.
+    deduct_name: Optional[str] = None
+    #: The deduct desc.
+    deduct_desc: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("subscribe_tpl_type", "subscribeTplType", "string", False, False),
+        ("first_subscription_info", "firstSubscriptionInfo", "string", False, False),
+        ("follow_subscription_infos", "followSubscriptionInfos", "string", False, False),
+        ("origin_subscription_info", "originSubscriptionInfo", "string", False, False),
+        ("target_subscription_info", "targetSubscriptionInfo", "string", False, False),
+        ("next_payment_date", "nextPaymentDate", "string", False, False),
+        ("expire_at", "expireAt", "string", False, False),
+        ("base_amount", "baseAmount", "string", False, False),
+        ("offset_amount", "offsetAmount", "string", False, False),
+        ("deduct_name", "deductName", "string", False, False),
+        ("deduct_desc", "deductDesc", "string", False, False),
+    )
+
+
+@dataclass
+class AuthorizationConsultSubMerchant(_Model):
+    """The AuthorizationConsultSubMerchant object.
+    """
+
+    #: The sub merchant service name.
+    sub_merchant_service_name: Optional[str] = None
+    #: The sub merchant service description.
+    sub_merchant_service_description: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("sub_merchant_service_name", "subMerchantServiceName", "string", False, False),
+        ("sub_merchant_service_description", "subMerchantServiceDescription", "string", False, False),
     )
 
 
@@ -6954,9 +7830,9 @@ class InvoiceCreateRequest(_Model):
     #: The include payment link.
     include_payment_link: Optional[Union[bool, str]] = None
     #: The automatic tax.
-    automatic_tax: Any = None
+    automatic_tax: Optional[AutomaticTax] = None
     #: The customer details.
-    customer_details: Any = None
+    customer_details: Optional[InvoiceCustomerDetails] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -6976,8 +7852,8 @@ class InvoiceCreateRequest(_Model):
         ("discounts", "discounts", "BillingDiscount", False, True),
         ("invoice_notify_url", "invoiceNotifyUrl", "string", False, False),
         ("include_payment_link", "includePaymentLink", "boolean", False, False),
-        ("automatic_tax", "automaticTax", "json", False, False),
-        ("customer_details", "customerDetails", "json", False, False),
+        ("automatic_tax", "automaticTax", "AutomaticTax", False, False),
+        ("customer_details", "customerDetails", "InvoiceCustomerDetails", False, False),
     )
 
 
@@ -7004,6 +7880,12 @@ class InvoiceCreateItem(_Model):
     supply_start: Optional[str] = None
     #: The supply end.
     supply_end: Optional[str] = None
+    #: The discount amount.
+    discount_amount: Optional[Amount] = None
+    #: The tax behavior.
+    tax_behavior: Optional[str] = None
+    #: The tax code.
+    tax_code: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -7016,6 +7898,9 @@ class InvoiceCreateItem(_Model):
         ("item_id", "itemId", "string", False, False),
         ("supply_start", "supplyStart", "string", False, False),
         ("supply_end", "supplyEnd", "string", False, False),
+        ("discount_amount", "discountAmount", "Amount", False, False),
+        ("tax_behavior", "taxBehavior", "string", False, False),
+        ("tax_code", "taxCode", "string", False, False),
     )
 
 
@@ -7099,40 +7984,6 @@ class InvoiceAddress(_Model):
 
 
 @dataclass
-class DeliveryEstimate(_Model):
-    """The DeliveryEstimate object.
-    """
-
-    #: The minimum.
-    minimum: Optional[DeliveryEstimateInfo] = None
-    #: The maximum.
-    maximum: Optional[DeliveryEstimateInfo] = None
-    #: Fields this model does not describe, kept as received and written back by to_dict.
-    extra: Dict[str, Any] = field(default_factory=dict)
-    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("minimum", "minimum", "DeliveryEstimateInfo", False, False),
-        ("maximum", "maximum", "DeliveryEstimateInfo", False, False),
-    )
-
-
-@dataclass
-class DeliveryEstimateInfo(_Model):
-    """The DeliveryEstimateInfo object.
-    """
-
-    #: The unit.
-    unit: Optional[str] = None
-    #: The value.
-    value: Optional[Union[int, str]] = None
-    #: Fields this model does not describe, kept as received and written back by to_dict.
-    extra: Dict[str, Any] = field(default_factory=dict)
-    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("unit", "unit", "string", False, False),
-        ("value", "value", "integer", False, False),
-    )
-
-
-@dataclass
 class BillingDiscount(_Model):
     """The BillingDiscount object.
     """
@@ -7146,6 +7997,81 @@ class BillingDiscount(_Model):
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("coupon_id", "couponId", "string", False, False),
         ("promotion_code_id", "promotionCodeId", "string", False, False),
+    )
+
+
+@dataclass
+class AutomaticTax(_Model):
+    """The AutomaticTax object.
+    """
+
+    #: The enabled.
+    enabled: Optional[Union[bool, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("enabled", "enabled", "boolean", False, False),
+    )
+
+
+@dataclass
+class InvoiceCustomerDetails(_Model):
+    """The InvoiceCustomerDetails object.
+    """
+
+    #: The email.
+    email: Optional[str] = None
+    #: The customer type.
+    customer_type: Optional[str] = None
+    #: The business name.
+    business_name: Optional[str] = None
+    #: The first name.
+    first_name: Optional[str] = None
+    #: The last name.
+    last_name: Optional[str] = None
+    #: The business address.
+    business_address: Optional[CustomerBusinessAddress] = None
+    #: The preferred locales.
+    preferred_locales: Optional[str] = None
+    #: The tax ids.
+    tax_ids: Optional[List[BuyerTaxId]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("email", "email", "string", False, False),
+        ("customer_type", "customerType", "string", False, False),
+        ("business_name", "businessName", "string", False, False),
+        ("first_name", "firstName", "string", False, False),
+        ("last_name", "lastName", "string", False, False),
+        ("business_address", "businessAddress", "CustomerBusinessAddress", False, False),
+        ("preferred_locales", "preferredLocales", "string", False, False),
+        ("tax_ids", "taxIds", "BuyerTaxId", False, True),
+    )
+
+
+@dataclass
+class CustomerBusinessAddress(_Model):
+    """The CustomerBusinessAddress object.
+    """
+
+    #: The country.
+    country: Optional[str] = None
+    #: The state.
+    state: Optional[str] = None
+    #: The city.
+    city: Optional[str] = None
+    #: The address.
+    address: Optional[str] = None
+    #: The zipcode.
+    zipcode: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("country", "country", "string", False, False),
+        ("state", "state", "string", False, False),
+        ("city", "city", "string", False, False),
+        ("address", "address", "string", False, False),
+        ("zipcode", "zipcode", "string", False, False),
     )
 
 
@@ -10383,6 +11309,14 @@ class BillingSubscriptionPriceItem(_Model):
     unit_amount: Optional[Amount] = None
     #: The usage type.
     usage_type: Optional[str] = None
+    #: The tiers mode.
+    tiers_mode: Optional[str] = None
+    #: The tiers.
+    tiers: Optional[List[Tier]] = None
+    #: The product description.
+    product_description: Optional[str] = None
+    #: The meter id.
+    meter_id: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -10401,6 +11335,10 @@ class BillingSubscriptionPriceItem(_Model):
         ("recurring_interval_count", "recurringIntervalCount", "integer", False, False),
         ("unit_amount", "unitAmount", "Amount", False, False),
         ("usage_type", "usageType", "string", False, False),
+        ("tiers_mode", "tiersMode", "string", False, False),
+        ("tiers", "tiers", "Tier", False, True),
+        ("product_description", "productDescription", "string", False, False),
+        ("meter_id", "meterId", "string", False, False),
     )
 
 
@@ -10662,7 +11600,7 @@ class BillingSubscriptionUpdateRequest(_Model):
     #: The metadata.
     metadata: Optional[str] = None
     #: The status change.
-    status_change: Any = None
+    status_change: Optional[BillingSubscriptionStatusChange] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -10678,7 +11616,7 @@ class BillingSubscriptionUpdateRequest(_Model):
         ("days_until_due", "daysUntilDue", "integer", False, False),
         ("description", "description", "string", False, False),
         ("metadata", "metadata", "string", False, False),
-        ("status_change", "statusChange", "json", False, False),
+        ("status_change", "statusChange", "BillingSubscriptionStatusChange", False, False),
     )
 
 
@@ -10722,6 +11660,20 @@ class BillingSubscriptionCancellationDetails(_Model):
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("feedback", "feedback", "string", False, False),
         ("comment", "comment", "string", False, False),
+    )
+
+
+@dataclass
+class BillingSubscriptionStatusChange(_Model):
+    """The BillingSubscriptionStatusChange object.
+    """
+
+    #: The action.
+    action: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("action", "action", "string", False, False),
     )
 
 
@@ -10937,61 +11889,15 @@ class CustomsQueryResponse(_Model):
     result: Optional[ApiResult] = None
     #: The declaration requests not found.
     declaration_requests_not_found: Optional[List[str]] = None
-    #: The declaration records.
-    declaration_records: Optional[List[DeclarationRecord]] = None
+    #: The declaration records. The official SDKs disagree on its type (DeclarationRecord or
+    #: list[DeclarationRecord]): any JSON value, kept as received.
+    declaration_records: Optional[List[Any]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
         ("declaration_requests_not_found", "declarationRequestsNotFound", "string", False, True),
-        ("declaration_records", "declarationRecords", "DeclarationRecord", False, True),
-    )
-
-
-@dataclass
-class DeclarationRecord(_Model):
-    """The DeclarationRecord object.
-    """
-
-    #: The declaration request id.
-    declaration_request_id: Optional[str] = None
-    #: The customs payment id.
-    customs_payment_id: Optional[str] = None
-    #: The customs order id.
-    customs_order_id: Optional[str] = None
-    #: The customs.
-    customs: Optional[CustomsInfo] = None
-    #: The merchant customs info.
-    merchant_customs_info: Optional[MerchantCustomsInfo] = None
-    #: The declaration amount.
-    declaration_amount: Optional[Amount] = None
-    #: The split order.
-    split_order: Optional[Union[bool, str]] = None
-    #: The declaration request status.
-    declaration_request_status: Optional[str] = None
-    #: The last modified time.
-    last_modified_time: Optional[str] = None
-    #: The customs declaration result code.
-    customs_declaration_result_code: Optional[str] = None
-    #: The customs declaration result desc.
-    customs_declaration_result_desc: Optional[str] = None
-    #: The customs declaration return time.
-    customs_declaration_return_time: Optional[str] = None
-    #: Fields this model does not describe, kept as received and written back by to_dict.
-    extra: Dict[str, Any] = field(default_factory=dict)
-    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("declaration_request_id", "declarationRequestId", "string", False, False),
-        ("customs_payment_id", "customsPaymentId", "string", False, False),
-        ("customs_order_id", "customsOrderId", "string", False, False),
-        ("customs", "customs", "CustomsInfo", False, False),
-        ("merchant_customs_info", "merchantCustomsInfo", "MerchantCustomsInfo", False, False),
-        ("declaration_amount", "declarationAmount", "Amount", False, False),
-        ("split_order", "splitOrder", "boolean", False, False),
-        ("declaration_request_status", "declarationRequestStatus", "string", False, False),
-        ("last_modified_time", "lastModifiedTime", "string", False, False),
-        ("customs_declaration_result_code", "customsDeclarationResultCode", "string", False, False),
-        ("customs_declaration_result_desc", "customsDeclarationResultDesc", "string", False, False),
-        ("customs_declaration_return_time", "customsDeclarationReturnTime", "string", False, False),
+        ("declaration_records", "declarationRecords", "json", False, True),
     )
 
 
@@ -12562,12 +13468,41 @@ class InquireNotificationResponse(_Model):
     #: The result.
     result: Optional[ApiResult] = None
     #: The notification.
-    notification: Any = None
+    notification: Optional[NotificationEvent] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
-        ("notification", "notification", "json", False, False),
+        ("notification", "notification", "NotificationEvent", False, False),
+    )
+
+
+@dataclass
+class NotificationEvent(_Model):
+    """The NotificationEvent object.
+    """
+
+    #: The event id.
+    event_id: Optional[str] = None
+    #: The notify type.
+    notify_type: Optional[str] = None
+    #: The event create time.
+    event_create_time: Optional[str] = None
+    #: The delivery status.
+    delivery_status: Optional[str] = None
+    #: The reference merchant id.
+    reference_merchant_id: Optional[str] = None
+    #: The notification data.
+    notification_data: Any = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("event_id", "eventId", "string", False, False),
+        ("notify_type", "notifyType", "string", False, False),
+        ("event_create_time", "eventCreateTime", "string", False, False),
+        ("delivery_status", "deliveryStatus", "string", False, False),
+        ("reference_merchant_id", "referenceMerchantId", "string", False, False),
+        ("notification_data", "notificationData", "json", False, False),
     )
 
 
@@ -12613,7 +13548,7 @@ class InquireNotificationListResponse(_Model):
     #: The result.
     result: Optional[ApiResult] = None
     #: The notifications.
-    notifications: Optional[List[Any]] = None
+    notifications: Optional[List[NotificationEvent]] = None
     #: The has more.
     has_more: Optional[Union[bool, str]] = None
     #: The next starting after.
@@ -12622,7 +13557,7 @@ class InquireNotificationListResponse(_Model):
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
-        ("notifications", "notifications", "json", False, True),
+        ("notifications", "notifications", "NotificationEvent", False, True),
         ("has_more", "hasMore", "boolean", False, False),
         ("next_starting_after", "nextStartingAfter", "string", False, False),
     )
@@ -12687,72 +13622,179 @@ class PaymentOptionDetail(_Model):
     """The PaymentOptionDetail object.
     """
 
-    #: The payment option detail type (one of the PaymentOptionDetailType values).
-    payment_option_detail_type: Optional[str] = None
-    #: The connect wallet.
-    connect_wallet: Optional[WalletPaymentOptionDetail] = None
+    #: The support card brands.
+    support_card_brands: Optional[List[SupportCardBrand]] = None
+    #: The funding.
+    funding: Optional[List[str]] = None
+    #: The support banks.
+    support_banks: Optional[List[SupportBank]] = None
+    #: The interaction types.
+    interaction_types: Optional[List[str]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("payment_option_detail_type", "paymentOptionDetailType", "string", False, False),
-        ("connect_wallet", "connectWallet", "WalletPaymentOptionDetail", False, False),
+        ("support_card_brands", "supportCardBrands", "SupportCardBrand", False, True),
+        ("funding", "funding", "string", False, True),
+        ("support_banks", "supportBanks", "SupportBank", False, True),
+        ("interaction_types", "interactionTypes", "string", False, True),
     )
 
 
 @dataclass
-class WalletPaymentOptionDetail(_Model):
-    """The WalletPaymentOptionDetail object.
+class SupportCardBrand(_Model):
+    """The SupportCardBrand object.
     """
 
-    #: The support wallets.
-    support_wallets: Optional[List[Wallet]] = None
+    #: The card brand.
+    card_brand: Optional[str] = None
+    #: The logo.
+    logo: Optional[Logo] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("support_wallets", "supportWallets", "Wallet", False, True),
+        ("card_brand", "cardBrand", "string", False, False),
+        ("logo", "logo", "Logo", False, False),
     )
 
 
 @dataclass
-class Wallet(_Model):
-    """The Wallet object.
+class SupportBank(_Model):
+    """The SupportBank object.
     """
 
-    #: The wallet name.
-    wallet_name: Optional[str] = None
-    #: The wallet brand name.
-    wallet_brand_name: Optional[str] = None
-    #: The wallet logo.
-    wallet_logo: Optional[Logo] = None
-    #: The wallet region.
-    wallet_region: Optional[str] = None
-    #: The wallet feature.
-    wallet_feature: Optional[WalletFeature] = None
+    #: The bank identifier code.
+    bank_identifier_code: Optional[str] = None
+    #: The bank short name.
+    bank_short_name: Optional[str] = None
+    #: The bank logo.
+    bank_logo: Optional[Logo] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("wallet_name", "walletName", "string", False, False),
-        ("wallet_brand_name", "walletBrandName", "string", False, False),
-        ("wallet_logo", "walletLogo", "Logo", False, False),
-        ("wallet_region", "walletRegion", "string", False, False),
-        ("wallet_feature", "walletFeature", "WalletFeature", False, False),
+        ("bank_identifier_code", "bankIdentifierCode", "string", False, False),
+        ("bank_short_name", "bankShortName", "string", False, False),
+        ("bank_logo", "bankLogo", "Logo", False, False),
     )
 
 
 @dataclass
-class WalletFeature(_Model):
-    """The WalletFeature object.
+class Installment(_Model):
+    """The Installment object.
     """
 
-    #: The support code scan.
-    support_code_scan: Optional[Union[bool, str]] = None
-    #: The support cashier redirection.
-    support_cashier_redirection: Optional[Union[bool, str]] = None
+    #: The support card brands.
+    support_card_brands: Optional[List[SupportCardBrand]] = None
+    #: The plans.
+    plans: Optional[List[Plan]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("support_code_scan", "supportCodeScan", "boolean", False, False),
-        ("support_cashier_redirection", "supportCashierRedirection", "boolean", False, False),
+        ("support_card_brands", "supportCardBrands", "SupportCardBrand", False, True),
+        ("plans", "plans", "Plan", False, True),
+    )
+
+
+@dataclass
+class Plan(_Model):
+    """The Plan object.
+    """
+
+    #: The interest rate.
+    interest_rate: Optional[str] = None
+    #: The min installment amount.
+    min_installment_amount: Optional[Amount] = None
+    #: The max installment amount.
+    max_installment_amount: Optional[Amount] = None
+    #: The installment num.
+    installment_num: Optional[str] = None
+    #: The interval.
+    interval: Optional[str] = None
+    #: The enabled.
+    enabled: Optional[Union[bool, str]] = None
+    #: The extend info.
+    extend_info: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("interest_rate", "interestRate", "string", False, False),
+        ("min_installment_amount", "minInstallmentAmount", "Amount", False, False),
+        ("max_installment_amount", "maxInstallmentAmount", "Amount", False, False),
+        ("installment_num", "installmentNum", "string", False, False),
+        ("interval", "interval", "string", False, False),
+        ("enabled", "enabled", "boolean", False, False),
+        ("extend_info", "extendInfo", "string", False, False),
+    )
+
+
+@dataclass
+class PromotionInfo(_Model):
+    """The PromotionInfo object.
+    """
+
+    #: The promotion type (one of the PromotionType values).
+    promotion_type: Optional[str] = None
+    #: The discount.
+    discount: Optional[Discount] = None
+    #: The interest free.
+    interest_free: Optional[InterestFree] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("promotion_type", "promotionType", "string", False, False),
+        ("discount", "discount", "Discount", False, False),
+        ("interest_free", "interestFree", "InterestFree", False, False),
+    )
+
+
+@dataclass
+class Discount(_Model):
+    """The Discount object.
+    """
+
+    #: The discount tag.
+    discount_tag: Optional[str] = None
+    #: The discount name.
+    discount_name: Optional[str] = None
+    #: The savings amount.
+    savings_amount: Optional[Amount] = None
+    #: The estimate savings amount.
+    estimate_savings_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("discount_tag", "discountTag", "string", False, False),
+        ("discount_name", "discountName", "string", False, False),
+        ("savings_amount", "savingsAmount", "Amount", False, False),
+        ("estimate_savings_amount", "estimateSavingsAmount", "Amount", False, False),
+    )
+
+
+@dataclass
+class InterestFree(_Model):
+    """The InterestFree object.
+    """
+
+    #: The provider.
+    provider: Optional[str] = None
+    #: The expire time.
+    expire_time: Optional[str] = None
+    #: The installment free nums.
+    installment_free_nums: Optional[List[Union[int, str]]] = None
+    #: The min payment amount.
+    min_payment_amount: Optional[Amount] = None
+    #: The max payment amount.
+    max_payment_amount: Optional[Amount] = None
+    #: The free percentage.
+    free_percentage: Optional[Union[int, str]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("provider", "provider", "string", False, False),
+        ("expire_time", "expireTime", "string", False, False),
+        ("installment_free_nums", "installmentFreeNums", "integer", False, True),
+        ("min_payment_amount", "minPaymentAmount", "Amount", False, False),
+        ("max_payment_amount", "maxPaymentAmount", "Amount", False, False),
+        ("free_percentage", "freePercentage", "integer", False, False),
     )
 
 
@@ -13227,6 +14269,58 @@ class RiskAddress(_Model):
 
 
 @dataclass
+class CardVerificationResult(_Model):
+    """The CardVerificationResult object.
+    """
+
+    #: The authentication type.
+    authentication_type: Optional[str] = None
+    #: The authentication method.
+    authentication_method: Optional[str] = None
+    #: The cvv result.
+    cvv_result: Optional[str] = None
+    #: The avs result.
+    avs_result: Optional[str] = None
+    #: The authorization code.
+    authorization_code: Optional[str] = None
+    #: The three dsresult.
+    three_dsresult: Optional[RiskThreeDSResult] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("authentication_type", "authenticationType", "string", False, False),
+        ("authentication_method", "authenticationMethod", "string", False, False),
+        ("cvv_result", "cvvResult", "string", False, False),
+        ("avs_result", "avsResult", "string", False, False),
+        ("authorization_code", "authorizationCode", "string", False, False),
+        ("three_dsresult", "threeDSResult", "RiskThreeDSResult", False, False),
+    )
+
+
+@dataclass
+class RiskThreeDSResult(_Model):
+    """The RiskThreeDSResult object.
+    """
+
+    #: The three dsversion.
+    three_dsversion: Optional[str] = None
+    #: The three dsinteraction mode.
+    three_dsinteraction_mode: Optional[str] = None
+    #: The eci.
+    eci: Optional[str] = None
+    #: The cavv.
+    cavv: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("three_dsversion", "threeDSVersion", "string", False, False),
+        ("three_dsinteraction_mode", "threeDSInteractionMode", "string", False, False),
+        ("eci", "eci", "string", False, False),
+        ("cavv", "cavv", "string", False, False),
+    )
+
+
+@dataclass
 class AvailablePaymentMethod(_Model):
     """The AvailablePaymentMethod object.
     """
@@ -13364,11 +14458,159 @@ class FetchNonceRequest(_Model):
 
     API: ClassVar[str] = "v1/payments/fetchNonce"
     #: The card.
-    card: Any = None
+    card: Optional[CardPaymentMethodDetail] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("card", "card", "json", False, False),
+        ("card", "card", "CardPaymentMethodDetail", False, False),
+    )
+
+
+@dataclass
+class CardPaymentMethodDetail(_Model):
+    """The CardPaymentMethodDetail object.
+    """
+
+    #: The supported brands.
+    supported_brands: Optional[List[str]] = None
+    #: The card token.
+    card_token: Optional[str] = None
+    #: The card no.
+    card_no: Optional[str] = None
+    #: The brand (one of the CardBrand values).
+    brand: Optional[str] = None
+    #: The selected card brand (one of the CardBrand values).
+    selected_card_brand: Optional[str] = None
+    #: The card issuer.
+    card_issuer: Optional[str] = None
+    #: The country issue.
+    country_issue: Optional[str] = None
+    #: The inst user name.
+    inst_user_name: Optional[UserName] = None
+    #: The expiry year.
+    expiry_year: Optional[str] = None
+    #: The expiry month.
+    expiry_month: Optional[str] = None
+    #: The billing address.
+    billing_address: Optional[Address] = None
+    #: The mask.
+    mask: Optional[str] = None
+    #: The last4.
+    last4: Optional[str] = None
+    #: The payment method detail metadata.
+    payment_method_detail_metadata: Optional[str] = None
+    #: The masked card no.
+    masked_card_no: Optional[str] = None
+    #: The fingerprint.
+    fingerprint: Optional[str] = None
+    #: The authentication flow.
+    authentication_flow: Optional[str] = None
+    #: The funding.
+    funding: Optional[str] = None
+    #: The avs result raw.
+    avs_result_raw: Optional[str] = None
+    #: The cvv result raw.
+    cvv_result_raw: Optional[str] = None
+    #: The bin.
+    bin: Optional[str] = None
+    #: The issuer name.
+    issuer_name: Optional[str] = None
+    #: The issuing country.
+    issuing_country: Optional[str] = None
+    #: The last four.
+    last_four: Optional[str] = None
+    #: The cardholder name.
+    cardholder_name: Optional[UserName] = None
+    #: The cvv.
+    cvv: Optional[str] = None
+    #: The date of birth.
+    date_of_birth: Optional[str] = None
+    #: The business no.
+    business_no: Optional[str] = None
+    #: The card password digest.
+    card_password_digest: Optional[str] = None
+    #: The cpf.
+    cpf: Optional[str] = None
+    #: The payer email.
+    payer_email: Optional[str] = None
+    #: The network transaction id.
+    network_transaction_id: Optional[str] = None
+    #: The is3 dsauthentication.
+    is3_dsauthentication: Optional[Union[bool, str]] = None
+    #: The request3 ds.
+    request3_ds: Optional[str] = None
+    #: The sca exemption indicator.
+    sca_exemption_indicator: Optional[str] = None
+    #: The enable authentication upgrade.
+    enable_authentication_upgrade: Optional[str] = None
+    #: The mpi data.
+    mpi_data: Optional[MpiData] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("supported_brands", "supportedBrands", "string", False, True),
+        ("card_token", "cardToken", "string", False, False),
+        ("card_no", "cardNo", "string", False, False),
+        ("brand", "brand", "string", False, False),
+        ("selected_card_brand", "selectedCardBrand", "string", False, False),
+        ("card_issuer", "cardIssuer", "string", False, False),
+        ("country_issue", "countryIssue", "string", False, False),
+        ("inst_user_name", "instUserName", "UserName", False, False),
+        ("expiry_year", "expiryYear", "string", False, False),
+        ("expiry_month", "expiryMonth", "string", False, False),
+        ("billing_address", "billingAddress", "Address", False, False),
+        ("mask", "mask", "string", False, False),
+        ("last4", "last4", "string", False, False),
+        ("payment_method_detail_metadata", "paymentMethodDetailMetadata", "string", False, False),
+        ("masked_card_no", "maskedCardNo", "string", False, False),
+        ("fingerprint", "fingerprint", "string", False, False),
+        ("authentication_flow", "authenticationFlow", "string", False, False),
+        ("funding", "funding", "string", False, False),
+        ("avs_result_raw", "avsResultRaw", "string", False, False),
+        ("cvv_result_raw", "cvvResultRaw", "string", False, False),
+        ("bin", "bin", "string", False, False),
+        ("issuer_name", "issuerName", "string", False, False),
+        ("issuing_country", "issuingCountry", "string", False, False),
+        ("last_four", "lastFour", "string", False, False),
+        ("cardholder_name", "cardholderName", "UserName", False, False),
+        ("cvv", "cvv", "string", False, False),
+        ("date_of_birth", "dateOfBirth", "string", False, False),
+        ("business_no", "businessNo", "string", False, False),
+        ("card_password_digest", "cardPasswordDigest", "string", False, False),
+        ("cpf", "cpf", "string", False, False),
+        ("payer_email", "payerEmail", "string", False, False),
+        ("network_transaction_id", "networkTransactionId", "string", False, False),
+        ("is3_dsauthentication", "is3DSAuthentication", "boolean", False, False),
+        ("request3_ds", "request3DS", "string", False, False),
+        ("sca_exemption_indicator", "scaExemptionIndicator", "string", False, False),
+        ("enable_authentication_upgrade", "enableAuthenticationUpgrade", "string", False, False),
+        ("mpi_data", "mpiData", "MpiData", False, False),
+    )
+
+
+@dataclass
+class MpiData(_Model):
+    """The MpiData object.
+    """
+
+    #: The three dsversion.
+    three_dsversion: Optional[str] = None
+    #: The eci.
+    eci: Optional[str] = None
+    #: The cavv.
+    cavv: Optional[str] = None
+    #: The ds transaction id.
+    ds_transaction_id: Optional[str] = None
+    #: The credential type.
+    credential_type: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("three_dsversion", "threeDSVersion", "string", False, False),
+        ("eci", "eci", "string", False, False),
+        ("cavv", "cavv", "string", False, False),
+        ("ds_transaction_id", "dsTransactionId", "string", False, False),
+        ("credential_type", "credentialType", "string", False, False),
     )
 
 
@@ -13453,72 +14695,6 @@ class GetCardInfoResponse(_Model):
         ("card_category", "cardCategory", "string", False, False),
         ("support_installment", "supportInstallment", "boolean", False, False),
         ("installment", "installment", "Installment", False, False),
-    )
-
-
-@dataclass
-class Installment(_Model):
-    """The Installment object.
-    """
-
-    #: The support card brands.
-    support_card_brands: Optional[List[SupportCardBrand]] = None
-    #: The plans.
-    plans: Optional[List[Plan]] = None
-    #: Fields this model does not describe, kept as received and written back by to_dict.
-    extra: Dict[str, Any] = field(default_factory=dict)
-    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("support_card_brands", "supportCardBrands", "SupportCardBrand", False, True),
-        ("plans", "plans", "Plan", False, True),
-    )
-
-
-@dataclass
-class SupportCardBrand(_Model):
-    """The SupportCardBrand object.
-    """
-
-    #: The card brand.
-    card_brand: Optional[str] = None
-    #: The logo.
-    logo: Optional[Logo] = None
-    #: Fields this model does not describe, kept as received and written back by to_dict.
-    extra: Dict[str, Any] = field(default_factory=dict)
-    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("card_brand", "cardBrand", "string", False, False),
-        ("logo", "logo", "Logo", False, False),
-    )
-
-
-@dataclass
-class Plan(_Model):
-    """The Plan object.
-    """
-
-    #: The interest rate.
-    interest_rate: Optional[str] = None
-    #: The min installment amount.
-    min_installment_amount: Optional[Amount] = None
-    #: The max installment amount.
-    max_installment_amount: Optional[Amount] = None
-    #: The installment num.
-    installment_num: Optional[str] = None
-    #: The interval.
-    interval: Optional[str] = None
-    #: The enabled.
-    enabled: Optional[Union[bool, str]] = None
-    #: The extend info.
-    extend_info: Optional[str] = None
-    #: Fields this model does not describe, kept as received and written back by to_dict.
-    extra: Dict[str, Any] = field(default_factory=dict)
-    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("interest_rate", "interestRate", "string", False, False),
-        ("min_installment_amount", "minInstallmentAmount", "Amount", False, False),
-        ("max_installment_amount", "maxInstallmentAmount", "Amount", False, False),
-        ("installment_num", "installmentNum", "string", False, False),
-        ("interval", "interval", "string", False, False),
-        ("enabled", "enabled", "boolean", False, False),
-        ("extend_info", "extendInfo", "string", False, False),
     )
 
 
@@ -13816,6 +14992,10 @@ class ThreeDSResult(_Model):
     exemption_type: Optional[str] = None
     #: The three dsoffered.
     three_dsoffered: Optional[Union[bool, str]] = None
+    #: The pa res status.
+    pa_res_status: Optional[str] = None
+    #: The liability shift.
+    liability_shift: Optional[Union[int, str]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -13829,6 +15009,8 @@ class ThreeDSResult(_Model):
         ("challenged", "challenged", "boolean", False, False),
         ("exemption_type", "exemptionType", "string", False, False),
         ("three_dsoffered", "threeDSOffered", "boolean", False, False),
+        ("pa_res_status", "paResStatus", "string", False, False),
+        ("liability_shift", "liabilityShift", "integer", False, False),
     )
 
 
@@ -13846,29 +15028,6 @@ class PromotionResult(_Model):
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("promotion_type", "promotionType", "string", False, False),
         ("discount", "discount", "Discount", False, False),
-    )
-
-
-@dataclass
-class Discount(_Model):
-    """The Discount object.
-    """
-
-    #: The discount tag.
-    discount_tag: Optional[str] = None
-    #: The discount name.
-    discount_name: Optional[str] = None
-    #: The savings amount.
-    savings_amount: Optional[Amount] = None
-    #: The estimate savings amount.
-    estimate_savings_amount: Optional[Amount] = None
-    #: Fields this model does not describe, kept as received and written back by to_dict.
-    extra: Dict[str, Any] = field(default_factory=dict)
-    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("discount_tag", "discountTag", "string", False, False),
-        ("discount_name", "discountName", "string", False, False),
-        ("savings_amount", "savingsAmount", "Amount", False, False),
-        ("estimate_savings_amount", "estimateSavingsAmount", "Amount", False, False),
     )
 
 
@@ -13906,6 +15065,49 @@ class PaymentAttempt(_Model):
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("attempt_at", "attemptAt", "string", False, False),
         ("attempt_response", "attemptResponse", "string", False, False),
+    )
+
+
+@dataclass
+class PopRiskDecisionResultInfo(_Model):
+    """The PopRiskDecisionResultInfo object.
+    """
+
+    #: The risk auth decision.
+    risk_auth_decision: Optional[str] = None
+    #: The risk decision.
+    risk_decision: Optional[str] = None
+    #: The post risk decision.
+    post_risk_decision: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("risk_auth_decision", "riskAuthDecision", "string", False, False),
+        ("risk_decision", "riskDecision", "string", False, False),
+        ("post_risk_decision", "postRiskDecision", "string", False, False),
+    )
+
+
+@dataclass
+class SplitDetail(_Model):
+    """The SplitDetail object.
+    """
+
+    #: The split to.
+    split_to: Optional[str] = None
+    #: The split amount.
+    split_amount: Optional[Amount] = None
+    #: The actual split amount.
+    actual_split_amount: Optional[Amount] = None
+    #: The description.
+    description: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("split_to", "splitTo", "string", False, False),
+        ("split_amount", "splitAmount", "Amount", False, False),
+        ("actual_split_amount", "actualSplitAmount", "Amount", False, False),
+        ("description", "description", "string", False, False),
     )
 
 
@@ -14324,15 +15526,47 @@ class InquireHoldListResponse(_Model):
     #: The result.
     result: Optional[ApiResult] = None
     #: The hold details.
-    hold_details: Optional[List[Any]] = None
+    hold_details: Optional[List[ReserveHoldDetail]] = None
     #: The has more.
     has_more: Optional[Union[bool, str]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
-        ("hold_details", "holdDetails", "json", False, True),
+        ("hold_details", "holdDetails", "ReserveHoldDetail", False, True),
         ("has_more", "hasMore", "boolean", False, False),
+    )
+
+
+@dataclass
+class ReserveHoldDetail(_Model):
+    """The ReserveHoldDetail object.
+    """
+
+    #: The hold request id.
+    hold_request_id: Optional[str] = None
+    #: The hold id.
+    hold_id: Optional[str] = None
+    #: The hold amount.
+    hold_amount: Optional[Amount] = None
+    #: The releasable amount.
+    releasable_amount: Optional[Amount] = None
+    #: The release time.
+    release_time: Optional[str] = None
+    #: The hold status.
+    hold_status: Optional[str] = None
+    #: The release status.
+    release_status: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("hold_request_id", "holdRequestId", "string", False, False),
+        ("hold_id", "holdId", "string", False, False),
+        ("hold_amount", "holdAmount", "Amount", False, False),
+        ("releasable_amount", "releasableAmount", "Amount", False, False),
+        ("release_time", "releaseTime", "string", False, False),
+        ("hold_status", "holdStatus", "string", False, False),
+        ("release_status", "releaseStatus", "string", False, False),
     )
 
 
@@ -14437,13 +15671,60 @@ class InquireRuleListResponse(_Model):
     #: The has more.
     has_more: Optional[Union[bool, str]] = None
     #: The rules.
-    rules: Optional[List[Any]] = None
+    rules: Optional[List[ReserveRule]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
         ("has_more", "hasMore", "boolean", False, False),
-        ("rules", "rules", "json", False, True),
+        ("rules", "rules", "ReserveRule", False, True),
+    )
+
+
+@dataclass
+class ReserveRule(_Model):
+    """The ReserveRule object.
+    """
+
+    #: The rule id.
+    rule_id: Optional[str] = None
+    #: The merchant id.
+    merchant_id: Optional[str] = None
+    #: The funds type (one of the FundsType values).
+    funds_type: Optional[str] = None
+    #: The take type (one of the TakeType values).
+    take_type: Optional[str] = None
+    #: The payment method scope (one of the PaymentMethodScope values).
+    payment_method_scope: Optional[str] = None
+    #: The ratio.
+    ratio: Optional[Union[int, str]] = None
+    #: The release type (one of the ReleaseType values).
+    release_type: Optional[str] = None
+    #: The release time.
+    release_time: Optional[str] = None
+    #: The retention time.
+    retention_time: Optional[Union[int, str]] = None
+    #: The rule status (one of the RuleStatus values).
+    rule_status: Optional[str] = None
+    #: The create time.
+    create_time: Optional[str] = None
+    #: The update time.
+    update_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("rule_id", "ruleId", "string", False, False),
+        ("merchant_id", "merchantId", "string", False, False),
+        ("funds_type", "fundsType", "string", False, False),
+        ("take_type", "takeType", "string", False, False),
+        ("payment_method_scope", "paymentMethodScope", "string", False, False),
+        ("ratio", "ratio", "integer", False, False),
+        ("release_type", "releaseType", "string", False, False),
+        ("release_time", "releaseTime", "string", False, False),
+        ("retention_time", "retentionTime", "integer", False, False),
+        ("rule_status", "ruleStatus", "string", False, False),
+        ("create_time", "createTime", "string", False, False),
+        ("update_time", "updateTime", "string", False, False),
     )
 
 
@@ -14763,13 +16044,36 @@ class SupplyEvidenceResponse(_Model):
     #: The dispute id.
     dispute_id: Optional[str] = None
     #: The evidence results.
-    evidence_results: Optional[List[Any]] = None
+    evidence_results: Optional[List[DisputeEvidenceResult]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
         ("dispute_id", "disputeId", "string", False, False),
-        ("evidence_results", "evidenceResults", "json", False, True),
+        ("evidence_results", "evidenceResults", "DisputeEvidenceResult", False, True),
+    )
+
+
+@dataclass
+class DisputeEvidenceResult(_Model):
+    """The DisputeEvidenceResult object.
+    """
+
+    #: The evidence tag.
+    evidence_tag: Optional[str] = None
+    #: The success.
+    success: Optional[str] = None
+    #: The result code.
+    result_code: Optional[str] = None
+    #: The failed field path.
+    failed_field_path: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("evidence_tag", "evidenceTag", "string", False, False),
+        ("success", "success", "string", False, False),
+        ("result_code", "resultCode", "string", False, False),
+        ("failed_field_path", "failedFieldPath", "string", False, False),
     )
 
 
@@ -15807,7 +17111,7 @@ class SubscriptionUpdateRequest(_Model):
     #: The order info.
     order_info: Optional[OrderInfo] = None
     #: The proration settings.
-    proration_settings: Any = None
+    proration_settings: Optional[ProrationSettings] = None
     #: The next subscription date.
     next_subscription_date: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
@@ -15820,8 +17124,25 @@ class SubscriptionUpdateRequest(_Model):
         ("payment_amount", "paymentAmount", "Amount", False, False),
         ("subscription_end_time", "subscriptionEndTime", "string", False, False),
         ("order_info", "orderInfo", "OrderInfo", False, False),
-        ("proration_settings", "prorationSettings", "json", False, False),
+        ("proration_settings", "prorationSettings", "ProrationSettings", False, False),
         ("next_subscription_date", "nextSubscriptionDate", "string", False, False),
+    )
+
+
+@dataclass
+class ProrationSettings(_Model):
+    """The ProrationSettings object.
+    """
+
+    #: The proration mode.
+    proration_mode: Optional[str] = None
+    #: The custom amount.
+    custom_amount: Optional[Amount] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("proration_mode", "prorationMode", "string", False, False),
+        ("custom_amount", "customAmount", "Amount", False, False),
     )
 
 
@@ -15897,6 +17218,8 @@ class TaxCalculationLineItem(_Model):
     product_id: Optional[str] = None
     #: The tax behavior.
     tax_behavior: Optional[str] = None
+    #: The amount.
+    amount: Optional[Amount] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -15906,6 +17229,7 @@ class TaxCalculationLineItem(_Model):
         ("tax_code", "taxCode", "string", False, False),
         ("product_id", "productId", "string", False, False),
         ("tax_behavior", "taxBehavior", "string", False, False),
+        ("amount", "amount", "Amount", False, False),
     )
 
 
@@ -15924,6 +17248,8 @@ class TaxCustomerDetails(_Model):
     billing_address: Optional[TaxAddress] = None
     #: The tax ids.
     tax_ids: Optional[List[TaxId]] = None
+    #: The tax exemptions.
+    tax_exemptions: Optional[List[TaxExemption]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -15932,6 +17258,7 @@ class TaxCustomerDetails(_Model):
         ("shipping_address", "shippingAddress", "TaxAddress", False, False),
         ("billing_address", "billingAddress", "TaxAddress", False, False),
         ("tax_ids", "taxIds", "TaxId", False, True),
+        ("tax_exemptions", "taxExemptions", "TaxExemption", False, True),
     )
 
 
@@ -16005,6 +17332,49 @@ class TaxId(_Model):
 
 
 @dataclass
+class TaxExemption(_Model):
+    """The TaxExemption object.
+    """
+
+    #: The certificate number.
+    certificate_number: Optional[str] = None
+    #: The exemption type.
+    exemption_type: Optional[str] = None
+    #: The jurisdiction.
+    jurisdiction: Optional[TaxExemptionJurisdiction] = None
+    #: The effective from.
+    effective_from: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("certificate_number", "certificateNumber", "string", False, False),
+        ("exemption_type", "exemptionType", "string", False, False),
+        ("jurisdiction", "jurisdiction", "TaxExemptionJurisdiction", False, False),
+        ("effective_from", "effectiveFrom", "string", False, False),
+    )
+
+
+@dataclass
+class TaxExemptionJurisdiction(_Model):
+    """The TaxExemptionJurisdiction object.
+    """
+
+    #: The country.
+    country: Optional[str] = None
+    #: The region.
+    region: Optional[str] = None
+    #: The city.
+    city: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("country", "country", "string", False, False),
+        ("region", "region", "string", False, False),
+        ("city", "city", "string", False, False),
+    )
+
+
+@dataclass
 class TaxShipFromDetails(_Model):
     """The TaxShipFromDetails object.
     """
@@ -16023,12 +17393,13 @@ class TaxShippingCost(_Model):
     """The TaxShippingCost object.
     """
 
-    #: The amount.
-    amount: Optional[str] = None
+    #: The amount. The official SDKs disagree on its type (Amount or string): any JSON value,
+    #: kept as received.
+    amount: Any = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("amount", "amount", "string", False, False),
+        ("amount", "amount", "json", False, False),
     )
 
 
@@ -16046,12 +17417,15 @@ class TaxCalculateResponse(_Model):
     tax_calculation_id: Optional[str] = None
     #: The currency.
     currency: Optional[str] = None
-    #: The total amount.
-    total_amount: Optional[str] = None
-    #: The exclusive tax amount.
-    exclusive_tax_amount: Optional[str] = None
-    #: The inclusive tax amount.
-    inclusive_tax_amount: Optional[str] = None
+    #: The total amount. The official SDKs disagree on its type (Amount or string): any JSON
+    #: value, kept as received.
+    total_amount: Any = None
+    #: The exclusive tax amount. The official SDKs disagree on its type (Amount or string):
+    #: any JSON value, kept as received.
+    exclusive_tax_amount: Any = None
+    #: The inclusive tax amount. The official SDKs disagree on its type (Amount or string):
+    #: any JSON value, kept as received.
+    inclusive_tax_amount: Any = None
     #: The line items.
     line_items: Optional[List[TaxCalculatedLineItem]] = None
     #: The tax breakdown.
@@ -16063,25 +17437,25 @@ class TaxCalculateResponse(_Model):
     #: The shipping cost.
     shipping_cost: Optional[TaxCalculatedShippingCost] = None
     #: The customer details.
-    customer_details: Any = None
+    customer_details: Optional[TaxCalculatedCustomerDetails] = None
     #: The ship from details.
-    ship_from_details: Any = None
+    ship_from_details: Optional[TaxCalculatedShipFromDetails] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
         ("tax_calculation_id", "taxCalculationId", "string", False, False),
         ("currency", "currency", "string", False, False),
-        ("total_amount", "totalAmount", "string", False, False),
-        ("exclusive_tax_amount", "exclusiveTaxAmount", "string", False, False),
-        ("inclusive_tax_amount", "inclusiveTaxAmount", "string", False, False),
+        ("total_amount", "totalAmount", "json", False, False),
+        ("exclusive_tax_amount", "exclusiveTaxAmount", "json", False, False),
+        ("inclusive_tax_amount", "inclusiveTaxAmount", "json", False, False),
         ("line_items", "lineItems", "TaxCalculatedLineItem", False, True),
         ("tax_breakdown", "taxBreakdown", "TaxBreakdown", False, True),
         ("expire_at", "expireAt", "string", False, False),
         ("tax_date", "taxDate", "string", False, False),
         ("shipping_cost", "shippingCost", "TaxCalculatedShippingCost", False, False),
-        ("customer_details", "customerDetails", "json", False, False),
-        ("ship_from_details", "shipFromDetails", "json", False, False),
+        ("customer_details", "customerDetails", "TaxCalculatedCustomerDetails", False, False),
+        ("ship_from_details", "shipFromDetails", "TaxCalculatedShipFromDetails", False, False),
     )
 
 
@@ -16094,16 +17468,18 @@ class TaxCalculatedLineItem(_Model):
     goods_reference_id: Optional[str] = None
     #: The unit amount.
     unit_amount: Optional[str] = None
-    #: The amount.
-    amount: Optional[str] = None
+    #: The amount. The official SDKs disagree on its type (Amount or string): any JSON value,
+    #: kept as received.
+    amount: Any = None
     #: The quantity.
     quantity: Optional[Union[int, str]] = None
     #: The tax code.
     tax_code: Optional[str] = None
     #: The tax behavior.
     tax_behavior: Optional[str] = None
-    #: The tax amount.
-    tax_amount: Optional[str] = None
+    #: The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    #: value, kept as received.
+    tax_amount: Any = None
     #: The tax breakdown.
     tax_breakdown: Optional[List[TaxBreakdown]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
@@ -16111,11 +17487,11 @@ class TaxCalculatedLineItem(_Model):
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("goods_reference_id", "goodsReferenceId", "string", False, False),
         ("unit_amount", "unitAmount", "string", False, False),
-        ("amount", "amount", "string", False, False),
+        ("amount", "amount", "json", False, False),
         ("quantity", "quantity", "integer", False, False),
         ("tax_code", "taxCode", "string", False, False),
         ("tax_behavior", "taxBehavior", "string", False, False),
-        ("tax_amount", "taxAmount", "string", False, False),
+        ("tax_amount", "taxAmount", "json", False, False),
         ("tax_breakdown", "taxBreakdown", "TaxBreakdown", False, True),
     )
 
@@ -16131,10 +17507,12 @@ class TaxBreakdown(_Model):
     authority_name: Optional[str] = None
     #: The tax rate.
     tax_rate: Optional[str] = None
-    #: The tax amount.
-    tax_amount: Optional[str] = None
-    #: The taxable amount.
-    taxable_amount: Optional[str] = None
+    #: The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    #: value, kept as received.
+    tax_amount: Any = None
+    #: The taxable amount. The official SDKs disagree on its type (Amount or string): any
+    #: JSON value, kept as received.
+    taxable_amount: Any = None
     #: The taxability reason.
     taxability_reason: Optional[str] = None
     #: The inclusive.
@@ -16145,8 +17523,8 @@ class TaxBreakdown(_Model):
         ("tax_type", "taxType", "string", False, False),
         ("authority_name", "authorityName", "string", False, False),
         ("tax_rate", "taxRate", "string", False, False),
-        ("tax_amount", "taxAmount", "string", False, False),
-        ("taxable_amount", "taxableAmount", "string", False, False),
+        ("tax_amount", "taxAmount", "json", False, False),
+        ("taxable_amount", "taxableAmount", "json", False, False),
         ("taxability_reason", "taxabilityReason", "string", False, False),
         ("inclusive", "inclusive", "boolean", False, False),
     )
@@ -16157,18 +17535,175 @@ class TaxCalculatedShippingCost(_Model):
     """The TaxCalculatedShippingCost object.
     """
 
-    #: The amount.
-    amount: Optional[str] = None
-    #: The tax amount.
-    tax_amount: Optional[str] = None
+    #: The amount. The official SDKs disagree on its type (Amount or string): any JSON value,
+    #: kept as received.
+    amount: Any = None
+    #: The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    #: value, kept as received.
+    tax_amount: Any = None
     #: The tax breakdown.
     tax_breakdown: Optional[List[TaxBreakdown]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("amount", "amount", "string", False, False),
-        ("tax_amount", "taxAmount", "string", False, False),
+        ("amount", "amount", "json", False, False),
+        ("tax_amount", "taxAmount", "json", False, False),
         ("tax_breakdown", "taxBreakdown", "TaxBreakdown", False, True),
+    )
+
+
+@dataclass
+class TaxCalculatedCustomerDetails(_Model):
+    """The TaxCalculatedCustomerDetails object.
+    """
+
+    #: The business details.
+    business_details: Optional[TaxCalculatedBusinessDetails] = None
+    #: The name.
+    name: Optional[str] = None
+    #: The shipping address.
+    shipping_address: Optional[TaxCalculatedAddress] = None
+    #: The billing address.
+    billing_address: Optional[TaxCalculatedAddress] = None
+    #: The tax ids.
+    tax_ids: Optional[List[TaxCalculatedTaxId]] = None
+    #: The tax exemptions.
+    tax_exemptions: Optional[List[TaxCalculatedExemption]] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("business_details", "businessDetails", "TaxCalculatedBusinessDetails", False, False),
+        ("name", "name", "string", False, False),
+        ("shipping_address", "shippingAddress", "TaxCalculatedAddress", False, False),
+        ("billing_address", "billingAddress", "TaxCalculatedAddress", False, False),
+        ("tax_ids", "taxIds", "TaxCalculatedTaxId", False, True),
+        ("tax_exemptions", "taxExemptions", "TaxCalculatedExemption", False, True),
+    )
+
+
+@dataclass
+class TaxCalculatedBusinessDetails(_Model):
+    """The TaxCalculatedBusinessDetails object.
+    """
+
+    #: The address.
+    address: Optional[TaxCalculatedAddress] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("address", "address", "TaxCalculatedAddress", False, False),
+    )
+
+
+@dataclass
+class TaxCalculatedAddress(_Model):
+    """The TaxCalculatedAddress object.
+    """
+
+    #: The country.
+    country: Optional[str] = None
+    #: The region.
+    region: Optional[str] = None
+    #: The county.
+    county: Optional[str] = None
+    #: The city.
+    city: Optional[str] = None
+    #: The district.
+    district: Optional[str] = None
+    #: The line1.
+    line1: Optional[str] = None
+    #: The line2.
+    line2: Optional[str] = None
+    #: The postal code.
+    postal_code: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("country", "country", "string", False, False),
+        ("region", "region", "string", False, False),
+        ("county", "county", "string", False, False),
+        ("city", "city", "string", False, False),
+        ("district", "district", "string", False, False),
+        ("line1", "line1", "string", False, False),
+        ("line2", "line2", "string", False, False),
+        ("postal_code", "postalCode", "string", False, False),
+    )
+
+
+@dataclass
+class TaxCalculatedTaxId(_Model):
+    """The TaxCalculatedTaxId object.
+    """
+
+    #: The value.
+    value: Optional[str] = None
+    #: The country.
+    country: Optional[str] = None
+    #: The region.
+    region: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("value", "value", "string", False, False),
+        ("country", "country", "string", False, False),
+        ("region", "region", "string", False, False),
+    )
+
+
+@dataclass
+class TaxCalculatedExemption(_Model):
+    """The TaxCalculatedExemption object.
+    """
+
+    #: The certificate number.
+    certificate_number: Optional[str] = None
+    #: The exemption type.
+    exemption_type: Optional[str] = None
+    #: The jurisdiction.
+    jurisdiction: Optional[TaxCalculatedExemptionJurisdiction] = None
+    #: The effective from.
+    effective_from: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("certificate_number", "certificateNumber", "string", False, False),
+        ("exemption_type", "exemptionType", "string", False, False),
+        ("jurisdiction", "jurisdiction", "TaxCalculatedExemptionJurisdiction", False, False),
+        ("effective_from", "effectiveFrom", "string", False, False),
+    )
+
+
+@dataclass
+class TaxCalculatedExemptionJurisdiction(_Model):
+    """The TaxCalculatedExemptionJurisdiction object.
+    """
+
+    #: The country.
+    country: Optional[str] = None
+    #: The region.
+    region: Optional[str] = None
+    #: The city.
+    city: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("country", "country", "string", False, False),
+        ("region", "region", "string", False, False),
+        ("city", "city", "string", False, False),
+    )
+
+
+@dataclass
+class TaxCalculatedShipFromDetails(_Model):
+    """The TaxCalculatedShipFromDetails object.
+    """
+
+    #: The address.
+    address: Optional[TaxCalculatedAddress] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("address", "address", "TaxCalculatedAddress", False, False),
     )
 
 
@@ -16365,12 +17900,15 @@ class TaxInquireCalculationResponse(_Model):
     tax_calculation_id: Optional[str] = None
     #: The currency.
     currency: Optional[str] = None
-    #: The total amount.
-    total_amount: Optional[str] = None
-    #: The exclusive tax amount.
-    exclusive_tax_amount: Optional[str] = None
-    #: The inclusive tax amount.
-    inclusive_tax_amount: Optional[str] = None
+    #: The total amount. The official SDKs disagree on its type (Amount or string): any JSON
+    #: value, kept as received.
+    total_amount: Any = None
+    #: The exclusive tax amount. The official SDKs disagree on its type (Amount or string):
+    #: any JSON value, kept as received.
+    exclusive_tax_amount: Any = None
+    #: The inclusive tax amount. The official SDKs disagree on its type (Amount or string):
+    #: any JSON value, kept as received.
+    inclusive_tax_amount: Any = None
     #: The line items.
     line_items: Optional[List[TaxCalculatedLineItem]] = None
     #: The tax breakdown.
@@ -16382,25 +17920,25 @@ class TaxInquireCalculationResponse(_Model):
     #: The shipping cost.
     shipping_cost: Optional[TaxCalculatedShippingCost] = None
     #: The customer details.
-    customer_details: Any = None
+    customer_details: Optional[TaxCalculatedCustomerDetails] = None
     #: The ship from details.
-    ship_from_details: Any = None
+    ship_from_details: Optional[TaxCalculatedShipFromDetails] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
         ("tax_calculation_id", "taxCalculationId", "string", False, False),
         ("currency", "currency", "string", False, False),
-        ("total_amount", "totalAmount", "string", False, False),
-        ("exclusive_tax_amount", "exclusiveTaxAmount", "string", False, False),
-        ("inclusive_tax_amount", "inclusiveTaxAmount", "string", False, False),
+        ("total_amount", "totalAmount", "json", False, False),
+        ("exclusive_tax_amount", "exclusiveTaxAmount", "json", False, False),
+        ("inclusive_tax_amount", "inclusiveTaxAmount", "json", False, False),
         ("line_items", "lineItems", "TaxCalculatedLineItem", False, True),
         ("tax_breakdown", "taxBreakdown", "TaxBreakdown", False, True),
         ("expire_at", "expireAt", "string", False, False),
         ("tax_date", "taxDate", "string", False, False),
         ("shipping_cost", "shippingCost", "TaxCalculatedShippingCost", False, False),
-        ("customer_details", "customerDetails", "json", False, False),
-        ("ship_from_details", "shipFromDetails", "json", False, False),
+        ("customer_details", "customerDetails", "TaxCalculatedCustomerDetails", False, False),
+        ("ship_from_details", "shipFromDetails", "TaxCalculatedShipFromDetails", False, False),
     )
 
 
@@ -16592,8 +18130,9 @@ class TaxTransaction(_Model):
     tax_calculation_id: Optional[str] = None
     #: The type.
     type: Optional[str] = None
-    #: The tax amount.
-    tax_amount: Optional[str] = None
+    #: The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    #: value, kept as received.
+    tax_amount: Any = None
     #: The currency.
     currency: Optional[str] = None
     #: The status.
@@ -16614,7 +18153,7 @@ class TaxTransaction(_Model):
         ("tax_transaction_id", "taxTransactionId", "string", False, False),
         ("tax_calculation_id", "taxCalculationId", "string", False, False),
         ("type", "type", "string", False, False),
-        ("tax_amount", "taxAmount", "string", False, False),
+        ("tax_amount", "taxAmount", "json", False, False),
         ("currency", "currency", "string", False, False),
         ("status", "status", "string", False, False),
         ("failure_reason", "failureReason", "string", False, False),
@@ -17226,6 +18765,8 @@ class VaultingQueryResponse(_Model):
     vaulting_result_code: Optional[str] = None
     #: The vaulting result message.
     vaulting_result_message: Optional[str] = None
+    #: The acquirer info.
+    acquirer_info: Optional[AcquirerInfo] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -17239,6 +18780,7 @@ class VaultingQueryResponse(_Model):
         ("metadata", "metadata", "string", False, False),
         ("vaulting_result_code", "vaultingResultCode", "string", False, False),
         ("vaulting_result_message", "vaultingResultMessage", "string", False, False),
+        ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
     )
 
 
@@ -17250,7 +18792,7 @@ class PaymentMethodDetail(_Model):
     #: The payment method detail type (one of the PaymentMethodDetailType values).
     payment_method_detail_type: Optional[str] = None
     #: The card.
-    card: Any = None
+    card: Optional[CardPaymentMethodDetail] = None
     #: The external account.
     external_account: Optional[ExternalPaymentMethodDetail] = None
     #: The discount.
@@ -17269,7 +18811,7 @@ class PaymentMethodDetail(_Model):
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("payment_method_detail_type", "paymentMethodDetailType", "string", False, False),
-        ("card", "card", "json", False, False),
+        ("card", "card", "CardPaymentMethodDetail", False, False),
         ("external_account", "externalAccount", "ExternalPaymentMethodDetail", False, False),
         ("discount", "discount", "DiscountPaymentMethodDetail", False, False),
         ("coupon", "coupon", "CouponPaymentMethodDetail", False, False),
@@ -17355,6 +18897,38 @@ class CouponPaymentMethodDetail(_Model):
         ("coupon_description", "couponDescription", "string", False, False),
         ("coupon_expire_time", "couponExpireTime", "string", False, False),
         ("payment_method_detail_metadata", "paymentMethodDetailMetadata", "string", False, False),
+    )
+
+
+@dataclass
+class Wallet(_Model):
+    """The Wallet object.
+    """
+
+    #: The account no.
+    account_no: Optional[str] = None
+    #: The account holder name.
+    account_holder_name: Optional[UserName] = None
+    #: The phone no.
+    phone_no: Optional[str] = None
+    #: The email.
+    email: Optional[str] = None
+    #: The billing address.
+    billing_address: Optional[Address] = None
+    #: The token.
+    token: Optional[str] = None
+    #: The token expiry time.
+    token_expiry_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("account_no", "accountNo", "string", False, False),
+        ("account_holder_name", "accountHolderName", "UserName", False, False),
+        ("phone_no", "phoneNo", "string", False, False),
+        ("email", "email", "string", False, False),
+        ("billing_address", "billingAddress", "Address", False, False),
+        ("token", "token", "string", False, False),
+        ("token_expiry_time", "tokenExpiryTime", "string", False, False),
     )
 
 
@@ -17471,6 +19045,8 @@ class VaultingPaymentMethodResponse(_Model):
     scheme_url: Optional[str] = None
     #: The applink url.
     applink_url: Optional[str] = None
+    #: The acquirer info.
+    acquirer_info: Optional[AcquirerInfo] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
@@ -17480,6 +19056,7 @@ class VaultingPaymentMethodResponse(_Model):
         ("normal_url", "normalUrl", "string", False, False),
         ("scheme_url", "schemeUrl", "string", False, False),
         ("applink_url", "applinkUrl", "string", False, False),
+        ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
     )
 
 
@@ -18109,38 +19686,16 @@ class MeterEventNotify(_Model):
     result: Optional[ApiResult] = None
     #: The event name.
     event_name: Optional[str] = None
-    #: The error events.
-    error_events: Optional[List[ErrorEvent]] = None
+    #: The error events. The official SDKs disagree on its type (ErrorEvent or
+    #: list[ErrorEvent]): any JSON value, kept as received.
+    error_events: Optional[List[Any]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("notify_type", "notifyType", "string", False, False),
         ("result", "result", "ApiResult", False, False),
         ("event_name", "eventName", "string", False, False),
-        ("error_events", "errorEvents", "ErrorEvent", False, True),
-    )
-
-
-@dataclass
-class ErrorEvent(_Model):
-    """The ErrorEvent object.
-    """
-
-    #: The error code.
-    error_code: Optional[str] = None
-    #: The idempotency key.
-    idempotency_key: Optional[str] = None
-    #: The event timestamp.
-    event_timestamp: Optional[Union[int, str]] = None
-    #: The payload.
-    payload: Optional[EventPayload] = None
-    #: Fields this model does not describe, kept as received and written back by to_dict.
-    extra: Dict[str, Any] = field(default_factory=dict)
-    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("error_code", "errorCode", "string", False, False),
-        ("idempotency_key", "idempotencyKey", "string", False, False),
-        ("event_timestamp", "eventTimestamp", "integer", False, False),
-        ("payload", "payload", "EventPayload", False, False),
+        ("error_events", "errorEvents", "json", False, True),
     )
 
 
@@ -18155,39 +19710,47 @@ class SubscriptionCancelNotify(_Model):
     result: Optional[ApiResult] = None
     #: The payment amount.
     payment_amount: Optional[Amount] = None
-    #: The payment create time.
-    payment_create_time: Optional[str] = None
-    #: The payment time.
-    payment_time: Optional[str] = None
-    #: The period end time.
-    period_end_time: Optional[str] = None
-    #: The phase no.
-    phase_no: Optional[str] = None
-    #: The subscription id.
-    subscription_id: Optional[str] = None
-    #: The subscription order id.
-    subscription_order_id: Optional[str] = None
+    #: The payment create time. The official SDKs disagree on its type (Optional[str] or
+    #: string): any JSON value, kept as received.
+    payment_create_time: Any = None
+    #: The payment time. The official SDKs disagree on its type (Optional[str] or string):
+    #: any JSON value, kept as received.
+    payment_time: Any = None
+    #: The period end time. The official SDKs disagree on its type (Optional[str] or string):
+    #: any JSON value, kept as received.
+    period_end_time: Any = None
+    #: The phase no. The official SDKs disagree on its type (Optional[str] or string): any
+    #: JSON value, kept as received.
+    phase_no: Any = None
+    #: The subscription id. The official SDKs disagree on its type (Optional[str] or string):
+    #: any JSON value, kept as received.
+    subscription_id: Any = None
+    #: The subscription order id. The official SDKs disagree on its type (Optional[str] or
+    #: string): any JSON value, kept as received.
+    subscription_order_id: Any = None
     #: The subscription order status (one of the SubscriptionNotificationType values).
     subscription_order_status: Optional[str] = None
-    #: The subscription request id.
-    subscription_request_id: Optional[str] = None
-    #: The subscription trans id.
-    subscription_trans_id: Optional[str] = None
+    #: The subscription request id. The official SDKs disagree on its type (Optional[str] or
+    #: string): any JSON value, kept as received.
+    subscription_request_id: Any = None
+    #: The subscription trans id. The official SDKs disagree on its type (Optional[str] or
+    #: string): any JSON value, kept as received.
+    subscription_trans_id: Any = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("notify_type", "notifyType", "string", False, False),
         ("result", "result", "ApiResult", False, False),
         ("payment_amount", "paymentAmount", "Amount", False, False),
-        ("payment_create_time", "paymentCreateTime", "string", False, False),
-        ("payment_time", "paymentTime", "string", False, False),
-        ("period_end_time", "periodEndTime", "string", False, False),
-        ("phase_no", "phaseNo", "string", False, False),
-        ("subscription_id", "subscriptionId", "string", False, False),
-        ("subscription_order_id", "subscriptionOrderId", "string", False, False),
+        ("payment_create_time", "paymentCreateTime", "json", False, False),
+        ("payment_time", "paymentTime", "json", False, False),
+        ("period_end_time", "periodEndTime", "json", False, False),
+        ("phase_no", "phaseNo", "json", False, False),
+        ("subscription_id", "subscriptionId", "json", False, False),
+        ("subscription_order_id", "subscriptionOrderId", "json", False, False),
         ("subscription_order_status", "subscriptionOrderStatus", "string", False, False),
-        ("subscription_request_id", "subscriptionRequestId", "string", False, False),
-        ("subscription_trans_id", "subscriptionTransId", "string", False, False),
+        ("subscription_request_id", "subscriptionRequestId", "json", False, False),
+        ("subscription_trans_id", "subscriptionTransId", "json", False, False),
     )
 
 
@@ -18452,6 +20015,9 @@ _MODELS: Dict[str, Type[_Model]] = {
     "AccountBalance": AccountBalance,
     "InquiryStatementRequest": InquiryStatementRequest,
     "InquiryStatementResponse": InquiryStatementResponse,
+    "Statement": Statement,
+    "FundMoveDetail": FundMoveDetail,
+    "ForeignExchangeQuote": ForeignExchangeQuote,
     "InquiryStatementDetailRequest": InquiryStatementDetailRequest,
     "InquiryStatementDetailResponse": InquiryStatementDetailResponse,
     "InquiryStatementListRequest": InquiryStatementListRequest,
@@ -18462,14 +20028,17 @@ _MODELS: Dict[str, Type[_Model]] = {
     "CardLimitDetail": CardLimitDetail,
     "Limit": Limit,
     "CardLimitInfo": CardLimitInfo,
+    "RefundPreference": RefundPreference,
     "ApplyCardResponse": ApplyCardResponse,
     "InquireCardRequest": InquireCardRequest,
     "InquireCardResponse": InquireCardResponse,
+    "AbaCard": AbaCard,
     "InquireCardDetailRequest": InquireCardDetailRequest,
     "InquireCardDetailResponse": InquireCardDetailResponse,
     "CardholderInfo": CardholderInfo,
     "InquireCardSensitiveInfoRequest": InquireCardSensitiveInfoRequest,
     "InquireCardSensitiveInfoResponse": InquireCardSensitiveInfoResponse,
+    "CardDetail": CardDetail,
     "InquireCardTransactionEventRequest": InquireCardTransactionEventRequest,
     "InquireCardTransactionEventResponse": InquireCardTransactionEventResponse,
     "CardTransactionEvent": CardTransactionEvent,
@@ -18486,6 +20055,12 @@ _MODELS: Dict[str, Type[_Model]] = {
     "UpdateCardStatusResponse": UpdateCardStatusResponse,
     "CreateDirectPaymentRequest": CreateDirectPaymentRequest,
     "Merchant": Merchant,
+    "Store": Store,
+    "AccountLastModified": AccountLastModified,
+    "DeliveryEstimate": DeliveryEstimate,
+    "DeliveryEstimateInfo": DeliveryEstimateInfo,
+    "BuyerTaxId": BuyerTaxId,
+    "BrowserInfo": BrowserInfo,
     "Transit": Transit,
     "Leg": Leg,
     "Passenger": Passenger,
@@ -18493,9 +20068,7 @@ _MODELS: Dict[str, Type[_Model]] = {
     "Service": Service,
     "Lodging": Lodging,
     "Gaming": Gaming,
-    "PaymentMethodMetaData": PaymentMethodMetaData,
-    "CardVerificationResult": CardVerificationResult,
-    "RiskThreeDSResult": RiskThreeDSResult,
+    "Declaration": Declaration,
     "CreateDirectPaymentResponse": CreateDirectPaymentResponse,
     "CreateDirectRefundRequest": CreateDirectRefundRequest,
     "RefundFromMethod": RefundFromMethod,
@@ -18517,17 +20090,31 @@ _MODELS: Dict[str, Type[_Model]] = {
     "InquireBalanceRequest": InquireBalanceRequest,
     "InquireBalanceResponse": InquireBalanceResponse,
     "CreateAuthenticationSessionRequest": CreateAuthenticationSessionRequest,
+    "AgenticAgentInfo": AgenticAgentInfo,
+    "AgenticPaymentMethod": AgenticPaymentMethod,
+    "AgenticMandate": AgenticMandate,
+    "AgenticMandateIntent": AgenticMandateIntent,
+    "AgenticDeclineThreshold": AgenticDeclineThreshold,
     "CreateAuthenticationSessionResponse": CreateAuthenticationSessionResponse,
     "CreateBindingSessionRequest": CreateBindingSessionRequest,
     "CreateBindingSessionResponse": CreateBindingSessionResponse,
     "InquireAccountInfoRequest": InquireAccountInfoRequest,
     "InquireAccountInfoResponse": InquireAccountInfoResponse,
+    "AgenticBoundPaymentMethod": AgenticBoundPaymentMethod,
+    "AgenticBoundPaymentMethodDetail": AgenticBoundPaymentMethodDetail,
     "InquirePaymentTokenRequest": InquirePaymentTokenRequest,
     "InquirePaymentTokenResponse": InquirePaymentTokenResponse,
+    "AgenticPaymentToken": AgenticPaymentToken,
     "AuthApplyTokenRequest": AuthApplyTokenRequest,
     "AuthApplyTokenResponse": AuthApplyTokenResponse,
     "AuthConsultRequest": AuthConsultRequest,
     "AuthMetaData": AuthMetaData,
+    "AuthorizationConsultDirectDebitInfo": AuthorizationConsultDirectDebitInfo,
+    "AuthorizationAccessParams": AuthorizationAccessParams,
+    "PeriodRuleParams": PeriodRuleParams,
+    "AuthorizationConsultPassBackParams": AuthorizationConsultPassBackParams,
+    "AuthorizationConsultSubscriptionParams": AuthorizationConsultSubscriptionParams,
+    "AuthorizationConsultSubMerchant": AuthorizationConsultSubMerchant,
     "AuthConsultResponse": AuthConsultResponse,
     "AuthCodeForm": AuthCodeForm,
     "CodeDetail": CodeDetail,
@@ -18579,9 +20166,10 @@ _MODELS: Dict[str, Type[_Model]] = {
     "InvoiceCreateItem": InvoiceCreateItem,
     "InvoiceShipping": InvoiceShipping,
     "InvoiceAddress": InvoiceAddress,
-    "DeliveryEstimate": DeliveryEstimate,
-    "DeliveryEstimateInfo": DeliveryEstimateInfo,
     "BillingDiscount": BillingDiscount,
+    "AutomaticTax": AutomaticTax,
+    "InvoiceCustomerDetails": InvoiceCustomerDetails,
+    "CustomerBusinessAddress": CustomerBusinessAddress,
     "InvoiceCreateResponse": InvoiceCreateResponse,
     "InvoiceCreateViewLinkRequest": InvoiceCreateViewLinkRequest,
     "InvoiceCreateViewLinkResponse": InvoiceCreateViewLinkResponse,
@@ -18676,6 +20264,7 @@ _MODELS: Dict[str, Type[_Model]] = {
     "BillingSubscriptionUpdateRequest": BillingSubscriptionUpdateRequest,
     "PriceItemChange": PriceItemChange,
     "BillingSubscriptionCancellationDetails": BillingSubscriptionCancellationDetails,
+    "BillingSubscriptionStatusChange": BillingSubscriptionStatusChange,
     "BillingSubscriptionUpdateResponse": BillingSubscriptionUpdateResponse,
     "CustomsDeclareRequest": CustomsDeclareRequest,
     "CustomsInfo": CustomsInfo,
@@ -18684,7 +20273,6 @@ _MODELS: Dict[str, Type[_Model]] = {
     "CustomsDeclareResponse": CustomsDeclareResponse,
     "CustomsQueryRequest": CustomsQueryRequest,
     "CustomsQueryResponse": CustomsQueryResponse,
-    "DeclarationRecord": DeclarationRecord,
     "CreatePayoutRequest": CreatePayoutRequest,
     "TransferFromDetail": TransferFromDetail,
     "TransferToDetail": TransferToDetail,
@@ -18749,15 +20337,20 @@ _MODELS: Dict[str, Type[_Model]] = {
     "ErrorInfo": ErrorInfo,
     "InquireNotificationRequest": InquireNotificationRequest,
     "InquireNotificationResponse": InquireNotificationResponse,
+    "NotificationEvent": NotificationEvent,
     "InquireNotificationListRequest": InquireNotificationListRequest,
     "InquireNotificationListResponse": InquireNotificationListResponse,
     "AcceptDisputeRequest": AcceptDisputeRequest,
     "AcceptDisputeResponse": AcceptDisputeResponse,
     "PaymentEvaluation": PaymentEvaluation,
     "PaymentOptionDetail": PaymentOptionDetail,
-    "WalletPaymentOptionDetail": WalletPaymentOptionDetail,
-    "Wallet": Wallet,
-    "WalletFeature": WalletFeature,
+    "SupportCardBrand": SupportCardBrand,
+    "SupportBank": SupportBank,
+    "Installment": Installment,
+    "Plan": Plan,
+    "PromotionInfo": PromotionInfo,
+    "Discount": Discount,
+    "InterestFree": InterestFree,
     "DeviceCertificateRequest": DeviceCertificateRequest,
     "DeviceCertificateResponse": DeviceCertificateResponse,
     "CreateMandateRequest": CreateMandateRequest,
@@ -18776,18 +20369,19 @@ _MODELS: Dict[str, Type[_Model]] = {
     "RiskEnv": RiskEnv,
     "RiskSignal": RiskSignal,
     "RiskAddress": RiskAddress,
+    "CardVerificationResult": CardVerificationResult,
+    "RiskThreeDSResult": RiskThreeDSResult,
     "AvailablePaymentMethod": AvailablePaymentMethod,
     "PaymentMethodTypeItem": PaymentMethodTypeItem,
     "BillingSubscription": BillingSubscription,
     "DownloadDisputeEvidenceRequest": DownloadDisputeEvidenceRequest,
     "DownloadDisputeEvidenceResponse": DownloadDisputeEvidenceResponse,
     "FetchNonceRequest": FetchNonceRequest,
+    "CardPaymentMethodDetail": CardPaymentMethodDetail,
+    "MpiData": MpiData,
     "FetchNonceResponse": FetchNonceResponse,
     "GetCardInfoRequest": GetCardInfoRequest,
     "GetCardInfoResponse": GetCardInfoResponse,
-    "Installment": Installment,
-    "SupportCardBrand": SupportCardBrand,
-    "Plan": Plan,
     "SubscriptionInquireRequest": SubscriptionInquireRequest,
     "SubscriptionInquireResponse": SubscriptionInquireResponse,
     "InquireExchangeRateRequest": InquireExchangeRateRequest,
@@ -18800,9 +20394,10 @@ _MODELS: Dict[str, Type[_Model]] = {
     "CardInfo": CardInfo,
     "ThreeDSResult": ThreeDSResult,
     "PromotionResult": PromotionResult,
-    "Discount": Discount,
     "RetryInfo": RetryInfo,
     "PaymentAttempt": PaymentAttempt,
+    "PopRiskDecisionResultInfo": PopRiskDecisionResultInfo,
+    "SplitDetail": SplitDetail,
     "PaymentVerificationData": PaymentVerificationData,
     "ChallengeActionForm": ChallengeActionForm,
     "OrderCodeForm": OrderCodeForm,
@@ -18818,10 +20413,12 @@ _MODELS: Dict[str, Type[_Model]] = {
     "CreateRuleResponse": CreateRuleResponse,
     "InquireHoldListRequest": InquireHoldListRequest,
     "InquireHoldListResponse": InquireHoldListResponse,
+    "ReserveHoldDetail": ReserveHoldDetail,
     "InquireReleaseRequest": InquireReleaseRequest,
     "InquireReleaseResponse": InquireReleaseResponse,
     "InquireRuleListRequest": InquireRuleListRequest,
     "InquireRuleListResponse": InquireRuleListResponse,
+    "ReserveRule": ReserveRule,
     "UpdateHoldRequest": UpdateHoldRequest,
     "UpdateHoldResponse": UpdateHoldResponse,
     "UpdateRuleRequest": UpdateRuleRequest,
@@ -18835,6 +20432,7 @@ _MODELS: Dict[str, Type[_Model]] = {
     "SupplyDefenseDocumentResponse": SupplyDefenseDocumentResponse,
     "SupplyEvidenceRequest": SupplyEvidenceRequest,
     "SupplyEvidenceResponse": SupplyEvidenceResponse,
+    "DisputeEvidenceResult": DisputeEvidenceResult,
     "SyncArrearRequest": SyncArrearRequest,
     "SyncArrearResponse": SyncArrearResponse,
     "UpdateAmountRequest": UpdateAmountRequest,
@@ -18874,6 +20472,7 @@ _MODELS: Dict[str, Type[_Model]] = {
     "SubscriptionsInquiryRequest": SubscriptionsInquiryRequest,
     "SubscriptionsInquiryResponse": SubscriptionsInquiryResponse,
     "SubscriptionUpdateRequest": SubscriptionUpdateRequest,
+    "ProrationSettings": ProrationSettings,
     "SubscriptionUpdateResponse": SubscriptionUpdateResponse,
     "TaxCalculateRequest": TaxCalculateRequest,
     "TaxCalculationLineItem": TaxCalculationLineItem,
@@ -18881,12 +20480,21 @@ _MODELS: Dict[str, Type[_Model]] = {
     "TaxBusinessDetails": TaxBusinessDetails,
     "TaxAddress": TaxAddress,
     "TaxId": TaxId,
+    "TaxExemption": TaxExemption,
+    "TaxExemptionJurisdiction": TaxExemptionJurisdiction,
     "TaxShipFromDetails": TaxShipFromDetails,
     "TaxShippingCost": TaxShippingCost,
     "TaxCalculateResponse": TaxCalculateResponse,
     "TaxCalculatedLineItem": TaxCalculatedLineItem,
     "TaxBreakdown": TaxBreakdown,
     "TaxCalculatedShippingCost": TaxCalculatedShippingCost,
+    "TaxCalculatedCustomerDetails": TaxCalculatedCustomerDetails,
+    "TaxCalculatedBusinessDetails": TaxCalculatedBusinessDetails,
+    "TaxCalculatedAddress": TaxCalculatedAddress,
+    "TaxCalculatedTaxId": TaxCalculatedTaxId,
+    "TaxCalculatedExemption": TaxCalculatedExemption,
+    "TaxCalculatedExemptionJurisdiction": TaxCalculatedExemptionJurisdiction,
+    "TaxCalculatedShipFromDetails": TaxCalculatedShipFromDetails,
     "TaxCancelRegistrationRequest": TaxCancelRegistrationRequest,
     "TaxCancelRegistrationResponse": TaxCancelRegistrationResponse,
     "TaxJurisdiction": TaxJurisdiction,
@@ -18930,6 +20538,7 @@ _MODELS: Dict[str, Type[_Model]] = {
     "ExternalPaymentMethodDetail": ExternalPaymentMethodDetail,
     "DiscountPaymentMethodDetail": DiscountPaymentMethodDetail,
     "CouponPaymentMethodDetail": CouponPaymentMethodDetail,
+    "Wallet": Wallet,
     "UpdateTokenRequest": UpdateTokenRequest,
     "UpdateTokenResponse": UpdateTokenResponse,
     "VaultingPaymentMethodRequest": VaultingPaymentMethodRequest,
@@ -18950,7 +20559,6 @@ _MODELS: Dict[str, Type[_Model]] = {
     "InvoiceNotify": InvoiceNotify,
     "InvoicePaymentInfo": InvoicePaymentInfo,
     "MeterEventNotify": MeterEventNotify,
-    "ErrorEvent": ErrorEvent,
     "SubscriptionCancelNotify": SubscriptionCancelNotify,
     "SubscriptionNotify": SubscriptionNotify,
     "SubscriptionPayNotify": SubscriptionPayNotify,
@@ -19141,6 +20749,7 @@ KNOWN_VALUES: Dict[str, Tuple[str, ...]] = {
     "AuthenticationChannelType": ("EMAIL", "SMS",),
     "AuthenticationType": ("OTP",),
     "AuthorizationPhase": ("PRE_AUTHORIZATION", "POST_AUTHORIZATION",),
+    "CardBrand": ("AMEX", "BC", "CARNET", "CARTES_BANCAIRES", "CITI", "CUP", "DINERS", "DISCOVER", "ELO", "GWANGJUBANK", "HIPERCARD", "HYUNDAI", "IBK_BC", "JCB", "JEJUBANK", "JEONBUKBANK", "KAKAOBANK", "KBANK", "KDBBANK", "KEBHANA", "KOOKMIN", "LOTTE", "MAESTRO", "MASTERCARD", "MIR", "NONGHYUP", "POST", "SAEMAUL", "SAMSUNG", "SAVINGBANK", "SHINHAN", "SHINHYEOP", "SUHYEOP", "TOSSBANK", "TROY", "VISA", "WOORI",),
     "CardCategoryType": ("CONSUMER", "COMMERCIAL",),
     "CardTransactionEventFilterType": ("AUTH", "AUTH_CANCEL", "CAPTURE", "REFUND", "CHARGEBACK", "REPAYMENT",),
     "CardTransactionStatusFilterType": ("SUCCESS", "FAIL", "PROCESSING",),
@@ -19155,7 +20764,8 @@ KNOWN_VALUES: Dict[str, Tuple[str, ...]] = {
     "ContactType": ("EMAIL", "PHONE_NO", "COMMERCIAL_PHONE_NO",),
     "CreditPayFeeType": ("PERCENTAGE",),
     "CustomerBelongsTo": ("ALIPAY_CN", "ALIPAY_HK", "MPAY", "DANA", "PAYPAY", "BOOST", "TNG", "GRABPAY_MY", "HIPAY", "GCASH", "MAYA", "GRABPAY_PH", "GRABPAY_SG", "KAKAOPAY", "NAVERPAY", "TOSSPAY", "RABBIT_LINE_PAY", "TRUEMONEY", "KPLUS", "DIRECT_DEBIT_SIAMCOMMERCIALBANK", "DIRECT_DEBIT_KRUNGTHAIBANK", "ACH_DIRECT_DEBIT", "ZALOPAY", "MOMO", "VIETTELMONEY", "JKOPAY", "BKASH", "EASYPAISA", "DIRECTDEBIT_YAPILY", "ANTOM_BIZ_ACCOUNT",),
-    "DisplayType": ("TEXT", "MIDDLEIMAGE", "SMALLIMAGE", "BIGIMAGE",),
+    "DeclarationBizSceneType": ("AIRLINE", "HOTEL",),
+    "DisplayType": ("TEXT", "MIDDLEIMAGE", "SMALLIMAGE", "BIGIMAGE", "IMAGE",),
     "DisputeAcceptReasonType": ("MERCHANT_ACCEPTED", "TIMEOUT", "MANUAL_PROCESSING_ACCEPTED",),
     "DisputeEvidenceFormatType": ("PDF", "WORD",),
     "DisputeEvidenceType": ("DISPUTE_EVIDENCE_TEMPLATE", "DISPUTE_EVIDENCE_FILE",),
@@ -19166,16 +20776,17 @@ KNOWN_VALUES: Dict[str, Tuple[str, ...]] = {
     "GrantType": ("AUTHORIZATION_CODE", "REFRESH_TOKEN",),
     "IdentityCheckResult": ("CHECK_PASSED", "CHECK_NOT_PASSED",),
     "InStorePaymentScenario": ("PaymentCode", "OrderCode", "EntryCode",),
+    "InteractionType": ("QR", "REDIRECT", "PUSH", "ATM", "IBANKING", "BANKCOUNTER", "OTC",),
     "LegalEntityType": ("COMPANY", "INDIVIDUAL",),
+    "MerchantType": ("INDIVIDUAL", "ENTERPRISE",),
     "OsType": ("IOS", "ANDROID",),
     "PassengerIdType": ("PASSPORT", "NATIONAL_ID_CARD", "DRIVER_LICENSE", "MILITARY_ID", "GREEN_CARD", "TRAVEL_DOCUMENT", "ALIEN_REGISTRATION_CARD", "BIRTH_CERTIFICATE", "OTHERS",),
-    "PaymentMethodCategoryType": ("WALLET",),
+    "PaymentMethodCategoryType": ("ALIPAY_PLUS", "WALLET", "MOBILE_BANKING_APP", "BANK_TRANSFER", "ONLINE_BANKING", "CARD", "OTC", "VA",),
     "PaymentMethodDetailType": ("CARD", "EXTERNALACCOUNT", "COUPON", "DISCOUNT",),
     "PaymentMethodScope": ("ALL", "CARD",),
-    "PaymentOptionDetailType": ("CONNECT_WALLET",),
     "PaymentStatus": ("SUCCESS", "FAIL",),
     "PeriodType": ("DAY", "WEEK", "MONTH", "QUARTER", "HALF_YEAR", "YEAR",),
-    "PresentmentMode": ("TILE",),
+    "PresentmentMode": ("BUNDLE", "TILE", "UNIFIED",),
     "ProductCodeType": ("CASHIER_PAYMENT", "AGREEMENT_PAYMENT", "IN_STORE_PAYMENT",),
     "PromotionType": ("DISCOUNT", "INTEREST_FREE",),
     "RateType": ("TRADE", "REFERENCE", "REFERENCE_TRADE",),
@@ -19188,9 +20799,9 @@ KNOWN_VALUES: Dict[str, Tuple[str, ...]] = {
     "SubscriptionNotificationType": ("CREATE", "CHANGE", "CANCEL", "UPDATE", "TERMINATE",),
     "SubscriptionStatus": ("ACTIVE", "CANCELLED", "TERMINATED",),
     "TakeType": ("ROLLING",),
-    "TerminalType": ("WEB", "APP", "WAP", "MINI_APP",),
-    "TransactionStatusType": ("SUCCESS", "FAIL", "PROCESSING", "CANCELLED",),
-    "TransactionType": ("PAYMENT", "REFUND", "AUTHORIZATION", "CAPTURE", "CANCEL", "VOID",),
+    "TerminalType": ("WEB", "WAP", "APP", "MINI_APP",),
+    "TransactionStatusType": ("SUCCESS", "FAIL", "PROCESSING", "CANCELLED", "PENDING",),
+    "TransactionType": ("PAYMENT", "REFUND", "CAPTURE", "CANCEL", "AUTHORIZATION", "VOID", "INCREMENTAL",),
     "TransitType": ("FLIGHT", "TRAIN", "CRUISE", "COACH",),
     "UserIdentityType": ("WALLET_TOKEN",),
 }

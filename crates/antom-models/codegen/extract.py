@@ -163,7 +163,8 @@ class JavaSdk:
                 values = re.findall(r"\b[A-Za-z_][A-Za-z0-9_]*\(\s*\"([^\"]*)\"\s*\)", enum.group(2))
                 if not values:
                     values = re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*)\b", enum.group(2))
-                out[enum.group(1)] = {"enum": values, "file": path}
+                if enum.group(1) not in out or "/ams/" in path:
+                    out[enum.group(1)] = {"enum": values, "file": path}
                 continue
             cls = re.search(r"public (?:abstract )?class (\w+)(?:<[^>{]*>)?(?:\s+extends\s+(\w+)(?:<\s*(\w+)\s*>)?)?", text)
             if not cls:
@@ -181,6 +182,8 @@ class JavaSdk:
             path_constant = re.search(r"setPath\(\s*(?:\w+\.)*([A-Z][A-Z0-9_]*)\s*\)", text)
             api_path = path_literal.group(1) if path_literal else (
                 self.constants.get(path_constant.group(1)) if path_constant else None)
+            if name in out and "/ams/" not in path:
+                continue  # the same simple name in model/aps or model/risk: model/ams is the one used
             out[name] = {"file": path, "parent": parent, "response": generic, "fields": fields, "path": api_path}
         return out
 
@@ -231,19 +234,22 @@ class PythonSdk:
         for path, text in sorted(self.sources.items()):
             if not any(f"/{d}/" in path for d in ("model", "request", "response")):
                 continue
-            cls = re.search(r"^class (\w+)\((\w+)\):", text, re.M)
+            cls = re.search(r"^class (\w+)(?:\((\w*)\))?:", text, re.M)
             if not cls:
                 continue
             name, parent = cls.group(1), cls.group(2)
             if parent == "Enum":
                 values = re.findall(r"^    ([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\"([^\"]*)\"", text, re.M)
+                stem = path.rsplit("/", 1)[-1][:-3].replace("_", "").lower()
+                if name in out and stem != name.lower():
+                    continue  # the same enum name in a file named for another: the named file wins
                 out[name] = {"enum": [v for _, v in values], "file": path}
                 continue
             # attribute -> type comment
             hints = dict(re.findall(r"self\.__(\w+)\s*=\s*None\s*#\s*type:\s*([\w\[\]]+)", text))
             # JSON name -> attribute, from to_ams_dict
             fields: List[Tuple[str, str, str]] = []
-            for attr, jname in re.findall(r"self\.(\w+) is not None:\s*\n\s*params\['(\w+)'\]", text):
+            for attr, jname in re.findall(r"self\.(\w+) is not None:\s*\n\s*params\[['\"](\w+)['\"]\]", text):
                 fields.append((jname, attr, hints.get(attr, "")))
             if not fields:
                 # notification bodies: parsed, never written: JSON name -> attribute from the parser
@@ -261,8 +267,21 @@ class PythonSdk:
             path_constant = re.search(r"__init__\(\s*(?:\w+\.)*([A-Z][A-Z0-9_]*)(?:\.value)?\s*\)", text)
             api_path = path_literal.group(1) if path_literal else (
                 self.constants.get(path_constant.group(1)) if path_constant else None)
+            if name in out and "fields" in out[name]:
+                # the same class in two modules (request/pay and request/vaulting...): the union
+                known = {f[0] for f in out[name]["fields"]}
+                out[name]["fields"] += [f for f in fields if f[0] not in known]
+                out[name]["nested"] = {**nested, **out[name]["nested"]}
+                out[name]["path"] = out[name]["path"] or api_path
+                out[name]["also"] = sorted(set(out[name].get("also", [])) | {path})
+                continue
             out[name] = {"file": path, "parent": parent, "fields": fields, "nested": nested, "path": api_path}
         return out
+
+
+def is_model(t: str) -> bool:
+    """A class name (an object or enum), not one of the schema's scalars."""
+    return bool(t) and t[:1].isupper()
 
 
 def py_type(hint: str) -> Tuple[Optional[str], bool]:
@@ -375,8 +394,13 @@ def build(java: JavaSdk, python: PythonSdk, core_paths: List[str], curated: Dict
                 facts[jname] = {"json": jname, "type": t or "json", "list": is_list}
             elif facts[jname]["type"] == "json" and t and t != "json":
                 facts[jname]["type"] = t
+            elif t and {is_model(t), is_model(facts[jname]["type"])} == {True, False} and "json" not in (
+                    t, facts[jname]["type"]):
+                # the SDKs disagree on whether it is an object or a scalar: any JSON value, kept as is
+                facts[jname] = {"json": jname, "type": "json", "list": facts[jname]["list"] or is_list,
+                                "sdkTypes": sorted({t, facts[jname]["type"]})}
         if cname in pc and "fields" in pc[cname]:
-            src.append(f"{py_ref}:{pc[cname]['file']}")
+            src += [f"{py_ref}:{f}" for f in [pc[cname]["file"]] + pc[cname].get("also", [])]
         return list(facts.values()), sorted(src)
 
     def add(cname: str, kind: str, doc: str, merge: Optional[List[str]] = None) -> str:
@@ -417,6 +441,8 @@ def build(java: JavaSdk, python: PythonSdk, core_paths: List[str], curated: Dict
         path = c.get("path") or (UPLOAD_IMAGE if c.get("parent") == "AlipayFileRequest" else None)
         if path and "/request/" in c["file"]:
             response = cname[:-len("Request")] + "Response" if cname.endswith("Request") else None
+            if response not in pc and cname.endswith("PostRequest"):
+                response = cname[:-len("Request")] + "200Response"
             by_path.setdefault(fix(path), []).append(("python", cname, response if response in pc else None))
     all_paths = sorted(set(core_paths) | set(by_path))
 
@@ -559,10 +585,14 @@ def sdk_field(f: Dict[str, Any], kind: str, from_sdk: bool) -> Dict[str, Any]:
         out["list"] = True
     if f.get("enum"):
         out["enum"] = f["enum"]
+    if f.get("sdkTypes"):
+        out["sdkTypes"] = f["sdkTypes"]
     out["required"] = None
     if f["json"] == "result" and kind in ("response", "notification"):
         out["required"] = True
     out["doc"] = f"The {words(f['json'])}" + (f" (one of the `{f['enum']}` values)." if f.get("enum") else ".")
+    if f.get("sdkTypes"):
+        out["doc"] += " The official SDKs disagree on its type (" + " or ".join(f["sdkTypes"]) + "): any JSON value, kept as received."
     if from_sdk:
         out["from"] = "sdk"
     return out

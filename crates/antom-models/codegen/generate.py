@@ -176,7 +176,32 @@ def wrap(text: str, width: int) -> List[str]:
 # --- Rust ------------------------------------------------------------------------------------
 
 
+def recursive_fields(types: List[Dict[str, Any]]) -> set:
+    """(type, field) pairs of single (not list) object fields whose type leads back to the type
+    holding them: Rust boxes them (a struct cannot contain itself)."""
+    edges: Dict[str, set] = {t["name"]: set() for t in types}
+    for t in types:
+        for f in t["fields"]:
+            if f["type"] in edges and not f.get("list"):
+                edges[t["name"]].add(f["type"])
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                todo += sorted(edges[node])
+        return False
+
+    return {(t["name"], f["json"]) for t in types for f in t["fields"]
+            if f["type"] in edges and not f.get("list") and reaches(f["type"], t["name"])}
+
+
 def rust(types: List[Dict[str, Any]]) -> str:
+    boxed = recursive_fields(types)
     out = [
         f"// {BANNER}.",
         "",
@@ -223,11 +248,15 @@ def rust(types: List[Dict[str, Any]]) -> str:
     def ty(f: Dict[str, Any]) -> str:
         base = {"string": "String", "json": "Value", "boolean": "Scalar<bool>", "integer": "Scalar<i64>",
                 "number": "Scalar<Number>"}.get(f["type"], f["type"])
+        if f.get("_boxed"):
+            base = f"Box<{base}>"
         if f.get("list"):
             base = f"Vec<{base}>"
         return base if f["_strict"] else f"Option<{base}>"
 
     for t in types:
+        for f in t["fields"]:
+            f["_boxed"] = (t["name"], f["json"]) in boxed
         out.append("")
         out += [f"/// {line}" for line in wrap(t["doc"], 92)]
         if t.get("api"):
@@ -1038,7 +1067,79 @@ struct ModelKey: CodingKey {{
         }}
     }}
 }}
+
+/// A model kept as its JSON object: every field, described or not, stays in `json` exactly as
+/// received and is written back as it is; each described field is a typed property over it (a
+/// value of another JSON type reads as nil and is kept). The catalogue's models from the official
+/// SDKs are these: lean to compile, and forward-compatible by construction.
+public protocol JSONModel: Codable, Equatable, Sendable {{
+    /// The JSON object: every field, described or not.
+    var json: [String: JSONValue] {{ get set }}
+    /// The model of a JSON object.
+    init(json: [String: JSONValue])
+}}
+
+extension JSONModel {{
+    public init(from decoder: Decoder) throws {{
+        self.init(json: try [String: JSONValue](from: decoder))
+    }}
+
+    public func encode(to encoder: Encoder) throws {{
+        try json.encode(to: encoder)
+    }}
+}}
+
+extension Dictionary where Key == String, Value == JSONValue {{
+    /// The field `key` as a `T`, or nil when it is absent, null or of another JSON type.
+    func decoded<T: Decodable>(_ key: String) -> T? {{
+        guard let value = self[key], value != .null else {{ return nil }}
+        if let same = value as? T {{ return same }}
+        if case .string(let text) = value {{ return text as? T }}
+        guard let data = try? JSONEncoder().encode(value) else {{ return nil }}
+        return try? JSONDecoder().decode(T.self, from: data)
+    }}
+
+    /// Sets the field `key` to `value` (nil removes it).
+    mutating func encoded<T: Encodable>(_ key: String, _ value: T?) {{
+        guard let value else {{
+            removeValue(forKey: key)
+            return
+        }}
+        if let same = value as? JSONValue {{
+            self[key] = same
+        }} else if let text = value as? String {{
+            self[key] = .string(text)
+        }} else if let data = try? JSONEncoder().encode(value) {{
+            self[key] = try? JSONDecoder().decode(JSONValue.self, from: data)
+        }}
+    }}
+}}
 '''
+
+
+def swift_lean(t: Dict[str, Any], ty: Callable[[Dict[str, Any]], str]) -> List[str]:
+    """A catalogue model as a JSONModel: its JSON object and a typed property per field."""
+    out = [""] + [f"/// {line}" for line in wrap(t["doc"], 94)]
+    if t.get("api"):
+        out.append(f"/// Antom API: `{t['api']}`.")
+    out += [
+        f"public struct {t['name']}: JSONModel {{",
+        "    /// Every field of the JSON object, described or not, kept as received.",
+        "    public var json: [String: JSONValue]",
+        "",
+        "    /// The model of a JSON object (empty by default).",
+        "    public init(json: [String: JSONValue] = [:]) {",
+        "        self.json = json",
+        "    }",
+    ]
+    if t.get("api"):
+        out.append(f"    /// The API path to pass to `prepare` (`{t['api']}`).")
+        out.append(f'    public static let api = "{t["api"]}"')
+    for f in t["fields"]:
+        out.append(f"    /// {f['doc']}")
+        out.append(f'    public var {f["json"]}: {ty(f)} {{ get {{ json.decoded("{f["json"]}") }} set {{ json.encoded("{f["json"]}", newValue) }} }}')
+    out.append("}")
+    return out
 
 
 def swift(types: List[Dict[str, Any]]) -> str:
@@ -1056,6 +1157,11 @@ def swift(types: List[Dict[str, Any]]) -> str:
 
     for t in types:
         n = t["name"]
+        if "source" in t:
+            out += swift_lean(t, ty)
+            continue
+        computed = [f for f in t["fields"] if f.get("from") == "sdk"]
+        t = dict(t, fields=[f for f in t["fields"] if f.get("from") != "sdk"])
         out.append("")
         out += [f"/// {line}" for line in wrap(t["doc"], 94)]
         if t.get("api"):
@@ -1100,6 +1206,10 @@ def swift(types: List[Dict[str, Any]]) -> str:
             out.append(f'        try container.{method}({f["json"]}, forKey: ModelKey("{f["json"]}"))')
         out.append("        try ModelKey.encode(extra: extra, known: Self.knownKeys, into: &container)")
         out.append("    }")
+        for f in computed:
+            out.append("")
+            out.append(f"    /// {f['doc']} (Kept in `extra`: a field the official SDKs know.)")
+            out.append(f'    public var {f["json"]}: {ty(f)} {{ get {{ extra.decoded("{f["json"]}") }} set {{ extra.encoded("{f["json"]}", newValue) }} }}')
         out.append("}")
     out.append("")
     return "\n".join(out)

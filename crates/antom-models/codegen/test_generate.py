@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import shutil
 import tempfile
 import unittest
@@ -90,6 +91,44 @@ class GeneratorTest(unittest.TestCase):
         self.assertEqual(generate.snake("paymentRequestId"), "payment_request_id")
         self.assertEqual(generate.snake("address1"), "address1")
         self.assertEqual(generate.snake("arn"), "arn")
+
+
+
+class CountsTest(unittest.TestCase):
+    """The catalogue's counts, printed, and each runtime's generated file declaring exactly the
+    schema's models (counted in the committed files, by each language's declaration syntax)."""
+
+    def test_counts_per_runtime(self) -> None:
+        catalogue = generate.load_catalogue()
+        names = [t["name"] for t in catalogue["types"]]
+        root = generate.ROOT
+        declared = {
+            "Rust": re.findall(r"^pub struct (\w+)", (generate.CRATE / "src" / "models.rs").read_text(), re.M),
+            "TypeScript": re.findall(r"^export interface (\w+) \{", (root / "npm" / "src" / "models.d.ts").read_text(),
+                                     re.M),
+            "Python": re.findall(r"^class (\w+)\(_Model\):", (root / "python" / "antom_core" / "models.py").read_text(),
+                                 re.M),
+            "Kotlin": re.findall(r"^public data class (\w+)\(", (root / "bindings" / "kotlin" / "src" / "main" / "kotlin" /
+                                                              "antom" / "core" / "models" / "Models.kt").read_text(), re.M),
+            "Swift": re.findall(r"^public struct (\w+): (?:Codable|JSONModel)", (root / "bindings" / "swift" / "Sources" / "AntomCore" /
+                                                                "Models.swift").read_text(), re.M),
+        }
+        declared["TypeScript"] = [n for n in declared["TypeScript"] if not n.startswith("Antom")]
+        notify_types = sorted({v for n in catalogue["notifications"] for v in (n.get("notifyType") or [])})
+        print(f"\ncatalogue: {len(catalogue['apis'])} APIs, {len(catalogue['notifications'])} notification bodies "
+              f"({len(notify_types)} notifyType values: {', '.join(notify_types)}), {len(names)} models, "
+              f"{len(catalogue['enums'])} enums")
+        for runtime, found in declared.items():
+            print(f"  {runtime}: {len(found)} models")
+            self.assertEqual(found, names, runtime)
+        paths = {a["path"] for a in catalogue["apis"]}
+        self.assertIn("/ams/api/v1/billing/product/uploadImage", paths)
+        self.assertEqual(len(paths), len(catalogue["apis"]))
+        for api in catalogue["apis"]:
+            self.assertIn(api["request"], names, api["name"])
+            self.assertIn(api["response"], names, api["name"])
+        table = (root / "crates" / "antom-core" / "src" / "endpoints" / "table.rs").read_text()
+        self.assertEqual(len(re.findall(r"^    Endpoint \{", table, re.M)), len(catalogue["apis"]))
 
 
 if __name__ == "__main__":

@@ -165,6 +165,14 @@ pub struct Address {
     #[serde(rename = "label")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The address3.
+    #[serde(rename = "address3")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address3: Option<String>,
+    /// The country.
+    #[serde(rename = "country")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "address_extra")]
@@ -181,7 +189,8 @@ fn address_extra<S: Serializer>(
 impl Address {
     /// The JSON names of the fields this model describes.
     pub const FIELDS: &[&str] = &[
-        "region", "state", "city", "address1", "address2", "zipCode", "label",
+        "region", "state", "city", "address1", "address2", "zipCode", "label", "address3",
+        "country",
     ];
 }
 
@@ -208,6 +217,50 @@ pub struct Buyer {
     #[serde(rename = "buyerRegistrationTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_registration_time: Option<String>,
+    /// The is account verified.
+    #[serde(rename = "isAccountVerified")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_account_verified: Option<Scalar<bool>>,
+    /// The successful order count.
+    #[serde(rename = "successfulOrderCount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successful_order_count: Option<Scalar<i64>>,
+    /// The buyer phone no contry code.
+    #[serde(rename = "buyerPhoneNoContryCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_phone_no_contry_code: Option<String>,
+    /// The preferred locales.
+    #[serde(rename = "preferredLocales")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_locales: Option<String>,
+    /// The business name.
+    #[serde(rename = "businessName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_name: Option<String>,
+    /// The buyer type.
+    #[serde(rename = "buyerType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer_type: Option<String>,
+    /// The successful order amount.
+    #[serde(rename = "successfulOrderAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successful_order_amount: Option<Amount>,
+    /// The date of last paid purchase.
+    #[serde(rename = "dateOfLastPaidPurchase")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_last_paid_purchase: Option<String>,
+    /// The date of first paid purchase.
+    #[serde(rename = "dateOfFirstPaidPurchase")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_first_paid_purchase: Option<String>,
+    /// The tax ids.
+    #[serde(rename = "taxIds")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_ids: Option<Vec<BuyerTaxId>>,
+    /// The business address.
+    #[serde(rename = "businessAddress")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_address: Option<Address>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "buyer_extra")]
@@ -229,6 +282,17 @@ impl Buyer {
         "buyerPhoneNo",
         "buyerEmail",
         "buyerRegistrationTime",
+        "isAccountVerified",
+        "successfulOrderCount",
+        "buyerPhoneNoContryCode",
+        "preferredLocales",
+        "businessName",
+        "buyerType",
+        "successfulOrderAmount",
+        "dateOfLastPaidPurchase",
+        "dateOfFirstPaidPurchase",
+        "taxIds",
+        "businessAddress",
     ];
 }
 
@@ -273,6 +337,30 @@ pub struct Goods {
     #[serde(rename = "deliveryMethodType")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_method_type: Option<String>,
+    /// The price id.
+    #[serde(rename = "priceId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_id: Option<String>,
+    /// The goods discount amount.
+    #[serde(rename = "goodsDiscountAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goods_discount_amount: Option<Amount>,
+    /// The goods ends on time.
+    #[serde(rename = "goodsEndsOnTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goods_ends_on_time: Option<String>,
+    /// The cross sell.
+    #[serde(rename = "crossSell")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_sell: Option<Box<Goods>>,
+    /// The tax code.
+    #[serde(rename = "taxCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<String>,
+    /// The tax behavior.
+    #[serde(rename = "taxBehavior")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_behavior: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "goods_extra")]
@@ -299,6 +387,12 @@ impl Goods {
         "goodsUrl",
         "goodsImageUrl",
         "deliveryMethodType",
+        "priceId",
+        "goodsDiscountAmount",
+        "goodsEndsOnTime",
+        "crossSell",
+        "taxCode",
+        "taxBehavior",
     ];
 }
 
@@ -329,6 +423,38 @@ pub struct Shipping {
     #[serde(rename = "shippingFee")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_fee: Option<Amount>,
+    /// The shipping fee id.
+    #[serde(rename = "shippingFeeId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_fee_id: Option<String>,
+    /// The shipping description.
+    #[serde(rename = "shippingDescription")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_description: Option<String>,
+    /// The delivery estimate.
+    #[serde(rename = "deliveryEstimate")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_estimate: Option<DeliveryEstimate>,
+    /// The shipping number.
+    #[serde(rename = "shippingNumber")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_number: Option<String>,
+    /// The notes.
+    #[serde(rename = "notes")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// The tracking url.
+    #[serde(rename = "trackingUrl")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking_url: Option<String>,
+    /// The tax code.
+    #[serde(rename = "taxCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<String>,
+    /// The tax behavior.
+    #[serde(rename = "taxBehavior")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_behavior: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "shipping_extra")]
@@ -351,6 +477,14 @@ impl Shipping {
         "shippingPhoneNo",
         "shipToEmail",
         "shippingFee",
+        "shippingFeeId",
+        "shippingDescription",
+        "deliveryEstimate",
+        "shippingNumber",
+        "notes",
+        "trackingUrl",
+        "taxCode",
+        "taxBehavior",
     ];
 }
 
@@ -392,6 +526,46 @@ pub struct Env {
     #[serde(rename = "extendInfo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_info: Option<String>,
+    /// The browser info.
+    #[serde(rename = "browserInfo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser_info: Option<BrowserInfo>,
+    /// The color depth.
+    #[serde(rename = "colorDepth")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color_depth: Option<String>,
+    /// The screen height.
+    #[serde(rename = "screenHeight")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_height: Option<String>,
+    /// The screen width.
+    #[serde(rename = "screenWidth")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_width: Option<String>,
+    /// The time zone offset.
+    #[serde(rename = "timeZoneOffset")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone_offset: Option<Scalar<i64>>,
+    /// The device brand.
+    #[serde(rename = "deviceBrand")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_brand: Option<String>,
+    /// The device model.
+    #[serde(rename = "deviceModel")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_model: Option<String>,
+    /// The device language.
+    #[serde(rename = "deviceLanguage")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_language: Option<String>,
+    /// The device id.
+    #[serde(rename = "deviceId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<String>,
+    /// The os version.
+    #[serde(rename = "osVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_version: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "env_extra")]
@@ -414,6 +588,16 @@ impl Env {
         "storeTerminalId",
         "storeTerminalRequestTime",
         "extendInfo",
+        "browserInfo",
+        "colorDepth",
+        "screenHeight",
+        "screenWidth",
+        "timeZoneOffset",
+        "deviceBrand",
+        "deviceModel",
+        "deviceLanguage",
+        "deviceId",
+        "osVersion",
     ];
 }
 
@@ -449,6 +633,14 @@ pub struct Order {
     #[serde(rename = "extendInfo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_info: Option<String>,
+    /// The order discount amount.
+    #[serde(rename = "orderDiscountAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_discount_amount: Option<Amount>,
+    /// The sub total order amount.
+    #[serde(rename = "subTotalOrderAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_total_order_amount: Option<Amount>,
     /// The merchant.
     #[serde(rename = "merchant")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -465,10 +657,34 @@ pub struct Order {
     #[serde(rename = "gaming")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gaming: Option<Gaming>,
-    /// The order created time.
-    #[serde(rename = "orderCreatedTime")]
+    /// The need declaration.
+    #[serde(rename = "needDeclaration")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_created_time: Option<Value>,
+    pub need_declaration: Option<Scalar<bool>>,
+    /// The declaration.
+    #[serde(rename = "declaration")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration: Option<Declaration>,
+    /// The order type.
+    #[serde(rename = "orderType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_type: Option<String>,
+    /// The send receipt.
+    #[serde(rename = "sendReceipt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_receipt: Option<Scalar<bool>>,
+    /// The tax calculation id.
+    #[serde(rename = "taxCalculationId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_calculation_id: Option<String>,
+    /// The payment amount.
+    #[serde(rename = "paymentAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_amount: Option<Amount>,
+    /// The checkout jwt.
+    #[serde(rename = "checkoutJwt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout_jwt: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "order_extra")]
@@ -493,11 +709,19 @@ impl Order {
         "buyer",
         "env",
         "extendInfo",
+        "orderDiscountAmount",
+        "subTotalOrderAmount",
         "merchant",
         "transit",
         "lodging",
         "gaming",
-        "orderCreatedTime",
+        "needDeclaration",
+        "declaration",
+        "orderType",
+        "sendReceipt",
+        "taxCalculationId",
+        "paymentAmount",
+        "checkoutJwt",
     ];
 }
 
@@ -523,6 +747,14 @@ pub struct PaymentMethod {
     #[serde(rename = "extendInfo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_info: Option<String>,
+    /// The funding (one of the `FundingType` values).
+    #[serde(rename = "funding")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding: Option<String>,
+    /// The require issuer authentication.
+    #[serde(rename = "requireIssuerAuthentication")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_issuer_authentication: Option<Scalar<bool>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "payment_method_extra")]
@@ -544,6 +776,8 @@ impl PaymentMethod {
         "paymentMethodMetaData",
         "customerId",
         "extendInfo",
+        "funding",
+        "requireIssuerAuthentication",
     ];
 }
 
@@ -559,22 +793,22 @@ pub struct PaymentFactor {
     #[serde(rename = "captureMode")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capture_mode: Option<String>,
-    /// The is in store payment.
-    #[serde(rename = "isInStorePayment")]
+    /// The is payment evaluation.
+    #[serde(rename = "isPaymentEvaluation")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_in_store_payment: Option<Scalar<bool>>,
-    /// The is cashier payment.
-    #[serde(rename = "isCashierPayment")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_cashier_payment: Option<Scalar<bool>>,
-    /// The presentment mode (one of the `PresentmentMode` values).
-    #[serde(rename = "presentmentMode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub presentment_mode: Option<String>,
+    pub is_payment_evaluation: Option<Scalar<bool>>,
     /// The in store payment scenario (one of the `InStorePaymentScenario` values).
     #[serde(rename = "inStorePaymentScenario")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_store_payment_scenario: Option<String>,
+    /// The presentment mode (one of the `PresentmentMode` values).
+    #[serde(rename = "presentmentMode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presentment_mode: Option<String>,
+    /// The store payment method for buyer.
+    #[serde(rename = "storePaymentMethodForBuyer")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_payment_method_for_buyer: Option<Scalar<bool>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "payment_factor_extra")]
@@ -593,10 +827,10 @@ impl PaymentFactor {
     pub const FIELDS: &[&str] = &[
         "isAuthorization",
         "captureMode",
-        "isInStorePayment",
-        "isCashierPayment",
-        "presentmentMode",
+        "isPaymentEvaluation",
         "inStorePaymentScenario",
+        "presentmentMode",
+        "storePaymentMethodForBuyer",
     ];
 }
 
@@ -652,14 +886,10 @@ pub struct Quote {
     #[serde(rename = "guaranteed")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guaranteed: Option<String>,
-    /// The base currency.
-    #[serde(rename = "baseCurrency")]
+    /// The exchange amount.
+    #[serde(rename = "exchangeAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub base_currency: Option<String>,
-    /// The quote unit.
-    #[serde(rename = "quoteUnit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote_unit: Option<String>,
+    pub exchange_amount: Option<Amount>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "quote_extra")]
@@ -682,8 +912,7 @@ impl Quote {
         "quoteStartTime",
         "quoteExpiryTime",
         "guaranteed",
-        "baseCurrency",
-        "quoteUnit",
+        "exchangeAmount",
     ];
 }
 
@@ -819,6 +1048,14 @@ pub struct AcquirerInfo {
     #[serde(rename = "acquirerCardToken")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acquirer_card_token: Option<String>,
+    /// The acquirer fingerprint.
+    #[serde(rename = "acquirerFingerprint")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquirer_fingerprint: Option<String>,
+    /// The acquirer account name.
+    #[serde(rename = "acquirerAccountName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquirer_account_name: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "acquirer_info_extra")]
@@ -845,6 +1082,8 @@ impl AcquirerInfo {
         "acquirerReasonDescription",
         "ptspTransactionId",
         "acquirerCardToken",
+        "acquirerFingerprint",
+        "acquirerAccountName",
     ];
 }
 
@@ -975,6 +1214,10 @@ pub struct PaymentResultInfo {
     #[serde(rename = "refundOnAuthorizationAvailable")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_on_authorization_available: Option<Scalar<bool>>,
+    /// The fingerprint.
+    #[serde(rename = "fingerprint")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "payment_result_info_extra")]
@@ -1022,6 +1265,7 @@ impl PaymentResultInfo {
         "incrementalAuthorizationAvailable",
         "extendedAuthorizationAvailable",
         "refundOnAuthorizationAvailable",
+        "fingerprint",
     ];
 }
 
@@ -1051,6 +1295,18 @@ pub struct Transaction {
     #[serde(rename = "transactionTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_time: Option<String>,
+    /// The acquirer info.
+    #[serde(rename = "acquirerInfo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquirer_info: Option<AcquirerInfo>,
+    /// The gross settlement amount.
+    #[serde(rename = "grossSettlementAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gross_settlement_amount: Option<Amount>,
+    /// The settlement quote.
+    #[serde(rename = "settlementQuote")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settlement_quote: Option<Quote>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "transaction_extra")]
@@ -1074,6 +1330,9 @@ impl Transaction {
         "transactionAmount",
         "transactionRequestId",
         "transactionTime",
+        "acquirerInfo",
+        "grossSettlementAmount",
+        "settlementQuote",
     ];
 }
 
@@ -1153,6 +1412,22 @@ pub struct PaymentOption {
     #[serde(rename = "extendInfo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_info: Option<String>,
+    /// The installment.
+    #[serde(rename = "installment")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installment: Option<Installment>,
+    /// The promotion infos.
+    #[serde(rename = "promotionInfos")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_infos: Option<Vec<PromotionInfo>>,
+    /// The interaction type (one of the `InteractionType` values).
+    #[serde(rename = "interactionType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction_type: Option<String>,
+    /// The bank identifier code.
+    #[serde(rename = "bankIdentifierCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_identifier_code: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "payment_option_extra")]
@@ -1181,6 +1456,10 @@ impl PaymentOption {
         "logo",
         "promoNames",
         "extendInfo",
+        "installment",
+        "promotionInfos",
+        "interactionType",
+        "bankIdentifierCode",
     ];
 }
 
@@ -1726,7 +2005,7 @@ pub struct CreatePaymentSessionRequest {
     /// The automatic tax.
     #[serde(rename = "automaticTax")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub automatic_tax: Option<Value>,
+    pub automatic_tax: Option<AutomaticTax>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "create_payment_session_request_extra")]
@@ -2220,7 +2499,7 @@ pub struct InquiryPaymentResponse {
     /// The pop risk decision result info.
     #[serde(rename = "popRiskDecisionResultInfo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pop_risk_decision_result_info: Option<Value>,
+    pub pop_risk_decision_result_info: Option<PopRiskDecisionResultInfo>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "inquiry_payment_response_extra")]
@@ -2552,7 +2831,7 @@ pub struct RefundRequest {
     /// The split details.
     #[serde(rename = "splitDetails")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub split_details: Option<Vec<Value>>,
+    pub split_details: Option<Vec<SplitDetail>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "refund_request_extra")]
@@ -2782,7 +3061,7 @@ pub struct InquiryRefundResponse {
     /// The split details.
     #[serde(rename = "splitDetails")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub split_details: Option<Vec<Value>>,
+    pub split_details: Option<Vec<SplitDetail>>,
     /// The authorization code.
     #[serde(rename = "authorizationCode")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2939,7 +3218,7 @@ pub struct NotifyPaymentRequest {
     /// The pop risk decision result info.
     #[serde(rename = "popRiskDecisionResultInfo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pop_risk_decision_result_info: Option<Value>,
+    pub pop_risk_decision_result_info: Option<PopRiskDecisionResultInfo>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "notify_payment_request_extra")]
@@ -3513,7 +3792,7 @@ pub struct InquiryStatementResponse {
     /// The statement list.
     #[serde(rename = "statementList")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statement_list: Option<Vec<Value>>,
+    pub statement_list: Option<Vec<Statement>>,
     /// The total count.
     #[serde(rename = "totalCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3550,6 +3829,237 @@ impl InquiryStatementResponse {
     ];
     /// The API path to pass to `Client::prepare` (`v1/aba/accounts/inquiryStatement`).
     pub const API: &str = "v1/aba/accounts/inquiryStatement";
+}
+
+/// The `Statement` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Statement {
+    /// The fund move detail.
+    #[serde(rename = "fundMoveDetail")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fund_move_detail: Option<FundMoveDetail>,
+    /// The foreign exchange quote.
+    #[serde(rename = "foreignExchangeQuote")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreign_exchange_quote: Option<ForeignExchangeQuote>,
+    /// The statement id.
+    #[serde(rename = "statementId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement_id: Option<String>,
+    /// The transaction time.
+    #[serde(rename = "transactionTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_time: Option<String>,
+    /// The transaction type.
+    #[serde(rename = "transactionType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_type: Option<String>,
+    /// The original transaction amount.
+    #[serde(rename = "originalTransactionAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_transaction_amount: Option<Amount>,
+    /// The transaction amount.
+    #[serde(rename = "transactionAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_amount: Option<Amount>,
+    /// The fee amount.
+    #[serde(rename = "feeAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_amount: Option<Amount>,
+    /// The net amount.
+    #[serde(rename = "netAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_amount: Option<Amount>,
+    /// The account balance.
+    #[serde(rename = "accountBalance")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_balance: Option<Amount>,
+    /// The transaction id.
+    #[serde(rename = "transactionId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_id: Option<String>,
+    /// The ext transaction id.
+    #[serde(rename = "extTransactionId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ext_transaction_id: Option<String>,
+    /// The transaction status.
+    #[serde(rename = "transactionStatus")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_status: Option<String>,
+    /// The beneficiary asset id.
+    #[serde(rename = "beneficiaryAssetId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beneficiary_asset_id: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "statement_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn statement_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, Statement::FIELDS, serializer)
+}
+
+impl Statement {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "fundMoveDetail",
+        "foreignExchangeQuote",
+        "statementId",
+        "transactionTime",
+        "transactionType",
+        "originalTransactionAmount",
+        "transactionAmount",
+        "feeAmount",
+        "netAmount",
+        "accountBalance",
+        "transactionId",
+        "extTransactionId",
+        "transactionStatus",
+        "beneficiaryAssetId",
+    ];
+}
+
+/// The `FundMoveDetail` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FundMoveDetail {
+    /// The payer name.
+    #[serde(rename = "payerName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_name: Option<String>,
+    /// The payer account no.
+    #[serde(rename = "payerAccountNo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_account_no: Option<String>,
+    /// The payer chaneel accountnumber.
+    #[serde(rename = "payerChaneelAccountnumber")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_chaneel_accountnumber: Option<String>,
+    /// The payer account type.
+    #[serde(rename = "payerAccountType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_account_type: Option<String>,
+    /// The payer asset id.
+    #[serde(rename = "payerAssetId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_asset_id: Option<String>,
+    /// The beneficiary name.
+    #[serde(rename = "beneficiaryName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beneficiary_name: Option<String>,
+    /// The beneficiary account type.
+    #[serde(rename = "beneficiaryAccountType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beneficiary_account_type: Option<String>,
+    /// The beneficiary bank country.
+    #[serde(rename = "beneficiaryBankCountry")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beneficiary_bank_country: Option<String>,
+    /// The beneficiary bank name.
+    #[serde(rename = "beneficiaryBankName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beneficiary_bank_name: Option<String>,
+    /// The beneficiary asset id.
+    #[serde(rename = "beneficiaryAssetId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beneficiary_asset_id: Option<String>,
+    /// The remarks.
+    #[serde(rename = "remarks")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<String>,
+    /// The description.
+    #[serde(rename = "description")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The memo.
+    #[serde(rename = "memo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memo: Option<String>,
+    /// The reference transaction id.
+    #[serde(rename = "referenceTransactionId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_transaction_id: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "fund_move_detail_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn fund_move_detail_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, FundMoveDetail::FIELDS, serializer)
+}
+
+impl FundMoveDetail {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "payerName",
+        "payerAccountNo",
+        "payerChaneelAccountnumber",
+        "payerAccountType",
+        "payerAssetId",
+        "beneficiaryName",
+        "beneficiaryAccountType",
+        "beneficiaryBankCountry",
+        "beneficiaryBankName",
+        "beneficiaryAssetId",
+        "remarks",
+        "description",
+        "memo",
+        "referenceTransactionId",
+    ];
+}
+
+/// The `ForeignExchangeQuote` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ForeignExchangeQuote {
+    /// The exchange rate.
+    #[serde(rename = "exchangeRate")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exchange_rate: Option<String>,
+    /// The source currency.
+    #[serde(rename = "sourceCurrency")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_currency: Option<String>,
+    /// The target currency.
+    #[serde(rename = "targetCurrency")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_currency: Option<String>,
+    /// The quote time.
+    #[serde(rename = "quoteTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_time: Option<String>,
+    /// The quote price.
+    #[serde(rename = "quotePrice")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_price: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "foreign_exchange_quote_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn foreign_exchange_quote_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, ForeignExchangeQuote::FIELDS, serializer)
+}
+
+impl ForeignExchangeQuote {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "exchangeRate",
+        "sourceCurrency",
+        "targetCurrency",
+        "quoteTime",
+        "quotePrice",
+    ];
 }
 
 /// The request body of `aba.accounts.inquiryStatementDetail`
@@ -3595,7 +4105,7 @@ pub struct InquiryStatementDetailResponse {
     /// The statement.
     #[serde(rename = "statement")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statement: Option<Value>,
+    pub statement: Option<Statement>,
     /// The metadata.
     #[serde(rename = "metadata")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3705,7 +4215,7 @@ pub struct InquiryStatementListResponse {
     /// The statement list.
     #[serde(rename = "statementList")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statement_list: Option<Vec<Value>>,
+    pub statement_list: Option<Vec<Statement>>,
     /// The total count.
     #[serde(rename = "totalCount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3854,7 +4364,27 @@ pub struct AuthorizationControl {
     /// The refund preference.
     #[serde(rename = "refundPreference")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refund_preference: Option<Value>,
+    pub refund_preference: Option<RefundPreference>,
+    /// The payment preference currencies.
+    #[serde(rename = "paymentPreferenceCurrencies")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_preference_currencies: Option<Vec<String>>,
+    /// The same currency preference.
+    #[serde(rename = "sameCurrencyPreference")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_currency_preference: Option<Scalar<bool>>,
+    /// The three dsmode.
+    #[serde(rename = "threeDSMode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub three_dsmode: Option<String>,
+    /// The phone no.
+    #[serde(rename = "phoneNo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_no: Option<String>,
+    /// The email.
+    #[serde(rename = "email")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "authorization_control_extra")]
@@ -3879,6 +4409,11 @@ impl AuthorizationControl {
         "cardLimitDetail",
         "cardLimitInfo",
         "refundPreference",
+        "paymentPreferenceCurrencies",
+        "sameCurrencyPreference",
+        "threeDSMode",
+        "phoneNo",
+        "email",
     ];
 }
 
@@ -4024,6 +4559,31 @@ impl CardLimitInfo {
     ];
 }
 
+/// The `RefundPreference` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RefundPreference {
+    /// The preference type.
+    #[serde(rename = "preferenceType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preference_type: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "refund_preference_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn refund_preference_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, RefundPreference::FIELDS, serializer)
+}
+
+impl RefundPreference {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["preferenceType"];
+}
+
 /// The response body of `aba.cards.applyCard` (`/ams/api/v1/aba/cards/applyCard`).
 ///
 /// Antom API: `v1/aba/cards/applyCard`.
@@ -4165,7 +4725,7 @@ pub struct InquireCardResponse {
     /// The card list.
     #[serde(rename = "cardList")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_list: Option<Vec<Value>>,
+    pub card_list: Option<Vec<AbaCard>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "inquire_card_response_extra")]
@@ -4190,6 +4750,63 @@ impl InquireCardResponse {
     ];
     /// The API path to pass to `Client::prepare` (`v1/aba/cards/inquireCard`).
     pub const API: &str = "v1/aba/cards/inquireCard";
+}
+
+/// The `AbaCard` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AbaCard {
+    /// The asset id.
+    #[serde(rename = "assetId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_id: Option<String>,
+    /// The card nick name.
+    #[serde(rename = "cardNickName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_nick_name: Option<String>,
+    /// The masked card no.
+    #[serde(rename = "maskedCardNo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked_card_no: Option<String>,
+    /// The card status.
+    #[serde(rename = "cardStatus")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_status: Option<String>,
+    /// The card brand.
+    #[serde(rename = "cardBrand")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_brand: Option<String>,
+    /// The created time.
+    #[serde(rename = "createdTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<String>,
+    /// The updated time.
+    #[serde(rename = "updatedTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_time: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "aba_card_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn aba_card_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AbaCard::FIELDS, serializer)
+}
+
+impl AbaCard {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "assetId",
+        "cardNickName",
+        "maskedCardNo",
+        "cardStatus",
+        "cardBrand",
+        "createdTime",
+        "updatedTime",
+    ];
 }
 
 /// The request body of `aba.cards.inquireCardDetail`
@@ -4414,7 +5031,7 @@ pub struct InquireCardSensitiveInfoResponse {
     /// The card detail.
     #[serde(rename = "cardDetail")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_detail: Option<Value>,
+    pub card_detail: Option<CardDetail>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "inquire_card_sensitive_info_response_extra")]
@@ -4442,6 +5059,88 @@ impl InquireCardSensitiveInfoResponse {
     ];
     /// The API path to pass to `Client::prepare` (`v1/aba/cards/inquireCardSensitiveInfo`).
     pub const API: &str = "v1/aba/cards/inquireCardSensitiveInfo";
+}
+
+/// The `CardDetail` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CardDetail {
+    /// The asset id.
+    #[serde(rename = "assetId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_id: Option<String>,
+    /// The card nick name.
+    #[serde(rename = "cardNickName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_nick_name: Option<String>,
+    /// The card status.
+    #[serde(rename = "cardStatus")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_status: Option<String>,
+    /// The masked card no.
+    #[serde(rename = "maskedCardNo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked_card_no: Option<String>,
+    /// The card brand.
+    #[serde(rename = "cardBrand")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_brand: Option<String>,
+    /// The created time.
+    #[serde(rename = "createdTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<String>,
+    /// The updated time.
+    #[serde(rename = "updatedTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_time: Option<String>,
+    /// The purpose.
+    #[serde(rename = "purpose")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// The note.
+    #[serde(rename = "note")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The metadata.
+    #[serde(rename = "metadata")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The authorization control.
+    #[serde(rename = "authorizationControl")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_control: Option<AuthorizationControl>,
+    /// The cardholderinfo.
+    #[serde(rename = "cardholderinfo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cardholderinfo: Option<CardholderInfo>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "card_detail_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn card_detail_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, CardDetail::FIELDS, serializer)
+}
+
+impl CardDetail {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "assetId",
+        "cardNickName",
+        "cardStatus",
+        "maskedCardNo",
+        "cardBrand",
+        "createdTime",
+        "updatedTime",
+        "purpose",
+        "note",
+        "metadata",
+        "authorizationControl",
+        "cardholderinfo",
+    ];
 }
 
 /// The request body of `aba.cards.inquireCardTransactionEvent`
@@ -4670,6 +5369,14 @@ pub struct CardTransactionEvent {
     #[serde(rename = "metadata")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+    /// The auth time.
+    #[serde(rename = "authTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<String>,
+    /// The card product.
+    #[serde(rename = "cardProduct")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_product: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "card_transaction_event_extra")]
@@ -4706,6 +5413,8 @@ impl CardTransactionEvent {
         "maskedCardNo",
         "merchantInfo",
         "metadata",
+        "authTime",
+        "cardProduct",
     ];
 }
 
@@ -4921,6 +5630,10 @@ pub struct CardTransactionLifecycle {
     #[serde(rename = "maskedCardNo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masked_card_no: Option<String>,
+    /// The card product.
+    #[serde(rename = "cardProduct")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_product: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "card_transaction_lifecycle_extra")]
@@ -4949,6 +5662,7 @@ impl CardTransactionLifecycle {
         "totalChargebackAmount",
         "assetId",
         "maskedCardNo",
+        "cardProduct",
     ];
 }
 
@@ -5085,6 +5799,10 @@ pub struct CardTransactionLifecycleDetail {
     #[serde(rename = "events")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<CardTransactionEvent>>,
+    /// The card product.
+    #[serde(rename = "cardProduct")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_product: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "card_transaction_lifecycle_detail_extra")]
@@ -5114,6 +5832,7 @@ impl CardTransactionLifecycleDetail {
         "assetId",
         "maskedCardNo",
         "events",
+        "cardProduct",
     ];
 }
 
@@ -5384,14 +6103,34 @@ pub struct Merchant {
     #[serde(rename = "merchantAddress")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchant_address: Option<Address>,
-    /// The merchant registration time.
-    #[serde(rename = "merchantRegistrationTime")]
+    /// The merchant register date.
+    #[serde(rename = "merchantRegisterDate")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_registration_time: Option<Value>,
-    /// The merchant email.
-    #[serde(rename = "merchantEmail")]
+    pub merchant_register_date: Option<String>,
+    /// The store.
+    #[serde(rename = "store")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_email: Option<String>,
+    pub store: Option<Store>,
+    /// The merchant type (one of the `MerchantType` values).
+    #[serde(rename = "merchantType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_type: Option<String>,
+    /// The number of trades.
+    #[serde(rename = "numberOfTrades")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number_of_trades: Option<Scalar<i64>>,
+    /// The account last modified.
+    #[serde(rename = "accountLastModified")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_last_modified: Option<AccountLastModified>,
+    /// The merchant url.
+    #[serde(rename = "merchantUrl")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_url: Option<String>,
+    /// The merchant country code.
+    #[serde(rename = "merchantCountryCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_country_code: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "merchant_extra")]
@@ -5413,8 +6152,260 @@ impl Merchant {
         "merchantName",
         "merchantDisplayName",
         "merchantAddress",
-        "merchantRegistrationTime",
-        "merchantEmail",
+        "merchantRegisterDate",
+        "store",
+        "merchantType",
+        "numberOfTrades",
+        "accountLastModified",
+        "merchantUrl",
+        "merchantCountryCode",
+    ];
+}
+
+/// The `Store` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Store {
+    /// The reference store id.
+    #[serde(rename = "referenceStoreId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_store_id: Option<String>,
+    /// The store name.
+    #[serde(rename = "storeName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_name: Option<String>,
+    /// The store mcc.
+    #[serde(rename = "storeMCC")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_mcc: Option<String>,
+    /// The store display name.
+    #[serde(rename = "storeDisplayName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_display_name: Option<String>,
+    /// The store terminal id.
+    #[serde(rename = "storeTerminalId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_terminal_id: Option<String>,
+    /// The store operator id.
+    #[serde(rename = "storeOperatorId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_operator_id: Option<String>,
+    /// The store address.
+    #[serde(rename = "storeAddress")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_address: Option<Address>,
+    /// The store phone no.
+    #[serde(rename = "storePhoneNo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store_phone_no: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "store_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn store_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, Store::FIELDS, serializer)
+}
+
+impl Store {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "referenceStoreId",
+        "storeName",
+        "storeMCC",
+        "storeDisplayName",
+        "storeTerminalId",
+        "storeOperatorId",
+        "storeAddress",
+        "storePhoneNo",
+    ];
+}
+
+/// The `AccountLastModified` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AccountLastModified {
+    /// The password change date.
+    #[serde(rename = "passwordChangeDate")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_change_date: Option<String>,
+    /// The email change date.
+    #[serde(rename = "emailChangeDate")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_change_date: Option<String>,
+    /// The listing change date.
+    #[serde(rename = "listingChangeDate")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing_change_date: Option<String>,
+    /// The login date.
+    #[serde(rename = "loginDate")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_date: Option<String>,
+    /// The address change date.
+    #[serde(rename = "addressChangeDate")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address_change_date: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "account_last_modified_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn account_last_modified_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AccountLastModified::FIELDS, serializer)
+}
+
+impl AccountLastModified {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "passwordChangeDate",
+        "emailChangeDate",
+        "listingChangeDate",
+        "loginDate",
+        "addressChangeDate",
+    ];
+}
+
+/// The `DeliveryEstimate` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeliveryEstimate {
+    /// The minimum.
+    #[serde(rename = "minimum")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<DeliveryEstimateInfo>,
+    /// The maximum.
+    #[serde(rename = "maximum")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<DeliveryEstimateInfo>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "delivery_estimate_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn delivery_estimate_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, DeliveryEstimate::FIELDS, serializer)
+}
+
+impl DeliveryEstimate {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["minimum", "maximum"];
+}
+
+/// The `DeliveryEstimateInfo` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeliveryEstimateInfo {
+    /// The unit.
+    #[serde(rename = "unit")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The value.
+    #[serde(rename = "value")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Scalar<i64>>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "delivery_estimate_info_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn delivery_estimate_info_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, DeliveryEstimateInfo::FIELDS, serializer)
+}
+
+impl DeliveryEstimateInfo {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["unit", "value"];
+}
+
+/// The `BuyerTaxId` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BuyerTaxId {
+    /// The country.
+    #[serde(rename = "country")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The region.
+    #[serde(rename = "region")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The value.
+    #[serde(rename = "value")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "buyer_tax_id_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn buyer_tax_id_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, BuyerTaxId::FIELDS, serializer)
+}
+
+impl BuyerTaxId {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["country", "region", "value"];
+}
+
+/// The `BrowserInfo` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BrowserInfo {
+    /// The accept header.
+    #[serde(rename = "acceptHeader")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_header: Option<String>,
+    /// The java enabled.
+    #[serde(rename = "javaEnabled")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub java_enabled: Option<Scalar<bool>>,
+    /// The java script enabled.
+    #[serde(rename = "javaScriptEnabled")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub java_script_enabled: Option<Scalar<bool>>,
+    /// The language.
+    #[serde(rename = "language")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The user agent.
+    #[serde(rename = "userAgent")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "browser_info_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn browser_info_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, BrowserInfo::FIELDS, serializer)
+}
+
+impl BrowserInfo {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "acceptHeader",
+        "javaEnabled",
+        "javaScriptEnabled",
+        "language",
+        "userAgent",
     ];
 }
 
@@ -5540,6 +6531,14 @@ pub struct Leg {
     #[serde(rename = "passengerNameRecord")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passenger_name_record: Option<String>,
+    /// The ticket delivery method.
+    #[serde(rename = "ticketDeliveryMethod")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_delivery_method: Option<String>,
+    /// The ticket delivery recipient.
+    #[serde(rename = "ticketDeliveryRecipient")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_delivery_recipient: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "leg_extra")]
@@ -5566,6 +6565,8 @@ impl Leg {
         "couponNumber",
         "flightNumber",
         "passengerNameRecord",
+        "ticketDeliveryMethod",
+        "ticketDeliveryRecipient",
     ];
 }
 
@@ -5710,6 +6711,18 @@ pub struct Lodging {
     #[serde(rename = "guestNames")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guest_names: Option<Vec<UserName>>,
+    /// The room class.
+    #[serde(rename = "roomClass")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_class: Option<String>,
+    /// The ticket delivery method.
+    #[serde(rename = "ticketDeliveryMethod")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_delivery_method: Option<String>,
+    /// The ticket delivery recipient.
+    #[serde(rename = "ticketDeliveryRecipient")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket_delivery_recipient: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "lodging_extra")]
@@ -5733,6 +6746,9 @@ impl Lodging {
         "numberOfNights",
         "numberOfRooms",
         "guestNames",
+        "roomClass",
+        "ticketDeliveryMethod",
+        "ticketDeliveryRecipient",
     ];
 }
 
@@ -5778,195 +6794,33 @@ impl Gaming {
     ];
 }
 
-/// The `PaymentMethodMetaData` object.
+/// The `Declaration` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PaymentMethodMetaData {
-    /// The card no.
-    #[serde(rename = "cardNo")]
+pub struct Declaration {
+    /// The declaration biz scene (one of the `DeclarationBizSceneType` values).
+    #[serde(rename = "declarationBizScene")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_no: Option<String>,
-    /// The card bin.
-    #[serde(rename = "cardBin")]
+    pub declaration_biz_scene: Option<String>,
+    /// The declaration beneficiary id.
+    #[serde(rename = "declarationBeneficiaryId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_bin: Option<String>,
-    /// The last four digits.
-    #[serde(rename = "lastFourDigits")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_four_digits: Option<String>,
-    /// The expiry year.
-    #[serde(rename = "expiryYear")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry_year: Option<String>,
-    /// The expiry month.
-    #[serde(rename = "expiryMonth")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry_month: Option<String>,
-    /// The billing address.
-    #[serde(rename = "billingAddress")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_address: Option<Address>,
-    /// The is card on file.
-    #[serde(rename = "isCardOnFile")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_card_on_file: Option<Scalar<bool>>,
-    /// The card holder name.
-    #[serde(rename = "cardHolderName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_holder_name: Option<UserName>,
-    /// The payer email.
-    #[serde(rename = "payerEmail")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payer_email: Option<String>,
-    /// The funding.
-    #[serde(rename = "funding")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub funding: Option<String>,
-    /// The is3 dsauthentication.
-    #[serde(rename = "is3DSAuthentication")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is3_dsauthentication: Option<Scalar<bool>>,
-    /// The card brand.
-    #[serde(rename = "cardBrand")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_brand: Option<String>,
-    /// The card issuer.
-    #[serde(rename = "cardIssuer")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_issuer: Option<String>,
-    /// The issuing region.
-    #[serde(rename = "issuingRegion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuing_region: Option<String>,
-    /// The card verification result.
-    #[serde(rename = "cardVerificationResult")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_verification_result: Option<CardVerificationResult>,
-    /// The cpf.
-    #[serde(rename = "cpf")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cpf: Option<String>,
+    pub declaration_beneficiary_id: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "payment_method_meta_data_extra")]
+    #[serde(flatten, serialize_with = "declaration_extra")]
     pub extra: Map<String, Value>,
 }
 
-fn payment_method_meta_data_extra<S: Serializer>(
+fn declaration_extra<S: Serializer>(
     extra: &Map<String, Value>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, PaymentMethodMetaData::FIELDS, serializer)
+    unknown_only(extra, Declaration::FIELDS, serializer)
 }
 
-impl PaymentMethodMetaData {
+impl Declaration {
     /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &[
-        "cardNo",
-        "cardBin",
-        "lastFourDigits",
-        "expiryYear",
-        "expiryMonth",
-        "billingAddress",
-        "isCardOnFile",
-        "cardHolderName",
-        "payerEmail",
-        "funding",
-        "is3DSAuthentication",
-        "cardBrand",
-        "cardIssuer",
-        "issuingRegion",
-        "cardVerificationResult",
-        "cpf",
-    ];
-}
-
-/// The `CardVerificationResult` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CardVerificationResult {
-    /// The authentication type.
-    #[serde(rename = "authenticationType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_type: Option<String>,
-    /// The authentication method.
-    #[serde(rename = "authenticationMethod")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authentication_method: Option<String>,
-    /// The cvv result.
-    #[serde(rename = "cvvResult")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cvv_result: Option<String>,
-    /// The avs result.
-    #[serde(rename = "avsResult")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avs_result: Option<String>,
-    /// The authorization code.
-    #[serde(rename = "authorizationCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorization_code: Option<String>,
-    /// The three dsresult.
-    #[serde(rename = "threeDSResult")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub three_dsresult: Option<RiskThreeDSResult>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "card_verification_result_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn card_verification_result_extra<S: Serializer>(
-    extra: &Map<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, CardVerificationResult::FIELDS, serializer)
-}
-
-impl CardVerificationResult {
-    /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &[
-        "authenticationType",
-        "authenticationMethod",
-        "cvvResult",
-        "avsResult",
-        "authorizationCode",
-        "threeDSResult",
-    ];
-}
-
-/// The `RiskThreeDSResult` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct RiskThreeDSResult {
-    /// The three dsversion.
-    #[serde(rename = "threeDSVersion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub three_dsversion: Option<String>,
-    /// The three dsinteraction mode.
-    #[serde(rename = "threeDSInteractionMode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub three_dsinteraction_mode: Option<String>,
-    /// The eci.
-    #[serde(rename = "eci")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eci: Option<String>,
-    /// The cavv.
-    #[serde(rename = "cavv")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cavv: Option<String>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "risk_three_dsresult_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn risk_three_dsresult_extra<S: Serializer>(
-    extra: &Map<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, RiskThreeDSResult::FIELDS, serializer)
-}
-
-impl RiskThreeDSResult {
-    /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &["threeDSVersion", "threeDSInteractionMode", "eci", "cavv"];
+    pub const FIELDS: &[&str] = &["declarationBizScene", "declarationBeneficiaryId"];
 }
 
 /// The response body of `aba.funds.createDirectPayment`
@@ -6958,7 +7812,7 @@ pub struct CreateAuthenticationSessionRequest {
     /// The agent.
     #[serde(rename = "agent")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<Value>,
+    pub agent: Option<AgenticAgentInfo>,
     /// The bind on authorize.
     #[serde(rename = "bindOnAuthorize")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6966,7 +7820,7 @@ pub struct CreateAuthenticationSessionRequest {
     /// The payment method.
     #[serde(rename = "paymentMethod")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<Value>,
+    pub payment_method: Option<AgenticPaymentMethod>,
     /// The purchase type.
     #[serde(rename = "purchaseType")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6974,7 +7828,7 @@ pub struct CreateAuthenticationSessionRequest {
     /// The mandate.
     #[serde(rename = "mandate")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mandate: Option<Value>,
+    pub mandate: Option<AgenticMandate>,
     /// The country code.
     #[serde(rename = "countryCode")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7023,6 +7877,195 @@ impl CreateAuthenticationSessionRequest {
     ];
     /// The API path to pass to `Client::prepare` (`v1/agenticPayment/createAuthenticationSession`).
     pub const API: &str = "v1/agenticPayment/createAuthenticationSession";
+}
+
+/// The `AgenticAgentInfo` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AgenticAgentInfo {
+    /// The agent id.
+    #[serde(rename = "agentId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// The agent name.
+    #[serde(rename = "agentName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_name: Option<String>,
+    /// The agent url.
+    #[serde(rename = "agentUrl")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_url: Option<String>,
+    /// The agent jwk.
+    #[serde(rename = "agentJwk")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_jwk: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "agentic_agent_info_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn agentic_agent_info_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AgenticAgentInfo::FIELDS, serializer)
+}
+
+impl AgenticAgentInfo {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["agentId", "agentName", "agentUrl", "agentJwk"];
+}
+
+/// The `AgenticPaymentMethod` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AgenticPaymentMethod {
+    /// The payment method type.
+    #[serde(rename = "paymentMethodType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<String>,
+    /// The payment method id.
+    #[serde(rename = "paymentMethodId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_id: Option<String>,
+    /// The selected card brand.
+    #[serde(rename = "selectedCardBrand")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_card_brand: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "agentic_payment_method_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn agentic_payment_method_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AgenticPaymentMethod::FIELDS, serializer)
+}
+
+impl AgenticPaymentMethod {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["paymentMethodType", "paymentMethodId", "selectedCardBrand"];
+}
+
+/// The `AgenticMandate` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AgenticMandate {
+    /// The mandate id.
+    #[serde(rename = "mandateId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mandate_id: Option<String>,
+    /// The intent.
+    #[serde(rename = "intent")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<AgenticMandateIntent>,
+    /// The order.
+    #[serde(rename = "order")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "agentic_mandate_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn agentic_mandate_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AgenticMandate::FIELDS, serializer)
+}
+
+impl AgenticMandate {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["mandateId", "intent", "order"];
+}
+
+/// The `AgenticMandateIntent` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AgenticMandateIntent {
+    /// The decline threshold.
+    #[serde(rename = "declineThreshold")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decline_threshold: Option<AgenticDeclineThreshold>,
+    /// The effective from time.
+    #[serde(rename = "effectiveFromTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from_time: Option<String>,
+    /// The effective until time.
+    #[serde(rename = "effectiveUntilTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_until_time: Option<String>,
+    /// The preferred merchant.
+    #[serde(rename = "preferredMerchant")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_merchant: Option<Merchant>,
+    /// The allowed merchant.
+    #[serde(rename = "allowedMerchant")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_merchant: Option<Vec<Merchant>>,
+    /// The consumer prompt.
+    #[serde(rename = "consumerPrompt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_prompt: Option<String>,
+    /// The intent desc.
+    #[serde(rename = "intentDesc")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent_desc: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "agentic_mandate_intent_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn agentic_mandate_intent_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AgenticMandateIntent::FIELDS, serializer)
+}
+
+impl AgenticMandateIntent {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "declineThreshold",
+        "effectiveFromTime",
+        "effectiveUntilTime",
+        "preferredMerchant",
+        "allowedMerchant",
+        "consumerPrompt",
+        "intentDesc",
+    ];
+}
+
+/// The `AgenticDeclineThreshold` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AgenticDeclineThreshold {
+    /// The currency.
+    #[serde(rename = "currency")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The value.
+    #[serde(rename = "value")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "agentic_decline_threshold_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn agentic_decline_threshold_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AgenticDeclineThreshold::FIELDS, serializer)
+}
+
+impl AgenticDeclineThreshold {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["currency", "value"];
 }
 
 /// The response body of `agenticPayment.createAuthenticationSession`
@@ -7096,7 +8139,7 @@ pub struct CreateBindingSessionRequest {
     /// The agent.
     #[serde(rename = "agent")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<Value>,
+    pub agent: Option<AgenticAgentInfo>,
     /// The authorize on bind.
     #[serde(rename = "authorizeOnBind")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7104,7 +8147,7 @@ pub struct CreateBindingSessionRequest {
     /// The payment method.
     #[serde(rename = "paymentMethod")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<Value>,
+    pub payment_method: Option<AgenticPaymentMethod>,
     /// The purchase type.
     #[serde(rename = "purchaseType")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7112,7 +8155,7 @@ pub struct CreateBindingSessionRequest {
     /// The mandate.
     #[serde(rename = "mandate")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mandate: Option<Value>,
+    pub mandate: Option<AgenticMandate>,
     /// The country code.
     #[serde(rename = "countryCode")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7225,7 +8268,7 @@ pub struct InquireAccountInfoRequest {
     /// The agent.
     #[serde(rename = "agent")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<Value>,
+    pub agent: Option<AgenticAgentInfo>,
     /// The env.
     #[serde(rename = "env")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7263,7 +8306,7 @@ pub struct InquireAccountInfoResponse {
     /// The payment methods.
     #[serde(rename = "paymentMethods")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_methods: Option<Vec<Value>>,
+    pub payment_methods: Option<Vec<AgenticBoundPaymentMethod>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "inquire_account_info_response_extra")]
@@ -7284,6 +8327,72 @@ impl InquireAccountInfoResponse {
     pub const API: &str = "v1/agenticPayment/inquireAccountInfo";
 }
 
+/// The `AgenticBoundPaymentMethod` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AgenticBoundPaymentMethod {
+    /// The payment method type.
+    #[serde(rename = "paymentMethodType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<String>,
+    /// The payment method id.
+    #[serde(rename = "paymentMethodId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_id: Option<String>,
+    /// The payment method detail.
+    #[serde(rename = "paymentMethodDetail")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_detail: Option<AgenticBoundPaymentMethodDetail>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "agentic_bound_payment_method_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn agentic_bound_payment_method_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AgenticBoundPaymentMethod::FIELDS, serializer)
+}
+
+impl AgenticBoundPaymentMethod {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "paymentMethodType",
+        "paymentMethodId",
+        "paymentMethodDetail",
+    ];
+}
+
+/// The `AgenticBoundPaymentMethodDetail` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AgenticBoundPaymentMethodDetail {
+    /// The card brand.
+    #[serde(rename = "cardBrand")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_brand: Option<String>,
+    /// The last four.
+    #[serde(rename = "lastFour")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_four: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "agentic_bound_payment_method_detail_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn agentic_bound_payment_method_detail_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AgenticBoundPaymentMethodDetail::FIELDS, serializer)
+}
+
+impl AgenticBoundPaymentMethodDetail {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["cardBrand", "lastFour"];
+}
+
 /// The request body of `agenticPayment.inquirePaymentToken`
 /// (`/ams/api/v1/agenticPayment/inquirePaymentToken`).
 ///
@@ -7301,11 +8410,11 @@ pub struct InquirePaymentTokenRequest {
     /// The agent.
     #[serde(rename = "agent")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<Value>,
+    pub agent: Option<AgenticAgentInfo>,
     /// The payment method.
     #[serde(rename = "paymentMethod")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<Value>,
+    pub payment_method: Option<AgenticPaymentMethod>,
     /// The mandate id.
     #[serde(rename = "mandateId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7359,7 +8468,7 @@ pub struct InquirePaymentTokenResponse {
     /// The payment token.
     #[serde(rename = "paymentToken")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_token: Option<Value>,
+    pub payment_token: Option<AgenticPaymentToken>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "inquire_payment_token_response_extra")]
@@ -7378,6 +8487,63 @@ impl InquirePaymentTokenResponse {
     pub const FIELDS: &[&str] = &["result", "paymentToken"];
     /// The API path to pass to `Client::prepare` (`v1/agenticPayment/inquirePaymentToken`).
     pub const API: &str = "v1/agenticPayment/inquirePaymentToken";
+}
+
+/// The `AgenticPaymentToken` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AgenticPaymentToken {
+    /// The token.
+    #[serde(rename = "token")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// The token expiration year.
+    #[serde(rename = "tokenExpirationYear")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_expiration_year: Option<String>,
+    /// The token expiration month.
+    #[serde(rename = "tokenExpirationMonth")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_expiration_month: Option<String>,
+    /// The token expiration.
+    #[serde(rename = "tokenExpiration")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_expiration: Option<String>,
+    /// The status.
+    #[serde(rename = "status")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The dynamic data type.
+    #[serde(rename = "dynamicDataType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic_data_type: Option<String>,
+    /// The dynamic data value.
+    #[serde(rename = "dynamicDataValue")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic_data_value: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "agentic_payment_token_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn agentic_payment_token_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AgenticPaymentToken::FIELDS, serializer)
+}
+
+impl AgenticPaymentToken {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "token",
+        "tokenExpirationYear",
+        "tokenExpirationMonth",
+        "tokenExpiration",
+        "status",
+        "dynamicDataType",
+        "dynamicDataValue",
+    ];
 }
 
 /// The request body of `authorizations.applyToken` (`/ams/api/v1/authorizations/applyToken`).
@@ -7575,7 +8741,7 @@ pub struct AuthConsultRequest {
     /// The direct debit info.
     #[serde(rename = "directDebitInfo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direct_debit_info: Option<Value>,
+    pub direct_debit_info: Option<AuthorizationConsultDirectDebitInfo>,
     /// The scopes (one of the `ScopeType` values).
     #[serde(rename = "scopes")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7645,6 +8811,292 @@ fn auth_meta_data_extra<S: Serializer>(
 impl AuthMetaData {
     /// The JSON names of the fields this model describes.
     pub const FIELDS: &[&str] = &["accountHolderName", "accountHolderCertNo"];
+}
+
+/// The `AuthorizationConsultDirectDebitInfo` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AuthorizationConsultDirectDebitInfo {
+    /// The channel product code.
+    #[serde(rename = "channelProductCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_product_code: Option<String>,
+    /// The personal product code.
+    #[serde(rename = "personalProductCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personal_product_code: Option<String>,
+    /// The sign scene.
+    #[serde(rename = "signScene")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_scene: Option<String>,
+    /// The access params.
+    #[serde(rename = "accessParams")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_params: Option<AuthorizationAccessParams>,
+    /// The period rule params.
+    #[serde(rename = "periodRuleParams")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_rule_params: Option<PeriodRuleParams>,
+    /// The pass back params.
+    #[serde(rename = "passBackParams")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_back_params: Option<AuthorizationConsultPassBackParams>,
+    /// The subscription params.
+    #[serde(rename = "subscriptionParams")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_params: Option<AuthorizationConsultSubscriptionParams>,
+    /// The sub merchant.
+    #[serde(rename = "subMerchant")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_merchant: Option<AuthorizationConsultSubMerchant>,
+    /// The subscribe type.
+    #[serde(rename = "subscribeType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscribe_type: Option<String>,
+    /// The ori agreement no.
+    #[serde(rename = "oriAgreementNo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ori_agreement_no: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(
+        flatten,
+        serialize_with = "authorization_consult_direct_debit_info_extra"
+    )]
+    pub extra: Map<String, Value>,
+}
+
+fn authorization_consult_direct_debit_info_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(
+        extra,
+        AuthorizationConsultDirectDebitInfo::FIELDS,
+        serializer,
+    )
+}
+
+impl AuthorizationConsultDirectDebitInfo {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "channelProductCode",
+        "personalProductCode",
+        "signScene",
+        "accessParams",
+        "periodRuleParams",
+        "passBackParams",
+        "subscriptionParams",
+        "subMerchant",
+        "subscribeType",
+        "oriAgreementNo",
+    ];
+}
+
+/// The `AuthorizationAccessParams` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AuthorizationAccessParams {
+    /// The channel.
+    #[serde(rename = "channel")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "authorization_access_params_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn authorization_access_params_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AuthorizationAccessParams::FIELDS, serializer)
+}
+
+impl AuthorizationAccessParams {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["channel"];
+}
+
+/// The `PeriodRuleParams` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PeriodRuleParams {
+    /// The period type.
+    #[serde(rename = "periodType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_type: Option<String>,
+    /// The period.
+    #[serde(rename = "period")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// The single amount.
+    #[serde(rename = "singleAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub single_amount: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "period_rule_params_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn period_rule_params_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, PeriodRuleParams::FIELDS, serializer)
+}
+
+impl PeriodRuleParams {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["periodType", "period", "singleAmount"];
+}
+
+/// The `AuthorizationConsultPassBackParams` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AuthorizationConsultPassBackParams {
+    /// The subscription id.
+    #[serde(rename = "subscriptionId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    /// The item id.
+    #[serde(rename = "itemId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_id: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(
+        flatten,
+        serialize_with = "authorization_consult_pass_back_params_extra"
+    )]
+    pub extra: Map<String, Value>,
+}
+
+fn authorization_consult_pass_back_params_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(
+        extra,
+        AuthorizationConsultPassBackParams::FIELDS,
+        serializer,
+    )
+}
+
+impl AuthorizationConsultPassBackParams {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["subscriptionId", "itemId"];
+}
+
+/// The `AuthorizationConsultSubscriptionParams` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AuthorizationConsultSubscriptionParams {
+    /// The subscribe tpl type.
+    #[serde(rename = "subscribeTplType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscribe_tpl_type: Option<String>,
+    /// The first subscription info.
+    #[serde(rename = "firstSubscriptionInfo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_subscription_info: Option<String>,
+    /// The follow subscription infos.
+    #[serde(rename = "followSubscriptionInfos")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_subscription_infos: Option<String>,
+    /// The origin subscription info.
+    #[serde(rename = "originSubscriptionInfo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_subscription_info: Option<String>,
+    /// The target subscription info.
+    #[serde(rename = "targetSubscriptionInfo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_subscription_info: Option<String>,
+    /// The next payment date.
+    #[serde(rename = "nextPaymentDate")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_payment_date: Option<String>,
+    /// The expire at.
+    #[serde(rename = "expireAt")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_at: Option<String>,
+    /// The base amount.
+    #[serde(rename = "baseAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_amount: Option<String>,
+    /// The offset amount.
+    #[serde(rename = "offsetAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_amount: Option<String>,
+    /// The deduct name.
+    #[serde(rename = "deductName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deduct_name: Option<String>,
+    /// The deduct desc.
+    #[serde(rename = "deductDesc")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deduct_desc: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(
+        flatten,
+        serialize_with = "authorization_consult_subscription_params_extra"
+    )]
+    pub extra: Map<String, Value>,
+}
+
+fn authorization_consult_subscription_params_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(
+        extra,
+        AuthorizationConsultSubscriptionParams::FIELDS,
+        serializer,
+    )
+}
+
+impl AuthorizationConsultSubscriptionParams {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "subscribeTplType",
+        "firstSubscriptionInfo",
+        "followSubscriptionInfos",
+        "originSubscriptionInfo",
+        "targetSubscriptionInfo",
+        "nextPaymentDate",
+        "expireAt",
+        "baseAmount",
+        "offsetAmount",
+        "deductName",
+        "deductDesc",
+    ];
+}
+
+/// The `AuthorizationConsultSubMerchant` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AuthorizationConsultSubMerchant {
+    /// The sub merchant service name.
+    #[serde(rename = "subMerchantServiceName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_merchant_service_name: Option<String>,
+    /// The sub merchant service description.
+    #[serde(rename = "subMerchantServiceDescription")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub_merchant_service_description: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "authorization_consult_sub_merchant_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn authorization_consult_sub_merchant_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AuthorizationConsultSubMerchant::FIELDS, serializer)
+}
+
+impl AuthorizationConsultSubMerchant {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["subMerchantServiceName", "subMerchantServiceDescription"];
 }
 
 /// The response body of `authorizations.consult` (`/ams/api/v1/authorizations/consult`).
@@ -10705,11 +12157,11 @@ pub struct InvoiceCreateRequest {
     /// The automatic tax.
     #[serde(rename = "automaticTax")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub automatic_tax: Option<Value>,
+    pub automatic_tax: Option<AutomaticTax>,
     /// The customer details.
     #[serde(rename = "customerDetails")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_details: Option<Value>,
+    pub customer_details: Option<InvoiceCustomerDetails>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "invoice_create_request_extra")]
@@ -10788,6 +12240,18 @@ pub struct InvoiceCreateItem {
     #[serde(rename = "supplyEnd")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supply_end: Option<String>,
+    /// The discount amount.
+    #[serde(rename = "discountAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_amount: Option<Amount>,
+    /// The tax behavior.
+    #[serde(rename = "taxBehavior")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_behavior: Option<String>,
+    /// The tax code.
+    #[serde(rename = "taxCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_code: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "invoice_create_item_extra")]
@@ -10813,6 +12277,9 @@ impl InvoiceCreateItem {
         "itemId",
         "supplyStart",
         "supplyEnd",
+        "discountAmount",
+        "taxBehavior",
+        "taxCode",
     ];
 }
 
@@ -10955,64 +12422,6 @@ impl InvoiceAddress {
     ];
 }
 
-/// The `DeliveryEstimate` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DeliveryEstimate {
-    /// The minimum.
-    #[serde(rename = "minimum")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minimum: Option<DeliveryEstimateInfo>,
-    /// The maximum.
-    #[serde(rename = "maximum")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub maximum: Option<DeliveryEstimateInfo>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "delivery_estimate_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn delivery_estimate_extra<S: Serializer>(
-    extra: &Map<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, DeliveryEstimate::FIELDS, serializer)
-}
-
-impl DeliveryEstimate {
-    /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &["minimum", "maximum"];
-}
-
-/// The `DeliveryEstimateInfo` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DeliveryEstimateInfo {
-    /// The unit.
-    #[serde(rename = "unit")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
-    /// The value.
-    #[serde(rename = "value")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Scalar<i64>>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "delivery_estimate_info_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn delivery_estimate_info_extra<S: Serializer>(
-    extra: &Map<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, DeliveryEstimateInfo::FIELDS, serializer)
-}
-
-impl DeliveryEstimateInfo {
-    /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &["unit", "value"];
-}
-
 /// The `BillingDiscount` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct BillingDiscount {
@@ -11040,6 +12449,134 @@ fn billing_discount_extra<S: Serializer>(
 impl BillingDiscount {
     /// The JSON names of the fields this model describes.
     pub const FIELDS: &[&str] = &["couponId", "promotionCodeId"];
+}
+
+/// The `AutomaticTax` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AutomaticTax {
+    /// The enabled.
+    #[serde(rename = "enabled")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<Scalar<bool>>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "automatic_tax_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn automatic_tax_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, AutomaticTax::FIELDS, serializer)
+}
+
+impl AutomaticTax {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["enabled"];
+}
+
+/// The `InvoiceCustomerDetails` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InvoiceCustomerDetails {
+    /// The email.
+    #[serde(rename = "email")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The customer type.
+    #[serde(rename = "customerType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_type: Option<String>,
+    /// The business name.
+    #[serde(rename = "businessName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_name: Option<String>,
+    /// The first name.
+    #[serde(rename = "firstName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    /// The last name.
+    #[serde(rename = "lastName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// The business address.
+    #[serde(rename = "businessAddress")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_address: Option<CustomerBusinessAddress>,
+    /// The preferred locales.
+    #[serde(rename = "preferredLocales")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_locales: Option<String>,
+    /// The tax ids.
+    #[serde(rename = "taxIds")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_ids: Option<Vec<BuyerTaxId>>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "invoice_customer_details_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn invoice_customer_details_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, InvoiceCustomerDetails::FIELDS, serializer)
+}
+
+impl InvoiceCustomerDetails {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "email",
+        "customerType",
+        "businessName",
+        "firstName",
+        "lastName",
+        "businessAddress",
+        "preferredLocales",
+        "taxIds",
+    ];
+}
+
+/// The `CustomerBusinessAddress` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomerBusinessAddress {
+    /// The country.
+    #[serde(rename = "country")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The state.
+    #[serde(rename = "state")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The city.
+    #[serde(rename = "city")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The address.
+    #[serde(rename = "address")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// The zipcode.
+    #[serde(rename = "zipcode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zipcode: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "customer_business_address_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn customer_business_address_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, CustomerBusinessAddress::FIELDS, serializer)
+}
+
+impl CustomerBusinessAddress {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["country", "state", "city", "address", "zipcode"];
 }
 
 /// The response body of `billing.invoice.create` (`/ams/api/v1/billing/invoice/create`).
@@ -16586,6 +18123,22 @@ pub struct BillingSubscriptionPriceItem {
     #[serde(rename = "usageType")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage_type: Option<String>,
+    /// The tiers mode.
+    #[serde(rename = "tiersMode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiers_mode: Option<String>,
+    /// The tiers.
+    #[serde(rename = "tiers")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<Vec<Tier>>,
+    /// The product description.
+    #[serde(rename = "productDescription")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_description: Option<String>,
+    /// The meter id.
+    #[serde(rename = "meterId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meter_id: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "billing_subscription_price_item_extra")]
@@ -16617,6 +18170,10 @@ impl BillingSubscriptionPriceItem {
         "recurringIntervalCount",
         "unitAmount",
         "usageType",
+        "tiersMode",
+        "tiers",
+        "productDescription",
+        "meterId",
     ];
 }
 
@@ -17075,7 +18632,7 @@ pub struct BillingSubscriptionUpdateRequest {
     /// The status change.
     #[serde(rename = "statusChange")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_change: Option<Value>,
+    pub status_change: Option<BillingSubscriptionStatusChange>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "billing_subscription_update_request_extra")]
@@ -17191,6 +18748,31 @@ fn billing_subscription_cancellation_details_extra<S: Serializer>(
 impl BillingSubscriptionCancellationDetails {
     /// The JSON names of the fields this model describes.
     pub const FIELDS: &[&str] = &["feedback", "comment"];
+}
+
+/// The `BillingSubscriptionStatusChange` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BillingSubscriptionStatusChange {
+    /// The action.
+    #[serde(rename = "action")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "billing_subscription_status_change_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn billing_subscription_status_change_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, BillingSubscriptionStatusChange::FIELDS, serializer)
+}
+
+impl BillingSubscriptionStatusChange {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["action"];
 }
 
 /// The response body of `billing.subscription.update`
@@ -17551,10 +19133,11 @@ pub struct CustomsQueryResponse {
     #[serde(rename = "declarationRequestsNotFound")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declaration_requests_not_found: Option<Vec<String>>,
-    /// The declaration records.
+    /// The declaration records. The official SDKs disagree on its type (DeclarationRecord or
+    /// list[DeclarationRecord]): any JSON value, kept as received.
     #[serde(rename = "declarationRecords")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub declaration_records: Option<Vec<DeclarationRecord>>,
+    pub declaration_records: Option<Vec<Value>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "customs_query_response_extra")]
@@ -17577,88 +19160,6 @@ impl CustomsQueryResponse {
     ];
     /// The API path to pass to `Client::prepare` (`v1/customs/inquiryDeclarationRequests`).
     pub const API: &str = "v1/customs/inquiryDeclarationRequests";
-}
-
-/// The `DeclarationRecord` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DeclarationRecord {
-    /// The declaration request id.
-    #[serde(rename = "declarationRequestId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub declaration_request_id: Option<String>,
-    /// The customs payment id.
-    #[serde(rename = "customsPaymentId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customs_payment_id: Option<String>,
-    /// The customs order id.
-    #[serde(rename = "customsOrderId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customs_order_id: Option<String>,
-    /// The customs.
-    #[serde(rename = "customs")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customs: Option<CustomsInfo>,
-    /// The merchant customs info.
-    #[serde(rename = "merchantCustomsInfo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub merchant_customs_info: Option<MerchantCustomsInfo>,
-    /// The declaration amount.
-    #[serde(rename = "declarationAmount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub declaration_amount: Option<Amount>,
-    /// The split order.
-    #[serde(rename = "splitOrder")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub split_order: Option<Scalar<bool>>,
-    /// The declaration request status.
-    #[serde(rename = "declarationRequestStatus")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub declaration_request_status: Option<String>,
-    /// The last modified time.
-    #[serde(rename = "lastModifiedTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_modified_time: Option<String>,
-    /// The customs declaration result code.
-    #[serde(rename = "customsDeclarationResultCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customs_declaration_result_code: Option<String>,
-    /// The customs declaration result desc.
-    #[serde(rename = "customsDeclarationResultDesc")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customs_declaration_result_desc: Option<String>,
-    /// The customs declaration return time.
-    #[serde(rename = "customsDeclarationReturnTime")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customs_declaration_return_time: Option<String>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "declaration_record_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn declaration_record_extra<S: Serializer>(
-    extra: &Map<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, DeclarationRecord::FIELDS, serializer)
-}
-
-impl DeclarationRecord {
-    /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &[
-        "declarationRequestId",
-        "customsPaymentId",
-        "customsOrderId",
-        "customs",
-        "merchantCustomsInfo",
-        "declarationAmount",
-        "splitOrder",
-        "declarationRequestStatus",
-        "lastModifiedTime",
-        "customsDeclarationResultCode",
-        "customsDeclarationResultDesc",
-        "customsDeclarationReturnTime",
-    ];
 }
 
 /// The request body of `funds.createPayout` (`/ams/api/v1/funds/createPayout`).
@@ -20349,7 +21850,7 @@ pub struct InquireNotificationResponse {
     /// The notification.
     #[serde(rename = "notification")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notification: Option<Value>,
+    pub notification: Option<NotificationEvent>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "inquire_notification_response_extra")]
@@ -20368,6 +21869,58 @@ impl InquireNotificationResponse {
     pub const FIELDS: &[&str] = &["result", "notification"];
     /// The API path to pass to `Client::prepare` (`v1/notification/inquireNotification`).
     pub const API: &str = "v1/notification/inquireNotification";
+}
+
+/// The `NotificationEvent` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NotificationEvent {
+    /// The event id.
+    #[serde(rename = "eventId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// The notify type.
+    #[serde(rename = "notifyType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_type: Option<String>,
+    /// The event create time.
+    #[serde(rename = "eventCreateTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_create_time: Option<String>,
+    /// The delivery status.
+    #[serde(rename = "deliveryStatus")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_status: Option<String>,
+    /// The reference merchant id.
+    #[serde(rename = "referenceMerchantId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_merchant_id: Option<String>,
+    /// The notification data.
+    #[serde(rename = "notificationData")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_data: Option<Value>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "notification_event_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn notification_event_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, NotificationEvent::FIELDS, serializer)
+}
+
+impl NotificationEvent {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "eventId",
+        "notifyType",
+        "eventCreateTime",
+        "deliveryStatus",
+        "referenceMerchantId",
+        "notificationData",
+    ];
 }
 
 /// The request body of `notification.inquireNotificationList`
@@ -20435,7 +21988,7 @@ pub struct InquireNotificationListResponse {
     /// The notifications.
     #[serde(rename = "notifications")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notifications: Option<Vec<Value>>,
+    pub notifications: Option<Vec<NotificationEvent>>,
     /// The has more.
     #[serde(rename = "hasMore")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20558,14 +22111,22 @@ impl PaymentEvaluation {
 /// The `PaymentOptionDetail` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PaymentOptionDetail {
-    /// The payment option detail type (one of the `PaymentOptionDetailType` values).
-    #[serde(rename = "paymentOptionDetailType")]
+    /// The support card brands.
+    #[serde(rename = "supportCardBrands")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_option_detail_type: Option<String>,
-    /// The connect wallet.
-    #[serde(rename = "connectWallet")]
+    pub support_card_brands: Option<Vec<SupportCardBrand>>,
+    /// The funding.
+    #[serde(rename = "funding")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connect_wallet: Option<WalletPaymentOptionDetail>,
+    pub funding: Option<Vec<String>>,
+    /// The support banks.
+    #[serde(rename = "supportBanks")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_banks: Option<Vec<SupportBank>>,
+    /// The interaction types.
+    #[serde(rename = "interactionTypes")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interaction_types: Option<Vec<String>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "payment_option_detail_extra")]
@@ -20581,108 +22142,284 @@ fn payment_option_detail_extra<S: Serializer>(
 
 impl PaymentOptionDetail {
     /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &["paymentOptionDetailType", "connectWallet"];
-}
-
-/// The `WalletPaymentOptionDetail` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct WalletPaymentOptionDetail {
-    /// The support wallets.
-    #[serde(rename = "supportWallets")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_wallets: Option<Vec<Wallet>>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "wallet_payment_option_detail_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn wallet_payment_option_detail_extra<S: Serializer>(
-    extra: &Map<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, WalletPaymentOptionDetail::FIELDS, serializer)
-}
-
-impl WalletPaymentOptionDetail {
-    /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &["supportWallets"];
-}
-
-/// The `Wallet` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Wallet {
-    /// The wallet name.
-    #[serde(rename = "walletName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wallet_name: Option<String>,
-    /// The wallet brand name.
-    #[serde(rename = "walletBrandName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wallet_brand_name: Option<String>,
-    /// The wallet logo.
-    #[serde(rename = "walletLogo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wallet_logo: Option<Logo>,
-    /// The wallet region.
-    #[serde(rename = "walletRegion")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wallet_region: Option<String>,
-    /// The wallet feature.
-    #[serde(rename = "walletFeature")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wallet_feature: Option<WalletFeature>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "wallet_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn wallet_extra<S: Serializer>(
-    extra: &Map<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, Wallet::FIELDS, serializer)
-}
-
-impl Wallet {
-    /// The JSON names of the fields this model describes.
     pub const FIELDS: &[&str] = &[
-        "walletName",
-        "walletBrandName",
-        "walletLogo",
-        "walletRegion",
-        "walletFeature",
+        "supportCardBrands",
+        "funding",
+        "supportBanks",
+        "interactionTypes",
     ];
 }
 
-/// The `WalletFeature` object.
+/// The `SupportCardBrand` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct WalletFeature {
-    /// The support code scan.
-    #[serde(rename = "supportCodeScan")]
+pub struct SupportCardBrand {
+    /// The card brand.
+    #[serde(rename = "cardBrand")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_code_scan: Option<Scalar<bool>>,
-    /// The support cashier redirection.
-    #[serde(rename = "supportCashierRedirection")]
+    pub card_brand: Option<String>,
+    /// The logo.
+    #[serde(rename = "logo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_cashier_redirection: Option<Scalar<bool>>,
+    pub logo: Option<Logo>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "wallet_feature_extra")]
+    #[serde(flatten, serialize_with = "support_card_brand_extra")]
     pub extra: Map<String, Value>,
 }
 
-fn wallet_feature_extra<S: Serializer>(
+fn support_card_brand_extra<S: Serializer>(
     extra: &Map<String, Value>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, WalletFeature::FIELDS, serializer)
+    unknown_only(extra, SupportCardBrand::FIELDS, serializer)
 }
 
-impl WalletFeature {
+impl SupportCardBrand {
     /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &["supportCodeScan", "supportCashierRedirection"];
+    pub const FIELDS: &[&str] = &["cardBrand", "logo"];
+}
+
+/// The `SupportBank` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SupportBank {
+    /// The bank identifier code.
+    #[serde(rename = "bankIdentifierCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_identifier_code: Option<String>,
+    /// The bank short name.
+    #[serde(rename = "bankShortName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_short_name: Option<String>,
+    /// The bank logo.
+    #[serde(rename = "bankLogo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_logo: Option<Logo>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "support_bank_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn support_bank_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, SupportBank::FIELDS, serializer)
+}
+
+impl SupportBank {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["bankIdentifierCode", "bankShortName", "bankLogo"];
+}
+
+/// The `Installment` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Installment {
+    /// The support card brands.
+    #[serde(rename = "supportCardBrands")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_card_brands: Option<Vec<SupportCardBrand>>,
+    /// The plans.
+    #[serde(rename = "plans")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plans: Option<Vec<Plan>>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "installment_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn installment_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, Installment::FIELDS, serializer)
+}
+
+impl Installment {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["supportCardBrands", "plans"];
+}
+
+/// The `Plan` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Plan {
+    /// The interest rate.
+    #[serde(rename = "interestRate")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest_rate: Option<String>,
+    /// The min installment amount.
+    #[serde(rename = "minInstallmentAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_installment_amount: Option<Amount>,
+    /// The max installment amount.
+    #[serde(rename = "maxInstallmentAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_installment_amount: Option<Amount>,
+    /// The installment num.
+    #[serde(rename = "installmentNum")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installment_num: Option<String>,
+    /// The interval.
+    #[serde(rename = "interval")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// The enabled.
+    #[serde(rename = "enabled")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<Scalar<bool>>,
+    /// The extend info.
+    #[serde(rename = "extendInfo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend_info: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "plan_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn plan_extra<S: Serializer>(extra: &Map<String, Value>, serializer: S) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, Plan::FIELDS, serializer)
+}
+
+impl Plan {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "interestRate",
+        "minInstallmentAmount",
+        "maxInstallmentAmount",
+        "installmentNum",
+        "interval",
+        "enabled",
+        "extendInfo",
+    ];
+}
+
+/// The `PromotionInfo` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PromotionInfo {
+    /// The promotion type (one of the `PromotionType` values).
+    #[serde(rename = "promotionType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_type: Option<String>,
+    /// The discount.
+    #[serde(rename = "discount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Discount>,
+    /// The interest free.
+    #[serde(rename = "interestFree")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest_free: Option<InterestFree>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "promotion_info_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn promotion_info_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, PromotionInfo::FIELDS, serializer)
+}
+
+impl PromotionInfo {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["promotionType", "discount", "interestFree"];
+}
+
+/// The `Discount` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Discount {
+    /// The discount tag.
+    #[serde(rename = "discountTag")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_tag: Option<String>,
+    /// The discount name.
+    #[serde(rename = "discountName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_name: Option<String>,
+    /// The savings amount.
+    #[serde(rename = "savingsAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub savings_amount: Option<Amount>,
+    /// The estimate savings amount.
+    #[serde(rename = "estimateSavingsAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate_savings_amount: Option<Amount>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "discount_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn discount_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, Discount::FIELDS, serializer)
+}
+
+impl Discount {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "discountTag",
+        "discountName",
+        "savingsAmount",
+        "estimateSavingsAmount",
+    ];
+}
+
+/// The `InterestFree` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InterestFree {
+    /// The provider.
+    #[serde(rename = "provider")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The expire time.
+    #[serde(rename = "expireTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_time: Option<String>,
+    /// The installment free nums.
+    #[serde(rename = "installmentFreeNums")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub installment_free_nums: Option<Vec<Scalar<i64>>>,
+    /// The min payment amount.
+    #[serde(rename = "minPaymentAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_payment_amount: Option<Amount>,
+    /// The max payment amount.
+    #[serde(rename = "maxPaymentAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_payment_amount: Option<Amount>,
+    /// The free percentage.
+    #[serde(rename = "freePercentage")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_percentage: Option<Scalar<i64>>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "interest_free_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn interest_free_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, InterestFree::FIELDS, serializer)
+}
+
+impl InterestFree {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "provider",
+        "expireTime",
+        "installmentFreeNums",
+        "minPaymentAmount",
+        "maxPaymentAmount",
+        "freePercentage",
+    ];
 }
 
 /// The request body of `payments.createDeviceCertificate`
@@ -21504,6 +23241,95 @@ impl RiskAddress {
     ];
 }
 
+/// The `CardVerificationResult` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CardVerificationResult {
+    /// The authentication type.
+    #[serde(rename = "authenticationType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication_type: Option<String>,
+    /// The authentication method.
+    #[serde(rename = "authenticationMethod")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication_method: Option<String>,
+    /// The cvv result.
+    #[serde(rename = "cvvResult")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvv_result: Option<String>,
+    /// The avs result.
+    #[serde(rename = "avsResult")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avs_result: Option<String>,
+    /// The authorization code.
+    #[serde(rename = "authorizationCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_code: Option<String>,
+    /// The three dsresult.
+    #[serde(rename = "threeDSResult")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub three_dsresult: Option<RiskThreeDSResult>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "card_verification_result_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn card_verification_result_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, CardVerificationResult::FIELDS, serializer)
+}
+
+impl CardVerificationResult {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "authenticationType",
+        "authenticationMethod",
+        "cvvResult",
+        "avsResult",
+        "authorizationCode",
+        "threeDSResult",
+    ];
+}
+
+/// The `RiskThreeDSResult` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RiskThreeDSResult {
+    /// The three dsversion.
+    #[serde(rename = "threeDSVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub three_dsversion: Option<String>,
+    /// The three dsinteraction mode.
+    #[serde(rename = "threeDSInteractionMode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub three_dsinteraction_mode: Option<String>,
+    /// The eci.
+    #[serde(rename = "eci")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eci: Option<String>,
+    /// The cavv.
+    #[serde(rename = "cavv")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cavv: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "risk_three_dsresult_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn risk_three_dsresult_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, RiskThreeDSResult::FIELDS, serializer)
+}
+
+impl RiskThreeDSResult {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["threeDSVersion", "threeDSInteractionMode", "eci", "cavv"];
+}
+
 /// The `AvailablePaymentMethod` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AvailablePaymentMethod {
@@ -21728,7 +23554,7 @@ pub struct FetchNonceRequest {
     /// The card.
     #[serde(rename = "card")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<Value>,
+    pub card: Option<CardPaymentMethodDetail>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "fetch_nonce_request_extra")]
@@ -21747,6 +23573,260 @@ impl FetchNonceRequest {
     pub const FIELDS: &[&str] = &["card"];
     /// The API path to pass to `Client::prepare` (`v1/payments/fetchNonce`).
     pub const API: &str = "v1/payments/fetchNonce";
+}
+
+/// The `CardPaymentMethodDetail` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CardPaymentMethodDetail {
+    /// The supported brands.
+    #[serde(rename = "supportedBrands")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supported_brands: Option<Vec<String>>,
+    /// The card token.
+    #[serde(rename = "cardToken")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_token: Option<String>,
+    /// The card no.
+    #[serde(rename = "cardNo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_no: Option<String>,
+    /// The brand (one of the `CardBrand` values).
+    #[serde(rename = "brand")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    /// The selected card brand (one of the `CardBrand` values).
+    #[serde(rename = "selectedCardBrand")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_card_brand: Option<String>,
+    /// The card issuer.
+    #[serde(rename = "cardIssuer")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_issuer: Option<String>,
+    /// The country issue.
+    #[serde(rename = "countryIssue")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_issue: Option<String>,
+    /// The inst user name.
+    #[serde(rename = "instUserName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inst_user_name: Option<UserName>,
+    /// The expiry year.
+    #[serde(rename = "expiryYear")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<String>,
+    /// The expiry month.
+    #[serde(rename = "expiryMonth")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<String>,
+    /// The billing address.
+    #[serde(rename = "billingAddress")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<Address>,
+    /// The mask.
+    #[serde(rename = "mask")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mask: Option<String>,
+    /// The last4.
+    #[serde(rename = "last4")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
+    /// The payment method detail metadata.
+    #[serde(rename = "paymentMethodDetailMetadata")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_detail_metadata: Option<String>,
+    /// The masked card no.
+    #[serde(rename = "maskedCardNo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked_card_no: Option<String>,
+    /// The fingerprint.
+    #[serde(rename = "fingerprint")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// The authentication flow.
+    #[serde(rename = "authenticationFlow")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication_flow: Option<String>,
+    /// The funding.
+    #[serde(rename = "funding")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding: Option<String>,
+    /// The avs result raw.
+    #[serde(rename = "avsResultRaw")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avs_result_raw: Option<String>,
+    /// The cvv result raw.
+    #[serde(rename = "cvvResultRaw")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvv_result_raw: Option<String>,
+    /// The bin.
+    #[serde(rename = "bin")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bin: Option<String>,
+    /// The issuer name.
+    #[serde(rename = "issuerName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_name: Option<String>,
+    /// The issuing country.
+    #[serde(rename = "issuingCountry")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuing_country: Option<String>,
+    /// The last four.
+    #[serde(rename = "lastFour")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_four: Option<String>,
+    /// The cardholder name.
+    #[serde(rename = "cardholderName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cardholder_name: Option<UserName>,
+    /// The cvv.
+    #[serde(rename = "cvv")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvv: Option<String>,
+    /// The date of birth.
+    #[serde(rename = "dateOfBirth")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<String>,
+    /// The business no.
+    #[serde(rename = "businessNo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_no: Option<String>,
+    /// The card password digest.
+    #[serde(rename = "cardPasswordDigest")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_password_digest: Option<String>,
+    /// The cpf.
+    #[serde(rename = "cpf")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpf: Option<String>,
+    /// The payer email.
+    #[serde(rename = "payerEmail")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer_email: Option<String>,
+    /// The network transaction id.
+    #[serde(rename = "networkTransactionId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_transaction_id: Option<String>,
+    /// The is3 dsauthentication.
+    #[serde(rename = "is3DSAuthentication")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is3_dsauthentication: Option<Scalar<bool>>,
+    /// The request3 ds.
+    #[serde(rename = "request3DS")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request3_ds: Option<String>,
+    /// The sca exemption indicator.
+    #[serde(rename = "scaExemptionIndicator")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sca_exemption_indicator: Option<String>,
+    /// The enable authentication upgrade.
+    #[serde(rename = "enableAuthenticationUpgrade")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_authentication_upgrade: Option<String>,
+    /// The mpi data.
+    #[serde(rename = "mpiData")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mpi_data: Option<MpiData>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "card_payment_method_detail_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn card_payment_method_detail_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, CardPaymentMethodDetail::FIELDS, serializer)
+}
+
+impl CardPaymentMethodDetail {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "supportedBrands",
+        "cardToken",
+        "cardNo",
+        "brand",
+        "selectedCardBrand",
+        "cardIssuer",
+        "countryIssue",
+        "instUserName",
+        "expiryYear",
+        "expiryMonth",
+        "billingAddress",
+        "mask",
+        "last4",
+        "paymentMethodDetailMetadata",
+        "maskedCardNo",
+        "fingerprint",
+        "authenticationFlow",
+        "funding",
+        "avsResultRaw",
+        "cvvResultRaw",
+        "bin",
+        "issuerName",
+        "issuingCountry",
+        "lastFour",
+        "cardholderName",
+        "cvv",
+        "dateOfBirth",
+        "businessNo",
+        "cardPasswordDigest",
+        "cpf",
+        "payerEmail",
+        "networkTransactionId",
+        "is3DSAuthentication",
+        "request3DS",
+        "scaExemptionIndicator",
+        "enableAuthenticationUpgrade",
+        "mpiData",
+    ];
+}
+
+/// The `MpiData` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MpiData {
+    /// The three dsversion.
+    #[serde(rename = "threeDSVersion")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub three_dsversion: Option<String>,
+    /// The eci.
+    #[serde(rename = "eci")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eci: Option<String>,
+    /// The cavv.
+    #[serde(rename = "cavv")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cavv: Option<String>,
+    /// The ds transaction id.
+    #[serde(rename = "dsTransactionId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ds_transaction_id: Option<String>,
+    /// The credential type.
+    #[serde(rename = "credentialType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_type: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "mpi_data_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn mpi_data_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, MpiData::FIELDS, serializer)
+}
+
+impl MpiData {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "threeDSVersion",
+        "eci",
+        "cavv",
+        "dsTransactionId",
+        "credentialType",
+    ];
 }
 
 /// The response body of `payments.fetchNonce` (`/ams/api/v1/payments/fetchNonce`).
@@ -21888,118 +23968,6 @@ impl GetCardInfoResponse {
     ];
     /// The API path to pass to `Client::prepare` (`v1/payments/getCardInfo`).
     pub const API: &str = "v1/payments/getCardInfo";
-}
-
-/// The `Installment` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Installment {
-    /// The support card brands.
-    #[serde(rename = "supportCardBrands")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_card_brands: Option<Vec<SupportCardBrand>>,
-    /// The plans.
-    #[serde(rename = "plans")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plans: Option<Vec<Plan>>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "installment_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn installment_extra<S: Serializer>(
-    extra: &Map<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, Installment::FIELDS, serializer)
-}
-
-impl Installment {
-    /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &["supportCardBrands", "plans"];
-}
-
-/// The `SupportCardBrand` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct SupportCardBrand {
-    /// The card brand.
-    #[serde(rename = "cardBrand")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card_brand: Option<String>,
-    /// The logo.
-    #[serde(rename = "logo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo: Option<Logo>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "support_card_brand_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn support_card_brand_extra<S: Serializer>(
-    extra: &Map<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, SupportCardBrand::FIELDS, serializer)
-}
-
-impl SupportCardBrand {
-    /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &["cardBrand", "logo"];
-}
-
-/// The `Plan` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Plan {
-    /// The interest rate.
-    #[serde(rename = "interestRate")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interest_rate: Option<String>,
-    /// The min installment amount.
-    #[serde(rename = "minInstallmentAmount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_installment_amount: Option<Amount>,
-    /// The max installment amount.
-    #[serde(rename = "maxInstallmentAmount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_installment_amount: Option<Amount>,
-    /// The installment num.
-    #[serde(rename = "installmentNum")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installment_num: Option<String>,
-    /// The interval.
-    #[serde(rename = "interval")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval: Option<String>,
-    /// The enabled.
-    #[serde(rename = "enabled")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<Scalar<bool>>,
-    /// The extend info.
-    #[serde(rename = "extendInfo")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extend_info: Option<String>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "plan_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn plan_extra<S: Serializer>(extra: &Map<String, Value>, serializer: S) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, Plan::FIELDS, serializer)
-}
-
-impl Plan {
-    /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &[
-        "interestRate",
-        "minInstallmentAmount",
-        "maxInstallmentAmount",
-        "installmentNum",
-        "interval",
-        "enabled",
-        "extendInfo",
-    ];
 }
 
 /// The request body of `payments.inquire` (`/ams/api/v1/payments/inquire`).
@@ -22503,6 +24471,14 @@ pub struct ThreeDSResult {
     #[serde(rename = "threeDSOffered")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub three_dsoffered: Option<Scalar<bool>>,
+    /// The pa res status.
+    #[serde(rename = "paResStatus")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pa_res_status: Option<String>,
+    /// The liability shift.
+    #[serde(rename = "liabilityShift")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liability_shift: Option<Scalar<i64>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "three_dsresult_extra")]
@@ -22529,6 +24505,8 @@ impl ThreeDSResult {
         "challenged",
         "exemptionType",
         "threeDSOffered",
+        "paResStatus",
+        "liabilityShift",
     ];
 }
 
@@ -22559,48 +24537,6 @@ fn promotion_result_extra<S: Serializer>(
 impl PromotionResult {
     /// The JSON names of the fields this model describes.
     pub const FIELDS: &[&str] = &["promotionType", "discount"];
-}
-
-/// The `Discount` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Discount {
-    /// The discount tag.
-    #[serde(rename = "discountTag")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_tag: Option<String>,
-    /// The discount name.
-    #[serde(rename = "discountName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_name: Option<String>,
-    /// The savings amount.
-    #[serde(rename = "savingsAmount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub savings_amount: Option<Amount>,
-    /// The estimate savings amount.
-    #[serde(rename = "estimateSavingsAmount")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimate_savings_amount: Option<Amount>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "discount_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn discount_extra<S: Serializer>(
-    extra: &Map<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, Discount::FIELDS, serializer)
-}
-
-impl Discount {
-    /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &[
-        "discountTag",
-        "discountName",
-        "savingsAmount",
-        "estimateSavingsAmount",
-    ];
 }
 
 /// The `RetryInfo` object.
@@ -22663,6 +24599,76 @@ fn payment_attempt_extra<S: Serializer>(
 impl PaymentAttempt {
     /// The JSON names of the fields this model describes.
     pub const FIELDS: &[&str] = &["attemptAt", "attemptResponse"];
+}
+
+/// The `PopRiskDecisionResultInfo` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PopRiskDecisionResultInfo {
+    /// The risk auth decision.
+    #[serde(rename = "riskAuthDecision")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_auth_decision: Option<String>,
+    /// The risk decision.
+    #[serde(rename = "riskDecision")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_decision: Option<String>,
+    /// The post risk decision.
+    #[serde(rename = "postRiskDecision")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_risk_decision: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "pop_risk_decision_result_info_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn pop_risk_decision_result_info_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, PopRiskDecisionResultInfo::FIELDS, serializer)
+}
+
+impl PopRiskDecisionResultInfo {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["riskAuthDecision", "riskDecision", "postRiskDecision"];
+}
+
+/// The `SplitDetail` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SplitDetail {
+    /// The split to.
+    #[serde(rename = "splitTo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_to: Option<String>,
+    /// The split amount.
+    #[serde(rename = "splitAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_amount: Option<Amount>,
+    /// The actual split amount.
+    #[serde(rename = "actualSplitAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_split_amount: Option<Amount>,
+    /// The description.
+    #[serde(rename = "description")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "split_detail_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn split_detail_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, SplitDetail::FIELDS, serializer)
+}
+
+impl SplitDetail {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["splitTo", "splitAmount", "actualSplitAmount", "description"];
 }
 
 /// The `PaymentVerificationData` object.
@@ -23371,7 +25377,7 @@ pub struct InquireHoldListResponse {
     /// The hold details.
     #[serde(rename = "holdDetails")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hold_details: Option<Vec<Value>>,
+    pub hold_details: Option<Vec<ReserveHoldDetail>>,
     /// The has more.
     #[serde(rename = "hasMore")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23394,6 +25400,63 @@ impl InquireHoldListResponse {
     pub const FIELDS: &[&str] = &["result", "holdDetails", "hasMore"];
     /// The API path to pass to `Client::prepare` (`v1/payments/reserve/inquireHoldList`).
     pub const API: &str = "v1/payments/reserve/inquireHoldList";
+}
+
+/// The `ReserveHoldDetail` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReserveHoldDetail {
+    /// The hold request id.
+    #[serde(rename = "holdRequestId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_request_id: Option<String>,
+    /// The hold id.
+    #[serde(rename = "holdId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_id: Option<String>,
+    /// The hold amount.
+    #[serde(rename = "holdAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_amount: Option<Amount>,
+    /// The releasable amount.
+    #[serde(rename = "releasableAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub releasable_amount: Option<Amount>,
+    /// The release time.
+    #[serde(rename = "releaseTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_time: Option<String>,
+    /// The hold status.
+    #[serde(rename = "holdStatus")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_status: Option<String>,
+    /// The release status.
+    #[serde(rename = "releaseStatus")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_status: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "reserve_hold_detail_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn reserve_hold_detail_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, ReserveHoldDetail::FIELDS, serializer)
+}
+
+impl ReserveHoldDetail {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "holdRequestId",
+        "holdId",
+        "holdAmount",
+        "releasableAmount",
+        "releaseTime",
+        "holdStatus",
+        "releaseStatus",
+    ];
 }
 
 /// The request body of `payments.reserve.inquireRelease`
@@ -23561,7 +25624,7 @@ pub struct InquireRuleListResponse {
     /// The rules.
     #[serde(rename = "rules")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rules: Option<Vec<Value>>,
+    pub rules: Option<Vec<ReserveRule>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "inquire_rule_list_response_extra")]
@@ -23580,6 +25643,88 @@ impl InquireRuleListResponse {
     pub const FIELDS: &[&str] = &["result", "hasMore", "rules"];
     /// The API path to pass to `Client::prepare` (`v1/payments/reserve/inquireRuleList`).
     pub const API: &str = "v1/payments/reserve/inquireRuleList";
+}
+
+/// The `ReserveRule` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReserveRule {
+    /// The rule id.
+    #[serde(rename = "ruleId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// The merchant id.
+    #[serde(rename = "merchantId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_id: Option<String>,
+    /// The funds type (one of the `FundsType` values).
+    #[serde(rename = "fundsType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funds_type: Option<String>,
+    /// The take type (one of the `TakeType` values).
+    #[serde(rename = "takeType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub take_type: Option<String>,
+    /// The payment method scope (one of the `PaymentMethodScope` values).
+    #[serde(rename = "paymentMethodScope")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_scope: Option<String>,
+    /// The ratio.
+    #[serde(rename = "ratio")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<Scalar<i64>>,
+    /// The release type (one of the `ReleaseType` values).
+    #[serde(rename = "releaseType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_type: Option<String>,
+    /// The release time.
+    #[serde(rename = "releaseTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_time: Option<String>,
+    /// The retention time.
+    #[serde(rename = "retentionTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_time: Option<Scalar<i64>>,
+    /// The rule status (one of the `RuleStatus` values).
+    #[serde(rename = "ruleStatus")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_status: Option<String>,
+    /// The create time.
+    #[serde(rename = "createTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// The update time.
+    #[serde(rename = "updateTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_time: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "reserve_rule_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn reserve_rule_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, ReserveRule::FIELDS, serializer)
+}
+
+impl ReserveRule {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "ruleId",
+        "merchantId",
+        "fundsType",
+        "takeType",
+        "paymentMethodScope",
+        "ratio",
+        "releaseType",
+        "releaseTime",
+        "retentionTime",
+        "ruleStatus",
+        "createTime",
+        "updateTime",
+    ];
 }
 
 /// The request body of `payments.reserve.updateHold`
@@ -24099,7 +26244,7 @@ pub struct SupplyEvidenceResponse {
     /// The evidence results.
     #[serde(rename = "evidenceResults")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence_results: Option<Vec<Value>>,
+    pub evidence_results: Option<Vec<DisputeEvidenceResult>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "supply_evidence_response_extra")]
@@ -24118,6 +26263,43 @@ impl SupplyEvidenceResponse {
     pub const FIELDS: &[&str] = &["result", "disputeId", "evidenceResults"];
     /// The API path to pass to `Client::prepare` (`v1/payments/supplyEvidence`).
     pub const API: &str = "v1/payments/supplyEvidence";
+}
+
+/// The `DisputeEvidenceResult` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DisputeEvidenceResult {
+    /// The evidence tag.
+    #[serde(rename = "evidenceTag")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence_tag: Option<String>,
+    /// The success.
+    #[serde(rename = "success")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<String>,
+    /// The result code.
+    #[serde(rename = "resultCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_code: Option<String>,
+    /// The failed field path.
+    #[serde(rename = "failedFieldPath")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_field_path: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "dispute_evidence_result_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn dispute_evidence_result_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, DisputeEvidenceResult::FIELDS, serializer)
+}
+
+impl DisputeEvidenceResult {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["evidenceTag", "success", "resultCode", "failedFieldPath"];
 }
 
 /// The request body of `payments.syncArrear` (`/ams/api/v1/payments/syncArrear`).
@@ -25875,7 +28057,7 @@ pub struct SubscriptionUpdateRequest {
     /// The proration settings.
     #[serde(rename = "prorationSettings")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proration_settings: Option<Value>,
+    pub proration_settings: Option<ProrationSettings>,
     /// The next subscription date.
     #[serde(rename = "nextSubscriptionDate")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -25908,6 +28090,35 @@ impl SubscriptionUpdateRequest {
     ];
     /// The API path to pass to `Client::prepare` (`v1/subscriptions/update`).
     pub const API: &str = "v1/subscriptions/update";
+}
+
+/// The `ProrationSettings` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ProrationSettings {
+    /// The proration mode.
+    #[serde(rename = "prorationMode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proration_mode: Option<String>,
+    /// The custom amount.
+    #[serde(rename = "customAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_amount: Option<Amount>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "proration_settings_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn proration_settings_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, ProrationSettings::FIELDS, serializer)
+}
+
+impl ProrationSettings {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["prorationMode", "customAmount"];
 }
 
 /// The response body of `subscriptions.update` (`/ams/api/v1/subscriptions/update`).
@@ -26032,6 +28243,10 @@ pub struct TaxCalculationLineItem {
     #[serde(rename = "taxBehavior")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<String>,
+    /// The amount.
+    #[serde(rename = "amount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "tax_calculation_line_item_extra")]
@@ -26054,6 +28269,7 @@ impl TaxCalculationLineItem {
         "taxCode",
         "productId",
         "taxBehavior",
+        "amount",
     ];
 }
 
@@ -26080,6 +28296,10 @@ pub struct TaxCustomerDetails {
     #[serde(rename = "taxIds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_ids: Option<Vec<TaxId>>,
+    /// The tax exemptions.
+    #[serde(rename = "taxExemptions")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_exemptions: Option<Vec<TaxExemption>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "tax_customer_details_extra")]
@@ -26101,6 +28321,7 @@ impl TaxCustomerDetails {
         "shippingAddress",
         "billingAddress",
         "taxIds",
+        "taxExemptions",
     ];
 }
 
@@ -26224,6 +28445,81 @@ impl TaxId {
     pub const FIELDS: &[&str] = &["value", "country", "region"];
 }
 
+/// The `TaxExemption` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaxExemption {
+    /// The certificate number.
+    #[serde(rename = "certificateNumber")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_number: Option<String>,
+    /// The exemption type.
+    #[serde(rename = "exemptionType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exemption_type: Option<String>,
+    /// The jurisdiction.
+    #[serde(rename = "jurisdiction")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<TaxExemptionJurisdiction>,
+    /// The effective from.
+    #[serde(rename = "effectiveFrom")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "tax_exemption_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn tax_exemption_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, TaxExemption::FIELDS, serializer)
+}
+
+impl TaxExemption {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "certificateNumber",
+        "exemptionType",
+        "jurisdiction",
+        "effectiveFrom",
+    ];
+}
+
+/// The `TaxExemptionJurisdiction` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaxExemptionJurisdiction {
+    /// The country.
+    #[serde(rename = "country")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The region.
+    #[serde(rename = "region")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The city.
+    #[serde(rename = "city")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "tax_exemption_jurisdiction_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn tax_exemption_jurisdiction_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, TaxExemptionJurisdiction::FIELDS, serializer)
+}
+
+impl TaxExemptionJurisdiction {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["country", "region", "city"];
+}
+
 /// The `TaxShipFromDetails` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaxShipFromDetails {
@@ -26252,10 +28548,11 @@ impl TaxShipFromDetails {
 /// The `TaxShippingCost` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaxShippingCost {
-    /// The amount.
+    /// The amount. The official SDKs disagree on its type (Amount or string): any JSON value,
+    /// kept as received.
     #[serde(rename = "amount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
+    pub amount: Option<Value>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "tax_shipping_cost_extra")]
@@ -26291,18 +28588,21 @@ pub struct TaxCalculateResponse {
     #[serde(rename = "currency")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// The total amount.
+    /// The total amount. The official SDKs disagree on its type (Amount or string): any JSON
+    /// value, kept as received.
     #[serde(rename = "totalAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_amount: Option<String>,
-    /// The exclusive tax amount.
+    pub total_amount: Option<Value>,
+    /// The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any
+    /// JSON value, kept as received.
     #[serde(rename = "exclusiveTaxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclusive_tax_amount: Option<String>,
-    /// The inclusive tax amount.
+    pub exclusive_tax_amount: Option<Value>,
+    /// The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any
+    /// JSON value, kept as received.
     #[serde(rename = "inclusiveTaxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inclusive_tax_amount: Option<String>,
+    pub inclusive_tax_amount: Option<Value>,
     /// The line items.
     #[serde(rename = "lineItems")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26326,11 +28626,11 @@ pub struct TaxCalculateResponse {
     /// The customer details.
     #[serde(rename = "customerDetails")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_details: Option<Value>,
+    pub customer_details: Option<TaxCalculatedCustomerDetails>,
     /// The ship from details.
     #[serde(rename = "shipFromDetails")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ship_from_details: Option<Value>,
+    pub ship_from_details: Option<TaxCalculatedShipFromDetails>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "tax_calculate_response_extra")]
@@ -26376,10 +28676,11 @@ pub struct TaxCalculatedLineItem {
     #[serde(rename = "unitAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<String>,
-    /// The amount.
+    /// The amount. The official SDKs disagree on its type (Amount or string): any JSON value,
+    /// kept as received.
     #[serde(rename = "amount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
+    pub amount: Option<Value>,
     /// The quantity.
     #[serde(rename = "quantity")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26392,10 +28693,11 @@ pub struct TaxCalculatedLineItem {
     #[serde(rename = "taxBehavior")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<String>,
-    /// The tax amount.
+    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    /// value, kept as received.
     #[serde(rename = "taxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_amount: Option<String>,
+    pub tax_amount: Option<Value>,
     /// The tax breakdown.
     #[serde(rename = "taxBreakdown")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26442,14 +28744,16 @@ pub struct TaxBreakdown {
     #[serde(rename = "taxRate")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<String>,
-    /// The tax amount.
+    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    /// value, kept as received.
     #[serde(rename = "taxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_amount: Option<String>,
-    /// The taxable amount.
+    pub tax_amount: Option<Value>,
+    /// The taxable amount. The official SDKs disagree on its type (Amount or string): any JSON
+    /// value, kept as received.
     #[serde(rename = "taxableAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub taxable_amount: Option<String>,
+    pub taxable_amount: Option<Value>,
     /// The taxability reason.
     #[serde(rename = "taxabilityReason")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26487,14 +28791,16 @@ impl TaxBreakdown {
 /// The `TaxCalculatedShippingCost` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaxCalculatedShippingCost {
-    /// The amount.
+    /// The amount. The official SDKs disagree on its type (Amount or string): any JSON value,
+    /// kept as received.
     #[serde(rename = "amount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// The tax amount.
+    pub amount: Option<Value>,
+    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    /// value, kept as received.
     #[serde(rename = "taxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_amount: Option<String>,
+    pub tax_amount: Option<Value>,
     /// The tax breakdown.
     #[serde(rename = "taxBreakdown")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26515,6 +28821,285 @@ fn tax_calculated_shipping_cost_extra<S: Serializer>(
 impl TaxCalculatedShippingCost {
     /// The JSON names of the fields this model describes.
     pub const FIELDS: &[&str] = &["amount", "taxAmount", "taxBreakdown"];
+}
+
+/// The `TaxCalculatedCustomerDetails` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaxCalculatedCustomerDetails {
+    /// The business details.
+    #[serde(rename = "businessDetails")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_details: Option<TaxCalculatedBusinessDetails>,
+    /// The name.
+    #[serde(rename = "name")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The shipping address.
+    #[serde(rename = "shippingAddress")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<TaxCalculatedAddress>,
+    /// The billing address.
+    #[serde(rename = "billingAddress")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<TaxCalculatedAddress>,
+    /// The tax ids.
+    #[serde(rename = "taxIds")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_ids: Option<Vec<TaxCalculatedTaxId>>,
+    /// The tax exemptions.
+    #[serde(rename = "taxExemptions")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_exemptions: Option<Vec<TaxCalculatedExemption>>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "tax_calculated_customer_details_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn tax_calculated_customer_details_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, TaxCalculatedCustomerDetails::FIELDS, serializer)
+}
+
+impl TaxCalculatedCustomerDetails {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "businessDetails",
+        "name",
+        "shippingAddress",
+        "billingAddress",
+        "taxIds",
+        "taxExemptions",
+    ];
+}
+
+/// The `TaxCalculatedBusinessDetails` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaxCalculatedBusinessDetails {
+    /// The address.
+    #[serde(rename = "address")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<TaxCalculatedAddress>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "tax_calculated_business_details_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn tax_calculated_business_details_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, TaxCalculatedBusinessDetails::FIELDS, serializer)
+}
+
+impl TaxCalculatedBusinessDetails {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["address"];
+}
+
+/// The `TaxCalculatedAddress` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaxCalculatedAddress {
+    /// The country.
+    #[serde(rename = "country")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The region.
+    #[serde(rename = "region")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The county.
+    #[serde(rename = "county")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub county: Option<String>,
+    /// The city.
+    #[serde(rename = "city")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The district.
+    #[serde(rename = "district")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// The line1.
+    #[serde(rename = "line1")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line1: Option<String>,
+    /// The line2.
+    #[serde(rename = "line2")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    /// The postal code.
+    #[serde(rename = "postalCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "tax_calculated_address_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn tax_calculated_address_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, TaxCalculatedAddress::FIELDS, serializer)
+}
+
+impl TaxCalculatedAddress {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "country",
+        "region",
+        "county",
+        "city",
+        "district",
+        "line1",
+        "line2",
+        "postalCode",
+    ];
+}
+
+/// The `TaxCalculatedTaxId` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaxCalculatedTaxId {
+    /// The value.
+    #[serde(rename = "value")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The country.
+    #[serde(rename = "country")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The region.
+    #[serde(rename = "region")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "tax_calculated_tax_id_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn tax_calculated_tax_id_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, TaxCalculatedTaxId::FIELDS, serializer)
+}
+
+impl TaxCalculatedTaxId {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["value", "country", "region"];
+}
+
+/// The `TaxCalculatedExemption` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaxCalculatedExemption {
+    /// The certificate number.
+    #[serde(rename = "certificateNumber")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_number: Option<String>,
+    /// The exemption type.
+    #[serde(rename = "exemptionType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exemption_type: Option<String>,
+    /// The jurisdiction.
+    #[serde(rename = "jurisdiction")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<TaxCalculatedExemptionJurisdiction>,
+    /// The effective from.
+    #[serde(rename = "effectiveFrom")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "tax_calculated_exemption_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn tax_calculated_exemption_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, TaxCalculatedExemption::FIELDS, serializer)
+}
+
+impl TaxCalculatedExemption {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "certificateNumber",
+        "exemptionType",
+        "jurisdiction",
+        "effectiveFrom",
+    ];
+}
+
+/// The `TaxCalculatedExemptionJurisdiction` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaxCalculatedExemptionJurisdiction {
+    /// The country.
+    #[serde(rename = "country")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The region.
+    #[serde(rename = "region")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The city.
+    #[serde(rename = "city")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(
+        flatten,
+        serialize_with = "tax_calculated_exemption_jurisdiction_extra"
+    )]
+    pub extra: Map<String, Value>,
+}
+
+fn tax_calculated_exemption_jurisdiction_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(
+        extra,
+        TaxCalculatedExemptionJurisdiction::FIELDS,
+        serializer,
+    )
+}
+
+impl TaxCalculatedExemptionJurisdiction {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["country", "region", "city"];
+}
+
+/// The `TaxCalculatedShipFromDetails` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TaxCalculatedShipFromDetails {
+    /// The address.
+    #[serde(rename = "address")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<TaxCalculatedAddress>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "tax_calculated_ship_from_details_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn tax_calculated_ship_from_details_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, TaxCalculatedShipFromDetails::FIELDS, serializer)
+}
+
+impl TaxCalculatedShipFromDetails {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["address"];
 }
 
 /// The request body of `tax.cancelRegistration` (`/ams/api/v1/tax/cancelRegistration`).
@@ -26842,18 +29427,21 @@ pub struct TaxInquireCalculationResponse {
     #[serde(rename = "currency")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// The total amount.
+    /// The total amount. The official SDKs disagree on its type (Amount or string): any JSON
+    /// value, kept as received.
     #[serde(rename = "totalAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_amount: Option<String>,
-    /// The exclusive tax amount.
+    pub total_amount: Option<Value>,
+    /// The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any
+    /// JSON value, kept as received.
     #[serde(rename = "exclusiveTaxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exclusive_tax_amount: Option<String>,
-    /// The inclusive tax amount.
+    pub exclusive_tax_amount: Option<Value>,
+    /// The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any
+    /// JSON value, kept as received.
     #[serde(rename = "inclusiveTaxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inclusive_tax_amount: Option<String>,
+    pub inclusive_tax_amount: Option<Value>,
     /// The line items.
     #[serde(rename = "lineItems")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -26877,11 +29465,11 @@ pub struct TaxInquireCalculationResponse {
     /// The customer details.
     #[serde(rename = "customerDetails")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_details: Option<Value>,
+    pub customer_details: Option<TaxCalculatedCustomerDetails>,
     /// The ship from details.
     #[serde(rename = "shipFromDetails")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ship_from_details: Option<Value>,
+    pub ship_from_details: Option<TaxCalculatedShipFromDetails>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "tax_inquire_calculation_response_extra")]
@@ -27247,10 +29835,11 @@ pub struct TaxTransaction {
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// The tax amount.
+    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    /// value, kept as received.
     #[serde(rename = "taxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_amount: Option<String>,
+    pub tax_amount: Option<Value>,
     /// The currency.
     #[serde(rename = "currency")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28349,6 +30938,10 @@ pub struct VaultingQueryResponse {
     #[serde(rename = "vaultingResultMessage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaulting_result_message: Option<String>,
+    /// The acquirer info.
+    #[serde(rename = "acquirerInfo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquirer_info: Option<AcquirerInfo>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "vaulting_query_response_extra")]
@@ -28375,6 +30968,7 @@ impl VaultingQueryResponse {
         "metadata",
         "vaultingResultCode",
         "vaultingResultMessage",
+        "acquirerInfo",
     ];
     /// The API path to pass to `Client::prepare` (`v1/vaults/inquireVaulting`).
     pub const API: &str = "v1/vaults/inquireVaulting";
@@ -28390,7 +30984,7 @@ pub struct PaymentMethodDetail {
     /// The card.
     #[serde(rename = "card")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub card: Option<Value>,
+    pub card: Option<CardPaymentMethodDetail>,
     /// The external account.
     #[serde(rename = "externalAccount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28588,6 +31182,63 @@ impl CouponPaymentMethodDetail {
     ];
 }
 
+/// The `Wallet` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Wallet {
+    /// The account no.
+    #[serde(rename = "accountNo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_no: Option<String>,
+    /// The account holder name.
+    #[serde(rename = "accountHolderName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_holder_name: Option<UserName>,
+    /// The phone no.
+    #[serde(rename = "phoneNo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_no: Option<String>,
+    /// The email.
+    #[serde(rename = "email")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The billing address.
+    #[serde(rename = "billingAddress")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_address: Option<Address>,
+    /// The token.
+    #[serde(rename = "token")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// The token expiry time.
+    #[serde(rename = "tokenExpiryTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_expiry_time: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "wallet_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn wallet_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, Wallet::FIELDS, serializer)
+}
+
+impl Wallet {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "accountNo",
+        "accountHolderName",
+        "phoneNo",
+        "email",
+        "billingAddress",
+        "token",
+        "tokenExpiryTime",
+    ];
+}
+
 /// The request body of `vaults.updateToken` (`/ams/api/v1/vaults/updateToken`).
 ///
 /// Antom API: `v1/vaults/updateToken`.
@@ -28777,6 +31428,10 @@ pub struct VaultingPaymentMethodResponse {
     #[serde(rename = "applinkUrl")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applink_url: Option<String>,
+    /// The acquirer info.
+    #[serde(rename = "acquirerInfo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acquirer_info: Option<AcquirerInfo>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "vaulting_payment_method_response_extra")]
@@ -28799,6 +31454,7 @@ impl VaultingPaymentMethodResponse {
         "normalUrl",
         "schemeUrl",
         "applinkUrl",
+        "acquirerInfo",
     ];
     /// The API path to pass to `Client::prepare` (`v1/vaults/vaultPaymentMethod`).
     pub const API: &str = "v1/vaults/vaultPaymentMethod";
@@ -29888,10 +32544,11 @@ pub struct MeterEventNotify {
     #[serde(rename = "eventName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// The error events.
+    /// The error events. The official SDKs disagree on its type (ErrorEvent or
+    /// list[ErrorEvent]): any JSON value, kept as received.
     #[serde(rename = "errorEvents")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_events: Option<Vec<ErrorEvent>>,
+    pub error_events: Option<Vec<Value>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "meter_event_notify_extra")]
@@ -29910,43 +32567,6 @@ impl MeterEventNotify {
     pub const FIELDS: &[&str] = &["notifyType", "result", "eventName", "errorEvents"];
 }
 
-/// The `ErrorEvent` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ErrorEvent {
-    /// The error code.
-    #[serde(rename = "errorCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    /// The idempotency key.
-    #[serde(rename = "idempotencyKey")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idempotency_key: Option<String>,
-    /// The event timestamp.
-    #[serde(rename = "eventTimestamp")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_timestamp: Option<Scalar<i64>>,
-    /// The payload.
-    #[serde(rename = "payload")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payload: Option<EventPayload>,
-    /// Fields this version of the models does not describe, kept as received and
-    /// written back when serialised (a described field's name here is not written).
-    #[serde(flatten, serialize_with = "error_event_extra")]
-    pub extra: Map<String, Value>,
-}
-
-fn error_event_extra<S: Serializer>(
-    extra: &Map<String, Value>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    unknown_only(extra, ErrorEvent::FIELDS, serializer)
-}
-
-impl ErrorEvent {
-    /// The JSON names of the fields this model describes.
-    pub const FIELDS: &[&str] = &["errorCode", "idempotencyKey", "eventTimestamp", "payload"];
-}
-
 /// A notification body Antom sends (`AlipaySubscriptionCancelNotify` in the SDKs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubscriptionCancelNotify {
@@ -29962,42 +32582,50 @@ pub struct SubscriptionCancelNotify {
     #[serde(rename = "paymentAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_amount: Option<Amount>,
-    /// The payment create time.
+    /// The payment create time. The official SDKs disagree on its type (Optional[str] or
+    /// string): any JSON value, kept as received.
     #[serde(rename = "paymentCreateTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_create_time: Option<String>,
-    /// The payment time.
+    pub payment_create_time: Option<Value>,
+    /// The payment time. The official SDKs disagree on its type (Optional[str] or string): any
+    /// JSON value, kept as received.
     #[serde(rename = "paymentTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_time: Option<String>,
-    /// The period end time.
+    pub payment_time: Option<Value>,
+    /// The period end time. The official SDKs disagree on its type (Optional[str] or string):
+    /// any JSON value, kept as received.
     #[serde(rename = "periodEndTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_end_time: Option<String>,
-    /// The phase no.
+    pub period_end_time: Option<Value>,
+    /// The phase no. The official SDKs disagree on its type (Optional[str] or string): any JSON
+    /// value, kept as received.
     #[serde(rename = "phaseNo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phase_no: Option<String>,
-    /// The subscription id.
+    pub phase_no: Option<Value>,
+    /// The subscription id. The official SDKs disagree on its type (Optional[str] or string):
+    /// any JSON value, kept as received.
     #[serde(rename = "subscriptionId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<String>,
-    /// The subscription order id.
+    pub subscription_id: Option<Value>,
+    /// The subscription order id. The official SDKs disagree on its type (Optional[str] or
+    /// string): any JSON value, kept as received.
     #[serde(rename = "subscriptionOrderId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_order_id: Option<String>,
+    pub subscription_order_id: Option<Value>,
     /// The subscription order status (one of the `SubscriptionNotificationType` values).
     #[serde(rename = "subscriptionOrderStatus")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_order_status: Option<String>,
-    /// The subscription request id.
+    /// The subscription request id. The official SDKs disagree on its type (Optional[str] or
+    /// string): any JSON value, kept as received.
     #[serde(rename = "subscriptionRequestId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_request_id: Option<String>,
-    /// The subscription trans id.
+    pub subscription_request_id: Option<Value>,
+    /// The subscription trans id. The official SDKs disagree on its type (Optional[str] or
+    /// string): any JSON value, kept as received.
     #[serde(rename = "subscriptionTransId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_trans_id: Option<String>,
+    pub subscription_trans_id: Option<Value>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "subscription_cancel_notify_extra")]
@@ -31449,6 +34077,46 @@ pub mod known_values {
     pub const AUTHENTICATION_TYPE: &[&str] = &["OTP"];
     /// `AuthorizationPhase`.
     pub const AUTHORIZATION_PHASE: &[&str] = &["PRE_AUTHORIZATION", "POST_AUTHORIZATION"];
+    /// `CardBrand`.
+    pub const CARD_BRAND: &[&str] = &[
+        "AMEX",
+        "BC",
+        "CARNET",
+        "CARTES_BANCAIRES",
+        "CITI",
+        "CUP",
+        "DINERS",
+        "DISCOVER",
+        "ELO",
+        "GWANGJUBANK",
+        "HIPERCARD",
+        "HYUNDAI",
+        "IBK_BC",
+        "JCB",
+        "JEJUBANK",
+        "JEONBUKBANK",
+        "KAKAOBANK",
+        "KBANK",
+        "KDBBANK",
+        "KEBHANA",
+        "KOOKMIN",
+        "LOTTE",
+        "MAESTRO",
+        "MASTERCARD",
+        "MIR",
+        "NONGHYUP",
+        "POST",
+        "SAEMAUL",
+        "SAMSUNG",
+        "SAVINGBANK",
+        "SHINHAN",
+        "SHINHYEOP",
+        "SUHYEOP",
+        "TOSSBANK",
+        "TROY",
+        "VISA",
+        "WOORI",
+    ];
     /// `CardCategoryType`.
     pub const CARD_CATEGORY_TYPE: &[&str] = &["CONSUMER", "COMMERCIAL"];
     /// `CardTransactionEventFilterType`.
@@ -31536,8 +34204,10 @@ pub mod known_values {
         "DIRECTDEBIT_YAPILY",
         "ANTOM_BIZ_ACCOUNT",
     ];
+    /// `DeclarationBizSceneType`.
+    pub const DECLARATION_BIZ_SCENE_TYPE: &[&str] = &["AIRLINE", "HOTEL"];
     /// `DisplayType`.
-    pub const DISPLAY_TYPE: &[&str] = &["TEXT", "MIDDLEIMAGE", "SMALLIMAGE", "BIGIMAGE"];
+    pub const DISPLAY_TYPE: &[&str] = &["TEXT", "MIDDLEIMAGE", "SMALLIMAGE", "BIGIMAGE", "IMAGE"];
     /// `DisputeAcceptReasonType`.
     pub const DISPUTE_ACCEPT_REASON_TYPE: &[&str] =
         &["MERCHANT_ACCEPTED", "TIMEOUT", "MANUAL_PROCESSING_ACCEPTED"];
@@ -31573,8 +34243,20 @@ pub mod known_values {
     pub const IDENTITY_CHECK_RESULT: &[&str] = &["CHECK_PASSED", "CHECK_NOT_PASSED"];
     /// `InStorePaymentScenario`.
     pub const IN_STORE_PAYMENT_SCENARIO: &[&str] = &["PaymentCode", "OrderCode", "EntryCode"];
+    /// `InteractionType`.
+    pub const INTERACTION_TYPE: &[&str] = &[
+        "QR",
+        "REDIRECT",
+        "PUSH",
+        "ATM",
+        "IBANKING",
+        "BANKCOUNTER",
+        "OTC",
+    ];
     /// `LegalEntityType`.
     pub const LEGAL_ENTITY_TYPE: &[&str] = &["COMPANY", "INDIVIDUAL"];
+    /// `MerchantType`.
+    pub const MERCHANT_TYPE: &[&str] = &["INDIVIDUAL", "ENTERPRISE"];
     /// `OsType`.
     pub const OS_TYPE: &[&str] = &["IOS", "ANDROID"];
     /// `PassengerIdType`.
@@ -31590,20 +34272,27 @@ pub mod known_values {
         "OTHERS",
     ];
     /// `PaymentMethodCategoryType`.
-    pub const PAYMENT_METHOD_CATEGORY_TYPE: &[&str] = &["WALLET"];
+    pub const PAYMENT_METHOD_CATEGORY_TYPE: &[&str] = &[
+        "ALIPAY_PLUS",
+        "WALLET",
+        "MOBILE_BANKING_APP",
+        "BANK_TRANSFER",
+        "ONLINE_BANKING",
+        "CARD",
+        "OTC",
+        "VA",
+    ];
     /// `PaymentMethodDetailType`.
     pub const PAYMENT_METHOD_DETAIL_TYPE: &[&str] =
         &["CARD", "EXTERNALACCOUNT", "COUPON", "DISCOUNT"];
     /// `PaymentMethodScope`.
     pub const PAYMENT_METHOD_SCOPE: &[&str] = &["ALL", "CARD"];
-    /// `PaymentOptionDetailType`.
-    pub const PAYMENT_OPTION_DETAIL_TYPE: &[&str] = &["CONNECT_WALLET"];
     /// `PaymentStatus`.
     pub const PAYMENT_STATUS: &[&str] = &["SUCCESS", "FAIL"];
     /// `PeriodType`.
     pub const PERIOD_TYPE: &[&str] = &["DAY", "WEEK", "MONTH", "QUARTER", "HALF_YEAR", "YEAR"];
     /// `PresentmentMode`.
-    pub const PRESENTMENT_MODE: &[&str] = &["TILE"];
+    pub const PRESENTMENT_MODE: &[&str] = &["BUNDLE", "TILE", "UNIFIED"];
     /// `ProductCodeType`.
     pub const PRODUCT_CODE_TYPE: &[&str] =
         &["CASHIER_PAYMENT", "AGREEMENT_PAYMENT", "IN_STORE_PAYMENT"];
@@ -31639,17 +34328,19 @@ pub mod known_values {
     /// `TakeType`.
     pub const TAKE_TYPE: &[&str] = &["ROLLING"];
     /// `TerminalType`.
-    pub const TERMINAL_TYPE: &[&str] = &["WEB", "APP", "WAP", "MINI_APP"];
+    pub const TERMINAL_TYPE: &[&str] = &["WEB", "WAP", "APP", "MINI_APP"];
     /// `TransactionStatusType`.
-    pub const TRANSACTION_STATUS_TYPE: &[&str] = &["SUCCESS", "FAIL", "PROCESSING", "CANCELLED"];
+    pub const TRANSACTION_STATUS_TYPE: &[&str] =
+        &["SUCCESS", "FAIL", "PROCESSING", "CANCELLED", "PENDING"];
     /// `TransactionType`.
     pub const TRANSACTION_TYPE: &[&str] = &[
         "PAYMENT",
         "REFUND",
-        "AUTHORIZATION",
         "CAPTURE",
         "CANCEL",
+        "AUTHORIZATION",
         "VOID",
+        "INCREMENTAL",
     ];
     /// `TransitType`.
     pub const TRANSIT_TYPE: &[&str] = &["FLIGHT", "TRAIN", "CRUISE", "COACH"];

@@ -151,6 +151,10 @@ public data class Address(
     val zipCode: String? = null,
     /** A label for the address, e.g. `home` (at most 64 characters). */
     val label: String? = null,
+    /** The address3. */
+    val address3: String? = null,
+    /** The country. */
+    val country: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -164,13 +168,15 @@ public data class Address(
         "address2" to address2,
         "zipCode" to zipCode,
         "label" to label,
+        "address3" to address3,
+        "country" to country,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("region", "state", "city", "address1", "address2", "zipCode", "label")
+        private val KNOWN: Set<String> = setOf("region", "state", "city", "address1", "address2", "zipCode", "label", "address3", "country")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -187,6 +193,8 @@ public data class Address(
             address2 = map["address2"]?.let { ModelJson.str(it, "$path.address2") },
             zipCode = map["zipCode"]?.let { ModelJson.str(it, "$path.zipCode") },
             label = map["label"]?.let { ModelJson.str(it, "$path.label") },
+            address3 = map["address3"]?.let { ModelJson.str(it, "$path.address3") },
+            country = map["country"]?.let { ModelJson.str(it, "$path.country") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -206,6 +214,28 @@ public data class Buyer(
     val buyerEmail: String? = null,
     /** When the buyer registered with the merchant (ISO 8601). */
     val buyerRegistrationTime: String? = null,
+    /** The is account verified. */
+    val isAccountVerified: Any? = null,
+    /** The successful order count. */
+    val successfulOrderCount: Any? = null,
+    /** The buyer phone no contry code. */
+    val buyerPhoneNoContryCode: String? = null,
+    /** The preferred locales. */
+    val preferredLocales: String? = null,
+    /** The business name. */
+    val businessName: String? = null,
+    /** The buyer type. */
+    val buyerType: String? = null,
+    /** The successful order amount. */
+    val successfulOrderAmount: Amount? = null,
+    /** The date of last paid purchase. */
+    val dateOfLastPaidPurchase: String? = null,
+    /** The date of first paid purchase. */
+    val dateOfFirstPaidPurchase: String? = null,
+    /** The tax ids. */
+    val taxIds: List<BuyerTaxId>? = null,
+    /** The business address. */
+    val businessAddress: Address? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -217,13 +247,24 @@ public data class Buyer(
         "buyerPhoneNo" to buyerPhoneNo,
         "buyerEmail" to buyerEmail,
         "buyerRegistrationTime" to buyerRegistrationTime,
+        "isAccountVerified" to isAccountVerified,
+        "successfulOrderCount" to successfulOrderCount,
+        "buyerPhoneNoContryCode" to buyerPhoneNoContryCode,
+        "preferredLocales" to preferredLocales,
+        "businessName" to businessName,
+        "buyerType" to buyerType,
+        "successfulOrderAmount" to successfulOrderAmount?.toMap(),
+        "dateOfLastPaidPurchase" to dateOfLastPaidPurchase,
+        "dateOfFirstPaidPurchase" to dateOfFirstPaidPurchase,
+        "taxIds" to taxIds?.map { it.toMap() },
+        "businessAddress" to businessAddress?.toMap(),
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("referenceBuyerId", "buyerName", "buyerPhoneNo", "buyerEmail", "buyerRegistrationTime")
+        private val KNOWN: Set<String> = setOf("referenceBuyerId", "buyerName", "buyerPhoneNo", "buyerEmail", "buyerRegistrationTime", "isAccountVerified", "successfulOrderCount", "buyerPhoneNoContryCode", "preferredLocales", "businessName", "buyerType", "successfulOrderAmount", "dateOfLastPaidPurchase", "dateOfFirstPaidPurchase", "taxIds", "businessAddress")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -238,6 +279,17 @@ public data class Buyer(
             buyerPhoneNo = map["buyerPhoneNo"]?.let { ModelJson.str(it, "$path.buyerPhoneNo") },
             buyerEmail = map["buyerEmail"]?.let { ModelJson.str(it, "$path.buyerEmail") },
             buyerRegistrationTime = map["buyerRegistrationTime"]?.let { ModelJson.str(it, "$path.buyerRegistrationTime") },
+            isAccountVerified = map["isAccountVerified"]?.let { ModelJson.scalar(it, "$path.isAccountVerified", "boolean") },
+            successfulOrderCount = map["successfulOrderCount"]?.let { ModelJson.scalar(it, "$path.successfulOrderCount", "integer") },
+            buyerPhoneNoContryCode = map["buyerPhoneNoContryCode"]?.let { ModelJson.str(it, "$path.buyerPhoneNoContryCode") },
+            preferredLocales = map["preferredLocales"]?.let { ModelJson.str(it, "$path.preferredLocales") },
+            businessName = map["businessName"]?.let { ModelJson.str(it, "$path.businessName") },
+            buyerType = map["buyerType"]?.let { ModelJson.str(it, "$path.buyerType") },
+            successfulOrderAmount = map["successfulOrderAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.successfulOrderAmount"), "$path.successfulOrderAmount") },
+            dateOfLastPaidPurchase = map["dateOfLastPaidPurchase"]?.let { ModelJson.str(it, "$path.dateOfLastPaidPurchase") },
+            dateOfFirstPaidPurchase = map["dateOfFirstPaidPurchase"]?.let { ModelJson.str(it, "$path.dateOfFirstPaidPurchase") },
+            taxIds = map["taxIds"]?.let { ModelJson.list(it, "$path.taxIds") { v, p -> BuyerTaxId.fromMap(ModelJson.obj(v, p), p) } },
+            businessAddress = map["businessAddress"]?.let { Address.fromMap(ModelJson.obj(it, "$path.businessAddress"), "$path.businessAddress") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -267,6 +319,18 @@ public data class Goods(
     val goodsImageUrl: String? = null,
     /** `PHYSICAL` or `DIGITAL`. */
     val deliveryMethodType: String? = null,
+    /** The price id. */
+    val priceId: String? = null,
+    /** The goods discount amount. */
+    val goodsDiscountAmount: Amount? = null,
+    /** The goods ends on time. */
+    val goodsEndsOnTime: String? = null,
+    /** The cross sell. */
+    val crossSell: Goods? = null,
+    /** The tax code. */
+    val taxCode: String? = null,
+    /** The tax behavior. */
+    val taxBehavior: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -283,13 +347,19 @@ public data class Goods(
         "goodsUrl" to goodsUrl,
         "goodsImageUrl" to goodsImageUrl,
         "deliveryMethodType" to deliveryMethodType,
+        "priceId" to priceId,
+        "goodsDiscountAmount" to goodsDiscountAmount?.toMap(),
+        "goodsEndsOnTime" to goodsEndsOnTime,
+        "crossSell" to crossSell?.toMap(),
+        "taxCode" to taxCode,
+        "taxBehavior" to taxBehavior,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("referenceGoodsId", "goodsName", "goodsCategory", "goodsBrand", "goodsUnitAmount", "goodsQuantity", "goodsSkuName", "goodsUrl", "goodsImageUrl", "deliveryMethodType")
+        private val KNOWN: Set<String> = setOf("referenceGoodsId", "goodsName", "goodsCategory", "goodsBrand", "goodsUnitAmount", "goodsQuantity", "goodsSkuName", "goodsUrl", "goodsImageUrl", "deliveryMethodType", "priceId", "goodsDiscountAmount", "goodsEndsOnTime", "crossSell", "taxCode", "taxBehavior")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -309,6 +379,12 @@ public data class Goods(
             goodsUrl = map["goodsUrl"]?.let { ModelJson.str(it, "$path.goodsUrl") },
             goodsImageUrl = map["goodsImageUrl"]?.let { ModelJson.str(it, "$path.goodsImageUrl") },
             deliveryMethodType = map["deliveryMethodType"]?.let { ModelJson.str(it, "$path.deliveryMethodType") },
+            priceId = map["priceId"]?.let { ModelJson.str(it, "$path.priceId") },
+            goodsDiscountAmount = map["goodsDiscountAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.goodsDiscountAmount"), "$path.goodsDiscountAmount") },
+            goodsEndsOnTime = map["goodsEndsOnTime"]?.let { ModelJson.str(it, "$path.goodsEndsOnTime") },
+            crossSell = map["crossSell"]?.let { Goods.fromMap(ModelJson.obj(it, "$path.crossSell"), "$path.crossSell") },
+            taxCode = map["taxCode"]?.let { ModelJson.str(it, "$path.taxCode") },
+            taxBehavior = map["taxBehavior"]?.let { ModelJson.str(it, "$path.taxBehavior") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -330,6 +406,22 @@ public data class Shipping(
     val shipToEmail: String? = null,
     /** The shipping fee. */
     val shippingFee: Amount? = null,
+    /** The shipping fee id. */
+    val shippingFeeId: String? = null,
+    /** The shipping description. */
+    val shippingDescription: String? = null,
+    /** The delivery estimate. */
+    val deliveryEstimate: DeliveryEstimate? = null,
+    /** The shipping number. */
+    val shippingNumber: String? = null,
+    /** The notes. */
+    val notes: String? = null,
+    /** The tracking url. */
+    val trackingUrl: String? = null,
+    /** The tax code. */
+    val taxCode: String? = null,
+    /** The tax behavior. */
+    val taxBehavior: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -342,13 +434,21 @@ public data class Shipping(
         "shippingPhoneNo" to shippingPhoneNo,
         "shipToEmail" to shipToEmail,
         "shippingFee" to shippingFee?.toMap(),
+        "shippingFeeId" to shippingFeeId,
+        "shippingDescription" to shippingDescription,
+        "deliveryEstimate" to deliveryEstimate?.toMap(),
+        "shippingNumber" to shippingNumber,
+        "notes" to notes,
+        "trackingUrl" to trackingUrl,
+        "taxCode" to taxCode,
+        "taxBehavior" to taxBehavior,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("shippingName", "shippingAddress", "shippingCarrier", "shippingPhoneNo", "shipToEmail", "shippingFee")
+        private val KNOWN: Set<String> = setOf("shippingName", "shippingAddress", "shippingCarrier", "shippingPhoneNo", "shipToEmail", "shippingFee", "shippingFeeId", "shippingDescription", "deliveryEstimate", "shippingNumber", "notes", "trackingUrl", "taxCode", "taxBehavior")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -364,6 +464,14 @@ public data class Shipping(
             shippingPhoneNo = map["shippingPhoneNo"]?.let { ModelJson.str(it, "$path.shippingPhoneNo") },
             shipToEmail = map["shipToEmail"]?.let { ModelJson.str(it, "$path.shipToEmail") },
             shippingFee = map["shippingFee"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.shippingFee"), "$path.shippingFee") },
+            shippingFeeId = map["shippingFeeId"]?.let { ModelJson.str(it, "$path.shippingFeeId") },
+            shippingDescription = map["shippingDescription"]?.let { ModelJson.str(it, "$path.shippingDescription") },
+            deliveryEstimate = map["deliveryEstimate"]?.let { DeliveryEstimate.fromMap(ModelJson.obj(it, "$path.deliveryEstimate"), "$path.deliveryEstimate") },
+            shippingNumber = map["shippingNumber"]?.let { ModelJson.str(it, "$path.shippingNumber") },
+            notes = map["notes"]?.let { ModelJson.str(it, "$path.notes") },
+            trackingUrl = map["trackingUrl"]?.let { ModelJson.str(it, "$path.trackingUrl") },
+            taxCode = map["taxCode"]?.let { ModelJson.str(it, "$path.taxCode") },
+            taxBehavior = map["taxBehavior"]?.let { ModelJson.str(it, "$path.taxBehavior") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -391,6 +499,26 @@ public data class Env(
     val storeTerminalRequestTime: String? = null,
     /** Extra information, a JSON string (at most 2048 characters). */
     val extendInfo: String? = null,
+    /** The browser info. */
+    val browserInfo: BrowserInfo? = null,
+    /** The color depth. */
+    val colorDepth: String? = null,
+    /** The screen height. */
+    val screenHeight: String? = null,
+    /** The screen width. */
+    val screenWidth: String? = null,
+    /** The time zone offset. */
+    val timeZoneOffset: Any? = null,
+    /** The device brand. */
+    val deviceBrand: String? = null,
+    /** The device model. */
+    val deviceModel: String? = null,
+    /** The device language. */
+    val deviceLanguage: String? = null,
+    /** The device id. */
+    val deviceId: String? = null,
+    /** The os version. */
+    val osVersion: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -406,13 +534,23 @@ public data class Env(
         "storeTerminalId" to storeTerminalId,
         "storeTerminalRequestTime" to storeTerminalRequestTime,
         "extendInfo" to extendInfo,
+        "browserInfo" to browserInfo?.toMap(),
+        "colorDepth" to colorDepth,
+        "screenHeight" to screenHeight,
+        "screenWidth" to screenWidth,
+        "timeZoneOffset" to timeZoneOffset,
+        "deviceBrand" to deviceBrand,
+        "deviceModel" to deviceModel,
+        "deviceLanguage" to deviceLanguage,
+        "deviceId" to deviceId,
+        "osVersion" to osVersion,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("terminalType", "osType", "userAgent", "deviceTokenId", "clientIp", "cookieId", "storeTerminalId", "storeTerminalRequestTime", "extendInfo")
+        private val KNOWN: Set<String> = setOf("terminalType", "osType", "userAgent", "deviceTokenId", "clientIp", "cookieId", "storeTerminalId", "storeTerminalRequestTime", "extendInfo", "browserInfo", "colorDepth", "screenHeight", "screenWidth", "timeZoneOffset", "deviceBrand", "deviceModel", "deviceLanguage", "deviceId", "osVersion")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -431,6 +569,16 @@ public data class Env(
             storeTerminalId = map["storeTerminalId"]?.let { ModelJson.str(it, "$path.storeTerminalId") },
             storeTerminalRequestTime = map["storeTerminalRequestTime"]?.let { ModelJson.str(it, "$path.storeTerminalRequestTime") },
             extendInfo = map["extendInfo"]?.let { ModelJson.str(it, "$path.extendInfo") },
+            browserInfo = map["browserInfo"]?.let { BrowserInfo.fromMap(ModelJson.obj(it, "$path.browserInfo"), "$path.browserInfo") },
+            colorDepth = map["colorDepth"]?.let { ModelJson.str(it, "$path.colorDepth") },
+            screenHeight = map["screenHeight"]?.let { ModelJson.str(it, "$path.screenHeight") },
+            screenWidth = map["screenWidth"]?.let { ModelJson.str(it, "$path.screenWidth") },
+            timeZoneOffset = map["timeZoneOffset"]?.let { ModelJson.scalar(it, "$path.timeZoneOffset", "integer") },
+            deviceBrand = map["deviceBrand"]?.let { ModelJson.str(it, "$path.deviceBrand") },
+            deviceModel = map["deviceModel"]?.let { ModelJson.str(it, "$path.deviceModel") },
+            deviceLanguage = map["deviceLanguage"]?.let { ModelJson.str(it, "$path.deviceLanguage") },
+            deviceId = map["deviceId"]?.let { ModelJson.str(it, "$path.deviceId") },
+            osVersion = map["osVersion"]?.let { ModelJson.str(it, "$path.osVersion") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -456,6 +604,10 @@ public data class Order(
     val env: Env? = null,
     /** Extra information, a JSON string (at most 2048 characters). */
     val extendInfo: String? = null,
+    /** The order discount amount. */
+    val orderDiscountAmount: Amount? = null,
+    /** The sub total order amount. */
+    val subTotalOrderAmount: Amount? = null,
     /** The merchant. */
     val merchant: Merchant? = null,
     /** The transit. */
@@ -464,8 +616,20 @@ public data class Order(
     val lodging: Lodging? = null,
     /** The gaming. */
     val gaming: Gaming? = null,
-    /** The order created time. */
-    val orderCreatedTime: Any? = null,
+    /** The need declaration. */
+    val needDeclaration: Any? = null,
+    /** The declaration. */
+    val declaration: Declaration? = null,
+    /** The order type. */
+    val orderType: String? = null,
+    /** The send receipt. */
+    val sendReceipt: Any? = null,
+    /** The tax calculation id. */
+    val taxCalculationId: String? = null,
+    /** The payment amount. */
+    val paymentAmount: Amount? = null,
+    /** The checkout jwt. */
+    val checkoutJwt: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -480,18 +644,26 @@ public data class Order(
         "buyer" to buyer?.toMap(),
         "env" to env?.toMap(),
         "extendInfo" to extendInfo,
+        "orderDiscountAmount" to orderDiscountAmount?.toMap(),
+        "subTotalOrderAmount" to subTotalOrderAmount?.toMap(),
         "merchant" to merchant?.toMap(),
         "transit" to transit?.toMap(),
         "lodging" to lodging?.toMap(),
         "gaming" to gaming?.toMap(),
-        "orderCreatedTime" to orderCreatedTime,
+        "needDeclaration" to needDeclaration,
+        "declaration" to declaration?.toMap(),
+        "orderType" to orderType,
+        "sendReceipt" to sendReceipt,
+        "taxCalculationId" to taxCalculationId,
+        "paymentAmount" to paymentAmount?.toMap(),
+        "checkoutJwt" to checkoutJwt,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("referenceOrderId", "orderDescription", "orderAmount", "goods", "shipping", "buyer", "env", "extendInfo", "merchant", "transit", "lodging", "gaming", "orderCreatedTime")
+        private val KNOWN: Set<String> = setOf("referenceOrderId", "orderDescription", "orderAmount", "goods", "shipping", "buyer", "env", "extendInfo", "orderDiscountAmount", "subTotalOrderAmount", "merchant", "transit", "lodging", "gaming", "needDeclaration", "declaration", "orderType", "sendReceipt", "taxCalculationId", "paymentAmount", "checkoutJwt")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -509,11 +681,19 @@ public data class Order(
             buyer = map["buyer"]?.let { Buyer.fromMap(ModelJson.obj(it, "$path.buyer"), "$path.buyer") },
             env = map["env"]?.let { Env.fromMap(ModelJson.obj(it, "$path.env"), "$path.env") },
             extendInfo = map["extendInfo"]?.let { ModelJson.str(it, "$path.extendInfo") },
+            orderDiscountAmount = map["orderDiscountAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.orderDiscountAmount"), "$path.orderDiscountAmount") },
+            subTotalOrderAmount = map["subTotalOrderAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.subTotalOrderAmount"), "$path.subTotalOrderAmount") },
             merchant = map["merchant"]?.let { Merchant.fromMap(ModelJson.obj(it, "$path.merchant"), "$path.merchant") },
             transit = map["transit"]?.let { Transit.fromMap(ModelJson.obj(it, "$path.transit"), "$path.transit") },
             lodging = map["lodging"]?.let { Lodging.fromMap(ModelJson.obj(it, "$path.lodging"), "$path.lodging") },
             gaming = map["gaming"]?.let { Gaming.fromMap(ModelJson.obj(it, "$path.gaming"), "$path.gaming") },
-            orderCreatedTime = map["orderCreatedTime"],
+            needDeclaration = map["needDeclaration"]?.let { ModelJson.scalar(it, "$path.needDeclaration", "boolean") },
+            declaration = map["declaration"]?.let { Declaration.fromMap(ModelJson.obj(it, "$path.declaration"), "$path.declaration") },
+            orderType = map["orderType"]?.let { ModelJson.str(it, "$path.orderType") },
+            sendReceipt = map["sendReceipt"]?.let { ModelJson.scalar(it, "$path.sendReceipt", "boolean") },
+            taxCalculationId = map["taxCalculationId"]?.let { ModelJson.str(it, "$path.taxCalculationId") },
+            paymentAmount = map["paymentAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.paymentAmount"), "$path.paymentAmount") },
+            checkoutJwt = map["checkoutJwt"]?.let { ModelJson.str(it, "$path.checkoutJwt") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -533,6 +713,10 @@ public data class PaymentMethod(
     val customerId: String? = null,
     /** Extra information, a JSON string (at most 2048 characters). */
     val extendInfo: String? = null,
+    /** The funding (one of the `FundingType` values). */
+    val funding: String? = null,
+    /** The require issuer authentication. */
+    val requireIssuerAuthentication: Any? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -544,13 +728,15 @@ public data class PaymentMethod(
         "paymentMethodMetaData" to paymentMethodMetaData,
         "customerId" to customerId,
         "extendInfo" to extendInfo,
+        "funding" to funding,
+        "requireIssuerAuthentication" to requireIssuerAuthentication,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("paymentMethodType", "paymentMethodId", "paymentMethodMetaData", "customerId", "extendInfo")
+        private val KNOWN: Set<String> = setOf("paymentMethodType", "paymentMethodId", "paymentMethodMetaData", "customerId", "extendInfo", "funding", "requireIssuerAuthentication")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -565,6 +751,8 @@ public data class PaymentMethod(
             paymentMethodMetaData = map["paymentMethodMetaData"],
             customerId = map["customerId"]?.let { ModelJson.str(it, "$path.customerId") },
             extendInfo = map["extendInfo"]?.let { ModelJson.str(it, "$path.extendInfo") },
+            funding = map["funding"]?.let { ModelJson.str(it, "$path.funding") },
+            requireIssuerAuthentication = map["requireIssuerAuthentication"]?.let { ModelJson.scalar(it, "$path.requireIssuerAuthentication", "boolean") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -578,14 +766,14 @@ public data class PaymentFactor(
     val isAuthorization: String? = null,
     /** `AUTOMATIC` or `MANUAL`, with `isAuthorization` `"true"`. */
     val captureMode: String? = null,
-    /** The is in store payment. */
-    val isInStorePayment: Any? = null,
-    /** The is cashier payment. */
-    val isCashierPayment: Any? = null,
-    /** The presentment mode (one of the `PresentmentMode` values). */
-    val presentmentMode: String? = null,
+    /** The is payment evaluation. */
+    val isPaymentEvaluation: Any? = null,
     /** The in store payment scenario (one of the `InStorePaymentScenario` values). */
     val inStorePaymentScenario: String? = null,
+    /** The presentment mode (one of the `PresentmentMode` values). */
+    val presentmentMode: String? = null,
+    /** The store payment method for buyer. */
+    val storePaymentMethodForBuyer: Any? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -594,17 +782,17 @@ public data class PaymentFactor(
         extra,
         "isAuthorization" to isAuthorization,
         "captureMode" to captureMode,
-        "isInStorePayment" to isInStorePayment,
-        "isCashierPayment" to isCashierPayment,
-        "presentmentMode" to presentmentMode,
+        "isPaymentEvaluation" to isPaymentEvaluation,
         "inStorePaymentScenario" to inStorePaymentScenario,
+        "presentmentMode" to presentmentMode,
+        "storePaymentMethodForBuyer" to storePaymentMethodForBuyer,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("isAuthorization", "captureMode", "isInStorePayment", "isCashierPayment", "presentmentMode", "inStorePaymentScenario")
+        private val KNOWN: Set<String> = setOf("isAuthorization", "captureMode", "isPaymentEvaluation", "inStorePaymentScenario", "presentmentMode", "storePaymentMethodForBuyer")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -616,10 +804,10 @@ public data class PaymentFactor(
         public fun fromMap(map: Map<String, Any?>, path: String = "PaymentFactor"): PaymentFactor = PaymentFactor(
             isAuthorization = map["isAuthorization"]?.let { ModelJson.str(it, "$path.isAuthorization") },
             captureMode = map["captureMode"]?.let { ModelJson.str(it, "$path.captureMode") },
-            isInStorePayment = map["isInStorePayment"]?.let { ModelJson.scalar(it, "$path.isInStorePayment", "boolean") },
-            isCashierPayment = map["isCashierPayment"]?.let { ModelJson.scalar(it, "$path.isCashierPayment", "boolean") },
-            presentmentMode = map["presentmentMode"]?.let { ModelJson.str(it, "$path.presentmentMode") },
+            isPaymentEvaluation = map["isPaymentEvaluation"]?.let { ModelJson.scalar(it, "$path.isPaymentEvaluation", "boolean") },
             inStorePaymentScenario = map["inStorePaymentScenario"]?.let { ModelJson.str(it, "$path.inStorePaymentScenario") },
+            presentmentMode = map["presentmentMode"]?.let { ModelJson.str(it, "$path.presentmentMode") },
+            storePaymentMethodForBuyer = map["storePaymentMethodForBuyer"]?.let { ModelJson.scalar(it, "$path.storePaymentMethodForBuyer", "boolean") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -676,10 +864,8 @@ public data class Quote(
     val quoteExpiryTime: String? = null,
     /** `"true"` when the rate is guaranteed. */
     val guaranteed: String? = null,
-    /** The base currency. */
-    val baseCurrency: String? = null,
-    /** The quote unit. */
-    val quoteUnit: String? = null,
+    /** The exchange amount. */
+    val exchangeAmount: Amount? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -692,15 +878,14 @@ public data class Quote(
         "quoteStartTime" to quoteStartTime,
         "quoteExpiryTime" to quoteExpiryTime,
         "guaranteed" to guaranteed,
-        "baseCurrency" to baseCurrency,
-        "quoteUnit" to quoteUnit,
+        "exchangeAmount" to exchangeAmount?.toMap(),
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("quoteId", "quoteCurrencyPair", "quotePrice", "quoteStartTime", "quoteExpiryTime", "guaranteed", "baseCurrency", "quoteUnit")
+        private val KNOWN: Set<String> = setOf("quoteId", "quoteCurrencyPair", "quotePrice", "quoteStartTime", "quoteExpiryTime", "guaranteed", "exchangeAmount")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -716,8 +901,7 @@ public data class Quote(
             quoteStartTime = map["quoteStartTime"]?.let { ModelJson.str(it, "$path.quoteStartTime") },
             quoteExpiryTime = map["quoteExpiryTime"]?.let { ModelJson.str(it, "$path.quoteExpiryTime") },
             guaranteed = map["guaranteed"]?.let { ModelJson.str(it, "$path.guaranteed") },
-            baseCurrency = map["baseCurrency"]?.let { ModelJson.str(it, "$path.baseCurrency") },
-            quoteUnit = map["quoteUnit"]?.let { ModelJson.str(it, "$path.quoteUnit") },
+            exchangeAmount = map["exchangeAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.exchangeAmount"), "$path.exchangeAmount") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -849,6 +1033,10 @@ public data class AcquirerInfo(
     val ptspTransactionId: String? = null,
     /** The acquirer card token. */
     val acquirerCardToken: String? = null,
+    /** The acquirer fingerprint. */
+    val acquirerFingerprint: String? = null,
+    /** The acquirer account name. */
+    val acquirerAccountName: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -865,13 +1053,15 @@ public data class AcquirerInfo(
         "acquirerReasonDescription" to acquirerReasonDescription,
         "ptspTransactionId" to ptspTransactionId,
         "acquirerCardToken" to acquirerCardToken,
+        "acquirerFingerprint" to acquirerFingerprint,
+        "acquirerAccountName" to acquirerAccountName,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("acquirerName", "referenceRequestId", "acquirerTransactionId", "acquirerMerchantId", "acquirerResultCode", "acquirerResultMessage", "acquirerMerchantName", "acquirerReasonDescription", "ptspTransactionId", "acquirerCardToken")
+        private val KNOWN: Set<String> = setOf("acquirerName", "referenceRequestId", "acquirerTransactionId", "acquirerMerchantId", "acquirerResultCode", "acquirerResultMessage", "acquirerMerchantName", "acquirerReasonDescription", "ptspTransactionId", "acquirerCardToken", "acquirerFingerprint", "acquirerAccountName")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -891,6 +1081,8 @@ public data class AcquirerInfo(
             acquirerReasonDescription = map["acquirerReasonDescription"]?.let { ModelJson.str(it, "$path.acquirerReasonDescription") },
             ptspTransactionId = map["ptspTransactionId"]?.let { ModelJson.str(it, "$path.ptspTransactionId") },
             acquirerCardToken = map["acquirerCardToken"]?.let { ModelJson.str(it, "$path.acquirerCardToken") },
+            acquirerFingerprint = map["acquirerFingerprint"]?.let { ModelJson.str(it, "$path.acquirerFingerprint") },
+            acquirerAccountName = map["acquirerAccountName"]?.let { ModelJson.str(it, "$path.acquirerAccountName") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -962,6 +1154,8 @@ public data class PaymentResultInfo(
     val extendedAuthorizationAvailable: Any? = null,
     /** The refund on authorization available. */
     val refundOnAuthorizationAvailable: Any? = null,
+    /** The fingerprint. */
+    val fingerprint: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -999,13 +1193,14 @@ public data class PaymentResultInfo(
         "incrementalAuthorizationAvailable" to incrementalAuthorizationAvailable,
         "extendedAuthorizationAvailable" to extendedAuthorizationAvailable,
         "refundOnAuthorizationAvailable" to refundOnAuthorizationAvailable,
+        "fingerprint" to fingerprint,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("issuerName", "refusalCodeRaw", "refusalReasonRaw", "merchantAdviceCode", "cardNo", "cardBrand", "cardToken", "issuingCountry", "funding", "paymentMethodRegion", "avsResultRaw", "cvvResultRaw", "networkTransactionId", "cardholderName", "cardBin", "lastFour", "expiryMonth", "expiryYear", "acquirerInfo", "threeDSResult", "creditPayPlan", "cardCategory", "accountNo", "exemptionRequested", "credentialTypeUsed", "rrn", "userAuthorizationStatus", "authorizationCode", "incrementalAuthorizationAvailable", "extendedAuthorizationAvailable", "refundOnAuthorizationAvailable")
+        private val KNOWN: Set<String> = setOf("issuerName", "refusalCodeRaw", "refusalReasonRaw", "merchantAdviceCode", "cardNo", "cardBrand", "cardToken", "issuingCountry", "funding", "paymentMethodRegion", "avsResultRaw", "cvvResultRaw", "networkTransactionId", "cardholderName", "cardBin", "lastFour", "expiryMonth", "expiryYear", "acquirerInfo", "threeDSResult", "creditPayPlan", "cardCategory", "accountNo", "exemptionRequested", "credentialTypeUsed", "rrn", "userAuthorizationStatus", "authorizationCode", "incrementalAuthorizationAvailable", "extendedAuthorizationAvailable", "refundOnAuthorizationAvailable", "fingerprint")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -1046,6 +1241,7 @@ public data class PaymentResultInfo(
             incrementalAuthorizationAvailable = map["incrementalAuthorizationAvailable"]?.let { ModelJson.scalar(it, "$path.incrementalAuthorizationAvailable", "boolean") },
             extendedAuthorizationAvailable = map["extendedAuthorizationAvailable"]?.let { ModelJson.scalar(it, "$path.extendedAuthorizationAvailable", "boolean") },
             refundOnAuthorizationAvailable = map["refundOnAuthorizationAvailable"]?.let { ModelJson.scalar(it, "$path.refundOnAuthorizationAvailable", "boolean") },
+            fingerprint = map["fingerprint"]?.let { ModelJson.str(it, "$path.fingerprint") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -1069,6 +1265,12 @@ public data class Transaction(
     val transactionRequestId: String,
     /** When the transaction reached its final state (ISO 8601). */
     val transactionTime: String? = null,
+    /** The acquirer info. */
+    val acquirerInfo: AcquirerInfo? = null,
+    /** The gross settlement amount. */
+    val grossSettlementAmount: Amount? = null,
+    /** The settlement quote. */
+    val settlementQuote: Quote? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -1082,13 +1284,16 @@ public data class Transaction(
         "transactionAmount" to transactionAmount.toMap(),
         "transactionRequestId" to transactionRequestId,
         "transactionTime" to transactionTime,
+        "acquirerInfo" to acquirerInfo?.toMap(),
+        "grossSettlementAmount" to grossSettlementAmount?.toMap(),
+        "settlementQuote" to settlementQuote?.toMap(),
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("transactionResult", "transactionId", "transactionType", "transactionStatus", "transactionAmount", "transactionRequestId", "transactionTime")
+        private val KNOWN: Set<String> = setOf("transactionResult", "transactionId", "transactionType", "transactionStatus", "transactionAmount", "transactionRequestId", "transactionTime", "acquirerInfo", "grossSettlementAmount", "settlementQuote")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -1105,6 +1310,9 @@ public data class Transaction(
             transactionAmount = Amount.fromMap(ModelJson.obj(ModelJson.required(map, "transactionAmount", path), "$path.transactionAmount"), "$path.transactionAmount"),
             transactionRequestId = ModelJson.str(ModelJson.required(map, "transactionRequestId", path), "$path.transactionRequestId"),
             transactionTime = map["transactionTime"]?.let { ModelJson.str(it, "$path.transactionTime") },
+            acquirerInfo = map["acquirerInfo"]?.let { AcquirerInfo.fromMap(ModelJson.obj(it, "$path.acquirerInfo"), "$path.acquirerInfo") },
+            grossSettlementAmount = map["grossSettlementAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.grossSettlementAmount"), "$path.grossSettlementAmount") },
+            settlementQuote = map["settlementQuote"]?.let { Quote.fromMap(ModelJson.obj(it, "$path.settlementQuote"), "$path.settlementQuote") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -1177,6 +1385,14 @@ public data class PaymentOption(
     val promoNames: List<String>? = null,
     /** Extra information, a JSON string. */
     val extendInfo: String? = null,
+    /** The installment. */
+    val installment: Installment? = null,
+    /** The promotion infos. */
+    val promotionInfos: List<PromotionInfo>? = null,
+    /** The interaction type (one of the `InteractionType` values). */
+    val interactionType: String? = null,
+    /** The bank identifier code. */
+    val bankIdentifierCode: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -1195,13 +1411,17 @@ public data class PaymentOption(
         "logo" to logo?.toMap(),
         "promoNames" to promoNames,
         "extendInfo" to extendInfo,
+        "installment" to installment?.toMap(),
+        "promotionInfos" to promotionInfos?.map { it.toMap() },
+        "interactionType" to interactionType,
+        "bankIdentifierCode" to bankIdentifierCode,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("paymentMethodType", "paymentMethodCategory", "paymentMethodRegion", "enabled", "preferred", "disableReason", "amountLimitInfoMap", "supportedCurrencies", "paymentOptionDetail", "logo", "promoNames", "extendInfo")
+        private val KNOWN: Set<String> = setOf("paymentMethodType", "paymentMethodCategory", "paymentMethodRegion", "enabled", "preferred", "disableReason", "amountLimitInfoMap", "supportedCurrencies", "paymentOptionDetail", "logo", "promoNames", "extendInfo", "installment", "promotionInfos", "interactionType", "bankIdentifierCode")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -1223,6 +1443,10 @@ public data class PaymentOption(
             logo = map["logo"]?.let { Logo.fromMap(ModelJson.obj(it, "$path.logo"), "$path.logo") },
             promoNames = map["promoNames"]?.let { ModelJson.list(it, "$path.promoNames") { v, p -> ModelJson.str(v, p) } },
             extendInfo = map["extendInfo"]?.let { ModelJson.str(it, "$path.extendInfo") },
+            installment = map["installment"]?.let { Installment.fromMap(ModelJson.obj(it, "$path.installment"), "$path.installment") },
+            promotionInfos = map["promotionInfos"]?.let { ModelJson.list(it, "$path.promotionInfos") { v, p -> PromotionInfo.fromMap(ModelJson.obj(v, p), p) } },
+            interactionType = map["interactionType"]?.let { ModelJson.str(it, "$path.interactionType") },
+            bankIdentifierCode = map["bankIdentifierCode"]?.let { ModelJson.str(it, "$path.bankIdentifierCode") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -1676,7 +1900,7 @@ public data class CreatePaymentSessionRequest(
     /** The scopes. */
     val scopes: List<String>? = null,
     /** The automatic tax. */
-    val automaticTax: Any? = null,
+    val automaticTax: AutomaticTax? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -1715,7 +1939,7 @@ public data class CreatePaymentSessionRequest(
         "paymentExpiryTime" to paymentExpiryTime,
         "subscription" to subscription?.toMap(),
         "scopes" to scopes,
-        "automaticTax" to automaticTax,
+        "automaticTax" to automaticTax?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -1767,7 +1991,7 @@ public data class CreatePaymentSessionRequest(
             paymentExpiryTime = map["paymentExpiryTime"]?.let { ModelJson.str(it, "$path.paymentExpiryTime") },
             subscription = map["subscription"]?.let { BillingSubscription.fromMap(ModelJson.obj(it, "$path.subscription"), "$path.subscription") },
             scopes = map["scopes"]?.let { ModelJson.list(it, "$path.scopes") { v, p -> ModelJson.str(v, p) } },
-            automaticTax = map["automaticTax"],
+            automaticTax = map["automaticTax"]?.let { AutomaticTax.fromMap(ModelJson.obj(it, "$path.automaticTax"), "$path.automaticTax") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -2147,7 +2371,7 @@ public data class InquiryPaymentResponse(
     /** The auth review source. */
     val authReviewSource: String? = null,
     /** The pop risk decision result info. */
-    val popRiskDecisionResultInfo: Any? = null,
+    val popRiskDecisionResultInfo: PopRiskDecisionResultInfo? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -2189,7 +2413,7 @@ public data class InquiryPaymentResponse(
         "retryInfo" to retryInfo?.toMap(),
         "authReviewStatus" to authReviewStatus,
         "authReviewSource" to authReviewSource,
-        "popRiskDecisionResultInfo" to popRiskDecisionResultInfo,
+        "popRiskDecisionResultInfo" to popRiskDecisionResultInfo?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -2244,7 +2468,7 @@ public data class InquiryPaymentResponse(
             retryInfo = map["retryInfo"]?.let { RetryInfo.fromMap(ModelJson.obj(it, "$path.retryInfo"), "$path.retryInfo") },
             authReviewStatus = map["authReviewStatus"]?.let { ModelJson.str(it, "$path.authReviewStatus") },
             authReviewSource = map["authReviewSource"]?.let { ModelJson.str(it, "$path.authReviewSource") },
-            popRiskDecisionResultInfo = map["popRiskDecisionResultInfo"],
+            popRiskDecisionResultInfo = map["popRiskDecisionResultInfo"]?.let { PopRiskDecisionResultInfo.fromMap(ModelJson.obj(it, "$path.popRiskDecisionResultInfo"), "$path.popRiskDecisionResultInfo") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -2520,7 +2744,7 @@ public data class RefundRequest(
     /** The goods. */
     val goods: List<Goods>? = null,
     /** The split details. */
-    val splitDetails: List<Any?>? = null,
+    val splitDetails: List<SplitDetail>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -2543,7 +2767,7 @@ public data class RefundRequest(
         "refundSourceAccountNo" to refundSourceAccountNo,
         "actualRefundAmount" to actualRefundAmount?.toMap(),
         "goods" to goods?.map { it.toMap() },
-        "splitDetails" to splitDetails,
+        "splitDetails" to splitDetails?.map { it.toMap() },
     )
 
     /** This model as compact JSON text. */
@@ -2579,7 +2803,7 @@ public data class RefundRequest(
             refundSourceAccountNo = map["refundSourceAccountNo"]?.let { ModelJson.str(it, "$path.refundSourceAccountNo") },
             actualRefundAmount = map["actualRefundAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.actualRefundAmount"), "$path.actualRefundAmount") },
             goods = map["goods"]?.let { ModelJson.list(it, "$path.goods") { v, p -> Goods.fromMap(ModelJson.obj(v, p), p) } },
-            splitDetails = map["splitDetails"]?.let { ModelJson.list(it, "$path.splitDetails") { v, p -> v } },
+            splitDetails = map["splitDetails"]?.let { ModelJson.list(it, "$path.splitDetails") { v, p -> SplitDetail.fromMap(ModelJson.obj(v, p), p) } },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -2752,7 +2976,7 @@ public data class InquiryRefundResponse(
     /** The rrn. */
     val rrn: String? = null,
     /** The split details. */
-    val splitDetails: List<Any?>? = null,
+    val splitDetails: List<SplitDetail>? = null,
     /** The authorization code. */
     val authorizationCode: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -2776,7 +3000,7 @@ public data class InquiryRefundResponse(
         "arn" to arn,
         "actualRefundAmount" to actualRefundAmount?.toMap(),
         "rrn" to rrn,
-        "splitDetails" to splitDetails,
+        "splitDetails" to splitDetails?.map { it.toMap() },
         "authorizationCode" to authorizationCode,
     )
 
@@ -2812,7 +3036,7 @@ public data class InquiryRefundResponse(
             arn = map["arn"]?.let { ModelJson.str(it, "$path.arn") },
             actualRefundAmount = map["actualRefundAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.actualRefundAmount"), "$path.actualRefundAmount") },
             rrn = map["rrn"]?.let { ModelJson.str(it, "$path.rrn") },
-            splitDetails = map["splitDetails"]?.let { ModelJson.list(it, "$path.splitDetails") { v, p -> v } },
+            splitDetails = map["splitDetails"]?.let { ModelJson.list(it, "$path.splitDetails") { v, p -> SplitDetail.fromMap(ModelJson.obj(v, p), p) } },
             authorizationCode = map["authorizationCode"]?.let { ModelJson.str(it, "$path.authorizationCode") },
             extra = ModelJson.rest(map, KNOWN),
         )
@@ -2881,7 +3105,7 @@ public data class NotifyPaymentRequest(
     /** The auth review source. */
     val authReviewSource: String? = null,
     /** The pop risk decision result info. */
-    val popRiskDecisionResultInfo: Any? = null,
+    val popRiskDecisionResultInfo: PopRiskDecisionResultInfo? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -2915,7 +3139,7 @@ public data class NotifyPaymentRequest(
         "taxCalculationId" to taxCalculationId,
         "authReviewStatus" to authReviewStatus,
         "authReviewSource" to authReviewSource,
-        "popRiskDecisionResultInfo" to popRiskDecisionResultInfo,
+        "popRiskDecisionResultInfo" to popRiskDecisionResultInfo?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -2966,7 +3190,7 @@ public data class NotifyPaymentRequest(
             taxCalculationId = map["taxCalculationId"]?.let { ModelJson.str(it, "$path.taxCalculationId") },
             authReviewStatus = map["authReviewStatus"]?.let { ModelJson.str(it, "$path.authReviewStatus") },
             authReviewSource = map["authReviewSource"]?.let { ModelJson.str(it, "$path.authReviewSource") },
-            popRiskDecisionResultInfo = map["popRiskDecisionResultInfo"],
+            popRiskDecisionResultInfo = map["popRiskDecisionResultInfo"]?.let { PopRiskDecisionResultInfo.fromMap(ModelJson.obj(it, "$path.popRiskDecisionResultInfo"), "$path.popRiskDecisionResultInfo") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -3557,7 +3781,7 @@ public data class InquiryStatementResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The statement list. */
-    val statementList: List<Any?>? = null,
+    val statementList: List<Statement>? = null,
     /** The total count. */
     val totalCount: Any? = null,
     /** The total page number. */
@@ -3571,7 +3795,7 @@ public data class InquiryStatementResponse(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "result" to result?.toMap(),
-        "statementList" to statementList,
+        "statementList" to statementList?.map { it.toMap() },
         "totalCount" to totalCount,
         "totalPageNumber" to totalPageNumber,
         "currentPageNumber" to currentPageNumber,
@@ -3595,10 +3819,235 @@ public data class InquiryStatementResponse(
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "InquiryStatementResponse"): InquiryStatementResponse = InquiryStatementResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
-            statementList = map["statementList"]?.let { ModelJson.list(it, "$path.statementList") { v, p -> v } },
+            statementList = map["statementList"]?.let { ModelJson.list(it, "$path.statementList") { v, p -> Statement.fromMap(ModelJson.obj(v, p), p) } },
             totalCount = map["totalCount"]?.let { ModelJson.scalar(it, "$path.totalCount", "integer") },
             totalPageNumber = map["totalPageNumber"]?.let { ModelJson.scalar(it, "$path.totalPageNumber", "integer") },
             currentPageNumber = map["currentPageNumber"]?.let { ModelJson.scalar(it, "$path.currentPageNumber", "integer") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `Statement` object.
+ */
+public data class Statement(
+    /** The fund move detail. */
+    val fundMoveDetail: FundMoveDetail? = null,
+    /** The foreign exchange quote. */
+    val foreignExchangeQuote: ForeignExchangeQuote? = null,
+    /** The statement id. */
+    val statementId: String? = null,
+    /** The transaction time. */
+    val transactionTime: String? = null,
+    /** The transaction type. */
+    val transactionType: String? = null,
+    /** The original transaction amount. */
+    val originalTransactionAmount: Amount? = null,
+    /** The transaction amount. */
+    val transactionAmount: Amount? = null,
+    /** The fee amount. */
+    val feeAmount: Amount? = null,
+    /** The net amount. */
+    val netAmount: Amount? = null,
+    /** The account balance. */
+    val accountBalance: Amount? = null,
+    /** The transaction id. */
+    val transactionId: String? = null,
+    /** The ext transaction id. */
+    val extTransactionId: String? = null,
+    /** The transaction status. */
+    val transactionStatus: String? = null,
+    /** The beneficiary asset id. */
+    val beneficiaryAssetId: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "fundMoveDetail" to fundMoveDetail?.toMap(),
+        "foreignExchangeQuote" to foreignExchangeQuote?.toMap(),
+        "statementId" to statementId,
+        "transactionTime" to transactionTime,
+        "transactionType" to transactionType,
+        "originalTransactionAmount" to originalTransactionAmount?.toMap(),
+        "transactionAmount" to transactionAmount?.toMap(),
+        "feeAmount" to feeAmount?.toMap(),
+        "netAmount" to netAmount?.toMap(),
+        "accountBalance" to accountBalance?.toMap(),
+        "transactionId" to transactionId,
+        "extTransactionId" to extTransactionId,
+        "transactionStatus" to transactionStatus,
+        "beneficiaryAssetId" to beneficiaryAssetId,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("fundMoveDetail", "foreignExchangeQuote", "statementId", "transactionTime", "transactionType", "originalTransactionAmount", "transactionAmount", "feeAmount", "netAmount", "accountBalance", "transactionId", "extTransactionId", "transactionStatus", "beneficiaryAssetId")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): Statement = fromMap(ModelJson.parseObject(json, "Statement"), "Statement")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "Statement"): Statement = Statement(
+            fundMoveDetail = map["fundMoveDetail"]?.let { FundMoveDetail.fromMap(ModelJson.obj(it, "$path.fundMoveDetail"), "$path.fundMoveDetail") },
+            foreignExchangeQuote = map["foreignExchangeQuote"]?.let { ForeignExchangeQuote.fromMap(ModelJson.obj(it, "$path.foreignExchangeQuote"), "$path.foreignExchangeQuote") },
+            statementId = map["statementId"]?.let { ModelJson.str(it, "$path.statementId") },
+            transactionTime = map["transactionTime"]?.let { ModelJson.str(it, "$path.transactionTime") },
+            transactionType = map["transactionType"]?.let { ModelJson.str(it, "$path.transactionType") },
+            originalTransactionAmount = map["originalTransactionAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.originalTransactionAmount"), "$path.originalTransactionAmount") },
+            transactionAmount = map["transactionAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.transactionAmount"), "$path.transactionAmount") },
+            feeAmount = map["feeAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.feeAmount"), "$path.feeAmount") },
+            netAmount = map["netAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.netAmount"), "$path.netAmount") },
+            accountBalance = map["accountBalance"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.accountBalance"), "$path.accountBalance") },
+            transactionId = map["transactionId"]?.let { ModelJson.str(it, "$path.transactionId") },
+            extTransactionId = map["extTransactionId"]?.let { ModelJson.str(it, "$path.extTransactionId") },
+            transactionStatus = map["transactionStatus"]?.let { ModelJson.str(it, "$path.transactionStatus") },
+            beneficiaryAssetId = map["beneficiaryAssetId"]?.let { ModelJson.str(it, "$path.beneficiaryAssetId") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `FundMoveDetail` object.
+ */
+public data class FundMoveDetail(
+    /** The payer name. */
+    val payerName: String? = null,
+    /** The payer account no. */
+    val payerAccountNo: String? = null,
+    /** The payer chaneel accountnumber. */
+    val payerChaneelAccountnumber: String? = null,
+    /** The payer account type. */
+    val payerAccountType: String? = null,
+    /** The payer asset id. */
+    val payerAssetId: String? = null,
+    /** The beneficiary name. */
+    val beneficiaryName: String? = null,
+    /** The beneficiary account type. */
+    val beneficiaryAccountType: String? = null,
+    /** The beneficiary bank country. */
+    val beneficiaryBankCountry: String? = null,
+    /** The beneficiary bank name. */
+    val beneficiaryBankName: String? = null,
+    /** The beneficiary asset id. */
+    val beneficiaryAssetId: String? = null,
+    /** The remarks. */
+    val remarks: String? = null,
+    /** The description. */
+    val description: String? = null,
+    /** The memo. */
+    val memo: String? = null,
+    /** The reference transaction id. */
+    val referenceTransactionId: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "payerName" to payerName,
+        "payerAccountNo" to payerAccountNo,
+        "payerChaneelAccountnumber" to payerChaneelAccountnumber,
+        "payerAccountType" to payerAccountType,
+        "payerAssetId" to payerAssetId,
+        "beneficiaryName" to beneficiaryName,
+        "beneficiaryAccountType" to beneficiaryAccountType,
+        "beneficiaryBankCountry" to beneficiaryBankCountry,
+        "beneficiaryBankName" to beneficiaryBankName,
+        "beneficiaryAssetId" to beneficiaryAssetId,
+        "remarks" to remarks,
+        "description" to description,
+        "memo" to memo,
+        "referenceTransactionId" to referenceTransactionId,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("payerName", "payerAccountNo", "payerChaneelAccountnumber", "payerAccountType", "payerAssetId", "beneficiaryName", "beneficiaryAccountType", "beneficiaryBankCountry", "beneficiaryBankName", "beneficiaryAssetId", "remarks", "description", "memo", "referenceTransactionId")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): FundMoveDetail = fromMap(ModelJson.parseObject(json, "FundMoveDetail"), "FundMoveDetail")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "FundMoveDetail"): FundMoveDetail = FundMoveDetail(
+            payerName = map["payerName"]?.let { ModelJson.str(it, "$path.payerName") },
+            payerAccountNo = map["payerAccountNo"]?.let { ModelJson.str(it, "$path.payerAccountNo") },
+            payerChaneelAccountnumber = map["payerChaneelAccountnumber"]?.let { ModelJson.str(it, "$path.payerChaneelAccountnumber") },
+            payerAccountType = map["payerAccountType"]?.let { ModelJson.str(it, "$path.payerAccountType") },
+            payerAssetId = map["payerAssetId"]?.let { ModelJson.str(it, "$path.payerAssetId") },
+            beneficiaryName = map["beneficiaryName"]?.let { ModelJson.str(it, "$path.beneficiaryName") },
+            beneficiaryAccountType = map["beneficiaryAccountType"]?.let { ModelJson.str(it, "$path.beneficiaryAccountType") },
+            beneficiaryBankCountry = map["beneficiaryBankCountry"]?.let { ModelJson.str(it, "$path.beneficiaryBankCountry") },
+            beneficiaryBankName = map["beneficiaryBankName"]?.let { ModelJson.str(it, "$path.beneficiaryBankName") },
+            beneficiaryAssetId = map["beneficiaryAssetId"]?.let { ModelJson.str(it, "$path.beneficiaryAssetId") },
+            remarks = map["remarks"]?.let { ModelJson.str(it, "$path.remarks") },
+            description = map["description"]?.let { ModelJson.str(it, "$path.description") },
+            memo = map["memo"]?.let { ModelJson.str(it, "$path.memo") },
+            referenceTransactionId = map["referenceTransactionId"]?.let { ModelJson.str(it, "$path.referenceTransactionId") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `ForeignExchangeQuote` object.
+ */
+public data class ForeignExchangeQuote(
+    /** The exchange rate. */
+    val exchangeRate: String? = null,
+    /** The source currency. */
+    val sourceCurrency: String? = null,
+    /** The target currency. */
+    val targetCurrency: String? = null,
+    /** The quote time. */
+    val quoteTime: String? = null,
+    /** The quote price. */
+    val quotePrice: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "exchangeRate" to exchangeRate,
+        "sourceCurrency" to sourceCurrency,
+        "targetCurrency" to targetCurrency,
+        "quoteTime" to quoteTime,
+        "quotePrice" to quotePrice,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("exchangeRate", "sourceCurrency", "targetCurrency", "quoteTime", "quotePrice")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): ForeignExchangeQuote = fromMap(ModelJson.parseObject(json, "ForeignExchangeQuote"), "ForeignExchangeQuote")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "ForeignExchangeQuote"): ForeignExchangeQuote = ForeignExchangeQuote(
+            exchangeRate = map["exchangeRate"]?.let { ModelJson.str(it, "$path.exchangeRate") },
+            sourceCurrency = map["sourceCurrency"]?.let { ModelJson.str(it, "$path.sourceCurrency") },
+            targetCurrency = map["targetCurrency"]?.let { ModelJson.str(it, "$path.targetCurrency") },
+            quoteTime = map["quoteTime"]?.let { ModelJson.str(it, "$path.quoteTime") },
+            quotePrice = map["quotePrice"]?.let { ModelJson.str(it, "$path.quotePrice") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -3653,7 +4102,7 @@ public data class InquiryStatementDetailResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The statement. */
-    val statement: Any? = null,
+    val statement: Statement? = null,
     /** The metadata. */
     val metadata: Any? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -3663,7 +4112,7 @@ public data class InquiryStatementDetailResponse(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "result" to result?.toMap(),
-        "statement" to statement,
+        "statement" to statement?.toMap(),
         "metadata" to metadata,
     )
 
@@ -3685,7 +4134,7 @@ public data class InquiryStatementDetailResponse(
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "InquiryStatementDetailResponse"): InquiryStatementDetailResponse = InquiryStatementDetailResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
-            statement = map["statement"],
+            statement = map["statement"]?.let { Statement.fromMap(ModelJson.obj(it, "$path.statement"), "$path.statement") },
             metadata = map["metadata"],
             extra = ModelJson.rest(map, KNOWN),
         )
@@ -3773,7 +4222,7 @@ public data class InquiryStatementListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The statement list. */
-    val statementList: List<Any?>? = null,
+    val statementList: List<Statement>? = null,
     /** The total count. */
     val totalCount: TotalCount? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -3783,7 +4232,7 @@ public data class InquiryStatementListResponse(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "result" to result?.toMap(),
-        "statementList" to statementList,
+        "statementList" to statementList?.map { it.toMap() },
         "totalCount" to totalCount?.toMap(),
     )
 
@@ -3805,7 +4254,7 @@ public data class InquiryStatementListResponse(
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "InquiryStatementListResponse"): InquiryStatementListResponse = InquiryStatementListResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
-            statementList = map["statementList"]?.let { ModelJson.list(it, "$path.statementList") { v, p -> v } },
+            statementList = map["statementList"]?.let { ModelJson.list(it, "$path.statementList") { v, p -> Statement.fromMap(ModelJson.obj(v, p), p) } },
             totalCount = map["totalCount"]?.let { TotalCount.fromMap(ModelJson.obj(it, "$path.totalCount"), "$path.totalCount") },
             extra = ModelJson.rest(map, KNOWN),
         )
@@ -3933,7 +4382,17 @@ public data class AuthorizationControl(
     /** The card limit info. */
     val cardLimitInfo: CardLimitInfo? = null,
     /** The refund preference. */
-    val refundPreference: Any? = null,
+    val refundPreference: RefundPreference? = null,
+    /** The payment preference currencies. */
+    val paymentPreferenceCurrencies: List<String>? = null,
+    /** The same currency preference. */
+    val sameCurrencyPreference: Any? = null,
+    /** The three dsmode. */
+    val threeDSMode: String? = null,
+    /** The phone no. */
+    val phoneNo: String? = null,
+    /** The email. */
+    val email: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -3947,14 +4406,19 @@ public data class AuthorizationControl(
         "allowedCurrencies" to allowedCurrencies,
         "cardLimitDetail" to cardLimitDetail?.toMap(),
         "cardLimitInfo" to cardLimitInfo?.toMap(),
-        "refundPreference" to refundPreference,
+        "refundPreference" to refundPreference?.toMap(),
+        "paymentPreferenceCurrencies" to paymentPreferenceCurrencies,
+        "sameCurrencyPreference" to sameCurrencyPreference,
+        "threeDSMode" to threeDSMode,
+        "phoneNo" to phoneNo,
+        "email" to email,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("cardActiveTime", "cardCancelTime", "allowedMerchantCategoryList", "allowedAuthTimes", "allowedCurrencies", "cardLimitDetail", "cardLimitInfo", "refundPreference")
+        private val KNOWN: Set<String> = setOf("cardActiveTime", "cardCancelTime", "allowedMerchantCategoryList", "allowedAuthTimes", "allowedCurrencies", "cardLimitDetail", "cardLimitInfo", "refundPreference", "paymentPreferenceCurrencies", "sameCurrencyPreference", "threeDSMode", "phoneNo", "email")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -3971,7 +4435,12 @@ public data class AuthorizationControl(
             allowedCurrencies = map["allowedCurrencies"]?.let { ModelJson.list(it, "$path.allowedCurrencies") { v, p -> ModelJson.str(v, p) } },
             cardLimitDetail = map["cardLimitDetail"]?.let { CardLimitDetail.fromMap(ModelJson.obj(it, "$path.cardLimitDetail"), "$path.cardLimitDetail") },
             cardLimitInfo = map["cardLimitInfo"]?.let { CardLimitInfo.fromMap(ModelJson.obj(it, "$path.cardLimitInfo"), "$path.cardLimitInfo") },
-            refundPreference = map["refundPreference"],
+            refundPreference = map["refundPreference"]?.let { RefundPreference.fromMap(ModelJson.obj(it, "$path.refundPreference"), "$path.refundPreference") },
+            paymentPreferenceCurrencies = map["paymentPreferenceCurrencies"]?.let { ModelJson.list(it, "$path.paymentPreferenceCurrencies") { v, p -> ModelJson.str(v, p) } },
+            sameCurrencyPreference = map["sameCurrencyPreference"]?.let { ModelJson.scalar(it, "$path.sameCurrencyPreference", "boolean") },
+            threeDSMode = map["threeDSMode"]?.let { ModelJson.str(it, "$path.threeDSMode") },
+            phoneNo = map["phoneNo"]?.let { ModelJson.str(it, "$path.phoneNo") },
+            email = map["email"]?.let { ModelJson.str(it, "$path.email") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -4135,6 +4604,41 @@ public data class CardLimitInfo(
 }
 
 /**
+ * The `RefundPreference` object.
+ */
+public data class RefundPreference(
+    /** The preference type. */
+    val preferenceType: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "preferenceType" to preferenceType,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("preferenceType")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): RefundPreference = fromMap(ModelJson.parseObject(json, "RefundPreference"), "RefundPreference")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "RefundPreference"): RefundPreference = RefundPreference(
+            preferenceType = map["preferenceType"]?.let { ModelJson.str(it, "$path.preferenceType") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
  * The response body of `aba.cards.applyCard` (`/ams/api/v1/aba/cards/applyCard`).
  * Antom API: `v1/aba/cards/applyCard`.
  */
@@ -4270,7 +4774,7 @@ public data class InquireCardResponse(
     /** The current page number. */
     val currentPageNumber: Any? = null,
     /** The card list. */
-    val cardList: List<Any?>? = null,
+    val cardList: List<AbaCard>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -4281,7 +4785,7 @@ public data class InquireCardResponse(
         "totalCount" to totalCount,
         "totalPageNumber" to totalPageNumber,
         "currentPageNumber" to currentPageNumber,
-        "cardList" to cardList,
+        "cardList" to cardList?.map { it.toMap() },
     )
 
     /** This model as compact JSON text. */
@@ -4305,7 +4809,66 @@ public data class InquireCardResponse(
             totalCount = map["totalCount"]?.let { ModelJson.scalar(it, "$path.totalCount", "integer") },
             totalPageNumber = map["totalPageNumber"]?.let { ModelJson.scalar(it, "$path.totalPageNumber", "integer") },
             currentPageNumber = map["currentPageNumber"]?.let { ModelJson.scalar(it, "$path.currentPageNumber", "integer") },
-            cardList = map["cardList"]?.let { ModelJson.list(it, "$path.cardList") { v, p -> v } },
+            cardList = map["cardList"]?.let { ModelJson.list(it, "$path.cardList") { v, p -> AbaCard.fromMap(ModelJson.obj(v, p), p) } },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AbaCard` object.
+ */
+public data class AbaCard(
+    /** The asset id. */
+    val assetId: String? = null,
+    /** The card nick name. */
+    val cardNickName: String? = null,
+    /** The masked card no. */
+    val maskedCardNo: String? = null,
+    /** The card status. */
+    val cardStatus: String? = null,
+    /** The card brand. */
+    val cardBrand: String? = null,
+    /** The created time. */
+    val createdTime: String? = null,
+    /** The updated time. */
+    val updatedTime: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "assetId" to assetId,
+        "cardNickName" to cardNickName,
+        "maskedCardNo" to maskedCardNo,
+        "cardStatus" to cardStatus,
+        "cardBrand" to cardBrand,
+        "createdTime" to createdTime,
+        "updatedTime" to updatedTime,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("assetId", "cardNickName", "maskedCardNo", "cardStatus", "cardBrand", "createdTime", "updatedTime")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AbaCard = fromMap(ModelJson.parseObject(json, "AbaCard"), "AbaCard")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AbaCard"): AbaCard = AbaCard(
+            assetId = map["assetId"]?.let { ModelJson.str(it, "$path.assetId") },
+            cardNickName = map["cardNickName"]?.let { ModelJson.str(it, "$path.cardNickName") },
+            maskedCardNo = map["maskedCardNo"]?.let { ModelJson.str(it, "$path.maskedCardNo") },
+            cardStatus = map["cardStatus"]?.let { ModelJson.str(it, "$path.cardStatus") },
+            cardBrand = map["cardBrand"]?.let { ModelJson.str(it, "$path.cardBrand") },
+            createdTime = map["createdTime"]?.let { ModelJson.str(it, "$path.createdTime") },
+            updatedTime = map["updatedTime"]?.let { ModelJson.str(it, "$path.updatedTime") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -4542,7 +5105,7 @@ public data class InquireCardSensitiveInfoResponse(
     /** The authorization control. */
     val authorizationControl: AuthorizationControl? = null,
     /** The card detail. */
-    val cardDetail: Any? = null,
+    val cardDetail: CardDetail? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -4556,7 +5119,7 @@ public data class InquireCardSensitiveInfoResponse(
         "expiredMonth" to expiredMonth,
         "expiredYear" to expiredYear,
         "authorizationControl" to authorizationControl?.toMap(),
-        "cardDetail" to cardDetail,
+        "cardDetail" to cardDetail?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -4583,7 +5146,86 @@ public data class InquireCardSensitiveInfoResponse(
             expiredMonth = map["expiredMonth"]?.let { ModelJson.str(it, "$path.expiredMonth") },
             expiredYear = map["expiredYear"]?.let { ModelJson.str(it, "$path.expiredYear") },
             authorizationControl = map["authorizationControl"]?.let { AuthorizationControl.fromMap(ModelJson.obj(it, "$path.authorizationControl"), "$path.authorizationControl") },
-            cardDetail = map["cardDetail"],
+            cardDetail = map["cardDetail"]?.let { CardDetail.fromMap(ModelJson.obj(it, "$path.cardDetail"), "$path.cardDetail") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `CardDetail` object.
+ */
+public data class CardDetail(
+    /** The asset id. */
+    val assetId: String? = null,
+    /** The card nick name. */
+    val cardNickName: String? = null,
+    /** The card status. */
+    val cardStatus: String? = null,
+    /** The masked card no. */
+    val maskedCardNo: String? = null,
+    /** The card brand. */
+    val cardBrand: String? = null,
+    /** The created time. */
+    val createdTime: String? = null,
+    /** The updated time. */
+    val updatedTime: String? = null,
+    /** The purpose. */
+    val purpose: String? = null,
+    /** The note. */
+    val note: String? = null,
+    /** The metadata. */
+    val metadata: Any? = null,
+    /** The authorization control. */
+    val authorizationControl: AuthorizationControl? = null,
+    /** The cardholderinfo. */
+    val cardholderinfo: CardholderInfo? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "assetId" to assetId,
+        "cardNickName" to cardNickName,
+        "cardStatus" to cardStatus,
+        "maskedCardNo" to maskedCardNo,
+        "cardBrand" to cardBrand,
+        "createdTime" to createdTime,
+        "updatedTime" to updatedTime,
+        "purpose" to purpose,
+        "note" to note,
+        "metadata" to metadata,
+        "authorizationControl" to authorizationControl?.toMap(),
+        "cardholderinfo" to cardholderinfo?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("assetId", "cardNickName", "cardStatus", "maskedCardNo", "cardBrand", "createdTime", "updatedTime", "purpose", "note", "metadata", "authorizationControl", "cardholderinfo")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): CardDetail = fromMap(ModelJson.parseObject(json, "CardDetail"), "CardDetail")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "CardDetail"): CardDetail = CardDetail(
+            assetId = map["assetId"]?.let { ModelJson.str(it, "$path.assetId") },
+            cardNickName = map["cardNickName"]?.let { ModelJson.str(it, "$path.cardNickName") },
+            cardStatus = map["cardStatus"]?.let { ModelJson.str(it, "$path.cardStatus") },
+            maskedCardNo = map["maskedCardNo"]?.let { ModelJson.str(it, "$path.maskedCardNo") },
+            cardBrand = map["cardBrand"]?.let { ModelJson.str(it, "$path.cardBrand") },
+            createdTime = map["createdTime"]?.let { ModelJson.str(it, "$path.createdTime") },
+            updatedTime = map["updatedTime"]?.let { ModelJson.str(it, "$path.updatedTime") },
+            purpose = map["purpose"]?.let { ModelJson.str(it, "$path.purpose") },
+            note = map["note"]?.let { ModelJson.str(it, "$path.note") },
+            metadata = map["metadata"],
+            authorizationControl = map["authorizationControl"]?.let { AuthorizationControl.fromMap(ModelJson.obj(it, "$path.authorizationControl"), "$path.authorizationControl") },
+            cardholderinfo = map["cardholderinfo"]?.let { CardholderInfo.fromMap(ModelJson.obj(it, "$path.cardholderinfo"), "$path.cardholderinfo") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -4765,6 +5407,10 @@ public data class CardTransactionEvent(
     val merchantInfo: EventMerchantInfo? = null,
     /** The metadata. */
     val metadata: Any? = null,
+    /** The auth time. */
+    val authTime: String? = null,
+    /** The card product. */
+    val cardProduct: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -4791,13 +5437,15 @@ public data class CardTransactionEvent(
         "maskedCardNo" to maskedCardNo,
         "merchantInfo" to merchantInfo?.toMap(),
         "metadata" to metadata,
+        "authTime" to authTime,
+        "cardProduct" to cardProduct,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("eventId", "lifecycleId", "eventType", "authExpireTime", "authType", "authCode", "failureReason", "status", "balanceType", "transactionTime", "billType", "outAmount", "inAmount", "exchangeCurrencyPair", "exchangeRate", "transactionAmount", "assetId", "maskedCardNo", "merchantInfo", "metadata")
+        private val KNOWN: Set<String> = setOf("eventId", "lifecycleId", "eventType", "authExpireTime", "authType", "authCode", "failureReason", "status", "balanceType", "transactionTime", "billType", "outAmount", "inAmount", "exchangeCurrencyPair", "exchangeRate", "transactionAmount", "assetId", "maskedCardNo", "merchantInfo", "metadata", "authTime", "cardProduct")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -4827,6 +5475,8 @@ public data class CardTransactionEvent(
             maskedCardNo = map["maskedCardNo"]?.let { ModelJson.str(it, "$path.maskedCardNo") },
             merchantInfo = map["merchantInfo"]?.let { EventMerchantInfo.fromMap(ModelJson.obj(it, "$path.merchantInfo"), "$path.merchantInfo") },
             metadata = map["metadata"],
+            authTime = map["authTime"]?.let { ModelJson.str(it, "$path.authTime") },
+            cardProduct = map["cardProduct"]?.let { ModelJson.str(it, "$path.cardProduct") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -5023,6 +5673,8 @@ public data class CardTransactionLifecycle(
     val assetId: String? = null,
     /** The masked card no. */
     val maskedCardNo: String? = null,
+    /** The card product. */
+    val cardProduct: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -5041,13 +5693,14 @@ public data class CardTransactionLifecycle(
         "totalChargebackAmount" to totalChargebackAmount?.toMap(),
         "assetId" to assetId,
         "maskedCardNo" to maskedCardNo,
+        "cardProduct" to cardProduct,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("lifecycleId", "latestEventType", "latestEventStatus", "lastUpdateTime", "transactionTime", "totalBillingAmount", "totalAuthAmount", "totalCancelAmount", "totalRefundAmount", "totalChargebackAmount", "assetId", "maskedCardNo")
+        private val KNOWN: Set<String> = setOf("lifecycleId", "latestEventType", "latestEventStatus", "lastUpdateTime", "transactionTime", "totalBillingAmount", "totalAuthAmount", "totalCancelAmount", "totalRefundAmount", "totalChargebackAmount", "assetId", "maskedCardNo", "cardProduct")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -5069,6 +5722,7 @@ public data class CardTransactionLifecycle(
             totalChargebackAmount = map["totalChargebackAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.totalChargebackAmount"), "$path.totalChargebackAmount") },
             assetId = map["assetId"]?.let { ModelJson.str(it, "$path.assetId") },
             maskedCardNo = map["maskedCardNo"]?.let { ModelJson.str(it, "$path.maskedCardNo") },
+            cardProduct = map["cardProduct"]?.let { ModelJson.str(it, "$path.cardProduct") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -5188,6 +5842,8 @@ public data class CardTransactionLifecycleDetail(
     val maskedCardNo: String? = null,
     /** The events. */
     val events: List<CardTransactionEvent>? = null,
+    /** The card product. */
+    val cardProduct: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -5207,13 +5863,14 @@ public data class CardTransactionLifecycleDetail(
         "assetId" to assetId,
         "maskedCardNo" to maskedCardNo,
         "events" to events?.map { it.toMap() },
+        "cardProduct" to cardProduct,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("lifecycleId", "latestEventType", "latestEventStatus", "lastUpdateTime", "transactionTime", "totalBillingAmount", "totalAuthAmount", "totalCancelAmount", "totalRefundAmount", "totalChargebackAmount", "assetId", "maskedCardNo", "events")
+        private val KNOWN: Set<String> = setOf("lifecycleId", "latestEventType", "latestEventStatus", "lastUpdateTime", "transactionTime", "totalBillingAmount", "totalAuthAmount", "totalCancelAmount", "totalRefundAmount", "totalChargebackAmount", "assetId", "maskedCardNo", "events", "cardProduct")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -5236,6 +5893,7 @@ public data class CardTransactionLifecycleDetail(
             assetId = map["assetId"]?.let { ModelJson.str(it, "$path.assetId") },
             maskedCardNo = map["maskedCardNo"]?.let { ModelJson.str(it, "$path.maskedCardNo") },
             events = map["events"]?.let { ModelJson.list(it, "$path.events") { v, p -> CardTransactionEvent.fromMap(ModelJson.obj(v, p), p) } },
+            cardProduct = map["cardProduct"]?.let { ModelJson.str(it, "$path.cardProduct") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -5531,10 +6189,20 @@ public data class Merchant(
     val merchantDisplayName: String? = null,
     /** The merchant address. */
     val merchantAddress: Address? = null,
-    /** The merchant registration time. */
-    val merchantRegistrationTime: Any? = null,
-    /** The merchant email. */
-    val merchantEmail: String? = null,
+    /** The merchant register date. */
+    val merchantRegisterDate: String? = null,
+    /** The store. */
+    val store: Store? = null,
+    /** The merchant type (one of the `MerchantType` values). */
+    val merchantType: String? = null,
+    /** The number of trades. */
+    val numberOfTrades: Any? = null,
+    /** The account last modified. */
+    val accountLastModified: AccountLastModified? = null,
+    /** The merchant url. */
+    val merchantUrl: String? = null,
+    /** The merchant country code. */
+    val merchantCountryCode: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -5546,15 +6214,20 @@ public data class Merchant(
         "merchantName" to merchantName,
         "merchantDisplayName" to merchantDisplayName,
         "merchantAddress" to merchantAddress?.toMap(),
-        "merchantRegistrationTime" to merchantRegistrationTime,
-        "merchantEmail" to merchantEmail,
+        "merchantRegisterDate" to merchantRegisterDate,
+        "store" to store?.toMap(),
+        "merchantType" to merchantType,
+        "numberOfTrades" to numberOfTrades,
+        "accountLastModified" to accountLastModified?.toMap(),
+        "merchantUrl" to merchantUrl,
+        "merchantCountryCode" to merchantCountryCode,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("referenceMerchantId", "merchantMCC", "merchantName", "merchantDisplayName", "merchantAddress", "merchantRegistrationTime", "merchantEmail")
+        private val KNOWN: Set<String> = setOf("referenceMerchantId", "merchantMCC", "merchantName", "merchantDisplayName", "merchantAddress", "merchantRegisterDate", "store", "merchantType", "numberOfTrades", "accountLastModified", "merchantUrl", "merchantCountryCode")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -5569,8 +6242,299 @@ public data class Merchant(
             merchantName = map["merchantName"]?.let { ModelJson.str(it, "$path.merchantName") },
             merchantDisplayName = map["merchantDisplayName"]?.let { ModelJson.str(it, "$path.merchantDisplayName") },
             merchantAddress = map["merchantAddress"]?.let { Address.fromMap(ModelJson.obj(it, "$path.merchantAddress"), "$path.merchantAddress") },
-            merchantRegistrationTime = map["merchantRegistrationTime"],
-            merchantEmail = map["merchantEmail"]?.let { ModelJson.str(it, "$path.merchantEmail") },
+            merchantRegisterDate = map["merchantRegisterDate"]?.let { ModelJson.str(it, "$path.merchantRegisterDate") },
+            store = map["store"]?.let { Store.fromMap(ModelJson.obj(it, "$path.store"), "$path.store") },
+            merchantType = map["merchantType"]?.let { ModelJson.str(it, "$path.merchantType") },
+            numberOfTrades = map["numberOfTrades"]?.let { ModelJson.scalar(it, "$path.numberOfTrades", "integer") },
+            accountLastModified = map["accountLastModified"]?.let { AccountLastModified.fromMap(ModelJson.obj(it, "$path.accountLastModified"), "$path.accountLastModified") },
+            merchantUrl = map["merchantUrl"]?.let { ModelJson.str(it, "$path.merchantUrl") },
+            merchantCountryCode = map["merchantCountryCode"]?.let { ModelJson.str(it, "$path.merchantCountryCode") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `Store` object.
+ */
+public data class Store(
+    /** The reference store id. */
+    val referenceStoreId: String? = null,
+    /** The store name. */
+    val storeName: String? = null,
+    /** The store mcc. */
+    val storeMCC: String? = null,
+    /** The store display name. */
+    val storeDisplayName: String? = null,
+    /** The store terminal id. */
+    val storeTerminalId: String? = null,
+    /** The store operator id. */
+    val storeOperatorId: String? = null,
+    /** The store address. */
+    val storeAddress: Address? = null,
+    /** The store phone no. */
+    val storePhoneNo: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "referenceStoreId" to referenceStoreId,
+        "storeName" to storeName,
+        "storeMCC" to storeMCC,
+        "storeDisplayName" to storeDisplayName,
+        "storeTerminalId" to storeTerminalId,
+        "storeOperatorId" to storeOperatorId,
+        "storeAddress" to storeAddress?.toMap(),
+        "storePhoneNo" to storePhoneNo,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("referenceStoreId", "storeName", "storeMCC", "storeDisplayName", "storeTerminalId", "storeOperatorId", "storeAddress", "storePhoneNo")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): Store = fromMap(ModelJson.parseObject(json, "Store"), "Store")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "Store"): Store = Store(
+            referenceStoreId = map["referenceStoreId"]?.let { ModelJson.str(it, "$path.referenceStoreId") },
+            storeName = map["storeName"]?.let { ModelJson.str(it, "$path.storeName") },
+            storeMCC = map["storeMCC"]?.let { ModelJson.str(it, "$path.storeMCC") },
+            storeDisplayName = map["storeDisplayName"]?.let { ModelJson.str(it, "$path.storeDisplayName") },
+            storeTerminalId = map["storeTerminalId"]?.let { ModelJson.str(it, "$path.storeTerminalId") },
+            storeOperatorId = map["storeOperatorId"]?.let { ModelJson.str(it, "$path.storeOperatorId") },
+            storeAddress = map["storeAddress"]?.let { Address.fromMap(ModelJson.obj(it, "$path.storeAddress"), "$path.storeAddress") },
+            storePhoneNo = map["storePhoneNo"]?.let { ModelJson.str(it, "$path.storePhoneNo") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AccountLastModified` object.
+ */
+public data class AccountLastModified(
+    /** The password change date. */
+    val passwordChangeDate: String? = null,
+    /** The email change date. */
+    val emailChangeDate: String? = null,
+    /** The listing change date. */
+    val listingChangeDate: String? = null,
+    /** The login date. */
+    val loginDate: String? = null,
+    /** The address change date. */
+    val addressChangeDate: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "passwordChangeDate" to passwordChangeDate,
+        "emailChangeDate" to emailChangeDate,
+        "listingChangeDate" to listingChangeDate,
+        "loginDate" to loginDate,
+        "addressChangeDate" to addressChangeDate,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("passwordChangeDate", "emailChangeDate", "listingChangeDate", "loginDate", "addressChangeDate")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AccountLastModified = fromMap(ModelJson.parseObject(json, "AccountLastModified"), "AccountLastModified")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AccountLastModified"): AccountLastModified = AccountLastModified(
+            passwordChangeDate = map["passwordChangeDate"]?.let { ModelJson.str(it, "$path.passwordChangeDate") },
+            emailChangeDate = map["emailChangeDate"]?.let { ModelJson.str(it, "$path.emailChangeDate") },
+            listingChangeDate = map["listingChangeDate"]?.let { ModelJson.str(it, "$path.listingChangeDate") },
+            loginDate = map["loginDate"]?.let { ModelJson.str(it, "$path.loginDate") },
+            addressChangeDate = map["addressChangeDate"]?.let { ModelJson.str(it, "$path.addressChangeDate") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `DeliveryEstimate` object.
+ */
+public data class DeliveryEstimate(
+    /** The minimum. */
+    val minimum: DeliveryEstimateInfo? = null,
+    /** The maximum. */
+    val maximum: DeliveryEstimateInfo? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "minimum" to minimum?.toMap(),
+        "maximum" to maximum?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("minimum", "maximum")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): DeliveryEstimate = fromMap(ModelJson.parseObject(json, "DeliveryEstimate"), "DeliveryEstimate")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "DeliveryEstimate"): DeliveryEstimate = DeliveryEstimate(
+            minimum = map["minimum"]?.let { DeliveryEstimateInfo.fromMap(ModelJson.obj(it, "$path.minimum"), "$path.minimum") },
+            maximum = map["maximum"]?.let { DeliveryEstimateInfo.fromMap(ModelJson.obj(it, "$path.maximum"), "$path.maximum") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `DeliveryEstimateInfo` object.
+ */
+public data class DeliveryEstimateInfo(
+    /** The unit. */
+    val unit: String? = null,
+    /** The value. */
+    val value: Any? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "unit" to unit,
+        "value" to value,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("unit", "value")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): DeliveryEstimateInfo = fromMap(ModelJson.parseObject(json, "DeliveryEstimateInfo"), "DeliveryEstimateInfo")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "DeliveryEstimateInfo"): DeliveryEstimateInfo = DeliveryEstimateInfo(
+            unit = map["unit"]?.let { ModelJson.str(it, "$path.unit") },
+            value = map["value"]?.let { ModelJson.scalar(it, "$path.value", "integer") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `BuyerTaxId` object.
+ */
+public data class BuyerTaxId(
+    /** The country. */
+    val country: String? = null,
+    /** The region. */
+    val region: String? = null,
+    /** The value. */
+    val value: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "country" to country,
+        "region" to region,
+        "value" to value,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("country", "region", "value")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): BuyerTaxId = fromMap(ModelJson.parseObject(json, "BuyerTaxId"), "BuyerTaxId")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "BuyerTaxId"): BuyerTaxId = BuyerTaxId(
+            country = map["country"]?.let { ModelJson.str(it, "$path.country") },
+            region = map["region"]?.let { ModelJson.str(it, "$path.region") },
+            value = map["value"]?.let { ModelJson.str(it, "$path.value") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `BrowserInfo` object.
+ */
+public data class BrowserInfo(
+    /** The accept header. */
+    val acceptHeader: String? = null,
+    /** The java enabled. */
+    val javaEnabled: Any? = null,
+    /** The java script enabled. */
+    val javaScriptEnabled: Any? = null,
+    /** The language. */
+    val language: String? = null,
+    /** The user agent. */
+    val userAgent: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "acceptHeader" to acceptHeader,
+        "javaEnabled" to javaEnabled,
+        "javaScriptEnabled" to javaScriptEnabled,
+        "language" to language,
+        "userAgent" to userAgent,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("acceptHeader", "javaEnabled", "javaScriptEnabled", "language", "userAgent")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): BrowserInfo = fromMap(ModelJson.parseObject(json, "BrowserInfo"), "BrowserInfo")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "BrowserInfo"): BrowserInfo = BrowserInfo(
+            acceptHeader = map["acceptHeader"]?.let { ModelJson.str(it, "$path.acceptHeader") },
+            javaEnabled = map["javaEnabled"]?.let { ModelJson.scalar(it, "$path.javaEnabled", "boolean") },
+            javaScriptEnabled = map["javaScriptEnabled"]?.let { ModelJson.scalar(it, "$path.javaScriptEnabled", "boolean") },
+            language = map["language"]?.let { ModelJson.str(it, "$path.language") },
+            userAgent = map["userAgent"]?.let { ModelJson.str(it, "$path.userAgent") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -5673,6 +6637,10 @@ public data class Leg(
     val flightNumber: String? = null,
     /** The passenger name record. */
     val passengerNameRecord: String? = null,
+    /** The ticket delivery method. */
+    val ticketDeliveryMethod: String? = null,
+    /** The ticket delivery recipient. */
+    val ticketDeliveryRecipient: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -5692,13 +6660,15 @@ public data class Leg(
         "couponNumber" to couponNumber,
         "flightNumber" to flightNumber,
         "passengerNameRecord" to passengerNameRecord,
+        "ticketDeliveryMethod" to ticketDeliveryMethod,
+        "ticketDeliveryRecipient" to ticketDeliveryRecipient,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("departureTime", "arrivalTime", "departureAddress", "arrivalAddress", "carrierName", "carrierNo", "classType", "departureAirportCode", "arrivalAirportCode", "fareBasis", "couponNumber", "flightNumber", "passengerNameRecord")
+        private val KNOWN: Set<String> = setOf("departureTime", "arrivalTime", "departureAddress", "arrivalAddress", "carrierName", "carrierNo", "classType", "departureAirportCode", "arrivalAirportCode", "fareBasis", "couponNumber", "flightNumber", "passengerNameRecord", "ticketDeliveryMethod", "ticketDeliveryRecipient")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -5721,6 +6691,8 @@ public data class Leg(
             couponNumber = map["couponNumber"]?.let { ModelJson.str(it, "$path.couponNumber") },
             flightNumber = map["flightNumber"]?.let { ModelJson.str(it, "$path.flightNumber") },
             passengerNameRecord = map["passengerNameRecord"]?.let { ModelJson.str(it, "$path.passengerNameRecord") },
+            ticketDeliveryMethod = map["ticketDeliveryMethod"]?.let { ModelJson.str(it, "$path.ticketDeliveryMethod") },
+            ticketDeliveryRecipient = map["ticketDeliveryRecipient"]?.let { ModelJson.str(it, "$path.ticketDeliveryRecipient") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -5877,6 +6849,12 @@ public data class Lodging(
     val numberOfRooms: Any? = null,
     /** The guest names. */
     val guestNames: List<UserName>? = null,
+    /** The room class. */
+    val roomClass: String? = null,
+    /** The ticket delivery method. */
+    val ticketDeliveryMethod: String? = null,
+    /** The ticket delivery recipient. */
+    val ticketDeliveryRecipient: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -5890,13 +6868,16 @@ public data class Lodging(
         "numberOfNights" to numberOfNights,
         "numberOfRooms" to numberOfRooms,
         "guestNames" to guestNames?.map { it.toMap() },
+        "roomClass" to roomClass,
+        "ticketDeliveryMethod" to ticketDeliveryMethod,
+        "ticketDeliveryRecipient" to ticketDeliveryRecipient,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("hotelName", "hotelAddress", "checkInDate", "checkOutDate", "numberOfNights", "numberOfRooms", "guestNames")
+        private val KNOWN: Set<String> = setOf("hotelName", "hotelAddress", "checkInDate", "checkOutDate", "numberOfNights", "numberOfRooms", "guestNames", "roomClass", "ticketDeliveryMethod", "ticketDeliveryRecipient")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -5913,6 +6894,9 @@ public data class Lodging(
             numberOfNights = map["numberOfNights"]?.let { ModelJson.scalar(it, "$path.numberOfNights", "integer") },
             numberOfRooms = map["numberOfRooms"]?.let { ModelJson.scalar(it, "$path.numberOfRooms", "integer") },
             guestNames = map["guestNames"]?.let { ModelJson.list(it, "$path.guestNames") { v, p -> UserName.fromMap(ModelJson.obj(v, p), p) } },
+            roomClass = map["roomClass"]?.let { ModelJson.str(it, "$path.roomClass") },
+            ticketDeliveryMethod = map["ticketDeliveryMethod"]?.let { ModelJson.str(it, "$path.ticketDeliveryMethod") },
+            ticketDeliveryRecipient = map["ticketDeliveryRecipient"]?.let { ModelJson.str(it, "$path.ticketDeliveryRecipient") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -5966,197 +6950,39 @@ public data class Gaming(
 }
 
 /**
- * The `PaymentMethodMetaData` object.
+ * The `Declaration` object.
  */
-public data class PaymentMethodMetaData(
-    /** The card no. */
-    val cardNo: String? = null,
-    /** The card bin. */
-    val cardBin: String? = null,
-    /** The last four digits. */
-    val lastFourDigits: String? = null,
-    /** The expiry year. */
-    val expiryYear: String? = null,
-    /** The expiry month. */
-    val expiryMonth: String? = null,
-    /** The billing address. */
-    val billingAddress: Address? = null,
-    /** The is card on file. */
-    val isCardOnFile: Any? = null,
-    /** The card holder name. */
-    val cardHolderName: UserName? = null,
-    /** The payer email. */
-    val payerEmail: String? = null,
-    /** The funding. */
-    val funding: String? = null,
-    /** The is3 dsauthentication. */
-    val is3DSAuthentication: Any? = null,
-    /** The card brand. */
-    val cardBrand: String? = null,
-    /** The card issuer. */
-    val cardIssuer: String? = null,
-    /** The issuing region. */
-    val issuingRegion: String? = null,
-    /** The card verification result. */
-    val cardVerificationResult: CardVerificationResult? = null,
-    /** The cpf. */
-    val cpf: String? = null,
+public data class Declaration(
+    /** The declaration biz scene (one of the `DeclarationBizSceneType` values). */
+    val declarationBizScene: String? = null,
+    /** The declaration beneficiary id. */
+    val declarationBeneficiaryId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "cardNo" to cardNo,
-        "cardBin" to cardBin,
-        "lastFourDigits" to lastFourDigits,
-        "expiryYear" to expiryYear,
-        "expiryMonth" to expiryMonth,
-        "billingAddress" to billingAddress?.toMap(),
-        "isCardOnFile" to isCardOnFile,
-        "cardHolderName" to cardHolderName?.toMap(),
-        "payerEmail" to payerEmail,
-        "funding" to funding,
-        "is3DSAuthentication" to is3DSAuthentication,
-        "cardBrand" to cardBrand,
-        "cardIssuer" to cardIssuer,
-        "issuingRegion" to issuingRegion,
-        "cardVerificationResult" to cardVerificationResult?.toMap(),
-        "cpf" to cpf,
+        "declarationBizScene" to declarationBizScene,
+        "declarationBeneficiaryId" to declarationBeneficiaryId,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("cardNo", "cardBin", "lastFourDigits", "expiryYear", "expiryMonth", "billingAddress", "isCardOnFile", "cardHolderName", "payerEmail", "funding", "is3DSAuthentication", "cardBrand", "cardIssuer", "issuingRegion", "cardVerificationResult", "cpf")
+        private val KNOWN: Set<String> = setOf("declarationBizScene", "declarationBeneficiaryId")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
-        public fun fromJson(json: String): PaymentMethodMetaData = fromMap(ModelJson.parseObject(json, "PaymentMethodMetaData"), "PaymentMethodMetaData")
+        public fun fromJson(json: String): Declaration = fromMap(ModelJson.parseObject(json, "Declaration"), "Declaration")
 
         /** Decodes a parsed JSON object; [path] names it in errors. */
         @JvmStatic
         @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "PaymentMethodMetaData"): PaymentMethodMetaData = PaymentMethodMetaData(
-            cardNo = map["cardNo"]?.let { ModelJson.str(it, "$path.cardNo") },
-            cardBin = map["cardBin"]?.let { ModelJson.str(it, "$path.cardBin") },
-            lastFourDigits = map["lastFourDigits"]?.let { ModelJson.str(it, "$path.lastFourDigits") },
-            expiryYear = map["expiryYear"]?.let { ModelJson.str(it, "$path.expiryYear") },
-            expiryMonth = map["expiryMonth"]?.let { ModelJson.str(it, "$path.expiryMonth") },
-            billingAddress = map["billingAddress"]?.let { Address.fromMap(ModelJson.obj(it, "$path.billingAddress"), "$path.billingAddress") },
-            isCardOnFile = map["isCardOnFile"]?.let { ModelJson.scalar(it, "$path.isCardOnFile", "boolean") },
-            cardHolderName = map["cardHolderName"]?.let { UserName.fromMap(ModelJson.obj(it, "$path.cardHolderName"), "$path.cardHolderName") },
-            payerEmail = map["payerEmail"]?.let { ModelJson.str(it, "$path.payerEmail") },
-            funding = map["funding"]?.let { ModelJson.str(it, "$path.funding") },
-            is3DSAuthentication = map["is3DSAuthentication"]?.let { ModelJson.scalar(it, "$path.is3DSAuthentication", "boolean") },
-            cardBrand = map["cardBrand"]?.let { ModelJson.str(it, "$path.cardBrand") },
-            cardIssuer = map["cardIssuer"]?.let { ModelJson.str(it, "$path.cardIssuer") },
-            issuingRegion = map["issuingRegion"]?.let { ModelJson.str(it, "$path.issuingRegion") },
-            cardVerificationResult = map["cardVerificationResult"]?.let { CardVerificationResult.fromMap(ModelJson.obj(it, "$path.cardVerificationResult"), "$path.cardVerificationResult") },
-            cpf = map["cpf"]?.let { ModelJson.str(it, "$path.cpf") },
-            extra = ModelJson.rest(map, KNOWN),
-        )
-    }
-}
-
-/**
- * The `CardVerificationResult` object.
- */
-public data class CardVerificationResult(
-    /** The authentication type. */
-    val authenticationType: String? = null,
-    /** The authentication method. */
-    val authenticationMethod: String? = null,
-    /** The cvv result. */
-    val cvvResult: String? = null,
-    /** The avs result. */
-    val avsResult: String? = null,
-    /** The authorization code. */
-    val authorizationCode: String? = null,
-    /** The three dsresult. */
-    val threeDSResult: RiskThreeDSResult? = null,
-    /** Fields this model does not describe, kept as received and written back by [toJson]. */
-    val extra: Map<String, Any?> = emptyMap(),
-) {
-    /** This model as a JSON object: the fields that are set, then [extra]. */
-    public fun toMap(): Map<String, Any?> = ModelJson.build(
-        extra,
-        "authenticationType" to authenticationType,
-        "authenticationMethod" to authenticationMethod,
-        "cvvResult" to cvvResult,
-        "avsResult" to avsResult,
-        "authorizationCode" to authorizationCode,
-        "threeDSResult" to threeDSResult?.toMap(),
-    )
-
-    /** This model as compact JSON text. */
-    public fun toJson(): String = ModelJson.write(toMap())
-
-    public companion object {
-        private val KNOWN: Set<String> = setOf("authenticationType", "authenticationMethod", "cvvResult", "avsResult", "authorizationCode", "threeDSResult")
-
-        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
-        @JvmStatic
-        public fun fromJson(json: String): CardVerificationResult = fromMap(ModelJson.parseObject(json, "CardVerificationResult"), "CardVerificationResult")
-
-        /** Decodes a parsed JSON object; [path] names it in errors. */
-        @JvmStatic
-        @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "CardVerificationResult"): CardVerificationResult = CardVerificationResult(
-            authenticationType = map["authenticationType"]?.let { ModelJson.str(it, "$path.authenticationType") },
-            authenticationMethod = map["authenticationMethod"]?.let { ModelJson.str(it, "$path.authenticationMethod") },
-            cvvResult = map["cvvResult"]?.let { ModelJson.str(it, "$path.cvvResult") },
-            avsResult = map["avsResult"]?.let { ModelJson.str(it, "$path.avsResult") },
-            authorizationCode = map["authorizationCode"]?.let { ModelJson.str(it, "$path.authorizationCode") },
-            threeDSResult = map["threeDSResult"]?.let { RiskThreeDSResult.fromMap(ModelJson.obj(it, "$path.threeDSResult"), "$path.threeDSResult") },
-            extra = ModelJson.rest(map, KNOWN),
-        )
-    }
-}
-
-/**
- * The `RiskThreeDSResult` object.
- */
-public data class RiskThreeDSResult(
-    /** The three dsversion. */
-    val threeDSVersion: String? = null,
-    /** The three dsinteraction mode. */
-    val threeDSInteractionMode: String? = null,
-    /** The eci. */
-    val eci: String? = null,
-    /** The cavv. */
-    val cavv: String? = null,
-    /** Fields this model does not describe, kept as received and written back by [toJson]. */
-    val extra: Map<String, Any?> = emptyMap(),
-) {
-    /** This model as a JSON object: the fields that are set, then [extra]. */
-    public fun toMap(): Map<String, Any?> = ModelJson.build(
-        extra,
-        "threeDSVersion" to threeDSVersion,
-        "threeDSInteractionMode" to threeDSInteractionMode,
-        "eci" to eci,
-        "cavv" to cavv,
-    )
-
-    /** This model as compact JSON text. */
-    public fun toJson(): String = ModelJson.write(toMap())
-
-    public companion object {
-        private val KNOWN: Set<String> = setOf("threeDSVersion", "threeDSInteractionMode", "eci", "cavv")
-
-        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
-        @JvmStatic
-        public fun fromJson(json: String): RiskThreeDSResult = fromMap(ModelJson.parseObject(json, "RiskThreeDSResult"), "RiskThreeDSResult")
-
-        /** Decodes a parsed JSON object; [path] names it in errors. */
-        @JvmStatic
-        @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "RiskThreeDSResult"): RiskThreeDSResult = RiskThreeDSResult(
-            threeDSVersion = map["threeDSVersion"]?.let { ModelJson.str(it, "$path.threeDSVersion") },
-            threeDSInteractionMode = map["threeDSInteractionMode"]?.let { ModelJson.str(it, "$path.threeDSInteractionMode") },
-            eci = map["eci"]?.let { ModelJson.str(it, "$path.eci") },
-            cavv = map["cavv"]?.let { ModelJson.str(it, "$path.cavv") },
+        public fun fromMap(map: Map<String, Any?>, path: String = "Declaration"): Declaration = Declaration(
+            declarationBizScene = map["declarationBizScene"]?.let { ModelJson.str(it, "$path.declarationBizScene") },
+            declarationBeneficiaryId = map["declarationBeneficiaryId"]?.let { ModelJson.str(it, "$path.declarationBeneficiaryId") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -7260,15 +8086,15 @@ public data class CreateAuthenticationSessionRequest(
     /** The user login id. */
     val userLoginId: String? = null,
     /** The agent. */
-    val agent: Any? = null,
+    val agent: AgenticAgentInfo? = null,
     /** The bind on authorize. */
     val bindOnAuthorize: Any? = null,
     /** The payment method. */
-    val paymentMethod: Any? = null,
+    val paymentMethod: AgenticPaymentMethod? = null,
     /** The purchase type. */
     val purchaseType: String? = null,
     /** The mandate. */
-    val mandate: Any? = null,
+    val mandate: AgenticMandate? = null,
     /** The country code. */
     val countryCode: String? = null,
     /** The redirect url. */
@@ -7283,11 +8109,11 @@ public data class CreateAuthenticationSessionRequest(
         extra,
         "authenticationRequestId" to authenticationRequestId,
         "userLoginId" to userLoginId,
-        "agent" to agent,
+        "agent" to agent?.toMap(),
         "bindOnAuthorize" to bindOnAuthorize,
-        "paymentMethod" to paymentMethod,
+        "paymentMethod" to paymentMethod?.toMap(),
         "purchaseType" to purchaseType,
-        "mandate" to mandate,
+        "mandate" to mandate?.toMap(),
         "countryCode" to countryCode,
         "redirectUrl" to redirectUrl,
         "env" to env?.toMap(),
@@ -7312,14 +8138,245 @@ public data class CreateAuthenticationSessionRequest(
         public fun fromMap(map: Map<String, Any?>, path: String = "CreateAuthenticationSessionRequest"): CreateAuthenticationSessionRequest = CreateAuthenticationSessionRequest(
             authenticationRequestId = map["authenticationRequestId"]?.let { ModelJson.str(it, "$path.authenticationRequestId") },
             userLoginId = map["userLoginId"]?.let { ModelJson.str(it, "$path.userLoginId") },
-            agent = map["agent"],
+            agent = map["agent"]?.let { AgenticAgentInfo.fromMap(ModelJson.obj(it, "$path.agent"), "$path.agent") },
             bindOnAuthorize = map["bindOnAuthorize"]?.let { ModelJson.scalar(it, "$path.bindOnAuthorize", "boolean") },
-            paymentMethod = map["paymentMethod"],
+            paymentMethod = map["paymentMethod"]?.let { AgenticPaymentMethod.fromMap(ModelJson.obj(it, "$path.paymentMethod"), "$path.paymentMethod") },
             purchaseType = map["purchaseType"]?.let { ModelJson.str(it, "$path.purchaseType") },
-            mandate = map["mandate"],
+            mandate = map["mandate"]?.let { AgenticMandate.fromMap(ModelJson.obj(it, "$path.mandate"), "$path.mandate") },
             countryCode = map["countryCode"]?.let { ModelJson.str(it, "$path.countryCode") },
             redirectUrl = map["redirectUrl"]?.let { ModelJson.str(it, "$path.redirectUrl") },
             env = map["env"]?.let { Env.fromMap(ModelJson.obj(it, "$path.env"), "$path.env") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AgenticAgentInfo` object.
+ */
+public data class AgenticAgentInfo(
+    /** The agent id. */
+    val agentId: String? = null,
+    /** The agent name. */
+    val agentName: String? = null,
+    /** The agent url. */
+    val agentUrl: String? = null,
+    /** The agent jwk. */
+    val agentJwk: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "agentId" to agentId,
+        "agentName" to agentName,
+        "agentUrl" to agentUrl,
+        "agentJwk" to agentJwk,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("agentId", "agentName", "agentUrl", "agentJwk")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AgenticAgentInfo = fromMap(ModelJson.parseObject(json, "AgenticAgentInfo"), "AgenticAgentInfo")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AgenticAgentInfo"): AgenticAgentInfo = AgenticAgentInfo(
+            agentId = map["agentId"]?.let { ModelJson.str(it, "$path.agentId") },
+            agentName = map["agentName"]?.let { ModelJson.str(it, "$path.agentName") },
+            agentUrl = map["agentUrl"]?.let { ModelJson.str(it, "$path.agentUrl") },
+            agentJwk = map["agentJwk"]?.let { ModelJson.str(it, "$path.agentJwk") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AgenticPaymentMethod` object.
+ */
+public data class AgenticPaymentMethod(
+    /** The payment method type. */
+    val paymentMethodType: String? = null,
+    /** The payment method id. */
+    val paymentMethodId: String? = null,
+    /** The selected card brand. */
+    val selectedCardBrand: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "paymentMethodType" to paymentMethodType,
+        "paymentMethodId" to paymentMethodId,
+        "selectedCardBrand" to selectedCardBrand,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("paymentMethodType", "paymentMethodId", "selectedCardBrand")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AgenticPaymentMethod = fromMap(ModelJson.parseObject(json, "AgenticPaymentMethod"), "AgenticPaymentMethod")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AgenticPaymentMethod"): AgenticPaymentMethod = AgenticPaymentMethod(
+            paymentMethodType = map["paymentMethodType"]?.let { ModelJson.str(it, "$path.paymentMethodType") },
+            paymentMethodId = map["paymentMethodId"]?.let { ModelJson.str(it, "$path.paymentMethodId") },
+            selectedCardBrand = map["selectedCardBrand"]?.let { ModelJson.str(it, "$path.selectedCardBrand") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AgenticMandate` object.
+ */
+public data class AgenticMandate(
+    /** The mandate id. */
+    val mandateId: String? = null,
+    /** The intent. */
+    val intent: AgenticMandateIntent? = null,
+    /** The order. */
+    val order: Order? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "mandateId" to mandateId,
+        "intent" to intent?.toMap(),
+        "order" to order?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("mandateId", "intent", "order")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AgenticMandate = fromMap(ModelJson.parseObject(json, "AgenticMandate"), "AgenticMandate")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AgenticMandate"): AgenticMandate = AgenticMandate(
+            mandateId = map["mandateId"]?.let { ModelJson.str(it, "$path.mandateId") },
+            intent = map["intent"]?.let { AgenticMandateIntent.fromMap(ModelJson.obj(it, "$path.intent"), "$path.intent") },
+            order = map["order"]?.let { Order.fromMap(ModelJson.obj(it, "$path.order"), "$path.order") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AgenticMandateIntent` object.
+ */
+public data class AgenticMandateIntent(
+    /** The decline threshold. */
+    val declineThreshold: AgenticDeclineThreshold? = null,
+    /** The effective from time. */
+    val effectiveFromTime: String? = null,
+    /** The effective until time. */
+    val effectiveUntilTime: String? = null,
+    /** The preferred merchant. */
+    val preferredMerchant: Merchant? = null,
+    /** The allowed merchant. */
+    val allowedMerchant: List<Merchant>? = null,
+    /** The consumer prompt. */
+    val consumerPrompt: String? = null,
+    /** The intent desc. */
+    val intentDesc: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "declineThreshold" to declineThreshold?.toMap(),
+        "effectiveFromTime" to effectiveFromTime,
+        "effectiveUntilTime" to effectiveUntilTime,
+        "preferredMerchant" to preferredMerchant?.toMap(),
+        "allowedMerchant" to allowedMerchant?.map { it.toMap() },
+        "consumerPrompt" to consumerPrompt,
+        "intentDesc" to intentDesc,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("declineThreshold", "effectiveFromTime", "effectiveUntilTime", "preferredMerchant", "allowedMerchant", "consumerPrompt", "intentDesc")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AgenticMandateIntent = fromMap(ModelJson.parseObject(json, "AgenticMandateIntent"), "AgenticMandateIntent")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AgenticMandateIntent"): AgenticMandateIntent = AgenticMandateIntent(
+            declineThreshold = map["declineThreshold"]?.let { AgenticDeclineThreshold.fromMap(ModelJson.obj(it, "$path.declineThreshold"), "$path.declineThreshold") },
+            effectiveFromTime = map["effectiveFromTime"]?.let { ModelJson.str(it, "$path.effectiveFromTime") },
+            effectiveUntilTime = map["effectiveUntilTime"]?.let { ModelJson.str(it, "$path.effectiveUntilTime") },
+            preferredMerchant = map["preferredMerchant"]?.let { Merchant.fromMap(ModelJson.obj(it, "$path.preferredMerchant"), "$path.preferredMerchant") },
+            allowedMerchant = map["allowedMerchant"]?.let { ModelJson.list(it, "$path.allowedMerchant") { v, p -> Merchant.fromMap(ModelJson.obj(v, p), p) } },
+            consumerPrompt = map["consumerPrompt"]?.let { ModelJson.str(it, "$path.consumerPrompt") },
+            intentDesc = map["intentDesc"]?.let { ModelJson.str(it, "$path.intentDesc") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AgenticDeclineThreshold` object.
+ */
+public data class AgenticDeclineThreshold(
+    /** The currency. */
+    val currency: String? = null,
+    /** The value. */
+    val value: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "currency" to currency,
+        "value" to value,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("currency", "value")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AgenticDeclineThreshold = fromMap(ModelJson.parseObject(json, "AgenticDeclineThreshold"), "AgenticDeclineThreshold")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AgenticDeclineThreshold"): AgenticDeclineThreshold = AgenticDeclineThreshold(
+            currency = map["currency"]?.let { ModelJson.str(it, "$path.currency") },
+            value = map["value"]?.let { ModelJson.str(it, "$path.value") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -7388,15 +8445,15 @@ public data class CreateBindingSessionRequest(
     /** The user login id. */
     val userLoginId: String? = null,
     /** The agent. */
-    val agent: Any? = null,
+    val agent: AgenticAgentInfo? = null,
     /** The authorize on bind. */
     val authorizeOnBind: Any? = null,
     /** The payment method. */
-    val paymentMethod: Any? = null,
+    val paymentMethod: AgenticPaymentMethod? = null,
     /** The purchase type. */
     val purchaseType: String? = null,
     /** The mandate. */
-    val mandate: Any? = null,
+    val mandate: AgenticMandate? = null,
     /** The country code. */
     val countryCode: String? = null,
     /** The redirect url. */
@@ -7411,11 +8468,11 @@ public data class CreateBindingSessionRequest(
         extra,
         "bindingRequestId" to bindingRequestId,
         "userLoginId" to userLoginId,
-        "agent" to agent,
+        "agent" to agent?.toMap(),
         "authorizeOnBind" to authorizeOnBind,
-        "paymentMethod" to paymentMethod,
+        "paymentMethod" to paymentMethod?.toMap(),
         "purchaseType" to purchaseType,
-        "mandate" to mandate,
+        "mandate" to mandate?.toMap(),
         "countryCode" to countryCode,
         "redirectUrl" to redirectUrl,
         "env" to env?.toMap(),
@@ -7440,11 +8497,11 @@ public data class CreateBindingSessionRequest(
         public fun fromMap(map: Map<String, Any?>, path: String = "CreateBindingSessionRequest"): CreateBindingSessionRequest = CreateBindingSessionRequest(
             bindingRequestId = map["bindingRequestId"]?.let { ModelJson.str(it, "$path.bindingRequestId") },
             userLoginId = map["userLoginId"]?.let { ModelJson.str(it, "$path.userLoginId") },
-            agent = map["agent"],
+            agent = map["agent"]?.let { AgenticAgentInfo.fromMap(ModelJson.obj(it, "$path.agent"), "$path.agent") },
             authorizeOnBind = map["authorizeOnBind"]?.let { ModelJson.scalar(it, "$path.authorizeOnBind", "boolean") },
-            paymentMethod = map["paymentMethod"],
+            paymentMethod = map["paymentMethod"]?.let { AgenticPaymentMethod.fromMap(ModelJson.obj(it, "$path.paymentMethod"), "$path.paymentMethod") },
             purchaseType = map["purchaseType"]?.let { ModelJson.str(it, "$path.purchaseType") },
-            mandate = map["mandate"],
+            mandate = map["mandate"]?.let { AgenticMandate.fromMap(ModelJson.obj(it, "$path.mandate"), "$path.mandate") },
             countryCode = map["countryCode"]?.let { ModelJson.str(it, "$path.countryCode") },
             redirectUrl = map["redirectUrl"]?.let { ModelJson.str(it, "$path.redirectUrl") },
             env = map["env"]?.let { Env.fromMap(ModelJson.obj(it, "$path.env"), "$path.env") },
@@ -7520,7 +8577,7 @@ public data class InquireAccountInfoRequest(
     /** The user login id. */
     val userLoginId: String? = null,
     /** The agent. */
-    val agent: Any? = null,
+    val agent: AgenticAgentInfo? = null,
     /** The env. */
     val env: Env? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -7531,7 +8588,7 @@ public data class InquireAccountInfoRequest(
         extra,
         "requestId" to requestId,
         "userLoginId" to userLoginId,
-        "agent" to agent,
+        "agent" to agent?.toMap(),
         "env" to env?.toMap(),
     )
 
@@ -7554,7 +8611,7 @@ public data class InquireAccountInfoRequest(
         public fun fromMap(map: Map<String, Any?>, path: String = "InquireAccountInfoRequest"): InquireAccountInfoRequest = InquireAccountInfoRequest(
             requestId = map["requestId"]?.let { ModelJson.str(it, "$path.requestId") },
             userLoginId = map["userLoginId"]?.let { ModelJson.str(it, "$path.userLoginId") },
-            agent = map["agent"],
+            agent = map["agent"]?.let { AgenticAgentInfo.fromMap(ModelJson.obj(it, "$path.agent"), "$path.agent") },
             env = map["env"]?.let { Env.fromMap(ModelJson.obj(it, "$path.env"), "$path.env") },
             extra = ModelJson.rest(map, KNOWN),
         )
@@ -7570,7 +8627,7 @@ public data class InquireAccountInfoResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The payment methods. */
-    val paymentMethods: List<Any?>? = null,
+    val paymentMethods: List<AgenticBoundPaymentMethod>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -7578,7 +8635,7 @@ public data class InquireAccountInfoResponse(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "result" to result?.toMap(),
-        "paymentMethods" to paymentMethods,
+        "paymentMethods" to paymentMethods?.map { it.toMap() },
     )
 
     /** This model as compact JSON text. */
@@ -7599,7 +8656,89 @@ public data class InquireAccountInfoResponse(
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "InquireAccountInfoResponse"): InquireAccountInfoResponse = InquireAccountInfoResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
-            paymentMethods = map["paymentMethods"]?.let { ModelJson.list(it, "$path.paymentMethods") { v, p -> v } },
+            paymentMethods = map["paymentMethods"]?.let { ModelJson.list(it, "$path.paymentMethods") { v, p -> AgenticBoundPaymentMethod.fromMap(ModelJson.obj(v, p), p) } },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AgenticBoundPaymentMethod` object.
+ */
+public data class AgenticBoundPaymentMethod(
+    /** The payment method type. */
+    val paymentMethodType: String? = null,
+    /** The payment method id. */
+    val paymentMethodId: String? = null,
+    /** The payment method detail. */
+    val paymentMethodDetail: AgenticBoundPaymentMethodDetail? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "paymentMethodType" to paymentMethodType,
+        "paymentMethodId" to paymentMethodId,
+        "paymentMethodDetail" to paymentMethodDetail?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("paymentMethodType", "paymentMethodId", "paymentMethodDetail")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AgenticBoundPaymentMethod = fromMap(ModelJson.parseObject(json, "AgenticBoundPaymentMethod"), "AgenticBoundPaymentMethod")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AgenticBoundPaymentMethod"): AgenticBoundPaymentMethod = AgenticBoundPaymentMethod(
+            paymentMethodType = map["paymentMethodType"]?.let { ModelJson.str(it, "$path.paymentMethodType") },
+            paymentMethodId = map["paymentMethodId"]?.let { ModelJson.str(it, "$path.paymentMethodId") },
+            paymentMethodDetail = map["paymentMethodDetail"]?.let { AgenticBoundPaymentMethodDetail.fromMap(ModelJson.obj(it, "$path.paymentMethodDetail"), "$path.paymentMethodDetail") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AgenticBoundPaymentMethodDetail` object.
+ */
+public data class AgenticBoundPaymentMethodDetail(
+    /** The card brand. */
+    val cardBrand: String? = null,
+    /** The last four. */
+    val lastFour: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "cardBrand" to cardBrand,
+        "lastFour" to lastFour,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("cardBrand", "lastFour")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AgenticBoundPaymentMethodDetail = fromMap(ModelJson.parseObject(json, "AgenticBoundPaymentMethodDetail"), "AgenticBoundPaymentMethodDetail")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AgenticBoundPaymentMethodDetail"): AgenticBoundPaymentMethodDetail = AgenticBoundPaymentMethodDetail(
+            cardBrand = map["cardBrand"]?.let { ModelJson.str(it, "$path.cardBrand") },
+            lastFour = map["lastFour"]?.let { ModelJson.str(it, "$path.lastFour") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -7616,9 +8755,9 @@ public data class InquirePaymentTokenRequest(
     /** The user login id. */
     val userLoginId: String? = null,
     /** The agent. */
-    val agent: Any? = null,
+    val agent: AgenticAgentInfo? = null,
     /** The payment method. */
-    val paymentMethod: Any? = null,
+    val paymentMethod: AgenticPaymentMethod? = null,
     /** The mandate id. */
     val mandateId: String? = null,
     /** The metadata. */
@@ -7633,8 +8772,8 @@ public data class InquirePaymentTokenRequest(
         extra,
         "paymentTokenRequestId" to paymentTokenRequestId,
         "userLoginId" to userLoginId,
-        "agent" to agent,
-        "paymentMethod" to paymentMethod,
+        "agent" to agent?.toMap(),
+        "paymentMethod" to paymentMethod?.toMap(),
         "mandateId" to mandateId,
         "metadata" to metadata,
         "order" to order?.toMap(),
@@ -7659,8 +8798,8 @@ public data class InquirePaymentTokenRequest(
         public fun fromMap(map: Map<String, Any?>, path: String = "InquirePaymentTokenRequest"): InquirePaymentTokenRequest = InquirePaymentTokenRequest(
             paymentTokenRequestId = map["paymentTokenRequestId"]?.let { ModelJson.str(it, "$path.paymentTokenRequestId") },
             userLoginId = map["userLoginId"]?.let { ModelJson.str(it, "$path.userLoginId") },
-            agent = map["agent"],
-            paymentMethod = map["paymentMethod"],
+            agent = map["agent"]?.let { AgenticAgentInfo.fromMap(ModelJson.obj(it, "$path.agent"), "$path.agent") },
+            paymentMethod = map["paymentMethod"]?.let { AgenticPaymentMethod.fromMap(ModelJson.obj(it, "$path.paymentMethod"), "$path.paymentMethod") },
             mandateId = map["mandateId"]?.let { ModelJson.str(it, "$path.mandateId") },
             metadata = map["metadata"]?.let { ModelJson.str(it, "$path.metadata") },
             order = map["order"]?.let { Order.fromMap(ModelJson.obj(it, "$path.order"), "$path.order") },
@@ -7678,7 +8817,7 @@ public data class InquirePaymentTokenResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The payment token. */
-    val paymentToken: Any? = null,
+    val paymentToken: AgenticPaymentToken? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -7686,7 +8825,7 @@ public data class InquirePaymentTokenResponse(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "result" to result?.toMap(),
-        "paymentToken" to paymentToken,
+        "paymentToken" to paymentToken?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -7707,7 +8846,66 @@ public data class InquirePaymentTokenResponse(
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "InquirePaymentTokenResponse"): InquirePaymentTokenResponse = InquirePaymentTokenResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
-            paymentToken = map["paymentToken"],
+            paymentToken = map["paymentToken"]?.let { AgenticPaymentToken.fromMap(ModelJson.obj(it, "$path.paymentToken"), "$path.paymentToken") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AgenticPaymentToken` object.
+ */
+public data class AgenticPaymentToken(
+    /** The token. */
+    val token: String? = null,
+    /** The token expiration year. */
+    val tokenExpirationYear: String? = null,
+    /** The token expiration month. */
+    val tokenExpirationMonth: String? = null,
+    /** The token expiration. */
+    val tokenExpiration: String? = null,
+    /** The status. */
+    val status: String? = null,
+    /** The dynamic data type. */
+    val dynamicDataType: String? = null,
+    /** The dynamic data value. */
+    val dynamicDataValue: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "token" to token,
+        "tokenExpirationYear" to tokenExpirationYear,
+        "tokenExpirationMonth" to tokenExpirationMonth,
+        "tokenExpiration" to tokenExpiration,
+        "status" to status,
+        "dynamicDataType" to dynamicDataType,
+        "dynamicDataValue" to dynamicDataValue,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("token", "tokenExpirationYear", "tokenExpirationMonth", "tokenExpiration", "status", "dynamicDataType", "dynamicDataValue")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AgenticPaymentToken = fromMap(ModelJson.parseObject(json, "AgenticPaymentToken"), "AgenticPaymentToken")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AgenticPaymentToken"): AgenticPaymentToken = AgenticPaymentToken(
+            token = map["token"]?.let { ModelJson.str(it, "$path.token") },
+            tokenExpirationYear = map["tokenExpirationYear"]?.let { ModelJson.str(it, "$path.tokenExpirationYear") },
+            tokenExpirationMonth = map["tokenExpirationMonth"]?.let { ModelJson.str(it, "$path.tokenExpirationMonth") },
+            tokenExpiration = map["tokenExpiration"]?.let { ModelJson.str(it, "$path.tokenExpiration") },
+            status = map["status"]?.let { ModelJson.str(it, "$path.status") },
+            dynamicDataType = map["dynamicDataType"]?.let { ModelJson.str(it, "$path.dynamicDataType") },
+            dynamicDataValue = map["dynamicDataValue"]?.let { ModelJson.str(it, "$path.dynamicDataValue") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -7879,7 +9077,7 @@ public data class AuthConsultRequest(
     /** The amount. */
     val amount: Amount? = null,
     /** The direct debit info. */
-    val directDebitInfo: Any? = null,
+    val directDebitInfo: AuthorizationConsultDirectDebitInfo? = null,
     /** The scopes (one of the `ScopeType` values). */
     val scopes: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -7903,7 +9101,7 @@ public data class AuthConsultRequest(
         "authMetaData" to authMetaData?.toMap(),
         "env" to env?.toMap(),
         "amount" to amount?.toMap(),
-        "directDebitInfo" to directDebitInfo,
+        "directDebitInfo" to directDebitInfo?.toMap(),
         "scopes" to scopes,
     )
 
@@ -7939,7 +9137,7 @@ public data class AuthConsultRequest(
             authMetaData = map["authMetaData"]?.let { AuthMetaData.fromMap(ModelJson.obj(it, "$path.authMetaData"), "$path.authMetaData") },
             env = map["env"]?.let { Env.fromMap(ModelJson.obj(it, "$path.env"), "$path.env") },
             amount = map["amount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.amount"), "$path.amount") },
-            directDebitInfo = map["directDebitInfo"],
+            directDebitInfo = map["directDebitInfo"]?.let { AuthorizationConsultDirectDebitInfo.fromMap(ModelJson.obj(it, "$path.directDebitInfo"), "$path.directDebitInfo") },
             scopes = map["scopes"]?.let { ModelJson.str(it, "$path.scopes") },
             extra = ModelJson.rest(map, KNOWN),
         )
@@ -7980,6 +9178,308 @@ public data class AuthMetaData(
         public fun fromMap(map: Map<String, Any?>, path: String = "AuthMetaData"): AuthMetaData = AuthMetaData(
             accountHolderName = map["accountHolderName"]?.let { ModelJson.str(it, "$path.accountHolderName") },
             accountHolderCertNo = map["accountHolderCertNo"]?.let { ModelJson.str(it, "$path.accountHolderCertNo") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AuthorizationConsultDirectDebitInfo` object.
+ */
+public data class AuthorizationConsultDirectDebitInfo(
+    /** The channel product code. */
+    val channelProductCode: String? = null,
+    /** The personal product code. */
+    val personalProductCode: String? = null,
+    /** The sign scene. */
+    val signScene: String? = null,
+    /** The access params. */
+    val accessParams: AuthorizationAccessParams? = null,
+    /** The period rule params. */
+    val periodRuleParams: PeriodRuleParams? = null,
+    /** The pass back params. */
+    val passBackParams: AuthorizationConsultPassBackParams? = null,
+    /** The subscription params. */
+    val subscriptionParams: AuthorizationConsultSubscriptionParams? = null,
+    /** The sub merchant. */
+    val subMerchant: AuthorizationConsultSubMerchant? = null,
+    /** The subscribe type. */
+    val subscribeType: String? = null,
+    /** The ori agreement no. */
+    val oriAgreementNo: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "channelProductCode" to channelProductCode,
+        "personalProductCode" to personalProductCode,
+        "signScene" to signScene,
+        "accessParams" to accessParams?.toMap(),
+        "periodRuleParams" to periodRuleParams?.toMap(),
+        "passBackParams" to passBackParams?.toMap(),
+        "subscriptionParams" to subscriptionParams?.toMap(),
+        "subMerchant" to subMerchant?.toMap(),
+        "subscribeType" to subscribeType,
+        "oriAgreementNo" to oriAgreementNo,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("channelProductCode", "personalProductCode", "signScene", "accessParams", "periodRuleParams", "passBackParams", "subscriptionParams", "subMerchant", "subscribeType", "oriAgreementNo")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AuthorizationConsultDirectDebitInfo = fromMap(ModelJson.parseObject(json, "AuthorizationConsultDirectDebitInfo"), "AuthorizationConsultDirectDebitInfo")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AuthorizationConsultDirectDebitInfo"): AuthorizationConsultDirectDebitInfo = AuthorizationConsultDirectDebitInfo(
+            channelProductCode = map["channelProductCode"]?.let { ModelJson.str(it, "$path.channelProductCode") },
+            personalProductCode = map["personalProductCode"]?.let { ModelJson.str(it, "$path.personalProductCode") },
+            signScene = map["signScene"]?.let { ModelJson.str(it, "$path.signScene") },
+            accessParams = map["accessParams"]?.let { AuthorizationAccessParams.fromMap(ModelJson.obj(it, "$path.accessParams"), "$path.accessParams") },
+            periodRuleParams = map["periodRuleParams"]?.let { PeriodRuleParams.fromMap(ModelJson.obj(it, "$path.periodRuleParams"), "$path.periodRuleParams") },
+            passBackParams = map["passBackParams"]?.let { AuthorizationConsultPassBackParams.fromMap(ModelJson.obj(it, "$path.passBackParams"), "$path.passBackParams") },
+            subscriptionParams = map["subscriptionParams"]?.let { AuthorizationConsultSubscriptionParams.fromMap(ModelJson.obj(it, "$path.subscriptionParams"), "$path.subscriptionParams") },
+            subMerchant = map["subMerchant"]?.let { AuthorizationConsultSubMerchant.fromMap(ModelJson.obj(it, "$path.subMerchant"), "$path.subMerchant") },
+            subscribeType = map["subscribeType"]?.let { ModelJson.str(it, "$path.subscribeType") },
+            oriAgreementNo = map["oriAgreementNo"]?.let { ModelJson.str(it, "$path.oriAgreementNo") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AuthorizationAccessParams` object.
+ */
+public data class AuthorizationAccessParams(
+    /** The channel. */
+    val channel: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "channel" to channel,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("channel")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AuthorizationAccessParams = fromMap(ModelJson.parseObject(json, "AuthorizationAccessParams"), "AuthorizationAccessParams")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AuthorizationAccessParams"): AuthorizationAccessParams = AuthorizationAccessParams(
+            channel = map["channel"]?.let { ModelJson.str(it, "$path.channel") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `PeriodRuleParams` object.
+ */
+public data class PeriodRuleParams(
+    /** The period type. */
+    val periodType: String? = null,
+    /** The period. */
+    val period: String? = null,
+    /** The single amount. */
+    val singleAmount: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "periodType" to periodType,
+        "period" to period,
+        "singleAmount" to singleAmount,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("periodType", "period", "singleAmount")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): PeriodRuleParams = fromMap(ModelJson.parseObject(json, "PeriodRuleParams"), "PeriodRuleParams")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "PeriodRuleParams"): PeriodRuleParams = PeriodRuleParams(
+            periodType = map["periodType"]?.let { ModelJson.str(it, "$path.periodType") },
+            period = map["period"]?.let { ModelJson.str(it, "$path.period") },
+            singleAmount = map["singleAmount"]?.let { ModelJson.str(it, "$path.singleAmount") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AuthorizationConsultPassBackParams` object.
+ */
+public data class AuthorizationConsultPassBackParams(
+    /** The subscription id. */
+    val subscriptionId: String? = null,
+    /** The item id. */
+    val itemId: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "subscriptionId" to subscriptionId,
+        "itemId" to itemId,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("subscriptionId", "itemId")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AuthorizationConsultPassBackParams = fromMap(ModelJson.parseObject(json, "AuthorizationConsultPassBackParams"), "AuthorizationConsultPassBackParams")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AuthorizationConsultPassBackParams"): AuthorizationConsultPassBackParams = AuthorizationConsultPassBackParams(
+            subscriptionId = map["subscriptionId"]?.let { ModelJson.str(it, "$path.subscriptionId") },
+            itemId = map["itemId"]?.let { ModelJson.str(it, "$path.itemId") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AuthorizationConsultSubscriptionParams` object.
+ */
+public data class AuthorizationConsultSubscriptionParams(
+    /** The subscribe tpl type. */
+    val subscribeTplType: String? = null,
+    /** The first subscription info. */
+    val firstSubscriptionInfo: String? = null,
+    /** The follow subscription infos. */
+    val followSubscriptionInfos: String? = null,
+    /** The origin subscription info. */
+    val originSubscriptionInfo: String? = null,
+    /** The target subscription info. */
+    val targetSubscriptionInfo: String? = null,
+    /** The next payment date. */
+    val nextPaymentDate: String? = null,
+    /** The expire at. */
+    val expireAt: String? = null,
+    /** The base amount. */
+    val baseAmount: String? = null,
+    /** The offset amount. */
+    val offsetAmount: String? = null,
+    /** The deduct name. */
+    val deductName: String? = null,
+    /** The deduct desc. */
+    val deductDesc: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "subscribeTplType" to subscribeTplType,
+        "firstSubscriptionInfo" to firstSubscriptionInfo,
+        "followSubscriptionInfos" to followSubscriptionInfos,
+        "originSubscriptionInfo" to originSubscriptionInfo,
+        "targetSubscriptionInfo" to targetSubscriptionInfo,
+        "nextPaymentDate" to nextPaymentDate,
+        "expireAt" to expireAt,
+        "baseAmount" to baseAmount,
+        "offsetAmount" to offsetAmount,
+        "deductName" to deductName,
+        "deductDesc" to deductDesc,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("subscribeTplType", "firstSubscriptionInfo", "followSubscriptionInfos", "originSubscriptionInfo", "targetSubscriptionInfo", "nextPaymentDate", "expireAt", "baseAmount", "offsetAmount", "deductName", "deductDesc")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AuthorizationConsultSubscriptionParams = fromMap(ModelJson.parseObject(json, "AuthorizationConsultSubscriptionParams"), "AuthorizationConsultSubscriptionParams")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AuthorizationConsultSubscriptionParams"): AuthorizationConsultSubscriptionParams = AuthorizationConsultSubscriptionParams(
+            subscribeTplType = map["subscribeTplType"]?.let { ModelJson.str(it, "$path.subscribeTplType") },
+            firstSubscriptionInfo = map["firstSubscriptionInfo"]?.let { ModelJson.str(it, "$path.firstSubscriptionInfo") },
+            followSubscriptionInfos = map["followSubscriptionInfos"]?.let { ModelJson.str(it, "$path.followSubscriptionInfos") },
+            originSubscriptionInfo = map["originSubscriptionInfo"]?.let { ModelJson.str(it, "$path.originSubscriptionInfo") },
+            targetSubscriptionInfo = map["targetSubscriptionInfo"]?.let { ModelJson.str(it, "$path.targetSubscriptionInfo") },
+            nextPaymentDate = map["nextPaymentDate"]?.let { ModelJson.str(it, "$path.nextPaymentDate") },
+            expireAt = map["expireAt"]?.let { ModelJson.str(it, "$path.expireAt") },
+            baseAmount = map["baseAmount"]?.let { ModelJson.str(it, "$path.baseAmount") },
+            offsetAmount = map["offsetAmount"]?.let { ModelJson.str(it, "$path.offsetAmount") },
+            deductName = map["deductName"]?.let { ModelJson.str(it, "$path.deductName") },
+            deductDesc = map["deductDesc"]?.let { ModelJson.str(it, "$path.deductDesc") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AuthorizationConsultSubMerchant` object.
+ */
+public data class AuthorizationConsultSubMerchant(
+    /** The sub merchant service name. */
+    val subMerchantServiceName: String? = null,
+    /** The sub merchant service description. */
+    val subMerchantServiceDescription: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "subMerchantServiceName" to subMerchantServiceName,
+        "subMerchantServiceDescription" to subMerchantServiceDescription,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("subMerchantServiceName", "subMerchantServiceDescription")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AuthorizationConsultSubMerchant = fromMap(ModelJson.parseObject(json, "AuthorizationConsultSubMerchant"), "AuthorizationConsultSubMerchant")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AuthorizationConsultSubMerchant"): AuthorizationConsultSubMerchant = AuthorizationConsultSubMerchant(
+            subMerchantServiceName = map["subMerchantServiceName"]?.let { ModelJson.str(it, "$path.subMerchantServiceName") },
+            subMerchantServiceDescription = map["subMerchantServiceDescription"]?.let { ModelJson.str(it, "$path.subMerchantServiceDescription") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -11126,9 +12626,9 @@ public data class InvoiceCreateRequest(
     /** The include payment link. */
     val includePaymentLink: Any? = null,
     /** The automatic tax. */
-    val automaticTax: Any? = null,
+    val automaticTax: AutomaticTax? = null,
     /** The customer details. */
-    val customerDetails: Any? = null,
+    val customerDetails: InvoiceCustomerDetails? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -11151,8 +12651,8 @@ public data class InvoiceCreateRequest(
         "discounts" to discounts?.map { it.toMap() },
         "invoiceNotifyUrl" to invoiceNotifyUrl,
         "includePaymentLink" to includePaymentLink,
-        "automaticTax" to automaticTax,
-        "customerDetails" to customerDetails,
+        "automaticTax" to automaticTax?.toMap(),
+        "customerDetails" to customerDetails?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -11188,8 +12688,8 @@ public data class InvoiceCreateRequest(
             discounts = map["discounts"]?.let { ModelJson.list(it, "$path.discounts") { v, p -> BillingDiscount.fromMap(ModelJson.obj(v, p), p) } },
             invoiceNotifyUrl = map["invoiceNotifyUrl"]?.let { ModelJson.str(it, "$path.invoiceNotifyUrl") },
             includePaymentLink = map["includePaymentLink"]?.let { ModelJson.scalar(it, "$path.includePaymentLink", "boolean") },
-            automaticTax = map["automaticTax"],
-            customerDetails = map["customerDetails"],
+            automaticTax = map["automaticTax"]?.let { AutomaticTax.fromMap(ModelJson.obj(it, "$path.automaticTax"), "$path.automaticTax") },
+            customerDetails = map["customerDetails"]?.let { InvoiceCustomerDetails.fromMap(ModelJson.obj(it, "$path.customerDetails"), "$path.customerDetails") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -11217,6 +12717,12 @@ public data class InvoiceCreateItem(
     val supplyStart: String? = null,
     /** The supply end. */
     val supplyEnd: String? = null,
+    /** The discount amount. */
+    val discountAmount: Amount? = null,
+    /** The tax behavior. */
+    val taxBehavior: String? = null,
+    /** The tax code. */
+    val taxCode: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -11232,13 +12738,16 @@ public data class InvoiceCreateItem(
         "itemId" to itemId,
         "supplyStart" to supplyStart,
         "supplyEnd" to supplyEnd,
+        "discountAmount" to discountAmount?.toMap(),
+        "taxBehavior" to taxBehavior,
+        "taxCode" to taxCode,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("description", "itemAmount", "unitAmount", "priceId", "productId", "quantity", "itemId", "supplyStart", "supplyEnd")
+        private val KNOWN: Set<String> = setOf("description", "itemAmount", "unitAmount", "priceId", "productId", "quantity", "itemId", "supplyStart", "supplyEnd", "discountAmount", "taxBehavior", "taxCode")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -11257,6 +12766,9 @@ public data class InvoiceCreateItem(
             itemId = map["itemId"]?.let { ModelJson.str(it, "$path.itemId") },
             supplyStart = map["supplyStart"]?.let { ModelJson.str(it, "$path.supplyStart") },
             supplyEnd = map["supplyEnd"]?.let { ModelJson.str(it, "$path.supplyEnd") },
+            discountAmount = map["discountAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.discountAmount"), "$path.discountAmount") },
+            taxBehavior = map["taxBehavior"]?.let { ModelJson.str(it, "$path.taxBehavior") },
+            taxCode = map["taxCode"]?.let { ModelJson.str(it, "$path.taxCode") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -11401,84 +12913,6 @@ public data class InvoiceAddress(
 }
 
 /**
- * The `DeliveryEstimate` object.
- */
-public data class DeliveryEstimate(
-    /** The minimum. */
-    val minimum: DeliveryEstimateInfo? = null,
-    /** The maximum. */
-    val maximum: DeliveryEstimateInfo? = null,
-    /** Fields this model does not describe, kept as received and written back by [toJson]. */
-    val extra: Map<String, Any?> = emptyMap(),
-) {
-    /** This model as a JSON object: the fields that are set, then [extra]. */
-    public fun toMap(): Map<String, Any?> = ModelJson.build(
-        extra,
-        "minimum" to minimum?.toMap(),
-        "maximum" to maximum?.toMap(),
-    )
-
-    /** This model as compact JSON text. */
-    public fun toJson(): String = ModelJson.write(toMap())
-
-    public companion object {
-        private val KNOWN: Set<String> = setOf("minimum", "maximum")
-
-        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
-        @JvmStatic
-        public fun fromJson(json: String): DeliveryEstimate = fromMap(ModelJson.parseObject(json, "DeliveryEstimate"), "DeliveryEstimate")
-
-        /** Decodes a parsed JSON object; [path] names it in errors. */
-        @JvmStatic
-        @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "DeliveryEstimate"): DeliveryEstimate = DeliveryEstimate(
-            minimum = map["minimum"]?.let { DeliveryEstimateInfo.fromMap(ModelJson.obj(it, "$path.minimum"), "$path.minimum") },
-            maximum = map["maximum"]?.let { DeliveryEstimateInfo.fromMap(ModelJson.obj(it, "$path.maximum"), "$path.maximum") },
-            extra = ModelJson.rest(map, KNOWN),
-        )
-    }
-}
-
-/**
- * The `DeliveryEstimateInfo` object.
- */
-public data class DeliveryEstimateInfo(
-    /** The unit. */
-    val unit: String? = null,
-    /** The value. */
-    val value: Any? = null,
-    /** Fields this model does not describe, kept as received and written back by [toJson]. */
-    val extra: Map<String, Any?> = emptyMap(),
-) {
-    /** This model as a JSON object: the fields that are set, then [extra]. */
-    public fun toMap(): Map<String, Any?> = ModelJson.build(
-        extra,
-        "unit" to unit,
-        "value" to value,
-    )
-
-    /** This model as compact JSON text. */
-    public fun toJson(): String = ModelJson.write(toMap())
-
-    public companion object {
-        private val KNOWN: Set<String> = setOf("unit", "value")
-
-        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
-        @JvmStatic
-        public fun fromJson(json: String): DeliveryEstimateInfo = fromMap(ModelJson.parseObject(json, "DeliveryEstimateInfo"), "DeliveryEstimateInfo")
-
-        /** Decodes a parsed JSON object; [path] names it in errors. */
-        @JvmStatic
-        @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "DeliveryEstimateInfo"): DeliveryEstimateInfo = DeliveryEstimateInfo(
-            unit = map["unit"]?.let { ModelJson.str(it, "$path.unit") },
-            value = map["value"]?.let { ModelJson.scalar(it, "$path.value", "integer") },
-            extra = ModelJson.rest(map, KNOWN),
-        )
-    }
-}
-
-/**
  * The `BillingDiscount` object.
  */
 public data class BillingDiscount(
@@ -11512,6 +12946,155 @@ public data class BillingDiscount(
         public fun fromMap(map: Map<String, Any?>, path: String = "BillingDiscount"): BillingDiscount = BillingDiscount(
             couponId = map["couponId"]?.let { ModelJson.str(it, "$path.couponId") },
             promotionCodeId = map["promotionCodeId"]?.let { ModelJson.str(it, "$path.promotionCodeId") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `AutomaticTax` object.
+ */
+public data class AutomaticTax(
+    /** The enabled. */
+    val enabled: Any? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "enabled" to enabled,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("enabled")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): AutomaticTax = fromMap(ModelJson.parseObject(json, "AutomaticTax"), "AutomaticTax")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "AutomaticTax"): AutomaticTax = AutomaticTax(
+            enabled = map["enabled"]?.let { ModelJson.scalar(it, "$path.enabled", "boolean") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `InvoiceCustomerDetails` object.
+ */
+public data class InvoiceCustomerDetails(
+    /** The email. */
+    val email: String? = null,
+    /** The customer type. */
+    val customerType: String? = null,
+    /** The business name. */
+    val businessName: String? = null,
+    /** The first name. */
+    val firstName: String? = null,
+    /** The last name. */
+    val lastName: String? = null,
+    /** The business address. */
+    val businessAddress: CustomerBusinessAddress? = null,
+    /** The preferred locales. */
+    val preferredLocales: String? = null,
+    /** The tax ids. */
+    val taxIds: List<BuyerTaxId>? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "email" to email,
+        "customerType" to customerType,
+        "businessName" to businessName,
+        "firstName" to firstName,
+        "lastName" to lastName,
+        "businessAddress" to businessAddress?.toMap(),
+        "preferredLocales" to preferredLocales,
+        "taxIds" to taxIds?.map { it.toMap() },
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("email", "customerType", "businessName", "firstName", "lastName", "businessAddress", "preferredLocales", "taxIds")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): InvoiceCustomerDetails = fromMap(ModelJson.parseObject(json, "InvoiceCustomerDetails"), "InvoiceCustomerDetails")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "InvoiceCustomerDetails"): InvoiceCustomerDetails = InvoiceCustomerDetails(
+            email = map["email"]?.let { ModelJson.str(it, "$path.email") },
+            customerType = map["customerType"]?.let { ModelJson.str(it, "$path.customerType") },
+            businessName = map["businessName"]?.let { ModelJson.str(it, "$path.businessName") },
+            firstName = map["firstName"]?.let { ModelJson.str(it, "$path.firstName") },
+            lastName = map["lastName"]?.let { ModelJson.str(it, "$path.lastName") },
+            businessAddress = map["businessAddress"]?.let { CustomerBusinessAddress.fromMap(ModelJson.obj(it, "$path.businessAddress"), "$path.businessAddress") },
+            preferredLocales = map["preferredLocales"]?.let { ModelJson.str(it, "$path.preferredLocales") },
+            taxIds = map["taxIds"]?.let { ModelJson.list(it, "$path.taxIds") { v, p -> BuyerTaxId.fromMap(ModelJson.obj(v, p), p) } },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `CustomerBusinessAddress` object.
+ */
+public data class CustomerBusinessAddress(
+    /** The country. */
+    val country: String? = null,
+    /** The state. */
+    val state: String? = null,
+    /** The city. */
+    val city: String? = null,
+    /** The address. */
+    val address: String? = null,
+    /** The zipcode. */
+    val zipcode: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "country" to country,
+        "state" to state,
+        "city" to city,
+        "address" to address,
+        "zipcode" to zipcode,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("country", "state", "city", "address", "zipcode")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): CustomerBusinessAddress = fromMap(ModelJson.parseObject(json, "CustomerBusinessAddress"), "CustomerBusinessAddress")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "CustomerBusinessAddress"): CustomerBusinessAddress = CustomerBusinessAddress(
+            country = map["country"]?.let { ModelJson.str(it, "$path.country") },
+            state = map["state"]?.let { ModelJson.str(it, "$path.state") },
+            city = map["city"]?.let { ModelJson.str(it, "$path.city") },
+            address = map["address"]?.let { ModelJson.str(it, "$path.address") },
+            zipcode = map["zipcode"]?.let { ModelJson.str(it, "$path.zipcode") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -17179,6 +18762,14 @@ public data class BillingSubscriptionPriceItem(
     val unitAmount: Amount? = null,
     /** The usage type. */
     val usageType: String? = null,
+    /** The tiers mode. */
+    val tiersMode: String? = null,
+    /** The tiers. */
+    val tiers: List<Tier>? = null,
+    /** The product description. */
+    val productDescription: String? = null,
+    /** The meter id. */
+    val meterId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -17200,13 +18791,17 @@ public data class BillingSubscriptionPriceItem(
         "recurringIntervalCount" to recurringIntervalCount,
         "unitAmount" to unitAmount?.toMap(),
         "usageType" to usageType,
+        "tiersMode" to tiersMode,
+        "tiers" to tiers?.map { it.toMap() },
+        "productDescription" to productDescription,
+        "meterId" to meterId,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("currentPeriodEnd", "currentPeriodStart", "itemAmount", "itemId", "nickname", "priceId", "priceType", "pricingModel", "productId", "productName", "quantity", "recurringInterval", "recurringIntervalCount", "unitAmount", "usageType")
+        private val KNOWN: Set<String> = setOf("currentPeriodEnd", "currentPeriodStart", "itemAmount", "itemId", "nickname", "priceId", "priceType", "pricingModel", "productId", "productName", "quantity", "recurringInterval", "recurringIntervalCount", "unitAmount", "usageType", "tiersMode", "tiers", "productDescription", "meterId")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -17231,6 +18826,10 @@ public data class BillingSubscriptionPriceItem(
             recurringIntervalCount = map["recurringIntervalCount"]?.let { ModelJson.scalar(it, "$path.recurringIntervalCount", "integer") },
             unitAmount = map["unitAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.unitAmount"), "$path.unitAmount") },
             usageType = map["usageType"]?.let { ModelJson.str(it, "$path.usageType") },
+            tiersMode = map["tiersMode"]?.let { ModelJson.str(it, "$path.tiersMode") },
+            tiers = map["tiers"]?.let { ModelJson.list(it, "$path.tiers") { v, p -> Tier.fromMap(ModelJson.obj(v, p), p) } },
+            productDescription = map["productDescription"]?.let { ModelJson.str(it, "$path.productDescription") },
+            meterId = map["meterId"]?.let { ModelJson.str(it, "$path.meterId") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -17663,7 +19262,7 @@ public data class BillingSubscriptionUpdateRequest(
     /** The metadata. */
     val metadata: String? = null,
     /** The status change. */
-    val statusChange: Any? = null,
+    val statusChange: BillingSubscriptionStatusChange? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -17682,7 +19281,7 @@ public data class BillingSubscriptionUpdateRequest(
         "daysUntilDue" to daysUntilDue,
         "description" to description,
         "metadata" to metadata,
-        "statusChange" to statusChange,
+        "statusChange" to statusChange?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -17714,7 +19313,7 @@ public data class BillingSubscriptionUpdateRequest(
             daysUntilDue = map["daysUntilDue"]?.let { ModelJson.scalar(it, "$path.daysUntilDue", "integer") },
             description = map["description"]?.let { ModelJson.str(it, "$path.description") },
             metadata = map["metadata"]?.let { ModelJson.str(it, "$path.metadata") },
-            statusChange = map["statusChange"],
+            statusChange = map["statusChange"]?.let { BillingSubscriptionStatusChange.fromMap(ModelJson.obj(it, "$path.statusChange"), "$path.statusChange") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -17805,6 +19404,41 @@ public data class BillingSubscriptionCancellationDetails(
         public fun fromMap(map: Map<String, Any?>, path: String = "BillingSubscriptionCancellationDetails"): BillingSubscriptionCancellationDetails = BillingSubscriptionCancellationDetails(
             feedback = map["feedback"]?.let { ModelJson.str(it, "$path.feedback") },
             comment = map["comment"]?.let { ModelJson.str(it, "$path.comment") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `BillingSubscriptionStatusChange` object.
+ */
+public data class BillingSubscriptionStatusChange(
+    /** The action. */
+    val action: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "action" to action,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("action")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): BillingSubscriptionStatusChange = fromMap(ModelJson.parseObject(json, "BillingSubscriptionStatusChange"), "BillingSubscriptionStatusChange")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "BillingSubscriptionStatusChange"): BillingSubscriptionStatusChange = BillingSubscriptionStatusChange(
+            action = map["action"]?.let { ModelJson.str(it, "$path.action") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -18199,8 +19833,8 @@ public data class CustomsQueryResponse(
     val result: ApiResult? = null,
     /** The declaration requests not found. */
     val declarationRequestsNotFound: List<String>? = null,
-    /** The declaration records. */
-    val declarationRecords: List<DeclarationRecord>? = null,
+    /** The declaration records. The official SDKs disagree on its type (DeclarationRecord or list[DeclarationRecord]): any JSON value, kept as received. */
+    val declarationRecords: List<Any?>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -18209,7 +19843,7 @@ public data class CustomsQueryResponse(
         extra,
         "result" to result?.toMap(),
         "declarationRequestsNotFound" to declarationRequestsNotFound,
-        "declarationRecords" to declarationRecords?.map { it.toMap() },
+        "declarationRecords" to declarationRecords,
     )
 
     /** This model as compact JSON text. */
@@ -18231,86 +19865,7 @@ public data class CustomsQueryResponse(
         public fun fromMap(map: Map<String, Any?>, path: String = "CustomsQueryResponse"): CustomsQueryResponse = CustomsQueryResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             declarationRequestsNotFound = map["declarationRequestsNotFound"]?.let { ModelJson.list(it, "$path.declarationRequestsNotFound") { v, p -> ModelJson.str(v, p) } },
-            declarationRecords = map["declarationRecords"]?.let { ModelJson.list(it, "$path.declarationRecords") { v, p -> DeclarationRecord.fromMap(ModelJson.obj(v, p), p) } },
-            extra = ModelJson.rest(map, KNOWN),
-        )
-    }
-}
-
-/**
- * The `DeclarationRecord` object.
- */
-public data class DeclarationRecord(
-    /** The declaration request id. */
-    val declarationRequestId: String? = null,
-    /** The customs payment id. */
-    val customsPaymentId: String? = null,
-    /** The customs order id. */
-    val customsOrderId: String? = null,
-    /** The customs. */
-    val customs: CustomsInfo? = null,
-    /** The merchant customs info. */
-    val merchantCustomsInfo: MerchantCustomsInfo? = null,
-    /** The declaration amount. */
-    val declarationAmount: Amount? = null,
-    /** The split order. */
-    val splitOrder: Any? = null,
-    /** The declaration request status. */
-    val declarationRequestStatus: String? = null,
-    /** The last modified time. */
-    val lastModifiedTime: String? = null,
-    /** The customs declaration result code. */
-    val customsDeclarationResultCode: String? = null,
-    /** The customs declaration result desc. */
-    val customsDeclarationResultDesc: String? = null,
-    /** The customs declaration return time. */
-    val customsDeclarationReturnTime: String? = null,
-    /** Fields this model does not describe, kept as received and written back by [toJson]. */
-    val extra: Map<String, Any?> = emptyMap(),
-) {
-    /** This model as a JSON object: the fields that are set, then [extra]. */
-    public fun toMap(): Map<String, Any?> = ModelJson.build(
-        extra,
-        "declarationRequestId" to declarationRequestId,
-        "customsPaymentId" to customsPaymentId,
-        "customsOrderId" to customsOrderId,
-        "customs" to customs?.toMap(),
-        "merchantCustomsInfo" to merchantCustomsInfo?.toMap(),
-        "declarationAmount" to declarationAmount?.toMap(),
-        "splitOrder" to splitOrder,
-        "declarationRequestStatus" to declarationRequestStatus,
-        "lastModifiedTime" to lastModifiedTime,
-        "customsDeclarationResultCode" to customsDeclarationResultCode,
-        "customsDeclarationResultDesc" to customsDeclarationResultDesc,
-        "customsDeclarationReturnTime" to customsDeclarationReturnTime,
-    )
-
-    /** This model as compact JSON text. */
-    public fun toJson(): String = ModelJson.write(toMap())
-
-    public companion object {
-        private val KNOWN: Set<String> = setOf("declarationRequestId", "customsPaymentId", "customsOrderId", "customs", "merchantCustomsInfo", "declarationAmount", "splitOrder", "declarationRequestStatus", "lastModifiedTime", "customsDeclarationResultCode", "customsDeclarationResultDesc", "customsDeclarationReturnTime")
-
-        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
-        @JvmStatic
-        public fun fromJson(json: String): DeclarationRecord = fromMap(ModelJson.parseObject(json, "DeclarationRecord"), "DeclarationRecord")
-
-        /** Decodes a parsed JSON object; [path] names it in errors. */
-        @JvmStatic
-        @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "DeclarationRecord"): DeclarationRecord = DeclarationRecord(
-            declarationRequestId = map["declarationRequestId"]?.let { ModelJson.str(it, "$path.declarationRequestId") },
-            customsPaymentId = map["customsPaymentId"]?.let { ModelJson.str(it, "$path.customsPaymentId") },
-            customsOrderId = map["customsOrderId"]?.let { ModelJson.str(it, "$path.customsOrderId") },
-            customs = map["customs"]?.let { CustomsInfo.fromMap(ModelJson.obj(it, "$path.customs"), "$path.customs") },
-            merchantCustomsInfo = map["merchantCustomsInfo"]?.let { MerchantCustomsInfo.fromMap(ModelJson.obj(it, "$path.merchantCustomsInfo"), "$path.merchantCustomsInfo") },
-            declarationAmount = map["declarationAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.declarationAmount"), "$path.declarationAmount") },
-            splitOrder = map["splitOrder"]?.let { ModelJson.scalar(it, "$path.splitOrder", "boolean") },
-            declarationRequestStatus = map["declarationRequestStatus"]?.let { ModelJson.str(it, "$path.declarationRequestStatus") },
-            lastModifiedTime = map["lastModifiedTime"]?.let { ModelJson.str(it, "$path.lastModifiedTime") },
-            customsDeclarationResultCode = map["customsDeclarationResultCode"]?.let { ModelJson.str(it, "$path.customsDeclarationResultCode") },
-            customsDeclarationResultDesc = map["customsDeclarationResultDesc"]?.let { ModelJson.str(it, "$path.customsDeclarationResultDesc") },
-            customsDeclarationReturnTime = map["customsDeclarationReturnTime"]?.let { ModelJson.str(it, "$path.customsDeclarationReturnTime") },
+            declarationRecords = map["declarationRecords"]?.let { ModelJson.list(it, "$path.declarationRecords") { v, p -> v } },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -21423,7 +22978,7 @@ public data class InquireNotificationResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The notification. */
-    val notification: Any? = null,
+    val notification: NotificationEvent? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -21431,7 +22986,7 @@ public data class InquireNotificationResponse(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "result" to result?.toMap(),
-        "notification" to notification,
+        "notification" to notification?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -21452,7 +23007,62 @@ public data class InquireNotificationResponse(
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "InquireNotificationResponse"): InquireNotificationResponse = InquireNotificationResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
-            notification = map["notification"],
+            notification = map["notification"]?.let { NotificationEvent.fromMap(ModelJson.obj(it, "$path.notification"), "$path.notification") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `NotificationEvent` object.
+ */
+public data class NotificationEvent(
+    /** The event id. */
+    val eventId: String? = null,
+    /** The notify type. */
+    val notifyType: String? = null,
+    /** The event create time. */
+    val eventCreateTime: String? = null,
+    /** The delivery status. */
+    val deliveryStatus: String? = null,
+    /** The reference merchant id. */
+    val referenceMerchantId: String? = null,
+    /** The notification data. */
+    val notificationData: Any? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "eventId" to eventId,
+        "notifyType" to notifyType,
+        "eventCreateTime" to eventCreateTime,
+        "deliveryStatus" to deliveryStatus,
+        "referenceMerchantId" to referenceMerchantId,
+        "notificationData" to notificationData,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("eventId", "notifyType", "eventCreateTime", "deliveryStatus", "referenceMerchantId", "notificationData")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): NotificationEvent = fromMap(ModelJson.parseObject(json, "NotificationEvent"), "NotificationEvent")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "NotificationEvent"): NotificationEvent = NotificationEvent(
+            eventId = map["eventId"]?.let { ModelJson.str(it, "$path.eventId") },
+            notifyType = map["notifyType"]?.let { ModelJson.str(it, "$path.notifyType") },
+            eventCreateTime = map["eventCreateTime"]?.let { ModelJson.str(it, "$path.eventCreateTime") },
+            deliveryStatus = map["deliveryStatus"]?.let { ModelJson.str(it, "$path.deliveryStatus") },
+            referenceMerchantId = map["referenceMerchantId"]?.let { ModelJson.str(it, "$path.referenceMerchantId") },
+            notificationData = map["notificationData"],
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -21523,7 +23133,7 @@ public data class InquireNotificationListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The notifications. */
-    val notifications: List<Any?>? = null,
+    val notifications: List<NotificationEvent>? = null,
     /** The has more. */
     val hasMore: Any? = null,
     /** The next starting after. */
@@ -21535,7 +23145,7 @@ public data class InquireNotificationListResponse(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "result" to result?.toMap(),
-        "notifications" to notifications,
+        "notifications" to notifications?.map { it.toMap() },
         "hasMore" to hasMore,
         "nextStartingAfter" to nextStartingAfter,
     )
@@ -21558,7 +23168,7 @@ public data class InquireNotificationListResponse(
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "InquireNotificationListResponse"): InquireNotificationListResponse = InquireNotificationListResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
-            notifications = map["notifications"]?.let { ModelJson.list(it, "$path.notifications") { v, p -> v } },
+            notifications = map["notifications"]?.let { ModelJson.list(it, "$path.notifications") { v, p -> NotificationEvent.fromMap(ModelJson.obj(v, p), p) } },
             hasMore = map["hasMore"]?.let { ModelJson.scalar(it, "$path.hasMore", "boolean") },
             nextStartingAfter = map["nextStartingAfter"]?.let { ModelJson.str(it, "$path.nextStartingAfter") },
             extra = ModelJson.rest(map, KNOWN),
@@ -21691,25 +23301,31 @@ public data class PaymentEvaluation(
  * The `PaymentOptionDetail` object.
  */
 public data class PaymentOptionDetail(
-    /** The payment option detail type (one of the `PaymentOptionDetailType` values). */
-    val paymentOptionDetailType: String? = null,
-    /** The connect wallet. */
-    val connectWallet: WalletPaymentOptionDetail? = null,
+    /** The support card brands. */
+    val supportCardBrands: List<SupportCardBrand>? = null,
+    /** The funding. */
+    val funding: List<String>? = null,
+    /** The support banks. */
+    val supportBanks: List<SupportBank>? = null,
+    /** The interaction types. */
+    val interactionTypes: List<String>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "paymentOptionDetailType" to paymentOptionDetailType,
-        "connectWallet" to connectWallet?.toMap(),
+        "supportCardBrands" to supportCardBrands?.map { it.toMap() },
+        "funding" to funding,
+        "supportBanks" to supportBanks?.map { it.toMap() },
+        "interactionTypes" to interactionTypes,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("paymentOptionDetailType", "connectWallet")
+        private val KNOWN: Set<String> = setOf("supportCardBrands", "funding", "supportBanks", "interactionTypes")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -21719,133 +23335,335 @@ public data class PaymentOptionDetail(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "PaymentOptionDetail"): PaymentOptionDetail = PaymentOptionDetail(
-            paymentOptionDetailType = map["paymentOptionDetailType"]?.let { ModelJson.str(it, "$path.paymentOptionDetailType") },
-            connectWallet = map["connectWallet"]?.let { WalletPaymentOptionDetail.fromMap(ModelJson.obj(it, "$path.connectWallet"), "$path.connectWallet") },
+            supportCardBrands = map["supportCardBrands"]?.let { ModelJson.list(it, "$path.supportCardBrands") { v, p -> SupportCardBrand.fromMap(ModelJson.obj(v, p), p) } },
+            funding = map["funding"]?.let { ModelJson.list(it, "$path.funding") { v, p -> ModelJson.str(v, p) } },
+            supportBanks = map["supportBanks"]?.let { ModelJson.list(it, "$path.supportBanks") { v, p -> SupportBank.fromMap(ModelJson.obj(v, p), p) } },
+            interactionTypes = map["interactionTypes"]?.let { ModelJson.list(it, "$path.interactionTypes") { v, p -> ModelJson.str(v, p) } },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
 }
 
 /**
- * The `WalletPaymentOptionDetail` object.
+ * The `SupportCardBrand` object.
  */
-public data class WalletPaymentOptionDetail(
-    /** The support wallets. */
-    val supportWallets: List<Wallet>? = null,
+public data class SupportCardBrand(
+    /** The card brand. */
+    val cardBrand: String? = null,
+    /** The logo. */
+    val logo: Logo? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "supportWallets" to supportWallets?.map { it.toMap() },
+        "cardBrand" to cardBrand,
+        "logo" to logo?.toMap(),
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("supportWallets")
+        private val KNOWN: Set<String> = setOf("cardBrand", "logo")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
-        public fun fromJson(json: String): WalletPaymentOptionDetail = fromMap(ModelJson.parseObject(json, "WalletPaymentOptionDetail"), "WalletPaymentOptionDetail")
+        public fun fromJson(json: String): SupportCardBrand = fromMap(ModelJson.parseObject(json, "SupportCardBrand"), "SupportCardBrand")
 
         /** Decodes a parsed JSON object; [path] names it in errors. */
         @JvmStatic
         @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "WalletPaymentOptionDetail"): WalletPaymentOptionDetail = WalletPaymentOptionDetail(
-            supportWallets = map["supportWallets"]?.let { ModelJson.list(it, "$path.supportWallets") { v, p -> Wallet.fromMap(ModelJson.obj(v, p), p) } },
+        public fun fromMap(map: Map<String, Any?>, path: String = "SupportCardBrand"): SupportCardBrand = SupportCardBrand(
+            cardBrand = map["cardBrand"]?.let { ModelJson.str(it, "$path.cardBrand") },
+            logo = map["logo"]?.let { Logo.fromMap(ModelJson.obj(it, "$path.logo"), "$path.logo") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
 }
 
 /**
- * The `Wallet` object.
+ * The `SupportBank` object.
  */
-public data class Wallet(
-    /** The wallet name. */
-    val walletName: String? = null,
-    /** The wallet brand name. */
-    val walletBrandName: String? = null,
-    /** The wallet logo. */
-    val walletLogo: Logo? = null,
-    /** The wallet region. */
-    val walletRegion: String? = null,
-    /** The wallet feature. */
-    val walletFeature: WalletFeature? = null,
+public data class SupportBank(
+    /** The bank identifier code. */
+    val bankIdentifierCode: String? = null,
+    /** The bank short name. */
+    val bankShortName: String? = null,
+    /** The bank logo. */
+    val bankLogo: Logo? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "walletName" to walletName,
-        "walletBrandName" to walletBrandName,
-        "walletLogo" to walletLogo?.toMap(),
-        "walletRegion" to walletRegion,
-        "walletFeature" to walletFeature?.toMap(),
+        "bankIdentifierCode" to bankIdentifierCode,
+        "bankShortName" to bankShortName,
+        "bankLogo" to bankLogo?.toMap(),
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("walletName", "walletBrandName", "walletLogo", "walletRegion", "walletFeature")
+        private val KNOWN: Set<String> = setOf("bankIdentifierCode", "bankShortName", "bankLogo")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
-        public fun fromJson(json: String): Wallet = fromMap(ModelJson.parseObject(json, "Wallet"), "Wallet")
+        public fun fromJson(json: String): SupportBank = fromMap(ModelJson.parseObject(json, "SupportBank"), "SupportBank")
 
         /** Decodes a parsed JSON object; [path] names it in errors. */
         @JvmStatic
         @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "Wallet"): Wallet = Wallet(
-            walletName = map["walletName"]?.let { ModelJson.str(it, "$path.walletName") },
-            walletBrandName = map["walletBrandName"]?.let { ModelJson.str(it, "$path.walletBrandName") },
-            walletLogo = map["walletLogo"]?.let { Logo.fromMap(ModelJson.obj(it, "$path.walletLogo"), "$path.walletLogo") },
-            walletRegion = map["walletRegion"]?.let { ModelJson.str(it, "$path.walletRegion") },
-            walletFeature = map["walletFeature"]?.let { WalletFeature.fromMap(ModelJson.obj(it, "$path.walletFeature"), "$path.walletFeature") },
+        public fun fromMap(map: Map<String, Any?>, path: String = "SupportBank"): SupportBank = SupportBank(
+            bankIdentifierCode = map["bankIdentifierCode"]?.let { ModelJson.str(it, "$path.bankIdentifierCode") },
+            bankShortName = map["bankShortName"]?.let { ModelJson.str(it, "$path.bankShortName") },
+            bankLogo = map["bankLogo"]?.let { Logo.fromMap(ModelJson.obj(it, "$path.bankLogo"), "$path.bankLogo") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
 }
 
 /**
- * The `WalletFeature` object.
+ * The `Installment` object.
  */
-public data class WalletFeature(
-    /** The support code scan. */
-    val supportCodeScan: Any? = null,
-    /** The support cashier redirection. */
-    val supportCashierRedirection: Any? = null,
+public data class Installment(
+    /** The support card brands. */
+    val supportCardBrands: List<SupportCardBrand>? = null,
+    /** The plans. */
+    val plans: List<Plan>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "supportCodeScan" to supportCodeScan,
-        "supportCashierRedirection" to supportCashierRedirection,
+        "supportCardBrands" to supportCardBrands?.map { it.toMap() },
+        "plans" to plans?.map { it.toMap() },
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("supportCodeScan", "supportCashierRedirection")
+        private val KNOWN: Set<String> = setOf("supportCardBrands", "plans")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
-        public fun fromJson(json: String): WalletFeature = fromMap(ModelJson.parseObject(json, "WalletFeature"), "WalletFeature")
+        public fun fromJson(json: String): Installment = fromMap(ModelJson.parseObject(json, "Installment"), "Installment")
 
         /** Decodes a parsed JSON object; [path] names it in errors. */
         @JvmStatic
         @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "WalletFeature"): WalletFeature = WalletFeature(
-            supportCodeScan = map["supportCodeScan"]?.let { ModelJson.scalar(it, "$path.supportCodeScan", "boolean") },
-            supportCashierRedirection = map["supportCashierRedirection"]?.let { ModelJson.scalar(it, "$path.supportCashierRedirection", "boolean") },
+        public fun fromMap(map: Map<String, Any?>, path: String = "Installment"): Installment = Installment(
+            supportCardBrands = map["supportCardBrands"]?.let { ModelJson.list(it, "$path.supportCardBrands") { v, p -> SupportCardBrand.fromMap(ModelJson.obj(v, p), p) } },
+            plans = map["plans"]?.let { ModelJson.list(it, "$path.plans") { v, p -> Plan.fromMap(ModelJson.obj(v, p), p) } },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `Plan` object.
+ */
+public data class Plan(
+    /** The interest rate. */
+    val interestRate: String? = null,
+    /** The min installment amount. */
+    val minInstallmentAmount: Amount? = null,
+    /** The max installment amount. */
+    val maxInstallmentAmount: Amount? = null,
+    /** The installment num. */
+    val installmentNum: String? = null,
+    /** The interval. */
+    val interval: String? = null,
+    /** The enabled. */
+    val enabled: Any? = null,
+    /** The extend info. */
+    val extendInfo: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "interestRate" to interestRate,
+        "minInstallmentAmount" to minInstallmentAmount?.toMap(),
+        "maxInstallmentAmount" to maxInstallmentAmount?.toMap(),
+        "installmentNum" to installmentNum,
+        "interval" to interval,
+        "enabled" to enabled,
+        "extendInfo" to extendInfo,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("interestRate", "minInstallmentAmount", "maxInstallmentAmount", "installmentNum", "interval", "enabled", "extendInfo")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): Plan = fromMap(ModelJson.parseObject(json, "Plan"), "Plan")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "Plan"): Plan = Plan(
+            interestRate = map["interestRate"]?.let { ModelJson.str(it, "$path.interestRate") },
+            minInstallmentAmount = map["minInstallmentAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.minInstallmentAmount"), "$path.minInstallmentAmount") },
+            maxInstallmentAmount = map["maxInstallmentAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.maxInstallmentAmount"), "$path.maxInstallmentAmount") },
+            installmentNum = map["installmentNum"]?.let { ModelJson.str(it, "$path.installmentNum") },
+            interval = map["interval"]?.let { ModelJson.str(it, "$path.interval") },
+            enabled = map["enabled"]?.let { ModelJson.scalar(it, "$path.enabled", "boolean") },
+            extendInfo = map["extendInfo"]?.let { ModelJson.str(it, "$path.extendInfo") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `PromotionInfo` object.
+ */
+public data class PromotionInfo(
+    /** The promotion type (one of the `PromotionType` values). */
+    val promotionType: String? = null,
+    /** The discount. */
+    val discount: Discount? = null,
+    /** The interest free. */
+    val interestFree: InterestFree? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "promotionType" to promotionType,
+        "discount" to discount?.toMap(),
+        "interestFree" to interestFree?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("promotionType", "discount", "interestFree")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): PromotionInfo = fromMap(ModelJson.parseObject(json, "PromotionInfo"), "PromotionInfo")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "PromotionInfo"): PromotionInfo = PromotionInfo(
+            promotionType = map["promotionType"]?.let { ModelJson.str(it, "$path.promotionType") },
+            discount = map["discount"]?.let { Discount.fromMap(ModelJson.obj(it, "$path.discount"), "$path.discount") },
+            interestFree = map["interestFree"]?.let { InterestFree.fromMap(ModelJson.obj(it, "$path.interestFree"), "$path.interestFree") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `Discount` object.
+ */
+public data class Discount(
+    /** The discount tag. */
+    val discountTag: String? = null,
+    /** The discount name. */
+    val discountName: String? = null,
+    /** The savings amount. */
+    val savingsAmount: Amount? = null,
+    /** The estimate savings amount. */
+    val estimateSavingsAmount: Amount? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "discountTag" to discountTag,
+        "discountName" to discountName,
+        "savingsAmount" to savingsAmount?.toMap(),
+        "estimateSavingsAmount" to estimateSavingsAmount?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("discountTag", "discountName", "savingsAmount", "estimateSavingsAmount")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): Discount = fromMap(ModelJson.parseObject(json, "Discount"), "Discount")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "Discount"): Discount = Discount(
+            discountTag = map["discountTag"]?.let { ModelJson.str(it, "$path.discountTag") },
+            discountName = map["discountName"]?.let { ModelJson.str(it, "$path.discountName") },
+            savingsAmount = map["savingsAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.savingsAmount"), "$path.savingsAmount") },
+            estimateSavingsAmount = map["estimateSavingsAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.estimateSavingsAmount"), "$path.estimateSavingsAmount") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `InterestFree` object.
+ */
+public data class InterestFree(
+    /** The provider. */
+    val provider: String? = null,
+    /** The expire time. */
+    val expireTime: String? = null,
+    /** The installment free nums. */
+    val installmentFreeNums: List<Any>? = null,
+    /** The min payment amount. */
+    val minPaymentAmount: Amount? = null,
+    /** The max payment amount. */
+    val maxPaymentAmount: Amount? = null,
+    /** The free percentage. */
+    val freePercentage: Any? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "provider" to provider,
+        "expireTime" to expireTime,
+        "installmentFreeNums" to installmentFreeNums,
+        "minPaymentAmount" to minPaymentAmount?.toMap(),
+        "maxPaymentAmount" to maxPaymentAmount?.toMap(),
+        "freePercentage" to freePercentage,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("provider", "expireTime", "installmentFreeNums", "minPaymentAmount", "maxPaymentAmount", "freePercentage")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): InterestFree = fromMap(ModelJson.parseObject(json, "InterestFree"), "InterestFree")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "InterestFree"): InterestFree = InterestFree(
+            provider = map["provider"]?.let { ModelJson.str(it, "$path.provider") },
+            expireTime = map["expireTime"]?.let { ModelJson.str(it, "$path.expireTime") },
+            installmentFreeNums = map["installmentFreeNums"]?.let { ModelJson.list(it, "$path.installmentFreeNums") { v, p -> ModelJson.scalar(v, p, "integer") } },
+            minPaymentAmount = map["minPaymentAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.minPaymentAmount"), "$path.minPaymentAmount") },
+            maxPaymentAmount = map["maxPaymentAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.maxPaymentAmount"), "$path.maxPaymentAmount") },
+            freePercentage = map["freePercentage"]?.let { ModelJson.scalar(it, "$path.freePercentage", "integer") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -22772,6 +24590,108 @@ public data class RiskAddress(
 }
 
 /**
+ * The `CardVerificationResult` object.
+ */
+public data class CardVerificationResult(
+    /** The authentication type. */
+    val authenticationType: String? = null,
+    /** The authentication method. */
+    val authenticationMethod: String? = null,
+    /** The cvv result. */
+    val cvvResult: String? = null,
+    /** The avs result. */
+    val avsResult: String? = null,
+    /** The authorization code. */
+    val authorizationCode: String? = null,
+    /** The three dsresult. */
+    val threeDSResult: RiskThreeDSResult? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "authenticationType" to authenticationType,
+        "authenticationMethod" to authenticationMethod,
+        "cvvResult" to cvvResult,
+        "avsResult" to avsResult,
+        "authorizationCode" to authorizationCode,
+        "threeDSResult" to threeDSResult?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("authenticationType", "authenticationMethod", "cvvResult", "avsResult", "authorizationCode", "threeDSResult")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): CardVerificationResult = fromMap(ModelJson.parseObject(json, "CardVerificationResult"), "CardVerificationResult")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "CardVerificationResult"): CardVerificationResult = CardVerificationResult(
+            authenticationType = map["authenticationType"]?.let { ModelJson.str(it, "$path.authenticationType") },
+            authenticationMethod = map["authenticationMethod"]?.let { ModelJson.str(it, "$path.authenticationMethod") },
+            cvvResult = map["cvvResult"]?.let { ModelJson.str(it, "$path.cvvResult") },
+            avsResult = map["avsResult"]?.let { ModelJson.str(it, "$path.avsResult") },
+            authorizationCode = map["authorizationCode"]?.let { ModelJson.str(it, "$path.authorizationCode") },
+            threeDSResult = map["threeDSResult"]?.let { RiskThreeDSResult.fromMap(ModelJson.obj(it, "$path.threeDSResult"), "$path.threeDSResult") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `RiskThreeDSResult` object.
+ */
+public data class RiskThreeDSResult(
+    /** The three dsversion. */
+    val threeDSVersion: String? = null,
+    /** The three dsinteraction mode. */
+    val threeDSInteractionMode: String? = null,
+    /** The eci. */
+    val eci: String? = null,
+    /** The cavv. */
+    val cavv: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "threeDSVersion" to threeDSVersion,
+        "threeDSInteractionMode" to threeDSInteractionMode,
+        "eci" to eci,
+        "cavv" to cavv,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("threeDSVersion", "threeDSInteractionMode", "eci", "cavv")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): RiskThreeDSResult = fromMap(ModelJson.parseObject(json, "RiskThreeDSResult"), "RiskThreeDSResult")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "RiskThreeDSResult"): RiskThreeDSResult = RiskThreeDSResult(
+            threeDSVersion = map["threeDSVersion"]?.let { ModelJson.str(it, "$path.threeDSVersion") },
+            threeDSInteractionMode = map["threeDSInteractionMode"]?.let { ModelJson.str(it, "$path.threeDSInteractionMode") },
+            eci = map["eci"]?.let { ModelJson.str(it, "$path.eci") },
+            cavv = map["cavv"]?.let { ModelJson.str(it, "$path.cavv") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
  * The `AvailablePaymentMethod` object.
  */
 public data class AvailablePaymentMethod(
@@ -23030,14 +24950,14 @@ public data class DownloadDisputeEvidenceResponse(
  */
 public data class FetchNonceRequest(
     /** The card. */
-    val card: Any? = null,
+    val card: CardPaymentMethodDetail? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "card" to card,
+        "card" to card?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -23057,7 +24977,237 @@ public data class FetchNonceRequest(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "FetchNonceRequest"): FetchNonceRequest = FetchNonceRequest(
-            card = map["card"],
+            card = map["card"]?.let { CardPaymentMethodDetail.fromMap(ModelJson.obj(it, "$path.card"), "$path.card") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `CardPaymentMethodDetail` object.
+ */
+public data class CardPaymentMethodDetail(
+    /** The supported brands. */
+    val supportedBrands: List<String>? = null,
+    /** The card token. */
+    val cardToken: String? = null,
+    /** The card no. */
+    val cardNo: String? = null,
+    /** The brand (one of the `CardBrand` values). */
+    val brand: String? = null,
+    /** The selected card brand (one of the `CardBrand` values). */
+    val selectedCardBrand: String? = null,
+    /** The card issuer. */
+    val cardIssuer: String? = null,
+    /** The country issue. */
+    val countryIssue: String? = null,
+    /** The inst user name. */
+    val instUserName: UserName? = null,
+    /** The expiry year. */
+    val expiryYear: String? = null,
+    /** The expiry month. */
+    val expiryMonth: String? = null,
+    /** The billing address. */
+    val billingAddress: Address? = null,
+    /** The mask. */
+    val mask: String? = null,
+    /** The last4. */
+    val last4: String? = null,
+    /** The payment method detail metadata. */
+    val paymentMethodDetailMetadata: String? = null,
+    /** The masked card no. */
+    val maskedCardNo: String? = null,
+    /** The fingerprint. */
+    val fingerprint: String? = null,
+    /** The authentication flow. */
+    val authenticationFlow: String? = null,
+    /** The funding. */
+    val funding: String? = null,
+    /** The avs result raw. */
+    val avsResultRaw: String? = null,
+    /** The cvv result raw. */
+    val cvvResultRaw: String? = null,
+    /** The bin. */
+    val bin: String? = null,
+    /** The issuer name. */
+    val issuerName: String? = null,
+    /** The issuing country. */
+    val issuingCountry: String? = null,
+    /** The last four. */
+    val lastFour: String? = null,
+    /** The cardholder name. */
+    val cardholderName: UserName? = null,
+    /** The cvv. */
+    val cvv: String? = null,
+    /** The date of birth. */
+    val dateOfBirth: String? = null,
+    /** The business no. */
+    val businessNo: String? = null,
+    /** The card password digest. */
+    val cardPasswordDigest: String? = null,
+    /** The cpf. */
+    val cpf: String? = null,
+    /** The payer email. */
+    val payerEmail: String? = null,
+    /** The network transaction id. */
+    val networkTransactionId: String? = null,
+    /** The is3 dsauthentication. */
+    val is3DSAuthentication: Any? = null,
+    /** The request3 ds. */
+    val request3DS: String? = null,
+    /** The sca exemption indicator. */
+    val scaExemptionIndicator: String? = null,
+    /** The enable authentication upgrade. */
+    val enableAuthenticationUpgrade: String? = null,
+    /** The mpi data. */
+    val mpiData: MpiData? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "supportedBrands" to supportedBrands,
+        "cardToken" to cardToken,
+        "cardNo" to cardNo,
+        "brand" to brand,
+        "selectedCardBrand" to selectedCardBrand,
+        "cardIssuer" to cardIssuer,
+        "countryIssue" to countryIssue,
+        "instUserName" to instUserName?.toMap(),
+        "expiryYear" to expiryYear,
+        "expiryMonth" to expiryMonth,
+        "billingAddress" to billingAddress?.toMap(),
+        "mask" to mask,
+        "last4" to last4,
+        "paymentMethodDetailMetadata" to paymentMethodDetailMetadata,
+        "maskedCardNo" to maskedCardNo,
+        "fingerprint" to fingerprint,
+        "authenticationFlow" to authenticationFlow,
+        "funding" to funding,
+        "avsResultRaw" to avsResultRaw,
+        "cvvResultRaw" to cvvResultRaw,
+        "bin" to bin,
+        "issuerName" to issuerName,
+        "issuingCountry" to issuingCountry,
+        "lastFour" to lastFour,
+        "cardholderName" to cardholderName?.toMap(),
+        "cvv" to cvv,
+        "dateOfBirth" to dateOfBirth,
+        "businessNo" to businessNo,
+        "cardPasswordDigest" to cardPasswordDigest,
+        "cpf" to cpf,
+        "payerEmail" to payerEmail,
+        "networkTransactionId" to networkTransactionId,
+        "is3DSAuthentication" to is3DSAuthentication,
+        "request3DS" to request3DS,
+        "scaExemptionIndicator" to scaExemptionIndicator,
+        "enableAuthenticationUpgrade" to enableAuthenticationUpgrade,
+        "mpiData" to mpiData?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("supportedBrands", "cardToken", "cardNo", "brand", "selectedCardBrand", "cardIssuer", "countryIssue", "instUserName", "expiryYear", "expiryMonth", "billingAddress", "mask", "last4", "paymentMethodDetailMetadata", "maskedCardNo", "fingerprint", "authenticationFlow", "funding", "avsResultRaw", "cvvResultRaw", "bin", "issuerName", "issuingCountry", "lastFour", "cardholderName", "cvv", "dateOfBirth", "businessNo", "cardPasswordDigest", "cpf", "payerEmail", "networkTransactionId", "is3DSAuthentication", "request3DS", "scaExemptionIndicator", "enableAuthenticationUpgrade", "mpiData")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): CardPaymentMethodDetail = fromMap(ModelJson.parseObject(json, "CardPaymentMethodDetail"), "CardPaymentMethodDetail")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "CardPaymentMethodDetail"): CardPaymentMethodDetail = CardPaymentMethodDetail(
+            supportedBrands = map["supportedBrands"]?.let { ModelJson.list(it, "$path.supportedBrands") { v, p -> ModelJson.str(v, p) } },
+            cardToken = map["cardToken"]?.let { ModelJson.str(it, "$path.cardToken") },
+            cardNo = map["cardNo"]?.let { ModelJson.str(it, "$path.cardNo") },
+            brand = map["brand"]?.let { ModelJson.str(it, "$path.brand") },
+            selectedCardBrand = map["selectedCardBrand"]?.let { ModelJson.str(it, "$path.selectedCardBrand") },
+            cardIssuer = map["cardIssuer"]?.let { ModelJson.str(it, "$path.cardIssuer") },
+            countryIssue = map["countryIssue"]?.let { ModelJson.str(it, "$path.countryIssue") },
+            instUserName = map["instUserName"]?.let { UserName.fromMap(ModelJson.obj(it, "$path.instUserName"), "$path.instUserName") },
+            expiryYear = map["expiryYear"]?.let { ModelJson.str(it, "$path.expiryYear") },
+            expiryMonth = map["expiryMonth"]?.let { ModelJson.str(it, "$path.expiryMonth") },
+            billingAddress = map["billingAddress"]?.let { Address.fromMap(ModelJson.obj(it, "$path.billingAddress"), "$path.billingAddress") },
+            mask = map["mask"]?.let { ModelJson.str(it, "$path.mask") },
+            last4 = map["last4"]?.let { ModelJson.str(it, "$path.last4") },
+            paymentMethodDetailMetadata = map["paymentMethodDetailMetadata"]?.let { ModelJson.str(it, "$path.paymentMethodDetailMetadata") },
+            maskedCardNo = map["maskedCardNo"]?.let { ModelJson.str(it, "$path.maskedCardNo") },
+            fingerprint = map["fingerprint"]?.let { ModelJson.str(it, "$path.fingerprint") },
+            authenticationFlow = map["authenticationFlow"]?.let { ModelJson.str(it, "$path.authenticationFlow") },
+            funding = map["funding"]?.let { ModelJson.str(it, "$path.funding") },
+            avsResultRaw = map["avsResultRaw"]?.let { ModelJson.str(it, "$path.avsResultRaw") },
+            cvvResultRaw = map["cvvResultRaw"]?.let { ModelJson.str(it, "$path.cvvResultRaw") },
+            bin = map["bin"]?.let { ModelJson.str(it, "$path.bin") },
+            issuerName = map["issuerName"]?.let { ModelJson.str(it, "$path.issuerName") },
+            issuingCountry = map["issuingCountry"]?.let { ModelJson.str(it, "$path.issuingCountry") },
+            lastFour = map["lastFour"]?.let { ModelJson.str(it, "$path.lastFour") },
+            cardholderName = map["cardholderName"]?.let { UserName.fromMap(ModelJson.obj(it, "$path.cardholderName"), "$path.cardholderName") },
+            cvv = map["cvv"]?.let { ModelJson.str(it, "$path.cvv") },
+            dateOfBirth = map["dateOfBirth"]?.let { ModelJson.str(it, "$path.dateOfBirth") },
+            businessNo = map["businessNo"]?.let { ModelJson.str(it, "$path.businessNo") },
+            cardPasswordDigest = map["cardPasswordDigest"]?.let { ModelJson.str(it, "$path.cardPasswordDigest") },
+            cpf = map["cpf"]?.let { ModelJson.str(it, "$path.cpf") },
+            payerEmail = map["payerEmail"]?.let { ModelJson.str(it, "$path.payerEmail") },
+            networkTransactionId = map["networkTransactionId"]?.let { ModelJson.str(it, "$path.networkTransactionId") },
+            is3DSAuthentication = map["is3DSAuthentication"]?.let { ModelJson.scalar(it, "$path.is3DSAuthentication", "boolean") },
+            request3DS = map["request3DS"]?.let { ModelJson.str(it, "$path.request3DS") },
+            scaExemptionIndicator = map["scaExemptionIndicator"]?.let { ModelJson.str(it, "$path.scaExemptionIndicator") },
+            enableAuthenticationUpgrade = map["enableAuthenticationUpgrade"]?.let { ModelJson.str(it, "$path.enableAuthenticationUpgrade") },
+            mpiData = map["mpiData"]?.let { MpiData.fromMap(ModelJson.obj(it, "$path.mpiData"), "$path.mpiData") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `MpiData` object.
+ */
+public data class MpiData(
+    /** The three dsversion. */
+    val threeDSVersion: String? = null,
+    /** The eci. */
+    val eci: String? = null,
+    /** The cavv. */
+    val cavv: String? = null,
+    /** The ds transaction id. */
+    val dsTransactionId: String? = null,
+    /** The credential type. */
+    val credentialType: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "threeDSVersion" to threeDSVersion,
+        "eci" to eci,
+        "cavv" to cavv,
+        "dsTransactionId" to dsTransactionId,
+        "credentialType" to credentialType,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("threeDSVersion", "eci", "cavv", "dsTransactionId", "credentialType")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): MpiData = fromMap(ModelJson.parseObject(json, "MpiData"), "MpiData")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "MpiData"): MpiData = MpiData(
+            threeDSVersion = map["threeDSVersion"]?.let { ModelJson.str(it, "$path.threeDSVersion") },
+            eci = map["eci"]?.let { ModelJson.str(it, "$path.eci") },
+            cavv = map["cavv"]?.let { ModelJson.str(it, "$path.cavv") },
+            dsTransactionId = map["dsTransactionId"]?.let { ModelJson.str(it, "$path.dsTransactionId") },
+            credentialType = map["credentialType"]?.let { ModelJson.str(it, "$path.credentialType") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -23219,143 +25369,6 @@ public data class GetCardInfoResponse(
             cardCategory = map["cardCategory"]?.let { ModelJson.str(it, "$path.cardCategory") },
             supportInstallment = map["supportInstallment"]?.let { ModelJson.scalar(it, "$path.supportInstallment", "boolean") },
             installment = map["installment"]?.let { Installment.fromMap(ModelJson.obj(it, "$path.installment"), "$path.installment") },
-            extra = ModelJson.rest(map, KNOWN),
-        )
-    }
-}
-
-/**
- * The `Installment` object.
- */
-public data class Installment(
-    /** The support card brands. */
-    val supportCardBrands: List<SupportCardBrand>? = null,
-    /** The plans. */
-    val plans: List<Plan>? = null,
-    /** Fields this model does not describe, kept as received and written back by [toJson]. */
-    val extra: Map<String, Any?> = emptyMap(),
-) {
-    /** This model as a JSON object: the fields that are set, then [extra]. */
-    public fun toMap(): Map<String, Any?> = ModelJson.build(
-        extra,
-        "supportCardBrands" to supportCardBrands?.map { it.toMap() },
-        "plans" to plans?.map { it.toMap() },
-    )
-
-    /** This model as compact JSON text. */
-    public fun toJson(): String = ModelJson.write(toMap())
-
-    public companion object {
-        private val KNOWN: Set<String> = setOf("supportCardBrands", "plans")
-
-        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
-        @JvmStatic
-        public fun fromJson(json: String): Installment = fromMap(ModelJson.parseObject(json, "Installment"), "Installment")
-
-        /** Decodes a parsed JSON object; [path] names it in errors. */
-        @JvmStatic
-        @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "Installment"): Installment = Installment(
-            supportCardBrands = map["supportCardBrands"]?.let { ModelJson.list(it, "$path.supportCardBrands") { v, p -> SupportCardBrand.fromMap(ModelJson.obj(v, p), p) } },
-            plans = map["plans"]?.let { ModelJson.list(it, "$path.plans") { v, p -> Plan.fromMap(ModelJson.obj(v, p), p) } },
-            extra = ModelJson.rest(map, KNOWN),
-        )
-    }
-}
-
-/**
- * The `SupportCardBrand` object.
- */
-public data class SupportCardBrand(
-    /** The card brand. */
-    val cardBrand: String? = null,
-    /** The logo. */
-    val logo: Logo? = null,
-    /** Fields this model does not describe, kept as received and written back by [toJson]. */
-    val extra: Map<String, Any?> = emptyMap(),
-) {
-    /** This model as a JSON object: the fields that are set, then [extra]. */
-    public fun toMap(): Map<String, Any?> = ModelJson.build(
-        extra,
-        "cardBrand" to cardBrand,
-        "logo" to logo?.toMap(),
-    )
-
-    /** This model as compact JSON text. */
-    public fun toJson(): String = ModelJson.write(toMap())
-
-    public companion object {
-        private val KNOWN: Set<String> = setOf("cardBrand", "logo")
-
-        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
-        @JvmStatic
-        public fun fromJson(json: String): SupportCardBrand = fromMap(ModelJson.parseObject(json, "SupportCardBrand"), "SupportCardBrand")
-
-        /** Decodes a parsed JSON object; [path] names it in errors. */
-        @JvmStatic
-        @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "SupportCardBrand"): SupportCardBrand = SupportCardBrand(
-            cardBrand = map["cardBrand"]?.let { ModelJson.str(it, "$path.cardBrand") },
-            logo = map["logo"]?.let { Logo.fromMap(ModelJson.obj(it, "$path.logo"), "$path.logo") },
-            extra = ModelJson.rest(map, KNOWN),
-        )
-    }
-}
-
-/**
- * The `Plan` object.
- */
-public data class Plan(
-    /** The interest rate. */
-    val interestRate: String? = null,
-    /** The min installment amount. */
-    val minInstallmentAmount: Amount? = null,
-    /** The max installment amount. */
-    val maxInstallmentAmount: Amount? = null,
-    /** The installment num. */
-    val installmentNum: String? = null,
-    /** The interval. */
-    val interval: String? = null,
-    /** The enabled. */
-    val enabled: Any? = null,
-    /** The extend info. */
-    val extendInfo: String? = null,
-    /** Fields this model does not describe, kept as received and written back by [toJson]. */
-    val extra: Map<String, Any?> = emptyMap(),
-) {
-    /** This model as a JSON object: the fields that are set, then [extra]. */
-    public fun toMap(): Map<String, Any?> = ModelJson.build(
-        extra,
-        "interestRate" to interestRate,
-        "minInstallmentAmount" to minInstallmentAmount?.toMap(),
-        "maxInstallmentAmount" to maxInstallmentAmount?.toMap(),
-        "installmentNum" to installmentNum,
-        "interval" to interval,
-        "enabled" to enabled,
-        "extendInfo" to extendInfo,
-    )
-
-    /** This model as compact JSON text. */
-    public fun toJson(): String = ModelJson.write(toMap())
-
-    public companion object {
-        private val KNOWN: Set<String> = setOf("interestRate", "minInstallmentAmount", "maxInstallmentAmount", "installmentNum", "interval", "enabled", "extendInfo")
-
-        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
-        @JvmStatic
-        public fun fromJson(json: String): Plan = fromMap(ModelJson.parseObject(json, "Plan"), "Plan")
-
-        /** Decodes a parsed JSON object; [path] names it in errors. */
-        @JvmStatic
-        @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "Plan"): Plan = Plan(
-            interestRate = map["interestRate"]?.let { ModelJson.str(it, "$path.interestRate") },
-            minInstallmentAmount = map["minInstallmentAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.minInstallmentAmount"), "$path.minInstallmentAmount") },
-            maxInstallmentAmount = map["maxInstallmentAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.maxInstallmentAmount"), "$path.maxInstallmentAmount") },
-            installmentNum = map["installmentNum"]?.let { ModelJson.str(it, "$path.installmentNum") },
-            interval = map["interval"]?.let { ModelJson.str(it, "$path.interval") },
-            enabled = map["enabled"]?.let { ModelJson.scalar(it, "$path.enabled", "boolean") },
-            extendInfo = map["extendInfo"]?.let { ModelJson.str(it, "$path.extendInfo") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -23906,6 +25919,10 @@ public data class ThreeDSResult(
     val exemptionType: String? = null,
     /** The three dsoffered. */
     val threeDSOffered: Any? = null,
+    /** The pa res status. */
+    val paResStatus: String? = null,
+    /** The liability shift. */
+    val liabilityShift: Any? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -23922,13 +25939,15 @@ public data class ThreeDSResult(
         "challenged" to challenged,
         "exemptionType" to exemptionType,
         "threeDSOffered" to threeDSOffered,
+        "paResStatus" to paResStatus,
+        "liabilityShift" to liabilityShift,
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("threeDSVersion", "eci", "cavv", "dsTransactionId", "xid", "threeDStransactionStatusReason", "challengeCancel", "challenged", "exemptionType", "threeDSOffered")
+        private val KNOWN: Set<String> = setOf("threeDSVersion", "eci", "cavv", "dsTransactionId", "xid", "threeDStransactionStatusReason", "challengeCancel", "challenged", "exemptionType", "threeDSOffered", "paResStatus", "liabilityShift")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -23948,6 +25967,8 @@ public data class ThreeDSResult(
             challenged = map["challenged"]?.let { ModelJson.scalar(it, "$path.challenged", "boolean") },
             exemptionType = map["exemptionType"]?.let { ModelJson.str(it, "$path.exemptionType") },
             threeDSOffered = map["threeDSOffered"]?.let { ModelJson.scalar(it, "$path.threeDSOffered", "boolean") },
+            paResStatus = map["paResStatus"]?.let { ModelJson.str(it, "$path.paResStatus") },
+            liabilityShift = map["liabilityShift"]?.let { ModelJson.scalar(it, "$path.liabilityShift", "integer") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -23987,53 +26008,6 @@ public data class PromotionResult(
         public fun fromMap(map: Map<String, Any?>, path: String = "PromotionResult"): PromotionResult = PromotionResult(
             promotionType = map["promotionType"]?.let { ModelJson.str(it, "$path.promotionType") },
             discount = map["discount"]?.let { Discount.fromMap(ModelJson.obj(it, "$path.discount"), "$path.discount") },
-            extra = ModelJson.rest(map, KNOWN),
-        )
-    }
-}
-
-/**
- * The `Discount` object.
- */
-public data class Discount(
-    /** The discount tag. */
-    val discountTag: String? = null,
-    /** The discount name. */
-    val discountName: String? = null,
-    /** The savings amount. */
-    val savingsAmount: Amount? = null,
-    /** The estimate savings amount. */
-    val estimateSavingsAmount: Amount? = null,
-    /** Fields this model does not describe, kept as received and written back by [toJson]. */
-    val extra: Map<String, Any?> = emptyMap(),
-) {
-    /** This model as a JSON object: the fields that are set, then [extra]. */
-    public fun toMap(): Map<String, Any?> = ModelJson.build(
-        extra,
-        "discountTag" to discountTag,
-        "discountName" to discountName,
-        "savingsAmount" to savingsAmount?.toMap(),
-        "estimateSavingsAmount" to estimateSavingsAmount?.toMap(),
-    )
-
-    /** This model as compact JSON text. */
-    public fun toJson(): String = ModelJson.write(toMap())
-
-    public companion object {
-        private val KNOWN: Set<String> = setOf("discountTag", "discountName", "savingsAmount", "estimateSavingsAmount")
-
-        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
-        @JvmStatic
-        public fun fromJson(json: String): Discount = fromMap(ModelJson.parseObject(json, "Discount"), "Discount")
-
-        /** Decodes a parsed JSON object; [path] names it in errors. */
-        @JvmStatic
-        @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "Discount"): Discount = Discount(
-            discountTag = map["discountTag"]?.let { ModelJson.str(it, "$path.discountTag") },
-            discountName = map["discountName"]?.let { ModelJson.str(it, "$path.discountName") },
-            savingsAmount = map["savingsAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.savingsAmount"), "$path.savingsAmount") },
-            estimateSavingsAmount = map["estimateSavingsAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.estimateSavingsAmount"), "$path.estimateSavingsAmount") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -24116,6 +26090,96 @@ public data class PaymentAttempt(
         public fun fromMap(map: Map<String, Any?>, path: String = "PaymentAttempt"): PaymentAttempt = PaymentAttempt(
             attemptAt = map["attemptAt"]?.let { ModelJson.str(it, "$path.attemptAt") },
             attemptResponse = map["attemptResponse"]?.let { ModelJson.str(it, "$path.attemptResponse") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `PopRiskDecisionResultInfo` object.
+ */
+public data class PopRiskDecisionResultInfo(
+    /** The risk auth decision. */
+    val riskAuthDecision: String? = null,
+    /** The risk decision. */
+    val riskDecision: String? = null,
+    /** The post risk decision. */
+    val postRiskDecision: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "riskAuthDecision" to riskAuthDecision,
+        "riskDecision" to riskDecision,
+        "postRiskDecision" to postRiskDecision,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("riskAuthDecision", "riskDecision", "postRiskDecision")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): PopRiskDecisionResultInfo = fromMap(ModelJson.parseObject(json, "PopRiskDecisionResultInfo"), "PopRiskDecisionResultInfo")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "PopRiskDecisionResultInfo"): PopRiskDecisionResultInfo = PopRiskDecisionResultInfo(
+            riskAuthDecision = map["riskAuthDecision"]?.let { ModelJson.str(it, "$path.riskAuthDecision") },
+            riskDecision = map["riskDecision"]?.let { ModelJson.str(it, "$path.riskDecision") },
+            postRiskDecision = map["postRiskDecision"]?.let { ModelJson.str(it, "$path.postRiskDecision") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `SplitDetail` object.
+ */
+public data class SplitDetail(
+    /** The split to. */
+    val splitTo: String? = null,
+    /** The split amount. */
+    val splitAmount: Amount? = null,
+    /** The actual split amount. */
+    val actualSplitAmount: Amount? = null,
+    /** The description. */
+    val description: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "splitTo" to splitTo,
+        "splitAmount" to splitAmount?.toMap(),
+        "actualSplitAmount" to actualSplitAmount?.toMap(),
+        "description" to description,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("splitTo", "splitAmount", "actualSplitAmount", "description")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): SplitDetail = fromMap(ModelJson.parseObject(json, "SplitDetail"), "SplitDetail")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "SplitDetail"): SplitDetail = SplitDetail(
+            splitTo = map["splitTo"]?.let { ModelJson.str(it, "$path.splitTo") },
+            splitAmount = map["splitAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.splitAmount"), "$path.splitAmount") },
+            actualSplitAmount = map["actualSplitAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.actualSplitAmount"), "$path.actualSplitAmount") },
+            description = map["description"]?.let { ModelJson.str(it, "$path.description") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -24894,7 +26958,7 @@ public data class InquireHoldListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The hold details. */
-    val holdDetails: List<Any?>? = null,
+    val holdDetails: List<ReserveHoldDetail>? = null,
     /** The has more. */
     val hasMore: Any? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -24904,7 +26968,7 @@ public data class InquireHoldListResponse(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "result" to result?.toMap(),
-        "holdDetails" to holdDetails,
+        "holdDetails" to holdDetails?.map { it.toMap() },
         "hasMore" to hasMore,
     )
 
@@ -24926,8 +26990,67 @@ public data class InquireHoldListResponse(
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "InquireHoldListResponse"): InquireHoldListResponse = InquireHoldListResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
-            holdDetails = map["holdDetails"]?.let { ModelJson.list(it, "$path.holdDetails") { v, p -> v } },
+            holdDetails = map["holdDetails"]?.let { ModelJson.list(it, "$path.holdDetails") { v, p -> ReserveHoldDetail.fromMap(ModelJson.obj(v, p), p) } },
             hasMore = map["hasMore"]?.let { ModelJson.scalar(it, "$path.hasMore", "boolean") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `ReserveHoldDetail` object.
+ */
+public data class ReserveHoldDetail(
+    /** The hold request id. */
+    val holdRequestId: String? = null,
+    /** The hold id. */
+    val holdId: String? = null,
+    /** The hold amount. */
+    val holdAmount: Amount? = null,
+    /** The releasable amount. */
+    val releasableAmount: Amount? = null,
+    /** The release time. */
+    val releaseTime: String? = null,
+    /** The hold status. */
+    val holdStatus: String? = null,
+    /** The release status. */
+    val releaseStatus: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "holdRequestId" to holdRequestId,
+        "holdId" to holdId,
+        "holdAmount" to holdAmount?.toMap(),
+        "releasableAmount" to releasableAmount?.toMap(),
+        "releaseTime" to releaseTime,
+        "holdStatus" to holdStatus,
+        "releaseStatus" to releaseStatus,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("holdRequestId", "holdId", "holdAmount", "releasableAmount", "releaseTime", "holdStatus", "releaseStatus")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): ReserveHoldDetail = fromMap(ModelJson.parseObject(json, "ReserveHoldDetail"), "ReserveHoldDetail")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "ReserveHoldDetail"): ReserveHoldDetail = ReserveHoldDetail(
+            holdRequestId = map["holdRequestId"]?.let { ModelJson.str(it, "$path.holdRequestId") },
+            holdId = map["holdId"]?.let { ModelJson.str(it, "$path.holdId") },
+            holdAmount = map["holdAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.holdAmount"), "$path.holdAmount") },
+            releasableAmount = map["releasableAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.releasableAmount"), "$path.releasableAmount") },
+            releaseTime = map["releaseTime"]?.let { ModelJson.str(it, "$path.releaseTime") },
+            holdStatus = map["holdStatus"]?.let { ModelJson.str(it, "$path.holdStatus") },
+            releaseStatus = map["releaseStatus"]?.let { ModelJson.str(it, "$path.releaseStatus") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -25108,7 +27231,7 @@ public data class InquireRuleListResponse(
     /** The has more. */
     val hasMore: Any? = null,
     /** The rules. */
-    val rules: List<Any?>? = null,
+    val rules: List<ReserveRule>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -25117,7 +27240,7 @@ public data class InquireRuleListResponse(
         extra,
         "result" to result?.toMap(),
         "hasMore" to hasMore,
-        "rules" to rules,
+        "rules" to rules?.map { it.toMap() },
     )
 
     /** This model as compact JSON text. */
@@ -25139,7 +27262,86 @@ public data class InquireRuleListResponse(
         public fun fromMap(map: Map<String, Any?>, path: String = "InquireRuleListResponse"): InquireRuleListResponse = InquireRuleListResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             hasMore = map["hasMore"]?.let { ModelJson.scalar(it, "$path.hasMore", "boolean") },
-            rules = map["rules"]?.let { ModelJson.list(it, "$path.rules") { v, p -> v } },
+            rules = map["rules"]?.let { ModelJson.list(it, "$path.rules") { v, p -> ReserveRule.fromMap(ModelJson.obj(v, p), p) } },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `ReserveRule` object.
+ */
+public data class ReserveRule(
+    /** The rule id. */
+    val ruleId: String? = null,
+    /** The merchant id. */
+    val merchantId: String? = null,
+    /** The funds type (one of the `FundsType` values). */
+    val fundsType: String? = null,
+    /** The take type (one of the `TakeType` values). */
+    val takeType: String? = null,
+    /** The payment method scope (one of the `PaymentMethodScope` values). */
+    val paymentMethodScope: String? = null,
+    /** The ratio. */
+    val ratio: Any? = null,
+    /** The release type (one of the `ReleaseType` values). */
+    val releaseType: String? = null,
+    /** The release time. */
+    val releaseTime: String? = null,
+    /** The retention time. */
+    val retentionTime: Any? = null,
+    /** The rule status (one of the `RuleStatus` values). */
+    val ruleStatus: String? = null,
+    /** The create time. */
+    val createTime: String? = null,
+    /** The update time. */
+    val updateTime: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "ruleId" to ruleId,
+        "merchantId" to merchantId,
+        "fundsType" to fundsType,
+        "takeType" to takeType,
+        "paymentMethodScope" to paymentMethodScope,
+        "ratio" to ratio,
+        "releaseType" to releaseType,
+        "releaseTime" to releaseTime,
+        "retentionTime" to retentionTime,
+        "ruleStatus" to ruleStatus,
+        "createTime" to createTime,
+        "updateTime" to updateTime,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("ruleId", "merchantId", "fundsType", "takeType", "paymentMethodScope", "ratio", "releaseType", "releaseTime", "retentionTime", "ruleStatus", "createTime", "updateTime")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): ReserveRule = fromMap(ModelJson.parseObject(json, "ReserveRule"), "ReserveRule")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "ReserveRule"): ReserveRule = ReserveRule(
+            ruleId = map["ruleId"]?.let { ModelJson.str(it, "$path.ruleId") },
+            merchantId = map["merchantId"]?.let { ModelJson.str(it, "$path.merchantId") },
+            fundsType = map["fundsType"]?.let { ModelJson.str(it, "$path.fundsType") },
+            takeType = map["takeType"]?.let { ModelJson.str(it, "$path.takeType") },
+            paymentMethodScope = map["paymentMethodScope"]?.let { ModelJson.str(it, "$path.paymentMethodScope") },
+            ratio = map["ratio"]?.let { ModelJson.scalar(it, "$path.ratio", "integer") },
+            releaseType = map["releaseType"]?.let { ModelJson.str(it, "$path.releaseType") },
+            releaseTime = map["releaseTime"]?.let { ModelJson.str(it, "$path.releaseTime") },
+            retentionTime = map["retentionTime"]?.let { ModelJson.scalar(it, "$path.retentionTime", "integer") },
+            ruleStatus = map["ruleStatus"]?.let { ModelJson.str(it, "$path.ruleStatus") },
+            createTime = map["createTime"]?.let { ModelJson.str(it, "$path.createTime") },
+            updateTime = map["updateTime"]?.let { ModelJson.str(it, "$path.updateTime") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -25753,7 +27955,7 @@ public data class SupplyEvidenceResponse(
     /** The dispute id. */
     val disputeId: String? = null,
     /** The evidence results. */
-    val evidenceResults: List<Any?>? = null,
+    val evidenceResults: List<DisputeEvidenceResult>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -25762,7 +27964,7 @@ public data class SupplyEvidenceResponse(
         extra,
         "result" to result?.toMap(),
         "disputeId" to disputeId,
-        "evidenceResults" to evidenceResults,
+        "evidenceResults" to evidenceResults?.map { it.toMap() },
     )
 
     /** This model as compact JSON text. */
@@ -25784,7 +27986,54 @@ public data class SupplyEvidenceResponse(
         public fun fromMap(map: Map<String, Any?>, path: String = "SupplyEvidenceResponse"): SupplyEvidenceResponse = SupplyEvidenceResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             disputeId = map["disputeId"]?.let { ModelJson.str(it, "$path.disputeId") },
-            evidenceResults = map["evidenceResults"]?.let { ModelJson.list(it, "$path.evidenceResults") { v, p -> v } },
+            evidenceResults = map["evidenceResults"]?.let { ModelJson.list(it, "$path.evidenceResults") { v, p -> DisputeEvidenceResult.fromMap(ModelJson.obj(v, p), p) } },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `DisputeEvidenceResult` object.
+ */
+public data class DisputeEvidenceResult(
+    /** The evidence tag. */
+    val evidenceTag: String? = null,
+    /** The success. */
+    val success: String? = null,
+    /** The result code. */
+    val resultCode: String? = null,
+    /** The failed field path. */
+    val failedFieldPath: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "evidenceTag" to evidenceTag,
+        "success" to success,
+        "resultCode" to resultCode,
+        "failedFieldPath" to failedFieldPath,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("evidenceTag", "success", "resultCode", "failedFieldPath")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): DisputeEvidenceResult = fromMap(ModelJson.parseObject(json, "DisputeEvidenceResult"), "DisputeEvidenceResult")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "DisputeEvidenceResult"): DisputeEvidenceResult = DisputeEvidenceResult(
+            evidenceTag = map["evidenceTag"]?.let { ModelJson.str(it, "$path.evidenceTag") },
+            success = map["success"]?.let { ModelJson.str(it, "$path.success") },
+            resultCode = map["resultCode"]?.let { ModelJson.str(it, "$path.resultCode") },
+            failedFieldPath = map["failedFieldPath"]?.let { ModelJson.str(it, "$path.failedFieldPath") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -27774,7 +30023,7 @@ public data class SubscriptionUpdateRequest(
     /** The order info. */
     val orderInfo: OrderInfo? = null,
     /** The proration settings. */
-    val prorationSettings: Any? = null,
+    val prorationSettings: ProrationSettings? = null,
     /** The next subscription date. */
     val nextSubscriptionDate: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -27790,7 +30039,7 @@ public data class SubscriptionUpdateRequest(
         "paymentAmount" to paymentAmount?.toMap(),
         "subscriptionEndTime" to subscriptionEndTime,
         "orderInfo" to orderInfo?.toMap(),
-        "prorationSettings" to prorationSettings,
+        "prorationSettings" to prorationSettings?.toMap(),
         "nextSubscriptionDate" to nextSubscriptionDate,
     )
 
@@ -27818,8 +30067,47 @@ public data class SubscriptionUpdateRequest(
             paymentAmount = map["paymentAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.paymentAmount"), "$path.paymentAmount") },
             subscriptionEndTime = map["subscriptionEndTime"]?.let { ModelJson.str(it, "$path.subscriptionEndTime") },
             orderInfo = map["orderInfo"]?.let { OrderInfo.fromMap(ModelJson.obj(it, "$path.orderInfo"), "$path.orderInfo") },
-            prorationSettings = map["prorationSettings"],
+            prorationSettings = map["prorationSettings"]?.let { ProrationSettings.fromMap(ModelJson.obj(it, "$path.prorationSettings"), "$path.prorationSettings") },
             nextSubscriptionDate = map["nextSubscriptionDate"]?.let { ModelJson.str(it, "$path.nextSubscriptionDate") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `ProrationSettings` object.
+ */
+public data class ProrationSettings(
+    /** The proration mode. */
+    val prorationMode: String? = null,
+    /** The custom amount. */
+    val customAmount: Amount? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "prorationMode" to prorationMode,
+        "customAmount" to customAmount?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("prorationMode", "customAmount")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): ProrationSettings = fromMap(ModelJson.parseObject(json, "ProrationSettings"), "ProrationSettings")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "ProrationSettings"): ProrationSettings = ProrationSettings(
+            prorationMode = map["prorationMode"]?.let { ModelJson.str(it, "$path.prorationMode") },
+            customAmount = map["customAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.customAmount"), "$path.customAmount") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -27947,6 +30235,8 @@ public data class TaxCalculationLineItem(
     val productId: String? = null,
     /** The tax behavior. */
     val taxBehavior: String? = null,
+    /** The amount. */
+    val amount: Amount? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -27959,13 +30249,14 @@ public data class TaxCalculationLineItem(
         "taxCode" to taxCode,
         "productId" to productId,
         "taxBehavior" to taxBehavior,
+        "amount" to amount?.toMap(),
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("goodsReferenceId", "unitAmount", "quantity", "taxCode", "productId", "taxBehavior")
+        private val KNOWN: Set<String> = setOf("goodsReferenceId", "unitAmount", "quantity", "taxCode", "productId", "taxBehavior", "amount")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -27981,6 +30272,7 @@ public data class TaxCalculationLineItem(
             taxCode = map["taxCode"]?.let { ModelJson.str(it, "$path.taxCode") },
             productId = map["productId"]?.let { ModelJson.str(it, "$path.productId") },
             taxBehavior = map["taxBehavior"]?.let { ModelJson.str(it, "$path.taxBehavior") },
+            amount = map["amount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.amount"), "$path.amount") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -28000,6 +30292,8 @@ public data class TaxCustomerDetails(
     val billingAddress: TaxAddress? = null,
     /** The tax ids. */
     val taxIds: List<TaxId>? = null,
+    /** The tax exemptions. */
+    val taxExemptions: List<TaxExemption>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -28011,13 +30305,14 @@ public data class TaxCustomerDetails(
         "shippingAddress" to shippingAddress?.toMap(),
         "billingAddress" to billingAddress?.toMap(),
         "taxIds" to taxIds?.map { it.toMap() },
+        "taxExemptions" to taxExemptions?.map { it.toMap() },
     )
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
     public companion object {
-        private val KNOWN: Set<String> = setOf("name", "businessDetails", "shippingAddress", "billingAddress", "taxIds")
+        private val KNOWN: Set<String> = setOf("name", "businessDetails", "shippingAddress", "billingAddress", "taxIds", "taxExemptions")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -28032,6 +30327,7 @@ public data class TaxCustomerDetails(
             shippingAddress = map["shippingAddress"]?.let { TaxAddress.fromMap(ModelJson.obj(it, "$path.shippingAddress"), "$path.shippingAddress") },
             billingAddress = map["billingAddress"]?.let { TaxAddress.fromMap(ModelJson.obj(it, "$path.billingAddress"), "$path.billingAddress") },
             taxIds = map["taxIds"]?.let { ModelJson.list(it, "$path.taxIds") { v, p -> TaxId.fromMap(ModelJson.obj(v, p), p) } },
+            taxExemptions = map["taxExemptions"]?.let { ModelJson.list(it, "$path.taxExemptions") { v, p -> TaxExemption.fromMap(ModelJson.obj(v, p), p) } },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -28179,6 +30475,96 @@ public data class TaxId(
 }
 
 /**
+ * The `TaxExemption` object.
+ */
+public data class TaxExemption(
+    /** The certificate number. */
+    val certificateNumber: String? = null,
+    /** The exemption type. */
+    val exemptionType: String? = null,
+    /** The jurisdiction. */
+    val jurisdiction: TaxExemptionJurisdiction? = null,
+    /** The effective from. */
+    val effectiveFrom: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "certificateNumber" to certificateNumber,
+        "exemptionType" to exemptionType,
+        "jurisdiction" to jurisdiction?.toMap(),
+        "effectiveFrom" to effectiveFrom,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("certificateNumber", "exemptionType", "jurisdiction", "effectiveFrom")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): TaxExemption = fromMap(ModelJson.parseObject(json, "TaxExemption"), "TaxExemption")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "TaxExemption"): TaxExemption = TaxExemption(
+            certificateNumber = map["certificateNumber"]?.let { ModelJson.str(it, "$path.certificateNumber") },
+            exemptionType = map["exemptionType"]?.let { ModelJson.str(it, "$path.exemptionType") },
+            jurisdiction = map["jurisdiction"]?.let { TaxExemptionJurisdiction.fromMap(ModelJson.obj(it, "$path.jurisdiction"), "$path.jurisdiction") },
+            effectiveFrom = map["effectiveFrom"]?.let { ModelJson.str(it, "$path.effectiveFrom") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `TaxExemptionJurisdiction` object.
+ */
+public data class TaxExemptionJurisdiction(
+    /** The country. */
+    val country: String? = null,
+    /** The region. */
+    val region: String? = null,
+    /** The city. */
+    val city: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "country" to country,
+        "region" to region,
+        "city" to city,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("country", "region", "city")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): TaxExemptionJurisdiction = fromMap(ModelJson.parseObject(json, "TaxExemptionJurisdiction"), "TaxExemptionJurisdiction")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "TaxExemptionJurisdiction"): TaxExemptionJurisdiction = TaxExemptionJurisdiction(
+            country = map["country"]?.let { ModelJson.str(it, "$path.country") },
+            region = map["region"]?.let { ModelJson.str(it, "$path.region") },
+            city = map["city"]?.let { ModelJson.str(it, "$path.city") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
  * The `TaxShipFromDetails` object.
  */
 public data class TaxShipFromDetails(
@@ -28217,8 +30603,8 @@ public data class TaxShipFromDetails(
  * The `TaxShippingCost` object.
  */
 public data class TaxShippingCost(
-    /** The amount. */
-    val amount: String? = null,
+    /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val amount: Any? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -28242,7 +30628,7 @@ public data class TaxShippingCost(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "TaxShippingCost"): TaxShippingCost = TaxShippingCost(
-            amount = map["amount"]?.let { ModelJson.str(it, "$path.amount") },
+            amount = map["amount"],
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -28259,12 +30645,12 @@ public data class TaxCalculateResponse(
     val taxCalculationId: String? = null,
     /** The currency. */
     val currency: String? = null,
-    /** The total amount. */
-    val totalAmount: String? = null,
-    /** The exclusive tax amount. */
-    val exclusiveTaxAmount: String? = null,
-    /** The inclusive tax amount. */
-    val inclusiveTaxAmount: String? = null,
+    /** The total amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val totalAmount: Any? = null,
+    /** The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val exclusiveTaxAmount: Any? = null,
+    /** The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val inclusiveTaxAmount: Any? = null,
     /** The line items. */
     val lineItems: List<TaxCalculatedLineItem>? = null,
     /** The tax breakdown. */
@@ -28276,9 +30662,9 @@ public data class TaxCalculateResponse(
     /** The shipping cost. */
     val shippingCost: TaxCalculatedShippingCost? = null,
     /** The customer details. */
-    val customerDetails: Any? = null,
+    val customerDetails: TaxCalculatedCustomerDetails? = null,
     /** The ship from details. */
-    val shipFromDetails: Any? = null,
+    val shipFromDetails: TaxCalculatedShipFromDetails? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -28296,8 +30682,8 @@ public data class TaxCalculateResponse(
         "expireAt" to expireAt,
         "taxDate" to taxDate,
         "shippingCost" to shippingCost?.toMap(),
-        "customerDetails" to customerDetails,
-        "shipFromDetails" to shipFromDetails,
+        "customerDetails" to customerDetails?.toMap(),
+        "shipFromDetails" to shipFromDetails?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -28320,16 +30706,16 @@ public data class TaxCalculateResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             taxCalculationId = map["taxCalculationId"]?.let { ModelJson.str(it, "$path.taxCalculationId") },
             currency = map["currency"]?.let { ModelJson.str(it, "$path.currency") },
-            totalAmount = map["totalAmount"]?.let { ModelJson.str(it, "$path.totalAmount") },
-            exclusiveTaxAmount = map["exclusiveTaxAmount"]?.let { ModelJson.str(it, "$path.exclusiveTaxAmount") },
-            inclusiveTaxAmount = map["inclusiveTaxAmount"]?.let { ModelJson.str(it, "$path.inclusiveTaxAmount") },
+            totalAmount = map["totalAmount"],
+            exclusiveTaxAmount = map["exclusiveTaxAmount"],
+            inclusiveTaxAmount = map["inclusiveTaxAmount"],
             lineItems = map["lineItems"]?.let { ModelJson.list(it, "$path.lineItems") { v, p -> TaxCalculatedLineItem.fromMap(ModelJson.obj(v, p), p) } },
             taxBreakdown = map["taxBreakdown"]?.let { ModelJson.list(it, "$path.taxBreakdown") { v, p -> TaxBreakdown.fromMap(ModelJson.obj(v, p), p) } },
             expireAt = map["expireAt"]?.let { ModelJson.str(it, "$path.expireAt") },
             taxDate = map["taxDate"]?.let { ModelJson.str(it, "$path.taxDate") },
             shippingCost = map["shippingCost"]?.let { TaxCalculatedShippingCost.fromMap(ModelJson.obj(it, "$path.shippingCost"), "$path.shippingCost") },
-            customerDetails = map["customerDetails"],
-            shipFromDetails = map["shipFromDetails"],
+            customerDetails = map["customerDetails"]?.let { TaxCalculatedCustomerDetails.fromMap(ModelJson.obj(it, "$path.customerDetails"), "$path.customerDetails") },
+            shipFromDetails = map["shipFromDetails"]?.let { TaxCalculatedShipFromDetails.fromMap(ModelJson.obj(it, "$path.shipFromDetails"), "$path.shipFromDetails") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -28343,16 +30729,16 @@ public data class TaxCalculatedLineItem(
     val goodsReferenceId: String? = null,
     /** The unit amount. */
     val unitAmount: String? = null,
-    /** The amount. */
-    val amount: String? = null,
+    /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val amount: Any? = null,
     /** The quantity. */
     val quantity: Any? = null,
     /** The tax code. */
     val taxCode: String? = null,
     /** The tax behavior. */
     val taxBehavior: String? = null,
-    /** The tax amount. */
-    val taxAmount: String? = null,
+    /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val taxAmount: Any? = null,
     /** The tax breakdown. */
     val taxBreakdown: List<TaxBreakdown>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -28387,11 +30773,11 @@ public data class TaxCalculatedLineItem(
         public fun fromMap(map: Map<String, Any?>, path: String = "TaxCalculatedLineItem"): TaxCalculatedLineItem = TaxCalculatedLineItem(
             goodsReferenceId = map["goodsReferenceId"]?.let { ModelJson.str(it, "$path.goodsReferenceId") },
             unitAmount = map["unitAmount"]?.let { ModelJson.str(it, "$path.unitAmount") },
-            amount = map["amount"]?.let { ModelJson.str(it, "$path.amount") },
+            amount = map["amount"],
             quantity = map["quantity"]?.let { ModelJson.scalar(it, "$path.quantity", "integer") },
             taxCode = map["taxCode"]?.let { ModelJson.str(it, "$path.taxCode") },
             taxBehavior = map["taxBehavior"]?.let { ModelJson.str(it, "$path.taxBehavior") },
-            taxAmount = map["taxAmount"]?.let { ModelJson.str(it, "$path.taxAmount") },
+            taxAmount = map["taxAmount"],
             taxBreakdown = map["taxBreakdown"]?.let { ModelJson.list(it, "$path.taxBreakdown") { v, p -> TaxBreakdown.fromMap(ModelJson.obj(v, p), p) } },
             extra = ModelJson.rest(map, KNOWN),
         )
@@ -28408,10 +30794,10 @@ public data class TaxBreakdown(
     val authorityName: String? = null,
     /** The tax rate. */
     val taxRate: String? = null,
-    /** The tax amount. */
-    val taxAmount: String? = null,
-    /** The taxable amount. */
-    val taxableAmount: String? = null,
+    /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val taxAmount: Any? = null,
+    /** The taxable amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val taxableAmount: Any? = null,
     /** The taxability reason. */
     val taxabilityReason: String? = null,
     /** The inclusive. */
@@ -28448,8 +30834,8 @@ public data class TaxBreakdown(
             taxType = map["taxType"]?.let { ModelJson.str(it, "$path.taxType") },
             authorityName = map["authorityName"]?.let { ModelJson.str(it, "$path.authorityName") },
             taxRate = map["taxRate"]?.let { ModelJson.str(it, "$path.taxRate") },
-            taxAmount = map["taxAmount"]?.let { ModelJson.str(it, "$path.taxAmount") },
-            taxableAmount = map["taxableAmount"]?.let { ModelJson.str(it, "$path.taxableAmount") },
+            taxAmount = map["taxAmount"],
+            taxableAmount = map["taxableAmount"],
             taxabilityReason = map["taxabilityReason"]?.let { ModelJson.str(it, "$path.taxabilityReason") },
             inclusive = map["inclusive"]?.let { ModelJson.scalar(it, "$path.inclusive", "boolean") },
             extra = ModelJson.rest(map, KNOWN),
@@ -28461,10 +30847,10 @@ public data class TaxBreakdown(
  * The `TaxCalculatedShippingCost` object.
  */
 public data class TaxCalculatedShippingCost(
-    /** The amount. */
-    val amount: String? = null,
-    /** The tax amount. */
-    val taxAmount: String? = null,
+    /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val amount: Any? = null,
+    /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val taxAmount: Any? = null,
     /** The tax breakdown. */
     val taxBreakdown: List<TaxBreakdown>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -28492,9 +30878,330 @@ public data class TaxCalculatedShippingCost(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "TaxCalculatedShippingCost"): TaxCalculatedShippingCost = TaxCalculatedShippingCost(
-            amount = map["amount"]?.let { ModelJson.str(it, "$path.amount") },
-            taxAmount = map["taxAmount"]?.let { ModelJson.str(it, "$path.taxAmount") },
+            amount = map["amount"],
+            taxAmount = map["taxAmount"],
             taxBreakdown = map["taxBreakdown"]?.let { ModelJson.list(it, "$path.taxBreakdown") { v, p -> TaxBreakdown.fromMap(ModelJson.obj(v, p), p) } },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `TaxCalculatedCustomerDetails` object.
+ */
+public data class TaxCalculatedCustomerDetails(
+    /** The business details. */
+    val businessDetails: TaxCalculatedBusinessDetails? = null,
+    /** The name. */
+    val name: String? = null,
+    /** The shipping address. */
+    val shippingAddress: TaxCalculatedAddress? = null,
+    /** The billing address. */
+    val billingAddress: TaxCalculatedAddress? = null,
+    /** The tax ids. */
+    val taxIds: List<TaxCalculatedTaxId>? = null,
+    /** The tax exemptions. */
+    val taxExemptions: List<TaxCalculatedExemption>? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "businessDetails" to businessDetails?.toMap(),
+        "name" to name,
+        "shippingAddress" to shippingAddress?.toMap(),
+        "billingAddress" to billingAddress?.toMap(),
+        "taxIds" to taxIds?.map { it.toMap() },
+        "taxExemptions" to taxExemptions?.map { it.toMap() },
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("businessDetails", "name", "shippingAddress", "billingAddress", "taxIds", "taxExemptions")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): TaxCalculatedCustomerDetails = fromMap(ModelJson.parseObject(json, "TaxCalculatedCustomerDetails"), "TaxCalculatedCustomerDetails")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "TaxCalculatedCustomerDetails"): TaxCalculatedCustomerDetails = TaxCalculatedCustomerDetails(
+            businessDetails = map["businessDetails"]?.let { TaxCalculatedBusinessDetails.fromMap(ModelJson.obj(it, "$path.businessDetails"), "$path.businessDetails") },
+            name = map["name"]?.let { ModelJson.str(it, "$path.name") },
+            shippingAddress = map["shippingAddress"]?.let { TaxCalculatedAddress.fromMap(ModelJson.obj(it, "$path.shippingAddress"), "$path.shippingAddress") },
+            billingAddress = map["billingAddress"]?.let { TaxCalculatedAddress.fromMap(ModelJson.obj(it, "$path.billingAddress"), "$path.billingAddress") },
+            taxIds = map["taxIds"]?.let { ModelJson.list(it, "$path.taxIds") { v, p -> TaxCalculatedTaxId.fromMap(ModelJson.obj(v, p), p) } },
+            taxExemptions = map["taxExemptions"]?.let { ModelJson.list(it, "$path.taxExemptions") { v, p -> TaxCalculatedExemption.fromMap(ModelJson.obj(v, p), p) } },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `TaxCalculatedBusinessDetails` object.
+ */
+public data class TaxCalculatedBusinessDetails(
+    /** The address. */
+    val address: TaxCalculatedAddress? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "address" to address?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("address")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): TaxCalculatedBusinessDetails = fromMap(ModelJson.parseObject(json, "TaxCalculatedBusinessDetails"), "TaxCalculatedBusinessDetails")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "TaxCalculatedBusinessDetails"): TaxCalculatedBusinessDetails = TaxCalculatedBusinessDetails(
+            address = map["address"]?.let { TaxCalculatedAddress.fromMap(ModelJson.obj(it, "$path.address"), "$path.address") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `TaxCalculatedAddress` object.
+ */
+public data class TaxCalculatedAddress(
+    /** The country. */
+    val country: String? = null,
+    /** The region. */
+    val region: String? = null,
+    /** The county. */
+    val county: String? = null,
+    /** The city. */
+    val city: String? = null,
+    /** The district. */
+    val district: String? = null,
+    /** The line1. */
+    val line1: String? = null,
+    /** The line2. */
+    val line2: String? = null,
+    /** The postal code. */
+    val postalCode: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "country" to country,
+        "region" to region,
+        "county" to county,
+        "city" to city,
+        "district" to district,
+        "line1" to line1,
+        "line2" to line2,
+        "postalCode" to postalCode,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("country", "region", "county", "city", "district", "line1", "line2", "postalCode")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): TaxCalculatedAddress = fromMap(ModelJson.parseObject(json, "TaxCalculatedAddress"), "TaxCalculatedAddress")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "TaxCalculatedAddress"): TaxCalculatedAddress = TaxCalculatedAddress(
+            country = map["country"]?.let { ModelJson.str(it, "$path.country") },
+            region = map["region"]?.let { ModelJson.str(it, "$path.region") },
+            county = map["county"]?.let { ModelJson.str(it, "$path.county") },
+            city = map["city"]?.let { ModelJson.str(it, "$path.city") },
+            district = map["district"]?.let { ModelJson.str(it, "$path.district") },
+            line1 = map["line1"]?.let { ModelJson.str(it, "$path.line1") },
+            line2 = map["line2"]?.let { ModelJson.str(it, "$path.line2") },
+            postalCode = map["postalCode"]?.let { ModelJson.str(it, "$path.postalCode") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `TaxCalculatedTaxId` object.
+ */
+public data class TaxCalculatedTaxId(
+    /** The value. */
+    val value: String? = null,
+    /** The country. */
+    val country: String? = null,
+    /** The region. */
+    val region: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "value" to value,
+        "country" to country,
+        "region" to region,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("value", "country", "region")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): TaxCalculatedTaxId = fromMap(ModelJson.parseObject(json, "TaxCalculatedTaxId"), "TaxCalculatedTaxId")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "TaxCalculatedTaxId"): TaxCalculatedTaxId = TaxCalculatedTaxId(
+            value = map["value"]?.let { ModelJson.str(it, "$path.value") },
+            country = map["country"]?.let { ModelJson.str(it, "$path.country") },
+            region = map["region"]?.let { ModelJson.str(it, "$path.region") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `TaxCalculatedExemption` object.
+ */
+public data class TaxCalculatedExemption(
+    /** The certificate number. */
+    val certificateNumber: String? = null,
+    /** The exemption type. */
+    val exemptionType: String? = null,
+    /** The jurisdiction. */
+    val jurisdiction: TaxCalculatedExemptionJurisdiction? = null,
+    /** The effective from. */
+    val effectiveFrom: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "certificateNumber" to certificateNumber,
+        "exemptionType" to exemptionType,
+        "jurisdiction" to jurisdiction?.toMap(),
+        "effectiveFrom" to effectiveFrom,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("certificateNumber", "exemptionType", "jurisdiction", "effectiveFrom")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): TaxCalculatedExemption = fromMap(ModelJson.parseObject(json, "TaxCalculatedExemption"), "TaxCalculatedExemption")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "TaxCalculatedExemption"): TaxCalculatedExemption = TaxCalculatedExemption(
+            certificateNumber = map["certificateNumber"]?.let { ModelJson.str(it, "$path.certificateNumber") },
+            exemptionType = map["exemptionType"]?.let { ModelJson.str(it, "$path.exemptionType") },
+            jurisdiction = map["jurisdiction"]?.let { TaxCalculatedExemptionJurisdiction.fromMap(ModelJson.obj(it, "$path.jurisdiction"), "$path.jurisdiction") },
+            effectiveFrom = map["effectiveFrom"]?.let { ModelJson.str(it, "$path.effectiveFrom") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `TaxCalculatedExemptionJurisdiction` object.
+ */
+public data class TaxCalculatedExemptionJurisdiction(
+    /** The country. */
+    val country: String? = null,
+    /** The region. */
+    val region: String? = null,
+    /** The city. */
+    val city: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "country" to country,
+        "region" to region,
+        "city" to city,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("country", "region", "city")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): TaxCalculatedExemptionJurisdiction = fromMap(ModelJson.parseObject(json, "TaxCalculatedExemptionJurisdiction"), "TaxCalculatedExemptionJurisdiction")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "TaxCalculatedExemptionJurisdiction"): TaxCalculatedExemptionJurisdiction = TaxCalculatedExemptionJurisdiction(
+            country = map["country"]?.let { ModelJson.str(it, "$path.country") },
+            region = map["region"]?.let { ModelJson.str(it, "$path.region") },
+            city = map["city"]?.let { ModelJson.str(it, "$path.city") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `TaxCalculatedShipFromDetails` object.
+ */
+public data class TaxCalculatedShipFromDetails(
+    /** The address. */
+    val address: TaxCalculatedAddress? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "address" to address?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("address")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): TaxCalculatedShipFromDetails = fromMap(ModelJson.parseObject(json, "TaxCalculatedShipFromDetails"), "TaxCalculatedShipFromDetails")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "TaxCalculatedShipFromDetails"): TaxCalculatedShipFromDetails = TaxCalculatedShipFromDetails(
+            address = map["address"]?.let { TaxCalculatedAddress.fromMap(ModelJson.obj(it, "$path.address"), "$path.address") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -28864,12 +31571,12 @@ public data class TaxInquireCalculationResponse(
     val taxCalculationId: String? = null,
     /** The currency. */
     val currency: String? = null,
-    /** The total amount. */
-    val totalAmount: String? = null,
-    /** The exclusive tax amount. */
-    val exclusiveTaxAmount: String? = null,
-    /** The inclusive tax amount. */
-    val inclusiveTaxAmount: String? = null,
+    /** The total amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val totalAmount: Any? = null,
+    /** The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val exclusiveTaxAmount: Any? = null,
+    /** The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val inclusiveTaxAmount: Any? = null,
     /** The line items. */
     val lineItems: List<TaxCalculatedLineItem>? = null,
     /** The tax breakdown. */
@@ -28881,9 +31588,9 @@ public data class TaxInquireCalculationResponse(
     /** The shipping cost. */
     val shippingCost: TaxCalculatedShippingCost? = null,
     /** The customer details. */
-    val customerDetails: Any? = null,
+    val customerDetails: TaxCalculatedCustomerDetails? = null,
     /** The ship from details. */
-    val shipFromDetails: Any? = null,
+    val shipFromDetails: TaxCalculatedShipFromDetails? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -28901,8 +31608,8 @@ public data class TaxInquireCalculationResponse(
         "expireAt" to expireAt,
         "taxDate" to taxDate,
         "shippingCost" to shippingCost?.toMap(),
-        "customerDetails" to customerDetails,
-        "shipFromDetails" to shipFromDetails,
+        "customerDetails" to customerDetails?.toMap(),
+        "shipFromDetails" to shipFromDetails?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -28925,16 +31632,16 @@ public data class TaxInquireCalculationResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             taxCalculationId = map["taxCalculationId"]?.let { ModelJson.str(it, "$path.taxCalculationId") },
             currency = map["currency"]?.let { ModelJson.str(it, "$path.currency") },
-            totalAmount = map["totalAmount"]?.let { ModelJson.str(it, "$path.totalAmount") },
-            exclusiveTaxAmount = map["exclusiveTaxAmount"]?.let { ModelJson.str(it, "$path.exclusiveTaxAmount") },
-            inclusiveTaxAmount = map["inclusiveTaxAmount"]?.let { ModelJson.str(it, "$path.inclusiveTaxAmount") },
+            totalAmount = map["totalAmount"],
+            exclusiveTaxAmount = map["exclusiveTaxAmount"],
+            inclusiveTaxAmount = map["inclusiveTaxAmount"],
             lineItems = map["lineItems"]?.let { ModelJson.list(it, "$path.lineItems") { v, p -> TaxCalculatedLineItem.fromMap(ModelJson.obj(v, p), p) } },
             taxBreakdown = map["taxBreakdown"]?.let { ModelJson.list(it, "$path.taxBreakdown") { v, p -> TaxBreakdown.fromMap(ModelJson.obj(v, p), p) } },
             expireAt = map["expireAt"]?.let { ModelJson.str(it, "$path.expireAt") },
             taxDate = map["taxDate"]?.let { ModelJson.str(it, "$path.taxDate") },
             shippingCost = map["shippingCost"]?.let { TaxCalculatedShippingCost.fromMap(ModelJson.obj(it, "$path.shippingCost"), "$path.shippingCost") },
-            customerDetails = map["customerDetails"],
-            shipFromDetails = map["shipFromDetails"],
+            customerDetails = map["customerDetails"]?.let { TaxCalculatedCustomerDetails.fromMap(ModelJson.obj(it, "$path.customerDetails"), "$path.customerDetails") },
+            shipFromDetails = map["shipFromDetails"]?.let { TaxCalculatedShipFromDetails.fromMap(ModelJson.obj(it, "$path.shipFromDetails"), "$path.shipFromDetails") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -29300,8 +32007,8 @@ public data class TaxTransaction(
     val taxCalculationId: String? = null,
     /** The type. */
     val type: String? = null,
-    /** The tax amount. */
-    val taxAmount: String? = null,
+    /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    val taxAmount: Any? = null,
     /** The currency. */
     val currency: String? = null,
     /** The status. */
@@ -29352,7 +32059,7 @@ public data class TaxTransaction(
             taxTransactionId = map["taxTransactionId"]?.let { ModelJson.str(it, "$path.taxTransactionId") },
             taxCalculationId = map["taxCalculationId"]?.let { ModelJson.str(it, "$path.taxCalculationId") },
             type = map["type"]?.let { ModelJson.str(it, "$path.type") },
-            taxAmount = map["taxAmount"]?.let { ModelJson.str(it, "$path.taxAmount") },
+            taxAmount = map["taxAmount"],
             currency = map["currency"]?.let { ModelJson.str(it, "$path.currency") },
             status = map["status"]?.let { ModelJson.str(it, "$path.status") },
             failureReason = map["failureReason"]?.let { ModelJson.str(it, "$path.failureReason") },
@@ -30512,6 +33219,8 @@ public data class VaultingQueryResponse(
     val vaultingResultCode: String? = null,
     /** The vaulting result message. */
     val vaultingResultMessage: String? = null,
+    /** The acquirer info. */
+    val acquirerInfo: AcquirerInfo? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -30528,6 +33237,7 @@ public data class VaultingQueryResponse(
         "metadata" to metadata,
         "vaultingResultCode" to vaultingResultCode,
         "vaultingResultMessage" to vaultingResultMessage,
+        "acquirerInfo" to acquirerInfo?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -30537,7 +33247,7 @@ public data class VaultingQueryResponse(
         /** The API path to pass to `Client.prepare` (`v1/vaults/inquireVaulting`). */
         public const val API: String = "v1/vaults/inquireVaulting"
 
-        private val KNOWN: Set<String> = setOf("result", "vaultingRequestId", "normalUrl", "schemeUrl", "applinkUrl", "vaultingStatus", "paymentMethodDetail", "metadata", "vaultingResultCode", "vaultingResultMessage")
+        private val KNOWN: Set<String> = setOf("result", "vaultingRequestId", "normalUrl", "schemeUrl", "applinkUrl", "vaultingStatus", "paymentMethodDetail", "metadata", "vaultingResultCode", "vaultingResultMessage", "acquirerInfo")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -30557,6 +33267,7 @@ public data class VaultingQueryResponse(
             metadata = map["metadata"]?.let { ModelJson.str(it, "$path.metadata") },
             vaultingResultCode = map["vaultingResultCode"]?.let { ModelJson.str(it, "$path.vaultingResultCode") },
             vaultingResultMessage = map["vaultingResultMessage"]?.let { ModelJson.str(it, "$path.vaultingResultMessage") },
+            acquirerInfo = map["acquirerInfo"]?.let { AcquirerInfo.fromMap(ModelJson.obj(it, "$path.acquirerInfo"), "$path.acquirerInfo") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -30569,7 +33280,7 @@ public data class PaymentMethodDetail(
     /** The payment method detail type (one of the `PaymentMethodDetailType` values). */
     val paymentMethodDetailType: String? = null,
     /** The card. */
-    val card: Any? = null,
+    val card: CardPaymentMethodDetail? = null,
     /** The external account. */
     val externalAccount: ExternalPaymentMethodDetail? = null,
     /** The discount. */
@@ -30591,7 +33302,7 @@ public data class PaymentMethodDetail(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "paymentMethodDetailType" to paymentMethodDetailType,
-        "card" to card,
+        "card" to card?.toMap(),
         "externalAccount" to externalAccount?.toMap(),
         "discount" to discount?.toMap(),
         "coupon" to coupon?.toMap(),
@@ -30616,7 +33327,7 @@ public data class PaymentMethodDetail(
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "PaymentMethodDetail"): PaymentMethodDetail = PaymentMethodDetail(
             paymentMethodDetailType = map["paymentMethodDetailType"]?.let { ModelJson.str(it, "$path.paymentMethodDetailType") },
-            card = map["card"],
+            card = map["card"]?.let { CardPaymentMethodDetail.fromMap(ModelJson.obj(it, "$path.card"), "$path.card") },
             externalAccount = map["externalAccount"]?.let { ExternalPaymentMethodDetail.fromMap(ModelJson.obj(it, "$path.externalAccount"), "$path.externalAccount") },
             discount = map["discount"]?.let { DiscountPaymentMethodDetail.fromMap(ModelJson.obj(it, "$path.discount"), "$path.discount") },
             coupon = map["coupon"]?.let { CouponPaymentMethodDetail.fromMap(ModelJson.obj(it, "$path.coupon"), "$path.coupon") },
@@ -30777,6 +33488,65 @@ public data class CouponPaymentMethodDetail(
             couponDescription = map["couponDescription"]?.let { ModelJson.str(it, "$path.couponDescription") },
             couponExpireTime = map["couponExpireTime"]?.let { ModelJson.str(it, "$path.couponExpireTime") },
             paymentMethodDetailMetadata = map["paymentMethodDetailMetadata"]?.let { ModelJson.str(it, "$path.paymentMethodDetailMetadata") },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `Wallet` object.
+ */
+public data class Wallet(
+    /** The account no. */
+    val accountNo: String? = null,
+    /** The account holder name. */
+    val accountHolderName: UserName? = null,
+    /** The phone no. */
+    val phoneNo: String? = null,
+    /** The email. */
+    val email: String? = null,
+    /** The billing address. */
+    val billingAddress: Address? = null,
+    /** The token. */
+    val token: String? = null,
+    /** The token expiry time. */
+    val tokenExpiryTime: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "accountNo" to accountNo,
+        "accountHolderName" to accountHolderName?.toMap(),
+        "phoneNo" to phoneNo,
+        "email" to email,
+        "billingAddress" to billingAddress?.toMap(),
+        "token" to token,
+        "tokenExpiryTime" to tokenExpiryTime,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("accountNo", "accountHolderName", "phoneNo", "email", "billingAddress", "token", "tokenExpiryTime")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): Wallet = fromMap(ModelJson.parseObject(json, "Wallet"), "Wallet")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "Wallet"): Wallet = Wallet(
+            accountNo = map["accountNo"]?.let { ModelJson.str(it, "$path.accountNo") },
+            accountHolderName = map["accountHolderName"]?.let { UserName.fromMap(ModelJson.obj(it, "$path.accountHolderName"), "$path.accountHolderName") },
+            phoneNo = map["phoneNo"]?.let { ModelJson.str(it, "$path.phoneNo") },
+            email = map["email"]?.let { ModelJson.str(it, "$path.email") },
+            billingAddress = map["billingAddress"]?.let { Address.fromMap(ModelJson.obj(it, "$path.billingAddress"), "$path.billingAddress") },
+            token = map["token"]?.let { ModelJson.str(it, "$path.token") },
+            tokenExpiryTime = map["tokenExpiryTime"]?.let { ModelJson.str(it, "$path.tokenExpiryTime") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -30972,6 +33742,8 @@ public data class VaultingPaymentMethodResponse(
     val schemeUrl: String? = null,
     /** The applink url. */
     val applinkUrl: String? = null,
+    /** The acquirer info. */
+    val acquirerInfo: AcquirerInfo? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -30984,6 +33756,7 @@ public data class VaultingPaymentMethodResponse(
         "normalUrl" to normalUrl,
         "schemeUrl" to schemeUrl,
         "applinkUrl" to applinkUrl,
+        "acquirerInfo" to acquirerInfo?.toMap(),
     )
 
     /** This model as compact JSON text. */
@@ -30993,7 +33766,7 @@ public data class VaultingPaymentMethodResponse(
         /** The API path to pass to `Client.prepare` (`v1/vaults/vaultPaymentMethod`). */
         public const val API: String = "v1/vaults/vaultPaymentMethod"
 
-        private val KNOWN: Set<String> = setOf("result", "vaultingRequestId", "paymentMethodDetail", "normalUrl", "schemeUrl", "applinkUrl")
+        private val KNOWN: Set<String> = setOf("result", "vaultingRequestId", "paymentMethodDetail", "normalUrl", "schemeUrl", "applinkUrl", "acquirerInfo")
 
         /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
         @JvmStatic
@@ -31009,6 +33782,7 @@ public data class VaultingPaymentMethodResponse(
             normalUrl = map["normalUrl"]?.let { ModelJson.str(it, "$path.normalUrl") },
             schemeUrl = map["schemeUrl"]?.let { ModelJson.str(it, "$path.schemeUrl") },
             applinkUrl = map["applinkUrl"]?.let { ModelJson.str(it, "$path.applinkUrl") },
+            acquirerInfo = map["acquirerInfo"]?.let { AcquirerInfo.fromMap(ModelJson.obj(it, "$path.acquirerInfo"), "$path.acquirerInfo") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -32089,8 +34863,8 @@ public data class MeterEventNotify(
     val result: ApiResult? = null,
     /** The event name. */
     val eventName: String? = null,
-    /** The error events. */
-    val errorEvents: List<ErrorEvent>? = null,
+    /** The error events. The official SDKs disagree on its type (ErrorEvent or list[ErrorEvent]): any JSON value, kept as received. */
+    val errorEvents: List<Any?>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -32100,7 +34874,7 @@ public data class MeterEventNotify(
         "notifyType" to notifyType,
         "result" to result?.toMap(),
         "eventName" to eventName,
-        "errorEvents" to errorEvents?.map { it.toMap() },
+        "errorEvents" to errorEvents,
     )
 
     /** This model as compact JSON text. */
@@ -32120,54 +34894,7 @@ public data class MeterEventNotify(
             notifyType = map["notifyType"]?.let { ModelJson.str(it, "$path.notifyType") },
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             eventName = map["eventName"]?.let { ModelJson.str(it, "$path.eventName") },
-            errorEvents = map["errorEvents"]?.let { ModelJson.list(it, "$path.errorEvents") { v, p -> ErrorEvent.fromMap(ModelJson.obj(v, p), p) } },
-            extra = ModelJson.rest(map, KNOWN),
-        )
-    }
-}
-
-/**
- * The `ErrorEvent` object.
- */
-public data class ErrorEvent(
-    /** The error code. */
-    val errorCode: String? = null,
-    /** The idempotency key. */
-    val idempotencyKey: String? = null,
-    /** The event timestamp. */
-    val eventTimestamp: Any? = null,
-    /** The payload. */
-    val payload: EventPayload? = null,
-    /** Fields this model does not describe, kept as received and written back by [toJson]. */
-    val extra: Map<String, Any?> = emptyMap(),
-) {
-    /** This model as a JSON object: the fields that are set, then [extra]. */
-    public fun toMap(): Map<String, Any?> = ModelJson.build(
-        extra,
-        "errorCode" to errorCode,
-        "idempotencyKey" to idempotencyKey,
-        "eventTimestamp" to eventTimestamp,
-        "payload" to payload?.toMap(),
-    )
-
-    /** This model as compact JSON text. */
-    public fun toJson(): String = ModelJson.write(toMap())
-
-    public companion object {
-        private val KNOWN: Set<String> = setOf("errorCode", "idempotencyKey", "eventTimestamp", "payload")
-
-        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
-        @JvmStatic
-        public fun fromJson(json: String): ErrorEvent = fromMap(ModelJson.parseObject(json, "ErrorEvent"), "ErrorEvent")
-
-        /** Decodes a parsed JSON object; [path] names it in errors. */
-        @JvmStatic
-        @JvmOverloads
-        public fun fromMap(map: Map<String, Any?>, path: String = "ErrorEvent"): ErrorEvent = ErrorEvent(
-            errorCode = map["errorCode"]?.let { ModelJson.str(it, "$path.errorCode") },
-            idempotencyKey = map["idempotencyKey"]?.let { ModelJson.str(it, "$path.idempotencyKey") },
-            eventTimestamp = map["eventTimestamp"]?.let { ModelJson.scalar(it, "$path.eventTimestamp", "integer") },
-            payload = map["payload"]?.let { EventPayload.fromMap(ModelJson.obj(it, "$path.payload"), "$path.payload") },
+            errorEvents = map["errorEvents"]?.let { ModelJson.list(it, "$path.errorEvents") { v, p -> v } },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -32183,24 +34910,24 @@ public data class SubscriptionCancelNotify(
     val result: ApiResult? = null,
     /** The payment amount. */
     val paymentAmount: Amount? = null,
-    /** The payment create time. */
-    val paymentCreateTime: String? = null,
-    /** The payment time. */
-    val paymentTime: String? = null,
-    /** The period end time. */
-    val periodEndTime: String? = null,
-    /** The phase no. */
-    val phaseNo: String? = null,
-    /** The subscription id. */
-    val subscriptionId: String? = null,
-    /** The subscription order id. */
-    val subscriptionOrderId: String? = null,
+    /** The payment create time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    val paymentCreateTime: Any? = null,
+    /** The payment time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    val paymentTime: Any? = null,
+    /** The period end time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    val periodEndTime: Any? = null,
+    /** The phase no. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    val phaseNo: Any? = null,
+    /** The subscription id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    val subscriptionId: Any? = null,
+    /** The subscription order id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    val subscriptionOrderId: Any? = null,
     /** The subscription order status (one of the `SubscriptionNotificationType` values). */
     val subscriptionOrderStatus: String? = null,
-    /** The subscription request id. */
-    val subscriptionRequestId: String? = null,
-    /** The subscription trans id. */
-    val subscriptionTransId: String? = null,
+    /** The subscription request id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    val subscriptionRequestId: Any? = null,
+    /** The subscription trans id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    val subscriptionTransId: Any? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -32238,15 +34965,15 @@ public data class SubscriptionCancelNotify(
             notifyType = map["notifyType"]?.let { ModelJson.str(it, "$path.notifyType") },
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             paymentAmount = map["paymentAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.paymentAmount"), "$path.paymentAmount") },
-            paymentCreateTime = map["paymentCreateTime"]?.let { ModelJson.str(it, "$path.paymentCreateTime") },
-            paymentTime = map["paymentTime"]?.let { ModelJson.str(it, "$path.paymentTime") },
-            periodEndTime = map["periodEndTime"]?.let { ModelJson.str(it, "$path.periodEndTime") },
-            phaseNo = map["phaseNo"]?.let { ModelJson.str(it, "$path.phaseNo") },
-            subscriptionId = map["subscriptionId"]?.let { ModelJson.str(it, "$path.subscriptionId") },
-            subscriptionOrderId = map["subscriptionOrderId"]?.let { ModelJson.str(it, "$path.subscriptionOrderId") },
+            paymentCreateTime = map["paymentCreateTime"],
+            paymentTime = map["paymentTime"],
+            periodEndTime = map["periodEndTime"],
+            phaseNo = map["phaseNo"],
+            subscriptionId = map["subscriptionId"],
+            subscriptionOrderId = map["subscriptionOrderId"],
             subscriptionOrderStatus = map["subscriptionOrderStatus"]?.let { ModelJson.str(it, "$path.subscriptionOrderStatus") },
-            subscriptionRequestId = map["subscriptionRequestId"]?.let { ModelJson.str(it, "$path.subscriptionRequestId") },
-            subscriptionTransId = map["subscriptionTransId"]?.let { ModelJson.str(it, "$path.subscriptionTransId") },
+            subscriptionRequestId = map["subscriptionRequestId"],
+            subscriptionTransId = map["subscriptionTransId"],
             extra = ModelJson.rest(map, KNOWN),
         )
     }
