@@ -25,6 +25,7 @@ const imported = new Map();
 /** `true` when this runtime has WebCrypto. */
 const available = typeof importKey === 'function' && typeof verify === 'function';
 
+/** The CryptoKey of check `index` (imported once), or a Promise of it while it is imported. */
 function keyOf(pending, index) {
   const id = pending.keyId(index);
   let key = imported.get(id);
@@ -32,8 +33,10 @@ function keyOf(pending, index) {
     key = importKey.call(subtle, 'spki', pending.spki(index), ALGORITHM, false, ['verify']);
     if (imported.size >= MAX_KEYS) imported.delete(imported.keys().next().value);
     imported.set(id, key);
-    // A refused key is not kept: the next call tries again (and falls back again).
-    key.catch(() => imported.delete(id));
+    key.then(
+      (cryptoKey) => imported.get(id) === key && imported.set(id, cryptoKey), // later calls skip the await
+      () => imported.delete(id), // a refused key is not kept: the next call tries again (and falls back again)
+    );
   }
   return key;
 }
@@ -48,7 +51,8 @@ async function runChecks(pending) {
   const count = pending.candidates;
   try {
     for (let index = 0; index < count; index += 1) {
-      const key = await keyOf(pending, index);
+      let key = keyOf(pending, index);
+      if (key instanceof Promise) key = await key;
       if (await verify.call(subtle, ALGORITHM, key, pending.signature(index), pending.content(index))) return [index, false];
     }
     return [-1, false];
