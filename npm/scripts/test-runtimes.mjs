@@ -46,10 +46,10 @@ try {
   const { app, tarball } = prepareApp(tmp);
   console.log(`testing ${tarball} on Bun ${BUN_VERSION}, Deno ${DENO_VERSION} and workerd ${WORKERD_VERSION}`);
 
-  checkConditions(app);
-  checkVersions();
-
   const env = { ...process.env, ANTOM_VECTORS: vectorsDir, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', DO_NOT_TRACK: '1' };
+  checkConditions(app, env);
+  checkVersions(env);
+
   record(`Bun ${BUN_VERSION}: vectors, send, webhook handler`, checkReport(runScript(BUN, ['cli.mjs'], app, env), 'index.mjs'));
   record(
     `Deno ${DENO_VERSION}: vectors, send, webhook handler`,
@@ -74,9 +74,9 @@ console.log(`test-runtimes: ${results.length - failed} passed, ${failed} failed`
 process.exitCode = failed === 0 && results.length > 0 ? 0 : 1;
 
 /** Exactly the pinned versions run. */
-function checkVersions() {
+function checkVersions(env) {
   const failures = [];
-  const version = (bin, args) => spawnSync(bin, args, { encoding: 'utf8' }).stdout.trim();
+  const version = (bin, args) => spawnSync(bin, args, { env, encoding: 'utf8' }).stdout.trim();
   if (version(BUN, ['--version']) !== BUN_VERSION) failures.push(`bun --version: ${version(BUN, ['--version'])}`);
   if (!version(DENO, ['--version']).startsWith(`deno ${DENO_VERSION} `)) failures.push(`deno --version: ${version(DENO, ['--version'])}`);
   // workerd prints its compatibility date, the version's middle part: 1.20261123.1 -> 2026-11-23.
@@ -90,7 +90,7 @@ function checkVersions() {
  * exports map that matches, as esbuild, wrangler and Bun's bundler do) with each bundler's
  * conditions, and Bun's bundler for a browser build, whose output must refuse to run.
  */
-function checkConditions(app) {
+function checkConditions(app, env) {
   const failures = [];
   const resolveWith = (conditions, how = 'import') => {
     const args = conditions.flatMap((c) => ['--conditions', c]);
@@ -115,10 +115,10 @@ function checkConditions(app) {
   }
   // Bun's bundler for the browser: the bundle is the refusal.
   writeFileSync(join(app, 'page.mjs'), "import * as antom from 'antom-core';\nconsole.log(typeof antom.Client);\n");
-  const built = spawnSync(BUN, ['build', 'page.mjs', '--target=browser', '--outfile=page.bundle.mjs'], { cwd: app, encoding: 'utf8' });
+  const built = spawnSync(BUN, ['build', 'page.mjs', '--target=browser', '--outfile=page.bundle.mjs'], { cwd: app, env, encoding: 'utf8' });
   if (built.status !== 0) failures.push(`bun build --target=browser failed: ${built.stderr.slice(0, 300)}`);
   else {
-    const ran = spawnSync(BUN, ['page.bundle.mjs'], { cwd: app, encoding: 'utf8' });
+    const ran = spawnSync(BUN, ['page.bundle.mjs'], { cwd: app, env, encoding: 'utf8' });
     if (ran.status === 0 || !ran.stderr.includes('server-only')) failures.push(`the browser bundle ran: ${ran.stdout} ${ran.stderr.slice(0, 300)}`);
   }
   record('export conditions: workerd/worker build, browser refusal, node build', failures);
