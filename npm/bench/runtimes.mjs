@@ -120,7 +120,7 @@ and round, ${ROUNDS} interleaved rounds per runtime; the baselines are the same 
 once (\`createVerify('sha256').update(content).verify(keyObject, signature)\`, and \`await crypto.subtle.verify(...)\`
 one after another), over the content and raw signature prepared before timing. antom-core's calls include
 everything a webhook needs: the headers, the signature header, the body's JSON, the dedup key, the outcome
-(and, for the async form, two passes of the core around the WebCrypto check). Node.js, Bun and Deno time
+(the async form: one pass of the core that hands the check out and keeps its verdict if it verifies, the WebCrypto check, the verdict taken back). Node.js, Bun and Deno time
 themselves (\`performance.now()\`); workerd: ${results.at(-1).how}.
 
 | runtime | antom-core | µs per call (median) | baseline | µs per call (median) | ratio (median) | per round |
@@ -130,7 +130,7 @@ ${rows.join('\n')}
 antom-core's own share of a call (antom-core − baseline, medians): ${shares.join('; ')}. It is
 tens of microseconds a call whatever the RSA costs, so the ratio nears 1 only where RSA itself is slow (Deno's
 \`node:crypto\` and WebCrypto are Rust implementations several times slower than OpenSSL or
-BoringSSL); the async form adds a second pass of the core and the promise turns.
+BoringSSL); the async form adds the promise turns and the copies of what is checked.
 
 | target (issue 29) | measured | |
 | --- | --- | --- |

@@ -604,6 +604,8 @@ class Client {
   #node;
   #fallback;
   #maxBodyBytes;
+  /** verify*Async's CryptoKeys, by position in the key ring (webcrypto.cjs). */
+  #webKeys = new Map();
 
   constructor(options) {
     if (options === null || typeof options !== 'object') {
@@ -866,18 +868,24 @@ class Client {
     return notificationOf(await this.#finishVerify(pending), received);
   }
 
-  /** The second step of verify*Async: WebCrypto runs the core's checks, the core decides. */
+  /**
+   * The rest of verify*Async: WebCrypto runs the checks the core hands out (its first; the
+   * others in the key ring's order only when that one fails), the core decides.
+   */
   async #finishVerify(pending) {
-    let consumed = false;
+    let current = pending;
     try {
-      const verdict = pending.verdict;
-      if (verdict !== undefined) return verdict;
-      const [index, failed] = await webcrypto.runChecks(pending);
-      const live = this.#live();
-      consumed = true; // finishVerify takes ownership of pending, even when it throws
-      return live.finishVerify(pending, index, failed);
+      for (;;) {
+        const verdict = current.verdict;
+        if (verdict !== undefined) return verdict;
+        const [index, failed] = await webcrypto.runChecks(current, this.#webKeys);
+        const live = this.#live();
+        const step = current;
+        current = undefined; // finishVerify takes ownership of it, even when it throws
+        current = live.finishVerify(step, index, failed);
+      }
     } finally {
-      if (!consumed) pending.free();
+      current?.free();
     }
   }
 

@@ -9,8 +9,8 @@
 // `subtle.verify` on them and reports the first that verified, or none, or that WebCrypto could
 // not run them (the core then applies the client's engine fallback rule).
 //
-// Keys are imported into WebCrypto once, cached by the core's fingerprint of the key. The
-// WebCrypto functions are captured when this module loads, as host.cjs captures node:crypto's.
+// Keys are imported into WebCrypto once per client, by their position in the client's key ring.
+// The WebCrypto functions are captured when this module loads, as host.cjs captures node:crypto's.
 
 const subtle = globalThis.crypto !== undefined ? globalThis.crypto.subtle : undefined;
 const SubtleProto = typeof SubtleCrypto === 'function' ? SubtleCrypto.prototype : undefined;
@@ -18,40 +18,42 @@ const importKey = subtle !== undefined ? (SubtleProto?.importKey ?? subtle.impor
 const verify = subtle !== undefined ? (SubtleProto?.verify ?? subtle.verify) : undefined;
 
 const ALGORITHM = Object.freeze({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' });
-/** Imported keys kept at most (the Antom keys of a few clients); the oldest goes first. */
-const MAX_KEYS = 32;
-const imported = new Map();
 
 /** `true` when this runtime has WebCrypto. */
 const available = typeof importKey === 'function' && typeof verify === 'function';
 
-/** The CryptoKey of check `index` (imported once), or a Promise of it while it is imported. */
-function keyOf(pending, index) {
-  const id = pending.keyId(index);
-  let key = imported.get(id);
+/**
+ * The CryptoKey of check `index` (imported once per client: `keys` maps the key's position in
+ * the client's key ring to it), or a Promise of it while it is imported.
+ */
+function keyOf(pending, index, keys) {
+  const at = pending.keyIndex(index);
+  let key = at === undefined ? undefined : keys.get(at);
   if (key === undefined) {
     key = importKey.call(subtle, 'spki', pending.spki(index), ALGORITHM, false, ['verify']);
-    if (imported.size >= MAX_KEYS) imported.delete(imported.keys().next().value);
-    imported.set(id, key);
-    key.then(
-      (cryptoKey) => imported.get(id) === key && imported.set(id, cryptoKey), // later calls skip the await
-      () => imported.delete(id), // a refused key is not kept: the next call tries again (and falls back again)
-    );
+    if (at !== undefined) {
+      const importing = key;
+      keys.set(at, importing);
+      importing.then(
+        (cryptoKey) => keys.get(at) === importing && keys.set(at, cryptoKey), // later calls skip the await
+        () => keys.delete(at), // a refused key is not kept: the next call tries again (and falls back again)
+      );
+    }
   }
   return key;
 }
 
 /**
- * Runs the core's checks of `pending` (a glue PendingVerify) in order. Resolves to
+ * Runs the checks `pending` (a glue PendingVerify) hands out, in order. Resolves to
  * `[index, failed]`: the index of the first check that verified (-1 for none), and whether
- * WebCrypto could not run them (missing, refused a key, threw).
+ * WebCrypto could not run them (missing, refused a key, threw). `keys`: the client's cache.
  */
-async function runChecks(pending) {
+async function runChecks(pending, keys) {
   if (!available) return [-1, true];
   const count = pending.candidates;
   try {
     for (let index = 0; index < count; index += 1) {
-      let key = keyOf(pending, index);
+      let key = keyOf(pending, index, keys);
       if (key instanceof Promise) key = await key;
       if (await verify.call(subtle, ALGORITHM, key, pending.signature(index), pending.content(index))) return [index, false];
     }
