@@ -335,6 +335,7 @@ class ApiResponse {
       nextAction: this.nextAction,
       isSuccess: this.isSuccess,
       outcome: this.outcome,
+      verifiedBy: this.verifiedBy,
       body: shownBody(this.body),
       engine: this.engine,
     };
@@ -362,6 +363,7 @@ class Notification {
       requestTime: this.requestTime,
       dedupKey: this.dedupKey,
       outcome: this.outcome,
+      verifiedBy: this.verifiedBy,
       body: shownBody(this.body),
       engine: this.engine,
     };
@@ -384,7 +386,16 @@ function apiResponseOf(frame, received) {
     body: bodyBuffer(received),
     engine: r.next(),
     outcome: r.next(), // the core's: every unverified response is UNKNOWN
+    verifiedBy: keyIdOf(r),
   });
+}
+
+/** `verifiedBy` from its two framed texts: `{ keyVersion, fingerprint }`, or null. */
+function keyIdOf(frame) {
+  const version = frame.next();
+  const fingerprint = frame.next();
+  if (fingerprint === null) return null;
+  return { keyVersion: version === null ? null : Number(version), fingerprint };
 }
 
 /** A `Notification` from the glue's framed verdict (verifyNotification, finishVerify). */
@@ -399,6 +410,7 @@ function notificationOf(frame, received) {
     body: bodyBuffer(received),
     engine: n.next(),
     outcome: n.next(),
+    verifiedBy: keyIdOf(n),
   });
 }
 
@@ -595,6 +607,37 @@ function keyArgument(value, Class, inner, what) {
 }
 
 /**
+ * The glue's key ring from `antomPublicKeys` (a list of key texts, `PublicKey`s or
+ * `{ key, keyVersion }`) or `antomPublicKey` (one key, untagged). The ring's rules (size,
+ * duplicates, which key a keyVersion selects) are the core's; `keys` collects what to release.
+ */
+function keyRingOf(list, one, keys) {
+  const ring = new wasm.KeyRing();
+  try {
+    if (list !== undefined && list !== null) {
+      if (one !== undefined && one !== null) {
+        throw new TypeError('pass antomPublicKey (one key) or antomPublicKeys (a key ring), not both');
+      }
+      if (!Array.isArray(list)) throw new TypeError('antomPublicKeys must be an array');
+      list.forEach((member, i) => {
+        const tagged = member !== null && typeof member === 'object' && !(member instanceof PublicKey);
+        const key = keyArgument(tagged ? member.key : member, PublicKey, innerPublic, `antomPublicKeys[${i}]`);
+        keys.push(key);
+        ring.add(key.inner, tagged ? keyVersionOf(member.keyVersion) : undefined);
+      });
+    } else {
+      const key = keyArgument(one, PublicKey, innerPublic, 'antomPublicKey');
+      keys.push(key);
+      ring.add(key.inner, undefined);
+    }
+    return ring;
+  } catch (error) {
+    ring.free();
+    throw error;
+  }
+}
+
+/**
  * A configured Antom client: prepares signed requests and verifies responses and
  * notifications. Only `send` performs IO (fetch); `prepare` / `verifyResponse` leave the HTTP to you.
  */
@@ -650,9 +693,9 @@ class Client {
       this.#fallback,
     ];
     const keys = [];
+    let antom;
     try {
-      const antom = keyArgument(antomPublicKey, PublicKey, innerPublic, 'antomPublicKey');
-      keys.push(antom);
+      antom = { inner: keyRingOf(options.antomPublicKeys, antomPublicKey, keys) };
       if (hasPrivateKey) {
         const own = keyArgument(privateKey, PrivateKey, innerPrivate, 'privateKey');
         keys.push(own);
@@ -672,6 +715,7 @@ class Client {
         this.#inner = wasm.Client.verifyOnly(clientId, antom.inner, ...settings);
       }
     } finally {
+      if (antom !== undefined) antom.inner.free();
       for (const key of keys) key.release();
     }
     this.#maxBodyBytes = this.#inner.maxBodyBytes;
@@ -991,6 +1035,24 @@ function verifyRequest(publicKey, path, headers, body) {
   }
 }
 
+/**
+ * Which key of a ring (`antomPublicKeys`, as for `new Client`) verifies a signed message: a
+ * notification (`request-time`) or a response (`response-time`). `{ keyVersion, fingerprint }`;
+ * throws the core's error (`SIGNATURE_MISMATCH` names the keys tried by fingerprint). For
+ * finding a wrong key ("the sandbox key on a live client"); client ids are not compared.
+ */
+function whichKey(antomPublicKeys, path, headers, body) {
+  const keys = [];
+  const ring = keyRingOf(Array.isArray(antomPublicKeys) ? antomPublicKeys : [antomPublicKeys], undefined, keys);
+  try {
+    const [keyVersion, fingerprint] = wasm.whichKey(ring, text(path, 'path'), headerList(headers), bytes(body, 'body'));
+    return { keyVersion: keyVersion ?? null, fingerprint };
+  } finally {
+    ring.free();
+    for (const key of keys) key.release();
+  }
+}
+
 function toMinorUnits(amount, currency) {
   return wasm.toMinorUnits(text(amount, 'amount'), text(currency, 'currency'));
 }
@@ -1038,6 +1100,7 @@ const MAX_SIGNER_ANSWER_BYTES = wasm.maxSignerAnswerBytes();
 const ERROR_CODES = Object.freeze(wasm.errorCodes());
 const DEFAULT_MAX_BODY_BYTES = wasm.defaultMaxBodyBytes();
 const WASM_ENGINE = wasm.builtinEngine();
+const MAX_RING_KEYS = wasm.maxRingKeys();
 const { handleNotification, expressNotificationHandler, fastifyNotificationPlugin, webNotificationHandler } =
   webhooks({ AntomError, Client, NOTIFICATION_ACK, checkLength, verifyAsync: VERIFY_ASYNC });
 
@@ -1065,6 +1128,8 @@ module.exports = {
   formatSignatureHeader,
   signatureHeader,
   verifyRequest,
+  whichKey,
+  MAX_RING_KEYS,
   toMinorUnits,
   fromMinorUnits,
   minorUnitExponent,

@@ -30,7 +30,9 @@ export type ErrorCode =
   | 'UNSIGNED_RESPONSE'
   | 'INVALID_AMOUNT'
   | 'UNSUPPORTED_CURRENCY'
-  | 'SIGNING_FAILED';
+  | 'SIGNING_FAILED'
+  | 'UNKNOWN_KEY_VERSION'
+  | 'WRONG_KEY';
 
 /** Every {@link ErrorCode}, in the core's order. */
 export declare const ERROR_CODES: readonly ErrorCode[];
@@ -140,7 +142,7 @@ export declare class PublicKey {
   toDer(): Buffer;
   /** The Dashboard form: one-line base64 of the SPKI DER. */
   toBase64(): string;
-  /** SHA-256 of the SPKI DER, lower-case hex: a safe way to tell keys apart in logs. */
+  /** `sha256:` and the first 16 hex digits of SHA-256 over the SPKI DER: safe to log, stable. */
   fingerprint(): string;
   /** Same key. */
   equals(other: PublicKey): boolean;
@@ -210,8 +212,18 @@ export interface ClientOptions {
    * not later at Antom. Without it only the signature's length (256 to 1024 bytes) is checked.
    */
   merchantPublicKey?: string | PublicKey;
-  /** Antom's public key for the same environment. */
-  antomPublicKey: string | PublicKey;
+  /**
+   * Antom's public key for the same environment (one untagged key). Give this or
+   * `antomPublicKeys`. A key equal to your own public key is refused with `WRONG_KEY`.
+   */
+  antomPublicKey?: string | PublicKey;
+  /**
+   * Antom's public keys as a key ring, for a rotation: up to {@link MAX_RING_KEYS}, each a key
+   * or `{ key, keyVersion }`. A message whose `Signature` names a keyVersion is verified with
+   * the key tagged with it only (else with the untagged keys, in order; none:
+   * `UNKNOWN_KEY_VERSION`); one without a keyVersion with every key, in order.
+   */
+  antomPublicKeys?: ReadonlyArray<AntomKeyInput>;
   /** Default `"asia"`. */
   region?: Region;
   /** Default: the API key's marker, else sandbox exactly when `clientId` starts with `SANDBOX_`. */
@@ -307,6 +319,8 @@ export declare class ApiResponse {
   outcome: Outcome;
   /** The raw bytes that were verified: the bytes you passed (a `Buffer` over them, not a copy). */
   body: Buffer;
+  /** The Antom key that verified it; `null` exactly when `verified` is `false`. */
+  verifiedBy: KeyId | null;
   /** The engine that verified the signature (`"webcrypto"` from verifyResponseAsync); `null` for an unsigned response. */
   engine: Engine | 'webcrypto' | null;
   /** `JSON.parse` of `body`. */
@@ -335,6 +349,8 @@ export declare class Notification {
   outcome: Outcome;
   /** The raw bytes that were verified: the bytes you passed (a `Buffer` over them, not a copy). */
   body: Buffer;
+  /** The Antom key that verified it (during a rotation: which key Antom signs with). */
+  verifiedBy: KeyId;
   /** The engine that verified the signature (`"webcrypto"` from verifyNotificationAsync). */
   engine: Engine | 'webcrypto' | null;
   /** `JSON.parse` of `body`. */
@@ -644,6 +660,33 @@ export declare function signatureHeader(
   body: Bytes,
   keyVersion: number,
 ): string;
+
+/** One key of a key ring: a key alone (untagged) or with the `keyVersion` Antom signs with. */
+export type AntomKeyInput = string | PublicKey | { key: string | PublicKey; keyVersion?: number };
+
+/** Which key verified a message: its keyVersion tag in the ring (`null` when untagged) and fingerprint. */
+export interface KeyId {
+  keyVersion: number | null;
+  /** `sha256:` and 16 hex digits of SHA-256 over the key's SPKI DER; safe to log. */
+  fingerprint: string;
+}
+
+/** The most keys a key ring holds (4): the most RSA checks one message costs. */
+export declare const MAX_RING_KEYS: number;
+
+/**
+ * Which key of a ring verifies a signed message (a notification or request with `request-time`,
+ * or a response with `response-time`), by the ring rule: finds a wrong key (the sandbox key on a
+ * live client) in one call. Client ids are not compared.
+ * @throws {AntomError} `INVALID_KEY` (bad ring), `MISSING_HEADER`, `MALFORMED_SIGNATURE`,
+ * `UNKNOWN_KEY_VERSION`, `SIGNATURE_MISMATCH` (naming the keys tried by fingerprint).
+ */
+export declare function whichKey(
+  antomPublicKeys: AntomKeyInput | ReadonlyArray<AntomKeyInput>,
+  path: string,
+  headers: HeadersInput,
+  body: Bytes,
+): KeyId;
 
 /** What {@link verifyRequest} read from a verified request or notification. */
 export interface VerifiedRequest {

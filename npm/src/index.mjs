@@ -26,6 +26,8 @@ export const {
   formatSignatureHeader,
   signatureHeader,
   verifyRequest,
+  whichKey,
+  MAX_RING_KEYS,
   toMinorUnits,
   fromMinorUnits,
   minorUnitExponent,

@@ -63,6 +63,8 @@ test('ERROR_CODES is the core set', () => {
     'INVALID_AMOUNT',
     'UNSUPPORTED_CURRENCY',
     'SIGNING_FAILED',
+    'UNKNOWN_KEY_VERSION',
+    'WRONG_KEY',
   ]);
 });
 
@@ -87,6 +89,12 @@ test('every code a caller can trigger surfaces as AntomError.code', () => {
   throwsCode(() => client.verifyResponse(path, {}, ok), 'UNSIGNED_RESPONSE');
   throwsCode(() => toMinorUnits('10.505', 'USD'), 'INVALID_AMOUNT');
   throwsCode(() => fromMinorUnits('100', 'XXX'), 'UNSUPPORTED_CURRENCY');
+  const merchantPublic = PrivateKey.parse(merchantPrivate).publicKey();
+  throwsCode(() => new Client({ clientId: CLIENT_ID, privateKey: merchantPrivate, antomPublicKey: merchantPublic }), 'WRONG_KEY');
+  const tagged = new Client({ clientId: CLIENT_ID, antomPublicKeys: [{ key: antomPublic, keyVersion: 1 }] });
+  const v2 = headers.map(([name, value]) => [name, name.toLowerCase() === 'signature' ? value.replace('keyVersion=1', 'keyVersion=2') : value]);
+  throwsCode(() => tagged.verifyResponse(path, v2, ok), 'UNKNOWN_KEY_VERSION');
+  tagged.free();
   // SIGNING_FAILED needs a platform without randomness; it cannot be triggered in Node.
 });
 

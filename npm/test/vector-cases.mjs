@@ -47,8 +47,7 @@ function bodyBytes(input) {
 function makeClient(config, engine) {
   // Same order as the Rust runner: the Antom key, then the credential, then the settings.
   // Neither private_key_file nor api_key: a verify-only client.
-  const antomPublicKey = PublicKey.parse(readText(config.antom_public_key_file));
-  const options = { clientId: config.client_id, antomPublicKey, engine };
+  const options = { clientId: config.client_id, ...antomKeys(config), engine };
   if (config.private_key_file !== undefined) options.privateKey = PrivateKey.parse(readText(config.private_key_file));
   if (config.api_key !== undefined) options.apiKey = config.api_key;
   if (config.region !== undefined) options.region = config.region;
@@ -60,13 +59,30 @@ function makeClient(config, engine) {
   return new Client(options);
 }
 
+/**
+ * The Antom keys of a config: `antom_keys` (a ring: `{ key, keyVersion }` for a tagged key, the
+ * key text alone for an untagged one) or one `antom_public_key_file`.
+ */
+function antomKeys(config) {
+  if (config.antom_keys === undefined) return { antomPublicKey: PublicKey.parse(readText(config.antom_public_key_file)) };
+  const antomPublicKeys = config.antom_keys.map((member) =>
+    member.key_version === undefined
+      ? readText(member.key_file)
+      : { key: PublicKey.parse(readText(member.key_file)), keyVersion: member.key_version },
+  );
+  return { antomPublicKeys };
+}
+
+/** `verifiedBy` as the vectors write it. */
+const keyId = (id) => (id === null ? null : { key_version: id.keyVersion, fingerprint: id.fingerprint });
+
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** An external-signer client for external_signer.json (ExternalConfig: no private key). */
 function makeExternalClient(config, engine, signer) {
   const options = {
     clientId: config.client_id,
-    antomPublicKey: PublicKey.parse(readText(config.antom_public_key_file)),
+    ...antomKeys(config),
     signer,
     engine,
   };
@@ -230,6 +246,7 @@ export function runCase(operation, input, engine) {
         result_message: r.resultMessage,
         next_action: r.nextAction,
         outcome: r.outcome,
+        verified_by: keyId(r.verifiedBy),
       };
     }
     case 'verify_notification': {
@@ -248,7 +265,13 @@ export function runCase(operation, input, engine) {
         request_time: n.requestTime,
         dedup_key: n.dedupKey,
         outcome: n.outcome,
+        verified_by: keyId(n.verifiedBy),
       };
+    }
+    case 'fingerprint': {
+      const text = readText(input.key_file);
+      const key = input.kind === 'private' ? PrivateKey.parse(text).publicKey() : PublicKey.parse(text);
+      return { fingerprint: key.fingerprint() };
     }
     case 'amount': {
       if (input.to_minor_units !== undefined) {
@@ -321,6 +344,7 @@ export async function runVerifyAsyncCase(operation, input) {
       result_message: r.resultMessage,
       next_action: r.nextAction,
       outcome: r.outcome,
+      verified_by: keyId(r.verifiedBy),
     };
   }
   if (operation === 'verify_notification') {
@@ -336,6 +360,7 @@ export async function runVerifyAsyncCase(operation, input) {
       request_time: n.requestTime,
       dedup_key: n.dedupKey,
       outcome: n.outcome,
+      verified_by: keyId(n.verifiedBy),
     };
   }
   throw new Error(`no asynchronous verification for ${operation}`);

@@ -24,13 +24,16 @@ only converts types.
 from ._api import (
     DEFAULT_MAX_BODY_BYTES,
     ENGINE,
+    MAX_RING_KEYS,
     NOTIFICATION_ACK,
+    AntomKey,
     ApiResponse,
     Body,
     Client,
     Endpoint,
     Environment,
     Headers,
+    KeyId,
     NextAction,
     Notification,
     PreparedRequest,
@@ -49,6 +52,7 @@ from ._api import (
     parse_signature_header,
     redact_header,
     to_minor_units,
+    which_key,
 )
 from ._external import SigningRequest
 from ._outcome import Outcome
@@ -64,17 +68,21 @@ from ._errors import (
     MissingHeaderError,
     SignatureMismatchError,
     SigningFailedError,
+    UnknownKeyVersionError,
     UnsignedResponseError,
     UnsupportedAlgorithmError,
     UnsupportedCurrencyError,
+    WrongKeyError,
 )
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_TIMEOUT",
     "ENGINE",
+    "MAX_RING_KEYS",
     "NOTIFICATION_ACK",
     "AntomError",
+    "AntomKey",
     "ApiResponse",
     "Body",
     "Client",
@@ -85,6 +93,7 @@ __all__ = [
     "InvalidAmountError",
     "InvalidInputError",
     "InvalidKeyError",
+    "KeyId",
     "MalformedSignatureError",
     "MissingHeaderError",
     "NextAction",
@@ -102,9 +111,11 @@ __all__ = [
     "SignatureMismatchError",
     "SigningFailedError",
     "SigningRequest",
+    "UnknownKeyVersionError",
     "UnsignedResponseError",
     "UnsupportedAlgorithmError",
     "UnsupportedCurrencyError",
+    "WrongKeyError",
     "content_to_sign",
     "describe_body",
     "endpoint",
@@ -115,4 +126,5 @@ __all__ = [
     "parse_signature_header",
     "redact_header",
     "to_minor_units",
+    "which_key",
 ]

@@ -12,7 +12,7 @@ import enum
 import json
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, List, Optional, Protocol, Tuple, Union
+from typing import Any, Callable, Iterable, List, Optional, Protocol, Sequence, Tuple, Union
 
 from . import _headers
 from . import _external
@@ -267,7 +267,8 @@ class PublicKey:
 
     @property
     def fingerprint(self) -> str:
-        """SHA-256 of the SubjectPublicKeyInfo DER, lower-case hex."""
+        """``sha256:`` and the first 16 hex digits of SHA-256 over the SubjectPublicKeyInfo
+        DER: short, stable and safe to log (a private key's public half has the same one)."""
         return self._inner.fingerprint()
 
     def __eq__(self, other: object) -> bool:
@@ -280,6 +281,70 @@ class PublicKey:
 
     def __repr__(self) -> str:
         return repr(self._inner)
+
+
+@dataclass(frozen=True)
+class AntomKey:
+    """One key of an Antom key ring (``Client(antom_public_keys=[...])``): Antom's public key,
+    optionally tagged with the ``keyVersion`` Antom signs with. A message whose ``Signature``
+    names a version is verified with the key tagged with it only (else with the untagged keys,
+    in order); one without a version with every key, in order."""
+
+    #: Antom's public key (text or :class:`PublicKey`).
+    key: Union[str, PublicKey]
+    #: The ``keyVersion`` it signs with; ``None`` for a key tried for any version no tagged key claims.
+    key_version: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class KeyId:
+    """Which key verified a message: its tag in the ring and its fingerprint. Safe to log."""
+
+    #: The key's ``keyVersion`` tag (``None`` for an untagged key).
+    key_version: Optional[int]
+    #: :attr:`PublicKey.fingerprint` of the key.
+    fingerprint: str
+
+
+#: The most keys an Antom key ring holds (the most RSA checks one message costs).
+MAX_RING_KEYS: int = _ffi.max_ring_keys()
+
+_RingInput = Union[str, PublicKey, AntomKey, Tuple[Union[str, PublicKey], Optional[int]]]
+
+
+def _ring(keys: Sequence[_RingInput]) -> "list[_ffi.AntomKey]":
+    """The native key ring from keys, :class:`AntomKey` or ``(key, key_version)`` pairs; its
+    rules (size, duplicates) are the core's."""
+    if isinstance(keys, (str, bytes, PublicKey)) or not isinstance(keys, Sequence):
+        raise TypeError("antom_public_keys must be a list of keys or AntomKey(key, key_version)")
+    ring = []
+    for member in keys:
+        if isinstance(member, tuple):
+            member = AntomKey(*member)
+        if not isinstance(member, AntomKey):
+            member = AntomKey(member)
+        key = member.key if isinstance(member.key, PublicKey) else PublicKey(member.key)
+        ring.append(_ffi.AntomKey(key=key._inner, key_version=member.key_version))
+    return ring
+
+
+def _key_id(id_: "Optional[_ffi.KeyId]") -> Optional[KeyId]:
+    return None if id_ is None else KeyId(key_version=id_.key_version, fingerprint=id_.fingerprint)
+
+
+def which_key(antom_public_keys: Sequence[_RingInput], path: str, headers: Headers, body: Body) -> KeyId:
+    """Which of ``antom_public_keys`` (as for :class:`Client`) verifies a signed message: a
+    notification (``request-time``) or a response (``response-time``), from its raw headers and
+    body, by the key ring's rule. For finding a wrong key (the sandbox key on a live client);
+    client ids are not compared.
+
+    Raises :class:`SignatureMismatchError` naming the keys tried (by fingerprint),
+    :class:`UnknownKeyVersionError`, :class:`MissingHeaderError`,
+    :class:`MalformedSignatureError`, or :class:`InvalidKeyError` for a bad ring.
+    """
+    pairs = [_ffi.Header(name=_headers._text(n), value=_headers._text(v)) for n, v in _headers.items(headers)]
+    found = _call(_ffi.which_key, _ring(antom_public_keys), path, pairs, _body(body))
+    return KeyId(key_version=found.key_version, fingerprint=found.fingerprint)
 
 
 @dataclass(frozen=True)
@@ -330,6 +395,8 @@ class ApiResponse:
     #: The state of the payment, refund or capture this response is about (the core's
     #: decision): only ``SUCCEEDED`` proves it; always ``UNKNOWN`` when not :attr:`verified`.
     outcome: Outcome
+    #: The Antom key that verified it; ``None`` exactly when not :attr:`verified`.
+    verified_by: Optional[KeyId] = None
 
     def json(self) -> Any:
         """The body, parsed as JSON."""
@@ -340,7 +407,7 @@ class ApiResponse:
             f"ApiResponse(verified={self.verified!r}, result_status={self.result_status.value!r}, "
             f"result_code={self.result_code!r}, next_action={self.next_action.value!r}, "
             f"is_success={self.is_success!r}, outcome={self.outcome.value!r}, "
-            f"body={_ffi.describe_body(self.body)})"
+            f"verified_by={self.verified_by!r}, body={_ffi.describe_body(self.body)})"
         )
 
 
@@ -367,6 +434,8 @@ class Notification:
     #: The state of the payment, refund or capture this notification is about (the core's
     #: decision): only ``SUCCEEDED`` proves payment; ``PENDING`` / ``UNKNOWN``: inquire.
     outcome: Outcome
+    #: The Antom key that verified it (during a rotation: which key Antom signs with).
+    verified_by: Optional[KeyId] = None
 
     def json(self) -> Any:
         """The body, parsed as JSON."""
@@ -378,7 +447,7 @@ class Notification:
             f"Notification(notify_type={self.notify_type!r}, result_status={status!r}, "
             f"client_id={self.client_id!r}, request_time={self.request_time!r}, "
             f"dedup_key={self.dedup_key!r}, outcome={self.outcome.value!r}, "
-            f"body={_ffi.describe_body(self.body)})"
+            f"verified_by={self.verified_by!r}, body={_ffi.describe_body(self.body)})"
         )
 
 
@@ -440,7 +509,8 @@ class Client:
         self,
         *,
         client_id: str,
-        antom_public_key: Union[str, PublicKey],
+        antom_public_key: Union[str, PublicKey, None] = None,
+        antom_public_keys: Optional[Sequence[_RingInput]] = None,
         private_key: Union[str, PrivateKey, None] = None,
         api_key: Optional[str] = None,
         region: Union[Region, str, None] = None,
@@ -476,12 +546,13 @@ class Client:
             credential = _ffi.Credential.API_KEY(key=api_key)
         else:
             credential = _ffi.Credential.VERIFY_ONLY()  # type: ignore[no-untyped-call, unused-ignore]
-        if not isinstance(antom_public_key, PublicKey):
-            antom_public_key = PublicKey(antom_public_key)
+        if (antom_public_key is None) == (antom_public_keys is None):
+            raise TypeError("Client() takes antom_public_key= (one key) or antom_public_keys= (a key ring)")
+        ring = _ring([antom_public_key] if antom_public_keys is None else antom_public_keys)
         config = _ffi.ClientConfig(
             client_id=client_id,
             credential=credential,
-            antom_public_key=antom_public_key._inner,
+            antom_keys=ring,
             region=None if region is None else _call(_ffi.parse_region, _name(region)),
             environment=(
                 None if environment is None else _call(_ffi.parse_environment, _name(environment))
@@ -635,6 +706,7 @@ class Client:
             is_success=r.is_success,
             body=data,
             outcome=_OUTCOME[r.outcome],
+            verified_by=_key_id(r.verified_by),
         )
 
     def verify_notification(
@@ -682,6 +754,7 @@ class Client:
             body=data,
             dedup_key=n.dedup_key,
             outcome=_OUTCOME[n.outcome],
+            verified_by=_key_id(n.verified_by),
         )
 
     def resolve_path(self, api: str) -> str:
@@ -725,8 +798,15 @@ class Client:
 
     @property
     def antom_public_key(self) -> PublicKey:
-        """The Antom public key responses and notifications are verified with."""
+        """The first Antom public key of the ring."""
         return PublicKey._wrap(self._inner.antom_public_key())
+
+    @property
+    def antom_public_keys(self) -> Tuple[AntomKey, ...]:
+        """The Antom key ring responses and notifications are verified with, in the order tried."""
+        return tuple(
+            AntomKey(key=PublicKey._wrap(k.key), key_version=k.key_version) for k in self._inner.antom_keys()
+        )
 
     def __repr__(self) -> str:
         return repr(self._inner)

@@ -19,6 +19,8 @@ __all__ = [
     "InvalidAmountError",
     "UnsupportedCurrencyError",
     "SigningFailedError",
+    "UnknownKeyVersionError",
+    "WrongKeyError",
 ]
 
 
@@ -112,6 +114,21 @@ class SigningFailedError(AntomError):
     code = "SIGNING_FAILED"
 
 
+class UnknownKeyVersionError(AntomError):
+    """``UNKNOWN_KEY_VERSION``: a message is signed with a ``keyVersion`` that no key of the
+    Antom key ring (``antom_public_keys=``) is tagged with, and the ring has no untagged key:
+    add Antom's new public key with that version, or refuse the message."""
+
+    code = "UNKNOWN_KEY_VERSION"
+
+
+class WrongKeyError(AntomError):
+    """``WRONG_KEY``: a configured key is the wrong one: the Antom public key is your own
+    merchant public key (the two are swapped)."""
+
+    code = "WRONG_KEY"
+
+
 # The native error variants, by name, and the class each one becomes.
 _BY_VARIANT: Dict[str, Type[AntomError]] = {
     "InvalidKey": InvalidKeyError,
@@ -125,6 +142,8 @@ _BY_VARIANT: Dict[str, Type[AntomError]] = {
     "InvalidAmount": InvalidAmountError,
     "UnsupportedCurrency": UnsupportedCurrencyError,
     "SigningFailed": SigningFailedError,
+    "UnknownKeyVersion": UnknownKeyVersionError,
+    "WrongKey": WrongKeyError,
 }
 
 _T = TypeVar("_T")

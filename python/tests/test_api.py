@@ -29,6 +29,8 @@ CODES = [
     "INVALID_AMOUNT",
     "UNSUPPORTED_CURRENCY",
     "SIGNING_FAILED",
+    "UNKNOWN_KEY_VERSION",
+    "WRONG_KEY",
 ]
 
 
@@ -224,7 +226,7 @@ def test_keys_sign_and_verify_round_trip() -> None:
     public = private.public_key()
     assert public == ac.PublicKey(key_text("TEST-ONLY-merchant.public.spki.b64"))
     assert ac.PublicKey.from_der(public.to_der()) == public
-    assert len(public.fingerprint) == 64 and private.bits == public.bits == 2048
+    assert len(public.fingerprint) == len("sha256:") + 16 and private.bits == public.bits == 2048
     content = ac.content_to_sign("POST", "/ams/api/v1/payments/pay", CLIENT_ID, 1, "{}")
     assert content == f"POST /ams/api/v1/payments/pay\n{CLIENT_ID}.1.{{}}"
     signature = private.sign(content)

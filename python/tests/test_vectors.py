@@ -55,8 +55,23 @@ def body_bytes(data: Dict[str, Any]) -> bytes:
     return text(data["body"]).encode("utf-8")
 
 
+def antom_keys(config: Dict[str, Any]) -> Dict[str, Any]:
+    """``antom_keys`` (a ring; tagged members as AntomKey) or one ``antom_public_key_file``."""
+    if "antom_keys" not in config:
+        return {"antom_public_key": ac.PublicKey(read(config["antom_public_key_file"]))}
+    ring = [
+        read(m["key_file"]) if "key_version" not in m else ac.AntomKey(read(m["key_file"]), m["key_version"])
+        for m in config["antom_keys"]
+    ]
+    return {"antom_public_keys": ring}
+
+
+def key_id(found: Any) -> Any:
+    return None if found is None else {"key_version": found.key_version, "fingerprint": found.fingerprint}
+
+
 def make_client(config: Dict[str, Any], **credential: Any) -> ac.Client:
-    antom = ac.PublicKey(read(config["antom_public_key_file"]))
+    antom = antom_keys(config)
     if "private_key_file" in config:
         credential["private_key"] = ac.PrivateKey(read(config["private_key_file"]))
     if "api_key" in config:
@@ -64,7 +79,7 @@ def make_client(config: Dict[str, Any], **credential: Any) -> ac.Client:
     # Neither: a verify-only client.
     return ac.Client(
         client_id=config["client_id"],
-        antom_public_key=antom,
+        **antom,
         region=config.get("region"),
         environment=config.get("environment"),
         gateway_url=config.get("gateway_url"),
@@ -142,6 +157,7 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
             "result_message": r.result_message,
             "next_action": r.next_action.value,
             "outcome": r.outcome.value,
+            "verified_by": key_id(r.verified_by),
         }
     if operation == "verify_notification":
         client = make_client(data["config"])
@@ -165,6 +181,7 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
             "request_time": n.request_time,
             "dedup_key": n.dedup_key,
             "outcome": n.outcome.value,
+            "verified_by": key_id(n.verified_by),
         }
     if operation == "amount":
         if "to_minor_units" in data:
@@ -180,6 +197,10 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
         return {"found": True, "path": found.path, "group": found.group}
     if operation == "prepare_external":
         return prepare_external(data)
+    if operation == "fingerprint":
+        key_text = read(data["key_file"])
+        key = ac.PrivateKey(key_text).public_key() if data["kind"] == "private" else ac.PublicKey(key_text)
+        return {"fingerprint": key.fingerprint}
     raise AssertionError(f"unknown operation {operation}")
 
 

@@ -71,7 +71,9 @@ uniffi::setup_scaffolding!("antom_core");
 
 mod external;
 pub use external::SigningRequest;
+mod key_ring;
 mod packed;
+pub use key_ring::{AntomKey, KeyId, max_ring_keys, which_key};
 pub use packed::{NotificationFacts, ResponseFacts};
 
 /// An antom-core error. The variant is the stable error code (`InvalidKey` is
@@ -153,6 +155,20 @@ pub enum AntomError {
         /// The core's message.
         message: String,
     },
+    /// `UNKNOWN_KEY_VERSION`: a message is signed with a `keyVersion` no key of the Antom key
+    /// ring is tagged with (and the ring has no untagged key): add Antom's new key.
+    #[error("{message}")]
+    UnknownKeyVersion {
+        /// The core's message.
+        message: String,
+    },
+    /// `WRONG_KEY`: a configured key is the wrong one: the Antom public key is your own
+    /// merchant public key.
+    #[error("{message}")]
+    WrongKey {
+        /// The core's message.
+        message: String,
+    },
 }
 
 impl AntomError {
@@ -170,6 +186,8 @@ impl AntomError {
             C::InvalidAmount => AntomError::InvalidAmount { message },
             C::UnsupportedCurrency => AntomError::UnsupportedCurrency { message },
             C::SigningFailed => AntomError::SigningFailed { message },
+            C::UnknownKeyVersion => AntomError::UnknownKeyVersion { message },
+            C::WrongKey => AntomError::WrongKey { message },
             // `ErrorCode` is non-exhaustive; the unit test below fails as soon as the core
             // adds a code this enum does not mirror.
             _ => AntomError::InvalidInput { message },
@@ -191,6 +209,8 @@ impl AntomError {
             AntomError::InvalidAmount { .. } => "INVALID_AMOUNT",
             AntomError::UnsupportedCurrency { .. } => "UNSUPPORTED_CURRENCY",
             AntomError::SigningFailed { .. } => "SIGNING_FAILED",
+            AntomError::UnknownKeyVersion { .. } => "UNKNOWN_KEY_VERSION",
+            AntomError::WrongKey { .. } => "WRONG_KEY",
         }
     }
 }
@@ -425,8 +445,10 @@ pub struct ClientConfig {
     pub client_id: String,
     /// Your private key or API key.
     pub credential: Credential,
-    /// Antom's public key for the same environment, to verify responses and notifications.
-    pub antom_public_key: Arc<PublicKey>,
+    /// Antom's public keys for the same environment, to verify responses and notifications:
+    /// one key (untagged), or during a rotation several tagged with their `keyVersion`
+    /// (see `AntomKey`).
+    pub antom_keys: Vec<AntomKey>,
     /// The region whose gateway to use (default: Asia).
     #[uniffi(default)]
     pub region: Option<Region>,
@@ -592,6 +614,8 @@ pub struct ApiResponse {
     pub outcome: Outcome,
     /// The raw body (the bytes that were verified), for you to parse.
     pub body: Vec<u8>,
+    /// The Antom key that verified it; `None` exactly when `verified` is `false`.
+    pub verified_by: Option<KeyId>,
 }
 
 impl std::fmt::Debug for ApiResponse {
@@ -602,6 +626,7 @@ impl std::fmt::Debug for ApiResponse {
             .field("result_code", &self.result_code)
             .field("next_action", &self.next_action)
             .field("outcome", &self.outcome)
+            .field("verified_by", &self.verified_by)
             .field("body", &ac::describe_body(&self.body))
             .finish()
     }
@@ -630,6 +655,8 @@ pub struct Notification {
     /// processing it (in the same transaction) and acknowledge a key already seen without
     /// processing it again.
     pub dedup_key: String,
+    /// The Antom key that verified it (during a rotation: which key Antom signs with).
+    pub verified_by: KeyId,
 }
 
 impl std::fmt::Debug for Notification {
@@ -641,6 +668,7 @@ impl std::fmt::Debug for Notification {
             .field("client_id", &self.client_id)
             .field("request_time", &self.request_time)
             .field("dedup_key", &self.dedup_key)
+            .field("verified_by", &self.verified_by)
             .field("body", &ac::describe_body(&self.body))
             .finish()
     }
@@ -741,6 +769,7 @@ impl From<ac::ApiResponse> for ApiResponse {
             result_code: response.result_code,
             result_message: response.result_message,
             body: response.body,
+            verified_by: response.verified_by.map(Into::into),
         }
     }
 }
@@ -755,6 +784,7 @@ impl From<ac::Notification> for Notification {
             request_time: notification.request_time,
             body: notification.body,
             dedup_key: notification.dedup_key,
+            verified_by: notification.verified_by.into(),
         }
     }
 }
@@ -781,31 +811,31 @@ impl Client {
     ///
     /// Errors: `InvalidKey` for a malformed API key; `InvalidInput` for an empty or non-ASCII
     /// client id, a bad gateway URL, an invalid agent token, an agent token with an API key,
-    /// or an environment that contradicts the API key.
+    /// or an environment that contradicts the API key; `InvalidKey` for a bad key ring
+    /// (empty, over `max_ring_keys()`, a key or a version twice); `WrongKey` when a key of
+    /// the ring is the merchant's own public key.
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Client>> {
-        let antom_public_key = config.antom_public_key.0.clone();
+        let antom_keys = key_ring::key_ring(&config.antom_keys)?;
         let mut core = match config.credential {
             Credential::PrivateKey { key } => {
-                ac::ClientConfig::new(config.client_id, key.0.clone(), antom_public_key)
+                ac::ClientConfig::new(config.client_id, key.0.clone(), antom_keys)
             }
             Credential::ApiKey { key } => {
                 let key = Zeroizing::new(key);
                 ac::ClientConfig::with_api_key(
                     config.client_id,
                     ac::ApiKey::parse(&key)?,
-                    antom_public_key,
+                    antom_keys,
                 )
             }
-            Credential::VerifyOnly => {
-                ac::ClientConfig::verify_only(config.client_id, antom_public_key)
-            }
+            Credential::VerifyOnly => ac::ClientConfig::verify_only(config.client_id, antom_keys),
             Credential::ExternalSigner {
                 merchant_public_key,
             } => ac::ClientConfig::with_external_signer(
                 config.client_id,
                 merchant_public_key.map(|key| key.0.clone()),
-                antom_public_key,
+                antom_keys,
             ),
         };
         if let Some(region) = config.region {
@@ -951,9 +981,14 @@ impl Client {
         self.0.is_verify_only()
     }
 
-    /// The Antom public key responses and notifications are verified with.
+    /// The first Antom public key of the ring.
     pub fn antom_public_key(&self) -> Arc<PublicKey> {
         Arc::new(PublicKey(self.0.antom_public_key().clone()))
+    }
+
+    /// The Antom key ring responses and notifications are verified with, in the order tried.
+    pub fn antom_keys(&self) -> Vec<AntomKey> {
+        self.0.antom_keys().keys().iter().map(Into::into).collect()
     }
 }
 
@@ -1083,8 +1118,11 @@ mod tests {
                 key: PrivateKey::new(MERCHANT_PRIVATE.to_owned())
                     .unwrap_or_else(|e| unreachable!("{e}")),
             },
-            antom_public_key: PublicKey::new(ANTOM_PUBLIC.to_owned())
-                .unwrap_or_else(|e| unreachable!("{e}")),
+            antom_keys: vec![AntomKey {
+                key: PublicKey::new(ANTOM_PUBLIC.to_owned())
+                    .unwrap_or_else(|e| unreachable!("{e}")),
+                key_version: None,
+            }],
             region: None,
             environment: None,
             gateway_url: None,

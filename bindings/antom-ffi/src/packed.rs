@@ -11,7 +11,7 @@
 
 use antom_core as ac;
 
-use crate::{ApiResponse, Client, NextAction, Outcome, PublicKey, Result, ResultStatus};
+use crate::{ApiResponse, Client, KeyId, NextAction, Outcome, PublicKey, Result, ResultStatus};
 
 /// What a verified notification says, without the body (the caller already holds those
 /// exact bytes). Field meanings are those of `Notification`.
@@ -30,6 +30,8 @@ pub struct NotificationFacts {
     pub request_time: String,
     /// The key to process the notification once (see `Notification.dedup_key`).
     pub dedup_key: String,
+    /// The Antom key that verified it (see `Notification.verified_by`).
+    pub verified_by: KeyId,
 }
 
 /// What a checked response says, without the body (the caller already holds those exact
@@ -50,6 +52,8 @@ pub struct ResponseFacts {
     pub result_code: String,
     /// `result.resultMessage` (`""` if absent).
     pub result_message: String,
+    /// The Antom key that verified it; `None` exactly when `verified` is `false`.
+    pub verified_by: Option<KeyId>,
 }
 
 /// The facts of an `ApiResponse` (one conversion from the core's response, in lib.rs); the body
@@ -64,6 +68,7 @@ impl From<ApiResponse> for ResponseFacts {
             outcome: response.outcome,
             result_code: response.result_code,
             result_message: response.result_message,
+            verified_by: response.verified_by,
         }
     }
 }
@@ -118,6 +123,7 @@ impl From<ac::Notification> for NotificationFacts {
             client_id: notification.client_id,
             request_time: notification.request_time,
             dedup_key: notification.dedup_key,
+            verified_by: notification.verified_by.into(),
         }
     }
 }

@@ -32,6 +32,10 @@ use zeroize::{Zeroize, Zeroizing};
 // candidates out, the host's verdict back (`beginVerify*` / `finishVerify*`).
 mod two_step;
 
+// Antom's public keys as a key ring (`KeyRing`, `whichKey`).
+mod key_ring;
+use key_ring::WasmKeyRing;
+
 // The four host functions are `node:crypto` one-liners in the package's `host.cjs`, which
 // also defines `AntomError`, so the package and the glue throw the very same class.
 #[wasm_bindgen(raw_module = "./host.cjs")]
@@ -205,7 +209,9 @@ struct GlueEngine<'a> {
     node: bool,
     fallback: bool,
     private: Option<&'a HostKey>,
-    public: Option<&'a HostKey>,
+    /// The `KeyObject`s of the public keys this engine may be asked to verify with (a
+    /// client's key ring, or one key), found by key.
+    public: &'a [(PublicKey, HostKey)],
     ran: Cell<Ran>,
     refusal: Cell<Option<Refusal>>,
 }
@@ -215,7 +221,7 @@ impl<'a> GlueEngine<'a> {
         node: bool,
         fallback: bool,
         private: Option<&'a HostKey>,
-        public: Option<&'a HostKey>,
+        public: &'a [(PublicKey, HostKey)],
     ) -> Self {
         GlueEngine {
             node,
@@ -275,7 +281,9 @@ impl RsaEngine for GlueEngine<'_> {
         if self.node {
             let host = self
                 .public
-                .and_then(|host| host.get(|| public_key_object(&key.to_der())));
+                .iter()
+                .find(|(candidate, _)| candidate == key)
+                .and_then(|(_, host)| host.get(|| public_key_object(&key.to_der())));
             let refusal = match host {
                 Some(host) => match host_verify(host, message.head(), message.body(), signature) {
                     1 => {
@@ -343,7 +351,7 @@ impl WasmPrivateKey {
 
     /// `PrivateKey::sign_with` over raw bytes: the percent-encoded signature value.
     pub fn sign(&self, content: &[u8], node: bool, fallback: bool) -> Result<String, JsValue> {
-        GlueEngine::new(node, fallback, Some(&self.host), None)
+        GlueEngine::new(node, fallback, Some(&self.host), &[])
             .run(|engine| self.key.sign_with(engine, content))
             .map(|(signature, _)| signature)
     }
@@ -444,7 +452,7 @@ impl WasmPublicKey {
         self.key.to_base64()
     }
 
-    /// SHA-256 of the SPKI DER, lower-case hex.
+    /// `PublicKey::fingerprint`: `sha256:` and 16 hex digits of SHA-256 over the SPKI DER.
     pub fn fingerprint(&self) -> String {
         self.key.fingerprint()
     }
@@ -462,7 +470,8 @@ impl WasmPublicKey {
         node: bool,
         fallback: bool,
     ) -> Result<bool, JsValue> {
-        GlueEngine::new(node, fallback, None, Some(&self.host))
+        let public = [(self.key.clone(), self.host.clone())];
+        GlueEngine::new(node, fallback, None, &public)
             .run(|engine| self.key.verify_with(engine, content, signature))
             .map(|(valid, _)| valid)
     }
@@ -605,7 +614,8 @@ pub struct WasmClient {
     private: Option<HostKey>,
     /// The private key itself, to create its `KeyObject` for `prepareAsync`.
     private_key: Option<PrivateKey>,
-    public: HostKey,
+    /// The key ring's keys with their `KeyObject`s.
+    public: Vec<(PublicKey, HostKey)>,
     node: bool,
     fallback: bool,
     /// Built with `ClientConfig::with_external_signer`: requests are signed by the package's
@@ -699,7 +709,19 @@ fn response_frame(response: &antom_core::ApiResponse, engine: Ran) -> Vec<u8> {
     out.text(Some(response.next_action().as_str()));
     out.text(engine.name().as_deref());
     out.text(Some(response.outcome.as_str()));
+    key_id_frame(&mut out, response.verified_by.as_ref());
     out.0
+}
+
+/// `verified_by` as two framed texts: the ring tag (decimal, absent when untagged or when
+/// nothing was verified) and the fingerprint (absent when nothing was verified).
+fn key_id_frame(out: &mut Frame, id: Option<&antom_core::KeyId>) {
+    out.text(
+        id.and_then(|id| id.key_version)
+            .map(|version| version.to_string())
+            .as_deref(),
+    );
+    out.text(id.map(|id| id.fingerprint.as_str()));
 }
 
 /// A verified notification's verdict as `verifyNotification` frames it (see there).
@@ -712,6 +734,7 @@ fn notification_frame(notification: &antom_core::Notification, engine: Ran) -> V
     out.text(Some(&notification.dedup_key));
     out.text(engine.name().as_deref());
     out.text(Some(notification.outcome.as_str()));
+    key_id_frame(&mut out, Some(&notification.verified_by));
     out.0
 }
 
@@ -739,7 +762,7 @@ impl WasmClient {
     pub fn with_private_key(
         client_id: String,
         private_key: &WasmPrivateKey,
-        antom_public_key: &WasmPublicKey,
+        antom_keys: &WasmKeyRing,
         region: Option<String>,
         environment: Option<String>,
         gateway_url: Option<String>,
@@ -749,11 +772,7 @@ impl WasmClient {
         node: bool,
         fallback: bool,
     ) -> Result<WasmClient, JsValue> {
-        let config = ClientConfig::new(
-            client_id,
-            private_key.key.clone(),
-            antom_public_key.key.clone(),
-        );
+        let config = ClientConfig::new(client_id, private_key.key.clone(), antom_keys.ring()?);
         let settings = Settings {
             region,
             environment,
@@ -766,7 +785,7 @@ impl WasmClient {
             client: settings.apply(config).map_err(error)?,
             private: Some(private_key.host.clone()),
             private_key: Some(private_key.key.clone()),
-            public: antom_public_key.host.clone(),
+            public: antom_keys.hosts(),
             node,
             fallback,
             external: false,
@@ -783,7 +802,7 @@ impl WasmClient {
     pub fn with_api_key(
         client_id: String,
         api_key: String,
-        antom_public_key: &WasmPublicKey,
+        antom_keys: &WasmKeyRing,
         region: Option<String>,
         environment: Option<String>,
         gateway_url: Option<String>,
@@ -795,7 +814,7 @@ impl WasmClient {
     ) -> Result<WasmClient, JsValue> {
         let api_key = Zeroizing::new(api_key);
         let api_key = ApiKey::parse(&api_key).map_err(error)?;
-        let config = ClientConfig::with_api_key(client_id, api_key, antom_public_key.key.clone());
+        let config = ClientConfig::with_api_key(client_id, api_key, antom_keys.ring()?);
         let settings = Settings {
             region,
             environment,
@@ -808,7 +827,7 @@ impl WasmClient {
             client: settings.apply(config).map_err(error)?,
             private: None,
             private_key: None,
-            public: antom_public_key.host.clone(),
+            public: antom_keys.hosts(),
             node,
             fallback,
             external: false,
@@ -827,7 +846,7 @@ impl WasmClient {
     pub fn with_external_signer(
         client_id: String,
         merchant_public_key_der: Option<Vec<u8>>,
-        antom_public_key: &WasmPublicKey,
+        antom_keys: &WasmKeyRing,
         region: Option<String>,
         environment: Option<String>,
         gateway_url: Option<String>,
@@ -841,8 +860,7 @@ impl WasmClient {
             .map(|der| PublicKey::from_der(&der))
             .transpose()
             .map_err(error)?;
-        let config =
-            ClientConfig::with_external_signer(client_id, merchant, antom_public_key.key.clone());
+        let config = ClientConfig::with_external_signer(client_id, merchant, antom_keys.ring()?);
         let settings = Settings {
             region,
             environment,
@@ -855,7 +873,7 @@ impl WasmClient {
             client: settings.apply(config).map_err(error)?,
             private: None,
             private_key: None,
-            public: antom_public_key.host.clone(),
+            public: antom_keys.hosts(),
             node,
             fallback,
             external: true,
@@ -870,7 +888,7 @@ impl WasmClient {
     )]
     pub fn verify_only(
         client_id: String,
-        antom_public_key: &WasmPublicKey,
+        antom_keys: &WasmKeyRing,
         region: Option<String>,
         environment: Option<String>,
         gateway_url: Option<String>,
@@ -880,7 +898,7 @@ impl WasmClient {
         node: bool,
         fallback: bool,
     ) -> Result<WasmClient, JsValue> {
-        let config = ClientConfig::verify_only(client_id, antom_public_key.key.clone());
+        let config = ClientConfig::verify_only(client_id, antom_keys.ring()?);
         let settings = Settings {
             region,
             environment,
@@ -893,7 +911,7 @@ impl WasmClient {
             client: settings.apply(config).map_err(error)?,
             private: None,
             private_key: None,
-            public: antom_public_key.host.clone(),
+            public: antom_keys.hosts(),
             node,
             fallback,
             external: false,
@@ -905,7 +923,7 @@ impl WasmClient {
             self.node,
             self.fallback,
             self.private.as_ref(),
-            Some(&self.public),
+            &self.public,
         )
     }
 
@@ -974,7 +992,11 @@ impl WasmClient {
     pub fn antom_public_key(&self) -> WasmPublicKey {
         WasmPublicKey {
             key: self.client.antom_public_key().clone(),
-            host: self.public.clone(),
+            host: self
+                .public
+                .first()
+                .map(|(_, host)| host.clone())
+                .unwrap_or_default(),
         }
     }
 

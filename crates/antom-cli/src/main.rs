@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use antom_cli::mock::{self, MockConfig, MockServer};
 use antom_cli::{clock, http, keyfile, signer};
-use antom_core::{Client, ClientConfig, signature_header};
+use antom_core::{Client, ClientConfig, PublicKey, signature_header};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{Map, Value, json};
 
@@ -45,14 +45,26 @@ enum Command {
 
 #[derive(Subcommand)]
 enum KeysCommand {
-    /// Parse the keys; report format, bits, fingerprint and whether the pair matches.
+    /// Parse the keys; report format, bits, fingerprint and whether the pair matches. With
+    /// --message-headers and --message-body: which of the --public keys verifies that signed
+    /// message (a notification or a response), e.g. to find the sandbox key on a live client.
     Check {
         /// A private key file (Dashboard base64 PKCS#8, PEM, PKCS#1 or DER).
         #[arg(long, value_name = "FILE")]
         private: Option<PathBuf>,
-        /// A public key file (Dashboard base64 SPKI, PEM, PKCS#1 or DER).
+        /// A public key file (Dashboard base64 SPKI, PEM, PKCS#1 or DER); repeat it to try
+        /// several keys (in order) against --message-*.
         #[arg(long, value_name = "FILE")]
-        public: Option<PathBuf>,
+        public: Vec<PathBuf>,
+        /// The headers of a signed message (`Name: value` lines or a JSON object), as received.
+        #[arg(long, value_name = "FILE", requires_all = ["message_body", "path"])]
+        message_headers: Option<PathBuf>,
+        /// The raw body of that message, exactly as received.
+        #[arg(long, value_name = "FILE", requires = "message_headers")]
+        message_body: Option<PathBuf>,
+        /// The path that was signed: your notification path, or the API path of a response.
+        #[arg(long, requires = "message_headers")]
+        path: Option<String>,
     },
 }
 
@@ -196,8 +208,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Keys {
-            command: KeysCommand::Check { private, public },
-        } => keys_check(private.as_deref(), public.as_deref()),
+            command:
+                KeysCommand::Check {
+                    private,
+                    public,
+                    message_headers,
+                    message_body,
+                    path,
+                },
+        } => {
+            let message = match (message_headers, message_body, path) {
+                (Some(headers), Some(body), Some(path)) => Some((headers, body, path)),
+                _ => None,
+            };
+            keys_check(private.as_deref(), &public, message)
+        }
         Command::Sign(args) => sign(&args),
         Command::VerifyNotification(args) => verify_notification(&args),
         Command::Mock(args) => run_async(run_mock(args)),
@@ -228,8 +253,12 @@ fn core_error(what: &str, error: &antom_core::Error) -> String {
     format!("{what}: {} ({})", error.message(), error.code())
 }
 
-fn keys_check(private: Option<&Path>, public: Option<&Path>) -> Outcome {
-    if private.is_none() && public.is_none() {
+fn keys_check(
+    private: Option<&Path>,
+    public: &[PathBuf],
+    message: Option<(PathBuf, PathBuf, String)>,
+) -> Outcome {
+    if private.is_none() && public.is_empty() {
         return Err("give --private FILE, --public FILE, or both".to_owned());
     }
     let mut ok = true;
@@ -243,7 +272,7 @@ fn keys_check(private: Option<&Path>, public: Option<&Path>) -> Outcome {
                 let public = key.public_key();
                 println!("  valid:       yes (RSA-{})", key.bits());
                 println!(
-                    "  fingerprint: sha256:{} (of its public half)",
+                    "  fingerprint: {} (of its public half)",
                     public.fingerprint()
                 );
                 private_half = Some(public);
@@ -254,16 +283,16 @@ fn keys_check(private: Option<&Path>, public: Option<&Path>) -> Outcome {
             }
         }
     }
-    let mut public_key = None;
-    if let Some(path) = public {
+    let mut public_keys = Vec::new();
+    for path in public {
         let file = keyfile::read(path)?;
         println!("public key {}", path.display());
         println!("  format:      {}", file.describe_format());
         match file.public_key() {
             Ok(key) => {
                 println!("  valid:       yes (RSA-{})", key.bits());
-                println!("  fingerprint: sha256:{}", key.fingerprint());
-                public_key = Some(key);
+                println!("  fingerprint: {}", key.fingerprint());
+                public_keys.push(key);
             }
             Err(error) => {
                 println!("  valid:       no: {} ({})", error.message(), error.code());
@@ -271,19 +300,62 @@ fn keys_check(private: Option<&Path>, public: Option<&Path>) -> Outcome {
             }
         }
     }
-    if let (Some(a), Some(b)) = (&private_half, &public_key) {
-        if a == b {
+    if let (Some(half), [only]) = (&private_half, public_keys.as_slice()) {
+        if half == only {
             println!("pair: the keys match");
+            println!(
+                "  (so this public key is YOUR key: upload it to Antom; it is not Antom's public \
+                 key, which verifies responses and notifications)"
+            );
         } else {
             println!("pair: the keys DO NOT match (the public key is not this private key's half)");
             ok = false;
         }
+    }
+    if let Some((headers, body, path)) = message {
+        ok &= check_message(&public_keys, &headers, &body, &path)?;
     }
     Ok(if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `antom keys check --message-*`: which of `keys` verifies the message (the core's
+/// `which_key`, keys tried in the order given, untagged).
+fn check_message(
+    keys: &[PublicKey],
+    headers: &Path,
+    body: &Path,
+    path: &str,
+) -> Result<bool, String> {
+    let ring = antom_core::KeyRing::new(
+        keys.iter()
+            .cloned()
+            .map(antom_core::AntomKey::untagged)
+            .collect(),
+    )
+    .map_err(|e| core_error("the keys", &e))?;
+    let text = std::fs::read_to_string(headers)
+        .map_err(|e| format!("cannot read {}: {e}", headers.display()))?;
+    let headers = parse_headers(&text)?;
+    let body = std::fs::read(body).map_err(|e| format!("cannot read {}: {e}", body.display()))?;
+    println!("message {path}");
+    match antom_core::which_key(&ring, path, &headers, &body) {
+        Ok(verified) => {
+            println!("  verified by: {}", verified.verified_by.fingerprint);
+            Ok(true)
+        }
+        Err(error) => {
+            println!(
+                "  verified by: none: {} ({})",
+                error.message(),
+                error.code()
+            );
+            Ok(false)
+        }
+    }
 }
 
 fn sign(args: &SignArgs) -> Outcome {
@@ -295,12 +367,8 @@ fn sign(args: &SignArgs) -> Outcome {
             let private_key = keyfile::read(private_key)?
                 .private_key()
                 .map_err(|e| core_error("the private key", &e))?;
-            // Signing needs no Antom public key; the client only requires one, so give it ours.
-            let mut config = ClientConfig::new(
-                args.client_id.clone(),
-                private_key.clone(),
-                private_key.public_key(),
-            );
+            let mut config =
+                ClientConfig::new(args.client_id.clone(), private_key, sign_only_antom_key()?);
             config.gateway_url = args.gateway_url.clone();
             let client = Client::new(config).map_err(|e| core_error("the configuration", &e))?;
             client
@@ -330,6 +398,16 @@ fn sign(args: &SignArgs) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Signing verifies nothing, but a client needs an Antom public key; `antom sign` gives it the
+/// public test key of `tests/vectors/keys/` (never the merchant's own key, which the core
+/// refuses as `WRONG_KEY`). It is never used.
+fn sign_only_antom_key() -> Result<PublicKey, String> {
+    PublicKey::parse(include_str!(
+        "../../../tests/vectors/keys/TEST-ONLY-antom.public.spki.b64"
+    ))
+    .map_err(|e| core_error("the placeholder key", &e))
+}
+
 /// `antom sign --signer-command`: the core's two steps around an external command.
 fn sign_external(
     args: &SignArgs,
@@ -344,11 +422,10 @@ fn sign_external(
     let merchant_public = keyfile::read(path)?
         .public_key()
         .map_err(|e| core_error("the merchant public key", &e))?;
-    // Signing needs no Antom public key; the client only requires one, so give it this one.
     let mut config = ClientConfig::with_external_signer(
         args.client_id.clone(),
-        Some(merchant_public.clone()),
-        merchant_public,
+        Some(merchant_public),
+        sign_only_antom_key()?,
     );
     config.gateway_url = args.gateway_url.clone();
     let client = Client::new(config).map_err(|e| core_error("the configuration", &e))?;
@@ -482,7 +559,7 @@ async fn run_mock(args: MockArgs) -> Outcome {
     println!("  client id:        {client_id}");
     println!("  antom public key: {}", public_key.to_base64());
     println!("                    (also at GET {base}/antom-public-key)");
-    println!("  fingerprint:      sha256:{}", public_key.fingerprint());
+    println!("  fingerprint:      {}", public_key.fingerprint());
     println!(
         "  notifications:    retried at 0s, 2min, 10min, 10min, 1h, 2h, 6h, 15h / {}",
         args.time_scale

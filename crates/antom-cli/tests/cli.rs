@@ -97,6 +97,67 @@ fn keys_check_reports_without_printing_keys() {
     );
 }
 
+#[test]
+fn keys_check_tells_which_key_verifies_a_message() {
+    let dir = std::env::temp_dir().join(format!("antom-keys-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = br#"{"notifyType":"PAYMENT_RESULT","result":{"resultStatus":"S"}}"#;
+    let time = "2026-12-03T12:00:00Z";
+    let signature =
+        antom_core::signature_header(&antom_private(), "/notify", CLIENT_ID, time, body, 1)
+            .unwrap();
+    let headers = format!("client-id: {CLIENT_ID}\nrequest-time: {time}\nsignature: {signature}\n");
+    std::fs::write(dir.join("headers.txt"), headers).unwrap();
+    std::fs::write(dir.join("body.json"), body).unwrap();
+    let run = |keys: &[&str]| {
+        let mut args = vec!["keys".to_owned(), "check".to_owned()];
+        for key in keys {
+            args.extend(["--public".to_owned(), path(key)]);
+        }
+        for (flag, value) in [
+            (
+                "--message-headers",
+                dir.join("headers.txt").display().to_string(),
+            ),
+            (
+                "--message-body",
+                dir.join("body.json").display().to_string(),
+            ),
+            ("--path", "/notify".to_owned()),
+        ] {
+            args.extend([flag.to_owned(), value]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        antom(&args)
+    };
+    let antom_public = PublicKey::parse(&key_text("TEST-ONLY-antom.public.spki.b64")).unwrap();
+    let other_public = PublicKey::parse(&key_text("TEST-ONLY-other.public.spki.b64")).unwrap();
+    // The sandbox key and the live key given in turn: the second one verifies.
+    let output = run(&[
+        "TEST-ONLY-other.public.spki.b64",
+        "TEST-ONLY-antom.public.spki.b64",
+    ]);
+    let shown = text(&output);
+    assert!(output.status.success(), "{shown}");
+    assert!(
+        shown.contains(&format!("verified by: {}", antom_public.fingerprint())),
+        "{shown}"
+    );
+    // Only the wrong key: exit 1, the mismatch names the key tried by fingerprint.
+    let output = run(&["TEST-ONLY-other.public.spki.b64"]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("SIGNATURE_MISMATCH") && shown.contains(&other_public.fingerprint()),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains(&other_public.to_base64()),
+        "key text printed"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Every PEM delimiter broken in turn, for a private and a public key: `antom keys check`
 /// fails (or describes the file) without printing any of the key.
 #[test]
@@ -185,7 +246,8 @@ fn sign_prints_the_core_headers() {
     let output = antom(&args);
     let shown = text(&output);
     assert!(output.status.success(), "{shown}");
-    let mut config = ClientConfig::new(CLIENT_ID, merchant_private(), merchant_public());
+    let placeholder = PublicKey::parse(&key_text("TEST-ONLY-antom.public.spki.b64")).unwrap();
+    let mut config = ClientConfig::new(CLIENT_ID, merchant_private(), placeholder);
     config.gateway_url = Some("http://127.0.0.1:8080".to_owned());
     let expected = Client::new(config)
         .unwrap()

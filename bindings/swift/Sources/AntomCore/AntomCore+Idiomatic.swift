@@ -17,6 +17,8 @@ extension AntomError {
         case .InvalidAmount: return "INVALID_AMOUNT"
         case .UnsupportedCurrency: return "UNSUPPORTED_CURRENCY"
         case .SigningFailed: return "SIGNING_FAILED"
+        case .UnknownKeyVersion: return "UNKNOWN_KEY_VERSION"
+        case .WrongKey: return "WRONG_KEY"
         }
     }
 
@@ -26,7 +28,8 @@ extension AntomError {
         case .InvalidKey(let message), .InvalidInput(let message), .MalformedSignature(let message),
              .UnsupportedAlgorithm(let message), .SignatureMismatch(let message), .MissingHeader(let message),
              .ClientIdMismatch(let message), .UnsignedResponse(let message), .InvalidAmount(let message),
-             .UnsupportedCurrency(let message), .SigningFailed(let message):
+             .UnsupportedCurrency(let message), .SigningFailed(let message), .UnknownKeyVersion(let message),
+             .WrongKey(let message):
             return message
         }
     }
@@ -89,10 +92,30 @@ extension PreparedRequest: CustomStringConvertible, CustomDebugStringConvertible
     }
 }
 
+extension KeyId: CustomStringConvertible {
+    /// `keyVersion 2 sha256:...` or `untagged sha256:...`: safe to log.
+    public var description: String {
+        keyVersion.map { "keyVersion \($0) \(fingerprint)" } ?? "untagged \(fingerprint)"
+    }
+}
+
+extension ClientConfig {
+    /// A configuration verifying with one Antom public key (an untagged key ring of one);
+    /// during a rotation pass `antomKeys` instead (several keys tagged with their `keyVersion`).
+    public init(clientId: String, credential: Credential, antomPublicKey: PublicKey, region: Region? = nil,
+                environment: Environment? = nil, gatewayUrl: String? = nil, keyVersion: UInt32? = nil,
+                agentToken: String? = nil, maxBodyBytes: UInt64? = nil) {
+        self.init(clientId: clientId, credential: credential, antomKeys: [AntomKey(key: antomPublicKey, keyVersion: nil)],
+                  region: region, environment: environment, gatewayUrl: gatewayUrl, keyVersion: keyVersion,
+                  agentToken: agentToken, maxBodyBytes: maxBodyBytes)
+    }
+}
+
 extension ApiResponse: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public var description: String {
         "ApiResponse(verified: \(verified), resultStatus: \(resultStatus.letter), resultCode: \(resultCode), "
-            + "nextAction: \(nextAction), isSuccess: \(isSuccess), body: \(describeBody(body: body)))"
+            + "nextAction: \(nextAction), isSuccess: \(isSuccess), verifiedBy: \(verifiedBy.map(\.description) ?? "nil"), "
+            + "body: \(describeBody(body: body)))"
     }
     public var debugDescription: String { description }
     public var customMirror: Mirror {
@@ -106,7 +129,7 @@ extension AntomNotification: CustomStringConvertible, CustomDebugStringConvertib
     public var description: String {
         "AntomNotification(notifyType: \(notifyType ?? "nil"), resultStatus: \(resultStatus?.letter ?? "nil"), "
             + "clientId: \(clientId), requestTime: \(requestTime), dedupKey: \(dedupKey), "
-            + "body: \(describeBody(body: body)))"
+            + "verifiedBy: \(verifiedBy.description), body: \(describeBody(body: body)))"
     }
     public var debugDescription: String { description }
     public var customMirror: Mirror {

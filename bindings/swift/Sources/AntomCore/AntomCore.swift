@@ -608,7 +608,12 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 public protocol ClientProtocol: AnyObject, Sendable {
     
     /**
-     * The Antom public key responses and notifications are verified with.
+     * The Antom key ring responses and notifications are verified with, in the order tried.
+     */
+    func antomKeys()  -> [AntomKey]
+    
+    /**
+     * The first Antom public key of the ring.
      */
     func antomPublicKey()  -> PublicKey
     
@@ -790,7 +795,9 @@ open class Client: ClientProtocol, @unchecked Sendable, CustomDebugStringConvert
      *
      * Errors: `InvalidKey` for a malformed API key; `InvalidInput` for an empty or non-ASCII
      * client id, a bad gateway URL, an invalid agent token, an agent token with an API key,
-     * or an environment that contradicts the API key.
+     * or an environment that contradicts the API key; `InvalidKey` for a bad key ring
+     * (empty, over `max_ring_keys()`, a key or a version twice); `WrongKey` when a key of
+     * the ring is the merchant's own public key.
      */
 public convenience init(config: ClientConfig)throws  {
     let handle =
@@ -816,7 +823,19 @@ public convenience init(config: ClientConfig)throws  {
 
     
     /**
-     * The Antom public key responses and notifications are verified with.
+     * The Antom key ring responses and notifications are verified with, in the order tried.
+     */
+open func antomKeys() -> [AntomKey]  {
+    return try!  FfiConverterSequenceTypeAntomKey.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_client_antom_keys(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The first Antom public key of the ring.
      */
 open func antomPublicKey() -> PublicKey  {
     return try!  FfiConverterTypePublicKey_lift(try! rustCall() {
@@ -1867,6 +1886,80 @@ public func FfiConverterTypeSigningRequest_lower(_ value: SigningRequest) -> UIn
 
 
 /**
+ * One Antom public key of a key ring, optionally tagged with the `keyVersion` Antom signs
+ * with. A message whose `Signature` header names a version is verified with the key tagged
+ * with it only (else with the untagged keys, in order); one without a version with every
+ * key, in order. At most `max_ring_keys()` keys.
+ */
+public struct AntomKey {
+    /**
+     * Antom's public key, as the Dashboard shows it.
+     */
+    public var key: PublicKey
+    /**
+     * The `keyVersion` this key signs with; `None` for a key tried for any version no
+     * tagged key claims.
+     */
+    public var keyVersion: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Antom's public key, as the Dashboard shows it.
+         */key: PublicKey, 
+        /**
+         * The `keyVersion` this key signs with; `None` for a key tried for any version no
+         * tagged key claims.
+         */keyVersion: UInt32? = nil) {
+        self.key = key
+        self.keyVersion = keyVersion
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AntomKey: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAntomKey: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AntomKey {
+        return
+            try AntomKey(
+                key: FfiConverterTypePublicKey.read(from: &buf), 
+                keyVersion: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AntomKey, into buf: inout [UInt8]) {
+        FfiConverterTypePublicKey.write(value.key, into: &buf)
+        FfiConverterOptionUInt32.write(value.keyVersion, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAntomKey_lift(_ buf: RustBuffer) throws -> AntomKey {
+    return try FfiConverterTypeAntomKey.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAntomKey_lower(_ value: AntomKey) -> RustBuffer {
+    return FfiConverterTypeAntomKey.lower(value)
+}
+
+
+/**
  * A notification whose signature has been verified.
  */
 public struct AntomNotification: Equatable, Hashable {
@@ -1904,6 +1997,10 @@ public struct AntomNotification: Equatable, Hashable {
      * processing it again.
      */
     public var dedupKey: String
+    /**
+     * The Antom key that verified it (during a rotation: which key Antom signs with).
+     */
+    public var verifiedBy: KeyId
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1934,7 +2031,10 @@ public struct AntomNotification: Equatable, Hashable {
          * resends a notification until it is acknowledged: store this key with the effect of
          * processing it (in the same transaction) and acknowledge a key already seen without
          * processing it again.
-         */dedupKey: String) {
+         */dedupKey: String, 
+        /**
+         * The Antom key that verified it (during a rotation: which key Antom signs with).
+         */verifiedBy: KeyId) {
         self.notifyType = notifyType
         self.resultStatus = resultStatus
         self.outcome = outcome
@@ -1942,6 +2042,7 @@ public struct AntomNotification: Equatable, Hashable {
         self.requestTime = requestTime
         self.body = body
         self.dedupKey = dedupKey
+        self.verifiedBy = verifiedBy
     }
 
     
@@ -1966,7 +2067,8 @@ public struct FfiConverterTypeAntomNotification: FfiConverterRustBuffer {
                 clientId: FfiConverterString.read(from: &buf), 
                 requestTime: FfiConverterString.read(from: &buf), 
                 body: FfiConverterData.read(from: &buf), 
-                dedupKey: FfiConverterString.read(from: &buf)
+                dedupKey: FfiConverterString.read(from: &buf), 
+                verifiedBy: FfiConverterTypeKeyId.read(from: &buf)
         )
     }
 
@@ -1978,6 +2080,7 @@ public struct FfiConverterTypeAntomNotification: FfiConverterRustBuffer {
         FfiConverterString.write(value.requestTime, into: &buf)
         FfiConverterData.write(value.body, into: &buf)
         FfiConverterString.write(value.dedupKey, into: &buf)
+        FfiConverterTypeKeyId.write(value.verifiedBy, into: &buf)
     }
 }
 
@@ -2037,6 +2140,10 @@ public struct ApiResponse: Equatable, Hashable {
      * The raw body (the bytes that were verified), for you to parse.
      */
     public var body: Data
+    /**
+     * The Antom key that verified it; `None` exactly when `verified` is `false`.
+     */
+    public var verifiedBy: KeyId?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2068,7 +2175,10 @@ public struct ApiResponse: Equatable, Hashable {
          */outcome: Outcome, 
         /**
          * The raw body (the bytes that were verified), for you to parse.
-         */body: Data) {
+         */body: Data, 
+        /**
+         * The Antom key that verified it; `None` exactly when `verified` is `false`.
+         */verifiedBy: KeyId?) {
         self.verified = verified
         self.resultStatus = resultStatus
         self.resultCode = resultCode
@@ -2077,6 +2187,7 @@ public struct ApiResponse: Equatable, Hashable {
         self.isSuccess = isSuccess
         self.outcome = outcome
         self.body = body
+        self.verifiedBy = verifiedBy
     }
 
     
@@ -2102,7 +2213,8 @@ public struct FfiConverterTypeApiResponse: FfiConverterRustBuffer {
                 nextAction: FfiConverterTypeNextAction.read(from: &buf), 
                 isSuccess: FfiConverterBool.read(from: &buf), 
                 outcome: FfiConverterTypeOutcome.read(from: &buf), 
-                body: FfiConverterData.read(from: &buf)
+                body: FfiConverterData.read(from: &buf), 
+                verifiedBy: FfiConverterOptionTypeKeyId.read(from: &buf)
         )
     }
 
@@ -2115,6 +2227,7 @@ public struct FfiConverterTypeApiResponse: FfiConverterRustBuffer {
         FfiConverterBool.write(value.isSuccess, into: &buf)
         FfiConverterTypeOutcome.write(value.outcome, into: &buf)
         FfiConverterData.write(value.body, into: &buf)
+        FfiConverterOptionTypeKeyId.write(value.verifiedBy, into: &buf)
     }
 }
 
@@ -2147,9 +2260,11 @@ public struct ClientConfig {
      */
     public var credential: Credential
     /**
-     * Antom's public key for the same environment, to verify responses and notifications.
+     * Antom's public keys for the same environment, to verify responses and notifications:
+     * one key (untagged), or during a rotation several tagged with their `keyVersion`
+     * (see `AntomKey`).
      */
-    public var antomPublicKey: PublicKey
+    public var antomKeys: [AntomKey]
     /**
      * The region whose gateway to use (default: Asia).
      */
@@ -2189,8 +2304,10 @@ public struct ClientConfig {
          * Your private key or API key.
          */credential: Credential, 
         /**
-         * Antom's public key for the same environment, to verify responses and notifications.
-         */antomPublicKey: PublicKey, 
+         * Antom's public keys for the same environment, to verify responses and notifications:
+         * one key (untagged), or during a rotation several tagged with their `keyVersion`
+         * (see `AntomKey`).
+         */antomKeys: [AntomKey], 
         /**
          * The region whose gateway to use (default: Asia).
          */region: Region? = nil, 
@@ -2215,7 +2332,7 @@ public struct ClientConfig {
          */maxBodyBytes: UInt64? = nil) {
         self.clientId = clientId
         self.credential = credential
-        self.antomPublicKey = antomPublicKey
+        self.antomKeys = antomKeys
         self.region = region
         self.environment = environment
         self.gatewayUrl = gatewayUrl
@@ -2242,7 +2359,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
             try ClientConfig(
                 clientId: FfiConverterString.read(from: &buf), 
                 credential: FfiConverterTypeCredential.read(from: &buf), 
-                antomPublicKey: FfiConverterTypePublicKey.read(from: &buf), 
+                antomKeys: FfiConverterSequenceTypeAntomKey.read(from: &buf), 
                 region: FfiConverterOptionTypeRegion.read(from: &buf), 
                 environment: FfiConverterOptionTypeEnvironment.read(from: &buf), 
                 gatewayUrl: FfiConverterOptionString.read(from: &buf), 
@@ -2255,7 +2372,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
     public static func write(_ value: ClientConfig, into buf: inout [UInt8]) {
         FfiConverterString.write(value.clientId, into: &buf)
         FfiConverterTypeCredential.write(value.credential, into: &buf)
-        FfiConverterTypePublicKey.write(value.antomPublicKey, into: &buf)
+        FfiConverterSequenceTypeAntomKey.write(value.antomKeys, into: &buf)
         FfiConverterOptionTypeRegion.write(value.region, into: &buf)
         FfiConverterOptionTypeEnvironment.write(value.environment, into: &buf)
         FfiConverterOptionString.write(value.gatewayUrl, into: &buf)
@@ -2499,6 +2616,76 @@ public func FfiConverterTypeHeader_lower(_ value: Header) -> RustBuffer {
 
 
 /**
+ * Which key verified a message: its `keyVersion` tag in the ring and its fingerprint. Safe
+ * to log.
+ */
+public struct KeyId: Equatable, Hashable {
+    /**
+     * The key's tag in the ring (`None` for an untagged key).
+     */
+    public var keyVersion: UInt32?
+    /**
+     * The key's fingerprint (`PublicKey.fingerprint()`).
+     */
+    public var fingerprint: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The key's tag in the ring (`None` for an untagged key).
+         */keyVersion: UInt32?, 
+        /**
+         * The key's fingerprint (`PublicKey.fingerprint()`).
+         */fingerprint: String) {
+        self.keyVersion = keyVersion
+        self.fingerprint = fingerprint
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension KeyId: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyId: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyId {
+        return
+            try KeyId(
+                keyVersion: FfiConverterOptionUInt32.read(from: &buf), 
+                fingerprint: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: KeyId, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt32.write(value.keyVersion, into: &buf)
+        FfiConverterString.write(value.fingerprint, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyId_lift(_ buf: RustBuffer) throws -> KeyId {
+    return try FfiConverterTypeKeyId.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyId_lower(_ value: KeyId) -> RustBuffer {
+    return FfiConverterTypeKeyId.lower(value)
+}
+
+
+/**
  * What a verified notification says, without the body (the caller already holds those
  * exact bytes). Field meanings are those of `Notification`.
  */
@@ -2528,6 +2715,10 @@ public struct NotificationFacts: Equatable, Hashable {
      * The key to process the notification once (see `Notification.dedup_key`).
      */
     public var dedupKey: String
+    /**
+     * The Antom key that verified it (see `Notification.verified_by`).
+     */
+    public var verifiedBy: KeyId
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2550,13 +2741,17 @@ public struct NotificationFacts: Equatable, Hashable {
          */requestTime: String, 
         /**
          * The key to process the notification once (see `Notification.dedup_key`).
-         */dedupKey: String) {
+         */dedupKey: String, 
+        /**
+         * The Antom key that verified it (see `Notification.verified_by`).
+         */verifiedBy: KeyId) {
         self.notifyType = notifyType
         self.resultStatus = resultStatus
         self.outcome = outcome
         self.clientId = clientId
         self.requestTime = requestTime
         self.dedupKey = dedupKey
+        self.verifiedBy = verifiedBy
     }
 
     
@@ -2580,7 +2775,8 @@ public struct FfiConverterTypeNotificationFacts: FfiConverterRustBuffer {
                 outcome: FfiConverterTypeOutcome.read(from: &buf), 
                 clientId: FfiConverterString.read(from: &buf), 
                 requestTime: FfiConverterString.read(from: &buf), 
-                dedupKey: FfiConverterString.read(from: &buf)
+                dedupKey: FfiConverterString.read(from: &buf), 
+                verifiedBy: FfiConverterTypeKeyId.read(from: &buf)
         )
     }
 
@@ -2591,6 +2787,7 @@ public struct FfiConverterTypeNotificationFacts: FfiConverterRustBuffer {
         FfiConverterString.write(value.clientId, into: &buf)
         FfiConverterString.write(value.requestTime, into: &buf)
         FfiConverterString.write(value.dedupKey, into: &buf)
+        FfiConverterTypeKeyId.write(value.verifiedBy, into: &buf)
     }
 }
 
@@ -2742,6 +2939,10 @@ public struct ResponseFacts: Equatable, Hashable {
      * `result.resultMessage` (`""` if absent).
      */
     public var resultMessage: String
+    /**
+     * The Antom key that verified it; `None` exactly when `verified` is `false`.
+     */
+    public var verifiedBy: KeyId?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2766,7 +2967,10 @@ public struct ResponseFacts: Equatable, Hashable {
          */resultCode: String, 
         /**
          * `result.resultMessage` (`""` if absent).
-         */resultMessage: String) {
+         */resultMessage: String, 
+        /**
+         * The Antom key that verified it; `None` exactly when `verified` is `false`.
+         */verifiedBy: KeyId?) {
         self.verified = verified
         self.resultStatus = resultStatus
         self.nextAction = nextAction
@@ -2774,6 +2978,7 @@ public struct ResponseFacts: Equatable, Hashable {
         self.outcome = outcome
         self.resultCode = resultCode
         self.resultMessage = resultMessage
+        self.verifiedBy = verifiedBy
     }
 
     
@@ -2798,7 +3003,8 @@ public struct FfiConverterTypeResponseFacts: FfiConverterRustBuffer {
                 isSuccess: FfiConverterBool.read(from: &buf), 
                 outcome: FfiConverterTypeOutcome.read(from: &buf), 
                 resultCode: FfiConverterString.read(from: &buf), 
-                resultMessage: FfiConverterString.read(from: &buf)
+                resultMessage: FfiConverterString.read(from: &buf), 
+                verifiedBy: FfiConverterOptionTypeKeyId.read(from: &buf)
         )
     }
 
@@ -2810,6 +3016,7 @@ public struct FfiConverterTypeResponseFacts: FfiConverterRustBuffer {
         FfiConverterTypeOutcome.write(value.outcome, into: &buf)
         FfiConverterString.write(value.resultCode, into: &buf)
         FfiConverterString.write(value.resultMessage, into: &buf)
+        FfiConverterOptionTypeKeyId.write(value.verifiedBy, into: &buf)
     }
 }
 
@@ -2979,6 +3186,18 @@ enum AntomError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      */
     case SigningFailed(message: String)
     
+    /**
+     * `UNKNOWN_KEY_VERSION`: a message is signed with a `keyVersion` no key of the Antom key
+     * ring is tagged with (and the ring has no untagged key): add Antom's new key.
+     */
+    case UnknownKeyVersion(message: String)
+    
+    /**
+     * `WRONG_KEY`: a configured key is the wrong one: the Antom public key is your own
+     * merchant public key.
+     */
+    case WrongKey(message: String)
+    
 
     
 
@@ -3052,6 +3271,14 @@ public struct FfiConverterTypeAntomError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
+        case 12: return .UnknownKeyVersion(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 13: return .WrongKey(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -3085,6 +3312,10 @@ public struct FfiConverterTypeAntomError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(10))
         case .SigningFailed(_ /* message is ignored*/):
             writeInt(&buf, Int32(11))
+        case .UnknownKeyVersion(_ /* message is ignored*/):
+            writeInt(&buf, Int32(12))
+        case .WrongKey(_ /* message is ignored*/):
+            writeInt(&buf, Int32(13))
 
         
         }
@@ -3864,6 +4095,30 @@ fileprivate struct FfiConverterOptionTypeEndpoint: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeKeyId: FfiConverterRustBuffer {
+    typealias SwiftType = KeyId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeKeyId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeKeyId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeEnvironment: FfiConverterRustBuffer {
     typealias SwiftType = Environment?
 
@@ -3953,6 +4208,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAntomKey: FfiConverterRustBuffer {
+    typealias SwiftType = [AntomKey]
+
+    public static func write(_ value: [AntomKey], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAntomKey.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AntomKey] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AntomKey]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAntomKey.read(from: &buf))
         }
         return seq
     }
@@ -4217,6 +4497,35 @@ public func toMinorUnits(amount: String, currency: String)throws  -> String  {
 })
 }
 /**
+ * The most keys a key ring holds (4): the most RSA verifications one message costs.
+ */
+public func maxRingKeys() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_max_ring_keys(uniffiCallStatus
+    )
+})
+}
+/**
+ * Which of `keys` verifies a signed message (a notification or request with
+ * `request-time`, or a response with `response-time`), by the ring rule: for finding a
+ * wrong key (a sandbox key on a live client). Client ids are not compared.
+ *
+ * Errors: `InvalidKey` for a bad ring; `MissingHeader`, `MalformedSignature`,
+ * `UnsupportedAlgorithm`, `UnknownKeyVersion`, and `SignatureMismatch` naming the keys tried.
+ */
+public func whichKey(keys: [AntomKey], path: String, headers: [Header], body: Data)throws  -> KeyId  {
+    return try  FfiConverterTypeKeyId_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_which_key(
+        FfiConverterSequenceTypeAntomKey.lower(keys),
+        FfiConverterString.lower(path),
+        FfiConverterSequenceTypeHeader.lower(headers),
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
  * The lowercase names of the only headers a notification is read from (`signature`,
  * `request-time`, `client-id`): pass just these to the packed verification.
  */
@@ -4305,13 +4614,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_antom_ffi_checksum_func_to_minor_units() != 63702) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_antom_ffi_checksum_func_max_ring_keys() != 31284) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_which_key() != 60112) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_antom_ffi_checksum_func_notification_header_names() != 58326) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_response_header_names() != 47252) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_antom_ffi_checksum_method_client_antom_public_key() != 63361) {
+    if (uniffi_antom_ffi_checksum_method_client_antom_keys() != 29889) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_client_antom_public_key() != 56257) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_method_client_client_id() != 15816) {
@@ -4401,7 +4719,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_antom_ffi_checksum_method_signingrequest_request_time() != 28366) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_antom_ffi_checksum_constructor_client_new() != 61411) {
+    if (uniffi_antom_ffi_checksum_constructor_client_new() != 60433) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_constructor_privatekey_from_der() != 30623) {

@@ -258,6 +258,11 @@ void uniffi_antom_ffi_fn_free_client(uint64_t handle, RustCallStatus *_Nonnull o
 uint64_t uniffi_antom_ffi_fn_constructor_client_new(RustBuffer config, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_ANTOM_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_ANTOM_KEYS
+RustBuffer uniffi_antom_ffi_fn_method_client_antom_keys(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_ANTOM_PUBLIC_KEY
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_CLIENT_ANTOM_PUBLIC_KEY
 uint64_t uniffi_antom_ffi_fn_method_client_antom_public_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -566,6 +571,17 @@ RustBuffer uniffi_antom_ffi_fn_func_redact_header(RustBuffer name, RustBuffer va
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TO_MINOR_UNITS
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TO_MINOR_UNITS
 RustBuffer uniffi_antom_ffi_fn_func_to_minor_units(RustBuffer amount, RustBuffer currency, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_MAX_RING_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_MAX_RING_KEYS
+uint32_t uniffi_antom_ffi_fn_func_max_ring_keys(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_WHICH_KEY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_WHICH_KEY
+RustBuffer uniffi_antom_ffi_fn_func_which_key(RustBuffer keys, RustBuffer path, RustBuffer headers, RustBuffer body, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_NOTIFICATION_HEADER_NAMES
@@ -942,6 +958,18 @@ uint16_t uniffi_antom_ffi_checksum_func_to_minor_units(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_MAX_RING_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_MAX_RING_KEYS
+uint16_t uniffi_antom_ffi_checksum_func_max_ring_keys(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_WHICH_KEY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_WHICH_KEY
+uint16_t uniffi_antom_ffi_checksum_func_which_key(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_NOTIFICATION_HEADER_NAMES
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_NOTIFICATION_HEADER_NAMES
 uint16_t uniffi_antom_ffi_checksum_func_notification_header_names(void
@@ -951,6 +979,12 @@ uint16_t uniffi_antom_ffi_checksum_func_notification_header_names(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_RESPONSE_HEADER_NAMES
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_RESPONSE_HEADER_NAMES
 uint16_t uniffi_antom_ffi_checksum_func_response_header_names(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_ANTOM_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_CLIENT_ANTOM_KEYS
+uint16_t uniffi_antom_ffi_checksum_method_client_antom_keys(void
     
 );
 #endif

@@ -43,8 +43,27 @@ private func body(_ input: [String: Any]) -> Data {
 }
 
 /// Neither `private_key_file` nor `api_key`: a verify-only client.
+/// `antom_keys` (a key ring, tags optional), else one `antom_public_key_file` (untagged).
+private func antomKeys(_ c: [String: Any]) throws -> [AntomKey] {
+    guard let members = c["antom_keys"] as? [[String: Any]] else {
+        return [AntomKey(key: try PublicKey(text: readFile(c["antom_public_key_file"] as! String)), keyVersion: nil)]
+    }
+    return try members.map {
+        AntomKey(key: try PublicKey(text: readFile($0["key_file"] as! String)),
+                 keyVersion: number($0["key_version"]).map { $0.uint32Value })
+    }
+}
+
+/// `verified_by` as the vectors write it (`NSNull` for none).
+private func keyId(_ id: KeyId?) -> Any {
+    guard let id = id else { return NSNull() }
+    let fields: [String: Any?] = ["key_version": id.keyVersion.map { Int64($0) as Any } ?? NSNull(),
+                                  "fingerprint": id.fingerprint]
+    return fields
+}
+
 private func makeClient(_ c: [String: Any]) throws -> Client {
-    let antom = try PublicKey(text: readFile(c["antom_public_key_file"] as! String))
+    let antom = try antomKeys(c)
     let credential: Credential
     if let file = c["private_key_file"] as? String {
         let key = try PrivateKey(text: readFile(file))
@@ -59,7 +78,7 @@ private func makeClient(_ c: [String: Any]) throws -> Client {
     return try Client(config: ClientConfig(
         clientId: c["client_id"] as! String,
         credential: credential,
-        antomPublicKey: antom,
+        antomKeys: antom,
         region: region,
         environment: environment,
         gatewayUrl: c["gateway_url"] as? String,
@@ -133,7 +152,7 @@ private func run(_ operation: String, _ input: [String: Any]) throws -> [String:
         XCTAssertEqual(r.body, sent, "the response body is not the bytes that were verified")
         return ["verified": r.verified, "result_status": r.resultStatus.letter, "result_code": r.resultCode,
                 "result_message": r.resultMessage, "next_action": nextActionName(r.nextAction),
-                "outcome": r.outcome.name]
+                "outcome": r.outcome.name, "verified_by": keyId(r.verifiedBy)]
     case "verify_notification":
         let sent = body(input)
         let client = try makeClient(input["config"] as! [String: Any])
@@ -150,7 +169,12 @@ private func run(_ operation: String, _ input: [String: Any]) throws -> [String:
         XCTAssertEqual(n.body, sent, "the notification body is not the bytes that were verified")
         return ["notify_type": n.notifyType, "result_status": n.resultStatus.map { $0.letter },
                 "client_id": n.clientId, "request_time": n.requestTime, "dedup_key": n.dedupKey,
-                "outcome": n.outcome.name]
+                "outcome": n.outcome.name, "verified_by": keyId(n.verifiedBy)]
+    case "fingerprint":
+        let keyText = readFile(input["key_file"] as! String)
+        let key = input["kind"] as! String == "private"
+            ? try PrivateKey(text: keyText).publicKey() : try PublicKey(text: keyText)
+        return ["fingerprint": key.fingerprint()]
     case "amount":
         if let t = input["to_minor_units"] as? [String: Any] {
             let value = try toMinorUnits(amount: t["amount"] as! String, currency: t["currency"] as! String)
@@ -169,7 +193,7 @@ private func run(_ operation: String, _ input: [String: Any]) throws -> [String:
         let client = try Client(config: ClientConfig(
             clientId: c["client_id"] as! String,
             credential: .externalSigner(merchantPublicKey: merchant),
-            antomPublicKey: try PublicKey(text: readFile(c["antom_public_key_file"] as! String)),
+            antomKeys: try antomKeys(c),
             region: try (c["region"] as? String).map { try parseRegion(text: $0) },
             environment: try (c["environment"] as? String).map { try parseEnvironment(text: $0) },
             gatewayUrl: c["gateway_url"] as? String,
@@ -206,6 +230,7 @@ private func run(_ operation: String, _ input: [String: Any]) throws -> [String:
 private func matches(_ want: Any, _ got: Any?) -> Bool {
     switch got {
     case .none: return want is NSNull
+    case is NSNull: return want is NSNull
     case let s as String: return (want as? String) == s
     case let b as Bool: return (want as? Bool) == b
     case let i as Int64: return number(want)?.int64Value == i

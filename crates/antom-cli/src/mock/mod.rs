@@ -7,10 +7,10 @@
 //!   endpoint (`NO_INTERFACE_DEF`, or `INVALID_API` for a real Antom API the simulator does not
 //!   implement), a body of at most [`MockConfig::max_body_bytes`] and the `client-id` /
 //!   `request-time` headers (`PARAM_ILLEGAL`), a JSON content type
-//!   (`MEDIA_TYPE_NOT_ACCEPTABLE`), the configured client id (`INVALID_CLIENT`), `keyVersion`
-//!   1 (`KEY_NOT_FOUND`) and a valid request signature over
-//!   `POST <path>\n<client-id>.<request-time>.<body>` with the merchant's public key
-//!   (`INVALID_SIGNATURE`). These answers are `F` and **unsigned**, as Antom's gateway errors
+//!   (`MEDIA_TYPE_NOT_ACCEPTABLE`), the configured client id (`INVALID_CLIENT`), a registered
+//!   merchant `keyVersion` (`KEY_NOT_FOUND`; 1 at start) and a valid request signature over
+//!   `POST <path>\n<client-id>.<request-time>.<body>` with the merchant's public key of that
+//!   version (`INVALID_SIGNATURE`). These answers are `F` and **unsigned**, as Antom's gateway errors
 //!   are; the core accepts exactly such responses as unverified failures.
 //! * **Everything after authentication is signed** with the simulator's Antom key
 //!   (`signature`, `response-time`, `client-id` headers), including `PARAM_ILLEGAL` for a body
@@ -26,8 +26,12 @@
 //! Simulator-only pages (`GET`): `/antom-public-key` (the public half of the signing key, one
 //! line of base64), `/checkout/<paymentId>` (the `normalUrl` a buyer visits; add
 //! `?result=FAIL` to decline) and `/notifications` (the delivery log as JSON).
+//!
+//! Key rotation (see [`keys`]): `GET /antom-public-keys`, `POST /mock/rotate-antom-key`,
+//! `POST /mock/merchant-keys`, `POST /mock/merchant-keys/retire`.
 
 mod fault;
+mod keys;
 pub mod notify;
 pub mod state;
 
@@ -36,7 +40,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use antom_core::{PrivateKey, PublicKey, SignatureHeader, content_bytes, signature_header};
+use antom_core::{PrivateKey, PublicKey, SignatureHeader, SignedContent, signature_header};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -121,8 +125,7 @@ pub fn generate_key() -> Result<PrivateKey, String> {
 /// State shared by the listener, the request handlers and the notification tasks.
 pub(crate) struct Shared {
     pub(crate) client_id: String,
-    pub(crate) merchant_public_key: PublicKey,
-    pub(crate) antom_key: PrivateKey,
+    keys: Mutex<keys::Keys>,
     pub(crate) time_scale: f64,
     pub(crate) max_body_bytes: usize,
     pub(crate) log: bool,
@@ -132,6 +135,17 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    pub(crate) fn keys(&self) -> MutexGuard<'_, keys::Keys> {
+        self.keys
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Antom's key that signs now, and its `keyVersion`.
+    pub(crate) fn signing_key(&self) -> (u32, PrivateKey) {
+        self.keys().signing()
+    }
+
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         self.state
             .lock()
@@ -196,8 +210,7 @@ impl MockServer {
             .map_err(|e| format!("cannot read the bound address: {e}"))?;
         let shared = Arc::new(Shared {
             client_id: config.client_id,
-            merchant_public_key: config.merchant_public_key,
-            antom_key,
+            keys: Mutex::new(keys::Keys::new(antom_key, config.merchant_public_key)),
             time_scale: config.time_scale,
             max_body_bytes: config.max_body_bytes,
             log: config.log,
@@ -225,9 +238,36 @@ impl MockServer {
         &self.shared.base_url
     }
 
-    /// The public half of the key responses and notifications are signed with.
+    /// The public half of the key responses and notifications are signed with now.
     pub fn antom_public_key(&self) -> PublicKey {
-        self.shared.antom_key.public_key()
+        self.shared.signing_key().1.public_key()
+    }
+
+    /// Starts signing with a fresh Antom key under the next `keyVersion` (as
+    /// `POST /mock/rotate-antom-key`); returns that version and the new public key.
+    ///
+    /// # Errors
+    /// A message when no key can be generated.
+    pub fn rotate_antom_key(&self) -> Result<(u32, PublicKey), String> {
+        self.shared.keys().rotate_antom()?;
+        let (version, key) = self.shared.signing_key();
+        Ok((version, key.public_key()))
+    }
+
+    /// Registers the merchant's public key for `key_version` (as `POST /mock/merchant-keys`).
+    ///
+    /// # Errors
+    /// A message when the ring would be too large or the key is registered under another version.
+    pub fn add_merchant_key(&self, key_version: u32, key: PublicKey) -> Result<(), String> {
+        self.shared.keys().add_merchant(key_version, key)
+    }
+
+    /// Retires the merchant's key `key_version` (as `POST /mock/merchant-keys/retire`).
+    ///
+    /// # Errors
+    /// A message when no such key is registered, or it is the last one.
+    pub fn retire_merchant_key(&self, key_version: u32) -> Result<(), String> {
+        self.shared.keys().retire_merchant(key_version)
     }
 
     /// A snapshot of every notification delivery so far.
@@ -348,8 +388,12 @@ async fn handle(
     let path = request.uri().path().to_owned();
     if method == Method::GET {
         if path == "/antom-public-key" {
-            let text = format!("{}\n", shared.antom_key.public_key().to_base64());
+            let text = format!("{}\n", shared.signing_key().1.public_key().to_base64());
             return Ok(plain(StatusCode::OK, "text/plain; charset=UTF-8", text));
+        }
+        if path == "/antom-public-keys" {
+            let list = shared.keys().antom_public_keys();
+            return Ok(plain(StatusCode::OK, JSON_CONTENT_TYPE, list.to_string()));
         }
         if path == "/notifications" {
             let log = notify::deliveries_json(&shared.state().deliveries);
@@ -363,6 +407,9 @@ async fn handle(
             return Ok(checkout(&shared, payment_id, decline));
         }
     }
+    if method == Method::POST && path.starts_with("/mock/") {
+        return Ok(admin(&shared, &path, request).await);
+    }
     let target = request
         .uri()
         .path_and_query()
@@ -370,6 +417,50 @@ async fn handle(
     let reply = gateway(&shared, request, &method, &path).await;
     shared.log(&format!("{method} {target} -> {}", reply.summary));
     Ok(respond(&shared, &target, reply))
+}
+
+/// The simulator's key administration (`/mock/...`, loopback only): see [`keys`].
+async fn admin(shared: &Shared, path: &str, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let body = match Limited::new(request.into_body(), 64 * 1024).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                "text/plain; charset=UTF-8",
+                "body too large".to_owned(),
+            );
+        }
+    };
+    let result = match path {
+        "/mock/rotate-antom-key" => shared.keys().rotate_antom(),
+        "/mock/merchant-keys" => keys::admin_body(&body, true).and_then(|(version, key)| {
+            let key = key.ok_or_else(|| "publicKey is required".to_owned())?;
+            shared.keys().add_merchant(version, key)?;
+            Ok(json!({"keyVersion": version}))
+        }),
+        "/mock/merchant-keys/retire" => keys::admin_body(&body, false).and_then(|(version, _)| {
+            shared.keys().retire_merchant(version)?;
+            Ok(json!({"retired": version}))
+        }),
+        _ => {
+            return plain(
+                StatusCode::NOT_FOUND,
+                "text/plain; charset=UTF-8",
+                "no such simulator page".to_owned(),
+            );
+        }
+    };
+    match result {
+        Ok(value) => {
+            shared.log(&format!("POST {path} -> {value}"));
+            plain(StatusCode::OK, JSON_CONTENT_TYPE, value.to_string())
+        }
+        Err(message) => plain(
+            StatusCode::BAD_REQUEST,
+            "text/plain; charset=UTF-8",
+            message,
+        ),
+    }
 }
 
 fn plain(status: StatusCode, content_type: &str, body: String) -> Response<Full<Bytes>> {
@@ -389,13 +480,14 @@ fn respond(shared: &Shared, target: &str, reply: Reply) -> Response<Full<Bytes>>
         return plain(StatusCode::OK, JSON_CONTENT_TYPE, reply.body);
     };
     let response_time = clock::now_iso8601();
+    let (key_version, key) = shared.signing_key();
     let Ok(signature) = signature_header(
-        &shared.antom_key,
+        &key,
         target,
         &client_id,
         &response_time,
         reply.body.as_bytes(),
-        1,
+        key_version,
     ) else {
         let error = gateway_error("UNKNOWN_EXCEPTION", "the simulator could not sign");
         return plain(StatusCode::OK, JSON_CONTENT_TYPE, error.body);
@@ -527,12 +619,6 @@ async fn gateway(
             return gateway_error("INVALID_SIGNATURE", "the signature header is malformed");
         }
     };
-    if header.key_version.is_some_and(|version| version != 1) {
-        return gateway_error(
-            "KEY_NOT_FOUND",
-            "no key with this keyVersion for the client id",
-        );
-    }
     let read = Limited::new(request.into_body(), shared.max_body_bytes).collect();
     let body = match tokio::time::timeout(BODY_READ_TIMEOUT, read).await {
         Ok(Ok(collected)) => collected.to_bytes(),
@@ -547,17 +633,22 @@ async fn gateway(
         }
     };
     let target = path;
-    let content = content_bytes("POST", target, &client_id, &request_time, &body);
-    if !matches!(
-        shared
-            .merchant_public_key
-            .verify_bytes(&content, &header.signature),
-        Ok(true)
-    ) {
-        return gateway_error(
-            "INVALID_SIGNATURE",
-            "the request signature does not verify with the merchant public key",
-        );
+    let content = SignedContent::new("POST", target, &client_id, &request_time, &body);
+    let verdict = shared.keys().verify_request(&content, &header);
+    match verdict {
+        Ok(()) => {}
+        Err(keys::Refusal::KeyNotFound) => {
+            return gateway_error(
+                "KEY_NOT_FOUND",
+                "no key with this keyVersion for the client id",
+            );
+        }
+        Err(keys::Refusal::InvalidSignature) => {
+            return gateway_error(
+                "INVALID_SIGNATURE",
+                "the request signature does not verify with the merchant public key",
+            );
+        }
     }
     // Authenticated from here on: every answer is signed.
     let object = match serde_json::from_slice::<Value>(&body) {

@@ -156,13 +156,16 @@ pub(crate) async fn deliver(shared: Arc<Shared>, id: u64, outgoing: Outgoing) {
 
 async fn attempt(shared: &Shared, path: &str, outgoing: &Outgoing) -> (bool, String) {
     let request_time = clock::now_iso8601();
+    // Signed at each attempt with the key that signs now: a retry after a rotation carries
+    // the new keyVersion, as Antom's do.
+    let (key_version, key) = shared.signing_key();
     let signature = match signature_header(
-        &shared.antom_key,
+        &key,
         path,
         &outgoing.client_id,
         &request_time,
         outgoing.body.as_bytes(),
-        1,
+        key_version,
     ) {
         Ok(signature) => signature,
         Err(error) => return (false, format!("signing failed: {error}")),

@@ -47,6 +47,10 @@ class AntomException internal constructor(
          * or one that does not verify with the configured merchant public key.
          */
         const val SIGNING_FAILED: String = "SIGNING_FAILED"
+        /** A message is signed with a `keyVersion` no key of the Antom key ring is tagged with (and none is untagged). */
+        const val UNKNOWN_KEY_VERSION: String = "UNKNOWN_KEY_VERSION"
+        /** A configured key is the wrong one: the Antom public key is your own merchant public key. */
+        const val WRONG_KEY: String = "WRONG_KEY"
     }
 }
 
@@ -96,6 +100,8 @@ internal fun FfiAntomException.toPublic(): AntomException {
         is FfiAntomException.InvalidAmount -> AntomException.INVALID_AMOUNT
         is FfiAntomException.UnsupportedCurrency -> AntomException.UNSUPPORTED_CURRENCY
         is FfiAntomException.SigningFailed -> AntomException.SIGNING_FAILED
+        is FfiAntomException.UnknownKeyVersion -> AntomException.UNKNOWN_KEY_VERSION
+        is FfiAntomException.WrongKey -> AntomException.WRONG_KEY
     }
     return AntomException(code, message ?: code)
 }

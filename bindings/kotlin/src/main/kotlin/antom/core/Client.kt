@@ -34,11 +34,15 @@ import java.util.function.Function as JFunction
  * without it only the signature's length is checked. A signer that throws, returns null, or
  * returns a signature of the wrong length or that does not verify gives `SIGNING_FAILED`.
  *
- * Throws [AntomException] (`INVALID_KEY`, `INVALID_INPUT`) for a bad configuration.
+ * Antom's key: [antomPublicKey] (one key, untagged), or during a rotation [antomPublicKeys] (a
+ * key ring of up to [MAX_RING_KEYS] [AntomKey]s, tagged with their `keyVersion`): give one.
+ *
+ * Throws [AntomException] (`INVALID_KEY`, `INVALID_INPUT`) for a bad configuration, and
+ * `WRONG_KEY` when an Antom key is your own merchant public key (the keys are swapped).
  */
 class Client @JvmOverloads @Throws(AntomException::class) constructor(
     clientId: String,
-    antomPublicKey: PublicKey,
+    antomPublicKey: PublicKey? = null,
     privateKey: PrivateKey? = null,
     apiKey: String? = null,
     region: Region? = null,
@@ -49,6 +53,7 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
     maxBodyBytes: Long? = null,
     private val signer: Signer? = null,
     merchantPublicKey: PublicKey? = null,
+    antomPublicKeys: List<AntomKey>? = null,
 ) : AutoCloseable {
     private val inner: FfiClient
 
@@ -57,6 +62,10 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
 
     init {
         require(listOfNotNull(privateKey, apiKey, signer).size <= 1) { "Client takes one of privateKey, apiKey or signer" }
+        require((antomPublicKey == null) != (antomPublicKeys == null)) {
+            "Client takes antomPublicKey (one key) or antomPublicKeys (a key ring)"
+        }
+        val ring = antomPublicKeys?.map { it.toFfi() } ?: listOf(AntomKey(antomPublicKey!!).toFfi())
         require(merchantPublicKey == null || signer != null) { "merchantPublicKey goes with signer (it checks the external signatures)" }
         require(keyVersion == null || keyVersion in 0..U32_MAX) { "keyVersion must be in 0..4294967295" }
         require(maxBodyBytes == null || maxBodyBytes >= 0) { "maxBodyBytes must not be negative" }
@@ -72,7 +81,7 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
                 FfiClientConfig(
                     clientId = clientId,
                     credential = credential,
-                    antomPublicKey = antomPublicKey.inner,
+                    antomKeys = ring,
                     region = region?.toFfi(),
                     environment = environment?.toFfi(),
                     gatewayUrl = gatewayUrl,
@@ -401,8 +410,12 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
     /** The RSA engine that signs and verifies: [ENGINE] (`"aws-lc"`). */
     val engine: String get() = ENGINE
 
-    /** The Antom public key responses and notifications are verified with. */
+    /** The first Antom public key of the ring. */
     val antomPublicKey: PublicKey get() = PublicKey(inner.antomPublicKey())
+
+    /** The Antom key ring responses and notifications are verified with, in the order tried. */
+    val antomPublicKeys: List<AntomKey>
+        get() = inner.antomKeys().map { AntomKey(PublicKey(it.key), it.keyVersion?.toLong()) }
 
     /** The core's redacted description: never key material or the API key. */
     override fun toString(): String = inner.toString()
@@ -414,7 +427,11 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
      * A builder for Java callers: `Client.builder(clientId, antomPublicKey).privateKey(key).build()`
      * (neither `privateKey` nor `apiKey`: a verify-only client).
      */
-    class Builder internal constructor(private val clientId: String, private val antomPublicKey: PublicKey) {
+    class Builder internal constructor(
+        private val clientId: String,
+        private val antomPublicKey: PublicKey?,
+        private val antomPublicKeys: List<AntomKey>?,
+    ) {
         private var privateKey: PrivateKey? = null
         private var apiKey: String? = null
         private var region: Region? = null
@@ -455,14 +472,18 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         fun build(): Client =
             Client(
                 clientId, antomPublicKey, privateKey, apiKey, region, environment, gatewayUrl, keyVersion, agentToken,
-                maxBodyBytes, signer, merchantPublicKey,
+                maxBodyBytes, signer, merchantPublicKey, antomPublicKeys,
             )
     }
 
     companion object {
         /** Starts a [Builder]. */
         @JvmStatic
-        fun builder(clientId: String, antomPublicKey: PublicKey): Builder = Builder(clientId, antomPublicKey)
+        fun builder(clientId: String, antomPublicKey: PublicKey): Builder = Builder(clientId, antomPublicKey, null)
+
+        /** Starts a [Builder] for a client verifying with a key ring (a rotation). */
+        @JvmStatic
+        fun builder(clientId: String, antomPublicKeys: List<AntomKey>): Builder = Builder(clientId, null, antomPublicKeys)
 
         private fun prepared(r: FfiPreparedRequest) =
             PreparedRequest(r.method, r.url, r.path, r.headers.map { it.name to it.value }, r.body)
@@ -476,6 +497,7 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
             isSuccess = r.isSuccess,
             outcome = Outcome.of(r.outcome), // the core's decision, never recomputed
             body = body,
+            verifiedBy = r.verifiedBy?.toPublic(),
         )
 
         private fun notification(n: FfiNotificationFacts, body: ByteArray) = Notification(
@@ -486,6 +508,7 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
             requestTime = n.requestTime,
             body = body,
             dedupKey = n.dedupKey,
+            verifiedBy = n.verifiedBy.toPublic(),
         )
     }
 }

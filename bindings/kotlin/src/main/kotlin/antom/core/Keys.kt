@@ -85,7 +85,7 @@ class PublicKey internal constructor(internal val inner: FfiPublicKey) : AutoClo
     /** The Antom Dashboard form: one-line base64 of the SubjectPublicKeyInfo DER. */
     fun toBase64(): String = inner.toBase64()
 
-    /** SHA-256 of the SubjectPublicKeyInfo DER, lower-case hex: a safe way to tell keys apart in logs. */
+    /** `sha256:` and the first 16 hex digits of SHA-256 over the SubjectPublicKeyInfo DER: short, stable, safe to log. */
     val fingerprint: String get() = inner.fingerprint()
 
     override fun equals(other: Any?): Boolean = other is PublicKey && toDer().contentEquals(other.toDer())

@@ -162,6 +162,8 @@ class ApiResponse internal constructor(
     val outcome: Outcome,
     /** The raw body that was verified, for you to parse. */
     val body: ByteArray,
+    /** The Antom key that verified it; `null` exactly when [verified] is `false`. */
+    val verifiedBy: KeyId? = null,
 ) {
     /** The body decoded as UTF-8. */
     fun bodyText(): String = body.toString(Charsets.UTF_8)
@@ -169,7 +171,7 @@ class ApiResponse internal constructor(
     /** The body as `<N bytes>` (the core's rule): bodies carry card tokens and personal data. */
     override fun toString(): String =
         "ApiResponse(verified=$verified, resultStatus=$resultStatus, resultCode=$resultCode, " +
-            "nextAction=$nextAction, outcome=$outcome, body=${ffiDescribeBody(body)})"
+            "nextAction=$nextAction, outcome=$outcome, verifiedBy=$verifiedBy, body=${ffiDescribeBody(body)})"
 }
 
 /** A notification whose signature has been verified by [Client.verifyNotification]. */
@@ -195,6 +197,8 @@ class Notification internal constructor(
      * transaction as the effect, and acknowledge a key already seen without processing it again.
      */
     val dedupKey: String,
+    /** The Antom key that verified it (during a rotation: which key Antom signs with). */
+    val verifiedBy: KeyId? = null,
 ) {
     /** The body decoded as UTF-8. */
     fun bodyText(): String = body.toString(Charsets.UTF_8)
@@ -202,7 +206,7 @@ class Notification internal constructor(
     /** The body as `<N bytes>` (the core's rule). */
     override fun toString(): String =
         "Notification(notifyType=$notifyType, resultStatus=$resultStatus, outcome=$outcome, clientId=$clientId, " +
-            "requestTime=$requestTime, dedupKey=$dedupKey, body=${ffiDescribeBody(body)})"
+            "requestTime=$requestTime, dedupKey=$dedupKey, verifiedBy=$verifiedBy, body=${ffiDescribeBody(body)})"
 }
 
 /** A parsed `Signature` header. */

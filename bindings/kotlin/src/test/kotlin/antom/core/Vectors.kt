@@ -37,10 +37,15 @@ object VectorRunner {
 
     /** Neither `private_key_file` nor `api_key`: a verify-only client. */
     private fun client(config: JsonObject, signer: Signer? = null, merchantPublicKey: PublicKey? = null): Client {
-        val antom = PublicKey(Vectors.readFile(config.str("antom_public_key_file")))
+        // `antom_keys`: a key ring (tags optional); else one `antom_public_key_file`.
+        val ring = config["antom_keys"]?.asJsonArray?.map {
+            val member = it.asJsonObject
+            AntomKey(PublicKey(Vectors.readFile(member.str("key_file"))), member["key_version"]?.asLong)
+        }
         return Client(
             clientId = config.str("client_id"),
-            antomPublicKey = antom,
+            antomPublicKey = if (ring == null) PublicKey(Vectors.readFile(config.str("antom_public_key_file"))) else null,
+            antomPublicKeys = ring,
             privateKey = if (config.has("private_key_file")) PrivateKey(Vectors.readFile(config.str("private_key_file"))) else null,
             apiKey = if (config.has("api_key")) config.str("api_key") else null,
             region = if (config.has("region")) Region.parse(config.str("region")) else null,
@@ -60,6 +65,10 @@ object VectorRunner {
     private fun body(input: JsonObject): ByteArray =
         if (input.has("body_base64")) Base64.getDecoder().decode(input.str("body_base64"))
         else Vectors.text(input["body"]).toByteArray(Charsets.UTF_8)
+
+    /** `verified_by` as the vectors write it. */
+    private fun keyId(id: KeyId?): Map<String, Any?>? =
+        id?.let { mapOf("key_version" to it.keyVersion, "fingerprint" to it.fingerprint) }
 
     private fun hex(bytes: ByteArray) = bytes.joinToString("") { "%02x".format(it) }
 
@@ -124,6 +133,7 @@ object VectorRunner {
             mapOf(
                 "verified" to r.verified, "result_status" to r.resultStatus.code, "result_code" to r.resultCode,
                 "result_message" to r.resultMessage, "next_action" to r.nextAction.name, "outcome" to r.outcome.name,
+                "verified_by" to keyId(r.verifiedBy),
             )
         }
         "verify_notification" -> {
@@ -137,6 +147,7 @@ object VectorRunner {
             mapOf(
                 "notify_type" to n.notifyType, "result_status" to n.resultStatus?.code, "outcome" to n.outcome.name,
                 "client_id" to n.clientId, "request_time" to n.requestTime, "dedup_key" to n.dedupKey,
+                "verified_by" to keyId(n.verifiedBy),
             )
         }
         "amount" -> if (input.has("to_minor_units")) {
@@ -151,6 +162,11 @@ object VectorRunner {
             else -> mapOf("path" to e.path, "group" to e.group, "found" to true)
         }
         "prepare_external" -> prepareExternal(input)
+        "fingerprint" -> {
+            val text = Vectors.readFile(input.str("key_file"))
+            val key = if (input.str("kind") == "private") PrivateKey(text).publicKey() else PublicKey(text)
+            mapOf("fingerprint" to key.fingerprint)
+        }
         else -> error("unknown operation $operation")
     }
 
