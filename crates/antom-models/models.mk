@@ -18,7 +18,10 @@ MODELS_GENERATE    := $(MODELS_PYTHON) crates/antom-models/codegen/generate.py
 ## into its own venv, without its dependencies: only its model classes are used): every request
 ## and response class's body, as that SDK writes it with every field set, parses into our
 ## Python model and serialises back with no field lost or left in `extra`
-## (crates/antom-models/tests/differential.py); then the generator's tests with the counts.
+## (crates/antom-models/tests/differential.py); the forward-compatibility vectors up to date and
+## cross-checked with that SDK's own parser (crates/antom-models/vectors/); then the counts.
+## Each runtime runs those vectors in its own suite (cargo test -p antom-models, pytest,
+## ModelVectorsIT.kt, ModelVectorsTests.swift).
 MODELS_SDK_VENV := .cache/venv-sdk
 NEEDS_test-models := python
 TEST_SUITES += test-models
@@ -27,6 +30,7 @@ test-models:
 	@$(MODELS_SDK_VENV)/bin/python -c "import com.alipay.ams.api" 2>/dev/null || \
 	  $(MODELS_SDK_VENV)/bin/python -m pip install -q --no-deps $(CATALOGUE_PY_SDK)
 	$(MODELS_SDK_VENV)/bin/python -B crates/antom-models/tests/differential.py
+	SDK_PYTHON=$(MODELS_SDK_VENV)/bin/python $(MODELS_PYTHON) crates/antom-models/vectors/generate.py --check
 	cd crates/antom-models/codegen && $(MODELS_PYTHON) -m unittest -v test_generate.CountsTest
 
 ## catalogue: re-read the field facts of the official SDKs into schema/models.json

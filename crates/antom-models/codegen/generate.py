@@ -1135,6 +1135,9 @@ def swift_lean(t: Dict[str, Any], ty: Callable[[Dict[str, Any]], str]) -> List[s
     if t.get("api"):
         out.append(f"    /// The API path to pass to `prepare` (`{t['api']}`).")
         out.append(f'    public static let api = "{t["api"]}"')
+    known = ", ".join(f'"{f["json"]}"' for f in t["fields"])
+    out.append("    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).")
+    out.append(f"    public static let describedFields: Set<String> = [{known}]")
     for f in t["fields"]:
         out.append(f"    /// {f['doc']}")
         out.append(f'    public var {f["json"]}: {ty(f)} {{ get {{ json.decoded("{f["json"]}") }} set {{ json.encoded("{f["json"]}", newValue) }} }}')

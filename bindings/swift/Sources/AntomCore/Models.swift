@@ -3225,6 +3225,8 @@ public struct SubmitAttachmentRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`open/openapiv2_file/v1/business/attachment/submitAttachment`).
     public static let api = "open/openapiv2_file/v1/business/attachment/submitAttachment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["submitAttachmentRequestId", "attachmentType", "fileSha256"]
     /// The submit attachment request id.
     public var submitAttachmentRequestId: String? { get { json.decoded("submitAttachmentRequestId") } set { json.encoded("submitAttachmentRequestId", newValue) } }
     /// The attachment type (one of the `AttachmentType` values).
@@ -3246,6 +3248,8 @@ public struct SubmitAttachmentResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`open/openapiv2_file/v1/business/attachment/submitAttachment`).
     public static let api = "open/openapiv2_file/v1/business/attachment/submitAttachment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "submitAttachmentRequestId", "attachmentType", "attachmentKey"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The submit attachment request id.
@@ -3269,6 +3273,8 @@ public struct InquireAvailableQuotaRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/account/inquireAvailableQuota`).
     public static let api = "v1/aba/account/inquireAvailableQuota"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["currency"]
     /// The currency.
     public var currency: String? { get { json.decoded("currency") } set { json.encoded("currency", newValue) } }
 }
@@ -3286,6 +3292,8 @@ public struct InquireAvailableQuotaResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/account/inquireAvailableQuota`).
     public static let api = "v1/aba/account/inquireAvailableQuota"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "availableQuota"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The available quota.
@@ -3304,6 +3312,8 @@ public struct InquiryBalanceRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/accounts/inquiryBalance`).
     public static let api = "v1/aba/accounts/inquiryBalance"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["currencyList", "accesstoken", "customerId"]
     /// The currency list.
     public var currencyList: [String]? { get { json.decoded("currencyList") } set { json.encoded("currencyList", newValue) } }
     /// The accesstoken.
@@ -3325,6 +3335,8 @@ public struct InquiryBalanceResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/accounts/inquiryBalance`).
     public static let api = "v1/aba/accounts/inquiryBalance"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "accountBalances"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The account balances.
@@ -3340,6 +3352,8 @@ public struct AccountBalance: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["currency", "availableBalance", "frozenBalance", "totalBalance"]
     /// The currency.
     public var currency: String? { get { json.decoded("currency") } set { json.encoded("currency", newValue) } }
     /// The available balance.
@@ -3363,6 +3377,8 @@ public struct InquiryStatementRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/accounts/inquiryStatement`).
     public static let api = "v1/aba/accounts/inquiryStatement"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customerId", "accessToken", "startTime", "endTime", "transactionTypeList", "currencyList", "pageSize", "pageNumber", "assetId", "fuzzyName"]
     /// The customer id.
     public var customerId: String? { get { json.decoded("customerId") } set { json.encoded("customerId", newValue) } }
     /// The access token.
@@ -3398,6 +3414,8 @@ public struct InquiryStatementResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/accounts/inquiryStatement`).
     public static let api = "v1/aba/accounts/inquiryStatement"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "statementList", "totalCount", "totalPageNumber", "currentPageNumber"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The statement list.
@@ -3419,6 +3437,8 @@ public struct Statement: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["fundMoveDetail", "foreignExchangeQuote", "statementId", "transactionTime", "transactionType", "originalTransactionAmount", "transactionAmount", "feeAmount", "netAmount", "accountBalance", "transactionId", "extTransactionId", "transactionStatus", "beneficiaryAssetId"]
     /// The fund move detail.
     public var fundMoveDetail: FundMoveDetail? { get { json.decoded("fundMoveDetail") } set { json.encoded("fundMoveDetail", newValue) } }
     /// The foreign exchange quote.
@@ -3458,6 +3478,8 @@ public struct FundMoveDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["payerName", "payerAccountNo", "payerChaneelAccountnumber", "payerAccountType", "payerAssetId", "beneficiaryName", "beneficiaryAccountType", "beneficiaryBankCountry", "beneficiaryBankName", "beneficiaryAssetId", "remarks", "description", "memo", "referenceTransactionId"]
     /// The payer name.
     public var payerName: String? { get { json.decoded("payerName") } set { json.encoded("payerName", newValue) } }
     /// The payer account no.
@@ -3497,6 +3519,8 @@ public struct ForeignExchangeQuote: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["exchangeRate", "sourceCurrency", "targetCurrency", "quoteTime", "quotePrice"]
     /// The exchange rate.
     public var exchangeRate: String? { get { json.decoded("exchangeRate") } set { json.encoded("exchangeRate", newValue) } }
     /// The source currency.
@@ -3522,6 +3546,8 @@ public struct InquiryStatementDetailRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/accounts/inquiryStatementDetail`).
     public static let api = "v1/aba/accounts/inquiryStatementDetail"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["statementId"]
     /// The statement id.
     public var statementId: String? { get { json.decoded("statementId") } set { json.encoded("statementId", newValue) } }
 }
@@ -3539,6 +3565,8 @@ public struct InquiryStatementDetailResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/accounts/inquiryStatementDetail`).
     public static let api = "v1/aba/accounts/inquiryStatementDetail"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "statement", "metadata"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The statement.
@@ -3560,6 +3588,8 @@ public struct InquiryStatementListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/accounts/inquiryStatementList`).
     public static let api = "v1/aba/accounts/inquiryStatementList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["fuzzyName", "customerId", "accessToken", "startTime", "endTime", "transactionTypeList", "currencyList", "pageSize", "pageNumber"]
     /// The fuzzy name.
     public var fuzzyName: String? { get { json.decoded("fuzzyName") } set { json.encoded("fuzzyName", newValue) } }
     /// The customer id.
@@ -3593,6 +3623,8 @@ public struct InquiryStatementListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/accounts/inquiryStatementList`).
     public static let api = "v1/aba/accounts/inquiryStatementList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "statementList", "totalCount"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The statement list.
@@ -3610,6 +3642,8 @@ public struct TotalCount: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["totalPageNumber", "currentPageNumber"]
     /// The total page number.
     public var totalPageNumber: String? { get { json.decoded("totalPageNumber") } set { json.encoded("totalPageNumber", newValue) } }
     /// The current page number.
@@ -3628,6 +3662,8 @@ public struct ApplyCardRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/applyCard`).
     public static let api = "v1/aba/cards/applyCard"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["requestId", "cardNickName", "note", "cardBinRule", "purpose", "metadata", "authorizationControl"]
     /// The request id.
     public var requestId: String? { get { json.decoded("requestId") } set { json.encoded("requestId", newValue) } }
     /// The card nick name.
@@ -3653,6 +3689,8 @@ public struct AuthorizationControl: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["cardActiveTime", "cardCancelTime", "allowedMerchantCategoryList", "allowedAuthTimes", "allowedCurrencies", "cardLimitDetail", "cardLimitInfo", "refundPreference", "paymentPreferenceCurrencies", "sameCurrencyPreference", "threeDSMode", "phoneNo", "email"]
     /// The card active time.
     public var cardActiveTime: String? { get { json.decoded("cardActiveTime") } set { json.encoded("cardActiveTime", newValue) } }
     /// The card cancel time.
@@ -3690,6 +3728,8 @@ public struct CardLimitDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["perTransactionLimit", "dailyLimit", "monthlyLimit", "perCardLimit", "dailyLimitMax", "monthlyLimitMax", "perTransactionLimitMax", "perCardLimitMax"]
     /// The per transaction limit.
     public var perTransactionLimit: Amount? { get { json.decoded("perTransactionLimit") } set { json.encoded("perTransactionLimit", newValue) } }
     /// The daily limit.
@@ -3717,6 +3757,8 @@ public struct Limit: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["remainingLimit", "rangeLimit", "usedLimit"]
     /// The remaining limit.
     public var remainingLimit: Amount? { get { json.decoded("remainingLimit") } set { json.encoded("remainingLimit", newValue) } }
     /// The range limit.
@@ -3734,6 +3776,8 @@ public struct CardLimitInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["currency", "dailyLimitMax", "monthlyLimitMax", "perTransactionLimitMax", "perCardLimitMax"]
     /// The currency.
     public var currency: String? { get { json.decoded("currency") } set { json.encoded("currency", newValue) } }
     /// The daily limit max.
@@ -3755,6 +3799,8 @@ public struct RefundPreference: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["preferenceType"]
     /// The preference type.
     public var preferenceType: String? { get { json.decoded("preferenceType") } set { json.encoded("preferenceType", newValue) } }
 }
@@ -3771,6 +3817,8 @@ public struct ApplyCardResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/applyCard`).
     public static let api = "v1/aba/cards/applyCard"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "requestId", "status", "assetId", "cvv", "cardNo", "expiredMonth", "expiredYear"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The request id.
@@ -3801,6 +3849,8 @@ public struct InquireCardRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCard`).
     public static let api = "v1/aba/cards/inquireCard"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["pageNumber", "pageSize", "lastFourDigits", "cardStatus", "cardNickName"]
     /// The page number.
     public var pageNumber: JSONValue? { get { json.decoded("pageNumber") } set { json.encoded("pageNumber", newValue) } }
     /// The page size.
@@ -3825,6 +3875,8 @@ public struct InquireCardResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCard`).
     public static let api = "v1/aba/cards/inquireCard"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "totalCount", "totalPageNumber", "currentPageNumber", "cardList"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The total count.
@@ -3846,6 +3898,8 @@ public struct AbaCard: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["assetId", "cardNickName", "maskedCardNo", "cardStatus", "cardBrand", "createdTime", "updatedTime"]
     /// The asset id.
     public var assetId: String? { get { json.decoded("assetId") } set { json.encoded("assetId", newValue) } }
     /// The card nick name.
@@ -3874,6 +3928,8 @@ public struct InquireCardDetailRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCardDetail`).
     public static let api = "v1/aba/cards/inquireCardDetail"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["assetId"]
     /// The asset id.
     public var assetId: String? { get { json.decoded("assetId") } set { json.encoded("assetId", newValue) } }
 }
@@ -3891,6 +3947,8 @@ public struct InquireCardDetailResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCardDetail`).
     public static let api = "v1/aba/cards/inquireCardDetail"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "assetId", "cardNickName", "cardStatus", "maskedCardNo", "cardBrand", "createdTime", "updatedTime", "purpose", "note", "metadata", "authorizationControl", "cardholderinfo"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The asset id.
@@ -3928,6 +3986,8 @@ public struct CardholderInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["cardHolderName", "billAddress", "displayName"]
     /// The card holder name.
     public var cardHolderName: UserName? { get { json.decoded("cardHolderName") } set { json.encoded("cardHolderName", newValue) } }
     /// The bill address.
@@ -3949,6 +4009,8 @@ public struct InquireCardSensitiveInfoRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCardSensitiveInfo`).
     public static let api = "v1/aba/cards/inquireCardSensitiveInfo"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["assetId"]
     /// The asset id.
     public var assetId: String? { get { json.decoded("assetId") } set { json.encoded("assetId", newValue) } }
 }
@@ -3966,6 +4028,8 @@ public struct InquireCardSensitiveInfoResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCardSensitiveInfo`).
     public static let api = "v1/aba/cards/inquireCardSensitiveInfo"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "assetId", "cvv", "cardNo", "expiredMonth", "expiredYear", "authorizationControl", "cardDetail"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The asset id.
@@ -3993,6 +4057,8 @@ public struct CardDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["assetId", "cardNickName", "cardStatus", "maskedCardNo", "cardBrand", "createdTime", "updatedTime", "purpose", "note", "metadata", "authorizationControl", "cardholderinfo"]
     /// The asset id.
     public var assetId: String? { get { json.decoded("assetId") } set { json.encoded("assetId", newValue) } }
     /// The card nick name.
@@ -4032,6 +4098,8 @@ public struct InquireCardTransactionEventRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCardTransactionEvent`).
     public static let api = "v1/aba/cards/inquireCardTransactionEvent"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["startTime", "endTime", "assetIdList", "eventIdList", "lifecycleIdList", "transactionCurrencyList", "eventTypeList", "statusList", "pageSize", "pageNumber"]
     /// The start time.
     public var startTime: String? { get { json.decoded("startTime") } set { json.encoded("startTime", newValue) } }
     /// The end time.
@@ -4067,6 +4135,8 @@ public struct InquireCardTransactionEventResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCardTransactionEvent`).
     public static let api = "v1/aba/cards/inquireCardTransactionEvent"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "events", "totalCount", "totalPageNumber", "currentPageNumber"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The events.
@@ -4088,6 +4158,8 @@ public struct CardTransactionEvent: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["eventId", "lifecycleId", "eventType", "authExpireTime", "authType", "authCode", "failureReason", "status", "balanceType", "transactionTime", "billType", "outAmount", "inAmount", "exchangeCurrencyPair", "exchangeRate", "transactionAmount", "assetId", "maskedCardNo", "merchantInfo", "metadata", "authTime", "cardProduct"]
     /// The event id.
     public var eventId: String? { get { json.decoded("eventId") } set { json.encoded("eventId", newValue) } }
     /// The lifecycle id.
@@ -4143,6 +4215,8 @@ public struct EventMerchantInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["name", "region", "mcc"]
     /// The name.
     public var name: String? { get { json.decoded("name") } set { json.encoded("name", newValue) } }
     /// The region.
@@ -4164,6 +4238,8 @@ public struct InquireCardTransactionLifecycleRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCardTransactionLifecycle`).
     public static let api = "v1/aba/cards/inquireCardTransactionLifecycle"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["startTime", "endTime", "assetIdList", "transactionCurrencyList", "lifecycleIdList", "pageSize", "pageNumber"]
     /// The start time.
     public var startTime: String? { get { json.decoded("startTime") } set { json.encoded("startTime", newValue) } }
     /// The end time.
@@ -4193,6 +4269,8 @@ public struct InquireCardTransactionLifecycleResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCardTransactionLifecycle`).
     public static let api = "v1/aba/cards/inquireCardTransactionLifecycle"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "lifecycles", "totalCount", "totalPageNumber", "currentPageNumber"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The lifecycles.
@@ -4214,6 +4292,8 @@ public struct CardTransactionLifecycle: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["lifecycleId", "latestEventType", "latestEventStatus", "lastUpdateTime", "transactionTime", "totalBillingAmount", "totalAuthAmount", "totalCancelAmount", "totalRefundAmount", "totalChargebackAmount", "assetId", "maskedCardNo", "cardProduct"]
     /// The lifecycle id.
     public var lifecycleId: String? { get { json.decoded("lifecycleId") } set { json.encoded("lifecycleId", newValue) } }
     /// The latest event type.
@@ -4255,6 +4335,8 @@ public struct InquireCardTransactionLifecycleDetailRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCardTransactionLifecycleDetail`).
     public static let api = "v1/aba/cards/inquireCardTransactionLifecycleDetail"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["lifecycleId"]
     /// The lifecycle id.
     public var lifecycleId: String? { get { json.decoded("lifecycleId") } set { json.encoded("lifecycleId", newValue) } }
 }
@@ -4272,6 +4354,8 @@ public struct InquireCardTransactionLifecycleDetailResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/inquireCardTransactionLifecycleDetail`).
     public static let api = "v1/aba/cards/inquireCardTransactionLifecycleDetail"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "lifecycle"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The lifecycle.
@@ -4287,6 +4371,8 @@ public struct CardTransactionLifecycleDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["lifecycleId", "latestEventType", "latestEventStatus", "lastUpdateTime", "transactionTime", "totalBillingAmount", "totalAuthAmount", "totalCancelAmount", "totalRefundAmount", "totalChargebackAmount", "assetId", "maskedCardNo", "events", "cardProduct"]
     /// The lifecycle id.
     public var lifecycleId: String? { get { json.decoded("lifecycleId") } set { json.encoded("lifecycleId", newValue) } }
     /// The latest event type.
@@ -4329,6 +4415,8 @@ public struct UpdateCardRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/updateCard`).
     public static let api = "v1/aba/cards/updateCard"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["assetId", "requestId", "cardNickName", "note", "purpose", "metadata", "authorizationControl"]
     /// The asset id.
     public var assetId: String? { get { json.decoded("assetId") } set { json.encoded("assetId", newValue) } }
     /// The request id.
@@ -4357,6 +4445,8 @@ public struct UpdateCardResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/updateCard`).
     public static let api = "v1/aba/cards/updateCard"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "status", "requestId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The status.
@@ -4377,6 +4467,8 @@ public struct UpdateCardStatusRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/updateCardStatus`).
     public static let api = "v1/aba/cards/updateCardStatus"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["assetId", "requestId", "operateType", "notifyUrl"]
     /// The asset id.
     public var assetId: String? { get { json.decoded("assetId") } set { json.encoded("assetId", newValue) } }
     /// The request id.
@@ -4399,6 +4491,8 @@ public struct UpdateCardStatusResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/cards/updateCardStatus`).
     public static let api = "v1/aba/cards/updateCardStatus"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "status", "requestId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The status.
@@ -4420,6 +4514,8 @@ public struct CreateDirectPaymentRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/createDirectPayment`).
     public static let api = "v1/aba/funds/createDirectPayment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentRequestId", "memo", "remark", "order", "paymentNotifyUrl", "payToMethod", "payToAmount", "payFromAmount"]
     /// The payment request id.
     public var paymentRequestId: String? { get { json.decoded("paymentRequestId") } set { json.encoded("paymentRequestId", newValue) } }
     /// The memo.
@@ -4447,6 +4543,8 @@ public struct Merchant: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["referenceMerchantId", "merchantMCC", "merchantName", "merchantDisplayName", "merchantAddress", "merchantRegisterDate", "store", "merchantType", "numberOfTrades", "accountLastModified", "merchantUrl", "merchantCountryCode"]
     /// The reference merchant id.
     public var referenceMerchantId: String? { get { json.decoded("referenceMerchantId") } set { json.encoded("referenceMerchantId", newValue) } }
     /// The merchant mcc.
@@ -4482,6 +4580,8 @@ public struct Store: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["referenceStoreId", "storeName", "storeMCC", "storeDisplayName", "storeTerminalId", "storeOperatorId", "storeAddress", "storePhoneNo"]
     /// The reference store id.
     public var referenceStoreId: String? { get { json.decoded("referenceStoreId") } set { json.encoded("referenceStoreId", newValue) } }
     /// The store name.
@@ -4509,6 +4609,8 @@ public struct AccountLastModified: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["passwordChangeDate", "emailChangeDate", "listingChangeDate", "loginDate", "addressChangeDate"]
     /// The password change date.
     public var passwordChangeDate: String? { get { json.decoded("passwordChangeDate") } set { json.encoded("passwordChangeDate", newValue) } }
     /// The email change date.
@@ -4530,6 +4632,8 @@ public struct DeliveryEstimate: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["minimum", "maximum"]
     /// The minimum.
     public var minimum: DeliveryEstimateInfo? { get { json.decoded("minimum") } set { json.encoded("minimum", newValue) } }
     /// The maximum.
@@ -4545,6 +4649,8 @@ public struct DeliveryEstimateInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["unit", "value"]
     /// The unit.
     public var unit: String? { get { json.decoded("unit") } set { json.encoded("unit", newValue) } }
     /// The value.
@@ -4560,6 +4666,8 @@ public struct BuyerTaxId: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["country", "region", "value"]
     /// The country.
     public var country: String? { get { json.decoded("country") } set { json.encoded("country", newValue) } }
     /// The region.
@@ -4577,6 +4685,8 @@ public struct BrowserInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["acceptHeader", "javaEnabled", "javaScriptEnabled", "language", "userAgent"]
     /// The accept header.
     public var acceptHeader: String? { get { json.decoded("acceptHeader") } set { json.encoded("acceptHeader", newValue) } }
     /// The java enabled.
@@ -4598,6 +4708,8 @@ public struct Transit: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["transitType", "legs", "passengers", "agentCode", "agentName", "ticketNumber", "ticketIssuerCode", "restrictedTicketIndicator", "ancillaryData"]
     /// The transit type (one of the `TransitType` values).
     public var transitType: String? { get { json.decoded("transitType") } set { json.encoded("transitType", newValue) } }
     /// The legs.
@@ -4627,6 +4739,8 @@ public struct Leg: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["departureTime", "arrivalTime", "departureAddress", "arrivalAddress", "carrierName", "carrierNo", "classType", "departureAirportCode", "arrivalAirportCode", "fareBasis", "couponNumber", "flightNumber", "passengerNameRecord", "ticketDeliveryMethod", "ticketDeliveryRecipient"]
     /// The departure time.
     public var departureTime: String? { get { json.decoded("departureTime") } set { json.encoded("departureTime", newValue) } }
     /// The arrival time.
@@ -4668,6 +4782,8 @@ public struct Passenger: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["passengerName", "passengerEmail", "passengerPhoneNo", "passengerId", "passengerIdType", "passengerCode"]
     /// The passenger name.
     public var passengerName: UserName? { get { json.decoded("passengerName") } set { json.encoded("passengerName", newValue) } }
     /// The passenger email.
@@ -4691,6 +4807,8 @@ public struct AncillaryData: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["services", "connectedTicketNumber"]
     /// The services.
     public var services: [Service]? { get { json.decoded("services") } set { json.encoded("services", newValue) } }
     /// The connected ticket number.
@@ -4706,6 +4824,8 @@ public struct Service: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["categoryCode", "subCategoryCode"]
     /// The category code.
     public var categoryCode: String? { get { json.decoded("categoryCode") } set { json.encoded("categoryCode", newValue) } }
     /// The sub category code.
@@ -4721,6 +4841,8 @@ public struct Lodging: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["hotelName", "hotelAddress", "checkInDate", "checkOutDate", "numberOfNights", "numberOfRooms", "guestNames", "roomClass", "ticketDeliveryMethod", "ticketDeliveryRecipient"]
     /// The hotel name.
     public var hotelName: String? { get { json.decoded("hotelName") } set { json.encoded("hotelName", newValue) } }
     /// The hotel address.
@@ -4752,6 +4874,8 @@ public struct Gaming: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["gameName", "toppedUpUser", "toppedUpEmail", "toppedUpPhoneNo"]
     /// The game name.
     public var gameName: String? { get { json.decoded("gameName") } set { json.encoded("gameName", newValue) } }
     /// The topped up user.
@@ -4771,6 +4895,8 @@ public struct Declaration: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["declarationBizScene", "declarationBeneficiaryId"]
     /// The declaration biz scene (one of the `DeclarationBizSceneType` values).
     public var declarationBizScene: String? { get { json.decoded("declarationBizScene") } set { json.encoded("declarationBizScene", newValue) } }
     /// The declaration beneficiary id.
@@ -4790,6 +4916,8 @@ public struct CreateDirectPaymentResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/createDirectPayment`).
     public static let api = "v1/aba/funds/createDirectPayment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "paymentId", "paymentRequestId", "payToMethod", "payFromAmount", "payToAmount", "paymentTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The payment id.
@@ -4819,6 +4947,8 @@ public struct CreateDirectRefundRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/createDirectRefund`).
     public static let api = "v1/aba/funds/createDirectRefund"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentId", "refundRequestId", "referenceRefundId", "refundFromMethod", "refundFromAmount", "memo", "remark", "refundReason", "refundNotifyUrl"]
     /// The payment id.
     public var paymentId: String? { get { json.decoded("paymentId") } set { json.encoded("paymentId", newValue) } }
     /// The refund request id.
@@ -4848,6 +4978,8 @@ public struct RefundFromMethod: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["grantToken", "refundFromMethodType", "customerId"]
     /// The grant token.
     public var grantToken: String? { get { json.decoded("grantToken") } set { json.encoded("grantToken", newValue) } }
     /// The refund from method type.
@@ -4869,6 +5001,8 @@ public struct CreateDirectRefundResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/createDirectRefund`).
     public static let api = "v1/aba/funds/createDirectRefund"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "paymentId", "refundId", "refundRequestId", "refundTime", "refundFromMethod", "refundFromAmount", "refundToAmount"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The payment id.
@@ -4899,6 +5033,8 @@ public struct CreateExchangeRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/createExchange`).
     public static let api = "v1/aba/funds/createExchange"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["buyAmount", "sellAmount", "exchangeTradeType", "exchangeRequestId", "exchangeMode", "quote"]
     /// The buy amount.
     public var buyAmount: Amount? { get { json.decoded("buyAmount") } set { json.encoded("buyAmount", newValue) } }
     /// The sell amount.
@@ -4925,6 +5061,8 @@ public struct CreateExchangeResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/createExchange`).
     public static let api = "v1/aba/funds/createExchange"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "exchangeRequestId", "exchangeTradeType", "exchangeMode", "quote", "buyAmount", "sellAmount", "exchangeStartTime", "exchangeEndTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The exchange request id.
@@ -4957,6 +5095,8 @@ public struct CreateQuoteRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/createQuote`).
     public static let api = "v1/aba/funds/createQuote"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["buyAmount", "sellAmount", "exchangeTradeType"]
     /// The buy amount.
     public var buyAmount: Amount? { get { json.decoded("buyAmount") } set { json.encoded("buyAmount", newValue) } }
     /// The sell amount.
@@ -4977,6 +5117,8 @@ public struct CreateQuoteResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/createQuote`).
     public static let api = "v1/aba/funds/createQuote"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "exchangeTradeType", "quote", "sellAmount", "buyAmount"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The exchange trade type.
@@ -5002,6 +5144,8 @@ public struct InquireDirectPaymentRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/inquireDirectPayment`).
     public static let api = "v1/aba/funds/inquireDirectPayment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentId", "paymentRequestId"]
     /// The payment id.
     public var paymentId: String? { get { json.decoded("paymentId") } set { json.encoded("paymentId", newValue) } }
     /// The payment request id.
@@ -5021,6 +5165,8 @@ public struct InquireDirectPaymentResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/inquireDirectPayment`).
     public static let api = "v1/aba/funds/inquireDirectPayment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "paymentStatus", "paymentResultMessage", "paymentResultCode", "paymentId", "paymentRequestId", "payToMethod", "paymentAmount", "payToAmount", "paymentTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The payment status (one of the `TransactionStatusType` values).
@@ -5056,6 +5202,8 @@ public struct InquireDirectRefundRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/inquireDirectRefund`).
     public static let api = "v1/aba/funds/inquireDirectRefund"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["refundId", "refundRequestId"]
     /// The refund id.
     public var refundId: String? { get { json.decoded("refundId") } set { json.encoded("refundId", newValue) } }
     /// The refund request id.
@@ -5075,6 +5223,8 @@ public struct InquireDirectRefundResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/inquireDirectRefund`).
     public static let api = "v1/aba/funds/inquireDirectRefund"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "refundStatus", "refundResultMessage", "refundResultCode", "refundId", "paymentId", "refundRequestId", "refundTime", "refundFromMethod", "refundToAmount", "refundFromAmount"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The refund status (one of the `TransactionStatusType` values).
@@ -5111,6 +5261,8 @@ public struct InquireExchangeRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/inquireExchange`).
     public static let api = "v1/aba/funds/inquireExchange"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["exchangeRequestId"]
     /// The exchange request id.
     public var exchangeRequestId: String? { get { json.decoded("exchangeRequestId") } set { json.encoded("exchangeRequestId", newValue) } }
 }
@@ -5127,6 +5279,8 @@ public struct InquireExchangeResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/inquireExchange`).
     public static let api = "v1/aba/funds/inquireExchange"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "exchangeResult", "exchangeTradeType", "exchangeMode", "exchangeRequestId", "quote", "sellAmount", "buyAmount", "exchangeId", "exchangeStartTime", "exchangeEndTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The exchange result.
@@ -5163,6 +5317,8 @@ public struct InquiryRateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/inquireRate`).
     public static let api = "v1/aba/funds/inquireRate"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["rateConditionList"]
     /// The rate condition list.
     public var rateConditionList: [InquiryRateCondition]? { get { json.decoded("rateConditionList") } set { json.encoded("rateConditionList", newValue) } }
 }
@@ -5176,6 +5332,8 @@ public struct InquiryRateCondition: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["buyCurrency", "sellCurrency"]
     /// The buy currency.
     public var buyCurrency: String? { get { json.decoded("buyCurrency") } set { json.encoded("buyCurrency", newValue) } }
     /// The sell currency.
@@ -5194,6 +5352,8 @@ public struct InquiryRateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/aba/funds/inquireRate`).
     public static let api = "v1/aba/funds/inquireRate"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "rateResultList"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The rate result list.
@@ -5209,6 +5369,8 @@ public struct RateResult: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["buyCurrency", "sellCurrency", "exchangeRate"]
     /// The buy currency.
     public var buyCurrency: String? { get { json.decoded("buyCurrency") } set { json.encoded("buyCurrency", newValue) } }
     /// The sell currency.
@@ -5229,6 +5391,8 @@ public struct InquireBalanceRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/accounts/inquireBalance`).
     public static let api = "v1/accounts/inquireBalance"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["referenceMerchantId"]
     /// The reference merchant id.
     public var referenceMerchantId: String? { get { json.decoded("referenceMerchantId") } set { json.encoded("referenceMerchantId", newValue) } }
 }
@@ -5245,6 +5409,8 @@ public struct InquireBalanceResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/accounts/inquireBalance`).
     public static let api = "v1/accounts/inquireBalance"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "accountBalances"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The account balances.
@@ -5264,6 +5430,8 @@ public struct CreateAuthenticationSessionRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/agenticPayment/createAuthenticationSession`).
     public static let api = "v1/agenticPayment/createAuthenticationSession"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["authenticationRequestId", "userLoginId", "agent", "bindOnAuthorize", "paymentMethod", "purchaseType", "mandate", "countryCode", "redirectUrl", "env"]
     /// The authentication request id.
     public var authenticationRequestId: String? { get { json.decoded("authenticationRequestId") } set { json.encoded("authenticationRequestId", newValue) } }
     /// The user login id.
@@ -5295,6 +5463,8 @@ public struct AgenticAgentInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["agentId", "agentName", "agentUrl", "agentJwk"]
     /// The agent id.
     public var agentId: String? { get { json.decoded("agentId") } set { json.encoded("agentId", newValue) } }
     /// The agent name.
@@ -5314,6 +5484,8 @@ public struct AgenticPaymentMethod: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentMethodType", "paymentMethodId", "selectedCardBrand"]
     /// The payment method type.
     public var paymentMethodType: String? { get { json.decoded("paymentMethodType") } set { json.encoded("paymentMethodType", newValue) } }
     /// The payment method id.
@@ -5331,6 +5503,8 @@ public struct AgenticMandate: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["mandateId", "intent", "order"]
     /// The mandate id.
     public var mandateId: String? { get { json.decoded("mandateId") } set { json.encoded("mandateId", newValue) } }
     /// The intent.
@@ -5348,6 +5522,8 @@ public struct AgenticMandateIntent: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["declineThreshold", "effectiveFromTime", "effectiveUntilTime", "preferredMerchant", "allowedMerchant", "consumerPrompt", "intentDesc"]
     /// The decline threshold.
     public var declineThreshold: AgenticDeclineThreshold? { get { json.decoded("declineThreshold") } set { json.encoded("declineThreshold", newValue) } }
     /// The effective from time.
@@ -5373,6 +5549,8 @@ public struct AgenticDeclineThreshold: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["currency", "value"]
     /// The currency.
     public var currency: String? { get { json.decoded("currency") } set { json.encoded("currency", newValue) } }
     /// The value.
@@ -5392,6 +5570,8 @@ public struct CreateAuthenticationSessionResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/agenticPayment/createAuthenticationSession`).
     public static let api = "v1/agenticPayment/createAuthenticationSession"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "normalUrl", "sdHash", "authenticationSessionExpiryTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The normal url.
@@ -5415,6 +5595,8 @@ public struct CreateBindingSessionRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/agenticPayment/createBindingSession`).
     public static let api = "v1/agenticPayment/createBindingSession"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["bindingRequestId", "userLoginId", "agent", "authorizeOnBind", "paymentMethod", "purchaseType", "mandate", "countryCode", "redirectUrl", "env"]
     /// The binding request id.
     public var bindingRequestId: String? { get { json.decoded("bindingRequestId") } set { json.encoded("bindingRequestId", newValue) } }
     /// The user login id.
@@ -5450,6 +5632,8 @@ public struct CreateBindingSessionResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/agenticPayment/createBindingSession`).
     public static let api = "v1/agenticPayment/createBindingSession"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "normalUrl", "sdHash", "bindingSessionData", "bindingSessionExpiryTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The normal url.
@@ -5475,6 +5659,8 @@ public struct InquireAccountInfoRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/agenticPayment/inquireAccountInfo`).
     public static let api = "v1/agenticPayment/inquireAccountInfo"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["requestId", "userLoginId", "agent", "env"]
     /// The request id.
     public var requestId: String? { get { json.decoded("requestId") } set { json.encoded("requestId", newValue) } }
     /// The user login id.
@@ -5498,6 +5684,8 @@ public struct InquireAccountInfoResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/agenticPayment/inquireAccountInfo`).
     public static let api = "v1/agenticPayment/inquireAccountInfo"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "paymentMethods"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The payment methods.
@@ -5513,6 +5701,8 @@ public struct AgenticBoundPaymentMethod: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentMethodType", "paymentMethodId", "paymentMethodDetail"]
     /// The payment method type.
     public var paymentMethodType: String? { get { json.decoded("paymentMethodType") } set { json.encoded("paymentMethodType", newValue) } }
     /// The payment method id.
@@ -5530,6 +5720,8 @@ public struct AgenticBoundPaymentMethodDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["cardBrand", "lastFour"]
     /// The card brand.
     public var cardBrand: String? { get { json.decoded("cardBrand") } set { json.encoded("cardBrand", newValue) } }
     /// The last four.
@@ -5549,6 +5741,8 @@ public struct InquirePaymentTokenRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/agenticPayment/inquirePaymentToken`).
     public static let api = "v1/agenticPayment/inquirePaymentToken"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentTokenRequestId", "userLoginId", "agent", "paymentMethod", "mandateId", "metadata", "order"]
     /// The payment token request id.
     public var paymentTokenRequestId: String? { get { json.decoded("paymentTokenRequestId") } set { json.encoded("paymentTokenRequestId", newValue) } }
     /// The user login id.
@@ -5578,6 +5772,8 @@ public struct InquirePaymentTokenResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/agenticPayment/inquirePaymentToken`).
     public static let api = "v1/agenticPayment/inquirePaymentToken"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "paymentToken"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The payment token.
@@ -5593,6 +5789,8 @@ public struct AgenticPaymentToken: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["token", "tokenExpirationYear", "tokenExpirationMonth", "tokenExpiration", "status", "dynamicDataType", "dynamicDataValue"]
     /// The token.
     public var token: String? { get { json.decoded("token") } set { json.encoded("token", newValue) } }
     /// The token expiration year.
@@ -5621,6 +5819,8 @@ public struct AuthApplyTokenRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/authorizations/applyToken`).
     public static let api = "v1/authorizations/applyToken"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantAccountId", "grantType", "customerBelongsTo", "authCode", "refreshToken", "extendInfo", "merchantRegion"]
     /// The merchant account id.
     public var merchantAccountId: String? { get { json.decoded("merchantAccountId") } set { json.encoded("merchantAccountId", newValue) } }
     /// The grant type (one of the `GrantType` values).
@@ -5649,6 +5849,8 @@ public struct AuthApplyTokenResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/authorizations/applyToken`).
     public static let api = "v1/authorizations/applyToken"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "accessToken", "accessTokenExpiryTime", "refreshToken", "refreshTokenExpiryTime", "extendInfo", "userLoginId", "pspCustomerInfo"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The access token.
@@ -5679,6 +5881,8 @@ public struct AuthConsultRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/authorizations/consult`).
     public static let api = "v1/authorizations/consult"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantAccountId", "authNotifyUrl", "customerBelongsTo", "authClientId", "authRedirectUrl", "authState", "terminalType", "osType", "osVersion", "extendInfo", "merchantRegion", "recurringPayment", "authMetaData", "env", "amount", "directDebitInfo", "scopes"]
     /// The merchant account id.
     public var merchantAccountId: String? { get { json.decoded("merchantAccountId") } set { json.encoded("merchantAccountId", newValue) } }
     /// The auth notify url.
@@ -5724,6 +5928,8 @@ public struct AuthMetaData: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["accountHolderName", "accountHolderCertNo"]
     /// The account holder name.
     public var accountHolderName: String? { get { json.decoded("accountHolderName") } set { json.encoded("accountHolderName", newValue) } }
     /// The account holder cert no.
@@ -5739,6 +5945,8 @@ public struct AuthorizationConsultDirectDebitInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["channelProductCode", "personalProductCode", "signScene", "accessParams", "periodRuleParams", "passBackParams", "subscriptionParams", "subMerchant", "subscribeType", "oriAgreementNo"]
     /// The channel product code.
     public var channelProductCode: String? { get { json.decoded("channelProductCode") } set { json.encoded("channelProductCode", newValue) } }
     /// The personal product code.
@@ -5770,6 +5978,8 @@ public struct AuthorizationAccessParams: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["channel"]
     /// The channel.
     public var channel: String? { get { json.decoded("channel") } set { json.encoded("channel", newValue) } }
 }
@@ -5783,6 +5993,8 @@ public struct PeriodRuleParams: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["periodType", "period", "singleAmount"]
     /// The period type.
     public var periodType: String? { get { json.decoded("periodType") } set { json.encoded("periodType", newValue) } }
     /// The period.
@@ -5800,6 +6012,8 @@ public struct AuthorizationConsultPassBackParams: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionId", "itemId"]
     /// The subscription id.
     public var subscriptionId: String? { get { json.decoded("subscriptionId") } set { json.encoded("subscriptionId", newValue) } }
     /// The item id.
@@ -5815,6 +6029,8 @@ public struct AuthorizationConsultSubscriptionParams: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscribeTplType", "firstSubscriptionInfo", "followSubscriptionInfos", "originSubscriptionInfo", "targetSubscriptionInfo", "nextPaymentDate", "expireAt", "baseAmount", "offsetAmount", "deductName", "deductDesc"]
     /// The subscribe tpl type.
     public var subscribeTplType: String? { get { json.decoded("subscribeTplType") } set { json.encoded("subscribeTplType", newValue) } }
     /// The first subscription info.
@@ -5848,6 +6064,8 @@ public struct AuthorizationConsultSubMerchant: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subMerchantServiceName", "subMerchantServiceDescription"]
     /// The sub merchant service name.
     public var subMerchantServiceName: String? { get { json.decoded("subMerchantServiceName") } set { json.encoded("subMerchantServiceName", newValue) } }
     /// The sub merchant service description.
@@ -5866,6 +6084,8 @@ public struct AuthConsultResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/authorizations/consult`).
     public static let api = "v1/authorizations/consult"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "authUrl", "extendInfo", "normalUrl", "schemeUrl", "applinkUrl", "appIdentifier", "authCodeForm"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The auth url.
@@ -5893,6 +6113,8 @@ public struct AuthCodeForm: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["codeDetails"]
     /// The code details.
     public var codeDetails: [CodeDetail]? { get { json.decoded("codeDetails") } set { json.encoded("codeDetails", newValue) } }
 }
@@ -5906,6 +6128,8 @@ public struct CodeDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["codeValueType", "codeValue", "displayType"]
     /// The code value type (one of the `CodeValueType` values).
     public var codeValueType: String? { get { json.decoded("codeValueType") } set { json.encoded("codeValueType", newValue) } }
     /// The code value.
@@ -5926,6 +6150,8 @@ public struct AuthQueryTokenRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/authorizations/query`).
     public static let api = "v1/authorizations/query"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["accessToken"]
     /// The access token.
     public var accessToken: String? { get { json.decoded("accessToken") } set { json.encoded("accessToken", newValue) } }
 }
@@ -5942,6 +6168,8 @@ public struct AuthQueryTokenResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/authorizations/query`).
     public static let api = "v1/authorizations/query"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "accessToken", "accessTokenExpiryTime", "refreshToken", "refreshTokenExpiryTime", "tokenStatusType"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The access token.
@@ -5968,6 +6196,8 @@ public struct AuthRevokeTokenRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/authorizations/revoke`).
     public static let api = "v1/authorizations/revoke"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["accessToken", "extendInfo", "merchantAccountId"]
     /// The access token.
     public var accessToken: String? { get { json.decoded("accessToken") } set { json.encoded("accessToken", newValue) } }
     /// The extend info.
@@ -5988,6 +6218,8 @@ public struct AuthRevokeTokenResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/authorizations/revoke`).
     public static let api = "v1/authorizations/revoke"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "extendInfo"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The extend info.
@@ -6006,6 +6238,8 @@ public struct CouponCreateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/coupon/create`).
     public static let api = "v1/billing/coupon/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["couponRequestId", "couponName", "discountType", "percentOff", "amountOff", "durationType", "durationValue", "durationUnit", "redeemBy", "appliesTo", "metadata", "promotionCodes", "maxRedemptions"]
     /// The coupon request id.
     public var couponRequestId: String? { get { json.decoded("couponRequestId") } set { json.encoded("couponRequestId", newValue) } }
     /// The coupon name.
@@ -6043,6 +6277,8 @@ public struct CouponCreateAppliesTo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["productIds"]
     /// The product ids.
     public var productIds: [String]? { get { json.decoded("productIds") } set { json.encoded("productIds", newValue) } }
 }
@@ -6056,6 +6292,8 @@ public struct PromotionCode: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["promotionCodeRequestId", "code", "expiryTime", "minAmount", "oneTimeOnly", "customerId", "metadata", "maxRedemptions"]
     /// The promotion code request id.
     public var promotionCodeRequestId: String? { get { json.decoded("promotionCodeRequestId") } set { json.encoded("promotionCodeRequestId", newValue) } }
     /// The code.
@@ -6086,6 +6324,8 @@ public struct CouponCreateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/coupon/create`).
     public static let api = "v1/billing/coupon/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "couponId", "couponName", "discountType", "status", "promotionCodes"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The coupon id.
@@ -6109,6 +6349,8 @@ public struct CouponPromotionCode: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["promotionCodeId", "code", "status"]
     /// The promotion code id.
     public var promotionCodeId: String? { get { json.decoded("promotionCodeId") } set { json.encoded("promotionCodeId", newValue) } }
     /// The code.
@@ -6130,6 +6372,8 @@ public struct CouponInquireDetailsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/coupon/inquireDetails`).
     public static let api = "v1/billing/coupon/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["couponId"]
     /// The coupon id.
     public var couponId: String? { get { json.decoded("couponId") } set { json.encoded("couponId", newValue) } }
 }
@@ -6147,6 +6391,8 @@ public struct CouponInquireDetailsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/coupon/inquireDetails`).
     public static let api = "v1/billing/coupon/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "couponId", "couponRequestId", "couponName", "discountType", "percentOff", "amountOff", "durationType", "durationValue", "durationUnit", "redeemBy", "appliesTo", "status", "metadata", "gmtCreate", "maxRedemptions", "redeemedCount"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The coupon id.
@@ -6192,6 +6438,8 @@ public struct CouponInquireDetailsAppliesTo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["products"]
     /// The products.
     public var products: [CouponApplicableProduct]? { get { json.decoded("products") } set { json.encoded("products", newValue) } }
 }
@@ -6205,6 +6453,8 @@ public struct CouponApplicableProduct: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["canDelete", "gmtModified", "priceCount", "productId", "productName", "status"]
     /// The can delete.
     public var canDelete: JSONValue? { get { json.decoded("canDelete") } set { json.encoded("canDelete", newValue) } }
     /// The gmt modified.
@@ -6231,6 +6481,8 @@ public struct CouponInquireListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/coupon/inquireList`).
     public static let api = "v1/billing/coupon/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["status", "discountType", "startingAfter", "endingBefore", "limit", "includeTotal"]
     /// The status.
     public var status: String? { get { json.decoded("status") } set { json.encoded("status", newValue) } }
     /// The discount type.
@@ -6257,6 +6509,8 @@ public struct CouponInquireListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/coupon/inquireList`).
     public static let api = "v1/billing/coupon/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "coupons", "hasMore", "nextCursor", "total", "previousCursor"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The coupons.
@@ -6280,6 +6534,8 @@ public struct Coupon: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["couponId", "couponName", "discountType", "percentOff", "amountOff", "redeemBy", "status", "maxRedemptions", "redeemedCount"]
     /// The coupon id.
     public var couponId: String? { get { json.decoded("couponId") } set { json.encoded("couponId", newValue) } }
     /// The coupon name.
@@ -6312,6 +6568,8 @@ public struct CouponUpdateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/coupon/update`).
     public static let api = "v1/billing/coupon/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["couponId", "couponName", "status", "redeemBy", "metadata", "maxRedemptions"]
     /// The coupon id.
     public var couponId: String? { get { json.decoded("couponId") } set { json.encoded("couponId", newValue) } }
     /// The coupon name.
@@ -6338,6 +6596,8 @@ public struct CouponUpdateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/coupon/update`).
     public static let api = "v1/billing/coupon/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "couponId", "status"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The coupon id.
@@ -6358,6 +6618,8 @@ public struct CreditNoteCreateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/creditNote/create`).
     public static let api = "v1/billing/creditNote/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["creditNoteRequestId", "invoiceId", "type", "totalAmount", "items", "refundAmount", "refundDestination", "reason", "reasonDescription", "memo", "emailType", "language", "effectiveDate", "metadata", "creditNoteNotifyUrl"]
     /// The credit note request id.
     public var creditNoteRequestId: String? { get { json.decoded("creditNoteRequestId") } set { json.encoded("creditNoteRequestId", newValue) } }
     /// The invoice id.
@@ -6399,6 +6661,8 @@ public struct CreditNoteCreateItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["type", "invoiceItemId", "description", "quantity", "unitAmount", "itemAmount"]
     /// The type.
     public var type: String? { get { json.decoded("type") } set { json.encoded("type", newValue) } }
     /// The invoice item id.
@@ -6425,6 +6689,8 @@ public struct CreditNoteCreateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/creditNote/create`).
     public static let api = "v1/billing/creditNote/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "creditNoteId", "creditNoteRequestId", "invoiceId", "type", "status", "customerId", "totalAmount", "refundAmount", "refundStatus", "refundId", "reason", "reasonDescription", "refundDestination", "items", "memo", "effectiveDate", "issuedAt", "refundedAt", "createdAt"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The credit note id.
@@ -6476,6 +6742,8 @@ public struct CreditNoteItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["creditNoteItemId", "type", "invoiceItemId", "description", "quantity", "unitAmount", "itemAmount"]
     /// The credit note item id.
     public var creditNoteItemId: String? { get { json.decoded("creditNoteItemId") } set { json.encoded("creditNoteItemId", newValue) } }
     /// The type.
@@ -6505,6 +6773,8 @@ public struct CreditNoteInquireDetailsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/creditNote/inquireDetails`).
     public static let api = "v1/billing/creditNote/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["creditNoteId"]
     /// The credit note id.
     public var creditNoteId: String? { get { json.decoded("creditNoteId") } set { json.encoded("creditNoteId", newValue) } }
 }
@@ -6522,6 +6792,8 @@ public struct CreditNoteInquireDetailsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/creditNote/inquireDetails`).
     public static let api = "v1/billing/creditNote/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "creditNoteId", "creditNoteRequestId", "invoiceId", "customerId", "type", "status", "totalAmount", "refundAmount", "refundStatus", "refundId", "reason", "reasonDescription", "refundDestination", "effectiveDate", "memo", "items", "issuedAt", "refundedAt", "voidedAt", "createdAt"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The credit note id.
@@ -6579,6 +6851,8 @@ public struct CreditNoteInquireListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/creditNote/inquireList`).
     public static let api = "v1/billing/creditNote/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "customerId", "status", "type", "reason", "startDate", "endDate", "startingAfter", "endingBefore", "limit", "includeTotal"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The customer id.
@@ -6616,6 +6890,8 @@ public struct CreditNoteInquireListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/creditNote/inquireList`).
     public static let api = "v1/billing/creditNote/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "hasMore", "totalCount", "list"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The has more.
@@ -6635,6 +6911,8 @@ public struct CreditNoteSummary: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["creditNoteId", "customerId", "invoiceId", "type", "status", "totalAmount", "refundAmount", "reason", "effectiveDate", "refundStatus", "voidedAt", "refundedAt", "createdAt"]
     /// The credit note id.
     public var creditNoteId: String? { get { json.decoded("creditNoteId") } set { json.encoded("creditNoteId", newValue) } }
     /// The customer id.
@@ -6675,6 +6953,8 @@ public struct CreditNoteVoidRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/creditNote/void`).
     public static let api = "v1/billing/creditNote/void"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["creditNoteId", "reason"]
     /// The credit note id.
     public var creditNoteId: String? { get { json.decoded("creditNoteId") } set { json.encoded("creditNoteId", newValue) } }
     /// The reason.
@@ -6693,6 +6973,8 @@ public struct CreditNoteVoidResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/creditNote/void`).
     public static let api = "v1/billing/creditNote/void"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "creditNoteId", "status", "voidedAt"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The credit note id.
@@ -6715,6 +6997,8 @@ public struct CustomerCreateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/create`).
     public static let api = "v1/billing/customer/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customerRequestId", "referenceCustomerId", "alipayUserId", "email", "firstName", "lastName", "country", "state", "city", "address", "addressDetail", "zipcode", "shippingPhone", "shippingCountry", "shippingState", "shippingCity", "shippingAddress", "shippingAddressDetail", "shippingZipcode", "description", "currency", "preferredLocales", "defaultPaymentMethod", "metadata", "phoneNo", "countryCode", "billingEmail", "shippingFirstName", "shippingLastName", "shippingCountryCode"]
     /// The customer request id.
     public var customerRequestId: String? { get { json.decoded("customerRequestId") } set { json.encoded("customerRequestId", newValue) } }
     /// The reference customer id.
@@ -6789,6 +7073,8 @@ public struct CustomerCreateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/create`).
     public static let api = "v1/billing/customer/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "customerId", "customerRequestId", "email", "status"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The customer id.
@@ -6814,6 +7100,8 @@ public struct CustomerCreatePortalLinkRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/createPortalLink`).
     public static let api = "v1/billing/customer/createPortalLink"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customerId", "email", "features", "autoSend", "settingId"]
     /// The customer id.
     public var customerId: String? { get { json.decoded("customerId") } set { json.encoded("customerId", newValue) } }
     /// The email.
@@ -6839,6 +7127,8 @@ public struct CustomerCreatePortalLinkResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/createPortalLink`).
     public static let api = "v1/billing/customer/createPortalLink"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "token", "portalUrl", "expiresAt", "sendStatus"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The token.
@@ -6863,6 +7153,8 @@ public struct CustomerDeleteRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/delete`).
     public static let api = "v1/billing/customer/delete"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customerId"]
     /// The customer id.
     public var customerId: String? { get { json.decoded("customerId") } set { json.encoded("customerId", newValue) } }
 }
@@ -6879,6 +7171,8 @@ public struct CustomerDeleteResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/delete`).
     public static let api = "v1/billing/customer/delete"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "customerId", "status"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The customer id.
@@ -6900,6 +7194,8 @@ public struct CustomerInquireDetailsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/inquireDetails`).
     public static let api = "v1/billing/customer/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customerId"]
     /// The customer id.
     public var customerId: String? { get { json.decoded("customerId") } set { json.encoded("customerId", newValue) } }
 }
@@ -6917,6 +7213,8 @@ public struct CustomerInquireDetailsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/inquireDetails`).
     public static let api = "v1/billing/customer/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "customerId", "customerRequestId", "alipayUserId", "email", "firstName", "lastName", "country", "state", "city", "address", "addressDetail", "zipcode", "shippingPhone", "shippingCountry", "shippingState", "shippingCity", "shippingAddress", "shippingAddressDetail", "description", "currency", "preferredLocales", "defaultPaymentMethod", "status", "referenceCustomerId", "metadata", "phoneNo", "countryCode", "billingEmail", "shippingFirstName", "shippingLastName", "shippingCountryCode", "shippingZipcode", "gmtCreate"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The customer id.
@@ -7000,6 +7298,8 @@ public struct CustomerInquireListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/inquireList`).
     public static let api = "v1/billing/customer/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["startingAfter", "endingBefore", "limit", "includeTotal", "status", "email", "phoneNo", "countryCode", "gmtCreateEnd", "customerId", "country", "emailPrefix", "gmtCreateStart"]
     /// The starting after.
     public var startingAfter: String? { get { json.decoded("startingAfter") } set { json.encoded("startingAfter", newValue) } }
     /// The ending before.
@@ -7041,6 +7341,8 @@ public struct CustomerInquireListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/inquireList`).
     public static let api = "v1/billing/customer/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "customers", "total", "hasMore", "nextCursor", "previousCursor"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The customers.
@@ -7064,6 +7366,8 @@ public struct Customer: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customerId", "customerRequestId", "email", "firstName", "lastName", "status", "billingEmail", "country", "gmtCreate"]
     /// The customer id.
     public var customerId: String? { get { json.decoded("customerId") } set { json.encoded("customerId", newValue) } }
     /// The customer request id.
@@ -7096,6 +7400,8 @@ public struct CustomerUpdateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/update`).
     public static let api = "v1/billing/customer/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customerId", "referenceCustomerId", "alipayUserId", "email", "firstName", "lastName", "country", "state", "city", "address", "addressDetail", "zipcode", "shippingPhone", "shippingCountry", "shippingState", "shippingCity", "shippingAddress", "shippingAddressDetail", "shippingZipcode", "description", "currency", "preferredLocales", "defaultPaymentMethod", "metadata", "phoneNo", "countryCode", "billingEmail", "shippingFirstName", "shippingLastName", "shippingCountryCode"]
     /// The customer id.
     public var customerId: String? { get { json.decoded("customerId") } set { json.encoded("customerId", newValue) } }
     /// The reference customer id.
@@ -7170,6 +7476,8 @@ public struct CustomerUpdateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/customer/update`).
     public static let api = "v1/billing/customer/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "customerId", "status"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The customer id.
@@ -7191,6 +7499,8 @@ public struct InvoiceConfirmPaymentRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/confirmPayment`).
     public static let api = "v1/billing/invoice/confirmPayment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "confirmationType", "paymentMethod", "reference", "autoSend", "invoiceNote", "ccEmails"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The confirmation type.
@@ -7220,6 +7530,8 @@ public struct InvoiceConfirmPaymentResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/confirmPayment`).
     public static let api = "v1/billing/invoice/confirmPayment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "invoiceId", "status", "receiptId", "invoiceNote", "paidAt", "sendStatus"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The invoice id.
@@ -7248,6 +7560,8 @@ public struct InvoiceCreateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/create`).
     public static let api = "v1/billing/invoice/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceRequestId", "customerId", "subscriptionId", "currency", "items", "status", "autoSend", "ccEmails", "description", "dueDate", "collectionMethod", "paymentMethod", "shipping", "discounts", "invoiceNotifyUrl", "includePaymentLink", "automaticTax", "customerDetails"]
     /// The invoice request id.
     public var invoiceRequestId: String? { get { json.decoded("invoiceRequestId") } set { json.encoded("invoiceRequestId", newValue) } }
     /// The customer id.
@@ -7295,6 +7609,8 @@ public struct InvoiceCreateItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["description", "itemAmount", "unitAmount", "priceId", "productId", "quantity", "itemId", "supplyStart", "supplyEnd", "discountAmount", "taxBehavior", "taxCode"]
     /// The description.
     public var description: String? { get { json.decoded("description") } set { json.encoded("description", newValue) } }
     /// The item amount.
@@ -7330,6 +7646,8 @@ public struct InvoiceShipping: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["shippingName", "shippingAddress", "shippingCarrier", "shippingNumber", "shippingPhoneNo", "shipToEmail", "notes", "shippingFeeId", "shippingFee", "shippingDescription", "deliveryEstimate", "trackingUrl", "shippingMethodIndicator"]
     /// The shipping name.
     public var shippingName: UserName? { get { json.decoded("shippingName") } set { json.encoded("shippingName", newValue) } }
     /// The shipping address.
@@ -7367,6 +7685,8 @@ public struct InvoiceAddress: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["country", "state", "city", "address1", "address2", "postalCode"]
     /// The country.
     public var country: String? { get { json.decoded("country") } set { json.encoded("country", newValue) } }
     /// The state.
@@ -7390,6 +7710,8 @@ public struct BillingDiscount: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["couponId", "promotionCodeId"]
     /// The coupon id.
     public var couponId: String? { get { json.decoded("couponId") } set { json.encoded("couponId", newValue) } }
     /// The promotion code id.
@@ -7405,6 +7727,8 @@ public struct AutomaticTax: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["enabled"]
     /// The enabled.
     public var enabled: JSONValue? { get { json.decoded("enabled") } set { json.encoded("enabled", newValue) } }
 }
@@ -7418,6 +7742,8 @@ public struct InvoiceCustomerDetails: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["email", "customerType", "businessName", "firstName", "lastName", "businessAddress", "preferredLocales", "taxIds"]
     /// The email.
     public var email: String? { get { json.decoded("email") } set { json.encoded("email", newValue) } }
     /// The customer type.
@@ -7445,6 +7771,8 @@ public struct CustomerBusinessAddress: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["country", "state", "city", "address", "zipcode"]
     /// The country.
     public var country: String? { get { json.decoded("country") } set { json.encoded("country", newValue) } }
     /// The state.
@@ -7469,6 +7797,8 @@ public struct InvoiceCreateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/create`).
     public static let api = "v1/billing/invoice/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "invoiceId", "invoiceRequestId", "status", "hostedInvoiceUrl", "sendStatus"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The invoice id.
@@ -7496,6 +7826,8 @@ public struct InvoiceCreateViewLinkRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/createViewLink`).
     public static let api = "v1/billing/invoice/createViewLink"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "invoiceRequestId", "linkExpiryDays"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The invoice request id.
@@ -7517,6 +7849,8 @@ public struct InvoiceCreateViewLinkResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/createViewLink`).
     public static let api = "v1/billing/invoice/createViewLink"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "token", "viewUrl", "expiresAt"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The token.
@@ -7539,6 +7873,8 @@ public struct InvoiceExportRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/export`).
     public static let api = "v1/billing/invoice/export"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customerId", "status", "subscriptionId", "invoiceIds", "startDate", "endDate", "fileFormat", "language", "downloadType", "columnPreset"]
     /// The customer id.
     public var customerId: String? { get { json.decoded("customerId") } set { json.encoded("customerId", newValue) } }
     /// The status.
@@ -7573,6 +7909,8 @@ public struct InvoiceExportResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/export`).
     public static let api = "v1/billing/invoice/export"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "fileFormat", "expiresAt", "fileUrl", "fileSize", "fileName", "mode"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The file format.
@@ -7601,6 +7939,8 @@ public struct InvoiceFinalizeRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/finalize`).
     public static let api = "v1/billing/invoice/finalize"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "autoSend", "invoiceNote"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The auto send.
@@ -7621,6 +7961,8 @@ public struct InvoiceFinalizeResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/finalize`).
     public static let api = "v1/billing/invoice/finalize"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "invoiceId", "status", "hostedInvoiceUrl", "finalizedAt", "invoiceNote", "sendStatus"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The invoice id.
@@ -7650,6 +7992,8 @@ public struct InvoiceInquireDetailsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/inquireDetails`).
     public static let api = "v1/billing/invoice/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "invoiceRequestId"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The invoice request id.
@@ -7669,6 +8013,8 @@ public struct InvoiceInquireDetailsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/inquireDetails`).
     public static let api = "v1/billing/invoice/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "invoiceId", "invoiceRequestId", "subscriptionId", "customerId", "invoiceNumber", "customerFirstName", "customerLastName", "customerEmail", "reason", "phaseNo", "status", "currency", "subtotal", "discountAmount", "totalAmount", "paidAmount", "remainAmount", "taxAmount", "collectionMethod", "paymentMethod", "shipping", "hostedInvoiceUrl", "periodStart", "periodEnd", "dueDate", "paidTime", "description", "items", "payments", "invoiceNotes", "gmtCreate", "gmtUpdate", "discounts", "postPaymentCreditNotesAmount", "prePaymentCreditNotesAmount", "paymentDeducted"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The invoice id.
@@ -7754,6 +8100,8 @@ public struct InvoiceItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["itemId", "priceId", "description", "quantity", "unitAmount", "amount", "usageAmount", "usageQuantity", "periodStart", "periodEnd", "proration", "discountAmount", "taxAmount", "gmtCreate", "gmtUpdate"]
     /// The item id.
     public var itemId: String? { get { json.decoded("itemId") } set { json.encoded("itemId", newValue) } }
     /// The price id.
@@ -7795,6 +8143,8 @@ public struct InvoicePayment: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoicePaymentId", "attemptNo", "paymentRequestId", "paymentId", "payToRequestId", "payToId", "paymentAmount", "paymentOrderStatus", "paymentMethod", "errorCode", "errorMessage", "retryReason", "paymentTime", "nextRetryAt", "gmtCreate", "gmtUpdate"]
     /// The invoice payment id.
     public var invoicePaymentId: String? { get { json.decoded("invoicePaymentId") } set { json.encoded("invoicePaymentId", newValue) } }
     /// The attempt no.
@@ -7838,6 +8188,8 @@ public struct InvoiceNote: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["noteId", "note", "action", "noteTime"]
     /// The note id.
     public var noteId: String? { get { json.decoded("noteId") } set { json.encoded("noteId", newValue) } }
     /// The note.
@@ -7860,6 +8212,8 @@ public struct InvoiceInquireListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/inquireList`).
     public static let api = "v1/billing/invoice/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["startingAfter", "endingBefore", "limit", "includeTotal", "subscriptionId", "customerId", "invoiceId", "status", "reason", "startDate", "endDate", "minAmount", "maxAmount", "excludeDraft"]
     /// The starting after.
     public var startingAfter: String? { get { json.decoded("startingAfter") } set { json.encoded("startingAfter", newValue) } }
     /// The ending before.
@@ -7903,6 +8257,8 @@ public struct InvoiceInquireListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/inquireList`).
     public static let api = "v1/billing/invoice/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "invoices", "total", "hasMore", "nextCursor", "degrade", "previousCursor"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The invoices.
@@ -7928,6 +8284,8 @@ public struct Invoice: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "subscriptionId", "customerId", "customerFirstName", "customerLastName", "customerEmail", "reason", "status", "totalAmount", "paidAmount", "remainAmount", "currency", "periodStart", "periodEnd", "dueDate", "gmtCreate", "gmtUpdate", "description", "pdfFileUrl"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The subscription id.
@@ -7981,6 +8339,8 @@ public struct InvoiceMarkUncollectibleRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/markUncollectible`).
     public static let api = "v1/billing/invoice/markUncollectible"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "invoiceNote"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The invoice note.
@@ -8000,6 +8360,8 @@ public struct InvoiceMarkUncollectibleResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/markUncollectible`).
     public static let api = "v1/billing/invoice/markUncollectible"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "invoiceId", "status", "markedUncollectibleAt", "invoiceNote"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The invoice id.
@@ -8024,6 +8386,8 @@ public struct InvoiceReviseRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/revise`).
     public static let api = "v1/billing/invoice/revise"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "invoiceRequestId", "invoiceRevisionRequestId", "void", "invoiceNotifyUrl"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The invoice request id.
@@ -8048,6 +8412,8 @@ public struct InvoiceReviseResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/revise`).
     public static let api = "v1/billing/invoice/revise"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "newInvoiceId", "voidedInvoiceId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The new invoice id.
@@ -8068,6 +8434,8 @@ public struct InvoiceSendRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/send`).
     public static let api = "v1/billing/invoice/send"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "ccEmails", "internalNote", "includePaymentLink"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The cc emails.
@@ -8090,6 +8458,8 @@ public struct InvoiceSendResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/send`).
     public static let api = "v1/billing/invoice/send"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "invoiceId", "sendStatus", "hostedInvoiceUrl"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The invoice id.
@@ -8112,6 +8482,8 @@ public struct InvoiceUpdateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/update`).
     public static let api = "v1/billing/invoice/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "description", "dueDate", "collectionMethod", "paymentMethod", "shipping", "customerId", "footer", "includePaymentLink", "memo", "customFields", "invoiceNotifyUrl"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The description.
@@ -8147,6 +8519,8 @@ public struct InvoiceCustomField: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["label", "value"]
     /// The label.
     public var label: String? { get { json.decoded("label") } set { json.encoded("label", newValue) } }
     /// The value.
@@ -8165,6 +8539,8 @@ public struct InvoiceUpdateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/update`).
     public static let api = "v1/billing/invoice/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "invoiceId", "status", "previousInvoiceId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The invoice id.
@@ -8187,6 +8563,8 @@ public struct InvoiceVoidRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/void`).
     public static let api = "v1/billing/invoice/void"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "invoiceNote"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The invoice note.
@@ -8205,6 +8583,8 @@ public struct InvoiceVoidResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/invoice/void`).
     public static let api = "v1/billing/invoice/void"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "invoiceId", "status", "voidedAt", "invoiceNote"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The invoice id.
@@ -8229,6 +8609,8 @@ public struct PriceCreateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/price/create`).
     public static let api = "v1/billing/price/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["priceRequestId", "productId", "name", "pricingModel", "usageType", "unitAmount", "unitLabel", "meterId", "recurring", "includedQuantity", "tiersMode", "tiers", "metadata", "defaultPrice"]
     /// The price request id.
     public var priceRequestId: String? { get { json.decoded("priceRequestId") } set { json.encoded("priceRequestId", newValue) } }
     /// The product id.
@@ -8268,6 +8650,8 @@ public struct RecurringSettings: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["periodRule"]
     /// The period rule.
     public var periodRule: PeriodRule? { get { json.decoded("periodRule") } set { json.encoded("periodRule", newValue) } }
 }
@@ -8281,6 +8665,8 @@ public struct PeriodRule: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["periodType", "period", "price", "periodCount"]
     /// The period type.
     public var periodType: String? { get { json.decoded("periodType") } set { json.encoded("periodType", newValue) } }
     /// The period.
@@ -8300,6 +8686,8 @@ public struct Tier: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["upTo", "unitAmount", "flatAmount"]
     /// The up to.
     public var upTo: JSONValue? { get { json.decoded("upTo") } set { json.encoded("upTo", newValue) } }
     /// The unit amount.
@@ -8320,6 +8708,8 @@ public struct PriceCreateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/price/create`).
     public static let api = "v1/billing/price/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "priceId", "priceRequestId", "productId", "name", "pricingModel", "usageType", "unitLabel", "meterId", "unitAmount", "recurring", "active", "includedQuantity", "tiersMode", "tiers", "metadata", "createdAt", "updatedAt", "defaultPrice"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The price id.
@@ -8373,6 +8763,8 @@ public struct PriceInquireDetailsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/price/inquireDetails`).
     public static let api = "v1/billing/price/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["priceId"]
     /// The price id.
     public var priceId: String? { get { json.decoded("priceId") } set { json.encoded("priceId", newValue) } }
 }
@@ -8390,6 +8782,8 @@ public struct PriceInquireDetailsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/price/inquireDetails`).
     public static let api = "v1/billing/price/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "priceId", "productId", "name", "pricingModel", "usageType", "unitLabel", "meterId", "unitAmount", "recurring", "active", "includedQuantity", "tiersMode", "tiers", "metadata", "createdAt", "deactivatedAt", "updatedAt", "defaultPrice"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The price id.
@@ -8442,6 +8836,8 @@ public struct PriceInquireListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/price/inquireList`).
     public static let api = "v1/billing/price/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["productId", "pricingModel", "active", "startingAfter", "endingBefore", "limit", "includeTotal"]
     /// The product id.
     public var productId: String? { get { json.decoded("productId") } set { json.encoded("productId", newValue) } }
     /// The pricing model.
@@ -8470,6 +8866,8 @@ public struct PriceInquireListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/price/inquireList`).
     public static let api = "v1/billing/price/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "prices", "hasMore", "total"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The prices.
@@ -8489,6 +8887,8 @@ public struct Price: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["priceId", "productId", "name", "pricingModel", "usageType", "defaultPrice", "unitLabel", "meterId", "unitAmount", "recurring", "active", "includedQuantity", "tiersMode", "tiers", "metadata", "createdAt", "deactivatedAt", "updatedAt"]
     /// The price id.
     public var priceId: String? { get { json.decoded("priceId") } set { json.encoded("priceId", newValue) } }
     /// The product id.
@@ -8539,6 +8939,8 @@ public struct PriceUpdateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/price/update`).
     public static let api = "v1/billing/price/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["priceId", "name", "metadata", "active", "defaultPrice"]
     /// The price id.
     public var priceId: String? { get { json.decoded("priceId") } set { json.encoded("priceId", newValue) } }
     /// The name.
@@ -8563,6 +8965,8 @@ public struct PriceUpdateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/price/update`).
     public static let api = "v1/billing/price/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "priceId", "productId", "name", "pricingModel", "usageType", "unitLabel", "meterId", "unitAmount", "recurring", "active", "includedQuantity", "tiersMode", "tiers", "metadata", "createdAt", "deactivatedAt", "updatedAt", "defaultPrice"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The price id.
@@ -8615,6 +9019,8 @@ public struct ProductCreateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/product/create`).
     public static let api = "v1/billing/product/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["productRequestId", "name", "type", "description", "images", "unitLabel", "metadata"]
     /// The product request id.
     public var productRequestId: String? { get { json.decoded("productRequestId") } set { json.encoded("productRequestId", newValue) } }
     /// The name.
@@ -8643,6 +9049,8 @@ public struct ProductCreateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/product/create`).
     public static let api = "v1/billing/product/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "productId", "productRequestId", "name", "type", "description", "images", "unitLabel", "metadata", "active", "createdAt", "deactivatedAt", "updatedAt"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The product id.
@@ -8684,6 +9092,8 @@ public struct ProductInquireDetailsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/product/inquireDetails`).
     public static let api = "v1/billing/product/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["productId"]
     /// The product id.
     public var productId: String? { get { json.decoded("productId") } set { json.encoded("productId", newValue) } }
 }
@@ -8701,6 +9111,8 @@ public struct ProductInquireDetailsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/product/inquireDetails`).
     public static let api = "v1/billing/product/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "productId", "name", "type", "description", "images", "unitLabel", "metadata", "active", "createdAt", "deactivatedAt", "updatedAt", "prices", "productRequestId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The product id.
@@ -8743,6 +9155,8 @@ public struct ProductInquireListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/product/inquireList`).
     public static let api = "v1/billing/product/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["startingAfter", "endingBefore", "limit", "active", "type", "keyword", "includeTotal", "usageType"]
     /// The starting after.
     public var startingAfter: String? { get { json.decoded("startingAfter") } set { json.encoded("startingAfter", newValue) } }
     /// The ending before.
@@ -8774,6 +9188,8 @@ public struct ProductInquireListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/product/inquireList`).
     public static let api = "v1/billing/product/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "products", "hasMore", "total"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The products.
@@ -8793,6 +9209,8 @@ public struct Product: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["productId", "productRequestId", "name", "type", "description", "images", "unitLabel", "metadata", "active", "createdAt", "deactivatedAt", "updatedAt"]
     /// The product id.
     public var productId: String? { get { json.decoded("productId") } set { json.encoded("productId", newValue) } }
     /// The product request id.
@@ -8831,6 +9249,8 @@ public struct ProductUpdateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/product/update`).
     public static let api = "v1/billing/product/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["productId", "name", "description", "images", "unitLabel", "metadata", "active"]
     /// The product id.
     public var productId: String? { get { json.decoded("productId") } set { json.encoded("productId", newValue) } }
     /// The name.
@@ -8859,6 +9279,8 @@ public struct ProductUpdateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/product/update`).
     public static let api = "v1/billing/product/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "productId", "name", "type", "description", "images", "unitLabel", "metadata", "active", "createdAt", "deactivatedAt", "updatedAt", "productRequestId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The product id.
@@ -8899,6 +9321,8 @@ public struct ProductUploadImageRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/product/uploadImage`).
     public static let api = "v1/billing/product/uploadImage"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["fileSha256", "productId"]
     /// The file sha256.
     public var fileSha256: String? { get { json.decoded("fileSha256") } set { json.encoded("fileSha256", newValue) } }
     /// The product id.
@@ -8918,6 +9342,8 @@ public struct ProductUploadImageResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/product/uploadImage`).
     public static let api = "v1/billing/product/uploadImage"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "imageUrl", "imageName", "productId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The image url.
@@ -8941,6 +9367,8 @@ public struct PromotionCodeCreateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/promotionCode/create`).
     public static let api = "v1/billing/promotionCode/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["promotionCodeRequestId", "couponId", "code", "expiryTime", "minAmount", "oneTimeOnly", "customerId", "metadata", "maxRedemptions"]
     /// The promotion code request id.
     public var promotionCodeRequestId: String? { get { json.decoded("promotionCodeRequestId") } set { json.encoded("promotionCodeRequestId", newValue) } }
     /// The coupon id.
@@ -8970,6 +9398,8 @@ public struct PromotionCodeCreateMinAmount: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["value", "currency"]
     /// The value.
     public var value: String? { get { json.decoded("value") } set { json.encoded("value", newValue) } }
     /// The currency.
@@ -8989,6 +9419,8 @@ public struct PromotionCodeCreateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/promotionCode/create`).
     public static let api = "v1/billing/promotionCode/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "promotionCodeId", "code", "status"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The promotion code id.
@@ -9012,6 +9444,8 @@ public struct PromotionCodeInquireDetailsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/promotionCode/inquireDetails`).
     public static let api = "v1/billing/promotionCode/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["promotionCodeId"]
     /// The promotion code id.
     public var promotionCodeId: String? { get { json.decoded("promotionCodeId") } set { json.encoded("promotionCodeId", newValue) } }
 }
@@ -9029,6 +9463,8 @@ public struct PromotionCodeInquireDetailsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/promotionCode/inquireDetails`).
     public static let api = "v1/billing/promotionCode/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "promotionCodeId", "promotionCodeRequestId", "code", "couponId", "status", "maxRedemptions", "redeemedCount", "expiryTime", "minAmount", "oneTimeOnly", "customerId", "metadata", "createTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The promotion code id.
@@ -9068,6 +9504,8 @@ public struct PromotionCodeInquireDetailsMinAmount: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["value", "currency"]
     /// The value.
     public var value: String? { get { json.decoded("value") } set { json.encoded("value", newValue) } }
     /// The currency.
@@ -9087,6 +9525,8 @@ public struct PromotionCodeInquireListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/promotionCode/inquireList`).
     public static let api = "v1/billing/promotionCode/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["couponId", "status", "startingAfter", "endingBefore", "limit", "includeTotal"]
     /// The coupon id.
     public var couponId: String? { get { json.decoded("couponId") } set { json.encoded("couponId", newValue) } }
     /// The status.
@@ -9114,6 +9554,8 @@ public struct PromotionCodeInquireListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/promotionCode/inquireList`).
     public static let api = "v1/billing/promotionCode/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "promotionCodes", "hasMore", "nextCursor", "total", "previousCursor"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The promotion codes.
@@ -9137,6 +9579,8 @@ public struct PromotionCodeInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["promotionCodeId", "code", "status", "maxRedemptions", "redeemedCount", "expiryTime", "createTime"]
     /// The promotion code id.
     public var promotionCodeId: String? { get { json.decoded("promotionCodeId") } set { json.encoded("promotionCodeId", newValue) } }
     /// The code.
@@ -9166,6 +9610,8 @@ public struct PromotionCodeUpdateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/promotionCode/update`).
     public static let api = "v1/billing/promotionCode/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["promotionCodeId", "status", "maxRedemptions", "expiryTime", "metadata"]
     /// The promotion code id.
     public var promotionCodeId: String? { get { json.decoded("promotionCodeId") } set { json.encoded("promotionCodeId", newValue) } }
     /// The status.
@@ -9191,6 +9637,8 @@ public struct PromotionCodeUpdateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/promotionCode/update`).
     public static let api = "v1/billing/promotionCode/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "promotionCodeId", "status"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The promotion code id.
@@ -9211,6 +9659,8 @@ public struct ReceiptExportRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/receipt/export`).
     public static let api = "v1/billing/receipt/export"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["status", "subscriptionId", "customerId", "startDate", "endDate", "receiptIds", "fileFormat", "language", "downloadType", "columnPreset"]
     /// The status.
     public var status: String? { get { json.decoded("status") } set { json.encoded("status", newValue) } }
     /// The subscription id.
@@ -9245,6 +9695,8 @@ public struct ReceiptExportResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/receipt/export`).
     public static let api = "v1/billing/receipt/export"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "fileFormat", "expiresAt", "fileUrl", "fileSize", "fileName", "mode"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The file format.
@@ -9274,6 +9726,8 @@ public struct ReceiptInquireDetailsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/receipt/inquireDetails`).
     public static let api = "v1/billing/receipt/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["receiptId", "invoiceId"]
     /// The receipt id.
     public var receiptId: String? { get { json.decoded("receiptId") } set { json.encoded("receiptId", newValue) } }
     /// The invoice id.
@@ -9293,6 +9747,8 @@ public struct ReceiptInquireDetailsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/receipt/inquireDetails`).
     public static let api = "v1/billing/receipt/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "receiptId", "originalReceiptId", "invoiceId", "subscriptionId", "customerId", "paymentId", "refundId", "receiptType", "status", "reason", "customerFirstName", "customerLastName", "customerEmail", "collectionMethod", "totalAmount", "subtotal", "paidAmount", "discountAmount", "taxAmount", "shippingFeeAmount", "paymentDeductedAmount", "refundAmount", "refundedAmount", "remainingAmount", "settlementAmount", "fxRate", "fxRateId", "paymentMethod", "periodStart", "periodEnd", "paidTime", "dueDate", "paymentRequestId", "payToRequestId", "payToId", "description", "fileUrl", "items", "payments", "gmtCreate", "gmtUpdate", "paymentMethodType"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The receipt id.
@@ -9390,6 +9846,8 @@ public struct ReceiptItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["itemId", "description", "quantity", "unitAmount", "amount", "usageAmount", "usageQuantity", "usageUnit", "discountAmount", "taxAmount", "periodStart", "periodEnd", "proration", "gmtCreate", "gmtUpdate"]
     /// The item id.
     public var itemId: String? { get { json.decoded("itemId") } set { json.encoded("itemId", newValue) } }
     /// The description.
@@ -9434,6 +9892,8 @@ public struct ReceiptInquireListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/receipt/inquireList`).
     public static let api = "v1/billing/receipt/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["startingAfter", "endingBefore", "limit", "includeTotal", "customerId", "invoiceId", "subscriptionId", "status", "receiptType", "startDate", "endDate"]
     /// The starting after.
     public var startingAfter: String? { get { json.decoded("startingAfter") } set { json.encoded("startingAfter", newValue) } }
     /// The ending before.
@@ -9471,6 +9931,8 @@ public struct ReceiptInquireListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/receipt/inquireList`).
     public static let api = "v1/billing/receipt/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "receipts", "total", "hasMore", "nextCursor", "previousCursor"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The receipts.
@@ -9494,6 +9956,8 @@ public struct Receipt: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["receiptId", "invoiceId", "customerId", "subscriptionId", "originalReceiptId", "receiptType", "status", "reason", "collectionMethod", "paymentMethod", "subtotal", "totalAmount", "paidAmount", "remainingAmount", "refundAmount", "refundedAmount", "paymentDeductedAmount", "periodStart", "periodEnd", "description", "gmtCreate", "gmtUpdate", "paymentMethodType", "discountAmount", "taxAmount", "shippingFeeAmount", "settlementAmount", "fxRate", "fxRateId", "dueDate", "paidTime", "paymentRequestId", "payToRequestId", "payToId", "footer", "fileUrl"]
     /// The receipt id.
     public var receiptId: String? { get { json.decoded("receiptId") } set { json.encoded("receiptId", newValue) } }
     /// The invoice id.
@@ -9577,6 +10041,8 @@ public struct ReceiptPaymentMethod: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentMethodType"]
     /// The payment method type.
     public var paymentMethodType: String? { get { json.decoded("paymentMethodType") } set { json.encoded("paymentMethodType", newValue) } }
 }
@@ -9593,6 +10059,8 @@ public struct ReceiptSendRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/receipt/send`).
     public static let api = "v1/billing/receipt/send"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["receiptId", "ccEmails"]
     /// The receipt id.
     public var receiptId: String? { get { json.decoded("receiptId") } set { json.encoded("receiptId", newValue) } }
     /// The cc emails.
@@ -9611,6 +10079,8 @@ public struct ReceiptSendResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/receipt/send`).
     public static let api = "v1/billing/receipt/send"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "receiptId", "sendStatus", "hostedReceiptUrl"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The receipt id.
@@ -9633,6 +10103,8 @@ public struct BillingSubscriptionCancelRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/cancel`).
     public static let api = "v1/billing/subscription/cancel"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionId", "cancellationType", "cancellationReason", "cancellationDetails", "prorationBehavior"]
     /// The subscription id.
     public var subscriptionId: String? { get { json.decoded("subscriptionId") } set { json.encoded("subscriptionId", newValue) } }
     /// The cancellation type.
@@ -9654,6 +10126,8 @@ public struct BillingSubscriptionCancelCancellationDetails: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["feedback", "comment"]
     /// The feedback.
     public var feedback: String? { get { json.decoded("feedback") } set { json.encoded("feedback", newValue) } }
     /// The comment.
@@ -9673,6 +10147,8 @@ public struct BillingSubscriptionCancelResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/cancel`).
     public static let api = "v1/billing/subscription/cancel"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "subscriptionId", "status", "canceledAt", "cancelAtPeriodEnd", "creditNoteId", "creditNoteAmount", "creditNoteCurrency"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The subscription id.
@@ -9703,6 +10179,8 @@ public struct BillingSubscriptionCreateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/create`).
     public static let api = "v1/billing/subscription/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionRequestId", "customerId", "customerEmail", "priceItems", "trialSettings", "discounts", "paymentBehavior", "collectionMethod", "daysUntilDue", "cancelAt", "cancelAtPeriodEnd", "description", "subscriptionNotifyUrl", "metadata"]
     /// The subscription request id.
     public var subscriptionRequestId: String? { get { json.decoded("subscriptionRequestId") } set { json.encoded("subscriptionRequestId", newValue) } }
     /// The customer id.
@@ -9742,6 +10220,8 @@ public struct PriceItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["priceId", "quantity"]
     /// The price id.
     public var priceId: String? { get { json.decoded("priceId") } set { json.encoded("priceId", newValue) } }
     /// The quantity.
@@ -9757,6 +10237,8 @@ public struct BillingTrialSettings: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["trialPeriodDays", "trialEnd", "trialEndBehavior"]
     /// The trial period days.
     public var trialPeriodDays: JSONValue? { get { json.decoded("trialPeriodDays") } set { json.encoded("trialPeriodDays", newValue) } }
     /// The trial end.
@@ -9778,6 +10260,8 @@ public struct BillingSubscriptionCreateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/create`).
     public static let api = "v1/billing/subscription/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "subscriptionRequestId", "subscriptionId", "customerId", "invoiceId", "status", "currentPeriodStart", "currentPeriodEnd", "billingCycleAnchor", "trialStart", "trialEnd", "cancelAt", "description", "collectionMethod", "daysUntilDue", "subscriptionItems", "discounts", "subscriptionNotifyUrl"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The subscription request id.
@@ -9825,6 +10309,8 @@ public struct SubscriptionItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["itemId", "priceId", "quantity", "currentPeriodStart", "currentPeriodEnd", "recurringIntervalCount"]
     /// The item id.
     public var itemId: String? { get { json.decoded("itemId") } set { json.encoded("itemId", newValue) } }
     /// The price id.
@@ -9852,6 +10338,8 @@ public struct BillingSubscriptionInquireDetailsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/inquireDetails`).
     public static let api = "v1/billing/subscription/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionId"]
     /// The subscription id.
     public var subscriptionId: String? { get { json.decoded("subscriptionId") } set { json.encoded("subscriptionId", newValue) } }
 }
@@ -9869,6 +10357,8 @@ public struct BillingSubscriptionInquireDetailsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/inquireDetails`).
     public static let api = "v1/billing/subscription/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "subscriptionId", "subscriptionRequestId", "createTime", "status", "billingMode", "paymentBehavior", "currentPeriodStart", "currentPeriodEnd", "billingCycleAnchor", "cancelAtPeriodEnd", "canceledAt", "trialStart", "trialEnd", "trialSettings", "cancelAt", "collectionMethod", "daysUntilDue", "cancellationDetails", "terminationReason", "description", "defaultPaymentMethod", "subtotal", "discountAmount", "totalAmount", "priceItems", "discounts", "metadata"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The subscription id.
@@ -9936,6 +10426,8 @@ public struct BillingSubscriptionTrialSettings: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["endBehavior"]
     /// The end behavior.
     public var endBehavior: BillingSubscriptionTrialSettingsEndBehavior? { get { json.decoded("endBehavior") } set { json.encoded("endBehavior", newValue) } }
 }
@@ -9949,6 +10441,8 @@ public struct BillingSubscriptionTrialSettingsEndBehavior: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["missingPaymentMethod"]
     /// The missing payment method.
     public var missingPaymentMethod: String? { get { json.decoded("missingPaymentMethod") } set { json.encoded("missingPaymentMethod", newValue) } }
 }
@@ -9962,6 +10456,8 @@ public struct BillingSubscriptionInquireDetailsCancellationDetails: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["feedback", "comment"]
     /// The feedback.
     public var feedback: String? { get { json.decoded("feedback") } set { json.encoded("feedback", newValue) } }
     /// The comment.
@@ -9977,6 +10473,8 @@ public struct BillingSubscriptionPriceItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["currentPeriodEnd", "currentPeriodStart", "itemAmount", "itemId", "nickname", "priceId", "priceType", "pricingModel", "productId", "productName", "quantity", "recurringInterval", "recurringIntervalCount", "unitAmount", "usageType", "tiersMode", "tiers", "productDescription", "meterId"]
     /// The current period end.
     public var currentPeriodEnd: String? { get { json.decoded("currentPeriodEnd") } set { json.encoded("currentPeriodEnd", newValue) } }
     /// The current period start.
@@ -10026,6 +10524,8 @@ public struct BillingSubscriptionDiscountInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["discountId", "couponId", "type", "percentOff", "amountOff", "duration", "times", "status"]
     /// The discount id.
     public var discountId: String? { get { json.decoded("discountId") } set { json.encoded("discountId", newValue) } }
     /// The coupon id.
@@ -10057,6 +10557,8 @@ public struct BillingSubscriptionInquireListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/inquireList`).
     public static let api = "v1/billing/subscription/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["status", "customerId", "subscriptionId", "gmtCreateStart", "gmtCreateEnd", "sortOrder", "startingAfter", "endingBefore", "limit"]
     /// The status.
     public var status: String? { get { json.decoded("status") } set { json.encoded("status", newValue) } }
     /// The customer id.
@@ -10090,6 +10592,8 @@ public struct BillingSubscriptionInquireListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/inquireList`).
     public static let api = "v1/billing/subscription/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "subscriptions", "hasMore", "nextCursor", "previousCursor"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The subscriptions.
@@ -10111,6 +10615,8 @@ public struct Subscription: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionId", "subscriptionRequestId", "status", "customerId", "description", "billingMode", "currentPeriodStart", "currentPeriodEnd", "cancelAtPeriodEnd", "canceledAt", "cancelAt", "billingCycleAnchor", "trialStart", "trialEnd", "subtotal", "discountAmount", "totalAmount", "priceItems", "terminationReason", "createTime"]
     /// The subscription id.
     public var subscriptionId: String? { get { json.decoded("subscriptionId") } set { json.encoded("subscriptionId", newValue) } }
     /// The subscription request id.
@@ -10165,6 +10671,8 @@ public struct BillingSubscriptionResumeRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/resume`).
     public static let api = "v1/billing/subscription/resume"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionId", "reasonCode"]
     /// The subscription id.
     public var subscriptionId: String? { get { json.decoded("subscriptionId") } set { json.encoded("subscriptionId", newValue) } }
     /// The reason code.
@@ -10184,6 +10692,8 @@ public struct BillingSubscriptionResumeResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/resume`).
     public static let api = "v1/billing/subscription/resume"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "subscriptionId", "status", "billingCycleAnchor"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The subscription id.
@@ -10206,6 +10716,8 @@ public struct BillingSubscriptionUpdateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/update`).
     public static let api = "v1/billing/subscription/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionId", "priceItemChanges", "prorationBehavior", "resetBillingCycleAnchor", "trialSettings", "cancelAtPeriodEnd", "cancelAt", "cancellationDetails", "collectionMethod", "daysUntilDue", "description", "metadata", "statusChange"]
     /// The subscription id.
     public var subscriptionId: String? { get { json.decoded("subscriptionId") } set { json.encoded("subscriptionId", newValue) } }
     /// The price item changes.
@@ -10243,6 +10755,8 @@ public struct PriceItemChange: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["type", "itemId", "currentPriceId", "newPriceId", "newQuantity"]
     /// The type.
     public var type: String? { get { json.decoded("type") } set { json.encoded("type", newValue) } }
     /// The item id.
@@ -10264,6 +10778,8 @@ public struct BillingSubscriptionCancellationDetails: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["feedback", "comment"]
     /// The feedback.
     public var feedback: String? { get { json.decoded("feedback") } set { json.encoded("feedback", newValue) } }
     /// The comment.
@@ -10279,6 +10795,8 @@ public struct BillingSubscriptionStatusChange: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["action"]
     /// The action.
     public var action: String? { get { json.decoded("action") } set { json.encoded("action", newValue) } }
 }
@@ -10296,6 +10814,8 @@ public struct BillingSubscriptionUpdateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/billing/subscription/update`).
     public static let api = "v1/billing/subscription/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "subscriptionId", "status", "subscriptionItems", "prorationInvoiceId", "prorationInvoiceAmount", "prorationInvoiceCurrency", "creditNoteId", "creditNoteAmount", "creditNoteCurrency", "pendingUpdate"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The subscription id.
@@ -10332,6 +10852,8 @@ public struct CustomsDeclareRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/customs/declare`).
     public static let api = "v1/customs/declare"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["declarationRequestId", "paymentId", "declarationAmount", "customs", "merchantCustomsInfo", "splitOrder", "subOrderId", "buyerCertificate"]
     /// The declaration request id.
     public var declarationRequestId: String? { get { json.decoded("declarationRequestId") } set { json.encoded("declarationRequestId", newValue) } }
     /// The payment id.
@@ -10359,6 +10881,8 @@ public struct CustomsInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customsCode", "region"]
     /// The customs code.
     public var customsCode: String? { get { json.decoded("customsCode") } set { json.encoded("customsCode", newValue) } }
     /// The region.
@@ -10374,6 +10898,8 @@ public struct MerchantCustomsInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantCustomsCode", "merchantCustomsName"]
     /// The merchant customs code.
     public var merchantCustomsCode: String? { get { json.decoded("merchantCustomsCode") } set { json.encoded("merchantCustomsCode", newValue) } }
     /// The merchant customs name.
@@ -10389,6 +10915,8 @@ public struct Certificate: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["certificateType", "certificateNo", "holderName", "fileKeys", "certificateAuthority"]
     /// The certificate type (one of the `CertificateType` values).
     public var certificateType: String? { get { json.decoded("certificateType") } set { json.encoded("certificateType", newValue) } }
     /// The certificate no.
@@ -10413,6 +10941,8 @@ public struct CustomsDeclareResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/customs/declare`).
     public static let api = "v1/customs/declare"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "customsPaymentId", "customsOrderId", "identityCheckResult", "clearingChannel", "clearingTransactionId", "customsProviderRegistrationId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The customs payment id.
@@ -10442,6 +10972,8 @@ public struct CustomsQueryRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/customs/inquiryDeclarationRequests`).
     public static let api = "v1/customs/inquiryDeclarationRequests"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["declarationRequestIds"]
     /// The declaration request ids.
     public var declarationRequestIds: [String]? { get { json.decoded("declarationRequestIds") } set { json.encoded("declarationRequestIds", newValue) } }
 }
@@ -10459,6 +10991,8 @@ public struct CustomsQueryResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/customs/inquiryDeclarationRequests`).
     public static let api = "v1/customs/inquiryDeclarationRequests"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "declarationRequestsNotFound", "declarationRecords"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The declaration requests not found.
@@ -10479,6 +11013,8 @@ public struct CreatePayoutRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/funds/createPayout`).
     public static let api = "v1/funds/createPayout"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["transferRequestId", "transferFromDetail", "transferToDetail"]
     /// The transfer request id.
     public var transferRequestId: String? { get { json.decoded("transferRequestId") } set { json.encoded("transferRequestId", newValue) } }
     /// The transfer from detail.
@@ -10496,6 +11032,8 @@ public struct TransferFromDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["transferFromMethod", "transferFromAmount"]
     /// The transfer from method.
     public var transferFromMethod: PaymentMethod? { get { json.decoded("transferFromMethod") } set { json.encoded("transferFromMethod", newValue) } }
     /// The transfer from amount.
@@ -10511,6 +11049,8 @@ public struct TransferToDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["transferToMethod", "transferToCurrency", "feeAmount", "actualTransferToAmount", "purposeCode", "transferNotifyUrl", "transferRemark"]
     /// The transfer to method.
     public var transferToMethod: PaymentMethod? { get { json.decoded("transferToMethod") } set { json.encoded("transferToMethod", newValue) } }
     /// The transfer to currency.
@@ -10539,6 +11079,8 @@ public struct CreatePayoutResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/funds/createPayout`).
     public static let api = "v1/funds/createPayout"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "transferId", "transferRequestId", "transferFromDetail", "transferToDetail"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The transfer id.
@@ -10563,6 +11105,8 @@ public struct CreateTransferRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/funds/createTransfer`).
     public static let api = "v1/funds/createTransfer"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["transferRequestId", "transferFromDetail", "transferToDetail"]
     /// The transfer request id.
     public var transferRequestId: String? { get { json.decoded("transferRequestId") } set { json.encoded("transferRequestId", newValue) } }
     /// The transfer from detail.
@@ -10583,6 +11127,8 @@ public struct CreateTransferResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/funds/createTransfer`).
     public static let api = "v1/funds/createTransfer"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "transferId", "transferRequestId", "transferFromDetail", "transferToDetail"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The transfer id.
@@ -10608,6 +11154,8 @@ public struct MerchantRegistrationInfoQueryRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/merchants/inquiryRegistrationInfo`).
     public static let api = "v1/merchants/inquiryRegistrationInfo"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["referenceMerchantId"]
     /// The reference merchant id.
     public var referenceMerchantId: String? { get { json.decoded("referenceMerchantId") } set { json.encoded("referenceMerchantId", newValue) } }
 }
@@ -10625,6 +11173,8 @@ public struct MerchantRegistrationInfoQueryResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/merchants/inquiryRegistrationInfo`).
     public static let api = "v1/merchants/inquiryRegistrationInfo"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "merchantInfo", "productCodes"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The merchant info.
@@ -10642,6 +11192,8 @@ public struct MerchantRegistrationInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["referenceMerchantId", "merchantDisplayName", "merchantMCC", "logo", "websites", "merchantAddress", "registrationDetail"]
     /// The reference merchant id.
     public var referenceMerchantId: String? { get { json.decoded("referenceMerchantId") } set { json.encoded("referenceMerchantId", newValue) } }
     /// The merchant display name.
@@ -10667,6 +11219,8 @@ public struct WebSite: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["name", "url", "desc", "type"]
     /// The name.
     public var name: String? { get { json.decoded("name") } set { json.encoded("name", newValue) } }
     /// The url.
@@ -10686,6 +11240,8 @@ public struct RegistrationDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["legalName", "attachments", "contactInfo", "registrationType", "registrationNo", "registrationAddress", "businessType", "registrationEffectiveDate", "registrationExpireDate"]
     /// The legal name.
     public var legalName: String? { get { json.decoded("legalName") } set { json.encoded("legalName", newValue) } }
     /// The attachments.
@@ -10715,6 +11271,8 @@ public struct Attachment: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["attachmentType", "file", "attachmentName", "fileKey"]
     /// The attachment type.
     public var attachmentType: String? { get { json.decoded("attachmentType") } set { json.encoded("attachmentType", newValue) } }
     /// The file.
@@ -10734,6 +11292,8 @@ public struct ContactInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["contactNo", "contactType"]
     /// The contact no.
     public var contactNo: String? { get { json.decoded("contactNo") } set { json.encoded("contactNo", newValue) } }
     /// The contact type.
@@ -10753,6 +11313,8 @@ public struct MerchantRegistrationStatusQueryRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/merchants/inquiryRegistrationStatus`).
     public static let api = "v1/merchants/inquiryRegistrationStatus"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["registrationRequestId", "referenceMerchantId"]
     /// The registration request id.
     public var registrationRequestId: String? { get { json.decoded("registrationRequestId") } set { json.encoded("registrationRequestId", newValue) } }
     /// The reference merchant id.
@@ -10772,6 +11334,8 @@ public struct MerchantRegistrationStatusQueryResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/merchants/inquiryRegistrationStatus`).
     public static let api = "v1/merchants/inquiryRegistrationStatus"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "registrationResult", "pspRegistrationResultList"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The registration result.
@@ -10789,6 +11353,8 @@ public struct RegistrationResult: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["registrationStatus", "rejectReasons"]
     /// The registration status.
     public var registrationStatus: String? { get { json.decoded("registrationStatus") } set { json.encoded("registrationStatus", newValue) } }
     /// The reject reasons.
@@ -10804,6 +11370,8 @@ public struct PSPRegistrationResult: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["registrationResult", "pspName"]
     /// The registration result.
     public var registrationResult: RegistrationResult? { get { json.decoded("registrationResult") } set { json.encoded("registrationResult", newValue) } }
     /// The psp name.
@@ -10822,6 +11390,8 @@ public struct RegisterRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/merchants/register`).
     public static let api = "v1/merchants/register"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["registrationRequestId", "settlementInfos", "merchantInfo", "paymentMethods"]
     /// The registration request id.
     public var registrationRequestId: String? { get { json.decoded("registrationRequestId") } set { json.encoded("registrationRequestId", newValue) } }
     /// The settlement infos.
@@ -10841,6 +11411,8 @@ public struct SettlementInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["settlementCurrency", "settlementBankAccount"]
     /// The settlement currency.
     public var settlementCurrency: String? { get { json.decoded("settlementCurrency") } set { json.encoded("settlementCurrency", newValue) } }
     /// The settlement bank account.
@@ -10856,6 +11428,8 @@ public struct SettlementBankAccount: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["bankAccountNo", "accountHolderName", "swiftCode", "bankRegion", "accountHolderType", "routingNumber", "branchCode", "accountHolderTIN", "accountType", "bankName", "accountHolderAddress", "iban"]
     /// The bank account no.
     public var bankAccountNo: String? { get { json.decoded("bankAccountNo") } set { json.encoded("bankAccountNo", newValue) } }
     /// The account holder name.
@@ -10891,6 +11465,8 @@ public struct MerchantInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["referenceMerchantId", "loginId", "legalEntityType", "company", "businessInfo", "entityAssociations"]
     /// The reference merchant id.
     public var referenceMerchantId: String? { get { json.decoded("referenceMerchantId") } set { json.encoded("referenceMerchantId", newValue) } }
     /// The login id.
@@ -10914,6 +11490,8 @@ public struct Company: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["legalName", "companyType", "registeredAddress", "operatingAddress", "incorporationDate", "stockInfo", "certificates", "attachments", "companyUnit", "contacts", "vatNo"]
     /// The legal name.
     public var legalName: String? { get { json.decoded("legalName") } set { json.encoded("legalName", newValue) } }
     /// The company type (one of the `CompanyType` values).
@@ -10947,6 +11525,8 @@ public struct StockInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["listedRegion", "tickerSymbol"]
     /// The listed region.
     public var listedRegion: String? { get { json.decoded("listedRegion") } set { json.encoded("listedRegion", newValue) } }
     /// The ticker symbol.
@@ -10962,6 +11542,8 @@ public struct Contact: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["type", "info", "home", "work", "mobile"]
     /// The type (one of the `ContactType` values).
     public var type: String? { get { json.decoded("type") } set { json.encoded("type", newValue) } }
     /// The info.
@@ -10983,6 +11565,8 @@ public struct BusinessInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["mcc", "websites", "englishName", "doingBusinessAs", "mainSalesCountry", "appName", "serviceDescription"]
     /// The mcc.
     public var mcc: String? { get { json.decoded("mcc") } set { json.encoded("mcc", newValue) } }
     /// The websites.
@@ -11008,6 +11592,8 @@ public struct EntityAssociations: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["associationType", "legalEntityType", "company", "individual", "shareholdingRatio"]
     /// The association type (one of the `AssociationType` values).
     public var associationType: String? { get { json.decoded("associationType") } set { json.encoded("associationType", newValue) } }
     /// The legal entity type (one of the `LegalEntityType` values).
@@ -11029,6 +11615,8 @@ public struct Individual: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["name", "englishName", "dateOfBirth", "placeOfBirth", "certificates", "nationality", "contacts"]
     /// The name.
     public var name: UserName? { get { json.decoded("name") } set { json.encoded("name", newValue) } }
     /// The english name.
@@ -11057,6 +11645,8 @@ public struct RegisterResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/merchants/register`).
     public static let api = "v1/merchants/register"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "registrationStatus"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The registration status.
@@ -11075,6 +11665,8 @@ public struct MerchantRegistrationRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/merchants/registration`).
     public static let api = "v1/merchants/registration"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["productCodes", "registrationRequestId", "registrationNotifyURL", "merchantInfo", "passThroughInfo"]
     /// The product codes (one of the `ProductCodeType` values).
     public var productCodes: [String]? { get { json.decoded("productCodes") } set { json.encoded("productCodes", newValue) } }
     /// The registration request id.
@@ -11099,6 +11691,8 @@ public struct MerchantRegistrationResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/merchants/registration`).
     public static let api = "v1/merchants/registration"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "passThroughInfo"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The pass through info.
@@ -11118,6 +11712,8 @@ public struct SettlementInfoUpdateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/merchants/settlementInfo/update`).
     public static let api = "v1/merchants/settlementInfo/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["updateRequestId", "referenceMerchantId", "settlementCurrency", "settlementBankAccount"]
     /// The update request id.
     public var updateRequestId: String? { get { json.decoded("updateRequestId") } set { json.encoded("updateRequestId", newValue) } }
     /// The reference merchant id.
@@ -11141,6 +11737,8 @@ public struct SettlementInfoUpdateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/merchants/settlementInfo/update`).
     public static let api = "v1/merchants/settlementInfo/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "updateStatus"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The update status.
@@ -11159,6 +11757,8 @@ public struct MeterCreateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/create`).
     public static let api = "v1/meter/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["meterName", "eventName", "aggregationMethod", "eventTimeWindow", "valueKeyOverride"]
     /// The meter name.
     public var meterName: String? { get { json.decoded("meterName") } set { json.encoded("meterName", newValue) } }
     /// The event name.
@@ -11183,6 +11783,8 @@ public struct MeterCreateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/create`).
     public static let api = "v1/meter/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "meter"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The meter.
@@ -11198,6 +11800,8 @@ public struct Meter: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["meterId", "meterName", "eventName", "status", "aggregationMethod", "eventTimeWindow", "valueKeyOverride", "createdDateTime", "updatedDateTime"]
     /// The meter id.
     public var meterId: String? { get { json.decoded("meterId") } set { json.encoded("meterId", newValue) } }
     /// The meter name.
@@ -11230,6 +11834,8 @@ public struct MeterCreateSessionRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/createSession`).
     public static let api = "v1/meter/createSession"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["requestId"]
     /// The request id.
     public var requestId: String? { get { json.decoded("requestId") } set { json.encoded("requestId", newValue) } }
 }
@@ -11246,6 +11852,8 @@ public struct MeterCreateSessionResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/createSession`).
     public static let api = "v1/meter/createSession"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "sessionId", "sessionExpiryTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The session id.
@@ -11266,6 +11874,8 @@ public struct CreditGrantCreateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/creditGrant/create`).
     public static let api = "v1/meter/creditGrant/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customerId", "creditGrantName", "amount", "applicability", "priority", "category", "effectiveDateTime", "expiryDateTime"]
     /// The customer id.
     public var customerId: String? { get { json.decoded("customerId") } set { json.encoded("customerId", newValue) } }
     /// The credit grant name.
@@ -11293,6 +11903,8 @@ public struct Applicability: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["scope", "priceIds"]
     /// The scope.
     public var scope: String? { get { json.decoded("scope") } set { json.encoded("scope", newValue) } }
     /// The price ids.
@@ -11311,6 +11923,8 @@ public struct CreditGrantCreateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/creditGrant/create`).
     public static let api = "v1/meter/creditGrant/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "creditGrant"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The credit grant.
@@ -11326,6 +11940,8 @@ public struct CreditGrant: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["creditGrantId", "creditGrantName", "customerId", "status", "amount", "availableAmount", "applicability", "priority", "category", "effectiveDateTime", "expiryDateTime", "createdDateTime", "updatedDateTime"]
     /// The credit grant id.
     public var creditGrantId: String? { get { json.decoded("creditGrantId") } set { json.encoded("creditGrantId", newValue) } }
     /// The credit grant name.
@@ -11363,6 +11979,8 @@ public struct AvailableAmount: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["currency", "value"]
     /// The currency.
     public var currency: String? { get { json.decoded("currency") } set { json.encoded("currency", newValue) } }
     /// The value.
@@ -11382,6 +12000,8 @@ public struct CreditGrantInquireDetailsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/creditGrant/inquireDetails`).
     public static let api = "v1/meter/creditGrant/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["creditGrantId"]
     /// The credit grant id.
     public var creditGrantId: String? { get { json.decoded("creditGrantId") } set { json.encoded("creditGrantId", newValue) } }
 }
@@ -11399,6 +12019,8 @@ public struct CreditGrantInquireDetailsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/creditGrant/inquireDetails`).
     public static let api = "v1/meter/creditGrant/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "creditGrant"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The credit grant.
@@ -11418,6 +12040,8 @@ public struct CreditGrantInquireListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/creditGrant/inquireList`).
     public static let api = "v1/meter/creditGrant/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["pageNum", "pageSize", "customerId", "status"]
     /// The page num.
     public var pageNum: JSONValue? { get { json.decoded("pageNum") } set { json.encoded("pageNum", newValue) } }
     /// The page size.
@@ -11441,6 +12065,8 @@ public struct CreditGrantInquireListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/creditGrant/inquireList`).
     public static let api = "v1/meter/creditGrant/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "pageNum", "pageSize", "totalCount", "creditGrants"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The page num.
@@ -11466,6 +12092,8 @@ public struct CreditGrantUpdateExpiryRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/creditGrant/updateExpiry`).
     public static let api = "v1/meter/creditGrant/updateExpiry"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["creditGrantId", "expiryMode", "expiryDateTime"]
     /// The credit grant id.
     public var creditGrantId: String? { get { json.decoded("creditGrantId") } set { json.encoded("creditGrantId", newValue) } }
     /// The expiry mode.
@@ -11487,6 +12115,8 @@ public struct CreditGrantUpdateExpiryResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/creditGrant/updateExpiry`).
     public static let api = "v1/meter/creditGrant/updateExpiry"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "creditGrant"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The credit grant.
@@ -11505,6 +12135,8 @@ public struct CreditGrantVoidRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/creditGrant/void`).
     public static let api = "v1/meter/creditGrant/void"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["creditGrantId", "voidReason"]
     /// The credit grant id.
     public var creditGrantId: String? { get { json.decoded("creditGrantId") } set { json.encoded("creditGrantId", newValue) } }
     /// The void reason.
@@ -11523,6 +12155,8 @@ public struct CreditGrantVoidResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/creditGrant/void`).
     public static let api = "v1/meter/creditGrant/void"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "creditGrant"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The credit grant.
@@ -11541,6 +12175,8 @@ public struct MeterInquireDetailsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/inquireDetails`).
     public static let api = "v1/meter/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["meterId"]
     /// The meter id.
     public var meterId: String? { get { json.decoded("meterId") } set { json.encoded("meterId", newValue) } }
 }
@@ -11557,6 +12193,8 @@ public struct MeterInquireDetailsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/inquireDetails`).
     public static let api = "v1/meter/inquireDetails"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "meter"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The meter.
@@ -11575,6 +12213,8 @@ public struct MeterInquireListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/inquireList`).
     public static let api = "v1/meter/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["pageNum", "pageSize", "meterName", "eventName", "status", "startDateTime", "endDateTime"]
     /// The page num.
     public var pageNum: JSONValue? { get { json.decoded("pageNum") } set { json.encoded("pageNum", newValue) } }
     /// The page size.
@@ -11603,6 +12243,8 @@ public struct MeterInquireListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/inquireList`).
     public static let api = "v1/meter/inquireList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "pageNum", "pageSize", "totalCount", "meters"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The page num.
@@ -11627,6 +12269,8 @@ public struct MeterUpdateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/update`).
     public static let api = "v1/meter/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["meterId", "meterName", "status"]
     /// The meter id.
     public var meterId: String? { get { json.decoded("meterId") } set { json.encoded("meterId", newValue) } }
     /// The meter name.
@@ -11647,6 +12291,8 @@ public struct MeterUpdateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/update`).
     public static let api = "v1/meter/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "meter"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The meter.
@@ -11665,6 +12311,8 @@ public struct MeterUploadEventRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/uploadEvent`).
     public static let api = "v1/meter/uploadEvent"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["meters"]
     /// The meters.
     public var meters: [MeterEventBatch]? { get { json.decoded("meters") } set { json.encoded("meters", newValue) } }
 }
@@ -11678,6 +12326,8 @@ public struct MeterEventBatch: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["eventName", "events"]
     /// The event name.
     public var eventName: String? { get { json.decoded("eventName") } set { json.encoded("eventName", newValue) } }
     /// The events.
@@ -11693,6 +12343,8 @@ public struct Event: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["idempotencyKey", "eventTimestamp", "payload"]
     /// The idempotency key.
     public var idempotencyKey: String? { get { json.decoded("idempotencyKey") } set { json.encoded("idempotencyKey", newValue) } }
     /// The event timestamp.
@@ -11710,6 +12362,8 @@ public struct EventPayload: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["value", "customerId"]
     /// The value.
     public var value: String? { get { json.decoded("value") } set { json.encoded("value", newValue) } }
     /// The customer id.
@@ -11728,6 +12382,8 @@ public struct MeterUploadEventResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/meter/uploadEvent`).
     public static let api = "v1/meter/uploadEvent"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "retryAfter", "errors"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The retry after.
@@ -11745,6 +12401,8 @@ public struct ErrorInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["index", "groupIndex", "eventName", "idempotencyKey", "customerId", "errorCode"]
     /// The index.
     public var index: JSONValue? { get { json.decoded("index") } set { json.encoded("index", newValue) } }
     /// The group index.
@@ -11772,6 +12430,8 @@ public struct InquireNotificationRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/notification/inquireNotification`).
     public static let api = "v1/notification/inquireNotification"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["eventId"]
     /// The event id.
     public var eventId: String? { get { json.decoded("eventId") } set { json.encoded("eventId", newValue) } }
 }
@@ -11789,6 +12449,8 @@ public struct InquireNotificationResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/notification/inquireNotification`).
     public static let api = "v1/notification/inquireNotification"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "notification"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The notification.
@@ -11804,6 +12466,8 @@ public struct NotificationEvent: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["eventId", "notifyType", "eventCreateTime", "deliveryStatus", "referenceMerchantId", "notificationData"]
     /// The event id.
     public var eventId: String? { get { json.decoded("eventId") } set { json.encoded("eventId", newValue) } }
     /// The notify type.
@@ -11831,6 +12495,8 @@ public struct InquireNotificationListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/notification/inquireNotificationList`).
     public static let api = "v1/notification/inquireNotificationList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "eventCreateTimeFrom", "eventCreateTimeTo", "limit", "startingAfter"]
     /// The notify type.
     public var notifyType: [String]? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The event create time from.
@@ -11856,6 +12522,8 @@ public struct InquireNotificationListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/notification/inquireNotificationList`).
     public static let api = "v1/notification/inquireNotificationList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "notifications", "hasMore", "nextStartingAfter"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The notifications.
@@ -11878,6 +12546,8 @@ public struct AcceptDisputeRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/acceptDispute`).
     public static let api = "v1/payments/acceptDispute"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["disputeId"]
     /// The dispute id.
     public var disputeId: String? { get { json.decoded("disputeId") } set { json.encoded("disputeId", newValue) } }
 }
@@ -11894,6 +12564,8 @@ public struct AcceptDisputeResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/acceptDispute`).
     public static let api = "v1/payments/acceptDispute"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "disputeId", "disputeResolutionTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The dispute id.
@@ -11911,6 +12583,8 @@ public struct PaymentEvaluation: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentMethods"]
     /// The payment methods.
     public var paymentMethods: [PaymentMethod]? { get { json.decoded("paymentMethods") } set { json.encoded("paymentMethods", newValue) } }
 }
@@ -11924,6 +12598,8 @@ public struct PaymentOptionDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["supportCardBrands", "funding", "supportBanks", "interactionTypes"]
     /// The support card brands.
     public var supportCardBrands: [SupportCardBrand]? { get { json.decoded("supportCardBrands") } set { json.encoded("supportCardBrands", newValue) } }
     /// The funding.
@@ -11943,6 +12619,8 @@ public struct SupportCardBrand: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["cardBrand", "logo"]
     /// The card brand.
     public var cardBrand: String? { get { json.decoded("cardBrand") } set { json.encoded("cardBrand", newValue) } }
     /// The logo.
@@ -11958,6 +12636,8 @@ public struct SupportBank: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["bankIdentifierCode", "bankShortName", "bankLogo"]
     /// The bank identifier code.
     public var bankIdentifierCode: String? { get { json.decoded("bankIdentifierCode") } set { json.encoded("bankIdentifierCode", newValue) } }
     /// The bank short name.
@@ -11975,6 +12655,8 @@ public struct Installment: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["supportCardBrands", "plans"]
     /// The support card brands.
     public var supportCardBrands: [SupportCardBrand]? { get { json.decoded("supportCardBrands") } set { json.encoded("supportCardBrands", newValue) } }
     /// The plans.
@@ -11990,6 +12672,8 @@ public struct Plan: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["interestRate", "minInstallmentAmount", "maxInstallmentAmount", "installmentNum", "interval", "enabled", "extendInfo"]
     /// The interest rate.
     public var interestRate: String? { get { json.decoded("interestRate") } set { json.encoded("interestRate", newValue) } }
     /// The min installment amount.
@@ -12015,6 +12699,8 @@ public struct PromotionInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["promotionType", "discount", "interestFree"]
     /// The promotion type (one of the `PromotionType` values).
     public var promotionType: String? { get { json.decoded("promotionType") } set { json.encoded("promotionType", newValue) } }
     /// The discount.
@@ -12032,6 +12718,8 @@ public struct Discount: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["discountTag", "discountName", "savingsAmount", "estimateSavingsAmount"]
     /// The discount tag.
     public var discountTag: String? { get { json.decoded("discountTag") } set { json.encoded("discountTag", newValue) } }
     /// The discount name.
@@ -12051,6 +12739,8 @@ public struct InterestFree: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["provider", "expireTime", "installmentFreeNums", "minPaymentAmount", "maxPaymentAmount", "freePercentage"]
     /// The provider.
     public var provider: String? { get { json.decoded("provider") } set { json.encoded("provider", newValue) } }
     /// The expire time.
@@ -12078,6 +12768,8 @@ public struct DeviceCertificateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/createDeviceCertificate`).
     public static let api = "v1/payments/createDeviceCertificate"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["devicePublicKey", "deviceRequestId"]
     /// The device public key.
     public var devicePublicKey: String? { get { json.decoded("devicePublicKey") } set { json.encoded("devicePublicKey", newValue) } }
     /// The device request id.
@@ -12097,6 +12789,8 @@ public struct DeviceCertificateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/createDeviceCertificate`).
     public static let api = "v1/payments/createDeviceCertificate"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "deviceCertificate"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The device certificate.
@@ -12115,6 +12809,8 @@ public struct CreateMandateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/createMandate`).
     public static let api = "v1/payments/createMandate"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["mandateRequestId", "accessToken", "paymentAmount"]
     /// The mandate request id.
     public var mandateRequestId: String? { get { json.decoded("mandateRequestId") } set { json.encoded("mandateRequestId", newValue) } }
     /// The access token.
@@ -12135,6 +12831,8 @@ public struct CreateMandateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/createMandate`).
     public static let api = "v1/payments/createMandate"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "mandateRequestId", "mandateId", "validFrom", "validUntil"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The mandate request id.
@@ -12156,6 +12854,8 @@ public struct CustomizedInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customizedField1", "customizedField2", "customizedField3", "customizedField4", "customizedField5"]
     /// The customized field1.
     public var customizedField1: String? { get { json.decoded("customizedField1") } set { json.encoded("customizedField1", newValue) } }
     /// The customized field2.
@@ -12177,6 +12877,8 @@ public struct SubscriptionPlan: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["allowAccumulate", "maxAccumulateAmount", "periodRule", "subscriptionStartTime", "subscriptionNotificationUrl"]
     /// The allow accumulate.
     public var allowAccumulate: JSONValue? { get { json.decoded("allowAccumulate") } set { json.encoded("allowAccumulate", newValue) } }
     /// The max accumulate amount.
@@ -12198,6 +12900,8 @@ public struct SubscriptionInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionId", "description", "subscriptionDescription", "status", "subscriptionStartTime", "subscriptionEndTime", "periodType", "periodCount", "periodRule", "currentPeriodStart", "currentPeriodEnd", "currentPhaseNo", "paymentMethod", "paymentAmount", "lastUpdateTime", "relatedSubscriptionId", "trialPlan", "trials", "subscriptionNotifyUrl", "subscriptionExpiryTime", "allowRetry", "maxAmountFloor", "fixedAmount", "retryMode", "subscriptionOrderId"]
     /// The subscription id.
     public var subscriptionId: String? { get { json.decoded("subscriptionId") } set { json.encoded("subscriptionId", newValue) } }
     /// The description.
@@ -12259,6 +12963,8 @@ public struct TrialPlan: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["trialEndTime", "freeTrialDays", "phases"]
     /// The trial end time.
     public var trialEndTime: String? { get { json.decoded("trialEndTime") } set { json.encoded("trialEndTime", newValue) } }
     /// The free trial days.
@@ -12276,6 +12982,8 @@ public struct TrialPhase: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["phaseNo", "trialAmount"]
     /// The phase no.
     public var phaseNo: JSONValue? { get { json.decoded("phaseNo") } set { json.encoded("phaseNo", newValue) } }
     /// The trial amount.
@@ -12291,6 +12999,8 @@ public struct Trial: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["trialPeriod", "trialAmount", "trialStartPeriod", "trialEndPeriod"]
     /// The trial period.
     public var trialPeriod: JSONValue? { get { json.decoded("trialPeriod") } set { json.encoded("trialPeriod", newValue) } }
     /// The trial amount.
@@ -12310,6 +13020,8 @@ public struct CreditPayPlan: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["installmentNum", "interval", "creditPayFeeType", "feePercentage", "filteredInstallmentPeriods", "interestRate"]
     /// The installment num.
     public var installmentNum: JSONValue? { get { json.decoded("installmentNum") } set { json.encoded("installmentNum", newValue) } }
     /// The interval.
@@ -12333,6 +13045,8 @@ public struct AgreementInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["authState", "userLoginId", "userLoginType", "displayUserLoginId"]
     /// The auth state.
     public var authState: String? { get { json.decoded("authState") } set { json.encoded("authState", newValue) } }
     /// The user login id.
@@ -12352,6 +13066,8 @@ public struct RiskData: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["order", "buyer", "env", "riskSignal", "address", "cardVerificationResult"]
     /// The order.
     public var order: RiskOrder? { get { json.decoded("order") } set { json.encoded("order", newValue) } }
     /// The buyer.
@@ -12375,6 +13091,8 @@ public struct RiskOrder: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["orderType", "referringSite"]
     /// The order type.
     public var orderType: String? { get { json.decoded("orderType") } set { json.encoded("orderType", newValue) } }
     /// The referring site.
@@ -12390,6 +13108,8 @@ public struct RiskBuyer: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["noteToMerchant", "noteToShipping", "orderCountIn1H", "orderCountIn24H"]
     /// The note to merchant.
     public var noteToMerchant: String? { get { json.decoded("noteToMerchant") } set { json.encoded("noteToMerchant", newValue) } }
     /// The note to shipping.
@@ -12409,6 +13129,8 @@ public struct RiskEnv: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["ipAddressType"]
     /// The ip address type.
     public var ipAddressType: String? { get { json.decoded("ipAddressType") } set { json.encoded("ipAddressType", newValue) } }
 }
@@ -12422,6 +13144,8 @@ public struct RiskSignal: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["riskCode", "riskReason"]
     /// The risk code.
     public var riskCode: String? { get { json.decoded("riskCode") } set { json.encoded("riskCode", newValue) } }
     /// The risk reason.
@@ -12437,6 +13161,8 @@ public struct RiskAddress: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["shippingPhoneType", "isBillShipStateSame", "isPreviousStateSame", "locToShipDistance", "minPreviousShipToBillDistance"]
     /// The shipping phone type.
     public var shippingPhoneType: String? { get { json.decoded("shippingPhoneType") } set { json.encoded("shippingPhoneType", newValue) } }
     /// The is bill ship state same.
@@ -12458,6 +13184,8 @@ public struct CardVerificationResult: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["authenticationType", "authenticationMethod", "cvvResult", "avsResult", "authorizationCode", "threeDSResult"]
     /// The authentication type.
     public var authenticationType: String? { get { json.decoded("authenticationType") } set { json.encoded("authenticationType", newValue) } }
     /// The authentication method.
@@ -12481,6 +13209,8 @@ public struct RiskThreeDSResult: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["threeDSVersion", "threeDSInteractionMode", "eci", "cavv"]
     /// The three dsversion.
     public var threeDSVersion: String? { get { json.decoded("threeDSVersion") } set { json.encoded("threeDSVersion", newValue) } }
     /// The three dsinteraction mode.
@@ -12500,6 +13230,8 @@ public struct AvailablePaymentMethod: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentMethodMetaData", "paymentMethodTypeList"]
     /// The payment method meta data.
     public var paymentMethodMetaData: JSONValue? { get { json.decoded("paymentMethodMetaData") } set { json.encoded("paymentMethodMetaData", newValue) } }
     /// The payment method type list.
@@ -12515,6 +13247,8 @@ public struct PaymentMethodTypeItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentMethodType", "paymentMethodOrder", "expressCheckout"]
     /// The payment method type.
     public var paymentMethodType: String? { get { json.decoded("paymentMethodType") } set { json.encoded("paymentMethodType", newValue) } }
     /// The payment method order.
@@ -12532,6 +13266,8 @@ public struct BillingSubscription: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customerId", "trialSettings", "paymentBehavior", "collectionMethod", "daysUntilDue", "cancelAt", "cancelAtPeriodEnd", "description", "discounts", "defaultPaymentMethod", "allowPromotionCode", "subscriptionNotifyUrl"]
     /// The customer id.
     public var customerId: String? { get { json.decoded("customerId") } set { json.encoded("customerId", newValue) } }
     /// The trial settings.
@@ -12571,6 +13307,8 @@ public struct DownloadDisputeEvidenceRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/downloadDisputeEvidence`).
     public static let api = "v1/payments/downloadDisputeEvidence"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["disputeId", "disputeEvidenceType"]
     /// The dispute id.
     public var disputeId: String? { get { json.decoded("disputeId") } set { json.encoded("disputeId", newValue) } }
     /// The dispute evidence type (one of the `DisputeEvidenceType` values).
@@ -12590,6 +13328,8 @@ public struct DownloadDisputeEvidenceResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/downloadDisputeEvidence`).
     public static let api = "v1/payments/downloadDisputeEvidence"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "disputeEvidence", "disputeEvidenceFormat"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The dispute evidence.
@@ -12610,6 +13350,8 @@ public struct FetchNonceRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/fetchNonce`).
     public static let api = "v1/payments/fetchNonce"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["card"]
     /// The card.
     public var card: CardPaymentMethodDetail? { get { json.decoded("card") } set { json.encoded("card", newValue) } }
 }
@@ -12623,6 +13365,8 @@ public struct CardPaymentMethodDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["supportedBrands", "cardToken", "cardNo", "brand", "selectedCardBrand", "cardIssuer", "countryIssue", "instUserName", "expiryYear", "expiryMonth", "billingAddress", "mask", "last4", "paymentMethodDetailMetadata", "maskedCardNo", "fingerprint", "authenticationFlow", "funding", "avsResultRaw", "cvvResultRaw", "bin", "issuerName", "issuingCountry", "lastFour", "cardholderName", "cvv", "dateOfBirth", "businessNo", "cardPasswordDigest", "cpf", "payerEmail", "networkTransactionId", "is3DSAuthentication", "request3DS", "scaExemptionIndicator", "enableAuthenticationUpgrade", "mpiData"]
     /// The supported brands.
     public var supportedBrands: [String]? { get { json.decoded("supportedBrands") } set { json.encoded("supportedBrands", newValue) } }
     /// The card token.
@@ -12708,6 +13452,8 @@ public struct MpiData: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["threeDSVersion", "eci", "cavv", "dsTransactionId", "credentialType"]
     /// The three dsversion.
     public var threeDSVersion: String? { get { json.decoded("threeDSVersion") } set { json.encoded("threeDSVersion", newValue) } }
     /// The eci.
@@ -12732,6 +13478,8 @@ public struct FetchNonceResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/fetchNonce`).
     public static let api = "v1/payments/fetchNonce"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "cardToken"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The card token.
@@ -12750,6 +13498,8 @@ public struct GetCardInfoRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/getCardInfo`).
     public static let api = "v1/payments/getCardInfo"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["cardNo", "paymentMethodRegion", "cardBin"]
     /// The card no.
     public var cardNo: String? { get { json.decoded("cardNo") } set { json.encoded("cardNo", newValue) } }
     /// The payment method region.
@@ -12770,6 +13520,8 @@ public struct GetCardInfoResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/getCardInfo`).
     public static let api = "v1/payments/getCardInfo"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "cardBrand", "localCardBrand", "coBagedCardBrand", "issuingRegion", "funding", "cardCategory", "supportInstallment", "installment"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The card brand.
@@ -12802,6 +13554,8 @@ public struct SubscriptionInquireRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/inquire`).
     public static let api = "v1/payments/inquire"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionId", "merchantSubscriptionId"]
     /// The subscription id.
     public var subscriptionId: String? { get { json.decoded("subscriptionId") } set { json.encoded("subscriptionId", newValue) } }
     /// The merchant subscription id.
@@ -12820,6 +13574,8 @@ public struct SubscriptionInquireResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/inquire`).
     public static let api = "v1/payments/inquire"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "subscriptionId", "subscriptionRequestId", "subscriptionStatus", "paymentAmount", "allowAccumulate", "maxAccumulateAmount", "periodRule", "phaseNo", "subscriptionStartTime", "subscriptionEndTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The subscription id.
@@ -12857,6 +13613,8 @@ public struct InquireExchangeRateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/inquireExchangeRate`).
     public static let api = "v1/payments/inquireExchangeRate"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantAccountId", "paymentCurrency", "currencyPairs", "sellCurrency", "buyCurrency", "productCode", "rateType"]
     /// The merchant account id.
     public var merchantAccountId: String? { get { json.decoded("merchantAccountId") } set { json.encoded("merchantAccountId", newValue) } }
     /// The payment currency.
@@ -12882,6 +13640,8 @@ public struct CurrencyPair: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["sellCurrency", "buyCurrency"]
     /// The sell currency.
     public var sellCurrency: String? { get { json.decoded("sellCurrency") } set { json.encoded("sellCurrency", newValue) } }
     /// The buy currency.
@@ -12901,6 +13661,8 @@ public struct InquireExchangeRateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/inquireExchangeRate`).
     public static let api = "v1/payments/inquireExchangeRate"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "quotes", "paymentQuotes"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The quotes.
@@ -12918,6 +13680,8 @@ public struct PaymentQuote: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["buyCurrency", "sellCurrency", "quoteId", "exchangeRate"]
     /// The buy currency.
     public var buyCurrency: String? { get { json.decoded("buyCurrency") } set { json.encoded("buyCurrency", newValue) } }
     /// The sell currency.
@@ -12940,6 +13704,8 @@ public struct InquireInstallmentRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/inquireInstallment`).
     public static let api = "v1/payments/inquireInstallment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantAccountId"]
     /// The merchant account id.
     public var merchantAccountId: String? { get { json.decoded("merchantAccountId") } set { json.encoded("merchantAccountId", newValue) } }
 }
@@ -12957,6 +13723,8 @@ public struct InquireInstallmentResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/inquireInstallment`).
     public static let api = "v1/payments/inquireInstallment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "installmentBanks"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The installment banks.
@@ -12972,6 +13740,8 @@ public struct InstallmentBank: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["logo", "bankName", "bankShortName", "bankTerms", "bankPromoUrl", "bins", "plans"]
     /// The logo.
     public var logo: Logo? { get { json.decoded("logo") } set { json.encoded("logo", newValue) } }
     /// The bank name.
@@ -12997,6 +13767,8 @@ public struct CardInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["cardNo", "cardBrand", "cardToken", "issuingCountry", "funding", "paymentMethodRegion", "threeDSResult"]
     /// The card no.
     public var cardNo: String? { get { json.decoded("cardNo") } set { json.encoded("cardNo", newValue) } }
     /// The card brand.
@@ -13022,6 +13794,8 @@ public struct ThreeDSResult: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["threeDSVersion", "eci", "cavv", "dsTransactionId", "xid", "threeDStransactionStatusReason", "challengeCancel", "challenged", "exemptionType", "threeDSOffered", "paResStatus", "liabilityShift"]
     /// The three dsversion.
     public var threeDSVersion: String? { get { json.decoded("threeDSVersion") } set { json.encoded("threeDSVersion", newValue) } }
     /// The eci.
@@ -13057,6 +13831,8 @@ public struct PromotionResult: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["promotionType", "discount"]
     /// The promotion type (one of the `PromotionType` values).
     public var promotionType: String? { get { json.decoded("promotionType") } set { json.encoded("promotionType", newValue) } }
     /// The discount.
@@ -13072,6 +13848,8 @@ public struct RetryInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["availableRetries", "orderId", "paymentAttempts"]
     /// The available retries.
     public var availableRetries: JSONValue? { get { json.decoded("availableRetries") } set { json.encoded("availableRetries", newValue) } }
     /// The order id.
@@ -13089,6 +13867,8 @@ public struct PaymentAttempt: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["attemptAt", "attemptResponse"]
     /// The attempt at.
     public var attemptAt: String? { get { json.decoded("attemptAt") } set { json.encoded("attemptAt", newValue) } }
     /// The attempt response.
@@ -13104,6 +13884,8 @@ public struct PopRiskDecisionResultInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["riskAuthDecision", "riskDecision", "postRiskDecision"]
     /// The risk auth decision.
     public var riskAuthDecision: String? { get { json.decoded("riskAuthDecision") } set { json.encoded("riskAuthDecision", newValue) } }
     /// The risk decision.
@@ -13121,6 +13903,8 @@ public struct SplitDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["splitTo", "splitAmount", "actualSplitAmount", "description"]
     /// The split to.
     public var splitTo: String? { get { json.decoded("splitTo") } set { json.encoded("splitTo", newValue) } }
     /// The split amount.
@@ -13140,6 +13924,8 @@ public struct PaymentVerificationData: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["verifyRequestId", "authenticationCode"]
     /// The verify request id.
     public var verifyRequestId: String? { get { json.decoded("verifyRequestId") } set { json.encoded("verifyRequestId", newValue) } }
     /// The authentication code.
@@ -13155,6 +13941,8 @@ public struct ChallengeActionForm: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["challengeType", "challengeRenderValue", "triggerSource", "extendInfo"]
     /// The challenge type (one of the `ChallengeType` values).
     public var challengeType: String? { get { json.decoded("challengeType") } set { json.encoded("challengeType", newValue) } }
     /// The challenge render value.
@@ -13174,6 +13962,8 @@ public struct OrderCodeForm: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentMethodType", "expireTime", "codeDetails", "extendInfo"]
     /// The payment method type.
     public var paymentMethodType: String? { get { json.decoded("paymentMethodType") } set { json.encoded("paymentMethodType", newValue) } }
     /// The expire time.
@@ -13193,6 +13983,8 @@ public struct RefundToBankInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["bankCode", "accountHolderName", "accountNo"]
     /// The bank code.
     public var bankCode: String? { get { json.decoded("bankCode") } set { json.encoded("bankCode", newValue) } }
     /// The account holder name.
@@ -13210,6 +14002,8 @@ public struct RefundDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["refundAmount", "refundFrom"]
     /// The refund amount.
     public var refundAmount: Amount? { get { json.decoded("refundAmount") } set { json.encoded("refundAmount", newValue) } }
     /// The refund from (one of the `RefundFromType` values).
@@ -13228,6 +14022,8 @@ public struct CancelRuleRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/cancelRule`).
     public static let api = "v1/payments/reserve/cancelRule"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["ruleId"]
     /// The rule id.
     public var ruleId: String? { get { json.decoded("ruleId") } set { json.encoded("ruleId", newValue) } }
 }
@@ -13245,6 +14041,8 @@ public struct CancelRuleResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/cancelRule`).
     public static let api = "v1/payments/reserve/cancelRule"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "ruleId", "merchantId", "fundsType", "takeType", "paymentMethodScope", "ratio", "releaseType", "releaseTime", "retentionTime", "ruleStatus", "createTime", "updateTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The rule id.
@@ -13285,6 +14083,8 @@ public struct CreateHoldRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/createHold`).
     public static let api = "v1/payments/reserve/createHold"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["holdRequestId", "holdAmount", "releaseTime"]
     /// The hold request id.
     public var holdRequestId: String? { get { json.decoded("holdRequestId") } set { json.encoded("holdRequestId", newValue) } }
     /// The hold amount.
@@ -13306,6 +14106,8 @@ public struct CreateHoldResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/createHold`).
     public static let api = "v1/payments/reserve/createHold"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "holdRequestId", "holdId", "holdAmount", "releaseTime", "holdStatus"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The hold request id.
@@ -13333,6 +14135,8 @@ public struct CreateReleaseRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/createRelease`).
     public static let api = "v1/payments/reserve/createRelease"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["releaseRequestId", "holdId", "releaseAmount"]
     /// The release request id.
     public var releaseRequestId: String? { get { json.decoded("releaseRequestId") } set { json.encoded("releaseRequestId", newValue) } }
     /// The hold id.
@@ -13354,6 +14158,8 @@ public struct CreateReleaseResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/createRelease`).
     public static let api = "v1/payments/reserve/createRelease"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "releaseRequestId", "releaseId", "holdId", "releaseAmount", "releaseStatus"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The release request id.
@@ -13380,6 +14186,8 @@ public struct CreateRuleRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/createRule`).
     public static let api = "v1/payments/reserve/createRule"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["fundsType", "takeType", "paymentMethodScope", "ratio", "releaseType", "releaseTime", "retentionTime"]
     /// The funds type (one of the `FundsType` values).
     public var fundsType: String? { get { json.decoded("fundsType") } set { json.encoded("fundsType", newValue) } }
     /// The take type (one of the `TakeType` values).
@@ -13409,6 +14217,8 @@ public struct CreateRuleResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/createRule`).
     public static let api = "v1/payments/reserve/createRule"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "ruleId", "merchantId", "fundsType", "takeType", "paymentMethodScope", "ratio", "releaseType", "releaseTime", "retentionTime", "ruleStatus", "createTime", "updateTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The rule id.
@@ -13450,6 +14260,8 @@ public struct InquireHoldListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/inquireHoldList`).
     public static let api = "v1/payments/reserve/inquireHoldList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["holdRequestId", "holdId", "limit", "startingAfter", "endingBefore"]
     /// The hold request id.
     public var holdRequestId: String? { get { json.decoded("holdRequestId") } set { json.encoded("holdRequestId", newValue) } }
     /// The hold id.
@@ -13475,6 +14287,8 @@ public struct InquireHoldListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/inquireHoldList`).
     public static let api = "v1/payments/reserve/inquireHoldList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "holdDetails", "hasMore"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The hold details.
@@ -13492,6 +14306,8 @@ public struct ReserveHoldDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["holdRequestId", "holdId", "holdAmount", "releasableAmount", "releaseTime", "holdStatus", "releaseStatus"]
     /// The hold request id.
     public var holdRequestId: String? { get { json.decoded("holdRequestId") } set { json.encoded("holdRequestId", newValue) } }
     /// The hold id.
@@ -13521,6 +14337,8 @@ public struct InquireReleaseRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/inquireRelease`).
     public static let api = "v1/payments/reserve/inquireRelease"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["releaseId", "releaseRequestId"]
     /// The release id.
     public var releaseId: String? { get { json.decoded("releaseId") } set { json.encoded("releaseId", newValue) } }
     /// The release request id.
@@ -13540,6 +14358,8 @@ public struct InquireReleaseResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/inquireRelease`).
     public static let api = "v1/payments/reserve/inquireRelease"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "releaseRequestId", "releaseId", "holdId", "releaseAmount", "releaseStatus"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The release request id.
@@ -13567,6 +14387,8 @@ public struct InquireRuleListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/inquireRuleList`).
     public static let api = "v1/payments/reserve/inquireRuleList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["fundsType", "takeType", "releaseType", "limit", "startingAfter", "endingBefore"]
     /// The funds type (one of the `FundsType` values).
     public var fundsType: String? { get { json.decoded("fundsType") } set { json.encoded("fundsType", newValue) } }
     /// The take type (one of the `TakeType` values).
@@ -13594,6 +14416,8 @@ public struct InquireRuleListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/inquireRuleList`).
     public static let api = "v1/payments/reserve/inquireRuleList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "hasMore", "rules"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The has more.
@@ -13611,6 +14435,8 @@ public struct ReserveRule: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["ruleId", "merchantId", "fundsType", "takeType", "paymentMethodScope", "ratio", "releaseType", "releaseTime", "retentionTime", "ruleStatus", "createTime", "updateTime"]
     /// The rule id.
     public var ruleId: String? { get { json.decoded("ruleId") } set { json.encoded("ruleId", newValue) } }
     /// The merchant id.
@@ -13649,6 +14475,8 @@ public struct UpdateHoldRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/updateHold`).
     public static let api = "v1/payments/reserve/updateHold"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["holdId", "releaseTime"]
     /// The hold id.
     public var holdId: String? { get { json.decoded("holdId") } set { json.encoded("holdId", newValue) } }
     /// The release time.
@@ -13668,6 +14496,8 @@ public struct UpdateHoldResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/updateHold`).
     public static let api = "v1/payments/reserve/updateHold"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "holdId", "releaseTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The hold id.
@@ -13688,6 +14518,8 @@ public struct UpdateRuleRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/updateRule`).
     public static let api = "v1/payments/reserve/updateRule"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["ruleId", "paymentMethodScope", "ratio", "releaseTime", "retentionTime", "ruleStatus"]
     /// The rule id.
     public var ruleId: String? { get { json.decoded("ruleId") } set { json.encoded("ruleId", newValue) } }
     /// The payment method scope (one of the `PaymentMethodScope` values).
@@ -13715,6 +14547,8 @@ public struct UpdateRuleResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/reserve/updateRule`).
     public static let api = "v1/payments/reserve/updateRule"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "ruleId", "merchantId", "fundsType", "takeType", "paymentMethodScope", "ratio", "releaseType", "releaseTime", "retentionTime", "ruleStatus", "createTime", "updateTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The rule id.
@@ -13756,6 +14590,8 @@ public struct RetrievePaymentSessionRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/retrievePaymentSession`).
     public static let api = "v1/payments/retrievePaymentSession"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentRequestId"]
     /// The payment request id.
     public var paymentRequestId: String? { get { json.decoded("paymentRequestId") } set { json.encoded("paymentRequestId", newValue) } }
 }
@@ -13773,6 +14609,8 @@ public struct RetrievePaymentSessionResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/retrievePaymentSession`).
     public static let api = "v1/payments/retrievePaymentSession"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "order", "promotionResults", "customizedInfo"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The order.
@@ -13795,6 +14633,8 @@ public struct SettleRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/settle`).
     public static let api = "v1/payments/settle"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["settlementRequestId", "paymentId", "settlementDetails"]
     /// The settlement request id.
     public var settlementRequestId: String? { get { json.decoded("settlementRequestId") } set { json.encoded("settlementRequestId", newValue) } }
     /// The payment id.
@@ -13812,6 +14652,8 @@ public struct SettlementDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["settleTo", "settlementAmount"]
     /// The settle to (one of the `SettleToType` values).
     public var settleTo: String? { get { json.decoded("settleTo") } set { json.encoded("settleTo", newValue) } }
     /// The settlement amount.
@@ -13830,6 +14672,8 @@ public struct SettleResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/settle`).
     public static let api = "v1/payments/settle"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "settlementRequestId", "settlementId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The settlement request id.
@@ -13851,6 +14695,8 @@ public struct SupplyDefenseDocumentRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/supplyDefenseDocument`).
     public static let api = "v1/payments/supplyDefenseDocument"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["disputeId", "disputeEvidence"]
     /// The dispute id.
     public var disputeId: String? { get { json.decoded("disputeId") } set { json.encoded("disputeId", newValue) } }
     /// The dispute evidence.
@@ -13870,6 +14716,8 @@ public struct SupplyDefenseDocumentResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/supplyDefenseDocument`).
     public static let api = "v1/payments/supplyDefenseDocument"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "disputeId", "disputeResolutionTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The dispute id.
@@ -13890,6 +14738,8 @@ public struct SupplyEvidenceRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/supplyEvidence`).
     public static let api = "v1/payments/supplyEvidence"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["disputeId", "evidenceContent"]
     /// The dispute id.
     public var disputeId: String? { get { json.decoded("disputeId") } set { json.encoded("disputeId", newValue) } }
     /// The evidence content.
@@ -13908,6 +14758,8 @@ public struct SupplyEvidenceResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/supplyEvidence`).
     public static let api = "v1/payments/supplyEvidence"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "disputeId", "evidenceResults"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The dispute id.
@@ -13925,6 +14777,8 @@ public struct DisputeEvidenceResult: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["evidenceTag", "success", "resultCode", "failedFieldPath"]
     /// The evidence tag.
     public var evidenceTag: String? { get { json.decoded("evidenceTag") } set { json.encoded("evidenceTag", newValue) } }
     /// The success.
@@ -13947,6 +14801,8 @@ public struct SyncArrearRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/syncArrear`).
     public static let api = "v1/payments/syncArrear"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentId", "paymentRequestId"]
     /// The payment id.
     public var paymentId: String? { get { json.decoded("paymentId") } set { json.encoded("paymentId", newValue) } }
     /// The payment request id.
@@ -13965,6 +14821,8 @@ public struct SyncArrearResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/syncArrear`).
     public static let api = "v1/payments/syncArrear"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
 }
@@ -13981,6 +14839,8 @@ public struct UpdateAmountRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/updateAmount`).
     public static let api = "v1/payments/updateAmount"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["updateRequestId", "paymentId", "amount"]
     /// The update request id.
     public var updateRequestId: String? { get { json.decoded("updateRequestId") } set { json.encoded("updateRequestId", newValue) } }
     /// The payment id.
@@ -14001,6 +14861,8 @@ public struct UpdateAmountResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/updateAmount`).
     public static let api = "v1/payments/updateAmount"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "updateRequestId", "paymentId", "amount"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The update request id.
@@ -14024,6 +14886,8 @@ public struct UploadInvoiceShippingFileRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/uploadInvoiceShippingFile`).
     public static let api = "v1/payments/uploadInvoiceShippingFile"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentRequestId", "fileId", "uploadFile", "fileType", "fileName"]
     /// The payment request id.
     public var paymentRequestId: String? { get { json.decoded("paymentRequestId") } set { json.encoded("paymentRequestId", newValue) } }
     /// The file id.
@@ -14049,6 +14913,8 @@ public struct UploadInvoiceShippingFileResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/uploadInvoiceShippingFile`).
     public static let api = "v1/payments/uploadInvoiceShippingFile"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
 }
@@ -14066,6 +14932,8 @@ public struct VerifyAndCompletePaymentRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/verifyAndCompletePayment`).
     public static let api = "v1/payments/verifyAndCompletePayment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["verifyMethod", "verifyRequestId", "paymentId"]
     /// The verify method.
     public var verifyMethod: VerifyMethod? { get { json.decoded("verifyMethod") } set { json.encoded("verifyMethod", newValue) } }
     /// The verify request id.
@@ -14083,6 +14951,8 @@ public struct VerifyMethod: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["verifyMethodType", "otpValue"]
     /// The verify method type.
     public var verifyMethodType: String? { get { json.decoded("verifyMethodType") } set { json.encoded("verifyMethodType", newValue) } }
     /// The otp value.
@@ -14102,6 +14972,8 @@ public struct VerifyAndCompletePaymentResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/payments/verifyAndCompletePayment`).
     public static let api = "v1/payments/verifyAndCompletePayment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "paymentRequestId", "verifyRequestId", "paymentId", "paymentAmount", "paymentCreateTime", "acquirerInfo"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The payment request id.
@@ -14130,6 +15002,8 @@ public struct RiskDecideRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/risk/payments/decide`).
     public static let api = "v1/risk/payments/decide"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["referenceTransactionId", "authorizationPhase", "orders", "buyer", "actualPaymentAmount", "paymentDetails", "discountAmount", "env"]
     /// The reference transaction id.
     public var referenceTransactionId: String? { get { json.decoded("referenceTransactionId") } set { json.encoded("referenceTransactionId", newValue) } }
     /// The authorization phase (one of the `AuthorizationPhase` values).
@@ -14157,6 +15031,8 @@ public struct PaymentDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["amount", "paymentMethod"]
     /// The amount.
     public var amount: Amount? { get { json.decoded("amount") } set { json.encoded("amount", newValue) } }
     /// The payment method.
@@ -14175,6 +15051,8 @@ public struct RiskDecideResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/risk/payments/decide`).
     public static let api = "v1/risk/payments/decide"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "securityId", "decision", "authenticationDecision"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The security id.
@@ -14197,6 +15075,8 @@ public struct RiskReportRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/risk/payments/reportRisk`).
     public static let api = "v1/risk/payments/reportRisk"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["referenceTransactionId", "reportReason", "riskType", "riskOccurrenceTime"]
     /// The reference transaction id.
     public var referenceTransactionId: String? { get { json.decoded("referenceTransactionId") } set { json.encoded("referenceTransactionId", newValue) } }
     /// The report reason.
@@ -14219,6 +15099,8 @@ public struct RiskReportResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/risk/payments/reportRisk`).
     public static let api = "v1/risk/payments/reportRisk"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "securityId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The security id.
@@ -14238,6 +15120,8 @@ public struct SendPaymentResultRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/risk/payments/sendPaymentResult`).
     public static let api = "v1/risk/payments/sendPaymentResult"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["referenceTransactionId", "paymentStatus", "authorizationError", "cardVerificationResult", "paymentMethodProvider"]
     /// The reference transaction id.
     public var referenceTransactionId: String? { get { json.decoded("referenceTransactionId") } set { json.encoded("referenceTransactionId", newValue) } }
     /// The payment status.
@@ -14259,6 +15143,8 @@ public struct AuthorizationError: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["errorCode", "errorMessage"]
     /// The error code.
     public var errorCode: String? { get { json.decoded("errorCode") } set { json.encoded("errorCode", newValue) } }
     /// The error message.
@@ -14278,6 +15164,8 @@ public struct SendPaymentResultResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/risk/payments/sendPaymentResult`).
     public static let api = "v1/risk/payments/sendPaymentResult"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "securityId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The security id.
@@ -14297,6 +15185,8 @@ public struct SendRefundResultRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/risk/payments/sendRefundResult`).
     public static let api = "v1/risk/payments/sendRefundResult"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["referenceTransactionId", "referenceRefundId", "actualRefundAmount", "refundRecords"]
     /// The reference transaction id.
     public var referenceTransactionId: String? { get { json.decoded("referenceTransactionId") } set { json.encoded("referenceTransactionId", newValue) } }
     /// The reference refund id.
@@ -14316,6 +15206,8 @@ public struct RefundRecord: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["referenceOrderId", "referenceGoodsId", "amount", "refundReason", "refundTime"]
     /// The reference order id.
     public var referenceOrderId: String? { get { json.decoded("referenceOrderId") } set { json.encoded("referenceOrderId", newValue) } }
     /// The reference goods id.
@@ -14341,6 +15233,8 @@ public struct SendRefundResultResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/risk/payments/sendRefundResult`).
     public static let api = "v1/risk/payments/sendRefundResult"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "securityId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The security id.
@@ -14359,6 +15253,8 @@ public struct SubscriptionCancelRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/cancel`).
     public static let api = "v1/subscriptions/cancel"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionId", "subscriptionRequestId", "cancellationType"]
     /// The subscription id.
     public var subscriptionId: String? { get { json.decoded("subscriptionId") } set { json.encoded("subscriptionId", newValue) } }
     /// The subscription request id.
@@ -14379,6 +15275,8 @@ public struct SubscriptionCancelResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/cancel`).
     public static let api = "v1/subscriptions/cancel"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
 }
@@ -14395,6 +15293,8 @@ public struct SubscriptionChangeRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/change`).
     public static let api = "v1/subscriptions/change"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["allowAccumulate", "maxAccumulateAmount", "subscriptionChangeRequestId", "subscriptionId", "subscriptionDescription", "subscriptionStartTime", "subscriptionEndTime", "periodRule", "subscriptionExpiryTime", "orderInfo", "paymentAmount", "paymentAmountDifference"]
     /// The allow accumulate.
     public var allowAccumulate: JSONValue? { get { json.decoded("allowAccumulate") } set { json.encoded("allowAccumulate", newValue) } }
     /// The max accumulate amount.
@@ -14430,6 +15330,8 @@ public struct OrderInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["orderAmount"]
     /// The order amount.
     public var orderAmount: Amount? { get { json.decoded("orderAmount") } set { json.encoded("orderAmount", newValue) } }
 }
@@ -14446,6 +15348,8 @@ public struct SubscriptionChangeResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/change`).
     public static let api = "v1/subscriptions/change"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
 }
@@ -14462,6 +15366,8 @@ public struct SubscriptionCreateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/create`).
     public static let api = "v1/subscriptions/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["customizedInfo", "merchantAccountId", "allowAccumulate", "maxAccumulateAmount", "allowRetry", "maxAmountFloor", "subscriptionRequestId", "subscriptionDescription", "subscriptionRedirectUrl", "subscriptionStartTime", "subscriptionEndTime", "periodRule", "subscriptionExpiryTime", "paymentMethod", "subscriptionNotificationUrl", "paymentNotificationUrl", "orderInfo", "paymentAmount", "settlementStrategy", "env", "trials", "subscriptionInfo"]
     /// The customized info.
     public var customizedInfo: CustomizedInfo? { get { json.decoded("customizedInfo") } set { json.encoded("customizedInfo", newValue) } }
     /// The merchant account id.
@@ -14517,6 +15423,8 @@ public struct CreateSubscriptionInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["allowRetry", "retryMode", "maxAmountFloor", "fixedAmount"]
     /// The allow retry.
     public var allowRetry: JSONValue? { get { json.decoded("allowRetry") } set { json.encoded("allowRetry", newValue) } }
     /// The retry mode.
@@ -14539,6 +15447,8 @@ public struct SubscriptionCreateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/create`).
     public static let api = "v1/subscriptions/create"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "schemeUrl", "applinkUrl", "normalUrl", "appIdentifier"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The scheme url.
@@ -14564,6 +15474,8 @@ public struct InquireSubscriptionRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/inquireSubscription`).
     public static let api = "v1/subscriptions/inquireSubscription"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantAccountId", "subscriptionId"]
     /// The merchant account id.
     public var merchantAccountId: String? { get { json.decoded("merchantAccountId") } set { json.encoded("merchantAccountId", newValue) } }
     /// The subscription id.
@@ -14583,6 +15495,8 @@ public struct InquireSubscriptionResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/inquireSubscription`).
     public static let api = "v1/subscriptions/inquireSubscription"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "subscription"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The subscription.
@@ -14602,6 +15516,8 @@ public struct InquireSubscriptionListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/inquireSubscriptionList`).
     public static let api = "v1/subscriptions/inquireSubscriptionList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantAccountId", "startTimeFrom", "startTimeTo", "statuses", "paymentMethodTypes", "currencies", "periodTypes", "currentPage", "pageSize"]
     /// The merchant account id.
     public var merchantAccountId: String? { get { json.decoded("merchantAccountId") } set { json.encoded("merchantAccountId", newValue) } }
     /// The start time from.
@@ -14635,6 +15551,8 @@ public struct InquireSubscriptionListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/inquireSubscriptionList`).
     public static let api = "v1/subscriptions/inquireSubscriptionList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "subscriptions", "paginator"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The subscriptions.
@@ -14652,6 +15570,8 @@ public struct Paginator: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["currentPage", "pageSize", "totalPage", "totalCount"]
     /// The current page.
     public var currentPage: JSONValue? { get { json.decoded("currentPage") } set { json.encoded("currentPage", newValue) } }
     /// The page size.
@@ -14675,6 +15595,8 @@ public struct InquireSubscriptionPaymentRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/inquireSubscriptionPayment`).
     public static let api = "v1/subscriptions/inquireSubscriptionPayment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantAccountId", "subscriptionId", "paymentStatuses", "currentPage", "pageSize"]
     /// The merchant account id.
     public var merchantAccountId: String? { get { json.decoded("merchantAccountId") } set { json.encoded("merchantAccountId", newValue) } }
     /// The subscription id.
@@ -14700,6 +15622,8 @@ public struct InquireSubscriptionPaymentResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/inquireSubscriptionPayment`).
     public static let api = "v1/subscriptions/inquireSubscriptionPayment"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "payments", "paginator"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The payments.
@@ -14717,6 +15641,8 @@ public struct SubscriptionTransaction: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentId", "status", "phaseNo", "paymentMethod", "paymentAmount", "paymentTime", "disputeId"]
     /// The payment id.
     public var paymentId: String? { get { json.decoded("paymentId") } set { json.encoded("paymentId", newValue) } }
     /// The status.
@@ -14745,6 +15671,8 @@ public struct SubscriptionsInquiryRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/inquiry`).
     public static let api = "v1/subscriptions/inquiry"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionId", "subscriptionRequestId"]
     /// The subscription id.
     public var subscriptionId: String? { get { json.decoded("subscriptionId") } set { json.encoded("subscriptionId", newValue) } }
     /// The subscription request id.
@@ -14763,6 +15691,8 @@ public struct SubscriptionsInquiryResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/inquiry`).
     public static let api = "v1/subscriptions/inquiry"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "allowRetry", "maxAmountFloor", "paymentAmount", "periodRule", "subscriptionEndTime", "subscriptionRequestId", "subscriptionStartTime", "subscriptionStatus"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The allow retry.
@@ -14795,6 +15725,8 @@ public struct SubscriptionUpdateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/update`).
     public static let api = "v1/subscriptions/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["subscriptionUpdateRequestId", "subscriptionId", "subscriptionDescription", "periodRule", "paymentAmount", "subscriptionEndTime", "orderInfo", "prorationSettings", "nextSubscriptionDate"]
     /// The subscription update request id.
     public var subscriptionUpdateRequestId: String? { get { json.decoded("subscriptionUpdateRequestId") } set { json.encoded("subscriptionUpdateRequestId", newValue) } }
     /// The subscription id.
@@ -14824,6 +15756,8 @@ public struct ProrationSettings: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["prorationMode", "customAmount"]
     /// The proration mode.
     public var prorationMode: String? { get { json.decoded("prorationMode") } set { json.encoded("prorationMode", newValue) } }
     /// The custom amount.
@@ -14842,6 +15776,8 @@ public struct SubscriptionUpdateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/subscriptions/update`).
     public static let api = "v1/subscriptions/update"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
 }
@@ -14858,6 +15794,8 @@ public struct TaxCalculateRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/calculate`).
     public static let api = "v1/tax/calculate"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["taxCalculationRequestId", "currency", "lineItems", "customerId", "customerDetails", "shipFromDetails", "shippingCost", "taxDate"]
     /// The tax calculation request id.
     public var taxCalculationRequestId: String? { get { json.decoded("taxCalculationRequestId") } set { json.encoded("taxCalculationRequestId", newValue) } }
     /// The currency.
@@ -14885,6 +15823,8 @@ public struct TaxCalculationLineItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["goodsReferenceId", "unitAmount", "quantity", "taxCode", "productId", "taxBehavior", "amount"]
     /// The goods reference id.
     public var goodsReferenceId: String? { get { json.decoded("goodsReferenceId") } set { json.encoded("goodsReferenceId", newValue) } }
     /// The unit amount.
@@ -14910,6 +15850,8 @@ public struct TaxCustomerDetails: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["name", "businessDetails", "shippingAddress", "billingAddress", "taxIds", "taxExemptions"]
     /// The name.
     public var name: String? { get { json.decoded("name") } set { json.encoded("name", newValue) } }
     /// The business details.
@@ -14933,6 +15875,8 @@ public struct TaxBusinessDetails: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["address"]
     /// The address.
     public var address: TaxAddress? { get { json.decoded("address") } set { json.encoded("address", newValue) } }
 }
@@ -14946,6 +15890,8 @@ public struct TaxAddress: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["country", "region", "county", "city", "district", "line1", "line2", "postalCode"]
     /// The country.
     public var country: String? { get { json.decoded("country") } set { json.encoded("country", newValue) } }
     /// The region.
@@ -14973,6 +15919,8 @@ public struct TaxId: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["value", "country", "region"]
     /// The value.
     public var value: String? { get { json.decoded("value") } set { json.encoded("value", newValue) } }
     /// The country.
@@ -14990,6 +15938,8 @@ public struct TaxExemption: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["certificateNumber", "exemptionType", "jurisdiction", "effectiveFrom"]
     /// The certificate number.
     public var certificateNumber: String? { get { json.decoded("certificateNumber") } set { json.encoded("certificateNumber", newValue) } }
     /// The exemption type.
@@ -15009,6 +15959,8 @@ public struct TaxExemptionJurisdiction: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["country", "region", "city"]
     /// The country.
     public var country: String? { get { json.decoded("country") } set { json.encoded("country", newValue) } }
     /// The region.
@@ -15026,6 +15978,8 @@ public struct TaxShipFromDetails: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["address"]
     /// The address.
     public var address: TaxAddress? { get { json.decoded("address") } set { json.encoded("address", newValue) } }
 }
@@ -15039,6 +15993,8 @@ public struct TaxShippingCost: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["amount"]
     /// The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
     public var amount: JSONValue? { get { json.decoded("amount") } set { json.encoded("amount", newValue) } }
 }
@@ -15055,6 +16011,8 @@ public struct TaxCalculateResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/calculate`).
     public static let api = "v1/tax/calculate"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "taxCalculationId", "currency", "totalAmount", "exclusiveTaxAmount", "inclusiveTaxAmount", "lineItems", "taxBreakdown", "expireAt", "taxDate", "shippingCost", "customerDetails", "shipFromDetails"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The tax calculation id.
@@ -15092,6 +16050,8 @@ public struct TaxCalculatedLineItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["goodsReferenceId", "unitAmount", "amount", "quantity", "taxCode", "taxBehavior", "taxAmount", "taxBreakdown"]
     /// The goods reference id.
     public var goodsReferenceId: String? { get { json.decoded("goodsReferenceId") } set { json.encoded("goodsReferenceId", newValue) } }
     /// The unit amount.
@@ -15119,6 +16079,8 @@ public struct TaxBreakdown: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["taxType", "authorityName", "taxRate", "taxAmount", "taxableAmount", "taxabilityReason", "inclusive"]
     /// The tax type.
     public var taxType: String? { get { json.decoded("taxType") } set { json.encoded("taxType", newValue) } }
     /// The authority name.
@@ -15144,6 +16106,8 @@ public struct TaxCalculatedShippingCost: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["amount", "taxAmount", "taxBreakdown"]
     /// The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
     public var amount: JSONValue? { get { json.decoded("amount") } set { json.encoded("amount", newValue) } }
     /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
@@ -15161,6 +16125,8 @@ public struct TaxCalculatedCustomerDetails: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["businessDetails", "name", "shippingAddress", "billingAddress", "taxIds", "taxExemptions"]
     /// The business details.
     public var businessDetails: TaxCalculatedBusinessDetails? { get { json.decoded("businessDetails") } set { json.encoded("businessDetails", newValue) } }
     /// The name.
@@ -15184,6 +16150,8 @@ public struct TaxCalculatedBusinessDetails: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["address"]
     /// The address.
     public var address: TaxCalculatedAddress? { get { json.decoded("address") } set { json.encoded("address", newValue) } }
 }
@@ -15197,6 +16165,8 @@ public struct TaxCalculatedAddress: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["country", "region", "county", "city", "district", "line1", "line2", "postalCode"]
     /// The country.
     public var country: String? { get { json.decoded("country") } set { json.encoded("country", newValue) } }
     /// The region.
@@ -15224,6 +16194,8 @@ public struct TaxCalculatedTaxId: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["value", "country", "region"]
     /// The value.
     public var value: String? { get { json.decoded("value") } set { json.encoded("value", newValue) } }
     /// The country.
@@ -15241,6 +16213,8 @@ public struct TaxCalculatedExemption: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["certificateNumber", "exemptionType", "jurisdiction", "effectiveFrom"]
     /// The certificate number.
     public var certificateNumber: String? { get { json.decoded("certificateNumber") } set { json.encoded("certificateNumber", newValue) } }
     /// The exemption type.
@@ -15260,6 +16234,8 @@ public struct TaxCalculatedExemptionJurisdiction: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["country", "region", "city"]
     /// The country.
     public var country: String? { get { json.decoded("country") } set { json.encoded("country", newValue) } }
     /// The region.
@@ -15277,6 +16253,8 @@ public struct TaxCalculatedShipFromDetails: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["address"]
     /// The address.
     public var address: TaxCalculatedAddress? { get { json.decoded("address") } set { json.encoded("address", newValue) } }
 }
@@ -15293,6 +16271,8 @@ public struct TaxCancelRegistrationRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/cancelRegistration`).
     public static let api = "v1/tax/cancelRegistration"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["registrationCancelRequestId", "taxRegistrationId"]
     /// The registration cancel request id.
     public var registrationCancelRequestId: String? { get { json.decoded("registrationCancelRequestId") } set { json.encoded("registrationCancelRequestId", newValue) } }
     /// The tax registration id.
@@ -15311,6 +16291,8 @@ public struct TaxCancelRegistrationResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/cancelRegistration`).
     public static let api = "v1/tax/cancelRegistration"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "taxRegistrationId", "taxType", "jurisdiction", "registrationType", "taxId", "status", "activeFrom", "expireAt"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The tax registration id.
@@ -15340,6 +16322,8 @@ public struct TaxJurisdiction: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["country", "region", "county", "city", "district"]
     /// The country.
     public var country: String? { get { json.decoded("country") } set { json.encoded("country", newValue) } }
     /// The region.
@@ -15364,6 +16348,8 @@ public struct TaxInitializeSettingsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/initializeSettings`).
     public static let api = "v1/tax/initializeSettings"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["settingsRequestId", "defaultTaxCode", "defaultTaxBehavior", "headOffice"]
     /// The settings request id.
     public var settingsRequestId: String? { get { json.decoded("settingsRequestId") } set { json.encoded("settingsRequestId", newValue) } }
     /// The default tax code.
@@ -15383,6 +16369,8 @@ public struct TaxHeadOffice: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["address"]
     /// The address.
     public var address: TaxAddress? { get { json.decoded("address") } set { json.encoded("address", newValue) } }
 }
@@ -15399,6 +16387,8 @@ public struct TaxInitializeSettingsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/initializeSettings`).
     public static let api = "v1/tax/initializeSettings"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "defaultTaxCode", "defaultTaxBehavior", "headOffice", "status"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The default tax code.
@@ -15423,6 +16413,8 @@ public struct TaxInquireCalculationRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/inquireCalculation`).
     public static let api = "v1/tax/inquireCalculation"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["taxCalculationId", "taxCalculationRequestId", "paymentRequestId"]
     /// The tax calculation id.
     public var taxCalculationId: String? { get { json.decoded("taxCalculationId") } set { json.encoded("taxCalculationId", newValue) } }
     /// The tax calculation request id.
@@ -15443,6 +16435,8 @@ public struct TaxInquireCalculationResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/inquireCalculation`).
     public static let api = "v1/tax/inquireCalculation"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "taxCalculationId", "currency", "totalAmount", "exclusiveTaxAmount", "inclusiveTaxAmount", "lineItems", "taxBreakdown", "expireAt", "taxDate", "shippingCost", "customerDetails", "shipFromDetails"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The tax calculation id.
@@ -15483,6 +16477,8 @@ public struct TaxInquireRegistrationListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/inquireRegistrationList`).
     public static let api = "v1/tax/inquireRegistrationList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["status", "currentPage", "pageSize"]
     /// The status.
     public var status: String? { get { json.decoded("status") } set { json.encoded("status", newValue) } }
     /// The current page.
@@ -15504,6 +16500,8 @@ public struct TaxInquireRegistrationListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/inquireRegistrationList`).
     public static let api = "v1/tax/inquireRegistrationList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "registrations", "paginator"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The registrations.
@@ -15521,6 +16519,8 @@ public struct TaxRegistration: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["taxRegistrationId", "taxType", "jurisdiction", "registrationType", "taxId", "status", "activeFrom", "expireAt"]
     /// The tax registration id.
     public var taxRegistrationId: String? { get { json.decoded("taxRegistrationId") } set { json.encoded("taxRegistrationId", newValue) } }
     /// The tax type.
@@ -15551,6 +16551,8 @@ public struct TaxInquireSettingsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/inquireSettings`).
     public static let api = "v1/tax/inquireSettings"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = []
 }
 
 /// The response body of `tax.inquireSettings` (`/ams/api/v1/tax/inquireSettings`).
@@ -15565,6 +16567,8 @@ public struct TaxInquireSettingsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/inquireSettings`).
     public static let api = "v1/tax/inquireSettings"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "defaultTaxCode", "defaultTaxBehavior", "headOffice", "status"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The default tax code.
@@ -15589,6 +16593,8 @@ public struct TaxInquireTransactionListRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/inquireTransactionList`).
     public static let api = "v1/tax/inquireTransactionList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["taxCalculationId", "paymentId", "refundId", "currentPage", "pageSize"]
     /// The tax calculation id.
     public var taxCalculationId: String? { get { json.decoded("taxCalculationId") } set { json.encoded("taxCalculationId", newValue) } }
     /// The payment id.
@@ -15613,6 +16619,8 @@ public struct TaxInquireTransactionListResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/inquireTransactionList`).
     public static let api = "v1/tax/inquireTransactionList"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "transactions", "paginator"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The transactions.
@@ -15630,6 +16638,8 @@ public struct TaxTransaction: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["taxTransactionId", "taxCalculationId", "type", "taxAmount", "currency", "status", "failureReason", "taxDate", "postedAt", "referencePaymentId", "referenceRefundId"]
     /// The tax transaction id.
     public var taxTransactionId: String? { get { json.decoded("taxTransactionId") } set { json.encoded("taxTransactionId", newValue) } }
     /// The tax calculation id.
@@ -15666,6 +16676,8 @@ public struct TaxRegisterRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/register`).
     public static let api = "v1/tax/register"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["registrationRequestId", "taxType", "jurisdiction", "registrationType", "taxId", "activeFrom", "expireAt"]
     /// The registration request id.
     public var registrationRequestId: String? { get { json.decoded("registrationRequestId") } set { json.encoded("registrationRequestId", newValue) } }
     /// The tax type.
@@ -15694,6 +16706,8 @@ public struct TaxRegisterResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/register`).
     public static let api = "v1/tax/register"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "taxRegistrationId", "taxType", "jurisdiction", "registrationType", "taxId", "status", "activeFrom", "expireAt"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The tax registration id.
@@ -15727,6 +16741,8 @@ public struct TaxUpdateRegistrationPeriodRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/updateRegistrationPeriod`).
     public static let api = "v1/tax/updateRegistrationPeriod"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["registrationUpdatePeriodRequestId", "taxRegistrationId", "activeFrom", "expireAt"]
     /// The registration update period request id.
     public var registrationUpdatePeriodRequestId: String? { get { json.decoded("registrationUpdatePeriodRequestId") } set { json.encoded("registrationUpdatePeriodRequestId", newValue) } }
     /// The tax registration id.
@@ -15750,6 +16766,8 @@ public struct TaxUpdateRegistrationPeriodResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/updateRegistrationPeriod`).
     public static let api = "v1/tax/updateRegistrationPeriod"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "taxRegistrationId", "taxType", "jurisdiction", "registrationType", "taxId", "status", "activeFrom", "expireAt"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The tax registration id.
@@ -15782,6 +16800,8 @@ public struct TaxUpdateSettingsRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/updateSettings`).
     public static let api = "v1/tax/updateSettings"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["settingsUpdateRequestId", "defaultTaxCode", "defaultTaxBehavior", "headOffice"]
     /// The settings update request id.
     public var settingsUpdateRequestId: String? { get { json.decoded("settingsUpdateRequestId") } set { json.encoded("settingsUpdateRequestId", newValue) } }
     /// The default tax code.
@@ -15804,6 +16824,8 @@ public struct TaxUpdateSettingsResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/tax/updateSettings`).
     public static let api = "v1/tax/updateSettings"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "defaultTaxCode", "defaultTaxBehavior", "headOffice", "status"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The default tax code.
@@ -15828,6 +16850,8 @@ public struct InitAuthenticationRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/users/initAuthentication`).
     public static let api = "v1/users/initAuthentication"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["authenticationType", "authenticationRequestId", "authenticationChannelType", "userIdentityType", "userIdentityValue"]
     /// The authentication type (one of the `AuthenticationType` values).
     public var authenticationType: String? { get { json.decoded("authenticationType") } set { json.encoded("authenticationType", newValue) } }
     /// The authentication request id.
@@ -15852,6 +16876,8 @@ public struct InitAuthenticationResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/users/initAuthentication`).
     public static let api = "v1/users/initAuthentication"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "authenticationRequestId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The authentication request id.
@@ -15870,6 +16896,8 @@ public struct UserQueryInfoRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/users/inquiryUserInfo`).
     public static let api = "v1/users/inquiryUserInfo"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["accessToken"]
     /// The access token.
     public var accessToken: String? { get { json.decoded("accessToken") } set { json.encoded("accessToken", newValue) } }
 }
@@ -15886,6 +16914,8 @@ public struct UserQueryInfoResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/users/inquiryUserInfo`).
     public static let api = "v1/users/inquiryUserInfo"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "userId", "userLoginId", "hashUserLoginId"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The user id.
@@ -15908,6 +16938,8 @@ public struct VerifyAuthenticationRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/users/verifyAuthentication`).
     public static let api = "v1/users/verifyAuthentication"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["authenticationType", "authenticationRequestId", "authenticationValue"]
     /// The authentication type (one of the `AuthenticationType` values).
     public var authenticationType: String? { get { json.decoded("authenticationType") } set { json.encoded("authenticationType", newValue) } }
     /// The authentication request id.
@@ -15928,6 +16960,8 @@ public struct VerifyAuthenticationResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/users/verifyAuthentication`).
     public static let api = "v1/users/verifyAuthentication"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "isPassed"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The is passed.
@@ -15947,6 +16981,8 @@ public struct VaultingSessionRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/createVaultingSession`).
     public static let api = "v1/vaults/createVaultingSession"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentMethodType", "vaultingRequestId", "vaultingNotificationUrl", "redirectUrl", "merchantRegion", "is3DSAuthentication"]
     /// The payment method type.
     public var paymentMethodType: String? { get { json.decoded("paymentMethodType") } set { json.encoded("paymentMethodType", newValue) } }
     /// The vaulting request id.
@@ -15974,6 +17010,8 @@ public struct VaultingSessionResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/createVaultingSession`).
     public static let api = "v1/vaults/createVaultingSession"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "vaultingSessionData", "vaultingSessionId", "vaultingSessionExpiryTime", "normalUrl"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The vaulting session data.
@@ -15998,6 +17036,8 @@ public struct DeleteTokenRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/deleteToken`).
     public static let api = "v1/vaults/deleteToken"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantAccountId", "token"]
     /// The merchant account id.
     public var merchantAccountId: String? { get { json.decoded("merchantAccountId") } set { json.encoded("merchantAccountId", newValue) } }
     /// The token.
@@ -16016,6 +17056,8 @@ public struct DeleteTokenResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/deleteToken`).
     public static let api = "v1/vaults/deleteToken"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
 }
@@ -16032,6 +17074,8 @@ public struct VaultsFetchNonceRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/fetchNonce`).
     public static let api = "v1/vaults/fetchNonce"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["card"]
     /// The card.
     public var card: Card? { get { json.decoded("card") } set { json.encoded("card", newValue) } }
 }
@@ -16045,6 +17089,8 @@ public struct Card: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["cardNo", "cvv", "expiryYear", "expiryMonth", "cardholderName"]
     /// The card no.
     public var cardNo: String? { get { json.decoded("cardNo") } set { json.encoded("cardNo", newValue) } }
     /// The cvv.
@@ -16069,6 +17115,8 @@ public struct VaultsFetchNonceResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/fetchNonce`).
     public static let api = "v1/vaults/fetchNonce"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "cardToken"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The card token.
@@ -16087,6 +17135,8 @@ public struct VaultingInquireTokenRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/inquireToken`).
     public static let api = "v1/vaults/inquireToken"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantAccountId", "token"]
     /// The merchant account id.
     public var merchantAccountId: String? { get { json.decoded("merchantAccountId") } set { json.encoded("merchantAccountId", newValue) } }
     /// The token.
@@ -16105,6 +17155,8 @@ public struct VaultingInquireTokenResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/inquireToken`).
     public static let api = "v1/vaults/inquireToken"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "token", "accountHolderName", "email", "issuerName", "issuingCountry", "tokenExpiryTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The token.
@@ -16133,6 +17185,8 @@ public struct VaultingQueryRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/inquireVaulting`).
     public static let api = "v1/vaults/inquireVaulting"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["vaultingRequestId", "merchantAccountId"]
     /// The vaulting request id.
     public var vaultingRequestId: String? { get { json.decoded("vaultingRequestId") } set { json.encoded("vaultingRequestId", newValue) } }
     /// The merchant account id.
@@ -16151,6 +17205,8 @@ public struct VaultingQueryResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/inquireVaulting`).
     public static let api = "v1/vaults/inquireVaulting"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "vaultingRequestId", "normalUrl", "schemeUrl", "applinkUrl", "vaultingStatus", "paymentMethodDetail", "metadata", "vaultingResultCode", "vaultingResultMessage", "acquirerInfo"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The vaulting request id.
@@ -16184,6 +17240,8 @@ public struct PaymentMethodDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentMethodDetailType", "card", "externalAccount", "discount", "coupon", "paymentMethodType", "extendInfo", "wallet", "interactionType"]
     /// The payment method detail type (one of the `PaymentMethodDetailType` values).
     public var paymentMethodDetailType: String? { get { json.decoded("paymentMethodDetailType") } set { json.encoded("paymentMethodDetailType", newValue) } }
     /// The card.
@@ -16213,6 +17271,8 @@ public struct ExternalPaymentMethodDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["assetToken", "accountDisplayName", "disableReason", "paymentMethodDetailMetadata"]
     /// The asset token.
     public var assetToken: String? { get { json.decoded("assetToken") } set { json.encoded("assetToken", newValue) } }
     /// The account display name.
@@ -16232,6 +17292,8 @@ public struct DiscountPaymentMethodDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["discountId", "availableAmount", "discountName", "discountDescription", "paymentMethodDetailMetadata"]
     /// The discount id.
     public var discountId: String? { get { json.decoded("discountId") } set { json.encoded("discountId", newValue) } }
     /// The available amount.
@@ -16253,6 +17315,8 @@ public struct CouponPaymentMethodDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["couponId", "availableAmount", "couponName", "couponDescription", "couponExpireTime", "paymentMethodDetailMetadata"]
     /// The coupon id.
     public var couponId: String? { get { json.decoded("couponId") } set { json.encoded("couponId", newValue) } }
     /// The available amount.
@@ -16276,6 +17340,8 @@ public struct Wallet: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["accountNo", "accountHolderName", "phoneNo", "email", "billingAddress", "token", "tokenExpiryTime"]
     /// The account no.
     public var accountNo: String? { get { json.decoded("accountNo") } set { json.encoded("accountNo", newValue) } }
     /// The account holder name.
@@ -16304,6 +17370,8 @@ public struct UpdateTokenRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/updateToken`).
     public static let api = "v1/vaults/updateToken"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantAccountId", "token", "accountHolderName", "email", "tokenExpiryTime"]
     /// The merchant account id.
     public var merchantAccountId: String? { get { json.decoded("merchantAccountId") } set { json.encoded("merchantAccountId", newValue) } }
     /// The token.
@@ -16328,6 +17396,8 @@ public struct UpdateTokenResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/updateToken`).
     public static let api = "v1/vaults/updateToken"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "token"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The token.
@@ -16346,6 +17416,8 @@ public struct VaultingPaymentMethodRequest: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/vaultPaymentMethod`).
     public static let api = "v1/vaults/vaultPaymentMethod"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["merchantAccountId", "metadata", "vaultingRequestId", "vaultingNotificationUrl", "redirectUrl", "merchantRegion", "paymentMethodDetail", "env", "vaultingCurrency", "customizedInfo"]
     /// The merchant account id.
     public var merchantAccountId: String? { get { json.decoded("merchantAccountId") } set { json.encoded("merchantAccountId", newValue) } }
     /// The metadata.
@@ -16380,6 +17452,8 @@ public struct VaultingPaymentMethodResponse: JSONModel {
     }
     /// The API path to pass to `prepare` (`v1/vaults/vaultPaymentMethod`).
     public static let api = "v1/vaults/vaultPaymentMethod"
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "vaultingRequestId", "paymentMethodDetail", "normalUrl", "schemeUrl", "applinkUrl", "acquirerInfo"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The vaulting request id.
@@ -16405,6 +17479,8 @@ public struct ABATransferNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "transferRequestId", "transferId", "transferResult", "transferFinishTime", "transferFromDetail", "transferToDetail"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16432,6 +17508,8 @@ public struct AuthNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "authorizationNotifyType", "authClientId", "accessToken", "authState", "authCode", "reason", "userLoginId", "userId", "passThroughInfo"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16465,6 +17543,8 @@ public struct BillNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "assetId", "maskedCardNo", "orderNo", "cardNickName", "transactionTime", "merchantName", "tradeAmount", "inAmount", "outAmount", "exchangeRate", "billType", "tradeCountry", "billStatus", "lastUpdate", "metadata", "billNo"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16512,6 +17592,8 @@ public struct BillingSubscriptionNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "subscriptionRequestId", "eventTime", "subscriptionId", "invoiceId", "status", "reason", "reasonDescription", "previousStatus", "fixedAmount"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16545,6 +17627,8 @@ public struct CardStatusChangeNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "requestId", "assetId", "operateType", "status", "cardStatus", "createdTime", "updatedTime", "cardBrand", "cardType"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16578,6 +17662,8 @@ public struct CreditNoteNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "notifyId", "creditNoteRequestId", "creditNoteNotificationType", "customerId", "creditNote", "invoice"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16605,6 +17691,8 @@ public struct CreditNoteInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["creditNoteId", "type", "status", "totalAmount", "refundAmount", "refundStatus", "refundId", "refundDestination", "reason", "reasonDescription", "memo", "effectiveDate", "issuedAt", "refundedAt", "voidedAt", "createdAt", "items"]
     /// The credit note id.
     public var creditNoteId: String? { get { json.decoded("creditNoteId") } set { json.encoded("creditNoteId", newValue) } }
     /// The type.
@@ -16650,6 +17738,8 @@ public struct LineItem: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["creditNoteItemId", "type", "invoiceItemId", "description", "quantity", "unitAmount", "itemAmount", "metadata"]
     /// The credit note item id.
     public var creditNoteItemId: String? { get { json.decoded("creditNoteItemId") } set { json.encoded("creditNoteItemId", newValue) } }
     /// The type.
@@ -16677,6 +17767,8 @@ public struct NotifyInvoiceInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["invoiceId", "invoiceStatus", "originalAmount", "prePaymentCreditNotesAmount", "postPaymentCreditNotesAmount", "adjustedAmount"]
     /// The invoice id.
     public var invoiceId: String? { get { json.decoded("invoiceId") } set { json.encoded("invoiceId", newValue) } }
     /// The invoice status.
@@ -16700,6 +17792,8 @@ public struct DefenseDocumentNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16715,6 +17809,8 @@ public struct DefenseStrategySuggestionNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16730,6 +17826,8 @@ public struct DirectRefundNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "refundStatus", "refundId", "paymentId", "refundRequestId", "refundTime", "refundFromMethod", "refundToAmount", "refundFromAmount"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16761,6 +17859,8 @@ public struct DisputeNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "paymentRequestId", "disputeId", "paymentId", "disputeTime", "disputeAmount", "disputeNotificationType", "disputeReasonMsg", "disputeJudgedTime", "disputeJudgedAmount", "disputeJudgedResult", "defenseDueTime", "disputeReasonCode", "disputeSource", "arn", "disputeAcceptReason", "disputeAcceptTime", "disputeType", "defendable", "captureId", "autoDefendReason", "acquirerInfo"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16818,6 +17918,8 @@ public struct InvoiceNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "invoiceRequestId", "invoiceId", "invoiceStatus", "invoiceAmount", "paymentInfo", "subscription", "customerId", "reason", "reasonDescription"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16851,6 +17953,8 @@ public struct InvoicePaymentInfo: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["result", "paymentId", "paymentAmount", "paymentTime"]
     /// The result.
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The payment id.
@@ -16870,6 +17974,8 @@ public struct MeterEventNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "eventName", "errorEvents"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16889,6 +17995,8 @@ public struct SubscriptionCancelNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "paymentAmount", "paymentCreateTime", "paymentTime", "periodEndTime", "phaseNo", "subscriptionId", "subscriptionOrderId", "subscriptionOrderStatus", "subscriptionRequestId", "subscriptionTransId"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16924,6 +18032,8 @@ public struct SubscriptionNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "subscriptionRequestId", "subscriptionId", "subscriptionStatus", "subscriptionNotificationType", "subscriptionStartTime", "subscriptionEndTime", "periodRule", "allowAccumulate", "maxAccumulateAmount"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -16957,6 +18067,8 @@ public struct SubscriptionPayNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "paymentRequestId", "paymentId", "paymentAmount", "paymentCreateTime", "paymentTime", "customsDeclarationAmount", "grossSettlementAmount", "settlementQuote", "pspCustomerInfo", "acquirerReferenceNo", "paymentResultInfo", "acquirerInfo", "promotionResult", "paymentMethodType", "customizedInfo", "paymentQuote", "processingAmount", "metadata", "subscriptionOrderId", "retryInfo", "updateRequestId", "authExpiryTime", "taxCalculationId", "subscriptionRequestId", "subscriptionId", "periodStartTime", "periodEndTime", "phaseNo"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -17028,6 +18140,8 @@ public struct VaultingNotify: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["notifyType", "result", "vaultingRequestId", "paymentMethodDetail", "vaultingCreateTime", "acquirerInfo", "customizedInfo", "metadata"]
     /// The notify type.
     public var notifyType: String? { get { json.decoded("notifyType") } set { json.encoded("notifyType", newValue) } }
     /// The result.
@@ -17055,6 +18169,8 @@ public struct VaultingPaymentMethodDetail: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["paymentMethodType", "card", "wallet"]
     /// The payment method type.
     public var paymentMethodType: String? { get { json.decoded("paymentMethodType") } set { json.encoded("paymentMethodType", newValue) } }
     /// The card.
@@ -17072,4 +18188,6 @@ public struct VaultingCard: JSONModel {
     public init(json: [String: JSONValue] = [:]) {
         self.json = json
     }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = []
 }
