@@ -300,7 +300,7 @@ impl WasmClient {
 #[wasm_bindgen(js_class = Client)]
 impl WasmClient {
     /// The first half of `verifyResponseAsync`: as `verifyResponse`, but the RSA checks the
-    /// core needs are handed out (see [`PendingVerify`]) instead of run. With the WebAssembly
+    /// core needs are handed out (see `PendingVerify`) instead of run. With the WebAssembly
     /// engine selected (`node = false`) the verdict is made here and final.
     #[wasm_bindgen(js_name = beginVerifyResponse)]
     pub fn begin_verify_response(
