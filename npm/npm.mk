@@ -107,7 +107,8 @@ bench-node-webhook: npm-build
 bench-node-sign: npm-build
 	node npm/bench/sign.mjs
 
-## test-node-runtimes: the packed tarball on Bun, Deno and workerd (Cloudflare Workers' runtime):
+## test-node-runtimes: the packed tarball on Bun, Deno and workerd (Cloudflare Workers' runtime,
+## the worker bundled by wrangler, which runs on the lockfile's Node.js 22):
 ## every vector on node:crypto and wasm, the async signing and WebCrypto verification passes,
 ## send's rules and webNotificationHandler, each count checked against the manifest; which file
 ## each export condition resolves to; a browser-like environment refused. The runtimes are the

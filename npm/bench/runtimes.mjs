@@ -30,7 +30,8 @@ const PAIRS = [
 ];
 const TARGET = 1.3;
 
-const { versions, BUN, DENO, WORKERD } = installRuntimes();
+const runtimes = installRuntimes();
+const { versions, BUN, DENO } = runtimes;
 const loadBefore = os.loadavg();
 const results = [];
 const tmp = mkdtempSync(join(os.tmpdir(), 'antom-core-bench-runtimes-'));
@@ -60,7 +61,7 @@ const loadAfter = os.loadavg();
  * of N calls, timed from here, less the median time of an empty request.
  */
 async function benchWorkerd(app) {
-  const server = await startWorkerd(app, WORKERD);
+  const server = await startWorkerd(app, runtimes);
   try {
     const setup = await fetch(`${server.url}/bench-setup`, { method: 'POST', body: JSON.stringify(readVectors(vectorsDir)) });
     if (setup.status !== 200) throw new Error(`workerd bench setup: ${await setup.text()} ${server.log().slice(-2000)}`);
@@ -81,7 +82,7 @@ async function benchWorkerd(app) {
       rounds.push(round);
     }
     return {
-      runtime: `workerd ${versions.workerd}`,
+      runtime: `workerd ${versions.workerd} (wrangler bundle)`,
       n: N,
       rounds,
       how: `one request of N calls per mode, timed by the caller, less an empty request (${overhead.toFixed(2)} ms)`,

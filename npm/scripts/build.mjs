@@ -93,7 +93,17 @@ if (glue.split(LOAD).length !== 2) {
   console.error(`${gluePath}: wasm-bindgen ${version} no longer loads its module as build.mjs expects; update the LOAD text`);
   process.exit(1);
 }
-writeFileSync(gluePath, glue.replace(LOAD, "const wasmModule = require('./wasm-module.cjs').compiled();\n"));
+// wasm-bindgen requires the host module as require(String.raw`./host.cjs`), which bundlers
+// (esbuild, so wrangler) cannot resolve ("dynamic require"): a plain string literal instead.
+const HOST = 'require(String.raw`./host.cjs`)';
+if (glue.split(HOST).length !== 2) {
+  console.error(`${gluePath}: wasm-bindgen ${version} no longer requires host.cjs as build.mjs expects; update the HOST text`);
+  process.exit(1);
+}
+writeFileSync(
+  gluePath,
+  glue.replace(LOAD, "const wasmModule = require('./wasm-module.cjs').compiled();\n").replace(HOST, "require('./host.cjs')"),
+);
 
 const wasmOut = join(dist, 'antom_wasm_bg.wasm');
 if (process.env.WASM_OPT) {

