@@ -13441,6 +13441,13 @@ export interface AntomApis {
   'vaults.vaultPaymentMethod': { path: 'v1/vaults/vaultPaymentMethod'; request: VaultingPaymentMethodRequest; response: VaultingPaymentMethodResponse };
 }
 
+/** The request body of the API called `N`: `AntomRequestOf<'payments.pay'>` is `PayRequest`. */
+export type AntomRequestOf<N extends keyof AntomApis> = AntomApis[N]['request'];
+/** The response body of the API called `N`: `AntomResponseOf<'payments.pay'>` is `PayResponse`. */
+export type AntomResponseOf<N extends keyof AntomApis> = AntomApis[N]['response'];
+/** The path (`client.prepare` / `client.send`'s first argument) of the API called `N`. */
+export type AntomPathOf<N extends keyof AntomApis> = AntomApis[N]['path'];
+
 /** Each notification's body, by `notifyType`. */
 export interface AntomNotificationModels {
   PAYMENT_RESULT: NotifyPaymentRequest;

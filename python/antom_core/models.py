@@ -21,6 +21,8 @@ __all__ = [
     "APIS",
     "KNOWN_VALUES",
     "ModelError",
+    "api",
+    "parse_response",
     "Amount",
     "ApiResult",
     "UserName",
@@ -20739,6 +20741,18 @@ APIS: Dict[str, Tuple[str, Type[_Model], Type[_Model]]] = {
     "vaults.updateToken": ("v1/vaults/updateToken", UpdateTokenRequest, UpdateTokenResponse),
     "vaults.vaultPaymentMethod": ("v1/vaults/vaultPaymentMethod", VaultingPaymentMethodRequest, VaultingPaymentMethodResponse),
 }
+
+
+def api(name: str) -> Tuple[str, Type[_Model], Type[_Model]]:
+    """The API called name (payments.pay): (the path client.prepare / client.send take, its request
+    model, its response model). A KeyError names an unknown API."""
+    return APIS[name]
+
+
+def parse_response(name: str, body: Union[bytes, bytearray, memoryview, str]) -> _Model:
+    """The verified body of a reply to the API called name, as its response model."""
+    return APIS[name][2].from_json(body)
+
 
 #: The known values of each enumerated field (any other string is kept as it is).
 KNOWN_VALUES: Dict[str, Tuple[str, ...]] = {

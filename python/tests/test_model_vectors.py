@@ -37,3 +37,17 @@ def test_models_vector(case: Dict[str, Any]) -> None:
     for name, value in expected["fields"].items():
         # the typed attribute holds it (not extra), as received
         assert getattr(parsed, _snake(name)) == value, name
+
+
+def test_typed_calls_by_name() -> None:
+    path, request, response = m.api("payments.pay")
+    assert (path, request, response) == ("v1/payments/pay", m.PayRequest, m.PayResponse)
+    path, request, response = m.api("billing.customer.create")
+    assert path == "v1/billing/customer/create"
+    body = request(email="buyer@example.com").to_json()
+    assert json.loads(body) == {"email": "buyer@example.com"}
+    created = m.parse_response("billing.customer.create", b'{"customerId":"c-1","result":{"resultCode":"SUCCESS","resultStatus":"S"}}')
+    assert isinstance(created, response) and created.customer_id == "c-1"
+    assert m.api("billing.product.uploadImage")[0] == "v1/billing/product/uploadImage"
+    with pytest.raises(KeyError):
+        m.api("payments.nope")

@@ -367,6 +367,15 @@ def typescript(types: List[Dict[str, Any]]) -> str:
     for pair in pairs:
         out.append(f"  '{pair['name']}': {{ path: '{pair['api']}'; request: {pair['request']}; response: {pair['response']} }};")
     out.append("}")
+    out += [
+        "",
+        "/** The request body of the API called `N`: `AntomRequestOf<'payments.pay'>` is `PayRequest`. */",
+        "export type AntomRequestOf<N extends keyof AntomApis> = AntomApis[N]['request'];",
+        "/** The response body of the API called `N`: `AntomResponseOf<'payments.pay'>` is `PayResponse`. */",
+        "export type AntomResponseOf<N extends keyof AntomApis> = AntomApis[N]['response'];",
+        "/** The path (`client.prepare` / `client.send`'s first argument) of the API called `N`. */",
+        "export type AntomPathOf<N extends keyof AntomApis> = AntomApis[N]['path'];",
+    ]
     out += ["", "/** Each notification's body, by `notifyType`. */", "export interface AntomNotificationModels {"]
     for t in types:
         for v in t.get("notifyType", []):
@@ -402,6 +411,8 @@ __all__ = [
     "APIS",
     "KNOWN_VALUES",
     "ModelError",
+    "api",
+    "parse_response",
 {all_names}
 ]
 
@@ -572,6 +583,18 @@ def python(types: List[Dict[str, Any]]) -> str:
     for pair in request_pairs(types):
         out.append(f'    "{pair["name"]}": ("{pair["api"]}", {pair["request"]}, {pair["response"]}),')
     out.append("}")
+    out.append("")
+    out.append("")
+    out.append("def api(name: str) -> Tuple[str, Type[_Model], Type[_Model]]:")
+    out.append('    """The API called name (payments.pay): (the path client.prepare / client.send take, its request')
+    out.append('    model, its response model). A KeyError names an unknown API."""')
+    out.append("    return APIS[name]")
+    out.append("")
+    out.append("")
+    out.append("def parse_response(name: str, body: Union[bytes, bytearray, memoryview, str]) -> _Model:")
+    out.append('    """The verified body of a reply to the API called name, as its response model."""')
+    out.append("    return APIS[name][2].from_json(body)")
+    out.append("")
     out.append("")
     out.append("#: The known values of each enumerated field (any other string is kept as it is).")
     out.append("KNOWN_VALUES: Dict[str, Tuple[str, ...]] = {")
@@ -985,7 +1008,30 @@ def kotlin(types: List[Dict[str, Any]]) -> Dict[str, str]:
         out.append("        )")
         out.append("    }")
         out.append("}")
-    out.append("")
+    pairs = request_pairs(types)
+    out += [
+        "",
+        "/** Every API by its catalogue name (`payments.pay`): its path and its typed response parser. */",
+        "public object AntomApis {",
+        "    /** The path (`Client.prepare` / `send`'s first argument) of each API, by name. */",
+        "    @JvmField",
+        "    public val PATHS: Map<String, String> = linkedMapOf(",
+    ]
+    out += [f'        "{p["name"]}" to "{p["api"]}",' for p in pairs]
+    out += [
+        "    )",
+        "",
+        "    /** The verified body of a reply to the API called [name], as its response model. */",
+        "    @JvmStatic",
+        "    public fun parseResponse(name: String, json: String): Any = when (name) {",
+    ]
+    out += [f'        "{p["name"]}" -> {p["response"]}.fromJson(json)' for p in pairs]
+    out += [
+        '        else -> throw IllegalArgumentException("unknown API: $name")',
+        "    }",
+        "}",
+        "",
+    ]
     return {
         "Models.kt": "\n".join(out),
         "ModelJson.kt": KOTLIN_JSON.format(banner=BANNER),
@@ -1065,6 +1111,23 @@ struct ModelKey: CodingKey {{
         for (name, value) in extra where !known.contains(name) {{
             try container.encode(value, forKey: ModelKey(name))
         }}
+    }}
+}}
+
+/// A request body that knows its API: the typed call's contract (the request type names the API).
+public protocol ApiRequest: Codable {{
+    /// The response body of this API.
+    associatedtype Response: Codable
+    /// The catalogue name, e.g. `payments.pay`.
+    static var apiName: String {{ get }}
+    /// The path `prepare` and `send` take, e.g. `v1/payments/pay`.
+    static var apiPath: String {{ get }}
+}}
+
+extension ApiRequest {{
+    /// The verified body of a reply to this request's API, as its response model.
+    public static func parseResponse(_ body: Data) throws -> Response {{
+        try JSONDecoder().decode(Response.self, from: body)
     }}
 }}
 
@@ -1214,6 +1277,15 @@ def swift(types: List[Dict[str, Any]]) -> str:
             out.append(f"    /// {f['doc']} (Kept in `extra`: a field the official SDKs know.)")
             out.append(f'    public var {f["json"]}: {ty(f)} {{ get {{ extra.decoded("{f["json"]}") }} set {{ extra.encoded("{f["json"]}", newValue) }} }}')
         out.append("}")
+    for pair in request_pairs(types):
+        out += [
+            "",
+            f"extension {pair['request']}: ApiRequest {{",
+            f"    public typealias Response = {pair['response']}",
+            f'    public static let apiName = "{pair["name"]}"',
+            f'    public static let apiPath = "{pair["api"]}"',
+            "}",
+        ]
     out.append("")
     return "\n".join(out)
 

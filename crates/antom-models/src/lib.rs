@@ -29,6 +29,40 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+//!
+//! Typed calls: every request type implements [`ApiRequest`], which names its API and its
+//! response type. [`request_body`] gives what `Client::prepare` (or `send`) takes and
+//! [`response_of`] parses the verified reply as that API's response:
+//!
+//! ```
+//! use antom_models::{ApiRequest, CustomerCreateRequest, request_body, response_of};
+//!
+//! let request = CustomerCreateRequest { email: Some("buyer@example.com".into()), ..Default::default() };
+//! let (api, body) = request_body(&request)?;
+//! assert_eq!(api, "v1/billing/customer/create");
+//! assert_eq!(CustomerCreateRequest::API_NAME, "billing.customer.create");
+//! // let prepared = client.prepare(api, &body, now_ms)?; ... then, with the verified reply:
+//! let verified = br#"{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"customerId":"c-1"}"#;
+//! let created = response_of::<CustomerCreateRequest>(verified)?;
+//! assert_eq!(created.customer_id.as_deref(), Some("c-1"));
+//! # let _ = body;
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
 mod models;
 
 pub use models::*;
+
+/// The API path and the JSON bytes of a typed request: the first two arguments of
+/// `Client::prepare` (sign exactly these bytes).
+pub fn request_body<R: ApiRequest>(
+    request: &R,
+) -> Result<(&'static str, Vec<u8>), serde_json::Error> {
+    Ok((R::API_PATH, serde_json::to_vec(request)?))
+}
+
+/// The verified body of a reply to `R`'s API, as that API's response model. Parse only bytes the
+/// core verified.
+pub fn response_of<R: ApiRequest>(verified_body: &[u8]) -> Result<R::Response, serde_json::Error> {
+    serde_json::from_slice(verified_body)
+}

@@ -51,3 +51,37 @@ fn every_models_vector() {
     assert_eq!(ran, vectors["count"].as_u64().unwrap(), "every vector ran");
     println!("models vectors: {ran} passed, 0 failed");
 }
+
+#[test]
+fn typed_calls_name_their_api_and_response() {
+    use antom_models::{ApiRequest, PayRequest, PayResponse, request_body, response_of};
+    // The curated and the catalogue request types alike: the type names the API.
+    assert_eq!(<PayRequest as ApiRequest>::API_PATH, "v1/payments/pay");
+    assert_eq!(<PayRequest as ApiRequest>::API_NAME, "payments.pay");
+    let pay = PayRequest {
+        payment_request_id: "pay-1".into(),
+        ..Default::default()
+    };
+    let (api, body) = request_body(&pay).unwrap();
+    assert_eq!(api, "v1/payments/pay");
+    assert_eq!(body, serde_json::to_vec(&pay).unwrap());
+    let reply = br#"{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"paymentId":"p-1"}"#;
+    let parsed: PayResponse = response_of::<PayRequest>(reply).unwrap();
+    assert_eq!(parsed.payment_id.as_deref(), Some("p-1"));
+    // Every API of the catalogue has a request type with its path: the schema's table.
+    let schema: Value =
+        serde_json::from_str(include_str!("../schema/models.json")).expect("schema");
+    let apis = schema["apis"].as_array().unwrap();
+    assert!(
+        apis.iter()
+            .any(|a| a["name"] == "billing.product.uploadImage")
+    );
+    assert_eq!(
+        <antom_models::ProductUploadImageRequest as ApiRequest>::API_PATH,
+        "v1/billing/product/uploadImage"
+    );
+    assert_eq!(
+        <antom_models::MeterUploadEventRequest as ApiRequest>::API_NAME,
+        "meter.uploadEvent"
+    );
+}

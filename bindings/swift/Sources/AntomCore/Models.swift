@@ -71,6 +71,23 @@ struct ModelKey: CodingKey {
     }
 }
 
+/// A request body that knows its API: the typed call's contract (the request type names the API).
+public protocol ApiRequest: Codable {
+    /// The response body of this API.
+    associatedtype Response: Codable
+    /// The catalogue name, e.g. `payments.pay`.
+    static var apiName: String { get }
+    /// The path `prepare` and `send` take, e.g. `v1/payments/pay`.
+    static var apiPath: String { get }
+}
+
+extension ApiRequest {
+    /// The verified body of a reply to this request's API, as its response model.
+    public static func parseResponse(_ body: Data) throws -> Response {
+        try JSONDecoder().decode(Response.self, from: body)
+    }
+}
+
 /// A model kept as its JSON object: every field, described or not, stays in `json` exactly as
 /// received and is written back as it is; each described field is a typed property over it (a
 /// value of another JSON type reads as nil and is kept). The catalogue's models from the official
@@ -18190,4 +18207,1018 @@ public struct VaultingCard: JSONModel {
     }
     /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
     public static let describedFields: Set<String> = []
+}
+
+extension SubmitAttachmentRequest: ApiRequest {
+    public typealias Response = SubmitAttachmentResponse
+    public static let apiName = "business.attachment.submitAttachment"
+    public static let apiPath = "open/openapiv2_file/v1/business/attachment/submitAttachment"
+}
+
+extension InquireAvailableQuotaRequest: ApiRequest {
+    public typealias Response = InquireAvailableQuotaResponse
+    public static let apiName = "aba.account.inquireAvailableQuota"
+    public static let apiPath = "v1/aba/account/inquireAvailableQuota"
+}
+
+extension InquiryBalanceRequest: ApiRequest {
+    public typealias Response = InquiryBalanceResponse
+    public static let apiName = "aba.accounts.inquiryBalance"
+    public static let apiPath = "v1/aba/accounts/inquiryBalance"
+}
+
+extension InquiryStatementRequest: ApiRequest {
+    public typealias Response = InquiryStatementResponse
+    public static let apiName = "aba.accounts.inquiryStatement"
+    public static let apiPath = "v1/aba/accounts/inquiryStatement"
+}
+
+extension InquiryStatementDetailRequest: ApiRequest {
+    public typealias Response = InquiryStatementDetailResponse
+    public static let apiName = "aba.accounts.inquiryStatementDetail"
+    public static let apiPath = "v1/aba/accounts/inquiryStatementDetail"
+}
+
+extension InquiryStatementListRequest: ApiRequest {
+    public typealias Response = InquiryStatementListResponse
+    public static let apiName = "aba.accounts.inquiryStatementList"
+    public static let apiPath = "v1/aba/accounts/inquiryStatementList"
+}
+
+extension ApplyCardRequest: ApiRequest {
+    public typealias Response = ApplyCardResponse
+    public static let apiName = "aba.cards.applyCard"
+    public static let apiPath = "v1/aba/cards/applyCard"
+}
+
+extension InquireCardRequest: ApiRequest {
+    public typealias Response = InquireCardResponse
+    public static let apiName = "aba.cards.inquireCard"
+    public static let apiPath = "v1/aba/cards/inquireCard"
+}
+
+extension InquireCardDetailRequest: ApiRequest {
+    public typealias Response = InquireCardDetailResponse
+    public static let apiName = "aba.cards.inquireCardDetail"
+    public static let apiPath = "v1/aba/cards/inquireCardDetail"
+}
+
+extension InquireCardSensitiveInfoRequest: ApiRequest {
+    public typealias Response = InquireCardSensitiveInfoResponse
+    public static let apiName = "aba.cards.inquireCardSensitiveInfo"
+    public static let apiPath = "v1/aba/cards/inquireCardSensitiveInfo"
+}
+
+extension InquireCardTransactionEventRequest: ApiRequest {
+    public typealias Response = InquireCardTransactionEventResponse
+    public static let apiName = "aba.cards.inquireCardTransactionEvent"
+    public static let apiPath = "v1/aba/cards/inquireCardTransactionEvent"
+}
+
+extension InquireCardTransactionLifecycleRequest: ApiRequest {
+    public typealias Response = InquireCardTransactionLifecycleResponse
+    public static let apiName = "aba.cards.inquireCardTransactionLifecycle"
+    public static let apiPath = "v1/aba/cards/inquireCardTransactionLifecycle"
+}
+
+extension InquireCardTransactionLifecycleDetailRequest: ApiRequest {
+    public typealias Response = InquireCardTransactionLifecycleDetailResponse
+    public static let apiName = "aba.cards.inquireCardTransactionLifecycleDetail"
+    public static let apiPath = "v1/aba/cards/inquireCardTransactionLifecycleDetail"
+}
+
+extension UpdateCardRequest: ApiRequest {
+    public typealias Response = UpdateCardResponse
+    public static let apiName = "aba.cards.updateCard"
+    public static let apiPath = "v1/aba/cards/updateCard"
+}
+
+extension UpdateCardStatusRequest: ApiRequest {
+    public typealias Response = UpdateCardStatusResponse
+    public static let apiName = "aba.cards.updateCardStatus"
+    public static let apiPath = "v1/aba/cards/updateCardStatus"
+}
+
+extension CreateDirectPaymentRequest: ApiRequest {
+    public typealias Response = CreateDirectPaymentResponse
+    public static let apiName = "aba.funds.createDirectPayment"
+    public static let apiPath = "v1/aba/funds/createDirectPayment"
+}
+
+extension CreateDirectRefundRequest: ApiRequest {
+    public typealias Response = CreateDirectRefundResponse
+    public static let apiName = "aba.funds.createDirectRefund"
+    public static let apiPath = "v1/aba/funds/createDirectRefund"
+}
+
+extension CreateExchangeRequest: ApiRequest {
+    public typealias Response = CreateExchangeResponse
+    public static let apiName = "aba.funds.createExchange"
+    public static let apiPath = "v1/aba/funds/createExchange"
+}
+
+extension CreateQuoteRequest: ApiRequest {
+    public typealias Response = CreateQuoteResponse
+    public static let apiName = "aba.funds.createQuote"
+    public static let apiPath = "v1/aba/funds/createQuote"
+}
+
+extension InquireDirectPaymentRequest: ApiRequest {
+    public typealias Response = InquireDirectPaymentResponse
+    public static let apiName = "aba.funds.inquireDirectPayment"
+    public static let apiPath = "v1/aba/funds/inquireDirectPayment"
+}
+
+extension InquireDirectRefundRequest: ApiRequest {
+    public typealias Response = InquireDirectRefundResponse
+    public static let apiName = "aba.funds.inquireDirectRefund"
+    public static let apiPath = "v1/aba/funds/inquireDirectRefund"
+}
+
+extension InquireExchangeRequest: ApiRequest {
+    public typealias Response = InquireExchangeResponse
+    public static let apiName = "aba.funds.inquireExchange"
+    public static let apiPath = "v1/aba/funds/inquireExchange"
+}
+
+extension InquiryRateRequest: ApiRequest {
+    public typealias Response = InquiryRateResponse
+    public static let apiName = "aba.funds.inquireRate"
+    public static let apiPath = "v1/aba/funds/inquireRate"
+}
+
+extension InquireBalanceRequest: ApiRequest {
+    public typealias Response = InquireBalanceResponse
+    public static let apiName = "accounts.inquireBalance"
+    public static let apiPath = "v1/accounts/inquireBalance"
+}
+
+extension CreateAuthenticationSessionRequest: ApiRequest {
+    public typealias Response = CreateAuthenticationSessionResponse
+    public static let apiName = "agenticPayment.createAuthenticationSession"
+    public static let apiPath = "v1/agenticPayment/createAuthenticationSession"
+}
+
+extension CreateBindingSessionRequest: ApiRequest {
+    public typealias Response = CreateBindingSessionResponse
+    public static let apiName = "agenticPayment.createBindingSession"
+    public static let apiPath = "v1/agenticPayment/createBindingSession"
+}
+
+extension InquireAccountInfoRequest: ApiRequest {
+    public typealias Response = InquireAccountInfoResponse
+    public static let apiName = "agenticPayment.inquireAccountInfo"
+    public static let apiPath = "v1/agenticPayment/inquireAccountInfo"
+}
+
+extension InquirePaymentTokenRequest: ApiRequest {
+    public typealias Response = InquirePaymentTokenResponse
+    public static let apiName = "agenticPayment.inquirePaymentToken"
+    public static let apiPath = "v1/agenticPayment/inquirePaymentToken"
+}
+
+extension AuthApplyTokenRequest: ApiRequest {
+    public typealias Response = AuthApplyTokenResponse
+    public static let apiName = "authorizations.applyToken"
+    public static let apiPath = "v1/authorizations/applyToken"
+}
+
+extension AuthConsultRequest: ApiRequest {
+    public typealias Response = AuthConsultResponse
+    public static let apiName = "authorizations.consult"
+    public static let apiPath = "v1/authorizations/consult"
+}
+
+extension AuthQueryTokenRequest: ApiRequest {
+    public typealias Response = AuthQueryTokenResponse
+    public static let apiName = "authorizations.query"
+    public static let apiPath = "v1/authorizations/query"
+}
+
+extension AuthRevokeTokenRequest: ApiRequest {
+    public typealias Response = AuthRevokeTokenResponse
+    public static let apiName = "authorizations.revoke"
+    public static let apiPath = "v1/authorizations/revoke"
+}
+
+extension CouponCreateRequest: ApiRequest {
+    public typealias Response = CouponCreateResponse
+    public static let apiName = "billing.coupon.create"
+    public static let apiPath = "v1/billing/coupon/create"
+}
+
+extension CouponInquireDetailsRequest: ApiRequest {
+    public typealias Response = CouponInquireDetailsResponse
+    public static let apiName = "billing.coupon.inquireDetails"
+    public static let apiPath = "v1/billing/coupon/inquireDetails"
+}
+
+extension CouponInquireListRequest: ApiRequest {
+    public typealias Response = CouponInquireListResponse
+    public static let apiName = "billing.coupon.inquireList"
+    public static let apiPath = "v1/billing/coupon/inquireList"
+}
+
+extension CouponUpdateRequest: ApiRequest {
+    public typealias Response = CouponUpdateResponse
+    public static let apiName = "billing.coupon.update"
+    public static let apiPath = "v1/billing/coupon/update"
+}
+
+extension CreditNoteCreateRequest: ApiRequest {
+    public typealias Response = CreditNoteCreateResponse
+    public static let apiName = "billing.creditNote.create"
+    public static let apiPath = "v1/billing/creditNote/create"
+}
+
+extension CreditNoteInquireDetailsRequest: ApiRequest {
+    public typealias Response = CreditNoteInquireDetailsResponse
+    public static let apiName = "billing.creditNote.inquireDetails"
+    public static let apiPath = "v1/billing/creditNote/inquireDetails"
+}
+
+extension CreditNoteInquireListRequest: ApiRequest {
+    public typealias Response = CreditNoteInquireListResponse
+    public static let apiName = "billing.creditNote.inquireList"
+    public static let apiPath = "v1/billing/creditNote/inquireList"
+}
+
+extension CreditNoteVoidRequest: ApiRequest {
+    public typealias Response = CreditNoteVoidResponse
+    public static let apiName = "billing.creditNote.void"
+    public static let apiPath = "v1/billing/creditNote/void"
+}
+
+extension CustomerCreateRequest: ApiRequest {
+    public typealias Response = CustomerCreateResponse
+    public static let apiName = "billing.customer.create"
+    public static let apiPath = "v1/billing/customer/create"
+}
+
+extension CustomerCreatePortalLinkRequest: ApiRequest {
+    public typealias Response = CustomerCreatePortalLinkResponse
+    public static let apiName = "billing.customer.createPortalLink"
+    public static let apiPath = "v1/billing/customer/createPortalLink"
+}
+
+extension CustomerDeleteRequest: ApiRequest {
+    public typealias Response = CustomerDeleteResponse
+    public static let apiName = "billing.customer.delete"
+    public static let apiPath = "v1/billing/customer/delete"
+}
+
+extension CustomerInquireDetailsRequest: ApiRequest {
+    public typealias Response = CustomerInquireDetailsResponse
+    public static let apiName = "billing.customer.inquireDetails"
+    public static let apiPath = "v1/billing/customer/inquireDetails"
+}
+
+extension CustomerInquireListRequest: ApiRequest {
+    public typealias Response = CustomerInquireListResponse
+    public static let apiName = "billing.customer.inquireList"
+    public static let apiPath = "v1/billing/customer/inquireList"
+}
+
+extension CustomerUpdateRequest: ApiRequest {
+    public typealias Response = CustomerUpdateResponse
+    public static let apiName = "billing.customer.update"
+    public static let apiPath = "v1/billing/customer/update"
+}
+
+extension InvoiceConfirmPaymentRequest: ApiRequest {
+    public typealias Response = InvoiceConfirmPaymentResponse
+    public static let apiName = "billing.invoice.confirmPayment"
+    public static let apiPath = "v1/billing/invoice/confirmPayment"
+}
+
+extension InvoiceCreateRequest: ApiRequest {
+    public typealias Response = InvoiceCreateResponse
+    public static let apiName = "billing.invoice.create"
+    public static let apiPath = "v1/billing/invoice/create"
+}
+
+extension InvoiceCreateViewLinkRequest: ApiRequest {
+    public typealias Response = InvoiceCreateViewLinkResponse
+    public static let apiName = "billing.invoice.createViewLink"
+    public static let apiPath = "v1/billing/invoice/createViewLink"
+}
+
+extension InvoiceExportRequest: ApiRequest {
+    public typealias Response = InvoiceExportResponse
+    public static let apiName = "billing.invoice.export"
+    public static let apiPath = "v1/billing/invoice/export"
+}
+
+extension InvoiceFinalizeRequest: ApiRequest {
+    public typealias Response = InvoiceFinalizeResponse
+    public static let apiName = "billing.invoice.finalize"
+    public static let apiPath = "v1/billing/invoice/finalize"
+}
+
+extension InvoiceInquireDetailsRequest: ApiRequest {
+    public typealias Response = InvoiceInquireDetailsResponse
+    public static let apiName = "billing.invoice.inquireDetails"
+    public static let apiPath = "v1/billing/invoice/inquireDetails"
+}
+
+extension InvoiceInquireListRequest: ApiRequest {
+    public typealias Response = InvoiceInquireListResponse
+    public static let apiName = "billing.invoice.inquireList"
+    public static let apiPath = "v1/billing/invoice/inquireList"
+}
+
+extension InvoiceMarkUncollectibleRequest: ApiRequest {
+    public typealias Response = InvoiceMarkUncollectibleResponse
+    public static let apiName = "billing.invoice.markUncollectible"
+    public static let apiPath = "v1/billing/invoice/markUncollectible"
+}
+
+extension InvoiceReviseRequest: ApiRequest {
+    public typealias Response = InvoiceReviseResponse
+    public static let apiName = "billing.invoice.revise"
+    public static let apiPath = "v1/billing/invoice/revise"
+}
+
+extension InvoiceSendRequest: ApiRequest {
+    public typealias Response = InvoiceSendResponse
+    public static let apiName = "billing.invoice.send"
+    public static let apiPath = "v1/billing/invoice/send"
+}
+
+extension InvoiceUpdateRequest: ApiRequest {
+    public typealias Response = InvoiceUpdateResponse
+    public static let apiName = "billing.invoice.update"
+    public static let apiPath = "v1/billing/invoice/update"
+}
+
+extension InvoiceVoidRequest: ApiRequest {
+    public typealias Response = InvoiceVoidResponse
+    public static let apiName = "billing.invoice.void"
+    public static let apiPath = "v1/billing/invoice/void"
+}
+
+extension PriceCreateRequest: ApiRequest {
+    public typealias Response = PriceCreateResponse
+    public static let apiName = "billing.price.create"
+    public static let apiPath = "v1/billing/price/create"
+}
+
+extension PriceInquireDetailsRequest: ApiRequest {
+    public typealias Response = PriceInquireDetailsResponse
+    public static let apiName = "billing.price.inquireDetails"
+    public static let apiPath = "v1/billing/price/inquireDetails"
+}
+
+extension PriceInquireListRequest: ApiRequest {
+    public typealias Response = PriceInquireListResponse
+    public static let apiName = "billing.price.inquireList"
+    public static let apiPath = "v1/billing/price/inquireList"
+}
+
+extension PriceUpdateRequest: ApiRequest {
+    public typealias Response = PriceUpdateResponse
+    public static let apiName = "billing.price.update"
+    public static let apiPath = "v1/billing/price/update"
+}
+
+extension ProductCreateRequest: ApiRequest {
+    public typealias Response = ProductCreateResponse
+    public static let apiName = "billing.product.create"
+    public static let apiPath = "v1/billing/product/create"
+}
+
+extension ProductInquireDetailsRequest: ApiRequest {
+    public typealias Response = ProductInquireDetailsResponse
+    public static let apiName = "billing.product.inquireDetails"
+    public static let apiPath = "v1/billing/product/inquireDetails"
+}
+
+extension ProductInquireListRequest: ApiRequest {
+    public typealias Response = ProductInquireListResponse
+    public static let apiName = "billing.product.inquireList"
+    public static let apiPath = "v1/billing/product/inquireList"
+}
+
+extension ProductUpdateRequest: ApiRequest {
+    public typealias Response = ProductUpdateResponse
+    public static let apiName = "billing.product.update"
+    public static let apiPath = "v1/billing/product/update"
+}
+
+extension ProductUploadImageRequest: ApiRequest {
+    public typealias Response = ProductUploadImageResponse
+    public static let apiName = "billing.product.uploadImage"
+    public static let apiPath = "v1/billing/product/uploadImage"
+}
+
+extension PromotionCodeCreateRequest: ApiRequest {
+    public typealias Response = PromotionCodeCreateResponse
+    public static let apiName = "billing.promotionCode.create"
+    public static let apiPath = "v1/billing/promotionCode/create"
+}
+
+extension PromotionCodeInquireDetailsRequest: ApiRequest {
+    public typealias Response = PromotionCodeInquireDetailsResponse
+    public static let apiName = "billing.promotionCode.inquireDetails"
+    public static let apiPath = "v1/billing/promotionCode/inquireDetails"
+}
+
+extension PromotionCodeInquireListRequest: ApiRequest {
+    public typealias Response = PromotionCodeInquireListResponse
+    public static let apiName = "billing.promotionCode.inquireList"
+    public static let apiPath = "v1/billing/promotionCode/inquireList"
+}
+
+extension PromotionCodeUpdateRequest: ApiRequest {
+    public typealias Response = PromotionCodeUpdateResponse
+    public static let apiName = "billing.promotionCode.update"
+    public static let apiPath = "v1/billing/promotionCode/update"
+}
+
+extension ReceiptExportRequest: ApiRequest {
+    public typealias Response = ReceiptExportResponse
+    public static let apiName = "billing.receipt.export"
+    public static let apiPath = "v1/billing/receipt/export"
+}
+
+extension ReceiptInquireDetailsRequest: ApiRequest {
+    public typealias Response = ReceiptInquireDetailsResponse
+    public static let apiName = "billing.receipt.inquireDetails"
+    public static let apiPath = "v1/billing/receipt/inquireDetails"
+}
+
+extension ReceiptInquireListRequest: ApiRequest {
+    public typealias Response = ReceiptInquireListResponse
+    public static let apiName = "billing.receipt.inquireList"
+    public static let apiPath = "v1/billing/receipt/inquireList"
+}
+
+extension ReceiptSendRequest: ApiRequest {
+    public typealias Response = ReceiptSendResponse
+    public static let apiName = "billing.receipt.send"
+    public static let apiPath = "v1/billing/receipt/send"
+}
+
+extension BillingSubscriptionCancelRequest: ApiRequest {
+    public typealias Response = BillingSubscriptionCancelResponse
+    public static let apiName = "billing.subscription.cancel"
+    public static let apiPath = "v1/billing/subscription/cancel"
+}
+
+extension BillingSubscriptionCreateRequest: ApiRequest {
+    public typealias Response = BillingSubscriptionCreateResponse
+    public static let apiName = "billing.subscription.create"
+    public static let apiPath = "v1/billing/subscription/create"
+}
+
+extension BillingSubscriptionInquireDetailsRequest: ApiRequest {
+    public typealias Response = BillingSubscriptionInquireDetailsResponse
+    public static let apiName = "billing.subscription.inquireDetails"
+    public static let apiPath = "v1/billing/subscription/inquireDetails"
+}
+
+extension BillingSubscriptionInquireListRequest: ApiRequest {
+    public typealias Response = BillingSubscriptionInquireListResponse
+    public static let apiName = "billing.subscription.inquireList"
+    public static let apiPath = "v1/billing/subscription/inquireList"
+}
+
+extension BillingSubscriptionResumeRequest: ApiRequest {
+    public typealias Response = BillingSubscriptionResumeResponse
+    public static let apiName = "billing.subscription.resume"
+    public static let apiPath = "v1/billing/subscription/resume"
+}
+
+extension BillingSubscriptionUpdateRequest: ApiRequest {
+    public typealias Response = BillingSubscriptionUpdateResponse
+    public static let apiName = "billing.subscription.update"
+    public static let apiPath = "v1/billing/subscription/update"
+}
+
+extension CustomsDeclareRequest: ApiRequest {
+    public typealias Response = CustomsDeclareResponse
+    public static let apiName = "customs.declare"
+    public static let apiPath = "v1/customs/declare"
+}
+
+extension CustomsQueryRequest: ApiRequest {
+    public typealias Response = CustomsQueryResponse
+    public static let apiName = "customs.inquiryDeclarationRequests"
+    public static let apiPath = "v1/customs/inquiryDeclarationRequests"
+}
+
+extension CreatePayoutRequest: ApiRequest {
+    public typealias Response = CreatePayoutResponse
+    public static let apiName = "funds.createPayout"
+    public static let apiPath = "v1/funds/createPayout"
+}
+
+extension CreateTransferRequest: ApiRequest {
+    public typealias Response = CreateTransferResponse
+    public static let apiName = "funds.createTransfer"
+    public static let apiPath = "v1/funds/createTransfer"
+}
+
+extension MerchantRegistrationInfoQueryRequest: ApiRequest {
+    public typealias Response = MerchantRegistrationInfoQueryResponse
+    public static let apiName = "merchants.inquiryRegistrationInfo"
+    public static let apiPath = "v1/merchants/inquiryRegistrationInfo"
+}
+
+extension MerchantRegistrationStatusQueryRequest: ApiRequest {
+    public typealias Response = MerchantRegistrationStatusQueryResponse
+    public static let apiName = "merchants.inquiryRegistrationStatus"
+    public static let apiPath = "v1/merchants/inquiryRegistrationStatus"
+}
+
+extension RegisterRequest: ApiRequest {
+    public typealias Response = RegisterResponse
+    public static let apiName = "merchants.register"
+    public static let apiPath = "v1/merchants/register"
+}
+
+extension MerchantRegistrationRequest: ApiRequest {
+    public typealias Response = MerchantRegistrationResponse
+    public static let apiName = "merchants.registration"
+    public static let apiPath = "v1/merchants/registration"
+}
+
+extension SettlementInfoUpdateRequest: ApiRequest {
+    public typealias Response = SettlementInfoUpdateResponse
+    public static let apiName = "merchants.settlementInfo.update"
+    public static let apiPath = "v1/merchants/settlementInfo/update"
+}
+
+extension MeterCreateRequest: ApiRequest {
+    public typealias Response = MeterCreateResponse
+    public static let apiName = "meter.create"
+    public static let apiPath = "v1/meter/create"
+}
+
+extension MeterCreateSessionRequest: ApiRequest {
+    public typealias Response = MeterCreateSessionResponse
+    public static let apiName = "meter.createSession"
+    public static let apiPath = "v1/meter/createSession"
+}
+
+extension CreditGrantCreateRequest: ApiRequest {
+    public typealias Response = CreditGrantCreateResponse
+    public static let apiName = "meter.creditGrant.create"
+    public static let apiPath = "v1/meter/creditGrant/create"
+}
+
+extension CreditGrantInquireDetailsRequest: ApiRequest {
+    public typealias Response = CreditGrantInquireDetailsResponse
+    public static let apiName = "meter.creditGrant.inquireDetails"
+    public static let apiPath = "v1/meter/creditGrant/inquireDetails"
+}
+
+extension CreditGrantInquireListRequest: ApiRequest {
+    public typealias Response = CreditGrantInquireListResponse
+    public static let apiName = "meter.creditGrant.inquireList"
+    public static let apiPath = "v1/meter/creditGrant/inquireList"
+}
+
+extension CreditGrantUpdateExpiryRequest: ApiRequest {
+    public typealias Response = CreditGrantUpdateExpiryResponse
+    public static let apiName = "meter.creditGrant.updateExpiry"
+    public static let apiPath = "v1/meter/creditGrant/updateExpiry"
+}
+
+extension CreditGrantVoidRequest: ApiRequest {
+    public typealias Response = CreditGrantVoidResponse
+    public static let apiName = "meter.creditGrant.void"
+    public static let apiPath = "v1/meter/creditGrant/void"
+}
+
+extension MeterInquireDetailsRequest: ApiRequest {
+    public typealias Response = MeterInquireDetailsResponse
+    public static let apiName = "meter.inquireDetails"
+    public static let apiPath = "v1/meter/inquireDetails"
+}
+
+extension MeterInquireListRequest: ApiRequest {
+    public typealias Response = MeterInquireListResponse
+    public static let apiName = "meter.inquireList"
+    public static let apiPath = "v1/meter/inquireList"
+}
+
+extension MeterUpdateRequest: ApiRequest {
+    public typealias Response = MeterUpdateResponse
+    public static let apiName = "meter.update"
+    public static let apiPath = "v1/meter/update"
+}
+
+extension MeterUploadEventRequest: ApiRequest {
+    public typealias Response = MeterUploadEventResponse
+    public static let apiName = "meter.uploadEvent"
+    public static let apiPath = "v1/meter/uploadEvent"
+}
+
+extension InquireNotificationRequest: ApiRequest {
+    public typealias Response = InquireNotificationResponse
+    public static let apiName = "notification.inquireNotification"
+    public static let apiPath = "v1/notification/inquireNotification"
+}
+
+extension InquireNotificationListRequest: ApiRequest {
+    public typealias Response = InquireNotificationListResponse
+    public static let apiName = "notification.inquireNotificationList"
+    public static let apiPath = "v1/notification/inquireNotificationList"
+}
+
+extension AcceptDisputeRequest: ApiRequest {
+    public typealias Response = AcceptDisputeResponse
+    public static let apiName = "payments.acceptDispute"
+    public static let apiPath = "v1/payments/acceptDispute"
+}
+
+extension CancelRequest: ApiRequest {
+    public typealias Response = CancelResponse
+    public static let apiName = "payments.cancel"
+    public static let apiPath = "v1/payments/cancel"
+}
+
+extension CaptureRequest: ApiRequest {
+    public typealias Response = CaptureResponse
+    public static let apiName = "payments.capture"
+    public static let apiPath = "v1/payments/capture"
+}
+
+extension ConsultRequest: ApiRequest {
+    public typealias Response = ConsultResponse
+    public static let apiName = "payments.consult"
+    public static let apiPath = "v1/payments/consult"
+}
+
+extension DeviceCertificateRequest: ApiRequest {
+    public typealias Response = DeviceCertificateResponse
+    public static let apiName = "payments.createDeviceCertificate"
+    public static let apiPath = "v1/payments/createDeviceCertificate"
+}
+
+extension CreateMandateRequest: ApiRequest {
+    public typealias Response = CreateMandateResponse
+    public static let apiName = "payments.createMandate"
+    public static let apiPath = "v1/payments/createMandate"
+}
+
+extension CreatePaymentSessionRequest: ApiRequest {
+    public typealias Response = CreatePaymentSessionResponse
+    public static let apiName = "payments.createPaymentSession"
+    public static let apiPath = "v1/payments/createPaymentSession"
+}
+
+extension DownloadDisputeEvidenceRequest: ApiRequest {
+    public typealias Response = DownloadDisputeEvidenceResponse
+    public static let apiName = "payments.downloadDisputeEvidence"
+    public static let apiPath = "v1/payments/downloadDisputeEvidence"
+}
+
+extension FetchNonceRequest: ApiRequest {
+    public typealias Response = FetchNonceResponse
+    public static let apiName = "payments.fetchNonce"
+    public static let apiPath = "v1/payments/fetchNonce"
+}
+
+extension GetCardInfoRequest: ApiRequest {
+    public typealias Response = GetCardInfoResponse
+    public static let apiName = "payments.getCardInfo"
+    public static let apiPath = "v1/payments/getCardInfo"
+}
+
+extension SubscriptionInquireRequest: ApiRequest {
+    public typealias Response = SubscriptionInquireResponse
+    public static let apiName = "payments.inquire"
+    public static let apiPath = "v1/payments/inquire"
+}
+
+extension InquireExchangeRateRequest: ApiRequest {
+    public typealias Response = InquireExchangeRateResponse
+    public static let apiName = "payments.inquireExchangeRate"
+    public static let apiPath = "v1/payments/inquireExchangeRate"
+}
+
+extension InquireInstallmentRequest: ApiRequest {
+    public typealias Response = InquireInstallmentResponse
+    public static let apiName = "payments.inquireInstallment"
+    public static let apiPath = "v1/payments/inquireInstallment"
+}
+
+extension InquiryPaymentRequest: ApiRequest {
+    public typealias Response = InquiryPaymentResponse
+    public static let apiName = "payments.inquiryPayment"
+    public static let apiPath = "v1/payments/inquiryPayment"
+}
+
+extension InquiryRefundRequest: ApiRequest {
+    public typealias Response = InquiryRefundResponse
+    public static let apiName = "payments.inquiryRefund"
+    public static let apiPath = "v1/payments/inquiryRefund"
+}
+
+extension PayRequest: ApiRequest {
+    public typealias Response = PayResponse
+    public static let apiName = "payments.pay"
+    public static let apiPath = "v1/payments/pay"
+}
+
+extension RefundRequest: ApiRequest {
+    public typealias Response = RefundResponse
+    public static let apiName = "payments.refund"
+    public static let apiPath = "v1/payments/refund"
+}
+
+extension CancelRuleRequest: ApiRequest {
+    public typealias Response = CancelRuleResponse
+    public static let apiName = "payments.reserve.cancelRule"
+    public static let apiPath = "v1/payments/reserve/cancelRule"
+}
+
+extension CreateHoldRequest: ApiRequest {
+    public typealias Response = CreateHoldResponse
+    public static let apiName = "payments.reserve.createHold"
+    public static let apiPath = "v1/payments/reserve/createHold"
+}
+
+extension CreateReleaseRequest: ApiRequest {
+    public typealias Response = CreateReleaseResponse
+    public static let apiName = "payments.reserve.createRelease"
+    public static let apiPath = "v1/payments/reserve/createRelease"
+}
+
+extension CreateRuleRequest: ApiRequest {
+    public typealias Response = CreateRuleResponse
+    public static let apiName = "payments.reserve.createRule"
+    public static let apiPath = "v1/payments/reserve/createRule"
+}
+
+extension InquireHoldListRequest: ApiRequest {
+    public typealias Response = InquireHoldListResponse
+    public static let apiName = "payments.reserve.inquireHoldList"
+    public static let apiPath = "v1/payments/reserve/inquireHoldList"
+}
+
+extension InquireReleaseRequest: ApiRequest {
+    public typealias Response = InquireReleaseResponse
+    public static let apiName = "payments.reserve.inquireRelease"
+    public static let apiPath = "v1/payments/reserve/inquireRelease"
+}
+
+extension InquireRuleListRequest: ApiRequest {
+    public typealias Response = InquireRuleListResponse
+    public static let apiName = "payments.reserve.inquireRuleList"
+    public static let apiPath = "v1/payments/reserve/inquireRuleList"
+}
+
+extension UpdateHoldRequest: ApiRequest {
+    public typealias Response = UpdateHoldResponse
+    public static let apiName = "payments.reserve.updateHold"
+    public static let apiPath = "v1/payments/reserve/updateHold"
+}
+
+extension UpdateRuleRequest: ApiRequest {
+    public typealias Response = UpdateRuleResponse
+    public static let apiName = "payments.reserve.updateRule"
+    public static let apiPath = "v1/payments/reserve/updateRule"
+}
+
+extension RetrievePaymentSessionRequest: ApiRequest {
+    public typealias Response = RetrievePaymentSessionResponse
+    public static let apiName = "payments.retrievePaymentSession"
+    public static let apiPath = "v1/payments/retrievePaymentSession"
+}
+
+extension SettleRequest: ApiRequest {
+    public typealias Response = SettleResponse
+    public static let apiName = "payments.settle"
+    public static let apiPath = "v1/payments/settle"
+}
+
+extension SupplyDefenseDocumentRequest: ApiRequest {
+    public typealias Response = SupplyDefenseDocumentResponse
+    public static let apiName = "payments.supplyDefenseDocument"
+    public static let apiPath = "v1/payments/supplyDefenseDocument"
+}
+
+extension SupplyEvidenceRequest: ApiRequest {
+    public typealias Response = SupplyEvidenceResponse
+    public static let apiName = "payments.supplyEvidence"
+    public static let apiPath = "v1/payments/supplyEvidence"
+}
+
+extension SyncArrearRequest: ApiRequest {
+    public typealias Response = SyncArrearResponse
+    public static let apiName = "payments.syncArrear"
+    public static let apiPath = "v1/payments/syncArrear"
+}
+
+extension UpdateAmountRequest: ApiRequest {
+    public typealias Response = UpdateAmountResponse
+    public static let apiName = "payments.updateAmount"
+    public static let apiPath = "v1/payments/updateAmount"
+}
+
+extension UploadInvoiceShippingFileRequest: ApiRequest {
+    public typealias Response = UploadInvoiceShippingFileResponse
+    public static let apiName = "payments.uploadInvoiceShippingFile"
+    public static let apiPath = "v1/payments/uploadInvoiceShippingFile"
+}
+
+extension VerifyAndCompletePaymentRequest: ApiRequest {
+    public typealias Response = VerifyAndCompletePaymentResponse
+    public static let apiName = "payments.verifyAndCompletePayment"
+    public static let apiPath = "v1/payments/verifyAndCompletePayment"
+}
+
+extension RiskDecideRequest: ApiRequest {
+    public typealias Response = RiskDecideResponse
+    public static let apiName = "risk.payments.decide"
+    public static let apiPath = "v1/risk/payments/decide"
+}
+
+extension RiskReportRequest: ApiRequest {
+    public typealias Response = RiskReportResponse
+    public static let apiName = "risk.payments.reportRisk"
+    public static let apiPath = "v1/risk/payments/reportRisk"
+}
+
+extension SendPaymentResultRequest: ApiRequest {
+    public typealias Response = SendPaymentResultResponse
+    public static let apiName = "risk.payments.sendPaymentResult"
+    public static let apiPath = "v1/risk/payments/sendPaymentResult"
+}
+
+extension SendRefundResultRequest: ApiRequest {
+    public typealias Response = SendRefundResultResponse
+    public static let apiName = "risk.payments.sendRefundResult"
+    public static let apiPath = "v1/risk/payments/sendRefundResult"
+}
+
+extension SubscriptionCancelRequest: ApiRequest {
+    public typealias Response = SubscriptionCancelResponse
+    public static let apiName = "subscriptions.cancel"
+    public static let apiPath = "v1/subscriptions/cancel"
+}
+
+extension SubscriptionChangeRequest: ApiRequest {
+    public typealias Response = SubscriptionChangeResponse
+    public static let apiName = "subscriptions.change"
+    public static let apiPath = "v1/subscriptions/change"
+}
+
+extension SubscriptionCreateRequest: ApiRequest {
+    public typealias Response = SubscriptionCreateResponse
+    public static let apiName = "subscriptions.create"
+    public static let apiPath = "v1/subscriptions/create"
+}
+
+extension InquireSubscriptionRequest: ApiRequest {
+    public typealias Response = InquireSubscriptionResponse
+    public static let apiName = "subscriptions.inquireSubscription"
+    public static let apiPath = "v1/subscriptions/inquireSubscription"
+}
+
+extension InquireSubscriptionListRequest: ApiRequest {
+    public typealias Response = InquireSubscriptionListResponse
+    public static let apiName = "subscriptions.inquireSubscriptionList"
+    public static let apiPath = "v1/subscriptions/inquireSubscriptionList"
+}
+
+extension InquireSubscriptionPaymentRequest: ApiRequest {
+    public typealias Response = InquireSubscriptionPaymentResponse
+    public static let apiName = "subscriptions.inquireSubscriptionPayment"
+    public static let apiPath = "v1/subscriptions/inquireSubscriptionPayment"
+}
+
+extension SubscriptionsInquiryRequest: ApiRequest {
+    public typealias Response = SubscriptionsInquiryResponse
+    public static let apiName = "subscriptions.inquiry"
+    public static let apiPath = "v1/subscriptions/inquiry"
+}
+
+extension SubscriptionUpdateRequest: ApiRequest {
+    public typealias Response = SubscriptionUpdateResponse
+    public static let apiName = "subscriptions.update"
+    public static let apiPath = "v1/subscriptions/update"
+}
+
+extension TaxCalculateRequest: ApiRequest {
+    public typealias Response = TaxCalculateResponse
+    public static let apiName = "tax.calculate"
+    public static let apiPath = "v1/tax/calculate"
+}
+
+extension TaxCancelRegistrationRequest: ApiRequest {
+    public typealias Response = TaxCancelRegistrationResponse
+    public static let apiName = "tax.cancelRegistration"
+    public static let apiPath = "v1/tax/cancelRegistration"
+}
+
+extension TaxInitializeSettingsRequest: ApiRequest {
+    public typealias Response = TaxInitializeSettingsResponse
+    public static let apiName = "tax.initializeSettings"
+    public static let apiPath = "v1/tax/initializeSettings"
+}
+
+extension TaxInquireCalculationRequest: ApiRequest {
+    public typealias Response = TaxInquireCalculationResponse
+    public static let apiName = "tax.inquireCalculation"
+    public static let apiPath = "v1/tax/inquireCalculation"
+}
+
+extension TaxInquireRegistrationListRequest: ApiRequest {
+    public typealias Response = TaxInquireRegistrationListResponse
+    public static let apiName = "tax.inquireRegistrationList"
+    public static let apiPath = "v1/tax/inquireRegistrationList"
+}
+
+extension TaxInquireSettingsRequest: ApiRequest {
+    public typealias Response = TaxInquireSettingsResponse
+    public static let apiName = "tax.inquireSettings"
+    public static let apiPath = "v1/tax/inquireSettings"
+}
+
+extension TaxInquireTransactionListRequest: ApiRequest {
+    public typealias Response = TaxInquireTransactionListResponse
+    public static let apiName = "tax.inquireTransactionList"
+    public static let apiPath = "v1/tax/inquireTransactionList"
+}
+
+extension TaxRegisterRequest: ApiRequest {
+    public typealias Response = TaxRegisterResponse
+    public static let apiName = "tax.register"
+    public static let apiPath = "v1/tax/register"
+}
+
+extension TaxUpdateRegistrationPeriodRequest: ApiRequest {
+    public typealias Response = TaxUpdateRegistrationPeriodResponse
+    public static let apiName = "tax.updateRegistrationPeriod"
+    public static let apiPath = "v1/tax/updateRegistrationPeriod"
+}
+
+extension TaxUpdateSettingsRequest: ApiRequest {
+    public typealias Response = TaxUpdateSettingsResponse
+    public static let apiName = "tax.updateSettings"
+    public static let apiPath = "v1/tax/updateSettings"
+}
+
+extension InitAuthenticationRequest: ApiRequest {
+    public typealias Response = InitAuthenticationResponse
+    public static let apiName = "users.initAuthentication"
+    public static let apiPath = "v1/users/initAuthentication"
+}
+
+extension UserQueryInfoRequest: ApiRequest {
+    public typealias Response = UserQueryInfoResponse
+    public static let apiName = "users.inquiryUserInfo"
+    public static let apiPath = "v1/users/inquiryUserInfo"
+}
+
+extension VerifyAuthenticationRequest: ApiRequest {
+    public typealias Response = VerifyAuthenticationResponse
+    public static let apiName = "users.verifyAuthentication"
+    public static let apiPath = "v1/users/verifyAuthentication"
+}
+
+extension VaultingSessionRequest: ApiRequest {
+    public typealias Response = VaultingSessionResponse
+    public static let apiName = "vaults.createVaultingSession"
+    public static let apiPath = "v1/vaults/createVaultingSession"
+}
+
+extension DeleteTokenRequest: ApiRequest {
+    public typealias Response = DeleteTokenResponse
+    public static let apiName = "vaults.deleteToken"
+    public static let apiPath = "v1/vaults/deleteToken"
+}
+
+extension VaultsFetchNonceRequest: ApiRequest {
+    public typealias Response = VaultsFetchNonceResponse
+    public static let apiName = "vaults.fetchNonce"
+    public static let apiPath = "v1/vaults/fetchNonce"
+}
+
+extension VaultingInquireTokenRequest: ApiRequest {
+    public typealias Response = VaultingInquireTokenResponse
+    public static let apiName = "vaults.inquireToken"
+    public static let apiPath = "v1/vaults/inquireToken"
+}
+
+extension VaultingQueryRequest: ApiRequest {
+    public typealias Response = VaultingQueryResponse
+    public static let apiName = "vaults.inquireVaulting"
+    public static let apiPath = "v1/vaults/inquireVaulting"
+}
+
+extension UpdateTokenRequest: ApiRequest {
+    public typealias Response = UpdateTokenResponse
+    public static let apiName = "vaults.updateToken"
+    public static let apiPath = "v1/vaults/updateToken"
+}
+
+extension VaultingPaymentMethodRequest: ApiRequest {
+    public typealias Response = VaultingPaymentMethodResponse
+    public static let apiName = "vaults.vaultPaymentMethod"
+    public static let apiPath = "v1/vaults/vaultPaymentMethod"
 }

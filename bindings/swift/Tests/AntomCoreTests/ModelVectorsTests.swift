@@ -51,4 +51,18 @@ final class ModelVectorsTests: XCTestCase {
         }
         XCTAssertEqual(Double(ran), count, "every vector ran")
     }
+
+    func testTypedCallsByName() throws {
+        XCTAssertEqual(PayRequest.apiName, "payments.pay")
+        XCTAssertEqual(PayRequest.apiPath, "v1/payments/pay")
+        XCTAssertEqual(CustomerCreateRequest.apiPath, "v1/billing/customer/create")
+        let reply = Data(#"{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"paymentId":"p-1"}"#.utf8)
+        let pay: PayResponse = try PayRequest.parseResponse(reply)
+        XCTAssertEqual(pay.paymentId, "p-1")
+        let created = try CustomerCreateRequest.parseResponse(Data(#"{"customerId":"c-1"}"#.utf8))
+        XCTAssertEqual(created.customerId, "c-1")
+        var request = CustomerCreateRequest()
+        request.email = "buyer@example.com"
+        XCTAssertEqual(String(decoding: try JSONEncoder().encode(request), as: UTF8.self), #"{"email":"buyer@example.com"}"#)
+    }
 }

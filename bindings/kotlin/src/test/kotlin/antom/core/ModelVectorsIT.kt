@@ -1,9 +1,13 @@
 package antom.core
 
+import antom.core.models.AntomApis
+import antom.core.models.CustomerCreateRequest
+import antom.core.models.CustomerCreateResponse
 import antom.core.models.CustomsDeclareResponse
 import antom.core.models.ModelException
 import antom.core.models.ModelJson
 import antom.core.models.PayRequest
+import antom.core.models.PayResponse
 import antom.core.models.SubscriptionNotify
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -49,5 +53,20 @@ class ModelVectorsIT {
             ran++
         }
         assertEquals((data["count"] as Number).toInt(), ran, "every vector ran")
+    }
+
+    @Test
+    fun typedCallsByName() {
+        assertEquals("v1/payments/pay", AntomApis.PATHS["payments.pay"])
+        assertEquals(PayRequest.API, AntomApis.PATHS["payments.pay"])
+        assertEquals("v1/billing/customer/create", AntomApis.PATHS["billing.customer.create"])
+        assertEquals(CustomerCreateRequest.API, AntomApis.PATHS["billing.customer.create"])
+        assertEquals(169, AntomApis.PATHS.size)
+        val reply = """{"result":{"resultCode":"SUCCESS","resultStatus":"S"},"paymentId":"p-1"}"""
+        val pay = AntomApis.parseResponse("payments.pay", reply) as PayResponse
+        assertEquals("p-1", pay.paymentId)
+        val created = AntomApis.parseResponse("billing.customer.create", """{"customerId":"c-1"}""") as CustomerCreateResponse
+        assertEquals("c-1", created.customerId)
+        assertThrows<IllegalArgumentException> { AntomApis.parseResponse("payments.nope", "{}") }
     }
 }
