@@ -171,7 +171,7 @@ private func run(_ operation: String, _ input: [String: Any]) throws -> [String:
                 "client_id": n.clientId, "request_time": n.requestTime, "dedup_key": n.dedupKey,
                 "outcome": n.outcome.name, "verified_by": keyId(n.verifiedBy)]
     case "fingerprint":
-        let keyText = readFile(input["key_file"] as! String)
+        let keyText = try readFile(input["key_file"] as! String)
         let key = input["kind"] as! String == "private"
             ? try PrivateKey(text: keyText).publicKey() : try PublicKey(text: keyText)
         return ["fingerprint": key.fingerprint()]
