@@ -52,6 +52,8 @@ pub struct PrivateKey {
 pub struct PublicKey {
     verifier: Arc<backend::VerifyingKey>,
     spki_der: Arc<[u8]>,
+    /// [`PublicKey::fingerprint`], computed once: every verified message reports it.
+    fingerprint: Arc<str>,
     bits: u32,
 }
 
@@ -239,6 +241,7 @@ impl PublicKey {
             .into();
         Ok(PublicKey {
             verifier: Arc::new(backend::VerifyingKey::new(&key, &spki_der)?),
+            fingerprint: fingerprint_of(&spki_der).into(),
             spki_der,
             bits,
         })
@@ -266,13 +269,7 @@ impl PublicKey {
     /// keys match; safe to log. Recompute it with
     /// `base64 -d key.txt | openssl dgst -sha256` (its first 16 hex digits).
     pub fn fingerprint(&self) -> String {
-        let digest = Sha256::digest(&self.spki_der);
-        let hex: String = digest
-            .iter()
-            .take(FINGERPRINT_BYTES)
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        format!("sha256:{hex}")
+        self.fingerprint.to_string()
     }
 
     /// Checks `signature` over `content`.
@@ -315,6 +312,16 @@ impl PublicKey {
     pub fn signature_len(&self) -> usize {
         self.verifier.signature_len()
     }
+}
+
+/// `sha256:` and the first [`FINGERPRINT_BYTES`] bytes of SHA-256 over `spki_der`, in hex.
+fn fingerprint_of(spki_der: &[u8]) -> String {
+    let hex: String = Sha256::digest(spki_der)
+        .iter()
+        .take(FINGERPRINT_BYTES)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha256:{hex}")
 }
 
 impl fmt::Debug for PublicKey {
