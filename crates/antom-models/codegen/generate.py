@@ -954,7 +954,10 @@ def kotlin(types: List[Dict[str, Any]]) -> Dict[str, str]:
         if t.get("api"):
             out.append(f" * Antom API: `{t['api']}`.")
         out.append(" */")
-        out.append(f"public data class {n}(")
+        # The SDK-derived models are plain classes whose equality is their JSON (a data class's
+        # generated copy/componentN/equals/hashCode/toString per model cost most of the compile).
+        lean = "source" in t
+        out.append(f"public class {n}(" if lean else f"public data class {n}(")
         for f in t["fields"]:
             default = "" if f["_strict"] and f["type"] != "json" else " = null"
             out.append(f"    /** {f['doc']} */")
@@ -971,6 +974,13 @@ def kotlin(types: List[Dict[str, Any]]) -> Dict[str, str]:
         out.append("")
         out.append("    /** This model as compact JSON text. */")
         out.append("    public fun toJson(): String = ModelJson.write(toMap())")
+        if lean:
+            out.append("")
+            out.append(f"    override fun equals(other: Any?): Boolean = other is {n} && toMap() == other.toMap()")
+            out.append("")
+            out.append("    override fun hashCode(): Int = toMap().hashCode()")
+            out.append("")
+            out.append(f'    override fun toString(): String = "{n}(" + toJson() + ")"')
         out.append("")
         out.append("    public companion object {")
         if t.get("api"):

@@ -3379,7 +3379,7 @@ public data class NotifyRefundRequest(
  * (`/ams/api/open/openapiv2_file/v1/business/attachment/submitAttachment`).
  * Antom API: `open/openapiv2_file/v1/business/attachment/submitAttachment`.
  */
-public data class SubmitAttachmentRequest(
+public class SubmitAttachmentRequest(
     /** The submit attachment request id. */
     val submitAttachmentRequestId: String? = null,
     /** The attachment type (one of the `AttachmentType` values). */
@@ -3399,6 +3399,12 @@ public data class SubmitAttachmentRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SubmitAttachmentRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubmitAttachmentRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`open/openapiv2_file/v1/business/attachment/submitAttachment`). */
@@ -3427,7 +3433,7 @@ public data class SubmitAttachmentRequest(
  * (`/ams/api/open/openapiv2_file/v1/business/attachment/submitAttachment`).
  * Antom API: `open/openapiv2_file/v1/business/attachment/submitAttachment`.
  */
-public data class SubmitAttachmentResponse(
+public class SubmitAttachmentResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The submit attachment request id. */
@@ -3450,6 +3456,12 @@ public data class SubmitAttachmentResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SubmitAttachmentResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubmitAttachmentResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`open/openapiv2_file/v1/business/attachment/submitAttachment`). */
@@ -3479,7 +3491,7 @@ public data class SubmitAttachmentResponse(
  * (`/ams/api/v1/aba/account/inquireAvailableQuota`).
  * Antom API: `v1/aba/account/inquireAvailableQuota`.
  */
-public data class InquireAvailableQuotaRequest(
+public class InquireAvailableQuotaRequest(
     /** The currency. */
     val currency: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -3493,6 +3505,12 @@ public data class InquireAvailableQuotaRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireAvailableQuotaRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireAvailableQuotaRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/account/inquireAvailableQuota`). */
@@ -3519,7 +3537,7 @@ public data class InquireAvailableQuotaRequest(
  * (`/ams/api/v1/aba/account/inquireAvailableQuota`).
  * Antom API: `v1/aba/account/inquireAvailableQuota`.
  */
-public data class InquireAvailableQuotaResponse(
+public class InquireAvailableQuotaResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The available quota. */
@@ -3536,6 +3554,12 @@ public data class InquireAvailableQuotaResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireAvailableQuotaResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireAvailableQuotaResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/account/inquireAvailableQuota`). */
@@ -3562,7 +3586,7 @@ public data class InquireAvailableQuotaResponse(
  * The request body of `aba.accounts.inquiryBalance` (`/ams/api/v1/aba/accounts/inquiryBalance`).
  * Antom API: `v1/aba/accounts/inquiryBalance`.
  */
-public data class InquiryBalanceRequest(
+public class InquiryBalanceRequest(
     /** The currency list. */
     val currencyList: List<String>? = null,
     /** The accesstoken. */
@@ -3582,6 +3606,12 @@ public data class InquiryBalanceRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquiryBalanceRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquiryBalanceRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/accounts/inquiryBalance`). */
@@ -3610,7 +3640,7 @@ public data class InquiryBalanceRequest(
  * (`/ams/api/v1/aba/accounts/inquiryBalance`).
  * Antom API: `v1/aba/accounts/inquiryBalance`.
  */
-public data class InquiryBalanceResponse(
+public class InquiryBalanceResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The account balances. */
@@ -3627,6 +3657,12 @@ public data class InquiryBalanceResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquiryBalanceResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquiryBalanceResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/accounts/inquiryBalance`). */
@@ -3652,7 +3688,7 @@ public data class InquiryBalanceResponse(
 /**
  * The `AccountBalance` object.
  */
-public data class AccountBalance(
+public class AccountBalance(
     /** The currency. */
     val currency: String? = null,
     /** The available balance. */
@@ -3675,6 +3711,12 @@ public data class AccountBalance(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AccountBalance && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AccountBalance(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("currency", "availableBalance", "frozenBalance", "totalBalance")
@@ -3701,7 +3743,7 @@ public data class AccountBalance(
  * (`/ams/api/v1/aba/accounts/inquiryStatement`).
  * Antom API: `v1/aba/accounts/inquiryStatement`.
  */
-public data class InquiryStatementRequest(
+public class InquiryStatementRequest(
     /** The customer id. */
     val customerId: String? = null,
     /** The access token. */
@@ -3743,6 +3785,12 @@ public data class InquiryStatementRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InquiryStatementRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquiryStatementRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/accounts/inquiryStatement`). */
         public const val API: String = "v1/aba/accounts/inquiryStatement"
@@ -3777,7 +3825,7 @@ public data class InquiryStatementRequest(
  * (`/ams/api/v1/aba/accounts/inquiryStatement`).
  * Antom API: `v1/aba/accounts/inquiryStatement`.
  */
-public data class InquiryStatementResponse(
+public class InquiryStatementResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The statement list. */
@@ -3803,6 +3851,12 @@ public data class InquiryStatementResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquiryStatementResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquiryStatementResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/accounts/inquiryStatement`). */
@@ -3831,7 +3885,7 @@ public data class InquiryStatementResponse(
 /**
  * The `Statement` object.
  */
-public data class Statement(
+public class Statement(
     /** The fund move detail. */
     val fundMoveDetail: FundMoveDetail? = null,
     /** The foreign exchange quote. */
@@ -3885,6 +3939,12 @@ public data class Statement(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Statement && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Statement(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("fundMoveDetail", "foreignExchangeQuote", "statementId", "transactionTime", "transactionType", "originalTransactionAmount", "transactionAmount", "feeAmount", "netAmount", "accountBalance", "transactionId", "extTransactionId", "transactionStatus", "beneficiaryAssetId")
 
@@ -3918,7 +3978,7 @@ public data class Statement(
 /**
  * The `FundMoveDetail` object.
  */
-public data class FundMoveDetail(
+public class FundMoveDetail(
     /** The payer name. */
     val payerName: String? = null,
     /** The payer account no. */
@@ -3972,6 +4032,12 @@ public data class FundMoveDetail(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is FundMoveDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "FundMoveDetail(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("payerName", "payerAccountNo", "payerChaneelAccountnumber", "payerAccountType", "payerAssetId", "beneficiaryName", "beneficiaryAccountType", "beneficiaryBankCountry", "beneficiaryBankName", "beneficiaryAssetId", "remarks", "description", "memo", "referenceTransactionId")
 
@@ -4005,7 +4071,7 @@ public data class FundMoveDetail(
 /**
  * The `ForeignExchangeQuote` object.
  */
-public data class ForeignExchangeQuote(
+public class ForeignExchangeQuote(
     /** The exchange rate. */
     val exchangeRate: String? = null,
     /** The source currency. */
@@ -4031,6 +4097,12 @@ public data class ForeignExchangeQuote(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ForeignExchangeQuote && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ForeignExchangeQuote(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("exchangeRate", "sourceCurrency", "targetCurrency", "quoteTime", "quotePrice")
@@ -4058,7 +4130,7 @@ public data class ForeignExchangeQuote(
  * (`/ams/api/v1/aba/accounts/inquiryStatementDetail`).
  * Antom API: `v1/aba/accounts/inquiryStatementDetail`.
  */
-public data class InquiryStatementDetailRequest(
+public class InquiryStatementDetailRequest(
     /** The statement id. */
     val statementId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -4072,6 +4144,12 @@ public data class InquiryStatementDetailRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquiryStatementDetailRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquiryStatementDetailRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/accounts/inquiryStatementDetail`). */
@@ -4098,7 +4176,7 @@ public data class InquiryStatementDetailRequest(
  * (`/ams/api/v1/aba/accounts/inquiryStatementDetail`).
  * Antom API: `v1/aba/accounts/inquiryStatementDetail`.
  */
-public data class InquiryStatementDetailResponse(
+public class InquiryStatementDetailResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The statement. */
@@ -4118,6 +4196,12 @@ public data class InquiryStatementDetailResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquiryStatementDetailResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquiryStatementDetailResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/accounts/inquiryStatementDetail`). */
@@ -4146,7 +4230,7 @@ public data class InquiryStatementDetailResponse(
  * (`/ams/api/v1/aba/accounts/inquiryStatementList`).
  * Antom API: `v1/aba/accounts/inquiryStatementList`.
  */
-public data class InquiryStatementListRequest(
+public class InquiryStatementListRequest(
     /** The fuzzy name. */
     val fuzzyName: String? = null,
     /** The customer id. */
@@ -4185,6 +4269,12 @@ public data class InquiryStatementListRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InquiryStatementListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquiryStatementListRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/accounts/inquiryStatementList`). */
         public const val API: String = "v1/aba/accounts/inquiryStatementList"
@@ -4218,7 +4308,7 @@ public data class InquiryStatementListRequest(
  * (`/ams/api/v1/aba/accounts/inquiryStatementList`).
  * Antom API: `v1/aba/accounts/inquiryStatementList`.
  */
-public data class InquiryStatementListResponse(
+public class InquiryStatementListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The statement list. */
@@ -4238,6 +4328,12 @@ public data class InquiryStatementListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquiryStatementListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquiryStatementListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/accounts/inquiryStatementList`). */
@@ -4264,7 +4360,7 @@ public data class InquiryStatementListResponse(
 /**
  * The `TotalCount` object.
  */
-public data class TotalCount(
+public class TotalCount(
     /** The total page number. */
     val totalPageNumber: String? = null,
     /** The current page number. */
@@ -4281,6 +4377,12 @@ public data class TotalCount(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TotalCount && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TotalCount(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("totalPageNumber", "currentPageNumber")
@@ -4304,7 +4406,7 @@ public data class TotalCount(
  * The request body of `aba.cards.applyCard` (`/ams/api/v1/aba/cards/applyCard`).
  * Antom API: `v1/aba/cards/applyCard`.
  */
-public data class ApplyCardRequest(
+public class ApplyCardRequest(
     /** The request id. */
     val requestId: String? = null,
     /** The card nick name. */
@@ -4337,6 +4439,12 @@ public data class ApplyCardRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ApplyCardRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ApplyCardRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/applyCard`). */
         public const val API: String = "v1/aba/cards/applyCard"
@@ -4366,7 +4474,7 @@ public data class ApplyCardRequest(
 /**
  * The `AuthorizationControl` object.
  */
-public data class AuthorizationControl(
+public class AuthorizationControl(
     /** The card active time. */
     val cardActiveTime: String? = null,
     /** The card cancel time. */
@@ -4417,6 +4525,12 @@ public data class AuthorizationControl(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AuthorizationControl && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthorizationControl(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("cardActiveTime", "cardCancelTime", "allowedMerchantCategoryList", "allowedAuthTimes", "allowedCurrencies", "cardLimitDetail", "cardLimitInfo", "refundPreference", "paymentPreferenceCurrencies", "sameCurrencyPreference", "threeDSMode", "phoneNo", "email")
 
@@ -4449,7 +4563,7 @@ public data class AuthorizationControl(
 /**
  * The `CardLimitDetail` object.
  */
-public data class CardLimitDetail(
+public class CardLimitDetail(
     /** The per transaction limit. */
     val perTransactionLimit: Amount? = null,
     /** The daily limit. */
@@ -4485,6 +4599,12 @@ public data class CardLimitDetail(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CardLimitDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CardLimitDetail(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("perTransactionLimit", "dailyLimit", "monthlyLimit", "perCardLimit", "dailyLimitMax", "monthlyLimitMax", "perTransactionLimitMax", "perCardLimitMax")
 
@@ -4512,7 +4632,7 @@ public data class CardLimitDetail(
 /**
  * The `Limit` object.
  */
-public data class Limit(
+public class Limit(
     /** The remaining limit. */
     val remainingLimit: Amount? = null,
     /** The range limit. */
@@ -4532,6 +4652,12 @@ public data class Limit(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Limit && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Limit(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("remainingLimit", "rangeLimit", "usedLimit")
@@ -4555,7 +4681,7 @@ public data class Limit(
 /**
  * The `CardLimitInfo` object.
  */
-public data class CardLimitInfo(
+public class CardLimitInfo(
     /** The currency. */
     val currency: String? = null,
     /** The daily limit max. */
@@ -4582,6 +4708,12 @@ public data class CardLimitInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CardLimitInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CardLimitInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("currency", "dailyLimitMax", "monthlyLimitMax", "perTransactionLimitMax", "perCardLimitMax")
 
@@ -4606,7 +4738,7 @@ public data class CardLimitInfo(
 /**
  * The `RefundPreference` object.
  */
-public data class RefundPreference(
+public class RefundPreference(
     /** The preference type. */
     val preferenceType: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -4620,6 +4752,12 @@ public data class RefundPreference(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RefundPreference && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RefundPreference(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("preferenceType")
@@ -4642,7 +4780,7 @@ public data class RefundPreference(
  * The response body of `aba.cards.applyCard` (`/ams/api/v1/aba/cards/applyCard`).
  * Antom API: `v1/aba/cards/applyCard`.
  */
-public data class ApplyCardResponse(
+public class ApplyCardResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The request id. */
@@ -4678,6 +4816,12 @@ public data class ApplyCardResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ApplyCardResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ApplyCardResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/applyCard`). */
         public const val API: String = "v1/aba/cards/applyCard"
@@ -4709,7 +4853,7 @@ public data class ApplyCardResponse(
  * The request body of `aba.cards.inquireCard` (`/ams/api/v1/aba/cards/inquireCard`).
  * Antom API: `v1/aba/cards/inquireCard`.
  */
-public data class InquireCardRequest(
+public class InquireCardRequest(
     /** The page number. */
     val pageNumber: Any? = null,
     /** The page size. */
@@ -4735,6 +4879,12 @@ public data class InquireCardRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireCardRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCard`). */
@@ -4764,7 +4914,7 @@ public data class InquireCardRequest(
  * The response body of `aba.cards.inquireCard` (`/ams/api/v1/aba/cards/inquireCard`).
  * Antom API: `v1/aba/cards/inquireCard`.
  */
-public data class InquireCardResponse(
+public class InquireCardResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The total count. */
@@ -4790,6 +4940,12 @@ public data class InquireCardResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireCardResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCard`). */
@@ -4818,7 +4974,7 @@ public data class InquireCardResponse(
 /**
  * The `AbaCard` object.
  */
-public data class AbaCard(
+public class AbaCard(
     /** The asset id. */
     val assetId: String? = null,
     /** The card nick name. */
@@ -4851,6 +5007,12 @@ public data class AbaCard(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AbaCard && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AbaCard(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("assetId", "cardNickName", "maskedCardNo", "cardStatus", "cardBrand", "createdTime", "updatedTime")
 
@@ -4878,7 +5040,7 @@ public data class AbaCard(
  * The request body of `aba.cards.inquireCardDetail` (`/ams/api/v1/aba/cards/inquireCardDetail`).
  * Antom API: `v1/aba/cards/inquireCardDetail`.
  */
-public data class InquireCardDetailRequest(
+public class InquireCardDetailRequest(
     /** The asset id. */
     val assetId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -4892,6 +5054,12 @@ public data class InquireCardDetailRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireCardDetailRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardDetailRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCardDetail`). */
@@ -4918,7 +5086,7 @@ public data class InquireCardDetailRequest(
  * (`/ams/api/v1/aba/cards/inquireCardDetail`).
  * Antom API: `v1/aba/cards/inquireCardDetail`.
  */
-public data class InquireCardDetailResponse(
+public class InquireCardDetailResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The asset id. */
@@ -4968,6 +5136,12 @@ public data class InquireCardDetailResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireCardDetailResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardDetailResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCardDetail`). */
@@ -5004,7 +5178,7 @@ public data class InquireCardDetailResponse(
 /**
  * The `CardholderInfo` object.
  */
-public data class CardholderInfo(
+public class CardholderInfo(
     /** The card holder name. */
     val cardHolderName: UserName? = null,
     /** The bill address. */
@@ -5024,6 +5198,12 @@ public data class CardholderInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CardholderInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CardholderInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("cardHolderName", "billAddress", "displayName")
@@ -5049,7 +5229,7 @@ public data class CardholderInfo(
  * (`/ams/api/v1/aba/cards/inquireCardSensitiveInfo`).
  * Antom API: `v1/aba/cards/inquireCardSensitiveInfo`.
  */
-public data class InquireCardSensitiveInfoRequest(
+public class InquireCardSensitiveInfoRequest(
     /** The asset id. */
     val assetId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -5063,6 +5243,12 @@ public data class InquireCardSensitiveInfoRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireCardSensitiveInfoRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardSensitiveInfoRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCardSensitiveInfo`). */
@@ -5089,7 +5275,7 @@ public data class InquireCardSensitiveInfoRequest(
  * (`/ams/api/v1/aba/cards/inquireCardSensitiveInfo`).
  * Antom API: `v1/aba/cards/inquireCardSensitiveInfo`.
  */
-public data class InquireCardSensitiveInfoResponse(
+public class InquireCardSensitiveInfoResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The asset id. */
@@ -5125,6 +5311,12 @@ public data class InquireCardSensitiveInfoResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InquireCardSensitiveInfoResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardSensitiveInfoResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCardSensitiveInfo`). */
         public const val API: String = "v1/aba/cards/inquireCardSensitiveInfo"
@@ -5155,7 +5347,7 @@ public data class InquireCardSensitiveInfoResponse(
 /**
  * The `CardDetail` object.
  */
-public data class CardDetail(
+public class CardDetail(
     /** The asset id. */
     val assetId: String? = null,
     /** The card nick name. */
@@ -5203,6 +5395,12 @@ public data class CardDetail(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CardDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CardDetail(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("assetId", "cardNickName", "cardStatus", "maskedCardNo", "cardBrand", "createdTime", "updatedTime", "purpose", "note", "metadata", "authorizationControl", "cardholderinfo")
 
@@ -5236,7 +5434,7 @@ public data class CardDetail(
  * (`/ams/api/v1/aba/cards/inquireCardTransactionEvent`).
  * Antom API: `v1/aba/cards/inquireCardTransactionEvent`.
  */
-public data class InquireCardTransactionEventRequest(
+public class InquireCardTransactionEventRequest(
     /** The start time. */
     val startTime: String? = null,
     /** The end time. */
@@ -5278,6 +5476,12 @@ public data class InquireCardTransactionEventRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InquireCardTransactionEventRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardTransactionEventRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCardTransactionEvent`). */
         public const val API: String = "v1/aba/cards/inquireCardTransactionEvent"
@@ -5312,7 +5516,7 @@ public data class InquireCardTransactionEventRequest(
  * (`/ams/api/v1/aba/cards/inquireCardTransactionEvent`).
  * Antom API: `v1/aba/cards/inquireCardTransactionEvent`.
  */
-public data class InquireCardTransactionEventResponse(
+public class InquireCardTransactionEventResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The events. */
@@ -5338,6 +5542,12 @@ public data class InquireCardTransactionEventResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireCardTransactionEventResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardTransactionEventResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCardTransactionEvent`). */
@@ -5366,7 +5576,7 @@ public data class InquireCardTransactionEventResponse(
 /**
  * The `CardTransactionEvent` object.
  */
-public data class CardTransactionEvent(
+public class CardTransactionEvent(
     /** The event id. */
     val eventId: String? = null,
     /** The lifecycle id. */
@@ -5444,6 +5654,12 @@ public data class CardTransactionEvent(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CardTransactionEvent && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CardTransactionEvent(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("eventId", "lifecycleId", "eventType", "authExpireTime", "authType", "authCode", "failureReason", "status", "balanceType", "transactionTime", "billType", "outAmount", "inAmount", "exchangeCurrencyPair", "exchangeRate", "transactionAmount", "assetId", "maskedCardNo", "merchantInfo", "metadata", "authTime", "cardProduct")
 
@@ -5485,7 +5701,7 @@ public data class CardTransactionEvent(
 /**
  * The `EventMerchantInfo` object.
  */
-public data class EventMerchantInfo(
+public class EventMerchantInfo(
     /** The name. */
     val name: String? = null,
     /** The region. */
@@ -5505,6 +5721,12 @@ public data class EventMerchantInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is EventMerchantInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "EventMerchantInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("name", "region", "mcc")
@@ -5530,7 +5752,7 @@ public data class EventMerchantInfo(
  * (`/ams/api/v1/aba/cards/inquireCardTransactionLifecycle`).
  * Antom API: `v1/aba/cards/inquireCardTransactionLifecycle`.
  */
-public data class InquireCardTransactionLifecycleRequest(
+public class InquireCardTransactionLifecycleRequest(
     /** The start time. */
     val startTime: String? = null,
     /** The end time. */
@@ -5563,6 +5785,12 @@ public data class InquireCardTransactionLifecycleRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InquireCardTransactionLifecycleRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardTransactionLifecycleRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCardTransactionLifecycle`). */
         public const val API: String = "v1/aba/cards/inquireCardTransactionLifecycle"
@@ -5594,7 +5822,7 @@ public data class InquireCardTransactionLifecycleRequest(
  * (`/ams/api/v1/aba/cards/inquireCardTransactionLifecycle`).
  * Antom API: `v1/aba/cards/inquireCardTransactionLifecycle`.
  */
-public data class InquireCardTransactionLifecycleResponse(
+public class InquireCardTransactionLifecycleResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The lifecycles. */
@@ -5620,6 +5848,12 @@ public data class InquireCardTransactionLifecycleResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireCardTransactionLifecycleResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardTransactionLifecycleResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCardTransactionLifecycle`). */
@@ -5648,7 +5882,7 @@ public data class InquireCardTransactionLifecycleResponse(
 /**
  * The `CardTransactionLifecycle` object.
  */
-public data class CardTransactionLifecycle(
+public class CardTransactionLifecycle(
     /** The lifecycle id. */
     val lifecycleId: String? = null,
     /** The latest event type. */
@@ -5699,6 +5933,12 @@ public data class CardTransactionLifecycle(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CardTransactionLifecycle && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CardTransactionLifecycle(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("lifecycleId", "latestEventType", "latestEventStatus", "lastUpdateTime", "transactionTime", "totalBillingAmount", "totalAuthAmount", "totalCancelAmount", "totalRefundAmount", "totalChargebackAmount", "assetId", "maskedCardNo", "cardProduct")
 
@@ -5733,7 +5973,7 @@ public data class CardTransactionLifecycle(
  * (`/ams/api/v1/aba/cards/inquireCardTransactionLifecycleDetail`).
  * Antom API: `v1/aba/cards/inquireCardTransactionLifecycleDetail`.
  */
-public data class InquireCardTransactionLifecycleDetailRequest(
+public class InquireCardTransactionLifecycleDetailRequest(
     /** The lifecycle id. */
     val lifecycleId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -5747,6 +5987,12 @@ public data class InquireCardTransactionLifecycleDetailRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireCardTransactionLifecycleDetailRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardTransactionLifecycleDetailRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCardTransactionLifecycleDetail`). */
@@ -5773,7 +6019,7 @@ public data class InquireCardTransactionLifecycleDetailRequest(
  * (`/ams/api/v1/aba/cards/inquireCardTransactionLifecycleDetail`).
  * Antom API: `v1/aba/cards/inquireCardTransactionLifecycleDetail`.
  */
-public data class InquireCardTransactionLifecycleDetailResponse(
+public class InquireCardTransactionLifecycleDetailResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The lifecycle. */
@@ -5790,6 +6036,12 @@ public data class InquireCardTransactionLifecycleDetailResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireCardTransactionLifecycleDetailResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireCardTransactionLifecycleDetailResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/inquireCardTransactionLifecycleDetail`). */
@@ -5815,7 +6067,7 @@ public data class InquireCardTransactionLifecycleDetailResponse(
 /**
  * The `CardTransactionLifecycleDetail` object.
  */
-public data class CardTransactionLifecycleDetail(
+public class CardTransactionLifecycleDetail(
     /** The lifecycle id. */
     val lifecycleId: String? = null,
     /** The latest event type. */
@@ -5869,6 +6121,12 @@ public data class CardTransactionLifecycleDetail(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CardTransactionLifecycleDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CardTransactionLifecycleDetail(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("lifecycleId", "latestEventType", "latestEventStatus", "lastUpdateTime", "transactionTime", "totalBillingAmount", "totalAuthAmount", "totalCancelAmount", "totalRefundAmount", "totalChargebackAmount", "assetId", "maskedCardNo", "events", "cardProduct")
 
@@ -5903,7 +6161,7 @@ public data class CardTransactionLifecycleDetail(
  * The request body of `aba.cards.updateCard` (`/ams/api/v1/aba/cards/updateCard`).
  * Antom API: `v1/aba/cards/updateCard`.
  */
-public data class UpdateCardRequest(
+public class UpdateCardRequest(
     /** The asset id. */
     val assetId: String? = null,
     /** The request id. */
@@ -5936,6 +6194,12 @@ public data class UpdateCardRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is UpdateCardRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateCardRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/updateCard`). */
         public const val API: String = "v1/aba/cards/updateCard"
@@ -5966,7 +6230,7 @@ public data class UpdateCardRequest(
  * The response body of `aba.cards.updateCard` (`/ams/api/v1/aba/cards/updateCard`).
  * Antom API: `v1/aba/cards/updateCard`.
  */
-public data class UpdateCardResponse(
+public class UpdateCardResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The status. */
@@ -5986,6 +6250,12 @@ public data class UpdateCardResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UpdateCardResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateCardResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/updateCard`). */
@@ -6013,7 +6283,7 @@ public data class UpdateCardResponse(
  * The request body of `aba.cards.updateCardStatus` (`/ams/api/v1/aba/cards/updateCardStatus`).
  * Antom API: `v1/aba/cards/updateCardStatus`.
  */
-public data class UpdateCardStatusRequest(
+public class UpdateCardStatusRequest(
     /** The asset id. */
     val assetId: String? = null,
     /** The request id. */
@@ -6036,6 +6306,12 @@ public data class UpdateCardStatusRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UpdateCardStatusRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateCardStatusRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/updateCardStatus`). */
@@ -6064,7 +6340,7 @@ public data class UpdateCardStatusRequest(
  * The response body of `aba.cards.updateCardStatus` (`/ams/api/v1/aba/cards/updateCardStatus`).
  * Antom API: `v1/aba/cards/updateCardStatus`.
  */
-public data class UpdateCardStatusResponse(
+public class UpdateCardStatusResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The status. */
@@ -6084,6 +6360,12 @@ public data class UpdateCardStatusResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UpdateCardStatusResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateCardStatusResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/cards/updateCardStatus`). */
@@ -6112,7 +6394,7 @@ public data class UpdateCardStatusResponse(
  * (`/ams/api/v1/aba/funds/createDirectPayment`).
  * Antom API: `v1/aba/funds/createDirectPayment`.
  */
-public data class CreateDirectPaymentRequest(
+public class CreateDirectPaymentRequest(
     /** The payment request id. */
     val paymentRequestId: String? = null,
     /** The memo. */
@@ -6148,6 +6430,12 @@ public data class CreateDirectPaymentRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreateDirectPaymentRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateDirectPaymentRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/createDirectPayment`). */
         public const val API: String = "v1/aba/funds/createDirectPayment"
@@ -6178,7 +6466,7 @@ public data class CreateDirectPaymentRequest(
 /**
  * The `Merchant` object.
  */
-public data class Merchant(
+public class Merchant(
     /** The reference merchant id. */
     val referenceMerchantId: String? = null,
     /** The merchant mcc. */
@@ -6226,6 +6514,12 @@ public data class Merchant(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Merchant && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Merchant(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("referenceMerchantId", "merchantMCC", "merchantName", "merchantDisplayName", "merchantAddress", "merchantRegisterDate", "store", "merchantType", "numberOfTrades", "accountLastModified", "merchantUrl", "merchantCountryCode")
 
@@ -6257,7 +6551,7 @@ public data class Merchant(
 /**
  * The `Store` object.
  */
-public data class Store(
+public class Store(
     /** The reference store id. */
     val referenceStoreId: String? = null,
     /** The store name. */
@@ -6293,6 +6587,12 @@ public data class Store(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Store && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Store(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("referenceStoreId", "storeName", "storeMCC", "storeDisplayName", "storeTerminalId", "storeOperatorId", "storeAddress", "storePhoneNo")
 
@@ -6320,7 +6620,7 @@ public data class Store(
 /**
  * The `AccountLastModified` object.
  */
-public data class AccountLastModified(
+public class AccountLastModified(
     /** The password change date. */
     val passwordChangeDate: String? = null,
     /** The email change date. */
@@ -6347,6 +6647,12 @@ public data class AccountLastModified(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AccountLastModified && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AccountLastModified(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("passwordChangeDate", "emailChangeDate", "listingChangeDate", "loginDate", "addressChangeDate")
 
@@ -6371,7 +6677,7 @@ public data class AccountLastModified(
 /**
  * The `DeliveryEstimate` object.
  */
-public data class DeliveryEstimate(
+public class DeliveryEstimate(
     /** The minimum. */
     val minimum: DeliveryEstimateInfo? = null,
     /** The maximum. */
@@ -6388,6 +6694,12 @@ public data class DeliveryEstimate(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DeliveryEstimate && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DeliveryEstimate(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("minimum", "maximum")
@@ -6410,7 +6722,7 @@ public data class DeliveryEstimate(
 /**
  * The `DeliveryEstimateInfo` object.
  */
-public data class DeliveryEstimateInfo(
+public class DeliveryEstimateInfo(
     /** The unit. */
     val unit: String? = null,
     /** The value. */
@@ -6427,6 +6739,12 @@ public data class DeliveryEstimateInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DeliveryEstimateInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DeliveryEstimateInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("unit", "value")
@@ -6449,7 +6767,7 @@ public data class DeliveryEstimateInfo(
 /**
  * The `BuyerTaxId` object.
  */
-public data class BuyerTaxId(
+public class BuyerTaxId(
     /** The country. */
     val country: String? = null,
     /** The region. */
@@ -6469,6 +6787,12 @@ public data class BuyerTaxId(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BuyerTaxId && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BuyerTaxId(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("country", "region", "value")
@@ -6492,7 +6816,7 @@ public data class BuyerTaxId(
 /**
  * The `BrowserInfo` object.
  */
-public data class BrowserInfo(
+public class BrowserInfo(
     /** The accept header. */
     val acceptHeader: String? = null,
     /** The java enabled. */
@@ -6519,6 +6843,12 @@ public data class BrowserInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BrowserInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BrowserInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("acceptHeader", "javaEnabled", "javaScriptEnabled", "language", "userAgent")
 
@@ -6543,7 +6873,7 @@ public data class BrowserInfo(
 /**
  * The `Transit` object.
  */
-public data class Transit(
+public class Transit(
     /** The transit type (one of the `TransitType` values). */
     val transitType: String? = null,
     /** The legs. */
@@ -6582,6 +6912,12 @@ public data class Transit(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Transit && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Transit(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("transitType", "legs", "passengers", "agentCode", "agentName", "ticketNumber", "ticketIssuerCode", "restrictedTicketIndicator", "ancillaryData")
 
@@ -6610,7 +6946,7 @@ public data class Transit(
 /**
  * The `Leg` object.
  */
-public data class Leg(
+public class Leg(
     /** The departure time. */
     val departureTime: String? = null,
     /** The arrival time. */
@@ -6667,6 +7003,12 @@ public data class Leg(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Leg && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Leg(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("departureTime", "arrivalTime", "departureAddress", "arrivalAddress", "carrierName", "carrierNo", "classType", "departureAirportCode", "arrivalAirportCode", "fareBasis", "couponNumber", "flightNumber", "passengerNameRecord", "ticketDeliveryMethod", "ticketDeliveryRecipient")
 
@@ -6701,7 +7043,7 @@ public data class Leg(
 /**
  * The `Passenger` object.
  */
-public data class Passenger(
+public class Passenger(
     /** The passenger name. */
     val passengerName: UserName? = null,
     /** The passenger email. */
@@ -6731,6 +7073,12 @@ public data class Passenger(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Passenger && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Passenger(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("passengerName", "passengerEmail", "passengerPhoneNo", "passengerId", "passengerIdType", "passengerCode")
 
@@ -6756,7 +7104,7 @@ public data class Passenger(
 /**
  * The `AncillaryData` object.
  */
-public data class AncillaryData(
+public class AncillaryData(
     /** The services. */
     val services: List<Service>? = null,
     /** The connected ticket number. */
@@ -6773,6 +7121,12 @@ public data class AncillaryData(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AncillaryData && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AncillaryData(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("services", "connectedTicketNumber")
@@ -6795,7 +7149,7 @@ public data class AncillaryData(
 /**
  * The `Service` object.
  */
-public data class Service(
+public class Service(
     /** The category code. */
     val categoryCode: String? = null,
     /** The sub category code. */
@@ -6812,6 +7166,12 @@ public data class Service(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Service && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Service(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("categoryCode", "subCategoryCode")
@@ -6834,7 +7194,7 @@ public data class Service(
 /**
  * The `Lodging` object.
  */
-public data class Lodging(
+public class Lodging(
     /** The hotel name. */
     val hotelName: String? = null,
     /** The hotel address. */
@@ -6876,6 +7236,12 @@ public data class Lodging(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Lodging && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Lodging(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("hotelName", "hotelAddress", "checkInDate", "checkOutDate", "numberOfNights", "numberOfRooms", "guestNames", "roomClass", "ticketDeliveryMethod", "ticketDeliveryRecipient")
 
@@ -6905,7 +7271,7 @@ public data class Lodging(
 /**
  * The `Gaming` object.
  */
-public data class Gaming(
+public class Gaming(
     /** The game name. */
     val gameName: String? = null,
     /** The topped up user. */
@@ -6928,6 +7294,12 @@ public data class Gaming(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Gaming && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Gaming(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("gameName", "toppedUpUser", "toppedUpEmail", "toppedUpPhoneNo")
@@ -6952,7 +7324,7 @@ public data class Gaming(
 /**
  * The `Declaration` object.
  */
-public data class Declaration(
+public class Declaration(
     /** The declaration biz scene (one of the `DeclarationBizSceneType` values). */
     val declarationBizScene: String? = null,
     /** The declaration beneficiary id. */
@@ -6969,6 +7341,12 @@ public data class Declaration(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Declaration && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Declaration(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("declarationBizScene", "declarationBeneficiaryId")
@@ -6993,7 +7371,7 @@ public data class Declaration(
  * (`/ams/api/v1/aba/funds/createDirectPayment`).
  * Antom API: `v1/aba/funds/createDirectPayment`.
  */
-public data class CreateDirectPaymentResponse(
+public class CreateDirectPaymentResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The payment id. */
@@ -7026,6 +7404,12 @@ public data class CreateDirectPaymentResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreateDirectPaymentResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateDirectPaymentResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/createDirectPayment`). */
         public const val API: String = "v1/aba/funds/createDirectPayment"
@@ -7057,7 +7441,7 @@ public data class CreateDirectPaymentResponse(
  * (`/ams/api/v1/aba/funds/createDirectRefund`).
  * Antom API: `v1/aba/funds/createDirectRefund`.
  */
-public data class CreateDirectRefundRequest(
+public class CreateDirectRefundRequest(
     /** The payment id. */
     val paymentId: String? = null,
     /** The refund request id. */
@@ -7096,6 +7480,12 @@ public data class CreateDirectRefundRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreateDirectRefundRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateDirectRefundRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/createDirectRefund`). */
         public const val API: String = "v1/aba/funds/createDirectRefund"
@@ -7127,7 +7517,7 @@ public data class CreateDirectRefundRequest(
 /**
  * The `RefundFromMethod` object.
  */
-public data class RefundFromMethod(
+public class RefundFromMethod(
     /** The grant token. */
     val grantToken: String? = null,
     /** The refund from method type. */
@@ -7147,6 +7537,12 @@ public data class RefundFromMethod(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RefundFromMethod && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RefundFromMethod(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("grantToken", "refundFromMethodType", "customerId")
@@ -7172,7 +7568,7 @@ public data class RefundFromMethod(
  * (`/ams/api/v1/aba/funds/createDirectRefund`).
  * Antom API: `v1/aba/funds/createDirectRefund`.
  */
-public data class CreateDirectRefundResponse(
+public class CreateDirectRefundResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The payment id. */
@@ -7208,6 +7604,12 @@ public data class CreateDirectRefundResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreateDirectRefundResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateDirectRefundResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/createDirectRefund`). */
         public const val API: String = "v1/aba/funds/createDirectRefund"
@@ -7239,7 +7641,7 @@ public data class CreateDirectRefundResponse(
  * The request body of `aba.funds.createExchange` (`/ams/api/v1/aba/funds/createExchange`).
  * Antom API: `v1/aba/funds/createExchange`.
  */
-public data class CreateExchangeRequest(
+public class CreateExchangeRequest(
     /** The buy amount. */
     val buyAmount: Amount? = null,
     /** The sell amount. */
@@ -7268,6 +7670,12 @@ public data class CreateExchangeRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateExchangeRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateExchangeRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/createExchange`). */
@@ -7298,7 +7706,7 @@ public data class CreateExchangeRequest(
  * The response body of `aba.funds.createExchange` (`/ams/api/v1/aba/funds/createExchange`).
  * Antom API: `v1/aba/funds/createExchange`.
  */
-public data class CreateExchangeResponse(
+public class CreateExchangeResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The exchange request id. */
@@ -7337,6 +7745,12 @@ public data class CreateExchangeResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreateExchangeResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateExchangeResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/createExchange`). */
         public const val API: String = "v1/aba/funds/createExchange"
@@ -7369,7 +7783,7 @@ public data class CreateExchangeResponse(
  * The request body of `aba.funds.createQuote` (`/ams/api/v1/aba/funds/createQuote`).
  * Antom API: `v1/aba/funds/createQuote`.
  */
-public data class CreateQuoteRequest(
+public class CreateQuoteRequest(
     /** The buy amount. */
     val buyAmount: Amount? = null,
     /** The sell amount. */
@@ -7389,6 +7803,12 @@ public data class CreateQuoteRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateQuoteRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateQuoteRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/createQuote`). */
@@ -7416,7 +7836,7 @@ public data class CreateQuoteRequest(
  * The response body of `aba.funds.createQuote` (`/ams/api/v1/aba/funds/createQuote`).
  * Antom API: `v1/aba/funds/createQuote`.
  */
-public data class CreateQuoteResponse(
+public class CreateQuoteResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The exchange trade type. */
@@ -7442,6 +7862,12 @@ public data class CreateQuoteResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateQuoteResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateQuoteResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/createQuote`). */
@@ -7472,7 +7898,7 @@ public data class CreateQuoteResponse(
  * (`/ams/api/v1/aba/funds/inquireDirectPayment`).
  * Antom API: `v1/aba/funds/inquireDirectPayment`.
  */
-public data class InquireDirectPaymentRequest(
+public class InquireDirectPaymentRequest(
     /** The payment id. */
     val paymentId: String? = null,
     /** The payment request id. */
@@ -7489,6 +7915,12 @@ public data class InquireDirectPaymentRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireDirectPaymentRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireDirectPaymentRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/inquireDirectPayment`). */
@@ -7516,7 +7948,7 @@ public data class InquireDirectPaymentRequest(
  * (`/ams/api/v1/aba/funds/inquireDirectPayment`).
  * Antom API: `v1/aba/funds/inquireDirectPayment`.
  */
-public data class InquireDirectPaymentResponse(
+public class InquireDirectPaymentResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The payment status (one of the `TransactionStatusType` values). */
@@ -7558,6 +7990,12 @@ public data class InquireDirectPaymentResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InquireDirectPaymentResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireDirectPaymentResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/inquireDirectPayment`). */
         public const val API: String = "v1/aba/funds/inquireDirectPayment"
@@ -7592,7 +8030,7 @@ public data class InquireDirectPaymentResponse(
  * (`/ams/api/v1/aba/funds/inquireDirectRefund`).
  * Antom API: `v1/aba/funds/inquireDirectRefund`.
  */
-public data class InquireDirectRefundRequest(
+public class InquireDirectRefundRequest(
     /** The refund id. */
     val refundId: String? = null,
     /** The refund request id. */
@@ -7609,6 +8047,12 @@ public data class InquireDirectRefundRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireDirectRefundRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireDirectRefundRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/inquireDirectRefund`). */
@@ -7636,7 +8080,7 @@ public data class InquireDirectRefundRequest(
  * (`/ams/api/v1/aba/funds/inquireDirectRefund`).
  * Antom API: `v1/aba/funds/inquireDirectRefund`.
  */
-public data class InquireDirectRefundResponse(
+public class InquireDirectRefundResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The refund status (one of the `TransactionStatusType` values). */
@@ -7681,6 +8125,12 @@ public data class InquireDirectRefundResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InquireDirectRefundResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireDirectRefundResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/inquireDirectRefund`). */
         public const val API: String = "v1/aba/funds/inquireDirectRefund"
@@ -7715,7 +8165,7 @@ public data class InquireDirectRefundResponse(
  * The request body of `aba.funds.inquireExchange` (`/ams/api/v1/aba/funds/inquireExchange`).
  * Antom API: `v1/aba/funds/inquireExchange`.
  */
-public data class InquireExchangeRequest(
+public class InquireExchangeRequest(
     /** The exchange request id. */
     val exchangeRequestId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -7729,6 +8179,12 @@ public data class InquireExchangeRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireExchangeRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireExchangeRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/inquireExchange`). */
@@ -7754,7 +8210,7 @@ public data class InquireExchangeRequest(
  * The response body of `aba.funds.inquireExchange` (`/ams/api/v1/aba/funds/inquireExchange`).
  * Antom API: `v1/aba/funds/inquireExchange`.
  */
-public data class InquireExchangeResponse(
+public class InquireExchangeResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The exchange result. */
@@ -7799,6 +8255,12 @@ public data class InquireExchangeResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InquireExchangeResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireExchangeResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/inquireExchange`). */
         public const val API: String = "v1/aba/funds/inquireExchange"
@@ -7833,7 +8295,7 @@ public data class InquireExchangeResponse(
  * The request body of `aba.funds.inquireRate` (`/ams/api/v1/aba/funds/inquireRate`).
  * Antom API: `v1/aba/funds/inquireRate`.
  */
-public data class InquiryRateRequest(
+public class InquiryRateRequest(
     /** The rate condition list. */
     val rateConditionList: List<InquiryRateCondition>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -7847,6 +8309,12 @@ public data class InquiryRateRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquiryRateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquiryRateRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/inquireRate`). */
@@ -7871,7 +8339,7 @@ public data class InquiryRateRequest(
 /**
  * The `InquiryRateCondition` object.
  */
-public data class InquiryRateCondition(
+public class InquiryRateCondition(
     /** The buy currency. */
     val buyCurrency: String? = null,
     /** The sell currency. */
@@ -7888,6 +8356,12 @@ public data class InquiryRateCondition(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquiryRateCondition && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquiryRateCondition(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("buyCurrency", "sellCurrency")
@@ -7911,7 +8385,7 @@ public data class InquiryRateCondition(
  * The response body of `aba.funds.inquireRate` (`/ams/api/v1/aba/funds/inquireRate`).
  * Antom API: `v1/aba/funds/inquireRate`.
  */
-public data class InquiryRateResponse(
+public class InquiryRateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The rate result list. */
@@ -7928,6 +8402,12 @@ public data class InquiryRateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquiryRateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquiryRateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/aba/funds/inquireRate`). */
@@ -7953,7 +8433,7 @@ public data class InquiryRateResponse(
 /**
  * The `RateResult` object.
  */
-public data class RateResult(
+public class RateResult(
     /** The buy currency. */
     val buyCurrency: String? = null,
     /** The sell currency. */
@@ -7973,6 +8453,12 @@ public data class RateResult(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RateResult && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RateResult(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("buyCurrency", "sellCurrency", "exchangeRate")
@@ -7997,7 +8483,7 @@ public data class RateResult(
  * The request body of `accounts.inquireBalance` (`/ams/api/v1/accounts/inquireBalance`).
  * Antom API: `v1/accounts/inquireBalance`.
  */
-public data class InquireBalanceRequest(
+public class InquireBalanceRequest(
     /** The reference merchant id. */
     val referenceMerchantId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -8011,6 +8497,12 @@ public data class InquireBalanceRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireBalanceRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireBalanceRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/accounts/inquireBalance`). */
@@ -8036,7 +8528,7 @@ public data class InquireBalanceRequest(
  * The response body of `accounts.inquireBalance` (`/ams/api/v1/accounts/inquireBalance`).
  * Antom API: `v1/accounts/inquireBalance`.
  */
-public data class InquireBalanceResponse(
+public class InquireBalanceResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The account balances. */
@@ -8053,6 +8545,12 @@ public data class InquireBalanceResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireBalanceResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireBalanceResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/accounts/inquireBalance`). */
@@ -8080,7 +8578,7 @@ public data class InquireBalanceResponse(
  * (`/ams/api/v1/agenticPayment/createAuthenticationSession`).
  * Antom API: `v1/agenticPayment/createAuthenticationSession`.
  */
-public data class CreateAuthenticationSessionRequest(
+public class CreateAuthenticationSessionRequest(
     /** The authentication request id. */
     val authenticationRequestId: String? = null,
     /** The user login id. */
@@ -8122,6 +8620,12 @@ public data class CreateAuthenticationSessionRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreateAuthenticationSessionRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateAuthenticationSessionRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/agenticPayment/createAuthenticationSession`). */
         public const val API: String = "v1/agenticPayment/createAuthenticationSession"
@@ -8154,7 +8658,7 @@ public data class CreateAuthenticationSessionRequest(
 /**
  * The `AgenticAgentInfo` object.
  */
-public data class AgenticAgentInfo(
+public class AgenticAgentInfo(
     /** The agent id. */
     val agentId: String? = null,
     /** The agent name. */
@@ -8177,6 +8681,12 @@ public data class AgenticAgentInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AgenticAgentInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AgenticAgentInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("agentId", "agentName", "agentUrl", "agentJwk")
@@ -8201,7 +8711,7 @@ public data class AgenticAgentInfo(
 /**
  * The `AgenticPaymentMethod` object.
  */
-public data class AgenticPaymentMethod(
+public class AgenticPaymentMethod(
     /** The payment method type. */
     val paymentMethodType: String? = null,
     /** The payment method id. */
@@ -8221,6 +8731,12 @@ public data class AgenticPaymentMethod(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AgenticPaymentMethod && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AgenticPaymentMethod(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("paymentMethodType", "paymentMethodId", "selectedCardBrand")
@@ -8244,7 +8760,7 @@ public data class AgenticPaymentMethod(
 /**
  * The `AgenticMandate` object.
  */
-public data class AgenticMandate(
+public class AgenticMandate(
     /** The mandate id. */
     val mandateId: String? = null,
     /** The intent. */
@@ -8264,6 +8780,12 @@ public data class AgenticMandate(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AgenticMandate && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AgenticMandate(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("mandateId", "intent", "order")
@@ -8287,7 +8809,7 @@ public data class AgenticMandate(
 /**
  * The `AgenticMandateIntent` object.
  */
-public data class AgenticMandateIntent(
+public class AgenticMandateIntent(
     /** The decline threshold. */
     val declineThreshold: AgenticDeclineThreshold? = null,
     /** The effective from time. */
@@ -8320,6 +8842,12 @@ public data class AgenticMandateIntent(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AgenticMandateIntent && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AgenticMandateIntent(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("declineThreshold", "effectiveFromTime", "effectiveUntilTime", "preferredMerchant", "allowedMerchant", "consumerPrompt", "intentDesc")
 
@@ -8346,7 +8874,7 @@ public data class AgenticMandateIntent(
 /**
  * The `AgenticDeclineThreshold` object.
  */
-public data class AgenticDeclineThreshold(
+public class AgenticDeclineThreshold(
     /** The currency. */
     val currency: String? = null,
     /** The value. */
@@ -8363,6 +8891,12 @@ public data class AgenticDeclineThreshold(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AgenticDeclineThreshold && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AgenticDeclineThreshold(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("currency", "value")
@@ -8387,7 +8921,7 @@ public data class AgenticDeclineThreshold(
  * (`/ams/api/v1/agenticPayment/createAuthenticationSession`).
  * Antom API: `v1/agenticPayment/createAuthenticationSession`.
  */
-public data class CreateAuthenticationSessionResponse(
+public class CreateAuthenticationSessionResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The normal url. */
@@ -8410,6 +8944,12 @@ public data class CreateAuthenticationSessionResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateAuthenticationSessionResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateAuthenticationSessionResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/agenticPayment/createAuthenticationSession`). */
@@ -8439,7 +8979,7 @@ public data class CreateAuthenticationSessionResponse(
  * (`/ams/api/v1/agenticPayment/createBindingSession`).
  * Antom API: `v1/agenticPayment/createBindingSession`.
  */
-public data class CreateBindingSessionRequest(
+public class CreateBindingSessionRequest(
     /** The binding request id. */
     val bindingRequestId: String? = null,
     /** The user login id. */
@@ -8481,6 +9021,12 @@ public data class CreateBindingSessionRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreateBindingSessionRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateBindingSessionRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/agenticPayment/createBindingSession`). */
         public const val API: String = "v1/agenticPayment/createBindingSession"
@@ -8515,7 +9061,7 @@ public data class CreateBindingSessionRequest(
  * (`/ams/api/v1/agenticPayment/createBindingSession`).
  * Antom API: `v1/agenticPayment/createBindingSession`.
  */
-public data class CreateBindingSessionResponse(
+public class CreateBindingSessionResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The normal url. */
@@ -8541,6 +9087,12 @@ public data class CreateBindingSessionResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateBindingSessionResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateBindingSessionResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/agenticPayment/createBindingSession`). */
@@ -8571,7 +9123,7 @@ public data class CreateBindingSessionResponse(
  * (`/ams/api/v1/agenticPayment/inquireAccountInfo`).
  * Antom API: `v1/agenticPayment/inquireAccountInfo`.
  */
-public data class InquireAccountInfoRequest(
+public class InquireAccountInfoRequest(
     /** The request id. */
     val requestId: String? = null,
     /** The user login id. */
@@ -8594,6 +9146,12 @@ public data class InquireAccountInfoRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireAccountInfoRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireAccountInfoRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/agenticPayment/inquireAccountInfo`). */
@@ -8623,7 +9181,7 @@ public data class InquireAccountInfoRequest(
  * (`/ams/api/v1/agenticPayment/inquireAccountInfo`).
  * Antom API: `v1/agenticPayment/inquireAccountInfo`.
  */
-public data class InquireAccountInfoResponse(
+public class InquireAccountInfoResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The payment methods. */
@@ -8640,6 +9198,12 @@ public data class InquireAccountInfoResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireAccountInfoResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireAccountInfoResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/agenticPayment/inquireAccountInfo`). */
@@ -8665,7 +9229,7 @@ public data class InquireAccountInfoResponse(
 /**
  * The `AgenticBoundPaymentMethod` object.
  */
-public data class AgenticBoundPaymentMethod(
+public class AgenticBoundPaymentMethod(
     /** The payment method type. */
     val paymentMethodType: String? = null,
     /** The payment method id. */
@@ -8685,6 +9249,12 @@ public data class AgenticBoundPaymentMethod(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AgenticBoundPaymentMethod && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AgenticBoundPaymentMethod(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("paymentMethodType", "paymentMethodId", "paymentMethodDetail")
@@ -8708,7 +9278,7 @@ public data class AgenticBoundPaymentMethod(
 /**
  * The `AgenticBoundPaymentMethodDetail` object.
  */
-public data class AgenticBoundPaymentMethodDetail(
+public class AgenticBoundPaymentMethodDetail(
     /** The card brand. */
     val cardBrand: String? = null,
     /** The last four. */
@@ -8725,6 +9295,12 @@ public data class AgenticBoundPaymentMethodDetail(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AgenticBoundPaymentMethodDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AgenticBoundPaymentMethodDetail(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("cardBrand", "lastFour")
@@ -8749,7 +9325,7 @@ public data class AgenticBoundPaymentMethodDetail(
  * (`/ams/api/v1/agenticPayment/inquirePaymentToken`).
  * Antom API: `v1/agenticPayment/inquirePaymentToken`.
  */
-public data class InquirePaymentTokenRequest(
+public class InquirePaymentTokenRequest(
     /** The payment token request id. */
     val paymentTokenRequestId: String? = null,
     /** The user login id. */
@@ -8782,6 +9358,12 @@ public data class InquirePaymentTokenRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InquirePaymentTokenRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquirePaymentTokenRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/agenticPayment/inquirePaymentToken`). */
         public const val API: String = "v1/agenticPayment/inquirePaymentToken"
@@ -8813,7 +9395,7 @@ public data class InquirePaymentTokenRequest(
  * (`/ams/api/v1/agenticPayment/inquirePaymentToken`).
  * Antom API: `v1/agenticPayment/inquirePaymentToken`.
  */
-public data class InquirePaymentTokenResponse(
+public class InquirePaymentTokenResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The payment token. */
@@ -8830,6 +9412,12 @@ public data class InquirePaymentTokenResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquirePaymentTokenResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquirePaymentTokenResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/agenticPayment/inquirePaymentToken`). */
@@ -8855,7 +9443,7 @@ public data class InquirePaymentTokenResponse(
 /**
  * The `AgenticPaymentToken` object.
  */
-public data class AgenticPaymentToken(
+public class AgenticPaymentToken(
     /** The token. */
     val token: String? = null,
     /** The token expiration year. */
@@ -8888,6 +9476,12 @@ public data class AgenticPaymentToken(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AgenticPaymentToken && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AgenticPaymentToken(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("token", "tokenExpirationYear", "tokenExpirationMonth", "tokenExpiration", "status", "dynamicDataType", "dynamicDataValue")
 
@@ -8915,7 +9509,7 @@ public data class AgenticPaymentToken(
  * The request body of `authorizations.applyToken` (`/ams/api/v1/authorizations/applyToken`).
  * Antom API: `v1/authorizations/applyToken`.
  */
-public data class AuthApplyTokenRequest(
+public class AuthApplyTokenRequest(
     /** The merchant account id. */
     val merchantAccountId: String? = null,
     /** The grant type (one of the `GrantType` values). */
@@ -8948,6 +9542,12 @@ public data class AuthApplyTokenRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AuthApplyTokenRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthApplyTokenRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/authorizations/applyToken`). */
         public const val API: String = "v1/authorizations/applyToken"
@@ -8978,7 +9578,7 @@ public data class AuthApplyTokenRequest(
  * The response body of `authorizations.applyToken` (`/ams/api/v1/authorizations/applyToken`).
  * Antom API: `v1/authorizations/applyToken`.
  */
-public data class AuthApplyTokenResponse(
+public class AuthApplyTokenResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The access token. */
@@ -9014,6 +9614,12 @@ public data class AuthApplyTokenResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AuthApplyTokenResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthApplyTokenResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/authorizations/applyToken`). */
         public const val API: String = "v1/authorizations/applyToken"
@@ -9045,7 +9651,7 @@ public data class AuthApplyTokenResponse(
  * The request body of `authorizations.consult` (`/ams/api/v1/authorizations/consult`).
  * Antom API: `v1/authorizations/consult`.
  */
-public data class AuthConsultRequest(
+public class AuthConsultRequest(
     /** The merchant account id. */
     val merchantAccountId: String? = null,
     /** The auth notify url. */
@@ -9108,6 +9714,12 @@ public data class AuthConsultRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AuthConsultRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthConsultRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/authorizations/consult`). */
         public const val API: String = "v1/authorizations/consult"
@@ -9147,7 +9759,7 @@ public data class AuthConsultRequest(
 /**
  * The `AuthMetaData` object.
  */
-public data class AuthMetaData(
+public class AuthMetaData(
     /** The account holder name. */
     val accountHolderName: String? = null,
     /** The account holder cert no. */
@@ -9164,6 +9776,12 @@ public data class AuthMetaData(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AuthMetaData && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthMetaData(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("accountHolderName", "accountHolderCertNo")
@@ -9186,7 +9804,7 @@ public data class AuthMetaData(
 /**
  * The `AuthorizationConsultDirectDebitInfo` object.
  */
-public data class AuthorizationConsultDirectDebitInfo(
+public class AuthorizationConsultDirectDebitInfo(
     /** The channel product code. */
     val channelProductCode: String? = null,
     /** The personal product code. */
@@ -9228,6 +9846,12 @@ public data class AuthorizationConsultDirectDebitInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AuthorizationConsultDirectDebitInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthorizationConsultDirectDebitInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("channelProductCode", "personalProductCode", "signScene", "accessParams", "periodRuleParams", "passBackParams", "subscriptionParams", "subMerchant", "subscribeType", "oriAgreementNo")
 
@@ -9257,7 +9881,7 @@ public data class AuthorizationConsultDirectDebitInfo(
 /**
  * The `AuthorizationAccessParams` object.
  */
-public data class AuthorizationAccessParams(
+public class AuthorizationAccessParams(
     /** The channel. */
     val channel: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -9271,6 +9895,12 @@ public data class AuthorizationAccessParams(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AuthorizationAccessParams && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthorizationAccessParams(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("channel")
@@ -9292,7 +9922,7 @@ public data class AuthorizationAccessParams(
 /**
  * The `PeriodRuleParams` object.
  */
-public data class PeriodRuleParams(
+public class PeriodRuleParams(
     /** The period type. */
     val periodType: String? = null,
     /** The period. */
@@ -9312,6 +9942,12 @@ public data class PeriodRuleParams(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PeriodRuleParams && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PeriodRuleParams(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("periodType", "period", "singleAmount")
@@ -9335,7 +9971,7 @@ public data class PeriodRuleParams(
 /**
  * The `AuthorizationConsultPassBackParams` object.
  */
-public data class AuthorizationConsultPassBackParams(
+public class AuthorizationConsultPassBackParams(
     /** The subscription id. */
     val subscriptionId: String? = null,
     /** The item id. */
@@ -9352,6 +9988,12 @@ public data class AuthorizationConsultPassBackParams(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AuthorizationConsultPassBackParams && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthorizationConsultPassBackParams(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("subscriptionId", "itemId")
@@ -9374,7 +10016,7 @@ public data class AuthorizationConsultPassBackParams(
 /**
  * The `AuthorizationConsultSubscriptionParams` object.
  */
-public data class AuthorizationConsultSubscriptionParams(
+public class AuthorizationConsultSubscriptionParams(
     /** The subscribe tpl type. */
     val subscribeTplType: String? = null,
     /** The first subscription info. */
@@ -9419,6 +10061,12 @@ public data class AuthorizationConsultSubscriptionParams(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AuthorizationConsultSubscriptionParams && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthorizationConsultSubscriptionParams(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("subscribeTplType", "firstSubscriptionInfo", "followSubscriptionInfos", "originSubscriptionInfo", "targetSubscriptionInfo", "nextPaymentDate", "expireAt", "baseAmount", "offsetAmount", "deductName", "deductDesc")
 
@@ -9449,7 +10097,7 @@ public data class AuthorizationConsultSubscriptionParams(
 /**
  * The `AuthorizationConsultSubMerchant` object.
  */
-public data class AuthorizationConsultSubMerchant(
+public class AuthorizationConsultSubMerchant(
     /** The sub merchant service name. */
     val subMerchantServiceName: String? = null,
     /** The sub merchant service description. */
@@ -9466,6 +10114,12 @@ public data class AuthorizationConsultSubMerchant(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AuthorizationConsultSubMerchant && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthorizationConsultSubMerchant(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("subMerchantServiceName", "subMerchantServiceDescription")
@@ -9489,7 +10143,7 @@ public data class AuthorizationConsultSubMerchant(
  * The response body of `authorizations.consult` (`/ams/api/v1/authorizations/consult`).
  * Antom API: `v1/authorizations/consult`.
  */
-public data class AuthConsultResponse(
+public class AuthConsultResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The auth url. */
@@ -9525,6 +10179,12 @@ public data class AuthConsultResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AuthConsultResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthConsultResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/authorizations/consult`). */
         public const val API: String = "v1/authorizations/consult"
@@ -9555,7 +10215,7 @@ public data class AuthConsultResponse(
 /**
  * The `AuthCodeForm` object.
  */
-public data class AuthCodeForm(
+public class AuthCodeForm(
     /** The code details. */
     val codeDetails: List<CodeDetail>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -9569,6 +10229,12 @@ public data class AuthCodeForm(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AuthCodeForm && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthCodeForm(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("codeDetails")
@@ -9590,7 +10256,7 @@ public data class AuthCodeForm(
 /**
  * The `CodeDetail` object.
  */
-public data class CodeDetail(
+public class CodeDetail(
     /** The code value type (one of the `CodeValueType` values). */
     val codeValueType: String? = null,
     /** The code value. */
@@ -9610,6 +10276,12 @@ public data class CodeDetail(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CodeDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CodeDetail(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("codeValueType", "codeValue", "displayType")
@@ -9634,7 +10306,7 @@ public data class CodeDetail(
  * The request body of `authorizations.query` (`/ams/api/v1/authorizations/query`).
  * Antom API: `v1/authorizations/query`.
  */
-public data class AuthQueryTokenRequest(
+public class AuthQueryTokenRequest(
     /** The access token. */
     val accessToken: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -9648,6 +10320,12 @@ public data class AuthQueryTokenRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AuthQueryTokenRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthQueryTokenRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/authorizations/query`). */
@@ -9673,7 +10351,7 @@ public data class AuthQueryTokenRequest(
  * The response body of `authorizations.query` (`/ams/api/v1/authorizations/query`).
  * Antom API: `v1/authorizations/query`.
  */
-public data class AuthQueryTokenResponse(
+public class AuthQueryTokenResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The access token. */
@@ -9702,6 +10380,12 @@ public data class AuthQueryTokenResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AuthQueryTokenResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthQueryTokenResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/authorizations/query`). */
@@ -9732,7 +10416,7 @@ public data class AuthQueryTokenResponse(
  * The request body of `authorizations.revoke` (`/ams/api/v1/authorizations/revoke`).
  * Antom API: `v1/authorizations/revoke`.
  */
-public data class AuthRevokeTokenRequest(
+public class AuthRevokeTokenRequest(
     /** The access token. */
     val accessToken: String? = null,
     /** The extend info. */
@@ -9752,6 +10436,12 @@ public data class AuthRevokeTokenRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AuthRevokeTokenRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthRevokeTokenRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/authorizations/revoke`). */
@@ -9779,7 +10469,7 @@ public data class AuthRevokeTokenRequest(
  * The response body of `authorizations.revoke` (`/ams/api/v1/authorizations/revoke`).
  * Antom API: `v1/authorizations/revoke`.
  */
-public data class AuthRevokeTokenResponse(
+public class AuthRevokeTokenResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The extend info. */
@@ -9796,6 +10486,12 @@ public data class AuthRevokeTokenResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AuthRevokeTokenResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthRevokeTokenResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/authorizations/revoke`). */
@@ -9822,7 +10518,7 @@ public data class AuthRevokeTokenResponse(
  * The request body of `billing.coupon.create` (`/ams/api/v1/billing/coupon/create`).
  * Antom API: `v1/billing/coupon/create`.
  */
-public data class CouponCreateRequest(
+public class CouponCreateRequest(
     /** The coupon request id. */
     val couponRequestId: String? = null,
     /** The coupon name. */
@@ -9873,6 +10569,12 @@ public data class CouponCreateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CouponCreateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponCreateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/coupon/create`). */
         public const val API: String = "v1/billing/coupon/create"
@@ -9908,7 +10610,7 @@ public data class CouponCreateRequest(
 /**
  * The `CouponCreateAppliesTo` object.
  */
-public data class CouponCreateAppliesTo(
+public class CouponCreateAppliesTo(
     /** The product ids. */
     val productIds: List<String>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -9922,6 +10624,12 @@ public data class CouponCreateAppliesTo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CouponCreateAppliesTo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponCreateAppliesTo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("productIds")
@@ -9943,7 +10651,7 @@ public data class CouponCreateAppliesTo(
 /**
  * The `PromotionCode` object.
  */
-public data class PromotionCode(
+public class PromotionCode(
     /** The promotion code request id. */
     val promotionCodeRequestId: String? = null,
     /** The code. */
@@ -9979,6 +10687,12 @@ public data class PromotionCode(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is PromotionCode && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCode(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("promotionCodeRequestId", "code", "expiryTime", "minAmount", "oneTimeOnly", "customerId", "metadata", "maxRedemptions")
 
@@ -10007,7 +10721,7 @@ public data class PromotionCode(
  * The response body of `billing.coupon.create` (`/ams/api/v1/billing/coupon/create`).
  * Antom API: `v1/billing/coupon/create`.
  */
-public data class CouponCreateResponse(
+public class CouponCreateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The coupon id. */
@@ -10037,6 +10751,12 @@ public data class CouponCreateResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CouponCreateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponCreateResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/coupon/create`). */
         public const val API: String = "v1/billing/coupon/create"
@@ -10065,7 +10785,7 @@ public data class CouponCreateResponse(
 /**
  * The `CouponPromotionCode` object.
  */
-public data class CouponPromotionCode(
+public class CouponPromotionCode(
     /** The promotion code id. */
     val promotionCodeId: String? = null,
     /** The code. */
@@ -10085,6 +10805,12 @@ public data class CouponPromotionCode(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CouponPromotionCode && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponPromotionCode(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("promotionCodeId", "code", "status")
@@ -10110,7 +10836,7 @@ public data class CouponPromotionCode(
  * (`/ams/api/v1/billing/coupon/inquireDetails`).
  * Antom API: `v1/billing/coupon/inquireDetails`.
  */
-public data class CouponInquireDetailsRequest(
+public class CouponInquireDetailsRequest(
     /** The coupon id. */
     val couponId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -10124,6 +10850,12 @@ public data class CouponInquireDetailsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CouponInquireDetailsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponInquireDetailsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/coupon/inquireDetails`). */
@@ -10150,7 +10882,7 @@ public data class CouponInquireDetailsRequest(
  * (`/ams/api/v1/billing/coupon/inquireDetails`).
  * Antom API: `v1/billing/coupon/inquireDetails`.
  */
-public data class CouponInquireDetailsResponse(
+public class CouponInquireDetailsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The coupon id. */
@@ -10213,6 +10945,12 @@ public data class CouponInquireDetailsResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CouponInquireDetailsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponInquireDetailsResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/coupon/inquireDetails`). */
         public const val API: String = "v1/billing/coupon/inquireDetails"
@@ -10252,7 +10990,7 @@ public data class CouponInquireDetailsResponse(
 /**
  * The `CouponInquireDetailsAppliesTo` object.
  */
-public data class CouponInquireDetailsAppliesTo(
+public class CouponInquireDetailsAppliesTo(
     /** The products. */
     val products: List<CouponApplicableProduct>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -10266,6 +11004,12 @@ public data class CouponInquireDetailsAppliesTo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CouponInquireDetailsAppliesTo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponInquireDetailsAppliesTo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("products")
@@ -10287,7 +11031,7 @@ public data class CouponInquireDetailsAppliesTo(
 /**
  * The `CouponApplicableProduct` object.
  */
-public data class CouponApplicableProduct(
+public class CouponApplicableProduct(
     /** The can delete. */
     val canDelete: Any? = null,
     /** The gmt modified. */
@@ -10317,6 +11061,12 @@ public data class CouponApplicableProduct(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CouponApplicableProduct && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponApplicableProduct(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("canDelete", "gmtModified", "priceCount", "productId", "productName", "status")
 
@@ -10343,7 +11093,7 @@ public data class CouponApplicableProduct(
  * The request body of `billing.coupon.inquireList` (`/ams/api/v1/billing/coupon/inquireList`).
  * Antom API: `v1/billing/coupon/inquireList`.
  */
-public data class CouponInquireListRequest(
+public class CouponInquireListRequest(
     /** The status. */
     val status: String? = null,
     /** The discount type. */
@@ -10372,6 +11122,12 @@ public data class CouponInquireListRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CouponInquireListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponInquireListRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/coupon/inquireList`). */
@@ -10402,7 +11158,7 @@ public data class CouponInquireListRequest(
  * The response body of `billing.coupon.inquireList` (`/ams/api/v1/billing/coupon/inquireList`).
  * Antom API: `v1/billing/coupon/inquireList`.
  */
-public data class CouponInquireListResponse(
+public class CouponInquireListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The coupons. */
@@ -10432,6 +11188,12 @@ public data class CouponInquireListResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CouponInquireListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponInquireListResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/coupon/inquireList`). */
         public const val API: String = "v1/billing/coupon/inquireList"
@@ -10460,7 +11222,7 @@ public data class CouponInquireListResponse(
 /**
  * The `Coupon` object.
  */
-public data class Coupon(
+public class Coupon(
     /** The coupon id. */
     val couponId: String? = null,
     /** The coupon name. */
@@ -10499,6 +11261,12 @@ public data class Coupon(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Coupon && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Coupon(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("couponId", "couponName", "discountType", "percentOff", "amountOff", "redeemBy", "status", "maxRedemptions", "redeemedCount")
 
@@ -10528,7 +11296,7 @@ public data class Coupon(
  * The request body of `billing.coupon.update` (`/ams/api/v1/billing/coupon/update`).
  * Antom API: `v1/billing/coupon/update`.
  */
-public data class CouponUpdateRequest(
+public class CouponUpdateRequest(
     /** The coupon id. */
     val couponId: String? = null,
     /** The coupon name. */
@@ -10557,6 +11325,12 @@ public data class CouponUpdateRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CouponUpdateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponUpdateRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/coupon/update`). */
@@ -10587,7 +11361,7 @@ public data class CouponUpdateRequest(
  * The response body of `billing.coupon.update` (`/ams/api/v1/billing/coupon/update`).
  * Antom API: `v1/billing/coupon/update`.
  */
-public data class CouponUpdateResponse(
+public class CouponUpdateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The coupon id. */
@@ -10607,6 +11381,12 @@ public data class CouponUpdateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CouponUpdateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponUpdateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/coupon/update`). */
@@ -10634,7 +11414,7 @@ public data class CouponUpdateResponse(
  * The request body of `billing.creditNote.create` (`/ams/api/v1/billing/creditNote/create`).
  * Antom API: `v1/billing/creditNote/create`.
  */
-public data class CreditNoteCreateRequest(
+public class CreditNoteCreateRequest(
     /** The credit note request id. */
     val creditNoteRequestId: String? = null,
     /** The invoice id. */
@@ -10691,6 +11471,12 @@ public data class CreditNoteCreateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreditNoteCreateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteCreateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/creditNote/create`). */
         public const val API: String = "v1/billing/creditNote/create"
@@ -10728,7 +11514,7 @@ public data class CreditNoteCreateRequest(
 /**
  * The `CreditNoteCreateItem` object.
  */
-public data class CreditNoteCreateItem(
+public class CreditNoteCreateItem(
     /** The type. */
     val type: String? = null,
     /** The invoice item id. */
@@ -10758,6 +11544,12 @@ public data class CreditNoteCreateItem(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreditNoteCreateItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteCreateItem(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("type", "invoiceItemId", "description", "quantity", "unitAmount", "itemAmount")
 
@@ -10784,7 +11576,7 @@ public data class CreditNoteCreateItem(
  * The response body of `billing.creditNote.create` (`/ams/api/v1/billing/creditNote/create`).
  * Antom API: `v1/billing/creditNote/create`.
  */
-public data class CreditNoteCreateResponse(
+public class CreditNoteCreateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The credit note id. */
@@ -10856,6 +11648,12 @@ public data class CreditNoteCreateResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreditNoteCreateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteCreateResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/creditNote/create`). */
         public const val API: String = "v1/billing/creditNote/create"
@@ -10898,7 +11696,7 @@ public data class CreditNoteCreateResponse(
 /**
  * The `CreditNoteItem` object.
  */
-public data class CreditNoteItem(
+public class CreditNoteItem(
     /** The credit note item id. */
     val creditNoteItemId: String? = null,
     /** The type. */
@@ -10931,6 +11729,12 @@ public data class CreditNoteItem(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreditNoteItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteItem(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("creditNoteItemId", "type", "invoiceItemId", "description", "quantity", "unitAmount", "itemAmount")
 
@@ -10959,7 +11763,7 @@ public data class CreditNoteItem(
  * (`/ams/api/v1/billing/creditNote/inquireDetails`).
  * Antom API: `v1/billing/creditNote/inquireDetails`.
  */
-public data class CreditNoteInquireDetailsRequest(
+public class CreditNoteInquireDetailsRequest(
     /** The credit note id. */
     val creditNoteId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -10973,6 +11777,12 @@ public data class CreditNoteInquireDetailsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditNoteInquireDetailsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteInquireDetailsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/creditNote/inquireDetails`). */
@@ -10999,7 +11809,7 @@ public data class CreditNoteInquireDetailsRequest(
  * (`/ams/api/v1/billing/creditNote/inquireDetails`).
  * Antom API: `v1/billing/creditNote/inquireDetails`.
  */
-public data class CreditNoteInquireDetailsResponse(
+public class CreditNoteInquireDetailsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The credit note id. */
@@ -11073,6 +11883,12 @@ public data class CreditNoteInquireDetailsResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditNoteInquireDetailsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteInquireDetailsResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/creditNote/inquireDetails`). */
@@ -11119,7 +11935,7 @@ public data class CreditNoteInquireDetailsResponse(
  * (`/ams/api/v1/billing/creditNote/inquireList`).
  * Antom API: `v1/billing/creditNote/inquireList`.
  */
-public data class CreditNoteInquireListRequest(
+public class CreditNoteInquireListRequest(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The customer id. */
@@ -11164,6 +11980,12 @@ public data class CreditNoteInquireListRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreditNoteInquireListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteInquireListRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/creditNote/inquireList`). */
         public const val API: String = "v1/billing/creditNote/inquireList"
@@ -11199,7 +12021,7 @@ public data class CreditNoteInquireListRequest(
  * (`/ams/api/v1/billing/creditNote/inquireList`).
  * Antom API: `v1/billing/creditNote/inquireList`.
  */
-public data class CreditNoteInquireListResponse(
+public class CreditNoteInquireListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The has more. */
@@ -11222,6 +12044,12 @@ public data class CreditNoteInquireListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditNoteInquireListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteInquireListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/creditNote/inquireList`). */
@@ -11249,7 +12077,7 @@ public data class CreditNoteInquireListResponse(
 /**
  * The `CreditNoteSummary` object.
  */
-public data class CreditNoteSummary(
+public class CreditNoteSummary(
     /** The credit note id. */
     val creditNoteId: String? = null,
     /** The customer id. */
@@ -11300,6 +12128,12 @@ public data class CreditNoteSummary(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreditNoteSummary && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteSummary(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("creditNoteId", "customerId", "invoiceId", "type", "status", "totalAmount", "refundAmount", "reason", "effectiveDate", "refundStatus", "voidedAt", "refundedAt", "createdAt")
 
@@ -11333,7 +12167,7 @@ public data class CreditNoteSummary(
  * The request body of `billing.creditNote.void` (`/ams/api/v1/billing/creditNote/void`).
  * Antom API: `v1/billing/creditNote/void`.
  */
-public data class CreditNoteVoidRequest(
+public class CreditNoteVoidRequest(
     /** The credit note id. */
     val creditNoteId: String? = null,
     /** The reason. */
@@ -11350,6 +12184,12 @@ public data class CreditNoteVoidRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditNoteVoidRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteVoidRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/creditNote/void`). */
@@ -11376,7 +12216,7 @@ public data class CreditNoteVoidRequest(
  * The response body of `billing.creditNote.void` (`/ams/api/v1/billing/creditNote/void`).
  * Antom API: `v1/billing/creditNote/void`.
  */
-public data class CreditNoteVoidResponse(
+public class CreditNoteVoidResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The credit note id. */
@@ -11399,6 +12239,12 @@ public data class CreditNoteVoidResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditNoteVoidResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteVoidResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/creditNote/void`). */
@@ -11427,7 +12273,7 @@ public data class CreditNoteVoidResponse(
  * The request body of `billing.customer.create` (`/ams/api/v1/billing/customer/create`).
  * Antom API: `v1/billing/customer/create`.
  */
-public data class CustomerCreateRequest(
+public class CustomerCreateRequest(
     /** The customer request id. */
     val customerRequestId: String? = null,
     /** The reference customer id. */
@@ -11529,6 +12375,12 @@ public data class CustomerCreateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CustomerCreateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerCreateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/create`). */
         public const val API: String = "v1/billing/customer/create"
@@ -11582,7 +12434,7 @@ public data class CustomerCreateRequest(
  * The response body of `billing.customer.create` (`/ams/api/v1/billing/customer/create`).
  * Antom API: `v1/billing/customer/create`.
  */
-public data class CustomerCreateResponse(
+public class CustomerCreateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The customer id. */
@@ -11608,6 +12460,12 @@ public data class CustomerCreateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CustomerCreateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerCreateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/create`). */
@@ -11638,7 +12496,7 @@ public data class CustomerCreateResponse(
  * (`/ams/api/v1/billing/customer/createPortalLink`).
  * Antom API: `v1/billing/customer/createPortalLink`.
  */
-public data class CustomerCreatePortalLinkRequest(
+public class CustomerCreatePortalLinkRequest(
     /** The customer id. */
     val customerId: String? = null,
     /** The email. */
@@ -11664,6 +12522,12 @@ public data class CustomerCreatePortalLinkRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CustomerCreatePortalLinkRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerCreatePortalLinkRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/createPortalLink`). */
@@ -11694,7 +12558,7 @@ public data class CustomerCreatePortalLinkRequest(
  * (`/ams/api/v1/billing/customer/createPortalLink`).
  * Antom API: `v1/billing/customer/createPortalLink`.
  */
-public data class CustomerCreatePortalLinkResponse(
+public class CustomerCreatePortalLinkResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The token. */
@@ -11720,6 +12584,12 @@ public data class CustomerCreatePortalLinkResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CustomerCreatePortalLinkResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerCreatePortalLinkResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/createPortalLink`). */
@@ -11749,7 +12619,7 @@ public data class CustomerCreatePortalLinkResponse(
  * The request body of `billing.customer.delete` (`/ams/api/v1/billing/customer/delete`).
  * Antom API: `v1/billing/customer/delete`.
  */
-public data class CustomerDeleteRequest(
+public class CustomerDeleteRequest(
     /** The customer id. */
     val customerId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -11763,6 +12633,12 @@ public data class CustomerDeleteRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CustomerDeleteRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerDeleteRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/delete`). */
@@ -11788,7 +12664,7 @@ public data class CustomerDeleteRequest(
  * The response body of `billing.customer.delete` (`/ams/api/v1/billing/customer/delete`).
  * Antom API: `v1/billing/customer/delete`.
  */
-public data class CustomerDeleteResponse(
+public class CustomerDeleteResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The customer id. */
@@ -11808,6 +12684,12 @@ public data class CustomerDeleteResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CustomerDeleteResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerDeleteResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/delete`). */
@@ -11836,7 +12718,7 @@ public data class CustomerDeleteResponse(
  * (`/ams/api/v1/billing/customer/inquireDetails`).
  * Antom API: `v1/billing/customer/inquireDetails`.
  */
-public data class CustomerInquireDetailsRequest(
+public class CustomerInquireDetailsRequest(
     /** The customer id. */
     val customerId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -11850,6 +12732,12 @@ public data class CustomerInquireDetailsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CustomerInquireDetailsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerInquireDetailsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/inquireDetails`). */
@@ -11876,7 +12764,7 @@ public data class CustomerInquireDetailsRequest(
  * (`/ams/api/v1/billing/customer/inquireDetails`).
  * Antom API: `v1/billing/customer/inquireDetails`.
  */
-public data class CustomerInquireDetailsResponse(
+public class CustomerInquireDetailsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The customer id. */
@@ -11989,6 +12877,12 @@ public data class CustomerInquireDetailsResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CustomerInquireDetailsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerInquireDetailsResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/inquireDetails`). */
@@ -12048,7 +12942,7 @@ public data class CustomerInquireDetailsResponse(
  * (`/ams/api/v1/billing/customer/inquireList`).
  * Antom API: `v1/billing/customer/inquireList`.
  */
-public data class CustomerInquireListRequest(
+public class CustomerInquireListRequest(
     /** The starting after. */
     val startingAfter: String? = null,
     /** The ending before. */
@@ -12099,6 +12993,12 @@ public data class CustomerInquireListRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CustomerInquireListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerInquireListRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/inquireList`). */
         public const val API: String = "v1/billing/customer/inquireList"
@@ -12136,7 +13036,7 @@ public data class CustomerInquireListRequest(
  * (`/ams/api/v1/billing/customer/inquireList`).
  * Antom API: `v1/billing/customer/inquireList`.
  */
-public data class CustomerInquireListResponse(
+public class CustomerInquireListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The customers. */
@@ -12166,6 +13066,12 @@ public data class CustomerInquireListResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CustomerInquireListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerInquireListResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/inquireList`). */
         public const val API: String = "v1/billing/customer/inquireList"
@@ -12194,7 +13100,7 @@ public data class CustomerInquireListResponse(
 /**
  * The `Customer` object.
  */
-public data class Customer(
+public class Customer(
     /** The customer id. */
     val customerId: String? = null,
     /** The customer request id. */
@@ -12233,6 +13139,12 @@ public data class Customer(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Customer && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Customer(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("customerId", "customerRequestId", "email", "firstName", "lastName", "status", "billingEmail", "country", "gmtCreate")
 
@@ -12262,7 +13174,7 @@ public data class Customer(
  * The request body of `billing.customer.update` (`/ams/api/v1/billing/customer/update`).
  * Antom API: `v1/billing/customer/update`.
  */
-public data class CustomerUpdateRequest(
+public class CustomerUpdateRequest(
     /** The customer id. */
     val customerId: String? = null,
     /** The reference customer id. */
@@ -12364,6 +13276,12 @@ public data class CustomerUpdateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CustomerUpdateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerUpdateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/update`). */
         public const val API: String = "v1/billing/customer/update"
@@ -12417,7 +13335,7 @@ public data class CustomerUpdateRequest(
  * The response body of `billing.customer.update` (`/ams/api/v1/billing/customer/update`).
  * Antom API: `v1/billing/customer/update`.
  */
-public data class CustomerUpdateResponse(
+public class CustomerUpdateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The customer id. */
@@ -12437,6 +13355,12 @@ public data class CustomerUpdateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CustomerUpdateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerUpdateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/customer/update`). */
@@ -12465,7 +13389,7 @@ public data class CustomerUpdateResponse(
  * (`/ams/api/v1/billing/invoice/confirmPayment`).
  * Antom API: `v1/billing/invoice/confirmPayment`.
  */
-public data class InvoiceConfirmPaymentRequest(
+public class InvoiceConfirmPaymentRequest(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The confirmation type. */
@@ -12498,6 +13422,12 @@ public data class InvoiceConfirmPaymentRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceConfirmPaymentRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceConfirmPaymentRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/confirmPayment`). */
         public const val API: String = "v1/billing/invoice/confirmPayment"
@@ -12529,7 +13459,7 @@ public data class InvoiceConfirmPaymentRequest(
  * (`/ams/api/v1/billing/invoice/confirmPayment`).
  * Antom API: `v1/billing/invoice/confirmPayment`.
  */
-public data class InvoiceConfirmPaymentResponse(
+public class InvoiceConfirmPaymentResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The invoice id. */
@@ -12562,6 +13492,12 @@ public data class InvoiceConfirmPaymentResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceConfirmPaymentResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceConfirmPaymentResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/confirmPayment`). */
         public const val API: String = "v1/billing/invoice/confirmPayment"
@@ -12592,7 +13528,7 @@ public data class InvoiceConfirmPaymentResponse(
  * The request body of `billing.invoice.create` (`/ams/api/v1/billing/invoice/create`).
  * Antom API: `v1/billing/invoice/create`.
  */
-public data class InvoiceCreateRequest(
+public class InvoiceCreateRequest(
     /** The invoice request id. */
     val invoiceRequestId: String? = null,
     /** The customer id. */
@@ -12658,6 +13594,12 @@ public data class InvoiceCreateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceCreateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceCreateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/create`). */
         public const val API: String = "v1/billing/invoice/create"
@@ -12698,7 +13640,7 @@ public data class InvoiceCreateRequest(
 /**
  * The `InvoiceCreateItem` object.
  */
-public data class InvoiceCreateItem(
+public class InvoiceCreateItem(
     /** The description. */
     val description: String? = null,
     /** The item amount. */
@@ -12746,6 +13688,12 @@ public data class InvoiceCreateItem(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceCreateItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceCreateItem(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("description", "itemAmount", "unitAmount", "priceId", "productId", "quantity", "itemId", "supplyStart", "supplyEnd", "discountAmount", "taxBehavior", "taxCode")
 
@@ -12777,7 +13725,7 @@ public data class InvoiceCreateItem(
 /**
  * The `InvoiceShipping` object.
  */
-public data class InvoiceShipping(
+public class InvoiceShipping(
     /** The shipping name. */
     val shippingName: UserName? = null,
     /** The shipping address. */
@@ -12828,6 +13776,12 @@ public data class InvoiceShipping(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceShipping && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceShipping(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("shippingName", "shippingAddress", "shippingCarrier", "shippingNumber", "shippingPhoneNo", "shipToEmail", "notes", "shippingFeeId", "shippingFee", "shippingDescription", "deliveryEstimate", "trackingUrl", "shippingMethodIndicator")
 
@@ -12860,7 +13814,7 @@ public data class InvoiceShipping(
 /**
  * The `InvoiceAddress` object.
  */
-public data class InvoiceAddress(
+public class InvoiceAddress(
     /** The country. */
     val country: String? = null,
     /** The state. */
@@ -12890,6 +13844,12 @@ public data class InvoiceAddress(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceAddress && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceAddress(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("country", "state", "city", "address1", "address2", "postalCode")
 
@@ -12915,7 +13875,7 @@ public data class InvoiceAddress(
 /**
  * The `BillingDiscount` object.
  */
-public data class BillingDiscount(
+public class BillingDiscount(
     /** The coupon id. */
     val couponId: String? = null,
     /** The promotion code id. */
@@ -12932,6 +13892,12 @@ public data class BillingDiscount(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingDiscount && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingDiscount(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("couponId", "promotionCodeId")
@@ -12954,7 +13920,7 @@ public data class BillingDiscount(
 /**
  * The `AutomaticTax` object.
  */
-public data class AutomaticTax(
+public class AutomaticTax(
     /** The enabled. */
     val enabled: Any? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -12968,6 +13934,12 @@ public data class AutomaticTax(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AutomaticTax && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AutomaticTax(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("enabled")
@@ -12989,7 +13961,7 @@ public data class AutomaticTax(
 /**
  * The `InvoiceCustomerDetails` object.
  */
-public data class InvoiceCustomerDetails(
+public class InvoiceCustomerDetails(
     /** The email. */
     val email: String? = null,
     /** The customer type. */
@@ -13025,6 +13997,12 @@ public data class InvoiceCustomerDetails(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceCustomerDetails && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceCustomerDetails(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("email", "customerType", "businessName", "firstName", "lastName", "businessAddress", "preferredLocales", "taxIds")
 
@@ -13052,7 +14030,7 @@ public data class InvoiceCustomerDetails(
 /**
  * The `CustomerBusinessAddress` object.
  */
-public data class CustomerBusinessAddress(
+public class CustomerBusinessAddress(
     /** The country. */
     val country: String? = null,
     /** The state. */
@@ -13079,6 +14057,12 @@ public data class CustomerBusinessAddress(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CustomerBusinessAddress && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomerBusinessAddress(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("country", "state", "city", "address", "zipcode")
 
@@ -13104,7 +14088,7 @@ public data class CustomerBusinessAddress(
  * The response body of `billing.invoice.create` (`/ams/api/v1/billing/invoice/create`).
  * Antom API: `v1/billing/invoice/create`.
  */
-public data class InvoiceCreateResponse(
+public class InvoiceCreateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The invoice id. */
@@ -13133,6 +14117,12 @@ public data class InvoiceCreateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceCreateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceCreateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/create`). */
@@ -13164,7 +14154,7 @@ public data class InvoiceCreateResponse(
  * (`/ams/api/v1/billing/invoice/createViewLink`).
  * Antom API: `v1/billing/invoice/createViewLink`.
  */
-public data class InvoiceCreateViewLinkRequest(
+public class InvoiceCreateViewLinkRequest(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The invoice request id. */
@@ -13184,6 +14174,12 @@ public data class InvoiceCreateViewLinkRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceCreateViewLinkRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceCreateViewLinkRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/createViewLink`). */
@@ -13212,7 +14208,7 @@ public data class InvoiceCreateViewLinkRequest(
  * (`/ams/api/v1/billing/invoice/createViewLink`).
  * Antom API: `v1/billing/invoice/createViewLink`.
  */
-public data class InvoiceCreateViewLinkResponse(
+public class InvoiceCreateViewLinkResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The token. */
@@ -13235,6 +14231,12 @@ public data class InvoiceCreateViewLinkResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceCreateViewLinkResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceCreateViewLinkResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/createViewLink`). */
@@ -13263,7 +14265,7 @@ public data class InvoiceCreateViewLinkResponse(
  * The request body of `billing.invoice.export` (`/ams/api/v1/billing/invoice/export`).
  * Antom API: `v1/billing/invoice/export`.
  */
-public data class InvoiceExportRequest(
+public class InvoiceExportRequest(
     /** The customer id. */
     val customerId: String? = null,
     /** The status. */
@@ -13305,6 +14307,12 @@ public data class InvoiceExportRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceExportRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceExportRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/export`). */
         public const val API: String = "v1/billing/invoice/export"
@@ -13338,7 +14346,7 @@ public data class InvoiceExportRequest(
  * The response body of `billing.invoice.export` (`/ams/api/v1/billing/invoice/export`).
  * Antom API: `v1/billing/invoice/export`.
  */
-public data class InvoiceExportResponse(
+public class InvoiceExportResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The file format. */
@@ -13371,6 +14379,12 @@ public data class InvoiceExportResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceExportResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceExportResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/export`). */
         public const val API: String = "v1/billing/invoice/export"
@@ -13401,7 +14415,7 @@ public data class InvoiceExportResponse(
  * The request body of `billing.invoice.finalize` (`/ams/api/v1/billing/invoice/finalize`).
  * Antom API: `v1/billing/invoice/finalize`.
  */
-public data class InvoiceFinalizeRequest(
+public class InvoiceFinalizeRequest(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The auto send. */
@@ -13421,6 +14435,12 @@ public data class InvoiceFinalizeRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceFinalizeRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceFinalizeRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/finalize`). */
@@ -13448,7 +14468,7 @@ public data class InvoiceFinalizeRequest(
  * The response body of `billing.invoice.finalize` (`/ams/api/v1/billing/invoice/finalize`).
  * Antom API: `v1/billing/invoice/finalize`.
  */
-public data class InvoiceFinalizeResponse(
+public class InvoiceFinalizeResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The invoice id. */
@@ -13481,6 +14501,12 @@ public data class InvoiceFinalizeResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceFinalizeResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceFinalizeResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/finalize`). */
         public const val API: String = "v1/billing/invoice/finalize"
@@ -13512,7 +14538,7 @@ public data class InvoiceFinalizeResponse(
  * (`/ams/api/v1/billing/invoice/inquireDetails`).
  * Antom API: `v1/billing/invoice/inquireDetails`.
  */
-public data class InvoiceInquireDetailsRequest(
+public class InvoiceInquireDetailsRequest(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The invoice request id. */
@@ -13529,6 +14555,12 @@ public data class InvoiceInquireDetailsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceInquireDetailsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceInquireDetailsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/inquireDetails`). */
@@ -13556,7 +14588,7 @@ public data class InvoiceInquireDetailsRequest(
  * (`/ams/api/v1/billing/invoice/inquireDetails`).
  * Antom API: `v1/billing/invoice/inquireDetails`.
  */
-public data class InvoiceInquireDetailsResponse(
+public class InvoiceInquireDetailsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The invoice id. */
@@ -13679,6 +14711,12 @@ public data class InvoiceInquireDetailsResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceInquireDetailsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceInquireDetailsResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/inquireDetails`). */
         public const val API: String = "v1/billing/invoice/inquireDetails"
@@ -13738,7 +14776,7 @@ public data class InvoiceInquireDetailsResponse(
 /**
  * The `InvoiceItem` object.
  */
-public data class InvoiceItem(
+public class InvoiceItem(
     /** The item id. */
     val itemId: String? = null,
     /** The price id. */
@@ -13795,6 +14833,12 @@ public data class InvoiceItem(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceItem(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("itemId", "priceId", "description", "quantity", "unitAmount", "amount", "usageAmount", "usageQuantity", "periodStart", "periodEnd", "proration", "discountAmount", "taxAmount", "gmtCreate", "gmtUpdate")
 
@@ -13829,7 +14873,7 @@ public data class InvoiceItem(
 /**
  * The `InvoicePayment` object.
  */
-public data class InvoicePayment(
+public class InvoicePayment(
     /** The invoice payment id. */
     val invoicePaymentId: String? = null,
     /** The attempt no. */
@@ -13889,6 +14933,12 @@ public data class InvoicePayment(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoicePayment && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoicePayment(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("invoicePaymentId", "attemptNo", "paymentRequestId", "paymentId", "payToRequestId", "payToId", "paymentAmount", "paymentOrderStatus", "paymentMethod", "errorCode", "errorMessage", "retryReason", "paymentTime", "nextRetryAt", "gmtCreate", "gmtUpdate")
 
@@ -13924,7 +14974,7 @@ public data class InvoicePayment(
 /**
  * The `InvoiceNote` object.
  */
-public data class InvoiceNote(
+public class InvoiceNote(
     /** The note id. */
     val noteId: String? = null,
     /** The note. */
@@ -13947,6 +14997,12 @@ public data class InvoiceNote(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceNote && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceNote(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("noteId", "note", "action", "noteTime")
@@ -13972,7 +15028,7 @@ public data class InvoiceNote(
  * The request body of `billing.invoice.inquireList` (`/ams/api/v1/billing/invoice/inquireList`).
  * Antom API: `v1/billing/invoice/inquireList`.
  */
-public data class InvoiceInquireListRequest(
+public class InvoiceInquireListRequest(
     /** The starting after. */
     val startingAfter: String? = null,
     /** The ending before. */
@@ -14026,6 +15082,12 @@ public data class InvoiceInquireListRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceInquireListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceInquireListRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/inquireList`). */
         public const val API: String = "v1/billing/invoice/inquireList"
@@ -14064,7 +15126,7 @@ public data class InvoiceInquireListRequest(
  * (`/ams/api/v1/billing/invoice/inquireList`).
  * Antom API: `v1/billing/invoice/inquireList`.
  */
-public data class InvoiceInquireListResponse(
+public class InvoiceInquireListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The invoices. */
@@ -14097,6 +15159,12 @@ public data class InvoiceInquireListResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceInquireListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceInquireListResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/inquireList`). */
         public const val API: String = "v1/billing/invoice/inquireList"
@@ -14126,7 +15194,7 @@ public data class InvoiceInquireListResponse(
 /**
  * The `Invoice` object.
  */
-public data class Invoice(
+public class Invoice(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The subscription id. */
@@ -14195,6 +15263,12 @@ public data class Invoice(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Invoice && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Invoice(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("invoiceId", "subscriptionId", "customerId", "customerFirstName", "customerLastName", "customerEmail", "reason", "status", "totalAmount", "paidAmount", "remainAmount", "currency", "periodStart", "periodEnd", "dueDate", "gmtCreate", "gmtUpdate", "description", "pdfFileUrl")
 
@@ -14235,7 +15309,7 @@ public data class Invoice(
  * (`/ams/api/v1/billing/invoice/markUncollectible`).
  * Antom API: `v1/billing/invoice/markUncollectible`.
  */
-public data class InvoiceMarkUncollectibleRequest(
+public class InvoiceMarkUncollectibleRequest(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The invoice note. */
@@ -14252,6 +15326,12 @@ public data class InvoiceMarkUncollectibleRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceMarkUncollectibleRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceMarkUncollectibleRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/markUncollectible`). */
@@ -14279,7 +15359,7 @@ public data class InvoiceMarkUncollectibleRequest(
  * (`/ams/api/v1/billing/invoice/markUncollectible`).
  * Antom API: `v1/billing/invoice/markUncollectible`.
  */
-public data class InvoiceMarkUncollectibleResponse(
+public class InvoiceMarkUncollectibleResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The invoice id. */
@@ -14305,6 +15385,12 @@ public data class InvoiceMarkUncollectibleResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceMarkUncollectibleResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceMarkUncollectibleResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/markUncollectible`). */
@@ -14334,7 +15420,7 @@ public data class InvoiceMarkUncollectibleResponse(
  * The request body of `billing.invoice.revise` (`/ams/api/v1/billing/invoice/revise`).
  * Antom API: `v1/billing/invoice/revise`.
  */
-public data class InvoiceReviseRequest(
+public class InvoiceReviseRequest(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The invoice request id. */
@@ -14360,6 +15446,12 @@ public data class InvoiceReviseRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceReviseRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceReviseRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/revise`). */
@@ -14389,7 +15481,7 @@ public data class InvoiceReviseRequest(
  * The response body of `billing.invoice.revise` (`/ams/api/v1/billing/invoice/revise`).
  * Antom API: `v1/billing/invoice/revise`.
  */
-public data class InvoiceReviseResponse(
+public class InvoiceReviseResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The new invoice id. */
@@ -14409,6 +15501,12 @@ public data class InvoiceReviseResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceReviseResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceReviseResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/revise`). */
@@ -14436,7 +15534,7 @@ public data class InvoiceReviseResponse(
  * The request body of `billing.invoice.send` (`/ams/api/v1/billing/invoice/send`).
  * Antom API: `v1/billing/invoice/send`.
  */
-public data class InvoiceSendRequest(
+public class InvoiceSendRequest(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The cc emails. */
@@ -14459,6 +15557,12 @@ public data class InvoiceSendRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceSendRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceSendRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/send`). */
@@ -14487,7 +15591,7 @@ public data class InvoiceSendRequest(
  * The response body of `billing.invoice.send` (`/ams/api/v1/billing/invoice/send`).
  * Antom API: `v1/billing/invoice/send`.
  */
-public data class InvoiceSendResponse(
+public class InvoiceSendResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The invoice id. */
@@ -14510,6 +15614,12 @@ public data class InvoiceSendResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceSendResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceSendResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/send`). */
@@ -14538,7 +15648,7 @@ public data class InvoiceSendResponse(
  * The request body of `billing.invoice.update` (`/ams/api/v1/billing/invoice/update`).
  * Antom API: `v1/billing/invoice/update`.
  */
-public data class InvoiceUpdateRequest(
+public class InvoiceUpdateRequest(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The description. */
@@ -14586,6 +15696,12 @@ public data class InvoiceUpdateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceUpdateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceUpdateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/update`). */
         public const val API: String = "v1/billing/invoice/update"
@@ -14620,7 +15736,7 @@ public data class InvoiceUpdateRequest(
 /**
  * The `InvoiceCustomField` object.
  */
-public data class InvoiceCustomField(
+public class InvoiceCustomField(
     /** The label. */
     val label: String? = null,
     /** The value. */
@@ -14637,6 +15753,12 @@ public data class InvoiceCustomField(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceCustomField && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceCustomField(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("label", "value")
@@ -14660,7 +15782,7 @@ public data class InvoiceCustomField(
  * The response body of `billing.invoice.update` (`/ams/api/v1/billing/invoice/update`).
  * Antom API: `v1/billing/invoice/update`.
  */
-public data class InvoiceUpdateResponse(
+public class InvoiceUpdateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The invoice id. */
@@ -14683,6 +15805,12 @@ public data class InvoiceUpdateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceUpdateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceUpdateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/update`). */
@@ -14711,7 +15839,7 @@ public data class InvoiceUpdateResponse(
  * The request body of `billing.invoice.void` (`/ams/api/v1/billing/invoice/void`).
  * Antom API: `v1/billing/invoice/void`.
  */
-public data class InvoiceVoidRequest(
+public class InvoiceVoidRequest(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The invoice note. */
@@ -14728,6 +15856,12 @@ public data class InvoiceVoidRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceVoidRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceVoidRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/void`). */
@@ -14754,7 +15888,7 @@ public data class InvoiceVoidRequest(
  * The response body of `billing.invoice.void` (`/ams/api/v1/billing/invoice/void`).
  * Antom API: `v1/billing/invoice/void`.
  */
-public data class InvoiceVoidResponse(
+public class InvoiceVoidResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The invoice id. */
@@ -14780,6 +15914,12 @@ public data class InvoiceVoidResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoiceVoidResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceVoidResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/invoice/void`). */
@@ -14809,7 +15949,7 @@ public data class InvoiceVoidResponse(
  * The request body of `billing.price.create` (`/ams/api/v1/billing/price/create`).
  * Antom API: `v1/billing/price/create`.
  */
-public data class PriceCreateRequest(
+public class PriceCreateRequest(
     /** The price request id. */
     val priceRequestId: String? = null,
     /** The product id. */
@@ -14863,6 +16003,12 @@ public data class PriceCreateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is PriceCreateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PriceCreateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/price/create`). */
         public const val API: String = "v1/billing/price/create"
@@ -14899,7 +16045,7 @@ public data class PriceCreateRequest(
 /**
  * The `RecurringSettings` object.
  */
-public data class RecurringSettings(
+public class RecurringSettings(
     /** The period rule. */
     val periodRule: PeriodRule? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -14913,6 +16059,12 @@ public data class RecurringSettings(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RecurringSettings && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RecurringSettings(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("periodRule")
@@ -14934,7 +16086,7 @@ public data class RecurringSettings(
 /**
  * The `PeriodRule` object.
  */
-public data class PeriodRule(
+public class PeriodRule(
     /** The period type. */
     val periodType: String? = null,
     /** The period. */
@@ -14957,6 +16109,12 @@ public data class PeriodRule(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PeriodRule && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PeriodRule(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("periodType", "period", "price", "periodCount")
@@ -14981,7 +16139,7 @@ public data class PeriodRule(
 /**
  * The `Tier` object.
  */
-public data class Tier(
+public class Tier(
     /** The up to. */
     val upTo: Any? = null,
     /** The unit amount. */
@@ -15001,6 +16159,12 @@ public data class Tier(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Tier && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Tier(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("upTo", "unitAmount", "flatAmount")
@@ -15025,7 +16189,7 @@ public data class Tier(
  * The response body of `billing.price.create` (`/ams/api/v1/billing/price/create`).
  * Antom API: `v1/billing/price/create`.
  */
-public data class PriceCreateResponse(
+public class PriceCreateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The price id. */
@@ -15093,6 +16257,12 @@ public data class PriceCreateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PriceCreateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PriceCreateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/price/create`). */
@@ -15137,7 +16307,7 @@ public data class PriceCreateResponse(
  * (`/ams/api/v1/billing/price/inquireDetails`).
  * Antom API: `v1/billing/price/inquireDetails`.
  */
-public data class PriceInquireDetailsRequest(
+public class PriceInquireDetailsRequest(
     /** The price id. */
     val priceId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -15151,6 +16321,12 @@ public data class PriceInquireDetailsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PriceInquireDetailsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PriceInquireDetailsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/price/inquireDetails`). */
@@ -15177,7 +16353,7 @@ public data class PriceInquireDetailsRequest(
  * (`/ams/api/v1/billing/price/inquireDetails`).
  * Antom API: `v1/billing/price/inquireDetails`.
  */
-public data class PriceInquireDetailsResponse(
+public class PriceInquireDetailsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The price id. */
@@ -15245,6 +16421,12 @@ public data class PriceInquireDetailsResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PriceInquireDetailsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PriceInquireDetailsResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/price/inquireDetails`). */
@@ -15288,7 +16470,7 @@ public data class PriceInquireDetailsResponse(
  * The request body of `billing.price.inquireList` (`/ams/api/v1/billing/price/inquireList`).
  * Antom API: `v1/billing/price/inquireList`.
  */
-public data class PriceInquireListRequest(
+public class PriceInquireListRequest(
     /** The product id. */
     val productId: String? = null,
     /** The pricing model. */
@@ -15321,6 +16503,12 @@ public data class PriceInquireListRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is PriceInquireListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PriceInquireListRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/price/inquireList`). */
         public const val API: String = "v1/billing/price/inquireList"
@@ -15351,7 +16539,7 @@ public data class PriceInquireListRequest(
  * The response body of `billing.price.inquireList` (`/ams/api/v1/billing/price/inquireList`).
  * Antom API: `v1/billing/price/inquireList`.
  */
-public data class PriceInquireListResponse(
+public class PriceInquireListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The prices. */
@@ -15374,6 +16562,12 @@ public data class PriceInquireListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PriceInquireListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PriceInquireListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/price/inquireList`). */
@@ -15401,7 +16595,7 @@ public data class PriceInquireListResponse(
 /**
  * The `Price` object.
  */
-public data class Price(
+public class Price(
     /** The price id. */
     val priceId: String? = null,
     /** The product id. */
@@ -15466,6 +16660,12 @@ public data class Price(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Price && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Price(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("priceId", "productId", "name", "pricingModel", "usageType", "defaultPrice", "unitLabel", "meterId", "unitAmount", "recurring", "active", "includedQuantity", "tiersMode", "tiers", "metadata", "createdAt", "deactivatedAt", "updatedAt")
@@ -15505,7 +16705,7 @@ public data class Price(
  * The request body of `billing.price.update` (`/ams/api/v1/billing/price/update`).
  * Antom API: `v1/billing/price/update`.
  */
-public data class PriceUpdateRequest(
+public class PriceUpdateRequest(
     /** The price id. */
     val priceId: String? = null,
     /** The name. */
@@ -15531,6 +16731,12 @@ public data class PriceUpdateRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PriceUpdateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PriceUpdateRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/price/update`). */
@@ -15560,7 +16766,7 @@ public data class PriceUpdateRequest(
  * The response body of `billing.price.update` (`/ams/api/v1/billing/price/update`).
  * Antom API: `v1/billing/price/update`.
  */
-public data class PriceUpdateResponse(
+public class PriceUpdateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The price id. */
@@ -15628,6 +16834,12 @@ public data class PriceUpdateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PriceUpdateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PriceUpdateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/price/update`). */
@@ -15671,7 +16883,7 @@ public data class PriceUpdateResponse(
  * The request body of `billing.product.create` (`/ams/api/v1/billing/product/create`).
  * Antom API: `v1/billing/product/create`.
  */
-public data class ProductCreateRequest(
+public class ProductCreateRequest(
     /** The product request id. */
     val productRequestId: String? = null,
     /** The name. */
@@ -15704,6 +16916,12 @@ public data class ProductCreateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ProductCreateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ProductCreateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/product/create`). */
         public const val API: String = "v1/billing/product/create"
@@ -15734,7 +16952,7 @@ public data class ProductCreateRequest(
  * The response body of `billing.product.create` (`/ams/api/v1/billing/product/create`).
  * Antom API: `v1/billing/product/create`.
  */
-public data class ProductCreateResponse(
+public class ProductCreateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The product id. */
@@ -15785,6 +17003,12 @@ public data class ProductCreateResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ProductCreateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ProductCreateResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/product/create`). */
         public const val API: String = "v1/billing/product/create"
@@ -15822,7 +17046,7 @@ public data class ProductCreateResponse(
  * (`/ams/api/v1/billing/product/inquireDetails`).
  * Antom API: `v1/billing/product/inquireDetails`.
  */
-public data class ProductInquireDetailsRequest(
+public class ProductInquireDetailsRequest(
     /** The product id. */
     val productId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -15836,6 +17060,12 @@ public data class ProductInquireDetailsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ProductInquireDetailsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ProductInquireDetailsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/product/inquireDetails`). */
@@ -15862,7 +17092,7 @@ public data class ProductInquireDetailsRequest(
  * (`/ams/api/v1/billing/product/inquireDetails`).
  * Antom API: `v1/billing/product/inquireDetails`.
  */
-public data class ProductInquireDetailsResponse(
+public class ProductInquireDetailsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The product id. */
@@ -15916,6 +17146,12 @@ public data class ProductInquireDetailsResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ProductInquireDetailsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ProductInquireDetailsResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/product/inquireDetails`). */
         public const val API: String = "v1/billing/product/inquireDetails"
@@ -15953,7 +17189,7 @@ public data class ProductInquireDetailsResponse(
  * The request body of `billing.product.inquireList` (`/ams/api/v1/billing/product/inquireList`).
  * Antom API: `v1/billing/product/inquireList`.
  */
-public data class ProductInquireListRequest(
+public class ProductInquireListRequest(
     /** The starting after. */
     val startingAfter: String? = null,
     /** The ending before. */
@@ -15989,6 +17225,12 @@ public data class ProductInquireListRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ProductInquireListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ProductInquireListRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/product/inquireList`). */
         public const val API: String = "v1/billing/product/inquireList"
@@ -16021,7 +17263,7 @@ public data class ProductInquireListRequest(
  * (`/ams/api/v1/billing/product/inquireList`).
  * Antom API: `v1/billing/product/inquireList`.
  */
-public data class ProductInquireListResponse(
+public class ProductInquireListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The products. */
@@ -16044,6 +17286,12 @@ public data class ProductInquireListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ProductInquireListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ProductInquireListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/product/inquireList`). */
@@ -16071,7 +17319,7 @@ public data class ProductInquireListResponse(
 /**
  * The `Product` object.
  */
-public data class Product(
+public class Product(
     /** The product id. */
     val productId: String? = null,
     /** The product request id. */
@@ -16118,6 +17366,12 @@ public data class Product(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Product && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Product(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("productId", "productRequestId", "name", "type", "description", "images", "unitLabel", "metadata", "active", "createdAt", "deactivatedAt", "updatedAt")
@@ -16151,7 +17405,7 @@ public data class Product(
  * The request body of `billing.product.update` (`/ams/api/v1/billing/product/update`).
  * Antom API: `v1/billing/product/update`.
  */
-public data class ProductUpdateRequest(
+public class ProductUpdateRequest(
     /** The product id. */
     val productId: String? = null,
     /** The name. */
@@ -16184,6 +17438,12 @@ public data class ProductUpdateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ProductUpdateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ProductUpdateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/product/update`). */
         public const val API: String = "v1/billing/product/update"
@@ -16214,7 +17474,7 @@ public data class ProductUpdateRequest(
  * The response body of `billing.product.update` (`/ams/api/v1/billing/product/update`).
  * Antom API: `v1/billing/product/update`.
  */
-public data class ProductUpdateResponse(
+public class ProductUpdateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The product id. */
@@ -16264,6 +17524,12 @@ public data class ProductUpdateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ProductUpdateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ProductUpdateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/product/update`). */
@@ -16301,7 +17567,7 @@ public data class ProductUpdateResponse(
  * The request body of `billing.product.uploadImage` (`/ams/api/v1/billing/product/uploadImage`).
  * Antom API: `v1/billing/product/uploadImage`.
  */
-public data class ProductUploadImageRequest(
+public class ProductUploadImageRequest(
     /** The file sha256. */
     val fileSha256: String? = null,
     /** The product id. */
@@ -16318,6 +17584,12 @@ public data class ProductUploadImageRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ProductUploadImageRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ProductUploadImageRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/product/uploadImage`). */
@@ -16345,7 +17617,7 @@ public data class ProductUploadImageRequest(
  * (`/ams/api/v1/billing/product/uploadImage`).
  * Antom API: `v1/billing/product/uploadImage`.
  */
-public data class ProductUploadImageResponse(
+public class ProductUploadImageResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The image url. */
@@ -16368,6 +17640,12 @@ public data class ProductUploadImageResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ProductUploadImageResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ProductUploadImageResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/product/uploadImage`). */
@@ -16397,7 +17675,7 @@ public data class ProductUploadImageResponse(
  * (`/ams/api/v1/billing/promotionCode/create`).
  * Antom API: `v1/billing/promotionCode/create`.
  */
-public data class PromotionCodeCreateRequest(
+public class PromotionCodeCreateRequest(
     /** The promotion code request id. */
     val promotionCodeRequestId: String? = null,
     /** The coupon id. */
@@ -16436,6 +17714,12 @@ public data class PromotionCodeCreateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is PromotionCodeCreateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCodeCreateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/promotionCode/create`). */
         public const val API: String = "v1/billing/promotionCode/create"
@@ -16467,7 +17751,7 @@ public data class PromotionCodeCreateRequest(
 /**
  * The `PromotionCodeCreateMinAmount` object.
  */
-public data class PromotionCodeCreateMinAmount(
+public class PromotionCodeCreateMinAmount(
     /** The value. */
     val value: String? = null,
     /** The currency. */
@@ -16484,6 +17768,12 @@ public data class PromotionCodeCreateMinAmount(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PromotionCodeCreateMinAmount && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCodeCreateMinAmount(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("value", "currency")
@@ -16508,7 +17798,7 @@ public data class PromotionCodeCreateMinAmount(
  * (`/ams/api/v1/billing/promotionCode/create`).
  * Antom API: `v1/billing/promotionCode/create`.
  */
-public data class PromotionCodeCreateResponse(
+public class PromotionCodeCreateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The promotion code id. */
@@ -16531,6 +17821,12 @@ public data class PromotionCodeCreateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PromotionCodeCreateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCodeCreateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/promotionCode/create`). */
@@ -16560,7 +17856,7 @@ public data class PromotionCodeCreateResponse(
  * (`/ams/api/v1/billing/promotionCode/inquireDetails`).
  * Antom API: `v1/billing/promotionCode/inquireDetails`.
  */
-public data class PromotionCodeInquireDetailsRequest(
+public class PromotionCodeInquireDetailsRequest(
     /** The promotion code id. */
     val promotionCodeId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -16574,6 +17870,12 @@ public data class PromotionCodeInquireDetailsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PromotionCodeInquireDetailsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCodeInquireDetailsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/promotionCode/inquireDetails`). */
@@ -16600,7 +17902,7 @@ public data class PromotionCodeInquireDetailsRequest(
  * (`/ams/api/v1/billing/promotionCode/inquireDetails`).
  * Antom API: `v1/billing/promotionCode/inquireDetails`.
  */
-public data class PromotionCodeInquireDetailsResponse(
+public class PromotionCodeInquireDetailsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The promotion code id. */
@@ -16654,6 +17956,12 @@ public data class PromotionCodeInquireDetailsResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is PromotionCodeInquireDetailsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCodeInquireDetailsResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/promotionCode/inquireDetails`). */
         public const val API: String = "v1/billing/promotionCode/inquireDetails"
@@ -16690,7 +17998,7 @@ public data class PromotionCodeInquireDetailsResponse(
 /**
  * The `PromotionCodeInquireDetailsMinAmount` object.
  */
-public data class PromotionCodeInquireDetailsMinAmount(
+public class PromotionCodeInquireDetailsMinAmount(
     /** The value. */
     val value: String? = null,
     /** The currency. */
@@ -16707,6 +18015,12 @@ public data class PromotionCodeInquireDetailsMinAmount(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PromotionCodeInquireDetailsMinAmount && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCodeInquireDetailsMinAmount(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("value", "currency")
@@ -16731,7 +18045,7 @@ public data class PromotionCodeInquireDetailsMinAmount(
  * (`/ams/api/v1/billing/promotionCode/inquireList`).
  * Antom API: `v1/billing/promotionCode/inquireList`.
  */
-public data class PromotionCodeInquireListRequest(
+public class PromotionCodeInquireListRequest(
     /** The coupon id. */
     val couponId: String? = null,
     /** The status. */
@@ -16760,6 +18074,12 @@ public data class PromotionCodeInquireListRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PromotionCodeInquireListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCodeInquireListRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/promotionCode/inquireList`). */
@@ -16791,7 +18111,7 @@ public data class PromotionCodeInquireListRequest(
  * (`/ams/api/v1/billing/promotionCode/inquireList`).
  * Antom API: `v1/billing/promotionCode/inquireList`.
  */
-public data class PromotionCodeInquireListResponse(
+public class PromotionCodeInquireListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The promotion codes. */
@@ -16821,6 +18141,12 @@ public data class PromotionCodeInquireListResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is PromotionCodeInquireListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCodeInquireListResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/promotionCode/inquireList`). */
         public const val API: String = "v1/billing/promotionCode/inquireList"
@@ -16849,7 +18175,7 @@ public data class PromotionCodeInquireListResponse(
 /**
  * The `PromotionCodeInfo` object.
  */
-public data class PromotionCodeInfo(
+public class PromotionCodeInfo(
     /** The promotion code id. */
     val promotionCodeId: String? = null,
     /** The code. */
@@ -16882,6 +18208,12 @@ public data class PromotionCodeInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is PromotionCodeInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCodeInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("promotionCodeId", "code", "status", "maxRedemptions", "redeemedCount", "expiryTime", "createTime")
 
@@ -16910,7 +18242,7 @@ public data class PromotionCodeInfo(
  * (`/ams/api/v1/billing/promotionCode/update`).
  * Antom API: `v1/billing/promotionCode/update`.
  */
-public data class PromotionCodeUpdateRequest(
+public class PromotionCodeUpdateRequest(
     /** The promotion code id. */
     val promotionCodeId: String? = null,
     /** The status. */
@@ -16936,6 +18268,12 @@ public data class PromotionCodeUpdateRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PromotionCodeUpdateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCodeUpdateRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/promotionCode/update`). */
@@ -16966,7 +18304,7 @@ public data class PromotionCodeUpdateRequest(
  * (`/ams/api/v1/billing/promotionCode/update`).
  * Antom API: `v1/billing/promotionCode/update`.
  */
-public data class PromotionCodeUpdateResponse(
+public class PromotionCodeUpdateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The promotion code id. */
@@ -16986,6 +18324,12 @@ public data class PromotionCodeUpdateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PromotionCodeUpdateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionCodeUpdateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/promotionCode/update`). */
@@ -17013,7 +18357,7 @@ public data class PromotionCodeUpdateResponse(
  * The request body of `billing.receipt.export` (`/ams/api/v1/billing/receipt/export`).
  * Antom API: `v1/billing/receipt/export`.
  */
-public data class ReceiptExportRequest(
+public class ReceiptExportRequest(
     /** The status. */
     val status: String? = null,
     /** The subscription id. */
@@ -17055,6 +18399,12 @@ public data class ReceiptExportRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ReceiptExportRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReceiptExportRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/receipt/export`). */
         public const val API: String = "v1/billing/receipt/export"
@@ -17088,7 +18438,7 @@ public data class ReceiptExportRequest(
  * The response body of `billing.receipt.export` (`/ams/api/v1/billing/receipt/export`).
  * Antom API: `v1/billing/receipt/export`.
  */
-public data class ReceiptExportResponse(
+public class ReceiptExportResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The file format. */
@@ -17121,6 +18471,12 @@ public data class ReceiptExportResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ReceiptExportResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReceiptExportResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/receipt/export`). */
         public const val API: String = "v1/billing/receipt/export"
@@ -17152,7 +18508,7 @@ public data class ReceiptExportResponse(
  * (`/ams/api/v1/billing/receipt/inquireDetails`).
  * Antom API: `v1/billing/receipt/inquireDetails`.
  */
-public data class ReceiptInquireDetailsRequest(
+public class ReceiptInquireDetailsRequest(
     /** The receipt id. */
     val receiptId: String? = null,
     /** The invoice id. */
@@ -17169,6 +18525,12 @@ public data class ReceiptInquireDetailsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ReceiptInquireDetailsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReceiptInquireDetailsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/receipt/inquireDetails`). */
@@ -17196,7 +18558,7 @@ public data class ReceiptInquireDetailsRequest(
  * (`/ams/api/v1/billing/receipt/inquireDetails`).
  * Antom API: `v1/billing/receipt/inquireDetails`.
  */
-public data class ReceiptInquireDetailsResponse(
+public class ReceiptInquireDetailsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The receipt id. */
@@ -17337,6 +18699,12 @@ public data class ReceiptInquireDetailsResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ReceiptInquireDetailsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReceiptInquireDetailsResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/receipt/inquireDetails`). */
         public const val API: String = "v1/billing/receipt/inquireDetails"
@@ -17402,7 +18770,7 @@ public data class ReceiptInquireDetailsResponse(
 /**
  * The `ReceiptItem` object.
  */
-public data class ReceiptItem(
+public class ReceiptItem(
     /** The item id. */
     val itemId: String? = null,
     /** The description. */
@@ -17459,6 +18827,12 @@ public data class ReceiptItem(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ReceiptItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReceiptItem(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("itemId", "description", "quantity", "unitAmount", "amount", "usageAmount", "usageQuantity", "usageUnit", "discountAmount", "taxAmount", "periodStart", "periodEnd", "proration", "gmtCreate", "gmtUpdate")
 
@@ -17494,7 +18868,7 @@ public data class ReceiptItem(
  * The request body of `billing.receipt.inquireList` (`/ams/api/v1/billing/receipt/inquireList`).
  * Antom API: `v1/billing/receipt/inquireList`.
  */
-public data class ReceiptInquireListRequest(
+public class ReceiptInquireListRequest(
     /** The starting after. */
     val startingAfter: String? = null,
     /** The ending before. */
@@ -17539,6 +18913,12 @@ public data class ReceiptInquireListRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ReceiptInquireListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReceiptInquireListRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/receipt/inquireList`). */
         public const val API: String = "v1/billing/receipt/inquireList"
@@ -17574,7 +18954,7 @@ public data class ReceiptInquireListRequest(
  * (`/ams/api/v1/billing/receipt/inquireList`).
  * Antom API: `v1/billing/receipt/inquireList`.
  */
-public data class ReceiptInquireListResponse(
+public class ReceiptInquireListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The receipts. */
@@ -17604,6 +18984,12 @@ public data class ReceiptInquireListResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ReceiptInquireListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReceiptInquireListResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/receipt/inquireList`). */
         public const val API: String = "v1/billing/receipt/inquireList"
@@ -17632,7 +19018,7 @@ public data class ReceiptInquireListResponse(
 /**
  * The `Receipt` object.
  */
-public data class Receipt(
+public class Receipt(
     /** The receipt id. */
     val receiptId: String? = null,
     /** The invoice id. */
@@ -17752,6 +19138,12 @@ public data class Receipt(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Receipt && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Receipt(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("receiptId", "invoiceId", "customerId", "subscriptionId", "originalReceiptId", "receiptType", "status", "reason", "collectionMethod", "paymentMethod", "subtotal", "totalAmount", "paidAmount", "remainingAmount", "refundAmount", "refundedAmount", "paymentDeductedAmount", "periodStart", "periodEnd", "description", "gmtCreate", "gmtUpdate", "paymentMethodType", "discountAmount", "taxAmount", "shippingFeeAmount", "settlementAmount", "fxRate", "fxRateId", "dueDate", "paidTime", "paymentRequestId", "payToRequestId", "payToId", "footer", "fileUrl")
 
@@ -17807,7 +19199,7 @@ public data class Receipt(
 /**
  * The `ReceiptPaymentMethod` object.
  */
-public data class ReceiptPaymentMethod(
+public class ReceiptPaymentMethod(
     /** The payment method type. */
     val paymentMethodType: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -17821,6 +19213,12 @@ public data class ReceiptPaymentMethod(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ReceiptPaymentMethod && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReceiptPaymentMethod(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("paymentMethodType")
@@ -17843,7 +19241,7 @@ public data class ReceiptPaymentMethod(
  * The request body of `billing.receipt.send` (`/ams/api/v1/billing/receipt/send`).
  * Antom API: `v1/billing/receipt/send`.
  */
-public data class ReceiptSendRequest(
+public class ReceiptSendRequest(
     /** The receipt id. */
     val receiptId: String? = null,
     /** The cc emails. */
@@ -17860,6 +19258,12 @@ public data class ReceiptSendRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ReceiptSendRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReceiptSendRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/receipt/send`). */
@@ -17886,7 +19290,7 @@ public data class ReceiptSendRequest(
  * The response body of `billing.receipt.send` (`/ams/api/v1/billing/receipt/send`).
  * Antom API: `v1/billing/receipt/send`.
  */
-public data class ReceiptSendResponse(
+public class ReceiptSendResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The receipt id. */
@@ -17909,6 +19313,12 @@ public data class ReceiptSendResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ReceiptSendResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReceiptSendResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/receipt/send`). */
@@ -17937,7 +19347,7 @@ public data class ReceiptSendResponse(
  * The request body of `billing.subscription.cancel` (`/ams/api/v1/billing/subscription/cancel`).
  * Antom API: `v1/billing/subscription/cancel`.
  */
-public data class BillingSubscriptionCancelRequest(
+public class BillingSubscriptionCancelRequest(
     /** The subscription id. */
     val subscriptionId: String? = null,
     /** The cancellation type. */
@@ -17963,6 +19373,12 @@ public data class BillingSubscriptionCancelRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionCancelRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionCancelRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/cancel`). */
@@ -17991,7 +19407,7 @@ public data class BillingSubscriptionCancelRequest(
 /**
  * The `BillingSubscriptionCancelCancellationDetails` object.
  */
-public data class BillingSubscriptionCancelCancellationDetails(
+public class BillingSubscriptionCancelCancellationDetails(
     /** The feedback. */
     val feedback: String? = null,
     /** The comment. */
@@ -18008,6 +19424,12 @@ public data class BillingSubscriptionCancelCancellationDetails(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionCancelCancellationDetails && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionCancelCancellationDetails(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("feedback", "comment")
@@ -18032,7 +19454,7 @@ public data class BillingSubscriptionCancelCancellationDetails(
  * (`/ams/api/v1/billing/subscription/cancel`).
  * Antom API: `v1/billing/subscription/cancel`.
  */
-public data class BillingSubscriptionCancelResponse(
+public class BillingSubscriptionCancelResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The subscription id. */
@@ -18068,6 +19490,12 @@ public data class BillingSubscriptionCancelResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionCancelResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionCancelResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/cancel`). */
         public const val API: String = "v1/billing/subscription/cancel"
@@ -18099,7 +19527,7 @@ public data class BillingSubscriptionCancelResponse(
  * The request body of `billing.subscription.create` (`/ams/api/v1/billing/subscription/create`).
  * Antom API: `v1/billing/subscription/create`.
  */
-public data class BillingSubscriptionCreateRequest(
+public class BillingSubscriptionCreateRequest(
     /** The subscription request id. */
     val subscriptionRequestId: String? = null,
     /** The customer id. */
@@ -18153,6 +19581,12 @@ public data class BillingSubscriptionCreateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionCreateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionCreateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/create`). */
         public const val API: String = "v1/billing/subscription/create"
@@ -18189,7 +19623,7 @@ public data class BillingSubscriptionCreateRequest(
 /**
  * The `PriceItem` object.
  */
-public data class PriceItem(
+public class PriceItem(
     /** The price id. */
     val priceId: String? = null,
     /** The quantity. */
@@ -18206,6 +19640,12 @@ public data class PriceItem(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PriceItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PriceItem(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("priceId", "quantity")
@@ -18228,7 +19668,7 @@ public data class PriceItem(
 /**
  * The `BillingTrialSettings` object.
  */
-public data class BillingTrialSettings(
+public class BillingTrialSettings(
     /** The trial period days. */
     val trialPeriodDays: Any? = null,
     /** The trial end. */
@@ -18248,6 +19688,12 @@ public data class BillingTrialSettings(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingTrialSettings && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingTrialSettings(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("trialPeriodDays", "trialEnd", "trialEndBehavior")
@@ -18273,7 +19719,7 @@ public data class BillingTrialSettings(
  * (`/ams/api/v1/billing/subscription/create`).
  * Antom API: `v1/billing/subscription/create`.
  */
-public data class BillingSubscriptionCreateResponse(
+public class BillingSubscriptionCreateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The subscription request id. */
@@ -18339,6 +19785,12 @@ public data class BillingSubscriptionCreateResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionCreateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionCreateResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/create`). */
         public const val API: String = "v1/billing/subscription/create"
@@ -18379,7 +19831,7 @@ public data class BillingSubscriptionCreateResponse(
 /**
  * The `SubscriptionItem` object.
  */
-public data class SubscriptionItem(
+public class SubscriptionItem(
     /** The item id. */
     val itemId: String? = null,
     /** The price id. */
@@ -18409,6 +19861,12 @@ public data class SubscriptionItem(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionItem(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("itemId", "priceId", "quantity", "currentPeriodStart", "currentPeriodEnd", "recurringIntervalCount")
 
@@ -18436,7 +19894,7 @@ public data class SubscriptionItem(
  * (`/ams/api/v1/billing/subscription/inquireDetails`).
  * Antom API: `v1/billing/subscription/inquireDetails`.
  */
-public data class BillingSubscriptionInquireDetailsRequest(
+public class BillingSubscriptionInquireDetailsRequest(
     /** The subscription id. */
     val subscriptionId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -18450,6 +19908,12 @@ public data class BillingSubscriptionInquireDetailsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionInquireDetailsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionInquireDetailsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/inquireDetails`). */
@@ -18476,7 +19940,7 @@ public data class BillingSubscriptionInquireDetailsRequest(
  * (`/ams/api/v1/billing/subscription/inquireDetails`).
  * Antom API: `v1/billing/subscription/inquireDetails`.
  */
-public data class BillingSubscriptionInquireDetailsResponse(
+public class BillingSubscriptionInquireDetailsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The subscription id. */
@@ -18572,6 +20036,12 @@ public data class BillingSubscriptionInquireDetailsResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionInquireDetailsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionInquireDetailsResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/inquireDetails`). */
         public const val API: String = "v1/billing/subscription/inquireDetails"
@@ -18622,7 +20092,7 @@ public data class BillingSubscriptionInquireDetailsResponse(
 /**
  * The `BillingSubscriptionTrialSettings` object.
  */
-public data class BillingSubscriptionTrialSettings(
+public class BillingSubscriptionTrialSettings(
     /** The end behavior. */
     val endBehavior: BillingSubscriptionTrialSettingsEndBehavior? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -18636,6 +20106,12 @@ public data class BillingSubscriptionTrialSettings(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionTrialSettings && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionTrialSettings(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("endBehavior")
@@ -18657,7 +20133,7 @@ public data class BillingSubscriptionTrialSettings(
 /**
  * The `BillingSubscriptionTrialSettingsEndBehavior` object.
  */
-public data class BillingSubscriptionTrialSettingsEndBehavior(
+public class BillingSubscriptionTrialSettingsEndBehavior(
     /** The missing payment method. */
     val missingPaymentMethod: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -18671,6 +20147,12 @@ public data class BillingSubscriptionTrialSettingsEndBehavior(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionTrialSettingsEndBehavior && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionTrialSettingsEndBehavior(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("missingPaymentMethod")
@@ -18692,7 +20174,7 @@ public data class BillingSubscriptionTrialSettingsEndBehavior(
 /**
  * The `BillingSubscriptionInquireDetailsCancellationDetails` object.
  */
-public data class BillingSubscriptionInquireDetailsCancellationDetails(
+public class BillingSubscriptionInquireDetailsCancellationDetails(
     /** The feedback. */
     val feedback: String? = null,
     /** The comment. */
@@ -18709,6 +20191,12 @@ public data class BillingSubscriptionInquireDetailsCancellationDetails(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionInquireDetailsCancellationDetails && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionInquireDetailsCancellationDetails(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("feedback", "comment")
@@ -18731,7 +20219,7 @@ public data class BillingSubscriptionInquireDetailsCancellationDetails(
 /**
  * The `BillingSubscriptionPriceItem` object.
  */
-public data class BillingSubscriptionPriceItem(
+public class BillingSubscriptionPriceItem(
     /** The current period end. */
     val currentPeriodEnd: String? = null,
     /** The current period start. */
@@ -18800,6 +20288,12 @@ public data class BillingSubscriptionPriceItem(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionPriceItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionPriceItem(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("currentPeriodEnd", "currentPeriodStart", "itemAmount", "itemId", "nickname", "priceId", "priceType", "pricingModel", "productId", "productName", "quantity", "recurringInterval", "recurringIntervalCount", "unitAmount", "usageType", "tiersMode", "tiers", "productDescription", "meterId")
 
@@ -18838,7 +20332,7 @@ public data class BillingSubscriptionPriceItem(
 /**
  * The `BillingSubscriptionDiscountInfo` object.
  */
-public data class BillingSubscriptionDiscountInfo(
+public class BillingSubscriptionDiscountInfo(
     /** The discount id. */
     val discountId: String? = null,
     /** The coupon id. */
@@ -18874,6 +20368,12 @@ public data class BillingSubscriptionDiscountInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionDiscountInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionDiscountInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("discountId", "couponId", "type", "percentOff", "amountOff", "duration", "times", "status")
 
@@ -18903,7 +20403,7 @@ public data class BillingSubscriptionDiscountInfo(
  * (`/ams/api/v1/billing/subscription/inquireList`).
  * Antom API: `v1/billing/subscription/inquireList`.
  */
-public data class BillingSubscriptionInquireListRequest(
+public class BillingSubscriptionInquireListRequest(
     /** The status. */
     val status: String? = null,
     /** The customer id. */
@@ -18942,6 +20442,12 @@ public data class BillingSubscriptionInquireListRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionInquireListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionInquireListRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/inquireList`). */
         public const val API: String = "v1/billing/subscription/inquireList"
@@ -18975,7 +20481,7 @@ public data class BillingSubscriptionInquireListRequest(
  * (`/ams/api/v1/billing/subscription/inquireList`).
  * Antom API: `v1/billing/subscription/inquireList`.
  */
-public data class BillingSubscriptionInquireListResponse(
+public class BillingSubscriptionInquireListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The subscriptions. */
@@ -19001,6 +20507,12 @@ public data class BillingSubscriptionInquireListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionInquireListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionInquireListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/inquireList`). */
@@ -19029,7 +20541,7 @@ public data class BillingSubscriptionInquireListResponse(
 /**
  * The `Subscription` object.
  */
-public data class Subscription(
+public class Subscription(
     /** The subscription id. */
     val subscriptionId: String? = null,
     /** The subscription request id. */
@@ -19101,6 +20613,12 @@ public data class Subscription(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Subscription && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Subscription(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("subscriptionId", "subscriptionRequestId", "status", "customerId", "description", "billingMode", "currentPeriodStart", "currentPeriodEnd", "cancelAtPeriodEnd", "canceledAt", "cancelAt", "billingCycleAnchor", "trialStart", "trialEnd", "subtotal", "discountAmount", "totalAmount", "priceItems", "terminationReason", "createTime")
 
@@ -19141,7 +20659,7 @@ public data class Subscription(
  * The request body of `billing.subscription.resume` (`/ams/api/v1/billing/subscription/resume`).
  * Antom API: `v1/billing/subscription/resume`.
  */
-public data class BillingSubscriptionResumeRequest(
+public class BillingSubscriptionResumeRequest(
     /** The subscription id. */
     val subscriptionId: String? = null,
     /** The reason code. */
@@ -19158,6 +20676,12 @@ public data class BillingSubscriptionResumeRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionResumeRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionResumeRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/resume`). */
@@ -19185,7 +20709,7 @@ public data class BillingSubscriptionResumeRequest(
  * (`/ams/api/v1/billing/subscription/resume`).
  * Antom API: `v1/billing/subscription/resume`.
  */
-public data class BillingSubscriptionResumeResponse(
+public class BillingSubscriptionResumeResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The subscription id. */
@@ -19208,6 +20732,12 @@ public data class BillingSubscriptionResumeResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionResumeResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionResumeResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/resume`). */
@@ -19236,7 +20766,7 @@ public data class BillingSubscriptionResumeResponse(
  * The request body of `billing.subscription.update` (`/ams/api/v1/billing/subscription/update`).
  * Antom API: `v1/billing/subscription/update`.
  */
-public data class BillingSubscriptionUpdateRequest(
+public class BillingSubscriptionUpdateRequest(
     /** The subscription id. */
     val subscriptionId: String? = null,
     /** The price item changes. */
@@ -19287,6 +20817,12 @@ public data class BillingSubscriptionUpdateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionUpdateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionUpdateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/update`). */
         public const val API: String = "v1/billing/subscription/update"
@@ -19322,7 +20858,7 @@ public data class BillingSubscriptionUpdateRequest(
 /**
  * The `PriceItemChange` object.
  */
-public data class PriceItemChange(
+public class PriceItemChange(
     /** The type. */
     val type: String? = null,
     /** The item id. */
@@ -19349,6 +20885,12 @@ public data class PriceItemChange(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is PriceItemChange && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PriceItemChange(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("type", "itemId", "currentPriceId", "newPriceId", "newQuantity")
 
@@ -19373,7 +20915,7 @@ public data class PriceItemChange(
 /**
  * The `BillingSubscriptionCancellationDetails` object.
  */
-public data class BillingSubscriptionCancellationDetails(
+public class BillingSubscriptionCancellationDetails(
     /** The feedback. */
     val feedback: String? = null,
     /** The comment. */
@@ -19390,6 +20932,12 @@ public data class BillingSubscriptionCancellationDetails(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionCancellationDetails && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionCancellationDetails(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("feedback", "comment")
@@ -19412,7 +20960,7 @@ public data class BillingSubscriptionCancellationDetails(
 /**
  * The `BillingSubscriptionStatusChange` object.
  */
-public data class BillingSubscriptionStatusChange(
+public class BillingSubscriptionStatusChange(
     /** The action. */
     val action: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -19426,6 +20974,12 @@ public data class BillingSubscriptionStatusChange(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionStatusChange && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionStatusChange(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("action")
@@ -19449,7 +21003,7 @@ public data class BillingSubscriptionStatusChange(
  * (`/ams/api/v1/billing/subscription/update`).
  * Antom API: `v1/billing/subscription/update`.
  */
-public data class BillingSubscriptionUpdateResponse(
+public class BillingSubscriptionUpdateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The subscription id. */
@@ -19494,6 +21048,12 @@ public data class BillingSubscriptionUpdateResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionUpdateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionUpdateResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/billing/subscription/update`). */
         public const val API: String = "v1/billing/subscription/update"
@@ -19528,7 +21088,7 @@ public data class BillingSubscriptionUpdateResponse(
  * The request body of `customs.declare` (`/ams/api/v1/customs/declare`).
  * Antom API: `v1/customs/declare`.
  */
-public data class CustomsDeclareRequest(
+public class CustomsDeclareRequest(
     /** The declaration request id. */
     val declarationRequestId: String? = null,
     /** The payment id. */
@@ -19564,6 +21124,12 @@ public data class CustomsDeclareRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CustomsDeclareRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomsDeclareRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/customs/declare`). */
         public const val API: String = "v1/customs/declare"
@@ -19594,7 +21160,7 @@ public data class CustomsDeclareRequest(
 /**
  * The `CustomsInfo` object.
  */
-public data class CustomsInfo(
+public class CustomsInfo(
     /** The customs code. */
     val customsCode: String? = null,
     /** The region. */
@@ -19611,6 +21177,12 @@ public data class CustomsInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CustomsInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomsInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("customsCode", "region")
@@ -19633,7 +21205,7 @@ public data class CustomsInfo(
 /**
  * The `MerchantCustomsInfo` object.
  */
-public data class MerchantCustomsInfo(
+public class MerchantCustomsInfo(
     /** The merchant customs code. */
     val merchantCustomsCode: String? = null,
     /** The merchant customs name. */
@@ -19650,6 +21222,12 @@ public data class MerchantCustomsInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MerchantCustomsInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MerchantCustomsInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("merchantCustomsCode", "merchantCustomsName")
@@ -19672,7 +21250,7 @@ public data class MerchantCustomsInfo(
 /**
  * The `Certificate` object.
  */
-public data class Certificate(
+public class Certificate(
     /** The certificate type (one of the `CertificateType` values). */
     val certificateType: String? = null,
     /** The certificate no. */
@@ -19699,6 +21277,12 @@ public data class Certificate(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Certificate && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Certificate(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("certificateType", "certificateNo", "holderName", "fileKeys", "certificateAuthority")
 
@@ -19724,7 +21308,7 @@ public data class Certificate(
  * The response body of `customs.declare` (`/ams/api/v1/customs/declare`).
  * Antom API: `v1/customs/declare`.
  */
-public data class CustomsDeclareResponse(
+public class CustomsDeclareResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The customs payment id. */
@@ -19757,6 +21341,12 @@ public data class CustomsDeclareResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CustomsDeclareResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomsDeclareResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/customs/declare`). */
         public const val API: String = "v1/customs/declare"
@@ -19788,7 +21378,7 @@ public data class CustomsDeclareResponse(
  * (`/ams/api/v1/customs/inquiryDeclarationRequests`).
  * Antom API: `v1/customs/inquiryDeclarationRequests`.
  */
-public data class CustomsQueryRequest(
+public class CustomsQueryRequest(
     /** The declaration request ids. */
     val declarationRequestIds: List<String>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -19802,6 +21392,12 @@ public data class CustomsQueryRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CustomsQueryRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomsQueryRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/customs/inquiryDeclarationRequests`). */
@@ -19828,7 +21424,7 @@ public data class CustomsQueryRequest(
  * (`/ams/api/v1/customs/inquiryDeclarationRequests`).
  * Antom API: `v1/customs/inquiryDeclarationRequests`.
  */
-public data class CustomsQueryResponse(
+public class CustomsQueryResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The declaration requests not found. */
@@ -19848,6 +21444,12 @@ public data class CustomsQueryResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CustomsQueryResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomsQueryResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/customs/inquiryDeclarationRequests`). */
@@ -19875,7 +21477,7 @@ public data class CustomsQueryResponse(
  * The request body of `funds.createPayout` (`/ams/api/v1/funds/createPayout`).
  * Antom API: `v1/funds/createPayout`.
  */
-public data class CreatePayoutRequest(
+public class CreatePayoutRequest(
     /** The transfer request id. */
     val transferRequestId: String? = null,
     /** The transfer from detail. */
@@ -19895,6 +21497,12 @@ public data class CreatePayoutRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreatePayoutRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreatePayoutRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/funds/createPayout`). */
@@ -19921,7 +21529,7 @@ public data class CreatePayoutRequest(
 /**
  * The `TransferFromDetail` object.
  */
-public data class TransferFromDetail(
+public class TransferFromDetail(
     /** The transfer from method. */
     val transferFromMethod: PaymentMethod? = null,
     /** The transfer from amount. */
@@ -19938,6 +21546,12 @@ public data class TransferFromDetail(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TransferFromDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TransferFromDetail(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("transferFromMethod", "transferFromAmount")
@@ -19960,7 +21574,7 @@ public data class TransferFromDetail(
 /**
  * The `TransferToDetail` object.
  */
-public data class TransferToDetail(
+public class TransferToDetail(
     /** The transfer to method. */
     val transferToMethod: PaymentMethod? = null,
     /** The transfer to currency. */
@@ -19993,6 +21607,12 @@ public data class TransferToDetail(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TransferToDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TransferToDetail(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("transferToMethod", "transferToCurrency", "feeAmount", "actualTransferToAmount", "purposeCode", "transferNotifyUrl", "transferRemark")
 
@@ -20020,7 +21640,7 @@ public data class TransferToDetail(
  * The response body of `funds.createPayout` (`/ams/api/v1/funds/createPayout`).
  * Antom API: `v1/funds/createPayout`.
  */
-public data class CreatePayoutResponse(
+public class CreatePayoutResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The transfer id. */
@@ -20046,6 +21666,12 @@ public data class CreatePayoutResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreatePayoutResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreatePayoutResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/funds/createPayout`). */
@@ -20075,7 +21701,7 @@ public data class CreatePayoutResponse(
  * The request body of `funds.createTransfer` (`/ams/api/v1/funds/createTransfer`).
  * Antom API: `v1/funds/createTransfer`.
  */
-public data class CreateTransferRequest(
+public class CreateTransferRequest(
     /** The transfer request id. */
     val transferRequestId: String? = null,
     /** The transfer from detail. */
@@ -20095,6 +21721,12 @@ public data class CreateTransferRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateTransferRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateTransferRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/funds/createTransfer`). */
@@ -20122,7 +21754,7 @@ public data class CreateTransferRequest(
  * The response body of `funds.createTransfer` (`/ams/api/v1/funds/createTransfer`).
  * Antom API: `v1/funds/createTransfer`.
  */
-public data class CreateTransferResponse(
+public class CreateTransferResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The transfer id. */
@@ -20148,6 +21780,12 @@ public data class CreateTransferResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateTransferResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateTransferResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/funds/createTransfer`). */
@@ -20178,7 +21816,7 @@ public data class CreateTransferResponse(
  * (`/ams/api/v1/merchants/inquiryRegistrationInfo`).
  * Antom API: `v1/merchants/inquiryRegistrationInfo`.
  */
-public data class MerchantRegistrationInfoQueryRequest(
+public class MerchantRegistrationInfoQueryRequest(
     /** The reference merchant id. */
     val referenceMerchantId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -20192,6 +21830,12 @@ public data class MerchantRegistrationInfoQueryRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MerchantRegistrationInfoQueryRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MerchantRegistrationInfoQueryRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/merchants/inquiryRegistrationInfo`). */
@@ -20218,7 +21862,7 @@ public data class MerchantRegistrationInfoQueryRequest(
  * (`/ams/api/v1/merchants/inquiryRegistrationInfo`).
  * Antom API: `v1/merchants/inquiryRegistrationInfo`.
  */
-public data class MerchantRegistrationInfoQueryResponse(
+public class MerchantRegistrationInfoQueryResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The merchant info. */
@@ -20238,6 +21882,12 @@ public data class MerchantRegistrationInfoQueryResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MerchantRegistrationInfoQueryResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MerchantRegistrationInfoQueryResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/merchants/inquiryRegistrationInfo`). */
@@ -20264,7 +21914,7 @@ public data class MerchantRegistrationInfoQueryResponse(
 /**
  * The `MerchantRegistrationInfo` object.
  */
-public data class MerchantRegistrationInfo(
+public class MerchantRegistrationInfo(
     /** The reference merchant id. */
     val referenceMerchantId: String? = null,
     /** The merchant display name. */
@@ -20297,6 +21947,12 @@ public data class MerchantRegistrationInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is MerchantRegistrationInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MerchantRegistrationInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("referenceMerchantId", "merchantDisplayName", "merchantMCC", "logo", "websites", "merchantAddress", "registrationDetail")
 
@@ -20323,7 +21979,7 @@ public data class MerchantRegistrationInfo(
 /**
  * The `WebSite` object.
  */
-public data class WebSite(
+public class WebSite(
     /** The name. */
     val name: String? = null,
     /** The url. */
@@ -20346,6 +22002,12 @@ public data class WebSite(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is WebSite && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "WebSite(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("name", "url", "desc", "type")
@@ -20370,7 +22032,7 @@ public data class WebSite(
 /**
  * The `RegistrationDetail` object.
  */
-public data class RegistrationDetail(
+public class RegistrationDetail(
     /** The legal name. */
     val legalName: String? = null,
     /** The attachments. */
@@ -20409,6 +22071,12 @@ public data class RegistrationDetail(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is RegistrationDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RegistrationDetail(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("legalName", "attachments", "contactInfo", "registrationType", "registrationNo", "registrationAddress", "businessType", "registrationEffectiveDate", "registrationExpireDate")
 
@@ -20437,7 +22105,7 @@ public data class RegistrationDetail(
 /**
  * The `Attachment` object.
  */
-public data class Attachment(
+public class Attachment(
     /** The attachment type. */
     val attachmentType: String? = null,
     /** The file. */
@@ -20460,6 +22128,12 @@ public data class Attachment(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Attachment && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Attachment(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("attachmentType", "file", "attachmentName", "fileKey")
@@ -20484,7 +22158,7 @@ public data class Attachment(
 /**
  * The `ContactInfo` object.
  */
-public data class ContactInfo(
+public class ContactInfo(
     /** The contact no. */
     val contactNo: String? = null,
     /** The contact type. */
@@ -20501,6 +22175,12 @@ public data class ContactInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ContactInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ContactInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("contactNo", "contactType")
@@ -20525,7 +22205,7 @@ public data class ContactInfo(
  * (`/ams/api/v1/merchants/inquiryRegistrationStatus`).
  * Antom API: `v1/merchants/inquiryRegistrationStatus`.
  */
-public data class MerchantRegistrationStatusQueryRequest(
+public class MerchantRegistrationStatusQueryRequest(
     /** The registration request id. */
     val registrationRequestId: String? = null,
     /** The reference merchant id. */
@@ -20542,6 +22222,12 @@ public data class MerchantRegistrationStatusQueryRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MerchantRegistrationStatusQueryRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MerchantRegistrationStatusQueryRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/merchants/inquiryRegistrationStatus`). */
@@ -20569,7 +22255,7 @@ public data class MerchantRegistrationStatusQueryRequest(
  * (`/ams/api/v1/merchants/inquiryRegistrationStatus`).
  * Antom API: `v1/merchants/inquiryRegistrationStatus`.
  */
-public data class MerchantRegistrationStatusQueryResponse(
+public class MerchantRegistrationStatusQueryResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The registration result. */
@@ -20589,6 +22275,12 @@ public data class MerchantRegistrationStatusQueryResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MerchantRegistrationStatusQueryResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MerchantRegistrationStatusQueryResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/merchants/inquiryRegistrationStatus`). */
@@ -20615,7 +22307,7 @@ public data class MerchantRegistrationStatusQueryResponse(
 /**
  * The `RegistrationResult` object.
  */
-public data class RegistrationResult(
+public class RegistrationResult(
     /** The registration status. */
     val registrationStatus: String? = null,
     /** The reject reasons. */
@@ -20632,6 +22324,12 @@ public data class RegistrationResult(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RegistrationResult && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RegistrationResult(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("registrationStatus", "rejectReasons")
@@ -20654,7 +22352,7 @@ public data class RegistrationResult(
 /**
  * The `PSPRegistrationResult` object.
  */
-public data class PSPRegistrationResult(
+public class PSPRegistrationResult(
     /** The registration result. */
     val registrationResult: RegistrationResult? = null,
     /** The psp name. */
@@ -20671,6 +22369,12 @@ public data class PSPRegistrationResult(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PSPRegistrationResult && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PSPRegistrationResult(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("registrationResult", "pspName")
@@ -20694,7 +22398,7 @@ public data class PSPRegistrationResult(
  * The request body of `merchants.register` (`/ams/api/v1/merchants/register`).
  * Antom API: `v1/merchants/register`.
  */
-public data class RegisterRequest(
+public class RegisterRequest(
     /** The registration request id. */
     val registrationRequestId: String? = null,
     /** The settlement infos. */
@@ -20717,6 +22421,12 @@ public data class RegisterRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RegisterRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RegisterRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/merchants/register`). */
@@ -20744,7 +22454,7 @@ public data class RegisterRequest(
 /**
  * The `SettlementInfo` object.
  */
-public data class SettlementInfo(
+public class SettlementInfo(
     /** The settlement currency. */
     val settlementCurrency: String? = null,
     /** The settlement bank account. */
@@ -20761,6 +22471,12 @@ public data class SettlementInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SettlementInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SettlementInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("settlementCurrency", "settlementBankAccount")
@@ -20783,7 +22499,7 @@ public data class SettlementInfo(
 /**
  * The `SettlementBankAccount` object.
  */
-public data class SettlementBankAccount(
+public class SettlementBankAccount(
     /** The bank account no. */
     val bankAccountNo: String? = null,
     /** The account holder name. */
@@ -20831,6 +22547,12 @@ public data class SettlementBankAccount(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SettlementBankAccount && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SettlementBankAccount(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("bankAccountNo", "accountHolderName", "swiftCode", "bankRegion", "accountHolderType", "routingNumber", "branchCode", "accountHolderTIN", "accountType", "bankName", "accountHolderAddress", "iban")
 
@@ -20862,7 +22584,7 @@ public data class SettlementBankAccount(
 /**
  * The `MerchantInfo` object.
  */
-public data class MerchantInfo(
+public class MerchantInfo(
     /** The reference merchant id. */
     val referenceMerchantId: String? = null,
     /** The login id. */
@@ -20892,6 +22614,12 @@ public data class MerchantInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is MerchantInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MerchantInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("referenceMerchantId", "loginId", "legalEntityType", "company", "businessInfo", "entityAssociations")
 
@@ -20917,7 +22645,7 @@ public data class MerchantInfo(
 /**
  * The `Company` object.
  */
-public data class Company(
+public class Company(
     /** The legal name. */
     val legalName: String? = null,
     /** The company type (one of the `CompanyType` values). */
@@ -20962,6 +22690,12 @@ public data class Company(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Company && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Company(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("legalName", "companyType", "registeredAddress", "operatingAddress", "incorporationDate", "stockInfo", "certificates", "attachments", "companyUnit", "contacts", "vatNo")
 
@@ -20992,7 +22726,7 @@ public data class Company(
 /**
  * The `StockInfo` object.
  */
-public data class StockInfo(
+public class StockInfo(
     /** The listed region. */
     val listedRegion: String? = null,
     /** The ticker symbol. */
@@ -21009,6 +22743,12 @@ public data class StockInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is StockInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "StockInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("listedRegion", "tickerSymbol")
@@ -21031,7 +22771,7 @@ public data class StockInfo(
 /**
  * The `Contact` object.
  */
-public data class Contact(
+public class Contact(
     /** The type (one of the `ContactType` values). */
     val type: String? = null,
     /** The info. */
@@ -21058,6 +22798,12 @@ public data class Contact(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Contact && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Contact(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("type", "info", "home", "work", "mobile")
 
@@ -21082,7 +22828,7 @@ public data class Contact(
 /**
  * The `BusinessInfo` object.
  */
-public data class BusinessInfo(
+public class BusinessInfo(
     /** The mcc. */
     val mcc: String? = null,
     /** The websites. */
@@ -21115,6 +22861,12 @@ public data class BusinessInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BusinessInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BusinessInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("mcc", "websites", "englishName", "doingBusinessAs", "mainSalesCountry", "appName", "serviceDescription")
 
@@ -21141,7 +22893,7 @@ public data class BusinessInfo(
 /**
  * The `EntityAssociations` object.
  */
-public data class EntityAssociations(
+public class EntityAssociations(
     /** The association type (one of the `AssociationType` values). */
     val associationType: String? = null,
     /** The legal entity type (one of the `LegalEntityType` values). */
@@ -21168,6 +22920,12 @@ public data class EntityAssociations(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is EntityAssociations && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "EntityAssociations(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("associationType", "legalEntityType", "company", "individual", "shareholdingRatio")
 
@@ -21192,7 +22950,7 @@ public data class EntityAssociations(
 /**
  * The `Individual` object.
  */
-public data class Individual(
+public class Individual(
     /** The name. */
     val name: UserName? = null,
     /** The english name. */
@@ -21225,6 +22983,12 @@ public data class Individual(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Individual && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Individual(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("name", "englishName", "dateOfBirth", "placeOfBirth", "certificates", "nationality", "contacts")
 
@@ -21252,7 +23016,7 @@ public data class Individual(
  * The response body of `merchants.register` (`/ams/api/v1/merchants/register`).
  * Antom API: `v1/merchants/register`.
  */
-public data class RegisterResponse(
+public class RegisterResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The registration status. */
@@ -21269,6 +23033,12 @@ public data class RegisterResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RegisterResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RegisterResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/merchants/register`). */
@@ -21295,7 +23065,7 @@ public data class RegisterResponse(
  * The request body of `merchants.registration` (`/ams/api/v1/merchants/registration`).
  * Antom API: `v1/merchants/registration`.
  */
-public data class MerchantRegistrationRequest(
+public class MerchantRegistrationRequest(
     /** The product codes (one of the `ProductCodeType` values). */
     val productCodes: List<String>? = null,
     /** The registration request id. */
@@ -21321,6 +23091,12 @@ public data class MerchantRegistrationRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MerchantRegistrationRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MerchantRegistrationRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/merchants/registration`). */
@@ -21350,7 +23126,7 @@ public data class MerchantRegistrationRequest(
  * The response body of `merchants.registration` (`/ams/api/v1/merchants/registration`).
  * Antom API: `v1/merchants/registration`.
  */
-public data class MerchantRegistrationResponse(
+public class MerchantRegistrationResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The pass through info. */
@@ -21367,6 +23143,12 @@ public data class MerchantRegistrationResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MerchantRegistrationResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MerchantRegistrationResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/merchants/registration`). */
@@ -21394,7 +23176,7 @@ public data class MerchantRegistrationResponse(
  * (`/ams/api/v1/merchants/settlementInfo/update`).
  * Antom API: `v1/merchants/settlementInfo/update`.
  */
-public data class SettlementInfoUpdateRequest(
+public class SettlementInfoUpdateRequest(
     /** The update request id. */
     val updateRequestId: String? = null,
     /** The reference merchant id. */
@@ -21417,6 +23199,12 @@ public data class SettlementInfoUpdateRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SettlementInfoUpdateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SettlementInfoUpdateRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/merchants/settlementInfo/update`). */
@@ -21446,7 +23234,7 @@ public data class SettlementInfoUpdateRequest(
  * (`/ams/api/v1/merchants/settlementInfo/update`).
  * Antom API: `v1/merchants/settlementInfo/update`.
  */
-public data class SettlementInfoUpdateResponse(
+public class SettlementInfoUpdateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The update status. */
@@ -21463,6 +23251,12 @@ public data class SettlementInfoUpdateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SettlementInfoUpdateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SettlementInfoUpdateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/merchants/settlementInfo/update`). */
@@ -21489,7 +23283,7 @@ public data class SettlementInfoUpdateResponse(
  * The request body of `meter.create` (`/ams/api/v1/meter/create`).
  * Antom API: `v1/meter/create`.
  */
-public data class MeterCreateRequest(
+public class MeterCreateRequest(
     /** The meter name. */
     val meterName: String? = null,
     /** The event name. */
@@ -21515,6 +23309,12 @@ public data class MeterCreateRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterCreateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterCreateRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/create`). */
@@ -21544,7 +23344,7 @@ public data class MeterCreateRequest(
  * The response body of `meter.create` (`/ams/api/v1/meter/create`).
  * Antom API: `v1/meter/create`.
  */
-public data class MeterCreateResponse(
+public class MeterCreateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The meter. */
@@ -21561,6 +23361,12 @@ public data class MeterCreateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterCreateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterCreateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/create`). */
@@ -21586,7 +23392,7 @@ public data class MeterCreateResponse(
 /**
  * The `Meter` object.
  */
-public data class Meter(
+public class Meter(
     /** The meter id. */
     val meterId: String? = null,
     /** The meter name. */
@@ -21625,6 +23431,12 @@ public data class Meter(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Meter && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Meter(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("meterId", "meterName", "eventName", "status", "aggregationMethod", "eventTimeWindow", "valueKeyOverride", "createdDateTime", "updatedDateTime")
 
@@ -21654,7 +23466,7 @@ public data class Meter(
  * The request body of `meter.createSession` (`/ams/api/v1/meter/createSession`).
  * Antom API: `v1/meter/createSession`.
  */
-public data class MeterCreateSessionRequest(
+public class MeterCreateSessionRequest(
     /** The request id. */
     val requestId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -21668,6 +23480,12 @@ public data class MeterCreateSessionRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterCreateSessionRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterCreateSessionRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/createSession`). */
@@ -21693,7 +23511,7 @@ public data class MeterCreateSessionRequest(
  * The response body of `meter.createSession` (`/ams/api/v1/meter/createSession`).
  * Antom API: `v1/meter/createSession`.
  */
-public data class MeterCreateSessionResponse(
+public class MeterCreateSessionResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The session id. */
@@ -21713,6 +23531,12 @@ public data class MeterCreateSessionResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterCreateSessionResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterCreateSessionResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/createSession`). */
@@ -21740,7 +23564,7 @@ public data class MeterCreateSessionResponse(
  * The request body of `meter.creditGrant.create` (`/ams/api/v1/meter/creditGrant/create`).
  * Antom API: `v1/meter/creditGrant/create`.
  */
-public data class CreditGrantCreateRequest(
+public class CreditGrantCreateRequest(
     /** The customer id. */
     val customerId: String? = null,
     /** The credit grant name. */
@@ -21776,6 +23600,12 @@ public data class CreditGrantCreateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreditGrantCreateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditGrantCreateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/creditGrant/create`). */
         public const val API: String = "v1/meter/creditGrant/create"
@@ -21806,7 +23636,7 @@ public data class CreditGrantCreateRequest(
 /**
  * The `Applicability` object.
  */
-public data class Applicability(
+public class Applicability(
     /** The scope. */
     val scope: String? = null,
     /** The price ids. */
@@ -21823,6 +23653,12 @@ public data class Applicability(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Applicability && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Applicability(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("scope", "priceIds")
@@ -21846,7 +23682,7 @@ public data class Applicability(
  * The response body of `meter.creditGrant.create` (`/ams/api/v1/meter/creditGrant/create`).
  * Antom API: `v1/meter/creditGrant/create`.
  */
-public data class CreditGrantCreateResponse(
+public class CreditGrantCreateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The credit grant. */
@@ -21863,6 +23699,12 @@ public data class CreditGrantCreateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditGrantCreateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditGrantCreateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/creditGrant/create`). */
@@ -21888,7 +23730,7 @@ public data class CreditGrantCreateResponse(
 /**
  * The `CreditGrant` object.
  */
-public data class CreditGrant(
+public class CreditGrant(
     /** The credit grant id. */
     val creditGrantId: String? = null,
     /** The credit grant name. */
@@ -21939,6 +23781,12 @@ public data class CreditGrant(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreditGrant && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditGrant(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("creditGrantId", "creditGrantName", "customerId", "status", "amount", "availableAmount", "applicability", "priority", "category", "effectiveDateTime", "expiryDateTime", "createdDateTime", "updatedDateTime")
 
@@ -21971,7 +23819,7 @@ public data class CreditGrant(
 /**
  * The `AvailableAmount` object.
  */
-public data class AvailableAmount(
+public class AvailableAmount(
     /** The currency. */
     val currency: String? = null,
     /** The value. */
@@ -21988,6 +23836,12 @@ public data class AvailableAmount(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AvailableAmount && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AvailableAmount(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("currency", "value")
@@ -22012,7 +23866,7 @@ public data class AvailableAmount(
  * (`/ams/api/v1/meter/creditGrant/inquireDetails`).
  * Antom API: `v1/meter/creditGrant/inquireDetails`.
  */
-public data class CreditGrantInquireDetailsRequest(
+public class CreditGrantInquireDetailsRequest(
     /** The credit grant id. */
     val creditGrantId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -22026,6 +23880,12 @@ public data class CreditGrantInquireDetailsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditGrantInquireDetailsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditGrantInquireDetailsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/creditGrant/inquireDetails`). */
@@ -22052,7 +23912,7 @@ public data class CreditGrantInquireDetailsRequest(
  * (`/ams/api/v1/meter/creditGrant/inquireDetails`).
  * Antom API: `v1/meter/creditGrant/inquireDetails`.
  */
-public data class CreditGrantInquireDetailsResponse(
+public class CreditGrantInquireDetailsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The credit grant. */
@@ -22069,6 +23929,12 @@ public data class CreditGrantInquireDetailsResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditGrantInquireDetailsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditGrantInquireDetailsResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/creditGrant/inquireDetails`). */
@@ -22096,7 +23962,7 @@ public data class CreditGrantInquireDetailsResponse(
  * (`/ams/api/v1/meter/creditGrant/inquireList`).
  * Antom API: `v1/meter/creditGrant/inquireList`.
  */
-public data class CreditGrantInquireListRequest(
+public class CreditGrantInquireListRequest(
     /** The page num. */
     val pageNum: Any? = null,
     /** The page size. */
@@ -22119,6 +23985,12 @@ public data class CreditGrantInquireListRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditGrantInquireListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditGrantInquireListRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/creditGrant/inquireList`). */
@@ -22148,7 +24020,7 @@ public data class CreditGrantInquireListRequest(
  * (`/ams/api/v1/meter/creditGrant/inquireList`).
  * Antom API: `v1/meter/creditGrant/inquireList`.
  */
-public data class CreditGrantInquireListResponse(
+public class CreditGrantInquireListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The page num. */
@@ -22174,6 +24046,12 @@ public data class CreditGrantInquireListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditGrantInquireListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditGrantInquireListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/creditGrant/inquireList`). */
@@ -22204,7 +24082,7 @@ public data class CreditGrantInquireListResponse(
  * (`/ams/api/v1/meter/creditGrant/updateExpiry`).
  * Antom API: `v1/meter/creditGrant/updateExpiry`.
  */
-public data class CreditGrantUpdateExpiryRequest(
+public class CreditGrantUpdateExpiryRequest(
     /** The credit grant id. */
     val creditGrantId: String? = null,
     /** The expiry mode. */
@@ -22224,6 +24102,12 @@ public data class CreditGrantUpdateExpiryRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditGrantUpdateExpiryRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditGrantUpdateExpiryRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/creditGrant/updateExpiry`). */
@@ -22252,7 +24136,7 @@ public data class CreditGrantUpdateExpiryRequest(
  * (`/ams/api/v1/meter/creditGrant/updateExpiry`).
  * Antom API: `v1/meter/creditGrant/updateExpiry`.
  */
-public data class CreditGrantUpdateExpiryResponse(
+public class CreditGrantUpdateExpiryResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The credit grant. */
@@ -22269,6 +24153,12 @@ public data class CreditGrantUpdateExpiryResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditGrantUpdateExpiryResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditGrantUpdateExpiryResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/creditGrant/updateExpiry`). */
@@ -22295,7 +24185,7 @@ public data class CreditGrantUpdateExpiryResponse(
  * The request body of `meter.creditGrant.void` (`/ams/api/v1/meter/creditGrant/void`).
  * Antom API: `v1/meter/creditGrant/void`.
  */
-public data class CreditGrantVoidRequest(
+public class CreditGrantVoidRequest(
     /** The credit grant id. */
     val creditGrantId: String? = null,
     /** The void reason. */
@@ -22312,6 +24202,12 @@ public data class CreditGrantVoidRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditGrantVoidRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditGrantVoidRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/creditGrant/void`). */
@@ -22338,7 +24234,7 @@ public data class CreditGrantVoidRequest(
  * The response body of `meter.creditGrant.void` (`/ams/api/v1/meter/creditGrant/void`).
  * Antom API: `v1/meter/creditGrant/void`.
  */
-public data class CreditGrantVoidResponse(
+public class CreditGrantVoidResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The credit grant. */
@@ -22355,6 +24251,12 @@ public data class CreditGrantVoidResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreditGrantVoidResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditGrantVoidResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/creditGrant/void`). */
@@ -22381,7 +24283,7 @@ public data class CreditGrantVoidResponse(
  * The request body of `meter.inquireDetails` (`/ams/api/v1/meter/inquireDetails`).
  * Antom API: `v1/meter/inquireDetails`.
  */
-public data class MeterInquireDetailsRequest(
+public class MeterInquireDetailsRequest(
     /** The meter id. */
     val meterId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -22395,6 +24297,12 @@ public data class MeterInquireDetailsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterInquireDetailsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterInquireDetailsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/inquireDetails`). */
@@ -22420,7 +24328,7 @@ public data class MeterInquireDetailsRequest(
  * The response body of `meter.inquireDetails` (`/ams/api/v1/meter/inquireDetails`).
  * Antom API: `v1/meter/inquireDetails`.
  */
-public data class MeterInquireDetailsResponse(
+public class MeterInquireDetailsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The meter. */
@@ -22437,6 +24345,12 @@ public data class MeterInquireDetailsResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterInquireDetailsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterInquireDetailsResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/inquireDetails`). */
@@ -22463,7 +24377,7 @@ public data class MeterInquireDetailsResponse(
  * The request body of `meter.inquireList` (`/ams/api/v1/meter/inquireList`).
  * Antom API: `v1/meter/inquireList`.
  */
-public data class MeterInquireListRequest(
+public class MeterInquireListRequest(
     /** The page num. */
     val pageNum: Any? = null,
     /** The page size. */
@@ -22496,6 +24410,12 @@ public data class MeterInquireListRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is MeterInquireListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterInquireListRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/inquireList`). */
         public const val API: String = "v1/meter/inquireList"
@@ -22526,7 +24446,7 @@ public data class MeterInquireListRequest(
  * The response body of `meter.inquireList` (`/ams/api/v1/meter/inquireList`).
  * Antom API: `v1/meter/inquireList`.
  */
-public data class MeterInquireListResponse(
+public class MeterInquireListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The page num. */
@@ -22552,6 +24472,12 @@ public data class MeterInquireListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterInquireListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterInquireListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/inquireList`). */
@@ -22581,7 +24507,7 @@ public data class MeterInquireListResponse(
  * The request body of `meter.update` (`/ams/api/v1/meter/update`).
  * Antom API: `v1/meter/update`.
  */
-public data class MeterUpdateRequest(
+public class MeterUpdateRequest(
     /** The meter id. */
     val meterId: String? = null,
     /** The meter name. */
@@ -22601,6 +24527,12 @@ public data class MeterUpdateRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterUpdateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterUpdateRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/update`). */
@@ -22628,7 +24560,7 @@ public data class MeterUpdateRequest(
  * The response body of `meter.update` (`/ams/api/v1/meter/update`).
  * Antom API: `v1/meter/update`.
  */
-public data class MeterUpdateResponse(
+public class MeterUpdateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The meter. */
@@ -22645,6 +24577,12 @@ public data class MeterUpdateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterUpdateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterUpdateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/update`). */
@@ -22671,7 +24609,7 @@ public data class MeterUpdateResponse(
  * The request body of `meter.uploadEvent` (`/ams/api/v1/meter/uploadEvent`).
  * Antom API: `v1/meter/uploadEvent`.
  */
-public data class MeterUploadEventRequest(
+public class MeterUploadEventRequest(
     /** The meters. */
     val meters: List<MeterEventBatch>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -22685,6 +24623,12 @@ public data class MeterUploadEventRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterUploadEventRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterUploadEventRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/uploadEvent`). */
@@ -22709,7 +24653,7 @@ public data class MeterUploadEventRequest(
 /**
  * The `MeterEventBatch` object.
  */
-public data class MeterEventBatch(
+public class MeterEventBatch(
     /** The event name. */
     val eventName: String? = null,
     /** The events. */
@@ -22726,6 +24670,12 @@ public data class MeterEventBatch(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterEventBatch && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterEventBatch(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("eventName", "events")
@@ -22748,7 +24698,7 @@ public data class MeterEventBatch(
 /**
  * The `Event` object.
  */
-public data class Event(
+public class Event(
     /** The idempotency key. */
     val idempotencyKey: String? = null,
     /** The event timestamp. */
@@ -22768,6 +24718,12 @@ public data class Event(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Event && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Event(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("idempotencyKey", "eventTimestamp", "payload")
@@ -22791,7 +24747,7 @@ public data class Event(
 /**
  * The `EventPayload` object.
  */
-public data class EventPayload(
+public class EventPayload(
     /** The value. */
     val value: String? = null,
     /** The customer id. */
@@ -22808,6 +24764,12 @@ public data class EventPayload(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is EventPayload && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "EventPayload(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("value", "customerId")
@@ -22831,7 +24793,7 @@ public data class EventPayload(
  * The response body of `meter.uploadEvent` (`/ams/api/v1/meter/uploadEvent`).
  * Antom API: `v1/meter/uploadEvent`.
  */
-public data class MeterUploadEventResponse(
+public class MeterUploadEventResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The retry after. */
@@ -22851,6 +24813,12 @@ public data class MeterUploadEventResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterUploadEventResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterUploadEventResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/meter/uploadEvent`). */
@@ -22877,7 +24845,7 @@ public data class MeterUploadEventResponse(
 /**
  * The `Error` object.
  */
-public data class ErrorInfo(
+public class ErrorInfo(
     /** The index. */
     val index: Any? = null,
     /** The group index. */
@@ -22907,6 +24875,12 @@ public data class ErrorInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ErrorInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ErrorInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("index", "groupIndex", "eventName", "idempotencyKey", "customerId", "errorCode")
 
@@ -22934,7 +24908,7 @@ public data class ErrorInfo(
  * (`/ams/api/v1/notification/inquireNotification`).
  * Antom API: `v1/notification/inquireNotification`.
  */
-public data class InquireNotificationRequest(
+public class InquireNotificationRequest(
     /** The event id. */
     val eventId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -22948,6 +24922,12 @@ public data class InquireNotificationRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireNotificationRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireNotificationRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/notification/inquireNotification`). */
@@ -22974,7 +24954,7 @@ public data class InquireNotificationRequest(
  * (`/ams/api/v1/notification/inquireNotification`).
  * Antom API: `v1/notification/inquireNotification`.
  */
-public data class InquireNotificationResponse(
+public class InquireNotificationResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The notification. */
@@ -22991,6 +24971,12 @@ public data class InquireNotificationResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireNotificationResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireNotificationResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/notification/inquireNotification`). */
@@ -23016,7 +25002,7 @@ public data class InquireNotificationResponse(
 /**
  * The `NotificationEvent` object.
  */
-public data class NotificationEvent(
+public class NotificationEvent(
     /** The event id. */
     val eventId: String? = null,
     /** The notify type. */
@@ -23046,6 +25032,12 @@ public data class NotificationEvent(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is NotificationEvent && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "NotificationEvent(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("eventId", "notifyType", "eventCreateTime", "deliveryStatus", "referenceMerchantId", "notificationData")
 
@@ -23073,7 +25065,7 @@ public data class NotificationEvent(
  * (`/ams/api/v1/notification/inquireNotificationList`).
  * Antom API: `v1/notification/inquireNotificationList`.
  */
-public data class InquireNotificationListRequest(
+public class InquireNotificationListRequest(
     /** The notify type. */
     val notifyType: List<String>? = null,
     /** The event create time from. */
@@ -23099,6 +25091,12 @@ public data class InquireNotificationListRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireNotificationListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireNotificationListRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/notification/inquireNotificationList`). */
@@ -23129,7 +25127,7 @@ public data class InquireNotificationListRequest(
  * (`/ams/api/v1/notification/inquireNotificationList`).
  * Antom API: `v1/notification/inquireNotificationList`.
  */
-public data class InquireNotificationListResponse(
+public class InquireNotificationListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The notifications. */
@@ -23152,6 +25150,12 @@ public data class InquireNotificationListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireNotificationListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireNotificationListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/notification/inquireNotificationList`). */
@@ -23180,7 +25184,7 @@ public data class InquireNotificationListResponse(
  * The request body of `payments.acceptDispute` (`/ams/api/v1/payments/acceptDispute`).
  * Antom API: `v1/payments/acceptDispute`.
  */
-public data class AcceptDisputeRequest(
+public class AcceptDisputeRequest(
     /** The dispute id. */
     val disputeId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -23194,6 +25198,12 @@ public data class AcceptDisputeRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AcceptDisputeRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AcceptDisputeRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/acceptDispute`). */
@@ -23219,7 +25229,7 @@ public data class AcceptDisputeRequest(
  * The response body of `payments.acceptDispute` (`/ams/api/v1/payments/acceptDispute`).
  * Antom API: `v1/payments/acceptDispute`.
  */
-public data class AcceptDisputeResponse(
+public class AcceptDisputeResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The dispute id. */
@@ -23239,6 +25249,12 @@ public data class AcceptDisputeResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AcceptDisputeResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AcceptDisputeResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/acceptDispute`). */
@@ -23265,7 +25281,7 @@ public data class AcceptDisputeResponse(
 /**
  * The `PaymentEvaluation` object.
  */
-public data class PaymentEvaluation(
+public class PaymentEvaluation(
     /** The payment methods. */
     val paymentMethods: List<PaymentMethod>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -23279,6 +25295,12 @@ public data class PaymentEvaluation(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PaymentEvaluation && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PaymentEvaluation(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("paymentMethods")
@@ -23300,7 +25322,7 @@ public data class PaymentEvaluation(
 /**
  * The `PaymentOptionDetail` object.
  */
-public data class PaymentOptionDetail(
+public class PaymentOptionDetail(
     /** The support card brands. */
     val supportCardBrands: List<SupportCardBrand>? = null,
     /** The funding. */
@@ -23323,6 +25345,12 @@ public data class PaymentOptionDetail(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PaymentOptionDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PaymentOptionDetail(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("supportCardBrands", "funding", "supportBanks", "interactionTypes")
@@ -23347,7 +25375,7 @@ public data class PaymentOptionDetail(
 /**
  * The `SupportCardBrand` object.
  */
-public data class SupportCardBrand(
+public class SupportCardBrand(
     /** The card brand. */
     val cardBrand: String? = null,
     /** The logo. */
@@ -23364,6 +25392,12 @@ public data class SupportCardBrand(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SupportCardBrand && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SupportCardBrand(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("cardBrand", "logo")
@@ -23386,7 +25420,7 @@ public data class SupportCardBrand(
 /**
  * The `SupportBank` object.
  */
-public data class SupportBank(
+public class SupportBank(
     /** The bank identifier code. */
     val bankIdentifierCode: String? = null,
     /** The bank short name. */
@@ -23406,6 +25440,12 @@ public data class SupportBank(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SupportBank && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SupportBank(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("bankIdentifierCode", "bankShortName", "bankLogo")
@@ -23429,7 +25469,7 @@ public data class SupportBank(
 /**
  * The `Installment` object.
  */
-public data class Installment(
+public class Installment(
     /** The support card brands. */
     val supportCardBrands: List<SupportCardBrand>? = null,
     /** The plans. */
@@ -23446,6 +25486,12 @@ public data class Installment(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Installment && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Installment(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("supportCardBrands", "plans")
@@ -23468,7 +25514,7 @@ public data class Installment(
 /**
  * The `Plan` object.
  */
-public data class Plan(
+public class Plan(
     /** The interest rate. */
     val interestRate: String? = null,
     /** The min installment amount. */
@@ -23501,6 +25547,12 @@ public data class Plan(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Plan && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Plan(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("interestRate", "minInstallmentAmount", "maxInstallmentAmount", "installmentNum", "interval", "enabled", "extendInfo")
 
@@ -23527,7 +25579,7 @@ public data class Plan(
 /**
  * The `PromotionInfo` object.
  */
-public data class PromotionInfo(
+public class PromotionInfo(
     /** The promotion type (one of the `PromotionType` values). */
     val promotionType: String? = null,
     /** The discount. */
@@ -23547,6 +25599,12 @@ public data class PromotionInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PromotionInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("promotionType", "discount", "interestFree")
@@ -23570,7 +25628,7 @@ public data class PromotionInfo(
 /**
  * The `Discount` object.
  */
-public data class Discount(
+public class Discount(
     /** The discount tag. */
     val discountTag: String? = null,
     /** The discount name. */
@@ -23593,6 +25651,12 @@ public data class Discount(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Discount && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Discount(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("discountTag", "discountName", "savingsAmount", "estimateSavingsAmount")
@@ -23617,7 +25681,7 @@ public data class Discount(
 /**
  * The `InterestFree` object.
  */
-public data class InterestFree(
+public class InterestFree(
     /** The provider. */
     val provider: String? = null,
     /** The expire time. */
@@ -23647,6 +25711,12 @@ public data class InterestFree(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InterestFree && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InterestFree(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("provider", "expireTime", "installmentFreeNums", "minPaymentAmount", "maxPaymentAmount", "freePercentage")
 
@@ -23674,7 +25744,7 @@ public data class InterestFree(
  * (`/ams/api/v1/payments/createDeviceCertificate`).
  * Antom API: `v1/payments/createDeviceCertificate`.
  */
-public data class DeviceCertificateRequest(
+public class DeviceCertificateRequest(
     /** The device public key. */
     val devicePublicKey: String? = null,
     /** The device request id. */
@@ -23691,6 +25761,12 @@ public data class DeviceCertificateRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DeviceCertificateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DeviceCertificateRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/createDeviceCertificate`). */
@@ -23718,7 +25794,7 @@ public data class DeviceCertificateRequest(
  * (`/ams/api/v1/payments/createDeviceCertificate`).
  * Antom API: `v1/payments/createDeviceCertificate`.
  */
-public data class DeviceCertificateResponse(
+public class DeviceCertificateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The device certificate. */
@@ -23735,6 +25811,12 @@ public data class DeviceCertificateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DeviceCertificateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DeviceCertificateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/createDeviceCertificate`). */
@@ -23761,7 +25843,7 @@ public data class DeviceCertificateResponse(
  * The request body of `payments.createMandate` (`/ams/api/v1/payments/createMandate`).
  * Antom API: `v1/payments/createMandate`.
  */
-public data class CreateMandateRequest(
+public class CreateMandateRequest(
     /** The mandate request id. */
     val mandateRequestId: String? = null,
     /** The access token. */
@@ -23781,6 +25863,12 @@ public data class CreateMandateRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateMandateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateMandateRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/createMandate`). */
@@ -23808,7 +25896,7 @@ public data class CreateMandateRequest(
  * The response body of `payments.createMandate` (`/ams/api/v1/payments/createMandate`).
  * Antom API: `v1/payments/createMandate`.
  */
-public data class CreateMandateResponse(
+public class CreateMandateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The mandate request id. */
@@ -23834,6 +25922,12 @@ public data class CreateMandateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateMandateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateMandateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/createMandate`). */
@@ -23862,7 +25956,7 @@ public data class CreateMandateResponse(
 /**
  * The `CustomizedInfo` object.
  */
-public data class CustomizedInfo(
+public class CustomizedInfo(
     /** The customized field1. */
     val customizedField1: String? = null,
     /** The customized field2. */
@@ -23889,6 +25983,12 @@ public data class CustomizedInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CustomizedInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CustomizedInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("customizedField1", "customizedField2", "customizedField3", "customizedField4", "customizedField5")
 
@@ -23913,7 +26013,7 @@ public data class CustomizedInfo(
 /**
  * The `SubscriptionPlan` object.
  */
-public data class SubscriptionPlan(
+public class SubscriptionPlan(
     /** The allow accumulate. */
     val allowAccumulate: Any? = null,
     /** The max accumulate amount. */
@@ -23940,6 +26040,12 @@ public data class SubscriptionPlan(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionPlan && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionPlan(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("allowAccumulate", "maxAccumulateAmount", "periodRule", "subscriptionStartTime", "subscriptionNotificationUrl")
 
@@ -23964,7 +26070,7 @@ public data class SubscriptionPlan(
 /**
  * The `SubscriptionInfo` object.
  */
-public data class SubscriptionInfo(
+public class SubscriptionInfo(
     /** The subscription id. */
     val subscriptionId: String? = null,
     /** The description. */
@@ -24051,6 +26157,12 @@ public data class SubscriptionInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("subscriptionId", "description", "subscriptionDescription", "status", "subscriptionStartTime", "subscriptionEndTime", "periodType", "periodCount", "periodRule", "currentPeriodStart", "currentPeriodEnd", "currentPhaseNo", "paymentMethod", "paymentAmount", "lastUpdateTime", "relatedSubscriptionId", "trialPlan", "trials", "subscriptionNotifyUrl", "subscriptionExpiryTime", "allowRetry", "maxAmountFloor", "fixedAmount", "retryMode", "subscriptionOrderId")
 
@@ -24095,7 +26207,7 @@ public data class SubscriptionInfo(
 /**
  * The `TrialPlan` object.
  */
-public data class TrialPlan(
+public class TrialPlan(
     /** The trial end time. */
     val trialEndTime: String? = null,
     /** The free trial days. */
@@ -24115,6 +26227,12 @@ public data class TrialPlan(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TrialPlan && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TrialPlan(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("trialEndTime", "freeTrialDays", "phases")
@@ -24138,7 +26256,7 @@ public data class TrialPlan(
 /**
  * The `TrialPhase` object.
  */
-public data class TrialPhase(
+public class TrialPhase(
     /** The phase no. */
     val phaseNo: Any? = null,
     /** The trial amount. */
@@ -24155,6 +26273,12 @@ public data class TrialPhase(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TrialPhase && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TrialPhase(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("phaseNo", "trialAmount")
@@ -24177,7 +26301,7 @@ public data class TrialPhase(
 /**
  * The `Trial` object.
  */
-public data class Trial(
+public class Trial(
     /** The trial period. */
     val trialPeriod: Any? = null,
     /** The trial amount. */
@@ -24200,6 +26324,12 @@ public data class Trial(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Trial && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Trial(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("trialPeriod", "trialAmount", "trialStartPeriod", "trialEndPeriod")
@@ -24224,7 +26354,7 @@ public data class Trial(
 /**
  * The `CreditPayPlan` object.
  */
-public data class CreditPayPlan(
+public class CreditPayPlan(
     /** The installment num. */
     val installmentNum: Any? = null,
     /** The interval. */
@@ -24254,6 +26384,12 @@ public data class CreditPayPlan(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreditPayPlan && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditPayPlan(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("installmentNum", "interval", "creditPayFeeType", "feePercentage", "filteredInstallmentPeriods", "interestRate")
 
@@ -24279,7 +26415,7 @@ public data class CreditPayPlan(
 /**
  * The `AgreementInfo` object.
  */
-public data class AgreementInfo(
+public class AgreementInfo(
     /** The auth state. */
     val authState: String? = null,
     /** The user login id. */
@@ -24302,6 +26438,12 @@ public data class AgreementInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AgreementInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AgreementInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("authState", "userLoginId", "userLoginType", "displayUserLoginId")
@@ -24326,7 +26468,7 @@ public data class AgreementInfo(
 /**
  * The `RiskData` object.
  */
-public data class RiskData(
+public class RiskData(
     /** The order. */
     val order: RiskOrder? = null,
     /** The buyer. */
@@ -24356,6 +26498,12 @@ public data class RiskData(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is RiskData && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RiskData(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("order", "buyer", "env", "riskSignal", "address", "cardVerificationResult")
 
@@ -24381,7 +26529,7 @@ public data class RiskData(
 /**
  * The `RiskOrder` object.
  */
-public data class RiskOrder(
+public class RiskOrder(
     /** The order type. */
     val orderType: String? = null,
     /** The referring site. */
@@ -24398,6 +26546,12 @@ public data class RiskOrder(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RiskOrder && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RiskOrder(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("orderType", "referringSite")
@@ -24420,7 +26574,7 @@ public data class RiskOrder(
 /**
  * The `RiskBuyer` object.
  */
-public data class RiskBuyer(
+public class RiskBuyer(
     /** The note to merchant. */
     val noteToMerchant: String? = null,
     /** The note to shipping. */
@@ -24443,6 +26597,12 @@ public data class RiskBuyer(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RiskBuyer && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RiskBuyer(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("noteToMerchant", "noteToShipping", "orderCountIn1H", "orderCountIn24H")
@@ -24467,7 +26627,7 @@ public data class RiskBuyer(
 /**
  * The `RiskEnv` object.
  */
-public data class RiskEnv(
+public class RiskEnv(
     /** The ip address type. */
     val ipAddressType: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -24481,6 +26641,12 @@ public data class RiskEnv(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RiskEnv && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RiskEnv(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("ipAddressType")
@@ -24502,7 +26668,7 @@ public data class RiskEnv(
 /**
  * The `RiskSignal` object.
  */
-public data class RiskSignal(
+public class RiskSignal(
     /** The risk code. */
     val riskCode: String? = null,
     /** The risk reason. */
@@ -24519,6 +26685,12 @@ public data class RiskSignal(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RiskSignal && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RiskSignal(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("riskCode", "riskReason")
@@ -24541,7 +26713,7 @@ public data class RiskSignal(
 /**
  * The `RiskAddress` object.
  */
-public data class RiskAddress(
+public class RiskAddress(
     /** The shipping phone type. */
     val shippingPhoneType: String? = null,
     /** The is bill ship state same. */
@@ -24568,6 +26740,12 @@ public data class RiskAddress(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is RiskAddress && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RiskAddress(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("shippingPhoneType", "isBillShipStateSame", "isPreviousStateSame", "locToShipDistance", "minPreviousShipToBillDistance")
 
@@ -24592,7 +26770,7 @@ public data class RiskAddress(
 /**
  * The `CardVerificationResult` object.
  */
-public data class CardVerificationResult(
+public class CardVerificationResult(
     /** The authentication type. */
     val authenticationType: String? = null,
     /** The authentication method. */
@@ -24622,6 +26800,12 @@ public data class CardVerificationResult(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CardVerificationResult && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CardVerificationResult(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("authenticationType", "authenticationMethod", "cvvResult", "avsResult", "authorizationCode", "threeDSResult")
 
@@ -24647,7 +26831,7 @@ public data class CardVerificationResult(
 /**
  * The `RiskThreeDSResult` object.
  */
-public data class RiskThreeDSResult(
+public class RiskThreeDSResult(
     /** The three dsversion. */
     val threeDSVersion: String? = null,
     /** The three dsinteraction mode. */
@@ -24670,6 +26854,12 @@ public data class RiskThreeDSResult(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RiskThreeDSResult && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RiskThreeDSResult(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("threeDSVersion", "threeDSInteractionMode", "eci", "cavv")
@@ -24694,7 +26884,7 @@ public data class RiskThreeDSResult(
 /**
  * The `AvailablePaymentMethod` object.
  */
-public data class AvailablePaymentMethod(
+public class AvailablePaymentMethod(
     /** The payment method meta data. */
     val paymentMethodMetaData: Any? = null,
     /** The payment method type list. */
@@ -24711,6 +26901,12 @@ public data class AvailablePaymentMethod(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AvailablePaymentMethod && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AvailablePaymentMethod(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("paymentMethodMetaData", "paymentMethodTypeList")
@@ -24733,7 +26929,7 @@ public data class AvailablePaymentMethod(
 /**
  * The `PaymentMethodTypeItem` object.
  */
-public data class PaymentMethodTypeItem(
+public class PaymentMethodTypeItem(
     /** The payment method type. */
     val paymentMethodType: String? = null,
     /** The payment method order. */
@@ -24753,6 +26949,12 @@ public data class PaymentMethodTypeItem(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PaymentMethodTypeItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PaymentMethodTypeItem(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("paymentMethodType", "paymentMethodOrder", "expressCheckout")
@@ -24776,7 +26978,7 @@ public data class PaymentMethodTypeItem(
 /**
  * The `BillingSubscription` object.
  */
-public data class BillingSubscription(
+public class BillingSubscription(
     /** The customer id. */
     val customerId: String? = null,
     /** The trial settings. */
@@ -24824,6 +27026,12 @@ public data class BillingSubscription(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillingSubscription && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscription(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("customerId", "trialSettings", "paymentBehavior", "collectionMethod", "daysUntilDue", "cancelAt", "cancelAtPeriodEnd", "description", "discounts", "defaultPaymentMethod", "allowPromotionCode", "subscriptionNotifyUrl")
 
@@ -24857,7 +27065,7 @@ public data class BillingSubscription(
  * (`/ams/api/v1/payments/downloadDisputeEvidence`).
  * Antom API: `v1/payments/downloadDisputeEvidence`.
  */
-public data class DownloadDisputeEvidenceRequest(
+public class DownloadDisputeEvidenceRequest(
     /** The dispute id. */
     val disputeId: String? = null,
     /** The dispute evidence type (one of the `DisputeEvidenceType` values). */
@@ -24874,6 +27082,12 @@ public data class DownloadDisputeEvidenceRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DownloadDisputeEvidenceRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DownloadDisputeEvidenceRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/downloadDisputeEvidence`). */
@@ -24901,7 +27115,7 @@ public data class DownloadDisputeEvidenceRequest(
  * (`/ams/api/v1/payments/downloadDisputeEvidence`).
  * Antom API: `v1/payments/downloadDisputeEvidence`.
  */
-public data class DownloadDisputeEvidenceResponse(
+public class DownloadDisputeEvidenceResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The dispute evidence. */
@@ -24921,6 +27135,12 @@ public data class DownloadDisputeEvidenceResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DownloadDisputeEvidenceResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DownloadDisputeEvidenceResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/downloadDisputeEvidence`). */
@@ -24948,7 +27168,7 @@ public data class DownloadDisputeEvidenceResponse(
  * The request body of `payments.fetchNonce` (`/ams/api/v1/payments/fetchNonce`).
  * Antom API: `v1/payments/fetchNonce`.
  */
-public data class FetchNonceRequest(
+public class FetchNonceRequest(
     /** The card. */
     val card: CardPaymentMethodDetail? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -24962,6 +27182,12 @@ public data class FetchNonceRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is FetchNonceRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "FetchNonceRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/fetchNonce`). */
@@ -24986,7 +27212,7 @@ public data class FetchNonceRequest(
 /**
  * The `CardPaymentMethodDetail` object.
  */
-public data class CardPaymentMethodDetail(
+public class CardPaymentMethodDetail(
     /** The supported brands. */
     val supportedBrands: List<String>? = null,
     /** The card token. */
@@ -25109,6 +27335,12 @@ public data class CardPaymentMethodDetail(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CardPaymentMethodDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CardPaymentMethodDetail(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("supportedBrands", "cardToken", "cardNo", "brand", "selectedCardBrand", "cardIssuer", "countryIssue", "instUserName", "expiryYear", "expiryMonth", "billingAddress", "mask", "last4", "paymentMethodDetailMetadata", "maskedCardNo", "fingerprint", "authenticationFlow", "funding", "avsResultRaw", "cvvResultRaw", "bin", "issuerName", "issuingCountry", "lastFour", "cardholderName", "cvv", "dateOfBirth", "businessNo", "cardPasswordDigest", "cpf", "payerEmail", "networkTransactionId", "is3DSAuthentication", "request3DS", "scaExemptionIndicator", "enableAuthenticationUpgrade", "mpiData")
 
@@ -25165,7 +27397,7 @@ public data class CardPaymentMethodDetail(
 /**
  * The `MpiData` object.
  */
-public data class MpiData(
+public class MpiData(
     /** The three dsversion. */
     val threeDSVersion: String? = null,
     /** The eci. */
@@ -25192,6 +27424,12 @@ public data class MpiData(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is MpiData && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MpiData(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("threeDSVersion", "eci", "cavv", "dsTransactionId", "credentialType")
 
@@ -25217,7 +27455,7 @@ public data class MpiData(
  * The response body of `payments.fetchNonce` (`/ams/api/v1/payments/fetchNonce`).
  * Antom API: `v1/payments/fetchNonce`.
  */
-public data class FetchNonceResponse(
+public class FetchNonceResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The card token. */
@@ -25234,6 +27472,12 @@ public data class FetchNonceResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is FetchNonceResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "FetchNonceResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/fetchNonce`). */
@@ -25260,7 +27504,7 @@ public data class FetchNonceResponse(
  * The request body of `payments.getCardInfo` (`/ams/api/v1/payments/getCardInfo`).
  * Antom API: `v1/payments/getCardInfo`.
  */
-public data class GetCardInfoRequest(
+public class GetCardInfoRequest(
     /** The card no. */
     val cardNo: String? = null,
     /** The payment method region. */
@@ -25280,6 +27524,12 @@ public data class GetCardInfoRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is GetCardInfoRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "GetCardInfoRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/getCardInfo`). */
@@ -25307,7 +27557,7 @@ public data class GetCardInfoRequest(
  * The response body of `payments.getCardInfo` (`/ams/api/v1/payments/getCardInfo`).
  * Antom API: `v1/payments/getCardInfo`.
  */
-public data class GetCardInfoResponse(
+public class GetCardInfoResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The card brand. */
@@ -25346,6 +27596,12 @@ public data class GetCardInfoResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is GetCardInfoResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "GetCardInfoResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/getCardInfo`). */
         public const val API: String = "v1/payments/getCardInfo"
@@ -25378,7 +27634,7 @@ public data class GetCardInfoResponse(
  * The request body of `payments.inquire` (`/ams/api/v1/payments/inquire`).
  * Antom API: `v1/payments/inquire`.
  */
-public data class SubscriptionInquireRequest(
+public class SubscriptionInquireRequest(
     /** The subscription id. */
     val subscriptionId: String? = null,
     /** The merchant subscription id. */
@@ -25395,6 +27651,12 @@ public data class SubscriptionInquireRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SubscriptionInquireRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionInquireRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/inquire`). */
@@ -25421,7 +27683,7 @@ public data class SubscriptionInquireRequest(
  * The response body of `payments.inquire` (`/ams/api/v1/payments/inquire`).
  * Antom API: `v1/payments/inquire`.
  */
-public data class SubscriptionInquireResponse(
+public class SubscriptionInquireResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The subscription id. */
@@ -25466,6 +27728,12 @@ public data class SubscriptionInquireResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionInquireResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionInquireResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/inquire`). */
         public const val API: String = "v1/payments/inquire"
@@ -25501,7 +27769,7 @@ public data class SubscriptionInquireResponse(
  * (`/ams/api/v1/payments/inquireExchangeRate`).
  * Antom API: `v1/payments/inquireExchangeRate`.
  */
-public data class InquireExchangeRateRequest(
+public class InquireExchangeRateRequest(
     /** The merchant account id. */
     val merchantAccountId: String? = null,
     /** The payment currency. */
@@ -25534,6 +27802,12 @@ public data class InquireExchangeRateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InquireExchangeRateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireExchangeRateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/inquireExchangeRate`). */
         public const val API: String = "v1/payments/inquireExchangeRate"
@@ -25563,7 +27837,7 @@ public data class InquireExchangeRateRequest(
 /**
  * The `CurrencyPair` object.
  */
-public data class CurrencyPair(
+public class CurrencyPair(
     /** The sell currency. */
     val sellCurrency: String? = null,
     /** The buy currency. */
@@ -25580,6 +27854,12 @@ public data class CurrencyPair(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CurrencyPair && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CurrencyPair(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("sellCurrency", "buyCurrency")
@@ -25604,7 +27884,7 @@ public data class CurrencyPair(
  * (`/ams/api/v1/payments/inquireExchangeRate`).
  * Antom API: `v1/payments/inquireExchangeRate`.
  */
-public data class InquireExchangeRateResponse(
+public class InquireExchangeRateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The quotes. */
@@ -25624,6 +27904,12 @@ public data class InquireExchangeRateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireExchangeRateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireExchangeRateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/inquireExchangeRate`). */
@@ -25650,7 +27936,7 @@ public data class InquireExchangeRateResponse(
 /**
  * The `PaymentQuote` object.
  */
-public data class PaymentQuote(
+public class PaymentQuote(
     /** The buy currency. */
     val buyCurrency: String? = null,
     /** The sell currency. */
@@ -25673,6 +27959,12 @@ public data class PaymentQuote(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PaymentQuote && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PaymentQuote(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("buyCurrency", "sellCurrency", "quoteId", "exchangeRate")
@@ -25698,7 +27990,7 @@ public data class PaymentQuote(
  * The request body of `payments.inquireInstallment` (`/ams/api/v1/payments/inquireInstallment`).
  * Antom API: `v1/payments/inquireInstallment`.
  */
-public data class InquireInstallmentRequest(
+public class InquireInstallmentRequest(
     /** The merchant account id. */
     val merchantAccountId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -25712,6 +28004,12 @@ public data class InquireInstallmentRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireInstallmentRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireInstallmentRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/inquireInstallment`). */
@@ -25738,7 +28036,7 @@ public data class InquireInstallmentRequest(
  * (`/ams/api/v1/payments/inquireInstallment`).
  * Antom API: `v1/payments/inquireInstallment`.
  */
-public data class InquireInstallmentResponse(
+public class InquireInstallmentResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The installment banks. */
@@ -25755,6 +28053,12 @@ public data class InquireInstallmentResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireInstallmentResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireInstallmentResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/inquireInstallment`). */
@@ -25780,7 +28084,7 @@ public data class InquireInstallmentResponse(
 /**
  * The `InstallmentBank` object.
  */
-public data class InstallmentBank(
+public class InstallmentBank(
     /** The logo. */
     val logo: Logo? = null,
     /** The bank name. */
@@ -25813,6 +28117,12 @@ public data class InstallmentBank(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InstallmentBank && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InstallmentBank(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("logo", "bankName", "bankShortName", "bankTerms", "bankPromoUrl", "bins", "plans")
 
@@ -25839,7 +28149,7 @@ public data class InstallmentBank(
 /**
  * The `CardInfo` object.
  */
-public data class CardInfo(
+public class CardInfo(
     /** The card no. */
     val cardNo: String? = null,
     /** The card brand. */
@@ -25872,6 +28182,12 @@ public data class CardInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CardInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CardInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("cardNo", "cardBrand", "cardToken", "issuingCountry", "funding", "paymentMethodRegion", "threeDSResult")
 
@@ -25898,7 +28214,7 @@ public data class CardInfo(
 /**
  * The `ThreeDSResult` object.
  */
-public data class ThreeDSResult(
+public class ThreeDSResult(
     /** The three dsversion. */
     val threeDSVersion: String? = null,
     /** The eci. */
@@ -25946,6 +28262,12 @@ public data class ThreeDSResult(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ThreeDSResult && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ThreeDSResult(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("threeDSVersion", "eci", "cavv", "dsTransactionId", "xid", "threeDStransactionStatusReason", "challengeCancel", "challenged", "exemptionType", "threeDSOffered", "paResStatus", "liabilityShift")
 
@@ -25977,7 +28299,7 @@ public data class ThreeDSResult(
 /**
  * The `PromotionResult` object.
  */
-public data class PromotionResult(
+public class PromotionResult(
     /** The promotion type (one of the `PromotionType` values). */
     val promotionType: String? = null,
     /** The discount. */
@@ -25994,6 +28316,12 @@ public data class PromotionResult(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PromotionResult && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PromotionResult(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("promotionType", "discount")
@@ -26016,7 +28344,7 @@ public data class PromotionResult(
 /**
  * The `RetryInfo` object.
  */
-public data class RetryInfo(
+public class RetryInfo(
     /** The available retries. */
     val availableRetries: Any? = null,
     /** The order id. */
@@ -26036,6 +28364,12 @@ public data class RetryInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RetryInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RetryInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("availableRetries", "orderId", "paymentAttempts")
@@ -26059,7 +28393,7 @@ public data class RetryInfo(
 /**
  * The `PaymentAttempt` object.
  */
-public data class PaymentAttempt(
+public class PaymentAttempt(
     /** The attempt at. */
     val attemptAt: String? = null,
     /** The attempt response. */
@@ -26076,6 +28410,12 @@ public data class PaymentAttempt(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PaymentAttempt && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PaymentAttempt(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("attemptAt", "attemptResponse")
@@ -26098,7 +28438,7 @@ public data class PaymentAttempt(
 /**
  * The `PopRiskDecisionResultInfo` object.
  */
-public data class PopRiskDecisionResultInfo(
+public class PopRiskDecisionResultInfo(
     /** The risk auth decision. */
     val riskAuthDecision: String? = null,
     /** The risk decision. */
@@ -26118,6 +28458,12 @@ public data class PopRiskDecisionResultInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PopRiskDecisionResultInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PopRiskDecisionResultInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("riskAuthDecision", "riskDecision", "postRiskDecision")
@@ -26141,7 +28487,7 @@ public data class PopRiskDecisionResultInfo(
 /**
  * The `SplitDetail` object.
  */
-public data class SplitDetail(
+public class SplitDetail(
     /** The split to. */
     val splitTo: String? = null,
     /** The split amount. */
@@ -26164,6 +28510,12 @@ public data class SplitDetail(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SplitDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SplitDetail(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("splitTo", "splitAmount", "actualSplitAmount", "description")
@@ -26188,7 +28540,7 @@ public data class SplitDetail(
 /**
  * The `PaymentVerificationData` object.
  */
-public data class PaymentVerificationData(
+public class PaymentVerificationData(
     /** The verify request id. */
     val verifyRequestId: String? = null,
     /** The authentication code. */
@@ -26205,6 +28557,12 @@ public data class PaymentVerificationData(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PaymentVerificationData && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PaymentVerificationData(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("verifyRequestId", "authenticationCode")
@@ -26227,7 +28585,7 @@ public data class PaymentVerificationData(
 /**
  * The `ChallengeActionForm` object.
  */
-public data class ChallengeActionForm(
+public class ChallengeActionForm(
     /** The challenge type (one of the `ChallengeType` values). */
     val challengeType: String? = null,
     /** The challenge render value. */
@@ -26250,6 +28608,12 @@ public data class ChallengeActionForm(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ChallengeActionForm && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ChallengeActionForm(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("challengeType", "challengeRenderValue", "triggerSource", "extendInfo")
@@ -26274,7 +28638,7 @@ public data class ChallengeActionForm(
 /**
  * The `OrderCodeForm` object.
  */
-public data class OrderCodeForm(
+public class OrderCodeForm(
     /** The payment method type. */
     val paymentMethodType: String? = null,
     /** The expire time. */
@@ -26297,6 +28661,12 @@ public data class OrderCodeForm(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is OrderCodeForm && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "OrderCodeForm(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("paymentMethodType", "expireTime", "codeDetails", "extendInfo")
@@ -26321,7 +28691,7 @@ public data class OrderCodeForm(
 /**
  * The `RefundToBankInfo` object.
  */
-public data class RefundToBankInfo(
+public class RefundToBankInfo(
     /** The bank code. */
     val bankCode: String? = null,
     /** The account holder name. */
@@ -26341,6 +28711,12 @@ public data class RefundToBankInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RefundToBankInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RefundToBankInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("bankCode", "accountHolderName", "accountNo")
@@ -26364,7 +28740,7 @@ public data class RefundToBankInfo(
 /**
  * The `RefundDetail` object.
  */
-public data class RefundDetail(
+public class RefundDetail(
     /** The refund amount. */
     val refundAmount: Amount? = null,
     /** The refund from (one of the `RefundFromType` values). */
@@ -26381,6 +28757,12 @@ public data class RefundDetail(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RefundDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RefundDetail(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("refundAmount", "refundFrom")
@@ -26404,7 +28786,7 @@ public data class RefundDetail(
  * The request body of `payments.reserve.cancelRule` (`/ams/api/v1/payments/reserve/cancelRule`).
  * Antom API: `v1/payments/reserve/cancelRule`.
  */
-public data class CancelRuleRequest(
+public class CancelRuleRequest(
     /** The rule id. */
     val ruleId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -26418,6 +28800,12 @@ public data class CancelRuleRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CancelRuleRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CancelRuleRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/cancelRule`). */
@@ -26444,7 +28832,7 @@ public data class CancelRuleRequest(
  * (`/ams/api/v1/payments/reserve/cancelRule`).
  * Antom API: `v1/payments/reserve/cancelRule`.
  */
-public data class CancelRuleResponse(
+public class CancelRuleResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The rule id. */
@@ -26494,6 +28882,12 @@ public data class CancelRuleResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CancelRuleResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CancelRuleResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/cancelRule`). */
@@ -26531,7 +28925,7 @@ public data class CancelRuleResponse(
  * The request body of `payments.reserve.createHold` (`/ams/api/v1/payments/reserve/createHold`).
  * Antom API: `v1/payments/reserve/createHold`.
  */
-public data class CreateHoldRequest(
+public class CreateHoldRequest(
     /** The hold request id. */
     val holdRequestId: String? = null,
     /** The hold amount. */
@@ -26551,6 +28945,12 @@ public data class CreateHoldRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateHoldRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateHoldRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/createHold`). */
@@ -26579,7 +28979,7 @@ public data class CreateHoldRequest(
  * (`/ams/api/v1/payments/reserve/createHold`).
  * Antom API: `v1/payments/reserve/createHold`.
  */
-public data class CreateHoldResponse(
+public class CreateHoldResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The hold request id. */
@@ -26608,6 +29008,12 @@ public data class CreateHoldResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateHoldResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateHoldResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/createHold`). */
@@ -26639,7 +29045,7 @@ public data class CreateHoldResponse(
  * (`/ams/api/v1/payments/reserve/createRelease`).
  * Antom API: `v1/payments/reserve/createRelease`.
  */
-public data class CreateReleaseRequest(
+public class CreateReleaseRequest(
     /** The release request id. */
     val releaseRequestId: String? = null,
     /** The hold id. */
@@ -26659,6 +29065,12 @@ public data class CreateReleaseRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateReleaseRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateReleaseRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/createRelease`). */
@@ -26687,7 +29099,7 @@ public data class CreateReleaseRequest(
  * (`/ams/api/v1/payments/reserve/createRelease`).
  * Antom API: `v1/payments/reserve/createRelease`.
  */
-public data class CreateReleaseResponse(
+public class CreateReleaseResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The release request id. */
@@ -26716,6 +29128,12 @@ public data class CreateReleaseResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateReleaseResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateReleaseResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/createRelease`). */
@@ -26746,7 +29164,7 @@ public data class CreateReleaseResponse(
  * The request body of `payments.reserve.createRule` (`/ams/api/v1/payments/reserve/createRule`).
  * Antom API: `v1/payments/reserve/createRule`.
  */
-public data class CreateRuleRequest(
+public class CreateRuleRequest(
     /** The funds type (one of the `FundsType` values). */
     val fundsType: String? = null,
     /** The take type (one of the `TakeType` values). */
@@ -26779,6 +29197,12 @@ public data class CreateRuleRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreateRuleRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateRuleRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/createRule`). */
         public const val API: String = "v1/payments/reserve/createRule"
@@ -26810,7 +29234,7 @@ public data class CreateRuleRequest(
  * (`/ams/api/v1/payments/reserve/createRule`).
  * Antom API: `v1/payments/reserve/createRule`.
  */
-public data class CreateRuleResponse(
+public class CreateRuleResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The rule id. */
@@ -26860,6 +29284,12 @@ public data class CreateRuleResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateRuleResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateRuleResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/createRule`). */
@@ -26898,7 +29328,7 @@ public data class CreateRuleResponse(
  * (`/ams/api/v1/payments/reserve/inquireHoldList`).
  * Antom API: `v1/payments/reserve/inquireHoldList`.
  */
-public data class InquireHoldListRequest(
+public class InquireHoldListRequest(
     /** The hold request id. */
     val holdRequestId: String? = null,
     /** The hold id. */
@@ -26924,6 +29354,12 @@ public data class InquireHoldListRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireHoldListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireHoldListRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/inquireHoldList`). */
@@ -26954,7 +29390,7 @@ public data class InquireHoldListRequest(
  * (`/ams/api/v1/payments/reserve/inquireHoldList`).
  * Antom API: `v1/payments/reserve/inquireHoldList`.
  */
-public data class InquireHoldListResponse(
+public class InquireHoldListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The hold details. */
@@ -26974,6 +29410,12 @@ public data class InquireHoldListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireHoldListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireHoldListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/inquireHoldList`). */
@@ -27000,7 +29442,7 @@ public data class InquireHoldListResponse(
 /**
  * The `ReserveHoldDetail` object.
  */
-public data class ReserveHoldDetail(
+public class ReserveHoldDetail(
     /** The hold request id. */
     val holdRequestId: String? = null,
     /** The hold id. */
@@ -27033,6 +29475,12 @@ public data class ReserveHoldDetail(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ReserveHoldDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReserveHoldDetail(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("holdRequestId", "holdId", "holdAmount", "releasableAmount", "releaseTime", "holdStatus", "releaseStatus")
 
@@ -27061,7 +29509,7 @@ public data class ReserveHoldDetail(
  * (`/ams/api/v1/payments/reserve/inquireRelease`).
  * Antom API: `v1/payments/reserve/inquireRelease`.
  */
-public data class InquireReleaseRequest(
+public class InquireReleaseRequest(
     /** The release id. */
     val releaseId: String? = null,
     /** The release request id. */
@@ -27078,6 +29526,12 @@ public data class InquireReleaseRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireReleaseRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireReleaseRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/inquireRelease`). */
@@ -27105,7 +29559,7 @@ public data class InquireReleaseRequest(
  * (`/ams/api/v1/payments/reserve/inquireRelease`).
  * Antom API: `v1/payments/reserve/inquireRelease`.
  */
-public data class InquireReleaseResponse(
+public class InquireReleaseResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The release request id. */
@@ -27134,6 +29588,12 @@ public data class InquireReleaseResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireReleaseResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireReleaseResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/inquireRelease`). */
@@ -27165,7 +29625,7 @@ public data class InquireReleaseResponse(
  * (`/ams/api/v1/payments/reserve/inquireRuleList`).
  * Antom API: `v1/payments/reserve/inquireRuleList`.
  */
-public data class InquireRuleListRequest(
+public class InquireRuleListRequest(
     /** The funds type (one of the `FundsType` values). */
     val fundsType: String? = null,
     /** The take type (one of the `TakeType` values). */
@@ -27194,6 +29654,12 @@ public data class InquireRuleListRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireRuleListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireRuleListRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/inquireRuleList`). */
@@ -27225,7 +29691,7 @@ public data class InquireRuleListRequest(
  * (`/ams/api/v1/payments/reserve/inquireRuleList`).
  * Antom API: `v1/payments/reserve/inquireRuleList`.
  */
-public data class InquireRuleListResponse(
+public class InquireRuleListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The has more. */
@@ -27245,6 +29711,12 @@ public data class InquireRuleListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireRuleListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireRuleListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/inquireRuleList`). */
@@ -27271,7 +29743,7 @@ public data class InquireRuleListResponse(
 /**
  * The `ReserveRule` object.
  */
-public data class ReserveRule(
+public class ReserveRule(
     /** The rule id. */
     val ruleId: String? = null,
     /** The merchant id. */
@@ -27318,6 +29790,12 @@ public data class ReserveRule(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ReserveRule && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ReserveRule(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("ruleId", "merchantId", "fundsType", "takeType", "paymentMethodScope", "ratio", "releaseType", "releaseTime", "retentionTime", "ruleStatus", "createTime", "updateTime")
@@ -27351,7 +29829,7 @@ public data class ReserveRule(
  * The request body of `payments.reserve.updateHold` (`/ams/api/v1/payments/reserve/updateHold`).
  * Antom API: `v1/payments/reserve/updateHold`.
  */
-public data class UpdateHoldRequest(
+public class UpdateHoldRequest(
     /** The hold id. */
     val holdId: String? = null,
     /** The release time. */
@@ -27368,6 +29846,12 @@ public data class UpdateHoldRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UpdateHoldRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateHoldRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/updateHold`). */
@@ -27395,7 +29879,7 @@ public data class UpdateHoldRequest(
  * (`/ams/api/v1/payments/reserve/updateHold`).
  * Antom API: `v1/payments/reserve/updateHold`.
  */
-public data class UpdateHoldResponse(
+public class UpdateHoldResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The hold id. */
@@ -27415,6 +29899,12 @@ public data class UpdateHoldResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UpdateHoldResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateHoldResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/updateHold`). */
@@ -27442,7 +29932,7 @@ public data class UpdateHoldResponse(
  * The request body of `payments.reserve.updateRule` (`/ams/api/v1/payments/reserve/updateRule`).
  * Antom API: `v1/payments/reserve/updateRule`.
  */
-public data class UpdateRuleRequest(
+public class UpdateRuleRequest(
     /** The rule id. */
     val ruleId: String? = null,
     /** The payment method scope (one of the `PaymentMethodScope` values). */
@@ -27471,6 +29961,12 @@ public data class UpdateRuleRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UpdateRuleRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateRuleRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/updateRule`). */
@@ -27502,7 +29998,7 @@ public data class UpdateRuleRequest(
  * (`/ams/api/v1/payments/reserve/updateRule`).
  * Antom API: `v1/payments/reserve/updateRule`.
  */
-public data class UpdateRuleResponse(
+public class UpdateRuleResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The rule id. */
@@ -27552,6 +30048,12 @@ public data class UpdateRuleResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UpdateRuleResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateRuleResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/reserve/updateRule`). */
@@ -27590,7 +30092,7 @@ public data class UpdateRuleResponse(
  * (`/ams/api/v1/payments/retrievePaymentSession`).
  * Antom API: `v1/payments/retrievePaymentSession`.
  */
-public data class RetrievePaymentSessionRequest(
+public class RetrievePaymentSessionRequest(
     /** The payment request id. */
     val paymentRequestId: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -27604,6 +30106,12 @@ public data class RetrievePaymentSessionRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RetrievePaymentSessionRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RetrievePaymentSessionRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/retrievePaymentSession`). */
@@ -27630,7 +30138,7 @@ public data class RetrievePaymentSessionRequest(
  * (`/ams/api/v1/payments/retrievePaymentSession`).
  * Antom API: `v1/payments/retrievePaymentSession`.
  */
-public data class RetrievePaymentSessionResponse(
+public class RetrievePaymentSessionResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The order. */
@@ -27653,6 +30161,12 @@ public data class RetrievePaymentSessionResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RetrievePaymentSessionResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RetrievePaymentSessionResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/retrievePaymentSession`). */
@@ -27681,7 +30195,7 @@ public data class RetrievePaymentSessionResponse(
  * The request body of `payments.settle` (`/ams/api/v1/payments/settle`).
  * Antom API: `v1/payments/settle`.
  */
-public data class SettleRequest(
+public class SettleRequest(
     /** The settlement request id. */
     val settlementRequestId: String? = null,
     /** The payment id. */
@@ -27701,6 +30215,12 @@ public data class SettleRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SettleRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SettleRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/settle`). */
@@ -27727,7 +30247,7 @@ public data class SettleRequest(
 /**
  * The `SettlementDetail` object.
  */
-public data class SettlementDetail(
+public class SettlementDetail(
     /** The settle to (one of the `SettleToType` values). */
     val settleTo: String? = null,
     /** The settlement amount. */
@@ -27744,6 +30264,12 @@ public data class SettlementDetail(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SettlementDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SettlementDetail(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("settleTo", "settlementAmount")
@@ -27767,7 +30293,7 @@ public data class SettlementDetail(
  * The response body of `payments.settle` (`/ams/api/v1/payments/settle`).
  * Antom API: `v1/payments/settle`.
  */
-public data class SettleResponse(
+public class SettleResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The settlement request id. */
@@ -27787,6 +30313,12 @@ public data class SettleResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SettleResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SettleResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/settle`). */
@@ -27815,7 +30347,7 @@ public data class SettleResponse(
  * (`/ams/api/v1/payments/supplyDefenseDocument`).
  * Antom API: `v1/payments/supplyDefenseDocument`.
  */
-public data class SupplyDefenseDocumentRequest(
+public class SupplyDefenseDocumentRequest(
     /** The dispute id. */
     val disputeId: String? = null,
     /** The dispute evidence. */
@@ -27832,6 +30364,12 @@ public data class SupplyDefenseDocumentRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SupplyDefenseDocumentRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SupplyDefenseDocumentRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/supplyDefenseDocument`). */
@@ -27859,7 +30397,7 @@ public data class SupplyDefenseDocumentRequest(
  * (`/ams/api/v1/payments/supplyDefenseDocument`).
  * Antom API: `v1/payments/supplyDefenseDocument`.
  */
-public data class SupplyDefenseDocumentResponse(
+public class SupplyDefenseDocumentResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The dispute id. */
@@ -27879,6 +30417,12 @@ public data class SupplyDefenseDocumentResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SupplyDefenseDocumentResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SupplyDefenseDocumentResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/supplyDefenseDocument`). */
@@ -27906,7 +30450,7 @@ public data class SupplyDefenseDocumentResponse(
  * The request body of `payments.supplyEvidence` (`/ams/api/v1/payments/supplyEvidence`).
  * Antom API: `v1/payments/supplyEvidence`.
  */
-public data class SupplyEvidenceRequest(
+public class SupplyEvidenceRequest(
     /** The dispute id. */
     val disputeId: String? = null,
     /** The evidence content. */
@@ -27923,6 +30467,12 @@ public data class SupplyEvidenceRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SupplyEvidenceRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SupplyEvidenceRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/supplyEvidence`). */
@@ -27949,7 +30499,7 @@ public data class SupplyEvidenceRequest(
  * The response body of `payments.supplyEvidence` (`/ams/api/v1/payments/supplyEvidence`).
  * Antom API: `v1/payments/supplyEvidence`.
  */
-public data class SupplyEvidenceResponse(
+public class SupplyEvidenceResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The dispute id. */
@@ -27969,6 +30519,12 @@ public data class SupplyEvidenceResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SupplyEvidenceResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SupplyEvidenceResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/supplyEvidence`). */
@@ -27995,7 +30551,7 @@ public data class SupplyEvidenceResponse(
 /**
  * The `DisputeEvidenceResult` object.
  */
-public data class DisputeEvidenceResult(
+public class DisputeEvidenceResult(
     /** The evidence tag. */
     val evidenceTag: String? = null,
     /** The success. */
@@ -28018,6 +30574,12 @@ public data class DisputeEvidenceResult(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DisputeEvidenceResult && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DisputeEvidenceResult(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("evidenceTag", "success", "resultCode", "failedFieldPath")
@@ -28043,7 +30605,7 @@ public data class DisputeEvidenceResult(
  * The request body of `payments.syncArrear` (`/ams/api/v1/payments/syncArrear`).
  * Antom API: `v1/payments/syncArrear`.
  */
-public data class SyncArrearRequest(
+public class SyncArrearRequest(
     /** The payment id. */
     val paymentId: String? = null,
     /** The payment request id. */
@@ -28060,6 +30622,12 @@ public data class SyncArrearRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SyncArrearRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SyncArrearRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/syncArrear`). */
@@ -28086,7 +30654,7 @@ public data class SyncArrearRequest(
  * The response body of `payments.syncArrear` (`/ams/api/v1/payments/syncArrear`).
  * Antom API: `v1/payments/syncArrear`.
  */
-public data class SyncArrearResponse(
+public class SyncArrearResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -28100,6 +30668,12 @@ public data class SyncArrearResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SyncArrearResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SyncArrearResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/syncArrear`). */
@@ -28125,7 +30699,7 @@ public data class SyncArrearResponse(
  * The request body of `payments.updateAmount` (`/ams/api/v1/payments/updateAmount`).
  * Antom API: `v1/payments/updateAmount`.
  */
-public data class UpdateAmountRequest(
+public class UpdateAmountRequest(
     /** The update request id. */
     val updateRequestId: String? = null,
     /** The payment id. */
@@ -28145,6 +30719,12 @@ public data class UpdateAmountRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UpdateAmountRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateAmountRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/updateAmount`). */
@@ -28172,7 +30752,7 @@ public data class UpdateAmountRequest(
  * The response body of `payments.updateAmount` (`/ams/api/v1/payments/updateAmount`).
  * Antom API: `v1/payments/updateAmount`.
  */
-public data class UpdateAmountResponse(
+public class UpdateAmountResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The update request id. */
@@ -28195,6 +30775,12 @@ public data class UpdateAmountResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UpdateAmountResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateAmountResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/updateAmount`). */
@@ -28224,7 +30810,7 @@ public data class UpdateAmountResponse(
  * (`/ams/api/v1/payments/uploadInvoiceShippingFile`).
  * Antom API: `v1/payments/uploadInvoiceShippingFile`.
  */
-public data class UploadInvoiceShippingFileRequest(
+public class UploadInvoiceShippingFileRequest(
     /** The payment request id. */
     val paymentRequestId: String? = null,
     /** The file id. */
@@ -28250,6 +30836,12 @@ public data class UploadInvoiceShippingFileRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UploadInvoiceShippingFileRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UploadInvoiceShippingFileRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/uploadInvoiceShippingFile`). */
@@ -28280,7 +30872,7 @@ public data class UploadInvoiceShippingFileRequest(
  * (`/ams/api/v1/payments/uploadInvoiceShippingFile`).
  * Antom API: `v1/payments/uploadInvoiceShippingFile`.
  */
-public data class UploadInvoiceShippingFileResponse(
+public class UploadInvoiceShippingFileResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -28294,6 +30886,12 @@ public data class UploadInvoiceShippingFileResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UploadInvoiceShippingFileResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UploadInvoiceShippingFileResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/uploadInvoiceShippingFile`). */
@@ -28320,7 +30918,7 @@ public data class UploadInvoiceShippingFileResponse(
  * (`/ams/api/v1/payments/verifyAndCompletePayment`).
  * Antom API: `v1/payments/verifyAndCompletePayment`.
  */
-public data class VerifyAndCompletePaymentRequest(
+public class VerifyAndCompletePaymentRequest(
     /** The verify method. */
     val verifyMethod: VerifyMethod? = null,
     /** The verify request id. */
@@ -28340,6 +30938,12 @@ public data class VerifyAndCompletePaymentRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VerifyAndCompletePaymentRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VerifyAndCompletePaymentRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/verifyAndCompletePayment`). */
@@ -28366,7 +30970,7 @@ public data class VerifyAndCompletePaymentRequest(
 /**
  * The `VerifyMethod` object.
  */
-public data class VerifyMethod(
+public class VerifyMethod(
     /** The verify method type. */
     val verifyMethodType: String? = null,
     /** The otp value. */
@@ -28383,6 +30987,12 @@ public data class VerifyMethod(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VerifyMethod && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VerifyMethod(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("verifyMethodType", "otpValue")
@@ -28407,7 +31017,7 @@ public data class VerifyMethod(
  * (`/ams/api/v1/payments/verifyAndCompletePayment`).
  * Antom API: `v1/payments/verifyAndCompletePayment`.
  */
-public data class VerifyAndCompletePaymentResponse(
+public class VerifyAndCompletePaymentResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The payment request id. */
@@ -28440,6 +31050,12 @@ public data class VerifyAndCompletePaymentResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is VerifyAndCompletePaymentResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VerifyAndCompletePaymentResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/payments/verifyAndCompletePayment`). */
         public const val API: String = "v1/payments/verifyAndCompletePayment"
@@ -28470,7 +31086,7 @@ public data class VerifyAndCompletePaymentResponse(
  * The request body of `risk.payments.decide` (`/ams/api/v1/risk/payments/decide`).
  * Antom API: `v1/risk/payments/decide`.
  */
-public data class RiskDecideRequest(
+public class RiskDecideRequest(
     /** The reference transaction id. */
     val referenceTransactionId: String? = null,
     /** The authorization phase (one of the `AuthorizationPhase` values). */
@@ -28506,6 +31122,12 @@ public data class RiskDecideRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is RiskDecideRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RiskDecideRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/risk/payments/decide`). */
         public const val API: String = "v1/risk/payments/decide"
@@ -28536,7 +31158,7 @@ public data class RiskDecideRequest(
 /**
  * The `PaymentDetail` object.
  */
-public data class PaymentDetail(
+public class PaymentDetail(
     /** The amount. */
     val amount: Amount? = null,
     /** The payment method. */
@@ -28553,6 +31175,12 @@ public data class PaymentDetail(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is PaymentDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PaymentDetail(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("amount", "paymentMethod")
@@ -28576,7 +31204,7 @@ public data class PaymentDetail(
  * The response body of `risk.payments.decide` (`/ams/api/v1/risk/payments/decide`).
  * Antom API: `v1/risk/payments/decide`.
  */
-public data class RiskDecideResponse(
+public class RiskDecideResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The security id. */
@@ -28599,6 +31227,12 @@ public data class RiskDecideResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RiskDecideResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RiskDecideResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/risk/payments/decide`). */
@@ -28627,7 +31261,7 @@ public data class RiskDecideResponse(
  * The request body of `risk.payments.reportRisk` (`/ams/api/v1/risk/payments/reportRisk`).
  * Antom API: `v1/risk/payments/reportRisk`.
  */
-public data class RiskReportRequest(
+public class RiskReportRequest(
     /** The reference transaction id. */
     val referenceTransactionId: String? = null,
     /** The report reason. */
@@ -28650,6 +31284,12 @@ public data class RiskReportRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RiskReportRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RiskReportRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/risk/payments/reportRisk`). */
@@ -28678,7 +31318,7 @@ public data class RiskReportRequest(
  * The response body of `risk.payments.reportRisk` (`/ams/api/v1/risk/payments/reportRisk`).
  * Antom API: `v1/risk/payments/reportRisk`.
  */
-public data class RiskReportResponse(
+public class RiskReportResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The security id. */
@@ -28695,6 +31335,12 @@ public data class RiskReportResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RiskReportResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RiskReportResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/risk/payments/reportRisk`). */
@@ -28722,7 +31368,7 @@ public data class RiskReportResponse(
  * (`/ams/api/v1/risk/payments/sendPaymentResult`).
  * Antom API: `v1/risk/payments/sendPaymentResult`.
  */
-public data class SendPaymentResultRequest(
+public class SendPaymentResultRequest(
     /** The reference transaction id. */
     val referenceTransactionId: String? = null,
     /** The payment status. */
@@ -28748,6 +31394,12 @@ public data class SendPaymentResultRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SendPaymentResultRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SendPaymentResultRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/risk/payments/sendPaymentResult`). */
@@ -28776,7 +31428,7 @@ public data class SendPaymentResultRequest(
 /**
  * The `AuthorizationError` object.
  */
-public data class AuthorizationError(
+public class AuthorizationError(
     /** The error code. */
     val errorCode: String? = null,
     /** The error message. */
@@ -28793,6 +31445,12 @@ public data class AuthorizationError(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is AuthorizationError && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthorizationError(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("errorCode", "errorMessage")
@@ -28817,7 +31475,7 @@ public data class AuthorizationError(
  * (`/ams/api/v1/risk/payments/sendPaymentResult`).
  * Antom API: `v1/risk/payments/sendPaymentResult`.
  */
-public data class SendPaymentResultResponse(
+public class SendPaymentResultResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The security id. */
@@ -28834,6 +31492,12 @@ public data class SendPaymentResultResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SendPaymentResultResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SendPaymentResultResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/risk/payments/sendPaymentResult`). */
@@ -28861,7 +31525,7 @@ public data class SendPaymentResultResponse(
  * (`/ams/api/v1/risk/payments/sendRefundResult`).
  * Antom API: `v1/risk/payments/sendRefundResult`.
  */
-public data class SendRefundResultRequest(
+public class SendRefundResultRequest(
     /** The reference transaction id. */
     val referenceTransactionId: String? = null,
     /** The reference refund id. */
@@ -28884,6 +31548,12 @@ public data class SendRefundResultRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SendRefundResultRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SendRefundResultRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/risk/payments/sendRefundResult`). */
@@ -28911,7 +31581,7 @@ public data class SendRefundResultRequest(
 /**
  * The `RefundRecord` object.
  */
-public data class RefundRecord(
+public class RefundRecord(
     /** The reference order id. */
     val referenceOrderId: String? = null,
     /** The reference goods id. */
@@ -28937,6 +31607,12 @@ public data class RefundRecord(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is RefundRecord && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "RefundRecord(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("referenceOrderId", "referenceGoodsId", "amount", "refundReason", "refundTime")
@@ -28964,7 +31640,7 @@ public data class RefundRecord(
  * (`/ams/api/v1/risk/payments/sendRefundResult`).
  * Antom API: `v1/risk/payments/sendRefundResult`.
  */
-public data class SendRefundResultResponse(
+public class SendRefundResultResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The security id. */
@@ -28981,6 +31657,12 @@ public data class SendRefundResultResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SendRefundResultResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SendRefundResultResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/risk/payments/sendRefundResult`). */
@@ -29007,7 +31689,7 @@ public data class SendRefundResultResponse(
  * The request body of `subscriptions.cancel` (`/ams/api/v1/subscriptions/cancel`).
  * Antom API: `v1/subscriptions/cancel`.
  */
-public data class SubscriptionCancelRequest(
+public class SubscriptionCancelRequest(
     /** The subscription id. */
     val subscriptionId: String? = null,
     /** The subscription request id. */
@@ -29027,6 +31709,12 @@ public data class SubscriptionCancelRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SubscriptionCancelRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionCancelRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/cancel`). */
@@ -29054,7 +31742,7 @@ public data class SubscriptionCancelRequest(
  * The response body of `subscriptions.cancel` (`/ams/api/v1/subscriptions/cancel`).
  * Antom API: `v1/subscriptions/cancel`.
  */
-public data class SubscriptionCancelResponse(
+public class SubscriptionCancelResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -29068,6 +31756,12 @@ public data class SubscriptionCancelResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SubscriptionCancelResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionCancelResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/cancel`). */
@@ -29093,7 +31787,7 @@ public data class SubscriptionCancelResponse(
  * The request body of `subscriptions.change` (`/ams/api/v1/subscriptions/change`).
  * Antom API: `v1/subscriptions/change`.
  */
-public data class SubscriptionChangeRequest(
+public class SubscriptionChangeRequest(
     /** The allow accumulate. */
     val allowAccumulate: Any? = null,
     /** The max accumulate amount. */
@@ -29141,6 +31835,12 @@ public data class SubscriptionChangeRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionChangeRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionChangeRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/change`). */
         public const val API: String = "v1/subscriptions/change"
@@ -29175,7 +31875,7 @@ public data class SubscriptionChangeRequest(
 /**
  * The `OrderInfo` object.
  */
-public data class OrderInfo(
+public class OrderInfo(
     /** The order amount. */
     val orderAmount: Amount? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -29189,6 +31889,12 @@ public data class OrderInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is OrderInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "OrderInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("orderAmount")
@@ -29211,7 +31917,7 @@ public data class OrderInfo(
  * The response body of `subscriptions.change` (`/ams/api/v1/subscriptions/change`).
  * Antom API: `v1/subscriptions/change`.
  */
-public data class SubscriptionChangeResponse(
+public class SubscriptionChangeResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -29225,6 +31931,12 @@ public data class SubscriptionChangeResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SubscriptionChangeResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionChangeResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/change`). */
@@ -29250,7 +31962,7 @@ public data class SubscriptionChangeResponse(
  * The request body of `subscriptions.create` (`/ams/api/v1/subscriptions/create`).
  * Antom API: `v1/subscriptions/create`.
  */
-public data class SubscriptionCreateRequest(
+public class SubscriptionCreateRequest(
     /** The customized info. */
     val customizedInfo: CustomizedInfo? = null,
     /** The merchant account id. */
@@ -29328,6 +32040,12 @@ public data class SubscriptionCreateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionCreateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionCreateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/create`). */
         public const val API: String = "v1/subscriptions/create"
@@ -29372,7 +32090,7 @@ public data class SubscriptionCreateRequest(
 /**
  * The `CreateSubscriptionInfo` object.
  */
-public data class CreateSubscriptionInfo(
+public class CreateSubscriptionInfo(
     /** The allow retry. */
     val allowRetry: Any? = null,
     /** The retry mode. */
@@ -29395,6 +32113,12 @@ public data class CreateSubscriptionInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is CreateSubscriptionInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreateSubscriptionInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("allowRetry", "retryMode", "maxAmountFloor", "fixedAmount")
@@ -29420,7 +32144,7 @@ public data class CreateSubscriptionInfo(
  * The response body of `subscriptions.create` (`/ams/api/v1/subscriptions/create`).
  * Antom API: `v1/subscriptions/create`.
  */
-public data class SubscriptionCreateResponse(
+public class SubscriptionCreateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The scheme url. */
@@ -29446,6 +32170,12 @@ public data class SubscriptionCreateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SubscriptionCreateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionCreateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/create`). */
@@ -29476,7 +32206,7 @@ public data class SubscriptionCreateResponse(
  * (`/ams/api/v1/subscriptions/inquireSubscription`).
  * Antom API: `v1/subscriptions/inquireSubscription`.
  */
-public data class InquireSubscriptionRequest(
+public class InquireSubscriptionRequest(
     /** The merchant account id. */
     val merchantAccountId: String? = null,
     /** The subscription id. */
@@ -29493,6 +32223,12 @@ public data class InquireSubscriptionRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireSubscriptionRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireSubscriptionRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/inquireSubscription`). */
@@ -29520,7 +32256,7 @@ public data class InquireSubscriptionRequest(
  * (`/ams/api/v1/subscriptions/inquireSubscription`).
  * Antom API: `v1/subscriptions/inquireSubscription`.
  */
-public data class InquireSubscriptionResponse(
+public class InquireSubscriptionResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The subscription. */
@@ -29537,6 +32273,12 @@ public data class InquireSubscriptionResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireSubscriptionResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireSubscriptionResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/inquireSubscription`). */
@@ -29564,7 +32306,7 @@ public data class InquireSubscriptionResponse(
  * (`/ams/api/v1/subscriptions/inquireSubscriptionList`).
  * Antom API: `v1/subscriptions/inquireSubscriptionList`.
  */
-public data class InquireSubscriptionListRequest(
+public class InquireSubscriptionListRequest(
     /** The merchant account id. */
     val merchantAccountId: String? = null,
     /** The start time from. */
@@ -29603,6 +32345,12 @@ public data class InquireSubscriptionListRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InquireSubscriptionListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireSubscriptionListRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/inquireSubscriptionList`). */
         public const val API: String = "v1/subscriptions/inquireSubscriptionList"
@@ -29636,7 +32384,7 @@ public data class InquireSubscriptionListRequest(
  * (`/ams/api/v1/subscriptions/inquireSubscriptionList`).
  * Antom API: `v1/subscriptions/inquireSubscriptionList`.
  */
-public data class InquireSubscriptionListResponse(
+public class InquireSubscriptionListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The subscriptions. */
@@ -29656,6 +32404,12 @@ public data class InquireSubscriptionListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireSubscriptionListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireSubscriptionListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/inquireSubscriptionList`). */
@@ -29682,7 +32436,7 @@ public data class InquireSubscriptionListResponse(
 /**
  * The `Paginator` object.
  */
-public data class Paginator(
+public class Paginator(
     /** The current page. */
     val currentPage: Any? = null,
     /** The page size. */
@@ -29705,6 +32459,12 @@ public data class Paginator(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is Paginator && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Paginator(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("currentPage", "pageSize", "totalPage", "totalCount")
@@ -29731,7 +32491,7 @@ public data class Paginator(
  * (`/ams/api/v1/subscriptions/inquireSubscriptionPayment`).
  * Antom API: `v1/subscriptions/inquireSubscriptionPayment`.
  */
-public data class InquireSubscriptionPaymentRequest(
+public class InquireSubscriptionPaymentRequest(
     /** The merchant account id. */
     val merchantAccountId: String? = null,
     /** The subscription id. */
@@ -29757,6 +32517,12 @@ public data class InquireSubscriptionPaymentRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireSubscriptionPaymentRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireSubscriptionPaymentRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/inquireSubscriptionPayment`). */
@@ -29787,7 +32553,7 @@ public data class InquireSubscriptionPaymentRequest(
  * (`/ams/api/v1/subscriptions/inquireSubscriptionPayment`).
  * Antom API: `v1/subscriptions/inquireSubscriptionPayment`.
  */
-public data class InquireSubscriptionPaymentResponse(
+public class InquireSubscriptionPaymentResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The payments. */
@@ -29807,6 +32573,12 @@ public data class InquireSubscriptionPaymentResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InquireSubscriptionPaymentResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InquireSubscriptionPaymentResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/inquireSubscriptionPayment`). */
@@ -29833,7 +32605,7 @@ public data class InquireSubscriptionPaymentResponse(
 /**
  * The `SubscriptionTransaction` object.
  */
-public data class SubscriptionTransaction(
+public class SubscriptionTransaction(
     /** The payment id. */
     val paymentId: String? = null,
     /** The status. */
@@ -29866,6 +32638,12 @@ public data class SubscriptionTransaction(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionTransaction && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionTransaction(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("paymentId", "status", "phaseNo", "paymentMethod", "paymentAmount", "paymentTime", "disputeId")
 
@@ -29893,7 +32671,7 @@ public data class SubscriptionTransaction(
  * The request body of `subscriptions.inquiry` (`/ams/api/v1/subscriptions/inquiry`).
  * Antom API: `v1/subscriptions/inquiry`.
  */
-public data class SubscriptionsInquiryRequest(
+public class SubscriptionsInquiryRequest(
     /** The subscription id. */
     val subscriptionId: String? = null,
     /** The subscription request id. */
@@ -29910,6 +32688,12 @@ public data class SubscriptionsInquiryRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SubscriptionsInquiryRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionsInquiryRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/inquiry`). */
@@ -29936,7 +32720,7 @@ public data class SubscriptionsInquiryRequest(
  * The response body of `subscriptions.inquiry` (`/ams/api/v1/subscriptions/inquiry`).
  * Antom API: `v1/subscriptions/inquiry`.
  */
-public data class SubscriptionsInquiryResponse(
+public class SubscriptionsInquiryResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The allow retry. */
@@ -29975,6 +32759,12 @@ public data class SubscriptionsInquiryResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionsInquiryResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionsInquiryResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/inquiry`). */
         public const val API: String = "v1/subscriptions/inquiry"
@@ -30007,7 +32797,7 @@ public data class SubscriptionsInquiryResponse(
  * The request body of `subscriptions.update` (`/ams/api/v1/subscriptions/update`).
  * Antom API: `v1/subscriptions/update`.
  */
-public data class SubscriptionUpdateRequest(
+public class SubscriptionUpdateRequest(
     /** The subscription update request id. */
     val subscriptionUpdateRequestId: String? = null,
     /** The subscription id. */
@@ -30046,6 +32836,12 @@ public data class SubscriptionUpdateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionUpdateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionUpdateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/update`). */
         public const val API: String = "v1/subscriptions/update"
@@ -30077,7 +32873,7 @@ public data class SubscriptionUpdateRequest(
 /**
  * The `ProrationSettings` object.
  */
-public data class ProrationSettings(
+public class ProrationSettings(
     /** The proration mode. */
     val prorationMode: String? = null,
     /** The custom amount. */
@@ -30094,6 +32890,12 @@ public data class ProrationSettings(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ProrationSettings && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ProrationSettings(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("prorationMode", "customAmount")
@@ -30117,7 +32919,7 @@ public data class ProrationSettings(
  * The response body of `subscriptions.update` (`/ams/api/v1/subscriptions/update`).
  * Antom API: `v1/subscriptions/update`.
  */
-public data class SubscriptionUpdateResponse(
+public class SubscriptionUpdateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -30131,6 +32933,12 @@ public data class SubscriptionUpdateResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is SubscriptionUpdateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionUpdateResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/subscriptions/update`). */
@@ -30156,7 +32964,7 @@ public data class SubscriptionUpdateResponse(
  * The request body of `tax.calculate` (`/ams/api/v1/tax/calculate`).
  * Antom API: `v1/tax/calculate`.
  */
-public data class TaxCalculateRequest(
+public class TaxCalculateRequest(
     /** The tax calculation request id. */
     val taxCalculationRequestId: String? = null,
     /** The currency. */
@@ -30192,6 +33000,12 @@ public data class TaxCalculateRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxCalculateRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculateRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/calculate`). */
         public const val API: String = "v1/tax/calculate"
@@ -30222,7 +33036,7 @@ public data class TaxCalculateRequest(
 /**
  * The `TaxCalculationLineItem` object.
  */
-public data class TaxCalculationLineItem(
+public class TaxCalculationLineItem(
     /** The goods reference id. */
     val goodsReferenceId: String? = null,
     /** The unit amount. */
@@ -30255,6 +33069,12 @@ public data class TaxCalculationLineItem(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxCalculationLineItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculationLineItem(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("goodsReferenceId", "unitAmount", "quantity", "taxCode", "productId", "taxBehavior", "amount")
 
@@ -30281,7 +33101,7 @@ public data class TaxCalculationLineItem(
 /**
  * The `TaxCustomerDetails` object.
  */
-public data class TaxCustomerDetails(
+public class TaxCustomerDetails(
     /** The name. */
     val name: String? = null,
     /** The business details. */
@@ -30311,6 +33131,12 @@ public data class TaxCustomerDetails(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxCustomerDetails && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCustomerDetails(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("name", "businessDetails", "shippingAddress", "billingAddress", "taxIds", "taxExemptions")
 
@@ -30336,7 +33162,7 @@ public data class TaxCustomerDetails(
 /**
  * The `TaxBusinessDetails` object.
  */
-public data class TaxBusinessDetails(
+public class TaxBusinessDetails(
     /** The address. */
     val address: TaxAddress? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -30350,6 +33176,12 @@ public data class TaxBusinessDetails(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxBusinessDetails && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxBusinessDetails(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("address")
@@ -30371,7 +33203,7 @@ public data class TaxBusinessDetails(
 /**
  * The `TaxAddress` object.
  */
-public data class TaxAddress(
+public class TaxAddress(
     /** The country. */
     val country: String? = null,
     /** The region. */
@@ -30407,6 +33239,12 @@ public data class TaxAddress(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxAddress && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxAddress(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("country", "region", "county", "city", "district", "line1", "line2", "postalCode")
 
@@ -30434,7 +33272,7 @@ public data class TaxAddress(
 /**
  * The `TaxId` object.
  */
-public data class TaxId(
+public class TaxId(
     /** The value. */
     val value: String? = null,
     /** The country. */
@@ -30454,6 +33292,12 @@ public data class TaxId(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxId && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxId(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("value", "country", "region")
@@ -30477,7 +33321,7 @@ public data class TaxId(
 /**
  * The `TaxExemption` object.
  */
-public data class TaxExemption(
+public class TaxExemption(
     /** The certificate number. */
     val certificateNumber: String? = null,
     /** The exemption type. */
@@ -30500,6 +33344,12 @@ public data class TaxExemption(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxExemption && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxExemption(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("certificateNumber", "exemptionType", "jurisdiction", "effectiveFrom")
@@ -30524,7 +33374,7 @@ public data class TaxExemption(
 /**
  * The `TaxExemptionJurisdiction` object.
  */
-public data class TaxExemptionJurisdiction(
+public class TaxExemptionJurisdiction(
     /** The country. */
     val country: String? = null,
     /** The region. */
@@ -30544,6 +33394,12 @@ public data class TaxExemptionJurisdiction(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxExemptionJurisdiction && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxExemptionJurisdiction(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("country", "region", "city")
@@ -30567,7 +33423,7 @@ public data class TaxExemptionJurisdiction(
 /**
  * The `TaxShipFromDetails` object.
  */
-public data class TaxShipFromDetails(
+public class TaxShipFromDetails(
     /** The address. */
     val address: TaxAddress? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -30581,6 +33437,12 @@ public data class TaxShipFromDetails(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxShipFromDetails && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxShipFromDetails(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("address")
@@ -30602,7 +33464,7 @@ public data class TaxShipFromDetails(
 /**
  * The `TaxShippingCost` object.
  */
-public data class TaxShippingCost(
+public class TaxShippingCost(
     /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
     val amount: Any? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -30616,6 +33478,12 @@ public data class TaxShippingCost(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxShippingCost && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxShippingCost(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("amount")
@@ -30638,7 +33506,7 @@ public data class TaxShippingCost(
  * The response body of `tax.calculate` (`/ams/api/v1/tax/calculate`).
  * Antom API: `v1/tax/calculate`.
  */
-public data class TaxCalculateResponse(
+public class TaxCalculateResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The tax calculation id. */
@@ -30689,6 +33557,12 @@ public data class TaxCalculateResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxCalculateResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculateResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/calculate`). */
         public const val API: String = "v1/tax/calculate"
@@ -30724,7 +33598,7 @@ public data class TaxCalculateResponse(
 /**
  * The `TaxCalculatedLineItem` object.
  */
-public data class TaxCalculatedLineItem(
+public class TaxCalculatedLineItem(
     /** The goods reference id. */
     val goodsReferenceId: String? = null,
     /** The unit amount. */
@@ -30760,6 +33634,12 @@ public data class TaxCalculatedLineItem(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxCalculatedLineItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculatedLineItem(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("goodsReferenceId", "unitAmount", "amount", "quantity", "taxCode", "taxBehavior", "taxAmount", "taxBreakdown")
 
@@ -30787,7 +33667,7 @@ public data class TaxCalculatedLineItem(
 /**
  * The `TaxBreakdown` object.
  */
-public data class TaxBreakdown(
+public class TaxBreakdown(
     /** The tax type. */
     val taxType: String? = null,
     /** The authority name. */
@@ -30820,6 +33700,12 @@ public data class TaxBreakdown(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxBreakdown && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxBreakdown(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("taxType", "authorityName", "taxRate", "taxAmount", "taxableAmount", "taxabilityReason", "inclusive")
 
@@ -30846,7 +33732,7 @@ public data class TaxBreakdown(
 /**
  * The `TaxCalculatedShippingCost` object.
  */
-public data class TaxCalculatedShippingCost(
+public class TaxCalculatedShippingCost(
     /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
     val amount: Any? = null,
     /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
@@ -30866,6 +33752,12 @@ public data class TaxCalculatedShippingCost(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxCalculatedShippingCost && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculatedShippingCost(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("amount", "taxAmount", "taxBreakdown")
@@ -30889,7 +33781,7 @@ public data class TaxCalculatedShippingCost(
 /**
  * The `TaxCalculatedCustomerDetails` object.
  */
-public data class TaxCalculatedCustomerDetails(
+public class TaxCalculatedCustomerDetails(
     /** The business details. */
     val businessDetails: TaxCalculatedBusinessDetails? = null,
     /** The name. */
@@ -30919,6 +33811,12 @@ public data class TaxCalculatedCustomerDetails(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxCalculatedCustomerDetails && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculatedCustomerDetails(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("businessDetails", "name", "shippingAddress", "billingAddress", "taxIds", "taxExemptions")
 
@@ -30944,7 +33842,7 @@ public data class TaxCalculatedCustomerDetails(
 /**
  * The `TaxCalculatedBusinessDetails` object.
  */
-public data class TaxCalculatedBusinessDetails(
+public class TaxCalculatedBusinessDetails(
     /** The address. */
     val address: TaxCalculatedAddress? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -30958,6 +33856,12 @@ public data class TaxCalculatedBusinessDetails(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxCalculatedBusinessDetails && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculatedBusinessDetails(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("address")
@@ -30979,7 +33883,7 @@ public data class TaxCalculatedBusinessDetails(
 /**
  * The `TaxCalculatedAddress` object.
  */
-public data class TaxCalculatedAddress(
+public class TaxCalculatedAddress(
     /** The country. */
     val country: String? = null,
     /** The region. */
@@ -31015,6 +33919,12 @@ public data class TaxCalculatedAddress(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxCalculatedAddress && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculatedAddress(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("country", "region", "county", "city", "district", "line1", "line2", "postalCode")
 
@@ -31042,7 +33952,7 @@ public data class TaxCalculatedAddress(
 /**
  * The `TaxCalculatedTaxId` object.
  */
-public data class TaxCalculatedTaxId(
+public class TaxCalculatedTaxId(
     /** The value. */
     val value: String? = null,
     /** The country. */
@@ -31062,6 +33972,12 @@ public data class TaxCalculatedTaxId(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxCalculatedTaxId && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculatedTaxId(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("value", "country", "region")
@@ -31085,7 +34001,7 @@ public data class TaxCalculatedTaxId(
 /**
  * The `TaxCalculatedExemption` object.
  */
-public data class TaxCalculatedExemption(
+public class TaxCalculatedExemption(
     /** The certificate number. */
     val certificateNumber: String? = null,
     /** The exemption type. */
@@ -31108,6 +34024,12 @@ public data class TaxCalculatedExemption(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxCalculatedExemption && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculatedExemption(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("certificateNumber", "exemptionType", "jurisdiction", "effectiveFrom")
@@ -31132,7 +34054,7 @@ public data class TaxCalculatedExemption(
 /**
  * The `TaxCalculatedExemptionJurisdiction` object.
  */
-public data class TaxCalculatedExemptionJurisdiction(
+public class TaxCalculatedExemptionJurisdiction(
     /** The country. */
     val country: String? = null,
     /** The region. */
@@ -31152,6 +34074,12 @@ public data class TaxCalculatedExemptionJurisdiction(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxCalculatedExemptionJurisdiction && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculatedExemptionJurisdiction(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("country", "region", "city")
@@ -31175,7 +34103,7 @@ public data class TaxCalculatedExemptionJurisdiction(
 /**
  * The `TaxCalculatedShipFromDetails` object.
  */
-public data class TaxCalculatedShipFromDetails(
+public class TaxCalculatedShipFromDetails(
     /** The address. */
     val address: TaxCalculatedAddress? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -31189,6 +34117,12 @@ public data class TaxCalculatedShipFromDetails(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxCalculatedShipFromDetails && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCalculatedShipFromDetails(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("address")
@@ -31211,7 +34145,7 @@ public data class TaxCalculatedShipFromDetails(
  * The request body of `tax.cancelRegistration` (`/ams/api/v1/tax/cancelRegistration`).
  * Antom API: `v1/tax/cancelRegistration`.
  */
-public data class TaxCancelRegistrationRequest(
+public class TaxCancelRegistrationRequest(
     /** The registration cancel request id. */
     val registrationCancelRequestId: String? = null,
     /** The tax registration id. */
@@ -31228,6 +34162,12 @@ public data class TaxCancelRegistrationRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxCancelRegistrationRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCancelRegistrationRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/cancelRegistration`). */
@@ -31254,7 +34194,7 @@ public data class TaxCancelRegistrationRequest(
  * The response body of `tax.cancelRegistration` (`/ams/api/v1/tax/cancelRegistration`).
  * Antom API: `v1/tax/cancelRegistration`.
  */
-public data class TaxCancelRegistrationResponse(
+public class TaxCancelRegistrationResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The tax registration id. */
@@ -31293,6 +34233,12 @@ public data class TaxCancelRegistrationResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxCancelRegistrationResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxCancelRegistrationResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/cancelRegistration`). */
         public const val API: String = "v1/tax/cancelRegistration"
@@ -31324,7 +34270,7 @@ public data class TaxCancelRegistrationResponse(
 /**
  * The `TaxJurisdiction` object.
  */
-public data class TaxJurisdiction(
+public class TaxJurisdiction(
     /** The country. */
     val country: String? = null,
     /** The region. */
@@ -31351,6 +34297,12 @@ public data class TaxJurisdiction(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxJurisdiction && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxJurisdiction(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("country", "region", "county", "city", "district")
 
@@ -31376,7 +34328,7 @@ public data class TaxJurisdiction(
  * The request body of `tax.initializeSettings` (`/ams/api/v1/tax/initializeSettings`).
  * Antom API: `v1/tax/initializeSettings`.
  */
-public data class TaxInitializeSettingsRequest(
+public class TaxInitializeSettingsRequest(
     /** The settings request id. */
     val settingsRequestId: String? = null,
     /** The default tax code. */
@@ -31399,6 +34351,12 @@ public data class TaxInitializeSettingsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxInitializeSettingsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxInitializeSettingsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/initializeSettings`). */
@@ -31426,7 +34384,7 @@ public data class TaxInitializeSettingsRequest(
 /**
  * The `TaxHeadOffice` object.
  */
-public data class TaxHeadOffice(
+public class TaxHeadOffice(
     /** The address. */
     val address: TaxAddress? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -31440,6 +34398,12 @@ public data class TaxHeadOffice(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxHeadOffice && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxHeadOffice(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("address")
@@ -31462,7 +34426,7 @@ public data class TaxHeadOffice(
  * The response body of `tax.initializeSettings` (`/ams/api/v1/tax/initializeSettings`).
  * Antom API: `v1/tax/initializeSettings`.
  */
-public data class TaxInitializeSettingsResponse(
+public class TaxInitializeSettingsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The default tax code. */
@@ -31488,6 +34452,12 @@ public data class TaxInitializeSettingsResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxInitializeSettingsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxInitializeSettingsResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/initializeSettings`). */
@@ -31517,7 +34487,7 @@ public data class TaxInitializeSettingsResponse(
  * The request body of `tax.inquireCalculation` (`/ams/api/v1/tax/inquireCalculation`).
  * Antom API: `v1/tax/inquireCalculation`.
  */
-public data class TaxInquireCalculationRequest(
+public class TaxInquireCalculationRequest(
     /** The tax calculation id. */
     val taxCalculationId: String? = null,
     /** The tax calculation request id. */
@@ -31537,6 +34507,12 @@ public data class TaxInquireCalculationRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxInquireCalculationRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxInquireCalculationRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/inquireCalculation`). */
@@ -31564,7 +34540,7 @@ public data class TaxInquireCalculationRequest(
  * The response body of `tax.inquireCalculation` (`/ams/api/v1/tax/inquireCalculation`).
  * Antom API: `v1/tax/inquireCalculation`.
  */
-public data class TaxInquireCalculationResponse(
+public class TaxInquireCalculationResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The tax calculation id. */
@@ -31614,6 +34590,12 @@ public data class TaxInquireCalculationResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxInquireCalculationResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxInquireCalculationResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/inquireCalculation`). */
@@ -31651,7 +34633,7 @@ public data class TaxInquireCalculationResponse(
  * The request body of `tax.inquireRegistrationList` (`/ams/api/v1/tax/inquireRegistrationList`).
  * Antom API: `v1/tax/inquireRegistrationList`.
  */
-public data class TaxInquireRegistrationListRequest(
+public class TaxInquireRegistrationListRequest(
     /** The status. */
     val status: String? = null,
     /** The current page. */
@@ -31671,6 +34653,12 @@ public data class TaxInquireRegistrationListRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxInquireRegistrationListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxInquireRegistrationListRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/inquireRegistrationList`). */
@@ -31699,7 +34687,7 @@ public data class TaxInquireRegistrationListRequest(
  * (`/ams/api/v1/tax/inquireRegistrationList`).
  * Antom API: `v1/tax/inquireRegistrationList`.
  */
-public data class TaxInquireRegistrationListResponse(
+public class TaxInquireRegistrationListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The registrations. */
@@ -31719,6 +34707,12 @@ public data class TaxInquireRegistrationListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxInquireRegistrationListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxInquireRegistrationListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/inquireRegistrationList`). */
@@ -31745,7 +34739,7 @@ public data class TaxInquireRegistrationListResponse(
 /**
  * The `TaxRegistration` object.
  */
-public data class TaxRegistration(
+public class TaxRegistration(
     /** The tax registration id. */
     val taxRegistrationId: String? = null,
     /** The tax type. */
@@ -31781,6 +34775,12 @@ public data class TaxRegistration(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxRegistration && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxRegistration(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("taxRegistrationId", "taxType", "jurisdiction", "registrationType", "taxId", "status", "activeFrom", "expireAt")
 
@@ -31809,7 +34809,7 @@ public data class TaxRegistration(
  * The request body of `tax.inquireSettings` (`/ams/api/v1/tax/inquireSettings`).
  * Antom API: `v1/tax/inquireSettings`.
  */
-public data class TaxInquireSettingsRequest(
+public class TaxInquireSettingsRequest(
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -31820,6 +34820,12 @@ public data class TaxInquireSettingsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxInquireSettingsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxInquireSettingsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/inquireSettings`). */
@@ -31844,7 +34850,7 @@ public data class TaxInquireSettingsRequest(
  * The response body of `tax.inquireSettings` (`/ams/api/v1/tax/inquireSettings`).
  * Antom API: `v1/tax/inquireSettings`.
  */
-public data class TaxInquireSettingsResponse(
+public class TaxInquireSettingsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The default tax code. */
@@ -31870,6 +34876,12 @@ public data class TaxInquireSettingsResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxInquireSettingsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxInquireSettingsResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/inquireSettings`). */
@@ -31899,7 +34911,7 @@ public data class TaxInquireSettingsResponse(
  * The request body of `tax.inquireTransactionList` (`/ams/api/v1/tax/inquireTransactionList`).
  * Antom API: `v1/tax/inquireTransactionList`.
  */
-public data class TaxInquireTransactionListRequest(
+public class TaxInquireTransactionListRequest(
     /** The tax calculation id. */
     val taxCalculationId: String? = null,
     /** The payment id. */
@@ -31925,6 +34937,12 @@ public data class TaxInquireTransactionListRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxInquireTransactionListRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxInquireTransactionListRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/inquireTransactionList`). */
@@ -31954,7 +34972,7 @@ public data class TaxInquireTransactionListRequest(
  * The response body of `tax.inquireTransactionList` (`/ams/api/v1/tax/inquireTransactionList`).
  * Antom API: `v1/tax/inquireTransactionList`.
  */
-public data class TaxInquireTransactionListResponse(
+public class TaxInquireTransactionListResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The transactions. */
@@ -31974,6 +34992,12 @@ public data class TaxInquireTransactionListResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxInquireTransactionListResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxInquireTransactionListResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/inquireTransactionList`). */
@@ -32000,7 +35024,7 @@ public data class TaxInquireTransactionListResponse(
 /**
  * The `TaxTransaction` object.
  */
-public data class TaxTransaction(
+public class TaxTransaction(
     /** The tax transaction id. */
     val taxTransactionId: String? = null,
     /** The tax calculation id. */
@@ -32045,6 +35069,12 @@ public data class TaxTransaction(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxTransaction && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxTransaction(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("taxTransactionId", "taxCalculationId", "type", "taxAmount", "currency", "status", "failureReason", "taxDate", "postedAt", "referencePaymentId", "referenceRefundId")
 
@@ -32076,7 +35106,7 @@ public data class TaxTransaction(
  * The request body of `tax.register` (`/ams/api/v1/tax/register`).
  * Antom API: `v1/tax/register`.
  */
-public data class TaxRegisterRequest(
+public class TaxRegisterRequest(
     /** The registration request id. */
     val registrationRequestId: String? = null,
     /** The tax type. */
@@ -32109,6 +35139,12 @@ public data class TaxRegisterRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxRegisterRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxRegisterRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/register`). */
         public const val API: String = "v1/tax/register"
@@ -32139,7 +35175,7 @@ public data class TaxRegisterRequest(
  * The response body of `tax.register` (`/ams/api/v1/tax/register`).
  * Antom API: `v1/tax/register`.
  */
-public data class TaxRegisterResponse(
+public class TaxRegisterResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The tax registration id. */
@@ -32177,6 +35213,12 @@ public data class TaxRegisterResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxRegisterResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxRegisterResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/register`). */
@@ -32211,7 +35253,7 @@ public data class TaxRegisterResponse(
  * (`/ams/api/v1/tax/updateRegistrationPeriod`).
  * Antom API: `v1/tax/updateRegistrationPeriod`.
  */
-public data class TaxUpdateRegistrationPeriodRequest(
+public class TaxUpdateRegistrationPeriodRequest(
     /** The registration update period request id. */
     val registrationUpdatePeriodRequestId: String? = null,
     /** The tax registration id. */
@@ -32234,6 +35276,12 @@ public data class TaxUpdateRegistrationPeriodRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxUpdateRegistrationPeriodRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxUpdateRegistrationPeriodRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/updateRegistrationPeriod`). */
@@ -32263,7 +35311,7 @@ public data class TaxUpdateRegistrationPeriodRequest(
  * (`/ams/api/v1/tax/updateRegistrationPeriod`).
  * Antom API: `v1/tax/updateRegistrationPeriod`.
  */
-public data class TaxUpdateRegistrationPeriodResponse(
+public class TaxUpdateRegistrationPeriodResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The tax registration id. */
@@ -32302,6 +35350,12 @@ public data class TaxUpdateRegistrationPeriodResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is TaxUpdateRegistrationPeriodResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxUpdateRegistrationPeriodResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/updateRegistrationPeriod`). */
         public const val API: String = "v1/tax/updateRegistrationPeriod"
@@ -32334,7 +35388,7 @@ public data class TaxUpdateRegistrationPeriodResponse(
  * The request body of `tax.updateSettings` (`/ams/api/v1/tax/updateSettings`).
  * Antom API: `v1/tax/updateSettings`.
  */
-public data class TaxUpdateSettingsRequest(
+public class TaxUpdateSettingsRequest(
     /** The settings update request id. */
     val settingsUpdateRequestId: String? = null,
     /** The default tax code. */
@@ -32357,6 +35411,12 @@ public data class TaxUpdateSettingsRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxUpdateSettingsRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxUpdateSettingsRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/updateSettings`). */
@@ -32385,7 +35445,7 @@ public data class TaxUpdateSettingsRequest(
  * The response body of `tax.updateSettings` (`/ams/api/v1/tax/updateSettings`).
  * Antom API: `v1/tax/updateSettings`.
  */
-public data class TaxUpdateSettingsResponse(
+public class TaxUpdateSettingsResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The default tax code. */
@@ -32411,6 +35471,12 @@ public data class TaxUpdateSettingsResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is TaxUpdateSettingsResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "TaxUpdateSettingsResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/tax/updateSettings`). */
@@ -32440,7 +35506,7 @@ public data class TaxUpdateSettingsResponse(
  * The request body of `users.initAuthentication` (`/ams/api/v1/users/initAuthentication`).
  * Antom API: `v1/users/initAuthentication`.
  */
-public data class InitAuthenticationRequest(
+public class InitAuthenticationRequest(
     /** The authentication type (one of the `AuthenticationType` values). */
     val authenticationType: String? = null,
     /** The authentication request id. */
@@ -32466,6 +35532,12 @@ public data class InitAuthenticationRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InitAuthenticationRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InitAuthenticationRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/users/initAuthentication`). */
@@ -32495,7 +35567,7 @@ public data class InitAuthenticationRequest(
  * The response body of `users.initAuthentication` (`/ams/api/v1/users/initAuthentication`).
  * Antom API: `v1/users/initAuthentication`.
  */
-public data class InitAuthenticationResponse(
+public class InitAuthenticationResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The authentication request id. */
@@ -32512,6 +35584,12 @@ public data class InitAuthenticationResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InitAuthenticationResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InitAuthenticationResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/users/initAuthentication`). */
@@ -32538,7 +35616,7 @@ public data class InitAuthenticationResponse(
  * The request body of `users.inquiryUserInfo` (`/ams/api/v1/users/inquiryUserInfo`).
  * Antom API: `v1/users/inquiryUserInfo`.
  */
-public data class UserQueryInfoRequest(
+public class UserQueryInfoRequest(
     /** The access token. */
     val accessToken: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -32552,6 +35630,12 @@ public data class UserQueryInfoRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UserQueryInfoRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UserQueryInfoRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/users/inquiryUserInfo`). */
@@ -32577,7 +35661,7 @@ public data class UserQueryInfoRequest(
  * The response body of `users.inquiryUserInfo` (`/ams/api/v1/users/inquiryUserInfo`).
  * Antom API: `v1/users/inquiryUserInfo`.
  */
-public data class UserQueryInfoResponse(
+public class UserQueryInfoResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The user id. */
@@ -32600,6 +35684,12 @@ public data class UserQueryInfoResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UserQueryInfoResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UserQueryInfoResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/users/inquiryUserInfo`). */
@@ -32628,7 +35718,7 @@ public data class UserQueryInfoResponse(
  * The request body of `users.verifyAuthentication` (`/ams/api/v1/users/verifyAuthentication`).
  * Antom API: `v1/users/verifyAuthentication`.
  */
-public data class VerifyAuthenticationRequest(
+public class VerifyAuthenticationRequest(
     /** The authentication type (one of the `AuthenticationType` values). */
     val authenticationType: String? = null,
     /** The authentication request id. */
@@ -32648,6 +35738,12 @@ public data class VerifyAuthenticationRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VerifyAuthenticationRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VerifyAuthenticationRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/users/verifyAuthentication`). */
@@ -32675,7 +35771,7 @@ public data class VerifyAuthenticationRequest(
  * The response body of `users.verifyAuthentication` (`/ams/api/v1/users/verifyAuthentication`).
  * Antom API: `v1/users/verifyAuthentication`.
  */
-public data class VerifyAuthenticationResponse(
+public class VerifyAuthenticationResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The is passed. */
@@ -32692,6 +35788,12 @@ public data class VerifyAuthenticationResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VerifyAuthenticationResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VerifyAuthenticationResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/users/verifyAuthentication`). */
@@ -32719,7 +35821,7 @@ public data class VerifyAuthenticationResponse(
  * (`/ams/api/v1/vaults/createVaultingSession`).
  * Antom API: `v1/vaults/createVaultingSession`.
  */
-public data class VaultingSessionRequest(
+public class VaultingSessionRequest(
     /** The payment method type. */
     val paymentMethodType: String? = null,
     /** The vaulting request id. */
@@ -32748,6 +35850,12 @@ public data class VaultingSessionRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VaultingSessionRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultingSessionRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/createVaultingSession`). */
@@ -32779,7 +35887,7 @@ public data class VaultingSessionRequest(
  * (`/ams/api/v1/vaults/createVaultingSession`).
  * Antom API: `v1/vaults/createVaultingSession`.
  */
-public data class VaultingSessionResponse(
+public class VaultingSessionResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The vaulting session data. */
@@ -32805,6 +35913,12 @@ public data class VaultingSessionResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VaultingSessionResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultingSessionResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/createVaultingSession`). */
@@ -32834,7 +35948,7 @@ public data class VaultingSessionResponse(
  * The request body of `vaults.deleteToken` (`/ams/api/v1/vaults/deleteToken`).
  * Antom API: `v1/vaults/deleteToken`.
  */
-public data class DeleteTokenRequest(
+public class DeleteTokenRequest(
     /** The merchant account id. */
     val merchantAccountId: String? = null,
     /** The token. */
@@ -32851,6 +35965,12 @@ public data class DeleteTokenRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DeleteTokenRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DeleteTokenRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/deleteToken`). */
@@ -32877,7 +35997,7 @@ public data class DeleteTokenRequest(
  * The response body of `vaults.deleteToken` (`/ams/api/v1/vaults/deleteToken`).
  * Antom API: `v1/vaults/deleteToken`.
  */
-public data class DeleteTokenResponse(
+public class DeleteTokenResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -32891,6 +36011,12 @@ public data class DeleteTokenResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DeleteTokenResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DeleteTokenResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/deleteToken`). */
@@ -32916,7 +36042,7 @@ public data class DeleteTokenResponse(
  * The request body of `vaults.fetchNonce` (`/ams/api/v1/vaults/fetchNonce`).
  * Antom API: `v1/vaults/fetchNonce`.
  */
-public data class VaultsFetchNonceRequest(
+public class VaultsFetchNonceRequest(
     /** The card. */
     val card: Card? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -32930,6 +36056,12 @@ public data class VaultsFetchNonceRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VaultsFetchNonceRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultsFetchNonceRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/fetchNonce`). */
@@ -32954,7 +36086,7 @@ public data class VaultsFetchNonceRequest(
 /**
  * The `Card` object.
  */
-public data class Card(
+public class Card(
     /** The card no. */
     val cardNo: String? = null,
     /** The cvv. */
@@ -32981,6 +36113,12 @@ public data class Card(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Card && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Card(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("cardNo", "cvv", "expiryYear", "expiryMonth", "cardholderName")
 
@@ -33006,7 +36144,7 @@ public data class Card(
  * The response body of `vaults.fetchNonce` (`/ams/api/v1/vaults/fetchNonce`).
  * Antom API: `v1/vaults/fetchNonce`.
  */
-public data class VaultsFetchNonceResponse(
+public class VaultsFetchNonceResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The card token. */
@@ -33023,6 +36161,12 @@ public data class VaultsFetchNonceResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VaultsFetchNonceResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultsFetchNonceResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/fetchNonce`). */
@@ -33049,7 +36193,7 @@ public data class VaultsFetchNonceResponse(
  * The request body of `vaults.inquireToken` (`/ams/api/v1/vaults/inquireToken`).
  * Antom API: `v1/vaults/inquireToken`.
  */
-public data class VaultingInquireTokenRequest(
+public class VaultingInquireTokenRequest(
     /** The merchant account id. */
     val merchantAccountId: String? = null,
     /** The token. */
@@ -33066,6 +36210,12 @@ public data class VaultingInquireTokenRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VaultingInquireTokenRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultingInquireTokenRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/inquireToken`). */
@@ -33092,7 +36242,7 @@ public data class VaultingInquireTokenRequest(
  * The response body of `vaults.inquireToken` (`/ams/api/v1/vaults/inquireToken`).
  * Antom API: `v1/vaults/inquireToken`.
  */
-public data class VaultingInquireTokenResponse(
+public class VaultingInquireTokenResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The token. */
@@ -33125,6 +36275,12 @@ public data class VaultingInquireTokenResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is VaultingInquireTokenResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultingInquireTokenResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/inquireToken`). */
         public const val API: String = "v1/vaults/inquireToken"
@@ -33155,7 +36311,7 @@ public data class VaultingInquireTokenResponse(
  * The request body of `vaults.inquireVaulting` (`/ams/api/v1/vaults/inquireVaulting`).
  * Antom API: `v1/vaults/inquireVaulting`.
  */
-public data class VaultingQueryRequest(
+public class VaultingQueryRequest(
     /** The vaulting request id. */
     val vaultingRequestId: String? = null,
     /** The merchant account id. */
@@ -33172,6 +36328,12 @@ public data class VaultingQueryRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VaultingQueryRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultingQueryRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/inquireVaulting`). */
@@ -33198,7 +36360,7 @@ public data class VaultingQueryRequest(
  * The response body of `vaults.inquireVaulting` (`/ams/api/v1/vaults/inquireVaulting`).
  * Antom API: `v1/vaults/inquireVaulting`.
  */
-public data class VaultingQueryResponse(
+public class VaultingQueryResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The vaulting request id. */
@@ -33243,6 +36405,12 @@ public data class VaultingQueryResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is VaultingQueryResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultingQueryResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/inquireVaulting`). */
         public const val API: String = "v1/vaults/inquireVaulting"
@@ -33276,7 +36444,7 @@ public data class VaultingQueryResponse(
 /**
  * The `PaymentMethodDetail` object.
  */
-public data class PaymentMethodDetail(
+public class PaymentMethodDetail(
     /** The payment method detail type (one of the `PaymentMethodDetailType` values). */
     val paymentMethodDetailType: String? = null,
     /** The card. */
@@ -33315,6 +36483,12 @@ public data class PaymentMethodDetail(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is PaymentMethodDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "PaymentMethodDetail(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("paymentMethodDetailType", "card", "externalAccount", "discount", "coupon", "paymentMethodType", "extendInfo", "wallet", "interactionType")
 
@@ -33343,7 +36517,7 @@ public data class PaymentMethodDetail(
 /**
  * The `ExternalPaymentMethodDetail` object.
  */
-public data class ExternalPaymentMethodDetail(
+public class ExternalPaymentMethodDetail(
     /** The asset token. */
     val assetToken: String? = null,
     /** The account display name. */
@@ -33366,6 +36540,12 @@ public data class ExternalPaymentMethodDetail(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ExternalPaymentMethodDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ExternalPaymentMethodDetail(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("assetToken", "accountDisplayName", "disableReason", "paymentMethodDetailMetadata")
@@ -33390,7 +36570,7 @@ public data class ExternalPaymentMethodDetail(
 /**
  * The `DiscountPaymentMethodDetail` object.
  */
-public data class DiscountPaymentMethodDetail(
+public class DiscountPaymentMethodDetail(
     /** The discount id. */
     val discountId: String? = null,
     /** The available amount. */
@@ -33417,6 +36597,12 @@ public data class DiscountPaymentMethodDetail(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is DiscountPaymentMethodDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DiscountPaymentMethodDetail(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("discountId", "availableAmount", "discountName", "discountDescription", "paymentMethodDetailMetadata")
 
@@ -33441,7 +36627,7 @@ public data class DiscountPaymentMethodDetail(
 /**
  * The `CouponPaymentMethodDetail` object.
  */
-public data class CouponPaymentMethodDetail(
+public class CouponPaymentMethodDetail(
     /** The coupon id. */
     val couponId: String? = null,
     /** The available amount. */
@@ -33471,6 +36657,12 @@ public data class CouponPaymentMethodDetail(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CouponPaymentMethodDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CouponPaymentMethodDetail(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("couponId", "availableAmount", "couponName", "couponDescription", "couponExpireTime", "paymentMethodDetailMetadata")
 
@@ -33496,7 +36688,7 @@ public data class CouponPaymentMethodDetail(
 /**
  * The `Wallet` object.
  */
-public data class Wallet(
+public class Wallet(
     /** The account no. */
     val accountNo: String? = null,
     /** The account holder name. */
@@ -33529,6 +36721,12 @@ public data class Wallet(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is Wallet && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "Wallet(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("accountNo", "accountHolderName", "phoneNo", "email", "billingAddress", "token", "tokenExpiryTime")
 
@@ -33556,7 +36754,7 @@ public data class Wallet(
  * The request body of `vaults.updateToken` (`/ams/api/v1/vaults/updateToken`).
  * Antom API: `v1/vaults/updateToken`.
  */
-public data class UpdateTokenRequest(
+public class UpdateTokenRequest(
     /** The merchant account id. */
     val merchantAccountId: String? = null,
     /** The token. */
@@ -33582,6 +36780,12 @@ public data class UpdateTokenRequest(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UpdateTokenRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateTokenRequest(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/updateToken`). */
@@ -33611,7 +36815,7 @@ public data class UpdateTokenRequest(
  * The response body of `vaults.updateToken` (`/ams/api/v1/vaults/updateToken`).
  * Antom API: `v1/vaults/updateToken`.
  */
-public data class UpdateTokenResponse(
+public class UpdateTokenResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The token. */
@@ -33628,6 +36832,12 @@ public data class UpdateTokenResponse(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is UpdateTokenResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "UpdateTokenResponse(" + toJson() + ")"
 
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/updateToken`). */
@@ -33654,7 +36864,7 @@ public data class UpdateTokenResponse(
  * The request body of `vaults.vaultPaymentMethod` (`/ams/api/v1/vaults/vaultPaymentMethod`).
  * Antom API: `v1/vaults/vaultPaymentMethod`.
  */
-public data class VaultingPaymentMethodRequest(
+public class VaultingPaymentMethodRequest(
     /** The merchant account id. */
     val merchantAccountId: String? = null,
     /** The metadata. */
@@ -33696,6 +36906,12 @@ public data class VaultingPaymentMethodRequest(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is VaultingPaymentMethodRequest && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultingPaymentMethodRequest(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/vaultPaymentMethod`). */
         public const val API: String = "v1/vaults/vaultPaymentMethod"
@@ -33729,7 +36945,7 @@ public data class VaultingPaymentMethodRequest(
  * The response body of `vaults.vaultPaymentMethod` (`/ams/api/v1/vaults/vaultPaymentMethod`).
  * Antom API: `v1/vaults/vaultPaymentMethod`.
  */
-public data class VaultingPaymentMethodResponse(
+public class VaultingPaymentMethodResponse(
     /** The result. */
     val result: ApiResult? = null,
     /** The vaulting request id. */
@@ -33762,6 +36978,12 @@ public data class VaultingPaymentMethodResponse(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is VaultingPaymentMethodResponse && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultingPaymentMethodResponse(" + toJson() + ")"
+
     public companion object {
         /** The API path to pass to `Client.prepare` (`v1/vaults/vaultPaymentMethod`). */
         public const val API: String = "v1/vaults/vaultPaymentMethod"
@@ -33791,7 +37013,7 @@ public data class VaultingPaymentMethodResponse(
 /**
  * A notification body Antom sends (`AlipayABATransferNotify` in the SDKs).
  */
-public data class ABATransferNotify(
+public class ABATransferNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -33827,6 +37049,12 @@ public data class ABATransferNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is ABATransferNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ABATransferNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "transferRequestId", "transferId", "transferResult", "transferFinishTime", "transferFromDetail", "transferToDetail")
 
@@ -33854,7 +37082,7 @@ public data class ABATransferNotify(
 /**
  * A notification body Antom sends (`AlipayAuthNotify` in the SDKs).
  */
-public data class AuthNotify(
+public class AuthNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -33899,6 +37127,12 @@ public data class AuthNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is AuthNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "AuthNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "authorizationNotifyType", "authClientId", "accessToken", "authState", "authCode", "reason", "userLoginId", "userId", "passThroughInfo")
 
@@ -33929,7 +37163,7 @@ public data class AuthNotify(
 /**
  * A notification body Antom sends (`AlipayBillNotify` in the SDKs).
  */
-public data class BillNotify(
+public class BillNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -33995,6 +37229,12 @@ public data class BillNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "assetId", "maskedCardNo", "orderNo", "cardNickName", "transactionTime", "merchantName", "tradeAmount", "inAmount", "outAmount", "exchangeRate", "billType", "tradeCountry", "billStatus", "lastUpdate", "metadata", "billNo")
 
@@ -34032,7 +37272,7 @@ public data class BillNotify(
 /**
  * A notification body Antom sends (`AlipayBillingSubscriptionNotify` in the SDKs).
  */
-public data class BillingSubscriptionNotify(
+public class BillingSubscriptionNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -34077,6 +37317,12 @@ public data class BillingSubscriptionNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is BillingSubscriptionNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "BillingSubscriptionNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "subscriptionRequestId", "eventTime", "subscriptionId", "invoiceId", "status", "reason", "reasonDescription", "previousStatus", "fixedAmount")
 
@@ -34107,7 +37353,7 @@ public data class BillingSubscriptionNotify(
 /**
  * A notification body Antom sends (`AlipayCardStatusChangeNotify` in the SDKs).
  */
-public data class CardStatusChangeNotify(
+public class CardStatusChangeNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -34152,6 +37398,12 @@ public data class CardStatusChangeNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CardStatusChangeNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CardStatusChangeNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "requestId", "assetId", "operateType", "status", "cardStatus", "createdTime", "updatedTime", "cardBrand", "cardType")
 
@@ -34182,7 +37434,7 @@ public data class CardStatusChangeNotify(
 /**
  * A notification body Antom sends (`AlipayCreditNoteNotify` in the SDKs).
  */
-public data class CreditNoteNotify(
+public class CreditNoteNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -34218,6 +37470,12 @@ public data class CreditNoteNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreditNoteNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "notifyId", "creditNoteRequestId", "creditNoteNotificationType", "customerId", "creditNote", "invoice")
 
@@ -34245,7 +37503,7 @@ public data class CreditNoteNotify(
 /**
  * The `CreditNoteInfo` object.
  */
-public data class CreditNoteInfo(
+public class CreditNoteInfo(
     /** The credit note id. */
     val creditNoteId: String? = null,
     /** The type. */
@@ -34308,6 +37566,12 @@ public data class CreditNoteInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is CreditNoteInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "CreditNoteInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("creditNoteId", "type", "status", "totalAmount", "refundAmount", "refundStatus", "refundId", "refundDestination", "reason", "reasonDescription", "memo", "effectiveDate", "issuedAt", "refundedAt", "voidedAt", "createdAt", "items")
 
@@ -34344,7 +37608,7 @@ public data class CreditNoteInfo(
 /**
  * The `LineItem` object.
  */
-public data class LineItem(
+public class LineItem(
     /** The credit note item id. */
     val creditNoteItemId: String? = null,
     /** The type. */
@@ -34380,6 +37644,12 @@ public data class LineItem(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is LineItem && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "LineItem(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("creditNoteItemId", "type", "invoiceItemId", "description", "quantity", "unitAmount", "itemAmount", "metadata")
 
@@ -34407,7 +37677,7 @@ public data class LineItem(
 /**
  * The `NotifyInvoiceInfo` object.
  */
-public data class NotifyInvoiceInfo(
+public class NotifyInvoiceInfo(
     /** The invoice id. */
     val invoiceId: String? = null,
     /** The invoice status. */
@@ -34437,6 +37707,12 @@ public data class NotifyInvoiceInfo(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is NotifyInvoiceInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "NotifyInvoiceInfo(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("invoiceId", "invoiceStatus", "originalAmount", "prePaymentCreditNotesAmount", "postPaymentCreditNotesAmount", "adjustedAmount")
 
@@ -34462,7 +37738,7 @@ public data class NotifyInvoiceInfo(
 /**
  * A notification body Antom sends (`AlipayDefenseDocumentNotify` in the SDKs).
  */
-public data class DefenseDocumentNotify(
+public class DefenseDocumentNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -34479,6 +37755,12 @@ public data class DefenseDocumentNotify(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DefenseDocumentNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DefenseDocumentNotify(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result")
@@ -34501,7 +37783,7 @@ public data class DefenseDocumentNotify(
 /**
  * A notification body Antom sends (`AlipayDefenseStrategySuggestionNotify` in the SDKs).
  */
-public data class DefenseStrategySuggestionNotify(
+public class DefenseStrategySuggestionNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -34518,6 +37800,12 @@ public data class DefenseStrategySuggestionNotify(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DefenseStrategySuggestionNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DefenseStrategySuggestionNotify(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result")
@@ -34540,7 +37828,7 @@ public data class DefenseStrategySuggestionNotify(
 /**
  * A notification body Antom sends (`AlipayDirectRefundNotify` in the SDKs).
  */
-public data class DirectRefundNotify(
+public class DirectRefundNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -34582,6 +37870,12 @@ public data class DirectRefundNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is DirectRefundNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DirectRefundNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "refundStatus", "refundId", "paymentId", "refundRequestId", "refundTime", "refundFromMethod", "refundToAmount", "refundFromAmount")
 
@@ -34611,7 +37905,7 @@ public data class DirectRefundNotify(
 /**
  * A notification body Antom sends (`AlipayDisputeNotify` in the SDKs).
  */
-public data class DisputeNotify(
+public class DisputeNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -34692,6 +37986,12 @@ public data class DisputeNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is DisputeNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DisputeNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "paymentRequestId", "disputeId", "paymentId", "disputeTime", "disputeAmount", "disputeNotificationType", "disputeReasonMsg", "disputeJudgedTime", "disputeJudgedAmount", "disputeJudgedResult", "defenseDueTime", "disputeReasonCode", "disputeSource", "arn", "disputeAcceptReason", "disputeAcceptTime", "disputeType", "defendable", "captureId", "autoDefendReason", "acquirerInfo")
 
@@ -34734,7 +38034,7 @@ public data class DisputeNotify(
 /**
  * A notification body Antom sends (`AlipayInvoiceNotify` in the SDKs).
  */
-public data class InvoiceNotify(
+public class InvoiceNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -34779,6 +38079,12 @@ public data class InvoiceNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is InvoiceNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoiceNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "invoiceRequestId", "invoiceId", "invoiceStatus", "invoiceAmount", "paymentInfo", "subscription", "customerId", "reason", "reasonDescription")
 
@@ -34809,7 +38115,7 @@ public data class InvoiceNotify(
 /**
  * The `InvoicePaymentInfo` object.
  */
-public data class InvoicePaymentInfo(
+public class InvoicePaymentInfo(
     /** The result. */
     val result: ApiResult? = null,
     /** The payment id. */
@@ -34832,6 +38138,12 @@ public data class InvoicePaymentInfo(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is InvoicePaymentInfo && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "InvoicePaymentInfo(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("result", "paymentId", "paymentAmount", "paymentTime")
@@ -34856,7 +38168,7 @@ public data class InvoicePaymentInfo(
 /**
  * A notification body Antom sends (`AlipayMeterEventNotify` in the SDKs).
  */
-public data class MeterEventNotify(
+public class MeterEventNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -34879,6 +38191,12 @@ public data class MeterEventNotify(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is MeterEventNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "MeterEventNotify(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "eventName", "errorEvents")
@@ -34903,7 +38221,7 @@ public data class MeterEventNotify(
 /**
  * A notification body Antom sends (`AlipaySubscriptionCancelNotify` in the SDKs).
  */
-public data class SubscriptionCancelNotify(
+public class SubscriptionCancelNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -34951,6 +38269,12 @@ public data class SubscriptionCancelNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionCancelNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionCancelNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "paymentAmount", "paymentCreateTime", "paymentTime", "periodEndTime", "phaseNo", "subscriptionId", "subscriptionOrderId", "subscriptionOrderStatus", "subscriptionRequestId", "subscriptionTransId")
 
@@ -34982,7 +38306,7 @@ public data class SubscriptionCancelNotify(
 /**
  * A notification body Antom sends (`AlipaySubscriptionNotify` in the SDKs).
  */
-public data class SubscriptionNotify(
+public class SubscriptionNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -35027,6 +38351,12 @@ public data class SubscriptionNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "subscriptionRequestId", "subscriptionId", "subscriptionStatus", "subscriptionNotificationType", "subscriptionStartTime", "subscriptionEndTime", "periodRule", "allowAccumulate", "maxAccumulateAmount")
 
@@ -35057,7 +38387,7 @@ public data class SubscriptionNotify(
 /**
  * A notification body Antom sends (`AlipaySubscriptionPayNotify` in the SDKs).
  */
-public data class SubscriptionPayNotify(
+public class SubscriptionPayNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -35159,6 +38489,12 @@ public data class SubscriptionPayNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is SubscriptionPayNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "SubscriptionPayNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "paymentRequestId", "paymentId", "paymentAmount", "paymentCreateTime", "paymentTime", "customsDeclarationAmount", "grossSettlementAmount", "settlementQuote", "pspCustomerInfo", "acquirerReferenceNo", "paymentResultInfo", "acquirerInfo", "promotionResult", "paymentMethodType", "customizedInfo", "paymentQuote", "processingAmount", "metadata", "subscriptionOrderId", "retryInfo", "updateRequestId", "authExpiryTime", "taxCalculationId", "subscriptionRequestId", "subscriptionId", "periodStartTime", "periodEndTime", "phaseNo")
 
@@ -35208,7 +38544,7 @@ public data class SubscriptionPayNotify(
 /**
  * A notification body Antom sends (`AlipayVaultingNotify` in the SDKs).
  */
-public data class VaultingNotify(
+public class VaultingNotify(
     /** The notify type. */
     val notifyType: String? = null,
     /** The result. */
@@ -35244,6 +38580,12 @@ public data class VaultingNotify(
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
 
+    override fun equals(other: Any?): Boolean = other is VaultingNotify && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultingNotify(" + toJson() + ")"
+
     public companion object {
         private val KNOWN: Set<String> = setOf("notifyType", "result", "vaultingRequestId", "paymentMethodDetail", "vaultingCreateTime", "acquirerInfo", "customizedInfo", "metadata")
 
@@ -35271,7 +38613,7 @@ public data class VaultingNotify(
 /**
  * The `VaultingPaymentMethodDetail` object.
  */
-public data class VaultingPaymentMethodDetail(
+public class VaultingPaymentMethodDetail(
     /** The payment method type. */
     val paymentMethodType: String? = null,
     /** The card. */
@@ -35291,6 +38633,12 @@ public data class VaultingPaymentMethodDetail(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VaultingPaymentMethodDetail && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultingPaymentMethodDetail(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf("paymentMethodType", "card", "wallet")
@@ -35314,7 +38662,7 @@ public data class VaultingPaymentMethodDetail(
 /**
  * The `VaultingCard` object.
  */
-public data class VaultingCard(
+public class VaultingCard(
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -35325,6 +38673,12 @@ public data class VaultingCard(
 
     /** This model as compact JSON text. */
     public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is VaultingCard && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "VaultingCard(" + toJson() + ")"
 
     public companion object {
         private val KNOWN: Set<String> = setOf()
