@@ -108,7 +108,7 @@ class CountsTest(unittest.TestCase):
                                      re.M),
             "Python": re.findall(r"^class (\w+)\(_Model\):", (root / "python" / "antom_core" / "models.py").read_text(),
                                  re.M),
-            "Kotlin": re.findall(r"^public data class (\w+)\(", (root / "bindings" / "kotlin" / "src" / "main" / "kotlin" /
+            "Kotlin": re.findall(r"^public (?:data )?class (\w+)\(", (root / "bindings" / "kotlin" / "src" / "main" / "kotlin" /
                                                               "antom" / "core" / "models" / "Models.kt").read_text(), re.M),
             "Swift": re.findall(r"^public struct (\w+): (?:Codable|JSONModel)", (root / "bindings" / "swift" / "Sources" / "AntomCore" /
                                                                 "Models.swift").read_text(), re.M),
