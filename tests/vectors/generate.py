@@ -3759,24 +3759,29 @@ def _ring_signature(key_file: str, content: bytes, key_version) -> str:
     return f"algorithm=RSA256,{kv}signature={enc}"
 
 
-def key_ring_cases() -> list:
-    """Notifications verified with a key ring: which keys the keyVersion selects, the order,
-    the bound, and the configurations refused (WRONG_KEY for a swapped key)."""
-    cases = []
-    NP = "/antom/notify"
-    pay = compact(NOTIFY_PAYMENT)
-
-    def add(cid, desc, cfg, signer, key_version, want, body=pay):
-        content = content_to_sign("POST", NP, PROD_CLIENT, NOTIFY_TIME, body.encode("utf-8"))
-        headers = [["request-time", NOTIFY_TIME], ["client-id", PROD_CLIENT],
+def _ring_case_adder(cases, verify_fn, path, time_header, time, body):
+    """add(id, description, config, signer key file, keyVersion or None, want): one case of
+    `verify_fn` over `body` at `path`, signed by the signer with that keyVersion."""
+    def add(cid, desc, cfg, signer, key_version, want):
+        content = content_to_sign("POST", path, PROD_CLIENT, time, body.encode("utf-8"))
+        headers = [[time_header, time], ["client-id", PROD_CLIENT],
                    ["signature", _ring_signature(signer, content, key_version)]]
-        res = run(verify_notification, cfg, NP, headers, body.encode("utf-8"))
-        c = case(cid, desc, {"config": cfg, "path": NP, "headers": headers, "body": body}, res)
+        res = run(verify_fn, cfg, path, headers, body.encode("utf-8"))
+        c = case(cid, desc, {"config": cfg, "path": path, "headers": headers, "body": body}, res)
         if isinstance(want, dict):
             assert all(res.get(k) == v for k, v in want.items()), (cid, res)
         else:
             check_expected(c, want)
         cases.append(c)
+    return add
+
+
+def key_ring_cases() -> list:
+    """Notifications verified with a key ring: which keys the keyVersion selects, the order,
+    the bound, and the configurations refused (WRONG_KEY for a swapped key)."""
+    cases = []
+    add = _ring_case_adder(cases, verify_notification, "/antom/notify", "request-time", NOTIFY_TIME,
+                           compact(NOTIFY_PAYMENT))
 
     cur, nxt = fingerprint(public_key(RING_CURRENT_PUB)), fingerprint(public_key(RING_NEXT_PUB))
     add("single-key-is-an-untagged-ring", "antom_public_key alone: one untagged key, any keyVersion",
@@ -3836,18 +3841,7 @@ def key_ring_response_cases() -> list:
     body = compact({"result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success"},
                     "paymentId": "2025051919401080010018800000001", "paymentStatus": "SUCCESS"})
     path = "/ams/api/v1/payments/inquiryPayment"
-
-    def add(cid, desc, cfg, signer, key_version, want):
-        content = content_to_sign("POST", path, PROD_CLIENT, RESPONSE_TIME, body.encode("utf-8"))
-        headers = [["response-time", RESPONSE_TIME], ["client-id", PROD_CLIENT],
-                   ["signature", _ring_signature(signer, content, key_version)]]
-        res = run(verify_response, cfg, path, headers, body.encode("utf-8"))
-        c = case(cid, desc, {"config": cfg, "path": path, "headers": headers, "body": body}, res)
-        if isinstance(want, dict):
-            assert all(res.get(k) == v for k, v in want.items()), (cid, res)
-        else:
-            check_expected(c, want)
-        cases.append(c)
+    add = _ring_case_adder(cases, verify_response, path, "response-time", RESPONSE_TIME, body)
 
     cur, nxt = fingerprint(public_key(RING_CURRENT_PUB)), fingerprint(public_key(RING_NEXT_PUB))
     add("response-tagged-version-2", "a response signed with keyVersion 2 is verified by the key tagged 2",

@@ -84,12 +84,27 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
+    check_message_size(body)?;
+    let message = read_signed_headers(&HeaderList::new(headers))?;
+    verified(ring, path, message, body)
+}
+
+/// The size rule for a message received outside a client: [`DEFAULT_MAX_BODY_BYTES`].
+fn check_message_size(body: &[u8]) -> Result<()> {
     check_body_size(
         as_u64(body.len()),
         as_u64(DEFAULT_MAX_BODY_BYTES),
         "message",
-    )?;
-    let message = read_signed_headers(&HeaderList::new(headers))?;
+    )
+}
+
+/// Checks the signature of `message` with `ring`; what it said and the key that verified it.
+fn verified(
+    ring: &KeyRing,
+    path: &str,
+    message: SignedHeaders<'_>,
+    body: &[u8],
+) -> Result<VerifiedMessage> {
     let key = check_signature(&BuiltinEngine, ring, path, &message, body)?;
     Ok(message.into_verified(key))
 }
@@ -112,11 +127,7 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    check_body_size(
-        as_u64(body.len()),
-        as_u64(DEFAULT_MAX_BODY_BYTES),
-        "message",
-    )?;
+    check_message_size(body)?;
     let headers = HeaderList::new(headers);
     let message = match headers.get("response-time")? {
         Some(time) if headers.get("request-time")?.is_none() => {
@@ -133,8 +144,7 @@ where
         }
         _ => read_signed_headers(&headers)?,
     };
-    let key = check_signature(&BuiltinEngine, ring, path, &message, body)?;
-    Ok(message.into_verified(key))
+    verified(ring, path, message, body)
 }
 
 /// The three signed headers of a request or notification, read but not yet checked.
