@@ -5,6 +5,15 @@
 #   make models-check   regenerate in memory; fail, listing the files that drifted (make lint runs it)
 #
 # The generator is standard-library Python 3; the generated files are committed.
+#
+# Compile cost of the models (issue 24: 40 curated models -> the whole catalogue, ~600), measured
+# on the shared 2-core machine (load about 3, so +-30%): `cargo build -p antom-models` (dev,
+# dependencies built) 7.1 s -> 27.9 s; Kotlin (kotlin-maven-plugin 2.2.21, Models.kt and
+# ModelJson.kt alone) 19.4 s -> 38.6 s as data classes, 26.7 s with the SDK-derived models as
+# plain classes (what is generated); Swift (`swiftc -c`, debug, Models.swift alone) 9.1 s ->
+# 138 s as Codable structs, 58 s with the SDK-derived models as JSONModel structs (what is
+# generated); tsc --strict on models.d.ts 2 s; importing models.py 0.07 s -> 0.5 s (the
+# package does not import it unless asked).
 
 NEEDS_models       := python
 NEEDS_models-check := python

@@ -7484,8 +7484,40 @@ export interface CustomsQueryResponse {
   result?: ApiResult;
   /** The declaration requests not found. */
   declarationRequestsNotFound?: string[];
-  /** The declaration records. The official SDKs disagree on its type (DeclarationRecord or list[DeclarationRecord]): any JSON value, kept as received. */
-  declarationRecords?: unknown[];
+  /** The declaration records. */
+  declarationRecords?: DeclarationRecord[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `DeclarationRecord` object.
+ */
+export interface DeclarationRecord {
+  /** The declaration request id. */
+  declarationRequestId?: string;
+  /** The customs payment id. */
+  customsPaymentId?: string;
+  /** The customs order id. */
+  customsOrderId?: string;
+  /** The customs. */
+  customs?: CustomsInfo;
+  /** The merchant customs info. */
+  merchantCustomsInfo?: MerchantCustomsInfo;
+  /** The declaration amount. */
+  declarationAmount?: Amount;
+  /** The split order. */
+  splitOrder?: boolean | string;
+  /** The declaration request status. */
+  declarationRequestStatus?: string;
+  /** The last modified time. */
+  lastModifiedTime?: string;
+  /** The customs declaration result code. */
+  customsDeclarationResultCode?: string;
+  /** The customs declaration result desc. */
+  customsDeclarationResultDesc?: string;
+  /** The customs declaration return time. */
+  customsDeclarationReturnTime?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -11193,7 +11225,7 @@ export interface TaxShipFromDetails {
  * The `TaxShippingCost` object.
  */
 export interface TaxShippingCost {
-  /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   amount?: unknown;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
@@ -11210,11 +11242,11 @@ export interface TaxCalculateResponse {
   taxCalculationId?: string;
   /** The currency. */
   currency?: string;
-  /** The total amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The total amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   totalAmount?: unknown;
-  /** The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The exclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   exclusiveTaxAmount?: unknown;
-  /** The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The inclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   inclusiveTaxAmount?: unknown;
   /** The line items. */
   lineItems?: TaxCalculatedLineItem[];
@@ -11242,7 +11274,7 @@ export interface TaxCalculatedLineItem {
   goodsReferenceId?: string;
   /** The unit amount. */
   unitAmount?: string;
-  /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   amount?: unknown;
   /** The quantity. */
   quantity?: number | string;
@@ -11250,7 +11282,7 @@ export interface TaxCalculatedLineItem {
   taxCode?: string;
   /** The tax behavior. */
   taxBehavior?: string;
-  /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   taxAmount?: unknown;
   /** The tax breakdown. */
   taxBreakdown?: TaxBreakdown[];
@@ -11268,9 +11300,9 @@ export interface TaxBreakdown {
   authorityName?: string;
   /** The tax rate. */
   taxRate?: string;
-  /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   taxAmount?: unknown;
-  /** The taxable amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The taxable amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   taxableAmount?: unknown;
   /** The taxability reason. */
   taxabilityReason?: string;
@@ -11284,9 +11316,9 @@ export interface TaxBreakdown {
  * The `TaxCalculatedShippingCost` object.
  */
 export interface TaxCalculatedShippingCost {
-  /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   amount?: unknown;
-  /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   taxAmount?: unknown;
   /** The tax breakdown. */
   taxBreakdown?: TaxBreakdown[];
@@ -11532,11 +11564,11 @@ export interface TaxInquireCalculationResponse {
   taxCalculationId?: string;
   /** The currency. */
   currency?: string;
-  /** The total amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The total amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   totalAmount?: unknown;
-  /** The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The exclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   exclusiveTaxAmount?: unknown;
-  /** The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The inclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   inclusiveTaxAmount?: unknown;
   /** The line items. */
   lineItems?: TaxCalculatedLineItem[];
@@ -11683,7 +11715,7 @@ export interface TaxTransaction {
   taxCalculationId?: string;
   /** The type. */
   type?: string;
-  /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+  /** The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
   taxAmount?: unknown;
   /** The currency. */
   currency?: string;
@@ -12727,8 +12759,24 @@ export interface MeterEventNotify {
   result?: ApiResult;
   /** The event name. */
   eventName?: string;
-  /** The error events. The official SDKs disagree on its type (ErrorEvent or list[ErrorEvent]): any JSON value, kept as received. */
-  errorEvents?: unknown[];
+  /** The error events. */
+  errorEvents?: ErrorEvent[];
+  /** Fields this version of the models does not describe. */
+  [field: string]: unknown;
+}
+
+/**
+ * The `ErrorEvent` object.
+ */
+export interface ErrorEvent {
+  /** The error code. */
+  errorCode?: string;
+  /** The idempotency key. */
+  idempotencyKey?: string;
+  /** The event timestamp. */
+  eventTimestamp?: number | string;
+  /** The payload. */
+  payload?: EventPayload;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -12743,23 +12791,23 @@ export interface SubscriptionCancelNotify {
   result?: ApiResult;
   /** The payment amount. */
   paymentAmount?: Amount;
-  /** The payment create time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  /** The payment create time. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
   paymentCreateTime?: unknown;
-  /** The payment time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  /** The payment time. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
   paymentTime?: unknown;
-  /** The period end time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  /** The period end time. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
   periodEndTime?: unknown;
-  /** The phase no. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  /** The phase no. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
   phaseNo?: unknown;
-  /** The subscription id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  /** The subscription id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
   subscriptionId?: unknown;
-  /** The subscription order id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  /** The subscription order id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
   subscriptionOrderId?: unknown;
   /** The subscription order status (one of the `SubscriptionNotificationType` values). */
   subscriptionOrderStatus?: SubscriptionNotificationType;
-  /** The subscription request id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  /** The subscription request id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
   subscriptionRequestId?: unknown;
-  /** The subscription trans id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+  /** The subscription trans id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
   subscriptionTransId?: unknown;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;

@@ -330,6 +330,7 @@ __all__ = [
     "CustomsDeclareResponse",
     "CustomsQueryRequest",
     "CustomsQueryResponse",
+    "DeclarationRecord",
     "CreatePayoutRequest",
     "TransferFromDetail",
     "TransferToDetail",
@@ -616,6 +617,7 @@ __all__ = [
     "InvoiceNotify",
     "InvoicePaymentInfo",
     "MeterEventNotify",
+    "ErrorEvent",
     "SubscriptionCancelNotify",
     "SubscriptionNotify",
     "SubscriptionPayNotify",
@@ -11891,15 +11893,61 @@ class CustomsQueryResponse(_Model):
     result: Optional[ApiResult] = None
     #: The declaration requests not found.
     declaration_requests_not_found: Optional[List[str]] = None
-    #: The declaration records. The official SDKs disagree on its type (DeclarationRecord or
-    #: list[DeclarationRecord]): any JSON value, kept as received.
-    declaration_records: Optional[List[Any]] = None
+    #: The declaration records.
+    declaration_records: Optional[List[DeclarationRecord]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("result", "result", "ApiResult", False, False),
         ("declaration_requests_not_found", "declarationRequestsNotFound", "string", False, True),
-        ("declaration_records", "declarationRecords", "json", False, True),
+        ("declaration_records", "declarationRecords", "DeclarationRecord", False, True),
+    )
+
+
+@dataclass
+class DeclarationRecord(_Model):
+    """The DeclarationRecord object.
+    """
+
+    #: The declaration request id.
+    declaration_request_id: Optional[str] = None
+    #: The customs payment id.
+    customs_payment_id: Optional[str] = None
+    #: The customs order id.
+    customs_order_id: Optional[str] = None
+    #: The customs.
+    customs: Optional[CustomsInfo] = None
+    #: The merchant customs info.
+    merchant_customs_info: Optional[MerchantCustomsInfo] = None
+    #: The declaration amount.
+    declaration_amount: Optional[Amount] = None
+    #: The split order.
+    split_order: Optional[Union[bool, str]] = None
+    #: The declaration request status.
+    declaration_request_status: Optional[str] = None
+    #: The last modified time.
+    last_modified_time: Optional[str] = None
+    #: The customs declaration result code.
+    customs_declaration_result_code: Optional[str] = None
+    #: The customs declaration result desc.
+    customs_declaration_result_desc: Optional[str] = None
+    #: The customs declaration return time.
+    customs_declaration_return_time: Optional[str] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("declaration_request_id", "declarationRequestId", "string", False, False),
+        ("customs_payment_id", "customsPaymentId", "string", False, False),
+        ("customs_order_id", "customsOrderId", "string", False, False),
+        ("customs", "customs", "CustomsInfo", False, False),
+        ("merchant_customs_info", "merchantCustomsInfo", "MerchantCustomsInfo", False, False),
+        ("declaration_amount", "declarationAmount", "Amount", False, False),
+        ("split_order", "splitOrder", "boolean", False, False),
+        ("declaration_request_status", "declarationRequestStatus", "string", False, False),
+        ("last_modified_time", "lastModifiedTime", "string", False, False),
+        ("customs_declaration_result_code", "customsDeclarationResultCode", "string", False, False),
+        ("customs_declaration_result_desc", "customsDeclarationResultDesc", "string", False, False),
+        ("customs_declaration_return_time", "customsDeclarationReturnTime", "string", False, False),
     )
 
 
@@ -19688,16 +19736,38 @@ class MeterEventNotify(_Model):
     result: Optional[ApiResult] = None
     #: The event name.
     event_name: Optional[str] = None
-    #: The error events. The official SDKs disagree on its type (ErrorEvent or
-    #: list[ErrorEvent]): any JSON value, kept as received.
-    error_events: Optional[List[Any]] = None
+    #: The error events.
+    error_events: Optional[List[ErrorEvent]] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
         ("notify_type", "notifyType", "string", False, False),
         ("result", "result", "ApiResult", False, False),
         ("event_name", "eventName", "string", False, False),
-        ("error_events", "errorEvents", "json", False, True),
+        ("error_events", "errorEvents", "ErrorEvent", False, True),
+    )
+
+
+@dataclass
+class ErrorEvent(_Model):
+    """The ErrorEvent object.
+    """
+
+    #: The error code.
+    error_code: Optional[str] = None
+    #: The idempotency key.
+    idempotency_key: Optional[str] = None
+    #: The event timestamp.
+    event_timestamp: Optional[Union[int, str]] = None
+    #: The payload.
+    payload: Optional[EventPayload] = None
+    #: Fields this model does not describe, kept as received and written back by to_dict.
+    extra: Dict[str, Any] = field(default_factory=dict)
+    _FIELDS: ClassVar[Tuple[_Field, ...]] = (
+        ("error_code", "errorCode", "string", False, False),
+        ("idempotency_key", "idempotencyKey", "string", False, False),
+        ("event_timestamp", "eventTimestamp", "integer", False, False),
+        ("payload", "payload", "EventPayload", False, False),
     )
 
 
@@ -20275,6 +20345,7 @@ _MODELS: Dict[str, Type[_Model]] = {
     "CustomsDeclareResponse": CustomsDeclareResponse,
     "CustomsQueryRequest": CustomsQueryRequest,
     "CustomsQueryResponse": CustomsQueryResponse,
+    "DeclarationRecord": DeclarationRecord,
     "CreatePayoutRequest": CreatePayoutRequest,
     "TransferFromDetail": TransferFromDetail,
     "TransferToDetail": TransferToDetail,
@@ -20561,6 +20632,7 @@ _MODELS: Dict[str, Type[_Model]] = {
     "InvoiceNotify": InvoiceNotify,
     "InvoicePaymentInfo": InvoicePaymentInfo,
     "MeterEventNotify": MeterEventNotify,
+    "ErrorEvent": ErrorEvent,
     "SubscriptionCancelNotify": SubscriptionCancelNotify,
     "SubscriptionNotify": SubscriptionNotify,
     "SubscriptionPayNotify": SubscriptionPayNotify,

@@ -289,6 +289,9 @@ def py_type(hint: str) -> Tuple[Optional[str], bool]:
         return None, False
     if hint.startswith("[") and hint.endswith("]"):
         return py_type(hint[1:-1])[0], True
+    inner = re.fullmatch(r"(?:list|List)\[(\w+)\]", hint)
+    if inner:
+        return py_type(inner.group(1))[0], True
     if hint in ("list", "List"):
         return None, True
     return PY_SCALARS.get(hint, hint), False
@@ -592,7 +595,8 @@ def sdk_field(f: Dict[str, Any], kind: str, from_sdk: bool) -> Dict[str, Any]:
         out["required"] = True
     out["doc"] = f"The {words(f['json'])}" + (f" (one of the `{f['enum']}` values)." if f.get("enum") else ".")
     if f.get("sdkTypes"):
-        out["doc"] += " The official SDKs disagree on its type (" + " or ".join(f["sdkTypes"]) + "): any JSON value, kept as received."
+        out["doc"] += (" The official SDKs disagree on its type (" + " or ".join(f"`{t}`" for t in f["sdkTypes"])
+                       + "): any JSON value, kept as received.")
     if from_sdk:
         out["from"] = "sdk"
     return out

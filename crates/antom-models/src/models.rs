@@ -19133,11 +19133,10 @@ pub struct CustomsQueryResponse {
     #[serde(rename = "declarationRequestsNotFound")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declaration_requests_not_found: Option<Vec<String>>,
-    /// The declaration records. The official SDKs disagree on its type (DeclarationRecord or
-    /// list[DeclarationRecord]): any JSON value, kept as received.
+    /// The declaration records.
     #[serde(rename = "declarationRecords")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub declaration_records: Option<Vec<Value>>,
+    pub declaration_records: Option<Vec<DeclarationRecord>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "customs_query_response_extra")]
@@ -19160,6 +19159,88 @@ impl CustomsQueryResponse {
     ];
     /// The API path to pass to `Client::prepare` (`v1/customs/inquiryDeclarationRequests`).
     pub const API: &str = "v1/customs/inquiryDeclarationRequests";
+}
+
+/// The `DeclarationRecord` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeclarationRecord {
+    /// The declaration request id.
+    #[serde(rename = "declarationRequestId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration_request_id: Option<String>,
+    /// The customs payment id.
+    #[serde(rename = "customsPaymentId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customs_payment_id: Option<String>,
+    /// The customs order id.
+    #[serde(rename = "customsOrderId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customs_order_id: Option<String>,
+    /// The customs.
+    #[serde(rename = "customs")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customs: Option<CustomsInfo>,
+    /// The merchant customs info.
+    #[serde(rename = "merchantCustomsInfo")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_customs_info: Option<MerchantCustomsInfo>,
+    /// The declaration amount.
+    #[serde(rename = "declarationAmount")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration_amount: Option<Amount>,
+    /// The split order.
+    #[serde(rename = "splitOrder")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_order: Option<Scalar<bool>>,
+    /// The declaration request status.
+    #[serde(rename = "declarationRequestStatus")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declaration_request_status: Option<String>,
+    /// The last modified time.
+    #[serde(rename = "lastModifiedTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified_time: Option<String>,
+    /// The customs declaration result code.
+    #[serde(rename = "customsDeclarationResultCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customs_declaration_result_code: Option<String>,
+    /// The customs declaration result desc.
+    #[serde(rename = "customsDeclarationResultDesc")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customs_declaration_result_desc: Option<String>,
+    /// The customs declaration return time.
+    #[serde(rename = "customsDeclarationReturnTime")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customs_declaration_return_time: Option<String>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "declaration_record_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn declaration_record_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, DeclarationRecord::FIELDS, serializer)
+}
+
+impl DeclarationRecord {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &[
+        "declarationRequestId",
+        "customsPaymentId",
+        "customsOrderId",
+        "customs",
+        "merchantCustomsInfo",
+        "declarationAmount",
+        "splitOrder",
+        "declarationRequestStatus",
+        "lastModifiedTime",
+        "customsDeclarationResultCode",
+        "customsDeclarationResultDesc",
+        "customsDeclarationReturnTime",
+    ];
 }
 
 /// The request body of `funds.createPayout` (`/ams/api/v1/funds/createPayout`).
@@ -28548,8 +28629,8 @@ impl TaxShipFromDetails {
 /// The `TaxShippingCost` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaxShippingCost {
-    /// The amount. The official SDKs disagree on its type (Amount or string): any JSON value,
-    /// kept as received.
+    /// The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON
+    /// value, kept as received.
     #[serde(rename = "amount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Value>,
@@ -28588,18 +28669,18 @@ pub struct TaxCalculateResponse {
     #[serde(rename = "currency")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// The total amount. The official SDKs disagree on its type (Amount or string): any JSON
-    /// value, kept as received.
+    /// The total amount. The official SDKs disagree on its type (`Amount` or `string`): any
+    /// JSON value, kept as received.
     #[serde(rename = "totalAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<Value>,
-    /// The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any
-    /// JSON value, kept as received.
+    /// The exclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`):
+    /// any JSON value, kept as received.
     #[serde(rename = "exclusiveTaxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclusive_tax_amount: Option<Value>,
-    /// The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any
-    /// JSON value, kept as received.
+    /// The inclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`):
+    /// any JSON value, kept as received.
     #[serde(rename = "inclusiveTaxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inclusive_tax_amount: Option<Value>,
@@ -28676,8 +28757,8 @@ pub struct TaxCalculatedLineItem {
     #[serde(rename = "unitAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_amount: Option<String>,
-    /// The amount. The official SDKs disagree on its type (Amount or string): any JSON value,
-    /// kept as received.
+    /// The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON
+    /// value, kept as received.
     #[serde(rename = "amount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Value>,
@@ -28693,7 +28774,7 @@ pub struct TaxCalculatedLineItem {
     #[serde(rename = "taxBehavior")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_behavior: Option<String>,
-    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    /// The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON
     /// value, kept as received.
     #[serde(rename = "taxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -28744,13 +28825,13 @@ pub struct TaxBreakdown {
     #[serde(rename = "taxRate")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_rate: Option<String>,
-    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    /// The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON
     /// value, kept as received.
     #[serde(rename = "taxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<Value>,
-    /// The taxable amount. The official SDKs disagree on its type (Amount or string): any JSON
-    /// value, kept as received.
+    /// The taxable amount. The official SDKs disagree on its type (`Amount` or `string`): any
+    /// JSON value, kept as received.
     #[serde(rename = "taxableAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub taxable_amount: Option<Value>,
@@ -28791,12 +28872,12 @@ impl TaxBreakdown {
 /// The `TaxCalculatedShippingCost` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TaxCalculatedShippingCost {
-    /// The amount. The official SDKs disagree on its type (Amount or string): any JSON value,
-    /// kept as received.
+    /// The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON
+    /// value, kept as received.
     #[serde(rename = "amount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<Value>,
-    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    /// The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON
     /// value, kept as received.
     #[serde(rename = "taxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29427,18 +29508,18 @@ pub struct TaxInquireCalculationResponse {
     #[serde(rename = "currency")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    /// The total amount. The official SDKs disagree on its type (Amount or string): any JSON
-    /// value, kept as received.
+    /// The total amount. The official SDKs disagree on its type (`Amount` or `string`): any
+    /// JSON value, kept as received.
     #[serde(rename = "totalAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_amount: Option<Value>,
-    /// The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any
-    /// JSON value, kept as received.
+    /// The exclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`):
+    /// any JSON value, kept as received.
     #[serde(rename = "exclusiveTaxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclusive_tax_amount: Option<Value>,
-    /// The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any
-    /// JSON value, kept as received.
+    /// The inclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`):
+    /// any JSON value, kept as received.
     #[serde(rename = "inclusiveTaxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inclusive_tax_amount: Option<Value>,
@@ -29835,7 +29916,7 @@ pub struct TaxTransaction {
     #[serde(rename = "type")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON
+    /// The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON
     /// value, kept as received.
     #[serde(rename = "taxAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -32544,11 +32625,10 @@ pub struct MeterEventNotify {
     #[serde(rename = "eventName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// The error events. The official SDKs disagree on its type (ErrorEvent or
-    /// list[ErrorEvent]): any JSON value, kept as received.
+    /// The error events.
     #[serde(rename = "errorEvents")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_events: Option<Vec<Value>>,
+    pub error_events: Option<Vec<ErrorEvent>>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "meter_event_notify_extra")]
@@ -32567,6 +32647,43 @@ impl MeterEventNotify {
     pub const FIELDS: &[&str] = &["notifyType", "result", "eventName", "errorEvents"];
 }
 
+/// The `ErrorEvent` object.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ErrorEvent {
+    /// The error code.
+    #[serde(rename = "errorCode")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// The idempotency key.
+    #[serde(rename = "idempotencyKey")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<String>,
+    /// The event timestamp.
+    #[serde(rename = "eventTimestamp")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_timestamp: Option<Scalar<i64>>,
+    /// The payload.
+    #[serde(rename = "payload")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<EventPayload>,
+    /// Fields this version of the models does not describe, kept as received and
+    /// written back when serialised (a described field's name here is not written).
+    #[serde(flatten, serialize_with = "error_event_extra")]
+    pub extra: Map<String, Value>,
+}
+
+fn error_event_extra<S: Serializer>(
+    extra: &Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    unknown_only(extra, ErrorEvent::FIELDS, serializer)
+}
+
+impl ErrorEvent {
+    /// The JSON names of the fields this model describes.
+    pub const FIELDS: &[&str] = &["errorCode", "idempotencyKey", "eventTimestamp", "payload"];
+}
+
 /// A notification body Antom sends (`AlipaySubscriptionCancelNotify` in the SDKs).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubscriptionCancelNotify {
@@ -32582,33 +32699,33 @@ pub struct SubscriptionCancelNotify {
     #[serde(rename = "paymentAmount")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_amount: Option<Amount>,
-    /// The payment create time. The official SDKs disagree on its type (Optional[str] or
-    /// string): any JSON value, kept as received.
+    /// The payment create time. The official SDKs disagree on its type (`Optional[str]` or
+    /// `string`): any JSON value, kept as received.
     #[serde(rename = "paymentCreateTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_create_time: Option<Value>,
-    /// The payment time. The official SDKs disagree on its type (Optional[str] or string): any
-    /// JSON value, kept as received.
+    /// The payment time. The official SDKs disagree on its type (`Optional[str]` or `string`):
+    /// any JSON value, kept as received.
     #[serde(rename = "paymentTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_time: Option<Value>,
-    /// The period end time. The official SDKs disagree on its type (Optional[str] or string):
-    /// any JSON value, kept as received.
+    /// The period end time. The official SDKs disagree on its type (`Optional[str]` or
+    /// `string`): any JSON value, kept as received.
     #[serde(rename = "periodEndTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_end_time: Option<Value>,
-    /// The phase no. The official SDKs disagree on its type (Optional[str] or string): any JSON
-    /// value, kept as received.
+    /// The phase no. The official SDKs disagree on its type (`Optional[str]` or `string`): any
+    /// JSON value, kept as received.
     #[serde(rename = "phaseNo")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase_no: Option<Value>,
-    /// The subscription id. The official SDKs disagree on its type (Optional[str] or string):
-    /// any JSON value, kept as received.
+    /// The subscription id. The official SDKs disagree on its type (`Optional[str]` or
+    /// `string`): any JSON value, kept as received.
     #[serde(rename = "subscriptionId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<Value>,
-    /// The subscription order id. The official SDKs disagree on its type (Optional[str] or
-    /// string): any JSON value, kept as received.
+    /// The subscription order id. The official SDKs disagree on its type (`Optional[str]` or
+    /// `string`): any JSON value, kept as received.
     #[serde(rename = "subscriptionOrderId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_order_id: Option<Value>,
@@ -32616,13 +32733,13 @@ pub struct SubscriptionCancelNotify {
     #[serde(rename = "subscriptionOrderStatus")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_order_status: Option<String>,
-    /// The subscription request id. The official SDKs disagree on its type (Optional[str] or
-    /// string): any JSON value, kept as received.
+    /// The subscription request id. The official SDKs disagree on its type (`Optional[str]` or
+    /// `string`): any JSON value, kept as received.
     #[serde(rename = "subscriptionRequestId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_request_id: Option<Value>,
-    /// The subscription trans id. The official SDKs disagree on its type (Optional[str] or
-    /// string): any JSON value, kept as received.
+    /// The subscription trans id. The official SDKs disagree on its type (`Optional[str]` or
+    /// `string`): any JSON value, kept as received.
     #[serde(rename = "subscriptionTransId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_trans_id: Option<Value>,

@@ -11014,8 +11014,45 @@ public struct CustomsQueryResponse: JSONModel {
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The declaration requests not found.
     public var declarationRequestsNotFound: [String]? { get { json.decoded("declarationRequestsNotFound") } set { json.encoded("declarationRequestsNotFound", newValue) } }
-    /// The declaration records. The official SDKs disagree on its type (DeclarationRecord or list[DeclarationRecord]): any JSON value, kept as received.
-    public var declarationRecords: [JSONValue]? { get { json.decoded("declarationRecords") } set { json.encoded("declarationRecords", newValue) } }
+    /// The declaration records.
+    public var declarationRecords: [DeclarationRecord]? { get { json.decoded("declarationRecords") } set { json.encoded("declarationRecords", newValue) } }
+}
+
+/// The `DeclarationRecord` object.
+public struct DeclarationRecord: JSONModel {
+    /// Every field of the JSON object, described or not, kept as received.
+    public var json: [String: JSONValue]
+
+    /// The model of a JSON object (empty by default).
+    public init(json: [String: JSONValue] = [:]) {
+        self.json = json
+    }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["declarationRequestId", "customsPaymentId", "customsOrderId", "customs", "merchantCustomsInfo", "declarationAmount", "splitOrder", "declarationRequestStatus", "lastModifiedTime", "customsDeclarationResultCode", "customsDeclarationResultDesc", "customsDeclarationReturnTime"]
+    /// The declaration request id.
+    public var declarationRequestId: String? { get { json.decoded("declarationRequestId") } set { json.encoded("declarationRequestId", newValue) } }
+    /// The customs payment id.
+    public var customsPaymentId: String? { get { json.decoded("customsPaymentId") } set { json.encoded("customsPaymentId", newValue) } }
+    /// The customs order id.
+    public var customsOrderId: String? { get { json.decoded("customsOrderId") } set { json.encoded("customsOrderId", newValue) } }
+    /// The customs.
+    public var customs: CustomsInfo? { get { json.decoded("customs") } set { json.encoded("customs", newValue) } }
+    /// The merchant customs info.
+    public var merchantCustomsInfo: MerchantCustomsInfo? { get { json.decoded("merchantCustomsInfo") } set { json.encoded("merchantCustomsInfo", newValue) } }
+    /// The declaration amount.
+    public var declarationAmount: Amount? { get { json.decoded("declarationAmount") } set { json.encoded("declarationAmount", newValue) } }
+    /// The split order.
+    public var splitOrder: JSONValue? { get { json.decoded("splitOrder") } set { json.encoded("splitOrder", newValue) } }
+    /// The declaration request status.
+    public var declarationRequestStatus: String? { get { json.decoded("declarationRequestStatus") } set { json.encoded("declarationRequestStatus", newValue) } }
+    /// The last modified time.
+    public var lastModifiedTime: String? { get { json.decoded("lastModifiedTime") } set { json.encoded("lastModifiedTime", newValue) } }
+    /// The customs declaration result code.
+    public var customsDeclarationResultCode: String? { get { json.decoded("customsDeclarationResultCode") } set { json.encoded("customsDeclarationResultCode", newValue) } }
+    /// The customs declaration result desc.
+    public var customsDeclarationResultDesc: String? { get { json.decoded("customsDeclarationResultDesc") } set { json.encoded("customsDeclarationResultDesc", newValue) } }
+    /// The customs declaration return time.
+    public var customsDeclarationReturnTime: String? { get { json.decoded("customsDeclarationReturnTime") } set { json.encoded("customsDeclarationReturnTime", newValue) } }
 }
 
 /// The request body of `funds.createPayout` (`/ams/api/v1/funds/createPayout`).
@@ -16012,7 +16049,7 @@ public struct TaxShippingCost: JSONModel {
     }
     /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
     public static let describedFields: Set<String> = ["amount"]
-    /// The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var amount: JSONValue? { get { json.decoded("amount") } set { json.encoded("amount", newValue) } }
 }
 
@@ -16036,11 +16073,11 @@ public struct TaxCalculateResponse: JSONModel {
     public var taxCalculationId: String? { get { json.decoded("taxCalculationId") } set { json.encoded("taxCalculationId", newValue) } }
     /// The currency.
     public var currency: String? { get { json.decoded("currency") } set { json.encoded("currency", newValue) } }
-    /// The total amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The total amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var totalAmount: JSONValue? { get { json.decoded("totalAmount") } set { json.encoded("totalAmount", newValue) } }
-    /// The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The exclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var exclusiveTaxAmount: JSONValue? { get { json.decoded("exclusiveTaxAmount") } set { json.encoded("exclusiveTaxAmount", newValue) } }
-    /// The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The inclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var inclusiveTaxAmount: JSONValue? { get { json.decoded("inclusiveTaxAmount") } set { json.encoded("inclusiveTaxAmount", newValue) } }
     /// The line items.
     public var lineItems: [TaxCalculatedLineItem]? { get { json.decoded("lineItems") } set { json.encoded("lineItems", newValue) } }
@@ -16073,7 +16110,7 @@ public struct TaxCalculatedLineItem: JSONModel {
     public var goodsReferenceId: String? { get { json.decoded("goodsReferenceId") } set { json.encoded("goodsReferenceId", newValue) } }
     /// The unit amount.
     public var unitAmount: String? { get { json.decoded("unitAmount") } set { json.encoded("unitAmount", newValue) } }
-    /// The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var amount: JSONValue? { get { json.decoded("amount") } set { json.encoded("amount", newValue) } }
     /// The quantity.
     public var quantity: JSONValue? { get { json.decoded("quantity") } set { json.encoded("quantity", newValue) } }
@@ -16081,7 +16118,7 @@ public struct TaxCalculatedLineItem: JSONModel {
     public var taxCode: String? { get { json.decoded("taxCode") } set { json.encoded("taxCode", newValue) } }
     /// The tax behavior.
     public var taxBehavior: String? { get { json.decoded("taxBehavior") } set { json.encoded("taxBehavior", newValue) } }
-    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var taxAmount: JSONValue? { get { json.decoded("taxAmount") } set { json.encoded("taxAmount", newValue) } }
     /// The tax breakdown.
     public var taxBreakdown: [TaxBreakdown]? { get { json.decoded("taxBreakdown") } set { json.encoded("taxBreakdown", newValue) } }
@@ -16104,9 +16141,9 @@ public struct TaxBreakdown: JSONModel {
     public var authorityName: String? { get { json.decoded("authorityName") } set { json.encoded("authorityName", newValue) } }
     /// The tax rate.
     public var taxRate: String? { get { json.decoded("taxRate") } set { json.encoded("taxRate", newValue) } }
-    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var taxAmount: JSONValue? { get { json.decoded("taxAmount") } set { json.encoded("taxAmount", newValue) } }
-    /// The taxable amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The taxable amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var taxableAmount: JSONValue? { get { json.decoded("taxableAmount") } set { json.encoded("taxableAmount", newValue) } }
     /// The taxability reason.
     public var taxabilityReason: String? { get { json.decoded("taxabilityReason") } set { json.encoded("taxabilityReason", newValue) } }
@@ -16125,9 +16162,9 @@ public struct TaxCalculatedShippingCost: JSONModel {
     }
     /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
     public static let describedFields: Set<String> = ["amount", "taxAmount", "taxBreakdown"]
-    /// The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var amount: JSONValue? { get { json.decoded("amount") } set { json.encoded("amount", newValue) } }
-    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var taxAmount: JSONValue? { get { json.decoded("taxAmount") } set { json.encoded("taxAmount", newValue) } }
     /// The tax breakdown.
     public var taxBreakdown: [TaxBreakdown]? { get { json.decoded("taxBreakdown") } set { json.encoded("taxBreakdown", newValue) } }
@@ -16460,11 +16497,11 @@ public struct TaxInquireCalculationResponse: JSONModel {
     public var taxCalculationId: String? { get { json.decoded("taxCalculationId") } set { json.encoded("taxCalculationId", newValue) } }
     /// The currency.
     public var currency: String? { get { json.decoded("currency") } set { json.encoded("currency", newValue) } }
-    /// The total amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The total amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var totalAmount: JSONValue? { get { json.decoded("totalAmount") } set { json.encoded("totalAmount", newValue) } }
-    /// The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The exclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var exclusiveTaxAmount: JSONValue? { get { json.decoded("exclusiveTaxAmount") } set { json.encoded("exclusiveTaxAmount", newValue) } }
-    /// The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The inclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var inclusiveTaxAmount: JSONValue? { get { json.decoded("inclusiveTaxAmount") } set { json.encoded("inclusiveTaxAmount", newValue) } }
     /// The line items.
     public var lineItems: [TaxCalculatedLineItem]? { get { json.decoded("lineItems") } set { json.encoded("lineItems", newValue) } }
@@ -16663,7 +16700,7 @@ public struct TaxTransaction: JSONModel {
     public var taxCalculationId: String? { get { json.decoded("taxCalculationId") } set { json.encoded("taxCalculationId", newValue) } }
     /// The type.
     public var type: String? { get { json.decoded("type") } set { json.encoded("type", newValue) } }
-    /// The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received.
+    /// The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received.
     public var taxAmount: JSONValue? { get { json.decoded("taxAmount") } set { json.encoded("taxAmount", newValue) } }
     /// The currency.
     public var currency: String? { get { json.decoded("currency") } set { json.encoded("currency", newValue) } }
@@ -17999,8 +18036,29 @@ public struct MeterEventNotify: JSONModel {
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The event name.
     public var eventName: String? { get { json.decoded("eventName") } set { json.encoded("eventName", newValue) } }
-    /// The error events. The official SDKs disagree on its type (ErrorEvent or list[ErrorEvent]): any JSON value, kept as received.
-    public var errorEvents: [JSONValue]? { get { json.decoded("errorEvents") } set { json.encoded("errorEvents", newValue) } }
+    /// The error events.
+    public var errorEvents: [ErrorEvent]? { get { json.decoded("errorEvents") } set { json.encoded("errorEvents", newValue) } }
+}
+
+/// The `ErrorEvent` object.
+public struct ErrorEvent: JSONModel {
+    /// Every field of the JSON object, described or not, kept as received.
+    public var json: [String: JSONValue]
+
+    /// The model of a JSON object (empty by default).
+    public init(json: [String: JSONValue] = [:]) {
+        self.json = json
+    }
+    /// The JSON names of the fields this model describes (the others in `json` are unknown to it).
+    public static let describedFields: Set<String> = ["errorCode", "idempotencyKey", "eventTimestamp", "payload"]
+    /// The error code.
+    public var errorCode: String? { get { json.decoded("errorCode") } set { json.encoded("errorCode", newValue) } }
+    /// The idempotency key.
+    public var idempotencyKey: String? { get { json.decoded("idempotencyKey") } set { json.encoded("idempotencyKey", newValue) } }
+    /// The event timestamp.
+    public var eventTimestamp: JSONValue? { get { json.decoded("eventTimestamp") } set { json.encoded("eventTimestamp", newValue) } }
+    /// The payload.
+    public var payload: EventPayload? { get { json.decoded("payload") } set { json.encoded("payload", newValue) } }
 }
 
 /// A notification body Antom sends (`AlipaySubscriptionCancelNotify` in the SDKs).
@@ -18020,23 +18078,23 @@ public struct SubscriptionCancelNotify: JSONModel {
     public var result: ApiResult? { get { json.decoded("result") } set { json.encoded("result", newValue) } }
     /// The payment amount.
     public var paymentAmount: Amount? { get { json.decoded("paymentAmount") } set { json.encoded("paymentAmount", newValue) } }
-    /// The payment create time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received.
+    /// The payment create time. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received.
     public var paymentCreateTime: JSONValue? { get { json.decoded("paymentCreateTime") } set { json.encoded("paymentCreateTime", newValue) } }
-    /// The payment time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received.
+    /// The payment time. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received.
     public var paymentTime: JSONValue? { get { json.decoded("paymentTime") } set { json.encoded("paymentTime", newValue) } }
-    /// The period end time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received.
+    /// The period end time. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received.
     public var periodEndTime: JSONValue? { get { json.decoded("periodEndTime") } set { json.encoded("periodEndTime", newValue) } }
-    /// The phase no. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received.
+    /// The phase no. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received.
     public var phaseNo: JSONValue? { get { json.decoded("phaseNo") } set { json.encoded("phaseNo", newValue) } }
-    /// The subscription id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received.
+    /// The subscription id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received.
     public var subscriptionId: JSONValue? { get { json.decoded("subscriptionId") } set { json.encoded("subscriptionId", newValue) } }
-    /// The subscription order id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received.
+    /// The subscription order id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received.
     public var subscriptionOrderId: JSONValue? { get { json.decoded("subscriptionOrderId") } set { json.encoded("subscriptionOrderId", newValue) } }
     /// The subscription order status (one of the `SubscriptionNotificationType` values).
     public var subscriptionOrderStatus: String? { get { json.decoded("subscriptionOrderStatus") } set { json.encoded("subscriptionOrderStatus", newValue) } }
-    /// The subscription request id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received.
+    /// The subscription request id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received.
     public var subscriptionRequestId: JSONValue? { get { json.decoded("subscriptionRequestId") } set { json.encoded("subscriptionRequestId", newValue) } }
-    /// The subscription trans id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received.
+    /// The subscription trans id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received.
     public var subscriptionTransId: JSONValue? { get { json.decoded("subscriptionTransId") } set { json.encoded("subscriptionTransId", newValue) } }
 }
 

@@ -21429,8 +21429,8 @@ public class CustomsQueryResponse(
     val result: ApiResult? = null,
     /** The declaration requests not found. */
     val declarationRequestsNotFound: List<String>? = null,
-    /** The declaration records. The official SDKs disagree on its type (DeclarationRecord or list[DeclarationRecord]): any JSON value, kept as received. */
-    val declarationRecords: List<Any?>? = null,
+    /** The declaration records. */
+    val declarationRecords: List<DeclarationRecord>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -21439,7 +21439,7 @@ public class CustomsQueryResponse(
         extra,
         "result" to result?.toMap(),
         "declarationRequestsNotFound" to declarationRequestsNotFound,
-        "declarationRecords" to declarationRecords,
+        "declarationRecords" to declarationRecords?.map { it.toMap() },
     )
 
     /** This model as compact JSON text. */
@@ -21467,7 +21467,92 @@ public class CustomsQueryResponse(
         public fun fromMap(map: Map<String, Any?>, path: String = "CustomsQueryResponse"): CustomsQueryResponse = CustomsQueryResponse(
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             declarationRequestsNotFound = map["declarationRequestsNotFound"]?.let { ModelJson.list(it, "$path.declarationRequestsNotFound") { v, p -> ModelJson.str(v, p) } },
-            declarationRecords = map["declarationRecords"]?.let { ModelJson.list(it, "$path.declarationRecords") { v, p -> v } },
+            declarationRecords = map["declarationRecords"]?.let { ModelJson.list(it, "$path.declarationRecords") { v, p -> DeclarationRecord.fromMap(ModelJson.obj(v, p), p) } },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `DeclarationRecord` object.
+ */
+public class DeclarationRecord(
+    /** The declaration request id. */
+    val declarationRequestId: String? = null,
+    /** The customs payment id. */
+    val customsPaymentId: String? = null,
+    /** The customs order id. */
+    val customsOrderId: String? = null,
+    /** The customs. */
+    val customs: CustomsInfo? = null,
+    /** The merchant customs info. */
+    val merchantCustomsInfo: MerchantCustomsInfo? = null,
+    /** The declaration amount. */
+    val declarationAmount: Amount? = null,
+    /** The split order. */
+    val splitOrder: Any? = null,
+    /** The declaration request status. */
+    val declarationRequestStatus: String? = null,
+    /** The last modified time. */
+    val lastModifiedTime: String? = null,
+    /** The customs declaration result code. */
+    val customsDeclarationResultCode: String? = null,
+    /** The customs declaration result desc. */
+    val customsDeclarationResultDesc: String? = null,
+    /** The customs declaration return time. */
+    val customsDeclarationReturnTime: String? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "declarationRequestId" to declarationRequestId,
+        "customsPaymentId" to customsPaymentId,
+        "customsOrderId" to customsOrderId,
+        "customs" to customs?.toMap(),
+        "merchantCustomsInfo" to merchantCustomsInfo?.toMap(),
+        "declarationAmount" to declarationAmount?.toMap(),
+        "splitOrder" to splitOrder,
+        "declarationRequestStatus" to declarationRequestStatus,
+        "lastModifiedTime" to lastModifiedTime,
+        "customsDeclarationResultCode" to customsDeclarationResultCode,
+        "customsDeclarationResultDesc" to customsDeclarationResultDesc,
+        "customsDeclarationReturnTime" to customsDeclarationReturnTime,
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is DeclarationRecord && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "DeclarationRecord(" + toJson() + ")"
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("declarationRequestId", "customsPaymentId", "customsOrderId", "customs", "merchantCustomsInfo", "declarationAmount", "splitOrder", "declarationRequestStatus", "lastModifiedTime", "customsDeclarationResultCode", "customsDeclarationResultDesc", "customsDeclarationReturnTime")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): DeclarationRecord = fromMap(ModelJson.parseObject(json, "DeclarationRecord"), "DeclarationRecord")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "DeclarationRecord"): DeclarationRecord = DeclarationRecord(
+            declarationRequestId = map["declarationRequestId"]?.let { ModelJson.str(it, "$path.declarationRequestId") },
+            customsPaymentId = map["customsPaymentId"]?.let { ModelJson.str(it, "$path.customsPaymentId") },
+            customsOrderId = map["customsOrderId"]?.let { ModelJson.str(it, "$path.customsOrderId") },
+            customs = map["customs"]?.let { CustomsInfo.fromMap(ModelJson.obj(it, "$path.customs"), "$path.customs") },
+            merchantCustomsInfo = map["merchantCustomsInfo"]?.let { MerchantCustomsInfo.fromMap(ModelJson.obj(it, "$path.merchantCustomsInfo"), "$path.merchantCustomsInfo") },
+            declarationAmount = map["declarationAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.declarationAmount"), "$path.declarationAmount") },
+            splitOrder = map["splitOrder"]?.let { ModelJson.scalar(it, "$path.splitOrder", "boolean") },
+            declarationRequestStatus = map["declarationRequestStatus"]?.let { ModelJson.str(it, "$path.declarationRequestStatus") },
+            lastModifiedTime = map["lastModifiedTime"]?.let { ModelJson.str(it, "$path.lastModifiedTime") },
+            customsDeclarationResultCode = map["customsDeclarationResultCode"]?.let { ModelJson.str(it, "$path.customsDeclarationResultCode") },
+            customsDeclarationResultDesc = map["customsDeclarationResultDesc"]?.let { ModelJson.str(it, "$path.customsDeclarationResultDesc") },
+            customsDeclarationReturnTime = map["customsDeclarationReturnTime"]?.let { ModelJson.str(it, "$path.customsDeclarationReturnTime") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -33465,7 +33550,7 @@ public class TaxShipFromDetails(
  * The `TaxShippingCost` object.
  */
 public class TaxShippingCost(
-    /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val amount: Any? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
@@ -33513,11 +33598,11 @@ public class TaxCalculateResponse(
     val taxCalculationId: String? = null,
     /** The currency. */
     val currency: String? = null,
-    /** The total amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The total amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val totalAmount: Any? = null,
-    /** The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The exclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val exclusiveTaxAmount: Any? = null,
-    /** The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The inclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val inclusiveTaxAmount: Any? = null,
     /** The line items. */
     val lineItems: List<TaxCalculatedLineItem>? = null,
@@ -33603,7 +33688,7 @@ public class TaxCalculatedLineItem(
     val goodsReferenceId: String? = null,
     /** The unit amount. */
     val unitAmount: String? = null,
-    /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val amount: Any? = null,
     /** The quantity. */
     val quantity: Any? = null,
@@ -33611,7 +33696,7 @@ public class TaxCalculatedLineItem(
     val taxCode: String? = null,
     /** The tax behavior. */
     val taxBehavior: String? = null,
-    /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val taxAmount: Any? = null,
     /** The tax breakdown. */
     val taxBreakdown: List<TaxBreakdown>? = null,
@@ -33674,9 +33759,9 @@ public class TaxBreakdown(
     val authorityName: String? = null,
     /** The tax rate. */
     val taxRate: String? = null,
-    /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val taxAmount: Any? = null,
-    /** The taxable amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The taxable amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val taxableAmount: Any? = null,
     /** The taxability reason. */
     val taxabilityReason: String? = null,
@@ -33733,9 +33818,9 @@ public class TaxBreakdown(
  * The `TaxCalculatedShippingCost` object.
  */
 public class TaxCalculatedShippingCost(
-    /** The amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val amount: Any? = null,
-    /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val taxAmount: Any? = null,
     /** The tax breakdown. */
     val taxBreakdown: List<TaxBreakdown>? = null,
@@ -34547,11 +34632,11 @@ public class TaxInquireCalculationResponse(
     val taxCalculationId: String? = null,
     /** The currency. */
     val currency: String? = null,
-    /** The total amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The total amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val totalAmount: Any? = null,
-    /** The exclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The exclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val exclusiveTaxAmount: Any? = null,
-    /** The inclusive tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The inclusive tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val inclusiveTaxAmount: Any? = null,
     /** The line items. */
     val lineItems: List<TaxCalculatedLineItem>? = null,
@@ -35031,7 +35116,7 @@ public class TaxTransaction(
     val taxCalculationId: String? = null,
     /** The type. */
     val type: String? = null,
-    /** The tax amount. The official SDKs disagree on its type (Amount or string): any JSON value, kept as received. */
+    /** The tax amount. The official SDKs disagree on its type (`Amount` or `string`): any JSON value, kept as received. */
     val taxAmount: Any? = null,
     /** The currency. */
     val currency: String? = null,
@@ -38175,8 +38260,8 @@ public class MeterEventNotify(
     val result: ApiResult? = null,
     /** The event name. */
     val eventName: String? = null,
-    /** The error events. The official SDKs disagree on its type (ErrorEvent or list[ErrorEvent]): any JSON value, kept as received. */
-    val errorEvents: List<Any?>? = null,
+    /** The error events. */
+    val errorEvents: List<ErrorEvent>? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -38186,7 +38271,7 @@ public class MeterEventNotify(
         "notifyType" to notifyType,
         "result" to result?.toMap(),
         "eventName" to eventName,
-        "errorEvents" to errorEvents,
+        "errorEvents" to errorEvents?.map { it.toMap() },
     )
 
     /** This model as compact JSON text. */
@@ -38212,7 +38297,60 @@ public class MeterEventNotify(
             notifyType = map["notifyType"]?.let { ModelJson.str(it, "$path.notifyType") },
             result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             eventName = map["eventName"]?.let { ModelJson.str(it, "$path.eventName") },
-            errorEvents = map["errorEvents"]?.let { ModelJson.list(it, "$path.errorEvents") { v, p -> v } },
+            errorEvents = map["errorEvents"]?.let { ModelJson.list(it, "$path.errorEvents") { v, p -> ErrorEvent.fromMap(ModelJson.obj(v, p), p) } },
+            extra = ModelJson.rest(map, KNOWN),
+        )
+    }
+}
+
+/**
+ * The `ErrorEvent` object.
+ */
+public class ErrorEvent(
+    /** The error code. */
+    val errorCode: String? = null,
+    /** The idempotency key. */
+    val idempotencyKey: String? = null,
+    /** The event timestamp. */
+    val eventTimestamp: Any? = null,
+    /** The payload. */
+    val payload: EventPayload? = null,
+    /** Fields this model does not describe, kept as received and written back by [toJson]. */
+    val extra: Map<String, Any?> = emptyMap(),
+) {
+    /** This model as a JSON object: the fields that are set, then [extra]. */
+    public fun toMap(): Map<String, Any?> = ModelJson.build(
+        extra,
+        "errorCode" to errorCode,
+        "idempotencyKey" to idempotencyKey,
+        "eventTimestamp" to eventTimestamp,
+        "payload" to payload?.toMap(),
+    )
+
+    /** This model as compact JSON text. */
+    public fun toJson(): String = ModelJson.write(toMap())
+
+    override fun equals(other: Any?): Boolean = other is ErrorEvent && toMap() == other.toMap()
+
+    override fun hashCode(): Int = toMap().hashCode()
+
+    override fun toString(): String = "ErrorEvent(" + toJson() + ")"
+
+    public companion object {
+        private val KNOWN: Set<String> = setOf("errorCode", "idempotencyKey", "eventTimestamp", "payload")
+
+        /** Parses a JSON body (the verified text); a [ModelException] when it does not fit. */
+        @JvmStatic
+        public fun fromJson(json: String): ErrorEvent = fromMap(ModelJson.parseObject(json, "ErrorEvent"), "ErrorEvent")
+
+        /** Decodes a parsed JSON object; [path] names it in errors. */
+        @JvmStatic
+        @JvmOverloads
+        public fun fromMap(map: Map<String, Any?>, path: String = "ErrorEvent"): ErrorEvent = ErrorEvent(
+            errorCode = map["errorCode"]?.let { ModelJson.str(it, "$path.errorCode") },
+            idempotencyKey = map["idempotencyKey"]?.let { ModelJson.str(it, "$path.idempotencyKey") },
+            eventTimestamp = map["eventTimestamp"]?.let { ModelJson.scalar(it, "$path.eventTimestamp", "integer") },
+            payload = map["payload"]?.let { EventPayload.fromMap(ModelJson.obj(it, "$path.payload"), "$path.payload") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -38228,23 +38366,23 @@ public class SubscriptionCancelNotify(
     val result: ApiResult? = null,
     /** The payment amount. */
     val paymentAmount: Amount? = null,
-    /** The payment create time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    /** The payment create time. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
     val paymentCreateTime: Any? = null,
-    /** The payment time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    /** The payment time. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
     val paymentTime: Any? = null,
-    /** The period end time. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    /** The period end time. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
     val periodEndTime: Any? = null,
-    /** The phase no. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    /** The phase no. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
     val phaseNo: Any? = null,
-    /** The subscription id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    /** The subscription id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
     val subscriptionId: Any? = null,
-    /** The subscription order id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    /** The subscription order id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
     val subscriptionOrderId: Any? = null,
     /** The subscription order status (one of the `SubscriptionNotificationType` values). */
     val subscriptionOrderStatus: String? = null,
-    /** The subscription request id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    /** The subscription request id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
     val subscriptionRequestId: Any? = null,
-    /** The subscription trans id. The official SDKs disagree on its type (Optional[str] or string): any JSON value, kept as received. */
+    /** The subscription trans id. The official SDKs disagree on its type (`Optional[str]` or `string`): any JSON value, kept as received. */
     val subscriptionTransId: Any? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
