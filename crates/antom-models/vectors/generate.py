@@ -36,7 +36,6 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "models.json"
 
 NOTIFY = {
-    "notifyType": "SUBSCRIPTION_STATUS_CHANGE",
     "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "success."},
     "subscriptionRequestId": "sub-req-1",
     "subscriptionId": "sub-1",
