@@ -77,6 +77,7 @@ mod redact;
 mod request_time;
 mod response;
 mod result;
+pub mod upload;
 
 pub use amount::{MAX_VALUE_DIGITS, from_minor_units, minor_unit_exponent, to_minor_units};
 pub use client::{CONTENT_TYPE, Client, METHOD, PreparedRequest, check_body_size};

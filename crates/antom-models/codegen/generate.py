@@ -1342,7 +1342,27 @@ def endpoint_table(catalogue: Dict[str, Any]) -> str:
         f"pub(crate) const OUTCOME_APIS: [(&str, OutcomeRule); {len(special)}] = [",
     ]
     out += [f'    ("{api}", OutcomeRule::{rule}),' for api, rule in special]
-    out += ["];", ""]
+    out += ["];"]
+    upload = next((a["upload"] for a in apis if a.get("upload")), None)
+    if upload:
+        hosts = sorted(upload["bigFileHosts"].items())
+        out += [
+            "",
+            "/// The multipart upload's big-file host for each gateway host (the official SDKs' table).",
+            f"pub(crate) const UPLOAD_HOSTS: [(&str, &str); {len(hosts)}] = [",
+        ]
+        out += [f'    ("{gateway}", "{big}"),' for gateway, big in hosts]
+        parts = ", ".join(f'"{p}"' for p in upload["fileParts"])
+        out += [
+            "];",
+            "",
+            "/// The largest file the multipart upload takes, in bytes.",
+            f"pub(crate) const UPLOAD_MAX_BYTES: u64 = {upload['maxFileBytes']};",
+            "",
+            "/// The form parts the file is sent in (each carries the whole file).",
+            f"pub(crate) const UPLOAD_FILE_PARTS: [&str; {len(upload['fileParts'])}] = [{parts}];",
+        ]
+    out.append("")
     return "\n".join(out)
 
 

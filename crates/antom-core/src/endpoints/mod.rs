@@ -9,6 +9,8 @@
 
 mod table;
 
+pub(crate) use table::{UPLOAD_FILE_PARTS, UPLOAD_HOSTS, UPLOAD_MAX_BYTES};
+
 /// How an API's request travels and its reply comes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -2051,3 +2051,18 @@ pub(crate) const OUTCOME_APIS: [(&str, OutcomeRule); 7] = [
     ("v1/payments/pay", OutcomeRule::Pay),
     ("v1/payments/refund", OutcomeRule::Refund),
 ];
+
+/// The multipart upload's big-file host for each gateway host (the official SDKs' table).
+pub(crate) const UPLOAD_HOSTS: [(&str, &str); 5] = [
+    ("open-de-global.alipay.com", "open-big-de-global.alipay.com"),
+    ("open-na-global.alipay.com", "open-big-na.alipay.com"),
+    ("open-na.alipay.com", "open-big-na.alipay.com"),
+    ("open-sea-global.alipay.com", "open-big-sea.alipay.com"),
+    ("open-sea.alipay.com", "open-big-sea.alipay.com"),
+];
+
+/// The largest file the multipart upload takes, in bytes.
+pub(crate) const UPLOAD_MAX_BYTES: u64 = 2097152;
+
+/// The form parts the file is sent in (each carries the whole file).
+pub(crate) const UPLOAD_FILE_PARTS: [&str; 2] = ["file", "imageFile"];
