@@ -59,13 +59,15 @@ fn check_accepted(n: &Notification, headers: &[(String, String)], body: &[u8], c
         format!("{n:?}"),
         format!(
             "Notification {{ notify_type: {:?}, result_status: {:?}, outcome: {:?}, \
-             client_id: {:?}, request_time: {:?}, dedup_key: {:?}, body: \"<{} bytes>\" }}",
+             client_id: {:?}, request_time: {:?}, dedup_key: {:?}, verified_by: {:?}, \
+             body: \"<{} bytes>\" }}",
             n.notify_type,
             n.result_status,
             n.outcome,
             n.client_id,
             n.request_time,
             n.dedup_key,
+            n.verified_by,
             body.len()
         )
     );

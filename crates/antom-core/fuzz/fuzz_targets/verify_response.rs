@@ -77,6 +77,8 @@ fuzz_target!(|data: &[u8]| {
                 // Unverified: never a final outcome.
                 assert_eq!(response.outcome, Outcome::Unknown);
             }
+            // The verifying key is named exactly when the response was verified.
+            assert_eq!(response.verified_by.is_some(), response.verified);
             // Succeeded needs a verified S; Failed a verified S or F (never a U).
             if response.outcome == Outcome::Succeeded {
                 assert!(response.verified && response.result_status == ResultStatus::Success);
@@ -89,12 +91,13 @@ fuzz_target!(|data: &[u8]| {
                 format!("{response:?}"),
                 format!(
                     "ApiResponse {{ verified: {}, result_status: {:?}, result_code: {:?}, \
-                     next_action: {:?}, outcome: {:?}, body: \"<{} bytes>\" }}",
+                     next_action: {:?}, outcome: {:?}, verified_by: {:?}, body: \"<{} bytes>\" }}",
                     response.verified,
                     response.result_status,
                     response.result_code,
                     response.next_action(),
                     response.outcome,
+                    response.verified_by,
                     body.len()
                 )
             );
