@@ -69,6 +69,7 @@ mod key_format;
 mod key_ring;
 mod keys;
 mod message;
+pub mod meter;
 mod notification;
 mod outcome;
 mod path;
