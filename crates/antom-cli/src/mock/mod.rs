@@ -27,8 +27,8 @@
 //! line of base64), `/checkout/<paymentId>` (the `normalUrl` a buyer visits; add
 //! `?result=FAIL` to decline) and `/notifications` (the delivery log as JSON).
 //!
-//! Key rotation (see [`keys`]): `GET /antom-public-keys`, `POST /mock/rotate-antom-key`,
-//! `POST /mock/merchant-keys`, `POST /mock/merchant-keys/retire`.
+//! Key rotation (see [`MockServer::rotate_antom_key`]): `GET /antom-public-keys`,
+//! `POST /mock/rotate-antom-key`, `POST /mock/merchant-keys`, `POST /mock/merchant-keys/retire`.
 
 mod fault;
 mod keys;
