@@ -30,7 +30,8 @@ pub const MAX_PRODUCT_ID_CHARS: usize = 64;
 pub struct PreparedUpload {
     /// Always `POST`.
     pub method: String,
-    /// The big-file host's origin plus [`path`](Self::path).
+    /// The big-file host's origin plus [`path`](Self::path) (for a gateway that is not one of
+    /// Antom's, such as the simulator, that gateway's own).
     pub url: String,
     /// The path that was signed; pass it to [`Client::verify_response`].
     pub path: String,
@@ -90,8 +91,7 @@ pub fn upload_host(gateway_host: &str) -> Option<&'static str> {
 ///
 /// # Errors
 /// `INVALID_INPUT` for an empty or too long product id, an empty or too large file, an API-key
-/// client, a content type with control characters, or a gateway with no big-file host; any
-/// error of [`Client::prepare`].
+/// client or a content type with control characters; any error of [`Client::prepare`].
 pub fn prepare_upload(
     client: &Client,
     product_id: &str,
@@ -133,13 +133,12 @@ pub fn prepare_upload(
         ));
     }
     let (origin, path) = split_origin(&prepared.url, &prepared.path)?;
-    let gateway = origin.strip_prefix("https://").unwrap_or(origin);
-    let big = upload_host(gateway).ok_or_else(|| {
-        Error::new(
-            ErrorCode::InvalidInput,
-            "this gateway has no big-file host for uploads",
-        )
-    })?;
+    // Antom's gateways send uploads to their big-file host; any other gateway (the simulator,
+    // a proxy) receives the upload itself.
+    let url = match origin.strip_prefix("https://").and_then(upload_host) {
+        Some(big) => format!("https://{big}{path}"),
+        None => prepared.url.clone(),
+    };
     let boundary = boundary_for(&digest, file);
     let body = multipart(
         &boundary,
@@ -162,7 +161,7 @@ pub fn prepare_upload(
     );
     Ok(PreparedUpload {
         method: prepared.method,
-        url: format!("https://{big}{path}"),
+        url,
         path: prepared.path,
         headers,
         signed_json,

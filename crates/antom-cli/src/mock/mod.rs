@@ -18,6 +18,10 @@
 //! * **APIs**: `pay`, `inquiryPayment`, `cancel`, `refund`, `inquiryRefund`, `capture`,
 //!   `createPaymentSession`, under both `/ams/api/v1/payments/` and
 //!   `/ams/sandbox/api/v1/payments/` (see [`state`] for the state machine and idempotency).
+//!   Beside them (see `special`): `meter/createSession` (signed: issues an `X-Session-Id`),
+//!   `meter/uploadEvent` (unsigned both ways, in an issued session; over HTTP/1.1 here) and
+//!   `billing/product/uploadImage` (multipart: the signature covers the JSON part, whose
+//!   `fileSha256` must match the file in `file` / `imageFile`, at most 2 MiB).
 //! * **Notifications**: `notifyPayment`, `notifyRefund` and `notifyCapture` are signed and
 //!   POSTed to the URL given in the request, retried on Antom's schedule (0 s, 2 min, 10 min,
 //!   10 min, 1 h, 2 h, 6 h, 15 h) divided by [`MockConfig::time_scale`] until answered with
@@ -33,6 +37,7 @@
 mod fault;
 mod keys;
 pub mod notify;
+mod special;
 pub mod state;
 
 use std::convert::Infallible;
@@ -549,31 +554,43 @@ async fn gateway(
             "no API at this path: Antom APIs live under /ams/api/ (or /ams/sandbox/api/)",
         );
     };
-    let Some(op) = Op::from_api(api) else {
+    if api == special::UPLOAD_EVENT {
+        return special::upload_event(shared, request).await;
+    }
+    let signed_special = special::Signed::of(api);
+    let upload_api = signed_special == Some(special::Signed::UploadImage);
+    let op = Op::from_api(api);
+    if op.is_none() && signed_special.is_none() {
         let production = format!("/ams/api/{api}");
         let known = antom_core::endpoints().iter().any(|e| e.path == production);
         return if known {
             gateway_error(
                 "INVALID_API",
                 "this Antom API is not implemented by the simulator (it implements pay, \
-                 inquiryPayment, cancel, refund, inquiryRefund, capture, createPaymentSession)",
+                 inquiryPayment, cancel, refund, inquiryRefund, capture, createPaymentSession, \
+                 meter/createSession, meter/uploadEvent, billing/product/uploadImage)",
             )
         } else {
             gateway_error("NO_INTERFACE_DEF", "no such Antom API")
         };
+    }
+    let max_body = if upload_api {
+        special::MAX_UPLOAD_BODY
+    } else {
+        shared.max_body_bytes
     };
     let headers = request.headers();
     let declared_len = headers
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared_len.is_some_and(|len| len > shared.max_body_bytes as u64) {
+    if declared_len.is_some_and(|len| len > max_body as u64) {
         return gateway_error(
             "PARAM_ILLEGAL",
-            &format!("the request body exceeds {} bytes", shared.max_body_bytes),
+            &format!("the request body exceeds {max_body} bytes"),
         );
     }
-    let (client_id, request_time, signature) = match (
+    let (client_id, request_time, signature, content_type) = match (
         single_header(headers, "client-id"),
         single_header(headers, "request-time"),
         single_header(headers, "signature"),
@@ -589,8 +606,9 @@ async fn gateway(
             let Some(request_time) = request_time else {
                 return gateway_error("PARAM_ILLEGAL", "the request-time header is missing");
             };
-            if content_type
-                .is_some_and(|ct| !ct.to_ascii_lowercase().starts_with("application/json"))
+            if !upload_api
+                && content_type
+                    .is_some_and(|ct| !ct.to_ascii_lowercase().starts_with("application/json"))
             {
                 return gateway_error(
                     "MEDIA_TYPE_NOT_ACCEPTABLE",
@@ -601,6 +619,7 @@ async fn gateway(
                 client_id.to_owned(),
                 request_time.to_owned(),
                 signature.map(str::to_owned),
+                content_type.map(str::to_owned),
             )
         }
     };
@@ -619,21 +638,34 @@ async fn gateway(
             return gateway_error("INVALID_SIGNATURE", "the signature header is malformed");
         }
     };
-    let read = Limited::new(request.into_body(), shared.max_body_bytes).collect();
+    let read = Limited::new(request.into_body(), max_body).collect();
     let body = match tokio::time::timeout(BODY_READ_TIMEOUT, read).await {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(_)) | Err(_) => {
             return gateway_error(
                 "PARAM_ILLEGAL",
-                &format!(
-                    "the request body exceeds {} bytes or could not be read",
-                    shared.max_body_bytes
-                ),
+                &format!("the request body exceeds {max_body} bytes or could not be read"),
             );
         }
     };
+    // An upload's signature covers its JSON part only.
+    let upload = if upload_api {
+        let Some(boundary) = content_type.as_deref().and_then(special::boundary) else {
+            return gateway_error(
+                "MEDIA_TYPE_NOT_ACCEPTABLE",
+                "the upload must be multipart/form-data with a boundary",
+            );
+        };
+        match special::parse_upload(&body, boundary) {
+            Ok(upload) => Some(upload),
+            Err(message) => return gateway_error("PARAM_ILLEGAL", &message),
+        }
+    } else {
+        None
+    };
+    let signed_bytes = upload.as_ref().map_or(&body, |upload| &upload.json);
     let target = path;
-    let content = SignedContent::new("POST", target, &client_id, &request_time, &body);
+    let content = SignedContent::new("POST", target, &client_id, &request_time, signed_bytes);
     let verdict = shared.keys().verify_request(&content, &header);
     match verdict {
         Ok(()) => {}
@@ -651,7 +683,7 @@ async fn gateway(
         }
     }
     // Authenticated from here on: every answer is signed.
-    let object = match serde_json::from_slice::<Value>(&body) {
+    let object = match serde_json::from_slice::<Value>(signed_bytes) {
         Ok(Value::Object(object)) => object,
         _ => {
             return Reply {
@@ -666,6 +698,13 @@ async fn gateway(
                 summary: "F PARAM_ILLEGAL".to_owned(),
             };
         }
+    };
+    let op = match (op, signed_special) {
+        (Some(op), _) => op,
+        (None, Some(api)) => {
+            return special::answer(shared, api, &object, upload.as_ref(), client_id);
+        }
+        (None, None) => return gateway_error("NO_INTERFACE_DEF", "no such Antom API"),
     };
     let inquiry = matches!(op, Op::InquiryPayment | Op::InquiryRefund);
     let delay = match fault::Fault::of(&object).filter(|_| !inquiry) {

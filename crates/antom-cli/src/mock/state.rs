@@ -188,6 +188,8 @@ pub struct State {
     idempotency: HashMap<(Op, String), Idempotency>,
     /// Every notification delivery, in creation order.
     pub deliveries: Vec<Delivery>,
+    /// The meter sessions `meter/createSession` issued (`X-Session-Id` values).
+    pub sessions: std::collections::HashSet<String>,
 }
 
 impl State {
