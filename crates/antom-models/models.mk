@@ -30,9 +30,12 @@ MODELS_GENERATE    := $(MODELS_PYTHON) crates/antom-models/codegen/generate.py
 ## (crates/antom-models/tests/differential.py); the forward-compatibility vectors up to date and
 ## cross-checked with that SDK's own parser (crates/antom-models/vectors/); then the counts.
 ## Each runtime runs those vectors in its own suite (cargo test -p antom-models, pytest,
-## ModelVectorsIT.kt, ModelVectorsTests.swift).
+## ModelVectorsIT.kt, ModelVectorsTests.swift); TypeScript's models are types only, so here tsc
+## --strict type-checks every vector's input as its model (vectors/typescript.mjs).
 MODELS_SDK_VENV := .cache/venv-sdk
-NEEDS_test-models := python
+MODELS_TS_DIR   := .cache/ts-models
+MODELS_TS_TOOL  := typescript@5.9.3
+NEEDS_test-models := python node
 TEST_SUITES += test-models
 test-models:
 	@test -x $(MODELS_SDK_VENV)/bin/python || $(MODELS_PYTHON) -m venv $(MODELS_SDK_VENV)
@@ -40,6 +43,9 @@ test-models:
 	  $(MODELS_SDK_VENV)/bin/python -m pip install -q --no-deps $(CATALOGUE_PY_SDK)
 	$(MODELS_SDK_VENV)/bin/python -B crates/antom-models/tests/differential.py
 	SDK_PYTHON=$(MODELS_SDK_VENV)/bin/python $(MODELS_PYTHON) crates/antom-models/vectors/generate.py --check
+	@test -x $(MODELS_TS_DIR)/node_modules/.bin/tsc || \
+	  npm install --silent --no-audit --no-fund --prefix $(MODELS_TS_DIR) $(MODELS_TS_TOOL)
+	node crates/antom-models/vectors/typescript.mjs $(MODELS_TS_DIR)/node_modules/.bin/tsc
 	cd crates/antom-models/codegen && $(MODELS_PYTHON) -m unittest -v test_generate.CountsTest
 
 ## catalogue: re-read the field facts of the official SDKs into schema/models.json
