@@ -20,8 +20,8 @@ pub const UPLOAD_EVENT_PATH: &str = "/ams/api/v1/meter/uploadEvent";
 /// The header that names the meter session.
 pub const SESSION_HEADER: &str = "X-Session-Id";
 
-/// An unsigned event upload ready to send over HTTP/2: POST `body` to `url` with exactly these
-/// headers.
+/// An unsigned event upload ready to send (over HTTP/2 where the host has it): POST `body` to
+/// `url` with exactly these headers.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PreparedEventUpload {
     /// Always `POST`.
@@ -32,8 +32,9 @@ pub struct PreparedEventUpload {
     pub headers: Vec<(String, String)>,
     /// The JSON body, as given.
     pub body: String,
-    /// Always true: the API takes HTTP/2 only (a host client without it must not fall back).
-    pub http2_only: bool,
+    /// Always true: Antom serves this API over HTTP/2; send it so where the host's HTTP client
+    /// has HTTP/2 (the simulator, like a client without it, speaks HTTP/1.1).
+    pub http2: bool,
 }
 
 impl fmt::Debug for PreparedEventUpload {
@@ -102,7 +103,7 @@ pub fn prepare_event_upload(
             (SESSION_HEADER.to_owned(), session_id.to_owned()),
         ],
         body: body.to_owned(),
-        http2_only: true,
+        http2: true,
     })
 }
 

@@ -43,7 +43,7 @@ fn the_event_upload_is_unsigned_with_the_session_and_never_rewritten_for_the_san
         assert_eq!(names, ["Content-Type", "Accept", "X-Session-Id"]);
         assert_eq!(upload.headers[2].1, "session-1");
         assert_eq!(upload.body, body);
-        assert!(upload.http2_only);
+        assert!(upload.http2);
     }
     // The catalogue agrees: unsigned reply, event-stream transport, no sandbox.
     let meter = endpoint("meter.uploadEvent").unwrap();
