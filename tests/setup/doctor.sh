@@ -11,7 +11,9 @@
 #                              names the command to run. The Makefile runs this form before every
 #                              goal; ANTOM_AUTO_INSTALL=0 turns the installing off.
 #   doctor.sh --all [--used-by NAME=GOALS]... [--tool LABEL=PATH]... ITEM...
-#                              `make doctor`: every ITEM, ok or missing, with the version found;
+#                              `make doctor`: every ITEM, ok or missing, with the version found
+#                              (as root with apt-get, a missing Debian package is "to install":
+#                              make installs it before the goal that needs it, not an error);
 #                              then what make installs by itself (rustup target and components,
 #                              pinned tools cached by version) and whether it is there yet.
 #
@@ -295,13 +297,24 @@ if [ "$mode" = install ]; then
   mode=check
 fi
 
-missing=0
+# auto_installs ITEM: `make` installs ITEM itself before the goal that needs it (root with
+# apt-get, installing not turned off, ITEM a Debian package): `make doctor` then lists it as
+# "to install", not as missing.
+auto_installs() {
+  [ "${ANTOM_AUTO_INSTALL:-1}" != 0 ] && [ "$(id -u 2>/dev/null)" = 0 ] && have apt-get \
+    && [ -n "$(apt_packages "$1")" ]
+}
+
+missing=0; to_install=0
 [ "$mode" = all ] && echo "Prerequisites (install these yourself; make installs everything else):"
 for name in $ORDER; do
   eval "want=\$want_$name; min=\$min_$name"
   [ "$want" = 1 ] || continue
   "check_$name" "$min"
-  if [ -n "$PROBLEM" ]; then
+  if [ -n "$PROBLEM" ] && [ "$mode" = all ] && auto_installs "$name"; then
+    to_install=$((to_install + 1))
+    line="to install: $LABEL: $PROBLEM; make installs it first (root with apt-get: $(apt_packages "$name"))"
+  elif [ -n "$PROBLEM" ]; then
     missing=$((missing + 1))
     line="missing: $LABEL: $PROBLEM; $HINT"
   else
@@ -332,6 +345,8 @@ if [ "$mode" = all ]; then
   echo
   if [ "$missing" -gt 0 ]; then
     echo "$missing prerequisite(s) missing: every make target that needs one stops before building."
+  elif [ "$to_install" -gt 0 ]; then
+    echo "$to_install prerequisite(s) to install: make installs them (as root, with apt-get) before the first goal that needs them."
   else
     echo "Every prerequisite is present."
   fi

@@ -171,8 +171,40 @@ STUB
 expect_install 0
 expect_install 1000
 
-if [ "$failures" -gt 0 ] || [ "$ran" -ne 6 ]; then
+# expect_listing UID: `doctor.sh --all maven` (what `make doctor` runs) with Maven hidden: as
+# root with apt-get it is "to install" (make installs it first) and the listing exits 0, so a
+# fresh machine's `make doctor` does not stop CI; without root it is missing and exits 1.
+expect_listing() {
+  local uid="$1"
+  new_case "doctor.sh --all maven as uid $uid, mvn hidden, apt-get stubbed"
+  local case_dir="$CASE_DIR" failures_before="$CASE_FAILURES"
+  mkdir -p "$case_dir/stub"
+  local path
+  path="$(shadow_path "$case_dir/path" mvn apt-get id)"
+  printf '#!/bin/sh\necho %s\n' "$uid" > "$case_dir/stub/id"
+  printf '#!/bin/sh\necho "apt-get $*" >> "%s/apt.log"\n' "$case_dir" > "$case_dir/stub/apt-get"
+  chmod +x "$case_dir/stub/"*
+  local status=0
+  env -u MAKEFLAGS -u ANTOM_AUTO_INSTALL PATH="$case_dir/stub:$path" DOCTOR_PLATFORM=apt \
+    timeout 20 bash tests/setup/doctor.sh --all maven > "$case_dir/out" 2>&1 || status=$?
+  sed 's/^/   | /' "$case_dir/out"
+  [ ! -e "$case_dir/apt.log" ] || fail "make doctor installed something: $(cat "$case_dir/apt.log")"
+  if [ "$uid" = 0 ]; then
+    [ "$status" -eq 0 ] || fail "exit $status: what make installs itself stopped the listing"
+    grep -q '^  to install: Maven >= 3.6.3 (mvn): mvn not found; make installs it first (root with apt-get: maven)$' \
+      "$case_dir/out" || fail "no 'to install' line for Maven"
+  else
+    [ "$status" -ne 0 ] || fail "exited 0 with Maven missing and no root"
+    grep -q '^  missing: Maven >= 3.6.3 (mvn): mvn not found; install: apt-get install maven$' "$case_dir/out" \
+      || fail "no 'missing' line naming the command"
+  fi
+  [ "$failures" -ne "$failures_before" ] || echo "   ok: exit $status"
+}
+expect_listing 0
+expect_listing 1000
+
+if [ "$failures" -gt 0 ] || [ "$ran" -ne 8 ]; then
   echo "test-doctor: $failures failure(s) in $ran case(s)" >&2
   exit 1
 fi
-echo "test-doctor: $ran cases: each hidden prerequisite stopped make in seconds with its one-line message; the installing path installs as root and names the command otherwise"
+echo "test-doctor: $ran cases: each hidden prerequisite stopped make in seconds with its one-line message; the installing path installs as root and names the command otherwise; make doctor lists what make installs itself as "to install""
