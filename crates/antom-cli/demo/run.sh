@@ -20,8 +20,12 @@ KEYS="$ROOT/tests/vectors/keys"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/antom-demo.XXXXXX")"
 mock_pid=""
+prepare_pid_node=""; prepare_pid_python=""
 cleanup() {
   if [ -n "$mock_pid" ]; then kill "$mock_pid" 2>/dev/null || true; wait "$mock_pid" 2>/dev/null || true; fi
+  for pid in $prepare_pid_node $prepare_pid_python; do
+    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -70,6 +74,44 @@ fi
 passed=()
 failed=()
 skipped=()
+
+# The Node app and the Python virtualenv are installed in the background while the flows before
+# them run (a few seconds each, mostly waiting on npm and pip); `ready NAME` waits for one and
+# shows its output only if it failed.
+prepare_node() {
+  local app="$work/node-app" tarball
+  mkdir -p "$app"
+  tarball="$(cd "$ROOT/npm" && npm pack --silent --pack-destination "$work" | tail -n 1)"
+  printf '{"name":"antom-demo-merchant","private":true,"type":"module"}\n' > "$app/package.json"
+  (cd "$app" && npm install --no-audit --no-fund --ignore-scripts --no-package-lock \
+    --loglevel=error "$work/$tarball" > /dev/null)
+  cp "$ROOT/npm/examples/merchant.mjs" "$app/"
+}
+prepare_python() {
+  python3 -m venv "$work/venv"
+  PIP_DISABLE_PIP_VERSION_CHECK=1 "$work/venv/bin/pip" install --quiet --no-index --no-deps "$1"
+}
+case " $FLOWS " in *" node "*)
+  if command -v node > /dev/null && command -v npm > /dev/null && [ -f "$ROOT/npm/dist/antom_wasm_bg.wasm" ]; then
+    prepare_node > "$work/prepare-node.log" 2>&1 &
+    prepare_pid_node=$!
+  fi ;;
+esac
+case " $FLOWS " in *" python "*)
+  demo_wheel="$(ls "$WHEEL_DIR"/antom_core-*.whl 2>/dev/null | head -n 1 || true)"
+  if [ -n "$demo_wheel" ]; then
+    prepare_python "$demo_wheel" > "$work/prepare-python.log" 2>&1 &
+    prepare_pid_python=$!
+  fi ;;
+esac
+ready() { # node | python
+  local pid
+  eval "pid=\$prepare_pid_$1"
+  [ -n "$pid" ] || return 1
+  if wait "$pid"; then return 0; fi
+  sed 's/^/   | /' "$work/prepare-$1.log"
+  return 1
+}
 run_flow() { # name, command...
   local name="$1"; shift
   echo
@@ -104,13 +146,11 @@ for flow in $FLOWS; do
       else
         echo "== Node.js (npm package antom-core, installed from its packed tarball)"
         app="$work/node-app"
-        mkdir -p "$app"
-        tarball="$(cd "$ROOT/npm" && npm pack --silent --pack-destination "$work" | tail -n 1)"
-        printf '{"name":"antom-demo-merchant","private":true,"type":"module"}\n' > "$app/package.json"
-        (cd "$app" && npm install --no-audit --no-fund --ignore-scripts --no-package-lock \
-          --loglevel=error "$work/$tarball" > /dev/null)
-        cp "$ROOT/npm/examples/merchant.mjs" "$app/"
-        run_flow node node "$app/merchant.mjs"
+        if ready node; then
+          run_flow node node "$app/merchant.mjs"
+        else
+          failed+=("node (installing the packed tarball failed)")
+        fi
       fi
       ;;
     python)
@@ -119,9 +159,11 @@ for flow in $FLOWS; do
         skipped+=("python (no wheel in $WHEEL_DIR: make python-wheel-demo)")
       else
         echo "== Python (wheel $(basename "$wheel"), installed into a fresh virtualenv)"
-        python3 -m venv "$work/venv"
-        PIP_DISABLE_PIP_VERSION_CHECK=1 "$work/venv/bin/pip" install --quiet --no-index --no-deps "$wheel"
-        run_flow python "$work/venv/bin/python" -I "$ROOT/python/examples/merchant.py"
+        if ready python; then
+          run_flow python "$work/venv/bin/python" -I "$ROOT/python/examples/merchant.py"
+        else
+          failed+=("python (installing the wheel failed)")
+        fi
       fi
       ;;
     *) echo "unknown flow $flow (use rust, node, python)" >&2; exit 2 ;;
