@@ -73,6 +73,28 @@ function antomKeys(config) {
   return { antomPublicKeys };
 }
 
+/** A verified response's fields as the vectors write them. */
+const responseFields = (r) => ({
+  verified: r.verified,
+  result_status: r.resultStatus,
+  result_code: r.resultCode,
+  result_message: r.resultMessage,
+  next_action: r.nextAction,
+  outcome: r.outcome,
+  verified_by: keyId(r.verifiedBy),
+});
+
+/** A verified notification's fields as the vectors write them. */
+const notificationFields = (n) => ({
+  notify_type: n.notifyType,
+  result_status: n.resultStatus,
+  client_id: n.clientId,
+  request_time: n.requestTime,
+  dedup_key: n.dedupKey,
+  outcome: n.outcome,
+  verified_by: keyId(n.verifiedBy),
+});
+
 /** `verifiedBy` as the vectors write it. */
 const keyId = (id) => (id === null ? null : { key_version: id.keyVersion, fingerprint: id.fingerprint });
 
@@ -239,15 +261,7 @@ export function runCase(operation, input, engine) {
       const body = bodyBytes(input);
       const r = client.verifyResponse(input.path, headerPairs(input.headers), body);
       assert.ok(r.body.equals(body), 'the verified body is the received body');
-      return {
-        verified: r.verified,
-        result_status: r.resultStatus,
-        result_code: r.resultCode,
-        result_message: r.resultMessage,
-        next_action: r.nextAction,
-        outcome: r.outcome,
-        verified_by: keyId(r.verifiedBy),
-      };
+      return responseFields(r);
     }
     case 'verify_notification': {
       const client = makeClient(input.config, engine);
@@ -258,15 +272,7 @@ export function runCase(operation, input, engine) {
           : undefined;
       const n = client.verifyNotification(input.path, headerPairs(input.headers), body, freshness);
       assert.ok(n.body.equals(body), 'the verified body is the received body');
-      return {
-        notify_type: n.notifyType,
-        result_status: n.resultStatus,
-        client_id: n.clientId,
-        request_time: n.requestTime,
-        dedup_key: n.dedupKey,
-        outcome: n.outcome,
-        verified_by: keyId(n.verifiedBy),
-      };
+      return notificationFields(n);
     }
     case 'fingerprint': {
       const text = readText(input.key_file);
@@ -337,15 +343,7 @@ export async function runVerifyAsyncCase(operation, input) {
     const r = await client.verifyResponseAsync(input.path, headerPairs(input.headers), body);
     assert.ok(r.body.equals(body), 'the verified body is the received body');
     assert.equal(r.engine, r.verified ? 'webcrypto' : null, 'the engine that verified');
-    return {
-      verified: r.verified,
-      result_status: r.resultStatus,
-      result_code: r.resultCode,
-      result_message: r.resultMessage,
-      next_action: r.nextAction,
-      outcome: r.outcome,
-      verified_by: keyId(r.verifiedBy),
-    };
+    return responseFields(r);
   }
   if (operation === 'verify_notification') {
     const freshness =
@@ -353,15 +351,7 @@ export async function runVerifyAsyncCase(operation, input) {
     const n = await client.verifyNotificationAsync(input.path, headerPairs(input.headers), body, freshness);
     assert.ok(n.body.equals(body), 'the verified body is the received body');
     assert.equal(n.engine, 'webcrypto', 'the engine that verified');
-    return {
-      notify_type: n.notifyType,
-      result_status: n.resultStatus,
-      client_id: n.clientId,
-      request_time: n.requestTime,
-      dedup_key: n.dedupKey,
-      outcome: n.outcome,
-      verified_by: keyId(n.verifiedBy),
-    };
+    return notificationFields(n);
   }
   throw new Error(`no asynchronous verification for ${operation}`);
 }
