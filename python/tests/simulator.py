@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Iterator, List, Tuple
+from typing import Any, Callable, Iterator, List, Optional, Tuple
 
 from support import CLIENT_ID, KEYS, REPO
 
@@ -55,16 +55,17 @@ class Mock:
 
 
 @contextmanager
-def antom_mock(workdir: Path) -> Iterator[Mock]:
+def antom_mock(workdir: Path, *extra: str, antom_key: Optional[Path] = ANTOM_KEY) -> Iterator[Mock]:
     """`antom mock` on a free port, verifying requests with the merchant's test public key
-    and signing with the Antom test key (so clients verify with TEST-ONLY-antom.public)."""
+    and signing with `antom_key` (default the Antom test key, so clients verify with
+    TEST-ONLY-antom.public; None: a key the simulator generates). `extra`: more arguments."""
     log = workdir / "mock.log"
+    key_args = [] if antom_key is None else ["--antom-private-key", str(antom_key)]
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [antom_binary(), "mock", "--port", "0",
              "--merchant-public-key", str(KEYS / "TEST-ONLY-merchant.public.spki.b64"),
-             "--antom-private-key", str(ANTOM_KEY),
-             "--client-id", CLIENT_ID],
+             *key_args, "--client-id", CLIENT_ID, *extra],
             stdout=out, stderr=subprocess.STDOUT,
         )
     try:

@@ -6,7 +6,6 @@ to fail, and nothing signed by a retired key is accepted. Runs the installed whe
 from __future__ import annotations
 
 import json
-import subprocess
 import threading
 import time
 import urllib.error
@@ -18,8 +17,8 @@ from typing import Any, Iterator, List, Optional, Sequence, Tuple
 import pytest
 
 import antom_core as ac
-from simulator import Recorded, Script, antom_binary, pay_body, scripted_server
-from support import CLIENT_ID, KEYS, key_text
+from simulator import Recorded, Script, antom_mock, pay_body, scripted_server
+from support import CLIENT_ID, key_text
 
 NOTIFY = "/notify"
 ACK = ac.NOTIFICATION_ACK.encode()
@@ -32,29 +31,9 @@ WAIT = 60.0
 @contextmanager
 def rotating_mock(workdir: Path) -> Iterator[str]:
     """`antom mock` with a fresh Antom key (version 1) and the retry schedule scaled down;
-    yields its gateway URL. The simulator's own output is kept for failure messages."""
-    log = workdir / "mock.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [antom_binary(), "mock", "--port", "0", "--time-scale", TIME_SCALE,
-             "--merchant-public-key", str(KEYS / "TEST-ONLY-merchant.public.spki.b64"),
-             "--client-id", CLIENT_ID],
-            stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
-        url = ""
-        deadline = time.monotonic() + 20
-        while not url:
-            assert process.poll() is None, "antom mock exited: " + log.read_text(encoding="utf-8")
-            assert time.monotonic() < deadline, "antom mock did not print its address"
-            for line in log.read_text(encoding="utf-8").splitlines():
-                if line.startswith("antom mock: listening on "):
-                    url = line.split(" on ", 1)[1].strip()
-            time.sleep(0.05)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    yields its gateway URL."""
+    with antom_mock(workdir, "--time-scale", TIME_SCALE, antom_key=None) as mock:
+        yield mock.url
 
 
 def http(method: str, url: str, body: Optional[bytes] = None,
