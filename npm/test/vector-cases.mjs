@@ -50,6 +50,11 @@ function makeClient(config, engine) {
   const options = { clientId: config.client_id, ...antomKeys(config), engine };
   if (config.private_key_file !== undefined) options.privateKey = PrivateKey.parse(readText(config.private_key_file));
   if (config.api_key !== undefined) options.apiKey = config.api_key;
+  return withSettings(options, config);
+}
+
+/** A client from `options` plus the config fields every credential kind shares. */
+function withSettings(options, config) {
   if (config.region !== undefined) options.region = config.region;
   if (config.environment !== undefined) options.environment = config.environment;
   if (config.gateway_url !== undefined) options.gatewayUrl = config.gateway_url;
@@ -110,13 +115,7 @@ function makeExternalClient(config, engine, signer) {
   };
   // The key text goes to the package as it is (a private key's text must be refused there).
   if (config.merchant_public_key_file !== undefined) options.merchantPublicKey = readText(config.merchant_public_key_file);
-  if (config.region !== undefined) options.region = config.region;
-  if (config.environment !== undefined) options.environment = config.environment;
-  if (config.gateway_url !== undefined) options.gatewayUrl = config.gateway_url;
-  if (config.key_version !== undefined) options.keyVersion = config.key_version;
-  if (config.agent_token !== undefined) options.agentToken = config.agent_token;
-  if (config.max_body_bytes !== undefined) options.maxBodyBytes = config.max_body_bytes;
-  return new Client(options);
+  return withSettings(options, config);
 }
 
 /**
