@@ -1229,3 +1229,54 @@ async fn sim_delay_answers_late_but_the_request_takes_effect() {
         .unwrap();
     assert!(verified.verified);
 }
+
+#[tokio::test]
+async fn sim_flaky_answers_503_n_times_then_processes_the_same_bytes() {
+    let server = start_mock(1.0).await;
+    let client = client_for(&server);
+    let body = serde_json::to_vec(&pay_body("SIM_FLAKY_2_c", "1000", None)).unwrap();
+    let request = client.prepare("v1/payments/pay", &body, now_ms()).unwrap();
+    assert_eq!(send(&request).await.status, 503);
+    assert_eq!(send(&request).await.status, 503);
+    let third = send(&request).await;
+    assert_eq!(third.status, 200);
+    let verified = client
+        .verify_response(&request.path, &third.headers, &third.body)
+        .unwrap();
+    assert!(verified.verified);
+    // Processed once: the payment exists now.
+    let (_, inquiry) = call_ok(
+        &client,
+        "v1/payments/inquiryPayment",
+        &json!({"paymentRequestId": "SIM_FLAKY_2_c"}),
+    )
+    .await;
+    assert_eq!(inquiry["paymentStatus"], "PROCESSING");
+}
+
+#[tokio::test]
+async fn sim_reset_closes_the_connection_n_times_then_processes() {
+    let server = start_mock(1.0).await;
+    let client = client_for(&server);
+    let body = serde_json::to_vec(&pay_body("SIM_RESET_1_d", "1000", None)).unwrap();
+    let request = client.prepare("v1/payments/pay", &body, now_ms()).unwrap();
+    let cut = http::send(
+        &request.method,
+        &request.url,
+        &request.headers,
+        request.body.clone().into_bytes(),
+        Duration::from_secs(5),
+    )
+    .await;
+    assert!(cut.is_err(), "expected a closed connection, got {cut:?}");
+    // Nothing was done: the payment does not exist yet.
+    let inquiry = call(
+        &client,
+        "v1/payments/inquiryPayment",
+        &json!({"paymentRequestId": "SIM_RESET_1_d"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(inquiry.result_code, "ORDER_NOT_EXIST");
+    assert_eq!(send(&request).await.status, 200);
+}

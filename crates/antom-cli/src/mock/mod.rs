@@ -40,7 +40,6 @@ pub mod notify;
 mod special;
 pub mod state;
 
-use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -137,6 +136,8 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) state: Mutex<State>,
     tasks: Mutex<Vec<AbortHandle>>,
+    /// Deliveries per request body, for the flaky and reset faults.
+    deliveries: fault::Deliveries,
 }
 
 impl Shared {
@@ -222,6 +223,7 @@ impl MockServer {
             base_url: format!("http://{addr}"),
             state: Mutex::new(State::default()),
             tasks: Mutex::new(Vec::new()),
+            deliveries: fault::Deliveries::default(),
         });
         let (stop, stopped) = oneshot::channel();
         let listener = tokio::spawn(accept_loop(listener, Arc::clone(&shared), stopped));
@@ -385,10 +387,22 @@ fn gateway_error(code: &str, message: &str) -> Reply {
     }
 }
 
+/// A request whose connection is closed with no reply ([`fault::Fault::Reset`]).
+#[derive(Debug)]
+struct ConnectionClosed;
+
+impl std::fmt::Display for ConnectionClosed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection closed (simulated fault)")
+    }
+}
+
+impl std::error::Error for ConnectionClosed {}
+
 async fn handle(
     shared: Arc<Shared>,
     request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Full<Bytes>>, ConnectionClosed> {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     if method == Method::GET {
@@ -421,6 +435,10 @@ async fn handle(
         .map_or_else(|| path.clone(), |pq| pq.as_str().to_owned());
     let reply = gateway(&shared, request, &method, &path).await;
     shared.log(&format!("{method} {target} -> {}", reply.summary));
+    if reply.status == fault::CLOSE_CONNECTION {
+        // hyper closes a connection whose service fails, sending nothing.
+        return Err(ConnectionClosed);
+    }
     Ok(respond(&shared, &target, reply))
 }
 
@@ -708,17 +726,20 @@ async fn gateway(
     };
     let inquiry = matches!(op, Op::InquiryPayment | Op::InquiryRefund);
     let delay = match fault::Fault::of(&object).filter(|_| !inquiry) {
-        Some(fault::Fault::Http503) => {
+        Some(fault::Fault::Http503) => return service_unavailable(),
+        Some(fault::Fault::Flaky(n)) if shared.deliveries.count(signed_bytes) <= n => {
+            return service_unavailable();
+        }
+        Some(fault::Fault::Reset(n)) if shared.deliveries.count(signed_bytes) <= n => {
             return Reply {
-                status: StatusCode::SERVICE_UNAVAILABLE,
-                body: "Service Unavailable (simulated: the request id starts with SIM_HTTP_503)\n"
-                    .to_owned(),
+                status: fault::CLOSE_CONNECTION,
+                body: String::new(),
                 signed_for: None,
-                summary: "HTTP 503 (simulated fault)".to_owned(),
+                summary: "connection closed (simulated fault)".to_owned(),
             };
         }
         Some(fault::Fault::Delay(delay)) => Some(delay),
-        None => None,
+        Some(fault::Fault::Flaky(_) | fault::Fault::Reset(_)) | None => None,
     };
     let (reply, outgoing) = {
         let mut state = shared.state();
@@ -746,6 +767,16 @@ async fn gateway(
         tokio::time::sleep(delay).await;
     }
     reply
+}
+
+/// The simulated 503: unsigned text, nothing done.
+fn service_unavailable() -> Reply {
+    Reply {
+        status: StatusCode::SERVICE_UNAVAILABLE,
+        body: "Service Unavailable (simulated fault: see the request id)\n".to_owned(),
+        signed_for: None,
+        summary: "HTTP 503 (simulated fault)".to_owned(),
+    }
 }
 
 fn checkout(shared: &Arc<Shared>, payment_id: &str, decline: bool) -> Response<Full<Bytes>> {
