@@ -3896,6 +3896,267 @@ def fingerprint_cases() -> list:
 
 
 # ---------------------------------------------------------------------------------------
+# retry.json and mask_body.json: send's retry policy, and the masking of opted-in bodies
+# ---------------------------------------------------------------------------------------
+# An independent model of the rules documented in crates/antom-core/src/retry.rs and
+# events.rs. The API facts (idempotency field, inquiry or not) are read from the catalogue
+# schema crates/antom-models/schema/models.json; the masked field names from the core's
+# SENSITIVE_FIELDS list (data: which fields are personal is checked against the schema there).
+
+def catalogue_schema() -> dict:
+    return json.loads((HERE.parent.parent / "crates/antom-models/schema/models.json").read_text("utf-8"))
+
+
+def retry_api(api: str):
+    apis = catalogue_schema()["apis"]
+    by_name = {a["name"]: a for a in apis}
+    if api in by_name:
+        return by_name[api]
+    rel = api[1:] if api.startswith("/") else api
+    rel = re.split(r"[?#]", rel)[0]
+    for prefix in ("ams/sandbox/api/", "ams/api/"):
+        if rel.startswith(prefix):
+            rel = "ams/api/" + rel[len(prefix):]
+            break
+    else:
+        if not rel.startswith("ams/"):
+            rel = "ams/api/" + rel
+    return next((a for a in apis if a["path"] == "/" + rel), None)
+
+
+def retry_safe(api: str, body: str) -> bool:
+    entry = retry_api(api)
+    if entry is None:
+        return False
+    field = entry.get("idempotency")
+    if not field:
+        return entry["idempotencyBasis"].startswith("an inquiry")
+    try:
+        obj = json.loads(body)
+    except ValueError:
+        return False
+    value = obj.get(field) if isinstance(obj, dict) else None
+    return isinstance(value, str) and value.strip() != ""
+
+
+RETRY_DEFAULT = {"max_attempts": 1, "initial_backoff_ms": 500, "max_backoff_ms": 5000,
+                 "attempt_timeout_ms": 30000, "deadline_ms": 60000, "retry_without_idempotency_key": False}
+
+
+def retry_policy(**kw) -> dict:
+    p = dict(RETRY_DEFAULT)
+    p.update(kw)
+    return p
+
+
+def retry_check(p: dict) -> bool:
+    return (1 <= p["max_attempts"] <= 10 and 1 <= p["initial_backoff_ms"] <= p["max_backoff_ms"] <= 60000
+            and 1 <= p["attempt_timeout_ms"] <= 600000 and 1 <= p["deadline_ms"] <= 3600000)
+
+
+def retry_decide(p: dict, api: str, body: str, attempt: int, elapsed: int, failure: dict, random_: int) -> dict:
+    def stop(reason):
+        return {"retry": False, "delay_ms": 0, "reason": reason}
+    if p["max_attempts"] <= 1:
+        return stop("RETRIES_OFF")
+    transient = failure["kind"] in ("transport", "timeout") or 500 <= failure.get("status", 0) <= 599
+    if not transient:
+        return stop("NOT_RETRYABLE")
+    if not p["retry_without_idempotency_key"] and not retry_safe(api, body):
+        return stop("NO_IDEMPOTENCY_KEY")
+    if attempt >= p["max_attempts"]:
+        return stop("ATTEMPTS_EXHAUSTED")
+    b = min(p["max_backoff_ms"], p["initial_backoff_ms"] * 2 ** (attempt - 1))
+    delay = b // 2 + random_ % (b - b // 2 + 1)
+    if elapsed + delay >= p["deadline_ms"]:
+        return stop("DEADLINE_REACHED")
+    return {"retry": True, "delay_ms": delay, "reason": "RETRY"}
+
+
+def retry_attempt_timeout(p: dict, elapsed: int):
+    left = p["deadline_ms"] - elapsed
+    t = min(left, p["attempt_timeout_ms"])
+    return t if t > 0 else None
+
+
+def sensitive_fields() -> list:
+    src = (HERE.parent.parent / "crates/antom-core/src/events.rs").read_text("utf-8")
+    block = src.split("pub const SENSITIVE_FIELDS: &[&str] = &[", 1)[1].split("];", 1)[0]
+    names = re.findall(r'"([^"]+)"', block)
+    assert len(names) > 30, names
+    return names
+
+
+def mask_json(value, names):
+    if isinstance(value, dict):
+        return {k: ("<masked>" if k in names else mask_json(v, names)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_json(v, names) for v in value]
+    return value
+
+
+def mask_body_model(body: bytes) -> str:
+    try:
+        value = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return f"<{len(body)} bytes>"
+    return json.dumps(mask_json(value, set(sensitive_fields())), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False)
+
+
+def retry_cases() -> list:
+    cases = []
+    pay = '{"paymentRequestId":"order-1","paymentAmount":{"currency":"USD","value":"1000"}}'
+    on = retry_policy(max_attempts=4)
+
+    def decide(cid, desc, policy, api, body, attempt, elapsed, failure, random_=0):
+        inp = {"step": "decide", "policy": policy, "path": api, "body": body, "attempt": attempt,
+               "elapsed_ms": elapsed, "failure": failure, "random": random_}
+        cases.append(case("decide-" + cid, desc, inp, retry_decide(policy, api, body, attempt, elapsed, failure,
+                                                                  random_)))
+
+    T, TO = {"kind": "transport"}, {"kind": "timeout"}
+
+    def st(n):
+        return {"kind": "http_status", "status": n}
+
+    decide("off", "the default policy makes one attempt", retry_policy(), "v1/payments/pay", pay, 1, 0, TO)
+    for n in (500, 502, 503, 504, 599):
+        decide(f"status-{n}", f"HTTP {n} is transient", on, "v1/payments/pay", pay, 1, 10, st(n), 3)
+    for n in (200, 302, 400, 401, 404, 429, 600):
+        decide(f"status-{n}", f"HTTP {n} does not change by resending", on, "v1/payments/pay", pay, 1, 10, st(n))
+    decide("transport", "a transport error is retried", on, "v1/payments/pay", pay, 1, 10, T, 77)
+    decide("timeout", "a timeout is retried", on, "v1/payments/pay", pay, 1, 30000, TO, 123)
+    decide("no-key-field", "an API without an idempotency field is not retried", on, "payments.acceptDispute",
+           '{"disputeId":"d-1"}', 1, 0, T)
+    decide("key-missing", "the body lacks the API's idempotency field", on, "v1/payments/pay",
+           '{"paymentAmount":{"currency":"USD","value":"1"}}', 1, 0, T)
+    decide("key-blank", "a blank idempotency key is no key", on, "v1/payments/pay", '{"paymentRequestId":"  "}',
+           1, 0, T)
+    decide("key-not-string", "a numeric idempotency key is no key", on, "v1/payments/pay",
+           '{"paymentRequestId":12}', 1, 0, T)
+    decide("key-not-json", "a body that is not JSON carries no key", on, "v1/payments/pay", "paymentRequestId=1",
+           1, 0, T)
+    decide("key-nested-only", "the key counts only at the top level", on, "v1/payments/pay",
+           '{"order":{"paymentRequestId":"order-1"}}', 1, 0, T)
+    decide("unknown-api", "an API the catalogue does not know is not retried", on, "v1/payments/nope", pay, 1, 0, T)
+    decide("override", "retry_without_idempotency_key overrides the key rule", retry_policy(
+        max_attempts=4, retry_without_idempotency_key=True), "payments.acceptDispute", "{}", 1, 0, T, 5)
+    decide("override-still-not-4xx", "the override does not make a 4xx transient", retry_policy(
+        max_attempts=4, retry_without_idempotency_key=True), "payments.acceptDispute", "{}", 1, 0, st(400))
+    decide("inquiry", "an inquiry only reads: retried without a key", on, "v1/payments/inquiryPayment",
+           '{"paymentId":"p-1"}', 1, 0, TO, 9)
+    decide("refund-key", "refund's idempotency field is refundRequestId", on, "v1/payments/refund",
+           '{"refundRequestId":"r-1","paymentId":"p-1"}', 1, 0, T, 1)
+    decide("refund-wrong-key", "paymentRequestId is not refund's idempotency field", on, "v1/payments/refund",
+           '{"paymentRequestId":"order-1"}', 1, 0, T)
+    decide("sandbox-path", "the sandbox path names the same API", on, "/ams/sandbox/api/v1/payments/pay", pay, 1,
+           0, T, 2)
+    decide("full-path", "the production path", on, "/ams/api/v1/payments/pay", pay, 1, 0, T, 2)
+    decide("catalogue-name", "the catalogue name", on, "payments.capture", '{"captureRequestId":"c-1"}', 1, 0, T, 2)
+    decide("exhausted", "the last allowed attempt failed", on, "v1/payments/pay", pay, 4, 100, T)
+    decide("past-exhausted", "an attempt number past the policy's", on, "v1/payments/pay", pay, 9, 100, T)
+    ten = retry_policy(max_attempts=10)
+    big = 2 ** 53 - 1
+    for attempt in range(1, 9):
+        for r in (0, 1, 333, big):
+            decide(f"backoff-{attempt}-r{r if r != big else 'max'}", f"backoff before retry {attempt} "
+                   f"(random {r}): from [b/2, b] with b = min(5000, 500 * 2^{attempt - 1})", ten,
+                   "v1/payments/pay", pay, attempt, 0, T, r)
+    odd = retry_policy(max_attempts=5, initial_backoff_ms=3, max_backoff_ms=7)
+    for attempt, r in ((1, 0), (1, 1), (1, 2), (1, 3), (2, 3), (3, 4), (3, 5)):
+        decide(f"odd-{attempt}-r{r}", "odd backoffs: half rounds down, the range includes b", odd,
+               "v1/payments/pay", pay, attempt, 0, T, r)
+    decide("deadline-boundary-stop", "elapsed + delay reaching the deadline stops", retry_policy(
+        max_attempts=4, initial_backoff_ms=1000, max_backoff_ms=1000, deadline_ms=10000), "v1/payments/pay", pay,
+        1, 9000, T, 500)
+    decide("deadline-boundary-retry", "elapsed + delay just under the deadline retries", retry_policy(
+        max_attempts=4, initial_backoff_ms=1000, max_backoff_ms=1000, deadline_ms=10000), "v1/payments/pay", pay,
+        1, 8999, T, 500)
+    decide("deadline-passed", "after the deadline nothing is retried", on, "v1/payments/pay", pay, 1, 61000, TO)
+
+    def timeout(cid, desc, policy, elapsed):
+        cases.append(case("timeout-" + cid, desc, {"step": "attempt_timeout", "policy": policy,
+                                                   "elapsed_ms": elapsed},
+                          {"timeout_ms": retry_attempt_timeout(policy, elapsed)}))
+
+    timeout("first", "the first attempt gets the attempt timeout", on, 0)
+    timeout("left", "a later attempt gets what is left of the deadline", on, 45000)
+    timeout("left-1", "one ms left", on, 59999)
+    timeout("at-deadline", "at the deadline no attempt starts", on, 60000)
+    timeout("past-deadline", "past the deadline no attempt starts", on, 90000)
+    timeout("short-deadline", "a deadline shorter than the attempt timeout", retry_policy(deadline_ms=5000), 0)
+
+    def check(cid, desc, policy):
+        cases.append(case("check-" + cid, desc, {"step": "check", "policy": policy},
+                          {"valid": True} if retry_check(policy) else {"error": "INVALID_INPUT"}))
+
+    check("default", "the default policy is valid", retry_policy())
+    check("ten", "10 attempts is the most", retry_policy(max_attempts=10))
+    check("eleven", "11 attempts is too many", retry_policy(max_attempts=11))
+    check("zero", "0 attempts", retry_policy(max_attempts=0))
+    check("initial-zero", "a zero backoff", retry_policy(initial_backoff_ms=0))
+    check("initial-over-max", "the first backoff above the cap", retry_policy(initial_backoff_ms=6000))
+    check("cap-over-limit", "a backoff cap above 60 s", retry_policy(max_backoff_ms=60001))
+    check("timeout-zero", "a zero attempt timeout", retry_policy(attempt_timeout_ms=0))
+    check("timeout-over", "an attempt timeout above 10 minutes", retry_policy(attempt_timeout_ms=600001))
+    check("deadline-zero", "a zero deadline", retry_policy(deadline_ms=0))
+    check("deadline-over", "a deadline above an hour", retry_policy(deadline_ms=3600001))
+    check("deadline-hour", "an hour's deadline", retry_policy(deadline_ms=3600000))
+
+    def span(cid, desc, api, name):
+        assert (retry_api(api) or {}).get("name", "unknown") == name, (api, name)
+        cases.append(case("span-" + cid, desc, {"step": "span_name", "path": api}, {"span_name": "antom " + name}))
+
+    span("pay", "a production path", "/ams/api/v1/payments/pay", "payments.pay")
+    span("sandbox", "a sandbox path", "/ams/sandbox/api/v1/payments/refund", "payments.refund")
+    span("api", "an API path", "v1/payments/inquiryPayment", "payments.inquiryPayment")
+    span("file-api", "a path outside /ams/api/v1", "/ams/api/open/openapiv2_file/v1/business/attachment/submitAttachment",
+         "business.attachment.submitAttachment")
+    span("unknown", "an unknown path is never the span name", "/ams/api/v1/payments/nope?x=1", "unknown")
+    return cases
+
+
+def mask_body_cases() -> list:
+    cases = []
+
+    def m(cid, desc, body: bytes):
+        inp = {"body": body.decode("utf-8")} if body.isascii() or _utf8(body) else {"body_base64": b64(body)}
+        cases.append(case(cid, desc, inp, {"masked": mask_body_model(body)}))
+
+    m("card", "a card's number, CVV, expiry and holder are masked at any depth",
+      b'{"paymentMethod":{"paymentMethodType":"CARD","paymentMethodMetaData":{"cardNo":"4111111111111111",'
+      b'"cvv":"737","expiryYear":"30","expiryMonth":"03","cardholderName":{"firstName":"Ann","lastName":"Lee"}}},'
+      b'"paymentRequestId":"order-1"}')
+    m("buyer", "emails, phones and names of the buyer",
+      b'{"order":{"buyer":{"buyerEmail":"a@example.com","buyerPhoneNo":"+1 555 0100","buyerName":'
+      b'{"fullName":"Ann Lee"}},"orderAmount":{"currency":"USD","value":"1000"}}}')
+    m("list", "fields inside lists", b'{"goods":[{"goodsName":"Tea"},{"email":"b@example.com"}],"n":[1,2]}')
+    m("whole-list", "a list under a sensitive name is masked whole", b'{"guestNames":["Ann","Bo"],"ccEmails":[]}')
+    m("null-value", "a null under a sensitive name is masked too", b'{"cardNo":null}')
+    m("accounts", "account numbers", b'{"accountNo":"DE89370400440532013000","bankAccountNo":"1","payerAccountNo":"2"}')
+    m("tokens", "tokens and credentials", b'{"accessToken":"t1","refreshToken":"t2","cardToken":"t3","paymentToken":"t4"}')
+    m("no-sensitive", "nothing sensitive: the same JSON, keys sorted",
+      b'{"z":1,"a":{"y":true,"b":null},"paymentRequestId":"order-1"}')
+    m("non-ascii", "non-ASCII text is kept", '{"goodsName":"\u8336","email":"\u00e9@example.com"}'.encode("utf-8"))
+    m("top-array", "a top-level list", b'[{"phoneNo":"1"},{"x":"y"}]')
+    m("scalar", "a top-level string", b'"4111111111111111"')
+    m("not-json", "a body that is not JSON: its length only", b"cardNo=4111111111111111")
+    m("empty", "an empty body", b"")
+    m("empty-object", "an empty object", b"{}")
+    m("case-sensitive", "field names are matched exactly", b'{"CardNo":"4111","EMAIL":"x"}')
+    return cases
+
+
+def _utf8(b: bytes) -> bool:
+    try:
+        b.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+# ---------------------------------------------------------------------------------------
 # Files, schema, manifest
 # ---------------------------------------------------------------------------------------
 
@@ -3933,6 +4194,12 @@ FILES = [
      "keyVersion selects the key tagged with it, else the untagged keys in order; no keyVersion tries every key; "
      "at most 4 keys; a ring holding the merchant's own public key is WRONG_KEY.", key_ring_cases),
     ("key_ring_response.json", "verify_response", "The key ring rule for responses.", key_ring_response_cases),
+    ("retry.json", "retry", "send's retry policy (RetryPolicy, decide_retry, attempt_timeout_ms, span_name): only "
+     "transport errors, timeouts and 5xx, only idempotent requests (the catalogue's idempotency field present, or "
+     "an inquiry), equal-jitter capped exponential backoff, one deadline over every attempt.", retry_cases),
+    ("mask_body.json", "mask_body", "mask_body: the values of sensitive fields (card data, account numbers, names, "
+     "emails, phones, tokens) replaced by <masked> at any depth; keys sorted; not JSON -> its length.",
+     mask_body_cases),
     ("fingerprints.json", "fingerprint", "PublicKey fingerprints: 'sha256:' and the first 16 hex digits of "
      "SHA-256 over the SubjectPublicKeyInfo DER (cross-checked with the openssl CLI).", fingerprint_cases),
 ]

@@ -73,6 +73,7 @@ mod external;
 pub use external::SigningRequest;
 mod key_ring;
 mod packed;
+mod retry;
 pub use key_ring::{AntomKey, KeyId, max_ring_keys, which_key};
 pub use packed::{NotificationFacts, ResponseFacts};
 

@@ -34,6 +34,7 @@ mod two_step;
 
 // Antom's public keys as a key ring (`KeyRing`, `whichKey`).
 mod key_ring;
+mod retry;
 use key_ring::WasmKeyRing;
 
 // The four host functions are `node:crypto` one-liners in the package's `host.cjs`, which

@@ -62,6 +62,7 @@ mod encoding;
 mod endpoints;
 mod engine;
 mod error;
+mod events;
 mod external;
 mod header;
 mod headers;
@@ -78,6 +79,7 @@ mod redact;
 mod request_time;
 mod response;
 mod result;
+mod retry;
 pub mod upload;
 
 pub use amount::{MAX_VALUE_DIGITS, from_minor_units, minor_unit_exponent, to_minor_units};
@@ -89,6 +91,10 @@ pub use content::{SignedContent, content_bytes, content_to_sign};
 pub use endpoints::{Endpoint, OutcomeRule, Transport, endpoint, endpoints};
 pub use engine::{BuiltinEngine, RsaEngine};
 pub use error::{Error, ErrorCode, Result};
+pub use events::{
+    AttributeValue, MASK, SEND_EVENT_ATTRIBUTES, SENSITIVE_FIELDS, SendEvent, is_sensitive_field,
+    mask_body, span_name,
+};
 pub use external::SigningRequest;
 pub use header::{
     ALGORITHM_RSA256, MAX_SIGNATURE_HEADER_ITEMS, MAX_SIGNATURE_HEADER_LEN, SignatureHeader,
@@ -106,3 +112,8 @@ pub use redact::{SECRET_HEADERS, describe_body, redact_header};
 pub use request_time::request_time_ms;
 pub use response::{ApiResponse, RESPONSE_HEADERS};
 pub use result::{NextAction, ResultStatus};
+pub use retry::{
+    AttemptFailure, IdempotencyKey, MAX_ATTEMPT_TIMEOUT_MS, MAX_ATTEMPTS, MAX_BACKOFF_LIMIT_MS,
+    MAX_DEADLINE_MS, RetryDecision, RetryPolicy, StopReason, api_name, attempt_timeout_ms,
+    decide_retry, idempotency_key,
+};

@@ -399,7 +399,65 @@ fn run_case(operation: &str, input: &Value) -> Result<Value, antom_core::Error> 
             Some(e) => json!({"path": e.path, "group": e.group, "found": true}),
             None => json!({"found": false}),
         }),
+        "retry" => retry_case(input),
+        "mask_body" => Ok(json!({"masked": antom_core::mask_body(&body_bytes(input))})),
         other => panic!("unknown operation {other}"),
+    }
+}
+
+fn retry_policy(policy: &Value) -> antom_core::RetryPolicy {
+    let int = |name: &str| policy[name].as_u64().unwrap();
+    antom_core::RetryPolicy {
+        max_attempts: u32::try_from(int("max_attempts")).unwrap(),
+        initial_backoff_ms: int("initial_backoff_ms"),
+        max_backoff_ms: int("max_backoff_ms"),
+        attempt_timeout_ms: int("attempt_timeout_ms"),
+        deadline_ms: int("deadline_ms"),
+        retry_without_idempotency_key: policy["retry_without_idempotency_key"].as_bool().unwrap(),
+    }
+}
+
+fn retry_case(input: &Value) -> Result<Value, antom_core::Error> {
+    let path = || input["path"].as_str().unwrap();
+    let step = input["step"].as_str().unwrap();
+    if step == "span_name" {
+        return Ok(json!({"span_name": antom_core::span_name(path())}));
+    }
+    let policy = retry_policy(&input["policy"]);
+    match step {
+        "check" => policy.check().map(|()| json!({"valid": true})),
+        "attempt_timeout" => Ok(json!({
+            "timeout_ms": antom_core::attempt_timeout_ms(&policy, input["elapsed_ms"].as_u64().unwrap())
+        })),
+        "decide" => {
+            let failure = &input["failure"];
+            let failure = match failure["kind"].as_str().unwrap() {
+                "transport" => antom_core::AttemptFailure::Transport,
+                "timeout" => antom_core::AttemptFailure::Timeout,
+                _ => antom_core::AttemptFailure::HttpStatus(
+                    u16::try_from(failure["status"].as_u64().unwrap()).unwrap(),
+                ),
+            };
+            let decision = antom_core::decide_retry(
+                &policy,
+                path(),
+                input["body"].as_str().unwrap().as_bytes(),
+                u32::try_from(input["attempt"].as_u64().unwrap()).unwrap(),
+                input["elapsed_ms"].as_u64().unwrap(),
+                failure,
+                input["random"].as_u64().unwrap(),
+            );
+            let delay = match decision {
+                antom_core::RetryDecision::Retry { delay_ms } => delay_ms,
+                antom_core::RetryDecision::Stop(_) => 0,
+            };
+            Ok(json!({
+                "retry": matches!(decision, antom_core::RetryDecision::Retry { .. }),
+                "delay_ms": delay,
+                "reason": decision.code(),
+            }))
+        }
+        other => panic!("unknown retry step {other}"),
     }
 }
 

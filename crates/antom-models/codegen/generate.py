@@ -1327,6 +1327,7 @@ def endpoint_table(catalogue: Dict[str, Any]) -> str:
             f'        request: "{a["request"]}",',
             f'        response: "{a["response"]}",',
             f"        idempotency: {idem},",
+            f"        read_only: {'true' if a['idempotencyBasis'].startswith('an inquiry') else 'false'},",
             f"        transport: Transport::{TRANSPORTS[a['transport']]},",
             f"        signed_reply: {'true' if a['signedReply'] else 'false'},",
             f"        sandbox: {'true' if a['sandbox'] else 'false'},",

@@ -481,6 +481,22 @@ fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -506,6 +522,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     }
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -3037,6 +3069,398 @@ public func FfiConverterTypeResponseFacts_lower(_ value: ResponseFacts) -> RustB
 
 
 /**
+ * What follows a failed attempt: `retry` after `delay_ms`, or stop; `reason` is `RETRY` or
+ * the stop reason's code (`RETRIES_OFF`, `NOT_RETRYABLE`, `NO_IDEMPOTENCY_KEY`,
+ * `ATTEMPTS_EXHAUSTED`, `DEADLINE_REACHED`).
+ */
+public struct RetryDecision: Equatable, Hashable {
+    /**
+     * Whether to send the identical request again.
+     */
+    public var retry: Bool
+    /**
+     * The wait before it, in ms (0 when not retrying).
+     */
+    public var delayMs: UInt64
+    /**
+     * `RETRY` or the stop reason's code.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether to send the identical request again.
+         */retry: Bool, 
+        /**
+         * The wait before it, in ms (0 when not retrying).
+         */delayMs: UInt64, 
+        /**
+         * `RETRY` or the stop reason's code.
+         */reason: String) {
+        self.retry = retry
+        self.delayMs = delayMs
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RetryDecision: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRetryDecision: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RetryDecision {
+        return
+            try RetryDecision(
+                retry: FfiConverterBool.read(from: &buf), 
+                delayMs: FfiConverterUInt64.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RetryDecision, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.retry, into: &buf)
+        FfiConverterUInt64.write(value.delayMs, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetryDecision_lift(_ buf: RustBuffer) throws -> RetryDecision {
+    return try FfiConverterTypeRetryDecision.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetryDecision_lower(_ value: RetryDecision) -> RustBuffer {
+    return FfiConverterTypeRetryDecision.lower(value)
+}
+
+
+/**
+ * How `send` retries: attempts, backoff, one attempt's timeout and one deadline over all.
+ * Off by default (`default_retry_policy()` makes one attempt).
+ */
+public struct RetryPolicy: Equatable, Hashable {
+    /**
+     * Attempts in all, 1 to 10; 1 means no retries.
+     */
+    public var maxAttempts: UInt32
+    /**
+     * The first backoff in ms, before jitter.
+     */
+    public var initialBackoffMs: UInt64
+    /**
+     * The backoff cap in ms, before jitter.
+     */
+    public var maxBackoffMs: UInt64
+    /**
+     * The longest one attempt may take, in ms.
+     */
+    public var attemptTimeoutMs: UInt64
+    /**
+     * The longest the whole send may take (every attempt and wait), in ms.
+     */
+    public var deadlineMs: UInt64
+    /**
+     * Retry even a request without an idempotency key (it may be performed twice).
+     */
+    public var retryWithoutIdempotencyKey: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Attempts in all, 1 to 10; 1 means no retries.
+         */maxAttempts: UInt32, 
+        /**
+         * The first backoff in ms, before jitter.
+         */initialBackoffMs: UInt64, 
+        /**
+         * The backoff cap in ms, before jitter.
+         */maxBackoffMs: UInt64, 
+        /**
+         * The longest one attempt may take, in ms.
+         */attemptTimeoutMs: UInt64, 
+        /**
+         * The longest the whole send may take (every attempt and wait), in ms.
+         */deadlineMs: UInt64, 
+        /**
+         * Retry even a request without an idempotency key (it may be performed twice).
+         */retryWithoutIdempotencyKey: Bool) {
+        self.maxAttempts = maxAttempts
+        self.initialBackoffMs = initialBackoffMs
+        self.maxBackoffMs = maxBackoffMs
+        self.attemptTimeoutMs = attemptTimeoutMs
+        self.deadlineMs = deadlineMs
+        self.retryWithoutIdempotencyKey = retryWithoutIdempotencyKey
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RetryPolicy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRetryPolicy: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RetryPolicy {
+        return
+            try RetryPolicy(
+                maxAttempts: FfiConverterUInt32.read(from: &buf), 
+                initialBackoffMs: FfiConverterUInt64.read(from: &buf), 
+                maxBackoffMs: FfiConverterUInt64.read(from: &buf), 
+                attemptTimeoutMs: FfiConverterUInt64.read(from: &buf), 
+                deadlineMs: FfiConverterUInt64.read(from: &buf), 
+                retryWithoutIdempotencyKey: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RetryPolicy, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.maxAttempts, into: &buf)
+        FfiConverterUInt64.write(value.initialBackoffMs, into: &buf)
+        FfiConverterUInt64.write(value.maxBackoffMs, into: &buf)
+        FfiConverterUInt64.write(value.attemptTimeoutMs, into: &buf)
+        FfiConverterUInt64.write(value.deadlineMs, into: &buf)
+        FfiConverterBool.write(value.retryWithoutIdempotencyKey, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetryPolicy_lift(_ buf: RustBuffer) throws -> RetryPolicy {
+    return try FfiConverterTypeRetryPolicy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetryPolicy_lower(_ value: RetryPolicy) -> RustBuffer {
+    return FfiConverterTypeRetryPolicy.lower(value)
+}
+
+
+/**
+ * One attempt of a `send`, the one event shape of every runtime (see the core's
+ * `SendEvent`). No header value, key, signature or body unless the user opted in to bodies,
+ * and then only `mask_body`'s output.
+ */
+public struct SendEvent: Equatable, Hashable {
+    /**
+     * The catalogue name (`payments.pay`), `unknown` if not in the catalogue.
+     */
+    public var api: String
+    /**
+     * The path requested.
+     */
+    public var path: String
+    /**
+     * The attempt's number, from 1.
+     */
+    public var attempt: UInt32
+    /**
+     * How long the attempt took, in ms.
+     */
+    public var durationMs: UInt64
+    /**
+     * The reply's HTTP status, if a reply came.
+     */
+    public var httpStatus: UInt16?
+    /**
+     * `result.resultStatus` of a verified reply.
+     */
+    public var resultStatus: String?
+    /**
+     * `result.resultCode` of a verified reply.
+     */
+    public var resultCode: String?
+    /**
+     * The outcome's name.
+     */
+    public var outcome: String?
+    /**
+     * A failure's code or the verification error's code.
+     */
+    public var errorCode: String?
+    /**
+     * `RETRY` or the stop reason's code, after a failure.
+     */
+    public var retry: String?
+    /**
+     * The wait before the next attempt, when retrying.
+     */
+    public var retryDelayMs: UInt64?
+    /**
+     * The request body's length in bytes.
+     */
+    public var requestBodyLen: UInt64
+    /**
+     * The reply body's length in bytes, if one was read.
+     */
+    public var responseBodyLen: UInt64?
+    /**
+     * The masked request body, only if the user opted in.
+     */
+    public var requestBody: String?
+    /**
+     * The masked reply body, only if the user opted in.
+     */
+    public var responseBody: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The catalogue name (`payments.pay`), `unknown` if not in the catalogue.
+         */api: String, 
+        /**
+         * The path requested.
+         */path: String, 
+        /**
+         * The attempt's number, from 1.
+         */attempt: UInt32, 
+        /**
+         * How long the attempt took, in ms.
+         */durationMs: UInt64, 
+        /**
+         * The reply's HTTP status, if a reply came.
+         */httpStatus: UInt16?, 
+        /**
+         * `result.resultStatus` of a verified reply.
+         */resultStatus: String?, 
+        /**
+         * `result.resultCode` of a verified reply.
+         */resultCode: String?, 
+        /**
+         * The outcome's name.
+         */outcome: String?, 
+        /**
+         * A failure's code or the verification error's code.
+         */errorCode: String?, 
+        /**
+         * `RETRY` or the stop reason's code, after a failure.
+         */retry: String?, 
+        /**
+         * The wait before the next attempt, when retrying.
+         */retryDelayMs: UInt64?, 
+        /**
+         * The request body's length in bytes.
+         */requestBodyLen: UInt64, 
+        /**
+         * The reply body's length in bytes, if one was read.
+         */responseBodyLen: UInt64?, 
+        /**
+         * The masked request body, only if the user opted in.
+         */requestBody: String?, 
+        /**
+         * The masked reply body, only if the user opted in.
+         */responseBody: String?) {
+        self.api = api
+        self.path = path
+        self.attempt = attempt
+        self.durationMs = durationMs
+        self.httpStatus = httpStatus
+        self.resultStatus = resultStatus
+        self.resultCode = resultCode
+        self.outcome = outcome
+        self.errorCode = errorCode
+        self.retry = retry
+        self.retryDelayMs = retryDelayMs
+        self.requestBodyLen = requestBodyLen
+        self.responseBodyLen = responseBodyLen
+        self.requestBody = requestBody
+        self.responseBody = responseBody
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SendEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSendEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SendEvent {
+        return
+            try SendEvent(
+                api: FfiConverterString.read(from: &buf), 
+                path: FfiConverterString.read(from: &buf), 
+                attempt: FfiConverterUInt32.read(from: &buf), 
+                durationMs: FfiConverterUInt64.read(from: &buf), 
+                httpStatus: FfiConverterOptionUInt16.read(from: &buf), 
+                resultStatus: FfiConverterOptionString.read(from: &buf), 
+                resultCode: FfiConverterOptionString.read(from: &buf), 
+                outcome: FfiConverterOptionString.read(from: &buf), 
+                errorCode: FfiConverterOptionString.read(from: &buf), 
+                retry: FfiConverterOptionString.read(from: &buf), 
+                retryDelayMs: FfiConverterOptionUInt64.read(from: &buf), 
+                requestBodyLen: FfiConverterUInt64.read(from: &buf), 
+                responseBodyLen: FfiConverterOptionUInt64.read(from: &buf), 
+                requestBody: FfiConverterOptionString.read(from: &buf), 
+                responseBody: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SendEvent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.api, into: &buf)
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterUInt32.write(value.attempt, into: &buf)
+        FfiConverterUInt64.write(value.durationMs, into: &buf)
+        FfiConverterOptionUInt16.write(value.httpStatus, into: &buf)
+        FfiConverterOptionString.write(value.resultStatus, into: &buf)
+        FfiConverterOptionString.write(value.resultCode, into: &buf)
+        FfiConverterOptionString.write(value.outcome, into: &buf)
+        FfiConverterOptionString.write(value.errorCode, into: &buf)
+        FfiConverterOptionString.write(value.retry, into: &buf)
+        FfiConverterOptionUInt64.write(value.retryDelayMs, into: &buf)
+        FfiConverterUInt64.write(value.requestBodyLen, into: &buf)
+        FfiConverterOptionUInt64.write(value.responseBodyLen, into: &buf)
+        FfiConverterOptionString.write(value.requestBody, into: &buf)
+        FfiConverterOptionString.write(value.responseBody, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendEvent_lift(_ buf: RustBuffer) throws -> SendEvent {
+    return try FfiConverterTypeSendEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSendEvent_lower(_ value: SendEvent) -> RustBuffer {
+    return FfiConverterTypeSendEvent.lower(value)
+}
+
+
+/**
  * A parsed `Signature` header.
  */
 public struct SignatureHeader: Equatable, Hashable {
@@ -3112,6 +3536,85 @@ public func FfiConverterTypeSignatureHeader_lift(_ buf: RustBuffer) throws -> Si
 #endif
 public func FfiConverterTypeSignatureHeader_lower(_ value: SignatureHeader) -> RustBuffer {
     return FfiConverterTypeSignatureHeader.lower(value)
+}
+
+
+/**
+ * One OpenTelemetry attribute: exactly one of the values is set.
+ */
+public struct SpanAttribute: Equatable, Hashable {
+    /**
+     * The attribute's key (`antom.api`, `http.response.status_code`...).
+     */
+    public var key: String
+    /**
+     * A string value.
+     */
+    public var stringValue: String?
+    /**
+     * An integer value.
+     */
+    public var intValue: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The attribute's key (`antom.api`, `http.response.status_code`...).
+         */key: String, 
+        /**
+         * A string value.
+         */stringValue: String?, 
+        /**
+         * An integer value.
+         */intValue: Int64?) {
+        self.key = key
+        self.stringValue = stringValue
+        self.intValue = intValue
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SpanAttribute: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSpanAttribute: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SpanAttribute {
+        return
+            try SpanAttribute(
+                key: FfiConverterString.read(from: &buf), 
+                stringValue: FfiConverterOptionString.read(from: &buf), 
+                intValue: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SpanAttribute, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterOptionString.write(value.stringValue, into: &buf)
+        FfiConverterOptionInt64.write(value.intValue, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpanAttribute_lift(_ buf: RustBuffer) throws -> SpanAttribute {
+    return try FfiConverterTypeSpanAttribute.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSpanAttribute_lower(_ value: SpanAttribute) -> RustBuffer {
+    return FfiConverterTypeSpanAttribute.lower(value)
 }
 
 
@@ -3336,6 +3839,97 @@ public func FfiConverterTypeAntomError_lift(_ buf: RustBuffer) throws -> AntomEr
 public func FfiConverterTypeAntomError_lower(_ value: AntomError) -> RustBuffer {
     return FfiConverterTypeAntomError.lower(value)
 }
+
+
+/**
+ * What went wrong with one attempt.
+ */
+
+public enum AttemptFailure: Equatable, Hashable {
+    
+    /**
+     * The request could not be sent, or its reply not read.
+     */
+    case transport
+    /**
+     * No complete reply within the attempt's timeout.
+     */
+    case timeout
+    /**
+     * A reply with a non-2xx HTTP status.
+     */
+    case httpStatus(
+        /**
+         * The status.
+         */status: UInt16
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AttemptFailure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAttemptFailure: FfiConverterRustBuffer {
+    typealias SwiftType = AttemptFailure
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AttemptFailure {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .transport
+        
+        case 2: return .timeout
+        
+        case 3: return .httpStatus(status: try FfiConverterUInt16.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AttemptFailure, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .transport:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .timeout:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .httpStatus(status):
+            writeInt(&buf, Int32(3))
+            FfiConverterUInt16.write(status, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttemptFailure_lift(_ buf: RustBuffer) throws -> AttemptFailure {
+    return try FfiConverterTypeAttemptFailure.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttemptFailure_lower(_ value: AttemptFailure) -> RustBuffer {
+    return FfiConverterTypeAttemptFailure.lower(value)
+}
+
 
 
 /**
@@ -3975,6 +4569,30 @@ public func FfiConverterTypeResultStatus_lower(_ value: ResultStatus) -> RustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
+    typealias SwiftType = UInt16?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt16.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt16.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
     typealias SwiftType = UInt32?
 
@@ -4015,6 +4633,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4287,6 +4929,31 @@ fileprivate struct FfiConverterSequenceTypeHeader: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSpanAttribute: FfiConverterRustBuffer {
+    typealias SwiftType = [SpanAttribute]
+
+    public static func write(_ value: [SpanAttribute], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSpanAttribute.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SpanAttribute] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SpanAttribute]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSpanAttribute.read(from: &buf))
+        }
+        return seq
+    }
+}
 /**
  * Checks a body's length against a limit (`Client.max_body_bytes()`), given the length
  * only: bindings call it before copying an oversized body into this library.
@@ -4547,6 +5214,143 @@ public func responseHeaderNames() -> [String]  {
     )
 })
 }
+/**
+ * The catalogue name (`payments.pay`) of a path or API, if known.
+ */
+public func apiName(path: String) -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_api_name(
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+/**
+ * The stable code of a send that ended with `failure`: `TRANSPORT_ERROR`, `TIMEOUT`,
+ * `HTTP_STATUS`.
+ */
+public func attemptFailureCode(failure: AttemptFailure) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_attempt_failure_code(
+        FfiConverterTypeAttemptFailure_lower(failure),uniffiCallStatus
+    )
+})
+}
+/**
+ * What to tell the user about a send that ended with `failure` (the attempt had
+ * `timeout_ms`): the outcome is unknown; inquire, never pay again.
+ */
+public func attemptFailureMessage(failure: AttemptFailure, timeoutMs: UInt64) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_attempt_failure_message(
+        FfiConverterTypeAttemptFailure_lower(failure),
+        FfiConverterUInt64.lower(timeoutMs),uniffiCallStatus
+    )
+})
+}
+/**
+ * The next attempt's timeout `elapsed_ms` after the first started: the smaller of the attempt
+ * timeout and what is left of the deadline; `None` when the deadline has passed.
+ */
+public func attemptTimeoutMs(policy: RetryPolicy, elapsedMs: UInt64) -> UInt64?  {
+    return try!  FfiConverterOptionUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_attempt_timeout_ms(
+        FfiConverterTypeRetryPolicy_lower(policy),
+        FfiConverterUInt64.lower(elapsedMs),uniffiCallStatus
+    )
+})
+}
+/**
+ * Checks a policy's bounds. Errors: `InvalidInput` naming the bound.
+ */
+public func checkRetryPolicy(policy: RetryPolicy)throws   {try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_check_retry_policy(
+        FfiConverterTypeRetryPolicy_lower(policy),uniffiCallStatus
+    )
+}
+}
+/**
+ * Decides what follows the failed attempt number `attempt` (from 1) of a request to `path`
+ * with `body`, `elapsed_ms` after the first attempt started; `random` is any number from the
+ * host's random source (it picks the jitter).
+ */
+public func decideRetry(policy: RetryPolicy, path: String, body: Data, attempt: UInt32, elapsedMs: UInt64, failure: AttemptFailure, random: UInt64) -> RetryDecision  {
+    return try!  FfiConverterTypeRetryDecision_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_decide_retry(
+        FfiConverterTypeRetryPolicy_lower(policy),
+        FfiConverterString.lower(path),
+        FfiConverterData.lower(body),
+        FfiConverterUInt32.lower(attempt),
+        FfiConverterUInt64.lower(elapsedMs),
+        FfiConverterTypeAttemptFailure_lower(failure),
+        FfiConverterUInt64.lower(random),uniffiCallStatus
+    )
+})
+}
+/**
+ * The default policy: one attempt (no retries), a 30 s attempt timeout; backoff from 500 ms
+ * capped at 5 s and a 60 s deadline once `max_attempts` is raised.
+ */
+public func defaultRetryPolicy() -> RetryPolicy  {
+    return try!  FfiConverterTypeRetryPolicy_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_default_retry_policy(uniffiCallStatus
+    )
+})
+}
+/**
+ * `body` as it may be shown when the user opted in to bodies in events: sensitive fields'
+ * values masked (`<masked>`), or `<N bytes>` for a body that is not JSON.
+ */
+public func maskBody(body: Data) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_mask_body(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * A new event for attempt `attempt` of a send to `path`: the API's catalogue name filled in,
+ * the rest empty.
+ */
+public func newSendEvent(path: String, attempt: UInt32, requestBodyLen: UInt64) -> SendEvent  {
+    return try!  FfiConverterTypeSendEvent_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_new_send_event(
+        FfiConverterString.lower(path),
+        FfiConverterUInt32.lower(attempt),
+        FfiConverterUInt64.lower(requestBodyLen),uniffiCallStatus
+    )
+})
+}
+/**
+ * The OpenTelemetry attributes of an event (unset fields left out).
+ */
+public func sendEventAttributes(event: SendEvent) -> [SpanAttribute]  {
+    return try!  FfiConverterSequenceTypeSpanAttribute.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_send_event_attributes(
+        FfiConverterTypeSendEvent_lower(event),uniffiCallStatus
+    )
+})
+}
+/**
+ * The OpenTelemetry span name of a send to `path`: `antom <catalogue name>` or `antom unknown`.
+ */
+public func spanName(path: String) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_span_name(
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -4624,6 +5428,39 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_response_header_names() != 47252) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_api_name() != 41518) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_attempt_failure_code() != 61864) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_attempt_failure_message() != 36201) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_attempt_timeout_ms() != 23261) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_check_retry_policy() != 17337) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_decide_retry() != 21151) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_default_retry_policy() != 62879) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_mask_body() != 25182) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_new_send_event() != 17089) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_send_event_attributes() != 57484) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_span_name() != 39016) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_method_client_antom_keys() != 29889) {

@@ -596,6 +596,62 @@ RustBuffer uniffi_antom_ffi_fn_func_response_header_names(RustCallStatus *_Nonnu
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_API_NAME
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_API_NAME
+RustBuffer uniffi_antom_ffi_fn_func_api_name(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_ATTEMPT_FAILURE_CODE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_ATTEMPT_FAILURE_CODE
+RustBuffer uniffi_antom_ffi_fn_func_attempt_failure_code(RustBuffer failure, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_ATTEMPT_FAILURE_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_ATTEMPT_FAILURE_MESSAGE
+RustBuffer uniffi_antom_ffi_fn_func_attempt_failure_message(RustBuffer failure, uint64_t timeout_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_ATTEMPT_TIMEOUT_MS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_ATTEMPT_TIMEOUT_MS
+RustBuffer uniffi_antom_ffi_fn_func_attempt_timeout_ms(RustBuffer policy, uint64_t elapsed_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_RETRY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_RETRY_POLICY
+void uniffi_antom_ffi_fn_func_check_retry_policy(RustBuffer policy, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DECIDE_RETRY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DECIDE_RETRY
+RustBuffer uniffi_antom_ffi_fn_func_decide_retry(RustBuffer policy, RustBuffer path, RustBuffer body, uint32_t attempt, uint64_t elapsed_ms, RustBuffer failure, uint64_t random, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEFAULT_RETRY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEFAULT_RETRY_POLICY
+RustBuffer uniffi_antom_ffi_fn_func_default_retry_policy(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_MASK_BODY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_MASK_BODY
+RustBuffer uniffi_antom_ffi_fn_func_mask_body(RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_NEW_SEND_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_NEW_SEND_EVENT
+RustBuffer uniffi_antom_ffi_fn_func_new_send_event(RustBuffer path, uint32_t attempt, uint64_t request_body_len, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_SEND_EVENT_ATTRIBUTES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_SEND_EVENT_ATTRIBUTES
+RustBuffer uniffi_antom_ffi_fn_func_send_event_attributes(RustBuffer event, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_SPAN_NAME
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_SPAN_NAME
+RustBuffer uniffi_antom_ffi_fn_func_span_name(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_ANTOM_FFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_ANTOM_FFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_antom_ffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -979,6 +1035,72 @@ uint16_t uniffi_antom_ffi_checksum_func_notification_header_names(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_RESPONSE_HEADER_NAMES
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_RESPONSE_HEADER_NAMES
 uint16_t uniffi_antom_ffi_checksum_func_response_header_names(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_API_NAME
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_API_NAME
+uint16_t uniffi_antom_ffi_checksum_func_api_name(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_ATTEMPT_FAILURE_CODE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_ATTEMPT_FAILURE_CODE
+uint16_t uniffi_antom_ffi_checksum_func_attempt_failure_code(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_ATTEMPT_FAILURE_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_ATTEMPT_FAILURE_MESSAGE
+uint16_t uniffi_antom_ffi_checksum_func_attempt_failure_message(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_ATTEMPT_TIMEOUT_MS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_ATTEMPT_TIMEOUT_MS
+uint16_t uniffi_antom_ffi_checksum_func_attempt_timeout_ms(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CHECK_RETRY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CHECK_RETRY_POLICY
+uint16_t uniffi_antom_ffi_checksum_func_check_retry_policy(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DECIDE_RETRY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DECIDE_RETRY
+uint16_t uniffi_antom_ffi_checksum_func_decide_retry(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEFAULT_RETRY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEFAULT_RETRY_POLICY
+uint16_t uniffi_antom_ffi_checksum_func_default_retry_policy(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_MASK_BODY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_MASK_BODY
+uint16_t uniffi_antom_ffi_checksum_func_mask_body(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_NEW_SEND_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_NEW_SEND_EVENT
+uint16_t uniffi_antom_ffi_checksum_func_new_send_event(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_SEND_EVENT_ATTRIBUTES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_SEND_EVENT_ATTRIBUTES
+uint16_t uniffi_antom_ffi_checksum_func_send_event_attributes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_SPAN_NAME
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_SPAN_NAME
+uint16_t uniffi_antom_ffi_checksum_func_span_name(void
     
 );
 #endif

@@ -63,6 +63,9 @@ pub struct Endpoint {
     pub response: &'static str,
     /// The request field that makes a repeat idempotent (`paymentRequestId`...), if known.
     pub idempotency: Option<&'static str>,
+    /// Whether the API only reads (an inquiry: no side effect), so repeating it is safe
+    /// without an idempotency field.
+    pub read_only: bool,
     /// How the request travels.
     pub transport: Transport,
     /// Whether Antom signs the reply.
