@@ -221,8 +221,55 @@ private func run(_ operation: String, _ input: [String: Any]) throws -> [String:
         return ["message": String(decoding: pending.message(), as: UTF8.self),
                 "digest_hex": pending.digest().map { String(format: "%02x", $0) }.joined(),
                 "finish": finish]
+    case "retry":
+        return try retryCase(input)
+    case "mask_body":
+        return ["masked": maskBody(body: body(input))]
     default:
         fatalError("unknown operation \(operation)")
+    }
+}
+
+/// retry.json: the policy's check, attempt timeouts, decisions and span names.
+private func retryCase(_ input: [String: Any]) throws -> [String: Any?] {
+    let step = input["step"] as! String
+    if step == "span_name" {
+        return ["span_name": spanName(path: input["path"] as! String)]
+    }
+    let p = input["policy"] as! [String: Any]
+    let policy = RetryPolicy(
+        maxAttempts: number(p["max_attempts"])!.uint32Value,
+        initialBackoffMs: number(p["initial_backoff_ms"])!.uint64Value,
+        maxBackoffMs: number(p["max_backoff_ms"])!.uint64Value,
+        attemptTimeoutMs: number(p["attempt_timeout_ms"])!.uint64Value,
+        deadlineMs: number(p["deadline_ms"])!.uint64Value,
+        retryWithoutIdempotencyKey: p["retry_without_idempotency_key"] as! Bool
+    )
+    let elapsed = number(input["elapsed_ms"])?.uint64Value ?? 0
+    switch step {
+    case "check":
+        try checkRetryPolicy(policy: policy)
+        return ["valid": true]
+    case "attempt_timeout":
+        let timeout = attemptTimeoutMs(policy: policy, elapsedMs: elapsed)
+        return ["timeout_ms": timeout.map { Int64($0) as Any } ?? NSNull()]
+    case "decide":
+        let f = input["failure"] as! [String: Any]
+        let failure: AttemptFailure
+        switch f["kind"] as! String {
+        case "transport": failure = .transport
+        case "timeout": failure = .timeout
+        default: failure = .httpStatus(status: number(f["status"])!.uint16Value)
+        }
+        let decision = decideRetry(
+            policy: policy, path: input["path"] as! String,
+            body: Data((input["body"] as! String).utf8),
+            attempt: number(input["attempt"])!.uint32Value, elapsedMs: elapsed,
+            failure: failure, random: number(input["random"])!.uint64Value
+        )
+        return ["retry": decision.retry, "delay_ms": Int64(decision.delayMs), "reason": decision.reason]
+    default:
+        fatalError("unknown retry step \(step)")
     }
 }
 
