@@ -12,4 +12,5 @@ pub mod clock;
 pub mod http;
 pub mod keyfile;
 pub mod mock;
+pub mod notifications;
 pub mod signer;

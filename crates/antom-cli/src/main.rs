@@ -164,6 +164,44 @@ enum TriggerCommand {
     /// A notifyPayment (PAYMENT_RESULT; PAYMENT_PENDING with --status PENDING).
     #[command(name = "notifyPayment")]
     NotifyPayment(TriggerArgs),
+    /// A notification of any type the catalogue knows (`antom trigger list`): a successful
+    /// result and placeholders for its required fields, changed with --set or replaced by --body.
+    Notify(NotifyArgs),
+    /// List the notification types `notify --type` takes.
+    List,
+}
+
+/// Where and how a triggered notification is delivered, and what changes its body.
+#[derive(clap::Args)]
+struct Delivery {
+    /// The webhook URL (http on 127.0.0.1, localhost or ::1 only).
+    #[arg(long)]
+    to: String,
+    /// The client-id header to send.
+    #[arg(long, default_value = mock::DEFAULT_CLIENT_ID)]
+    client_id: String,
+    /// Sign with this key (e.g. the one given to `antom mock`); default: a fresh key whose
+    /// public half is printed.
+    #[arg(long, value_name = "FILE")]
+    antom_private_key: Option<PathBuf>,
+    /// Send this file's JSON object as the body (signed as is; --set still applies).
+    #[arg(long, value_name = "FILE")]
+    body: Option<PathBuf>,
+    /// Change a field of the body: `field=value`, dotted for nested fields
+    /// (`refundAmount.value=500`); value is JSON for an object, list, true, false, null or a
+    /// quoted string, else text. Repeatable.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    set: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct NotifyArgs {
+    /// The type: a notifyType (REFUND_RESULT, CAPTURE_RESULT, ...), another discriminator value
+    /// (DISPUTE_CREATED, TOKEN_CREATED, ...) or a body model name (VaultingNotify, ...).
+    #[arg(long = "type", value_name = "TYPE")]
+    kind: String,
+    #[command(flatten)]
+    delivery: Delivery,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -180,19 +218,11 @@ enum PaymentOutcome {
 
 #[derive(clap::Args)]
 struct TriggerArgs {
-    /// The webhook URL (http on 127.0.0.1, localhost or ::1 only).
-    #[arg(long)]
-    to: String,
     /// The payment result to report.
     #[arg(long, value_enum, default_value = "SUCCESS")]
     status: PaymentOutcome,
-    /// The client-id header to send.
-    #[arg(long, default_value = mock::DEFAULT_CLIENT_ID)]
-    client_id: String,
-    /// Sign with this key (e.g. the one given to `antom mock`); default: a fresh key whose
-    /// public half is printed.
-    #[arg(long, value_name = "FILE")]
-    antom_private_key: Option<PathBuf>,
+    #[command(flatten)]
+    delivery: Delivery,
     /// paymentRequestId in the body (default: trigger-MILLIS).
     #[arg(long)]
     payment_request_id: Option<String>,
@@ -229,6 +259,12 @@ fn main() -> ExitCode {
         Command::Trigger {
             command: TriggerCommand::NotifyPayment(args),
         } => run_async(trigger_payment(args)),
+        Command::Trigger {
+            command: TriggerCommand::Notify(args),
+        } => run_async(trigger_notify(args)),
+        Command::Trigger {
+            command: TriggerCommand::List,
+        } => trigger_list(),
     };
     match result {
         Ok(code) => code,
@@ -571,20 +607,6 @@ async fn run_mock(args: MockArgs) -> Outcome {
 }
 
 async fn trigger_payment(args: TriggerArgs) -> Outcome {
-    let url = http::LoopbackUrl::parse(&args.to)?;
-    let key = match &args.antom_private_key {
-        Some(path) => keyfile::read(path)?
-            .private_key()
-            .map_err(|e| core_error("the Antom private key", &e))?,
-        None => {
-            let key = mock::generate_key()?;
-            println!(
-                "signing with a fresh key; its public half (configure it as the Antom public key):"
-            );
-            println!("  {}", key.public_key().to_base64());
-            key
-        }
-    };
     antom_core::from_minor_units(&args.amount, &args.currency)
         .map_err(|e| core_error("the amount", &e))?;
     let now = clock::now_iso8601();
@@ -603,6 +625,10 @@ async fn trigger_payment(args: TriggerArgs) -> Outcome {
         PaymentOutcome::Pending => ("PAYMENT_PENDING", "S", "SUCCESS", "success."),
     };
     let mut fields = Map::new();
+    fields.insert(
+        "result".into(),
+        json!({"resultCode": code, "resultStatus": status, "resultMessage": message}),
+    );
     fields.insert("notifyType".into(), json!(notify_type));
     fields.insert("paymentRequestId".into(), json!(request_id));
     fields.insert(
@@ -617,25 +643,93 @@ async fn trigger_payment(args: TriggerArgs) -> Outcome {
     if notify_type == "PAYMENT_RESULT" && status == "S" {
         fields.insert("paymentTime".into(), json!(now));
     }
-    let body = mock::render(status, code, message, &fields);
-    let signature = signature_header(&key, &url.path, &args.client_id, &now, body.as_bytes(), 1)
-        .map_err(|e| core_error("signing", &e))?;
+    let summary =
+        format!("notifyPayment {notify_type}, {status} {code}, paymentRequestId {request_id}");
+    deliver(&args.delivery, Value::Object(fields), &summary, &now).await
+}
+
+async fn trigger_notify(args: NotifyArgs) -> Outcome {
+    let Some((kind, value)) = antom_cli::notifications::find_type(&args.kind) else {
+        return Err(format!(
+            "unknown notification type {:?}: `antom trigger list` shows the types",
+            args.kind
+        ));
+    };
+    let now = clock::now_iso8601();
+    let unique = clock::now_millis().to_string();
+    let body = antom_cli::notifications::sample_body(&kind, value.as_deref(), &now, &unique);
+    let summary = format!(
+        "{} {}",
+        kind.body,
+        value.as_deref().unwrap_or("(no type field)")
+    );
+    deliver(&args.delivery, body, &summary, &now).await
+}
+
+fn trigger_list() -> Outcome {
+    for kind in antom_cli::notifications::notification_types() {
+        match &kind.field {
+            Some(field) => println!("{:34} {field}: {}", kind.body, kind.values.join(", ")),
+            None => println!("{:34} (no type field in the schema)", kind.body),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Applies --body and --set to `body`, signs it for the webhook's path and POSTs it;
+/// succeeds only when the answer is Antom's acknowledgement.
+async fn deliver(delivery: &Delivery, body: Value, summary: &str, now: &str) -> Outcome {
+    let url = http::LoopbackUrl::parse(&delivery.to)?;
+    let mut body = match &delivery.body {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            match serde_json::from_str::<Value>(&text) {
+                Ok(object @ Value::Object(_)) => object,
+                _ => return Err(format!("{} is not a JSON object", path.display())),
+            }
+        }
+        None => body,
+    };
+    for assignment in &delivery.set {
+        antom_cli::notifications::set_field(&mut body, assignment)?;
+    }
+    let key = match &delivery.antom_private_key {
+        Some(path) => keyfile::read(path)?
+            .private_key()
+            .map_err(|e| core_error("the Antom private key", &e))?,
+        None => {
+            let key = mock::generate_key()?;
+            println!(
+                "signing with a fresh key; its public half (configure it as the Antom public key):"
+            );
+            println!("  {}", key.public_key().to_base64());
+            key
+        }
+    };
+    let body = antom_cli::notifications::render(&body);
+    let signature = signature_header(
+        &key,
+        &url.path,
+        &delivery.client_id,
+        now,
+        body.as_bytes(),
+        1,
+    )
+    .map_err(|e| core_error("signing", &e))?;
     let headers = vec![
         (
             "content-type".to_owned(),
             "application/json; charset=UTF-8".to_owned(),
         ),
-        ("client-id".to_owned(), args.client_id.clone()),
-        ("request-time".to_owned(), now.clone()),
+        ("client-id".to_owned(), delivery.client_id.clone()),
+        ("request-time".to_owned(), now.to_owned()),
         ("signature".to_owned(), signature),
     ];
-    println!(
-        "POST {} (notifyPayment {notify_type}, {status} {code}, paymentRequestId {request_id})",
-        args.to
-    );
+    println!("POST {} ({summary})", delivery.to);
     let response = http::send(
         "POST",
-        &args.to,
+        &delivery.to,
         &headers,
         body.into_bytes(),
         Duration::from_secs(10),

@@ -579,3 +579,107 @@ async fn mock_binary_serves_signed_responses() {
     drop(child);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `antom trigger notify` with `args` to `webhook`, signed with the test Antom key.
+fn trigger_notify(webhook: &Webhook, args: &[&str]) -> std::process::Output {
+    let key = path("TEST-ONLY-antom.private.pkcs8.b64");
+    let mut all = vec![
+        "trigger",
+        "notify",
+        "--to",
+        &webhook.url,
+        "--antom-private-key",
+        &key,
+    ];
+    all.extend_from_slice(args);
+    antom(&all)
+}
+
+#[test]
+fn trigger_sends_every_notification_type_of_the_catalogue() {
+    let listed = antom(&["trigger", "list"]);
+    assert!(listed.status.success(), "{}", text(&listed));
+    let types: Vec<String> = String::from_utf8(listed.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|line| line.split_whitespace().next().map(str::to_owned))
+        .collect();
+    assert_eq!(types.len(), 19, "{types:?}");
+    let webhook = Webhook::start("/antom/notify", vec![]);
+    for kind in &types {
+        let output = trigger_notify(&webhook, &["--type", kind]);
+        assert!(output.status.success(), "{kind}: {}", text(&output));
+    }
+    let received = webhook.received();
+    assert_eq!(received.len(), types.len());
+    let client = antom_verifier();
+    for (kind, message) in types.iter().zip(&received) {
+        let notification = client
+            .verify_notification("/antom/notify", &message.headers, &message.body)
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert_eq!(
+            notification.result_status,
+            Some(ResultStatus::Success),
+            "{kind}"
+        );
+    }
+    let output = trigger_notify(&webhook, &["--type", "NOT_A_TYPE"]);
+    assert!(!output.status.success());
+    assert!(text(&output).contains("antom trigger list"));
+}
+
+#[test]
+fn trigger_changes_fields_with_set_and_sends_a_body_file() {
+    let webhook = Webhook::start("/antom/notify", vec![]);
+    let output = trigger_notify(
+        &webhook,
+        &[
+            "--type",
+            "REFUND_RESULT",
+            "--set",
+            "refundStatus=FAIL",
+            "--set",
+            "refundAmount.value=250",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let dir = std::env::temp_dir().join(format!("antom-cli-trigger-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let body_path = dir.join("body.json");
+    std::fs::write(
+        &body_path,
+        r#"{"notifyType":"CAPTURE_RESULT","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success."},"captureRequestId":"cap-file","paymentId":"p","captureId":"c","captureAmount":{"currency":"EUR","value":"5"}}"#,
+    )
+    .unwrap();
+    let body_arg = body_path.display().to_string();
+    let output = trigger_notify(
+        &webhook,
+        &[
+            "--type",
+            "CAPTURE_RESULT",
+            "--body",
+            &body_arg,
+            "--set",
+            "result.resultStatus=\"F\"",
+        ],
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let client = antom_verifier();
+    let received = webhook.received();
+    let refund = client
+        .verify_notification("/antom/notify", &received[0].headers, &received[0].body)
+        .unwrap();
+    assert_eq!(refund.outcome, antom_core::Outcome::Failed);
+    let body: Value = serde_json::from_slice(&refund.body).unwrap();
+    assert_eq!(body["refundAmount"]["value"], "250");
+    assert_eq!(body["notifyType"], "REFUND_RESULT");
+    let capture = client
+        .verify_notification("/antom/notify", &received[1].headers, &received[1].body)
+        .unwrap();
+    let body: Value = serde_json::from_slice(&capture.body).unwrap();
+    assert_eq!(body["captureRequestId"], "cap-file");
+    assert_eq!(capture.result_status, Some(ResultStatus::Failed));
+    assert_eq!(capture.outcome, antom_core::Outcome::Failed);
+}
