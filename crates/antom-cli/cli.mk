@@ -25,14 +25,11 @@ demo_needs_python   := python
 # $(call demo_packages,flows), $(call demo_needs,flows)
 demo_packages = $(foreach f,$(1),$(demo_package_$(f)))
 demo_needs    = rust cc $(foreach f,$(1),$(demo_needs_$(f)))
-# The simulator is always needed; the Rust example only for the rust flow; uniffi's binding
-# generator only for the python flow (maturin runs it after building the wheel's library).
-# Everything native the demo runs is one dev-profile build in target/debug (AWS-LC compiled once),
-# and one cargo invocation for all of it, so cargo schedules the whole graph on both cores
-# (AWS-LC's C code beside tokio, hyper and uniffi's generator) instead of two builds in a row.
-demo_cargo_build = @$(STEP) "simulator$(if $(filter rust,$(1)), the Rust example)$(if $(filter python,$(1)), uniffi's generator) (dev profile, target/debug)" \
-	$(strip cargo build -p antom-cli --bin antom $(if $(filter rust,$(1)),--example merchant_flow) \
-	$(if $(filter python,$(1)),-p antom-ffi --features antom-ffi/bindgen --bin uniffi-bindgen))
+# The simulator is always needed; the Rust example only for the rust flow.
+# Everything native the demo runs is one dev-profile build in target/debug (AWS-LC compiled once):
+# the simulator, the Rust example and the demo's Python wheel.
+demo_cargo_build = @$(STEP) "simulator$(if $(filter rust,$(1)), and the Rust example) (dev profile, target/debug)" \
+	$(strip cargo build -p antom-cli --bin antom $(if $(filter rust,$(1)),--example merchant_flow))
 # Every flow asked for must pass; the whole run is killed after DEMO_TIMEOUT seconds.
 demo_run = DEMO_FLOWS="$(strip $(1))" DEMO_REQUIRE_ALL=1 DEMO_WHEEL_DIR="$(CURDIR)/$(PY_DIST_DEMO)" \
 	timeout --kill-after=10 $(DEMO_TIMEOUT) bash crates/antom-cli/demo/run.sh
@@ -58,15 +55,20 @@ demo_parts = $(MAKE) --no-print-directory -j$(DEMO_JOBS) PREREQ_CHECK=0 DEMO_FLO
 demo-build:
 	@$(call demo_parts,$(DEMO_FLOWS))
 
+# The wheel is listed first, so that make -j starts it first (see below).
 demo-parts: $(call demo_packages,$(filter python,$(DEMO_FLOWS))) $(call demo_packages,$(filter-out python,$(DEMO_FLOWS))) demo-native
 demo-native:
 	$(call demo_cargo_build,$(DEMO_FLOWS))
-# The demo's wheel shares target/debug with the native build, so one waits for the other: the
-# native build goes first (it compiles the generator maturin runs, and most of the wheel's crates).
-# Measured on a fresh clone (2 cores), wheel first: 366 s and 378 s in all, the wheel 193-198 s
-# of it (maturin builds the library, then the generator, one after the other).
+# The demo's wheel shares target/debug with the simulator, so one waits for the other: the wheel
+# goes first. Measured on a fresh clone (2 cores): started beside wasm-bindgen-cli and the wasm32
+# build (make starts those first), 449 s in all; with its virtualenv made first so that it
+# started beside wasm-bindgen-cli, 372 s for the wheel alone: each cargo then gets one job.
+# Tried: one cargo invocation for the simulator, the example and uniffi's generator first, the
+# wheel after it: 433 s in all, worse: feature unification across antom-cli and antom-ffi in one
+# invocation builds the shared crates with other features than the wheel's own build, which then
+# compiles them again (the wheel 149 s after a 276 s native build).
 ifneq ($(filter python,$(DEMO_FLOWS)),)
-python-wheel-demo: | demo-native
+demo-native: | python-wheel-demo
 endif
 
 demo: demo-build
