@@ -41,7 +41,17 @@ impl From<RetryPolicy> for ac::RetryPolicy {
 /// capped at 5 s and a 60 s deadline once `max_attempts` is raised.
 #[uniffi::export]
 pub fn default_retry_policy() -> RetryPolicy {
-    let p = ac::RetryPolicy::default();
+    from_core_policy(ac::RetryPolicy::default())
+}
+
+/// The policy of `send`'s simple form (`retries`, `timeout`): `retries` extra attempts (at most
+/// 9), each with `attempt_timeout_ms`, the default backoff, and a deadline that fits them all.
+#[uniffi::export]
+pub fn simple_retry_policy(retries: u32, attempt_timeout_ms: u64) -> RetryPolicy {
+    from_core_policy(ac::RetryPolicy::with_retries(retries, attempt_timeout_ms))
+}
+
+fn from_core_policy(p: ac::RetryPolicy) -> RetryPolicy {
     RetryPolicy {
         max_attempts: p.max_attempts,
         initial_backoff_ms: p.initial_backoff_ms,

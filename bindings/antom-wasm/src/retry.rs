@@ -98,6 +98,16 @@ pub fn default_retry_policy() -> WasmRetryPolicy {
     WasmRetryPolicy(ac::RetryPolicy::default())
 }
 
+/// The policy of `send`'s simple form (`retries`, `timeoutMs`): `retries` extra attempts (at
+/// most 9), each with `attempt_timeout_ms`, the default backoff, and a deadline that fits them.
+#[wasm_bindgen(js_name = simpleRetryPolicy)]
+pub fn simple_retry_policy(retries: u32, attempt_timeout_ms: f64) -> WasmRetryPolicy {
+    WasmRetryPolicy(ac::RetryPolicy::with_retries(
+        retries,
+        ms(attempt_timeout_ms),
+    ))
+}
+
 /// What follows a failed attempt.
 #[wasm_bindgen(js_name = RetryDecision)]
 pub struct WasmRetryDecision(ac::RetryDecision);

@@ -71,6 +71,30 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The policy of the simple form every runtime's `send` keeps (`retries`, `timeout`):
+    /// `retries` extra attempts (0 to 9), each with `attempt_timeout_ms`, the default backoff,
+    /// and a deadline that fits every attempt and the longest waits between them (capped at
+    /// [`MAX_DEADLINE_MS`]), so the simple form never ends early because of the deadline.
+    pub fn with_retries(retries: u32, attempt_timeout_ms: u64) -> RetryPolicy {
+        let base = RetryPolicy::default();
+        let max_attempts = retries.saturating_add(1).min(MAX_ATTEMPTS);
+        let attempts = u64::from(max_attempts);
+        let waits = (1..max_attempts)
+            .map(|n| backoff_ms(&base, n))
+            .fold(0u64, u64::saturating_add);
+        let deadline_ms = attempt_timeout_ms
+            .saturating_mul(attempts)
+            .saturating_add(waits)
+            .saturating_add(1)
+            .min(MAX_DEADLINE_MS);
+        RetryPolicy {
+            max_attempts,
+            attempt_timeout_ms,
+            deadline_ms,
+            ..base
+        }
+    }
+
     /// Checks the policy's bounds.
     ///
     /// # Errors
@@ -366,6 +390,21 @@ mod tests {
             ),
             RetryDecision::Stop(StopReason::RetriesOff)
         );
+    }
+
+    #[test]
+    fn the_simple_form_fits_every_attempt_in_its_deadline() {
+        let policy = RetryPolicy::with_retries(2, 1_000);
+        assert_eq!(policy.max_attempts, 3);
+        assert_eq!(policy.attempt_timeout_ms, 1_000);
+        assert_eq!(policy.deadline_ms, 3_000 + 500 + 1_000 + 1);
+        assert!(policy.check().is_ok());
+        assert_eq!(RetryPolicy::with_retries(0, 30_000).max_attempts, 1);
+        assert_eq!(
+            RetryPolicy::with_retries(50, 600_000).deadline_ms,
+            MAX_DEADLINE_MS
+        );
+        assert_eq!(RetryPolicy::with_retries(50, 1).max_attempts, MAX_ATTEMPTS);
     }
 
     #[test]

@@ -5341,6 +5341,19 @@ public func sendEventAttributes(event: SendEvent) -> [SpanAttribute]  {
 })
 }
 /**
+ * The policy of `send`'s simple form (`retries`, `timeout`): `retries` extra attempts (at most
+ * 9), each with `attempt_timeout_ms`, the default backoff, and a deadline that fits them all.
+ */
+public func simpleRetryPolicy(retries: UInt32, attemptTimeoutMs: UInt64) -> RetryPolicy  {
+    return try!  FfiConverterTypeRetryPolicy_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_simple_retry_policy(
+        FfiConverterUInt32.lower(retries),
+        FfiConverterUInt64.lower(attemptTimeoutMs),uniffiCallStatus
+    )
+})
+}
+/**
  * The OpenTelemetry span name of a send to `path`: `antom <catalogue name>` or `antom unknown`.
  */
 public func spanName(path: String) -> String  {
@@ -5458,6 +5471,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_send_event_attributes() != 57484) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_simple_retry_policy() != 18138) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_span_name() != 39016) {

@@ -647,6 +647,11 @@ RustBuffer uniffi_antom_ffi_fn_func_new_send_event(RustBuffer path, uint32_t att
 RustBuffer uniffi_antom_ffi_fn_func_send_event_attributes(RustBuffer event, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_SIMPLE_RETRY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_SIMPLE_RETRY_POLICY
+RustBuffer uniffi_antom_ffi_fn_func_simple_retry_policy(uint32_t retries, uint64_t attempt_timeout_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_SPAN_NAME
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_SPAN_NAME
 RustBuffer uniffi_antom_ffi_fn_func_span_name(RustBuffer path, RustCallStatus *_Nonnull out_status
@@ -1095,6 +1100,12 @@ uint16_t uniffi_antom_ffi_checksum_func_new_send_event(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_SEND_EVENT_ATTRIBUTES
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_SEND_EVENT_ATTRIBUTES
 uint16_t uniffi_antom_ffi_checksum_func_send_event_attributes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_SIMPLE_RETRY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_SIMPLE_RETRY_POLICY
+uint16_t uniffi_antom_ffi_checksum_func_simple_retry_policy(void
     
 );
 #endif
