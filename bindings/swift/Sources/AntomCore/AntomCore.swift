@@ -2510,6 +2510,105 @@ public func FfiConverterTypeEndpoint_lower(_ value: Endpoint) -> RustBuffer {
 
 
 /**
+ * What an unsigned event-upload reply says, reported as exactly that.
+ */
+public struct EventReply: Equatable, Hashable {
+    /**
+     * Always false: nothing in the reply is signed.
+     */
+    public var verified: Bool
+    /**
+     * Always `Unknown`: an unsigned reply never proves that anything happened.
+     */
+    public var outcome: Outcome
+    /**
+     * `result.resultStatus` as sent (unverified), if any.
+     */
+    public var resultStatus: String?
+    /**
+     * `result.resultCode` as sent (unverified), if any.
+     */
+    public var resultCode: String?
+    /**
+     * The body, as received.
+     */
+    public var body: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Always false: nothing in the reply is signed.
+         */verified: Bool, 
+        /**
+         * Always `Unknown`: an unsigned reply never proves that anything happened.
+         */outcome: Outcome, 
+        /**
+         * `result.resultStatus` as sent (unverified), if any.
+         */resultStatus: String?, 
+        /**
+         * `result.resultCode` as sent (unverified), if any.
+         */resultCode: String?, 
+        /**
+         * The body, as received.
+         */body: String) {
+        self.verified = verified
+        self.outcome = outcome
+        self.resultStatus = resultStatus
+        self.resultCode = resultCode
+        self.body = body
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventReply: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventReply: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventReply {
+        return
+            try EventReply(
+                verified: FfiConverterBool.read(from: &buf), 
+                outcome: FfiConverterTypeOutcome.read(from: &buf), 
+                resultStatus: FfiConverterOptionString.read(from: &buf), 
+                resultCode: FfiConverterOptionString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventReply, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.verified, into: &buf)
+        FfiConverterTypeOutcome.write(value.outcome, into: &buf)
+        FfiConverterOptionString.write(value.resultStatus, into: &buf)
+        FfiConverterOptionString.write(value.resultCode, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventReply_lift(_ buf: RustBuffer) throws -> EventReply {
+    return try FfiConverterTypeEventReply.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventReply_lower(_ value: EventReply) -> RustBuffer {
+    return FfiConverterTypeEventReply.lower(value)
+}
+
+
+/**
  * Opt-in replay window for `Client.verify_notification_fresh`.
  */
 public struct Freshness: Equatable, Hashable {
@@ -2840,6 +2939,106 @@ public func FfiConverterTypeNotificationFacts_lower(_ value: NotificationFacts) 
 
 
 /**
+ * An unsigned event upload ready to send (over HTTP/2 where the host has it): POST `body` to
+ * `url` with exactly these headers.
+ */
+public struct PreparedEventUpload: Equatable, Hashable {
+    /**
+     * Always `POST`.
+     */
+    public var method: String
+    /**
+     * The gateway origin plus `/ams/api/v1/meter/uploadEvent`.
+     */
+    public var url: String
+    /**
+     * Headers in order: `Content-Type`, `Accept`, `X-Session-Id`.
+     */
+    public var headers: [Header]
+    /**
+     * The JSON body, as given.
+     */
+    public var body: String
+    /**
+     * Always true: send it over HTTP/2 where the host's HTTP client has it.
+     */
+    public var http2: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Always `POST`.
+         */method: String, 
+        /**
+         * The gateway origin plus `/ams/api/v1/meter/uploadEvent`.
+         */url: String, 
+        /**
+         * Headers in order: `Content-Type`, `Accept`, `X-Session-Id`.
+         */headers: [Header], 
+        /**
+         * The JSON body, as given.
+         */body: String, 
+        /**
+         * Always true: send it over HTTP/2 where the host's HTTP client has it.
+         */http2: Bool) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.http2 = http2
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PreparedEventUpload: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePreparedEventUpload: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PreparedEventUpload {
+        return
+            try PreparedEventUpload(
+                method: FfiConverterString.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf), 
+                headers: FfiConverterSequenceTypeHeader.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                http2: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PreparedEventUpload, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.method, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterSequenceTypeHeader.write(value.headers, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterBool.write(value.http2, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreparedEventUpload_lift(_ buf: RustBuffer) throws -> PreparedEventUpload {
+    return try FfiConverterTypePreparedEventUpload.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreparedEventUpload_lower(_ value: PreparedEventUpload) -> RustBuffer {
+    return FfiConverterTypePreparedEventUpload.lower(value)
+}
+
+
+/**
  * A request ready for your HTTP client: send exactly these bytes and headers.
  */
 public struct PreparedRequest: Equatable, Hashable {
@@ -2935,6 +3134,117 @@ public func FfiConverterTypePreparedRequest_lift(_ buf: RustBuffer) throws -> Pr
 #endif
 public func FfiConverterTypePreparedRequest_lower(_ value: PreparedRequest) -> RustBuffer {
     return FfiConverterTypePreparedRequest.lower(value)
+}
+
+
+/**
+ * A multipart upload ready to send: POST `body` to `url` with exactly these headers.
+ */
+public struct PreparedUpload: Equatable, Hashable {
+    /**
+     * Always `POST`.
+     */
+    public var method: String
+    /**
+     * The big-file host's origin plus `path` (for a gateway that is not one of Antom's, such
+     * as the simulator, that gateway's own).
+     */
+    public var url: String
+    /**
+     * The path that was signed; pass it to `Client.verify_response`.
+     */
+    public var path: String
+    /**
+     * Headers in order: the signed request's, its `Content-Type` the multipart one.
+     */
+    public var headers: [Header]
+    /**
+     * The JSON part that was signed, byte for byte.
+     */
+    public var signedJson: String
+    /**
+     * The whole `multipart/form-data` body.
+     */
+    public var body: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Always `POST`.
+         */method: String, 
+        /**
+         * The big-file host's origin plus `path` (for a gateway that is not one of Antom's, such
+         * as the simulator, that gateway's own).
+         */url: String, 
+        /**
+         * The path that was signed; pass it to `Client.verify_response`.
+         */path: String, 
+        /**
+         * Headers in order: the signed request's, its `Content-Type` the multipart one.
+         */headers: [Header], 
+        /**
+         * The JSON part that was signed, byte for byte.
+         */signedJson: String, 
+        /**
+         * The whole `multipart/form-data` body.
+         */body: Data) {
+        self.method = method
+        self.url = url
+        self.path = path
+        self.headers = headers
+        self.signedJson = signedJson
+        self.body = body
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PreparedUpload: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePreparedUpload: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PreparedUpload {
+        return
+            try PreparedUpload(
+                method: FfiConverterString.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf), 
+                path: FfiConverterString.read(from: &buf), 
+                headers: FfiConverterSequenceTypeHeader.read(from: &buf), 
+                signedJson: FfiConverterString.read(from: &buf), 
+                body: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PreparedUpload, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.method, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterSequenceTypeHeader.write(value.headers, into: &buf)
+        FfiConverterString.write(value.signedJson, into: &buf)
+        FfiConverterData.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreparedUpload_lift(_ buf: RustBuffer) throws -> PreparedUpload {
+    return try FfiConverterTypePreparedUpload.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePreparedUpload_lower(_ value: PreparedUpload) -> RustBuffer {
+    return FfiConverterTypePreparedUpload.lower(value)
 }
 
 
@@ -5364,6 +5674,81 @@ public func spanName(path: String) -> String  {
     )
 })
 }
+/**
+ * Refuses a file larger than the upload limit, or empty: call it with the file's size before
+ * reading the file. Errors: `InvalidInput` naming the limit, never the file.
+ */
+public func checkUploadSize(len: UInt64)throws   {try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_check_upload_size(
+        FfiConverterUInt64.lower(len),uniffiCallStatus
+    )
+}
+}
+/**
+ * Prepares the event upload of `body` (a JSON object) in the session `session_id` (from
+ * `meter.createSession`). Nothing is signed.
+ *
+ * Errors: `InvalidInput` for a blank or multi-line session id, or a body that is not a JSON
+ * object or is larger than the client's body limit.
+ */
+public func prepareEventUpload(client: Client, sessionId: String, body: String)throws  -> PreparedEventUpload  {
+    return try  FfiConverterTypePreparedEventUpload_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_prepare_event_upload(
+        FfiConverterTypeClient_lower(client),
+        FfiConverterString.lower(sessionId),
+        FfiConverterString.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * Prepares the upload of `file` (named `file_name`, of media type `content_type`) for the
+ * product `product_id`: signs the JSON part at `request_time` (epoch ms) and builds the
+ * multipart body for the big-file host. Check the file's size with `check_upload_size`
+ * before reading it.
+ *
+ * Errors: `InvalidInput` for an empty or too long product id, an empty or too large file, an
+ * API-key client or a bad content type; any error of `Client.prepare`.
+ */
+public func prepareUpload(client: Client, productId: String, fileName: String, contentType: String, file: Data, requestTime: UInt64)throws  -> PreparedUpload  {
+    return try  FfiConverterTypePreparedUpload_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_prepare_upload(
+        FfiConverterTypeClient_lower(client),
+        FfiConverterString.lower(productId),
+        FfiConverterString.lower(fileName),
+        FfiConverterString.lower(contentType),
+        FfiConverterData.lower(file),
+        FfiConverterUInt64.lower(requestTime),uniffiCallStatus
+    )
+})
+}
+/**
+ * Reads an event-upload reply: unverified, `Unknown`, with what its `result` says.
+ *
+ * Errors: `InvalidInput` when the body is not UTF-8 JSON with a `result` object.
+ */
+public func readEventReply(body: Data)throws  -> EventReply  {
+    return try  FfiConverterTypeEventReply_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_read_event_reply(
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * The big-file host for a gateway host (`open-sea-global.alipay.com` →
+ * `open-big-sea.alipay.com`), or none when the gateway is not one of Antom's.
+ */
+public func uploadHost(gatewayHost: String) -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_upload_host(
+        FfiConverterString.lower(gatewayHost),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -5477,6 +5862,21 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_span_name() != 39016) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_check_upload_size() != 48136) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_prepare_event_upload() != 30197) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_prepare_upload() != 11597) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_read_event_reply() != 32348) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_upload_host() != 11277) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_method_client_antom_keys() != 29889) {

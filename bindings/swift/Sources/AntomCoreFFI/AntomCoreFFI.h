@@ -657,6 +657,31 @@ RustBuffer uniffi_antom_ffi_fn_func_simple_retry_policy(uint32_t retries, uint64
 RustBuffer uniffi_antom_ffi_fn_func_span_name(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_UPLOAD_SIZE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_UPLOAD_SIZE
+void uniffi_antom_ffi_fn_func_check_upload_size(uint64_t len, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_PREPARE_EVENT_UPLOAD
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_PREPARE_EVENT_UPLOAD
+RustBuffer uniffi_antom_ffi_fn_func_prepare_event_upload(uint64_t client, RustBuffer session_id, RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_PREPARE_UPLOAD
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_PREPARE_UPLOAD
+RustBuffer uniffi_antom_ffi_fn_func_prepare_upload(uint64_t client, RustBuffer product_id, RustBuffer file_name, RustBuffer content_type, RustBuffer file, uint64_t request_time, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_READ_EVENT_REPLY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_READ_EVENT_REPLY
+RustBuffer uniffi_antom_ffi_fn_func_read_event_reply(RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_UPLOAD_HOST
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_UPLOAD_HOST
+RustBuffer uniffi_antom_ffi_fn_func_upload_host(RustBuffer gateway_host, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_FFI_ANTOM_FFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_ANTOM_FFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_antom_ffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -1112,6 +1137,36 @@ uint16_t uniffi_antom_ffi_checksum_func_simple_retry_policy(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_SPAN_NAME
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_SPAN_NAME
 uint16_t uniffi_antom_ffi_checksum_func_span_name(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CHECK_UPLOAD_SIZE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CHECK_UPLOAD_SIZE
+uint16_t uniffi_antom_ffi_checksum_func_check_upload_size(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_PREPARE_EVENT_UPLOAD
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_PREPARE_EVENT_UPLOAD
+uint16_t uniffi_antom_ffi_checksum_func_prepare_event_upload(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_PREPARE_UPLOAD
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_PREPARE_UPLOAD
+uint16_t uniffi_antom_ffi_checksum_func_prepare_upload(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_READ_EVENT_REPLY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_READ_EVENT_REPLY
+uint16_t uniffi_antom_ffi_checksum_func_read_event_reply(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_UPLOAD_HOST
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_UPLOAD_HOST
+uint16_t uniffi_antom_ffi_checksum_func_upload_host(void
     
 );
 #endif
