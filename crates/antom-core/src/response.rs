@@ -3,7 +3,10 @@
 use crate::client::{Client, METHOD};
 use crate::content::SignedContent;
 use crate::engine::{BuiltinEngine, RsaEngine};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
+
+/// The tail of `meter.uploadEvent`'s path in every environment (its replies are unsigned).
+const EVENT_UPLOAD_SUFFIX: &str = "/v1/meter/uploadEvent";
 use crate::header::SignatureHeader;
 use crate::headers::HeaderList;
 use crate::key_ring::KeyId;
@@ -69,7 +72,12 @@ impl Client {
     /// error. Header names match case-insensitively. A non-2xx HTTP status is the host's to
     /// report: treat it like `U` (inquire), never as failure.
     ///
+    /// A `meter.uploadEvent` reply is never signed: it is refused here (whatever its headers)
+    /// rather than routed, so no caller reads an [`ApiResponse`] for it; read it with
+    /// [`crate::meter::read_event_reply`], which reports it unverified and `Unknown`.
+    ///
     /// # Errors
+    /// `INVALID_INPUT` naming `read_event_reply` for a `meter.uploadEvent` path;
     /// `UNSIGNED_RESPONSE` for an unsigned `S` (or unsigned non-error) body; `MISSING_HEADER`
     /// when only one of the two signature headers, or the `client-id` header, is missing;
     /// `CLIENT_ID_MISMATCH`; `MALFORMED_SIGNATURE`; `UNSUPPORTED_ALGORITHM`;
@@ -108,6 +116,12 @@ impl Client {
     {
         self.check_body_size(body.len(), "response")?;
         let path = self.resolve_path(path)?;
+        if path.ends_with(EVENT_UPLOAD_SUFFIX) {
+            return Err(Error::new(
+                ErrorCode::InvalidInput,
+                "meter.uploadEvent replies are unsigned: read them with read_event_reply, not verify_response",
+            ));
+        }
         let headers = HeaderList::new(headers);
         let [signature, response_time, client_id] = RESPONSE_HEADERS;
         let signature = headers.get(signature)?;

@@ -89,3 +89,27 @@ fn an_unsigned_reply_is_reported_unverified_and_never_final() {
         );
     }
 }
+
+#[test]
+fn verify_response_refuses_an_event_upload_reply_and_names_read_event_reply() {
+    let body = br#"{"result":{"resultCode":"SUCCESS","resultStatus":"S"}}"#;
+    let signed_looking = [
+        ("signature", "algorithm=RSA256,keyVersion=1,signature=AAAA"),
+        ("response-time", "2026-01-01T00:00:00Z"),
+        ("client-id", "5X00000000000000"),
+    ];
+    let none: [(&str, &str); 0] = [];
+    for id in ["SANDBOX_5X00000000000000", "5X00000000000000"] {
+        let c = client(id);
+        for api in [UPLOAD_EVENT_PATH, "v1/meter/uploadEvent"] {
+            for err in [
+                c.verify_response(api, &none, body).unwrap_err(),
+                c.verify_response(api, &signed_looking, body).unwrap_err(),
+            ] {
+                assert_eq!(err.code(), ErrorCode::InvalidInput);
+                assert!(err.to_string().contains("read_event_reply"), "{err}");
+                assert!(!err.to_string().contains("SUCCESS"), "{err}");
+            }
+        }
+    }
+}
