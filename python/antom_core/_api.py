@@ -681,6 +681,21 @@ class Client:
             self, request, timeout=timeout, retries=retries, retry_delay=retry_delay, transport=transport
         )
 
+    def upload_image(self, product_id: str, file: Any, **options: Any) -> ApiResponse:
+        """Uploads a product image (``billing/product/uploadImage``, multipart, to the
+        big-file host); ``file`` is a path or bytes, its size checked before it is read. See
+        :func:`antom_core._transfers.upload_image` for the options."""
+        from . import _transfers
+
+        return _transfers.upload_image(self, product_id, file, **options)
+
+    def upload_event(self, session_id: str, body: Union[str, bytes], **options: Any) -> Any:
+        """Uploads a meter event with ``X-Session-Id`` (after ``meter.createSession`` through
+        :meth:`send`); returns an unverified :class:`antom_core._transfers.EventReply`."""
+        from . import _transfers
+
+        return _transfers.upload_event(self, session_id, body, **options)
+
     def verify_response(self, path: str, headers: Headers, body: Body) -> ApiResponse:
         """Verifies a response to the request sent to ``path`` (the prepared request's
         ``path``) from the raw response headers and raw body bytes. Nothing unverified is
