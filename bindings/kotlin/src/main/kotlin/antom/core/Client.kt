@@ -233,6 +233,31 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
     fun verifyResponse(path: String, headers: HttpHeaders, body: ByteArray): ApiResponse =
         checkedResponse(path, Packed.response().addMultiMap(headers.map()), body)
 
+    /**
+     * Uploads a product image (`billing/product/uploadImage`, multipart, to the big-file host):
+     * the size is checked before [file] is read; the reply is verified as [verifyResponse] does.
+     */
+    @JvmOverloads
+    @Throws(AntomException::class)
+    fun uploadImage(
+        productId: String,
+        file: java.nio.file.Path,
+        contentType: String = "image/png",
+        timeout: java.time.Duration = java.time.Duration.ofSeconds(30),
+    ): ApiResponse = Transfers.uploadImage(this, inner, productId, file, contentType, timeout)
+
+    /**
+     * Uploads a meter event with `X-Session-Id` (after `meter.createSession` through [send]).
+     * The reply is unsigned: an [EventReply] with `verified = false` and [Outcome.UNKNOWN].
+     */
+    @JvmOverloads
+    @Throws(AntomException::class)
+    fun uploadEvent(
+        sessionId: String,
+        body: String,
+        timeout: java.time.Duration = java.time.Duration.ofSeconds(30),
+    ): EventReply = Transfers.uploadEvent(inner, sessionId, body, timeout)
+
     /** [verifyResponse] with a text body (its UTF-8 bytes are verified). */
     @Throws(AntomException::class)
     fun verifyResponse(path: String, headers: List<Pair<String, String>>, body: String): ApiResponse =
