@@ -10,6 +10,12 @@ import FoundationNetworking
 #endif
 
 /// How `Client.send` sends: the session configuration, the timeout and the (opt-in) retries.
+///
+/// When to retry is the core's rule (`decideRetry`, the same in every runtime): only a
+/// transport error, a timeout or an HTTP 5xx, only for a request whose API has an idempotency
+/// field the body carries (or an inquiry), with capped, jittered exponential backoff, all
+/// within one deadline. `retries` and `timeout` are the simple form of that policy
+/// (`simpleRetryPolicy`); `retryPolicy` sets it whole.
 public struct SendOptions {
     /// The default timeout of one attempt: 30 seconds.
     public static let defaultTimeout: TimeInterval = 30
@@ -17,26 +23,46 @@ public struct SendOptions {
     /// The most one attempt may take, from sending to the last byte of the reply (default 30 s).
     /// When it passes the outcome is `.unknown`: the request may have taken effect.
     public var timeout: TimeInterval
-    /// Extra attempts after a transport error, a timeout or an HTTP 5xx (default 0: none).
-    /// Each resends the identical prepared request (same bytes, headers, `Request-Time` and
-    /// signature), so Antom's idempotency (same request id) makes a retry safe.
+    /// Extra attempts after a transport error, a timeout or an HTTP 5xx (default 0: none), for
+    /// idempotent requests only. Each resends the identical prepared request (same bytes,
+    /// headers, `Request-Time` and signature), so Antom sees the same request id again.
     public var retries: Int
-    /// The pause before each retry, in seconds (default 1).
+    /// Unused since the wait between attempts is the core's backoff (from 500 ms, doubling,
+    /// capped at 5 s, jittered); kept so existing code compiles. Set `retryPolicy` to change it.
     public var retryDelay: TimeInterval
+    /// The whole policy (attempts, backoff, each attempt's timeout, the deadline over all);
+    /// when set, `timeout` and `retries` are ignored. Checked by `checkRetryPolicy`.
+    public var retryPolicy: RetryPolicy?
+    /// Called once per attempt with the core's event shape (`SendEvent`): names, numbers and
+    /// codes, never a header value, key, signature or body unless `includeBodies`. A hook runs
+    /// on the sending task; it cannot change the result.
+    public var onEvent: ((SendEvent) -> Void)?
+    /// Put the request and reply bodies in events, masked by the core (`maskBody`: card numbers,
+    /// CVV, account numbers, names, emails, phones, tokens). Off by default.
+    public var includeBodies: Bool
     /// The `URLSessionConfiguration` each send's session is made from (default `.ephemeral`:
     /// no cookies, no cache). TLS certificates are verified by URLSession's default handling;
     /// this library has no switch to turn that off. Redirects are never followed.
     public var configuration: URLSessionConfiguration
 
     public init(timeout: TimeInterval = SendOptions.defaultTimeout, retries: Int = 0, retryDelay: TimeInterval = 1,
-                configuration: URLSessionConfiguration = .ephemeral) {
+                configuration: URLSessionConfiguration = .ephemeral, retryPolicy: RetryPolicy? = nil,
+                onEvent: ((SendEvent) -> Void)? = nil, includeBodies: Bool = false) {
         self.timeout = timeout
         self.retries = retries
         self.retryDelay = retryDelay
         self.configuration = configuration
+        self.retryPolicy = retryPolicy
+        self.onEvent = onEvent
+        self.includeBodies = includeBodies
     }
 
-    fileprivate func validate() throws {
+    /// The policy this send follows (checked).
+    fileprivate func policy() throws -> RetryPolicy {
+        if let policy = retryPolicy {
+            try checkRetryPolicy(policy: policy)
+            return policy
+        }
         guard timeout > 0, timeout.isFinite else {
             throw AntomError.InvalidInput(message: "INVALID_INPUT: SendOptions.timeout must be a positive number of seconds")
         }
@@ -44,6 +70,10 @@ public struct SendOptions {
         guard retryDelay >= 0, retryDelay.isFinite else {
             throw AntomError.InvalidInput(message: "INVALID_INPUT: SendOptions.retryDelay must not be negative")
         }
+        let policy = simpleRetryPolicy(retries: UInt32(clamping: retries),
+                                       attemptTimeoutMs: UInt64(max(1, (timeout * 1000).rounded(.up))))
+        try checkRetryPolicy(policy: policy)
+        return policy
     }
 }
 
@@ -107,7 +137,7 @@ extension Client {
     /// Errors from `prepare` (nothing was sent) are thrown as there.
     public func send(api: String, body: Data, requestTime: UInt64 = Client.nowMillis(),
                      options: SendOptions = SendOptions()) async throws -> SendResult {
-        try options.validate()
+        _ = try options.policy()
         let request = try prepare(api: api, body: body, requestTime: requestTime)
         return try await send(prepared: request, options: options)
     }
@@ -121,43 +151,76 @@ extension Client {
     /// Sends a request from `prepare` (or a `SendResult`'s `request`) as it is, byte for byte,
     /// and verifies the reply: `send(api:body:)` without the prepare step, with the same rules.
     public func send(prepared request: PreparedRequest, options: SendOptions = SendOptions()) async throws -> SendResult {
-        try options.validate()
+        let policy = try options.policy()
         guard let url = URL(string: request.url) else {
             throw AntomError.InvalidInput(message: "INVALID_INPUT: the prepared request's url is not a URL")
         }
-        var http = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: options.timeout)
+        let body = Data(request.body.utf8)
+        var http = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData)
         http.httpMethod = request.method
-        http.httpBody = Data(request.body.utf8)
+        http.httpBody = body
         for header in request.headers { http.setValue(header.value, forHTTPHeaderField: header.name) }
         let limit = maxBodyBytes()
-        var attempts = 0
+        let started = DispatchTime.now()
+        func elapsedMs() -> UInt64 { (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000 }
+        var timeoutMs = attemptTimeoutMs(policy: policy, elapsedMs: 0) ?? policy.attemptTimeoutMs
+        var attempts: UInt32 = 0
         while true {
             attempts += 1
-            let reply = await Exchange.run(http, options: options, limit: limit)
-            let retryable: Bool
+            var event = newSendEvent(path: request.path, attempt: attempts, requestBodyLen: UInt64(body.count))
+            if options.includeBodies { event.requestBody = maskBody(body: body) }
+            let attemptStart = DispatchTime.now()
+            let timeout = TimeInterval(timeoutMs) / 1000
+            http.timeoutInterval = timeout
+            let reply = await Exchange.run(http, configuration: options.configuration, timeout: timeout, limit: limit)
+            event.durationMs = (DispatchTime.now().uptimeNanoseconds - attemptStart.uptimeNanoseconds) / 1_000_000
+            let failure: AttemptFailure
+            let sendError: SendError
+            var status: Int?
             switch reply {
-            case .failed: retryable = true
-            case .status(let status): retryable = status >= 500
-            case .reply: retryable = false
-            }
-            if retryable && attempts <= options.retries && !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64(options.retryDelay * 1_000_000_000))
-                continue
-            }
-            switch reply {
+            case .reply(let replyStatus, let headers, let replyBody):
+                event.httpStatus = UInt16(clamping: replyStatus)
+                event.responseBodyLen = UInt64(replyBody.count)
+                if options.includeBodies { event.responseBody = maskBody(body: replyBody) }
+                do {
+                    // Verified with the prepared path; throws when it does not verify.
+                    let response = try verifyResponse(path: request.path, headers: headers, body: replyBody)
+                    event.resultStatus = response.resultStatus.letter
+                    event.resultCode = response.resultCode
+                    event.outcome = response.outcome.name
+                    options.onEvent?(event)
+                    return SendResult(outcome: response.outcome, response: response, httpStatus: replyStatus, error: nil,
+                                      request: request, attempts: Int(attempts))
+                } catch let error as AntomError {
+                    event.errorCode = error.code
+                    options.onEvent?(event)
+                    throw error
+                }
+            case .status(let replyStatus):
+                status = replyStatus
+                event.httpStatus = UInt16(clamping: replyStatus)
+                failure = .httpStatus(status: UInt16(clamping: replyStatus))
+                sendError = SendError(code: SendError.HTTP_STATUS, message: "HTTP \(replyStatus)")
             case .failed(let error):
-                return SendResult(outcome: .unknown, response: nil, httpStatus: nil, error: error,
-                                  request: request, attempts: attempts)
-            case .status(let status):
-                return SendResult(outcome: .unknown, response: nil, httpStatus: status,
-                                  error: SendError(code: SendError.HTTP_STATUS, message: "HTTP \(status)"),
-                                  request: request, attempts: attempts)
-            case .reply(let status, let headers, let body):
-                // Verified with the prepared path; throws when it does not verify.
-                let response = try verifyResponse(path: request.path, headers: headers, body: body)
-                return SendResult(outcome: response.outcome, response: response, httpStatus: status, error: nil,
-                                  request: request, attempts: attempts)
+                failure = error.code == SendError.TIMEOUT ? .timeout : .transport
+                sendError = error
             }
+            event.errorCode = sendError.code
+            let decision = decideRetry(policy: policy, path: request.path, body: body, attempt: attempts,
+                                       elapsedMs: elapsedMs(), failure: failure, random: UInt64.random(in: 0...UInt64.max))
+            event.retry = decision.reason
+            if decision.retry { event.retryDelayMs = decision.delayMs }
+            event.outcome = Outcome.unknown.name
+            options.onEvent?(event)
+            if decision.retry && !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: decision.delayMs * 1_000_000)
+                if let next = attemptTimeoutMs(policy: policy, elapsedMs: elapsedMs()), !Task.isCancelled {
+                    timeoutMs = next
+                    continue
+                }
+            }
+            return SendResult(outcome: .unknown, response: nil, httpStatus: status, error: sendError,
+                              request: request, attempts: Int(attempts))
         }
     }
 }
@@ -185,16 +248,16 @@ private final class Exchange: NSObject, URLSessionDataDelegate, @unchecked Senda
 
     private init(limit: UInt64) { self.limit = limit }
 
-    static func run(_ request: URLRequest, options: SendOptions, limit: UInt64) async -> Answer {
+    static func run(_ request: URLRequest, configuration: URLSessionConfiguration, timeout: TimeInterval,
+                    limit: UInt64) async -> Answer {
         let exchange = Exchange(limit: limit)
-        let session = URLSession(configuration: options.configuration, delegate: exchange, delegateQueue: nil)
+        let session = URLSession(configuration: configuration, delegate: exchange, delegateQueue: nil)
         defer { session.invalidateAndCancel() }
         let task = session.dataTask(with: request)
         return await withCheckedContinuation { continuation in
             exchange.lock.lock()
             exchange.continuation = continuation
             exchange.lock.unlock()
-            let timeout = options.timeout
             DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak task] in
                 if exchange.finish(.failed(SendError(code: SendError.TIMEOUT, message: "no complete reply within \(timeout) s"))) {
                     task?.cancel()

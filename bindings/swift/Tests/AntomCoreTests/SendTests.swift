@@ -27,6 +27,14 @@ private func field(_ body: Data, _ name: String) -> String? {
 
 private func unique(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8))" }
 
+/// The events a send reported, in order.
+private final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [SendEvent] = []
+    func add(_ event: SendEvent) { lock.lock(); events.append(event); lock.unlock() }
+    var all: [SendEvent] { lock.lock(); defer { lock.unlock() }; return events }
+}
+
 final class SendTests: XCTestCase {
     private static var mock: AntomMock?
 
@@ -242,6 +250,98 @@ final class SendTests: XCTestCase {
             XCTAssertTrue(error?.message.contains("KmsDown") ?? false, "the signer's error type is named")
             XCTAssertFalse("\($0)".contains("secret-key-id"), "the signer's error text is not repeated")
         }
+    }
+
+    /// A policy with short waits, so the retry tests take well under a second each.
+    private func fastPolicy(attempts: UInt32 = 4, timeoutMs: UInt64 = 5_000, deadlineMs: UInt64 = 20_000) -> RetryPolicy {
+        RetryPolicy(maxAttempts: attempts, initialBackoffMs: 100, maxBackoffMs: 400, attemptTimeoutMs: timeoutMs,
+                    deadlineMs: deadlineMs, retryWithoutIdempotencyKey: false)
+    }
+
+    func testAFlakyPayIsRetriedByTheCoresPolicyWithJitteredBackoff() async throws {
+        let client = try simulator().client()
+        let events = EventLog()
+        let started = Date()
+        let result = try await client.send(api: "v1/payments/pay", body: payBody(unique("SIM_FLAKY_2_swift")),
+                                           options: SendOptions(retryPolicy: fastPolicy(), onEvent: events.add))
+        XCTAssertNotNil(result.response, "the third attempt got the verified answer")
+        XCTAssertEqual(result.attempts, 3)
+        let seen = events.all
+        XCTAssertEqual(seen.map(\.attempt), [1, 2, 3])
+        XCTAssertEqual(seen.map(\.httpStatus), [503, 503, 200])
+        XCTAssertEqual(seen.map(\.retry), ["RETRY", "RETRY", nil])
+        XCTAssertEqual(seen.map(\.api), ["payments.pay", "payments.pay", "payments.pay"])
+        // Equal jitter: before retry n the wait is in [b/2, b], b = min(400, 100 * 2^(n-1)).
+        let first = try XCTUnwrap(seen[0].retryDelayMs), second = try XCTUnwrap(seen[1].retryDelayMs)
+        XCTAssertTrue((50...100).contains(first), "\(first)")
+        XCTAssertTrue((100...200).contains(second), "\(second)")
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started) * 1000, Double(first + second))
+    }
+
+    func testAResetConnectionIsRetried() async throws {
+        let client = try simulator().client()
+        let events = EventLog()
+        let result = try await client.send(api: "v1/payments/pay", body: payBody(unique("SIM_RESET_1_swift")),
+                                           options: SendOptions(retryPolicy: fastPolicy(), onEvent: events.add))
+        XCTAssertNotNil(result.response)
+        XCTAssertEqual(result.attempts, 2)
+        XCTAssertEqual(events.all.first?.errorCode, SendError.TRANSPORT_ERROR)
+    }
+
+    func testTheDeadlineEndsASlowSendAsUnknownInTime() async throws {
+        let client = try simulator().client()
+        let started = Date()
+        let result = try await client.send(api: "v1/payments/pay", body: payBody(unique("SIM_DELAY_4000_swift")),
+                                           options: SendOptions(retryPolicy: fastPolicy(deadlineMs: 1_000)))
+        let took = Date().timeIntervalSince(started)
+        XCTAssertEqual(result.outcome, .unknown)
+        XCTAssertEqual(result.error?.code, SendError.TIMEOUT)
+        XCTAssertEqual(result.attempts, 1, "no time was left for a second attempt")
+        XCTAssertGreaterThanOrEqual(took, 0.9)
+        XCTAssertLessThan(took, 2.5, "the deadline (1 s) bounds the send")
+    }
+
+    func testARequestWithoutAnIdempotencyKeyIsNotRetried() async throws {
+        let listener = try HttpListener { _ in .reply(status: 503, contentType: "text/plain", body: Data(), headers: []) }
+        defer { listener.stop() }
+        let client = try TestKeys.merchantClient(gatewayUrl: listener.url)
+        for (api, body) in [("v1/payments/acceptDispute", #"{"disputeId":"d-1"}"#),
+                            ("v1/payments/pay", #"{"paymentAmount":{"currency":"USD","value":"1"}}"#)] {
+            let events = EventLog()
+            let result = try await client.send(api: api, body: body,
+                                               options: SendOptions(retryPolicy: fastPolicy(), onEvent: events.add))
+            XCTAssertEqual(result.attempts, 1, api)
+            XCTAssertEqual(result.outcome, .unknown)
+            XCTAssertEqual(events.all.map(\.retry), ["NO_IDEMPOTENCY_KEY"], api)
+        }
+        XCTAssertEqual(listener.requests.count, 2)
+    }
+
+    func testEventsCarryNoCardNumberKeyOrSignature() async throws {
+        let client = try simulator().client()
+        let card = "4111111111111111"
+        let body = #"{"paymentRequestId":"\#(unique("SIM_FLAKY_1_swift"))","productCode":"CASHIER_PAYMENT","#
+            + #""paymentAmount":{"currency":"USD","value":"1000"},"paymentMethod":{"paymentMethodType":"CARD","#
+            + #""paymentMethodMetaData":{"cardNo":"\#(card)","cvv":"737"}},"order":{"orderDescription":"x"}}"#
+        let quiet = EventLog(), verbose = EventLog()
+        let result = try await client.send(api: "v1/payments/pay", body: body,
+                                           options: SendOptions(retryPolicy: fastPolicy(), onEvent: quiet.add))
+        let signature = try XCTUnwrap(result.request.headers.first { $0.name.lowercased() == "signature" }?.value)
+        for event in quiet.all {
+            let shown = "\(event)"
+            XCTAssertFalse(shown.contains(card))
+            XCTAssertFalse(shown.contains(signature))
+            XCTAssertNil(event.requestBody)
+            XCTAssertNil(event.responseBody)
+            for attribute in sendEventAttributes(event: event) {
+                XCTAssertFalse((attribute.stringValue ?? "").contains(card))
+            }
+        }
+        _ = try await client.send(prepared: result.request,
+                                  options: SendOptions(retryPolicy: fastPolicy(), onEvent: verbose.add, includeBodies: true))
+        let masked = try XCTUnwrap(verbose.all.first?.requestBody)
+        XCTAssertFalse(masked.contains(card))
+        XCTAssertTrue(masked.contains(#""cardNo":"<masked>""#))
     }
 
     func testInvalidOptionsAreRefusedBeforeSending() async throws {
