@@ -56,6 +56,17 @@ from ._api import (
 )
 from ._external import SigningRequest
 from ._outcome import Outcome
+from ._retry import (
+    AttemptFailure,
+    RetryDecision,
+    RetryPolicy,
+    SendEvent,
+    api_name,
+    attempt_timeout,
+    decide_retry,
+    mask_body,
+    span_name,
+)
 from ._send import SendError, SendErrorCode, SendResult
 from .transports import DEFAULT_TIMEOUT
 from ._errors import (
@@ -84,6 +95,7 @@ __all__ = [
     "AntomError",
     "AntomKey",
     "ApiResponse",
+    "AttemptFailure",
     "Body",
     "Client",
     "ClientIdMismatchError",
@@ -104,8 +116,11 @@ __all__ = [
     "PublicKey",
     "Region",
     "ResultStatus",
+    "RetryDecision",
+    "RetryPolicy",
     "SendError",
     "SendErrorCode",
+    "SendEvent",
     "SendResult",
     "SignatureHeader",
     "SignatureMismatchError",
@@ -116,15 +131,20 @@ __all__ = [
     "UnsupportedAlgorithmError",
     "UnsupportedCurrencyError",
     "WrongKeyError",
+    "api_name",
+    "attempt_timeout",
     "content_to_sign",
+    "decide_retry",
     "describe_body",
     "endpoint",
     "endpoints",
     "format_signature_header",
     "from_minor_units",
     "minor_unit_exponent",
+    "mask_body",
     "parse_signature_header",
     "redact_header",
+    "span_name",
     "to_minor_units",
     "which_key",
 ]

@@ -201,7 +201,37 @@ def run(operation: str, data: Dict[str, Any]) -> Dict[str, Any]:
         key_text = read(data["key_file"])
         key = ac.PrivateKey(key_text).public_key() if data["kind"] == "private" else ac.PublicKey(key_text)
         return {"fingerprint": key.fingerprint}
+    if operation == "retry":
+        return retry_step(data)
+    if operation == "mask_body":
+        return {"masked": ac.mask_body(text(data["body"]))}
     raise AssertionError(f"unknown operation {operation}")
+
+
+def retry_step(data: Dict[str, Any]) -> Dict[str, Any]:
+    """retry.json: the policy's check, attempt timeouts, decisions and span names, through the
+    public API (a RetryPolicy is checked when it is made)."""
+    step = data["step"]
+    if step == "span_name":
+        return {"span_name": ac.span_name(data["path"])}
+    policy = ac.RetryPolicy(**data["policy"])
+    if step == "check":
+        return {"valid": True}
+    if step == "attempt_timeout":
+        return {"timeout_ms": ac.attempt_timeout(policy, data["elapsed_ms"])}
+    assert step == "decide", f"unknown retry step {step}"
+    f = data["failure"]
+    failure = {
+        "transport": ac.AttemptFailure.transport,
+        "timeout": ac.AttemptFailure.timeout,
+    }.get(f["kind"], lambda: ac.AttemptFailure.http_status(f["status"]))()
+    assert failure.kind == f["kind"]
+    decision = ac.decide_retry(
+        policy, data["path"], data["body"], data["attempt"], data["elapsed_ms"], failure, data["random"]
+    )
+    assert decision.retry == (decision.reason == "RETRY")
+    assert decision.retry or decision.delay_ms == 0
+    return {"retry": decision.retry, "delay_ms": decision.delay_ms, "reason": decision.reason}
 
 
 def prepare_external(data: Dict[str, Any]) -> Dict[str, Any]:
