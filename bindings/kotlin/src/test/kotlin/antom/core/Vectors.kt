@@ -167,7 +167,48 @@ object VectorRunner {
             val key = if (input.str("kind") == "private") PrivateKey(text).publicKey() else PublicKey(text)
             mapOf("fingerprint" to key.fingerprint)
         }
+        "retry" -> retryCase(input)
+        "mask_body" -> mapOf("masked" to maskBody(body(input)))
         else -> error("unknown operation $operation")
+    }
+
+    /**
+     * retry.json through [RetryPolicy]: its check (made by the constructor), the attempt
+     * timeouts, the decisions and the span names.
+     */
+    private fun retryCase(input: JsonObject): Map<String, Any?> {
+        val step = input.str("step")
+        if (step == "span_name") return mapOf("span_name" to spanName(input.str("path")))
+        val p = input["policy"].asJsonObject
+        val policy = RetryPolicy(
+            maxAttempts = p["max_attempts"].asInt,
+            initialBackoffMs = p["initial_backoff_ms"].asLong,
+            maxBackoffMs = p["max_backoff_ms"].asLong,
+            attemptTimeoutMs = p["attempt_timeout_ms"].asLong,
+            deadlineMs = p["deadline_ms"].asLong,
+            retryWithoutIdempotencyKey = p["retry_without_idempotency_key"].asBoolean,
+        )
+        val elapsed = input["elapsed_ms"]?.asLong ?: 0L
+        return when (step) {
+            "check" -> mapOf("valid" to true)
+            "attempt_timeout" -> mapOf("timeout_ms" to policy.attemptTimeoutMs(elapsed))
+            "decide" -> {
+                val f = input["failure"].asJsonObject
+                val failure = when (f.str("kind")) {
+                    "transport" -> AttemptFailure.Transport
+                    "timeout" -> AttemptFailure.Timeout
+                    "http_status" -> AttemptFailure.HttpStatus(f["status"].asInt)
+                    else -> error("unknown failure kind ${f.str("kind")}")
+                }
+                val random = input["random"].asBigInteger.longValueExact() // up to 2^53 - 1: fits a Long
+                val decision = policy.decide(
+                    input.str("path"), Vectors.text(input["body"]).toByteArray(Charsets.UTF_8),
+                    input["attempt"].asInt, elapsed, failure, random,
+                )
+                mapOf("retry" to decision.retry, "delay_ms" to decision.delayMs, "reason" to decision.reason)
+            }
+            else -> error("unknown retry step $step")
+        }
     }
 
     /**
