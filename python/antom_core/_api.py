@@ -20,6 +20,7 @@ from . import _send
 from ._errors import _call
 from ._external import SigningRequest
 from ._outcome import Outcome
+from ._retry import RetryPolicy, SendEvent
 from .transports import DEFAULT_TIMEOUT, Transport
 from ._ffi import antom_core as _ffi
 
@@ -629,11 +630,15 @@ class Client:
         api: str,
         body: Body,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
-        retries: int = 0,
-        retry_delay: float = 1.0,
+        timeout: Optional[float] = None,
+        retries: Optional[int] = None,
+        retry_delay: Optional[float] = None,
+        retry_policy: Optional[RetryPolicy] = None,
         transport: Optional[Transport] = None,
         request_time: Optional[int] = None,
+        on_event: Optional[Callable[[SendEvent], None]] = None,
+        include_bodies: bool = False,
+        tracer: Any = None,
     ) -> "_send.SendResult":
         """Prepares a request to ``api`` with ``body`` (:meth:`prepare`), POSTs exactly those
         bytes and headers, verifies the reply (:meth:`verify_response`) and returns a
@@ -641,45 +646,114 @@ class Client:
 
         * A 2xx reply that verifies: ``outcome`` is the response's (the core's decision) and
           ``response`` is the verified :class:`ApiResponse`.
-        * No reply (``error.code`` ``"TRANSPORT_ERROR"``), no reply within ``timeout``
-          seconds (``"TIMEOUT"``, default :data:`DEFAULT_TIMEOUT`, 30 s) or a non-2xx status
-          (``"HTTP_STATUS"``): ``outcome`` is ``UNKNOWN``, nothing is raised. The request may
-          have taken effect: inquire, or resend the identical request
-          (:meth:`send_prepared` with ``result.request``); never ask the buyer to pay again.
+        * No reply (``error.code`` ``"TRANSPORT_ERROR"``), no complete reply within the
+          attempt's timeout (``"TIMEOUT"``, default :data:`DEFAULT_TIMEOUT`, 30 s, for the
+          whole exchange) or a non-2xx status (``"HTTP_STATUS"``): ``outcome`` is ``UNKNOWN``,
+          nothing is raised. The request may have taken effect: inquire, or resend the
+          identical request (:meth:`send_prepared` with ``result.request``); never ask the
+          buyer to pay again. ``stop_reason`` says why it was not sent again.
         * A 2xx reply that does not verify raises the :class:`AntomError` that
           :meth:`verify_response` raises (its ``code``). The request may have taken effect
           all the same: inquire.
 
-        No retries by default. ``retries=n`` resends the identical request (same bytes, same
-        headers, same ``request-time`` and signature) up to ``n`` more times, ``retry_delay``
-        seconds apart, only after a transport error, a timeout or a 5xx status.
+        Retries are off by default. When to retry is the core's rule (:func:`decide_retry`):
+        only after a transport error, a timeout or a 5xx, only for a request whose API has an
+        idempotency field the body carries (``paymentRequestId``...) or an inquiry, after a
+        capped, jittered exponential backoff, all within one deadline. Each resend is the
+        identical request (same bytes, headers, ``request-time`` and signature).
+        ``retries=n`` / ``timeout=s`` are the simple form (:meth:`RetryPolicy.simple`);
+        ``retry_policy=RetryPolicy(...)`` sets it whole (not with them). ``retry_delay`` is
+        deprecated and ignored (a ``DeprecationWarning``).
+
+        ``on_event`` is called once per attempt with a :class:`SendEvent` (no header value,
+        key, signature or body; ``include_bodies=True`` adds the bodies masked by
+        :func:`mask_body`); an exception it raises is logged by type and ignored. ``tracer``
+        (an ``opentelemetry.trace.Tracer``): one CLIENT span per send named
+        :func:`span_name`, the core's attributes, one span event per attempt.
 
         ``transport`` defaults to :class:`antom_core.transports.UrllibTransport` (the standard
         library, TLS always verified); :class:`antom_core.transports.HttpxTransport` wraps an
-        ``httpx.Client``. Errors from :meth:`prepare` (nothing was sent) are raised as there.
+        ``httpx.Client``. It is called on a worker thread, abandoned when the attempt's timeout
+        passes. Errors from :meth:`prepare` and bad options (nothing was sent) are raised:
+        ``ValueError`` for ``retries`` / ``timeout``, :class:`InvalidInputError` for a policy
+        out of the core's bounds.
         """
-        request = self.prepare(api, body, request_time)
-        return self.send_prepared(
-            request, timeout=timeout, retries=retries, retry_delay=retry_delay, transport=transport
+        opts = _send.options(
+            timeout=timeout, retries=retries, retry_delay=retry_delay, retry_policy=retry_policy,
+            transport=transport, on_event=on_event, include_bodies=include_bodies, tracer=tracer,
         )
+        return _send.send_prepared(self, self.prepare(api, body, request_time), opts)
 
     def send_prepared(
         self,
         request: PreparedRequest,
         *,
-        timeout: float = DEFAULT_TIMEOUT,
-        retries: int = 0,
-        retry_delay: float = 1.0,
+        timeout: Optional[float] = None,
+        retries: Optional[int] = None,
+        retry_delay: Optional[float] = None,
+        retry_policy: Optional[RetryPolicy] = None,
         transport: Optional[Transport] = None,
+        on_event: Optional[Callable[[SendEvent], None]] = None,
+        include_bodies: bool = False,
+        tracer: Any = None,
     ) -> "_send.SendResult":
         """Sends a request from :meth:`prepare` (or a :class:`SendResult`'s ``request``)
         as it is, byte for byte, and verifies the reply: :meth:`send` without the prepare
         step, with the same outcome rules and the same options."""
         if not isinstance(request, PreparedRequest):
             raise TypeError(f"request must be a PreparedRequest, not {type(request).__name__}")
-        return _send.send_prepared(
-            self, request, timeout=timeout, retries=retries, retry_delay=retry_delay, transport=transport
+        opts = _send.options(
+            timeout=timeout, retries=retries, retry_delay=retry_delay, retry_policy=retry_policy,
+            transport=transport, on_event=on_event, include_bodies=include_bodies, tracer=tracer,
         )
+        return _send.send_prepared(self, request, opts)
+
+    async def send_async(
+        self,
+        api: str,
+        body: Body,
+        *,
+        timeout: Optional[float] = None,
+        retries: Optional[int] = None,
+        retry_delay: Optional[float] = None,
+        retry_policy: Optional[RetryPolicy] = None,
+        transport: Optional[Transport] = None,
+        request_time: Optional[int] = None,
+        on_event: Optional[Callable[[SendEvent], None]] = None,
+        include_bodies: bool = False,
+        tracer: Any = None,
+    ) -> "_send.SendResult":
+        """:meth:`send` for ``asyncio``: the same policy, outcome rules, events and span. The
+        (blocking) transport runs in ``asyncio.to_thread``, the backoff is ``asyncio.sleep``
+        and each attempt ends at its timeout (``asyncio.wait_for``). Signing (:meth:`prepare`,
+        and a ``signer=``) runs on the calling thread; ``on_event`` is called on the loop."""
+        opts = _send.options(
+            timeout=timeout, retries=retries, retry_delay=retry_delay, retry_policy=retry_policy,
+            transport=transport, on_event=on_event, include_bodies=include_bodies, tracer=tracer,
+        )
+        return await _send.send_prepared_async(self, self.prepare(api, body, request_time), opts)
+
+    async def send_prepared_async(
+        self,
+        request: PreparedRequest,
+        *,
+        timeout: Optional[float] = None,
+        retries: Optional[int] = None,
+        retry_delay: Optional[float] = None,
+        retry_policy: Optional[RetryPolicy] = None,
+        transport: Optional[Transport] = None,
+        on_event: Optional[Callable[[SendEvent], None]] = None,
+        include_bodies: bool = False,
+        tracer: Any = None,
+    ) -> "_send.SendResult":
+        """:meth:`send_prepared` for ``asyncio`` (see :meth:`send_async`)."""
+        if not isinstance(request, PreparedRequest):
+            raise TypeError(f"request must be a PreparedRequest, not {type(request).__name__}")
+        opts = _send.options(
+            timeout=timeout, retries=retries, retry_delay=retry_delay, retry_policy=retry_policy,
+            transport=transport, on_event=on_event, include_bodies=include_bodies, tracer=tracer,
+        )
+        return await _send.send_prepared_async(self, request, opts)
 
     def upload_image(self, product_id: str, file: Any, **options: Any) -> ApiResponse:
         """Uploads a product image (``billing/product/uploadImage``, multipart, to the

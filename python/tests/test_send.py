@@ -119,13 +119,15 @@ def test_http_503_is_unknown_and_retried_only_when_asked(mock: Mock, transport: 
     result = client.send("v1/payments/pay", pay_body(order), **options)
     assert result.outcome is ac.Outcome.UNKNOWN
     assert (result.response, result.http_status, result.attempts) == (None, 503, 1)
+    assert result.stop_reason == "RETRIES_OFF"
     assert result.error is not None and result.error.code == "HTTP_STATUS"
     assert "503" in result.error.message
 
     faults = lambda: sum(1 for line in mock.lines() if "/payments/pay -> HTTP 503" in line)  # noqa: E731
     before = faults()
-    retried = client.send("v1/payments/pay", pay_body(order + "-r"), retries=2, retry_delay=0.05, **options)
+    retried = client.send("v1/payments/pay", pay_body(order + "-r"), retries=2, **options)
     assert (retried.outcome, retried.http_status, retried.attempts) == (ac.Outcome.UNKNOWN, 503, 3)
+    assert retried.stop_reason == "ATTEMPTS_EXHAUSTED"
     # The simulator saw the 3 attempts (its signature check passed for each one).
     assert faults() - before == 3
 
@@ -139,6 +141,7 @@ def test_a_timeout_is_unknown_and_the_payment_may_exist(mock: Mock, transport: A
     assert result.outcome is ac.Outcome.UNKNOWN
     assert (result.response, result.http_status, result.attempts) == (None, None, 1)
     assert result.error is not None and result.error.code == "TIMEOUT"
+    assert result.stop_reason == "RETRIES_OFF"
     # Why UNKNOWN and never FAILED: the simulator processed the request all the same.
     deadline = time.monotonic() + 10
     while True:
@@ -174,10 +177,9 @@ def test_retries_resend_the_identical_request(transport: Any) -> None:
     script = Script(answer)
     with scripted_server(script) as url:
         client = make_client(url)
-        result = client.send("v1/payments/inquiryPayment", inquiry("same"), retries=5, retry_delay=0.01,
-                             transport=transport)
-    assert (result.outcome, result.http_status, result.attempts, result.error) == (
-        ac.Outcome.SUCCEEDED, 200, 3, None)
+        result = client.send("v1/payments/inquiryPayment", inquiry("same"), retries=5, transport=transport)
+    assert (result.outcome, result.http_status, result.attempts, result.error, result.stop_reason) == (
+        ac.Outcome.SUCCEEDED, 200, 3, None, None)
     assert len(script.seen) == 3
     first = script.seen[0]
     for again in script.seen[1:]:
@@ -193,9 +195,10 @@ def test_retries_resend_the_identical_request(transport: Any) -> None:
 def test_other_statuses_are_unknown_never_retried_nor_followed(status: int) -> None:
     script = Script(lambda i, r: (status, [("Location", "/elsewhere")], b"no"))
     with scripted_server(script) as url:
-        result = make_client(url).send("v1/payments/pay", pay_body("x"), retries=3, retry_delay=0)
+        result = make_client(url).send("v1/payments/pay", pay_body("x"), retries=3)
     assert (result.outcome, result.http_status, result.attempts, result.response) == (
         ac.Outcome.UNKNOWN, status, 1, None)
+    assert result.stop_reason == "NOT_RETRYABLE"
     assert result.error is not None and result.error.code == "HTTP_STATUS"
     assert len(script.seen) == 1  # a 302 was not followed
 
@@ -208,9 +211,10 @@ def closed_port() -> int:
 
 def test_no_connection_is_a_transport_error(transport: Any) -> None:
     client = make_client(f"http://127.0.0.1:{closed_port()}")
-    result = client.send("v1/payments/pay", pay_body("x"), retries=1, retry_delay=0, transport=transport)
+    result = client.send("v1/payments/pay", pay_body("x"), retries=1, transport=transport)
     assert (result.outcome, result.http_status, result.attempts, result.response) == (
         ac.Outcome.UNKNOWN, None, 2, None)
+    assert result.stop_reason == "ATTEMPTS_EXHAUSTED"
     assert result.error is not None and result.error.code == "TRANSPORT_ERROR"
 
 
@@ -271,7 +275,7 @@ def test_a_2xx_reply_that_does_not_verify_raises() -> None:
     script = Script(lambda i, r: (200, signed_reply(r.path, tampered, sign_body=SUCCESS), tampered))
     with scripted_server(script) as url:
         with pytest.raises(ac.SignatureMismatchError) as raised:
-            make_client(url).send("v1/payments/inquiryPayment", inquiry("x"), retries=3, retry_delay=0)
+            make_client(url).send("v1/payments/inquiryPayment", inquiry("x"), retries=3)
     assert raised.value.code == "SIGNATURE_MISMATCH"
     assert len(script.seen) == 1
 
@@ -303,11 +307,30 @@ def test_send_prepared_resends_the_same_request(mock: Mock) -> None:
 
 def test_bad_arguments_are_refused_before_sending() -> None:
     client = make_client(f"http://127.0.0.1:{closed_port()}")
-    for bad in ({"retries": -1}, {"retries": 1.5}, {"timeout": 0}, {"retry_delay": -1}):
+    for bad in ({"retries": -1}, {"retries": 1.5}, {"timeout": 0}, {"timeout": float("nan")}):
         with pytest.raises(ValueError):
             client.send("v1/payments/pay", pay_body("x"), **bad)
+    # Past the core's bounds (an attempt takes at most 600 s).
+    with pytest.raises(ac.InvalidInputError):
+        client.send("v1/payments/pay", pay_body("x"), timeout=601)
+    with pytest.raises(TypeError):
+        client.send("v1/payments/pay", pay_body("x"), retries=1, retry_policy=ac.RetryPolicy())
+    with pytest.raises(TypeError):
+        client.send("v1/payments/pay", pay_body("x"), retry_policy={"max_attempts": 2})  # type: ignore[arg-type]
     with pytest.raises(ac.InvalidInputError):
         client.send("v1/payments/pay", b"[not an object]")
     with pytest.raises(TypeError):
         client.send_prepared(b"not a request")  # type: ignore[arg-type]
     assert ac.DEFAULT_TIMEOUT == 30.0
+
+
+def test_retry_delay_is_deprecated_and_ignored() -> None:
+    """The wait is the core's backoff now: retry_delay warns and changes nothing."""
+    script = Script(lambda i, r: (503, [], b"busy"))
+    with scripted_server(script) as url:
+        client = make_client(url)
+        with pytest.warns(DeprecationWarning, match="retry_delay is ignored"):
+            started = time.monotonic()
+            result = client.send("v1/payments/inquiryPayment", inquiry("slow"), retries=1, retry_delay=5.0)
+    assert (result.attempts, result.stop_reason) == (2, "ATTEMPTS_EXHAUSTED")
+    assert time.monotonic() - started < 2.0   # the 250-500 ms backoff, not 5 s
