@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass, fields
-from typing import Dict, Optional, Union
+from typing import Any, Dict, Optional, Union
 
 from ._errors import InvalidInputError, _call
 from ._ffi import antom_core as _ffi
@@ -165,12 +165,13 @@ class AttemptFailure:
         ``timeout_ms``): the outcome is unknown, inquire."""
         return _ffi.attempt_failure_message(self._native(), _unsigned("timeout_ms", timeout_ms, _U64))
 
-    def _native(self) -> "_ffi.AttemptFailure":
+    def _native(self) -> Any:
+        # The generated variants are nested classes, not subclasses mypy can see.
         if self.kind == "transport":
-            return _ffi.AttemptFailure.TRANSPORT()
+            return _ffi.AttemptFailure.TRANSPORT()  # type: ignore[no-untyped-call]
         if self.kind == "timeout":
-            return _ffi.AttemptFailure.TIMEOUT()
-        return _ffi.AttemptFailure.HTTP_STATUS(status=self.status)
+            return _ffi.AttemptFailure.TIMEOUT()  # type: ignore[no-untyped-call]
+        return _ffi.AttemptFailure.HTTP_STATUS(status=self.status or 0)
 
 
 @dataclass(frozen=True)

@@ -243,8 +243,8 @@ class _Send:
             if 200 <= status < 300:
                 try:
                     response = self.client.verify_response(self.request.path, answer.headers, answer.body)
-                except AntomError as error:
-                    self.emit(dataclasses.replace(event, error_code=error.code))
+                except AntomError as refused:
+                    self.emit(dataclasses.replace(event, error_code=refused.code))
                     raise
                 self.emit(
                     dataclasses.replace(
