@@ -17,8 +17,14 @@ if (!existsSync(join(npmDir, 'dist', 'antom_wasm_bg.wasm'))) {
   process.exit(1);
 }
 
-// For types.test.mjs: pinned, installed next to the tarball like a TypeScript user would.
-const TYPES_TOOLCHAIN = ['typescript@5.9.3', '@types/node@20.19.43'];
+// For types.test.mjs: pinned, installed next to the tarball like a TypeScript user would; for
+// retry.test.mjs: OpenTelemetry's API and its in-memory SDK, as an app that traces has them.
+const TEST_TOOLCHAIN = [
+  'typescript@5.9.3',
+  '@types/node@20.19.43',
+  '@opentelemetry/api@1.9.1',
+  '@opentelemetry/sdk-trace-base@2.12.1',
+];
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tmp = mkdtempSync(join(tmpdir(), 'antom-core-packed-'));
@@ -40,7 +46,7 @@ try {
       '--no-package-lock',
       '--loglevel=error',
       join(tmp, tarball),
-      ...TYPES_TOOLCHAIN,
+      ...TEST_TOOLCHAIN,
     ],
     { cwd: app, stdio: 'inherit' },
   );

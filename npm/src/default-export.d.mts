@@ -11,6 +11,15 @@ declare const antom: {
   DEFAULT_MAX_BODY_BYTES: number;
   WASM_ENGINE: string;
   DEFAULT_TIMEOUT_MS: number;
+  MAX_RETRIES: number;
+  DEFAULT_RETRY_POLICY: RetryPolicy;
+  SEND_EVENT_ATTRIBUTES: typeof SEND_EVENT_ATTRIBUTES;
+  retryPolicy: typeof retryPolicy;
+  simpleRetryPolicy: typeof simpleRetryPolicy;
+  decideRetry: typeof decideRetry;
+  attemptTimeoutMs: typeof attemptTimeoutMs;
+  spanName: typeof spanName;
+  maskBody: typeof maskBody;
   handleNotification: typeof handleNotification;
   expressNotificationHandler: typeof expressNotificationHandler;
   fastifyNotificationPlugin: typeof fastifyNotificationPlugin;

@@ -23,7 +23,20 @@ if (
 const { inspect } = require('node:util');
 const { AntomError, hostSignAsync } = require('./host.cjs');
 const wasm = require('./antom_wasm.js');
-const { DEFAULT_TIMEOUT_MS, sendOptions, exchange } = require('./send.cjs');
+const {
+  DEFAULT_TIMEOUT_MS,
+  MAX_RETRIES,
+  DEFAULT_RETRY_POLICY,
+  SEND_EVENT_ATTRIBUTES,
+  sendOptions,
+  exchange,
+  retryPolicy,
+  simpleRetryPolicy,
+  decideRetry,
+  attemptTimeoutMs,
+  spanName,
+  maskBody,
+} = require('./send.cjs');
 const webcrypto = require('./webcrypto.cjs');
 // On workerd the webhook handlers and send verify on WebCrypto (verify*Async); elsewhere on
 // node:crypto, synchronously.
@@ -1117,6 +1130,15 @@ module.exports = {
   DEFAULT_MAX_BODY_BYTES,
   WASM_ENGINE,
   DEFAULT_TIMEOUT_MS,
+  MAX_RETRIES,
+  DEFAULT_RETRY_POLICY,
+  SEND_EVENT_ATTRIBUTES,
+  retryPolicy,
+  simpleRetryPolicy,
+  decideRetry,
+  attemptTimeoutMs,
+  spanName,
+  maskBody,
   handleNotification,
   expressNotificationHandler,
   fastifyNotificationPlugin,

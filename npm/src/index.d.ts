@@ -477,20 +477,148 @@ export declare class Client {
 /** The body to answer a verified, accepted notification with (HTTP 200). */
 export declare const NOTIFICATION_ACK: string;
 
-/** The default deadline of one {@link Client.send} attempt: 30000 ms (connect, send, whole reply). */
+/** The default timeout of one {@link Client.send} attempt: 30000 ms (connect, send, whole reply). */
 export declare const DEFAULT_TIMEOUT_MS: number;
+
+/** The most `retries` of the simple form: 9 (10 attempts in all). */
+export declare const MAX_RETRIES: number;
+
+/**
+ * How {@link Client.send} retries; the rule is antom-core's (`decideRetry`), the same in every
+ * runtime: only a transport error, a timeout or an HTTP 5xx, only a request whose API has an
+ * idempotency field the body carries (or an inquiry), equal-jitter capped exponential backoff,
+ * one deadline over every attempt and wait. A `U` or an exhausted send is `UNKNOWN`: inquire,
+ * never pay again.
+ */
+export interface RetryPolicy {
+  /** Attempts in all, 1 to 10 (1: no retries). Default 1. */
+  readonly maxAttempts: number;
+  /** The first backoff before jitter, ms (default 500); it doubles per retry. */
+  readonly initialBackoffMs: number;
+  /** The backoff cap before jitter, ms (default 5000, at most 60000). */
+  readonly maxBackoffMs: number;
+  /** The most one attempt may take, ms (default 30000, at most 600000). */
+  readonly attemptTimeoutMs: number;
+  /** The most the whole send may take, every attempt and wait, ms (default 60000). */
+  readonly deadlineMs: number;
+  /** Retry even a request without its idempotency key (it may then be performed twice). Default false. */
+  readonly retryWithoutIdempotencyKey: boolean;
+}
+
+/** The core's default policy: one attempt of at most 30 s. */
+export declare const DEFAULT_RETRY_POLICY: RetryPolicy;
+
+/**
+ * The complete policy from partial settings (the rest the default), checked by the core.
+ * @throws {AntomError} `INVALID_INPUT` naming the bound that is not met.
+ * @throws {TypeError} for a setting that is not a non-negative integer (or boolean) or unknown.
+ */
+export declare function retryPolicy(settings?: Partial<RetryPolicy>): RetryPolicy;
+
+/** The simple form's policy: `retries` extra attempts each with `timeoutMs`, a deadline fitting them all. */
+export declare function simpleRetryPolicy(retries: number, timeoutMs: number): RetryPolicy;
+
+/** A failed attempt, as {@link decideRetry} takes it. */
+export interface AttemptFailure {
+  kind: 'transport' | 'timeout' | 'http_status';
+  /** The HTTP status, for `http_status`. */
+  status?: number;
+}
+
+/** What follows a failed attempt. */
+export interface RetryDecision {
+  /** Whether to send again after `delayMs`. */
+  readonly retry: boolean;
+  /** The wait before the next attempt (0 when `retry` is false). */
+  readonly delayMs: number;
+  /** `RETRY`, or why not: `RETRIES_OFF`, `NOT_RETRYABLE`, `NO_IDEMPOTENCY_KEY`, `ATTEMPTS_EXHAUSTED`, `DEADLINE_REACHED`. */
+  readonly reason: 'RETRY' | 'RETRIES_OFF' | 'NOT_RETRYABLE' | 'NO_IDEMPOTENCY_KEY' | 'ATTEMPTS_EXHAUSTED' | 'DEADLINE_REACHED';
+}
+
+/**
+ * The core's decision after failed attempt `attempt` (from 1) of a request to `path` with
+ * `body`, `elapsedMs` after the first attempt started (for your own HTTP loop).
+ * `random`: any safe integer; default from the runtime's CSPRNG.
+ */
+export declare function decideRetry(
+  policy: Partial<RetryPolicy>,
+  attempt: { path: string; body: Bytes; attempt: number; elapsedMs?: number; failure: AttemptFailure; random?: number },
+): RetryDecision;
+
+/** The next attempt's timeout `elapsedMs` after the first started; `undefined` once the deadline has passed. */
+export declare function attemptTimeoutMs(policy: Partial<RetryPolicy>, elapsedMs: number): number | undefined;
+
+/** The OpenTelemetry span name of a send to `path`: `antom payments.pay`, `antom unknown` off the catalogue. */
+export declare function spanName(path: string): string;
+
+/**
+ * `body` with every sensitive field's value (card data, account numbers, names, emails,
+ * phones, tokens) replaced by `<masked>` at any depth, keys sorted; not JSON: `<N bytes>`.
+ */
+export declare function maskBody(body: Bytes): string;
+
+/** Each {@link SendEvent} field with its OpenTelemetry attribute key, in attribute order. */
+export declare const SEND_EVENT_ATTRIBUTES: readonly (readonly [keyof SendEvent, string])[];
+
+/**
+ * One attempt of a send (antom-core's `SendEvent`): names, numbers and codes. No header value,
+ * key, signature or body, unless `includeBodies` (then masked by {@link maskBody}).
+ */
+export interface SendEvent {
+  /** The catalogue name (`payments.pay`), `unknown` off the catalogue. */
+  readonly api: string;
+  readonly path: string;
+  /** From 1. */
+  readonly attempt: number;
+  readonly durationMs: number;
+  readonly httpStatus: number | null;
+  readonly resultStatus: 'S' | 'F' | 'U' | null;
+  readonly resultCode: string | null;
+  readonly outcome: Outcome | null;
+  /** `TRANSPORT_ERROR`, `TIMEOUT`, `HTTP_STATUS` or the verification error's code. */
+  readonly errorCode: string | null;
+  /** After a failure: `RETRY` or why not ({@link RetryDecision.reason}). */
+  readonly retry: RetryDecision['reason'] | null;
+  readonly retryDelayMs: number | null;
+  readonly requestBodyLen: number;
+  readonly responseBodyLen: number | null;
+  readonly requestBody: string | null;
+  readonly responseBody: string | null;
+}
+
+/** The part of an OpenTelemetry `Tracer` send uses (pass `trace.getTracer('my-app')`). */
+export interface SendTracer {
+  startSpan(name: string, options?: { kind?: number; attributes?: Record<string, string | number> }): {
+    addEvent(name: string, attributes?: Record<string, string | number>): unknown;
+    setAttributes(attributes: Record<string, string | number>): unknown;
+    setStatus(status: { code: number; message?: string }): unknown;
+    end(): void;
+  };
+}
 
 /** Options of {@link Client.send}. */
 export interface SendOptions {
   /** Epoch milliseconds signed as `request-time`; default `Date.now()`. Retries resend the same. */
   requestTime?: number | bigint | Date;
-  /** The deadline of each attempt, in milliseconds (1 to 2147483647); default {@link DEFAULT_TIMEOUT_MS}. */
+  /** The simple form: the timeout of each attempt, in milliseconds (1 to 2147483647); default {@link DEFAULT_TIMEOUT_MS}. */
   timeoutMs?: number;
   /**
-   * Default 0. Up to 10: after a transport error, a timeout or a 5xx status, resend the
-   * IDENTICAL prepared request (same bytes, headers and request-time), at once.
+   * The simple form: extra attempts (default 0, at most 9) after a transport error, a timeout
+   * or a 5xx, for idempotent requests only, with the core's backoff; each resends the
+   * IDENTICAL prepared request (same bytes, headers and request-time).
    */
   retries?: number;
+  /** The whole policy (not with `retries` / `timeoutMs`); missing settings are the default's. */
+  retryPolicy?: Partial<RetryPolicy>;
+  /** Called once per attempt; a hook that throws never changes the send (a process warning says so). */
+  onEvent?: (event: SendEvent) => void;
+  /** Put the bodies, masked by {@link maskBody}, in events and span events. Default false. */
+  includeBodies?: boolean;
+  /**
+   * An OpenTelemetry tracer: one CLIENT span per send named {@link spanName}, under the active
+   * context, with the last event's attributes and one span event (`antom.attempt`) per attempt.
+   */
+  tracer?: SendTracer;
   /**
    * A fetch implementation (your own agent, proxy or instrumentation); default the global `fetch`.
    * Its TLS settings are its own: keep certificate verification on.

@@ -11,11 +11,16 @@ import {
   Client,
   PrivateKey,
   PublicKey,
+  attemptTimeoutMs,
   contentToSign,
+  decideRetry,
   endpoint,
   formatSignatureHeader,
   fromMinorUnits,
+  maskBody,
   parseSignatureHeader,
+  retryPolicy,
+  spanName,
   toMinorUnits,
   verifyRequest,
 } from 'antom-core';
@@ -288,8 +293,46 @@ export function runCase(operation, input, engine) {
       const found = endpoint(input.name);
       return found ? { path: found.path, group: found.group, found: true } : { found: false };
     }
+    case 'retry':
+      return retryCase(input);
+    case 'mask_body':
+      return { masked: maskBody(bodyBytes(input)) };
     default:
       throw new Error(`unknown operation ${operation}`);
+  }
+}
+
+/** retry.json: the policy's check, attempt timeouts, decisions and span names. */
+function retryCase(input) {
+  if (input.step === 'span_name') return { span_name: spanName(input.path) };
+  const p = input.policy;
+  const policy = {
+    maxAttempts: p.max_attempts,
+    initialBackoffMs: p.initial_backoff_ms,
+    maxBackoffMs: p.max_backoff_ms,
+    attemptTimeoutMs: p.attempt_timeout_ms,
+    deadlineMs: p.deadline_ms,
+    retryWithoutIdempotencyKey: p.retry_without_idempotency_key,
+  };
+  switch (input.step) {
+    case 'check':
+      retryPolicy(policy);
+      return { valid: true };
+    case 'attempt_timeout':
+      return { timeout_ms: attemptTimeoutMs(policy, input.elapsed_ms ?? 0) ?? null };
+    case 'decide': {
+      const d = decideRetry(policy, {
+        path: input.path,
+        body: Buffer.from(input.body, 'utf8'),
+        attempt: input.attempt,
+        elapsedMs: input.elapsed_ms ?? 0,
+        failure: input.failure,
+        random: input.random,
+      });
+      return { retry: d.retry, delay_ms: d.delayMs, reason: d.reason };
+    }
+    default:
+      throw new Error(`unknown retry step ${input.step}`);
   }
 }
 

@@ -12,7 +12,12 @@ import {
   type NotificationReply,
   type Outcome,
   type SendResult,
+  type SendEvent,
+  type RetryDecision,
+  decideRetry,
+  retryPolicy,
 } from 'antom-core';
+import { trace } from '@opentelemetry/api';
 
 const client = new Client({ clientId: 'SANDBOX_1', privateKey: 'x', antomPublicKey: 'y' });
 const sent: SendResult = await client.send('v1/payments/pay', '{}', { timeoutMs: DEFAULT_TIMEOUT_MS, retries: 1, fetch });
@@ -24,6 +29,18 @@ if (sent.error !== null) {
 const response: ApiResponse | null = sent.response;
 const paid: boolean = response?.outcome === 'SUCCEEDED';
 console.log(outcome, paid, sent.attempts);
+const events: SendEvent[] = [];
+await client.send('v1/payments/pay', '{}', {
+  retryPolicy: retryPolicy({ maxAttempts: 3, deadlineMs: 20_000 }),
+  onEvent: (e) => events.push(e),
+  includeBodies: false,
+  tracer: trace.getTracer('my-app'),
+});
+const decision: RetryDecision = decideRetry({ maxAttempts: 2 }, { path: '/ams/api/v1/payments/pay', body: '{}', attempt: 1, failure: { kind: 'http_status', status: 503 } });
+const reason: 'RETRY' | 'RETRIES_OFF' | 'NOT_RETRYABLE' | 'NO_IDEMPOTENCY_KEY' | 'ATTEMPTS_EXHAUSTED' | 'DEADLINE_REACHED' = decision.reason;
+console.log(reason, events[0]?.retryDelayMs);
+// @ts-expect-error: the policy has no such setting
+await client.send('v1/payments/pay', '{}', { retryPolicy: { tries: 3 } });
 // @ts-expect-error: retries is a number
 await client.send('v1/payments/pay', '{}', { retries: true });
 // @ts-expect-error: FAILED_MAYBE is no outcome
