@@ -174,24 +174,32 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
      * Never throws for the network: a transport error, a timeout ([SendOptions.timeout],
      * default 30 s) or a non-2xx status returns [Outcome.UNKNOWN] with [SendResult.error]
      * (`TRANSPORT_ERROR`, `TIMEOUT`, `HTTP_STATUS`): the request may have taken effect, so
-     * inquire, never pay again. No retries unless [SendOptions.retries] asks; a retry resends
-     * the identical request (same bytes, headers and `Request-Time`) and only after a
-     * transport error, a timeout or a 5xx.
+     * inquire, never pay again. No retries unless [SendOptions.retries] or
+     * [SendOptions.retryPolicy] asks; then the core decides each one ([RetryPolicy]): a retry
+     * resends the identical request (same bytes, headers and `Request-Time`), only after a
+     * transport error, a timeout or a 5xx, only for an idempotent request, after the core's
+     * jittered backoff, and never past the policy's deadline. An interrupt during the wait
+     * ends the send with the last failure (the interrupt flag stays set).
+     * [SendOptions.onEvent] sees one [SendEvent] per attempt; [SendOptions.tracer] gets one
+     * span per send.
      *
-     * Throws [AntomException] before sending for what [prepare] refuses (nothing was sent), and
-     * after a 2xx reply that fails verification (`SIGNATURE_MISMATCH`, `UNSIGNED_RESPONSE`,
-     * ...): then the request **may have taken effect**: inquire, never pay again.
+     * Throws [AntomException] before sending for what [prepare] refuses or a retry policy the
+     * core refuses (`INVALID_INPUT`; nothing was sent), and after a 2xx reply that fails
+     * verification (`SIGNATURE_MISMATCH`, `UNSIGNED_RESPONSE`, ...): then the request **may
+     * have taken effect**: inquire, never pay again.
      */
     @JvmOverloads
     @Throws(AntomException::class)
-    fun send(api: String, body: ByteArray, options: SendOptions = SendOptions.DEFAULT): SendResult =
-        sendPrepared(this, prepare(api, body), options)
+    fun send(api: String, body: ByteArray, options: SendOptions = SendOptions.DEFAULT): SendResult {
+        options.effectiveRetryPolicy() // a policy the core refuses: nothing is prepared or sent
+        return sendPrepared(this, prepare(api, body), options)
+    }
 
     /** [send] with a text body, sent as UTF-8 (an unpaired surrogate is `INVALID_INPUT`). */
     @JvmOverloads
     @Throws(AntomException::class)
     fun send(api: String, body: String, options: SendOptions = SendOptions.DEFAULT): SendResult =
-        sendPrepared(this, prepare(api, body), options)
+        send(api, utf8(body, "the request body"), options)
 
     /**
      * Sends an already prepared [request] again, byte for byte (same headers, `Request-Time` and
@@ -202,6 +210,37 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
     @Throws(AntomException::class)
     fun send(request: PreparedRequest, options: SendOptions = SendOptions.DEFAULT): SendResult =
         sendPrepared(this, request, options)
+
+    /**
+     * [send] without blocking a thread: each attempt through `HttpClient.sendAsync`, the
+     * core's backoff through `CompletableFuture.delayedExecutor`, the same policy, events and
+     * span. Never throws: what [send] throws (a body [prepare] refuses, a retry policy the core
+     * refuses, a 2xx reply that fails verification) completes the future exceptionally with
+     * the [AntomException] (`get()` wraps it in an `ExecutionException`). Cancelling the
+     * future stops the send; an attempt in flight is cancelled (its outcome is unknown).
+     */
+    @JvmOverloads
+    fun sendAsync(api: String, body: ByteArray, options: SendOptions = SendOptions.DEFAULT): java.util.concurrent.CompletableFuture<SendResult> =
+        try {
+            options.effectiveRetryPolicy()
+            sendPreparedAsync(this, prepare(api, body), options)
+        } catch (e: AntomException) {
+            java.util.concurrent.CompletableFuture.failedFuture(e)
+        }
+
+    /** [sendAsync] with a text body, sent as UTF-8 (an unpaired surrogate is `INVALID_INPUT`). */
+    @JvmOverloads
+    fun sendAsync(api: String, body: String, options: SendOptions = SendOptions.DEFAULT): java.util.concurrent.CompletableFuture<SendResult> =
+        try {
+            sendAsync(api, utf8(body, "the request body"), options)
+        } catch (e: AntomException) {
+            java.util.concurrent.CompletableFuture.failedFuture(e)
+        }
+
+    /** [send] of an already prepared [request], without blocking: as [sendAsync]. */
+    @JvmOverloads
+    fun sendAsync(request: PreparedRequest, options: SendOptions = SendOptions.DEFAULT): java.util.concurrent.CompletableFuture<SendResult> =
+        sendPreparedAsync(this, request, options)
 
     /**
      * Verifies a response to the request sent to [path] (the prepared request's `path`) from

@@ -97,13 +97,13 @@ class SendIT {
     @Test
     fun simulatorHttp503IsUnknown() {
         val id = "SIM_HTTP_503_jvm-${System.nanoTime()}"
-        val result = mock.client().send("v1/payments/pay", payBody(id), SendOptions(retries = 1, retryDelay = Duration.ZERO))
+        val result = mock.client().send("v1/payments/pay", payBody(id), SendOptions(retries = 1))
         assertEquals(Outcome.UNKNOWN, result.outcome)
         assertEquals(503, result.httpStatus)
         assertEquals(SendError.HTTP_STATUS, result.error!!.code)
         assertEquals("HTTP 503", result.error!!.message)
         assertNull(result.response)
-        assertEquals(2, result.attempts, "a 5xx is retried when retries are asked for")
+        assertEquals(2, result.attempts, "a 5xx is retried when retries are asked for (the request id is its idempotency key)")
     }
 
     @Test
@@ -232,8 +232,12 @@ class SendIT {
 
     @Test
     fun retriesResendTheIdenticalRequestAfter5xxAndTimeouts() = Scripted("503", "sleep", "signed").use { gateway ->
-        val options = SendOptions.builder().retries(2).retryDelay(Duration.ZERO).timeout(Duration.ofMillis(1000)).build()
+        // The core's backoff (250-500 ms, then 500-1000 ms) replaces the old fixed delay.
+        val options = SendOptions.builder().retries(2).timeout(Duration.ofMillis(1000)).build()
+        val started = System.nanoTime()
         val result = gateway.client().send("v1/payments/inquiryPayment", inquiry, options)
+        val took = Duration.ofNanos(System.nanoTime() - started)
+        assertTrue(took >= Duration.ofMillis(1000 + 250 + 500), "the attempts and the core's waits: $took")
         assertEquals(3, result.attempts)
         assertEquals(Outcome.SUCCEEDED, result.outcome)
         assertEquals(200, result.httpStatus)
@@ -266,7 +270,7 @@ class SendIT {
 
     @Test
     fun noRetryAfterA4xx() = Scripted("400", "signed").use { gateway ->
-        val result = gateway.client().send("v1/payments/inquiryPayment", inquiry, SendOptions(retries = 3, retryDelay = Duration.ZERO))
+        val result = gateway.client().send("v1/payments/inquiryPayment", inquiry, SendOptions(retries = 3))
         assertEquals(Outcome.UNKNOWN, result.outcome)
         assertEquals(400, result.httpStatus)
         assertEquals(1, gateway.received.size)
