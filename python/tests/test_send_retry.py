@@ -382,3 +382,41 @@ def test_send_async_deadline_and_send_prepared_async(mock: Mock) -> None:
     assert (again.outcome, again.attempts) == (ac.Outcome.PENDING, 1)
     with pytest.raises(TypeError):
         asyncio.run(client.send_prepared_async(b"x"))  # type: ignore[arg-type]
+
+
+def test_the_timeout_bounds_a_reply_that_trickles_in() -> None:
+    """urllib's timeout is per read: a reply sending a byte every 200 ms would never trip it.
+    The attempt's timeout ends the exchange as a whole."""
+    import socket
+    import threading
+
+    stop = threading.Event()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+            while not stop.wait(0.2):
+                try:
+                    conn.sendall(b" ")
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        client = make_client(f"http://127.0.0.1:{server.getsockname()[1]}")
+        started = time.monotonic()
+        result = client.send("v1/payments/inquiryPayment", b'{"paymentRequestId":"p"}', timeout=1)
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        server.close()
+        thread.join(5)
+    assert result.error is not None and result.error.code == "TIMEOUT"
+    assert (result.outcome, result.attempts, result.stop_reason) == (ac.Outcome.UNKNOWN, 1, "RETRIES_OFF")
+    assert 0.95 <= took < 1.6, took
