@@ -115,6 +115,7 @@ for (const file of [
   'index.mjs',
   'host.cjs',
   'send.cjs',
+  'transfers.cjs',
   'webhooks.cjs',
   'browser.cjs',
   'browser.mjs',

@@ -38,6 +38,7 @@ const {
   maskBody,
 } = require('./send.cjs');
 const webcrypto = require('./webcrypto.cjs');
+const transfers = require('./transfers.cjs');
 // On workerd the webhook handlers and send verify on WebCrypto (verify*Async); elsewhere on
 // node:crypto, synchronously.
 const VERIFY_ASYNC = RUNTIME === 'workerd';
@@ -791,6 +792,11 @@ class Client {
     this.#checkLength(kind, bodyLength(body, 'body'));
   }
 
+  /** `[maxBodyBytes, refuse(length)]` for a reply read here. */
+  #limits() {
+    return [this.#maxBodyBytes, (length) => this.#checkLength('response', length)];
+  }
+
   /** Throws the core's refusal for a `kind` body of `length` bytes over `maxBodyBytes`. */
   #checkLength(kind, length) {
     if (length > this.#maxBodyBytes) this.#live().checkBodySize(kind, length);
@@ -819,6 +825,25 @@ class Client {
         VERIFY_ASYNC ? this.verifyResponseAsync(path, headers, bytes) : this.verifyResponse(path, headers, bytes),
       (length) => this.#checkLength('response', length),
     );
+  }
+
+  /**
+   * Uploads a product image (`billing/product/uploadImage`): the core checks the size (before a
+   * path is read), signs the JSON part and builds the multipart body for the big-file host;
+   * the reply is verified as `verifyResponse` does (throwing as it does).
+   */
+  async uploadImage(productId, file, options) {
+    return transfers.uploadImage(this.#live(), this.#limits(), (path, headers, bytes) =>
+      this.verifyResponse(path, headers, bytes), productId, file, options);
+  }
+
+  /**
+   * Uploads meter events in `sessionId` (from `meter.createSession`): unsigned both ways, so
+   * the reply is `{ status, verified: false, outcome: 'UNKNOWN', resultStatus, resultCode, body }`
+   * and never proof; reconcile through the signed billing/meter inquiry APIs.
+   */
+  async uploadEvent(sessionId, body, options) {
+    return transfers.uploadEvent(this.#live(), this.#limits(), sessionId, body, options);
   }
 
   prepare(api, body, requestTime) {

@@ -466,6 +466,22 @@ export declare class Client {
    * `NODE_TLS_REJECT_UNAUTHORIZED=0` turns certificate checks off (nothing was sent).
    */
   send(api: string, body: string | Uint8Array, options?: SendOptions): Promise<SendResult>;
+  /**
+   * Uploads a product image (`billing/product/uploadImage`): the core checks the size (2 MiB at
+   * most; a path's size before it is read), signs the JSON part `{"productId","fileSha256"}`,
+   * builds the multipart body and picks the big-file host; the reply is verified as
+   * {@link Client.verifyResponse} does. Not for API-key clients.
+   * @throws {AntomError} `INVALID_INPUT` (size, product id, content type) before sending; after,
+   * as `verifyResponse`. A transport failure or timeout rejects with fetch's error.
+   */
+  uploadImage(productId: string, file: string | URL | Uint8Array | ArrayBuffer, options?: UploadOptions): Promise<ApiResponse>;
+  /**
+   * Uploads meter events in `sessionId` (from `meter.createSession`, sent with {@link Client.send}).
+   * Antom's meter upload is unsigned both ways: the reply is never verified and never proof;
+   * reconcile through the signed billing/meter inquiry APIs. Node's fetch speaks HTTP/1.1; pass
+   * a fetch over an undici `Agent({ allowH2: true })` for HTTP/2.
+   */
+  uploadEvent(sessionId: string, body: string | Uint8Array, options?: TransferOptions): Promise<EventReply>;
   /** Releases the WebAssembly memory now (otherwise a FinalizationRegistry does it after GC). */
   free(): void;
   [Symbol.dispose](): void;
@@ -624,6 +640,38 @@ export interface SendOptions {
    * Its TLS settings are its own: keep certificate verification on.
    */
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
+}
+
+/** Options of {@link Client.uploadEvent}. */
+export interface TransferOptions {
+  /** The timeout of the exchange, ms; default {@link DEFAULT_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** A fetch implementation; default the global `fetch`. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+}
+
+/** Options of {@link Client.uploadImage}. */
+export interface UploadOptions extends TransferOptions {
+  /** The part's file name; default the path's base name, or `image`. */
+  fileName?: string;
+  /** The image's content type; default `image/png`. */
+  contentType?: string;
+  /** Epoch milliseconds signed as `request-time`; default `Date.now()`. */
+  requestTime?: number;
+}
+
+/** A meter event upload's reply: unsigned, so never verified and never an outcome. */
+export interface EventReply {
+  readonly status: number;
+  /** Always false: nothing in the reply is signed. */
+  readonly verified: false;
+  /** Always `UNKNOWN`. */
+  readonly outcome: 'UNKNOWN';
+  /** `result.resultStatus` as sent (unverified). */
+  readonly resultStatus: string | null;
+  /** `result.resultCode` as sent (unverified). */
+  readonly resultCode: string | null;
+  readonly body: string;
 }
 
 /** Why {@link Client.send} has no verified reply. */

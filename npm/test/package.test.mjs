@@ -41,6 +41,7 @@ test('the tarball ships only dist and the README', () => {
     'index.mjs',
     'models.d.ts',
     'send.cjs',
+    'transfers.cjs',
     'wasm-module.cjs',
     'webcrypto.cjs',
     'webhooks.cjs',
