@@ -258,9 +258,21 @@ internal fun sendPreparedAsync(client: Client, request: PreparedRequest, options
         return CompletableFuture.failedFuture(e)
     }
     val inFlight = AtomicReference<CompletableFuture<*>?>(null)
+    // Cancelled by the caller: the exchange in flight too. The span ends before the future
+    // completes (see done/failed), or here after a cancel.
     result.whenComplete { _, _ ->
         inFlight.get()?.cancel(true)
         run.end()
+    }
+
+    fun done(value: SendResult) {
+        run.end()
+        result.complete(value)
+    }
+
+    fun failed(e: Throwable) {
+        run.end()
+        result.completeExceptionally(e)
     }
 
     fun launch(http: HttpRequest) {
@@ -276,11 +288,11 @@ internal fun sendPreparedAsync(client: Client, request: PreparedRequest, options
             val step = try {
                 run.after(reply)
             } catch (e: Throwable) {
-                result.completeExceptionally(e)
+                failed(e)
                 return@thenAccept
             }
             if (step.result != null) {
-                result.complete(step.result)
+                done(step.result)
                 return@thenAccept
             }
             CompletableFuture.delayedExecutor(step.delayMs, TimeUnit.MILLISECONDS).execute {
@@ -288,10 +300,10 @@ internal fun sendPreparedAsync(client: Client, request: PreparedRequest, options
                 val next = try {
                     run.next()
                 } catch (e: Throwable) {
-                    result.completeExceptionally(e)
+                    failed(e)
                     return@execute
                 }
-                if (next == null) result.complete(run.giveUp()) else launch(next)
+                if (next == null) done(run.giveUp()) else launch(next)
             }
         }
     }
@@ -299,7 +311,7 @@ internal fun sendPreparedAsync(client: Client, request: PreparedRequest, options
     try {
         launch(run.first())
     } catch (e: Throwable) {
-        result.completeExceptionally(e)
+        failed(e)
     }
     return result
 }

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
 import org.junit.jupiter.api.assertThrows
+import java.io.File
 import java.net.InetSocketAddress
+import java.nio.file.Files
+import java.nio.file.Path
+import java.nio.file.Paths
 import java.time.Duration
 import java.util.concurrent.CopyOnWriteArrayList
 import java.util.concurrent.CountDownLatch
@@ -385,5 +389,51 @@ class SendRetryIT {
         } finally {
             provider.close()
         }
+    }
+    @Test
+    fun theJarSendsWithoutOpenTelemetryOnTheClassPath() = AntomSimulator().use { antom ->
+        // This JVM has opentelemetry-api (a test dependency); the child gets the jar, its two
+        // required dependencies and the test classes only.
+        Class.forName("io.opentelemetry.api.trace.Tracer")
+        fun origin(type: Class<*>): Path = Paths.get(type.protectionDomain.codeSource.location.toURI())
+        val classPath = listOf(
+            Paths.get(System.getProperty("antom.jar")), origin(KotlinVersion::class.java),
+            origin(com.sun.jna.Native::class.java), origin(NoOpenTelemetryMain::class.java),
+        )
+        val java = Paths.get(System.getProperty("java.home"), "bin", "java").toString()
+        val process = ProcessBuilder(
+            java, "-cp", classPath.joinToString(File.pathSeparator), "-Dantom.vectors=${Vectors.dir}",
+            NoOpenTelemetryMain::class.java.name, antom.url,
+        ).redirectErrorStream(true).start()
+        val output = process.inputStream.readAllBytes().toString(Charsets.UTF_8)
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS))
+        assertEquals(0, process.exitValue(), output)
+        assertTrue(output.contains("without OpenTelemetry: send SUCCEEDED 1 event, sendAsync SUCCEEDED"), output)
+    }
+}
+
+/** Run by [SendRetryIT.theJarSendsWithoutOpenTelemetryOnTheClassPath] in a JVM without OpenTelemetry. */
+object NoOpenTelemetryMain {
+    @JvmStatic
+    fun main(args: Array<String>) {
+        val absent = try {
+            Class.forName("io.opentelemetry.api.trace.Tracer")
+            false
+        } catch (_: ClassNotFoundException) {
+            true
+        }
+        check(absent) { "opentelemetry-api is on the class path" }
+        val keys = Paths.get(System.getProperty("antom.vectors")).resolve("keys")
+        val client = Client(
+            clientId = TestKeys.CLIENT_ID,
+            antomPublicKey = PublicKey(Files.readString(keys.resolve("TEST-ONLY-antom.public.spki.b64"))),
+            privateKey = PrivateKey(Files.readString(keys.resolve("TEST-ONLY-merchant.private.pkcs8.b64"))),
+            gatewayUrl = args[0],
+        )
+        val events = mutableListOf<SendEvent>()
+        val body = """{"paymentRequestId":"pay_1"}"""
+        val sent = client.send("v1/payments/inquiryPayment", body, SendOptions(retries = 1, onEvent = { events += it }))
+        val async = client.sendAsync("v1/payments/inquiryPayment", body, SendOptions.builder().retries(1).build()).get(30, TimeUnit.SECONDS)
+        println("without OpenTelemetry: send ${sent.outcome} ${events.size} event, sendAsync ${async.outcome}")
     }
 }
