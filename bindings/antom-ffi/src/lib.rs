@@ -69,6 +69,7 @@ static ALLOCATOR: WipingAllocator = WipingAllocator;
 // names come from the root `uniffi.toml`.
 uniffi::setup_scaffolding!("antom_core");
 
+mod dedup;
 mod external;
 pub use external::SigningRequest;
 mod key_ring;

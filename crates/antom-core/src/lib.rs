@@ -58,6 +58,7 @@ mod client;
 mod config;
 mod content;
 mod currency_table;
+pub mod dedup;
 mod encoding;
 mod endpoints;
 mod engine;

@@ -2431,6 +2431,245 @@ public func FfiConverterTypeClientConfig_lower(_ value: ClientConfig) -> RustBuf
 
 
 /**
+ * The HTTP answer to give Antom, and what to do with the claim.
+ */
+public struct DedupAnswer: Equatable, Hashable {
+    /**
+     * 200 (acknowledged) or 500 (Antom delivers again).
+     */
+    public var status: UInt16
+    /**
+     * `notification_ack()` for 200, else the reason's code.
+     */
+    public var body: String
+    /**
+     * `PROCESSED`, `DUPLICATE`, `IN_PROGRESS`, `STORE_UNAVAILABLE`, `CALLBACK_FAILED` or
+     * `COMPLETION_FAILED`.
+     */
+    public var reason: String
+    /**
+     * Release the claim this worker holds (best effort).
+     */
+    public var release: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 200 (acknowledged) or 500 (Antom delivers again).
+         */status: UInt16, 
+        /**
+         * `notification_ack()` for 200, else the reason's code.
+         */body: String, 
+        /**
+         * `PROCESSED`, `DUPLICATE`, `IN_PROGRESS`, `STORE_UNAVAILABLE`, `CALLBACK_FAILED` or
+         * `COMPLETION_FAILED`.
+         */reason: String, 
+        /**
+         * Release the claim this worker holds (best effort).
+         */release: Bool) {
+        self.status = status
+        self.body = body
+        self.reason = reason
+        self.release = release
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DedupAnswer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDedupAnswer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DedupAnswer {
+        return
+            try DedupAnswer(
+                status: FfiConverterUInt16.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                release: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DedupAnswer, into buf: inout [UInt8]) {
+        FfiConverterUInt16.write(value.status, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterBool.write(value.release, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDedupAnswer_lift(_ buf: RustBuffer) throws -> DedupAnswer {
+    return try FfiConverterTypeDedupAnswer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDedupAnswer_lower(_ value: DedupAnswer) -> RustBuffer {
+    return FfiConverterTypeDedupAnswer.lower(value)
+}
+
+
+/**
+ * The lease bounds, in ms: used when none is given, the shortest and the longest accepted.
+ */
+public struct DedupLeaseBounds: Equatable, Hashable {
+    /**
+     * The lease used when the caller gives none.
+     */
+    public var defaultMs: UInt64
+    /**
+     * The shortest lease accepted.
+     */
+    public var minMs: UInt64
+    /**
+     * The longest lease accepted.
+     */
+    public var maxMs: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The lease used when the caller gives none.
+         */defaultMs: UInt64, 
+        /**
+         * The shortest lease accepted.
+         */minMs: UInt64, 
+        /**
+         * The longest lease accepted.
+         */maxMs: UInt64) {
+        self.defaultMs = defaultMs
+        self.minMs = minMs
+        self.maxMs = maxMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DedupLeaseBounds: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDedupLeaseBounds: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DedupLeaseBounds {
+        return
+            try DedupLeaseBounds(
+                defaultMs: FfiConverterUInt64.read(from: &buf), 
+                minMs: FfiConverterUInt64.read(from: &buf), 
+                maxMs: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DedupLeaseBounds, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.defaultMs, into: &buf)
+        FfiConverterUInt64.write(value.minMs, into: &buf)
+        FfiConverterUInt64.write(value.maxMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDedupLeaseBounds_lift(_ buf: RustBuffer) throws -> DedupLeaseBounds {
+    return try FfiConverterTypeDedupLeaseBounds.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDedupLeaseBounds_lower(_ value: DedupLeaseBounds) -> RustBuffer {
+    return FfiConverterTypeDedupLeaseBounds.lower(value)
+}
+
+
+/**
+ * What follows a claim: run the effect (`run_effect`, no `answer`), or give `answer` without it.
+ */
+public struct DedupStep: Equatable, Hashable {
+    /**
+     * Run the effect now, under the claim.
+     */
+    public var runEffect: Bool
+    /**
+     * The answer to give instead (when `run_effect` is false).
+     */
+    public var answer: DedupAnswer?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Run the effect now, under the claim.
+         */runEffect: Bool, 
+        /**
+         * The answer to give instead (when `run_effect` is false).
+         */answer: DedupAnswer?) {
+        self.runEffect = runEffect
+        self.answer = answer
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DedupStep: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDedupStep: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DedupStep {
+        return
+            try DedupStep(
+                runEffect: FfiConverterBool.read(from: &buf), 
+                answer: FfiConverterOptionTypeDedupAnswer.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DedupStep, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.runEffect, into: &buf)
+        FfiConverterOptionTypeDedupAnswer.write(value.answer, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDedupStep_lift(_ buf: RustBuffer) throws -> DedupStep {
+    return try FfiConverterTypeDedupStep.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDedupStep_lower(_ value: DedupStep) -> RustBuffer {
+    return FfiConverterTypeDedupStep.lower(value)
+}
+
+
+/**
  * One Antom API endpoint.
  */
 public struct Endpoint: Equatable, Hashable {
@@ -4328,6 +4567,101 @@ public func FfiConverterTypeBodyKind_lower(_ value: BodyKind) -> RustBuffer {
 
 
 /**
+ * What a store reports when asked to claim a notification's `dedup_key`.
+ */
+
+public enum ClaimOutcome: Equatable, Hashable {
+    
+    /**
+     * This worker holds the claim now (a new key, or an expired claim taken over).
+     */
+    case claimed
+    /**
+     * The key's effect completed before.
+     */
+    case alreadyDone
+    /**
+     * Another worker holds an unexpired claim.
+     */
+    case inProgress
+    /**
+     * The store could not answer (unreachable, too slow, an error).
+     */
+    case storeUnavailable
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ClaimOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClaimOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ClaimOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClaimOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .claimed
+        
+        case 2: return .alreadyDone
+        
+        case 3: return .inProgress
+        
+        case 4: return .storeUnavailable
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ClaimOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .claimed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .alreadyDone:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .inProgress:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .storeUnavailable:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimOutcome_lift(_ buf: RustBuffer) throws -> ClaimOutcome {
+    return try FfiConverterTypeClaimOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimOutcome_lower(_ value: ClaimOutcome) -> RustBuffer {
+    return FfiConverterTypeClaimOutcome.lower(value)
+}
+
+
+
+/**
  * How requests are authenticated.
  */
 
@@ -4442,6 +4776,91 @@ public func FfiConverterTypeCredential_lift(_ buf: RustBuffer) throws -> Credent
 #endif
 public func FfiConverterTypeCredential_lower(_ value: Credential) -> RustBuffer {
     return FfiConverterTypeCredential.lower(value)
+}
+
+
+
+/**
+ * How running the effect under a claim ended.
+ */
+
+public enum EffectResult: Equatable, Hashable {
+    
+    /**
+     * The effect and its completion record committed.
+     */
+    case committed
+    /**
+     * The effect raised.
+     */
+    case effectFailed
+    /**
+     * The effect returned but its completion could not be recorded.
+     */
+    case completionFailed
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension EffectResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEffectResult: FfiConverterRustBuffer {
+    typealias SwiftType = EffectResult
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EffectResult {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .committed
+        
+        case 2: return .effectFailed
+        
+        case 3: return .completionFailed
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EffectResult, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .committed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .effectFailed:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .completionFailed:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEffectResult_lift(_ buf: RustBuffer) throws -> EffectResult {
+    return try FfiConverterTypeEffectResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEffectResult_lower(_ value: EffectResult) -> RustBuffer {
+    return FfiConverterTypeEffectResult.lower(value)
 }
 
 
@@ -5023,6 +5442,30 @@ fileprivate struct FfiConverterOptionTypePublicKey: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDedupAnswer: FfiConverterRustBuffer {
+    typealias SwiftType = DedupAnswer?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDedupAnswer.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDedupAnswer.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeEndpoint: FfiConverterRustBuffer {
     typealias SwiftType = Endpoint?
 
@@ -5474,6 +5917,66 @@ public func toMinorUnits(amount: String, currency: String)throws  -> String  {
 })
 }
 /**
+ * The answer after the effect ran: the acknowledgement only when it committed with its
+ * completion record; otherwise 500 and release the claim.
+ */
+public func dedupAfterEffect(result: EffectResult) -> DedupAnswer  {
+    return try!  FfiConverterTypeDedupAnswer_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_dedup_after_effect(
+        FfiConverterTypeEffectResult_lower(result),uniffiCallStatus
+    )
+})
+}
+/**
+ * The lease rule: a claim made at `claimed_at_ms` has expired (may be taken over) once
+ * `now_ms` reaches `claimed_at_ms + lease_ms`.
+ */
+public func dedupClaimExpired(claimedAtMs: UInt64, leaseMs: UInt64, nowMs: UInt64) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_dedup_claim_expired(
+        FfiConverterUInt64.lower(claimedAtMs),
+        FfiConverterUInt64.lower(leaseMs),
+        FfiConverterUInt64.lower(nowMs),uniffiCallStatus
+    )
+})
+}
+/**
+ * The lease bounds.
+ */
+public func dedupLeaseBounds() -> DedupLeaseBounds  {
+    return try!  FfiConverterTypeDedupLeaseBounds_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_dedup_lease_bounds(uniffiCallStatus
+    )
+})
+}
+/**
+ * The lease to claim with: `requested`, or the default when `None`. Errors: `InvalidInput`
+ * when it is out of bounds.
+ */
+public func dedupLeaseMs(requested: UInt64?)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_dedup_lease_ms(
+        FfiConverterOptionUInt64.lower(requested),uniffiCallStatus
+    )
+})
+}
+/**
+ * The decision after a claim: `Claimed` runs the effect; `AlreadyDone` acknowledges without
+ * it; `InProgress` and `StoreUnavailable` answer 500 without it.
+ */
+public func dedupOnClaim(outcome: ClaimOutcome) -> DedupStep  {
+    return try!  FfiConverterTypeDedupStep_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_dedup_on_claim(
+        FfiConverterTypeClaimOutcome_lower(outcome),uniffiCallStatus
+    )
+})
+}
+/**
  * The most keys a key ring holds (4): the most RSA verifications one message costs.
  */
 public func maxRingKeys() -> UInt32  {
@@ -5814,6 +6317,21 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_to_minor_units() != 63702) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_dedup_after_effect() != 57586) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_dedup_claim_expired() != 21416) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_dedup_lease_bounds() != 56929) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_dedup_lease_ms() != 59517) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_dedup_on_claim() != 52159) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_max_ring_keys() != 31284) {

@@ -573,6 +573,32 @@ RustBuffer uniffi_antom_ffi_fn_func_redact_header(RustBuffer name, RustBuffer va
 RustBuffer uniffi_antom_ffi_fn_func_to_minor_units(RustBuffer amount, RustBuffer currency, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEDUP_AFTER_EFFECT
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEDUP_AFTER_EFFECT
+RustBuffer uniffi_antom_ffi_fn_func_dedup_after_effect(RustBuffer result, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEDUP_CLAIM_EXPIRED
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEDUP_CLAIM_EXPIRED
+int8_t uniffi_antom_ffi_fn_func_dedup_claim_expired(uint64_t claimed_at_ms, uint64_t lease_ms, uint64_t now_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEDUP_LEASE_BOUNDS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEDUP_LEASE_BOUNDS
+RustBuffer uniffi_antom_ffi_fn_func_dedup_lease_bounds(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEDUP_LEASE_MS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEDUP_LEASE_MS
+uint64_t uniffi_antom_ffi_fn_func_dedup_lease_ms(RustBuffer requested, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEDUP_ON_CLAIM
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEDUP_ON_CLAIM
+RustBuffer uniffi_antom_ffi_fn_func_dedup_on_claim(RustBuffer outcome, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_MAX_RING_KEYS
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_MAX_RING_KEYS
 uint32_t uniffi_antom_ffi_fn_func_max_ring_keys(RustCallStatus *_Nonnull out_status
@@ -1041,6 +1067,36 @@ uint16_t uniffi_antom_ffi_checksum_func_redact_header(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TO_MINOR_UNITS
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TO_MINOR_UNITS
 uint16_t uniffi_antom_ffi_checksum_func_to_minor_units(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEDUP_AFTER_EFFECT
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEDUP_AFTER_EFFECT
+uint16_t uniffi_antom_ffi_checksum_func_dedup_after_effect(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEDUP_CLAIM_EXPIRED
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEDUP_CLAIM_EXPIRED
+uint16_t uniffi_antom_ffi_checksum_func_dedup_claim_expired(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEDUP_LEASE_BOUNDS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEDUP_LEASE_BOUNDS
+uint16_t uniffi_antom_ffi_checksum_func_dedup_lease_bounds(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEDUP_LEASE_MS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEDUP_LEASE_MS
+uint16_t uniffi_antom_ffi_checksum_func_dedup_lease_ms(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEDUP_ON_CLAIM
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEDUP_ON_CLAIM
+uint16_t uniffi_antom_ffi_checksum_func_dedup_on_claim(void
     
 );
 #endif
