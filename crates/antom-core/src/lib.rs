@@ -81,6 +81,7 @@ mod request_time;
 mod response;
 mod result;
 mod retry;
+pub mod testing;
 pub mod upload;
 
 pub use amount::{MAX_VALUE_DIGITS, from_minor_units, minor_unit_exponent, to_minor_units};

@@ -1443,6 +1443,8 @@ def outputs(types: List[Dict[str, Any]], catalogue: "Dict[str, Any] | None" = No
         files[kotlin_dir / name] = text
     if catalogue and catalogue.get("apis"):
         files[ROOT / "crates" / "antom-core" / "src" / "endpoints" / "table.rs"] = rustfmt(endpoint_table(catalogue))
+        from testing_samples import testing_samples  # the testing kit's sample table
+        files[ROOT / "crates" / "antom-core" / "src" / "testing_samples.json"] = testing_samples(catalogue, BANNER)
         text = readme(catalogue)
         if text is not None:
             files[ROOT / "README.md"] = text
