@@ -75,6 +75,7 @@ pub use external::SigningRequest;
 mod key_ring;
 mod packed;
 mod retry;
+mod testing;
 mod transports;
 pub use key_ring::{AntomKey, KeyId, max_ring_keys, which_key};
 pub use packed::{NotificationFacts, ResponseFacts};

@@ -35,6 +35,7 @@ mod two_step;
 // Antom's public keys as a key ring (`KeyRing`, `whichKey`).
 mod key_ring;
 mod retry;
+mod testing;
 mod transports;
 use key_ring::WasmKeyRing;
 

@@ -1917,6 +1917,250 @@ public func FfiConverterTypeSigningRequest_lower(_ value: SigningRequest) -> UIn
 
 
 
+
+
+/**
+ * A throw-away Antom key pair and merchant key pair for tests, generated afresh (RSA-2048).
+ * Its string form shows the public halves' fingerprints only.
+ */
+public protocol TestKeysProtocol: AnyObject, Sendable {
+    
+    /**
+     * The test Antom private key: signs notifications and responses "from Antom".
+     */
+    func antomPrivateKey()  -> PrivateKey
+    
+    /**
+     * The test Antom public key: what the client under test verifies with.
+     */
+    func antomPublicKey()  -> PublicKey
+    
+    /**
+     * The test merchant private key: what the client under test signs with.
+     */
+    func merchantPrivateKey()  -> PrivateKey
+    
+    /**
+     * The test merchant public key: what a fake gateway verifies requests with.
+     */
+    func merchantPublicKey()  -> PublicKey
+    
+    /**
+     * The TEST-ONLY Antom private key text (one-line base64 PKCS#8, the Dashboard form).
+     * Only this throw-away test object ever hands private key text to the host.
+     */
+    func testOnlyAntomPrivateKeyText()  -> String
+    
+    /**
+     * The TEST-ONLY merchant private key text (one-line base64 PKCS#8): configure the
+     * client under test with it.
+     */
+    func testOnlyMerchantPrivateKeyText()  -> String
+    
+}
+/**
+ * A throw-away Antom key pair and merchant key pair for tests, generated afresh (RSA-2048).
+ * Its string form shows the public halves' fingerprints only.
+ */
+open class TestKeys: TestKeysProtocol, @unchecked Sendable, CustomDebugStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_antom_ffi_fn_clone_testkeys(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_antom_ffi_fn_free_testkeys(handle, $0) }
+    }
+
+    
+    /**
+     * Generates two fresh RSA-2048 key pairs (a second or two).
+     *
+     * Errors: `SigningFailed` when the platform gives no randomness.
+     */
+public static func generate()throws  -> TestKeys  {
+    return try  FfiConverterTypeTestKeys_lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_constructor_testkeys_generate(uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * The test Antom private key: signs notifications and responses "from Antom".
+     */
+open func antomPrivateKey() -> PrivateKey  {
+    return try!  FfiConverterTypePrivateKey_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_testkeys_antom_private_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The test Antom public key: what the client under test verifies with.
+     */
+open func antomPublicKey() -> PublicKey  {
+    return try!  FfiConverterTypePublicKey_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_testkeys_antom_public_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The test merchant private key: what the client under test signs with.
+     */
+open func merchantPrivateKey() -> PrivateKey  {
+    return try!  FfiConverterTypePrivateKey_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_testkeys_merchant_private_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The test merchant public key: what a fake gateway verifies requests with.
+     */
+open func merchantPublicKey() -> PublicKey  {
+    return try!  FfiConverterTypePublicKey_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_testkeys_merchant_public_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The TEST-ONLY Antom private key text (one-line base64 PKCS#8, the Dashboard form).
+     * Only this throw-away test object ever hands private key text to the host.
+     */
+open func testOnlyAntomPrivateKeyText() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_testkeys_test_only_antom_private_key_text(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The TEST-ONLY merchant private key text (one-line base64 PKCS#8): configure the
+     * client under test with it.
+     */
+open func testOnlyMerchantPrivateKeyText() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_testkeys_test_only_merchant_private_key_text(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_method_testkeys_uniffi_trait_debug(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTestKeys: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TestKeys
+
+    public static func lift(_ handle: UInt64) throws -> TestKeys {
+        return TestKeys(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TestKeys) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TestKeys {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TestKeys, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTestKeys_lift(_ handle: UInt64) throws -> TestKeys {
+    return try FfiConverterTypeTestKeys.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTestKeys_lower(_ value: TestKeys) -> UInt64 {
+    return FfiConverterTypeTestKeys.lower(value)
+}
+
+
+
+
 /**
  * One Antom public key of a key ring, optionally tagged with the `keyVersion` Antom signs
  * with. A message whose `Signature` header names a version is verified with the key tagged
@@ -4168,6 +4412,85 @@ public func FfiConverterTypeSpanAttribute_lower(_ value: SpanAttribute) -> RustB
 
 
 /**
+ * One notification type of the catalogue (a notification body model).
+ */
+public struct TestNotificationType: Equatable, Hashable {
+    /**
+     * The body model's name (`NotifyRefundRequest`).
+     */
+    public var body: String
+    /**
+     * The field that tells the types apart (`notifyType`, or e.g. `authorizationNotifyType`).
+     */
+    public var field: String?
+    /**
+     * Its known values (`REFUND_RESULT`); the first is the default.
+     */
+    public var values: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The body model's name (`NotifyRefundRequest`).
+         */body: String, 
+        /**
+         * The field that tells the types apart (`notifyType`, or e.g. `authorizationNotifyType`).
+         */field: String?, 
+        /**
+         * Its known values (`REFUND_RESULT`); the first is the default.
+         */values: [String]) {
+        self.body = body
+        self.field = field
+        self.values = values
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TestNotificationType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTestNotificationType: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TestNotificationType {
+        return
+            try TestNotificationType(
+                body: FfiConverterString.read(from: &buf), 
+                field: FfiConverterOptionString.read(from: &buf), 
+                values: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TestNotificationType, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.body, into: &buf)
+        FfiConverterOptionString.write(value.field, into: &buf)
+        FfiConverterSequenceString.write(value.values, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTestNotificationType_lift(_ buf: RustBuffer) throws -> TestNotificationType {
+    return try FfiConverterTypeTestNotificationType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTestNotificationType_lower(_ value: TestNotificationType) -> RustBuffer {
+    return FfiConverterTypeTestNotificationType.lower(value)
+}
+
+
+/**
  * An antom-core error. The variant is the stable error code (`InvalidKey` is
  * `INVALID_KEY`, and so on); the message is the core's text, `"CODE: what to fix"`. Messages
  * never contain key material, signature values or message bodies.
@@ -5707,6 +6030,31 @@ fileprivate struct FfiConverterSequenceTypeSpanAttribute: FfiConverterRustBuffer
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTestNotificationType: FfiConverterRustBuffer {
+    typealias SwiftType = [TestNotificationType]
+
+    public static func write(_ value: [TestNotificationType], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTestNotificationType.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TestNotificationType] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TestNotificationType]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTestNotificationType.read(from: &buf))
+        }
+        return seq
+    }
+}
 /**
  * Checks a body's length against a limit (`Client.max_body_bytes()`), given the length
  * only: bindings call it before copying an oversized body into this library.
@@ -6178,6 +6526,103 @@ public func spanName(path: String) -> String  {
 })
 }
 /**
+ * `millis` since the epoch as ISO-8601 UTC to the second (Antom's `request-time` form).
+ */
+public func testingIso8601(millis: UInt64) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_testing_iso8601(
+        FfiConverterUInt64.lower(millis),uniffiCallStatus
+    )
+})
+}
+/**
+ * Every notification type of the catalogue, in the schema's order.
+ */
+public func testingNotificationTypes() -> [TestNotificationType]  {
+    return try!  FfiConverterSequenceTypeTestNotificationType.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_testing_notification_types(uniffiCallStatus
+    )
+})
+}
+/**
+ * A sample notification body of type `name` (`PAYMENT_RESULT`, another discriminator value,
+ * or a body model's name): a successful `result`, every required field filled (ids
+ * `{id_prefix}_{field}`, times `time`), then each `field=value` override (dotted paths; the
+ * value is JSON for objects, lists, `true`/`false`/`null`, quoted strings, else the text).
+ *
+ * Errors: `InvalidInput` for an unknown type or a malformed override.
+ */
+public func testingSampleNotification(name: String, idPrefix: String, time: String, overrides: [String])throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_testing_sample_notification(
+        FfiConverterString.lower(name),
+        FfiConverterString.lower(idPrefix),
+        FfiConverterString.lower(time),
+        FfiConverterSequenceString.lower(overrides),uniffiCallStatus
+    )
+})
+}
+/**
+ * A reply body of the API `api` (`payments.pay`, or its path) with `result.resultStatus`
+ * `result_status` (`S` successful, `U` `UNKNOWN_EXCEPTION`, `F` `PROCESS_FAIL`), then the
+ * overrides (as for `testing_sample_notification`).
+ *
+ * Errors: `InvalidInput` for an unknown API or status, or a malformed override.
+ */
+public func testingSampleResponse(api: String, resultStatus: String, overrides: [String])throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_testing_sample_response(
+        FfiConverterString.lower(api),
+        FfiConverterString.lower(resultStatus),
+        FfiConverterSequenceString.lower(overrides),uniffiCallStatus
+    )
+})
+}
+/**
+ * The headers of a notification "Antom" POSTs to `path` (your endpoint's path):
+ * `content-type`, `client-id`, `request-time` (ISO-8601 UTC of `request_time_ms`) and
+ * `signature` (`algorithm=RSA256,keyVersion=<key_version>,signature=...`), signed with
+ * `antom_key`.
+ *
+ * Errors: `SigningFailed` if the platform has no randomness for blinding.
+ */
+public func testingSignNotification(antomKey: PrivateKey, path: String, clientId: String, requestTimeMs: UInt64, body: Data, keyVersion: UInt32)throws  -> [Header]  {
+    return try  FfiConverterSequenceTypeHeader.lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_testing_sign_notification(
+        FfiConverterTypePrivateKey_lower(antomKey),
+        FfiConverterString.lower(path),
+        FfiConverterString.lower(clientId),
+        FfiConverterUInt64.lower(requestTimeMs),
+        FfiConverterData.lower(body),
+        FfiConverterUInt32.lower(keyVersion),uniffiCallStatus
+    )
+})
+}
+/**
+ * The headers of "Antom"'s reply to a request sent to `path` (the request's resolved path):
+ * `content-type`, `client-id`, `response-time` and `signature`, signed with `antom_key`.
+ *
+ * Errors: `SigningFailed` if the platform has no randomness for blinding.
+ */
+public func testingSignResponse(antomKey: PrivateKey, path: String, clientId: String, responseTimeMs: UInt64, body: Data, keyVersion: UInt32)throws  -> [Header]  {
+    return try  FfiConverterSequenceTypeHeader.lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_testing_sign_response(
+        FfiConverterTypePrivateKey_lower(antomKey),
+        FfiConverterString.lower(path),
+        FfiConverterString.lower(clientId),
+        FfiConverterUInt64.lower(responseTimeMs),
+        FfiConverterData.lower(body),
+        FfiConverterUInt32.lower(keyVersion),uniffiCallStatus
+    )
+})
+}
+/**
  * Refuses a file larger than the upload limit, or empty: call it with the file's size before
  * reading the file. Errors: `InvalidInput` naming the limit, never the file.
  */
@@ -6382,6 +6827,24 @@ private let initializationResult: InitializationResult = {
     if (uniffi_antom_ffi_checksum_func_span_name() != 39016) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_antom_ffi_checksum_func_testing_iso8601() != 49894) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_testing_notification_types() != 43050) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_testing_sample_notification() != 50915) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_testing_sample_response() != 45078) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_testing_sign_notification() != 31135) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_testing_sign_response() != 60743) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_antom_ffi_checksum_func_check_upload_size() != 48136) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6490,6 +6953,24 @@ private let initializationResult: InitializationResult = {
     if (uniffi_antom_ffi_checksum_method_signingrequest_request_time() != 28366) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_antom_ffi_checksum_method_testkeys_antom_private_key() != 813) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_testkeys_antom_public_key() != 46770) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_testkeys_merchant_private_key() != 15306) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_testkeys_merchant_public_key() != 62099) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_testkeys_test_only_antom_private_key_text() != 5876) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_method_testkeys_test_only_merchant_private_key_text() != 29752) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_antom_ffi_checksum_constructor_client_new() != 60433) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6503,6 +6984,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_constructor_publickey_new() != 11648) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_constructor_testkeys_generate() != 5456) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -483,6 +483,57 @@ RustBuffer uniffi_antom_ffi_fn_method_signingrequest_request_time(uint64_t ptr, 
 RustBuffer uniffi_antom_ffi_fn_method_signingrequest_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_CLONE_TESTKEYS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_CLONE_TESTKEYS
+uint64_t uniffi_antom_ffi_fn_clone_testkeys(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FREE_TESTKEYS
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FREE_TESTKEYS
+void uniffi_antom_ffi_fn_free_testkeys(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_CONSTRUCTOR_TESTKEYS_GENERATE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_CONSTRUCTOR_TESTKEYS_GENERATE
+uint64_t uniffi_antom_ffi_fn_constructor_testkeys_generate(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_ANTOM_PRIVATE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_ANTOM_PRIVATE_KEY
+uint64_t uniffi_antom_ffi_fn_method_testkeys_antom_private_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_ANTOM_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_ANTOM_PUBLIC_KEY
+uint64_t uniffi_antom_ffi_fn_method_testkeys_antom_public_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_MERCHANT_PRIVATE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_MERCHANT_PRIVATE_KEY
+uint64_t uniffi_antom_ffi_fn_method_testkeys_merchant_private_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_MERCHANT_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_MERCHANT_PUBLIC_KEY
+uint64_t uniffi_antom_ffi_fn_method_testkeys_merchant_public_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_TEST_ONLY_ANTOM_PRIVATE_KEY_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_TEST_ONLY_ANTOM_PRIVATE_KEY_TEXT
+RustBuffer uniffi_antom_ffi_fn_method_testkeys_test_only_antom_private_key_text(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_TEST_ONLY_MERCHANT_PRIVATE_KEY_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_TEST_ONLY_MERCHANT_PRIVATE_KEY_TEXT
+RustBuffer uniffi_antom_ffi_fn_method_testkeys_test_only_merchant_private_key_text(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_METHOD_TESTKEYS_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_antom_ffi_fn_method_testkeys_uniffi_trait_debug(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_BODY_SIZE
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_BODY_SIZE
 void uniffi_antom_ffi_fn_func_check_body_size(RustBuffer kind, uint64_t length, uint64_t max_body_bytes, RustCallStatus *_Nonnull out_status
@@ -681,6 +732,37 @@ RustBuffer uniffi_antom_ffi_fn_func_simple_retry_policy(uint32_t retries, uint64
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_SPAN_NAME
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_SPAN_NAME
 RustBuffer uniffi_antom_ffi_fn_func_span_name(RustBuffer path, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_ISO8601
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_ISO8601
+RustBuffer uniffi_antom_ffi_fn_func_testing_iso8601(uint64_t millis, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_NOTIFICATION_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_NOTIFICATION_TYPES
+RustBuffer uniffi_antom_ffi_fn_func_testing_notification_types(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_SAMPLE_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_SAMPLE_NOTIFICATION
+RustBuffer uniffi_antom_ffi_fn_func_testing_sample_notification(RustBuffer name, RustBuffer id_prefix, RustBuffer time, RustBuffer overrides, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_SAMPLE_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_SAMPLE_RESPONSE
+RustBuffer uniffi_antom_ffi_fn_func_testing_sample_response(RustBuffer api, RustBuffer result_status, RustBuffer overrides, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_SIGN_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_SIGN_NOTIFICATION
+RustBuffer uniffi_antom_ffi_fn_func_testing_sign_notification(uint64_t antom_key, RustBuffer path, RustBuffer client_id, uint64_t request_time_ms, RustBuffer body, uint32_t key_version, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_SIGN_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_SIGN_RESPONSE
+RustBuffer uniffi_antom_ffi_fn_func_testing_sign_response(uint64_t antom_key, RustBuffer path, RustBuffer client_id, uint64_t response_time_ms, RustBuffer body, uint32_t key_version, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_UPLOAD_SIZE
@@ -1196,6 +1278,42 @@ uint16_t uniffi_antom_ffi_checksum_func_span_name(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_ISO8601
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_ISO8601
+uint16_t uniffi_antom_ffi_checksum_func_testing_iso8601(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_NOTIFICATION_TYPES
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_NOTIFICATION_TYPES
+uint16_t uniffi_antom_ffi_checksum_func_testing_notification_types(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_SAMPLE_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_SAMPLE_NOTIFICATION
+uint16_t uniffi_antom_ffi_checksum_func_testing_sample_notification(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_SAMPLE_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_SAMPLE_RESPONSE
+uint16_t uniffi_antom_ffi_checksum_func_testing_sample_response(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_SIGN_NOTIFICATION
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_SIGN_NOTIFICATION
+uint16_t uniffi_antom_ffi_checksum_func_testing_sign_notification(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_SIGN_RESPONSE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_SIGN_RESPONSE
+uint16_t uniffi_antom_ffi_checksum_func_testing_sign_response(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CHECK_UPLOAD_SIZE
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CHECK_UPLOAD_SIZE
 uint16_t uniffi_antom_ffi_checksum_func_check_upload_size(void
@@ -1412,6 +1530,42 @@ uint16_t uniffi_antom_ffi_checksum_method_signingrequest_request_time(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_ANTOM_PRIVATE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_ANTOM_PRIVATE_KEY
+uint16_t uniffi_antom_ffi_checksum_method_testkeys_antom_private_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_ANTOM_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_ANTOM_PUBLIC_KEY
+uint16_t uniffi_antom_ffi_checksum_method_testkeys_antom_public_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_MERCHANT_PRIVATE_KEY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_MERCHANT_PRIVATE_KEY
+uint16_t uniffi_antom_ffi_checksum_method_testkeys_merchant_private_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_MERCHANT_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_MERCHANT_PUBLIC_KEY
+uint16_t uniffi_antom_ffi_checksum_method_testkeys_merchant_public_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_TEST_ONLY_ANTOM_PRIVATE_KEY_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_TEST_ONLY_ANTOM_PRIVATE_KEY_TEXT
+uint16_t uniffi_antom_ffi_checksum_method_testkeys_test_only_antom_private_key_text(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_TEST_ONLY_MERCHANT_PRIVATE_KEY_TEXT
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_METHOD_TESTKEYS_TEST_ONLY_MERCHANT_PRIVATE_KEY_TEXT
+uint16_t uniffi_antom_ffi_checksum_method_testkeys_test_only_merchant_private_key_text(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_CONSTRUCTOR_CLIENT_NEW
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_CONSTRUCTOR_CLIENT_NEW
 uint16_t uniffi_antom_ffi_checksum_constructor_client_new(void
@@ -1439,6 +1593,12 @@ uint16_t uniffi_antom_ffi_checksum_constructor_publickey_from_der(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_CONSTRUCTOR_PUBLICKEY_NEW
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_CONSTRUCTOR_PUBLICKEY_NEW
 uint16_t uniffi_antom_ffi_checksum_constructor_publickey_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_CONSTRUCTOR_TESTKEYS_GENERATE
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_CONSTRUCTOR_TESTKEYS_GENERATE
+uint16_t uniffi_antom_ffi_checksum_constructor_testkeys_generate(void
     
 );
 #endif
