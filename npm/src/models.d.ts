@@ -9,9 +9,9 @@
  */
 export interface Amount {
   /** ISO 4217 currency code, 3 letters (`USD`, `JPY`). */
-  currency: string;
+  currency?: string;
   /** The amount in the currency's smallest unit, as a string of digits (`"1050"` is USD 10.50, `"1050"` is JPY 1050). */
-  value: string;
+  value?: string;
   /** Fields this version of the models does not describe. */
   [field: string]: unknown;
 }
@@ -22,9 +22,9 @@ export interface Amount {
  */
 export interface ApiResult {
   /** Result code, e.g. `SUCCESS`, `PAYMENT_IN_PROCESS`, `ORDER_NOT_EXIST` (at most 64 characters). */
-  resultCode: string;
+  resultCode?: string;
   /** `S` (success), `F` (failure) or `U` (unknown: inquire, never treat as failed). */
-  resultStatus: ResultStatusType;
+  resultStatus?: ResultStatusType;
   /** A human-readable description of the result code (at most 256 characters). */
   resultMessage?: string;
   /** Fields this version of the models does not describe. */
@@ -36,11 +36,11 @@ export interface ApiResult {
  */
 export interface UserName {
   /** First name (at most 32 characters). */
-  firstName: string;
+  firstName?: string;
   /** Middle name (at most 32 characters). */
   middleName?: string;
   /** Last name (at most 32 characters). */
-  lastName: string;
+  lastName?: string;
   /** Full name (at most 128 characters). */
   fullName?: string;
   /** Fields this version of the models does not describe. */
@@ -52,7 +52,7 @@ export interface UserName {
  */
 export interface Address {
   /** 2-letter ISO 3166 country or region code. */
-  region: string;
+  region?: string;
   /** State, province or county (at most 8 characters). */
   state?: string;
   /** City, district, suburb, town or village (at most 32 characters). */
@@ -118,9 +118,9 @@ export interface Buyer {
  */
 export interface Goods {
   /** The merchant's id for the goods (at most 64 characters). */
-  referenceGoodsId: string;
+  referenceGoodsId?: string;
   /** Name of the goods (at most 256 characters). */
-  goodsName: string;
+  goodsName?: string;
   /** Category of the goods (at most 64 characters). */
   goodsCategory?: string;
   /** Brand of the goods (at most 64 characters). */
@@ -194,7 +194,7 @@ export interface Shipping {
  */
 export interface Env {
   /** `WEB`, `WAP`, `APP` or `MINI_APP`. */
-  terminalType: TerminalType;
+  terminalType?: TerminalType;
   /** `IOS` or `ANDROID`, for a `WAP` or `APP` terminal. */
   osType?: OsType;
   /** The browser's user agent (at most 1024 characters). */
@@ -240,11 +240,11 @@ export interface Env {
  */
 export interface Order {
   /** The merchant's order id (at most 64 characters). */
-  referenceOrderId: string;
+  referenceOrderId?: string;
   /** Summary of the order, shown to the buyer (at most 256 characters). */
-  orderDescription: string;
+  orderDescription?: string;
   /** The order amount. */
-  orderAmount: Amount;
+  orderAmount?: Amount;
   /** The goods in the order. */
   goods?: Goods[];
   /** Shipping information. */
@@ -290,7 +290,7 @@ export interface Order {
  */
 export interface PaymentMethod {
   /** The payment method, e.g. `CARD`, `ALIPAY_CN`, `GCASH` (at most 64 characters). */
-  paymentMethodType: string;
+  paymentMethodType?: string;
   /** A card token or other payment method id (at most 128 characters). */
   paymentMethodId?: string;
   /** Method-specific data (a JSON object, e.g. card details or `blikCode`). */
@@ -504,17 +504,17 @@ export interface PaymentResultInfo {
  */
 export interface Transaction {
   /** The transaction's result. */
-  transactionResult: ApiResult;
+  transactionResult?: ApiResult;
   /** Antom's id for the transaction (at most 64 characters). */
   transactionId?: string;
   /** `PAYMENT`, `REFUND`, `CAPTURE`, `CANCEL`, `AUTHORIZATION` or `VOID`. */
-  transactionType: TransactionType;
+  transactionType?: TransactionType;
   /** `SUCCESS`, `FAIL`, `PROCESSING` or `CANCELLED`. */
-  transactionStatus: TransactionStatusType;
+  transactionStatus?: TransactionStatusType;
   /** The transaction amount. */
-  transactionAmount: Amount;
+  transactionAmount?: Amount;
   /** The merchant's request id for the transaction (at most 64 characters). */
-  transactionRequestId: string;
+  transactionRequestId?: string;
   /** When the transaction reached its final state (ISO 8601). */
   transactionTime?: string;
   /** The acquirer info. */
@@ -544,13 +544,13 @@ export interface Logo {
  */
 export interface PaymentOption {
   /** The payment method, e.g. `ALIPAY_CN`. */
-  paymentMethodType: string;
+  paymentMethodType?: string;
   /** `ALIPAY_PLUS`, `WALLET`, `MOBILE_BANKING_APP`, `BANK_TRANSFER`, `ONLINE_BANKING`, `CARD`, `OTC`... */
   paymentMethodCategory?: PaymentMethodCategoryType;
   /** 2-letter codes of the regions the method belongs to. */
   paymentMethodRegion?: string[];
   /** `"true"` when the method can be used for this payment. */
-  enabled: string;
+  enabled?: string;
   /** `"true"` when the method is recommended. */
   preferred?: string;
   /** Why the method is disabled, e.g. `PAYMENT_ACCOUNT_NOT_AVAILABLE`. */
@@ -584,7 +584,7 @@ export interface PaymentOption {
  */
 export interface PaymentMethodInfo {
   /** The payment method. */
-  paymentMethodType: string;
+  paymentMethodType?: string;
   /** Details of the method, a JSON string. */
   paymentMethodDetail?: string;
   /** `"true"` when the method can be used. */
@@ -675,7 +675,7 @@ export interface PayRequest {
  */
 export interface PayResponse {
   /** The result of the call. */
-  result: ApiResult;
+  result?: ApiResult;
   /** The merchant's id for the payment. */
   paymentRequestId?: string;
   /** Antom's id for the payment (at most 64 characters). */
@@ -825,7 +825,7 @@ export interface CreatePaymentSessionRequest {
  */
 export interface CreatePaymentSessionResponse {
   /** The result of the call. */
-  result: ApiResult;
+  result?: ApiResult;
   /** The encrypted session data to pass to the client SDK. */
   paymentSessionData?: string;
   /** When the session expires (ISO 8601). */
@@ -907,7 +907,7 @@ export interface ConsultRequest {
  */
 export interface ConsultResponse {
   /** The result of the call. */
-  result: ApiResult;
+  result?: ApiResult;
   /** The payment methods available for this payment. */
   paymentOptions?: PaymentOption[];
   /** Payment methods the buyer has linked. */
@@ -941,7 +941,7 @@ export interface InquiryPaymentRequest {
  */
 export interface InquiryPaymentResponse {
   /** The result of the inquiry (not of the payment). */
-  result: ApiResult;
+  result?: ApiResult;
   /** `SUCCESS`, `FAIL`, `PROCESSING`, `CANCELLED` or `PENDING`. */
   paymentStatus?: TransactionStatusType;
   /** The payment's result code, e.g. `USER_BALANCE_NOT_ENOUGH`. */
@@ -1037,7 +1037,7 @@ export interface CancelRequest {
  */
 export interface CancelResponse {
   /** The result of the call. */
-  result: ApiResult;
+  result?: ApiResult;
   /** Antom's id for the payment. */
   paymentId?: string;
   /** The merchant's id for the payment. */
@@ -1079,7 +1079,7 @@ export interface CaptureRequest {
  */
 export interface CaptureResponse {
   /** The result of the call. */
-  result: ApiResult;
+  result?: ApiResult;
   /** The merchant's id for the capture. */
   captureRequestId?: string;
   /** Antom's id for the capture. */
@@ -1147,7 +1147,7 @@ export interface RefundRequest {
  */
 export interface RefundResponse {
   /** The result of the call. */
-  result: ApiResult;
+  result?: ApiResult;
   /** The merchant's id for the refund. */
   refundRequestId?: string;
   /** Antom's id for the refund. */
@@ -1196,7 +1196,7 @@ export interface InquiryRefundRequest {
  */
 export interface InquiryRefundResponse {
   /** The result of the inquiry (not of the refund). */
-  result: ApiResult;
+  result?: ApiResult;
   /** Antom's id for the refund. */
   refundId?: string;
   /** The merchant's id for the refund. */
@@ -1241,15 +1241,15 @@ export interface InquiryRefundResponse {
  */
 export interface NotifyPaymentRequest {
   /** `PAYMENT_RESULT` (final: `S` or `F`) or `PAYMENT_PENDING` (the buyer started paying; not final). */
-  notifyType: string;
+  notifyType?: string;
   /** The payment result: `S` paid, `F` failed. */
-  result: ApiResult;
+  result?: ApiResult;
   /** The merchant's id for the payment. */
-  paymentRequestId: string;
+  paymentRequestId?: string;
   /** Antom's id for the payment. */
-  paymentId: string;
+  paymentId?: string;
   /** The amount to collect. */
-  paymentAmount: Amount;
+  paymentAmount?: Amount;
   /** When the payment was created (ISO 8601). */
   paymentCreateTime?: string;
   /** When the payment reached its final state (ISO 8601). */
@@ -1306,17 +1306,17 @@ export interface NotifyPaymentRequest {
  */
 export interface NotifyCaptureRequest {
   /** `CAPTURE_RESULT`. */
-  notifyType: string;
+  notifyType?: string;
   /** The capture result: `S` captured, `F` failed. */
-  result: ApiResult;
+  result?: ApiResult;
   /** The merchant's id for the capture. */
-  captureRequestId: string;
+  captureRequestId?: string;
   /** Antom's id for the payment. */
-  paymentId: string;
+  paymentId?: string;
   /** Antom's id for the capture. */
-  captureId: string;
+  captureId?: string;
   /** The captured amount. */
-  captureAmount: Amount;
+  captureAmount?: Amount;
   /** When the capture completed (ISO 8601). */
   captureTime?: string;
   /** The acquirer's reference number. */
@@ -1337,17 +1337,17 @@ export interface NotifyCaptureRequest {
  */
 export interface NotifyRefundRequest {
   /** `REFUND_RESULT`. */
-  notifyType: string;
+  notifyType?: string;
   /** The result of the notification. */
-  result: ApiResult;
+  result?: ApiResult;
   /** `SUCCESS` or `FAIL`. */
-  refundStatus: string;
+  refundStatus?: string;
   /** The merchant's id for the refund. */
-  refundRequestId: string;
+  refundRequestId?: string;
   /** Antom's id for the refund. */
-  refundId: string;
+  refundId?: string;
   /** The refunded amount. */
-  refundAmount: Amount;
+  refundAmount?: Amount;
   /** When the refund completed (ISO 8601). */
   refundTime?: string;
   /** The settlement amount before fees. */

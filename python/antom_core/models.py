@@ -746,15 +746,15 @@ class Amount(_Model):
     """
 
     #: ISO 4217 currency code, 3 letters (USD, JPY).
-    currency: str
+    currency: Optional[str] = None
     #: The amount in the currency's smallest unit, as a string of digits ("1050" is USD
     #: 10.50, "1050" is JPY 1050).
-    value: str
+    value: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("currency", "currency", "string", True, False),
-        ("value", "value", "string", True, False),
+        ("currency", "currency", "string", False, False),
+        ("value", "value", "string", False, False),
     )
 
 
@@ -766,16 +766,16 @@ class ApiResult(_Model):
 
     #: Result code, e.g. SUCCESS, PAYMENT_IN_PROCESS, ORDER_NOT_EXIST (at most 64
     #: characters).
-    result_code: str
+    result_code: Optional[str] = None
     #: S (success), F (failure) or U (unknown: inquire, never treat as failed).
-    result_status: str
+    result_status: Optional[str] = None
     #: A human-readable description of the result code (at most 256 characters).
     result_message: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("result_code", "resultCode", "string", True, False),
-        ("result_status", "resultStatus", "string", True, False),
+        ("result_code", "resultCode", "string", False, False),
+        ("result_status", "resultStatus", "string", False, False),
         ("result_message", "resultMessage", "string", False, False),
     )
 
@@ -786,19 +786,19 @@ class UserName(_Model):
     """
 
     #: First name (at most 32 characters).
-    first_name: str
-    #: Last name (at most 32 characters).
-    last_name: str
+    first_name: Optional[str] = None
     #: Middle name (at most 32 characters).
     middle_name: Optional[str] = None
+    #: Last name (at most 32 characters).
+    last_name: Optional[str] = None
     #: Full name (at most 128 characters).
     full_name: Optional[str] = None
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("first_name", "firstName", "string", True, False),
+        ("first_name", "firstName", "string", False, False),
         ("middle_name", "middleName", "string", False, False),
-        ("last_name", "lastName", "string", True, False),
+        ("last_name", "lastName", "string", False, False),
         ("full_name", "fullName", "string", False, False),
     )
 
@@ -809,7 +809,7 @@ class Address(_Model):
     """
 
     #: 2-letter ISO 3166 country or region code.
-    region: str
+    region: Optional[str] = None
     #: State, province or county (at most 8 characters).
     state: Optional[str] = None
     #: City, district, suburb, town or village (at most 32 characters).
@@ -829,7 +829,7 @@ class Address(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("region", "region", "string", True, False),
+        ("region", "region", "string", False, False),
         ("state", "state", "string", False, False),
         ("city", "city", "string", False, False),
         ("address1", "address1", "string", False, False),
@@ -906,9 +906,9 @@ class Goods(_Model):
     """
 
     #: The merchant's id for the goods (at most 64 characters).
-    reference_goods_id: str
+    reference_goods_id: Optional[str] = None
     #: Name of the goods (at most 256 characters).
-    goods_name: str
+    goods_name: Optional[str] = None
     #: Category of the goods (at most 64 characters).
     goods_category: Optional[str] = None
     #: Brand of the goods (at most 64 characters).
@@ -940,8 +940,8 @@ class Goods(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("reference_goods_id", "referenceGoodsId", "string", True, False),
-        ("goods_name", "goodsName", "string", True, False),
+        ("reference_goods_id", "referenceGoodsId", "string", False, False),
+        ("goods_name", "goodsName", "string", False, False),
         ("goods_category", "goodsCategory", "string", False, False),
         ("goods_brand", "goodsBrand", "string", False, False),
         ("goods_unit_amount", "goodsUnitAmount", "Amount", False, False),
@@ -1018,7 +1018,7 @@ class Env(_Model):
     """
 
     #: WEB, WAP, APP or MINI_APP.
-    terminal_type: str
+    terminal_type: Optional[str] = None
     #: IOS or ANDROID, for a WAP or APP terminal.
     os_type: Optional[str] = None
     #: The browser's user agent (at most 1024 characters).
@@ -1058,7 +1058,7 @@ class Env(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("terminal_type", "terminalType", "string", True, False),
+        ("terminal_type", "terminalType", "string", False, False),
         ("os_type", "osType", "string", False, False),
         ("user_agent", "userAgent", "string", False, False),
         ("device_token_id", "deviceTokenId", "string", False, False),
@@ -1086,11 +1086,11 @@ class Order(_Model):
     """
 
     #: The merchant's order id (at most 64 characters).
-    reference_order_id: str
+    reference_order_id: Optional[str] = None
     #: Summary of the order, shown to the buyer (at most 256 characters).
-    order_description: str
+    order_description: Optional[str] = None
     #: The order amount.
-    order_amount: Amount
+    order_amount: Optional[Amount] = None
     #: The goods in the order.
     goods: Optional[List[Goods]] = None
     #: Shipping information.
@@ -1130,9 +1130,9 @@ class Order(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("reference_order_id", "referenceOrderId", "string", True, False),
-        ("order_description", "orderDescription", "string", True, False),
-        ("order_amount", "orderAmount", "Amount", True, False),
+        ("reference_order_id", "referenceOrderId", "string", False, False),
+        ("order_description", "orderDescription", "string", False, False),
+        ("order_amount", "orderAmount", "Amount", False, False),
         ("goods", "goods", "Goods", False, True),
         ("shipping", "shipping", "Shipping", False, False),
         ("buyer", "buyer", "Buyer", False, False),
@@ -1160,7 +1160,7 @@ class PaymentMethod(_Model):
     """
 
     #: The payment method, e.g. CARD, ALIPAY_CN, GCASH (at most 64 characters).
-    payment_method_type: str
+    payment_method_type: Optional[str] = None
     #: A card token or other payment method id (at most 128 characters).
     payment_method_id: Optional[str] = None
     #: Method-specific data (a JSON object, e.g. card details or blikCode).
@@ -1176,7 +1176,7 @@ class PaymentMethod(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("payment_method_type", "paymentMethodType", "string", True, False),
+        ("payment_method_type", "paymentMethodType", "string", False, False),
         ("payment_method_id", "paymentMethodId", "string", False, False),
         ("payment_method_meta_data", "paymentMethodMetaData", "json", False, False),
         ("customer_id", "customerId", "string", False, False),
@@ -1474,17 +1474,17 @@ class Transaction(_Model):
     """
 
     #: The transaction's result.
-    transaction_result: ApiResult
-    #: PAYMENT, REFUND, CAPTURE, CANCEL, AUTHORIZATION or VOID.
-    transaction_type: str
-    #: SUCCESS, FAIL, PROCESSING or CANCELLED.
-    transaction_status: str
-    #: The transaction amount.
-    transaction_amount: Amount
-    #: The merchant's request id for the transaction (at most 64 characters).
-    transaction_request_id: str
+    transaction_result: Optional[ApiResult] = None
     #: Antom's id for the transaction (at most 64 characters).
     transaction_id: Optional[str] = None
+    #: PAYMENT, REFUND, CAPTURE, CANCEL, AUTHORIZATION or VOID.
+    transaction_type: Optional[str] = None
+    #: SUCCESS, FAIL, PROCESSING or CANCELLED.
+    transaction_status: Optional[str] = None
+    #: The transaction amount.
+    transaction_amount: Optional[Amount] = None
+    #: The merchant's request id for the transaction (at most 64 characters).
+    transaction_request_id: Optional[str] = None
     #: When the transaction reached its final state (ISO 8601).
     transaction_time: Optional[str] = None
     #: The acquirer info.
@@ -1496,12 +1496,12 @@ class Transaction(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("transaction_result", "transactionResult", "ApiResult", True, False),
+        ("transaction_result", "transactionResult", "ApiResult", False, False),
         ("transaction_id", "transactionId", "string", False, False),
-        ("transaction_type", "transactionType", "string", True, False),
-        ("transaction_status", "transactionStatus", "string", True, False),
-        ("transaction_amount", "transactionAmount", "Amount", True, False),
-        ("transaction_request_id", "transactionRequestId", "string", True, False),
+        ("transaction_type", "transactionType", "string", False, False),
+        ("transaction_status", "transactionStatus", "string", False, False),
+        ("transaction_amount", "transactionAmount", "Amount", False, False),
+        ("transaction_request_id", "transactionRequestId", "string", False, False),
         ("transaction_time", "transactionTime", "string", False, False),
         ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
         ("gross_settlement_amount", "grossSettlementAmount", "Amount", False, False),
@@ -1532,13 +1532,13 @@ class PaymentOption(_Model):
     """
 
     #: The payment method, e.g. ALIPAY_CN.
-    payment_method_type: str
-    #: "true" when the method can be used for this payment.
-    enabled: str
+    payment_method_type: Optional[str] = None
     #: ALIPAY_PLUS, WALLET, MOBILE_BANKING_APP, BANK_TRANSFER, ONLINE_BANKING, CARD, OTC...
     payment_method_category: Optional[str] = None
     #: 2-letter codes of the regions the method belongs to.
     payment_method_region: Optional[List[str]] = None
+    #: "true" when the method can be used for this payment.
+    enabled: Optional[str] = None
     #: "true" when the method is recommended.
     preferred: Optional[str] = None
     #: Why the method is disabled, e.g. PAYMENT_ACCOUNT_NOT_AVAILABLE.
@@ -1566,10 +1566,10 @@ class PaymentOption(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("payment_method_type", "paymentMethodType", "string", True, False),
+        ("payment_method_type", "paymentMethodType", "string", False, False),
         ("payment_method_category", "paymentMethodCategory", "string", False, False),
         ("payment_method_region", "paymentMethodRegion", "string", False, True),
-        ("enabled", "enabled", "string", True, False),
+        ("enabled", "enabled", "string", False, False),
         ("preferred", "preferred", "string", False, False),
         ("disable_reason", "disableReason", "string", False, False),
         ("amount_limit_info_map", "amountLimitInfoMap", "json", False, False),
@@ -1591,7 +1591,7 @@ class PaymentMethodInfo(_Model):
     """
 
     #: The payment method.
-    payment_method_type: str
+    payment_method_type: Optional[str] = None
     #: Details of the method, a JSON string.
     payment_method_detail: Optional[str] = None
     #: "true" when the method can be used.
@@ -1603,7 +1603,7 @@ class PaymentMethodInfo(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("payment_method_type", "paymentMethodType", "string", True, False),
+        ("payment_method_type", "paymentMethodType", "string", False, False),
         ("payment_method_detail", "paymentMethodDetail", "string", False, False),
         ("enabled", "enabled", "string", False, False),
         ("preferred", "preferred", "string", False, False),
@@ -1729,7 +1729,7 @@ class PayResponse(_Model):
 
     API: ClassVar[str] = "v1/payments/pay"
     #: The result of the call.
-    result: ApiResult
+    result: Optional[ApiResult] = None
     #: The merchant's id for the payment.
     payment_request_id: Optional[str] = None
     #: Antom's id for the payment (at most 64 characters).
@@ -1797,7 +1797,7 @@ class PayResponse(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("result", "result", "ApiResult", True, False),
+        ("result", "result", "ApiResult", False, False),
         ("payment_request_id", "paymentRequestId", "string", False, False),
         ("payment_id", "paymentId", "string", False, False),
         ("payment_amount", "paymentAmount", "Amount", False, False),
@@ -1956,7 +1956,7 @@ class CreatePaymentSessionResponse(_Model):
 
     API: ClassVar[str] = "v1/payments/createPaymentSession"
     #: The result of the call.
-    result: ApiResult
+    result: Optional[ApiResult] = None
     #: The encrypted session data to pass to the client SDK.
     payment_session_data: Optional[str] = None
     #: When the session expires (ISO 8601).
@@ -1984,7 +1984,7 @@ class CreatePaymentSessionResponse(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("result", "result", "ApiResult", True, False),
+        ("result", "result", "ApiResult", False, False),
         ("payment_session_data", "paymentSessionData", "string", False, False),
         ("payment_session_expiry_time", "paymentSessionExpiryTime", "string", False, False),
         ("payment_session_id", "paymentSessionId", "string", False, False),
@@ -2080,7 +2080,7 @@ class ConsultResponse(_Model):
 
     API: ClassVar[str] = "v1/payments/consult"
     #: The result of the call.
-    result: ApiResult
+    result: Optional[ApiResult] = None
     #: The payment methods available for this payment.
     payment_options: Optional[List[PaymentOption]] = None
     #: Payment methods the buyer has linked.
@@ -2090,7 +2090,7 @@ class ConsultResponse(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("result", "result", "ApiResult", True, False),
+        ("result", "result", "ApiResult", False, False),
         ("payment_options", "paymentOptions", "PaymentOption", False, True),
         ("payment_method_infos", "paymentMethodInfos", "PaymentMethodInfo", False, True),
         ("extend_info", "extendInfo", "string", False, False),
@@ -2131,7 +2131,7 @@ class InquiryPaymentResponse(_Model):
 
     API: ClassVar[str] = "v1/payments/inquiryPayment"
     #: The result of the inquiry (not of the payment).
-    result: ApiResult
+    result: Optional[ApiResult] = None
     #: SUCCESS, FAIL, PROCESSING, CANCELLED or PENDING.
     payment_status: Optional[str] = None
     #: The payment's result code, e.g. USER_BALANCE_NOT_ENOUGH.
@@ -2205,7 +2205,7 @@ class InquiryPaymentResponse(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("result", "result", "ApiResult", True, False),
+        ("result", "result", "ApiResult", False, False),
         ("payment_status", "paymentStatus", "string", False, False),
         ("payment_result_code", "paymentResultCode", "string", False, False),
         ("payment_result_message", "paymentResultMessage", "string", False, False),
@@ -2276,7 +2276,7 @@ class CancelResponse(_Model):
 
     API: ClassVar[str] = "v1/payments/cancel"
     #: The result of the call.
-    result: ApiResult
+    result: Optional[ApiResult] = None
     #: Antom's id for the payment.
     payment_id: Optional[str] = None
     #: The merchant's id for the payment.
@@ -2286,7 +2286,7 @@ class CancelResponse(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("result", "result", "ApiResult", True, False),
+        ("result", "result", "ApiResult", False, False),
         ("payment_id", "paymentId", "string", False, False),
         ("payment_request_id", "paymentRequestId", "string", False, False),
         ("cancel_time", "cancelTime", "string", False, False),
@@ -2341,7 +2341,7 @@ class CaptureResponse(_Model):
 
     API: ClassVar[str] = "v1/payments/capture"
     #: The result of the call.
-    result: ApiResult
+    result: Optional[ApiResult] = None
     #: The merchant's id for the capture.
     capture_request_id: Optional[str] = None
     #: Antom's id for the capture.
@@ -2359,7 +2359,7 @@ class CaptureResponse(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("result", "result", "ApiResult", True, False),
+        ("result", "result", "ApiResult", False, False),
         ("capture_request_id", "captureRequestId", "string", False, False),
         ("capture_id", "captureId", "string", False, False),
         ("payment_id", "paymentId", "string", False, False),
@@ -2444,7 +2444,7 @@ class RefundResponse(_Model):
 
     API: ClassVar[str] = "v1/payments/refund"
     #: The result of the call.
-    result: ApiResult
+    result: Optional[ApiResult] = None
     #: The merchant's id for the refund.
     refund_request_id: Optional[str] = None
     #: Antom's id for the refund.
@@ -2470,7 +2470,7 @@ class RefundResponse(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("result", "result", "ApiResult", True, False),
+        ("result", "result", "ApiResult", False, False),
         ("refund_request_id", "refundRequestId", "string", False, False),
         ("refund_id", "refundId", "string", False, False),
         ("payment_id", "paymentId", "string", False, False),
@@ -2518,7 +2518,7 @@ class InquiryRefundResponse(_Model):
 
     API: ClassVar[str] = "v1/payments/inquiryRefund"
     #: The result of the inquiry (not of the refund).
-    result: ApiResult
+    result: Optional[ApiResult] = None
     #: Antom's id for the refund.
     refund_id: Optional[str] = None
     #: The merchant's id for the refund.
@@ -2554,7 +2554,7 @@ class InquiryRefundResponse(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("result", "result", "ApiResult", True, False),
+        ("result", "result", "ApiResult", False, False),
         ("refund_id", "refundId", "string", False, False),
         ("refund_request_id", "refundRequestId", "string", False, False),
         ("payment_id", "paymentId", "string", False, False),
@@ -2587,15 +2587,15 @@ class NotifyPaymentRequest(_Model):
     NOTIFY_TYPES: ClassVar[Tuple[str, ...]] = ("PAYMENT_RESULT", "PAYMENT_PENDING",)
     #: PAYMENT_RESULT (final: S or F) or PAYMENT_PENDING (the buyer started paying; not
     #: final).
-    notify_type: str
+    notify_type: Optional[str] = None
     #: The payment result: S paid, F failed.
-    result: ApiResult
+    result: Optional[ApiResult] = None
     #: The merchant's id for the payment.
-    payment_request_id: str
+    payment_request_id: Optional[str] = None
     #: Antom's id for the payment.
-    payment_id: str
+    payment_id: Optional[str] = None
     #: The amount to collect.
-    payment_amount: Amount
+    payment_amount: Optional[Amount] = None
     #: When the payment was created (ISO 8601).
     payment_create_time: Optional[str] = None
     #: When the payment reached its final state (ISO 8601).
@@ -2645,11 +2645,11 @@ class NotifyPaymentRequest(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("notify_type", "notifyType", "string", True, False),
-        ("result", "result", "ApiResult", True, False),
-        ("payment_request_id", "paymentRequestId", "string", True, False),
-        ("payment_id", "paymentId", "string", True, False),
-        ("payment_amount", "paymentAmount", "Amount", True, False),
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("payment_request_id", "paymentRequestId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("payment_amount", "paymentAmount", "Amount", False, False),
         ("payment_create_time", "paymentCreateTime", "string", False, False),
         ("payment_time", "paymentTime", "string", False, False),
         ("customs_declaration_amount", "customsDeclarationAmount", "Amount", False, False),
@@ -2686,17 +2686,17 @@ class NotifyCaptureRequest(_Model):
     API: ClassVar[str] = "v1/payments/notifyCapture"
     NOTIFY_TYPES: ClassVar[Tuple[str, ...]] = ("CAPTURE_RESULT",)
     #: CAPTURE_RESULT.
-    notify_type: str
+    notify_type: Optional[str] = None
     #: The capture result: S captured, F failed.
-    result: ApiResult
+    result: Optional[ApiResult] = None
     #: The merchant's id for the capture.
-    capture_request_id: str
+    capture_request_id: Optional[str] = None
     #: Antom's id for the payment.
-    payment_id: str
+    payment_id: Optional[str] = None
     #: Antom's id for the capture.
-    capture_id: str
+    capture_id: Optional[str] = None
     #: The captured amount.
-    capture_amount: Amount
+    capture_amount: Optional[Amount] = None
     #: When the capture completed (ISO 8601).
     capture_time: Optional[str] = None
     #: The acquirer's reference number.
@@ -2710,12 +2710,12 @@ class NotifyCaptureRequest(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("notify_type", "notifyType", "string", True, False),
-        ("result", "result", "ApiResult", True, False),
-        ("capture_request_id", "captureRequestId", "string", True, False),
-        ("payment_id", "paymentId", "string", True, False),
-        ("capture_id", "captureId", "string", True, False),
-        ("capture_amount", "captureAmount", "Amount", True, False),
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("capture_request_id", "captureRequestId", "string", False, False),
+        ("payment_id", "paymentId", "string", False, False),
+        ("capture_id", "captureId", "string", False, False),
+        ("capture_amount", "captureAmount", "Amount", False, False),
         ("capture_time", "captureTime", "string", False, False),
         ("acquirer_reference_no", "acquirerReferenceNo", "string", False, False),
         ("acquirer_info", "acquirerInfo", "AcquirerInfo", False, False),
@@ -2734,17 +2734,17 @@ class NotifyRefundRequest(_Model):
     API: ClassVar[str] = "v1/payments/notifyRefund"
     NOTIFY_TYPES: ClassVar[Tuple[str, ...]] = ("REFUND_RESULT",)
     #: REFUND_RESULT.
-    notify_type: str
+    notify_type: Optional[str] = None
     #: The result of the notification.
-    result: ApiResult
+    result: Optional[ApiResult] = None
     #: SUCCESS or FAIL.
-    refund_status: str
+    refund_status: Optional[str] = None
     #: The merchant's id for the refund.
-    refund_request_id: str
+    refund_request_id: Optional[str] = None
     #: Antom's id for the refund.
-    refund_id: str
+    refund_id: Optional[str] = None
     #: The refunded amount.
-    refund_amount: Amount
+    refund_amount: Optional[Amount] = None
     #: When the refund completed (ISO 8601).
     refund_time: Optional[str] = None
     #: The settlement amount before fees.
@@ -2764,12 +2764,12 @@ class NotifyRefundRequest(_Model):
     #: Fields this model does not describe, kept as received and written back by to_dict.
     extra: Dict[str, Any] = field(default_factory=dict)
     _FIELDS: ClassVar[Tuple[_Field, ...]] = (
-        ("notify_type", "notifyType", "string", True, False),
-        ("result", "result", "ApiResult", True, False),
-        ("refund_status", "refundStatus", "string", True, False),
-        ("refund_request_id", "refundRequestId", "string", True, False),
-        ("refund_id", "refundId", "string", True, False),
-        ("refund_amount", "refundAmount", "Amount", True, False),
+        ("notify_type", "notifyType", "string", False, False),
+        ("result", "result", "ApiResult", False, False),
+        ("refund_status", "refundStatus", "string", False, False),
+        ("refund_request_id", "refundRequestId", "string", False, False),
+        ("refund_id", "refundId", "string", False, False),
+        ("refund_amount", "refundAmount", "Amount", False, False),
         ("refund_time", "refundTime", "string", False, False),
         ("gross_settlement_amount", "grossSettlementAmount", "Amount", False, False),
         ("settlement_quote", "settlementQuote", "Quote", False, False),

@@ -268,26 +268,43 @@ PENDING = {
 }
 
 
-def test_required_fields_and_json_types_are_checked_naming_the_field_only() -> None:
+def test_what_antom_sends_parses_without_the_fields_the_reference_calls_required() -> None:
     assert m.NotifyPaymentRequest.from_dict(PENDING).notify_type == "PAYMENT_PENDING"
+    for body in (
+        {k: v for k, v in PENDING.items() if k != "paymentId"},
+        dict(PENDING, paymentId=None),
+        dict(PENDING, result={"resultCode": "X"}),
+        {"paymentId": "2026112900000001"},
+        {},
+    ):
+        parsed = m.NotifyPaymentRequest.from_dict(body)
+        # absent in the model, and absent (not null) when written back
+        assert parsed.to_dict() == {k: v for k, v in body.items() if v is not None}
+    assert m.NotifyPaymentRequest.from_dict({}).result is None
+    assert m.PayResponse.from_dict({"paymentId": "P-1"}).result is None
+
+
+def test_request_fields_and_json_types_are_checked_naming_the_field_only() -> None:
+    refund = {"refundRequestId": "r-1", "paymentId": "p-1", "refundAmount": {"currency": "USD", "value": "400"}}
+    assert m.RefundRequest.from_dict(refund).refund_request_id == "r-1"
     cases = [
-        ({k: v for k, v in PENDING.items() if k != "paymentId"}, "NotifyPaymentRequest.paymentId is required"),
-        (dict(PENDING, paymentId=None), "NotifyPaymentRequest.paymentId is required"),
-        (dict(PENDING, result={"resultCode": "X"}), "NotifyPaymentRequest.result.resultStatus is required"),
+        ({k: v for k, v in refund.items() if k != "refundRequestId"}, "RefundRequest.refundRequestId is required"),
+        (dict(refund, paymentId=None), "RefundRequest.paymentId is required"),
         (dict(PENDING, paymentAmount={"currency": "JPY", "value": 1050}),
          "NotifyPaymentRequest.paymentAmount.value must be a string, not a number"),
         (dict(PENDING, result="S"), "NotifyPaymentRequest.result must be an object, not a string"),
     ]
     for body, message in cases:
+        model = m.RefundRequest if "refundRequestId" in message or "RefundRequest" in message else m.NotifyPaymentRequest
         with pytest.raises(m.ModelError) as caught:
-            m.NotifyPaymentRequest.from_dict(body)
+            model.from_dict(body)
         assert str(caught.value) == message
         assert caught.value.code == "INVALID_MODEL" and isinstance(caught.value, ValueError)
     with pytest.raises(m.ModelError, match="must be an array"):
         m.ConsultResponse.from_dict({"result": PENDING["result"], "paymentOptions": {"a": 1}})
-    with pytest.raises(m.ModelError, match=r"paymentOptions\[1\]\.paymentMethodType is required"):
+    with pytest.raises(m.ModelError, match=r"paymentOptions\[1\]\.enabled must be a string"):
         m.ConsultResponse.from_dict({"result": PENDING["result"], "paymentOptions": [
-            {"paymentMethodType": "ALIPAY_CN", "enabled": "true"}, {"enabled": "false"}]})
+            {"paymentMethodType": "ALIPAY_CN", "enabled": "true"}, {"enabled": 7}]})
     with pytest.raises(m.ModelError, match="not JSON"):
         m.PayResponse.from_json(b'{"result": ')
     with pytest.raises(m.ModelError, match="PayResponse must be an object, not an array"):

@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 
 fn usd(value: &str) -> Amount {
     Amount {
-        currency: "USD".into(),
-        value: value.into(),
+        currency: Some("USD".into()),
+        value: Some(value.into()),
         ..Default::default()
     }
 }
@@ -29,14 +29,14 @@ fn pay_request(request_id: &str, value: &str, notify_url: &str) -> PayRequest {
         product_code: "CASHIER_PAYMENT".into(),
         payment_request_id: request_id.into(),
         order: Order {
-            reference_order_id: format!("order-{request_id}"),
-            order_description: "Typed models test order".into(),
-            order_amount: usd(value),
+            reference_order_id: Some(format!("order-{request_id}")),
+            order_description: Some("Typed models test order".into()),
+            order_amount: Some(usd(value)),
             ..Default::default()
         },
         payment_amount: usd(value),
         payment_method: PaymentMethod {
-            payment_method_type: "ALIPAY_CN".into(),
+            payment_method_type: Some("ALIPAY_CN".into()),
             ..Default::default()
         },
         payment_redirect_url: "http://127.0.0.1:9/return".into(),
@@ -46,7 +46,7 @@ fn pay_request(request_id: &str, value: &str, notify_url: &str) -> PayRequest {
             ..Default::default()
         }),
         env: Env {
-            terminal_type: "WEB".into(),
+            terminal_type: Some("WEB".into()),
             ..Default::default()
         },
         ..Default::default()
@@ -110,8 +110,8 @@ async fn a_payment_lifecycle_parses_into_the_models() {
     let request = pay_request("models-1", "1000", &webhook.url);
     assert_eq!(PayRequest::API, "v1/payments/pay");
     let pay = call_typed!(PayResponse, &client, PayRequest::API, &request);
-    assert_eq!(pay.result.result_status, "U");
-    assert_eq!(pay.result.result_code, "PAYMENT_IN_PROCESS");
+    assert_eq!(pay.result.as_ref().unwrap().result_status.as_deref(), Some("U"));
+    assert_eq!(pay.result.as_ref().unwrap().result_code.as_deref(), Some("PAYMENT_IN_PROCESS"));
     assert_eq!(pay.payment_request_id.as_deref(), Some("models-1"));
     assert_eq!(pay.payment_amount, Some(usd("1000")));
     let payment_id = pay.payment_id.clone().unwrap();
@@ -128,7 +128,7 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(inquiry.result.result_status, "S");
+    assert_eq!(inquiry.result.as_ref().unwrap().result_status.as_deref(), Some("S"));
     assert_eq!(inquiry.payment_status.as_deref(), Some("PROCESSING"));
     assert_eq!(inquiry.payment_method_type.as_deref(), Some("ALIPAY_CN"));
     assert_eq!(inquiry.transactions, None);
@@ -136,12 +136,12 @@ async fn a_payment_lifecycle_parses_into_the_models() {
     // The buyer pays: notifyPayment (PAYMENT_RESULT, S).
     assert_eq!(get(&normal_url).await.status, 200);
     let paid = notification!(NotifyPaymentRequest, &client, webhook, 0);
-    assert!(NotifyPaymentRequest::NOTIFY_TYPES.contains(&paid.notify_type.as_str()));
-    assert_eq!(paid.notify_type, "PAYMENT_RESULT");
-    assert_eq!(paid.result.result_status, "S");
-    assert_eq!(paid.payment_id, payment_id);
-    assert_eq!(paid.payment_request_id, "models-1");
-    assert_eq!(paid.payment_amount, usd("1000"));
+    assert!(NotifyPaymentRequest::NOTIFY_TYPES.contains(&paid.notify_type.as_deref().unwrap()));
+    assert_eq!(paid.notify_type.as_deref(), Some("PAYMENT_RESULT"));
+    assert_eq!(paid.result.as_ref().unwrap().result_status.as_deref(), Some("S"));
+    assert_eq!(paid.payment_id.as_deref(), Some(payment_id.as_str()));
+    assert_eq!(paid.payment_request_id.as_deref(), Some("models-1"));
+    assert_eq!(paid.payment_amount, Some(usd("1000")));
     assert!(paid.payment_time.is_some());
 
     // capture: response and notifyCapture (CAPTURE_RESULT).
@@ -156,15 +156,15 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(capture.result.result_status, "S");
+    assert_eq!(capture.result.as_ref().unwrap().result_status.as_deref(), Some("S"));
     assert_eq!(capture.capture_amount, Some(usd("1000")));
     let capture_id = capture.capture_id.clone().unwrap();
     let captured = notification!(NotifyCaptureRequest, &client, webhook, 1);
-    assert_eq!(captured.notify_type, "CAPTURE_RESULT");
-    assert_eq!(captured.capture_id, capture_id);
-    assert_eq!(captured.capture_request_id, "models-capture-1");
-    assert_eq!(captured.payment_id, payment_id);
-    assert_eq!(captured.capture_amount, usd("1000"));
+    assert_eq!(captured.notify_type.as_deref(), Some("CAPTURE_RESULT"));
+    assert_eq!(captured.capture_id.as_deref(), Some(capture_id.as_str()));
+    assert_eq!(captured.capture_request_id.as_deref(), Some("models-capture-1"));
+    assert_eq!(captured.payment_id.as_deref(), Some(payment_id.as_str()));
+    assert_eq!(captured.capture_amount, Some(usd("1000")));
 
     // refund: response, notifyRefund (REFUND_RESULT), inquiryRefund.
     let refund = call_typed!(
@@ -179,14 +179,14 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(refund.result.result_code, "SUCCESS");
+    assert_eq!(refund.result.as_ref().unwrap().result_code.as_deref(), Some("SUCCESS"));
     assert_eq!(refund.refund_amount, Some(usd("400")));
     let refund_id = refund.refund_id.clone().unwrap();
     let refunded = notification!(NotifyRefundRequest, &client, webhook, 2);
-    assert_eq!(refunded.notify_type, "REFUND_RESULT");
-    assert_eq!(refunded.refund_status, "SUCCESS");
-    assert_eq!(refunded.refund_id, refund_id);
-    assert_eq!(refunded.refund_amount, usd("400"));
+    assert_eq!(refunded.notify_type.as_deref(), Some("REFUND_RESULT"));
+    assert_eq!(refunded.refund_status.as_deref(), Some("SUCCESS"));
+    assert_eq!(refunded.refund_id.as_deref(), Some(refund_id.as_str()));
+    assert_eq!(refunded.refund_amount, Some(usd("400")));
 
     let refund_inquiry = call_typed!(
         InquiryRefundResponse,
@@ -217,7 +217,7 @@ async fn a_payment_lifecycle_parses_into_the_models() {
     let transactions = inquiry.transactions.unwrap();
     let kinds: Vec<_> = transactions
         .iter()
-        .map(|t| (t.transaction_type.as_str(), t.transaction_id.as_deref()))
+        .map(|t| (t.transaction_type.as_deref().unwrap(), t.transaction_id.as_deref()))
         .collect();
     assert_eq!(
         kinds,
@@ -226,8 +226,8 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ("REFUND", Some(refund_id.as_str()))
         ]
     );
-    assert_eq!(transactions[1].transaction_amount, usd("400"));
-    assert_eq!(transactions[1].transaction_result.result_status, "S");
+    assert_eq!(transactions[1].transaction_amount, Some(usd("400")));
+    assert_eq!(transactions[1].transaction_result.as_ref().unwrap().result_status.as_deref(), Some("S"));
 
     // A second payment: createPaymentSession, then cancel.
     let session = call_typed!(
@@ -243,7 +243,7 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(session.result.result_status, "S");
+    assert_eq!(session.result.as_ref().unwrap().result_status.as_deref(), Some("S"));
     assert!(
         session
             .payment_session_data
@@ -261,7 +261,7 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(cancel.result.result_status, "S");
+    assert_eq!(cancel.result.as_ref().unwrap().result_status.as_deref(), Some("S"));
     assert_eq!(cancel.payment_request_id.as_deref(), Some("models-2"));
     assert!(cancel.cancel_time.is_some());
 
@@ -275,8 +275,8 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(missing.result.result_status, "F");
-    assert_eq!(missing.result.result_code, "ORDER_NOT_EXIST");
+    assert_eq!(missing.result.as_ref().unwrap().result_status.as_deref(), Some("F"));
+    assert_eq!(missing.result.as_ref().unwrap().result_code.as_deref(), Some("ORDER_NOT_EXIST"));
     assert_eq!(missing.payment_status, None);
     server.shutdown().await;
 }
@@ -301,7 +301,7 @@ async fn unknown_fields_of_a_real_body_survive_a_round_trip() {
 
     let pay: PayResponse = serde_json::from_value(body.clone()).unwrap();
     assert_eq!(pay.extra["futureField"]["nested"][0], "kept");
-    assert_eq!(pay.result.extra["resultDetail"], "kept too");
+    assert_eq!(pay.result.as_ref().unwrap().extra["resultDetail"], "kept too");
     assert_eq!(
         pay.payment_amount.as_ref().unwrap().extra["display"],
         "USD 7.00"
@@ -328,9 +328,9 @@ async fn a_declined_payment_notifies_f() {
     let page = get(&format!("{}?result=FAIL", pay.normal_url.unwrap())).await;
     assert_eq!(page.status, 200);
     let declined = notification!(NotifyPaymentRequest, &client, webhook, 0);
-    assert_eq!(declined.notify_type, "PAYMENT_RESULT");
-    assert_eq!(declined.result.result_status, "F");
-    assert_eq!(declined.result.result_code, "USER_BALANCE_NOT_ENOUGH");
+    assert_eq!(declined.notify_type.as_deref(), Some("PAYMENT_RESULT"));
+    assert_eq!(declined.result.as_ref().unwrap().result_status.as_deref(), Some("F"));
+    assert_eq!(declined.result.as_ref().unwrap().result_code.as_deref(), Some("USER_BALANCE_NOT_ENOUGH"));
     assert_eq!(declined.payment_time, None);
     // The core's own reading of the same body agrees with the model's.
     let received = webhook.received();
@@ -383,16 +383,16 @@ fn a_payment_pending_from_antom_trigger_parses() {
         .verify_notification("/antom/notify", &received[0].headers, &received[0].body)
         .unwrap();
     let pending = parse!(NotifyPaymentRequest, &verified.body);
-    assert_eq!(pending.notify_type, "PAYMENT_PENDING");
+    assert_eq!(pending.notify_type.as_deref(), Some("PAYMENT_PENDING"));
     assert!(NotifyPaymentRequest::NOTIFY_TYPES.contains(&"PAYMENT_PENDING"));
-    assert_eq!(pending.payment_request_id, "models-pending");
+    assert_eq!(pending.payment_request_id.as_deref(), Some("models-pending"));
     assert_eq!(
         pending.payment_amount,
-        Amount {
-            currency: "JPY".into(),
-            value: "1050".into(),
+        Some(Amount {
+            currency: Some("JPY".into()),
+            value: Some("1050".into()),
             ..Default::default()
-        }
+        })
     );
     assert_eq!(pending.payment_time, None, "not final: no paymentTime");
     assert_eq!(verified.outcome, antom_core::Outcome::Pending);

@@ -106,11 +106,30 @@ def load_schema(path: "Path | None" = None, data: "Dict[str, Any] | None" = None
                 raise SchemaError(f"{t['name']}.{f['json']}: required is true, false or null (unknown)")
             if f.get("enum") is not None and f.get("enum") not in enums:
                 raise SchemaError(f"{t['name']}.{f['json']}: unknown enum {f['enum']!r}")
-            # Strict (a non-optional field, checked when parsing and building): only a curated
-            # type's field that the reference calls required. Every SDK-derived type's fields
-            # are optional, whatever the reference says, so a reply never fails on them.
-            f["_strict"] = f["required"] is True and "source" not in t
+    # Strict (a non-optional field, checked when parsing and building): only a curated type's
+    # field that the reference calls required, in a type only requests use. A type a response
+    # or a notification reaches (Antom writes it, and may leave a field out or add one) has
+    # every field optional, whatever the reference says, so what Antom sends never fails to
+    # parse; every SDK-derived type's fields are optional too.
+    inbound = inbound_types(types)
+    for t in types:
+        for f in t["fields"]:
+            f["_strict"] = f["required"] is True and "source" not in t and t["name"] not in inbound
     return types
+
+
+def inbound_types(types: List[Dict[str, Any]]) -> set:
+    """The names of the types a response or a notification body reaches (itself included)."""
+    by_name = {t["name"]: t for t in types}
+    todo = [t["name"] for t in types if t["kind"] in ("response", "notification")]
+    seen: set = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        todo.extend(f["type"] for f in by_name[name]["fields"] if f["type"] in by_name)
+    return seen
 
 
 def snake(name: str) -> str:

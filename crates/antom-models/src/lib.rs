@@ -6,6 +6,12 @@
 //!
 //! * Field names are Antom's camelCase JSON names (`paymentRequestId` is
 //!   `payment_request_id`); optional fields are `Option`s and are left out when `None`.
+//! * Forward-compatible inbound: every field of a type that Antom writes — a response, a
+//!   notification body, and every type they reach (`Amount`, `ApiResult`, ...) — is an
+//!   `Option`, even one Antom's reference calls required, so a reply or notification without
+//!   it still parses (the field is `None`). Only request-only types (`PayRequest`,
+//!   `RefundRequest`, ...) have non-optional fields, so building a request without a required
+//!   field does not compile, and parsing one fails naming it.
 //! * Every scalar is a `String`, as Antom sends it: amounts are [`Amount`] with `value` a
 //!   string of minor units (see `antom_core::to_minor_units`), booleans are `"true"`.
 //! * Fields a struct does not describe are kept in its `extra` map and written back when
@@ -22,7 +28,7 @@
 //! assert_eq!(inquiry.payment_status.as_deref(), Some("SUCCESS"));
 //! assert_eq!(
 //!     inquiry.payment_amount,
-//!     Some(Amount { currency: "USD".into(), value: "1050".into(), ..Default::default() })
+//!     Some(Amount { currency: Some("USD".into()), value: Some("1050".into()), ..Default::default() })
 //! );
 //! assert_eq!(inquiry.extra["newField"], 1);
 //! assert_eq!(InquiryPaymentResponse::API, "v1/payments/inquiryPayment");

@@ -44,11 +44,13 @@ fn unknown_only<S: Serializer>(
 pub struct Amount {
     /// ISO 4217 currency code, 3 letters (`USD`, `JPY`).
     #[serde(rename = "currency")]
-    pub currency: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
     /// The amount in the currency's smallest unit, as a string of digits (`"1050"` is USD
     /// 10.50, `"1050"` is JPY 1050).
     #[serde(rename = "value")]
-    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
     /// Fields this version of the models does not describe, kept as received and
     /// written back when serialised (a described field's name here is not written).
     #[serde(flatten, serialize_with = "amount_extra")]
@@ -74,10 +76,12 @@ pub struct ApiResult {
     /// Result code, e.g. `SUCCESS`, `PAYMENT_IN_PROCESS`, `ORDER_NOT_EXIST` (at most 64
     /// characters).
     #[serde(rename = "resultCode")]
-    pub result_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_code: Option<String>,
     /// `S` (success), `F` (failure) or `U` (unknown: inquire, never treat as failed).
     #[serde(rename = "resultStatus")]
-    pub result_status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_status: Option<String>,
     /// A human-readable description of the result code (at most 256 characters).
     #[serde(rename = "resultMessage")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,14 +109,16 @@ impl ApiResult {
 pub struct UserName {
     /// First name (at most 32 characters).
     #[serde(rename = "firstName")]
-    pub first_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
     /// Middle name (at most 32 characters).
     #[serde(rename = "middleName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
     /// Last name (at most 32 characters).
     #[serde(rename = "lastName")]
-    pub last_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     /// Full name (at most 128 characters).
     #[serde(rename = "fullName")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,7 +146,8 @@ impl UserName {
 pub struct Address {
     /// 2-letter ISO 3166 country or region code.
     #[serde(rename = "region")]
-    pub region: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// State, province or county (at most 8 characters).
     #[serde(rename = "state")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -301,10 +308,12 @@ impl Buyer {
 pub struct Goods {
     /// The merchant's id for the goods (at most 64 characters).
     #[serde(rename = "referenceGoodsId")]
-    pub reference_goods_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_goods_id: Option<String>,
     /// Name of the goods (at most 256 characters).
     #[serde(rename = "goodsName")]
-    pub goods_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goods_name: Option<String>,
     /// Category of the goods (at most 64 characters).
     #[serde(rename = "goodsCategory")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -493,7 +502,8 @@ impl Shipping {
 pub struct Env {
     /// `WEB`, `WAP`, `APP` or `MINI_APP`.
     #[serde(rename = "terminalType")]
-    pub terminal_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal_type: Option<String>,
     /// `IOS` or `ANDROID`, for a `WAP` or `APP` terminal.
     #[serde(rename = "osType")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -606,13 +616,16 @@ impl Env {
 pub struct Order {
     /// The merchant's order id (at most 64 characters).
     #[serde(rename = "referenceOrderId")]
-    pub reference_order_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_order_id: Option<String>,
     /// Summary of the order, shown to the buyer (at most 256 characters).
     #[serde(rename = "orderDescription")]
-    pub order_description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_description: Option<String>,
     /// The order amount.
     #[serde(rename = "orderAmount")]
-    pub order_amount: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_amount: Option<Amount>,
     /// The goods in the order.
     #[serde(rename = "goods")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -730,7 +743,8 @@ impl Order {
 pub struct PaymentMethod {
     /// The payment method, e.g. `CARD`, `ALIPAY_CN`, `GCASH` (at most 64 characters).
     #[serde(rename = "paymentMethodType")]
-    pub payment_method_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<String>,
     /// A card token or other payment method id (at most 128 characters).
     #[serde(rename = "paymentMethodId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1274,23 +1288,28 @@ impl PaymentResultInfo {
 pub struct Transaction {
     /// The transaction's result.
     #[serde(rename = "transactionResult")]
-    pub transaction_result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_result: Option<ApiResult>,
     /// Antom's id for the transaction (at most 64 characters).
     #[serde(rename = "transactionId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// `PAYMENT`, `REFUND`, `CAPTURE`, `CANCEL`, `AUTHORIZATION` or `VOID`.
     #[serde(rename = "transactionType")]
-    pub transaction_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_type: Option<String>,
     /// `SUCCESS`, `FAIL`, `PROCESSING` or `CANCELLED`.
     #[serde(rename = "transactionStatus")]
-    pub transaction_status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_status: Option<String>,
     /// The transaction amount.
     #[serde(rename = "transactionAmount")]
-    pub transaction_amount: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_amount: Option<Amount>,
     /// The merchant's request id for the transaction (at most 64 characters).
     #[serde(rename = "transactionRequestId")]
-    pub transaction_request_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transaction_request_id: Option<String>,
     /// When the transaction reached its final state (ISO 8601).
     #[serde(rename = "transactionTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1367,7 +1386,8 @@ impl Logo {
 pub struct PaymentOption {
     /// The payment method, e.g. `ALIPAY_CN`.
     #[serde(rename = "paymentMethodType")]
-    pub payment_method_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<String>,
     /// `ALIPAY_PLUS`, `WALLET`, `MOBILE_BANKING_APP`, `BANK_TRANSFER`, `ONLINE_BANKING`,
     /// `CARD`, `OTC`...
     #[serde(rename = "paymentMethodCategory")]
@@ -1379,7 +1399,8 @@ pub struct PaymentOption {
     pub payment_method_region: Option<Vec<String>>,
     /// `"true"` when the method can be used for this payment.
     #[serde(rename = "enabled")]
-    pub enabled: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<String>,
     /// `"true"` when the method is recommended.
     #[serde(rename = "preferred")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1468,7 +1489,8 @@ impl PaymentOption {
 pub struct PaymentMethodInfo {
     /// The payment method.
     #[serde(rename = "paymentMethodType")]
-    pub payment_method_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_method_type: Option<String>,
     /// Details of the method, a JSON string.
     #[serde(rename = "paymentMethodDetail")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1691,7 +1713,8 @@ impl PayRequest {
 pub struct PayResponse {
     /// The result of the call.
     #[serde(rename = "result")]
-    pub result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApiResult>,
     /// The merchant's id for the payment.
     #[serde(rename = "paymentRequestId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2067,7 +2090,8 @@ impl CreatePaymentSessionRequest {
 pub struct CreatePaymentSessionResponse {
     /// The result of the call.
     #[serde(rename = "result")]
-    pub result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApiResult>,
     /// The encrypted session data to pass to the client SDK.
     #[serde(rename = "paymentSessionData")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2275,7 +2299,8 @@ impl ConsultRequest {
 pub struct ConsultResponse {
     /// The result of the call.
     #[serde(rename = "result")]
-    pub result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApiResult>,
     /// The payment methods available for this payment.
     #[serde(rename = "paymentOptions")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2359,7 +2384,8 @@ impl InquiryPaymentRequest {
 pub struct InquiryPaymentResponse {
     /// The result of the inquiry (not of the payment).
     #[serde(rename = "result")]
-    pub result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApiResult>,
     /// `SUCCESS`, `FAIL`, `PROCESSING`, `CANCELLED` or `PENDING`.
     #[serde(rename = "paymentStatus")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2601,7 +2627,8 @@ impl CancelRequest {
 pub struct CancelResponse {
     /// The result of the call.
     #[serde(rename = "result")]
-    pub result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApiResult>,
     /// Antom's id for the payment.
     #[serde(rename = "paymentId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2704,7 +2731,8 @@ impl CaptureRequest {
 pub struct CaptureResponse {
     /// The result of the call.
     #[serde(rename = "result")]
-    pub result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApiResult>,
     /// The merchant's id for the capture.
     #[serde(rename = "captureRequestId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2878,7 +2906,8 @@ impl RefundRequest {
 pub struct RefundResponse {
     /// The result of the call.
     #[serde(rename = "result")]
-    pub result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApiResult>,
     /// The merchant's id for the refund.
     #[serde(rename = "refundRequestId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3001,7 +3030,8 @@ impl InquiryRefundRequest {
 pub struct InquiryRefundResponse {
     /// The result of the inquiry (not of the refund).
     #[serde(rename = "result")]
-    pub result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApiResult>,
     /// Antom's id for the refund.
     #[serde(rename = "refundId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3114,19 +3144,24 @@ pub struct NotifyPaymentRequest {
     /// `PAYMENT_RESULT` (final: `S` or `F`) or `PAYMENT_PENDING` (the buyer started paying; not
     /// final).
     #[serde(rename = "notifyType")]
-    pub notify_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_type: Option<String>,
     /// The payment result: `S` paid, `F` failed.
     #[serde(rename = "result")]
-    pub result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApiResult>,
     /// The merchant's id for the payment.
     #[serde(rename = "paymentRequestId")]
-    pub payment_request_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_request_id: Option<String>,
     /// Antom's id for the payment.
     #[serde(rename = "paymentId")]
-    pub payment_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
     /// The amount to collect.
     #[serde(rename = "paymentAmount")]
-    pub payment_amount: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_amount: Option<Amount>,
     /// When the payment was created (ISO 8601).
     #[serde(rename = "paymentCreateTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3277,22 +3312,28 @@ impl NotifyPaymentRequest {
 pub struct NotifyCaptureRequest {
     /// `CAPTURE_RESULT`.
     #[serde(rename = "notifyType")]
-    pub notify_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_type: Option<String>,
     /// The capture result: `S` captured, `F` failed.
     #[serde(rename = "result")]
-    pub result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApiResult>,
     /// The merchant's id for the capture.
     #[serde(rename = "captureRequestId")]
-    pub capture_request_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_request_id: Option<String>,
     /// Antom's id for the payment.
     #[serde(rename = "paymentId")]
-    pub payment_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_id: Option<String>,
     /// Antom's id for the capture.
     #[serde(rename = "captureId")]
-    pub capture_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_id: Option<String>,
     /// The captured amount.
     #[serde(rename = "captureAmount")]
-    pub capture_amount: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_amount: Option<Amount>,
     /// When the capture completed (ISO 8601).
     #[serde(rename = "captureTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3354,22 +3395,28 @@ impl NotifyCaptureRequest {
 pub struct NotifyRefundRequest {
     /// `REFUND_RESULT`.
     #[serde(rename = "notifyType")]
-    pub notify_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify_type: Option<String>,
     /// The result of the notification.
     #[serde(rename = "result")]
-    pub result: ApiResult,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ApiResult>,
     /// `SUCCESS` or `FAIL`.
     #[serde(rename = "refundStatus")]
-    pub refund_status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_status: Option<String>,
     /// The merchant's id for the refund.
     #[serde(rename = "refundRequestId")]
-    pub refund_request_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_request_id: Option<String>,
     /// Antom's id for the refund.
     #[serde(rename = "refundId")]
-    pub refund_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
     /// The refunded amount.
     #[serde(rename = "refundAmount")]
-    pub refund_amount: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_amount: Option<Amount>,
     /// When the refund completed (ISO 8601).
     #[serde(rename = "refundTime")]
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,7 +2,9 @@
 //! its generate.py): every vector, and the count the file states.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use antom_models::{CustomsDeclareResponse, PayRequest, SubscriptionNotify};
+use antom_models::{
+    CustomsDeclareResponse, NotifyPaymentRequest, PayRequest, PayResponse, SubscriptionNotify,
+};
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::{Map, Value};
 
@@ -30,6 +32,8 @@ fn every_models_vector() {
             "SubscriptionNotify" => run::<SubscriptionNotify>(input, |m| &m.extra),
             "CustomsDeclareResponse" => run::<CustomsDeclareResponse>(input, |m| &m.extra),
             "PayRequest" => run::<PayRequest>(input, |m| &m.extra),
+            "PayResponse" => run::<PayResponse>(input, |m| &m.extra),
+            "NotifyPaymentRequest" => run::<NotifyPaymentRequest>(input, |m| &m.extra),
             other => panic!("{id}: no runner for model {other}"),
         };
         if expected["ok"] == true {

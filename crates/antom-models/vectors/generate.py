@@ -129,6 +129,17 @@ def cases() -> List[Dict[str, Any]]:
            {"somethingNew": {"deep": [1, 2]}, "another": "x"}, {}, ["another", "somethingNew"],
            "AlipayCustomsDeclareResponse")
 
+    # Curated models Antom writes: a field the reference calls required may be absent, at the
+    # top and nested (Amount.value), and the body still parses, nothing lost or moved.
+    parses("pay-response-required-absent", "a pay response without result, and an amount without its "
+           "value: it still parses", "PayResponse",
+           {"paymentId": "P-1", "paymentAmount": {"currency": "USD"}, "paymentCreateTime": "2026-12-01T10:00:00+08:00"},
+           {"paymentId": "P-1"}, [], "AlipayPayResponse")
+    parses("notify-payment-required-absent", "a payment notification without notifyType, result, "
+           "paymentRequestId and paymentAmount: it still parses", "NotifyPaymentRequest",
+           {"paymentId": "P-1", "paymentTime": "2026-12-01T10:00:05+08:00", "newField": {"x": 1}},
+           {"paymentId": "P-1", "paymentTime": "2026-12-01T10:00:05+08:00"}, ["newField"], "AlipayPayResultNotify")
+
     p = "PayRequest"
     parses("pay-complete", "a pay request with its required fields", p, PAY,
            {"paymentRequestId": "pay-1"}, [], "AlipayPayRequest")
@@ -144,6 +155,8 @@ import json, sys
 from com.alipay.ams.api.request.notify.alipay_subscription_notify import AlipaySubscriptionNotify
 from com.alipay.ams.api.response.declare.alipay_customs_declare_response import AlipayCustomsDeclareResponse
 from com.alipay.ams.api.request.pay.alipay_pay_request import AlipayPayRequest
+from com.alipay.ams.api.response.pay.alipay_pay_response import AlipayPayResponse
+from com.alipay.ams.api.request.notify.alipay_pay_result_notify import AlipayPayResultNotify
 import re
 def snake(name):
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
@@ -166,6 +179,8 @@ for case in vectors["cases"]:
         continue
     cls = {"AlipaySubscriptionNotify": AlipaySubscriptionNotify,
            "AlipayCustomsDeclareResponse": AlipayCustomsDeclareResponse,
+           "AlipayPayResponse": AlipayPayResponse,
+           "AlipayPayResultNotify": AlipayPayResultNotify,
            "AlipayPayRequest": AlipayPayRequest}[case["sdkClass"]]
     if cls is AlipayPayRequest:
         obj = cls()

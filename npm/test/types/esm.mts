@@ -37,12 +37,12 @@ const payRequest: PayRequest = {
   aFieldTheseModelsDoNotDescribe: { kept: true },
 };
 const payResponse = r.json<PayResponse>();
-const resultStatus: string = payResponse.result.resultStatus;
+const resultStatus: string | undefined = payResponse.result?.resultStatus;
 const normalUrl: string | undefined = payResponse.normalUrl;
 const inquiry: AntomApiModels['v1/payments/inquiryPayment']['response'] = r.json<InquiryPaymentResponse>();
 const firstType: string | undefined = inquiry.transactions?.[0]?.transactionType;
 const pending: AntomNotificationModels['PAYMENT_PENDING'] = JSON.parse('{}') as NotifyPaymentRequest;
-const paidValue: string = pending.paymentAmount.value;
+const paidValue: string | undefined = pending.paymentAmount?.value;
 console.log(payRequest, resultStatus, normalUrl, firstType, paidValue);
 // @ts-expect-error: paymentAmount.value is a string of minor units, as Antom sends it
 const numeric: PayRequest = { ...payRequest, paymentAmount: { currency: 'USD', value: 1050 } };
@@ -50,4 +50,6 @@ const numeric: PayRequest = { ...payRequest, paymentAmount: { currency: 'USD', v
 const incomplete: PayRequest = { ...payRequest, paymentAmount: undefined };
 // @ts-expect-error: normalUrl is optional: it may be undefined
 const sure: string = payResponse.normalUrl;
-console.log(numeric, incomplete, sure);
+// @ts-expect-error: what Antom sends may leave out any field, even result
+const always: string = payResponse.result.resultStatus;
+console.log(numeric, incomplete, sure, always);

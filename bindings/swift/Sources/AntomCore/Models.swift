@@ -139,13 +139,13 @@ extension Dictionary where Key == String, Value == JSONValue {
 /// An amount of money: a currency and a value in that currency's minor units (both strings).
 public struct Amount: Codable, Equatable, Sendable {
     /// ISO 4217 currency code, 3 letters (`USD`, `JPY`).
-    public var currency: String
+    public var currency: String?
     /// The amount in the currency's smallest unit, as a string of digits (`"1050"` is USD 10.50, `"1050"` is JPY 1050).
-    public var value: String
+    public var value: String?
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(currency: String, value: String, extra: [String: JSONValue] = [:]) {
+    public init(currency: String? = nil, value: String? = nil, extra: [String: JSONValue] = [:]) {
         self.currency = currency
         self.value = value
         self.extra = extra
@@ -155,15 +155,15 @@ public struct Amount: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        currency = try container.decode(String.self, forKey: ModelKey("currency"))
-        value = try container.decode(String.self, forKey: ModelKey("value"))
+        currency = try container.decodeIfPresent(String.self, forKey: ModelKey("currency"))
+        value = try container.decodeIfPresent(String.self, forKey: ModelKey("value"))
         extra = try ModelKey.extra(container, known: Self.knownKeys)
     }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(currency, forKey: ModelKey("currency"))
-        try container.encode(value, forKey: ModelKey("value"))
+        try container.encodeIfPresent(currency, forKey: ModelKey("currency"))
+        try container.encodeIfPresent(value, forKey: ModelKey("value"))
         try ModelKey.encode(extra: extra, known: Self.knownKeys, into: &container)
     }
 }
@@ -172,15 +172,15 @@ public struct Amount: Codable, Equatable, Sendable {
 /// necessarily of the payment.
 public struct ApiResult: Codable, Equatable, Sendable {
     /// Result code, e.g. `SUCCESS`, `PAYMENT_IN_PROCESS`, `ORDER_NOT_EXIST` (at most 64 characters).
-    public var resultCode: String
+    public var resultCode: String?
     /// `S` (success), `F` (failure) or `U` (unknown: inquire, never treat as failed).
-    public var resultStatus: String
+    public var resultStatus: String?
     /// A human-readable description of the result code (at most 256 characters).
     public var resultMessage: String?
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(resultCode: String, resultStatus: String, resultMessage: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(resultCode: String? = nil, resultStatus: String? = nil, resultMessage: String? = nil, extra: [String: JSONValue] = [:]) {
         self.resultCode = resultCode
         self.resultStatus = resultStatus
         self.resultMessage = resultMessage
@@ -191,16 +191,16 @@ public struct ApiResult: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        resultCode = try container.decode(String.self, forKey: ModelKey("resultCode"))
-        resultStatus = try container.decode(String.self, forKey: ModelKey("resultStatus"))
+        resultCode = try container.decodeIfPresent(String.self, forKey: ModelKey("resultCode"))
+        resultStatus = try container.decodeIfPresent(String.self, forKey: ModelKey("resultStatus"))
         resultMessage = try container.decodeIfPresent(String.self, forKey: ModelKey("resultMessage"))
         extra = try ModelKey.extra(container, known: Self.knownKeys)
     }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(resultCode, forKey: ModelKey("resultCode"))
-        try container.encode(resultStatus, forKey: ModelKey("resultStatus"))
+        try container.encodeIfPresent(resultCode, forKey: ModelKey("resultCode"))
+        try container.encodeIfPresent(resultStatus, forKey: ModelKey("resultStatus"))
         try container.encodeIfPresent(resultMessage, forKey: ModelKey("resultMessage"))
         try ModelKey.encode(extra: extra, known: Self.knownKeys, into: &container)
     }
@@ -209,17 +209,17 @@ public struct ApiResult: Codable, Equatable, Sendable {
 /// A person's name.
 public struct UserName: Codable, Equatable, Sendable {
     /// First name (at most 32 characters).
-    public var firstName: String
+    public var firstName: String?
     /// Middle name (at most 32 characters).
     public var middleName: String?
     /// Last name (at most 32 characters).
-    public var lastName: String
+    public var lastName: String?
     /// Full name (at most 128 characters).
     public var fullName: String?
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(firstName: String, middleName: String? = nil, lastName: String, fullName: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(firstName: String? = nil, middleName: String? = nil, lastName: String? = nil, fullName: String? = nil, extra: [String: JSONValue] = [:]) {
         self.firstName = firstName
         self.middleName = middleName
         self.lastName = lastName
@@ -231,18 +231,18 @@ public struct UserName: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        firstName = try container.decode(String.self, forKey: ModelKey("firstName"))
+        firstName = try container.decodeIfPresent(String.self, forKey: ModelKey("firstName"))
         middleName = try container.decodeIfPresent(String.self, forKey: ModelKey("middleName"))
-        lastName = try container.decode(String.self, forKey: ModelKey("lastName"))
+        lastName = try container.decodeIfPresent(String.self, forKey: ModelKey("lastName"))
         fullName = try container.decodeIfPresent(String.self, forKey: ModelKey("fullName"))
         extra = try ModelKey.extra(container, known: Self.knownKeys)
     }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(firstName, forKey: ModelKey("firstName"))
+        try container.encodeIfPresent(firstName, forKey: ModelKey("firstName"))
         try container.encodeIfPresent(middleName, forKey: ModelKey("middleName"))
-        try container.encode(lastName, forKey: ModelKey("lastName"))
+        try container.encodeIfPresent(lastName, forKey: ModelKey("lastName"))
         try container.encodeIfPresent(fullName, forKey: ModelKey("fullName"))
         try ModelKey.encode(extra: extra, known: Self.knownKeys, into: &container)
     }
@@ -251,7 +251,7 @@ public struct UserName: Codable, Equatable, Sendable {
 /// A postal address.
 public struct Address: Codable, Equatable, Sendable {
     /// 2-letter ISO 3166 country or region code.
-    public var region: String
+    public var region: String?
     /// State, province or county (at most 8 characters).
     public var state: String?
     /// City, district, suburb, town or village (at most 32 characters).
@@ -267,7 +267,7 @@ public struct Address: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(region: String, state: String? = nil, city: String? = nil, address1: String? = nil, address2: String? = nil, zipCode: String? = nil, label: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(region: String? = nil, state: String? = nil, city: String? = nil, address1: String? = nil, address2: String? = nil, zipCode: String? = nil, label: String? = nil, extra: [String: JSONValue] = [:]) {
         self.region = region
         self.state = state
         self.city = city
@@ -282,7 +282,7 @@ public struct Address: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        region = try container.decode(String.self, forKey: ModelKey("region"))
+        region = try container.decodeIfPresent(String.self, forKey: ModelKey("region"))
         state = try container.decodeIfPresent(String.self, forKey: ModelKey("state"))
         city = try container.decodeIfPresent(String.self, forKey: ModelKey("city"))
         address1 = try container.decodeIfPresent(String.self, forKey: ModelKey("address1"))
@@ -294,7 +294,7 @@ public struct Address: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(region, forKey: ModelKey("region"))
+        try container.encodeIfPresent(region, forKey: ModelKey("region"))
         try container.encodeIfPresent(state, forKey: ModelKey("state"))
         try container.encodeIfPresent(city, forKey: ModelKey("city"))
         try container.encodeIfPresent(address1, forKey: ModelKey("address1"))
@@ -394,9 +394,9 @@ public struct Buyer: Codable, Equatable, Sendable {
 /// One line of goods in an order.
 public struct Goods: Codable, Equatable, Sendable {
     /// The merchant's id for the goods (at most 64 characters).
-    public var referenceGoodsId: String
+    public var referenceGoodsId: String?
     /// Name of the goods (at most 256 characters).
-    public var goodsName: String
+    public var goodsName: String?
     /// Category of the goods (at most 64 characters).
     public var goodsCategory: String?
     /// Brand of the goods (at most 64 characters).
@@ -416,7 +416,7 @@ public struct Goods: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(referenceGoodsId: String, goodsName: String, goodsCategory: String? = nil, goodsBrand: String? = nil, goodsUnitAmount: Amount? = nil, goodsQuantity: String? = nil, goodsSkuName: String? = nil, goodsUrl: String? = nil, goodsImageUrl: String? = nil, deliveryMethodType: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(referenceGoodsId: String? = nil, goodsName: String? = nil, goodsCategory: String? = nil, goodsBrand: String? = nil, goodsUnitAmount: Amount? = nil, goodsQuantity: String? = nil, goodsSkuName: String? = nil, goodsUrl: String? = nil, goodsImageUrl: String? = nil, deliveryMethodType: String? = nil, extra: [String: JSONValue] = [:]) {
         self.referenceGoodsId = referenceGoodsId
         self.goodsName = goodsName
         self.goodsCategory = goodsCategory
@@ -434,8 +434,8 @@ public struct Goods: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        referenceGoodsId = try container.decode(String.self, forKey: ModelKey("referenceGoodsId"))
-        goodsName = try container.decode(String.self, forKey: ModelKey("goodsName"))
+        referenceGoodsId = try container.decodeIfPresent(String.self, forKey: ModelKey("referenceGoodsId"))
+        goodsName = try container.decodeIfPresent(String.self, forKey: ModelKey("goodsName"))
         goodsCategory = try container.decodeIfPresent(String.self, forKey: ModelKey("goodsCategory"))
         goodsBrand = try container.decodeIfPresent(String.self, forKey: ModelKey("goodsBrand"))
         goodsUnitAmount = try container.decodeIfPresent(Amount.self, forKey: ModelKey("goodsUnitAmount"))
@@ -449,8 +449,8 @@ public struct Goods: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(referenceGoodsId, forKey: ModelKey("referenceGoodsId"))
-        try container.encode(goodsName, forKey: ModelKey("goodsName"))
+        try container.encodeIfPresent(referenceGoodsId, forKey: ModelKey("referenceGoodsId"))
+        try container.encodeIfPresent(goodsName, forKey: ModelKey("goodsName"))
         try container.encodeIfPresent(goodsCategory, forKey: ModelKey("goodsCategory"))
         try container.encodeIfPresent(goodsBrand, forKey: ModelKey("goodsBrand"))
         try container.encodeIfPresent(goodsUnitAmount, forKey: ModelKey("goodsUnitAmount"))
@@ -560,7 +560,7 @@ public struct Shipping: Codable, Equatable, Sendable {
 /// The environment the buyer placed the order in (device, browser).
 public struct Env: Codable, Equatable, Sendable {
     /// `WEB`, `WAP`, `APP` or `MINI_APP`.
-    public var terminalType: String
+    public var terminalType: String?
     /// `IOS` or `ANDROID`, for a `WAP` or `APP` terminal.
     public var osType: String?
     /// The browser's user agent (at most 1024 characters).
@@ -580,7 +580,7 @@ public struct Env: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(terminalType: String, osType: String? = nil, userAgent: String? = nil, deviceTokenId: String? = nil, clientIp: String? = nil, cookieId: String? = nil, storeTerminalId: String? = nil, storeTerminalRequestTime: String? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(terminalType: String? = nil, osType: String? = nil, userAgent: String? = nil, deviceTokenId: String? = nil, clientIp: String? = nil, cookieId: String? = nil, storeTerminalId: String? = nil, storeTerminalRequestTime: String? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
         self.terminalType = terminalType
         self.osType = osType
         self.userAgent = userAgent
@@ -597,7 +597,7 @@ public struct Env: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        terminalType = try container.decode(String.self, forKey: ModelKey("terminalType"))
+        terminalType = try container.decodeIfPresent(String.self, forKey: ModelKey("terminalType"))
         osType = try container.decodeIfPresent(String.self, forKey: ModelKey("osType"))
         userAgent = try container.decodeIfPresent(String.self, forKey: ModelKey("userAgent"))
         deviceTokenId = try container.decodeIfPresent(String.self, forKey: ModelKey("deviceTokenId"))
@@ -611,7 +611,7 @@ public struct Env: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(terminalType, forKey: ModelKey("terminalType"))
+        try container.encodeIfPresent(terminalType, forKey: ModelKey("terminalType"))
         try container.encodeIfPresent(osType, forKey: ModelKey("osType"))
         try container.encodeIfPresent(userAgent, forKey: ModelKey("userAgent"))
         try container.encodeIfPresent(deviceTokenId, forKey: ModelKey("deviceTokenId"))
@@ -657,11 +657,11 @@ public struct Env: Codable, Equatable, Sendable {
 /// The order a payment is for: amount, description, goods, buyer, shipping.
 public struct Order: Codable, Equatable, Sendable {
     /// The merchant's order id (at most 64 characters).
-    public var referenceOrderId: String
+    public var referenceOrderId: String?
     /// Summary of the order, shown to the buyer (at most 256 characters).
-    public var orderDescription: String
+    public var orderDescription: String?
     /// The order amount.
-    public var orderAmount: Amount
+    public var orderAmount: Amount?
     /// The goods in the order.
     public var goods: [Goods]?
     /// Shipping information.
@@ -675,7 +675,7 @@ public struct Order: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(referenceOrderId: String, orderDescription: String, orderAmount: Amount, goods: [Goods]? = nil, shipping: Shipping? = nil, buyer: Buyer? = nil, env: Env? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(referenceOrderId: String? = nil, orderDescription: String? = nil, orderAmount: Amount? = nil, goods: [Goods]? = nil, shipping: Shipping? = nil, buyer: Buyer? = nil, env: Env? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
         self.referenceOrderId = referenceOrderId
         self.orderDescription = orderDescription
         self.orderAmount = orderAmount
@@ -691,9 +691,9 @@ public struct Order: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        referenceOrderId = try container.decode(String.self, forKey: ModelKey("referenceOrderId"))
-        orderDescription = try container.decode(String.self, forKey: ModelKey("orderDescription"))
-        orderAmount = try container.decode(Amount.self, forKey: ModelKey("orderAmount"))
+        referenceOrderId = try container.decodeIfPresent(String.self, forKey: ModelKey("referenceOrderId"))
+        orderDescription = try container.decodeIfPresent(String.self, forKey: ModelKey("orderDescription"))
+        orderAmount = try container.decodeIfPresent(Amount.self, forKey: ModelKey("orderAmount"))
         goods = try container.decodeIfPresent([Goods].self, forKey: ModelKey("goods"))
         shipping = try container.decodeIfPresent(Shipping.self, forKey: ModelKey("shipping"))
         buyer = try container.decodeIfPresent(Buyer.self, forKey: ModelKey("buyer"))
@@ -704,9 +704,9 @@ public struct Order: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(referenceOrderId, forKey: ModelKey("referenceOrderId"))
-        try container.encode(orderDescription, forKey: ModelKey("orderDescription"))
-        try container.encode(orderAmount, forKey: ModelKey("orderAmount"))
+        try container.encodeIfPresent(referenceOrderId, forKey: ModelKey("referenceOrderId"))
+        try container.encodeIfPresent(orderDescription, forKey: ModelKey("orderDescription"))
+        try container.encodeIfPresent(orderAmount, forKey: ModelKey("orderAmount"))
         try container.encodeIfPresent(goods, forKey: ModelKey("goods"))
         try container.encodeIfPresent(shipping, forKey: ModelKey("shipping"))
         try container.encodeIfPresent(buyer, forKey: ModelKey("buyer"))
@@ -758,7 +758,7 @@ public struct Order: Codable, Equatable, Sendable {
 /// The payment method to pay with.
 public struct PaymentMethod: Codable, Equatable, Sendable {
     /// The payment method, e.g. `CARD`, `ALIPAY_CN`, `GCASH` (at most 64 characters).
-    public var paymentMethodType: String
+    public var paymentMethodType: String?
     /// A card token or other payment method id (at most 128 characters).
     public var paymentMethodId: String?
     /// Method-specific data (a JSON object, e.g. card details or `blikCode`).
@@ -770,7 +770,7 @@ public struct PaymentMethod: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(paymentMethodType: String, paymentMethodId: String? = nil, paymentMethodMetaData: JSONValue? = nil, customerId: String? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(paymentMethodType: String? = nil, paymentMethodId: String? = nil, paymentMethodMetaData: JSONValue? = nil, customerId: String? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
         self.paymentMethodType = paymentMethodType
         self.paymentMethodId = paymentMethodId
         self.paymentMethodMetaData = paymentMethodMetaData
@@ -783,7 +783,7 @@ public struct PaymentMethod: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        paymentMethodType = try container.decode(String.self, forKey: ModelKey("paymentMethodType"))
+        paymentMethodType = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentMethodType"))
         paymentMethodId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentMethodId"))
         paymentMethodMetaData = try container.decodeIfPresent(JSONValue.self, forKey: ModelKey("paymentMethodMetaData"))
         customerId = try container.decodeIfPresent(String.self, forKey: ModelKey("customerId"))
@@ -793,7 +793,7 @@ public struct PaymentMethod: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(paymentMethodType, forKey: ModelKey("paymentMethodType"))
+        try container.encodeIfPresent(paymentMethodType, forKey: ModelKey("paymentMethodType"))
         try container.encodeIfPresent(paymentMethodId, forKey: ModelKey("paymentMethodId"))
         try container.encodeIfPresent(paymentMethodMetaData, forKey: ModelKey("paymentMethodMetaData"))
         try container.encodeIfPresent(customerId, forKey: ModelKey("customerId"))
@@ -1249,23 +1249,23 @@ public struct PaymentResultInfo: Codable, Equatable, Sendable {
 /// A capture, refund or other transaction on a payment, as inquiryPayment lists them.
 public struct Transaction: Codable, Equatable, Sendable {
     /// The transaction's result.
-    public var transactionResult: ApiResult
+    public var transactionResult: ApiResult?
     /// Antom's id for the transaction (at most 64 characters).
     public var transactionId: String?
     /// `PAYMENT`, `REFUND`, `CAPTURE`, `CANCEL`, `AUTHORIZATION` or `VOID`.
-    public var transactionType: String
+    public var transactionType: String?
     /// `SUCCESS`, `FAIL`, `PROCESSING` or `CANCELLED`.
-    public var transactionStatus: String
+    public var transactionStatus: String?
     /// The transaction amount.
-    public var transactionAmount: Amount
+    public var transactionAmount: Amount?
     /// The merchant's request id for the transaction (at most 64 characters).
-    public var transactionRequestId: String
+    public var transactionRequestId: String?
     /// When the transaction reached its final state (ISO 8601).
     public var transactionTime: String?
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(transactionResult: ApiResult, transactionId: String? = nil, transactionType: String, transactionStatus: String, transactionAmount: Amount, transactionRequestId: String, transactionTime: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(transactionResult: ApiResult? = nil, transactionId: String? = nil, transactionType: String? = nil, transactionStatus: String? = nil, transactionAmount: Amount? = nil, transactionRequestId: String? = nil, transactionTime: String? = nil, extra: [String: JSONValue] = [:]) {
         self.transactionResult = transactionResult
         self.transactionId = transactionId
         self.transactionType = transactionType
@@ -1280,24 +1280,24 @@ public struct Transaction: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        transactionResult = try container.decode(ApiResult.self, forKey: ModelKey("transactionResult"))
+        transactionResult = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("transactionResult"))
         transactionId = try container.decodeIfPresent(String.self, forKey: ModelKey("transactionId"))
-        transactionType = try container.decode(String.self, forKey: ModelKey("transactionType"))
-        transactionStatus = try container.decode(String.self, forKey: ModelKey("transactionStatus"))
-        transactionAmount = try container.decode(Amount.self, forKey: ModelKey("transactionAmount"))
-        transactionRequestId = try container.decode(String.self, forKey: ModelKey("transactionRequestId"))
+        transactionType = try container.decodeIfPresent(String.self, forKey: ModelKey("transactionType"))
+        transactionStatus = try container.decodeIfPresent(String.self, forKey: ModelKey("transactionStatus"))
+        transactionAmount = try container.decodeIfPresent(Amount.self, forKey: ModelKey("transactionAmount"))
+        transactionRequestId = try container.decodeIfPresent(String.self, forKey: ModelKey("transactionRequestId"))
         transactionTime = try container.decodeIfPresent(String.self, forKey: ModelKey("transactionTime"))
         extra = try ModelKey.extra(container, known: Self.knownKeys)
     }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(transactionResult, forKey: ModelKey("transactionResult"))
+        try container.encodeIfPresent(transactionResult, forKey: ModelKey("transactionResult"))
         try container.encodeIfPresent(transactionId, forKey: ModelKey("transactionId"))
-        try container.encode(transactionType, forKey: ModelKey("transactionType"))
-        try container.encode(transactionStatus, forKey: ModelKey("transactionStatus"))
-        try container.encode(transactionAmount, forKey: ModelKey("transactionAmount"))
-        try container.encode(transactionRequestId, forKey: ModelKey("transactionRequestId"))
+        try container.encodeIfPresent(transactionType, forKey: ModelKey("transactionType"))
+        try container.encodeIfPresent(transactionStatus, forKey: ModelKey("transactionStatus"))
+        try container.encodeIfPresent(transactionAmount, forKey: ModelKey("transactionAmount"))
+        try container.encodeIfPresent(transactionRequestId, forKey: ModelKey("transactionRequestId"))
         try container.encodeIfPresent(transactionTime, forKey: ModelKey("transactionTime"))
         try ModelKey.encode(extra: extra, known: Self.knownKeys, into: &container)
     }
@@ -1347,13 +1347,13 @@ public struct Logo: Codable, Equatable, Sendable {
 /// A payment method the buyer can use, as consult returns it.
 public struct PaymentOption: Codable, Equatable, Sendable {
     /// The payment method, e.g. `ALIPAY_CN`.
-    public var paymentMethodType: String
+    public var paymentMethodType: String?
     /// `ALIPAY_PLUS`, `WALLET`, `MOBILE_BANKING_APP`, `BANK_TRANSFER`, `ONLINE_BANKING`, `CARD`, `OTC`...
     public var paymentMethodCategory: String?
     /// 2-letter codes of the regions the method belongs to.
     public var paymentMethodRegion: [String]?
     /// `"true"` when the method can be used for this payment.
-    public var enabled: String
+    public var enabled: String?
     /// `"true"` when the method is recommended.
     public var preferred: String?
     /// Why the method is disabled, e.g. `PAYMENT_ACCOUNT_NOT_AVAILABLE`.
@@ -1373,7 +1373,7 @@ public struct PaymentOption: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(paymentMethodType: String, paymentMethodCategory: String? = nil, paymentMethodRegion: [String]? = nil, enabled: String, preferred: String? = nil, disableReason: String? = nil, amountLimitInfoMap: JSONValue? = nil, supportedCurrencies: [String]? = nil, paymentOptionDetail: JSONValue? = nil, logo: Logo? = nil, promoNames: [String]? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(paymentMethodType: String? = nil, paymentMethodCategory: String? = nil, paymentMethodRegion: [String]? = nil, enabled: String? = nil, preferred: String? = nil, disableReason: String? = nil, amountLimitInfoMap: JSONValue? = nil, supportedCurrencies: [String]? = nil, paymentOptionDetail: JSONValue? = nil, logo: Logo? = nil, promoNames: [String]? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
         self.paymentMethodType = paymentMethodType
         self.paymentMethodCategory = paymentMethodCategory
         self.paymentMethodRegion = paymentMethodRegion
@@ -1393,10 +1393,10 @@ public struct PaymentOption: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        paymentMethodType = try container.decode(String.self, forKey: ModelKey("paymentMethodType"))
+        paymentMethodType = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentMethodType"))
         paymentMethodCategory = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentMethodCategory"))
         paymentMethodRegion = try container.decodeIfPresent([String].self, forKey: ModelKey("paymentMethodRegion"))
-        enabled = try container.decode(String.self, forKey: ModelKey("enabled"))
+        enabled = try container.decodeIfPresent(String.self, forKey: ModelKey("enabled"))
         preferred = try container.decodeIfPresent(String.self, forKey: ModelKey("preferred"))
         disableReason = try container.decodeIfPresent(String.self, forKey: ModelKey("disableReason"))
         amountLimitInfoMap = try container.decodeIfPresent(JSONValue.self, forKey: ModelKey("amountLimitInfoMap"))
@@ -1410,10 +1410,10 @@ public struct PaymentOption: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(paymentMethodType, forKey: ModelKey("paymentMethodType"))
+        try container.encodeIfPresent(paymentMethodType, forKey: ModelKey("paymentMethodType"))
         try container.encodeIfPresent(paymentMethodCategory, forKey: ModelKey("paymentMethodCategory"))
         try container.encodeIfPresent(paymentMethodRegion, forKey: ModelKey("paymentMethodRegion"))
-        try container.encode(enabled, forKey: ModelKey("enabled"))
+        try container.encodeIfPresent(enabled, forKey: ModelKey("enabled"))
         try container.encodeIfPresent(preferred, forKey: ModelKey("preferred"))
         try container.encodeIfPresent(disableReason, forKey: ModelKey("disableReason"))
         try container.encodeIfPresent(amountLimitInfoMap, forKey: ModelKey("amountLimitInfoMap"))
@@ -1441,7 +1441,7 @@ public struct PaymentOption: Codable, Equatable, Sendable {
 /// A payment method the buyer has already linked, as consult returns it.
 public struct PaymentMethodInfo: Codable, Equatable, Sendable {
     /// The payment method.
-    public var paymentMethodType: String
+    public var paymentMethodType: String?
     /// Details of the method, a JSON string.
     public var paymentMethodDetail: String?
     /// `"true"` when the method can be used.
@@ -1453,7 +1453,7 @@ public struct PaymentMethodInfo: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(paymentMethodType: String, paymentMethodDetail: String? = nil, enabled: String? = nil, preferred: String? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(paymentMethodType: String? = nil, paymentMethodDetail: String? = nil, enabled: String? = nil, preferred: String? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
         self.paymentMethodType = paymentMethodType
         self.paymentMethodDetail = paymentMethodDetail
         self.enabled = enabled
@@ -1466,7 +1466,7 @@ public struct PaymentMethodInfo: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        paymentMethodType = try container.decode(String.self, forKey: ModelKey("paymentMethodType"))
+        paymentMethodType = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentMethodType"))
         paymentMethodDetail = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentMethodDetail"))
         enabled = try container.decodeIfPresent(String.self, forKey: ModelKey("enabled"))
         preferred = try container.decodeIfPresent(String.self, forKey: ModelKey("preferred"))
@@ -1476,7 +1476,7 @@ public struct PaymentMethodInfo: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(paymentMethodType, forKey: ModelKey("paymentMethodType"))
+        try container.encodeIfPresent(paymentMethodType, forKey: ModelKey("paymentMethodType"))
         try container.encodeIfPresent(paymentMethodDetail, forKey: ModelKey("paymentMethodDetail"))
         try container.encodeIfPresent(enabled, forKey: ModelKey("enabled"))
         try container.encodeIfPresent(preferred, forKey: ModelKey("preferred"))
@@ -1640,7 +1640,7 @@ public struct PayResponse: Codable, Equatable, Sendable {
     /// The API path to pass to `prepare` (`v1/payments/pay`).
     public static let api = "v1/payments/pay"
     /// The result of the call.
-    public var result: ApiResult
+    public var result: ApiResult?
     /// The merchant's id for the payment.
     public var paymentRequestId: String?
     /// Antom's id for the payment (at most 64 characters).
@@ -1686,7 +1686,7 @@ public struct PayResponse: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(result: ApiResult, paymentRequestId: String? = nil, paymentId: String? = nil, paymentAmount: Amount? = nil, paymentData: String? = nil, actualPaymentAmount: Amount? = nil, paymentQuote: Quote? = nil, paymentTime: String? = nil, paymentCreateTime: String? = nil, authExpiryTime: String? = nil, pspCustomerInfo: PspCustomerInfo? = nil, redirectActionForm: RedirectActionForm? = nil, normalUrl: String? = nil, schemeUrl: String? = nil, applinkUrl: String? = nil, appIdentifier: String? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, paymentResultInfo: PaymentResultInfo? = nil, acquirerInfo: AcquirerInfo? = nil, refundedAmount: Amount? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(result: ApiResult? = nil, paymentRequestId: String? = nil, paymentId: String? = nil, paymentAmount: Amount? = nil, paymentData: String? = nil, actualPaymentAmount: Amount? = nil, paymentQuote: Quote? = nil, paymentTime: String? = nil, paymentCreateTime: String? = nil, authExpiryTime: String? = nil, pspCustomerInfo: PspCustomerInfo? = nil, redirectActionForm: RedirectActionForm? = nil, normalUrl: String? = nil, schemeUrl: String? = nil, applinkUrl: String? = nil, appIdentifier: String? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, paymentResultInfo: PaymentResultInfo? = nil, acquirerInfo: AcquirerInfo? = nil, refundedAmount: Amount? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
         self.result = result
         self.paymentRequestId = paymentRequestId
         self.paymentId = paymentId
@@ -1716,7 +1716,7 @@ public struct PayResponse: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        result = try container.decode(ApiResult.self, forKey: ModelKey("result"))
+        result = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("result"))
         paymentRequestId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentRequestId"))
         paymentId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentId"))
         paymentAmount = try container.decodeIfPresent(Amount.self, forKey: ModelKey("paymentAmount"))
@@ -1743,7 +1743,7 @@ public struct PayResponse: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(result, forKey: ModelKey("result"))
+        try container.encodeIfPresent(result, forKey: ModelKey("result"))
         try container.encodeIfPresent(paymentRequestId, forKey: ModelKey("paymentRequestId"))
         try container.encodeIfPresent(paymentId, forKey: ModelKey("paymentId"))
         try container.encodeIfPresent(paymentAmount, forKey: ModelKey("paymentAmount"))
@@ -1962,7 +1962,7 @@ public struct CreatePaymentSessionResponse: Codable, Equatable, Sendable {
     /// The API path to pass to `prepare` (`v1/payments/createPaymentSession`).
     public static let api = "v1/payments/createPaymentSession"
     /// The result of the call.
-    public var result: ApiResult
+    public var result: ApiResult?
     /// The encrypted session data to pass to the client SDK.
     public var paymentSessionData: String?
     /// When the session expires (ISO 8601).
@@ -1974,7 +1974,7 @@ public struct CreatePaymentSessionResponse: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(result: ApiResult, paymentSessionData: String? = nil, paymentSessionExpiryTime: String? = nil, paymentSessionId: String? = nil, normalUrl: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(result: ApiResult? = nil, paymentSessionData: String? = nil, paymentSessionExpiryTime: String? = nil, paymentSessionId: String? = nil, normalUrl: String? = nil, extra: [String: JSONValue] = [:]) {
         self.result = result
         self.paymentSessionData = paymentSessionData
         self.paymentSessionExpiryTime = paymentSessionExpiryTime
@@ -1987,7 +1987,7 @@ public struct CreatePaymentSessionResponse: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        result = try container.decode(ApiResult.self, forKey: ModelKey("result"))
+        result = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("result"))
         paymentSessionData = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentSessionData"))
         paymentSessionExpiryTime = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentSessionExpiryTime"))
         paymentSessionId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentSessionId"))
@@ -1997,7 +1997,7 @@ public struct CreatePaymentSessionResponse: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(result, forKey: ModelKey("result"))
+        try container.encodeIfPresent(result, forKey: ModelKey("result"))
         try container.encodeIfPresent(paymentSessionData, forKey: ModelKey("paymentSessionData"))
         try container.encodeIfPresent(paymentSessionExpiryTime, forKey: ModelKey("paymentSessionExpiryTime"))
         try container.encodeIfPresent(paymentSessionId, forKey: ModelKey("paymentSessionId"))
@@ -2138,7 +2138,7 @@ public struct ConsultResponse: Codable, Equatable, Sendable {
     /// The API path to pass to `prepare` (`v1/payments/consult`).
     public static let api = "v1/payments/consult"
     /// The result of the call.
-    public var result: ApiResult
+    public var result: ApiResult?
     /// The payment methods available for this payment.
     public var paymentOptions: [PaymentOption]?
     /// Payment methods the buyer has linked.
@@ -2148,7 +2148,7 @@ public struct ConsultResponse: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(result: ApiResult, paymentOptions: [PaymentOption]? = nil, paymentMethodInfos: [PaymentMethodInfo]? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(result: ApiResult? = nil, paymentOptions: [PaymentOption]? = nil, paymentMethodInfos: [PaymentMethodInfo]? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
         self.result = result
         self.paymentOptions = paymentOptions
         self.paymentMethodInfos = paymentMethodInfos
@@ -2160,7 +2160,7 @@ public struct ConsultResponse: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        result = try container.decode(ApiResult.self, forKey: ModelKey("result"))
+        result = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("result"))
         paymentOptions = try container.decodeIfPresent([PaymentOption].self, forKey: ModelKey("paymentOptions"))
         paymentMethodInfos = try container.decodeIfPresent([PaymentMethodInfo].self, forKey: ModelKey("paymentMethodInfos"))
         extendInfo = try container.decodeIfPresent(String.self, forKey: ModelKey("extendInfo"))
@@ -2169,7 +2169,7 @@ public struct ConsultResponse: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(result, forKey: ModelKey("result"))
+        try container.encodeIfPresent(result, forKey: ModelKey("result"))
         try container.encodeIfPresent(paymentOptions, forKey: ModelKey("paymentOptions"))
         try container.encodeIfPresent(paymentMethodInfos, forKey: ModelKey("paymentMethodInfos"))
         try container.encodeIfPresent(extendInfo, forKey: ModelKey("extendInfo"))
@@ -2225,7 +2225,7 @@ public struct InquiryPaymentResponse: Codable, Equatable, Sendable {
     /// The API path to pass to `prepare` (`v1/payments/inquiryPayment`).
     public static let api = "v1/payments/inquiryPayment"
     /// The result of the inquiry (not of the payment).
-    public var result: ApiResult
+    public var result: ApiResult?
     /// `SUCCESS`, `FAIL`, `PROCESSING`, `CANCELLED` or `PENDING`.
     public var paymentStatus: String?
     /// The payment's result code, e.g. `USER_BALANCE_NOT_ENOUGH`.
@@ -2273,7 +2273,7 @@ public struct InquiryPaymentResponse: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(result: ApiResult, paymentStatus: String? = nil, paymentResultCode: String? = nil, paymentResultMessage: String? = nil, paymentRequestId: String? = nil, paymentId: String? = nil, authPaymentId: String? = nil, paymentAmount: Amount? = nil, actualPaymentAmount: Amount? = nil, paymentQuote: Quote? = nil, authExpiryTime: String? = nil, paymentCreateTime: String? = nil, paymentTime: String? = nil, pspCustomerInfo: PspCustomerInfo? = nil, redirectActionForm: RedirectActionForm? = nil, acquirerReferenceNo: String? = nil, transactions: [Transaction]? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, paymentResultInfo: PaymentResultInfo? = nil, acquirerInfo: AcquirerInfo? = nil, paymentMethodType: String? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(result: ApiResult? = nil, paymentStatus: String? = nil, paymentResultCode: String? = nil, paymentResultMessage: String? = nil, paymentRequestId: String? = nil, paymentId: String? = nil, authPaymentId: String? = nil, paymentAmount: Amount? = nil, actualPaymentAmount: Amount? = nil, paymentQuote: Quote? = nil, authExpiryTime: String? = nil, paymentCreateTime: String? = nil, paymentTime: String? = nil, pspCustomerInfo: PspCustomerInfo? = nil, redirectActionForm: RedirectActionForm? = nil, acquirerReferenceNo: String? = nil, transactions: [Transaction]? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, paymentResultInfo: PaymentResultInfo? = nil, acquirerInfo: AcquirerInfo? = nil, paymentMethodType: String? = nil, extendInfo: String? = nil, extra: [String: JSONValue] = [:]) {
         self.result = result
         self.paymentStatus = paymentStatus
         self.paymentResultCode = paymentResultCode
@@ -2304,7 +2304,7 @@ public struct InquiryPaymentResponse: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        result = try container.decode(ApiResult.self, forKey: ModelKey("result"))
+        result = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("result"))
         paymentStatus = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentStatus"))
         paymentResultCode = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentResultCode"))
         paymentResultMessage = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentResultMessage"))
@@ -2332,7 +2332,7 @@ public struct InquiryPaymentResponse: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(result, forKey: ModelKey("result"))
+        try container.encodeIfPresent(result, forKey: ModelKey("result"))
         try container.encodeIfPresent(paymentStatus, forKey: ModelKey("paymentStatus"))
         try container.encodeIfPresent(paymentResultCode, forKey: ModelKey("paymentResultCode"))
         try container.encodeIfPresent(paymentResultMessage, forKey: ModelKey("paymentResultMessage"))
@@ -2444,7 +2444,7 @@ public struct CancelResponse: Codable, Equatable, Sendable {
     /// The API path to pass to `prepare` (`v1/payments/cancel`).
     public static let api = "v1/payments/cancel"
     /// The result of the call.
-    public var result: ApiResult
+    public var result: ApiResult?
     /// Antom's id for the payment.
     public var paymentId: String?
     /// The merchant's id for the payment.
@@ -2454,7 +2454,7 @@ public struct CancelResponse: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(result: ApiResult, paymentId: String? = nil, paymentRequestId: String? = nil, cancelTime: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(result: ApiResult? = nil, paymentId: String? = nil, paymentRequestId: String? = nil, cancelTime: String? = nil, extra: [String: JSONValue] = [:]) {
         self.result = result
         self.paymentId = paymentId
         self.paymentRequestId = paymentRequestId
@@ -2466,7 +2466,7 @@ public struct CancelResponse: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        result = try container.decode(ApiResult.self, forKey: ModelKey("result"))
+        result = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("result"))
         paymentId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentId"))
         paymentRequestId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentRequestId"))
         cancelTime = try container.decodeIfPresent(String.self, forKey: ModelKey("cancelTime"))
@@ -2475,7 +2475,7 @@ public struct CancelResponse: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(result, forKey: ModelKey("result"))
+        try container.encodeIfPresent(result, forKey: ModelKey("result"))
         try container.encodeIfPresent(paymentId, forKey: ModelKey("paymentId"))
         try container.encodeIfPresent(paymentRequestId, forKey: ModelKey("paymentRequestId"))
         try container.encodeIfPresent(cancelTime, forKey: ModelKey("cancelTime"))
@@ -2546,7 +2546,7 @@ public struct CaptureResponse: Codable, Equatable, Sendable {
     /// The API path to pass to `prepare` (`v1/payments/capture`).
     public static let api = "v1/payments/capture"
     /// The result of the call.
-    public var result: ApiResult
+    public var result: ApiResult?
     /// The merchant's id for the capture.
     public var captureRequestId: String?
     /// Antom's id for the capture.
@@ -2562,7 +2562,7 @@ public struct CaptureResponse: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(result: ApiResult, captureRequestId: String? = nil, captureId: String? = nil, paymentId: String? = nil, captureAmount: Amount? = nil, captureTime: String? = nil, acquirerReferenceNo: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(result: ApiResult? = nil, captureRequestId: String? = nil, captureId: String? = nil, paymentId: String? = nil, captureAmount: Amount? = nil, captureTime: String? = nil, acquirerReferenceNo: String? = nil, extra: [String: JSONValue] = [:]) {
         self.result = result
         self.captureRequestId = captureRequestId
         self.captureId = captureId
@@ -2577,7 +2577,7 @@ public struct CaptureResponse: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        result = try container.decode(ApiResult.self, forKey: ModelKey("result"))
+        result = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("result"))
         captureRequestId = try container.decodeIfPresent(String.self, forKey: ModelKey("captureRequestId"))
         captureId = try container.decodeIfPresent(String.self, forKey: ModelKey("captureId"))
         paymentId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentId"))
@@ -2589,7 +2589,7 @@ public struct CaptureResponse: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(result, forKey: ModelKey("result"))
+        try container.encodeIfPresent(result, forKey: ModelKey("result"))
         try container.encodeIfPresent(captureRequestId, forKey: ModelKey("captureRequestId"))
         try container.encodeIfPresent(captureId, forKey: ModelKey("captureId"))
         try container.encodeIfPresent(paymentId, forKey: ModelKey("paymentId"))
@@ -2701,7 +2701,7 @@ public struct RefundResponse: Codable, Equatable, Sendable {
     /// The API path to pass to `prepare` (`v1/payments/refund`).
     public static let api = "v1/payments/refund"
     /// The result of the call.
-    public var result: ApiResult
+    public var result: ApiResult?
     /// The merchant's id for the refund.
     public var refundRequestId: String?
     /// Antom's id for the refund.
@@ -2723,7 +2723,7 @@ public struct RefundResponse: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(result: ApiResult, refundRequestId: String? = nil, refundId: String? = nil, paymentId: String? = nil, refundAmount: Amount? = nil, refundTime: String? = nil, refundNonGuaranteeCouponAmount: Amount? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, acquirerInfo: AcquirerInfo? = nil, extra: [String: JSONValue] = [:]) {
+    public init(result: ApiResult? = nil, refundRequestId: String? = nil, refundId: String? = nil, paymentId: String? = nil, refundAmount: Amount? = nil, refundTime: String? = nil, refundNonGuaranteeCouponAmount: Amount? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, acquirerInfo: AcquirerInfo? = nil, extra: [String: JSONValue] = [:]) {
         self.result = result
         self.refundRequestId = refundRequestId
         self.refundId = refundId
@@ -2741,7 +2741,7 @@ public struct RefundResponse: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        result = try container.decode(ApiResult.self, forKey: ModelKey("result"))
+        result = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("result"))
         refundRequestId = try container.decodeIfPresent(String.self, forKey: ModelKey("refundRequestId"))
         refundId = try container.decodeIfPresent(String.self, forKey: ModelKey("refundId"))
         paymentId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentId"))
@@ -2756,7 +2756,7 @@ public struct RefundResponse: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(result, forKey: ModelKey("result"))
+        try container.encodeIfPresent(result, forKey: ModelKey("result"))
         try container.encodeIfPresent(refundRequestId, forKey: ModelKey("refundRequestId"))
         try container.encodeIfPresent(refundId, forKey: ModelKey("refundId"))
         try container.encodeIfPresent(paymentId, forKey: ModelKey("paymentId"))
@@ -2823,7 +2823,7 @@ public struct InquiryRefundResponse: Codable, Equatable, Sendable {
     /// The API path to pass to `prepare` (`v1/payments/inquiryRefund`).
     public static let api = "v1/payments/inquiryRefund"
     /// The result of the inquiry (not of the refund).
-    public var result: ApiResult
+    public var result: ApiResult?
     /// Antom's id for the refund.
     public var refundId: String?
     /// The merchant's id for the refund.
@@ -2845,7 +2845,7 @@ public struct InquiryRefundResponse: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(result: ApiResult, refundId: String? = nil, refundRequestId: String? = nil, paymentId: String? = nil, refundAmount: Amount? = nil, refundStatus: String? = nil, refundTime: String? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, acquirerInfo: AcquirerInfo? = nil, extra: [String: JSONValue] = [:]) {
+    public init(result: ApiResult? = nil, refundId: String? = nil, refundRequestId: String? = nil, paymentId: String? = nil, refundAmount: Amount? = nil, refundStatus: String? = nil, refundTime: String? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, acquirerInfo: AcquirerInfo? = nil, extra: [String: JSONValue] = [:]) {
         self.result = result
         self.refundId = refundId
         self.refundRequestId = refundRequestId
@@ -2863,7 +2863,7 @@ public struct InquiryRefundResponse: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        result = try container.decode(ApiResult.self, forKey: ModelKey("result"))
+        result = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("result"))
         refundId = try container.decodeIfPresent(String.self, forKey: ModelKey("refundId"))
         refundRequestId = try container.decodeIfPresent(String.self, forKey: ModelKey("refundRequestId"))
         paymentId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentId"))
@@ -2878,7 +2878,7 @@ public struct InquiryRefundResponse: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(result, forKey: ModelKey("result"))
+        try container.encodeIfPresent(result, forKey: ModelKey("result"))
         try container.encodeIfPresent(refundId, forKey: ModelKey("refundId"))
         try container.encodeIfPresent(refundRequestId, forKey: ModelKey("refundRequestId"))
         try container.encodeIfPresent(paymentId, forKey: ModelKey("paymentId"))
@@ -2923,15 +2923,15 @@ public struct NotifyPaymentRequest: Codable, Equatable, Sendable {
     /// The `notifyType` values this notification is sent with.
     public static let notifyTypes = ["PAYMENT_RESULT", "PAYMENT_PENDING"]
     /// `PAYMENT_RESULT` (final: `S` or `F`) or `PAYMENT_PENDING` (the buyer started paying; not final).
-    public var notifyType: String
+    public var notifyType: String?
     /// The payment result: `S` paid, `F` failed.
-    public var result: ApiResult
+    public var result: ApiResult?
     /// The merchant's id for the payment.
-    public var paymentRequestId: String
+    public var paymentRequestId: String?
     /// Antom's id for the payment.
-    public var paymentId: String
+    public var paymentId: String?
     /// The amount to collect.
-    public var paymentAmount: Amount
+    public var paymentAmount: Amount?
     /// When the payment was created (ISO 8601).
     public var paymentCreateTime: String?
     /// When the payment reached its final state (ISO 8601).
@@ -2959,7 +2959,7 @@ public struct NotifyPaymentRequest: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(notifyType: String, result: ApiResult, paymentRequestId: String, paymentId: String, paymentAmount: Amount, paymentCreateTime: String? = nil, paymentTime: String? = nil, customsDeclarationAmount: Amount? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, paymentQuote: Quote? = nil, pspCustomerInfo: PspCustomerInfo? = nil, acquirerReferenceNo: String? = nil, paymentResultInfo: PaymentResultInfo? = nil, acquirerInfo: AcquirerInfo? = nil, paymentMethodType: String? = nil, authExpiryTime: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(notifyType: String? = nil, result: ApiResult? = nil, paymentRequestId: String? = nil, paymentId: String? = nil, paymentAmount: Amount? = nil, paymentCreateTime: String? = nil, paymentTime: String? = nil, customsDeclarationAmount: Amount? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, paymentQuote: Quote? = nil, pspCustomerInfo: PspCustomerInfo? = nil, acquirerReferenceNo: String? = nil, paymentResultInfo: PaymentResultInfo? = nil, acquirerInfo: AcquirerInfo? = nil, paymentMethodType: String? = nil, authExpiryTime: String? = nil, extra: [String: JSONValue] = [:]) {
         self.notifyType = notifyType
         self.result = result
         self.paymentRequestId = paymentRequestId
@@ -2984,11 +2984,11 @@ public struct NotifyPaymentRequest: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        notifyType = try container.decode(String.self, forKey: ModelKey("notifyType"))
-        result = try container.decode(ApiResult.self, forKey: ModelKey("result"))
-        paymentRequestId = try container.decode(String.self, forKey: ModelKey("paymentRequestId"))
-        paymentId = try container.decode(String.self, forKey: ModelKey("paymentId"))
-        paymentAmount = try container.decode(Amount.self, forKey: ModelKey("paymentAmount"))
+        notifyType = try container.decodeIfPresent(String.self, forKey: ModelKey("notifyType"))
+        result = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("result"))
+        paymentRequestId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentRequestId"))
+        paymentId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentId"))
+        paymentAmount = try container.decodeIfPresent(Amount.self, forKey: ModelKey("paymentAmount"))
         paymentCreateTime = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentCreateTime"))
         paymentTime = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentTime"))
         customsDeclarationAmount = try container.decodeIfPresent(Amount.self, forKey: ModelKey("customsDeclarationAmount"))
@@ -3006,11 +3006,11 @@ public struct NotifyPaymentRequest: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(notifyType, forKey: ModelKey("notifyType"))
-        try container.encode(result, forKey: ModelKey("result"))
-        try container.encode(paymentRequestId, forKey: ModelKey("paymentRequestId"))
-        try container.encode(paymentId, forKey: ModelKey("paymentId"))
-        try container.encode(paymentAmount, forKey: ModelKey("paymentAmount"))
+        try container.encodeIfPresent(notifyType, forKey: ModelKey("notifyType"))
+        try container.encodeIfPresent(result, forKey: ModelKey("result"))
+        try container.encodeIfPresent(paymentRequestId, forKey: ModelKey("paymentRequestId"))
+        try container.encodeIfPresent(paymentId, forKey: ModelKey("paymentId"))
+        try container.encodeIfPresent(paymentAmount, forKey: ModelKey("paymentAmount"))
         try container.encodeIfPresent(paymentCreateTime, forKey: ModelKey("paymentCreateTime"))
         try container.encodeIfPresent(paymentTime, forKey: ModelKey("paymentTime"))
         try container.encodeIfPresent(customsDeclarationAmount, forKey: ModelKey("customsDeclarationAmount"))
@@ -3068,17 +3068,17 @@ public struct NotifyCaptureRequest: Codable, Equatable, Sendable {
     /// The `notifyType` values this notification is sent with.
     public static let notifyTypes = ["CAPTURE_RESULT"]
     /// `CAPTURE_RESULT`.
-    public var notifyType: String
+    public var notifyType: String?
     /// The capture result: `S` captured, `F` failed.
-    public var result: ApiResult
+    public var result: ApiResult?
     /// The merchant's id for the capture.
-    public var captureRequestId: String
+    public var captureRequestId: String?
     /// Antom's id for the payment.
-    public var paymentId: String
+    public var paymentId: String?
     /// Antom's id for the capture.
-    public var captureId: String
+    public var captureId: String?
     /// The captured amount.
-    public var captureAmount: Amount
+    public var captureAmount: Amount?
     /// When the capture completed (ISO 8601).
     public var captureTime: String?
     /// The acquirer's reference number.
@@ -3090,7 +3090,7 @@ public struct NotifyCaptureRequest: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(notifyType: String, result: ApiResult, captureRequestId: String, paymentId: String, captureId: String, captureAmount: Amount, captureTime: String? = nil, acquirerReferenceNo: String? = nil, acquirerInfo: AcquirerInfo? = nil, paymentResultInfo: PaymentResultInfo? = nil, extra: [String: JSONValue] = [:]) {
+    public init(notifyType: String? = nil, result: ApiResult? = nil, captureRequestId: String? = nil, paymentId: String? = nil, captureId: String? = nil, captureAmount: Amount? = nil, captureTime: String? = nil, acquirerReferenceNo: String? = nil, acquirerInfo: AcquirerInfo? = nil, paymentResultInfo: PaymentResultInfo? = nil, extra: [String: JSONValue] = [:]) {
         self.notifyType = notifyType
         self.result = result
         self.captureRequestId = captureRequestId
@@ -3108,12 +3108,12 @@ public struct NotifyCaptureRequest: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        notifyType = try container.decode(String.self, forKey: ModelKey("notifyType"))
-        result = try container.decode(ApiResult.self, forKey: ModelKey("result"))
-        captureRequestId = try container.decode(String.self, forKey: ModelKey("captureRequestId"))
-        paymentId = try container.decode(String.self, forKey: ModelKey("paymentId"))
-        captureId = try container.decode(String.self, forKey: ModelKey("captureId"))
-        captureAmount = try container.decode(Amount.self, forKey: ModelKey("captureAmount"))
+        notifyType = try container.decodeIfPresent(String.self, forKey: ModelKey("notifyType"))
+        result = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("result"))
+        captureRequestId = try container.decodeIfPresent(String.self, forKey: ModelKey("captureRequestId"))
+        paymentId = try container.decodeIfPresent(String.self, forKey: ModelKey("paymentId"))
+        captureId = try container.decodeIfPresent(String.self, forKey: ModelKey("captureId"))
+        captureAmount = try container.decodeIfPresent(Amount.self, forKey: ModelKey("captureAmount"))
         captureTime = try container.decodeIfPresent(String.self, forKey: ModelKey("captureTime"))
         acquirerReferenceNo = try container.decodeIfPresent(String.self, forKey: ModelKey("acquirerReferenceNo"))
         acquirerInfo = try container.decodeIfPresent(AcquirerInfo.self, forKey: ModelKey("acquirerInfo"))
@@ -3123,12 +3123,12 @@ public struct NotifyCaptureRequest: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(notifyType, forKey: ModelKey("notifyType"))
-        try container.encode(result, forKey: ModelKey("result"))
-        try container.encode(captureRequestId, forKey: ModelKey("captureRequestId"))
-        try container.encode(paymentId, forKey: ModelKey("paymentId"))
-        try container.encode(captureId, forKey: ModelKey("captureId"))
-        try container.encode(captureAmount, forKey: ModelKey("captureAmount"))
+        try container.encodeIfPresent(notifyType, forKey: ModelKey("notifyType"))
+        try container.encodeIfPresent(result, forKey: ModelKey("result"))
+        try container.encodeIfPresent(captureRequestId, forKey: ModelKey("captureRequestId"))
+        try container.encodeIfPresent(paymentId, forKey: ModelKey("paymentId"))
+        try container.encodeIfPresent(captureId, forKey: ModelKey("captureId"))
+        try container.encodeIfPresent(captureAmount, forKey: ModelKey("captureAmount"))
         try container.encodeIfPresent(captureTime, forKey: ModelKey("captureTime"))
         try container.encodeIfPresent(acquirerReferenceNo, forKey: ModelKey("acquirerReferenceNo"))
         try container.encodeIfPresent(acquirerInfo, forKey: ModelKey("acquirerInfo"))
@@ -3148,17 +3148,17 @@ public struct NotifyRefundRequest: Codable, Equatable, Sendable {
     /// The `notifyType` values this notification is sent with.
     public static let notifyTypes = ["REFUND_RESULT"]
     /// `REFUND_RESULT`.
-    public var notifyType: String
+    public var notifyType: String?
     /// The result of the notification.
-    public var result: ApiResult
+    public var result: ApiResult?
     /// `SUCCESS` or `FAIL`.
-    public var refundStatus: String
+    public var refundStatus: String?
     /// The merchant's id for the refund.
-    public var refundRequestId: String
+    public var refundRequestId: String?
     /// Antom's id for the refund.
-    public var refundId: String
+    public var refundId: String?
     /// The refunded amount.
-    public var refundAmount: Amount
+    public var refundAmount: Amount?
     /// When the refund completed (ISO 8601).
     public var refundTime: String?
     /// The settlement amount before fees.
@@ -3170,7 +3170,7 @@ public struct NotifyRefundRequest: Codable, Equatable, Sendable {
     /// Fields this model does not describe, kept as received and written back when encoding.
     public var extra: [String: JSONValue]
 
-    public init(notifyType: String, result: ApiResult, refundStatus: String, refundRequestId: String, refundId: String, refundAmount: Amount, refundTime: String? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, arn: String? = nil, extra: [String: JSONValue] = [:]) {
+    public init(notifyType: String? = nil, result: ApiResult? = nil, refundStatus: String? = nil, refundRequestId: String? = nil, refundId: String? = nil, refundAmount: Amount? = nil, refundTime: String? = nil, grossSettlementAmount: Amount? = nil, settlementQuote: Quote? = nil, arn: String? = nil, extra: [String: JSONValue] = [:]) {
         self.notifyType = notifyType
         self.result = result
         self.refundStatus = refundStatus
@@ -3188,12 +3188,12 @@ public struct NotifyRefundRequest: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: ModelKey.self)
-        notifyType = try container.decode(String.self, forKey: ModelKey("notifyType"))
-        result = try container.decode(ApiResult.self, forKey: ModelKey("result"))
-        refundStatus = try container.decode(String.self, forKey: ModelKey("refundStatus"))
-        refundRequestId = try container.decode(String.self, forKey: ModelKey("refundRequestId"))
-        refundId = try container.decode(String.self, forKey: ModelKey("refundId"))
-        refundAmount = try container.decode(Amount.self, forKey: ModelKey("refundAmount"))
+        notifyType = try container.decodeIfPresent(String.self, forKey: ModelKey("notifyType"))
+        result = try container.decodeIfPresent(ApiResult.self, forKey: ModelKey("result"))
+        refundStatus = try container.decodeIfPresent(String.self, forKey: ModelKey("refundStatus"))
+        refundRequestId = try container.decodeIfPresent(String.self, forKey: ModelKey("refundRequestId"))
+        refundId = try container.decodeIfPresent(String.self, forKey: ModelKey("refundId"))
+        refundAmount = try container.decodeIfPresent(Amount.self, forKey: ModelKey("refundAmount"))
         refundTime = try container.decodeIfPresent(String.self, forKey: ModelKey("refundTime"))
         grossSettlementAmount = try container.decodeIfPresent(Amount.self, forKey: ModelKey("grossSettlementAmount"))
         settlementQuote = try container.decodeIfPresent(Quote.self, forKey: ModelKey("settlementQuote"))
@@ -3203,12 +3203,12 @@ public struct NotifyRefundRequest: Codable, Equatable, Sendable {
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: ModelKey.self)
-        try container.encode(notifyType, forKey: ModelKey("notifyType"))
-        try container.encode(result, forKey: ModelKey("result"))
-        try container.encode(refundStatus, forKey: ModelKey("refundStatus"))
-        try container.encode(refundRequestId, forKey: ModelKey("refundRequestId"))
-        try container.encode(refundId, forKey: ModelKey("refundId"))
-        try container.encode(refundAmount, forKey: ModelKey("refundAmount"))
+        try container.encodeIfPresent(notifyType, forKey: ModelKey("notifyType"))
+        try container.encodeIfPresent(result, forKey: ModelKey("result"))
+        try container.encodeIfPresent(refundStatus, forKey: ModelKey("refundStatus"))
+        try container.encodeIfPresent(refundRequestId, forKey: ModelKey("refundRequestId"))
+        try container.encodeIfPresent(refundId, forKey: ModelKey("refundId"))
+        try container.encodeIfPresent(refundAmount, forKey: ModelKey("refundAmount"))
         try container.encodeIfPresent(refundTime, forKey: ModelKey("refundTime"))
         try container.encodeIfPresent(grossSettlementAmount, forKey: ModelKey("grossSettlementAmount"))
         try container.encodeIfPresent(settlementQuote, forKey: ModelKey("settlementQuote"))

@@ -21,6 +21,12 @@ final class ModelVectorsTests: XCTestCase {
         case "PayRequest":
             let m = try JSONDecoder().decode(PayRequest.self, from: input)
             return (try back(m), m.extra.keys.sorted())
+        case "PayResponse":
+            let m = try JSONDecoder().decode(PayResponse.self, from: input)
+            return (try back(m), m.extra.keys.sorted())
+        case "NotifyPaymentRequest":
+            let m = try JSONDecoder().decode(NotifyPaymentRequest.self, from: input)
+            return (try back(m), m.extra.keys.sorted())
         default:
             throw NSError(domain: "no runner for model \(model)", code: 1)
         }

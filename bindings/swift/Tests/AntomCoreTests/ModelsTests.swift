@@ -80,8 +80,8 @@ final class ModelsTests: XCTestCase {
 
     func testAPaymentLifecycleParsesIntoTheModels() async throws {
         let pay = try roundTrip(PayResponse.self, try await call(PayRequest.api, payRequest("swift-models-1", "1000")))
-        XCTAssertEqual(pay.result.resultStatus, "U")
-        XCTAssertEqual(pay.result.resultCode, "PAYMENT_IN_PROCESS")
+        XCTAssertEqual(pay.result?.resultStatus, "U")
+        XCTAssertEqual(pay.result?.resultCode, "PAYMENT_IN_PROCESS")
         XCTAssertEqual(pay.paymentAmount, usd("1000"))
         let paymentId = try XCTUnwrap(pay.paymentId)
         let page = try await httpGet(try XCTUnwrap(pay.normalUrl)) // the buyer pays
@@ -89,13 +89,13 @@ final class ModelsTests: XCTestCase {
 
         let paid = try roundTrip(NotifyPaymentRequest.self, try nextNotification())
         XCTAssertEqual(paid.notifyType, "PAYMENT_RESULT")
-        XCTAssertEqual(paid.result.resultStatus, "S")
+        XCTAssertEqual(paid.result?.resultStatus, "S")
         XCTAssertEqual(paid.paymentId, paymentId)
         XCTAssertNotNil(paid.paymentTime)
 
         let capture = try roundTrip(CaptureResponse.self, try await call(CaptureRequest.api,
             CaptureRequest(captureRequestId: "swift-capture-1", paymentId: paymentId, captureAmount: usd("1000"))))
-        XCTAssertEqual(capture.result.resultStatus, "S")
+        XCTAssertEqual(capture.result?.resultStatus, "S")
         let captured = try roundTrip(NotifyCaptureRequest.self, try nextNotification())
         XCTAssertEqual(captured.notifyType, "CAPTURE_RESULT")
         XCTAssertEqual(captured.captureId, capture.captureId)
@@ -103,7 +103,7 @@ final class ModelsTests: XCTestCase {
 
         let refund = try roundTrip(RefundResponse.self, try await call(RefundRequest.api,
             RefundRequest(refundRequestId: "swift-refund-1", paymentId: paymentId, refundAmount: usd("400"), refundNotifyUrl: notifyUrl)))
-        XCTAssertEqual(refund.result.resultCode, "SUCCESS")
+        XCTAssertEqual(refund.result?.resultCode, "SUCCESS")
         let refunded = try roundTrip(NotifyRefundRequest.self, try nextNotification())
         XCTAssertEqual(refunded.notifyType, "REFUND_RESULT")
         XCTAssertEqual(refunded.refundStatus, "SUCCESS")
@@ -121,7 +121,7 @@ final class ModelsTests: XCTestCase {
         let transactions = try XCTUnwrap(inquiry.transactions)
         XCTAssertEqual(transactions.map(\.transactionType), ["CAPTURE", "REFUND"])
         XCTAssertEqual(transactions.map(\.transactionId), [capture.captureId, refund.refundId])
-        XCTAssertEqual(transactions[1].transactionResult.resultStatus, "S")
+        XCTAssertEqual(transactions[1].transactionResult?.resultStatus, "S")
 
         let session = try roundTrip(CreatePaymentSessionResponse.self, try await call(CreatePaymentSessionRequest.api,
             CreatePaymentSessionRequest(productCode: "CASHIER_PAYMENT", paymentRequestId: "swift-models-2",
@@ -129,12 +129,12 @@ final class ModelsTests: XCTestCase {
                                         paymentRedirectUrl: "http://127.0.0.1:9/return")))
         XCTAssertTrue(session.paymentSessionData?.hasPrefix("SIMSESSION.") ?? false)
         let cancel = try roundTrip(CancelResponse.self, try await call(CancelRequest.api, CancelRequest(paymentRequestId: "swift-models-2")))
-        XCTAssertEqual(cancel.result.resultStatus, "S")
+        XCTAssertEqual(cancel.result?.resultStatus, "S")
         XCTAssertNotNil(cancel.cancelTime)
 
         let missing = try roundTrip(InquiryPaymentResponse.self,
             try await call(InquiryPaymentRequest.api, InquiryPaymentRequest(paymentId: "no-such")))
-        XCTAssertEqual(missing.result.resultCode, "ORDER_NOT_EXIST")
+        XCTAssertEqual(missing.result?.resultCode, "ORDER_NOT_EXIST")
         XCTAssertNil(missing.paymentStatus)
     }
 
@@ -162,18 +162,34 @@ final class ModelsTests: XCTestCase {
         let extended = try JSONEncoder().encode(JSONValue.object(body))
         let pay = try roundTrip(PayResponse.self, extended)
         XCTAssertEqual(pay.extra, ["futureField": .object(["nested": .array([.string("kept"), .bool(true), .null])])])
-        XCTAssertEqual(pay.result.extra, ["resultDetail": .string("kept too")])
+        XCTAssertEqual(pay.result?.extra, ["resultDetail": .string("kept too")])
         XCTAssertNil(pay.extra["paymentId"], "described fields are typed, not extra")
     }
 
-    func testRequiredFieldsAreChecked() throws {
+    func testWhatAntomSendsParsesWithoutTheFieldsTheReferenceCallsRequired() throws {
         let pending = #"{"notifyType":"PAYMENT_PENDING","result":{"resultCode":"PAYMENT_IN_PROCESS","resultStatus":"U"},"#
             + #""paymentRequestId":"o-1","paymentId":"p-1","paymentAmount":{"currency":"JPY","value":"1050"}}"#
         XCTAssertEqual(try JSONDecoder().decode(NotifyPaymentRequest.self, from: Data(pending.utf8)).notifyType, "PAYMENT_PENDING")
-        for broken in [pending.replacingOccurrences(of: #""paymentId":"p-1","#, with: ""),
-                       pending.replacingOccurrences(of: #""value":"1050""#, with: #""value":1050"#),
-                       pending.replacingOccurrences(of: #","resultStatus":"U""#, with: ""), "[]"] {
+        for absent in [pending.replacingOccurrences(of: #""paymentId":"p-1","#, with: ""),
+                       pending.replacingOccurrences(of: #","resultStatus":"U""#, with: ""),
+                       #"{"paymentId":"p-1"}"#, "{}"] {
+            let parsed = try JSONDecoder().decode(NotifyPaymentRequest.self, from: Data(absent.utf8))
+            let back = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(parsed))
+            XCTAssertEqual(back, try JSONDecoder().decode(JSONValue.self, from: Data(absent.utf8)), absent)
+        }
+        XCTAssertNil(try JSONDecoder().decode(NotifyPaymentRequest.self, from: Data("{}".utf8)).result)
+        XCTAssertNil(try JSONDecoder().decode(PayResponse.self, from: Data(#"{"paymentId":"p-1"}"#.utf8)).result)
+        for broken in [pending.replacingOccurrences(of: #""value":"1050""#, with: #""value":1050"#), "[]"] {
             XCTAssertThrowsError(try JSONDecoder().decode(NotifyPaymentRequest.self, from: Data(broken.utf8)), broken)
+        }
+    }
+
+    func testRequestOnlyTypesStillRequireTheirRequiredFields() throws {
+        let refund = #"{"refundRequestId":"r-1","paymentId":"p-1","refundAmount":{"currency":"USD","value":"400"}}"#
+        XCTAssertEqual(try JSONDecoder().decode(RefundRequest.self, from: Data(refund.utf8)).refundRequestId, "r-1")
+        for broken in [refund.replacingOccurrences(of: #""refundRequestId":"r-1","#, with: ""),
+                       refund.replacingOccurrences(of: #""paymentId":"p-1","#, with: "")] {
+            XCTAssertThrowsError(try JSONDecoder().decode(RefundRequest.self, from: Data(broken.utf8)), broken)
         }
     }
 }

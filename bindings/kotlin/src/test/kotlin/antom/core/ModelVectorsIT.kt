@@ -6,6 +6,7 @@ import antom.core.models.CustomerCreateResponse
 import antom.core.models.CustomsDeclareResponse
 import antom.core.models.ModelException
 import antom.core.models.ModelJson
+import antom.core.models.NotifyPaymentRequest
 import antom.core.models.PayRequest
 import antom.core.models.PayResponse
 import antom.core.models.SubscriptionNotify
@@ -24,6 +25,8 @@ class ModelVectorsIT {
         "SubscriptionNotify" -> SubscriptionNotify.fromMap(input).let { it.toMap() to it.extra.keys }
         "CustomsDeclareResponse" -> CustomsDeclareResponse.fromMap(input).let { it.toMap() to it.extra.keys }
         "PayRequest" -> PayRequest.fromMap(input).let { it.toMap() to it.extra.keys }
+        "PayResponse" -> PayResponse.fromMap(input).let { it.toMap() to it.extra.keys }
+        "NotifyPaymentRequest" -> NotifyPaymentRequest.fromMap(input).let { it.toMap() to it.extra.keys }
         else -> throw AssertionError("no runner for model $model")
     }
 

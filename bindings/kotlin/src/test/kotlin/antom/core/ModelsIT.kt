@@ -159,8 +159,8 @@ class ModelsIT {
     @Test
     fun aPaymentLifecycleParsesIntoTheModels() {
         val pay = roundTrip(call(PayRequest.API, payRequest("jvm-models-1", "1000").toJson()), { PayResponse.fromJson(it) }) { it.toJson() }
-        assertEquals("U", pay.result.resultStatus)
-        assertEquals("PAYMENT_IN_PROCESS", pay.result.resultCode)
+        assertEquals("U", pay.result?.resultStatus)
+        assertEquals("PAYMENT_IN_PROCESS", pay.result?.resultCode)
         assertEquals(usd("1000"), pay.paymentAmount)
         val paymentId = pay.paymentId!!
         val page = http.send(HttpRequest.newBuilder(URI.create(pay.normalUrl!!)).build(), HttpResponse.BodyHandlers.discarding())
@@ -169,7 +169,7 @@ class ModelsIT {
         val paid = roundTrip(nextNotification(), { NotifyPaymentRequest.fromJson(it) }) { it.toJson() }
         assertEquals("PAYMENT_RESULT", paid.notifyType)
         assertTrue(paid.notifyType in NotifyPaymentRequest.NOTIFY_TYPES)
-        assertEquals("S", paid.result.resultStatus)
+        assertEquals("S", paid.result?.resultStatus)
         assertEquals(paymentId, paid.paymentId)
         assertNotNull(paid.paymentTime)
 
@@ -177,7 +177,7 @@ class ModelsIT {
             call(CaptureRequest.API, CaptureRequest(captureRequestId = "jvm-capture-1", paymentId = paymentId, captureAmount = usd("1000")).toJson()),
             { CaptureResponse.fromJson(it) },
         ) { it.toJson() }
-        assertEquals("S", capture.result.resultStatus)
+        assertEquals("S", capture.result?.resultStatus)
         val captured = roundTrip(nextNotification(), { NotifyCaptureRequest.fromJson(it) }) { it.toJson() }
         assertEquals("CAPTURE_RESULT", captured.notifyType)
         assertEquals(capture.captureId, captured.captureId)
@@ -187,7 +187,7 @@ class ModelsIT {
             call(RefundRequest.API, RefundRequest(refundRequestId = "jvm-refund-1", paymentId = paymentId, refundAmount = usd("400"), refundNotifyUrl = notifyUrl).toJson()),
             { RefundResponse.fromJson(it) },
         ) { it.toJson() }
-        assertEquals("SUCCESS", refund.result.resultCode)
+        assertEquals("SUCCESS", refund.result?.resultCode)
         val refunded = roundTrip(nextNotification(), { NotifyRefundRequest.fromJson(it) }) { it.toJson() }
         assertEquals("REFUND_RESULT", refunded.notifyType)
         assertEquals("SUCCESS", refunded.refundStatus)
@@ -201,7 +201,7 @@ class ModelsIT {
         val inquiry = roundTrip(call(InquiryPaymentRequest.API, InquiryPaymentRequest(paymentId = paymentId).toJson()), { InquiryPaymentResponse.fromJson(it) }) { it.toJson() }
         assertEquals("SUCCESS", inquiry.paymentStatus)
         assertEquals(listOf("CAPTURE" to capture.captureId, "REFUND" to refund.refundId), inquiry.transactions!!.map { it.transactionType to it.transactionId })
-        assertEquals("S", inquiry.transactions!![1].transactionResult.resultStatus)
+        assertEquals("S", inquiry.transactions!![1].transactionResult?.resultStatus)
 
         val session = roundTrip(
             call(
@@ -215,11 +215,11 @@ class ModelsIT {
         ) { it.toJson() }
         assertTrue(session.paymentSessionData!!.startsWith("SIMSESSION."))
         val cancel = roundTrip(call(CancelRequest.API, CancelRequest(paymentRequestId = "jvm-models-2").toJson()), { CancelResponse.fromJson(it) }) { it.toJson() }
-        assertEquals("S", cancel.result.resultStatus)
+        assertEquals("S", cancel.result?.resultStatus)
         assertNotNull(cancel.cancelTime)
 
         val missing = roundTrip(call(InquiryPaymentRequest.API, InquiryPaymentRequest(paymentId = "no-such").toJson()), { InquiryPaymentResponse.fromJson(it) }) { it.toJson() }
-        assertEquals("ORDER_NOT_EXIST", missing.result.resultCode)
+        assertEquals("ORDER_NOT_EXIST", missing.result?.resultCode)
         assertNull(missing.paymentStatus)
     }
 
@@ -259,32 +259,54 @@ class ModelsIT {
         val extended = ModelJson.write(body)
         val pay = PayResponse.fromJson(extended)
         assertEquals(mapOf("futureField" to mapOf("nested" to listOf("kept", true, null))), pay.extra)
-        assertEquals(mapOf("resultDetail" to "kept too"), pay.result.extra)
+        assertEquals(mapOf("resultDetail" to "kept too"), pay.result?.extra)
         assertFalse("paymentId" in pay.extra, "described fields are typed, not extra")
         assertEquals(ModelJson.parse(extended), ModelJson.parse(pay.toJson()))
     }
 
     @Test
-    fun requiredFieldsAndJsonTypesAreCheckedNamingTheFieldOnly() {
+    fun whatAntomSendsParsesWithoutTheFieldsTheReferenceCallsRequired() {
         val pending = """{"notifyType":"PAYMENT_PENDING","result":{"resultCode":"PAYMENT_IN_PROCESS","resultStatus":"U"},""" +
             """"paymentRequestId":"o-1","paymentId":"p-1","paymentAmount":{"currency":"JPY","value":"1050"}}"""
         assertEquals("PAYMENT_PENDING", NotifyPaymentRequest.fromJson(pending).notifyType)
-        val cases = mapOf(
-            pending.replace(""""paymentId":"p-1",""", "") to "NotifyPaymentRequest.paymentId is required",
-            pending.replace(""""p-1"""", "null") to "NotifyPaymentRequest.paymentId is required",
+        for (body in listOf(
+            pending.replace(""""paymentId":"p-1",""", ""),
+            pending.replace(""","resultStatus":"U"""", ""),
+            """{"paymentId":"p-1"}""",
+            "{}",
+        )) {
+            val parsed = NotifyPaymentRequest.fromJson(body)
+            assertEquals(ModelJson.parse(body), ModelJson.parse(parsed.toJson()), body)
+        }
+        assertEquals(null, NotifyPaymentRequest.fromJson("{}").result)
+        assertEquals(null, NotifyPaymentRequest.fromJson(pending.replace(""""p-1"""", "null")).paymentId)
+        assertEquals(null, PayResponse.fromJson("""{"paymentId":"p-1"}""").result)
+    }
+
+    @Test
+    fun requestFieldsAndJsonTypesAreCheckedNamingTheFieldOnly() {
+        val pending = """{"notifyType":"PAYMENT_PENDING","result":{"resultCode":"PAYMENT_IN_PROCESS","resultStatus":"U"},""" +
+            """"paymentRequestId":"o-1","paymentId":"p-1","paymentAmount":{"currency":"JPY","value":"1050"}}"""
+        val refund = """{"refundRequestId":"r-1","paymentId":"p-1","refundAmount":{"currency":"USD","value":"400"}}"""
+        assertEquals("r-1", RefundRequest.fromJson(refund).refundRequestId)
+        val requests = mapOf(
+            refund.replace(""""refundRequestId":"r-1",""", "") to "RefundRequest.refundRequestId is required",
+            refund.replace(""""p-1"""", "null") to "RefundRequest.paymentId is required",
+        )
+        for ((body, message) in requests) {
+            val error = assertThrows<ModelException> { RefundRequest.fromJson(body) }
+            assertEquals(message, error.message)
+            assertEquals("INVALID_MODEL", error.code)
+        }
+        val types = mapOf(
             pending.replace(""""value":"1050"""", """"value":1050""") to "NotifyPaymentRequest.paymentAmount.value must be a string, not a number",
-            pending.replace(""","resultStatus":"U"""", "") to "NotifyPaymentRequest.result.resultStatus is required",
             "[]" to "NotifyPaymentRequest must be a JSON object",
         )
-        for ((body, message) in cases) {
+        for ((body, message) in types) {
             val error = assertThrows<ModelException> { NotifyPaymentRequest.fromJson(body) }
             assertEquals(message, error.message)
             assertEquals("INVALID_MODEL", error.code)
         }
-        val list = assertThrows<ModelException> {
-            ConsultResponse.fromJson("""{"result":{"resultCode":"S","resultStatus":"S"},"paymentOptions":[{"paymentMethodType":"A","enabled":"true"},{"enabled":"false"}]}""")
-        }
-        assertEquals("ConsultResponse.paymentOptions[1].paymentMethodType is required", list.message)
         assertThrows<ModelException> { PayResponse.fromJson("""{"result": """) }
         val secret = "4111111111111111"
         val leak = assertThrows<ModelException> { PaymentMethod.fromJson("""{"paymentMethodType":7,"paymentMethodId":"$secret"}""") }

@@ -8,9 +8,9 @@ package antom.core.models
  */
 public data class Amount(
     /** ISO 4217 currency code, 3 letters (`USD`, `JPY`). */
-    val currency: String,
+    val currency: String? = null,
     /** The amount in the currency's smallest unit, as a string of digits (`"1050"` is USD 10.50, `"1050"` is JPY 1050). */
-    val value: String,
+    val value: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
     val extra: Map<String, Any?> = emptyMap(),
 ) {
@@ -35,8 +35,8 @@ public data class Amount(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "Amount"): Amount = Amount(
-            currency = ModelJson.str(ModelJson.required(map, "currency", path), "$path.currency"),
-            value = ModelJson.str(ModelJson.required(map, "value", path), "$path.value"),
+            currency = map["currency"]?.let { ModelJson.str(it, "$path.currency") },
+            value = map["value"]?.let { ModelJson.str(it, "$path.value") },
             extra = ModelJson.rest(map, KNOWN),
         )
     }
@@ -48,9 +48,9 @@ public data class Amount(
  */
 public data class ApiResult(
     /** Result code, e.g. `SUCCESS`, `PAYMENT_IN_PROCESS`, `ORDER_NOT_EXIST` (at most 64 characters). */
-    val resultCode: String,
+    val resultCode: String? = null,
     /** `S` (success), `F` (failure) or `U` (unknown: inquire, never treat as failed). */
-    val resultStatus: String,
+    val resultStatus: String? = null,
     /** A human-readable description of the result code (at most 256 characters). */
     val resultMessage: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -78,8 +78,8 @@ public data class ApiResult(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "ApiResult"): ApiResult = ApiResult(
-            resultCode = ModelJson.str(ModelJson.required(map, "resultCode", path), "$path.resultCode"),
-            resultStatus = ModelJson.str(ModelJson.required(map, "resultStatus", path), "$path.resultStatus"),
+            resultCode = map["resultCode"]?.let { ModelJson.str(it, "$path.resultCode") },
+            resultStatus = map["resultStatus"]?.let { ModelJson.str(it, "$path.resultStatus") },
             resultMessage = map["resultMessage"]?.let { ModelJson.str(it, "$path.resultMessage") },
             extra = ModelJson.rest(map, KNOWN),
         )
@@ -91,11 +91,11 @@ public data class ApiResult(
  */
 public data class UserName(
     /** First name (at most 32 characters). */
-    val firstName: String,
+    val firstName: String? = null,
     /** Middle name (at most 32 characters). */
     val middleName: String? = null,
     /** Last name (at most 32 characters). */
-    val lastName: String,
+    val lastName: String? = null,
     /** Full name (at most 128 characters). */
     val fullName: String? = null,
     /** Fields this model does not describe, kept as received and written back by [toJson]. */
@@ -124,9 +124,9 @@ public data class UserName(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "UserName"): UserName = UserName(
-            firstName = ModelJson.str(ModelJson.required(map, "firstName", path), "$path.firstName"),
+            firstName = map["firstName"]?.let { ModelJson.str(it, "$path.firstName") },
             middleName = map["middleName"]?.let { ModelJson.str(it, "$path.middleName") },
-            lastName = ModelJson.str(ModelJson.required(map, "lastName", path), "$path.lastName"),
+            lastName = map["lastName"]?.let { ModelJson.str(it, "$path.lastName") },
             fullName = map["fullName"]?.let { ModelJson.str(it, "$path.fullName") },
             extra = ModelJson.rest(map, KNOWN),
         )
@@ -138,7 +138,7 @@ public data class UserName(
  */
 public data class Address(
     /** 2-letter ISO 3166 country or region code. */
-    val region: String,
+    val region: String? = null,
     /** State, province or county (at most 8 characters). */
     val state: String? = null,
     /** City, district, suburb, town or village (at most 32 characters). */
@@ -186,7 +186,7 @@ public data class Address(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "Address"): Address = Address(
-            region = ModelJson.str(ModelJson.required(map, "region", path), "$path.region"),
+            region = map["region"]?.let { ModelJson.str(it, "$path.region") },
             state = map["state"]?.let { ModelJson.str(it, "$path.state") },
             city = map["city"]?.let { ModelJson.str(it, "$path.city") },
             address1 = map["address1"]?.let { ModelJson.str(it, "$path.address1") },
@@ -300,9 +300,9 @@ public data class Buyer(
  */
 public data class Goods(
     /** The merchant's id for the goods (at most 64 characters). */
-    val referenceGoodsId: String,
+    val referenceGoodsId: String? = null,
     /** Name of the goods (at most 256 characters). */
-    val goodsName: String,
+    val goodsName: String? = null,
     /** Category of the goods (at most 64 characters). */
     val goodsCategory: String? = null,
     /** Brand of the goods (at most 64 characters). */
@@ -369,8 +369,8 @@ public data class Goods(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "Goods"): Goods = Goods(
-            referenceGoodsId = ModelJson.str(ModelJson.required(map, "referenceGoodsId", path), "$path.referenceGoodsId"),
-            goodsName = ModelJson.str(ModelJson.required(map, "goodsName", path), "$path.goodsName"),
+            referenceGoodsId = map["referenceGoodsId"]?.let { ModelJson.str(it, "$path.referenceGoodsId") },
+            goodsName = map["goodsName"]?.let { ModelJson.str(it, "$path.goodsName") },
             goodsCategory = map["goodsCategory"]?.let { ModelJson.str(it, "$path.goodsCategory") },
             goodsBrand = map["goodsBrand"]?.let { ModelJson.str(it, "$path.goodsBrand") },
             goodsUnitAmount = map["goodsUnitAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.goodsUnitAmount"), "$path.goodsUnitAmount") },
@@ -482,7 +482,7 @@ public data class Shipping(
  */
 public data class Env(
     /** `WEB`, `WAP`, `APP` or `MINI_APP`. */
-    val terminalType: String,
+    val terminalType: String? = null,
     /** `IOS` or `ANDROID`, for a `WAP` or `APP` terminal. */
     val osType: String? = null,
     /** The browser's user agent (at most 1024 characters). */
@@ -560,7 +560,7 @@ public data class Env(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "Env"): Env = Env(
-            terminalType = ModelJson.str(ModelJson.required(map, "terminalType", path), "$path.terminalType"),
+            terminalType = map["terminalType"]?.let { ModelJson.str(it, "$path.terminalType") },
             osType = map["osType"]?.let { ModelJson.str(it, "$path.osType") },
             userAgent = map["userAgent"]?.let { ModelJson.str(it, "$path.userAgent") },
             deviceTokenId = map["deviceTokenId"]?.let { ModelJson.str(it, "$path.deviceTokenId") },
@@ -589,11 +589,11 @@ public data class Env(
  */
 public data class Order(
     /** The merchant's order id (at most 64 characters). */
-    val referenceOrderId: String,
+    val referenceOrderId: String? = null,
     /** Summary of the order, shown to the buyer (at most 256 characters). */
-    val orderDescription: String,
+    val orderDescription: String? = null,
     /** The order amount. */
-    val orderAmount: Amount,
+    val orderAmount: Amount? = null,
     /** The goods in the order. */
     val goods: List<Goods>? = null,
     /** Shipping information. */
@@ -638,7 +638,7 @@ public data class Order(
         extra,
         "referenceOrderId" to referenceOrderId,
         "orderDescription" to orderDescription,
-        "orderAmount" to orderAmount.toMap(),
+        "orderAmount" to orderAmount?.toMap(),
         "goods" to goods?.map { it.toMap() },
         "shipping" to shipping?.toMap(),
         "buyer" to buyer?.toMap(),
@@ -673,9 +673,9 @@ public data class Order(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "Order"): Order = Order(
-            referenceOrderId = ModelJson.str(ModelJson.required(map, "referenceOrderId", path), "$path.referenceOrderId"),
-            orderDescription = ModelJson.str(ModelJson.required(map, "orderDescription", path), "$path.orderDescription"),
-            orderAmount = Amount.fromMap(ModelJson.obj(ModelJson.required(map, "orderAmount", path), "$path.orderAmount"), "$path.orderAmount"),
+            referenceOrderId = map["referenceOrderId"]?.let { ModelJson.str(it, "$path.referenceOrderId") },
+            orderDescription = map["orderDescription"]?.let { ModelJson.str(it, "$path.orderDescription") },
+            orderAmount = map["orderAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.orderAmount"), "$path.orderAmount") },
             goods = map["goods"]?.let { ModelJson.list(it, "$path.goods") { v, p -> Goods.fromMap(ModelJson.obj(v, p), p) } },
             shipping = map["shipping"]?.let { Shipping.fromMap(ModelJson.obj(it, "$path.shipping"), "$path.shipping") },
             buyer = map["buyer"]?.let { Buyer.fromMap(ModelJson.obj(it, "$path.buyer"), "$path.buyer") },
@@ -704,7 +704,7 @@ public data class Order(
  */
 public data class PaymentMethod(
     /** The payment method, e.g. `CARD`, `ALIPAY_CN`, `GCASH` (at most 64 characters). */
-    val paymentMethodType: String,
+    val paymentMethodType: String? = null,
     /** A card token or other payment method id (at most 128 characters). */
     val paymentMethodId: String? = null,
     /** Method-specific data (a JSON object, e.g. card details or `blikCode`). */
@@ -746,7 +746,7 @@ public data class PaymentMethod(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "PaymentMethod"): PaymentMethod = PaymentMethod(
-            paymentMethodType = ModelJson.str(ModelJson.required(map, "paymentMethodType", path), "$path.paymentMethodType"),
+            paymentMethodType = map["paymentMethodType"]?.let { ModelJson.str(it, "$path.paymentMethodType") },
             paymentMethodId = map["paymentMethodId"]?.let { ModelJson.str(it, "$path.paymentMethodId") },
             paymentMethodMetaData = map["paymentMethodMetaData"],
             customerId = map["customerId"]?.let { ModelJson.str(it, "$path.customerId") },
@@ -1252,17 +1252,17 @@ public data class PaymentResultInfo(
  */
 public data class Transaction(
     /** The transaction's result. */
-    val transactionResult: ApiResult,
+    val transactionResult: ApiResult? = null,
     /** Antom's id for the transaction (at most 64 characters). */
     val transactionId: String? = null,
     /** `PAYMENT`, `REFUND`, `CAPTURE`, `CANCEL`, `AUTHORIZATION` or `VOID`. */
-    val transactionType: String,
+    val transactionType: String? = null,
     /** `SUCCESS`, `FAIL`, `PROCESSING` or `CANCELLED`. */
-    val transactionStatus: String,
+    val transactionStatus: String? = null,
     /** The transaction amount. */
-    val transactionAmount: Amount,
+    val transactionAmount: Amount? = null,
     /** The merchant's request id for the transaction (at most 64 characters). */
-    val transactionRequestId: String,
+    val transactionRequestId: String? = null,
     /** When the transaction reached its final state (ISO 8601). */
     val transactionTime: String? = null,
     /** The acquirer info. */
@@ -1277,11 +1277,11 @@ public data class Transaction(
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "transactionResult" to transactionResult.toMap(),
+        "transactionResult" to transactionResult?.toMap(),
         "transactionId" to transactionId,
         "transactionType" to transactionType,
         "transactionStatus" to transactionStatus,
-        "transactionAmount" to transactionAmount.toMap(),
+        "transactionAmount" to transactionAmount?.toMap(),
         "transactionRequestId" to transactionRequestId,
         "transactionTime" to transactionTime,
         "acquirerInfo" to acquirerInfo?.toMap(),
@@ -1303,12 +1303,12 @@ public data class Transaction(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "Transaction"): Transaction = Transaction(
-            transactionResult = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "transactionResult", path), "$path.transactionResult"), "$path.transactionResult"),
+            transactionResult = map["transactionResult"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.transactionResult"), "$path.transactionResult") },
             transactionId = map["transactionId"]?.let { ModelJson.str(it, "$path.transactionId") },
-            transactionType = ModelJson.str(ModelJson.required(map, "transactionType", path), "$path.transactionType"),
-            transactionStatus = ModelJson.str(ModelJson.required(map, "transactionStatus", path), "$path.transactionStatus"),
-            transactionAmount = Amount.fromMap(ModelJson.obj(ModelJson.required(map, "transactionAmount", path), "$path.transactionAmount"), "$path.transactionAmount"),
-            transactionRequestId = ModelJson.str(ModelJson.required(map, "transactionRequestId", path), "$path.transactionRequestId"),
+            transactionType = map["transactionType"]?.let { ModelJson.str(it, "$path.transactionType") },
+            transactionStatus = map["transactionStatus"]?.let { ModelJson.str(it, "$path.transactionStatus") },
+            transactionAmount = map["transactionAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.transactionAmount"), "$path.transactionAmount") },
+            transactionRequestId = map["transactionRequestId"]?.let { ModelJson.str(it, "$path.transactionRequestId") },
             transactionTime = map["transactionTime"]?.let { ModelJson.str(it, "$path.transactionTime") },
             acquirerInfo = map["acquirerInfo"]?.let { AcquirerInfo.fromMap(ModelJson.obj(it, "$path.acquirerInfo"), "$path.acquirerInfo") },
             grossSettlementAmount = map["grossSettlementAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.grossSettlementAmount"), "$path.grossSettlementAmount") },
@@ -1362,13 +1362,13 @@ public data class Logo(
  */
 public data class PaymentOption(
     /** The payment method, e.g. `ALIPAY_CN`. */
-    val paymentMethodType: String,
+    val paymentMethodType: String? = null,
     /** `ALIPAY_PLUS`, `WALLET`, `MOBILE_BANKING_APP`, `BANK_TRANSFER`, `ONLINE_BANKING`, `CARD`, `OTC`... */
     val paymentMethodCategory: String? = null,
     /** 2-letter codes of the regions the method belongs to. */
     val paymentMethodRegion: List<String>? = null,
     /** `"true"` when the method can be used for this payment. */
-    val enabled: String,
+    val enabled: String? = null,
     /** `"true"` when the method is recommended. */
     val preferred: String? = null,
     /** Why the method is disabled, e.g. `PAYMENT_ACCOUNT_NOT_AVAILABLE`. */
@@ -1431,10 +1431,10 @@ public data class PaymentOption(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "PaymentOption"): PaymentOption = PaymentOption(
-            paymentMethodType = ModelJson.str(ModelJson.required(map, "paymentMethodType", path), "$path.paymentMethodType"),
+            paymentMethodType = map["paymentMethodType"]?.let { ModelJson.str(it, "$path.paymentMethodType") },
             paymentMethodCategory = map["paymentMethodCategory"]?.let { ModelJson.str(it, "$path.paymentMethodCategory") },
             paymentMethodRegion = map["paymentMethodRegion"]?.let { ModelJson.list(it, "$path.paymentMethodRegion") { v, p -> ModelJson.str(v, p) } },
-            enabled = ModelJson.str(ModelJson.required(map, "enabled", path), "$path.enabled"),
+            enabled = map["enabled"]?.let { ModelJson.str(it, "$path.enabled") },
             preferred = map["preferred"]?.let { ModelJson.str(it, "$path.preferred") },
             disableReason = map["disableReason"]?.let { ModelJson.str(it, "$path.disableReason") },
             amountLimitInfoMap = map["amountLimitInfoMap"],
@@ -1457,7 +1457,7 @@ public data class PaymentOption(
  */
 public data class PaymentMethodInfo(
     /** The payment method. */
-    val paymentMethodType: String,
+    val paymentMethodType: String? = null,
     /** Details of the method, a JSON string. */
     val paymentMethodDetail: String? = null,
     /** `"true"` when the method can be used. */
@@ -1493,7 +1493,7 @@ public data class PaymentMethodInfo(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "PaymentMethodInfo"): PaymentMethodInfo = PaymentMethodInfo(
-            paymentMethodType = ModelJson.str(ModelJson.required(map, "paymentMethodType", path), "$path.paymentMethodType"),
+            paymentMethodType = map["paymentMethodType"]?.let { ModelJson.str(it, "$path.paymentMethodType") },
             paymentMethodDetail = map["paymentMethodDetail"]?.let { ModelJson.str(it, "$path.paymentMethodDetail") },
             enabled = map["enabled"]?.let { ModelJson.str(it, "$path.enabled") },
             preferred = map["preferred"]?.let { ModelJson.str(it, "$path.preferred") },
@@ -1669,7 +1669,7 @@ public data class PayRequest(
  */
 public data class PayResponse(
     /** The result of the call. */
-    val result: ApiResult,
+    val result: ApiResult? = null,
     /** The merchant's id for the payment. */
     val paymentRequestId: String? = null,
     /** Antom's id for the payment (at most 64 characters). */
@@ -1740,7 +1740,7 @@ public data class PayResponse(
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "result" to result.toMap(),
+        "result" to result?.toMap(),
         "paymentRequestId" to paymentRequestId,
         "paymentId" to paymentId,
         "paymentAmount" to paymentAmount?.toMap(),
@@ -1792,7 +1792,7 @@ public data class PayResponse(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "PayResponse"): PayResponse = PayResponse(
-            result = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "result", path), "$path.result"), "$path.result"),
+            result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             paymentRequestId = map["paymentRequestId"]?.let { ModelJson.str(it, "$path.paymentRequestId") },
             paymentId = map["paymentId"]?.let { ModelJson.str(it, "$path.paymentId") },
             paymentAmount = map["paymentAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.paymentAmount"), "$path.paymentAmount") },
@@ -2003,7 +2003,7 @@ public data class CreatePaymentSessionRequest(
  */
 public data class CreatePaymentSessionResponse(
     /** The result of the call. */
-    val result: ApiResult,
+    val result: ApiResult? = null,
     /** The encrypted session data to pass to the client SDK. */
     val paymentSessionData: String? = null,
     /** When the session expires (ISO 8601). */
@@ -2034,7 +2034,7 @@ public data class CreatePaymentSessionResponse(
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "result" to result.toMap(),
+        "result" to result?.toMap(),
         "paymentSessionData" to paymentSessionData,
         "paymentSessionExpiryTime" to paymentSessionExpiryTime,
         "paymentSessionId" to paymentSessionId,
@@ -2066,7 +2066,7 @@ public data class CreatePaymentSessionResponse(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "CreatePaymentSessionResponse"): CreatePaymentSessionResponse = CreatePaymentSessionResponse(
-            result = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "result", path), "$path.result"), "$path.result"),
+            result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             paymentSessionData = map["paymentSessionData"]?.let { ModelJson.str(it, "$path.paymentSessionData") },
             paymentSessionExpiryTime = map["paymentSessionExpiryTime"]?.let { ModelJson.str(it, "$path.paymentSessionExpiryTime") },
             paymentSessionId = map["paymentSessionId"]?.let { ModelJson.str(it, "$path.paymentSessionId") },
@@ -2201,7 +2201,7 @@ public data class ConsultRequest(
  */
 public data class ConsultResponse(
     /** The result of the call. */
-    val result: ApiResult,
+    val result: ApiResult? = null,
     /** The payment methods available for this payment. */
     val paymentOptions: List<PaymentOption>? = null,
     /** Payment methods the buyer has linked. */
@@ -2214,7 +2214,7 @@ public data class ConsultResponse(
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "result" to result.toMap(),
+        "result" to result?.toMap(),
         "paymentOptions" to paymentOptions?.map { it.toMap() },
         "paymentMethodInfos" to paymentMethodInfos?.map { it.toMap() },
         "extendInfo" to extendInfo,
@@ -2237,7 +2237,7 @@ public data class ConsultResponse(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "ConsultResponse"): ConsultResponse = ConsultResponse(
-            result = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "result", path), "$path.result"), "$path.result"),
+            result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             paymentOptions = map["paymentOptions"]?.let { ModelJson.list(it, "$path.paymentOptions") { v, p -> PaymentOption.fromMap(ModelJson.obj(v, p), p) } },
             paymentMethodInfos = map["paymentMethodInfos"]?.let { ModelJson.list(it, "$path.paymentMethodInfos") { v, p -> PaymentMethodInfo.fromMap(ModelJson.obj(v, p), p) } },
             extendInfo = map["extendInfo"]?.let { ModelJson.str(it, "$path.extendInfo") },
@@ -2301,7 +2301,7 @@ public data class InquiryPaymentRequest(
  */
 public data class InquiryPaymentResponse(
     /** The result of the inquiry (not of the payment). */
-    val result: ApiResult,
+    val result: ApiResult? = null,
     /** `SUCCESS`, `FAIL`, `PROCESSING`, `CANCELLED` or `PENDING`. */
     val paymentStatus: String? = null,
     /** The payment's result code, e.g. `USER_BALANCE_NOT_ENOUGH`. */
@@ -2378,7 +2378,7 @@ public data class InquiryPaymentResponse(
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "result" to result.toMap(),
+        "result" to result?.toMap(),
         "paymentStatus" to paymentStatus,
         "paymentResultCode" to paymentResultCode,
         "paymentResultMessage" to paymentResultMessage,
@@ -2433,7 +2433,7 @@ public data class InquiryPaymentResponse(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "InquiryPaymentResponse"): InquiryPaymentResponse = InquiryPaymentResponse(
-            result = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "result", path), "$path.result"), "$path.result"),
+            result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             paymentStatus = map["paymentStatus"]?.let { ModelJson.str(it, "$path.paymentStatus") },
             paymentResultCode = map["paymentResultCode"]?.let { ModelJson.str(it, "$path.paymentResultCode") },
             paymentResultMessage = map["paymentResultMessage"]?.let { ModelJson.str(it, "$path.paymentResultMessage") },
@@ -2527,7 +2527,7 @@ public data class CancelRequest(
  */
 public data class CancelResponse(
     /** The result of the call. */
-    val result: ApiResult,
+    val result: ApiResult? = null,
     /** Antom's id for the payment. */
     val paymentId: String? = null,
     /** The merchant's id for the payment. */
@@ -2540,7 +2540,7 @@ public data class CancelResponse(
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "result" to result.toMap(),
+        "result" to result?.toMap(),
         "paymentId" to paymentId,
         "paymentRequestId" to paymentRequestId,
         "cancelTime" to cancelTime,
@@ -2563,7 +2563,7 @@ public data class CancelResponse(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "CancelResponse"): CancelResponse = CancelResponse(
-            result = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "result", path), "$path.result"), "$path.result"),
+            result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             paymentId = map["paymentId"]?.let { ModelJson.str(it, "$path.paymentId") },
             paymentRequestId = map["paymentRequestId"]?.let { ModelJson.str(it, "$path.paymentRequestId") },
             cancelTime = map["cancelTime"]?.let { ModelJson.str(it, "$path.cancelTime") },
@@ -2645,7 +2645,7 @@ public data class CaptureRequest(
  */
 public data class CaptureResponse(
     /** The result of the call. */
-    val result: ApiResult,
+    val result: ApiResult? = null,
     /** The merchant's id for the capture. */
     val captureRequestId: String? = null,
     /** Antom's id for the capture. */
@@ -2666,7 +2666,7 @@ public data class CaptureResponse(
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "result" to result.toMap(),
+        "result" to result?.toMap(),
         "captureRequestId" to captureRequestId,
         "captureId" to captureId,
         "paymentId" to paymentId,
@@ -2693,7 +2693,7 @@ public data class CaptureResponse(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "CaptureResponse"): CaptureResponse = CaptureResponse(
-            result = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "result", path), "$path.result"), "$path.result"),
+            result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             captureRequestId = map["captureRequestId"]?.let { ModelJson.str(it, "$path.captureRequestId") },
             captureId = map["captureId"]?.let { ModelJson.str(it, "$path.captureId") },
             paymentId = map["paymentId"]?.let { ModelJson.str(it, "$path.paymentId") },
@@ -2815,7 +2815,7 @@ public data class RefundRequest(
  */
 public data class RefundResponse(
     /** The result of the call. */
-    val result: ApiResult,
+    val result: ApiResult? = null,
     /** The merchant's id for the refund. */
     val refundRequestId: String? = null,
     /** Antom's id for the refund. */
@@ -2844,7 +2844,7 @@ public data class RefundResponse(
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "result" to result.toMap(),
+        "result" to result?.toMap(),
         "refundRequestId" to refundRequestId,
         "refundId" to refundId,
         "paymentId" to paymentId,
@@ -2875,7 +2875,7 @@ public data class RefundResponse(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "RefundResponse"): RefundResponse = RefundResponse(
-            result = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "result", path), "$path.result"), "$path.result"),
+            result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             refundRequestId = map["refundRequestId"]?.let { ModelJson.str(it, "$path.refundRequestId") },
             refundId = map["refundId"]?.let { ModelJson.str(it, "$path.refundId") },
             paymentId = map["paymentId"]?.let { ModelJson.str(it, "$path.paymentId") },
@@ -2946,7 +2946,7 @@ public data class InquiryRefundRequest(
  */
 public data class InquiryRefundResponse(
     /** The result of the inquiry (not of the refund). */
-    val result: ApiResult,
+    val result: ApiResult? = null,
     /** Antom's id for the refund. */
     val refundId: String? = null,
     /** The merchant's id for the refund. */
@@ -2985,7 +2985,7 @@ public data class InquiryRefundResponse(
     /** This model as a JSON object: the fields that are set, then [extra]. */
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
-        "result" to result.toMap(),
+        "result" to result?.toMap(),
         "refundId" to refundId,
         "refundRequestId" to refundRequestId,
         "paymentId" to paymentId,
@@ -3021,7 +3021,7 @@ public data class InquiryRefundResponse(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "InquiryRefundResponse"): InquiryRefundResponse = InquiryRefundResponse(
-            result = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "result", path), "$path.result"), "$path.result"),
+            result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
             refundId = map["refundId"]?.let { ModelJson.str(it, "$path.refundId") },
             refundRequestId = map["refundRequestId"]?.let { ModelJson.str(it, "$path.refundRequestId") },
             paymentId = map["paymentId"]?.let { ModelJson.str(it, "$path.paymentId") },
@@ -3051,15 +3051,15 @@ public data class InquiryRefundResponse(
  */
 public data class NotifyPaymentRequest(
     /** `PAYMENT_RESULT` (final: `S` or `F`) or `PAYMENT_PENDING` (the buyer started paying; not final). */
-    val notifyType: String,
+    val notifyType: String? = null,
     /** The payment result: `S` paid, `F` failed. */
-    val result: ApiResult,
+    val result: ApiResult? = null,
     /** The merchant's id for the payment. */
-    val paymentRequestId: String,
+    val paymentRequestId: String? = null,
     /** Antom's id for the payment. */
-    val paymentId: String,
+    val paymentId: String? = null,
     /** The amount to collect. */
-    val paymentAmount: Amount,
+    val paymentAmount: Amount? = null,
     /** When the payment was created (ISO 8601). */
     val paymentCreateTime: String? = null,
     /** When the payment reached its final state (ISO 8601). */
@@ -3113,10 +3113,10 @@ public data class NotifyPaymentRequest(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "notifyType" to notifyType,
-        "result" to result.toMap(),
+        "result" to result?.toMap(),
         "paymentRequestId" to paymentRequestId,
         "paymentId" to paymentId,
-        "paymentAmount" to paymentAmount.toMap(),
+        "paymentAmount" to paymentAmount?.toMap(),
         "paymentCreateTime" to paymentCreateTime,
         "paymentTime" to paymentTime,
         "customsDeclarationAmount" to customsDeclarationAmount?.toMap(),
@@ -3163,11 +3163,11 @@ public data class NotifyPaymentRequest(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "NotifyPaymentRequest"): NotifyPaymentRequest = NotifyPaymentRequest(
-            notifyType = ModelJson.str(ModelJson.required(map, "notifyType", path), "$path.notifyType"),
-            result = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "result", path), "$path.result"), "$path.result"),
-            paymentRequestId = ModelJson.str(ModelJson.required(map, "paymentRequestId", path), "$path.paymentRequestId"),
-            paymentId = ModelJson.str(ModelJson.required(map, "paymentId", path), "$path.paymentId"),
-            paymentAmount = Amount.fromMap(ModelJson.obj(ModelJson.required(map, "paymentAmount", path), "$path.paymentAmount"), "$path.paymentAmount"),
+            notifyType = map["notifyType"]?.let { ModelJson.str(it, "$path.notifyType") },
+            result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
+            paymentRequestId = map["paymentRequestId"]?.let { ModelJson.str(it, "$path.paymentRequestId") },
+            paymentId = map["paymentId"]?.let { ModelJson.str(it, "$path.paymentId") },
+            paymentAmount = map["paymentAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.paymentAmount"), "$path.paymentAmount") },
             paymentCreateTime = map["paymentCreateTime"]?.let { ModelJson.str(it, "$path.paymentCreateTime") },
             paymentTime = map["paymentTime"]?.let { ModelJson.str(it, "$path.paymentTime") },
             customsDeclarationAmount = map["customsDeclarationAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.customsDeclarationAmount"), "$path.customsDeclarationAmount") },
@@ -3202,17 +3202,17 @@ public data class NotifyPaymentRequest(
  */
 public data class NotifyCaptureRequest(
     /** `CAPTURE_RESULT`. */
-    val notifyType: String,
+    val notifyType: String? = null,
     /** The capture result: `S` captured, `F` failed. */
-    val result: ApiResult,
+    val result: ApiResult? = null,
     /** The merchant's id for the capture. */
-    val captureRequestId: String,
+    val captureRequestId: String? = null,
     /** Antom's id for the payment. */
-    val paymentId: String,
+    val paymentId: String? = null,
     /** Antom's id for the capture. */
-    val captureId: String,
+    val captureId: String? = null,
     /** The captured amount. */
-    val captureAmount: Amount,
+    val captureAmount: Amount? = null,
     /** When the capture completed (ISO 8601). */
     val captureTime: String? = null,
     /** The acquirer's reference number. */
@@ -3230,11 +3230,11 @@ public data class NotifyCaptureRequest(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "notifyType" to notifyType,
-        "result" to result.toMap(),
+        "result" to result?.toMap(),
         "captureRequestId" to captureRequestId,
         "paymentId" to paymentId,
         "captureId" to captureId,
-        "captureAmount" to captureAmount.toMap(),
+        "captureAmount" to captureAmount?.toMap(),
         "captureTime" to captureTime,
         "acquirerReferenceNo" to acquirerReferenceNo,
         "acquirerInfo" to acquirerInfo?.toMap(),
@@ -3263,12 +3263,12 @@ public data class NotifyCaptureRequest(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "NotifyCaptureRequest"): NotifyCaptureRequest = NotifyCaptureRequest(
-            notifyType = ModelJson.str(ModelJson.required(map, "notifyType", path), "$path.notifyType"),
-            result = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "result", path), "$path.result"), "$path.result"),
-            captureRequestId = ModelJson.str(ModelJson.required(map, "captureRequestId", path), "$path.captureRequestId"),
-            paymentId = ModelJson.str(ModelJson.required(map, "paymentId", path), "$path.paymentId"),
-            captureId = ModelJson.str(ModelJson.required(map, "captureId", path), "$path.captureId"),
-            captureAmount = Amount.fromMap(ModelJson.obj(ModelJson.required(map, "captureAmount", path), "$path.captureAmount"), "$path.captureAmount"),
+            notifyType = map["notifyType"]?.let { ModelJson.str(it, "$path.notifyType") },
+            result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
+            captureRequestId = map["captureRequestId"]?.let { ModelJson.str(it, "$path.captureRequestId") },
+            paymentId = map["paymentId"]?.let { ModelJson.str(it, "$path.paymentId") },
+            captureId = map["captureId"]?.let { ModelJson.str(it, "$path.captureId") },
+            captureAmount = map["captureAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.captureAmount"), "$path.captureAmount") },
             captureTime = map["captureTime"]?.let { ModelJson.str(it, "$path.captureTime") },
             acquirerReferenceNo = map["acquirerReferenceNo"]?.let { ModelJson.str(it, "$path.acquirerReferenceNo") },
             acquirerInfo = map["acquirerInfo"]?.let { AcquirerInfo.fromMap(ModelJson.obj(it, "$path.acquirerInfo"), "$path.acquirerInfo") },
@@ -3285,17 +3285,17 @@ public data class NotifyCaptureRequest(
  */
 public data class NotifyRefundRequest(
     /** `REFUND_RESULT`. */
-    val notifyType: String,
+    val notifyType: String? = null,
     /** The result of the notification. */
-    val result: ApiResult,
+    val result: ApiResult? = null,
     /** `SUCCESS` or `FAIL`. */
-    val refundStatus: String,
+    val refundStatus: String? = null,
     /** The merchant's id for the refund. */
-    val refundRequestId: String,
+    val refundRequestId: String? = null,
     /** Antom's id for the refund. */
-    val refundId: String,
+    val refundId: String? = null,
     /** The refunded amount. */
-    val refundAmount: Amount,
+    val refundAmount: Amount? = null,
     /** When the refund completed (ISO 8601). */
     val refundTime: String? = null,
     /** The settlement amount before fees. */
@@ -3319,11 +3319,11 @@ public data class NotifyRefundRequest(
     public fun toMap(): Map<String, Any?> = ModelJson.build(
         extra,
         "notifyType" to notifyType,
-        "result" to result.toMap(),
+        "result" to result?.toMap(),
         "refundStatus" to refundStatus,
         "refundRequestId" to refundRequestId,
         "refundId" to refundId,
-        "refundAmount" to refundAmount.toMap(),
+        "refundAmount" to refundAmount?.toMap(),
         "refundTime" to refundTime,
         "grossSettlementAmount" to grossSettlementAmount?.toMap(),
         "settlementQuote" to settlementQuote?.toMap(),
@@ -3355,12 +3355,12 @@ public data class NotifyRefundRequest(
         @JvmStatic
         @JvmOverloads
         public fun fromMap(map: Map<String, Any?>, path: String = "NotifyRefundRequest"): NotifyRefundRequest = NotifyRefundRequest(
-            notifyType = ModelJson.str(ModelJson.required(map, "notifyType", path), "$path.notifyType"),
-            result = ApiResult.fromMap(ModelJson.obj(ModelJson.required(map, "result", path), "$path.result"), "$path.result"),
-            refundStatus = ModelJson.str(ModelJson.required(map, "refundStatus", path), "$path.refundStatus"),
-            refundRequestId = ModelJson.str(ModelJson.required(map, "refundRequestId", path), "$path.refundRequestId"),
-            refundId = ModelJson.str(ModelJson.required(map, "refundId", path), "$path.refundId"),
-            refundAmount = Amount.fromMap(ModelJson.obj(ModelJson.required(map, "refundAmount", path), "$path.refundAmount"), "$path.refundAmount"),
+            notifyType = map["notifyType"]?.let { ModelJson.str(it, "$path.notifyType") },
+            result = map["result"]?.let { ApiResult.fromMap(ModelJson.obj(it, "$path.result"), "$path.result") },
+            refundStatus = map["refundStatus"]?.let { ModelJson.str(it, "$path.refundStatus") },
+            refundRequestId = map["refundRequestId"]?.let { ModelJson.str(it, "$path.refundRequestId") },
+            refundId = map["refundId"]?.let { ModelJson.str(it, "$path.refundId") },
+            refundAmount = map["refundAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.refundAmount"), "$path.refundAmount") },
             refundTime = map["refundTime"]?.let { ModelJson.str(it, "$path.refundTime") },
             grossSettlementAmount = map["grossSettlementAmount"]?.let { Amount.fromMap(ModelJson.obj(it, "$path.grossSettlementAmount"), "$path.grossSettlementAmount") },
             settlementQuote = map["settlementQuote"]?.let { Quote.fromMap(ModelJson.obj(it, "$path.settlementQuote"), "$path.settlementQuote") },
