@@ -179,3 +179,20 @@ pub fn testing_notification_types() -> Vec<TestNotificationType> {
 pub fn testing_iso8601(millis: u64) -> String {
     at::iso8601(millis)
 }
+
+/// Checks a request's signature as Antom's gateway does (`signature`, `request-time` and
+/// `client-id` required; `POST path\nclient-id.request-time.body` signed with the key whose
+/// public half is `merchant_public_key`), for a fake gateway; returns the `client-id`.
+///
+/// Errors: `MissingHeader`, `MalformedSignature`, `UnsupportedAlgorithm`,
+/// `SignatureMismatch`, `InvalidInput`.
+#[uniffi::export]
+pub fn testing_verify_request(
+    merchant_public_key: Arc<PublicKey>,
+    path: String,
+    headers: Vec<Header>,
+    body: Vec<u8>,
+) -> Result<String> {
+    let pairs: Vec<(String, String)> = headers.into_iter().map(|h| (h.name, h.value)).collect();
+    Ok(antom_core::verify_request(&merchant_public_key.0, &path, &pairs, &body)?.client_id)
+}

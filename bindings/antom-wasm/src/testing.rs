@@ -103,6 +103,27 @@ impl WasmTestKeys {
         .map_err(error)
     }
 
+    /// Checks a request's signature with the test merchant's public key, as Antom's gateway
+    /// does (`headers` a flat `[name, value, ...]` list); returns the `client-id`.
+    #[wasm_bindgen(js_name = verifyRequest)]
+    pub fn verify_request(
+        &self,
+        path: &str,
+        headers: Vec<String>,
+        body: &[u8],
+    ) -> Result<String, JsValue> {
+        let pairs: Vec<(String, String)> = headers
+            .chunks(2)
+            .map(|pair| match pair {
+                [name, value] => (name.clone(), value.clone()),
+                _ => (String::new(), String::new()),
+            })
+            .collect();
+        antom_core::verify_request(&self.0.merchant_public_key(), path, &pairs, body)
+            .map(|verified| verified.client_id)
+            .map_err(error)
+    }
+
     /// A string form without key material.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {

@@ -6623,6 +6623,25 @@ public func testingSignResponse(antomKey: PrivateKey, path: String, clientId: St
 })
 }
 /**
+ * Checks a request's signature as Antom's gateway does (`signature`, `request-time` and
+ * `client-id` required; `POST path\nclient-id.request-time.body` signed with the key whose
+ * public half is `merchant_public_key`), for a fake gateway; returns the `client-id`.
+ *
+ * Errors: `MissingHeader`, `MalformedSignature`, `UnsupportedAlgorithm`,
+ * `SignatureMismatch`, `InvalidInput`.
+ */
+public func testingVerifyRequest(merchantPublicKey: PublicKey, path: String, headers: [Header], body: Data)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_testing_verify_request(
+        FfiConverterTypePublicKey_lower(merchantPublicKey),
+        FfiConverterString.lower(path),
+        FfiConverterSequenceTypeHeader.lower(headers),
+        FfiConverterData.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
  * Refuses a file larger than the upload limit, or empty: call it with the file's size before
  * reading the file. Errors: `InvalidInput` naming the limit, never the file.
  */
@@ -6843,6 +6862,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_testing_sign_response() != 60743) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_testing_verify_request() != 3456) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_check_upload_size() != 48136) {

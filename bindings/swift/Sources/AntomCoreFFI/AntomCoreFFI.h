@@ -765,6 +765,11 @@ RustBuffer uniffi_antom_ffi_fn_func_testing_sign_notification(uint64_t antom_key
 RustBuffer uniffi_antom_ffi_fn_func_testing_sign_response(uint64_t antom_key, RustBuffer path, RustBuffer client_id, uint64_t response_time_ms, RustBuffer body, uint32_t key_version, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_VERIFY_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_TESTING_VERIFY_REQUEST
+RustBuffer uniffi_antom_ffi_fn_func_testing_verify_request(uint64_t merchant_public_key, RustBuffer path, RustBuffer headers, RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_UPLOAD_SIZE
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_UPLOAD_SIZE
 void uniffi_antom_ffi_fn_func_check_upload_size(uint64_t len, RustCallStatus *_Nonnull out_status
@@ -1311,6 +1316,12 @@ uint16_t uniffi_antom_ffi_checksum_func_testing_sign_notification(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_SIGN_RESPONSE
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_SIGN_RESPONSE
 uint16_t uniffi_antom_ffi_checksum_func_testing_sign_response(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_VERIFY_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_TESTING_VERIFY_REQUEST
+uint16_t uniffi_antom_ffi_checksum_func_testing_verify_request(void
     
 );
 #endif
