@@ -1397,7 +1397,12 @@ def readme_catalogue(catalogue: Dict[str, Any]) -> str:
         README_START,
         "",
         f"{len(apis)} APIs and {len(catalogue.get('notifications', []))} notification bodies, "
-        f"{len(catalogue['types'])} models (`crates/antom-models/schema/models.json`).",
+        f"{len(catalogue['types'])} models (`crates/antom-models/schema/models.json`). The official "
+        "SDKs' paths number one more: four of them (.NET, Go, Java, PHP) spell `aba.funds.createExchange` "
+        "`/ams/v1/aba/funds/createExchange`, without the `/api` every other ABA path and Antom's "
+        "reference (`POST /v1/aba/funds/createExchange` under `/ams/api`) have, and Python spells it "
+        "`/ams/api/v1/aba/funds/createExchange`: one API, at the `/api` path "
+        "(`tests/vectors/endpoints.json` pins it).",
         "",
         "<details><summary>Every API: name, request and response model, idempotency field, transport, "
         "signed reply, sandbox, outcome rule</summary>",
