@@ -110,8 +110,14 @@ async fn a_payment_lifecycle_parses_into_the_models() {
     let request = pay_request("models-1", "1000", &webhook.url);
     assert_eq!(PayRequest::API, "v1/payments/pay");
     let pay = call_typed!(PayResponse, &client, PayRequest::API, &request);
-    assert_eq!(pay.result.as_ref().unwrap().result_status.as_deref(), Some("U"));
-    assert_eq!(pay.result.as_ref().unwrap().result_code.as_deref(), Some("PAYMENT_IN_PROCESS"));
+    assert_eq!(
+        pay.result.as_ref().unwrap().result_status.as_deref(),
+        Some("U")
+    );
+    assert_eq!(
+        pay.result.as_ref().unwrap().result_code.as_deref(),
+        Some("PAYMENT_IN_PROCESS")
+    );
     assert_eq!(pay.payment_request_id.as_deref(), Some("models-1"));
     assert_eq!(pay.payment_amount, Some(usd("1000")));
     let payment_id = pay.payment_id.clone().unwrap();
@@ -128,7 +134,10 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(inquiry.result.as_ref().unwrap().result_status.as_deref(), Some("S"));
+    assert_eq!(
+        inquiry.result.as_ref().unwrap().result_status.as_deref(),
+        Some("S")
+    );
     assert_eq!(inquiry.payment_status.as_deref(), Some("PROCESSING"));
     assert_eq!(inquiry.payment_method_type.as_deref(), Some("ALIPAY_CN"));
     assert_eq!(inquiry.transactions, None);
@@ -138,7 +147,10 @@ async fn a_payment_lifecycle_parses_into_the_models() {
     let paid = notification!(NotifyPaymentRequest, &client, webhook, 0);
     assert!(NotifyPaymentRequest::NOTIFY_TYPES.contains(&paid.notify_type.as_deref().unwrap()));
     assert_eq!(paid.notify_type.as_deref(), Some("PAYMENT_RESULT"));
-    assert_eq!(paid.result.as_ref().unwrap().result_status.as_deref(), Some("S"));
+    assert_eq!(
+        paid.result.as_ref().unwrap().result_status.as_deref(),
+        Some("S")
+    );
     assert_eq!(paid.payment_id.as_deref(), Some(payment_id.as_str()));
     assert_eq!(paid.payment_request_id.as_deref(), Some("models-1"));
     assert_eq!(paid.payment_amount, Some(usd("1000")));
@@ -156,13 +168,19 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(capture.result.as_ref().unwrap().result_status.as_deref(), Some("S"));
+    assert_eq!(
+        capture.result.as_ref().unwrap().result_status.as_deref(),
+        Some("S")
+    );
     assert_eq!(capture.capture_amount, Some(usd("1000")));
     let capture_id = capture.capture_id.clone().unwrap();
     let captured = notification!(NotifyCaptureRequest, &client, webhook, 1);
     assert_eq!(captured.notify_type.as_deref(), Some("CAPTURE_RESULT"));
     assert_eq!(captured.capture_id.as_deref(), Some(capture_id.as_str()));
-    assert_eq!(captured.capture_request_id.as_deref(), Some("models-capture-1"));
+    assert_eq!(
+        captured.capture_request_id.as_deref(),
+        Some("models-capture-1")
+    );
     assert_eq!(captured.payment_id.as_deref(), Some(payment_id.as_str()));
     assert_eq!(captured.capture_amount, Some(usd("1000")));
 
@@ -179,7 +197,10 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(refund.result.as_ref().unwrap().result_code.as_deref(), Some("SUCCESS"));
+    assert_eq!(
+        refund.result.as_ref().unwrap().result_code.as_deref(),
+        Some("SUCCESS")
+    );
     assert_eq!(refund.refund_amount, Some(usd("400")));
     let refund_id = refund.refund_id.clone().unwrap();
     let refunded = notification!(NotifyRefundRequest, &client, webhook, 2);
@@ -217,7 +238,12 @@ async fn a_payment_lifecycle_parses_into_the_models() {
     let transactions = inquiry.transactions.unwrap();
     let kinds: Vec<_> = transactions
         .iter()
-        .map(|t| (t.transaction_type.as_deref().unwrap(), t.transaction_id.as_deref()))
+        .map(|t| {
+            (
+                t.transaction_type.as_deref().unwrap(),
+                t.transaction_id.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         kinds,
@@ -227,7 +253,15 @@ async fn a_payment_lifecycle_parses_into_the_models() {
         ]
     );
     assert_eq!(transactions[1].transaction_amount, Some(usd("400")));
-    assert_eq!(transactions[1].transaction_result.as_ref().unwrap().result_status.as_deref(), Some("S"));
+    assert_eq!(
+        transactions[1]
+            .transaction_result
+            .as_ref()
+            .unwrap()
+            .result_status
+            .as_deref(),
+        Some("S")
+    );
 
     // A second payment: createPaymentSession, then cancel.
     let session = call_typed!(
@@ -243,7 +277,10 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(session.result.as_ref().unwrap().result_status.as_deref(), Some("S"));
+    assert_eq!(
+        session.result.as_ref().unwrap().result_status.as_deref(),
+        Some("S")
+    );
     assert!(
         session
             .payment_session_data
@@ -261,7 +298,10 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(cancel.result.as_ref().unwrap().result_status.as_deref(), Some("S"));
+    assert_eq!(
+        cancel.result.as_ref().unwrap().result_status.as_deref(),
+        Some("S")
+    );
     assert_eq!(cancel.payment_request_id.as_deref(), Some("models-2"));
     assert!(cancel.cancel_time.is_some());
 
@@ -275,8 +315,14 @@ async fn a_payment_lifecycle_parses_into_the_models() {
             ..Default::default()
         }
     );
-    assert_eq!(missing.result.as_ref().unwrap().result_status.as_deref(), Some("F"));
-    assert_eq!(missing.result.as_ref().unwrap().result_code.as_deref(), Some("ORDER_NOT_EXIST"));
+    assert_eq!(
+        missing.result.as_ref().unwrap().result_status.as_deref(),
+        Some("F")
+    );
+    assert_eq!(
+        missing.result.as_ref().unwrap().result_code.as_deref(),
+        Some("ORDER_NOT_EXIST")
+    );
     assert_eq!(missing.payment_status, None);
     server.shutdown().await;
 }
@@ -301,7 +347,10 @@ async fn unknown_fields_of_a_real_body_survive_a_round_trip() {
 
     let pay: PayResponse = serde_json::from_value(body.clone()).unwrap();
     assert_eq!(pay.extra["futureField"]["nested"][0], "kept");
-    assert_eq!(pay.result.as_ref().unwrap().extra["resultDetail"], "kept too");
+    assert_eq!(
+        pay.result.as_ref().unwrap().extra["resultDetail"],
+        "kept too"
+    );
     assert_eq!(
         pay.payment_amount.as_ref().unwrap().extra["display"],
         "USD 7.00"
@@ -329,8 +378,14 @@ async fn a_declined_payment_notifies_f() {
     assert_eq!(page.status, 200);
     let declined = notification!(NotifyPaymentRequest, &client, webhook, 0);
     assert_eq!(declined.notify_type.as_deref(), Some("PAYMENT_RESULT"));
-    assert_eq!(declined.result.as_ref().unwrap().result_status.as_deref(), Some("F"));
-    assert_eq!(declined.result.as_ref().unwrap().result_code.as_deref(), Some("USER_BALANCE_NOT_ENOUGH"));
+    assert_eq!(
+        declined.result.as_ref().unwrap().result_status.as_deref(),
+        Some("F")
+    );
+    assert_eq!(
+        declined.result.as_ref().unwrap().result_code.as_deref(),
+        Some("USER_BALANCE_NOT_ENOUGH")
+    );
     assert_eq!(declined.payment_time, None);
     // The core's own reading of the same body agrees with the model's.
     let received = webhook.received();
@@ -385,7 +440,10 @@ fn a_payment_pending_from_antom_trigger_parses() {
     let pending = parse!(NotifyPaymentRequest, &verified.body);
     assert_eq!(pending.notify_type.as_deref(), Some("PAYMENT_PENDING"));
     assert!(NotifyPaymentRequest::NOTIFY_TYPES.contains(&"PAYMENT_PENDING"));
-    assert_eq!(pending.payment_request_id.as_deref(), Some("models-pending"));
+    assert_eq!(
+        pending.payment_request_id.as_deref(),
+        Some("models-pending")
+    );
     assert_eq!(
         pending.payment_amount,
         Some(Amount {

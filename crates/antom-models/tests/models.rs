@@ -54,8 +54,8 @@ fn a_field_the_reference_calls_required_may_be_absent_or_null_in_what_antom_send
             .unwrap()
             .remove(key)
             .unwrap();
-        let notice: NotifyPaymentRequest = serde_json::from_value(body.clone())
-            .unwrap_or_else(|e| panic!("{pointer}: {e}"));
+        let notice: NotifyPaymentRequest =
+            serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("{pointer}: {e}"));
         // Absent in the model, absent when written back, nothing moved to `extra`.
         assert_eq!(serde_json::to_value(&notice).unwrap(), body, "{pointer}");
         assert!(notice.extra.is_empty(), "{pointer}");
