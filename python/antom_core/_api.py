@@ -21,7 +21,7 @@ from ._errors import _call
 from ._external import SigningRequest
 from ._outcome import Outcome
 from ._retry import RetryPolicy, SendEvent
-from .transports import DEFAULT_TIMEOUT, Transport
+from .transports import DEFAULT_TIMEOUT, AsyncTransport, Transport
 from ._ffi import antom_core as _ffi
 
 __all__ = [
@@ -717,21 +717,26 @@ class Client:
         retries: Optional[int] = None,
         retry_delay: Optional[float] = None,
         retry_policy: Optional[RetryPolicy] = None,
-        transport: Optional[Transport] = None,
+        transport: Union[Transport, AsyncTransport, None] = None,
         request_time: Optional[int] = None,
         on_event: Optional[Callable[[SendEvent], None]] = None,
         include_bodies: bool = False,
         tracer: Any = None,
     ) -> "_send.SendResult":
-        """:meth:`send` for ``asyncio``: the same policy, outcome rules, events and span. The
-        (blocking) transport runs in ``asyncio.to_thread``, the backoff is ``asyncio.sleep``
-        and each attempt ends at its timeout (``asyncio.wait_for``). Signing (:meth:`prepare`,
-        and a ``signer=``) runs on the calling thread; ``on_event`` is called on the loop."""
+        """:meth:`send` for ``asyncio``: the same policy, outcome rules, events and span. An
+        :class:`antom_core.transports.AsyncTransport` (``async def post``, e.g.
+        :class:`antom_core.transports.HttpxAsyncTransport` over an ``httpx.AsyncClient``) is
+        awaited on the loop, no thread involved; a blocking :class:`Transport` (the default)
+        runs in ``asyncio.to_thread``. The backoff is ``asyncio.sleep`` and each attempt ends
+        at its timeout (``asyncio.wait_for``). Signing runs on the calling thread; a
+        ``signer=`` that is a coroutine function (``async def``) is awaited. ``on_event`` is
+        called on the loop."""
         opts = _send.options(
             timeout=timeout, retries=retries, retry_delay=retry_delay, retry_policy=retry_policy,
             transport=transport, on_event=on_event, include_bodies=include_bodies, tracer=tracer,
         )
-        return await _send.send_prepared_async(self, self.prepare(api, body, request_time), opts)
+        request = await _send.prepare_async(self, api, body, request_time)
+        return await _send.send_prepared_async(self, request, opts)
 
     async def send_prepared_async(
         self,
@@ -741,7 +746,7 @@ class Client:
         retries: Optional[int] = None,
         retry_delay: Optional[float] = None,
         retry_policy: Optional[RetryPolicy] = None,
-        transport: Optional[Transport] = None,
+        transport: Union[Transport, AsyncTransport, None] = None,
         on_event: Optional[Callable[[SendEvent], None]] = None,
         include_bodies: bool = False,
         tracer: Any = None,

@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import contextvars
 import dataclasses
+import inspect
 import logging
 import threading
 import time
@@ -21,14 +22,15 @@ import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Literal, Optional, Union
 
+from . import _external
 from ._errors import AntomError
 from ._outcome import Outcome
 from ._retry import AttemptFailure, RetryPolicy, SendEvent, decide_retry, mask_body, span_name
 from ._retry import attempt_timeout as _attempt_timeout
-from .transports import DEFAULT_TIMEOUT, HttpReply, Transport, default_transport
+from .transports import DEFAULT_TIMEOUT, AsyncTransport, HttpReply, Transport, default_transport
 
 if TYPE_CHECKING:
-    from ._api import ApiResponse, Client, PreparedRequest
+    from ._api import ApiResponse, Body, Client, PreparedRequest
 
 __all__ = ["SendError", "SendErrorCode", "SendResult"]
 
@@ -82,7 +84,7 @@ class SendResult:
 @dataclass(frozen=True)
 class _Options:
     policy: RetryPolicy
-    transport: Optional[Transport]
+    transport: Union[Transport, AsyncTransport, None]
     on_event: Optional[Callable[[SendEvent], None]]
     include_bodies: bool
     tracer: Any
@@ -94,7 +96,7 @@ def options(
     retries: Optional[int],
     retry_delay: Optional[float],
     retry_policy: Optional[RetryPolicy],
-    transport: Optional[Transport],
+    transport: Union[Transport, AsyncTransport, None],
     on_event: Optional[Callable[[SendEvent], None]],
     include_bodies: bool,
     tracer: Any,
@@ -147,6 +149,24 @@ def _exchange(
         return SendError("TRANSPORT_ERROR", _describe(error))
 
 
+def is_async_transport(transport: Any) -> bool:
+    """An :class:`AsyncTransport`: its ``post`` is a coroutine function (``async def``)."""
+    return inspect.iscoroutinefunction(getattr(transport, "post", None))
+
+
+async def _exchange_async(
+    transport: AsyncTransport, request: "PreparedRequest", timeout: float, max_body_bytes: int
+) -> Union[HttpReply, SendError]:
+    try:
+        return await transport.post(
+            request.url, request.headers, request.body, timeout=timeout, max_body_bytes=max_body_bytes
+        )
+    except (TimeoutError, asyncio.TimeoutError) as error:
+        return SendError("TIMEOUT", _describe(error))
+    except Exception as error:  # any failure to exchange: the outcome is unknown, not raised
+        return SendError("TRANSPORT_ERROR", _describe(error))
+
+
 def _late(timeout_ms: int) -> SendError:
     return SendError("TIMEOUT", AttemptFailure.timeout().message(timeout_ms))
 
@@ -171,15 +191,47 @@ def _bounded_exchange(
 
 
 async def _bounded_exchange_async(
-    transport: Transport, request: "PreparedRequest", timeout_ms: int, max_body_bytes: int
+    transport: Any, request: "PreparedRequest", timeout_ms: int, max_body_bytes: int
 ) -> Union[HttpReply, SendError]:
+    """One exchange that ends at ``timeout_ms`` as a whole: an :class:`AsyncTransport` is
+    awaited on the loop (no thread), a blocking :class:`Transport` runs in
+    ``asyncio.to_thread``; either is cancelled (or abandoned) when late."""
+    if is_async_transport(transport):
+        exchange = _exchange_async(transport, request, timeout_ms / 1000, max_body_bytes)
+    else:
+        exchange = asyncio.to_thread(_exchange, transport, request, timeout_ms / 1000, max_body_bytes)
     try:
-        return await asyncio.wait_for(
-            asyncio.to_thread(_exchange, transport, request, timeout_ms / 1000, max_body_bytes),
-            timeout_ms / 1000,
-        )
+        return await asyncio.wait_for(exchange, timeout_ms / 1000)
     except asyncio.TimeoutError:
         return _late(timeout_ms)
+
+
+async def prepare_async(
+    client: "Client", api: str, body: "Body", request_time: Optional[int]
+) -> "PreparedRequest":
+    """:meth:`Client.prepare` for ``send_async``: a ``signer=`` that is a coroutine function
+    (or returns an awaitable) is awaited; its result and failures are checked exactly as a
+    plain signer's (:func:`_external.call_signer`)."""
+    signer = client._signer
+    if signer is None:
+        return client.prepare(api, body, request_time)
+    pending = client.prepare_external(api, body, request_time)
+    try:
+        signed = signer(pending)
+        if inspect.isawaitable(signed):
+            signed = await signed
+    except Exception as error:
+        failed = error
+
+        def replay(_: Any) -> Any:
+            raise failed
+
+    else:
+
+        def replay(_: Any) -> Any:
+            return signed
+
+    return client.finish_external(pending, _external.call_signer(replay, pending))
 
 
 class _Send:
@@ -322,6 +374,11 @@ class _Send:
 
 def send_prepared(client: "Client", request: "PreparedRequest", opts: _Options) -> SendResult:
     """See :meth:`Client.send_prepared`."""
+    if is_async_transport(opts.transport):
+        raise TypeError(
+            f"{type(opts.transport).__name__} is an async transport (async def post): "
+            "use await client.send_async(...) / send_prepared_async(...)"
+        )
     run = _Send(client, request, opts)
     with run.traced():
         timeout_ms = run.first_timeout_ms()

@@ -9,10 +9,16 @@ what a failure means is :meth:`Client.send`'s (always ``Outcome.UNKNOWN``).
 * :class:`HttpxTransport`: your own ``httpx.Client`` (connection pooling, HTTP proxies, your
   TLS settings). ``httpx`` is not a dependency of this package: bring it yourself.
 * Anything else with the same ``post`` method (:class:`Transport`).
+
+For ``await client.send_async(...)``, an :class:`AsyncTransport` (``async def post``) is awaited
+on the event loop, no thread involved:
+
+* :class:`HttpxAsyncTransport`: your own ``httpx.AsyncClient``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import urllib.error
@@ -22,7 +28,9 @@ from typing import Any, Optional, Protocol, Sequence, Tuple
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "AsyncTransport",
     "HttpReply",
+    "HttpxAsyncTransport",
     "HttpxTransport",
     "Transport",
     "UrllibTransport",
@@ -69,6 +77,25 @@ class Transport(Protocol):
         bytes of its body. Raises ``TimeoutError`` when ``timeout`` (seconds) expires; any
         other exception is a transport error. Both mean the request may or may not have
         reached Antom."""
+        ...
+
+
+class AsyncTransport(Protocol):
+    """What :meth:`antom_core.Client.send_async` awaits on the event loop (no thread): the
+    same contract as :class:`Transport`, with ``async def post``."""
+
+    async def post(
+        self,
+        url: str,
+        headers: Sequence[Tuple[str, str]],
+        body: bytes,
+        *,
+        timeout: float,
+        max_body_bytes: int,
+    ) -> HttpReply:
+        """See :meth:`Transport.post`: the reply whatever its status, redirects not followed,
+        at most ``max_body_bytes + 1`` bytes of its body; ``TimeoutError`` when ``timeout``
+        (seconds) expires, any other exception a transport error."""
         ...
 
 
@@ -168,6 +195,64 @@ class HttpxTransport:
                 return HttpReply(reply.status_code, tuple(reply.headers.multi_items()), data)
         except httpx.TimeoutException as error:
             raise TimeoutError(f"no reply within {timeout} s") from error
+
+
+class HttpxAsyncTransport:
+    """An ``httpx.AsyncClient`` you configure and own, for :meth:`antom_core.Client.send_async`
+    (``httpx`` is imported only when this transport is used; this package does not depend on
+    it)::
+
+        import httpx
+        from antom_core.transports import HttpxAsyncTransport
+
+        async with httpx.AsyncClient() as http:      # keep verify at its default (on)
+            result = await client.send_async("v1/payments/inquiryPayment", body,
+                                             transport=HttpxAsyncTransport(http))
+
+    The exchange is awaited on the event loop. ``timeout`` bounds the attempt as a whole
+    (connecting, sending and reading the whole reply), the body is read as a stream and
+    never past ``max_body_bytes + 1`` bytes, redirects are never followed, and TLS
+    verification is the ``httpx.AsyncClient``'s: leave it on."""
+
+    def __init__(self, client: Any) -> None:
+        if not callable(getattr(client, "aclose", None)):
+            raise TypeError(
+                "HttpxAsyncTransport takes an httpx.AsyncClient "
+                f"(HttpxTransport takes an httpx.Client), not {type(client).__name__}"
+            )
+        self._client = client
+
+    async def post(
+        self,
+        url: str,
+        headers: Sequence[Tuple[str, str]],
+        body: bytes,
+        *,
+        timeout: float,
+        max_body_bytes: int,
+    ) -> HttpReply:
+        """See :meth:`AsyncTransport.post`."""
+        import httpx
+
+        async def exchange() -> HttpReply:
+            async with self._client.stream(
+                "POST", url, content=body, headers=list(headers), timeout=timeout, follow_redirects=False
+            ) as reply:
+                chunks = []
+                size = 0
+                async for chunk in reply.aiter_bytes():
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size > max_body_bytes:
+                        break
+                data = b"".join(chunks)[: max_body_bytes + 1]
+                return HttpReply(reply.status_code, tuple(reply.headers.multi_items()), data)
+
+        try:
+            # httpx's timeout is per phase (each read): the attempt as a whole ends at `timeout`.
+            return await asyncio.wait_for(exchange(), timeout)
+        except (asyncio.TimeoutError, httpx.TimeoutException) as error:
+            raise TimeoutError(f"no complete reply within {timeout} s") from error
 
 
 def default_transport() -> Transport:
