@@ -34,6 +34,8 @@ mod two_step;
 
 // Antom's public keys as a key ring (`KeyRing`, `whichKey`).
 mod key_ring;
+// Exactly-once processing: the dedup decision table and lease rule (`dedupOnClaim`, ...).
+mod dedup;
 mod retry;
 mod testing;
 mod transports;
