@@ -65,6 +65,23 @@ impl TestKeys {
         })
     }
 
+    /// Test keys from two private keys given as DER (PKCS#8 or PKCS#1), for a host that
+    /// generates keys faster than this crate can (Node's `crypto.generateKeyPairSync`): the
+    /// WebAssembly build does not carry RSA key generation.
+    ///
+    /// # Errors
+    /// `INVALID_KEY`, as for [`PrivateKey::from_der`].
+    pub fn from_der(antom_der: &[u8], merchant_der: &[u8]) -> Result<TestKeys> {
+        let text =
+            |der: &[u8]| Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(der));
+        Ok(TestKeys {
+            antom: PrivateKey::from_der(antom_der)?,
+            merchant: PrivateKey::from_der(merchant_der)?,
+            antom_text: text(antom_der),
+            merchant_text: text(merchant_der),
+        })
+    }
+
     /// The test Antom private key: signs notifications and responses "from Antom".
     pub fn antom_private_key(&self) -> &PrivateKey {
         &self.antom

@@ -148,6 +148,25 @@ fn test_keys_are_fresh_rsa_2048_and_never_printed() {
 }
 
 #[test]
+fn test_keys_from_host_generated_der() {
+    let keys = keys();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let antom = b64.decode(keys.test_only_antom_private_key_text()).unwrap();
+    let merchant = b64
+        .decode(keys.test_only_merchant_private_key_text())
+        .unwrap();
+    let again = TestKeys::from_der(&antom, &merchant).unwrap();
+    assert_eq!(again.antom_public_key(), keys.antom_public_key());
+    assert_eq!(again.merchant_public_key(), keys.merchant_public_key());
+    assert_eq!(
+        again.test_only_merchant_private_key_text(),
+        keys.test_only_merchant_private_key_text()
+    );
+    let error = TestKeys::from_der(b"not a key", &merchant).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::InvalidKey);
+}
+
+#[test]
 fn iso8601_formats_known_instants() {
     assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
     assert_eq!(iso8601(951_782_400_000), "2000-02-29T00:00:00Z");
