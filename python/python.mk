@@ -13,7 +13,7 @@ TEST_SUITES += test-python test-python-source test-python-aarch64
 # The wheel supports Python >= 3.9; the pinned pytest (requirements-test.txt) needs >= 3.10.
 NEEDS_python-wheel     := rust cc python
 NEEDS_python-test-venv := rust cc python@3.10
-NEEDS_test-python      := rust cc python@3.10
+NEEDS_test-python      := rust cc python@3.10 postgres redis
 NEEDS_bench-python     := rust cc python@3.10
 NEEDS_python-wheel-aarch64 := rust cc python
 NEEDS_test-python-aarch64  := rust cc python qemu

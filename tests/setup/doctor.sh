@@ -17,7 +17,7 @@
 #                              then what make installs by itself (rustup target and components,
 #                              pinned tools cached by version) and whether it is there yet.
 #
-# ITEM is rust, cc, node, python, jdk, maven, openssl, qemu or swift, optionally with a minimum version
+# ITEM is rust, cc, node, python, jdk, maven, openssl, qemu, swift, postgres or redis, optionally with a minimum version
 # that raises the default: python@3.10. An ITEM named twice keeps the higher minimum.
 # Environment: PYTHON3 (default python3), MVN (default mvn), DOCTOR_PLATFORM (apt, brew or
 # other: which install commands to suggest; detected when unset).
@@ -227,12 +227,58 @@ check_swift() {
   PROBLEM="swift not found (and not root: make cannot build the Swift root)"
 }
 
+# PostgreSQL's server programs (initdb, pg_ctl, postgres): tests start a throw-away cluster in a
+# temporary directory (as root: as the postgres user, with runuser). Debian keeps them off PATH,
+# in /usr/lib/postgresql/VERSION/bin; the newest there wins, else pg_config --bindir, else PATH.
+postgres_bindir() {
+  local d best="" bestv=0 v
+  for d in /usr/lib/postgresql/*/bin; do
+    [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] || continue
+    v="${d%/bin}"; v="${v##*/}"; v="${v%%[!0-9]*}"
+    [ "${v:-0}" -ge "$bestv" ] && { best="$d"; bestv="${v:-0}"; }
+  done
+  if [ -z "$best" ] && have pg_config; then
+    d="$(pg_config --bindir 2>/dev/null)"; [ -x "$d/initdb" ] && best="$d"
+  fi
+  if [ -z "$best" ] && have initdb; then best="$(dirname "$(command -v initdb)")"; fi
+  printf '%s' "$best"
+}
+
+check_postgres() { # min
+  LABEL="PostgreSQL server >= $1 (initdb, pg_ctl: tests start their own cluster)"
+  HINT="$(hint 'install: apt-get install postgresql' 'install: brew install postgresql' 'install: https://www.postgresql.org/download/')"
+  PROBLEM=""; FOUND=""
+  local dir v
+  dir="$(postgres_bindir)"
+  [ -n "$dir" ] || { PROBLEM="initdb not found (/usr/lib/postgresql/*/bin, pg_config, PATH)"; return; }
+  [ -x "$dir/pg_ctl" ] && [ -x "$dir/postgres" ] || { PROBLEM="pg_ctl or postgres missing next to $dir/initdb"; return; }
+  v="$(first_version "$("$dir/postgres" --version 2>/dev/null)")"
+  version_ge "${v:-0}" "$1" || { PROBLEM="found PostgreSQL ${v:-(version unknown)} in $dir"; return; }
+  if [ "$(id -u 2>/dev/null)" = 0 ] && ! have runuser; then
+    PROBLEM="running as root without runuser (the server refuses to run as root)"; HINT="install: apt-get install util-linux"; return
+  fi
+  FOUND="PostgreSQL $v ($dir)"
+}
+
+check_redis() { # min
+  LABEL="Redis server >= $1 (redis-server: tests start their own)"
+  HINT="$(hint 'install: apt-get install redis-server' 'install: brew install redis' 'install: https://redis.io/docs/latest/operate/oss_and_stack/install/')"
+  PROBLEM=""; FOUND=""
+  local v
+  have redis-server || { PROBLEM="redis-server not found"; return; }
+  v="$(redis-server --version 2>/dev/null | grep -oE 'v=[0-9.]+' | head -n 1)"; v="${v#v=}"
+  [ -n "$v" ] || { PROBLEM="redis-server --version fails"; return; }
+  version_ge "$v" "$1" || { PROBLEM="found redis-server $v"; return; }
+  FOUND="redis-server $v"
+}
+
 # apt_packages ITEM: the Debian packages that provide ITEM (empty: not a system package).
 apt_packages() {
   case "$1" in
     cc) echo build-essential ;; node) echo nodejs npm ;; python) echo python3 python3-venv ;;
     jdk) echo default-jdk-headless ;; maven) echo maven ;; openssl) echo openssl ;;
     qemu) echo qemu-user-static ;; swift) echo debootstrap ;;
+    postgres) echo postgresql ;; redis) echo redis-server ;;
     *) echo "" ;;
   esac
 }
@@ -240,13 +286,14 @@ apt_packages() {
 default_min() {
   case "$1" in
     rust) echo 1.85 ;; node) echo 20 ;; python) echo 3.9 ;; jdk) echo 17 ;; maven) echo 3.6.3 ;;
+    postgres) echo 12 ;; redis) echo 6.0 ;;
     cc|openssl|qemu|swift) echo "" ;;
     *) return 1 ;;
   esac
 }
 
 # Deduplicate ITEMs (fixed order, highest minimum wins) without associative arrays.
-ORDER="rust cc node python jdk maven openssl qemu swift"
+ORDER="rust cc node python jdk maven openssl qemu swift postgres redis"
 for name in $ORDER; do eval "want_$name=0; min_$name=\$(default_min $name)"; done
 for item in ${items[@]+"${items[@]}"}; do
   name="${item%%@*}"

@@ -11,12 +11,15 @@
     def notify():
         return antom_webhook.respond(client, on_notification, path="/antom/notify")
 
-Flask is imported only when :func:`respond` is called.
+With a typed :class:`~antom_core.webhooks.dispatcher.Dispatcher`:
+``return antom_webhook.dispatch(dispatcher, path="/antom/notify")``.
+
+Flask is imported only when :func:`respond` or :func:`dispatch` is called.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .._api import Client
 from . import Callback, _oversized, handle_notification
@@ -24,7 +27,9 @@ from . import Callback, _oversized, handle_notification
 if TYPE_CHECKING:
     import flask
 
-__all__ = ["respond"]
+    from .dispatcher import Dispatcher
+
+__all__ = ["dispatch", "respond"]
 
 
 def _raw_body(request: Any) -> bytes:
@@ -60,8 +65,20 @@ def respond(
     import flask
 
     current = flask.request if request is None else request
-    # Read with a bound: Content-Length first; a body without one (chunked) at most one byte
-    # past the limit.
+    body = _read_body(current, client)
+    if not isinstance(body, bytes):
+        return body
+    answer = handle_notification(
+        client, path, current.headers, body, callback, max_age_ms=max_age_ms
+    )
+    return flask.Response(answer.body, status=answer.status, content_type=answer.content_type)
+
+
+def _read_body(current: Any, client: Client) -> Union[bytes, "flask.Response"]:
+    """The raw body, read with a bound: Content-Length first; a body without one (chunked)
+    at most one byte past the limit. Past ``client.max_body_bytes``, the 401 to answer."""
+    import flask
+
     refused = _oversized(client, current.content_length)
     body = b""
     if refused is None and current.content_length is None:
@@ -71,7 +88,20 @@ def respond(
         body = _raw_body(current)
     if refused is not None:
         return flask.Response(refused.body, status=refused.status, content_type=refused.content_type)
-    answer = handle_notification(
-        client, path, current.headers, body, callback, max_age_ms=max_age_ms
-    )
+    return body
+
+
+def dispatch(
+    dispatcher: "Dispatcher", *, path: str, request: Optional[Any] = None
+) -> "flask.Response":
+    """Reads the current request's raw body (bounded as in :func:`respond`) and answers with
+    ``dispatcher.handle(path, headers, body)``: ``200`` ACK, ``401`` + the error code, or
+    ``500`` so that Antom delivers again."""
+    import flask
+
+    current = flask.request if request is None else request
+    body = _read_body(current, dispatcher.client)
+    if not isinstance(body, bytes):
+        return body
+    answer = dispatcher.handle(path, current.headers, body)
     return flask.Response(answer.body, status=answer.status, content_type=answer.content_type)
