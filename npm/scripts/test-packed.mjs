@@ -24,6 +24,9 @@ const TEST_TOOLCHAIN = [
   '@types/node@20.19.43',
   '@opentelemetry/api@1.9.1',
   '@opentelemetry/sdk-trace-base@2.12.1',
+  // dedup.test.mjs: the stores' client libraries, as an app using PostgresStore / RedisStore has them.
+  'pg@8.23.1',
+  'redis@6.3.1',
 ];
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -10,6 +10,8 @@
 const EMPTY = Buffer.alloc(0);
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
+// What an onNotification may resolve to for an answer of its own (antom-core/dedup's dispatcher).
+const WEBHOOK_ANSWER = Symbol.for('antom-core.webhookAnswer');
 
 /**
  * Builds the webhook functions around the package's own classes (passed in by index.cjs, which
@@ -61,8 +63,9 @@ module.exports = function webhooks({ AntomError, Client, NOTIFICATION_ACK, check
       if (err instanceof AntomError) return refused(err.code);
       throw err; // a programming error (a wrong argument type), not a verdict
     }
+    let answer;
     try {
-      await settings.onNotification(notification);
+      answer = await settings.onNotification(notification);
     } catch (error) {
       try {
         settings.onError(error);
@@ -70,6 +73,11 @@ module.exports = function webhooks({ AntomError, Client, NOTIFICATION_ACK, check
         // a failing error reporter must not turn the 500 into something else
       }
       return { status: 500, headers: { 'content-type': TEXT_TYPE }, body: 'notification not processed', error };
+    }
+    // An answer decided for it (antom-core/dedup's dispatcher: the core's 200 or 500 + reason).
+    if (answer !== null && typeof answer === 'object' && answer[WEBHOOK_ANSWER] === true) {
+      const type = answer.status === 200 ? JSON_TYPE : TEXT_TYPE;
+      return { status: answer.status, headers: { 'content-type': type }, body: answer.body, notification };
     }
     return { status: 200, headers: { 'content-type': JSON_TYPE }, body: NOTIFICATION_ACK, notification };
   }
