@@ -37,9 +37,9 @@ def postgres_bindir() -> Path:
         return max(candidates)[1]
     if shutil.which("pg_config"):
         out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
-        d = Path(out.stdout.strip())
-        if (d / "initdb").is_file():
-            return d
+        bindir = Path(out.stdout.strip())
+        if (bindir / "initdb").is_file():
+            return bindir
     initdb = shutil.which("initdb")
     assert initdb, (
         "PostgreSQL's initdb was not found (/usr/lib/postgresql/*/bin, pg_config, PATH): "

@@ -48,7 +48,7 @@ from antom_core.webhooks import CALLBACK_FAILED
 from antom_core.webhooks.dispatcher import INVALID_MODEL, NOTIFICATION_MODELS, Delivery, Dispatcher
 from databases import Postgres, Redis, free_port, postgres, redis_server
 from simulator import ANTOM_KEY, antom_binary
-from support import CLIENT_ID, KEYS, antom_sign, key_text
+from support import CLIENT_ID, KEYS, REPO, antom_sign, key_text
 
 NOTIFY = "/antom/notify"
 ACK = (200, ac.NOTIFICATION_ACK)
@@ -106,7 +106,7 @@ class Harness:
     def record(self, tx: Any, key: str) -> None:
         raise NotImplementedError
 
-    def effects(self) -> Counter:
+    def effects(self) -> "Counter[str]":
         raise NotImplementedError
 
     def config(self) -> Dict[str, Any]:
@@ -128,7 +128,7 @@ class SQLiteHarness(Harness):
     def record(self, tx: Any, key: str) -> None:
         tx.execute("INSERT INTO effects (dedup_key) VALUES (?)", (key,))
 
-    def effects(self) -> Counter:
+    def effects(self) -> "Counter[str]":
         conn = self.store.connect()
         try:
             return Counter(row[0] for row in conn.execute("SELECT dedup_key FROM effects"))
@@ -154,7 +154,7 @@ class PostgresHarness(Harness):
     def record(self, tx: Any, key: str) -> None:
         tx.execute(f"INSERT INTO {self.effects_table} (dedup_key) VALUES (%s)", (key,))
 
-    def effects(self) -> Counter:
+    def effects(self) -> "Counter[str]":
         with self.store.connect() as conn:
             return Counter(row[0] for row in conn.execute(f"SELECT dedup_key FROM {self.effects_table}"))
 
@@ -184,8 +184,9 @@ class RedisHarness(Harness):
         assert tx is None
         self.redis.rpush(self.list, key)
 
-    def effects(self) -> Counter:
-        return Counter(item.decode() for item in self.redis.lrange(self.list, 0, -1))
+    def effects(self) -> "Counter[str]":
+        items = self.redis.lrange(self.list, 0, -1)
+        return Counter(i.decode() if isinstance(i, bytes) else str(i) for i in items)
 
     def config(self) -> Dict[str, Any]:
         return {"kind": "redis", "url": self.url, "prefix": self.prefix, "effects": self.list}
@@ -466,30 +467,31 @@ def store_that_is_down(kind: str, tmp_path: Path) -> Iterator[Any]:
 def store_that_is_slow(harness: Harness, key: str) -> Iterator[Any]:
     """The harness's database made slow for `key`: its lock held by someone else (SQLite: the
     database's write lock; PostgreSQL: the row's lock), or the whole server paused (Redis)."""
-    if harness.name == "sqlite":
-        store = SQLiteStore(harness.store.path, timeout_s=0.5)
-        blocker = store.connect()
+    if isinstance(harness, SQLiteHarness):
+        sqlite = SQLiteStore(harness.path, timeout_s=0.5)
+        blocker = sqlite.connect()
         blocker.execute("BEGIN IMMEDIATE")
         try:
-            yield store
+            yield sqlite
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
-    elif harness.name == "postgres":
+    elif isinstance(harness, PostgresHarness):
         assert harness.store.claim(key, LEASE_MS).outcome is ClaimOutcome.CLAIMED
         time.sleep(LEASE_MS / 1000 + 0.1)  # expired: the next claim would take it over...
-        store = PostgresStore(harness.conninfo, table=harness.store.table, timeout_s=0.5)
-        with harness.store.connect() as blocker:
-            with blocker.transaction():  # ...but a worker holds the row's lock
-                blocker.execute(f"SELECT 1 FROM {harness.store.table} WHERE dedup_key = %s FOR UPDATE", (key,))
-                yield store
+        pg = PostgresStore(harness.conninfo, table=harness.table, timeout_s=0.5)
+        with harness.store.connect() as locker:
+            with locker.transaction():  # ...but a worker holds the row's lock
+                locker.execute(f"SELECT 1 FROM {harness.table} WHERE dedup_key = %s FOR UPDATE", (key,))
+                yield pg
     else:
-        store = RedisStore(harness.url, prefix=harness.prefix, timeout_s=0.5)
-        harness.redis.execute_command("CLIENT", "PAUSE", "1500", "ALL")
+        assert isinstance(harness, RedisHarness)
+        redis = RedisStore(harness.url, prefix=harness.prefix, timeout_s=0.5)
+        harness.redis.execute_command("CLIENT", "PAUSE", "1500", "ALL")  # type: ignore[no-untyped-call]
         try:
-            yield store
+            yield redis
         finally:
-            harness.redis.execute_command("CLIENT", "UNPAUSE")
+            harness.redis.execute_command("CLIENT", "UNPAUSE")  # type: ignore[no-untyped-call]
 
 
 def test_a_store_that_is_down_or_slow_answers_500_without_the_effect(harness: Harness, tmp_path: Path) -> None:
@@ -538,7 +540,7 @@ def test_the_dispatcher_routes_typed_models_once(tmp_path: Path) -> None:
 
     def refunded(delivery: Delivery) -> None:
         assert isinstance(delivery.model, models.NotifyRefundRequest)
-        assert delivery.model.refund_amount.value == "500"
+        assert delivery.model.refund_amount is not None and delivery.model.refund_amount.value == "500"
         harness.record(delivery.tx, delivery.dedup_key)
         seen.append(delivery)
 
@@ -606,10 +608,10 @@ def test_the_dispatcher_without_a_store_and_with_a_failing_handler() -> None:
 
 
 def test_the_flask_and_django_adapters_dispatch(tmp_path: Path) -> None:
-    import django
+    import django  # type: ignore[import-untyped, unused-ignore]
     import flask
-    from django.conf import settings
-    from django.test import RequestFactory
+    from django.conf import settings  # type: ignore[import-untyped, unused-ignore]
+    from django.test import RequestFactory  # type: ignore[import-untyped, unused-ignore]
 
     from antom_core.webhooks import django as django_hook
     from antom_core.webhooks import flask as flask_hook
@@ -642,6 +644,33 @@ def test_the_flask_and_django_adapters_dispatch(tmp_path: Path) -> None:
         reply = django_hook.dispatch(request, dispatcher, path=NOTIFY)
         assert (reply.status_code, reply.content.decode()) == expected
     assert sorted(harness.effects().values()) == [1, 1]
+
+
+def test_the_readme_dispatcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """python/README.md's exactly-once example, run as written (SQLite in a temporary cwd)."""
+    import re
+    import sqlite3
+
+    readme = (REPO / "python" / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"<!-- tested: python/tests/test_dedup.py -->\n```python\n(.*?)```", readme, re.S)
+    assert len(blocks) == 1
+    monkeypatch.chdir(tmp_path)
+    order = unique("order")
+    with sqlite3.connect("antom-dedup.sqlite3") as db:
+        db.execute("CREATE TABLE orders (id TEXT PRIMARY KEY, paid INTEGER NOT NULL DEFAULT 0)")
+        db.execute("INSERT INTO orders (id) VALUES (?)", (order,))
+    namespace: Dict[str, Any] = {"client": CLIENT}
+    exec(compile(blocks[0], "README.md", "exec"), namespace)
+    dispatcher: Dispatcher = namespace["dispatcher"]
+    body = json.dumps({"notifyType": "PAYMENT_RESULT", "paymentRequestId": order, "paymentId": unique("p"),
+                       "result": {"resultCode": "SUCCESS", "resultStatus": "S", "resultMessage": "ok"}}).encode()
+    for _ in range(2):
+        assert dispatcher.handle(NOTIFY, signed(body), body) == ACK
+    refund = refund_body(unique("r"))
+    assert dispatcher.handle(NOTIFY, signed(refund), refund) == ACK  # the fallback
+    with sqlite3.connect("antom-dedup.sqlite3") as db:
+        assert db.execute("SELECT paid FROM orders WHERE id = ?", (order,)).fetchone() == (1,)
+        assert db.execute("SELECT count(*) FROM antom_dedup WHERE state = 'done'").fetchone() == (2,)
 
 
 # --- the load test: the simulator delivering to FastAPI under uvicorn ------------------------
@@ -702,7 +731,7 @@ def test_load_every_effect_exactly_once(kind: str, tmp_path: Path, request: pyte
     dispatcher = Dispatcher(CLIENT, store=harness.store, lease_ms=30_000)
     fail_once: Set[str] = set()  # the keys whose first run fails mid-way
     lock = threading.Lock()
-    runs: Counter = Counter()
+    runs: "Counter[str]" = Counter()
 
     def effect(delivery: Delivery) -> None:
         key = delivery.dedup_key
@@ -729,8 +758,8 @@ def test_load_every_effect_exactly_once(kind: str, tmp_path: Path, request: pyte
     dispatcher.on("PAYMENT_RESULT", paid)
     dispatcher.on("REFUND_RESULT", refunded)
 
-    deliveries: Counter = Counter()
-    answers: Counter = Counter()  # what the app answered: ACK, or the 500's reason code
+    deliveries: "Counter[int]" = Counter()
+    answers: "Counter[str]" = Counter()  # what the app answered: ACK, or the 500's reason code
     handle = dispatcher.handle
 
     def counted(path: str, headers: Any, body: bytes) -> Any:
@@ -739,7 +768,7 @@ def test_load_every_effect_exactly_once(kind: str, tmp_path: Path, request: pyte
             answers["ACK" if answer == ACK else f"{answer.status} {answer.body}"] += 1
         return answer
 
-    dispatcher.handle = counted  # type: ignore[method-assign]
+    dispatcher.handle = counted  # type: ignore[method-assign, assignment]
 
     def deliver(url: str, index: int) -> None:
         """One delivery of notification `index`, repeated until acknowledged (as Antom does)."""

@@ -237,9 +237,9 @@ def process_once(
             effect_errors.append(error)
             raise
         if _awaitable(result):
-            error = _AwaitableEffect("the effect returned an awaitable: stores are synchronous")
-            effect_errors.append(error)
-            raise error
+            refused = _AwaitableEffect("the effect returned an awaitable: stores are synchronous")
+            effect_errors.append(refused)
+            raise refused
         return result
 
     try:

@@ -62,12 +62,15 @@ class PostgresStore:
             return self._connect()
         ms = max(1, int(self.timeout_s * 1000))
         options = f"-c statement_timeout={ms} -c lock_timeout={ms}"
-        params = self._psycopg.conninfo.conninfo_to_dict(self._conninfo)
-        if params.get("options"):
-            options = f"{params['options']} {options}"
-        params["options"] = options
-        params.setdefault("connect_timeout", max(1, int(round(self.timeout_s))))
-        return self._psycopg.connect(autocommit=True, **params)
+        conninfo = self._psycopg.conninfo
+        given = conninfo.conninfo_to_dict(self._conninfo)
+        if given.get("options"):
+            options = f"{given['options']} {options}"
+        timeout = given.get("connect_timeout") or max(1, int(round(self.timeout_s)))
+        return self._psycopg.connect(
+            conninfo.make_conninfo(self._conninfo, options=options, connect_timeout=timeout),
+            autocommit=True,
+        )
 
     def create_table(self) -> None:
         """Creates the table if it does not exist. Run once at start-up (or in a migration)."""

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Optional, Type, Union
+from typing import Any, Callable, Dict, Optional, Tuple, Type, Union, overload
 
 from .. import models as _models
 from .._api import NOTIFICATION_ACK, Body, Client, Headers, Notification
@@ -140,8 +140,16 @@ class Dispatcher:
         self.store = store
         self.lease_ms = check_lease(lease_ms)
         self.max_age_ms = max_age_ms
-        self._handlers: Dict[str, tuple] = {}
+        self._handlers: Dict[str, Tuple[Handler, Optional[Type[Any]]]] = {}
         self._fallback: Optional[Handler] = None
+
+    @overload
+    def on(
+        self, notify_type: str, handler: None = None, *, model: Optional[Type[Any]] = None
+    ) -> Callable[[Handler], Handler]: ...
+
+    @overload
+    def on(self, notify_type: str, handler: Handler, *, model: Optional[Type[Any]] = None) -> Handler: ...
 
     def on(
         self, notify_type: str, handler: Optional[Handler] = None, *, model: Optional[Type[Any]] = None
