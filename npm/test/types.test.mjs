@@ -17,7 +17,7 @@ test('index.d.ts / index.d.mts type-check a strict consumer (ESM and CommonJS)',
   } catch {
     assert.fail('typescript is not installed next to the package (npm/scripts/test-packed.mjs installs it)');
   }
-  const fixtures = ['test/types/esm.mts', 'test/types/cjs.cts', 'test/types/send-webhooks.mts', 'test/types/testing.mts'];
+  const fixtures = ['test/types/esm.mts', 'test/types/cjs.cts', 'test/types/send-webhooks.mts', 'test/types/testing.mts', 'test/types/dedup.mts'];
   assert.ok(fixtures.every((f) => existsSync(f)));
   const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', ...fixtures];
   const run = spawnSync(process.execPath, [tsc, ...args], { encoding: 'utf8' });
