@@ -102,6 +102,9 @@ async function processOnce(store, notification, effect, options = {}) {
   checkStore(store);
   const lease = leaseMs(options.leaseMs);
   const claimTimeoutMs = options.claimTimeoutMs ?? DEFAULT_CLAIM_TIMEOUT_MS;
+  if (typeof claimTimeoutMs !== 'number' || !(claimTimeoutMs > 0) || !Number.isFinite(claimTimeoutMs)) {
+    throw new TypeError('claimTimeoutMs must be a positive number of milliseconds');
+  }
   const onError = options.onError ?? reportEffectError;
   const key = notification.dedupKey;
 
@@ -319,7 +322,10 @@ class PostgresStore {
     const client = await this.pool.connect();
     let broken;
     try {
-      await client.query('BEGIN');
+      await client.query('BEGIN').catch((error) => {
+        broken = error;
+        throw error;
+      });
       try {
         const done = await client.query(
           `UPDATE ${this.table} SET state = 'done', token = NULL, expires_at = NULL, done_at = clock_timestamp()` +
