@@ -485,3 +485,15 @@ test('the package does not depend on pg, redis or ioredis', async () => {
     for (const name of ['pg', 'redis', 'ioredis']) assert.equal(pkg[field]?.[name], undefined, `${field}.${name}`);
   }
 });
+
+test('antom-core/dedup: one instance for import and require, the same Client class as antom-core', async () => {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  const cjs = require('antom-core/dedup');
+  const esm = await import('antom-core/dedup');
+  assert.equal(esm.default, cjs);
+  for (const name of Object.keys(cjs)) assert.equal(esm[name], cjs[name], `ESM exports ${name}`);
+  assert.match(require.resolve('antom-core/dedup'), /dist[\\/]dedup\.cjs$/);
+  assert.match(import.meta.resolve('antom-core/dedup'), /dist\/dedup\.mjs$/);
+  assert.equal(require('antom-core').Client, Client);
+});
