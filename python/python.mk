@@ -3,7 +3,10 @@
 #   make test-python    build the wheel with maturin, install it into a fresh virtualenv,
 #                       run python/tests against the installed package (not the source tree),
 #                       Client.send and the FastAPI / Flask / Django webhooks against the
-#                       local simulator (target/debug/antom, built first)
+#                       local simulator (target/debug/antom, built first); the exactly-once
+#                       stores against a PostgreSQL cluster and a redis-server the tests start
+#                       themselves (Debian's postgresql / redis-server: the postgres and redis
+#                       items of tests/setup/doctor.sh, installed first as root)
 #   make bench-python   same wheel; python/bench.py vs `cryptography`, rewrites the python
 #                       block of BENCHMARKS.md
 #
