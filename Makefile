@@ -64,7 +64,7 @@ NEEDS_test = $(foreach s,$(TEST_SUITES),$(NEEDS_$(s)))
 test-rust:
 	cargo test --workspace --all-targets
 	cargo test --workspace --doc
-	cargo test -p antom-core --features pure-rust --all-targets
+	cargo test -p antom-core --features pure-rust,testing --all-targets
 
 ## deny: the supply-chain gate (advisories, bans, licenses, sources). The advisories come from
 ## cargo-deny's normal source (the live RustSec database, fetched into ~/.cargo/advisory-dbs);

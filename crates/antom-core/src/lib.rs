@@ -81,6 +81,7 @@ mod request_time;
 mod response;
 mod result;
 mod retry;
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod upload;
 

@@ -1,5 +1,5 @@
-//! The testing kit: what a merchant's own unit tests need to play Antom, with no network and
-//! no simulator process.
+//! The testing kit (feature `testing`): what a merchant's own unit tests need to play Antom,
+//! with no network and no simulator process.
 //!
 //! * [`TestKeys::generate`]: a fresh, throw-away RSA-2048 Antom key pair and merchant key pair
 //!   (never a fixed key; zeroized on drop; no key material in `Debug`).

@@ -2,6 +2,7 @@
 //! responses of every catalogue type, overrides. Each signature is also checked independently
 //! of the core: with the `rsa` crate directly over the content rebuilt here, and with the
 //! `openssl` command.
+#![cfg(feature = "testing")]
 
 #![allow(
     clippy::unwrap_used,
