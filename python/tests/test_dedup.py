@@ -9,7 +9,8 @@ answers 500 and its redelivery runs it once; a crashed worker's claim expires an
 over, the effect happening exactly once; a store that is down or slow answers 500 without the
 effect. Then the load test: `antom trigger` (the simulator) delivers N notifications, each
 several times at once, to a FastAPI app under uvicorn using the dispatcher; some handlers fail
-mid-way and are delivered again until acknowledged; every effect happens exactly once."""
+mid-way and are delivered again until acknowledged; every effect happens exactly once. And
+`antom mock`'s own redelivery (its retry schedule, scaled) after a handler failed mid-way."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ from antom_core.dedup import (
 from antom_core.webhooks import CALLBACK_FAILED
 from antom_core.webhooks.dispatcher import INVALID_MODEL, NOTIFICATION_MODELS, Delivery, Dispatcher
 from databases import Postgres, Redis, free_port, postgres, redis_server
-from simulator import ANTOM_KEY, antom_binary
+from simulator import ANTOM_KEY, antom_binary, antom_mock, pay_body
 from support import CLIENT_ID, KEYS, REPO, antom_sign, key_text
 
 NOTIFY = "/antom/notify"
@@ -808,3 +809,42 @@ def test_load_every_effect_exactly_once(kind: str, tmp_path: Path, request: pyte
           f"and redeliveries), answers {dict(sorted(answers.items()))}; {len(fail_once)} effects failed "
           f"mid-way and were delivered again; effects counted {sum(effects.values())} for {len(keys)} "
           f"keys (each once); wall {wall:.1f} s")
+
+
+@pytest.mark.parametrize("kind", STORES)
+def test_antom_mock_redelivers_after_a_failed_effect(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """The real flow: checkouts on `antom mock` (its retry schedule divided by 600: the second
+    attempt 0.2 s after the first) notify the FastAPI app; the first run of every other
+    handler fails mid-way, the simulator delivers it again, and each effect happens once."""
+    import urllib.request
+
+    harness = (SQLiteHarness(tmp_path) if kind == "sqlite" else PostgresHarness(request.getfixturevalue("pg"))
+               if kind == "postgres" else RedisHarness(request.getfixturevalue("redis_srv")))
+    dispatcher = Dispatcher(CLIENT, store=harness.store)
+    runs: "Counter[str]" = Counter()
+    orders = [unique("mock") for _ in range(6)]
+
+    @dispatcher.on("PAYMENT_RESULT")
+    def paid(delivery: Delivery) -> None:
+        assert isinstance(delivery.model, models.NotifyPaymentRequest)
+        order = str(delivery.model.payment_request_id)
+        runs[order] += 1
+        if runs[order] == 1 and orders.index(order) % 2 == 0:
+            if harness.transactional:
+                harness.record(delivery.tx, order)  # rolled back
+            raise RuntimeError("failed mid-way")
+        harness.record(delivery.tx, order)
+
+    with serve_fastapi(dispatcher) as url, antom_mock(tmp_path, "--time-scale", "600") as mock:
+        merchant = ac.Client(client_id=CLIENT_ID, private_key=key_text("TEST-ONLY-merchant.private.pkcs8.b64"),
+                             antom_public_key=key_text("TEST-ONLY-antom.public.spki.b64"), gateway_url=mock.url)
+        for order in orders:
+            pay = merchant.send("v1/payments/pay", pay_body(order, notify_url=url + NOTIFY))
+            assert pay.outcome is ac.Outcome.PENDING and pay.response is not None
+            with urllib.request.urlopen(pay.response.json()["normalUrl"], timeout=10) as page:
+                assert page.status == 200
+        deadline = time.monotonic() + 30
+        while harness.effects() != Counter({order: 1 for order in orders}):
+            assert time.monotonic() < deadline, f"effects {harness.effects()}, runs {runs}"
+            time.sleep(0.05)
+    assert runs == Counter({order: 2 if i % 2 == 0 else 1 for i, order in enumerate(orders)})
