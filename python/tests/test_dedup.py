@@ -708,6 +708,35 @@ def serve_fastapi(dispatcher: Dispatcher) -> Iterator[str]:
         sock.close()
 
 
+def test_the_fastapi_adapter_dispatches(tmp_path: Path) -> None:
+    import urllib.error
+    import urllib.request
+
+    harness = SQLiteHarness(tmp_path)
+    small = ac.Client(client_id=CLIENT_ID, antom_public_key=key_text("TEST-ONLY-antom.public.spki.b64"),
+                      max_body_bytes=1024)
+    dispatcher = Dispatcher(small, store=harness.store)
+    dispatcher.on("PAYMENT_RESULT", lambda d: harness.record(d.tx, d.dedup_key))
+
+    def post(url: str, body: bytes, headers: List[Tuple[str, str]]) -> Tuple[int, str]:
+        request = urllib.request.Request(url, data=body, headers=dict(headers), method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                return reply.status, reply.read().decode()
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, error.read().decode()
+
+    body = paid_body(unique("fastapi"))
+    with serve_fastapi(dispatcher) as url:
+        assert post(url + NOTIFY, body, signed(body)) == ACK
+        assert post(url + NOTIFY, body, signed(body)) == ACK
+        assert post(url + NOTIFY, body.replace(b"1000", b"1001"), signed(body)) == (401, "SIGNATURE_MISMATCH")
+        big = body[:-1] + b',"pad":"' + b"x" * 2048 + b'"}'
+        assert post(url + NOTIFY, big, signed(big)) == (401, "INVALID_INPUT")
+    assert list(harness.effects().values()) == [1]
+
+
 LOAD_N = int(os.environ.get("ANTOM_DEDUP_LOAD_N", "30"))
 LOAD_DUPLICATES = 4
 LOAD_PARALLEL = 16
