@@ -18,7 +18,8 @@
 TEST_SUITES += test-jvm test-jvm-lts test-jvm-aarch64 test-swift test-jvm-spring
 # A JDK, Maven, qemu and Swift are checked by the root Makefile before anything runs (make doctor);
 # they are system packages, never installed from here.
-NEEDS_test-jvm       := rust cc jdk maven python
+# postgres, redis: DedupIT starts a throw-away PostgreSQL cluster and redis-server itself.
+NEEDS_test-jvm       := rust cc jdk maven python postgres redis
 NEEDS_test-jvm-lts   := rust cc jdk maven python
 NEEDS_test-jvm-aarch64 := rust cc jdk maven python qemu
 NEEDS_test-jvm-spring := rust cc jdk maven python
