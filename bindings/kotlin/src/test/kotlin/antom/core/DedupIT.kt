@@ -574,6 +574,54 @@ class DedupIT {
         assertThrows<AntomException> { Dispatcher(client, NOTIFY, leaseMs = 100) }
     }
 
+    /** README.md's exactly-once example, character for character (between the markers). */
+    private fun readmeDispatcher(client: Client, dataSource: javax.sql.DataSource): Dispatcher {
+        // README:begin
+        val store = JdbcDedupStore(dataSource)          // PostgreSQL or SQLite; or RedisDedupStore.connect(host, port)
+        store.createTable()                             // once at start-up, or the same CREATE TABLE in a migration
+
+        val dispatcher = Dispatcher(client, "/antom/notify", store)
+            .on("PAYMENT_RESULT", NotifyPaymentRequest::class.java) { d ->
+                if (d.outcome == Outcome.SUCCEEDED) {   // d.model: a NotifyPaymentRequest
+                    // d.connection: the store's transaction, which also records the completion
+                    d.connection!!.prepareStatement("UPDATE orders SET paid = 1 WHERE id = ?").use {
+                        it.setString(1, d.model.paymentRequestId)
+                        it.executeUpdate()
+                    }
+                }
+            }
+            .fallback { d -> println("not handled: ${d.notifyType}") }
+        // README:end
+        return dispatcher
+    }
+
+    @Test
+    fun theReadmeDispatcher() {
+        val source = Files.readString(Vectors.dir.parent.parent.resolve("bindings/kotlin/src/test/kotlin/antom/core/DedupIT.kt"))
+        val block = source.substringAfter("// README:begin\n").substringBefore("        // README:end").trimIndent()
+        val readme = Files.readString(Vectors.dir.parent.parent.resolve("bindings/kotlin/README.md"))
+        assertTrue(readme.contains(block), "README.md does not quote DedupIT.readmeDispatcher as it is")
+
+        val path = temp.resolve(unique("readme") + ".sqlite3")
+        val dataSource = org.sqlite.SQLiteDataSource().apply { url = "jdbc:sqlite:$path" }
+        val order = unique("order")
+        dataSource.connection.use { c ->
+            c.createStatement().use { it.execute("CREATE TABLE orders (id TEXT PRIMARY KEY, paid INTEGER NOT NULL DEFAULT 0)") }
+            c.prepareStatement("INSERT INTO orders (id) VALUES (?)").use { it.setString(1, order); it.executeUpdate() }
+        }
+        val dispatcher = readmeDispatcher(client, dataSource)
+        val pay = kit.notification("PAYMENT_RESULT", mapOf("paymentRequestId" to order, "paymentId" to unique("p")))
+        repeat(2) { assertEquals(ack, dispatcher.handle(pay.headers, pay.body).pair()) }
+        val ref = refund(unique("r"))
+        assertEquals(ack, dispatcher.handle(ref.headers, ref.body).pair()) // the fallback
+        dataSource.connection.use { c ->
+            c.createStatement().use { st ->
+                st.executeQuery("SELECT paid FROM orders").use { rs -> assertTrue(rs.next()); assertEquals(1, rs.getInt(1)) }
+                st.executeQuery("SELECT count(*) FROM antom_dedup WHERE state = 'done'").use { rs -> assertTrue(rs.next()); assertEquals(2, rs.getInt(1)) }
+            }
+        }
+    }
+
     // --- the load test: the Dispatcher behind com.sun.net.httpserver ------------------------------
 
     @ParameterizedTest
