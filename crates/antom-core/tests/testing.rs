@@ -3,7 +3,6 @@
 //! of the core: with the `rsa` crate directly over the content rebuilt here, and with the
 //! `openssl` command.
 #![cfg(feature = "testing")]
-
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
