@@ -226,7 +226,7 @@ extension Client {
 }
 
 /// One attempt's answer.
-private enum Answer {
+enum Answer {
     /// A 2xx reply: its headers in the order URLSession gives them, and at most `limit + 1`
     /// bytes of its body (one past the limit is enough for the core to refuse it by length).
     case reply(Int, [(String, String)], Data)
@@ -238,7 +238,7 @@ private enum Answer {
 
 /// One exchange: a URLSession of its own whose delegate follows no redirect, reads a 2xx body
 /// only up to just past the limit, and ends the attempt at the timeout.
-private final class Exchange: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+final class Exchange: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     private let limit: UInt64
     private let lock = NSLock()
     private var continuation: CheckedContinuation<Answer, Never>?
