@@ -74,6 +74,7 @@ mod message;
 pub mod meter;
 mod notification;
 mod outcome;
+mod outcome_wait;
 mod path;
 mod pem;
 mod redact;
@@ -111,6 +112,10 @@ pub use message::{
 };
 pub use notification::{Freshness, NOTIFICATION_ACK, Notification};
 pub use outcome::Outcome;
+pub use outcome_wait::{
+    Inquiry, InquiryDecision, InquiryPolicy, InquiryReason, MAX_INQUIRY_DELAY_MS, inquiry_for,
+    next_inquiry,
+};
 pub use redact::{SECRET_HEADERS, describe_body, redact_header};
 pub use request_time::request_time_ms;
 pub use response::{ApiResponse, RESPONSE_HEADERS};

@@ -310,7 +310,7 @@ pub fn idempotency_key(api: &str, body: &[u8]) -> IdempotencyKey {
 }
 
 /// The backoff before retry `attempt` (after attempt `attempt` failed), before jitter.
-fn backoff_ms(policy: &RetryPolicy, attempt: u32) -> u64 {
+pub(crate) fn backoff_ms(policy: &RetryPolicy, attempt: u32) -> u64 {
     let doublings = attempt.saturating_sub(1).min(63);
     let factor = 1u64.checked_shl(doublings).unwrap_or(u64::MAX);
     policy
