@@ -73,6 +73,7 @@ mod dedup;
 mod external;
 pub use external::SigningRequest;
 mod key_ring;
+mod outcome_wait;
 mod packed;
 mod retry;
 mod testing;

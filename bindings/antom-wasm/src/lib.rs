@@ -36,6 +36,8 @@ mod two_step;
 mod key_ring;
 // Exactly-once processing: the dedup decision table and lease rule (`dedupOnClaim`, ...).
 mod dedup;
+// Waiting for an outcome: when to inquire again (`nextInquiry`, `inquiryPath`, ...).
+mod outcome_wait;
 mod retry;
 mod testing;
 mod transports;

@@ -3230,6 +3230,245 @@ public func FfiConverterTypeHeader_lower(_ value: Header) -> RustBuffer {
 
 
 /**
+ * Which inquiry tells an operation's outcome.
+ */
+public struct Inquiry: Equatable, Hashable {
+    /**
+     * The inquiry's catalogue name, e.g. `payments.inquiryPayment`.
+     */
+    public var api: String
+    /**
+     * Its API path, e.g. `v1/payments/inquiryPayment` (what `send` takes).
+     */
+    public var path: String
+    /**
+     * The body field naming the operation (`paymentRequestId`, `refundRequestId`).
+     */
+    public var idField: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The inquiry's catalogue name, e.g. `payments.inquiryPayment`.
+         */api: String, 
+        /**
+         * Its API path, e.g. `v1/payments/inquiryPayment` (what `send` takes).
+         */path: String, 
+        /**
+         * The body field naming the operation (`paymentRequestId`, `refundRequestId`).
+         */idField: String) {
+        self.api = api
+        self.path = path
+        self.idField = idField
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Inquiry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInquiry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Inquiry {
+        return
+            try Inquiry(
+                api: FfiConverterString.read(from: &buf), 
+                path: FfiConverterString.read(from: &buf), 
+                idField: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Inquiry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.api, into: &buf)
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterString.write(value.idField, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInquiry_lift(_ buf: RustBuffer) throws -> Inquiry {
+    return try FfiConverterTypeInquiry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInquiry_lower(_ value: Inquiry) -> RustBuffer {
+    return FfiConverterTypeInquiry.lower(value)
+}
+
+
+/**
+ * What a wait does next: inquire again after `delay_ms`, or stop; `reason` is `INQUIRE`,
+ * `FINAL` (the last outcome is `Succeeded` or `Failed`) or `DEADLINE_REACHED` (still not
+ * final: inquire again later, never ask the buyer to pay again).
+ */
+public struct InquiryDecision: Equatable, Hashable {
+    /**
+     * Whether to inquire again.
+     */
+    public var inquireAgain: Bool
+    /**
+     * The wait before that inquiry, in ms (0 when stopping and before the first inquiry).
+     */
+    public var delayMs: UInt64
+    /**
+     * `INQUIRE`, `FINAL` or `DEADLINE_REACHED`.
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether to inquire again.
+         */inquireAgain: Bool, 
+        /**
+         * The wait before that inquiry, in ms (0 when stopping and before the first inquiry).
+         */delayMs: UInt64, 
+        /**
+         * `INQUIRE`, `FINAL` or `DEADLINE_REACHED`.
+         */reason: String) {
+        self.inquireAgain = inquireAgain
+        self.delayMs = delayMs
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InquiryDecision: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInquiryDecision: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InquiryDecision {
+        return
+            try InquiryDecision(
+                inquireAgain: FfiConverterBool.read(from: &buf), 
+                delayMs: FfiConverterUInt64.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InquiryDecision, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.inquireAgain, into: &buf)
+        FfiConverterUInt64.write(value.delayMs, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInquiryDecision_lift(_ buf: RustBuffer) throws -> InquiryDecision {
+    return try FfiConverterTypeInquiryDecision.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInquiryDecision_lower(_ value: InquiryDecision) -> RustBuffer {
+    return FfiConverterTypeInquiryDecision.lower(value)
+}
+
+
+/**
+ * How a wait for an outcome inquires: the first wait, its cap, and one deadline over all.
+ */
+public struct InquiryPolicy: Equatable, Hashable {
+    /**
+     * The wait after the first inquiry in ms, before jitter; doubled after each inquiry.
+     */
+    public var firstDelayMs: UInt64
+    /**
+     * The cap on the wait between inquiries in ms, before jitter (at most 60 000).
+     */
+    public var maxDelayMs: UInt64
+    /**
+     * The longest the whole wait may take, in ms.
+     */
+    public var deadlineMs: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The wait after the first inquiry in ms, before jitter; doubled after each inquiry.
+         */firstDelayMs: UInt64, 
+        /**
+         * The cap on the wait between inquiries in ms, before jitter (at most 60 000).
+         */maxDelayMs: UInt64, 
+        /**
+         * The longest the whole wait may take, in ms.
+         */deadlineMs: UInt64) {
+        self.firstDelayMs = firstDelayMs
+        self.maxDelayMs = maxDelayMs
+        self.deadlineMs = deadlineMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InquiryPolicy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInquiryPolicy: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InquiryPolicy {
+        return
+            try InquiryPolicy(
+                firstDelayMs: FfiConverterUInt64.read(from: &buf), 
+                maxDelayMs: FfiConverterUInt64.read(from: &buf), 
+                deadlineMs: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InquiryPolicy, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.firstDelayMs, into: &buf)
+        FfiConverterUInt64.write(value.maxDelayMs, into: &buf)
+        FfiConverterUInt64.write(value.deadlineMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInquiryPolicy_lift(_ buf: RustBuffer) throws -> InquiryPolicy {
+    return try FfiConverterTypeInquiryPolicy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInquiryPolicy_lower(_ value: InquiryPolicy) -> RustBuffer {
+    return FfiConverterTypeInquiryPolicy.lower(value)
+}
+
+
+/**
  * Which key verified a message: its `keyVersion` tag in the ring and its fingerprint. Safe
  * to log.
  */
@@ -5813,6 +6052,30 @@ fileprivate struct FfiConverterOptionTypeEndpoint: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeInquiry: FfiConverterRustBuffer {
+    typealias SwiftType = Inquiry?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeInquiry.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeInquiry.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeKeyId: FfiConverterRustBuffer {
     typealias SwiftType = KeyId?
 
@@ -5853,6 +6116,30 @@ fileprivate struct FfiConverterOptionTypeEnvironment: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeEnvironment.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = Outcome?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOutcome.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOutcome.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6354,6 +6641,69 @@ public func whichKey(keys: [AntomKey], path: String, headers: [Header], body: Da
 })
 }
 /**
+ * Checks a policy's bounds. Errors: `InvalidInput` naming the bound.
+ */
+public func checkInquiryPolicy(policy: InquiryPolicy)throws   {try rustCallWithError(FfiConverterTypeAntomError_lift) {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_check_inquiry_policy(
+        FfiConverterTypeInquiryPolicy_lower(policy),uniffiCallStatus
+    )
+}
+}
+/**
+ * The default policy: 1 s doubling to 10 s between inquiries, a 120 s deadline.
+ */
+public func defaultInquiryPolicy() -> InquiryPolicy  {
+    return try!  FfiConverterTypeInquiryPolicy_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_default_inquiry_policy(uniffiCallStatus
+    )
+})
+}
+/**
+ * The JSON body of the inquiry for `api` about the operation with `request_id`, e.g.
+ * `{"paymentRequestId":"order-42"}`; `None` when `api` has no inquiry.
+ */
+public func inquiryBody(api: String, requestId: String) -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_inquiry_body(
+        FfiConverterString.lower(api),
+        FfiConverterString.lower(requestId),uniffiCallStatus
+    )
+})
+}
+/**
+ * The inquiry for `api` (a name or path): `payments.inquiryPayment` for pay,
+ * createPaymentSession and inquiryPayment; `payments.inquiryRefund` for refund and
+ * inquiryRefund; `None` for any other API.
+ */
+public func inquiryFor(api: String) -> Inquiry?  {
+    return try!  FfiConverterOptionTypeInquiry.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_inquiry_for(
+        FfiConverterString.lower(api),uniffiCallStatus
+    )
+})
+}
+/**
+ * Decides what a wait does after `inquiries_made` inquiries, `elapsed_ms` after it started;
+ * `last_outcome` is the last inquiry's outcome (`None` before the first); `random` is any
+ * number from the host's random source (it picks the jitter).
+ */
+public func nextInquiry(policy: InquiryPolicy, inquiriesMade: UInt32, elapsedMs: UInt64, lastOutcome: Outcome?, random: UInt64) -> InquiryDecision  {
+    return try!  FfiConverterTypeInquiryDecision_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_antom_ffi_fn_func_next_inquiry(
+        FfiConverterTypeInquiryPolicy_lower(policy),
+        FfiConverterUInt32.lower(inquiriesMade),
+        FfiConverterUInt64.lower(elapsedMs),
+        FfiConverterOptionTypeOutcome.lower(lastOutcome),
+        FfiConverterUInt64.lower(random),uniffiCallStatus
+    )
+})
+}
+/**
  * The lowercase names of the only headers a notification is read from (`signature`,
  * `request-time`, `client-id`): pass just these to the packed verification.
  */
@@ -6802,6 +7152,21 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_which_key() != 60112) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_check_inquiry_policy() != 29059) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_default_inquiry_policy() != 58054) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_inquiry_body() != 62439) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_inquiry_for() != 45075) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_antom_ffi_checksum_func_next_inquiry() != 14498) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_antom_ffi_checksum_func_notification_header_names() != 58326) {

@@ -661,6 +661,32 @@ uint32_t uniffi_antom_ffi_fn_func_max_ring_keys(RustCallStatus *_Nonnull out_sta
 RustBuffer uniffi_antom_ffi_fn_func_which_key(RustBuffer keys, RustBuffer path, RustBuffer headers, RustBuffer body, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_INQUIRY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_CHECK_INQUIRY_POLICY
+void uniffi_antom_ffi_fn_func_check_inquiry_policy(RustBuffer policy, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEFAULT_INQUIRY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_DEFAULT_INQUIRY_POLICY
+RustBuffer uniffi_antom_ffi_fn_func_default_inquiry_policy(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_INQUIRY_BODY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_INQUIRY_BODY
+RustBuffer uniffi_antom_ffi_fn_func_inquiry_body(RustBuffer api, RustBuffer request_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_INQUIRY_FOR
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_INQUIRY_FOR
+RustBuffer uniffi_antom_ffi_fn_func_inquiry_for(RustBuffer api, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_NEXT_INQUIRY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_NEXT_INQUIRY
+RustBuffer uniffi_antom_ffi_fn_func_next_inquiry(RustBuffer policy, uint32_t inquiries_made, uint64_t elapsed_ms, RustBuffer last_outcome, uint64_t random, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_NOTIFICATION_HEADER_NAMES
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_FN_FUNC_NOTIFICATION_HEADER_NAMES
 RustBuffer uniffi_antom_ffi_fn_func_notification_header_names(RustCallStatus *_Nonnull out_status
@@ -1196,6 +1222,36 @@ uint16_t uniffi_antom_ffi_checksum_func_max_ring_keys(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_WHICH_KEY
 #define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_WHICH_KEY
 uint16_t uniffi_antom_ffi_checksum_func_which_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CHECK_INQUIRY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_CHECK_INQUIRY_POLICY
+uint16_t uniffi_antom_ffi_checksum_func_check_inquiry_policy(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEFAULT_INQUIRY_POLICY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_DEFAULT_INQUIRY_POLICY
+uint16_t uniffi_antom_ffi_checksum_func_default_inquiry_policy(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_INQUIRY_BODY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_INQUIRY_BODY
+uint16_t uniffi_antom_ffi_checksum_func_inquiry_body(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_INQUIRY_FOR
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_INQUIRY_FOR
+uint16_t uniffi_antom_ffi_checksum_func_inquiry_for(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_NEXT_INQUIRY
+#define UNIFFI_FFIDEF_UNIFFI_ANTOM_FFI_CHECKSUM_FUNC_NEXT_INQUIRY
+uint16_t uniffi_antom_ffi_checksum_func_next_inquiry(void
     
 );
 #endif
