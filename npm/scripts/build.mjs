@@ -116,6 +116,7 @@ for (const file of [
   'host.cjs',
   'send.cjs',
   'transfers.cjs',
+  'wait.cjs',
   'dedup.cjs',
   'dedup.mjs',
   'dedup.d.ts',

@@ -39,6 +39,7 @@ const {
 } = require('./send.cjs');
 const webcrypto = require('./webcrypto.cjs');
 const transfers = require('./transfers.cjs');
+const wait = require('./wait.cjs');
 // On workerd the webhook handlers and send verify on WebCrypto (verify*Async); elsewhere on
 // node:crypto, synchronously.
 const VERIFY_ASYNC = RUNTIME === 'workerd';
@@ -846,6 +847,16 @@ class Client {
     return transfers.uploadEvent(this.#live(), this.#limits(), sessionId, body, options);
   }
 
+  /**
+   * Inquires (`inquiryPayment`, or the inquiry of `options.api`) through `send` until the
+   * outcome is final or the deadline: the core picks the inquiry, the waits and when to stop.
+   * Resolves to `{ outcome, response, inquiries, reason }`; `DEADLINE_REACHED` with `PENDING` or
+   * `UNKNOWN` means inquire again later, never pay again.
+   */
+  async waitForOutcome(requestId, options) {
+    return wait.waitForOutcome(this, requestId, options);
+  }
+
   prepare(api, body, requestTime) {
     const inner = this.#live();
     const [time, input] = this.#requestArguments(api, body, requestTime);
@@ -1157,6 +1168,8 @@ module.exports = {
   DEFAULT_TIMEOUT_MS,
   MAX_RETRIES,
   DEFAULT_RETRY_POLICY,
+  DEFAULT_INQUIRY_POLICY: wait.DEFAULT_INQUIRY_POLICY,
+  inquiryPolicy: wait.inquiryPolicy,
   SEND_EVENT_ATTRIBUTES,
   retryPolicy,
   simpleRetryPolicy,

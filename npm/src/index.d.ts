@@ -476,6 +476,17 @@ export declare class Client {
    */
   uploadImage(productId: string, file: string | URL | Uint8Array | ArrayBuffer, options?: UploadOptions): Promise<ApiResponse>;
   /**
+   * Inquires through {@link Client.send} (`v1/payments/inquiryPayment` with `{paymentRequestId}`,
+   * or the inquiry of `options.api`, e.g. `inquiryRefund` for `v1/payments/refund`) until the
+   * core says stop: a final outcome (`reason: "FINAL"`) or the deadline (`"DEADLINE_REACHED"`,
+   * the outcome still `PENDING` / `UNKNOWN`: inquire again later, never ask the buyer to pay
+   * again). Waits between inquiries are the core's capped, jittered backoff.
+   * @throws {AntomError} as {@link Client.send} (a reply that fails verification); `INVALID_INPUT`
+   * for a policy out of bounds.
+   * @throws {TypeError} for wrongly typed arguments, an unknown option, or an `api` without an inquiry.
+   */
+  waitForOutcome(requestId: string, options?: WaitOptions): Promise<WaitResult>;
+  /**
    * Uploads meter events in `sessionId` (from `meter.createSession`, sent with {@link Client.send}).
    * Antom's meter upload is unsigned both ways: the reply is never verified and never proof;
    * reconcile through the signed billing/meter inquiry APIs. Node's fetch speaks HTTP/1.1; pass
@@ -530,6 +541,47 @@ export declare const DEFAULT_RETRY_POLICY: RetryPolicy;
  * @throws {TypeError} for a setting that is not a non-negative integer (or boolean) or unknown.
  */
 export declare function retryPolicy(settings?: Partial<RetryPolicy>): RetryPolicy;
+
+/** How {@link Client.waitForOutcome} inquires (the core's InquiryPolicy). */
+export interface InquiryPolicy {
+  /** The wait after the first inquiry, ms, doubled after each (default 1000). */
+  readonly firstDelayMs: number;
+  /** The cap on the wait between inquiries, ms (default 10000, at most 60000). */
+  readonly maxDelayMs: number;
+  /** The most the whole wait may take, ms (default 120000). */
+  readonly deadlineMs: number;
+}
+
+/** The core's default inquiry policy: 1 s doubling to 10 s, a 120 s deadline. */
+export declare const DEFAULT_INQUIRY_POLICY: InquiryPolicy;
+
+/**
+ * The complete inquiry policy from partial settings (the rest the default), checked by the core.
+ * @throws {AntomError} `INVALID_INPUT` naming the bound that is not met.
+ */
+export declare function inquiryPolicy(settings?: Partial<InquiryPolicy>): InquiryPolicy;
+
+/** Options of {@link Client.waitForOutcome}: the inquiry policy's settings and more. */
+export interface WaitOptions extends Partial<InquiryPolicy> {
+  /** The operation the request id belongs to (default `v1/payments/pay`; `v1/payments/refund` for a refund). */
+  api?: string;
+  /** Options of each inquiry's {@link Client.send}. */
+  sendOptions?: SendOptions;
+  /** Called after each inquiry with its result and the count so far. */
+  onInquiry?: (result: SendResult, inquiries: number) => void;
+}
+
+/** What {@link Client.waitForOutcome} resolves to. */
+export interface WaitResult {
+  /** The last inquiry's outcome (`UNKNOWN` if none was made). */
+  readonly outcome: Outcome;
+  /** The last inquiry's verified response, if any. */
+  readonly response: ApiResponse | null;
+  /** Inquiries sent. */
+  readonly inquiries: number;
+  /** `FINAL` or `DEADLINE_REACHED`. */
+  readonly reason: 'FINAL' | 'DEADLINE_REACHED';
+}
 
 /** The simple form's policy: `retries` extra attempts each with `timeoutMs`, a deadline fitting them all. */
 export declare function simpleRetryPolicy(retries: number, timeoutMs: number): RetryPolicy;

@@ -17,6 +17,8 @@ export const {
   DEFAULT_TIMEOUT_MS,
   MAX_RETRIES,
   DEFAULT_RETRY_POLICY,
+  DEFAULT_INQUIRY_POLICY,
+  inquiryPolicy,
   SEND_EVENT_ATTRIBUTES,
   retryPolicy,
   simpleRetryPolicy,

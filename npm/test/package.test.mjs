@@ -48,6 +48,7 @@ test('the tarball ships only dist and the README', () => {
     'testing.d.ts',
     'testing.mjs',
     'transfers.cjs',
+    'wait.cjs',
     'wasm-module.cjs',
     'webcrypto.cjs',
     'webhooks.cjs',
