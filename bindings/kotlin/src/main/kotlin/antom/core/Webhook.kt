@@ -26,7 +26,11 @@ class WebhookReply internal constructor(
     val body: String,
     /** `application/json` for 200, `text/plain; charset=utf-8` otherwise. */
     val contentType: String,
-    /** `null` for 200; the [AntomException] code for 401; [PROCESSING_FAILED] for 500. */
+    /**
+     * `null` for 200; the [AntomException] code for 401; for 500, [PROCESSING_FAILED] from this
+     * handler, or the core's dedup reason (`IN_PROGRESS`, `CALLBACK_FAILED`, `STORE_UNAVAILABLE`,
+     * ...) from [antom.core.dedup.Dispatcher].
+     */
     val errorCode: String?,
     /** What the callback threw (500), or the verification error (401); else `null`. */
     val cause: Throwable?,
