@@ -68,6 +68,7 @@ from ._retry import (
     span_name,
 )
 from ._send import SendError, SendErrorCode, SendResult
+from ._wait import InquiryPolicy, WaitResult
 from .transports import DEFAULT_TIMEOUT
 from ._errors import (
     AntomError,
@@ -102,6 +103,7 @@ __all__ = [
     "Endpoint",
     "Environment",
     "Headers",
+    "InquiryPolicy",
     "InvalidAmountError",
     "InvalidInputError",
     "InvalidKeyError",
@@ -130,6 +132,7 @@ __all__ = [
     "UnsignedResponseError",
     "UnsupportedAlgorithmError",
     "UnsupportedCurrencyError",
+    "WaitResult",
     "WrongKeyError",
     "api_name",
     "attempt_timeout",

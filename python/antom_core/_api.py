@@ -775,6 +775,22 @@ class Client:
 
         return _transfers.upload_event(self, session_id, body, **options)
 
+    def wait_for_outcome(self, request_id: str, **options: Any) -> Any:
+        """Inquires (``inquiryPayment``; ``api="v1/payments/refund"``: ``inquiryRefund``) with
+        :meth:`send` until the outcome is final or the deadline, waiting the core's backoff;
+        returns an :class:`antom_core.WaitResult`. Options: ``policy`` (an
+        :class:`antom_core.InquiryPolicy`), ``api``, ``on_inquiry``, and :meth:`send`'s own.
+        ``DEADLINE_REACHED`` with ``PENDING`` / ``UNKNOWN``: inquire later, never pay again."""
+        from . import _wait
+
+        return _wait.wait_for_outcome(self, request_id, **options)
+
+    async def wait_for_outcome_async(self, request_id: str, **options: Any) -> Any:
+        """:meth:`wait_for_outcome` for ``asyncio``: :meth:`send_async` and ``asyncio.sleep``."""
+        from . import _wait
+
+        return await _wait.wait_for_outcome_async(self, request_id, **options)
+
     def verify_response(self, path: str, headers: Headers, body: Body) -> ApiResponse:
         """Verifies a response to the request sent to ``path`` (the prepared request's
         ``path``) from the raw response headers and raw body bytes. Nothing unverified is
