@@ -6,17 +6,12 @@
 //
 // The simulator is target/debug/antom, or $ANTOM_BIN; `make test` builds it before this suite.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   AntomError,
-  Client,
   DEFAULT_RETRY_POLICY,
   SEND_EVENT_ATTRIBUTES,
   maskBody,
@@ -25,48 +20,20 @@ import {
   spanName,
 } from 'antom-core';
 
-import { CLIENT_ID, testKey, vectorsDir } from './helpers.mjs';
+import { startMock } from './mock.mjs';
 
-const repo = new URL('../../', vectorsDir);
-const antomBin = process.env.ANTOM_BIN || fileURLToPath(new URL('target/debug/antom', repo));
 const CARD = '4111111111111111';
 
 let mock;
-let gateway;
 let client;
 
 before(async () => {
-  assert.ok(existsSync(antomBin), `${antomBin} is missing: run \`cargo build -p antom-cli --bin antom\``);
-  const merchantPublic = fileURLToPath(new URL('keys/TEST-ONLY-merchant.public.spki.b64', vectorsDir));
-  mock = spawn(antomBin, ['mock', '--port', '0', '--quiet', '--merchant-public-key', merchantPublic, '--client-id', CLIENT_ID], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  mock.stdout.setEncoding('utf8');
-  gateway = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the simulator did not start')), 20_000);
-    mock.stdout.on('data', (chunk) => {
-      out += chunk;
-      const found = /antom mock: listening on (\S+)/.exec(out);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found[1]);
-      }
-    });
-    mock.on('exit', (code) => reject(new Error(`the simulator exited (${code}): ${out}`)));
-  });
-  mock.stdout.resume();
-  const antomPublicKey = await (await fetch(`${gateway}/antom-public-key`)).text();
-  client = new Client({ clientId: CLIENT_ID, privateKey: testKey('merchant.private.pkcs8.b64'), antomPublicKey, gatewayUrl: gateway });
+  mock = await startMock();
+  ({ client } = mock);
 });
 
 after(async () => {
-  client?.free();
-  if (mock && mock.exitCode === null && mock.signalCode === null) {
-    const exited = once(mock, 'exit');
-    mock.kill();
-    await exited;
-  }
+  await mock?.stop();
 });
 
 /** A card pay body (the card data lets the tests look for leaks). */

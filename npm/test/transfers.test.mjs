@@ -3,20 +3,15 @@
 // billing.product.uploadImage (multipart; the signature covers the JSON part; the reply
 // verified). The simulator is target/debug/antom, or $ANTOM_BIN.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-import { AntomError, Client } from 'antom-core';
+import { AntomError } from 'antom-core';
 
-import { CLIENT_ID, testKey, vectorsDir } from './helpers.mjs';
+import { startMock } from './mock.mjs';
 
-const repo = new URL('../../', vectorsDir);
-const antomBin = process.env.ANTOM_BIN || fileURLToPath(new URL('target/debug/antom', repo));
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(100)]);
 
 let mock;
@@ -24,39 +19,14 @@ let client;
 let dir;
 
 before(async () => {
-  assert.ok(existsSync(antomBin), `${antomBin} is missing: run \`cargo build -p antom-cli --bin antom\``);
-  const merchantPublic = fileURLToPath(new URL('keys/TEST-ONLY-merchant.public.spki.b64', vectorsDir));
-  mock = spawn(antomBin, ['mock', '--port', '0', '--quiet', '--merchant-public-key', merchantPublic, '--client-id', CLIENT_ID], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  mock.stdout.setEncoding('utf8');
-  const gateway = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the simulator did not start')), 20_000);
-    mock.stdout.on('data', (chunk) => {
-      out += chunk;
-      const found = /antom mock: listening on (\S+)/.exec(out);
-      if (found) {
-        clearTimeout(timer);
-        resolve(found[1]);
-      }
-    });
-    mock.on('exit', (code) => reject(new Error(`the simulator exited (${code}): ${out}`)));
-  });
-  mock.stdout.resume();
-  const antomPublicKey = await (await fetch(`${gateway}/antom-public-key`)).text();
-  client = new Client({ clientId: CLIENT_ID, privateKey: testKey('merchant.private.pkcs8.b64'), antomPublicKey, gatewayUrl: gateway });
+  mock = await startMock();
+  ({ client } = mock);
   dir = mkdtempSync(join(tmpdir(), 'antom-transfers-'));
 });
 
 after(async () => {
-  client?.free();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  if (mock && mock.exitCode === null && mock.signalCode === null) {
-    const exited = once(mock, 'exit');
-    mock.kill();
-    await exited;
-  }
+  await mock?.stop();
 });
 
 test('createSession, then uploadEvent: the unsigned reply is verified=false and UNKNOWN', async () => {
