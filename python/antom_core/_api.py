@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, List, Optional, Protocol, Sequence, Tuple, Union
 
+from . import _flat
 from . import _headers
 from . import _external
 from . import _send
@@ -133,6 +134,10 @@ _OUTCOME = {
     _ffi.Outcome.PENDING: Outcome.PENDING,
     _ffi.Outcome.UNKNOWN: Outcome.UNKNOWN,
 }
+# The flat entry points' enum bytes (flat.rs), in their order.
+_STATUS_BY_BYTE = (None, ResultStatus.SUCCESS, ResultStatus.FAILED, ResultStatus.UNKNOWN)
+_OUTCOME_BY_BYTE = (Outcome.SUCCEEDED, Outcome.FAILED, Outcome.PENDING, Outcome.UNKNOWN)
+_ACTION_BY_BYTE = (NextAction.DONE, NextAction.FAILED, NextAction.INQUIRE)
 _ENVIRONMENT = {
     _ffi.Environment.SANDBOX: Environment.SANDBOX,
     _ffi.Environment.PRODUCTION: Environment.PRODUCTION,
@@ -251,7 +256,9 @@ class PublicKey:
         ``content``. Raises :class:`MalformedSignatureError` when it cannot be decoded."""
         if not isinstance(content, str) or not isinstance(signature, str):
             raise TypeError("content and signature must be str")
-        return _call(self._inner.verify_packed, content.encode("utf-8"), signature.encode("utf-8"))
+        return _flat.public_key_verify(
+            self._inner._handle, content.encode("utf-8"), signature.encode("utf-8")
+        )
 
     @property
     def bits(self) -> int:
@@ -806,17 +813,19 @@ class Client:
         """
         packed = _headers.pack(headers, _RESPONSE_HEADERS)
         data = self._sized(_ffi.BodyKind.RESPONSE, body)
-        r = _call(self._inner.verify_response_packed, _path(path), packed, data)
+        verified, status, action, success, outcome, version, code, message, fingerprint = (
+            _flat.verify_response(self._inner._handle, _path(path), packed, data)
+        )
         return ApiResponse(
-            verified=r.verified,
-            result_status=_RESULT_STATUS[r.result_status],
-            result_code=r.result_code,
-            result_message=r.result_message,
-            next_action=_NEXT_ACTION[r.next_action],
-            is_success=r.is_success,
+            verified=verified,
+            result_status=_STATUS_BY_BYTE[status],  # type: ignore[arg-type]
+            result_code=code,
+            result_message=message,
+            next_action=_ACTION_BY_BYTE[action],
+            is_success=success,
             body=data,
-            outcome=_OUTCOME[r.outcome],
-            verified_by=_key_id(r.verified_by),
+            outcome=_OUTCOME_BY_BYTE[outcome],
+            verified_by=None if fingerprint is None else KeyId(version, fingerprint),
         )
 
     def verify_notification(
@@ -846,25 +855,20 @@ class Client:
             raise TypeError("now_ms needs max_age_ms")
         packed = _headers.pack(headers, _NOTIFICATION_HEADERS)
         data = self._sized(_ffi.BodyKind.NOTIFICATION, body)
-        encoded_path = _path(path)
-        if max_age_ms is None:
-            n = _call(self._inner.verify_notification_packed, encoded_path, packed, data)
-        else:
-            if now_ms is None:
-                now_ms = time.time_ns() // 1_000_000
-            n = _call(
-                self._inner.verify_notification_packed_fresh,
-                encoded_path, packed, data, now_ms, max_age_ms,
-            )
+        if max_age_ms is not None and now_ms is None:
+            now_ms = time.time_ns() // 1_000_000
+        status, outcome, version, notify_type, client_id, request_time, dedup_key, fingerprint = (
+            _flat.verify_notification(self._inner._handle, _path(path), packed, data, now_ms, max_age_ms)
+        )
         return Notification(
-            notify_type=n.notify_type,
-            result_status=None if n.result_status is None else _RESULT_STATUS[n.result_status],
-            client_id=n.client_id,
-            request_time=n.request_time,
+            notify_type=notify_type,
+            result_status=_STATUS_BY_BYTE[status],
+            client_id=client_id,
+            request_time=request_time,
             body=data,
-            dedup_key=n.dedup_key,
-            outcome=_OUTCOME[n.outcome],
-            verified_by=_key_id(n.verified_by),
+            dedup_key=dedup_key,
+            outcome=_OUTCOME_BY_BYTE[outcome],
+            verified_by=KeyId(version, fingerprint),
         )
 
     def resolve_path(self, api: str) -> str:

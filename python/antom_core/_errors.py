@@ -146,6 +146,9 @@ _BY_VARIANT: Dict[str, Type[AntomError]] = {
     "WrongKey": WrongKeyError,
 }
 
+#: The same classes by stable code (the flat entry points answer with the code).
+_BY_CODE: Dict[str, Type[AntomError]] = {cls.code: cls for cls in _BY_VARIANT.values()}
+
 _T = TypeVar("_T")
 
 

@@ -71,6 +71,7 @@ uniffi::setup_scaffolding!("antom_core");
 
 mod dedup;
 mod external;
+mod flat;
 pub use external::SigningRequest;
 mod key_ring;
 mod outcome_wait;
@@ -200,7 +201,6 @@ impl AntomError {
     }
 
     /// The stable code string this variant stands for.
-    #[cfg(test)]
     fn code(&self) -> &'static str {
         match self {
             AntomError::InvalidKey { .. } => "INVALID_KEY",
