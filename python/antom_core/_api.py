@@ -118,22 +118,6 @@ class Environment(str, enum.Enum):
     PRODUCTION = "production"
 
 
-_RESULT_STATUS = {
-    _ffi.ResultStatus.SUCCESS: ResultStatus.SUCCESS,
-    _ffi.ResultStatus.FAILED: ResultStatus.FAILED,
-    _ffi.ResultStatus.UNKNOWN: ResultStatus.UNKNOWN,
-}
-_NEXT_ACTION = {
-    _ffi.NextAction.DONE: NextAction.DONE,
-    _ffi.NextAction.FAILED: NextAction.FAILED,
-    _ffi.NextAction.INQUIRE: NextAction.INQUIRE,
-}
-_OUTCOME = {
-    _ffi.Outcome.SUCCEEDED: Outcome.SUCCEEDED,
-    _ffi.Outcome.FAILED: Outcome.FAILED,
-    _ffi.Outcome.PENDING: Outcome.PENDING,
-    _ffi.Outcome.UNKNOWN: Outcome.UNKNOWN,
-}
 # The flat entry points' enum bytes (flat.rs), in their order.
 _STATUS_BY_BYTE = (None, ResultStatus.SUCCESS, ResultStatus.FAILED, ResultStatus.UNKNOWN)
 _OUTCOME_BY_BYTE = (Outcome.SUCCEEDED, Outcome.FAILED, Outcome.PENDING, Outcome.UNKNOWN)
@@ -334,10 +318,6 @@ def _ring(keys: Sequence[_RingInput]) -> "list[_ffi.AntomKey]":
         key = member.key if isinstance(member.key, PublicKey) else PublicKey(member.key)
         ring.append(_ffi.AntomKey(key=key._inner, key_version=member.key_version))
     return ring
-
-
-def _key_id(id_: "Optional[_ffi.KeyId]") -> Optional[KeyId]:
-    return None if id_ is None else KeyId(key_version=id_.key_version, fingerprint=id_.fingerprint)
 
 
 def which_key(antom_public_keys: Sequence[_RingInput], path: str, headers: Headers, body: Body) -> KeyId:
