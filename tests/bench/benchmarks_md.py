@@ -22,3 +22,17 @@ def replace_block(path: Path, name: str, body: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def cpu_facts() -> str:
+    """The CPU model and whether it has AVX-512 IFMA (AWS-LC's fastest RSA code path, which
+    changes the ratios against OpenSSL and the JDK), from /proc/cpuinfo; "unknown" elsewhere."""
+    try:
+        info = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return "CPU unknown (no /proc/cpuinfo), AVX-512 IFMA unknown"
+    model = next((line.split(":", 1)[1].strip() for line in info.splitlines()
+                  if line.startswith("model name")), "unknown CPU")
+    flags = next((line.split(":", 1)[1].split() for line in info.splitlines()
+                  if line.startswith("flags")), [])
+    return f"{model}, AVX-512 IFMA {'present' if 'avx512ifma' in flags else 'absent'}"
