@@ -4,9 +4,7 @@ import antom.core.ffi.BodyKind as FfiBodyKind
 import antom.core.ffi.Client as FfiClient
 import antom.core.ffi.ClientConfig as FfiClientConfig
 import antom.core.ffi.Credential as FfiCredential
-import antom.core.ffi.NotificationFacts as FfiNotificationFacts
 import antom.core.ffi.PreparedRequest as FfiPreparedRequest
-import antom.core.ffi.ResponseFacts as FfiResponseFacts
 import antom.core.ffi.checkBodySize as ffiCheckBodySize
 import java.net.http.HttpHeaders
 import java.util.Enumeration
@@ -57,6 +55,9 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
 ) : AutoCloseable {
     private val inner: FfiClient
 
+    /** This wrapper's own reference to the native client, for the per-request [Flat] calls. */
+    private val flat: FlatHandle
+
     /** The largest request, response or notification body accepted, in bytes. */
     val maxBodyBytes: Long
 
@@ -92,6 +93,7 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
             )
         }
         this.maxBodyBytes = inner.maxBodyBytes().toLong()
+        flat = FlatHandle(this, inner.uniffiCloneHandle(), Flat::antom_flat_release_client)
     }
 
     /**
@@ -320,8 +322,39 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
 
     private fun checkedResponse(path: String, packed: Packed, body: ByteArray): ApiResponse {
         checkSize(FfiBodyKind.RESPONSE, body)
-        val (p, h, b) = packed.arguments(path, body)
-        return response(call { inner.verifyResponsePacked(p, h, b) }, body)
+        val a = packed.arguments(path, body)
+        val at = a.address
+        val answer = flat.use { client ->
+            Flat.answer { out, cap ->
+                Flat.antom_flat_verify_response(
+                    client, at, a.firstLength.toLong(), at + a.firstLength, a.secondLength.toLong(),
+                    at + a.firstLength + a.secondLength, a.thirdLength.toLong(), out, cap,
+                )
+            }
+        }
+        // The flat facts of a response (flat.rs): verified, status, next action, is success,
+        // outcome, verified-by present, key version, result code, result message, fingerprint.
+        val verified = answer.byte() == 1
+        val status = Flat.status(answer.byte())!!
+        val nextAction = Flat.action(answer.byte()) // the core's decision, never recomputed
+        val isSuccess = answer.byte() == 1
+        val outcome = Flat.outcome(answer.byte()) // the core's decision, never recomputed
+        val hasVerifiedBy = answer.byte() == 1
+        val keyVersion = answer.keyVersion()
+        val resultCode = answer.text() ?: ""
+        val resultMessage = answer.text() ?: ""
+        val fingerprint = answer.text()
+        return ApiResponse(
+            verified = verified,
+            resultStatus = status,
+            resultCode = resultCode,
+            resultMessage = resultMessage,
+            nextAction = nextAction,
+            isSuccess = isSuccess,
+            outcome = outcome,
+            body = body,
+            verifiedBy = if (hasVerifiedBy && fingerprint != null) KeyId(keyVersion, fingerprint) else null,
+        )
     }
 
     /**
@@ -443,13 +476,38 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
         require(maxAgeMs == null || maxAgeMs >= 0) { "maxAgeMs must not be negative" }
         require(nowMs == null || nowMs >= 0) { "nowMs must not be negative" }
         checkSize(FfiBodyKind.NOTIFICATION, body)
-        val (p, h, b) = packed.arguments(path, body)
-        val n = if (maxAgeMs == null) {
-            call { inner.verifyNotificationPacked(p, h, b) }
-        } else {
-            call { inner.verifyNotificationPackedFresh(p, h, b, (nowMs ?: System.currentTimeMillis()).toULong(), maxAgeMs.toULong()) }
+        val a = packed.arguments(path, body)
+        val at = a.address
+        val fresh: Byte = if (maxAgeMs == null) 0 else 1
+        val now = if (maxAgeMs == null) 0L else nowMs ?: System.currentTimeMillis()
+        val answer = flat.use { client ->
+            Flat.answer { out, cap ->
+                Flat.antom_flat_verify_notification(
+                    client, at, a.firstLength.toLong(), at + a.firstLength, a.secondLength.toLong(),
+                    at + a.firstLength + a.secondLength, a.thirdLength.toLong(), fresh, now, maxAgeMs ?: 0L, out, cap,
+                )
+            }
         }
-        return notification(n, body)
+        // The flat facts of a notification (flat.rs): status, outcome, key version, notify
+        // type, client id, request time, dedup key, fingerprint.
+        val status = Flat.status(answer.byte())
+        val outcome = Flat.outcome(answer.byte()) // the core's decision, never recomputed
+        val keyVersion = answer.keyVersion()
+        val notifyType = answer.text()
+        val clientId = answer.text()!!
+        val requestTime = answer.text()!!
+        val dedupKey = answer.text()!!
+        val fingerprint = answer.text()!!
+        return Notification(
+            notifyType = notifyType,
+            resultStatus = status,
+            outcome = outcome,
+            clientId = clientId,
+            requestTime = requestTime,
+            body = body,
+            dedupKey = dedupKey,
+            verifiedBy = KeyId(keyVersion, fingerprint),
+        )
     }
 
     /** The path this client requests and signs for [api] (sandbox paths for sandbox clients). */
@@ -485,7 +543,10 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
     override fun toString(): String = inner.toString()
 
     /** Frees the native client now instead of at garbage collection. */
-    override fun close() = inner.close()
+    override fun close() {
+        flat.close()
+        inner.close()
+    }
 
     /**
      * A builder for Java callers: `Client.builder(clientId, antomPublicKey).privateKey(key).build()`
@@ -551,28 +612,5 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
 
         private fun prepared(r: FfiPreparedRequest) =
             PreparedRequest(r.method, r.url, r.path, r.headers.map { it.name to it.value }, r.body)
-
-        private fun response(r: FfiResponseFacts, body: ByteArray) = ApiResponse(
-            verified = r.verified,
-            resultStatus = ResultStatus.of(r.resultStatus),
-            resultCode = r.resultCode,
-            resultMessage = r.resultMessage,
-            nextAction = NextAction.of(r.nextAction), // the core's decision, never recomputed
-            isSuccess = r.isSuccess,
-            outcome = Outcome.of(r.outcome), // the core's decision, never recomputed
-            body = body,
-            verifiedBy = r.verifiedBy?.toPublic(),
-        )
-
-        private fun notification(n: FfiNotificationFacts, body: ByteArray) = Notification(
-            notifyType = n.notifyType,
-            resultStatus = n.resultStatus?.let { ResultStatus.of(it) },
-            outcome = Outcome.of(n.outcome), // the core's decision, never recomputed
-            clientId = n.clientId,
-            requestTime = n.requestTime,
-            body = body,
-            dedupKey = n.dedupKey,
-            verifiedBy = n.verifiedBy.toPublic(),
-        )
     }
 }

@@ -54,6 +54,9 @@ class PrivateKey private constructor(internal val inner: FfiPrivateKey) : AutoCl
  * PEM (`PUBLIC KEY` / `RSA PUBLIC KEY`) or base64 PKCS#1; [fromDer] takes DER bytes.
  */
 class PublicKey internal constructor(internal val inner: FfiPublicKey) : AutoCloseable {
+    /** This wrapper's own reference to the native key, for [verify]'s [Flat] call. */
+    private val flat = FlatHandle(this, inner.uniffiCloneHandle(), Flat::antom_flat_release_public_key)
+
     /** Parses [text]. Throws [AntomException] `INVALID_KEY` when it is not a usable RSA public key. */
     @Throws(AntomException::class)
     constructor(text: String) : this(call(AntomException.INVALID_KEY) { FfiPublicKey(text) })
@@ -72,8 +75,14 @@ class PublicKey internal constructor(internal val inner: FfiPublicKey) : AutoClo
      */
     @Throws(AntomException::class)
     fun verify(content: String, signature: String): Boolean {
-        val (c, s) = Packed.response().arguments(utf8(content, "the content"), utf8(signature, "the signature"))
-        return call { inner.verifyPacked(c, s) }
+        val a = Packed.response().arguments(utf8(content, "the content"), utf8(signature, "the signature"))
+        val at = a.address
+        val answer = flat.use { key ->
+            Flat.answer { out, cap ->
+                Flat.antom_flat_public_key_verify(key, at, a.firstLength.toLong(), at + a.firstLength, a.secondLength.toLong(), out, cap)
+            }
+        }
+        return answer.byte() == 1
     }
 
     /** Modulus size in bits. */
@@ -94,5 +103,8 @@ class PublicKey internal constructor(internal val inner: FfiPublicKey) : AutoClo
 
     override fun toString(): String = inner.toString()
 
-    override fun close() = inner.close()
+    override fun close() {
+        flat.close()
+        inner.close()
+    }
 }

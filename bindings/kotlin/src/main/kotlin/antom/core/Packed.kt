@@ -2,6 +2,8 @@ package antom.core
 
 import antom.core.ffi.notificationHeaderNames as ffiNotificationHeaderNames
 import antom.core.ffi.responseHeaderNames as ffiResponseHeaderNames
+import com.sun.jna.Native
+import com.sun.jna.Pointer
 import java.nio.ByteBuffer
 import java.util.Enumeration
 import java.util.Locale
@@ -15,12 +17,13 @@ import java.util.Locale
  * match), duplicates included. Kept pairs are encoded as `u32 length, UTF-8 name, u32 length,
  * UTF-8 value`.
  *
- * The three inputs of a call (path, packed headers, body) are written into one direct buffer
- * per thread (uniffi passes `&[u8]` arguments from direct buffers without another copy), kept
- * for the next call while it is at most [CACHED_BYTES]; a larger call gets its own buffer.
+ * The three inputs of a call (path, packed headers, body) are written one after the other into
+ * one direct buffer per thread, whose native address the [Flat] calls take (no other copy),
+ * kept for the next call while it is at most [CACHED_BYTES]; a larger call gets its own buffer.
  */
 internal class Packed private constructor(private val wanted: Set<String>) {
-    private var buffer: ByteBuffer = ByteBuffer.allocateDirect(4096)
+    private var cached: ByteBuffer = ByteBuffer.allocateDirect(4096)
+    private var cachedAddress: Long = Pointer.nativeValue(Native.getDirectBufferPointer(cached))
     private var headerBytes = ByteArray(512)
     private var headerLength = 0
 
@@ -55,38 +58,58 @@ internal class Packed private constructor(private val wanted: Set<String>) {
         headerLength = needed
     }
 
-    private fun target(total: Int): ByteBuffer {
-        val target = if (total <= buffer.capacity()) {
-            buffer
-        } else if (total <= CACHED_BYTES) {
-            ByteBuffer.allocateDirect(maxOf(total, buffer.capacity() * 2)).also { buffer = it }
+    /** The direct buffer the last [arguments] call wrote into (kept reachable for the call). */
+    var buffer: ByteBuffer = cached
+        private set
+
+    /** The native address of [buffer]. */
+    var address: Long = cachedAddress
+        private set
+
+    /** Byte lengths of the arguments in [buffer], one after the other from [address]. */
+    var firstLength = 0
+        private set
+    var secondLength = 0
+        private set
+    var thirdLength = 0
+        private set
+
+    private fun target(total: Int) {
+        if (total > cached.capacity()) {
+            val fresh = ByteBuffer.allocateDirect(if (total <= CACHED_BYTES) maxOf(total, cached.capacity() * 2) else total)
+            val freshAddress = Pointer.nativeValue(Native.getDirectBufferPointer(fresh))
+            if (total <= CACHED_BYTES) {
+                cached = fresh
+                cachedAddress = freshAddress
+            }
+            buffer = fresh
+            address = freshAddress
         } else {
-            ByteBuffer.allocateDirect(total)
+            buffer = cached
+            address = cachedAddress
         }
-        target.clear()
-        return target
+        buffer.clear()
     }
 
-    /** Two byte arrays as slices of one direct buffer (`PublicKey.verify`'s arguments). */
-    fun arguments(first: ByteArray, second: ByteArray): Pair<ByteBuffer, ByteBuffer> {
-        val target = target(first.size + second.size)
-        target.put(first).put(second)
-        return Pair(target.slice(0, first.size), target.slice(first.size, second.size))
+    /** Two byte arrays, one after the other in [buffer] (`PublicKey.verify`'s arguments). */
+    fun arguments(first: ByteArray, second: ByteArray): Packed {
+        target(first.size + second.size)
+        buffer.put(first).put(second)
+        firstLength = first.size
+        secondLength = second.size
+        thirdLength = 0
+        return this
     }
 
-    /** The three arguments of a packed call, as slices of one direct buffer. */
-    fun arguments(path: String, body: ByteArray): Triple<ByteBuffer, ByteBuffer, ByteBuffer> {
+    /** The three arguments of a packed call (path, kept headers, body), one after the other in [buffer]. */
+    fun arguments(path: String, body: ByteArray): Packed {
         val pathBytes = utf8(path, "the path")
-        val total = pathBytes.size + headerLength + body.size
-        val target = target(total)
-        target.put(pathBytes).put(headerBytes, 0, headerLength).put(body)
-        val headersAt = pathBytes.size
-        val bodyAt = headersAt + headerLength
-        return Triple(
-            target.slice(0, pathBytes.size),
-            target.slice(headersAt, headerLength),
-            target.slice(bodyAt, body.size),
-        )
+        target(pathBytes.size + headerLength + body.size)
+        buffer.put(pathBytes).put(headerBytes, 0, headerLength).put(body)
+        firstLength = pathBytes.size
+        secondLength = headerLength
+        thirdLength = body.size
+        return this
     }
 
     companion object {
