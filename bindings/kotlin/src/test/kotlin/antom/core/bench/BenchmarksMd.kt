@@ -20,3 +20,19 @@ internal fun replaceBlock(benchmarks: Path, name: String, body: String) {
     Files.writeString(benchmarks, updated)
     println("bench: wrote the $name block of $benchmarks")
 }
+
+/**
+ * The CPU model and whether it has AVX-512 IFMA (AWS-LC's fastest RSA code path, which changes
+ * the ratios against the JDK), from /proc/cpuinfo; "unknown" elsewhere. The same facts as
+ * tests/bench/benchmarks_md.py's `cpu_facts`, so that the blocks of two runtimes compare.
+ */
+internal fun cpuFacts(): String {
+    val lines = try {
+        Files.readAllLines(Path.of("/proc/cpuinfo"))
+    } catch (e: java.io.IOException) {
+        return "CPU unknown (no /proc/cpuinfo), AVX-512 IFMA unknown"
+    }
+    val model = lines.firstOrNull { it.startsWith("model name") }?.substringAfter(":")?.trim() ?: "unknown CPU"
+    val flags = lines.firstOrNull { it.startsWith("flags") }?.substringAfter(":")?.trim()?.split(Regex("\\s+")) ?: emptyList()
+    return "$model, AVX-512 IFMA ${if ("avx512ifma" in flags) "present" else "absent"}"
+}
