@@ -581,7 +581,10 @@ class Client:
         if request_time is None:
             request_time = time.time_ns() // 1_000_000
         data = self._sized(_ffi.BodyKind.REQUEST, body)
-        return _prepared(_call(self._inner.prepare, api, data, request_time))
+        method, url, path, headers, sent = _flat.prepare(self._inner._handle, api, data, request_time)
+        return PreparedRequest(
+            method=method, url=url, path=path, headers=headers, body=data if sent is None else sent
+        )
 
     def prepare_external(
         self, api: str, body: Body, request_time: Optional[int] = None

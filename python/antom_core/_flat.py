@@ -47,6 +47,10 @@ _verify_response = _declare(
     "antom_flat_verify_response", _U64, _BYTES, _SIZE, _BYTES, _SIZE, _BYTES, _SIZE
 )
 _public_key_verify = _declare("antom_flat_public_key_verify", _U64, _BYTES, _SIZE, _BYTES, _SIZE)
+_prepare = _declare("antom_flat_prepare", _U64, _BYTES, _SIZE, _BYTES, _SIZE, _U64)
+#: Room for a prepared request's method, URL, path and headers (the body is the caller's).
+_PREPARE_CAPACITY = 1024
+_memset = ctypes.memset
 
 
 def _texts(raw: bytes, pos: int, count: int) -> List[Optional[str]]:
@@ -62,14 +66,22 @@ def _texts(raw: bytes, pos: int, count: int) -> List[Optional[str]]:
     return out
 
 
-def _answer(function: "ctypes._NamedFuncPointer", *args: object) -> bytes:
-    """Calls ``function`` with ``args`` and an answer buffer; raises the core's error."""
-    out = _buffer(_CAPACITY)
-    written = function(*args, out, _CAPACITY)
+def _answer(
+    function: "ctypes._NamedFuncPointer", *args: object, capacity: int = _CAPACITY, wipe: bool = False
+) -> bytes:
+    """Calls ``function`` with ``args`` and an answer buffer; raises the core's error. With
+    ``wipe``, the buffer is zeroed once read (a prepared request may hold an API key)."""
+    out = _buffer(capacity)
+    written = function(*args, out, capacity)
     if written < 0:  # a longer answer than the buffer: once more, at its size
-        out = _buffer(-written)
-        written = function(*args, out, -written)
+        if wipe:
+            _memset(out, 0, capacity)
+        capacity = -written
+        out = _buffer(capacity)
+        written = function(*args, out, capacity)
     raw = _string_at(out, written)
+    if wipe:
+        _memset(out, 0, capacity)
     if raw[0] != 0:
         code, message = _texts(raw, 1, 2)
         raise _BY_CODE.get(code or "", AntomError)(message or "") from None
@@ -128,3 +140,43 @@ def public_key_verify(key: int, content: bytes, signature: bytes) -> bool:
     """The core's ``PublicKey.verify`` over ``content``'s bytes."""
     raw = _answer(_public_key_verify, key, content, len(content), signature, len(signature))
     return raw[1] == 1
+
+
+#: A prepared request: method, url, path, headers, and the body when it is not the caller's.
+Prepared = Tuple[str, str, str, Tuple[Tuple[str, str], ...], Optional[bytes]]
+
+
+def prepare(client: int, api: str, body: bytes, request_time: int) -> Prepared:
+    """The core's ``Client.prepare`` (RSA or API-key mode; an external signer goes through
+    uniffi's two steps)."""
+    if not isinstance(api, str):
+        raise TypeError(f"api must be a str, not {type(api).__name__}")
+    if not isinstance(request_time, int):
+        raise TypeError(f"request_time must be an int (epoch milliseconds), not {type(request_time).__name__}")
+    if not 0 <= request_time < 1 << 64:
+        raise ValueError("request_time must be an unsigned 64-bit integer")
+    path = api.encode("utf-8")
+    raw = _answer(
+        _prepare, client, path, len(path), body, len(body), request_time,
+        capacity=_PREPARE_CAPACITY, wipe=True,
+    )
+    texts = []
+    pos = 1
+    for _ in range(3):  # method, url, path
+        (length,) = _u32(raw, pos)
+        texts.append(raw[pos + 4 : pos + 4 + length].decode("utf-8"))
+        pos += 4 + length
+    (count,) = _u32(raw, pos)
+    pos += 4
+    fields = []
+    for _ in range(2 * count):  # name, value, ...
+        (length,) = _u32(raw, pos)
+        fields.append(raw[pos + 4 : pos + 4 + length].decode("utf-8"))
+        pos += 4 + length
+    headers = tuple(zip(fields[0::2], fields[1::2]))
+    sent: Optional[bytes] = None
+    if raw[pos] == 0:
+        (length,) = _u32(raw, pos + 1)
+        sent = raw[pos + 5 : pos + 5 + length]
+    method, url, signed_path = texts
+    return method, url, signed_path, headers, sent

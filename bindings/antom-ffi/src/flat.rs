@@ -39,6 +39,13 @@
 //! `str` result code, `str` result message, `str` fingerprint (absent when not verified).
 //!
 //! Facts of a signature check (`antom_flat_public_key_verify`): `u8` 1 (valid) or 0 (invalid).
+//!
+//! A prepared request (`antom_flat_prepare`): `str` method, `str` url, `str` path, `u32`
+//! header count, that many `str` name + `str` value pairs (in order, exact casing), then `u8`
+//! 1 when the body to send is the caller's body byte for byte (it always is today: the core
+//! checks a body, it never rewrites one), or `u8` 0 followed by `str` body. The answer may hold
+//! an `Authorization` API key: this library wipes its own copy, and the host should wipe its
+//! answer buffer once decoded.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -51,8 +58,15 @@ use crate::{AntomError, Client, KeyId, NextAction, Outcome, PublicKey, ResultSta
 /// The byte length that marks an absent string.
 const ABSENT: u32 = u32::MAX;
 
-/// An answer in the flat encoding, built before it is copied out.
+/// An answer in the flat encoding, built before it is copied out; wiped when dropped (a
+/// prepared request's answer holds the `Authorization` value in API-key mode).
 struct Answer(Vec<u8>);
+
+impl Drop for Answer {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
 
 impl Answer {
     fn ok() -> Answer {
@@ -326,6 +340,74 @@ pub unsafe extern "C" fn antom_flat_public_key_verify(
     unsafe { deliver(&answer, out, out_cap) }
 }
 
+/// `Client.prepare` in the flat convention: a prepared request (see the module docs) or an
+/// error. `api` must be UTF-8 (otherwise `INVALID_INPUT`).
+///
+/// # Safety
+/// See the module docs.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn antom_flat_prepare(
+    client: u64,
+    api: *const u8,
+    api_len: usize,
+    body: *const u8,
+    body_len: usize,
+    request_time: u64,
+    out: *mut u8,
+    out_cap: usize,
+) -> i64 {
+    // SAFETY: the caller's guarantees, passed on (module docs).
+    let answer = guarded(|| unsafe {
+        let client = object::<Client>(client);
+        let body = borrowed(body, body_len);
+        let Ok(api) = std::str::from_utf8(borrowed(api, api_len)) else {
+            let error = antom_core::Error::new(
+                antom_core::ErrorCode::InvalidInput,
+                "the API path is not valid UTF-8",
+            );
+            return Answer::error(&error.into());
+        };
+        // The core's request (and so an `Authorization` API key) is wiped when dropped.
+        match client.0.prepare(api, body, request_time) {
+            Ok(request) => prepared(&request, body),
+            Err(error) => Answer::error(&error.into()),
+        }
+    });
+    // SAFETY: the caller's guarantee for `out`.
+    unsafe { deliver(&answer, out, out_cap) }
+}
+
+/// A prepared request's answer, sized once so that no partial copy is left behind by a
+/// reallocation (it may hold an API key).
+fn prepared(request: &antom_core::PreparedRequest, body: &[u8]) -> Answer {
+    let same_body = request.body.as_bytes() == body;
+    let texts = [&request.method, &request.url, &request.path]
+        .iter()
+        .map(|t| 4 + t.len())
+        .sum::<usize>()
+        + request
+            .headers
+            .iter()
+            .map(|(n, v)| 8 + n.len() + v.len())
+            .sum::<usize>()
+        + if same_body { 0 } else { 4 + request.body.len() };
+    let mut answer = Answer(Vec::with_capacity(1 + texts + 4 + 1));
+    answer.byte(0);
+    answer.text(Some(&request.method));
+    answer.text(Some(&request.url));
+    answer.text(Some(&request.path));
+    answer.number(u32::try_from(request.headers.len()).unwrap_or(u32::MAX));
+    for (name, value) in &request.headers {
+        answer.text(Some(name));
+        answer.text(Some(value));
+    }
+    answer.byte(u8::from(same_body));
+    if !same_body {
+        answer.text(Some(&request.body));
+    }
+    answer
+}
+
 /// Takes a reference of the host's own to a `Client` (for hosts that keep one per wrapper
 /// object, as the JVM's does, so that a call needs no clone through uniffi); returns the same
 /// handle value, to release with [`antom_flat_release_client`].
@@ -561,6 +643,84 @@ mod tests {
         assert_eq!(check(b"content", signature.as_bytes()), [0, 1]);
         assert_eq!(check(b"contents", signature.as_bytes()), [0, 0]);
         assert_eq!(check(b"content", b"%%%")[0], 1);
+    }
+
+    const MERCHANT_PRIVATE: &str =
+        include_str!("../../../tests/vectors/keys/TEST-ONLY-merchant.private.pkcs8.b64");
+
+    /// A flat prepare with an answer buffer of 1 KiB.
+    fn flat_prepare(client: u64, api: &[u8], body: &[u8]) -> Vec<u8> {
+        let mut out = vec![0u8; 1024];
+        // SAFETY: a live handle, borrowed slices and a 1 KiB buffer.
+        let written = unsafe {
+            antom_flat_prepare(
+                client,
+                api.as_ptr(),
+                api.len(),
+                body.as_ptr(),
+                body.len(),
+                1_700_000_000_000,
+                out.as_mut_ptr(),
+                out.len(),
+            )
+        };
+        out.truncate(usize::try_from(written).unwrap_or(0));
+        out
+    }
+
+    #[test]
+    fn a_prepared_request_answers_the_uniffi_request_field_for_field() {
+        let key = crate::PrivateKey::new(MERCHANT_PRIVATE.to_owned())
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let client = Client::new(ClientConfig {
+            client_id: CLIENT_ID.to_owned(),
+            credential: Credential::PrivateKey { key },
+            antom_keys: vec![AntomKey { key: public_key(), key_version: None }],
+            region: None,
+            environment: None,
+            gateway_url: None,
+            key_version: None,
+            agent_token: None,
+            max_body_bytes: None,
+        })
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let body = br#"{"paymentRequestId":"r1","paymentAmount":{"currency":"USD","value":"100"}}"#;
+        let expected = client
+            .prepare("v1/payments/pay".to_owned(), body.to_vec(), 1_700_000_000_000)
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        let raw = handle(Arc::clone(&client));
+        let answer = flat_prepare(raw, b"v1/payments/pay", body);
+        let mut want = vec![0u8];
+        let mut text = |t: &str| {
+            want.extend_from_slice(&u32::try_from(t.len()).unwrap_or(0).to_le_bytes());
+            want.extend_from_slice(t.as_bytes());
+        };
+        text(&expected.method);
+        text(&expected.url);
+        text(&expected.path);
+        let count = u32::try_from(expected.headers.len()).unwrap_or(0);
+        want.extend_from_slice(&count.to_le_bytes());
+        for header in &expected.headers {
+            want.extend_from_slice(&u32::try_from(header.name.len()).unwrap_or(0).to_le_bytes());
+            want.extend_from_slice(header.name.as_bytes());
+            want.extend_from_slice(&u32::try_from(header.value.len()).unwrap_or(0).to_le_bytes());
+            want.extend_from_slice(header.value.as_bytes());
+        }
+        want.push(1); // the body sent is the caller's
+        assert_eq!(expected.body.as_bytes(), body);
+        assert_eq!(answer, want);
+        // Errors: the core's codes (a bad path, a body that is not JSON, a path not UTF-8).
+        for (api, body) in [
+            (&b"v1/no such path"[..], &body[..]),
+            (b"v1/payments/pay", b"not json"),
+            (b"v1/\xff", &body[..]),
+        ] {
+            let answer = flat_prepare(raw, api, body);
+            assert_eq!(answer[0], 1);
+            assert_eq!(&answer[5..18], b"INVALID_INPUT");
+        }
+        let receiver = handle(receiver());
+        assert_eq!(&flat_prepare(receiver, b"v1/payments/pay", body)[5..18], b"INVALID_INPUT");
     }
 
     #[test]
