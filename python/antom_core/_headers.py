@@ -22,6 +22,7 @@ Names and values may be ``str`` or ``bytes`` (decoded as latin-1, as HTTP/1.1 de
 from __future__ import annotations
 
 import struct
+from collections.abc import Mapping
 from typing import Any, FrozenSet, Iterable, List, Tuple
 
 _LENGTH = struct.Struct(">I").pack
@@ -62,10 +63,25 @@ def pack(headers: Any, wanted: FrozenSet[str]) -> bytes:
     library. Names and values go through unchanged (untrimmed, in their case): the core
     matches and trims them itself."""
     out: List[bytes] = []
+    if getattr(type(headers), "items", None) is _MAPPING_ITEMS:
+        # A Mapping whose items() is the ABC's own (Django's HttpHeaders): by definition the
+        # pairs are (key, mapping[key]) for each key, so only the wanted keys are looked up.
+        for key in headers:
+            name = key if type(key) is str else _text(key)
+            if name.strip().lower() in wanted:
+                _append(out, name, headers[key])
+        return b"".join(out)
     for name, value in items(headers):
         name = name if type(name) is str else _text(name)
         if name.strip().lower() in wanted:
-            encoded_name = name.encode("utf-8")
-            encoded_value = _text(value).encode("utf-8")
-            out += (_LENGTH(len(encoded_name)), encoded_name, _LENGTH(len(encoded_value)), encoded_value)
+            _append(out, name, value)
     return b"".join(out)
+
+
+_MAPPING_ITEMS = Mapping.items
+
+
+def _append(out: List[bytes], name: str, value: Any) -> None:
+    encoded_name = name.encode("utf-8")
+    encoded_value = _text(value).encode("utf-8")
+    out += (_LENGTH(len(encoded_name)), encoded_name, _LENGTH(len(encoded_value)), encoded_value)

@@ -243,3 +243,32 @@ def test_response_headers_in_client_shapes(shape: str) -> None:
     assert response.verified and response.is_success and response.body == body
     with pytest.raises(ac.SignatureMismatchError):
         client.verify_response(path, SHAPES[shape](pairs), body.replace(b"success", b"SUCCESS"))
+
+
+def test_a_plain_mapping_has_only_the_signed_headers_looked_up() -> None:
+    """A Mapping with the ABC's own items() (Django's HttpHeaders is one) is read key by key:
+    only the headers the core reads are fetched, with the same verdicts as the pairs."""
+    from collections.abc import Mapping
+
+    class Recording(Mapping):  # type: ignore[type-arg]
+        def __init__(self, pairs: Pairs) -> None:
+            self._pairs = dict(pairs)
+            self.fetched: List[str] = []
+
+        def __getitem__(self, key: str) -> str:
+            self.fetched.append(key)
+            return self._pairs[key]
+
+        def __iter__(self) -> Any:
+            return iter(self._pairs)
+
+        def __len__(self) -> int:
+            return len(self._pairs)
+
+    client = ac.Client(client_id=CLIENT_ID, antom_public_key=key_text("TEST-ONLY-antom.public.spki.b64"))
+    pairs = [(" Signature" if n == "Signature" else n, v) for n, v in signed_pairs()]  # trimmed by the core
+    headers = Recording(pairs)
+    assert client.verify_notification(PATH, headers, BODY).client_id == CLIENT_ID
+    assert sorted(headers.fetched) == [" Signature", "Client-Id", "Request-Time"]
+    with pytest.raises(ac.SignatureMismatchError):
+        client.verify_notification(PATH, Recording(forged_pairs()), BODY)
