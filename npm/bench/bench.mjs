@@ -14,6 +14,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { cpuFacts } from './section.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -183,11 +184,10 @@ const rows = Object.keys(ops)
   })
   .join('\n');
 
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const section = `## Node.js package (\`make bench-node\`)
 
 Measured ${new Date().toISOString().slice(0, 10)} with \`npm/bench/bench.mjs\` on Node ${process.version},
-${os.cpus().length} × ${cpu}; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after
+${os.cpus().length} cores (${cpuFacts()}); load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after
 (other builds share this machine: read ±15 %). RSA-2048 (the TEST-ONLY merchant key), ~${Buffer.byteLength(content)}-byte
 content. ${ROUNDS} interleaved rounds of ${ROUND_MS} ms per operation; medians, and ratios taken
 per round against \`node:crypto\` with a \`KeyObject\` measured in the same round.
@@ -203,7 +203,7 @@ ${rows}
 | \`.wasm\` ≤ 250 KB gzipped | ${fmt(wasmGzip)} B gzipped (${fmt(wasmBytes)} B raw) | ${verdict(wasmGzip <= 250 * 1024)} |
 | import + client construction ≤ 50 ms | ${importMs.toFixed(1)} ms import, ${constructMs.toFixed(1)} ms import + \`new Client\` | ${verdict(constructMs <= 50)} |
 
-| target (issue 16) | measured | |
+| target (issues 16, 28) | measured | |
 | --- | --- | --- |
 | \`verifyNotification\` per call ≤ 1.15x bare \`crypto.verify\` on the same content | ${x(notifyRatio)} the time | ${verdict(notifyRatio <= 1.15)} |
 | \`verifyResponse\` per call ≤ 1.15x bare \`crypto.verify\` on the same content | ${x(responseRatio)} the time | ${verdict(responseRatio <= 1.15)} |

@@ -28,3 +28,19 @@ export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+
+/**
+ * The CPU model and whether it has AVX-512 IFMA (which changes RSA ratios between engines),
+ * from /proc/cpuinfo: the same facts as tests/bench/benchmarks_md.py's `cpu_facts`.
+ */
+export function cpuFacts() {
+  let info;
+  try {
+    info = readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return 'CPU unknown (no /proc/cpuinfo), AVX-512 IFMA unknown';
+  }
+  const field = (name) => info.split('\n').find((line) => line.startsWith(name))?.split(':')[1]?.trim();
+  const flags = (field('flags') ?? '').split(/\s+/);
+  return `${field('model name') ?? 'unknown CPU'}, AVX-512 IFMA ${flags.includes('avx512ifma') ? 'present' : 'absent'}`;
+}

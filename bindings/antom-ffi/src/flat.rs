@@ -417,8 +417,7 @@ fn prepared(request: &antom_core::PreparedRequest, body: &[u8]) -> Answer {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn antom_flat_retain_client(client: u64) -> u64 {
     // SAFETY: the caller's guarantee.
-    unsafe { <Client as HandleAlloc<UniFfiTag>>::clone_handle(Handle::from_raw_unchecked(client)) }
-        .as_raw()
+    unsafe { retain::<Client>(client) }
 }
 
 /// Releases a reference taken with [`antom_flat_retain_client`].
@@ -428,9 +427,7 @@ pub unsafe extern "C" fn antom_flat_retain_client(client: u64) -> u64 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn antom_flat_release_client(client: u64) {
     // SAFETY: the caller's guarantee: this reference is ours to drop.
-    drop(unsafe {
-        <Client as HandleAlloc<UniFfiTag>>::consume_handle(Handle::from_raw_unchecked(client))
-    });
+    unsafe { release::<Client>(client) }
 }
 
 /// As [`antom_flat_retain_client`], for a `PublicKey`.
@@ -440,8 +437,7 @@ pub unsafe extern "C" fn antom_flat_release_client(client: u64) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn antom_flat_retain_public_key(key: u64) -> u64 {
     // SAFETY: the caller's guarantee.
-    unsafe { <PublicKey as HandleAlloc<UniFfiTag>>::clone_handle(Handle::from_raw_unchecked(key)) }
-        .as_raw()
+    unsafe { retain::<PublicKey>(key) }
 }
 
 /// As [`antom_flat_release_client`], for a `PublicKey`.
@@ -451,9 +447,25 @@ pub unsafe extern "C" fn antom_flat_retain_public_key(key: u64) -> u64 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn antom_flat_release_public_key(key: u64) {
     // SAFETY: the caller's guarantee: this reference is ours to drop.
-    drop(unsafe {
-        <PublicKey as HandleAlloc<UniFfiTag>>::consume_handle(Handle::from_raw_unchecked(key))
-    });
+    unsafe { release::<PublicKey>(key) }
+}
+
+/// A new reference to the object behind a live handle, as a handle of its own.
+///
+/// # Safety
+/// `handle` must be a live handle uniffi created for a `T` object.
+unsafe fn retain<T: HandleAlloc<UniFfiTag>>(handle: u64) -> u64 {
+    // SAFETY: the caller's guarantee.
+    unsafe { T::clone_handle(Handle::from_raw_unchecked(handle)) }.as_raw()
+}
+
+/// Drops the reference a handle stands for.
+///
+/// # Safety
+/// `handle` must be a live handle for a `T` object that is the caller's to release, once.
+unsafe fn release<T: HandleAlloc<UniFfiTag>>(handle: u64) {
+    // SAFETY: the caller's guarantee.
+    drop(unsafe { T::consume_handle(Handle::from_raw_unchecked(handle)) });
 }
 
 #[cfg(test)]
@@ -675,7 +687,10 @@ mod tests {
         let client = Client::new(ClientConfig {
             client_id: CLIENT_ID.to_owned(),
             credential: Credential::PrivateKey { key },
-            antom_keys: vec![AntomKey { key: public_key(), key_version: None }],
+            antom_keys: vec![AntomKey {
+                key: public_key(),
+                key_version: None,
+            }],
             region: None,
             environment: None,
             gateway_url: None,
@@ -686,7 +701,11 @@ mod tests {
         .unwrap_or_else(|e| unreachable!("{e}"));
         let body = br#"{"paymentRequestId":"r1","paymentAmount":{"currency":"USD","value":"100"}}"#;
         let expected = client
-            .prepare("v1/payments/pay".to_owned(), body.to_vec(), 1_700_000_000_000)
+            .prepare(
+                "v1/payments/pay".to_owned(),
+                body.to_vec(),
+                1_700_000_000_000,
+            )
             .unwrap_or_else(|e| unreachable!("{e}"));
         let raw = handle(Arc::clone(&client));
         let answer = flat_prepare(raw, b"v1/payments/pay", body);
@@ -720,7 +739,10 @@ mod tests {
             assert_eq!(&answer[5..18], b"INVALID_INPUT");
         }
         let receiver = handle(receiver());
-        assert_eq!(&flat_prepare(receiver, b"v1/payments/pay", body)[5..18], b"INVALID_INPUT");
+        assert_eq!(
+            &flat_prepare(receiver, b"v1/payments/pay", body)[5..18],
+            b"INVALID_INPUT"
+        );
     }
 
     #[test]
