@@ -220,6 +220,8 @@ class Client @JvmOverloads @Throws(AntomException::class) constructor(
      * refuses, a 2xx reply that fails verification) completes the future exceptionally with
      * the [AntomException] (`get()` wraps it in an `ExecutionException`). Cancelling the
      * future stops the send; an attempt in flight is cancelled (its outcome is unknown).
+     * Events and the future's completion run on the HTTP client's executor (or the default
+     * async pool when it has none), never on the thread that called `sendAsync`.
      */
     @JvmOverloads
     fun sendAsync(api: String, body: ByteArray, options: SendOptions = SendOptions.DEFAULT): java.util.concurrent.CompletableFuture<SendResult> =

@@ -257,6 +257,7 @@ internal fun sendPreparedAsync(client: Client, request: PreparedRequest, options
     } catch (e: AntomException) {
         return CompletableFuture.failedFuture(e)
     }
+    val asyncExecutor = options.httpClient.executor().orElse(defaultAsyncExecutor)
     val inFlight = AtomicReference<CompletableFuture<*>?>(null)
     // Cancelled by the caller: the exchange in flight too. The span ends before the future
     // completes (see done/failed), or here after a cancel.
@@ -279,11 +280,13 @@ internal fun sendPreparedAsync(client: Client, request: PreparedRequest, options
         if (result.isDone) return
         val exchange = options.httpClient.sendAsync(http, replyBody(client.maxBodyBytes))
         inFlight.set(exchange)
-        // A dependent future times out, so the exchange itself can still be cancelled.
-        exchange.thenApply { it }.orTimeout(run.timeoutMs, TimeUnit.MILLISECONDS).handle { response, error ->
+        // A dependent future times out, so the exchange itself can still be cancelled. The
+        // reply is handled on the HTTP client's executor (or the default async pool), never on
+        // the thread that called sendAsync, even when the exchange completed at once.
+        exchange.thenApply { it }.orTimeout(run.timeoutMs, TimeUnit.MILLISECONDS).handleAsync({ response, error ->
             if (error != null) exchange.cancel(true)
             replyOf(response, error, run.timeoutMs)
-        }.thenAccept { reply ->
+        }, asyncExecutor).thenAccept { reply ->
             if (result.isDone) return@thenAccept
             val step = try {
                 run.after(reply)
@@ -328,6 +331,9 @@ private class Reply(
 
 /** What a step of the send loop says: the result, or wait [delayMs] and send again. */
 private class Step(val result: SendResult?, val delayMs: Long)
+
+/** Where [sendPreparedAsync] handles replies when the HTTP client has no executor of its own. */
+private val defaultAsyncExecutor: java.util.concurrent.Executor = CompletableFuture<Unit>().defaultExecutor()
 
 /** The randomness behind the core's jitter. */
 private val jitter = SecureRandom()
