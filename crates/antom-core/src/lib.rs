@@ -73,6 +73,7 @@ mod keys;
 mod message;
 pub mod meter;
 mod notification;
+mod notification_fields;
 mod outcome;
 mod outcome_wait;
 mod path;

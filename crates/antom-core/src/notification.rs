@@ -1,42 +1,22 @@
 //! Verifying a notification (webhook) before its body is parsed.
 
-use serde_json::Value;
-
 use crate::client::Client;
 use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::headers::HeaderList;
 use crate::key_ring::KeyId;
 use crate::message::{check_signature, read_signed_headers};
+use crate::notification_fields::{
+    DEDUP_ID_FIELDS, FIELDS, NOTIFY_TYPE_FIELDS, NotificationFields, REFUND_STATUS_FIELD,
+};
 use crate::outcome::{Outcome, notification_outcome};
 use crate::path::check_notification_path;
-use crate::result::{ResultStatus, parse_object};
+use crate::result::ResultStatus;
 
 /// The body to answer a verified, accepted notification with (HTTP 200). Anything else makes
 /// Antom retry (up to 8 times within 24 hours; not in sandbox).
 pub const NOTIFICATION_ACK: &str =
     r#"{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}"#;
-
-/// The fields tried, in order, to name a notification's type.
-const NOTIFY_TYPE_FIELDS: [&str; 4] = [
-    "notifyType",
-    "authorizationNotifyType",
-    "disputeNotificationType",
-    "subscriptionNotificationType",
-];
-
-/// The id fields tried, most specific first, for [`Notification::dedup_key`]: a refund or
-/// capture notification also carries its payment's id.
-const DEDUP_ID_FIELDS: [&str; 8] = [
-    "refundId",
-    "captureId",
-    "disputeId",
-    "refundRequestId",
-    "captureRequestId",
-    "paymentId",
-    "paymentRequestId",
-    "authPaymentId",
-];
 
 /// Opt-in freshness for [`Client::verify_notification_fresh`]: reject notifications whose
 /// signed `request-time` is further than `max_age_ms` from `now_ms` (either direction).
@@ -195,20 +175,18 @@ impl Client {
             check_freshness(message.time, freshness)?;
         }
         let verified_by = check_signature(engine, self.antom_keys(), path, &message, body)?;
-        let object = parse_object(body).ok_or_else(|| {
+        // The rules read a handful of fields: one pass, strings borrowed, no tree.
+        let fields = NotificationFields::parse(body).ok_or_else(|| {
             Error::invalid_input("the verified notification body is not a JSON object")
         })?;
         let notify_type = NOTIFY_TYPE_FIELDS
             .iter()
-            .find_map(|field| object.get(*field).and_then(Value::as_str))
-            .map(str::to_owned);
-        let result_status = object
-            .get("result")
-            .and_then(|result| result.get("resultStatus"))
-            .and_then(Value::as_str)
-            .map(ResultStatus::from_wire);
-        let dedup_key = dedup_key(&object, notify_type.as_deref(), body);
-        let outcome = notification_outcome(notify_type.as_deref(), &object);
+            .find_map(|&index| fields.get(index));
+        let status = fields.result_status();
+        let outcome = notification_outcome(notify_type, status, fields.get(REFUND_STATUS_FIELD));
+        let dedup_key = dedup_key(&fields, notify_type, body);
+        let notify_type = notify_type.map(str::to_owned);
+        let result_status = status.map(ResultStatus::from_wire);
         Ok(Notification {
             notify_type,
             result_status,
@@ -241,17 +219,16 @@ fn check_freshness(request_time: &str, freshness: Freshness) -> Result<()> {
     Ok(())
 }
 
-fn dedup_key(
-    object: &serde_json::Map<String, Value>,
-    notify_type: Option<&str>,
-    body: &[u8],
-) -> String {
-    let id = DEDUP_ID_FIELDS.iter().find_map(|field| {
-        object
-            .get(*field)
-            .and_then(Value::as_str)
+/// [`Notification::dedup_key`]: the first non-empty id of [`DEDUP_ID_FIELDS`] (most specific
+/// first: a refund or capture notification also carries its payment's id), else the body's
+/// SHA-256.
+fn dedup_key(fields: &NotificationFields<'_>, notify_type: Option<&str>, body: &[u8]) -> String {
+    let id = DEDUP_ID_FIELDS.iter().find_map(|&index| {
+        fields
+            .get(index)
             .filter(|value| !value.is_empty())
-            .map(|value| (*field, value))
+            .zip(FIELDS.get(index))
+            .map(|(value, field)| (*field, value))
     });
     match id {
         Some((field, value)) => format!("{}:{field}={value}", notify_type.unwrap_or("")),
