@@ -226,9 +226,16 @@ function headerFrame(flat) {
 
 const ABSENT = 0xffffffff;
 
-/** Reads a verdict framed by the glue's `Frame`: `next()` gives each text (or null) in order. */
-function frameReader(u8, at = 0) {
+/**
+ * Reads a verdict framed by the glue's `Frame`: the head's flags and UTF-16 lengths, the texts
+ * decoded with one call; `flag()` and `next()` give each flag and text (or null) in order.
+ */
+function frameReader(u8) {
   const buf = asBuffer(u8);
+  const textsAt = 4 + buf.readUInt32LE(0);
+  const texts = buf.toString('utf8', textsAt);
+  let at = 4;
+  let cursor = 0;
   return {
     flag() {
       at += 1;
@@ -238,8 +245,8 @@ function frameReader(u8, at = 0) {
       const len = buf.readUInt32LE(at);
       at += 4;
       if (len === ABSENT) return null;
-      at += len;
-      return buf.toString('utf8', at - len, at);
+      cursor += len;
+      return texts.slice(cursor - len, cursor);
     },
   };
 }
