@@ -146,7 +146,7 @@ function headerList(headers, wanted) {
   if (headers === null || typeof headers !== 'object') {
     throw new TypeError('headers must be an object (req.headers), a fetch Headers, or [name, value] pairs');
   }
-  const keep = wanted === undefined ? () => true : (name) => isWanted(name, wanted);
+  const keep = wanted === undefined ? () => true : (name) => wanted.test(name);
   const flat = [];
   if (Array.isArray(headers)) {
     if (headers.every((item) => typeof item === 'string')) {
@@ -167,9 +167,9 @@ function headerList(headers, wanted) {
   if (wanted !== undefined && FetchHeaders !== undefined && headers instanceof FetchHeaders) {
     // A fetch Headers holds lower-case names, one entry per name (repeats joined with ", "),
     // exactly what iterating it would give for these names; get() skips the iteration.
-    for (let i = 0; i < wanted.length; i += 1) {
-      const value = headers.get(wanted[i]);
-      if (value !== null) flat.push(wanted[i], value);
+    for (let i = 0; i < wanted.names.length; i += 1) {
+      const value = headers.get(wanted.names[i]);
+      if (value !== null) flat.push(wanted.names[i], value);
     }
     return flat;
   }
@@ -195,12 +195,14 @@ function headerList(headers, wanted) {
 
 const FetchHeaders = typeof Headers === 'function' ? Headers : undefined;
 
-function isWanted(name, wanted) {
-  const lower = name.toLowerCase();
-  for (let i = 0; i < wanted.length; i += 1) {
-    if (lower.includes(wanted[i])) return true;
-  }
-  return false;
+/**
+ * The `wanted` of headerList for the core's lower-case header names: `test(name)` is true when
+ * `name` contains one of them, ASCII case-insensitively (a superset of the core's match, which
+ * is ASCII case-insensitive equality after trimming); `names` lists them.
+ */
+function wantedHeaders(names) {
+  const pattern = names.map((name) => name.replace(/[^a-z0-9]/g, (c) => `\\${c}`)).join('|');
+  return Object.freeze({ names: Object.freeze(names), test: RegExp.prototype.test.bind(new RegExp(pattern, 'i')) });
 }
 
 // The glue's framing (framed_pairs / Frame in bindings/antom-wasm): each string as a
@@ -230,11 +232,11 @@ const ABSENT = 0xffffffff;
  * Reads a verdict framed by the glue's `Frame`: the head's flags and UTF-16 lengths, the texts
  * decoded with one call; `flag()` and `next()` give each flag and text (or null) in order.
  */
-function frameReader(u8) {
-  const buf = asBuffer(u8);
-  const textsAt = 4 + buf.readUInt32LE(0);
-  const texts = buf.toString('utf8', textsAt);
-  let at = 4;
+function frameReader(u8, start = 0, end = u8.byteLength) {
+  const buf = Buffer.isBuffer(u8) ? u8 : asBuffer(u8);
+  const textsAt = start + 4 + buf.readUInt32LE(start);
+  const texts = buf.toString('utf8', textsAt, end);
+  let at = start + 4;
   let cursor = 0;
   return {
     flag() {
@@ -251,8 +253,65 @@ function frameReader(u8) {
   };
 }
 
-const NOTIFICATION_HEADERS = Object.freeze(wasm.notificationHeaders());
-const RESPONSE_HEADERS = Object.freeze(wasm.responseHeaders());
+const NOTIFICATION_HEADERS = wantedHeaders(wasm.notificationHeaders());
+const RESPONSE_HEADERS = wantedHeaders(wasm.responseHeaders());
+
+// The glue's shared buffers (io_buffer.rs) for the synchronous verify calls: the path, the
+// framed headers and the body are written straight into WebAssembly memory and the verdict is
+// read from there, so the generated bindings allocate, copy and free nothing per call. Only
+// public data passes (never a key); the memory object stays inside this module.
+const ioMemory = wasm.ioMemory();
+let ioView = null;
+let ioPathLength = 0;
+let ioHeadersLength = 0;
+
+/** A Buffer over the whole WebAssembly memory (a new one after the memory grew). */
+function memoryView() {
+  // Growing the memory detaches its old buffer, which leaves the old view empty.
+  if (ioView === null || ioView.length === 0) ioView = Buffer.from(ioMemory.buffer);
+  return ioView;
+}
+
+/**
+ * Writes `path`, the `[name, value, ...]` list framed as headerFrame frames it and `body` into
+ * the glue's input buffer; their byte lengths are left in ioPathLength / ioHeadersLength.
+ */
+function ioInput(path, flat, body) {
+  let need = path.length * 3 + body.byteLength; // UTF-8 upper bounds
+  for (let i = 0; i < flat.length; i += 1) need += 4 + flat[i].length * 3;
+  const start = wasm.ioInput(need);
+  const mem = memoryView(); // after ioInput, which may have grown the memory
+  ioPathLength = writeUtf8(mem, path, start);
+  let at = start + ioPathLength;
+  for (let i = 0; i < flat.length; i += 1) {
+    const written = writeUtf8(mem, flat[i], at + 4);
+    mem.writeUInt32LE(written, at);
+    at += 4 + written;
+  }
+  ioHeadersLength = at - start - ioPathLength;
+  mem.set(body, at);
+}
+
+/**
+ * `mem.write(text, at, 'utf8')`: a short ASCII text is copied here, which is quicker than the
+ * call into Node for it; anything else is left to Node.
+ */
+function writeUtf8(mem, text, at) {
+  const length = text.length;
+  if (length > 48) return mem.write(text, at, 'utf8');
+  for (let i = 0; i < length; i += 1) {
+    const unit = text.charCodeAt(i);
+    if (unit > 0x7f) return mem.write(text, at, 'utf8');
+    mem[at + i] = unit;
+  }
+  return length;
+}
+
+/** The reader of a verdict the glue left in its output buffer at `at` (see frameReader). */
+function ioOutput(at) {
+  const mem = memoryView();
+  return frameReader(mem, at + 4, at + 4 + mem.readUInt32LE(at));
+}
 
 /** The verified body handed back: the caller's own bytes (the ones the core verified), as a Buffer. */
 function bodyBuffer(u8) {
@@ -369,7 +428,15 @@ printable(ApiResponse);
 class Notification {
   constructor(token, fields) {
     if (token !== INTERNAL) throw new TypeError('Notification comes from client.verifyNotification()');
-    Object.assign(this, fields);
+    this.notifyType = fields.notifyType;
+    this.resultStatus = fields.resultStatus;
+    this.clientId = fields.clientId;
+    this.requestTime = fields.requestTime;
+    this.dedupKey = fields.dedupKey;
+    this.body = fields.body;
+    this.engine = fields.engine;
+    this.outcome = fields.outcome;
+    this.verifiedBy = fields.verifiedBy;
   }
 
   /** `JSON.parse` of `body`. */
@@ -393,9 +460,8 @@ class Notification {
 }
 printable(Notification);
 
-/** An `ApiResponse` from the glue's framed verdict (verifyResponse, finishVerify). */
-function apiResponseOf(frame, received) {
-  const r = frameReader(frame);
+/** An `ApiResponse` from the glue's framed verdict (verifyResponse, finishVerify), read by `r`. */
+function apiResponseOf(r, received) {
   const verified = r.flag();
   const isSuccess = r.flag();
   return new ApiResponse(INTERNAL, {
@@ -420,9 +486,8 @@ function keyIdOf(frame) {
   return { keyVersion: version === null ? null : Number(version), fingerprint };
 }
 
-/** A `Notification` from the glue's framed verdict (verifyNotification, finishVerify). */
-function notificationOf(frame, received) {
-  const n = frameReader(frame);
+/** A `Notification` from the glue's framed verdict (verifyNotification, finishVerify), read by `n`. */
+function notificationOf(n, received) {
   return new Notification(INTERNAL, {
     notifyType: n.next(),
     resultStatus: n.next(),
@@ -938,7 +1003,8 @@ class Client {
     this.#checkSize('response', body);
     const received = bytes(body, 'body');
     // One crossing; the core's verdict, framed in order (see the glue's verifyResponse).
-    return apiResponseOf(inner.verifyResponse(path, headerFrame(flat), received), received);
+    ioInput(path, flat, received);
+    return apiResponseOf(ioOutput(inner.verifyResponse(ioPathLength, ioHeadersLength, received.byteLength)), received);
   }
 
   /**
@@ -953,7 +1019,7 @@ class Client {
     this.#checkSize('response', body);
     const received = bytes(body, 'body');
     const pending = inner.beginVerifyResponse(path, headerFrame(flat), received);
-    return apiResponseOf(await this.#finishVerify(pending), received);
+    return apiResponseOf(frameReader(await this.#finishVerify(pending)), received);
   }
 
   /** As `verifyNotification`, with the RSA check on WebCrypto (see `verifyResponseAsync`). */
@@ -965,7 +1031,7 @@ class Client {
     this.#checkSize('notification', body);
     const received = bytes(body, 'body');
     const pending = inner.beginVerifyNotification(path, headerFrame(flat), received, nowMs, maxAgeMs);
-    return notificationOf(await this.#finishVerify(pending), received);
+    return notificationOf(frameReader(await this.#finishVerify(pending)), received);
   }
 
   /**
@@ -996,7 +1062,9 @@ class Client {
     const [nowMs, maxAgeMs] = freshnessOf(options);
     this.#checkSize('notification', body);
     const received = bytes(body, 'body');
-    return notificationOf(inner.verifyNotification(path, headerFrame(flat), received, nowMs, maxAgeMs), received);
+    ioInput(path, flat, received);
+    const at = inner.verifyNotification(ioPathLength, ioHeadersLength, received.byteLength, nowMs, maxAgeMs);
+    return notificationOf(ioOutput(at), received);
   }
 
   free() {

@@ -90,6 +90,36 @@ test('an oversized body never reaches WebAssembly memory', () => {
   client.free();
 });
 
+test('the glue\'s shared verify buffers: right verdicts across memory growth, large and non-ASCII input', () => {
+  const client = new Client({ clientId: CLIENT_ID, antomPublicKey: antomPublic });
+  const notify = (body, extra = []) =>
+    client.verifyNotification('/notify', [...signed('/notify', body, { timeHeader: 'request-time' }), ...extra], body);
+  const small = '{"notifyType":"PAYMENT_RESULT","paymentId":"p-1","result":{"resultStatus":"S"}}';
+  const first = notify(small);
+  // An id of 100k characters (a verdict over the output buffer's 64 KiB) in a 3 MiB body (the
+  // WebAssembly memory grows while the input is written).
+  const id = 'é'.repeat(100_000);
+  const big = `{"notifyType":"REFUND_RESULT","refundId":"${id}","pad":"${'x'.repeat(3 * 2 ** 20)}"}`;
+  const large = notify(big);
+  assert.equal(large.dedupKey, `REFUND_RESULT:refundId=${id}`);
+  assert.equal(large.body.length, Buffer.byteLength(big));
+  // Headers the core ignores but the filter passes, short and long, non-ASCII.
+  const again = notify(small, [['x-signature-note', 'Zürich'], ['x-signature-long', 'ü'.repeat(60)]]);
+  assert.deepEqual(
+    [first.dedupKey, first.notifyType, first.resultStatus, again.dedupKey, again.clientId, again.requestTime],
+    ['PAYMENT_RESULT:paymentId=p-1', 'PAYMENT_RESULT', 'S', 'PAYMENT_RESULT:paymentId=p-1', CLIENT_ID, '1700000000000'],
+  );
+  // A repeated signed header is still refused, whatever its case or padding.
+  throwsCode(() => notify(small, [[' Client-ID ', CLIENT_ID]]), 'INVALID_INPUT', /client-id header appears more than once/);
+  // A forged body after all that is still refused.
+  const forged = small.replace('p-1', 'p-2');
+  throwsCode(
+    () => client.verifyNotification('/notify', signed('/notify', small, { timeHeader: 'request-time' }), forged),
+    'SIGNATURE_MISMATCH',
+  );
+  client.free();
+});
+
 // --- finding 2: unverified responses inquire --------------------------------------------------
 
 test('nextAction comes from the core: unverified F and U inquire, verified F fails', () => {

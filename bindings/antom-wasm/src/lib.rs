@@ -34,6 +34,8 @@ mod two_step;
 
 // Antom's public keys as a key ring (`KeyRing`, `whichKey`).
 mod key_ring;
+// The buffers the package writes a verify call's input to and reads its verdict from.
+mod io_buffer;
 // Exactly-once processing: the dedup decision table and lease rule (`dedupOnClaim`, ...).
 mod dedup;
 // Waiting for an outcome: when to inquire again (`nextInquiry`, `inquiryPath`, ...).
@@ -115,13 +117,13 @@ enum Ran {
 }
 
 impl Ran {
-    fn name(self) -> Option<String> {
+    fn name(self) -> Option<&'static str> {
         match self {
             Ran::Nothing => None,
-            Ran::Node => Some("node".to_owned()),
-            Ran::Wasm => Some("wasm".to_owned()),
-            Ran::External => Some("external".to_owned()),
-            Ran::WebCrypto => Some("webcrypto".to_owned()),
+            Ran::Node => Some("node"),
+            Ran::Wasm => Some("wasm"),
+            Ran::External => Some("external"),
+            Ran::WebCrypto => Some("webcrypto"),
         }
     }
 }
@@ -558,7 +560,7 @@ impl PreparedRequest {
     /// `"node"` or `"wasm"`: the engine that signed; `undefined` in API-key mode (no RSA).
     #[wasm_bindgen(getter)]
     pub fn engine(&self) -> Option<String> {
-        self.engine.name()
+        self.engine.name().map(str::to_owned)
     }
 }
 
@@ -687,10 +689,19 @@ fn framed_pairs(mut bytes: &[u8]) -> Result<Vec<(&str, &str)>, JsValue> {
 /// little-endian `u32`, `u32::MAX` for an absent one, in order), then every text's UTF-8
 /// bytes one after another. The package decodes the texts with one call and slices them by
 /// those lengths (JavaScript strings count UTF-16 units), instead of one decode per text.
-#[derive(Default)]
 struct Frame {
     head: Vec<u8>,
     texts: String,
+}
+
+impl Default for Frame {
+    /// Room for a typical verdict, so building one does not reallocate as it grows.
+    fn default() -> Frame {
+        Frame {
+            head: Vec::with_capacity(64),
+            texts: String::with_capacity(256),
+        }
+    }
 }
 
 impl Frame {
@@ -702,7 +713,11 @@ impl Frame {
         match value {
             Some(text) => {
                 // A verdict's texts come from bodies within max_body_bytes (< 4 GiB).
-                let units = text.encode_utf16().count();
+                let units = if text.is_ascii() {
+                    text.len()
+                } else {
+                    text.encode_utf16().count()
+                };
                 let len = u32::try_from(units).unwrap_or(u32::MAX - 1);
                 self.head.extend_from_slice(&len.to_le_bytes());
                 self.texts.push_str(text);
@@ -713,17 +728,24 @@ impl Frame {
 
     /// The framed buffer.
     fn finish(self) -> Vec<u8> {
-        let head_len = u32::try_from(self.head.len()).unwrap_or(u32::MAX);
-        let mut out = Vec::with_capacity(4 + self.head.len() + self.texts.len());
-        out.extend_from_slice(&head_len.to_le_bytes());
-        out.extend_from_slice(&self.head);
-        out.extend_from_slice(self.texts.as_bytes());
-        out
+        let head_len = self.head_len();
+        [&head_len[..], &self.head, self.texts.as_bytes()].concat()
+    }
+
+    /// The frame in the output buffer ([`io_buffer::output`]): where it starts.
+    fn output(self) -> usize {
+        io_buffer::output(&[&self.head_len(), &self.head, self.texts.as_bytes()])
+    }
+
+    fn head_len(&self) -> [u8; 4] {
+        u32::try_from(self.head.len())
+            .unwrap_or(u32::MAX)
+            .to_le_bytes()
     }
 }
 
 /// A verified response's verdict as `verifyResponse` frames it (see there).
-fn response_frame(response: &antom_core::ApiResponse, engine: Ran) -> Vec<u8> {
+fn response_frame(response: &antom_core::ApiResponse, engine: Ran) -> Frame {
     let mut out = Frame::default();
     out.flag(response.verified);
     out.flag(response.is_success());
@@ -731,10 +753,10 @@ fn response_frame(response: &antom_core::ApiResponse, engine: Ran) -> Vec<u8> {
     out.text(Some(&response.result_code));
     out.text(Some(&response.result_message));
     out.text(Some(response.next_action().as_str()));
-    out.text(engine.name().as_deref());
+    out.text(engine.name());
     out.text(Some(response.outcome.as_str()));
     key_id_frame(&mut out, response.verified_by.as_ref());
-    out.finish()
+    out
 }
 
 /// `verified_by` as two framed texts: the ring tag (decimal, absent when untagged or when
@@ -749,17 +771,17 @@ fn key_id_frame(out: &mut Frame, id: Option<&antom_core::KeyId>) {
 }
 
 /// A verified notification's verdict as `verifyNotification` frames it (see there).
-fn notification_frame(notification: &antom_core::Notification, engine: Ran) -> Vec<u8> {
+fn notification_frame(notification: &antom_core::Notification, engine: Ran) -> Frame {
     let mut out = Frame::default();
     out.text(notification.notify_type.as_deref());
     out.text(notification.result_status.map(|status| status.as_str()));
     out.text(Some(&notification.client_id));
     out.text(Some(&notification.request_time));
     out.text(Some(&notification.dedup_key));
-    out.text(engine.name().as_deref());
+    out.text(engine.name());
     out.text(Some(notification.outcome.as_str()));
     key_id_frame(&mut out, Some(&notification.verified_by));
-    out.finish()
+    out
 }
 
 /// Flat `[name, value, ...]` from JavaScript into the pairs antom-core takes.
@@ -1067,19 +1089,25 @@ impl WasmClient {
     /// and `isSuccess` as one byte each, then `resultStatus`, `resultCode`, `resultMessage`,
     /// `nextAction`, `engine`, `outcome` (as `Frame` writes them); the body is not echoed back
     /// (it is the caller's).
+    ///
+    /// The input is in the input buffer (`ioInput`): the path, the header frame and the body,
+    /// `path_len`, `headers_len` and `body_len` bytes; the verdict is in the output buffer, at
+    /// the offset returned, behind its length as a little-endian `u32`.
     #[wasm_bindgen(js_name = verifyResponse)]
     pub fn verify_response(
         &self,
-        path: &str,
-        headers: &[u8],
-        body: &[u8],
-    ) -> Result<Vec<u8>, JsValue> {
-        let headers = framed_pairs(headers)?;
-        let (response, engine) = self.engine().run(|engine| {
-            self.client
-                .verify_response_with(engine, path, &headers, body)
-        })?;
-        Ok(response_frame(&response, engine))
+        path_len: usize,
+        headers_len: usize,
+        body_len: usize,
+    ) -> Result<usize, JsValue> {
+        io_buffer::with_input([path_len, headers_len, body_len], |path, headers, body| {
+            let headers = framed_pairs(headers)?;
+            let (response, engine) = self.engine().run(|engine| {
+                self.client
+                    .verify_response_with(engine, path, &headers, body)
+            })?;
+            Ok(response_frame(&response, engine).output())
+        })
     }
 
     /// `Client::verify_notification_with`, or with `now_ms` and `max_age_ms`
@@ -1087,16 +1115,29 @@ impl WasmClient {
     /// whose names may be in [`NOTIFICATION_HEADERS`](antom_core::NOTIFICATION_HEADERS). The
     /// verdict comes back framed: `notifyType`, `resultStatus`, `clientId`, `requestTime`,
     /// `dedupKey`, `engine`, `outcome` (absent fields framed as null); the body is not echoed
-    /// back.
+    /// back. Input and verdict pass through the shared buffers, as for `verifyResponse`.
     #[wasm_bindgen(js_name = verifyNotification)]
     pub fn verify_notification(
+        &self,
+        path_len: usize,
+        headers_len: usize,
+        body_len: usize,
+        now_ms: Option<u64>,
+        max_age_ms: Option<u64>,
+    ) -> Result<usize, JsValue> {
+        io_buffer::with_input([path_len, headers_len, body_len], |path, headers, body| {
+            self.verify_notification_in(path, headers, body, now_ms, max_age_ms)
+        })
+    }
+
+    fn verify_notification_in(
         &self,
         path: &str,
         headers: &[u8],
         body: &[u8],
         now_ms: Option<u64>,
         max_age_ms: Option<u64>,
-    ) -> Result<Vec<u8>, JsValue> {
+    ) -> Result<usize, JsValue> {
         let headers = framed_pairs(headers)?;
         let freshness = match (now_ms, max_age_ms) {
             (Some(now_ms), Some(max_age_ms)) => Some(Freshness { now_ms, max_age_ms }),
@@ -1111,7 +1152,7 @@ impl WasmClient {
                 .client
                 .verify_notification_with(engine, path, &headers, body),
         })?;
-        Ok(notification_frame(&notification, engine))
+        Ok(notification_frame(&notification, engine).output())
     }
 
     /// The first half of `prepareAsync`. A private-key client on the node engine whose key
@@ -1516,7 +1557,7 @@ mod tests {
             assert_ne!(err.code(), ErrorCode::SignatureMismatch);
         }
         assert_eq!(Ran::Nothing.name(), None);
-        assert_eq!(Ran::Node.name().as_deref(), Some("node"));
-        assert_eq!(Ran::Wasm.name().as_deref(), Some("wasm"));
+        assert_eq!(Ran::Node.name(), Some("node"));
+        assert_eq!(Ran::Wasm.name(), Some("wasm"));
     }
 }

@@ -222,7 +222,7 @@ impl WasmClient {
                 .verify_response_with(engine, path, &headers, body)
                 .map(|response| {
                     let ran = if response.verified { ran } else { Ran::Nothing };
-                    response_frame(&response, ran)
+                    response_frame(&response, ran).finish()
                 }),
             Message::Notification(freshness) => match freshness {
                 Some(freshness) => self
@@ -232,7 +232,7 @@ impl WasmClient {
                     .client
                     .verify_notification_with(engine, path, &headers, body),
             }
-            .map(|notification| notification_frame(&notification, ran)),
+            .map(|notification| notification_frame(&notification, ran).finish()),
         }
     }
 

@@ -30,27 +30,23 @@ pub(crate) fn decode_signature(value: &str, modulus_len: usize) -> Result<Vec<u8
             value.len()
         )));
     }
-    let bytes = value.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hi = bytes.get(i + 1).and_then(|h| hex_value(*h));
-            let lo = bytes.get(i + 2).and_then(|l| hex_value(*l));
-            match (hi, lo) {
-                (Some(hi), Some(lo)) => decoded.push(hi << 4 | lo),
-                _ => {
-                    return Err(Error::malformed_signature(
-                        "the signature has a '%' that is not followed by two hex digits",
-                    ));
-                }
-            }
-            i += 3;
-        } else {
-            decoded.push(b);
-            i += 1;
-        }
+    // The runs between escapes are copied whole: a signature has a few dozen escapes.
+    let mut decoded = Vec::with_capacity(value.len());
+    let mut rest = value.as_bytes();
+    while let Some(at) = rest.iter().position(|&b| b == b'%') {
+        let (run, escape) = rest.split_at(at);
+        decoded.extend_from_slice(run);
+        let hi = escape.get(1).and_then(|h| hex_value(*h));
+        let lo = escape.get(2).and_then(|l| hex_value(*l));
+        let (Some(hi), Some(lo)) = (hi, lo) else {
+            return Err(Error::malformed_signature(
+                "the signature has a '%' that is not followed by two hex digits",
+            ));
+        };
+        decoded.push(hi << 4 | lo);
+        rest = escape.get(3..).unwrap_or_default();
     }
+    decoded.extend_from_slice(rest);
     STANDARD.decode(&decoded).map_err(|_| {
         Error::malformed_signature(
             "the signature is not standard padded base64 (after percent-decoding)",

@@ -61,16 +61,25 @@ impl SignatureHeader {
                 value.len()
             )));
         }
-        if value.split(',').count() > MAX_SIGNATURE_HEADER_ITEMS {
-            return Err(Error::malformed_signature(format!(
-                "the Signature header has more than {MAX_SIGNATURE_HEADER_ITEMS} items"
-            )));
+        // The items, split once; too many are refused before any is read.
+        let mut items = [""; MAX_SIGNATURE_HEADER_ITEMS];
+        let mut count = 0;
+        for item in value.split(',') {
+            let Some(slot) = items.get_mut(count) else {
+                return Err(Error::malformed_signature(format!(
+                    "the Signature header has more than {MAX_SIGNATURE_HEADER_ITEMS} items"
+                )));
+            };
+            *slot = item;
+            count += 1;
         }
-        let mut seen: Vec<&str> = Vec::with_capacity(MAX_SIGNATURE_HEADER_ITEMS);
+        // The item names so far (at most MAX_SIGNATURE_HEADER_ITEMS, checked above).
+        let mut seen = [""; MAX_SIGNATURE_HEADER_ITEMS];
+        let mut named = 0;
         let mut algorithm = None;
         let mut key_version = None;
         let mut signature = None;
-        for item in value.split(',') {
+        for item in items.iter().take(count) {
             let item = item.trim_matches(is_space);
             let Some((key, val)) = item.split_once('=') else {
                 return Err(Error::malformed_signature(
@@ -82,14 +91,17 @@ impl SignatureHeader {
                     "a Signature header item has an empty name",
                 ));
             }
-            if seen.contains(&key) {
+            if seen.iter().take(named).any(|name| *name == key) {
                 // Never echo the item: with a malformed header it can be a signature value.
                 return Err(Error::malformed_signature(
                     "the Signature header repeats an item (each of algorithm, keyVersion, \
                      signature and any other item may appear once)",
                 ));
             }
-            seen.push(key);
+            if let Some(slot) = seen.get_mut(named) {
+                *slot = key;
+                named += 1;
+            }
             match key {
                 "algorithm" => algorithm = Some(val),
                 "keyVersion" => key_version = Some(parse_key_version(val)?),
@@ -146,4 +158,40 @@ fn parse_key_version(value: &str) -> Result<u32> {
 
 fn is_space(c: char) -> bool {
     c == ' ' || c == '\t'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(extra: usize, first: &str) -> String {
+        let mut items = vec![first.to_owned(), "keyVersion=1".to_owned()];
+        items.extend((0..extra).map(|i| format!("x{i}=y")));
+        items.push("signature=abc".to_owned());
+        items.join(",")
+    }
+
+    #[test]
+    fn takes_up_to_the_item_limit_and_refuses_one_more_before_reading_any() {
+        let at_limit = header(MAX_SIGNATURE_HEADER_ITEMS - 3, "algorithm=RSA256");
+        let parsed = SignatureHeader::parse(&at_limit).map(|h| (h.key_version, h.signature));
+        assert_eq!(parsed.ok(), Some((Some(1), "abc".to_owned())));
+        // One item more is refused as too many, even when an earlier item is malformed.
+        for first in ["algorithm=RSA256", "malformed"] {
+            let over = header(MAX_SIGNATURE_HEADER_ITEMS - 2, first);
+            let err = SignatureHeader::parse(&over).err().map(|e| e.message().to_owned());
+            assert_eq!(
+                err.as_deref(),
+                Some("the Signature header has more than 8 items"),
+                "{over}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_a_repeated_item_among_many() {
+        let repeated = "algorithm=RSA256,a=1,b=2,c=3,d=4,a=5,signature=abc";
+        let err = SignatureHeader::parse(repeated).err().map(|e| e.code());
+        assert_eq!(err, Some(crate::ErrorCode::MalformedSignature));
+    }
 }
