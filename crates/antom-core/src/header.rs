@@ -179,7 +179,9 @@ mod tests {
         // One item more is refused as too many, even when an earlier item is malformed.
         for first in ["algorithm=RSA256", "malformed"] {
             let over = header(MAX_SIGNATURE_HEADER_ITEMS - 2, first);
-            let err = SignatureHeader::parse(&over).err().map(|e| e.message().to_owned());
+            let err = SignatureHeader::parse(&over)
+                .err()
+                .map(|e| e.message().to_owned());
             assert_eq!(
                 err.as_deref(),
                 Some("the Signature header has more than 8 items"),

@@ -332,7 +332,8 @@ impl fmt::Debug for PublicKey {
 
 impl PartialEq for PublicKey {
     fn eq(&self, other: &Self) -> bool {
-        self.spki_der == other.spki_der
+        // Clones share their DER: the common case (a binding finding a ring key) is one compare.
+        Arc::ptr_eq(&self.spki_der, &other.spki_der) || self.spki_der == other.spki_der
     }
 }
 
