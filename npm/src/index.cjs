@@ -146,7 +146,7 @@ function headerList(headers, wanted) {
   if (headers === null || typeof headers !== 'object') {
     throw new TypeError('headers must be an object (req.headers), a fetch Headers, or [name, value] pairs');
   }
-  const keep = wanted === undefined ? () => true : (name) => wanted.test(name);
+  const keep = wanted === undefined ? () => true : wanted.test;
   const flat = [];
   if (Array.isArray(headers)) {
     if (headers.every((item) => typeof item === 'string')) {
@@ -202,7 +202,11 @@ const FetchHeaders = typeof Headers === 'function' ? Headers : undefined;
  */
 function wantedHeaders(names) {
   const pattern = names.map((name) => name.replace(/[^a-z0-9]/g, (c) => `\\${c}`)).join('|');
-  return Object.freeze({ names: Object.freeze(names), test: RegExp.prototype.test.bind(new RegExp(pattern, 'i')) });
+  const contains = RegExp.prototype.test.bind(new RegExp(pattern, 'i'));
+  const shortest = Math.min(...names.map((name) => name.length));
+  // Node's lower-case names are found by equality; only other names reach the pattern.
+  const test = (name) => names.includes(name) || (name.length >= shortest && contains(name));
+  return Object.freeze({ names: Object.freeze(names), test });
 }
 
 // The glue's framing (framed_pairs / Frame in bindings/antom-wasm): each string as a
@@ -234,7 +238,7 @@ const ABSENT = 0xffffffff;
  */
 function frameReader(u8, start = 0, end = u8.byteLength) {
   const buf = Buffer.isBuffer(u8) ? u8 : asBuffer(u8);
-  const textsAt = start + 4 + buf.readUInt32LE(start);
+  const textsAt = start + 4 + readU32(buf, start);
   const texts = buf.toString('utf8', textsAt, end);
   let at = start + 4;
   let cursor = 0;
@@ -244,7 +248,7 @@ function frameReader(u8, start = 0, end = u8.byteLength) {
       return buf[at - 1] === 1;
     },
     next() {
-      const len = buf.readUInt32LE(at);
+      const len = readU32(buf, at);
       at += 4;
       if (len === ABSENT) return null;
       cursor += len;
@@ -285,11 +289,24 @@ function ioInput(path, flat, body) {
   let at = start + ioPathLength;
   for (let i = 0; i < flat.length; i += 1) {
     const written = writeUtf8(mem, flat[i], at + 4);
-    mem.writeUInt32LE(written, at);
+    writeU32(mem, written, at);
     at += 4 + written;
   }
   ioHeadersLength = at - start - ioPathLength;
   mem.set(body, at);
+}
+
+/** `buf.writeUInt32LE(value, at)` for an offset known to be in range, without its checks. */
+function writeU32(buf, value, at) {
+  buf[at] = value & 0xff;
+  buf[at + 1] = (value >>> 8) & 0xff;
+  buf[at + 2] = (value >>> 16) & 0xff;
+  buf[at + 3] = value >>> 24;
+}
+
+/** `buf.readUInt32LE(at)` for an offset known to be in range, without its checks. */
+function readU32(buf, at) {
+  return (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16)) + buf[at + 3] * 0x1000000;
 }
 
 /**
@@ -310,7 +327,7 @@ function writeUtf8(mem, text, at) {
 /** The reader of a verdict the glue left in its output buffer at `at` (see frameReader). */
 function ioOutput(at) {
   const mem = memoryView();
-  return frameReader(mem, at + 4, at + 4 + mem.readUInt32LE(at));
+  return frameReader(mem, at + 4, at + 4 + readU32(mem, at));
 }
 
 /** The verified body handed back: the caller's own bytes (the ones the core verified), as a Buffer. */
@@ -397,9 +414,20 @@ printable(PreparedRequest);
 
 /** A response whose authenticity has been settled; string forms show the body's length only. */
 class ApiResponse {
-  constructor(token, fields) {
+  /** From the glue's framed verdict (verifyResponse, finishVerify), read by `r` in its order. */
+  constructor(token, r, received) {
     if (token !== INTERNAL) throw new TypeError('ApiResponse comes from client.verifyResponse()');
-    Object.assign(this, fields);
+    this.verified = r.flag();
+    const isSuccess = r.flag();
+    this.resultStatus = r.next();
+    this.resultCode = r.next();
+    this.resultMessage = r.next();
+    this.nextAction = r.next(); // the core's: every unverified response is INQUIRE
+    this.isSuccess = isSuccess;
+    this.body = bodyBuffer(received);
+    this.engine = r.next();
+    this.outcome = r.next(); // the core's: every unverified response is UNKNOWN
+    this.verifiedBy = keyIdOf(r);
   }
 
   /** `JSON.parse` of `body`. */
@@ -426,17 +454,18 @@ printable(ApiResponse);
 
 /** A verified notification; string forms show the body's length only. */
 class Notification {
-  constructor(token, fields) {
+  /** From the glue's framed verdict (verifyNotification, finishVerify), read by `n` in its order. */
+  constructor(token, n, received) {
     if (token !== INTERNAL) throw new TypeError('Notification comes from client.verifyNotification()');
-    this.notifyType = fields.notifyType;
-    this.resultStatus = fields.resultStatus;
-    this.clientId = fields.clientId;
-    this.requestTime = fields.requestTime;
-    this.dedupKey = fields.dedupKey;
-    this.body = fields.body;
-    this.engine = fields.engine;
-    this.outcome = fields.outcome;
-    this.verifiedBy = fields.verifiedBy;
+    this.notifyType = n.next();
+    this.resultStatus = n.next();
+    this.clientId = n.next();
+    this.requestTime = n.next();
+    this.dedupKey = n.next();
+    this.body = bodyBuffer(received);
+    this.engine = n.next();
+    this.outcome = n.next();
+    this.verifiedBy = keyIdOf(n);
   }
 
   /** `JSON.parse` of `body`. */
@@ -460,22 +489,9 @@ class Notification {
 }
 printable(Notification);
 
-/** An `ApiResponse` from the glue's framed verdict (verifyResponse, finishVerify), read by `r`. */
+/** An `ApiResponse` from the glue's framed verdict, read by `r`. */
 function apiResponseOf(r, received) {
-  const verified = r.flag();
-  const isSuccess = r.flag();
-  return new ApiResponse(INTERNAL, {
-    verified,
-    resultStatus: r.next(),
-    resultCode: r.next(),
-    resultMessage: r.next(),
-    nextAction: r.next(), // the core's: every unverified response is INQUIRE
-    isSuccess,
-    body: bodyBuffer(received),
-    engine: r.next(),
-    outcome: r.next(), // the core's: every unverified response is UNKNOWN
-    verifiedBy: keyIdOf(r),
-  });
+  return new ApiResponse(INTERNAL, r, received);
 }
 
 /** `verifiedBy` from its two framed texts: `{ keyVersion, fingerprint }`, or null. */
@@ -486,19 +502,9 @@ function keyIdOf(frame) {
   return { keyVersion: version === null ? null : Number(version), fingerprint };
 }
 
-/** A `Notification` from the glue's framed verdict (verifyNotification, finishVerify), read by `n`. */
+/** A `Notification` from the glue's framed verdict, read by `n`. */
 function notificationOf(n, received) {
-  return new Notification(INTERNAL, {
-    notifyType: n.next(),
-    resultStatus: n.next(),
-    clientId: n.next(),
-    requestTime: n.next(),
-    dedupKey: n.next(),
-    body: bodyBuffer(received),
-    engine: n.next(),
-    outcome: n.next(),
-    verifiedBy: keyIdOf(n),
-  });
+  return new Notification(INTERNAL, n, received);
 }
 
 /** A request from the glue as plain data; the glue's copy is wiped. */

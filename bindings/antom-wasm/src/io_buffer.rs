@@ -24,8 +24,11 @@ thread_local! {
 #[wasm_bindgen(js_name = ioInput)]
 pub fn io_input(len: usize) -> usize {
     INPUT.with_borrow_mut(|input| {
-        input.clear();
-        input.resize(len, 0);
+        // Grown (and zeroed) only when too short: the call reads just the lengths it is given,
+        // all of them written by the package.
+        if input.len() < len {
+            input.resize(len, 0);
+        }
         input.as_mut_ptr() as usize
     })
 }

@@ -694,12 +694,33 @@ struct Frame {
     texts: String,
 }
 
+thread_local! {
+    /// The buffers of the last verdict, reused by the next one (public data only: verdicts).
+    static FRAME_BUFFERS: std::cell::Cell<Option<(Vec<u8>, String)>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// A frame's buffers larger than this are not kept for the next one.
+const KEEP_FRAME_BYTES: usize = 4096;
+
 impl Default for Frame {
-    /// Room for a typical verdict, so building one does not reallocate as it grows.
+    /// The last frame's buffers, or room for a typical verdict: building one does not allocate.
     fn default() -> Frame {
-        Frame {
-            head: Vec::with_capacity(64),
-            texts: String::with_capacity(256),
+        let (head, texts) = FRAME_BUFFERS
+            .take()
+            .unwrap_or_else(|| (Vec::with_capacity(64), String::with_capacity(256)));
+        Frame { head, texts }
+    }
+}
+
+impl Drop for Frame {
+    fn drop(&mut self) {
+        if self.head.capacity() <= KEEP_FRAME_BYTES && self.texts.capacity() <= KEEP_FRAME_BYTES {
+            let mut head = std::mem::take(&mut self.head);
+            let mut texts = std::mem::take(&mut self.texts);
+            head.clear();
+            texts.clear();
+            FRAME_BUFFERS.set(Some((head, texts)));
         }
     }
 }
@@ -762,12 +783,27 @@ fn response_frame(response: &antom_core::ApiResponse, engine: Ran) -> Frame {
 /// `verified_by` as two framed texts: the ring tag (decimal, absent when untagged or when
 /// nothing was verified) and the fingerprint (absent when nothing was verified).
 fn key_id_frame(out: &mut Frame, id: Option<&antom_core::KeyId>) {
+    let mut digits = [0; 10];
     out.text(
         id.and_then(|id| id.key_version)
-            .map(|version| version.to_string())
-            .as_deref(),
+            .map(|version| decimal(version, &mut digits)),
     );
     out.text(id.map(|id| id.fingerprint.as_str()));
+}
+
+/// `value` in decimal, written into `digits` (`to_string` without the formatting machinery).
+fn decimal(mut value: u32, digits: &mut [u8; 10]) -> &str {
+    let mut start = digits.len();
+    for slot in digits.iter_mut().rev() {
+        // value % 10 < 10: the cast keeps every bit.
+        *slot = b'0' + (value % 10) as u8;
+        start -= 1;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or_default()
 }
 
 /// A verified notification's verdict as `verifyNotification` frames it (see there).
@@ -1508,6 +1544,25 @@ mod tests {
         include_str!("../../../tests/vectors/keys/TEST-ONLY-merchant.private.pkcs8.b64");
     const ANTOM_PUBLIC: &str =
         include_str!("../../../tests/vectors/keys/TEST-ONLY-antom.public.spki.b64");
+
+    /// `decimal` writes what `to_string` writes, at the edges of `u32` too.
+    #[test]
+    fn decimal_matches_to_string() {
+        for value in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            4_294_967_295,
+            1_000_000_000,
+            123_456_789,
+        ] {
+            let mut digits = [0; 10];
+            assert_eq!(decimal(value, &mut digits), value.to_string());
+        }
+    }
 
     /// The glue words a refused length as the core refuses the body itself.
     #[test]

@@ -158,31 +158,36 @@ impl KeyRing {
     /// `UNKNOWN_KEY_VERSION` when the header names a version no key is tagged with and every
     /// key is tagged.
     pub fn candidates(&self, key_version: Option<u32>) -> Result<Vec<&AntomKey>> {
-        let Some(version) = key_version else {
-            return Ok(self.keys.iter().collect());
-        };
-        if let Some(tagged) = self.keys.iter().find(|k| k.key_version == Some(version)) {
-            return Ok(vec![tagged]);
-        }
-        let untagged: Vec<&AntomKey> = self
+        let selection = self.select(key_version)?;
+        Ok(self
             .keys
             .iter()
-            .filter(|k| k.key_version.is_none())
-            .collect();
-        if untagged.is_empty() {
-            let versions: Vec<String> = self
-                .keys
-                .iter()
-                .filter_map(|k| k.key_version.map(|v| v.to_string()))
-                .collect();
-            return Err(Error::unknown_key_version(format!(
-                "the message is signed with keyVersion {version}, and the Antom key ring holds \
-                 keyVersion {} only: add Antom's public key for keyVersion {version} (Antom \
-                 Dashboard) to the ring, or refuse the message if no rotation is under way",
-                versions.join(", ")
-            )));
+            .filter(|key| selection.takes(key))
+            .collect())
+    }
+
+    /// Which keys [`KeyRing::candidates`] gives, without collecting them.
+    fn select(&self, key_version: Option<u32>) -> Result<Selection> {
+        let Some(version) = key_version else {
+            return Ok(Selection::All);
+        };
+        if self.keys.iter().any(|k| k.key_version == Some(version)) {
+            return Ok(Selection::Tagged(version));
         }
-        Ok(untagged)
+        if self.keys.iter().any(|k| k.key_version.is_none()) {
+            return Ok(Selection::Untagged);
+        }
+        let versions: Vec<String> = self
+            .keys
+            .iter()
+            .filter_map(|k| k.key_version.map(|v| v.to_string()))
+            .collect();
+        Err(Error::unknown_key_version(format!(
+            "the message is signed with keyVersion {version}, and the Antom key ring holds \
+             keyVersion {} only: add Antom's public key for keyVersion {version} (Antom \
+             Dashboard) to the ring, or refuse the message if no rotation is under way",
+            versions.join(", ")
+        )))
     }
 
     /// Verifies `signature` (the parsed header) over `content` with the keys
@@ -199,25 +204,30 @@ impl KeyRing {
         header: &SignatureHeader,
         what: &str,
     ) -> Result<KeyId> {
-        let candidates = self.candidates(header.key_version)?;
-        let mut malformed = Vec::new();
-        for candidate in &candidates {
+        let selection = self.select(header.key_version)?;
+        let candidates = || self.keys.iter().filter(|key| selection.takes(key));
+        let (mut tried, mut malformed) = (0, None);
+        for candidate in candidates() {
+            tried += 1;
             match candidate
                 .key
                 .verify_content_with(engine, content, &header.signature)
             {
                 Ok(true) => return Ok(candidate.id()),
-                Ok(false) => {}
-                Err(error) => malformed.push(error),
+                Ok(false) => malformed = None,
+                Err(error) => {
+                    // Kept while every candidate so far failed to decode it.
+                    if malformed.is_some() || tried == 1 {
+                        malformed = Some(error);
+                    }
+                }
             }
         }
         // No candidate could even decode it: the value itself is broken.
-        if malformed.len() == candidates.len() {
-            if let Some(error) = malformed.pop() {
-                return Err(error);
-            }
+        if let Some(error) = malformed {
+            return Err(error);
         }
-        let tried: Vec<String> = candidates.iter().map(|k| k.id().to_string()).collect();
+        let tried: Vec<String> = candidates().map(|k| k.id().to_string()).collect();
         Err(Error::signature_mismatch(format!(
             "the {what} signature matches none of the Antom keys tried ({}): check that the \
              Antom public key is Antom's (not your own) and for this environment (sandbox and \
@@ -225,6 +235,27 @@ impl KeyRing {
              unmodified",
             tried.join("; ")
         )))
+    }
+}
+
+/// The rule of [`KeyRing::candidates`] for one header: which of the ring's keys it tries.
+#[derive(Clone, Copy)]
+enum Selection {
+    /// No `keyVersion` in the header: every key.
+    All,
+    /// The key tagged with this version.
+    Tagged(u32),
+    /// A version no key is tagged with: the untagged keys.
+    Untagged,
+}
+
+impl Selection {
+    fn takes(self, key: &AntomKey) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Tagged(version) => key.key_version == Some(version),
+            Selection::Untagged => key.key_version.is_none(),
+        }
     }
 }
 

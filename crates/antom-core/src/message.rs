@@ -10,7 +10,7 @@ use crate::content::SignedContent;
 use crate::engine::{BuiltinEngine, RsaEngine};
 use crate::error::{Error, Result};
 use crate::header::SignatureHeader;
-use crate::headers::HeaderList;
+use crate::headers::{HeaderList, Lookup};
 use crate::key_ring::{KeyId, KeyRing};
 use crate::keys::{PrivateKey, PublicKey};
 
@@ -174,15 +174,16 @@ pub const NOTIFICATION_HEADERS: [&str; 3] = ["signature", "request-time", "clien
 
 /// Requires `signature`, `request-time`, `client-id` (in that order) and parses the first.
 pub(crate) fn read_signed_headers<'a>(headers: &HeaderList<'a>) -> Result<SignedHeaders<'a>> {
-    let require = |name: &str| {
-        headers
-            .get(name)?
+    let require = |name: &str, found: Lookup<'a>| {
+        found
+            .value(name)?
             .ok_or_else(|| Error::missing_header(format!("the message has no {name} header")))
     };
     let [signature, time, client_id] = NOTIFICATION_HEADERS;
-    let signature = require(signature)?;
-    let time = require(time)?;
-    let client_id = require(client_id)?;
+    let [signature_found, time_found, client_id_found] = headers.get_each(NOTIFICATION_HEADERS);
+    let signature = require(signature, signature_found)?;
+    let time = require(time, time_found)?;
+    let client_id = require(client_id, client_id_found)?;
     Ok(SignedHeaders {
         client_id,
         time,

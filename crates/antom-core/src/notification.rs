@@ -231,7 +231,16 @@ fn dedup_key(fields: &NotificationFields<'_>, notify_type: Option<&str>, body: &
             .map(|(value, field)| (*field, value))
     });
     match id {
-        Some((field, value)) => format!("{}:{field}={value}", notify_type.unwrap_or("")),
+        Some((field, value)) => {
+            let notify_type = notify_type.unwrap_or("");
+            let mut key = String::with_capacity(notify_type.len() + field.len() + value.len() + 2);
+            key.push_str(notify_type);
+            key.push(':');
+            key.push_str(field);
+            key.push('=');
+            key.push_str(value);
+            key
+        }
         None => {
             use sha2::{Digest, Sha256};
             let digest = Sha256::digest(body);

@@ -124,12 +124,14 @@ impl Client {
         }
         let headers = HeaderList::new(headers);
         let [signature, response_time, client_id] = RESPONSE_HEADERS;
-        let signature = headers.get(signature)?;
-        let response_time = headers.get(response_time)?;
+        let [signature_found, response_time_found, client_id_found] =
+            headers.get_each(RESPONSE_HEADERS);
+        let signature = signature_found.value(signature)?;
+        let response_time = response_time_found.value(response_time)?;
         match (signature, response_time) {
             (Some(signature), Some(response_time)) => {
                 let header = SignatureHeader::parse(signature)?;
-                let client_id = headers.get(client_id)?.ok_or_else(|| {
+                let client_id = client_id_found.value(client_id)?.ok_or_else(|| {
                     Error::missing_header("the signed response has no client-id header")
                 })?;
                 self.check_client_id(client_id)?;
