@@ -113,6 +113,98 @@ mod tests {
         assert_eq!(decode_signature("+/8=", 2).ok(), Some(vec![0xfb, 0xff]));
     }
 
+    /// Percent-decoding written the plain way (one byte at a time, hex parsed by the standard
+    /// library), then the `base64` crate's `STANDARD` engine: the reference the decoder,
+    /// which copies the runs between escapes, must agree with.
+    fn two_steps(value: &str, modulus_len: usize) -> Result<Vec<u8>> {
+        if value.is_empty() || value.len() > modulus_len.div_ceil(3) * 12 {
+            return decode_signature(value, modulus_len); // the length checks come first
+        }
+        let mut decoded = Vec::new();
+        let mut bytes = value.bytes();
+        while let Some(byte) = bytes.next() {
+            if byte != b'%' {
+                decoded.push(byte);
+                continue;
+            }
+            let hex = [bytes.next(), bytes.next()];
+            let text = hex
+                .iter()
+                .flatten()
+                .map(|&b| char::from(b))
+                .collect::<String>();
+            match u8::from_str_radix(&text, 16) {
+                Ok(value) if text.len() == 2 && text.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    decoded.push(value)
+                }
+                _ => return Err(Error::malformed_signature("escape")),
+            }
+        }
+        STANDARD
+            .decode(&decoded)
+            .map_err(|_| Error::malformed_signature("base64"))
+    }
+
+    /// The verdict of both, with the kind of error (escape or base64) told apart.
+    fn verdict(result: Result<Vec<u8>>) -> std::result::Result<Vec<u8>, &'static str> {
+        result.map_err(|error| {
+            let message = error.to_string();
+            if message.contains("escape") || message.contains("'%'") {
+                "escape"
+            } else if message.contains("base64") {
+                "base64"
+            } else {
+                "length"
+            }
+        })
+    }
+
+    fn agree(value: &str) {
+        assert_eq!(
+            verdict(decode_signature(value, 256)),
+            verdict(two_steps(value, 256)),
+            "{value:?}"
+        );
+    }
+
+    #[test]
+    fn agrees_with_the_base64_crate_on_edge_cases() {
+        let edges = [
+            "QQ==",
+            "QR==",
+            "QUI=",
+            "QUJ=",
+            "QUJD",
+            "Q===",
+            "====",
+            "QQ=",
+            "QQ",
+            "Q",
+            "QQ==QQ==",
+            "QUI=QUJD",
+            "QQ=A",
+            "=QQQ",
+            "QQ==%3D",
+            "QUJD%3d",
+            "%51%55%4a%44",
+            "QU%4",
+            "QU%4G",
+            "%",
+            "!%zz",
+            "QUJD!",
+            "QUJD\u{e9}",
+            "QUJD====",
+            "QQ======",
+            "%2B%2F8%3D",
+            "+/8=",
+            "-_8=",
+            "ab c",
+        ];
+        for value in edges {
+            agree(value);
+        }
+    }
+
     /// A value decoded on the stack and one too long for it (every character escaped) give
     /// the same bytes.
     #[test]
@@ -121,13 +213,53 @@ mod tests {
         let plain = STANDARD.encode(&raw);
         let escaped: String = plain.bytes().map(|b| format!("%{b:02X}")).collect();
         assert!(plain.len() <= STACK_VALUE_LEN && escaped.len() > STACK_VALUE_LEN);
+        agree(&escaped);
         assert_eq!(decode_signature(&plain, 256).ok(), Some(raw.clone()));
         assert_eq!(decode_signature(&escaped, 256).ok(), Some(raw.clone()));
         assert_eq!(
             decode_signature(&encode_signature(&raw), 256).ok(),
             Some(raw)
         );
-        assert!(decode_signature(&format!("{escaped}%"), 256).is_err());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        /// Any string over base64's characters, `=`, `%`, hex digits and a few others.
+        #[test]
+        fn agrees_with_the_base64_crate_on_any_value(
+            value in "[A-Za-z0-9+/=%!_ \u{e9}-]{1,24}"
+        ) {
+            agree(&value);
+        }
+
+        /// Any bytes, base64-encoded, with any characters percent-encoded in either case,
+        /// possibly with one character changed.
+        #[test]
+        fn agrees_with_the_base64_crate_on_encodings(
+            raw in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            escape in proptest::collection::vec(0u8..4, 56),
+            flip in proptest::option::of((0usize..56, proptest::prelude::any::<u8>())),
+        ) {
+            let mut plain = STANDARD.encode(&raw).into_bytes();
+            if let Some((at, byte)) = flip {
+                if let Some(slot) = plain.get_mut(at) {
+                    *slot = byte;
+                }
+            }
+            let value: String = plain
+                .iter()
+                .zip(escape.iter().chain(std::iter::repeat(&0)))
+                .map(|(&b, &how)| match how {
+                    1 => format!("%{b:02X}"),
+                    2 => format!("%{b:02x}"),
+                    _ => char::from(b).to_string(),
+                })
+                .collect();
+            if !value.is_empty() {
+                agree(&value);
+            }
+        }
     }
 
     #[test]
