@@ -69,7 +69,9 @@ fn check_api_text(relative: &str) -> Result<()> {
 
 /// Checks a notification path: the path of your endpoint as registered with Antom.
 pub(crate) fn check_notification_path(path: &str) -> Result<()> {
-    if path.contains("://") {
+    // A byte window, not `str::contains`: its searcher costs more to set up than a short
+    // path costs to scan.
+    if path.as_bytes().windows(3).any(|window| window == b"://") {
         Err(Error::invalid_input(
             "pass the notification path (e.g. /antom/notify), not the whole URL",
         ))
