@@ -1,6 +1,6 @@
 // The webhook server of webhook.mjs (a child process): a plain node:http endpoint that verifies
 // notifications, written as the README shows it ("antom"), or the same endpoint verifying with
-// bare node:crypto ("bare": the same-run baseline). Reports RSS over IPC when asked.
+// bare node:crypto ("bare": the same-run baseline). Reports RSS and CPU time over IPC when asked.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -53,6 +53,9 @@ const server = http.createServer(async (req, res) => {
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
 process.on('message', (message) => {
-  if (message === 'rss') process.send({ rss: process.memoryUsage().rss, handled });
+  if (message === 'rss') {
+    const { user, system } = process.cpuUsage(); // microseconds of CPU, for the time per request
+    process.send({ rss: process.memoryUsage().rss, handled, cpu: user + system });
+  }
   if (message === 'stop') server.close(() => process.exit(0));
 });
