@@ -198,8 +198,8 @@ for (let round = 0; round < ROUNDS; round += 1) {
   process.stderr.write(`round ${round + 1}/${ROUNDS}: bare ${Math.round(rates.bare.at(-1))}/s, antom ${Math.round(rates.antom.at(-1))}/s\n`);
 }
 for (const server of Object.values(servers)) {
-  // The server's own CPU time per measured request: steadier than throughput on a shared
-  // machine, and what the library adds to each request.
+  // The server's own CPU time per measured request: what it spent, whatever the generator
+  // sharing its cores did to the throughput.
   server.cpuPerRequest = ((await server.ask('rss')).cpu - server.cpuStart) / (perRound * ROUNDS);
   server.child.send('stop');
   await once(server.child, 'exit');
@@ -230,7 +230,7 @@ ${rssLine('bare')}
 ${rssLine('antom')}
 
 Per-round ratios (antom-core ÷ bare): ${ratios.map((r) => r.toFixed(2)).join(', ')}. Server CPU per request, antom-core ÷ bare:
-${(servers.antom.cpuPerRequest / servers.bare.cpuPerRequest).toFixed(2)}x (the throughput target counts; this is the steadier figure of what the library adds). Wrong verdicts: ${wrongVerdicts}
+${(servers.antom.cpuPerRequest / servers.bare.cpuPerRequest).toFixed(2)}x (the throughput target counts; this is what each server itself spent per request, and it swings too). Wrong verdicts: ${wrongVerdicts}
 of ${(2 * perRound * ROUNDS).toLocaleString('en-US')} (every genuine notification acknowledged, every forged one refused).
 
 | target (issue 28) | measured | |
