@@ -206,25 +206,19 @@ impl KeyRing {
     ) -> Result<KeyId> {
         let selection = self.select(header.key_version)?;
         let candidates = || self.keys.iter().filter(|key| selection.takes(key));
-        let (mut tried, mut malformed) = (0, None);
+        let (mut all_malformed, mut malformed) = (true, None);
         for candidate in candidates() {
-            tried += 1;
             match candidate
                 .key
                 .verify_content_with(engine, content, &header.signature)
             {
                 Ok(true) => return Ok(candidate.id()),
-                Ok(false) => malformed = None,
-                Err(error) => {
-                    // Kept while every candidate so far failed to decode it.
-                    if malformed.is_some() || tried == 1 {
-                        malformed = Some(error);
-                    }
-                }
+                Ok(false) => all_malformed = false,
+                Err(error) => malformed = Some(error),
             }
         }
         // No candidate could even decode it: the value itself is broken.
-        if let Some(error) = malformed {
+        if let (true, Some(error)) = (all_malformed, malformed) {
             return Err(error);
         }
         let tried: Vec<String> = candidates().map(|k| k.id().to_string()).collect();
